@@ -1,0 +1,9 @@
+// Package accord holds the vocabulary shared by every accord domain package:
+// error codes, references between records, the acting user, the clock, ID
+// generation and the event sink.
+//
+// accord is an embeddable library for the agreements between product managers
+// and backend engineers. The domain lives in sub-packages (requirement, and
+// later contract, review, risk, retro); storage and transport live in
+// adapters. Nothing domain-specific belongs in this package.
+package accord

@@ -1,0 +1,330 @@
+package requirement
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/accordhq/accord"
+)
+
+// TransitionGate is asked before a requirement changes status; a non-nil
+// error refuses the move and is returned to the caller unchanged. The review
+// package's approval gate plugs in here, wired by the embedding program, so
+// this package does not import it.
+type TransitionGate interface {
+	CheckTransition(ctx context.Context, r Requirement, to Status) error
+}
+
+// Options configure a Service. Store is required.
+type Options struct {
+	Store  Store
+	Events accord.EventSink // optional: receives an event after every change
+	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
+	Gate   TransitionGate   // optional: may refuse status changes
+}
+
+// Service owns the requirement rules: validation, the lifecycle, revisions,
+// change requests, the glossary and lint. It is safe for concurrent use.
+type Service struct {
+	store  Store
+	events accord.EventSink
+	clock  accord.Clock
+	gate   TransitionGate
+}
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil {
+		return nil, accord.Errorf(accord.Invalid, "requirement.Options.Store is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	return &Service{store: opts.Store, events: opts.Events, clock: opts.Clock, gate: opts.Gate}, nil
+}
+
+func (s *Service) publish(ctx context.Context, kind, project string, ref accord.Ref, actor accord.Actor, format string, args ...any) {
+	if s.events == nil {
+		return
+	}
+	s.events.Publish(ctx, accord.Event{Kind: kind, Project: project, Ref: ref, Actor: actor,
+		Time: s.clock.Now(), Summary: fmt.Sprintf(format, args...)})
+}
+
+// begin checks what every changing call needs: an actor and a valid project.
+func begin(ctx context.Context, project string) (accord.Actor, error) {
+	actor, err := accord.RequireActor(ctx)
+	if err != nil {
+		return actor, err
+	}
+	return actor, ValidateProject(project)
+}
+
+func checkBase(what string, base, current int) error {
+	if base < 1 {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid base revision",
+			Fields: []accord.FieldError{{Field: "base_revision", Message: "must be a revision number (1 or more)"}}}
+	}
+	if base != current {
+		return accord.StaleError(what, base, current)
+	}
+	return nil
+}
+
+// Create stores a new requirement in draft as revision 1 and assigns its key.
+// Errors: Unauthenticated (no actor), Invalid (bad project or content).
+func (s *Service) Create(ctx context.Context, project string, c Content, note string) (Requirement, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Requirement{}, err
+	}
+	c = c.Clone()
+	assignCriterionIDs(&c)
+	if err := c.Validate(); err != nil {
+		return Requirement{}, err
+	}
+	now := s.clock.Now()
+	r := Requirement{ID: accord.NewID(now), Project: project, Status: Draft, Revision: 1, Content: c,
+		CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+	r, err = s.store.CreateRequirement(ctx, Revision{Number: 1, Kind: Created, Actor: actor.ID, Time: now, Note: note, Requirement: r})
+	if err != nil {
+		return Requirement{}, err
+	}
+	s.publish(ctx, "requirement.created", project, r.Ref(), actor, "%s %q created by %s", r.Key, r.Title, actor.ID)
+	return r, nil
+}
+
+// Get returns the current revision of a requirement.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Get(ctx context.Context, project, id string) (Requirement, error) {
+	if err := ValidateProject(project); err != nil {
+		return Requirement{}, err
+	}
+	return s.store.GetRequirement(ctx, project, id)
+}
+
+// List returns one page of a project's requirements in creation order.
+// Errors: Invalid (bad project, page size outside 1–500, malformed token).
+func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[Requirement], error) {
+	if err := ValidateProject(project); err != nil {
+		return Page[Requirement]{}, err
+	}
+	if err := normalizePageSize(&q.PageSize); err != nil {
+		return Page[Requirement]{}, err
+	}
+	return s.store.ListRequirements(ctx, project, q)
+}
+
+// MaxPageSize is the largest page a list returns.
+const MaxPageSize = 500
+
+func normalizePageSize(n *int) error {
+	if *n == 0 {
+		*n = 50
+	}
+	if *n < 1 || *n > MaxPageSize {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid page size",
+			Fields: []accord.FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d", MaxPageSize)}}}
+	}
+	return nil
+}
+
+// Update replaces the content of a requirement, making revision base+1.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict (base is stale),
+// FailedPrecondition (the requirement is approved or later: propose a
+// change request instead).
+func (s *Service) Update(ctx context.Context, project, id string, base int, c Content, note string) (Requirement, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Requirement{}, err
+	}
+	c = c.Clone()
+	assignCriterionIDs(&c)
+	if err := c.Validate(); err != nil {
+		return Requirement{}, err
+	}
+	cur, err := s.store.GetRequirement(ctx, project, id)
+	if err != nil {
+		return Requirement{}, err
+	}
+	if err := checkBase("requirement "+cur.Key, base, cur.Revision); err != nil {
+		return Requirement{}, err
+	}
+	if cur.Status.Locked() {
+		return Requirement{}, accord.Errorf(accord.FailedPrecondition,
+			"%s is %s: its content can no longer be edited directly; propose a change request instead", cur.Key, cur.Status)
+	}
+	next, err := s.save(ctx, cur, actor, Edited, note, func(r *Requirement) { r.Content = c })
+	if err != nil {
+		return Requirement{}, err
+	}
+	s.publish(ctx, "requirement.updated", project, next.Ref(), actor, "%s updated to revision %d by %s", next.Key, next.Revision, actor.ID)
+	return next, nil
+}
+
+// save stores cur changed by edit as the next revision.
+func (s *Service) save(ctx context.Context, cur Requirement, actor accord.Actor, kind RevisionKind, note string, edit func(*Requirement)) (Requirement, error) {
+	next := cur.Clone()
+	edit(&next)
+	now := s.clock.Now()
+	next.Revision = cur.Revision + 1
+	next.UpdatedAt, next.UpdatedBy = now, actor.ID
+	return s.store.UpdateRequirement(ctx, Revision{Number: next.Revision, Kind: kind, Actor: actor.ID, Time: now, Note: note, Requirement: next})
+}
+
+// Transition moves a requirement to another status along the lifecycle,
+// making revision base+1 with the reason as its note. Sending back, rejecting
+// and deferring need a reason. Moving to in_review runs the lint gate when
+// the project enables it; every move asks the TransitionGate.
+// Errors: Unauthenticated, Invalid (unknown status, missing reason),
+// NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
+// current status, or refused by a gate).
+func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Requirement, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Requirement{}, err
+	}
+	cur, err := s.store.GetRequirement(ctx, project, id)
+	if err != nil {
+		return Requirement{}, err
+	}
+	if err := checkBase("requirement "+cur.Key, base, cur.Revision); err != nil {
+		return Requirement{}, err
+	}
+	if err := checkTransition(cur.Key, cur.Status, to); err != nil {
+		return Requirement{}, err
+	}
+	if strings.TrimSpace(reason) == "" && (to == Rejected || to == Deferred || (cur.Status == InReview && to == Draft)) {
+		return Requirement{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
+			Fields: []accord.FieldError{{Field: "reason", Message: "required when moving to " + string(to) + ": tell the others why"}}}
+	}
+	if err := s.admit(ctx, cur, cur.Content, to); err != nil {
+		return Requirement{}, err
+	}
+	next, err := s.save(ctx, cur, actor, Transitioned, reason, func(r *Requirement) { r.Status = to })
+	if err != nil {
+		return Requirement{}, err
+	}
+	s.publish(ctx, "requirement.transitioned", project, next.Ref(), actor, "%s moved from %s to %s by %s", next.Key, cur.Status, to, actor.ID)
+	return next, nil
+}
+
+// admit runs the gates for moving r (with content c) to status to.
+func (s *Service) admit(ctx context.Context, r Requirement, c Content, to Status) error {
+	if to == InReview {
+		settings, err := s.store.GetSettings(ctx, r.Project)
+		if err != nil {
+			return err
+		}
+		if settings.LintBlocksReview {
+			findings, err := s.Lint(ctx, r.Project, c)
+			if err != nil {
+				return err
+			}
+			if HasErrors(findings) {
+				var msgs []string
+				for _, f := range findings {
+					if f.Severity == SeverityError {
+						msgs = append(msgs, f.Path+": "+f.Message+" ("+f.Rule+")")
+					}
+				}
+				return accord.Errorf(accord.FailedPrecondition, "%s cannot go to review: the project requires a lint without errors; %s",
+					r.Key, strings.Join(msgs, "; "))
+			}
+		}
+	}
+	if s.gate != nil {
+		probe := r.Clone()
+		probe.Content = c
+		return s.gate.CheckTransition(ctx, probe, to)
+	}
+	return nil
+}
+
+// Delete removes a requirement with its history and change requests.
+// Errors: Unauthenticated, Invalid (bad project), NotFound.
+func (s *Service) Delete(ctx context.Context, project, id string) error {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	cur, err := s.store.GetRequirement(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteRequirement(ctx, project, id); err != nil {
+		return err
+	}
+	s.publish(ctx, "requirement.deleted", project, cur.Ref(), actor, "%s %q deleted by %s", cur.Key, cur.Title, actor.ID)
+	return nil
+}
+
+// History returns every revision of a requirement, oldest first.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) History(ctx context.Context, project, id string) ([]Revision, error) {
+	if err := ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListRevisions(ctx, project, id)
+}
+
+// Revision returns revision n of a requirement.
+// Errors: Invalid (bad project), NotFound (requirement or revision).
+func (s *Service) Revision(ctx context.Context, project, id string, n int) (Revision, error) {
+	if err := ValidateProject(project); err != nil {
+		return Revision{}, err
+	}
+	return s.store.GetRevision(ctx, project, id, n)
+}
+
+// Diff returns the field-level changes from revision from to revision to.
+// Errors: Invalid (bad project), NotFound (requirement or either revision).
+func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([]FieldChange, error) {
+	a, err := s.Revision(ctx, project, id, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.GetRevision(ctx, project, id, to)
+	if err != nil {
+		return nil, err
+	}
+	return Diff(a.Requirement, b.Requirement), nil
+}
+
+// Lint checks content against the lint rules and the project's glossary.
+// Errors: Invalid (bad project).
+func (s *Service) Lint(ctx context.Context, project string, c Content) ([]Finding, error) {
+	if err := ValidateProject(project); err != nil {
+		return nil, err
+	}
+	terms, err := s.store.ListTerms(ctx, project)
+	if err != nil {
+		return nil, err
+	}
+	return Lint(c, terms), nil
+}
+
+// Settings returns the project's requirement settings.
+// Errors: Invalid (bad project).
+func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
+	if err := ValidateProject(project); err != nil {
+		return Settings{}, err
+	}
+	return s.store.GetSettings(ctx, project)
+}
+
+// SetSettings replaces the project's requirement settings.
+// Errors: Unauthenticated, Invalid (bad project).
+func (s *Service) SetSettings(ctx context.Context, project string, settings Settings) error {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	if err := s.store.PutSettings(ctx, project, settings); err != nil {
+		return err
+	}
+	s.publish(ctx, "requirement.settings_changed", project, accord.Ref{Kind: "project", ID: project}, actor,
+		"requirement settings of %s changed by %s (lint_blocks_review=%t)", project, actor.ID, settings.LintBlocksReview)
+	return nil
+}

@@ -1,0 +1,160 @@
+package requirement
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/accordhq/accord"
+)
+
+func termRef(id string) accord.Ref { return accord.Ref{Kind: "glossary_term", ID: id} }
+
+// CreateTerm adds a glossary term to the project as revision 1.
+// Errors: Unauthenticated, Invalid (bad definition, or a word that clashes
+// with another term), Conflict (the term exists).
+func (s *Service) CreateTerm(ctx context.Context, project string, d TermDefinition, note string) (Term, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Term{}, err
+	}
+	if err := s.checkTerm(ctx, project, "", d); err != nil {
+		return Term{}, err
+	}
+	now := s.clock.Now()
+	t := Term{ID: accord.NewID(now), Project: project, Revision: 1,
+		CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+	d.apply(&t)
+	t, err = s.store.CreateTerm(ctx, TermRevision{Number: 1, Actor: actor.ID, Time: now, Note: note, Term: t})
+	if err != nil {
+		return Term{}, err
+	}
+	s.publish(ctx, "glossary.term_created", project, termRef(t.ID), actor, "glossary term %q added by %s", t.Term, actor.ID)
+	return t, nil
+}
+
+func (d TermDefinition) apply(t *Term) {
+	t.Term = strings.TrimSpace(d.Term)
+	t.Definition = d.Definition
+	t.Aliases = append([]string(nil), d.Aliases...)
+	t.Forbidden = append([]string(nil), d.Forbidden...)
+}
+
+// checkTerm validates d and refuses words that another term of the project
+// already claims: a forbidden synonym that is another term's name or alias
+// would make lint contradict the glossary, and one forbidden word with two
+// canonical terms leaves lint unable to suggest either. A name equal to
+// another term's name is left to the store, which reports Conflict.
+func (s *Service) checkTerm(ctx context.Context, project, id string, d TermDefinition) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	terms, err := s.store.ListTerms(ctx, project)
+	if err != nil {
+		return err
+	}
+	claimed := map[string]string{}
+	for _, t := range terms {
+		if t.ID == id {
+			continue
+		}
+		claimed[strings.ToLower(t.Term)] = fmt.Sprintf("the term %q", t.Term)
+		for _, a := range t.Aliases {
+			claimed[strings.ToLower(a)] = fmt.Sprintf("an alias of %q", t.Term)
+		}
+		for _, f := range t.Forbidden {
+			claimed[strings.ToLower(f)] = fmt.Sprintf("a forbidden synonym of %q", t.Term)
+		}
+	}
+	var errs accord.FieldErrors
+	for i, a := range d.Aliases {
+		if by, ok := claimed[strings.ToLower(a)]; ok {
+			errs.Add(fmt.Sprintf("aliases[%d]", i), "%q is already %s", a, by)
+		}
+	}
+	for i, f := range d.Forbidden {
+		if by, ok := claimed[strings.ToLower(f)]; ok {
+			errs.Add(fmt.Sprintf("forbidden[%d]", i), "%q is already %s", f, by)
+		}
+	}
+	if by, ok := claimed[strings.ToLower(strings.TrimSpace(d.Term))]; ok && !strings.HasPrefix(by, "the term") {
+		errs.Add("term", "%q is already %s", d.Term, by)
+	}
+	return errs.Err("glossary term")
+}
+
+// GetTerm returns a glossary term.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) GetTerm(ctx context.Context, project, id string) (Term, error) {
+	if err := ValidateProject(project); err != nil {
+		return Term{}, err
+	}
+	return s.store.GetTerm(ctx, project, id)
+}
+
+// ListTerms returns the project's glossary sorted by term.
+// Errors: Invalid (bad project).
+func (s *Service) ListTerms(ctx context.Context, project string) ([]Term, error) {
+	if err := ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListTerms(ctx, project)
+}
+
+// UpdateTerm replaces a term's definition, making revision base+1.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict (stale base, or
+// renamed onto another term).
+func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, d TermDefinition, note string) (Term, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Term{}, err
+	}
+	if err := s.checkTerm(ctx, project, id, d); err != nil {
+		return Term{}, err
+	}
+	cur, err := s.store.GetTerm(ctx, project, id)
+	if err != nil {
+		return Term{}, err
+	}
+	if err := checkBase(fmt.Sprintf("glossary term %q", cur.Term), base, cur.Revision); err != nil {
+		return Term{}, err
+	}
+	next := cur.Clone()
+	d.apply(&next)
+	now := s.clock.Now()
+	next.Revision++
+	next.UpdatedAt, next.UpdatedBy = now, actor.ID
+	next, err = s.store.UpdateTerm(ctx, TermRevision{Number: next.Revision, Actor: actor.ID, Time: now, Note: note, Term: next})
+	if err != nil {
+		return Term{}, err
+	}
+	s.publish(ctx, "glossary.term_updated", project, termRef(id), actor, "glossary term %q updated to revision %d by %s", next.Term, next.Revision, actor.ID)
+	return next, nil
+}
+
+// DeleteTerm removes a glossary term and its history.
+// Errors: Unauthenticated, Invalid (bad project), NotFound.
+func (s *Service) DeleteTerm(ctx context.Context, project, id string) error {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	cur, err := s.store.GetTerm(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteTerm(ctx, project, id); err != nil {
+		return err
+	}
+	s.publish(ctx, "glossary.term_deleted", project, termRef(id), actor, "glossary term %q deleted by %s", cur.Term, actor.ID)
+	return nil
+}
+
+// TermHistory returns every revision of a glossary term, oldest first.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) TermHistory(ctx context.Context, project, id string) ([]TermRevision, error) {
+	if err := ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListTermRevisions(ctx, project, id)
+}
