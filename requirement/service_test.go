@@ -1,0 +1,290 @@
+package requirement_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/requirement"
+)
+
+func TestCreateAssignsKeyRevisionAndActor(t *testing.T) {
+	svc, rec := newService(t)
+	c := goodContent()
+	c.Acceptance = append(c.Acceptance, requirement.AcceptanceCriterion{Text: "the buyer gets an email that states the amount"})
+	r, err := svc.Create(pm, "shop", c, "first draft")
+	require.NoError(t, err)
+	assert.Equal(t, "REQ-1", r.Key)
+	assert.Equal(t, requirement.Draft, r.Status)
+	assert.Equal(t, 1, r.Revision)
+	assert.Equal(t, "pm-alice", r.CreatedBy)
+	assert.Equal(t, "AC-3", r.Acceptance[2].ID, "a criterion without an id gets the next free AC-n")
+	assert.Empty(t, c.Acceptance[2].ID, "the caller's content is not modified")
+	assert.Equal(t, []string{"requirement.created"}, rec.kinds())
+
+	hist, err := svc.History(pm, "shop", r.ID)
+	require.NoError(t, err)
+	require.Len(t, hist, 1)
+	assert.Equal(t, "first draft", hist[0].Note)
+	assert.Equal(t, "pm-alice", hist[0].Actor)
+	assert.Equal(t, r.CreatedAt, hist[0].Time)
+}
+
+func TestCreateRefusesBadInputNamingFields(t *testing.T) {
+	svc, _ := newService(t)
+	for _, tc := range []struct {
+		name   string
+		ctx    context.Context
+		proj   string
+		edit   func(*requirement.Content)
+		code   accord.Code
+		fields []string
+	}{
+		{"no actor", context.Background(), "shop", nil, accord.Unauthenticated, nil},
+		{"bad project", pm, "no spaces", nil, accord.Invalid, []string{"project"}},
+		{"missing title and owner", pm, "shop", func(c *requirement.Content) { c.Title, c.Owner = " ", "" }, accord.Invalid, []string{"title", "owner"}},
+		{"unknown priority", pm, "shop", func(c *requirement.Content) { c.Priority = "urgent" }, accord.Invalid, []string{"priority"}},
+		{"criterion without text", pm, "shop", func(c *requirement.Content) { c.Acceptance[1].Text = "" }, accord.Invalid, []string{"acceptance_criteria[1].text"}},
+		{"bad comparator", pm, "shop", func(c *requirement.Content) { c.Performance[0].Comparator = "~" }, accord.Invalid, []string{"performance[0].comparator"}},
+		{"flow step without action", pm, "shop", func(c *requirement.Content) { c.Flow[1].Action = "" }, accord.Invalid, []string{"flow[1].action"}},
+		{"exception without handling", pm, "shop", func(c *requirement.Content) { c.Exceptions[0].Handling = "" }, accord.Invalid, []string{"exceptions[0].handling"}},
+		{"link without id", pm, "shop", func(c *requirement.Content) { c.Links = []accord.Ref{{Kind: "contract"}} }, accord.Invalid, []string{"links[0].id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := goodContent()
+			if tc.edit != nil {
+				tc.edit(&c)
+			}
+			_, err := svc.Create(tc.ctx, tc.proj, c, "")
+			require.Equal(t, tc.code, accord.ErrorCode(err), "error: %v", err)
+			if tc.fields != nil {
+				var e *accord.Error
+				require.True(t, errors.As(err, &e))
+				var got []string
+				for _, f := range e.Fields {
+					got = append(got, f.Field)
+				}
+				assert.Equal(t, tc.fields, got)
+			}
+		})
+	}
+	page, err := svc.List(pm, "shop", requirement.ListQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, page.Items, "refused creates store nothing")
+}
+
+func TestLifecycleTable(t *testing.T) {
+	all := requirement.Statuses()
+	allowed := map[requirement.Status][]requirement.Status{
+		requirement.Draft:         {requirement.InReview, requirement.Deferred, requirement.Rejected},
+		requirement.InReview:      {requirement.Approved, requirement.Draft, requirement.Rejected, requirement.Deferred},
+		requirement.Approved:      {requirement.InDevelopment, requirement.Deferred},
+		requirement.InDevelopment: {requirement.InTesting, requirement.Deferred},
+		requirement.InTesting:     {requirement.Accepted, requirement.InDevelopment},
+		requirement.Accepted:      nil,
+		requirement.Rejected:      {requirement.Draft},
+		requirement.Deferred:      {requirement.Draft},
+	}
+	// Paths from draft reach every status, so each (from, to) pair is tried
+	// on a real requirement.
+	pathTo := map[requirement.Status][]requirement.Status{
+		requirement.Draft:         nil,
+		requirement.InReview:      {requirement.InReview},
+		requirement.Approved:      {requirement.InReview, requirement.Approved},
+		requirement.InDevelopment: {requirement.InReview, requirement.Approved, requirement.InDevelopment},
+		requirement.InTesting:     {requirement.InReview, requirement.Approved, requirement.InDevelopment, requirement.InTesting},
+		requirement.Accepted:      {requirement.InReview, requirement.Approved, requirement.InDevelopment, requirement.InTesting, requirement.Accepted},
+		requirement.Rejected:      {requirement.Rejected},
+		requirement.Deferred:      {requirement.Deferred},
+	}
+	svc, _ := newService(t)
+	for _, from := range all {
+		assert.ElementsMatch(t, allowed[from], from.Next(), "Next(%s)", from)
+		for _, to := range all {
+			r, err := svc.Create(pm, "shop", goodContent(), "")
+			require.NoError(t, err)
+			for _, s := range pathTo[from] {
+				r, err = svc.Transition(pm, "shop", r.ID, r.Revision, s, "because")
+				require.NoError(t, err)
+			}
+			require.Equal(t, from, r.Status)
+			got, err := svc.Transition(dev, "shop", r.ID, r.Revision, to, "reason")
+			if contains(allowed[from], to) {
+				require.NoError(t, err, "%s -> %s", from, to)
+				assert.Equal(t, to, got.Status)
+				assert.Equal(t, r.Revision+1, got.Revision)
+				assert.Equal(t, "dev-bob", got.UpdatedBy)
+				continue
+			}
+			require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "%s -> %s: %v", from, to, err)
+			assert.Contains(t, err.Error(), string(from), "the error names the current state")
+			for _, next := range allowed[from] {
+				assert.Contains(t, err.Error(), string(next), "the error names the allowed states")
+			}
+			after, err := svc.Get(pm, "shop", r.ID)
+			require.NoError(t, err)
+			assert.Equal(t, r.Revision, after.Revision, "a refused transition changes nothing")
+		}
+	}
+}
+
+func contains(ss []requirement.Status, s requirement.Status) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTransitionRecordsActorTimeReasonAndNeedsReasons(t *testing.T) {
+	svc, rec := newService(t)
+	r, err := svc.Create(pm, "shop", goodContent(), "")
+	require.NoError(t, err)
+	r, err = svc.Transition(pm, "shop", r.ID, 1, requirement.InReview, "ready for review")
+	require.NoError(t, err)
+
+	_, err = svc.Transition(dev, "shop", r.ID, r.Revision, requirement.Draft, "  ")
+	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), "reason")
+	_, err = svc.Transition(dev, "shop", r.ID, r.Revision, "shipped", "x")
+	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), `unknown status "shipped"`)
+	_, err = svc.Transition(dev, "shop", r.ID, 1, requirement.Approved, "")
+	require.Equal(t, accord.Conflict, accord.ErrorCode(err), "stale base")
+	_, err = svc.Transition(context.Background(), "shop", r.ID, r.Revision, requirement.Approved, "")
+	require.Equal(t, accord.Unauthenticated, accord.ErrorCode(err))
+
+	back, err := svc.Transition(dev, "shop", r.ID, r.Revision, requirement.Draft, "flow misses the refund to gift cards")
+	require.NoError(t, err)
+	hist, err := svc.History(pm, "shop", r.ID)
+	require.NoError(t, err)
+	require.Len(t, hist, 3)
+	last := hist[2]
+	assert.Equal(t, requirement.Transitioned, last.Kind)
+	assert.Equal(t, "dev-bob", last.Actor)
+	assert.Equal(t, "flow misses the refund to gift cards", last.Note)
+	assert.Equal(t, back.UpdatedAt, last.Time)
+	assert.True(t, last.Time.After(hist[1].Time))
+	assert.Equal(t, []string{"requirement.created", "requirement.transitioned", "requirement.transitioned"}, rec.kinds())
+	assert.Contains(t, rec.events[2].Summary, "from in_review to draft")
+}
+
+func TestUpdateMakesRevisionsAndRefusesStaleOrLocked(t *testing.T) {
+	svc, _ := newService(t)
+	r, err := svc.Create(pm, "shop", goodContent(), "")
+	require.NoError(t, err)
+	c := goodContent()
+	c.Title = "Refund a paid order"
+	r2, err := svc.Update(pm, "shop", r.ID, 1, c, "clearer title")
+	require.NoError(t, err)
+	assert.Equal(t, 2, r2.Revision)
+
+	c.Title = "lost update"
+	_, err = svc.Update(dev, "shop", r.ID, 1, c, "")
+	require.Equal(t, accord.Conflict, accord.ErrorCode(err))
+	assert.True(t, errors.Is(err, accord.ErrStale))
+	bad := goodContent()
+	bad.Owner = ""
+	_, err = svc.Update(dev, "shop", r.ID, 2, bad, "")
+	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	_, err = svc.Update(dev, "shop", "nope", 2, goodContent(), "")
+	require.Equal(t, accord.NotFound, accord.ErrorCode(err))
+	cur, err := svc.Get(pm, "shop", r.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Refund a paid order", cur.Title, "refused updates leave the data as it was")
+
+	r3, err := svc.Transition(pm, "shop", r.ID, 2, requirement.InReview, "")
+	require.NoError(t, err)
+	r4, err := svc.Transition(pm, "shop", r.ID, r3.Revision, requirement.Approved, "")
+	require.NoError(t, err)
+	_, err = svc.Update(pm, "shop", r.ID, r4.Revision, goodContent(), "")
+	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), "change request")
+}
+
+func TestDiffBetweenRevisions(t *testing.T) {
+	svc, _ := newService(t)
+	r, err := svc.Create(pm, "shop", goodContent(), "")
+	require.NoError(t, err)
+	c := goodContent()
+	c.Acceptance[1].Text = "A refund after 14 days fails with REFUND_EXPIRED"
+	c.Acceptance = append(c.Acceptance, requirement.AcceptanceCriterion{ID: "AC-3", Text: "the refund shows on the statement within 3 days"})
+	c.Performance[0].Target = ptr(250)
+	c.Labels = nil
+	c.Flow = c.Flow[:1]
+	_, err = svc.Update(pm, "shop", r.ID, 1, c, "")
+	require.NoError(t, err)
+	_, err = svc.Transition(pm, "shop", r.ID, 2, requirement.InReview, "")
+	require.NoError(t, err)
+
+	changes, err := svc.Diff(pm, "shop", r.ID, 1, 3)
+	require.NoError(t, err)
+	want := []requirement.FieldChange{
+		{Path: "status", Before: requirement.Draft, After: requirement.InReview},
+		{Path: "flow[1]", Before: goodContent().Flow[1], After: nil},
+		{Path: "performance[0].target", Before: 300.0, After: 250.0},
+		{Path: "acceptance_criteria[1].text", Before: "A refund after 14 days fails with REFUND_WINDOW_CLOSED", After: "A refund after 14 days fails with REFUND_EXPIRED"},
+		{Path: "acceptance_criteria[2]", Before: nil, After: c.Acceptance[2]},
+		{Path: "labels", Before: []string{"payments"}, After: []string(nil)},
+	}
+	if d := cmp.Diff(want, changes); d != "" {
+		t.Errorf("diff 1..3 (-want +got):\n%s", d)
+	}
+
+	none, err := svc.Diff(pm, "shop", r.ID, 2, 2)
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	reverse, err := svc.Diff(pm, "shop", r.ID, 3, 2)
+	require.NoError(t, err)
+	assert.Equal(t, []requirement.FieldChange{{Path: "status", Before: requirement.InReview, After: requirement.Draft}}, reverse)
+	_, err = svc.Diff(pm, "shop", r.ID, 1, 9)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
+}
+
+func TestDiffTreatsNilAndEmptyListsAlike(t *testing.T) {
+	a := requirement.Requirement{Content: requirement.Content{Title: "x"}}
+	b := a
+	b.Labels = []string{}
+	assert.Empty(t, requirement.Diff(a, b))
+}
+
+func TestDeleteAndIsolation(t *testing.T) {
+	svc, rec := newService(t)
+	r, err := svc.Create(pm, "shop", goodContent(), "")
+	require.NoError(t, err)
+	_, err = svc.Get(pm, "other", r.ID)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(svc.Delete(pm, "other", r.ID)))
+	assert.Equal(t, accord.Unauthenticated, accord.ErrorCode(svc.Delete(context.Background(), "shop", r.ID)))
+	require.NoError(t, svc.Delete(dev, "shop", r.ID))
+	_, err = svc.Get(pm, "shop", r.ID)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
+	assert.Equal(t, "requirement.deleted", rec.kinds()[len(rec.kinds())-1])
+}
+
+func TestListValidatesPageSize(t *testing.T) {
+	svc, _ := newService(t)
+	for i := 0; i < 3; i++ {
+		_, err := svc.Create(pm, "shop", goodContent(), "")
+		require.NoError(t, err)
+	}
+	page, err := svc.List(pm, "shop", requirement.ListQuery{PageSize: 2})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 2)
+	assert.NotEmpty(t, page.NextPageToken)
+	_, err = svc.List(pm, "shop", requirement.ListQuery{PageSize: 501})
+	var e *accord.Error
+	require.True(t, errors.As(err, &e))
+	assert.Equal(t, "page_size", e.Fields[0].Field)
+}
+
+func TestNewServiceNeedsStore(t *testing.T) {
+	_, err := requirement.NewService(requirement.Options{})
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
+}
