@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // FieldChange is one difference between two revisions: the JSON path of the
@@ -26,18 +25,88 @@ type diffView struct {
 	Content
 }
 
-// emptyEqual makes nil and empty lists equal: JSON clients send either.
-var emptyEqual = cmpopts.EquateEmpty()
-
 // Diff returns the field-level changes from a to b, in document order.
+// Nil and empty lists count as equal: JSON clients send either.
 func Diff(a, b Requirement) []FieldChange {
+	va, vb := diffView{a.Status, nilEmpty(a.Content)}, diffView{b.Status, nilEmpty(b.Content)}
 	r := &diffReporter{}
-	cmp.Equal(diffView{a.Status, a.Content}, diffView{b.Status, b.Content}, emptyEqual, cmp.Reporter(r))
+	// go-cmp walks every node through reflection; most edits touch one or
+	// two sections, so only sections that differ are handed to it.
+	x, y := reflect.ValueOf(&va).Elem(), reflect.ValueOf(&vb).Elem()
+	walkSections(x, y, func(fx, fy reflect.Value, name string) {
+		if fx.Kind() == reflect.Slice && fx.Len() == fy.Len() {
+			// Same length: edits in place, compared element by element.
+			for i := range fx.Len() {
+				r.compare(fx.Index(i), fy.Index(i), name, i)
+			}
+			return
+		}
+		r.compare(fx, fy, name, -1) // go-cmp aligns inserted and removed elements
+	})
 	return r.changes
+}
+
+// compare reports the changes between x and y, the field name (or its
+// element index, when index >= 0).
+func (r *diffReporter) compare(x, y reflect.Value, name string, index int) {
+	ix, iy := x.Interface(), y.Interface()
+	if reflect.DeepEqual(ix, iy) {
+		return
+	}
+	r.prefix = name
+	if index >= 0 {
+		r.prefix += "[" + strconv.Itoa(index) + "]"
+	}
+	cmp.Equal(ix, iy, cmp.Reporter(r))
+}
+
+// walkSections calls fn for each field of the struct pair, descending into
+// embedded structs the way JSON flattens them.
+func walkSections(x, y reflect.Value, fn func(fx, fy reflect.Value, name string)) {
+	t := x.Type()
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			walkSections(x.Field(i), y.Field(i), fn)
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		fn(x.Field(i), y.Field(i), name)
+	}
+}
+
+// nilEmpty returns c with every empty list made nil.
+func nilEmpty(c Content) Content {
+	if len(c.KPIs) == 0 {
+		c.KPIs = nil
+	}
+	if len(c.Flow) == 0 {
+		c.Flow = nil
+	}
+	if len(c.Scenarios) == 0 {
+		c.Scenarios = nil
+	}
+	if len(c.Exceptions) == 0 {
+		c.Exceptions = nil
+	}
+	if len(c.Performance) == 0 {
+		c.Performance = nil
+	}
+	if len(c.Acceptance) == 0 {
+		c.Acceptance = nil
+	}
+	if len(c.Labels) == 0 {
+		c.Labels = nil
+	}
+	if len(c.Links) == 0 {
+		c.Links = nil
+	}
+	return c
 }
 
 // diffReporter turns go-cmp's report into FieldChanges with JSON paths.
 type diffReporter struct {
+	prefix  string // JSON name of the section being compared
 	path    cmp.Path
 	changes []FieldChange
 }
@@ -50,7 +119,7 @@ func (r *diffReporter) Report(rs cmp.Result) {
 		return
 	}
 	vx, vy := r.path.Last().Values()
-	r.changes = append(r.changes, FieldChange{Path: jsonPath(r.path), Before: valueOf(vx), After: valueOf(vy)})
+	r.changes = append(r.changes, FieldChange{Path: jsonPath(r.prefix, r.path), Before: valueOf(vx), After: valueOf(vy)})
 }
 
 func valueOf(v reflect.Value) any {
@@ -61,8 +130,9 @@ func valueOf(v reflect.Value) any {
 }
 
 // jsonPath spells a go-cmp path the way a JSON client names the field.
-func jsonPath(p cmp.Path) string {
+func jsonPath(prefix string, p cmp.Path) string {
 	var b strings.Builder
+	b.WriteString(prefix)
 	for i, step := range p {
 		switch s := step.(type) {
 		case cmp.StructField:

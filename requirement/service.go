@@ -79,8 +79,7 @@ func (s *Service) Create(ctx context.Context, project string, c Content, note st
 	if err != nil {
 		return Requirement{}, err
 	}
-	c = c.Clone()
-	assignCriterionIDs(&c)
+	c = withCriterionIDs(c)
 	if err := c.Validate(); err != nil {
 		return Requirement{}, err
 	}
@@ -139,8 +138,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err != nil {
 		return Requirement{}, err
 	}
-	c = c.Clone()
-	assignCriterionIDs(&c)
+	c = withCriterionIDs(c)
 	if err := c.Validate(); err != nil {
 		return Requirement{}, err
 	}
@@ -163,9 +161,11 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	return next, nil
 }
 
-// save stores cur changed by edit as the next revision.
+// save stores cur changed by edit as the next revision. cur must be the
+// caller's own copy (as the store returns it): edit changes it in place, and
+// the store copies it in.
 func (s *Service) save(ctx context.Context, cur Requirement, actor accord.Actor, kind RevisionKind, note string, edit func(*Requirement)) (Requirement, error) {
-	next := cur.Clone()
+	next := cur
 	edit(&next)
 	now := s.clock.Now()
 	next.Revision = cur.Revision + 1

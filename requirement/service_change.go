@@ -19,9 +19,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	p.Proposed = p.Proposed.Clone()
-	p.Impact.Affected = append([]accord.Ref(nil), p.Impact.Affected...)
-	assignCriterionIDs(&p.Proposed)
+	p.Proposed = withCriterionIDs(p.Proposed)
 	if err := p.Validate(); err != nil {
 		return ChangeRequest{}, err
 	}

@@ -124,13 +124,13 @@ func (c Content) Clone() Content {
 	c.Scenarios = slices.Clone(c.Scenarios)
 	c.Exceptions = slices.Clone(c.Exceptions)
 	if c.Performance != nil {
-		p := make([]PerformanceTarget, len(c.Performance))
-		for i, t := range c.Performance {
-			if t.Target != nil {
-				v := *t.Target
-				t.Target = &v
+		p := slices.Clone(c.Performance)
+		targets := make([]float64, len(p)) // one allocation for every target
+		for i := range p {
+			if p[i].Target != nil {
+				targets[i] = *p[i].Target
+				p[i].Target = &targets[i]
 			}
-			p[i] = t
 		}
 		c.Performance = p
 	}

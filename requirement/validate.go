@@ -2,8 +2,8 @@ package requirement
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -17,12 +17,16 @@ const (
 	maxListItem = 200 // items in any one list section
 )
 
-var projectPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
-// ValidateProject checks a project key: 1–64 letters, digits, '.', '_' or
-// '-', starting with a letter or digit.
+// ValidateProject checks a project key: 1–64 ASCII letters, digits, '.',
+// '_' or '-', starting with a letter or digit.
 func ValidateProject(project string) error {
-	if !projectPattern.MatchString(project) {
+	ok := len(project) > 0 && len(project) <= 64
+	for i := 0; ok && i < len(project); i++ {
+		c := project[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		ok = alnum || (i > 0 && (c == '.' || c == '_' || c == '-'))
+	}
+	if !ok {
 		return &accord.Error{Code: accord.Invalid, Message: "invalid project",
 			Fields: []accord.FieldError{{Field: "project", Message: "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"}}}
 	}
@@ -37,15 +41,35 @@ func (c Content) Validate() error {
 	return errs.Err("requirement")
 }
 
+// fieldPath names a field without formatting it: paths are only spelled
+// out for the rare invalid field, which keeps validation allocation-free.
+type fieldPath struct {
+	prefix, list string
+	index        int // -1 for a field that is not in a list
+	field        string
+}
+
+func (p fieldPath) String() string {
+	s := p.prefix + p.list
+	if p.index >= 0 {
+		s += "[" + strconv.Itoa(p.index) + "]"
+		if p.field != "" {
+			s += "." + p.field
+		}
+	}
+	return s
+}
+
 func (c Content) validate(errs *accord.FieldErrors, prefix string) {
-	text := func(field, v string, required bool, max int) {
+	at := func(list string, index int, field string) fieldPath { return fieldPath{prefix, list, index, field} }
+	text := func(p fieldPath, v string, required bool, max int) {
 		switch {
 		case required && strings.TrimSpace(v) == "":
-			errs.Add(prefix+field, "required")
-		case utf8.RuneCountInString(v) > max:
-			errs.Add(prefix+field, "longer than %d characters", max)
+			errs.Add(p.String(), "required")
+		case len(v) > max && utf8.RuneCountInString(v) > max:
+			errs.Add(p.String(), "longer than %d characters", max)
 		case !utf8.ValidString(v):
-			errs.Add(prefix+field, "not valid UTF-8")
+			errs.Add(p.String(), "not valid UTF-8")
 		}
 	}
 	list := func(field string, n int) bool {
@@ -55,12 +79,12 @@ func (c Content) validate(errs *accord.FieldErrors, prefix string) {
 		}
 		return true
 	}
-	text("title", c.Title, true, maxTitle)
-	text("background", c.Background, false, maxText)
-	text("goal", c.Goal, false, maxText)
-	text("description", c.Description, false, maxText)
-	text("interface_notes", c.InterfaceNotes, false, maxText)
-	text("owner", c.Owner, true, maxTitle)
+	text(at("title", -1, ""), c.Title, true, maxTitle)
+	text(at("background", -1, ""), c.Background, false, maxText)
+	text(at("goal", -1, ""), c.Goal, false, maxText)
+	text(at("description", -1, ""), c.Description, false, maxText)
+	text(at("interface_notes", -1, ""), c.InterfaceNotes, false, maxText)
+	text(at("owner", -1, ""), c.Owner, true, maxTitle)
 	if !c.Priority.Valid() {
 		if c.Priority == "" {
 			errs.Add(prefix+"priority", "required: one of P0, P1, P2, P3")
@@ -70,62 +94,73 @@ func (c Content) validate(errs *accord.FieldErrors, prefix string) {
 	}
 	if list("kpis", len(c.KPIs)) {
 		for i, k := range c.KPIs {
-			text(fmt.Sprintf("kpis[%d]", i), k, true, maxTitle)
+			text(at("kpis", i, ""), k, true, maxTitle)
 		}
 	}
 	if list("flow", len(c.Flow)) {
 		for i, s := range c.Flow {
-			text(fmt.Sprintf("flow[%d].action", i), s.Action, true, maxText)
-			text(fmt.Sprintf("flow[%d].actor", i), s.Actor, false, maxTitle)
-			text(fmt.Sprintf("flow[%d].diagram", i), s.Diagram, false, maxTitle*10)
+			text(at("flow", i, "action"), s.Action, true, maxText)
+			text(at("flow", i, "actor"), s.Actor, false, maxTitle)
+			text(at("flow", i, "diagram"), s.Diagram, false, maxTitle*10)
 		}
 	}
 	if list("scenarios", len(c.Scenarios)) {
 		for i, s := range c.Scenarios {
-			p := fmt.Sprintf("scenarios[%d].", i)
-			text(p+"name", s.Name, true, maxTitle)
-			text(p+"actor", s.Actor, false, maxTitle)
-			text(p+"situation", s.Situation, false, maxText)
-			text(p+"action", s.Action, false, maxText)
-			text(p+"outcome", s.Outcome, false, maxText)
+			text(at("scenarios", i, "name"), s.Name, true, maxTitle)
+			text(at("scenarios", i, "actor"), s.Actor, false, maxTitle)
+			text(at("scenarios", i, "situation"), s.Situation, false, maxText)
+			text(at("scenarios", i, "action"), s.Action, false, maxText)
+			text(at("scenarios", i, "outcome"), s.Outcome, false, maxText)
 		}
 	}
 	if list("exceptions", len(c.Exceptions)) {
 		for i, x := range c.Exceptions {
-			p := fmt.Sprintf("exceptions[%d].", i)
-			text(p+"condition", x.Condition, true, maxText)
-			text(p+"handling", x.Handling, true, maxText)
-			text(p+"error_code", x.ErrorCode, false, maxTitle)
+			text(at("exceptions", i, "condition"), x.Condition, true, maxText)
+			text(at("exceptions", i, "handling"), x.Handling, true, maxText)
+			text(at("exceptions", i, "error_code"), x.ErrorCode, false, maxTitle)
 		}
 	}
 	if list("performance", len(c.Performance)) {
 		for i, t := range c.Performance {
-			p := fmt.Sprintf("performance[%d].", i)
-			text(p+"metric", t.Metric, true, maxTitle)
+			text(at("performance", i, "metric"), t.Metric, true, maxTitle)
 			if !slices.Contains(comparators, t.Comparator) {
-				errs.Add(p+"comparator", "unknown comparator %q; one of <=, <, >=, >, =", t.Comparator)
+				errs.Add(at("performance", i, "comparator").String(), "unknown comparator %q; one of <=, <, >=, >, =", t.Comparator)
 			}
-			text(p+"unit", t.Unit, false, 40)
+			text(at("performance", i, "unit"), t.Unit, false, 40)
 		}
 	}
 	if list("acceptance_criteria", len(c.Acceptance)) {
 		for i, a := range c.Acceptance {
-			p := fmt.Sprintf("acceptance_criteria[%d].", i)
-			text(p+"id", a.ID, true, 40)
-			text(p+"text", a.Text, true, maxText)
-			text(p+"test_ref", a.TestRef, false, maxTitle*10)
+			text(at("acceptance_criteria", i, "id"), a.ID, true, 40)
+			text(at("acceptance_criteria", i, "text"), a.Text, true, maxText)
+			text(at("acceptance_criteria", i, "test_ref"), a.TestRef, false, maxTitle*10)
 		}
 	}
 	if list("labels", len(c.Labels)) {
 		for i, l := range c.Labels {
-			text(fmt.Sprintf("labels[%d]", i), l, true, 64)
+			text(at("labels", i, ""), l, true, 64)
 		}
 	}
 	if list("links", len(c.Links)) {
 		for i, l := range c.Links {
-			l.Validate(fmt.Sprintf("%slinks[%d]", prefix, i), errs)
+			if l.Kind == "" || l.ID == "" {
+				l.Validate(at("links", i, "").String(), errs)
+			}
 		}
 	}
+}
+
+// withCriterionIDs returns c with IDs assigned to criteria that lack one,
+// copying c first so the caller's content is never modified.
+func withCriterionIDs(c Content) Content {
+	for _, a := range c.Acceptance {
+		if strings.TrimSpace(a.ID) == "" {
+			c = c.Clone()
+			assignCriterionIDs(&c)
+			return c
+		}
+	}
+	return c
 }
 
 // assignCriterionIDs gives every acceptance criterion without an ID the next
@@ -133,9 +168,10 @@ func (c Content) validate(errs *accord.FieldErrors, prefix string) {
 func assignCriterionIDs(c *Content) {
 	next := 1
 	for _, a := range c.Acceptance {
-		var n int
-		if _, err := fmt.Sscanf(a.ID, "AC-%d", &n); err == nil && n >= next {
-			next = n + 1
+		if rest, ok := strings.CutPrefix(a.ID, "AC-"); ok {
+			if n, err := strconv.Atoi(rest); err == nil && n >= next {
+				next = n + 1
+			}
 		}
 	}
 	for i := range c.Acceptance {
