@@ -72,6 +72,38 @@ func checkBase(what string, base, current int) error {
 	return nil
 }
 
+// IsKey reports whether ref is a human key (REQ-7) rather than an ID.
+// Every method that takes a requirement ID also accepts its key.
+func IsKey(ref string) bool {
+	n, ok := strings.CutPrefix(ref, "REQ-")
+	if !ok || n == "" || len(n) > 9 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// lookup reads a requirement by ID or key.
+func (s *Service) lookup(ctx context.Context, project, ref string) (Requirement, error) {
+	if IsKey(ref) {
+		return s.store.GetRequirementByKey(ctx, project, ref)
+	}
+	return s.store.GetRequirement(ctx, project, ref)
+}
+
+// idOf returns the ID of the requirement named by ID or key.
+func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
+	if !IsKey(ref) {
+		return ref, nil
+	}
+	r, err := s.store.GetRequirementByKey(ctx, project, ref)
+	return r.ID, err
+}
+
 // Create stores a new requirement in draft as revision 1 and assigns its key.
 // Errors: Unauthenticated (no actor), Invalid (bad project or content).
 func (s *Service) Create(ctx context.Context, project string, c Content, note string) (Requirement, error) {
@@ -100,7 +132,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Requirement, err
 	if err := ValidateProject(project); err != nil {
 		return Requirement{}, err
 	}
-	return s.store.GetRequirement(ctx, project, id)
+	return s.lookup(ctx, project, id)
 }
 
 // List returns one page of a project's requirements in creation order.
@@ -142,7 +174,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err := c.Validate(); err != nil {
 		return Requirement{}, err
 	}
-	cur, err := s.store.GetRequirement(ctx, project, id)
+	cur, err := s.lookup(ctx, project, id)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -185,7 +217,7 @@ func (s *Service) Transition(ctx context.Context, project, id string, base int, 
 	if err != nil {
 		return Requirement{}, err
 	}
-	cur, err := s.store.GetRequirement(ctx, project, id)
+	cur, err := s.lookup(ctx, project, id)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -249,11 +281,11 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err != nil {
 		return err
 	}
-	cur, err := s.store.GetRequirement(ctx, project, id)
+	cur, err := s.lookup(ctx, project, id)
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteRequirement(ctx, project, id); err != nil {
+	if err := s.store.DeleteRequirement(ctx, project, cur.ID); err != nil {
 		return err
 	}
 	s.publish(ctx, "requirement.deleted", project, cur.Ref(), actor, "%s %q deleted by %s", cur.Key, cur.Title, actor.ID)
@@ -266,6 +298,10 @@ func (s *Service) History(ctx context.Context, project, id string) ([]Revision, 
 	if err := ValidateProject(project); err != nil {
 		return nil, err
 	}
+	id, err := s.idOf(ctx, project, id)
+	if err != nil {
+		return nil, err
+	}
 	return s.store.ListRevisions(ctx, project, id)
 }
 
@@ -273,6 +309,10 @@ func (s *Service) History(ctx context.Context, project, id string) ([]Revision, 
 // Errors: Invalid (bad project), NotFound (requirement or revision).
 func (s *Service) Revision(ctx context.Context, project, id string, n int) (Revision, error) {
 	if err := ValidateProject(project); err != nil {
+		return Revision{}, err
+	}
+	id, err := s.idOf(ctx, project, id)
+	if err != nil {
 		return Revision{}, err
 	}
 	return s.store.GetRevision(ctx, project, id, n)
@@ -285,7 +325,7 @@ func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.store.GetRevision(ctx, project, id, to)
+	b, err := s.store.GetRevision(ctx, project, a.Requirement.ID, to)
 	if err != nil {
 		return nil, err
 	}

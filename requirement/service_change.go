@@ -23,7 +23,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	if err := p.Validate(); err != nil {
 		return ChangeRequest{}, err
 	}
-	r, err := s.store.GetRequirement(ctx, project, requirementID)
+	r, err := s.lookup(ctx, project, requirementID)
 	if err != nil {
 		return ChangeRequest{}, err
 	}
@@ -59,7 +59,11 @@ func (s *Service) ListChanges(ctx context.Context, project, requirementID string
 	if err := ValidateProject(project); err != nil {
 		return nil, err
 	}
-	return s.store.ListChangeRequests(ctx, project, requirementID)
+	id, err := s.idOf(ctx, project, requirementID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListChangeRequests(ctx, project, id)
 }
 
 // DecideChange approves, rejects or withdraws a change request whose

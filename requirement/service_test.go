@@ -284,6 +284,29 @@ func TestListValidatesPageSize(t *testing.T) {
 	assert.Equal(t, "page_size", e.Fields[0].Field)
 }
 
+func TestMethodsAcceptKeys(t *testing.T) {
+	svc, _ := newService(t)
+	r, err := svc.Create(pm, "shop", goodContent(), "")
+	require.NoError(t, err)
+	byKey, err := svc.Get(pm, "shop", "REQ-1")
+	require.NoError(t, err)
+	assert.Equal(t, r.ID, byKey.ID)
+	moved, err := svc.Transition(pm, "shop", "REQ-1", 1, requirement.InReview, "")
+	require.NoError(t, err)
+	assert.Equal(t, r.ID, moved.ID)
+	hist, err := svc.History(pm, "shop", "REQ-1")
+	require.NoError(t, err)
+	assert.Len(t, hist, 2)
+	changes, err := svc.Diff(pm, "shop", "REQ-1", 1, 2)
+	require.NoError(t, err)
+	assert.Len(t, changes, 1)
+	_, err = svc.Get(pm, "shop", "REQ-2")
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
+	assert.False(t, requirement.IsKey("REQ-"))
+	assert.False(t, requirement.IsKey("REQ-1a"))
+	require.NoError(t, svc.Delete(pm, "shop", "REQ-1"))
+}
+
 func TestNewServiceNeedsStore(t *testing.T) {
 	_, err := requirement.NewService(requirement.Options{})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))

@@ -74,6 +74,9 @@ type Store interface {
 	CreateRequirement(ctx context.Context, first Revision) (Requirement, error)
 	// GetRequirement returns the current revision. NotFound if absent.
 	GetRequirement(ctx context.Context, project, id string) (Requirement, error)
+	// GetRequirementByKey returns the current revision of the requirement
+	// with the human key (REQ-7). NotFound if absent.
+	GetRequirementByKey(ctx context.Context, project, key string) (Requirement, error)
 	// UpdateRequirement stores next as the new current revision; next.Number
 	// must be current+1. NotFound if absent; Conflict (ErrStale) if stale.
 	UpdateRequirement(ctx context.Context, next Revision) (Requirement, error)

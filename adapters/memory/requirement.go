@@ -29,6 +29,7 @@ type reqProject struct {
 	seq       int
 	reqs      map[string][]requirement.Revision // id → revisions, oldest first
 	order     []string                          // requirement IDs, sorted
+	keys      map[string]string                 // key (REQ-7) → requirement ID
 	changes   map[string]*requirement.ChangeRequest
 	changesOf map[string][]string // requirement id → change request ids, oldest first
 	terms     map[string][]requirement.TermRevision
@@ -43,6 +44,7 @@ func (s *RequirementStore) project(name string, create bool) *reqProject {
 	if p == nil && create {
 		p = &reqProject{
 			reqs:      map[string][]requirement.Revision{},
+			keys:      map[string]string{},
 			changes:   map[string]*requirement.ChangeRequest{},
 			changesOf: map[string][]string{},
 			terms:     map[string][]requirement.TermRevision{},
@@ -82,6 +84,7 @@ func (s *RequirementStore) CreateRequirement(_ context.Context, first requiremen
 	first = first.Clone()
 	first.Requirement.Key = fmt.Sprintf("REQ-%d", p.seq)
 	p.reqs[r.ID] = []requirement.Revision{first}
+	p.keys[first.Requirement.Key] = r.ID
 	i, _ := slices.BinarySearch(p.order, r.ID)
 	p.order = slices.Insert(p.order, i, r.ID)
 	return first.Requirement.Clone(), nil
@@ -96,6 +99,21 @@ func (s *RequirementStore) GetRequirement(_ context.Context, project, id string)
 		return requirement.Requirement{}, err
 	}
 	return revs[len(revs)-1].Requirement.Clone(), nil
+}
+
+// GetRequirementByKey implements requirement.Store.
+func (s *RequirementStore) GetRequirementByKey(ctx context.Context, project, key string) (requirement.Requirement, error) {
+	s.mu.RLock()
+	p := s.project(project, false)
+	var id string
+	if p != nil {
+		id = p.keys[key]
+	}
+	s.mu.RUnlock()
+	if id == "" {
+		return requirement.Requirement{}, notFound("requirement", project, key)
+	}
+	return s.GetRequirement(ctx, project, id)
 }
 
 // UpdateRequirement implements requirement.Store.
@@ -129,6 +147,8 @@ func (s *RequirementStore) DeleteRequirement(_ context.Context, project, id stri
 		return err
 	}
 	p := s.projects[project]
+	revs := p.reqs[id]
+	delete(p.keys, revs[len(revs)-1].Requirement.Key)
 	delete(p.reqs, id)
 	if i, ok := slices.BinarySearch(p.order, id); ok {
 		p.order = slices.Delete(p.order, i, i+1)

@@ -27,6 +27,7 @@ func RequirementStore(t *testing.T, newStore func(t *testing.T) requirement.Stor
 		{"CreateAssignsSequentialKeysPerProject", testCreateKeys},
 		{"CreateDuplicateIDConflicts", testCreateDuplicate},
 		{"GetMissingIsNotFound", testGetMissing},
+		{"GetByKey", testGetByKey},
 		{"CopiesInAndOut", testCopies},
 		{"RevisionsImmutableAndComplete", testRevisions},
 		{"StaleBaseConflicts", testStale},
@@ -144,6 +145,24 @@ func testGetMissing(t *testing.T, s requirement.Store) {
 	_, err = s.GetRevision(ctx, "alpha", r.ID, 2)
 	requireCode(t, accord.NotFound, err)
 	_, err = s.GetRevision(ctx, "alpha", r.ID, 0)
+	requireCode(t, accord.NotFound, err)
+}
+
+func testGetByKey(t *testing.T, s requirement.Store) {
+	a := create(t, s, "alpha", "one")
+	b := create(t, s, "beta", "other")
+	got, err := s.GetRequirementByKey(ctx, "alpha", "REQ-1")
+	require.NoError(t, err)
+	if d := cmp.Diff(a, got); d != "" {
+		t.Errorf("by key (-want +got):\n%s", d)
+	}
+	got, err = s.GetRequirementByKey(ctx, "beta", "REQ-1")
+	require.NoError(t, err)
+	assert.Equal(t, b.ID, got.ID, "keys are per project")
+	_, err = s.GetRequirementByKey(ctx, "alpha", "REQ-2")
+	requireCode(t, accord.NotFound, err)
+	require.NoError(t, s.DeleteRequirement(ctx, "alpha", a.ID))
+	_, err = s.GetRequirementByKey(ctx, "alpha", "REQ-1")
 	requireCode(t, accord.NotFound, err)
 }
 
