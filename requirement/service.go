@@ -135,7 +135,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Requirement, err
 	return s.lookup(ctx, project, id)
 }
 
-// List returns one page of a project's requirements in creation order.
+// List returns one page of a project's requirements in creation (key) order.
 // Errors: Invalid (bad project, page size outside 1–500, malformed token).
 func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[Requirement], error) {
 	if err := ValidateProject(project); err != nil {

@@ -37,7 +37,7 @@ func (f Filter) Match(r *Requirement) bool {
 	return true
 }
 
-// ListQuery asks for one page of requirements in ID order (creation order).
+// ListQuery asks for one page of requirements in creation (key) order.
 type ListQuery struct {
 	Filter    Filter
 	PageSize  int    // 1–500; 0 means 50
@@ -83,7 +83,8 @@ type Store interface {
 	// DeleteRequirement removes a requirement, its revisions and its change
 	// requests. NotFound if absent.
 	DeleteRequirement(ctx context.Context, project, id string) error
-	// ListRequirements returns one page in ID order. Tokens stay valid while
+	// ListRequirements returns one page in creation order: REQ-1, REQ-2, …
+	// (keys are assigned in creation order). Tokens stay valid while
 	// records are added or removed: a page never repeats or skips a record
 	// that existed throughout. Invalid for a malformed token or page size.
 	ListRequirements(ctx context.Context, project string, q ListQuery) (Page[Requirement], error)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,10 +26,17 @@ func NewRequirementStore() *RequirementStore {
 	return &RequirementStore{projects: map[string]*reqProject{}}
 }
 
+// listed places a requirement in the list order: seq is the number in its
+// key, so the order is creation order and never changes.
+type listed struct {
+	seq int
+	id  string
+}
+
 type reqProject struct {
 	seq       int
 	reqs      map[string][]requirement.Revision // id → revisions, oldest first
-	order     []string                          // requirement IDs, sorted
+	order     []listed                          // every requirement, in creation order
 	keys      map[string]string                 // key (REQ-7) → requirement ID
 	changes   map[string]*requirement.ChangeRequest
 	changesOf map[string][]string // requirement id → change request ids, oldest first
@@ -68,6 +76,17 @@ func (s *RequirementStore) revisions(project, id string) ([]requirement.Revision
 	return nil, notFound("requirement", project, id)
 }
 
+// position finds a stored requirement in the list order.
+func (p *reqProject) position(id string) (int, bool) {
+	revs := p.reqs[id]
+	if revs == nil {
+		return 0, false
+	}
+	seq, _ := strconv.Atoi(strings.TrimPrefix(revs[0].Requirement.Key, "REQ-"))
+	i, ok := slices.BinarySearchFunc(p.order, seq, func(l listed, seq int) int { return l.seq - seq })
+	return i, ok
+}
+
 // CreateRequirement implements requirement.Store.
 func (s *RequirementStore) CreateRequirement(_ context.Context, first requirement.Revision) (requirement.Requirement, error) {
 	r := first.Requirement
@@ -85,8 +104,7 @@ func (s *RequirementStore) CreateRequirement(_ context.Context, first requiremen
 	first.Requirement.Key = fmt.Sprintf("REQ-%d", p.seq)
 	p.reqs[r.ID] = []requirement.Revision{first}
 	p.keys[first.Requirement.Key] = r.ID
-	i, _ := slices.BinarySearch(p.order, r.ID)
-	p.order = slices.Insert(p.order, i, r.ID)
+	p.order = append(p.order, listed{p.seq, r.ID})
 	return first.Requirement.Clone(), nil
 }
 
@@ -147,12 +165,12 @@ func (s *RequirementStore) DeleteRequirement(_ context.Context, project, id stri
 		return err
 	}
 	p := s.projects[project]
+	if i, ok := p.position(id); ok {
+		p.order = slices.Delete(p.order, i, i+1)
+	}
 	revs := p.reqs[id]
 	delete(p.keys, revs[len(revs)-1].Requirement.Key)
 	delete(p.reqs, id)
-	if i, ok := slices.BinarySearch(p.order, id); ok {
-		p.order = slices.Delete(p.order, i, i+1)
-	}
 	for _, cid := range p.changesOf[id] {
 		delete(p.changes, cid)
 	}
@@ -175,6 +193,10 @@ func (s *RequirementStore) ListRequirements(_ context.Context, project string, q
 	if err != nil {
 		return page, err
 	}
+	afterSeq, err := strconv.Atoi(after)
+	if after != "" && (err != nil || afterSeq < 1) {
+		return page, badToken()
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	page.Items = []requirement.Requirement{}
@@ -182,25 +204,22 @@ func (s *RequirementStore) ListRequirements(_ context.Context, project string, q
 	if p == nil {
 		return page, nil
 	}
-	start := 0
-	if after != "" {
-		start = sort.SearchStrings(p.order, after)
-		if start < len(p.order) && p.order[start] == after {
-			start++
-		}
-	}
-	for _, id := range p.order[start:] {
-		revs := p.reqs[id]
+	// Resume after the last record listed, even if it has been deleted.
+	lastSeq := 0
+	start, _ := slices.BinarySearchFunc(p.order, afterSeq+1, func(l listed, seq int) int { return l.seq - seq })
+	for _, l := range p.order[start:] {
+		revs := p.reqs[l.id]
 		r := &revs[len(revs)-1].Requirement
 		if !q.Filter.Match(r) {
 			continue
 		}
 		if len(page.Items) == size {
 			// One more match exists: there is a next page.
-			page.NextPageToken = encodeToken(page.Items[size-1].ID)
+			page.NextPageToken = encodeToken(strconv.Itoa(lastSeq))
 			break
 		}
 		page.Items = append(page.Items, r.Clone())
+		lastSeq = l.seq
 	}
 	return page, nil
 }

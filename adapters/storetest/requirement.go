@@ -124,6 +124,21 @@ func testCreateKeys(t *testing.T, s requirement.Store) {
 	if d := cmp.Diff(a, got); d != "" {
 		t.Errorf("read back (-want +got):\n%s", d)
 	}
+
+	// Lists come in creation order, whatever the IDs sort like.
+	for i := 3; i <= 12; i++ {
+		v := newRevision("alpha", fmt.Sprint(i), epoch)
+		v.Requirement.ID = fmt.Sprintf("id-%02d", 20-i) // IDs sort in reverse
+		_, err := s.CreateRequirement(ctx, v)
+		require.NoError(t, err)
+	}
+	page, err := s.ListRequirements(ctx, "alpha", requirement.ListQuery{PageSize: 100})
+	require.NoError(t, err)
+	var keys []string
+	for _, r := range page.Items {
+		keys = append(keys, r.Key)
+	}
+	assert.Equal(t, []string{"REQ-1", "REQ-2", "REQ-3", "REQ-4", "REQ-5", "REQ-6", "REQ-7", "REQ-8", "REQ-9", "REQ-10", "REQ-11", "REQ-12"}, keys)
 }
 
 func testCreateDuplicate(t *testing.T, s requirement.Store) {

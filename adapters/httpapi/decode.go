@@ -1,0 +1,141 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/accordhq/accord"
+)
+
+// DefaultMaxBodyBytes limits request bodies unless Options say otherwise.
+const DefaultMaxBodyBytes = 1 << 20
+
+func invalid(field, format string, args ...any) *httpError {
+	msg := fmt.Sprintf(format, args...)
+	return &httpError{status: http.StatusBadRequest, detail: field + ": " + msg, fields: []accord.FieldError{{Field: field, Message: msg}}}
+}
+
+// decodeJSON reads one JSON value from the request body into v: content
+// type application/json, at most limit bytes, no unknown fields, nothing
+// after the value. Errors say where the body went wrong.
+func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return &httpError{status: http.StatusUnsupportedMediaType,
+			detail: fmt.Sprintf("Content-Type must be application/json, not %q", r.Header.Get("Content-Type"))}
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &httpError{status: http.StatusRequestEntityTooLarge, detail: fmt.Sprintf("request body is larger than %d bytes", limit)}
+		}
+		return &httpError{status: http.StatusBadRequest, detail: "reading the request body: " + err.Error()}
+	}
+	return unmarshalStrict(data, v)
+}
+
+// unmarshalStrict decodes data into v, refusing unknown fields and trailing
+// data, and reports errors with their line and column.
+func unmarshalStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(data, dec, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		line, col := position(data, dec.InputOffset())
+		return &httpError{status: http.StatusBadRequest, detail: fmt.Sprintf("malformed JSON: unexpected data after the value at line %d, column %d", line, col)}
+	}
+	return nil
+}
+
+func jsonError(data []byte, dec *json.Decoder, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return &httpError{status: http.StatusBadRequest, detail: "malformed JSON: the request body is empty"}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &httpError{status: http.StatusBadRequest, detail: "malformed JSON: the body ends in the middle of a value"}
+	case errors.As(err, &syntax):
+		line, col := position(data, max(syntax.Offset-1, 0)) // Offset is just past the bad byte
+		return &httpError{status: http.StatusBadRequest, detail: fmt.Sprintf("malformed JSON at line %d, column %d: %s", line, col, syntax.Error())}
+	case errors.As(err, &typ):
+		field := jsonField(typ.Field)
+		line, col := position(data, typ.Offset)
+		return invalid(field, "expected %s, got JSON %s (line %d, column %d)", jsonKind(typ.Type.Kind().String()), typ.Value, line, col)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name, _ = strconv.Unquote(name)
+		line, col := position(data, dec.InputOffset())
+		return invalid(name, "unknown field (line %d, column %d)", line, col)
+	}
+	return invalid("(body)", "%s", err.Error())
+}
+
+// jsonField drops the Go names of embedded structs ("Content.title") from
+// a decoder field path: JSON names in this API are lower-case.
+func jsonField(path string) string {
+	var parts []string
+	for _, p := range strings.Split(path, ".") {
+		if p != "" && !(p[0] >= 'A' && p[0] <= 'Z') {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return "(body)"
+	}
+	return strings.Join(parts, ".")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "int", "int64", "int32", "uint", "uint64", "float64", "float32":
+		return "a number"
+	}
+	return goKind
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, offset int64) (line, col int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// ifMatch reads the revision an update is based on from If-Match.
+func ifMatch(r *http.Request) (int, error) {
+	v := strings.TrimSpace(r.Header.Get("If-Match"))
+	if v == "" {
+		return 0, &httpError{status: http.StatusPreconditionRequired,
+			detail: "If-Match is required: send the ETag of the revision you are changing, e.g. If-Match: \"3\""}
+	}
+	v = strings.TrimPrefix(v, "W/")
+	n, err := strconv.Atoi(strings.Trim(v, `"`))
+	if err != nil || n < 1 || !strings.HasPrefix(v, `"`) || !strings.HasSuffix(v, `"`) {
+		return 0, invalid("If-Match", "must be one quoted revision number, like \"3\"")
+	}
+	return n, nil
+}
+
+func etag(revision int) string { return `"` + strconv.Itoa(revision) + `"` }

@@ -1,0 +1,171 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/requirement"
+)
+
+// Options configure the handler. Requirements and Authenticator are required.
+type Options struct {
+	Requirements  *requirement.Service
+	Authenticator Authenticator
+	Authorizer    Authorizer   // optional: may refuse requests (403)
+	Logger        *slog.Logger // optional: defaults to slog.Default()
+	MaxBodyBytes  int64        // optional: defaults to DefaultMaxBodyBytes (1 MiB)
+}
+
+type server struct {
+	reqs    *requirement.Service
+	authn   Authenticator
+	authz   Authorizer
+	log     *slog.Logger
+	maxBody int64
+	mux     *http.ServeMux
+}
+
+// New returns the accord HTTP handler.
+func New(opts Options) (http.Handler, error) {
+	if opts.Requirements == nil || opts.Authenticator == nil {
+		return nil, accord.Errorf(accord.Invalid, "httpapi.Options: Requirements and Authenticator are required")
+	}
+	s := &server{reqs: opts.Requirements, authn: opts.Authenticator, authz: opts.Authorizer,
+		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.routeRequirements()
+	return s, nil
+}
+
+// route registers an authenticated handler that reports failures as problems.
+func (s *server) route(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		actor, err := s.authn.Authenticate(r)
+		if err == nil && s.authz != nil {
+			err = s.authz.Authorize(r, actor)
+		}
+		if err == nil {
+			err = h(w, r.WithContext(accord.WithActor(r.Context(), actor)))
+		}
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.unrouted(w, r)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// unrouted answers requests no pattern matches: 404 and 405 become
+// problems (405 keeps its Allow header); redirects pass through.
+func (s *server) unrouted(w http.ResponseWriter, r *http.Request) {
+	h, _ := s.mux.Handler(r)
+	c := &capture{header: http.Header{}}
+	h.ServeHTTP(c, r)
+	switch c.status {
+	case http.StatusNotFound:
+		writeProblem(w, Problem{Type: problemType("not_found"), Title: "Not Found", Status: http.StatusNotFound,
+			Detail: fmt.Sprintf("no resource at %s", r.URL.Path)})
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", c.header.Get("Allow"))
+		writeProblem(w, Problem{Type: problemType("method_not_allowed"), Title: "Method Not Allowed", Status: http.StatusMethodNotAllowed,
+			Detail: fmt.Sprintf("%s is not allowed on %s; allowed: %s", r.Method, r.URL.Path, c.header.Get("Allow"))})
+	default:
+		for k, v := range c.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(c.status)
+	}
+}
+
+// capture records what the mux's own 404/405/redirect handlers would write.
+type capture struct {
+	header http.Header
+	status int
+}
+
+func (c *capture) Header() http.Header { return c.header }
+func (c *capture) WriteHeader(status int) {
+	if c.status == 0 {
+		c.status = status
+	}
+}
+func (c *capture) Write(b []byte) (int, error) {
+	c.WriteHeader(http.StatusOK)
+	return len(b), nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// checkParams refuses query parameters outside allowed, so a misspelt
+// filter fails instead of silently returning everything.
+func checkParams(r *http.Request, allowed ...string) error {
+	for name := range r.URL.Query() {
+		if !slices.Contains(allowed, name) {
+			return invalid(name, "unknown query parameter; allowed: %s", strings.Join(allowed, ", "))
+		}
+	}
+	return nil
+}
+
+// listQuery reads page_size and page_token, allowing the filters named.
+func listQuery(r *http.Request, filters ...string) (size int, token string, err error) {
+	if err := checkParams(r, append([]string{"page_size", "page_token"}, filters...)...); err != nil {
+		return 0, "", err
+	}
+	q := r.URL.Query()
+	if v := q.Get("page_size"); v != "" {
+		if size, err = strconv.Atoi(v); err != nil {
+			return 0, "", invalid("page_size", "must be a whole number, not %q", v)
+		}
+		if size < 1 {
+			return 0, "", invalid("page_size", "must be between 1 and %d", requirement.MaxPageSize)
+		}
+	}
+	return size, q.Get("page_token"), nil
+}
+
+// values returns a query parameter given repeatedly or comma-separated.
+func values(r *http.Request, name string) []string {
+	var out []string
+	for _, v := range r.URL.Query()[name] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// revisionParam parses a revision number given as parameter name.
+func revisionParam(name, v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, invalid(name, "must be a revision number (1 or more), not %q", v)
+	}
+	return n, nil
+}
