@@ -117,7 +117,9 @@ func (c *capture) Write(b []byte) (int, error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // keep "<=" readable: this is an API, not HTML
+	_ = enc.Encode(v)
 }
 
 // checkParams refuses query parameters outside allowed, so a misspelt

@@ -1,0 +1,170 @@
+// Command server runs the accord reference HTTP server on an in-memory
+// store, seeded with a demo project.
+//
+//	go run ./examples/server [-addr 127.0.0.1:8080]
+//
+// Tokens come from ACCORD_TOKENS ("name:role:token" entries, comma
+// separated). When it is empty the server makes demo tokens and prints them
+// with a ready-to-paste curl line.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/requirement"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *addr, os.Getenv("ACCORD_TOKENS"), os.Stdout, log); err != nil {
+		log.Error("server stopped", slog.Any("error", err))
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx is done, then shuts down cleanly.
+func run(ctx context.Context, addr, tokenSpec string, out io.Writer, log *slog.Logger) error {
+	tokens, err := parseTokens(tokenSpec)
+	if err != nil {
+		return err
+	}
+	demoTokens := len(tokens) == 0
+	if demoTokens {
+		tokens = map[string]accord.Actor{
+			"pm-" + rand.Text():  {ID: "alice", Name: "Alice (product)", Roles: []string{"product"}},
+			"dev-" + rand.Text(): {ID: "bob", Name: "Bob (backend)", Roles: []string{"backend"}},
+		}
+	}
+	h, err := newHandler(ctx, tokens, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: logRequests(h, log), ReadHeaderTimeout: 10 * time.Second}
+	url := "http://" + ln.Addr().String()
+	log.Info("accord server listening", slog.String("url", url), slog.String("project", demoProject))
+	if demoTokens {
+		printDemoTokens(out, url, tokens)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newHandler builds the service on a memory store, seeds the demo project
+// and returns the HTTP handler.
+func newHandler(ctx context.Context, tokens map[string]accord.Actor, log *slog.Logger) (http.Handler, error) {
+	svc, err := requirement.NewService(requirement.Options{
+		Store: memory.NewRequirementStore(),
+		Events: accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+			log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
+		}),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := seed(ctx, svc); err != nil {
+		return nil, fmt.Errorf("seeding the demo project: %w", err)
+	}
+	return httpapi.New(httpapi.Options{Requirements: svc, Authenticator: httpapi.BearerTokens(tokens), Logger: log})
+}
+
+// parseTokens reads "name:role:token" entries separated by commas.
+func parseTokens(spec string) (map[string]accord.Actor, error) {
+	tokens := map[string]accord.Actor{}
+	for i, entry := range strings.Split(spec, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		parts := strings.Split(entry, ":")
+		if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+			return nil, fmt.Errorf("ACCORD_TOKENS entry %d (%q): want name:role:token", i+1, entry)
+		}
+		if _, dup := tokens[parts[2]]; dup {
+			return nil, fmt.Errorf("ACCORD_TOKENS entry %d: token of %q is used twice", i+1, parts[0])
+		}
+		tokens[parts[2]] = accord.Actor{ID: parts[0], Name: parts[0], Roles: []string{parts[1]}}
+	}
+	return tokens, nil
+}
+
+func printDemoTokens(out io.Writer, url string, tokens map[string]accord.Actor) {
+	var pm, dev string
+	for tok, a := range tokens {
+		if a.ID == "alice" {
+			pm = tok
+		} else {
+			dev = tok
+		}
+	}
+	fmt.Fprintf(out, `
+accord demo server on %[1]s (set ACCORD_TOKENS=name:role:token,... to use your own tokens)
+Paste these into the shell you run curl from:
+
+export ACCORD=%[1]s
+export PM_TOKEN=%[2]s   # alice, product
+export DEV_TOKEN=%[3]s  # bob, backend
+
+curl -s -H "Authorization: Bearer $PM_TOKEN" "$ACCORD/v1/projects/demo/requirements?page_size=5"
+
+`, url, pm, dev)
+}
+
+// logRequests logs every request with its status and duration.
+func logRequests(h http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		log.InfoContext(r.Context(), "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseTokens(t *testing.T) {
+	got, err := parseTokens("ann:product:t1, ben:backend:t2")
+	require.NoError(t, err)
+	assert.Equal(t, "ann", got["t1"].ID)
+	assert.Equal(t, []string{"backend"}, got["t2"].Roles)
+	for _, bad := range []string{"ann:product", "ann::t1", "a:b:c:d", "a:r:t,b:r:t"} {
+		_, err := parseTokens(bad)
+		assert.Error(t, err, bad)
+	}
+	empty, err := parseTokens("")
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+}
+
+// TestRunServesSeededDemoAndShutsDown starts the real server on a free
+// port, reads the demo project with the printed token and stops it.
+func TestRunServesSeededDemoAndShutsDown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, "127.0.0.1:0", "", out, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+
+	var url, token string
+	require.Eventually(t, func() bool {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if v, ok := strings.CutPrefix(line, "export ACCORD="); ok {
+				url = v
+			}
+			if v, ok := strings.CutPrefix(line, "export PM_TOKEN="); ok {
+				token = strings.Fields(v)[0]
+			}
+		}
+		return url != "" && token != ""
+	}, 5*time.Second, 10*time.Millisecond)
+
+	req, _ := http.NewRequest("GET", url+"/v1/projects/demo/requirements?status=approved", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode)
+	assert.Contains(t, string(body), "Refund a paid order")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not shut down")
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/requirement"
+)
+
+const demoProject = "demo"
+
+func target(v float64) *float64 { return &v }
+
+// seed fills the demo project: a glossary and requirements in several
+// states, one of them with a pending change request.
+func seed(ctx context.Context, svc *requirement.Service) error {
+	pm := accord.WithActor(ctx, accord.Actor{ID: "alice", Name: "Alice (product)", Roles: []string{"product"}})
+	dev := accord.WithActor(ctx, accord.Actor{ID: "bob", Name: "Bob (backend)", Roles: []string{"backend"}})
+
+	for _, d := range []requirement.TermDefinition{
+		{Term: "order", Definition: "A buyer's confirmed commitment to pay for items.", Aliases: []string{"purchase"}, Forbidden: []string{"deal", "单子"}},
+		{Term: "refund", Definition: "Money paid back to the buyer for an order, in full or in part.", Forbidden: []string{"chargeback"}},
+	} {
+		if _, err := svc.CreateTerm(pm, demoProject, d, "agreed at kickoff"); err != nil {
+			return err
+		}
+	}
+
+	refund := requirement.Content{
+		Title:       "Refund a paid order",
+		Background:  "Support staff refund orders by hand; each refund takes two working days.",
+		Goal:        "Buyers get their money back without opening a support ticket.",
+		KPIs:        []string{"refund tickets per week", "refund completion time"},
+		Description: "A buyer can refund a paid order within 14 days of delivery.",
+		Flow: []requirement.FlowStep{
+			{Actor: "buyer", Action: "opens the order and chooses Refund"},
+			{Actor: "system", Action: "checks the refund window and the payment state"},
+			{Actor: "system", Action: "pays the amount back to the original payment method"},
+		},
+		Scenarios: []requirement.Scenario{{Name: "late refund", Actor: "buyer", Situation: "day 15 after delivery",
+			Action: "asks for a refund", Outcome: "refusal that states the window"}},
+		Exceptions: []requirement.ExceptionCase{
+			{Condition: "the refund window has closed", Handling: "refuse and show the last refundable day", ErrorCode: "REFUND_WINDOW_CLOSED"},
+			{Condition: "the payment provider times out", Handling: "retry three times, then queue for support", ErrorCode: "PAYMENT_PROVIDER_TIMEOUT"},
+		},
+		Performance: []requirement.PerformanceTarget{{Metric: "p99 latency of POST /refunds", Comparator: requirement.LessOrEqual, Target: target(300), Unit: "ms"}},
+		Acceptance: []requirement.AcceptanceCriterion{
+			{Text: "A refund inside the window returns 201 and the order shows refunded", TestRef: "TestRefundInsideWindow"},
+			{Text: "A refund after 14 days fails with REFUND_WINDOW_CLOSED", TestRef: "TestRefundAfterWindow"},
+		},
+		Priority: requirement.P1, Owner: "alice", Labels: []string{"payments"},
+		Links: []accord.Ref{{Kind: "contract", ID: "refunds-api"}},
+	}
+	coupons := requirement.Content{
+		Title:       "Stack coupons at checkout",
+		Background:  "Marketing wants buyers to combine a shop coupon with a platform coupon.",
+		Description: "Checkout should apply coupons fast and show a user-friendly summary, etc. 尽快上线。",
+		Acceptance:  []requirement.AcceptanceCriterion{{Text: "Coupons work nicely together"}},
+		Performance: []requirement.PerformanceTarget{{Metric: "checkout latency", Comparator: requirement.LessOrEqual}},
+		Priority:    requirement.P2, Owner: "alice", Labels: []string{"checkout"},
+	}
+	export := requirement.Content{
+		Title:       "Export invoices as CSV",
+		Description: "Finance downloads last month's invoices as one CSV file.",
+		Exceptions:  []requirement.ExceptionCase{{Condition: "more than 100000 invoices", Handling: "export in the background and email a link", ErrorCode: "EXPORT_QUEUED"}},
+		Acceptance:  []requirement.AcceptanceCriterion{{Text: "The CSV has one row per invoice and opens in a spreadsheet"}},
+		Priority:    requirement.P3, Owner: "alice", Labels: []string{"finance"},
+	}
+	search := requirement.Content{
+		Title:       "Search orders by buyer phone number",
+		Description: "Support finds a buyer's orders from the phone number given on a call.",
+		Exceptions:  []requirement.ExceptionCase{{Condition: "no order matches", Handling: "show an empty list with the number searched"}},
+		Performance: []requirement.PerformanceTarget{{Metric: "p95 search latency", Comparator: requirement.LessOrEqual, Target: target(150), Unit: "ms"}},
+		Acceptance:  []requirement.AcceptanceCriterion{{Text: "Searching a known number returns its orders, newest first"}},
+		Priority:    requirement.P0, Owner: "alice", Labels: []string{"support"},
+	}
+
+	// REQ-1 refund: approved, with a change request waiting for a decision.
+	r, err := svc.Create(pm, demoProject, refund, "first draft")
+	if err != nil {
+		return err
+	}
+	if r, err = walk(pm, dev, svc, r, requirement.InReview, requirement.Approved); err != nil {
+		return err
+	}
+	longer := refund.Clone()
+	longer.Description = "A buyer can refund a paid order within 30 days of delivery."
+	longer.Acceptance[1].Text = "A refund after 30 days fails with REFUND_WINDOW_CLOSED"
+	if _, err := svc.ProposeChange(pm, demoProject, r.ID, requirement.ChangeProposal{Proposed: longer,
+		Reason: "Consumer law in two new markets requires a 30-day window",
+		Impact: requirement.Impact{ScheduleDays: 2, EffortDays: 3, Technical: "the window becomes a per-market setting",
+			Affected: []accord.Ref{{Kind: "contract", ID: "refunds-api"}}}}); err != nil {
+		return err
+	}
+	// REQ-2 coupons: a vague draft for lint to find fault with.
+	if _, err := svc.Create(pm, demoProject, coupons, "rough idea from marketing"); err != nil {
+		return err
+	}
+	// REQ-3 export: in review.
+	r, err = svc.Create(pm, demoProject, export, "")
+	if err != nil {
+		return err
+	}
+	if _, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
+		return err
+	}
+	// REQ-4 search: in development.
+	r, err = svc.Create(pm, demoProject, search, "")
+	if err != nil {
+		return err
+	}
+	_, err = walk(pm, dev, svc, r, requirement.InReview, requirement.Approved, requirement.InDevelopment)
+	return err
+}
+
+// walk moves r through the statuses: product submits, engineering decides.
+func walk(pm, dev context.Context, svc *requirement.Service, r requirement.Requirement, to ...requirement.Status) (requirement.Requirement, error) {
+	var err error
+	for _, s := range to {
+		ctx := dev
+		if s == requirement.InReview {
+			ctx = pm
+		}
+		if r, err = svc.Transition(ctx, r.Project, r.ID, r.Revision, s, "demo"); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
