@@ -62,6 +62,34 @@ var notVague = []string{
 	"等待", "等于", "等级", "相等", "平等", "同等", "等同", "等候", "对等", "不等", "等价", "等额", "等比", "等宽",
 }
 
+// phrases is a list split by script once, so matching does not re-inspect
+// every phrase for every text.
+type phrases struct {
+	latin []string // lower-case, matched as whole words
+	han   []string // matched as substrings
+}
+
+func prepare(lists ...[]string) phrases {
+	var p phrases
+	for _, list := range lists {
+		for _, w := range list {
+			switch {
+			case strings.TrimSpace(w) == "":
+			case hasHan(w):
+				p.han = append(p.han, w)
+			default:
+				p.latin = append(p.latin, strings.ToLower(w))
+			}
+		}
+	}
+	return p
+}
+
+var (
+	vaguePhrases      = prepare(vagueEnglish, vagueChinese)
+	verifiablePhrases = prepare(verifiableEnglish, verifiableChinese)
+)
+
 // verifiable words mark a statement of an observable outcome.
 var verifiableEnglish = []string{
 	"must", "shall", "should", "will", "returns", "return", "responds", "shows", "displays",
@@ -128,15 +156,19 @@ func Lint(c Content, glossary []Term) []Finding {
 		}
 	}
 
+	forbidden := make([]phrases, len(glossary))
+	for i, t := range glossary {
+		forbidden[i] = prepare(t.Forbidden)
+	}
 	walkText(c, func(path, text string) {
 		lower := strings.ToLower(text)
-		for _, m := range matchAll(lower, vagueEnglish, vagueChinese) {
+		for _, m := range vaguePhrases.find(lower) {
 			add(RuleVagueWording, SeverityWarning, path,
 				fmt.Sprintf("vague wording %q: readers will not agree on what it means", lower[m.start:m.end]),
 				"replace it with something measurable or specific (a number, a unit, a complete list)")
 		}
-		for _, t := range glossary {
-			for _, m := range matchAll(lower, t.Forbidden, t.Forbidden) {
+		for i, t := range glossary {
+			for _, m := range forbidden[i].find(lower) {
 				add(RuleForbiddenSynonym, SeverityWarning, path,
 					fmt.Sprintf("%q is a forbidden synonym of the glossary term %q", lower[m.start:m.end], t.Term),
 					fmt.Sprintf("use %q", t.Term))
@@ -203,20 +235,17 @@ func walkText(c Content, fn func(path, text string)) {
 
 type span struct{ start, end int }
 
-// matchAll finds the phrases in lower (already lower-cased): phrases
-// containing Han characters as substrings (Chinese has no spaces), others as
-// whole words. latin and han may be the same list; each phrase is routed by
-// its own script. Overlapping matches keep the longest.
-func matchAll(lower string, latin, han []string) []span {
+// find returns where the phrases occur in lower (already lower-cased):
+// Latin phrases as whole words, Han phrases as substrings (Chinese has no
+// spaces). Overlapping matches keep the longest.
+func (p phrases) find(lower string) []span {
 	var found []span
-	for _, p := range latin {
-		if !hasHan(p) {
-			found = appendWordMatches(found, lower, strings.ToLower(p))
-		}
+	for _, w := range p.latin {
+		found = appendWordMatches(found, lower, w)
 	}
-	for _, p := range han {
-		if hasHan(p) && strings.Contains(lower, p) {
-			found = appendHanMatches(found, lower, p)
+	if !isASCII(lower) {
+		for _, w := range p.han {
+			found = appendHanMatches(found, lower, w)
 		}
 	}
 	if len(found) < 2 {
@@ -237,10 +266,16 @@ func matchAll(lower string, latin, han []string) []span {
 	return kept
 }
 
-func appendWordMatches(found []span, text, phrase string) []span {
-	if phrase == "" {
-		return found
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
 	}
+	return true
+}
+
+func appendWordMatches(found []span, text, phrase string) []span {
 	for from := 0; ; {
 		i := strings.Index(text[from:], phrase)
 		if i < 0 {
@@ -320,5 +355,5 @@ func verifiable(text string) bool {
 		return true
 	}
 	lower := strings.ToLower(text)
-	return len(matchAll(lower, verifiableEnglish, verifiableChinese)) > 0
+	return len(verifiablePhrases.find(lower)) > 0
 }
