@@ -107,14 +107,6 @@ func checkChangeTransition(id string, from, to ChangeState) error {
 	if slices.Contains(changeTransitions[from], to) {
 		return nil
 	}
-	next := changeTransitions[from]
-	allowed := "none: " + string(from) + " is final"
-	if len(next) > 0 {
-		parts := make([]string, len(next))
-		for i, s := range next {
-			parts[i] = string(s)
-		}
-		allowed = strings.Join(parts, ", ")
-	}
-	return accord.Errorf(accord.FailedPrecondition, "change request %s cannot move from %s to %s; allowed next: %s", id, from, to, allowed)
+	return accord.Errorf(accord.FailedPrecondition, "change request %s cannot move from %s to %s; allowed next: %s",
+		id, from, to, allowedNext(from, changeTransitions[from]))
 }

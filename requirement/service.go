@@ -144,7 +144,11 @@ func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[R
 	if err := normalizePageSize(&q.PageSize); err != nil {
 		return Page[Requirement]{}, err
 	}
-	return s.store.ListRequirements(ctx, project, q)
+	page, err := s.store.ListRequirements(ctx, project, q)
+	if page.Items == nil && err == nil {
+		page.Items = []Requirement{} // an empty list, never null
+	}
+	return page, err
 }
 
 // MaxPageSize is the largest page a list returns.

@@ -67,14 +67,18 @@ func checkTransition(key string, from, to Status) error {
 	if slices.Contains(transitions[from], to) {
 		return nil
 	}
-	allowed := "none: " + string(from) + " is final"
-	if next := transitions[from]; len(next) > 0 {
-		allowed = joinStatuses(next)
-	}
-	return accord.Errorf(accord.FailedPrecondition, "%s cannot move from %s to %s; allowed next: %s", key, from, to, allowed)
+	return accord.Errorf(accord.FailedPrecondition, "%s cannot move from %s to %s; allowed next: %s", key, from, to, allowedNext(from, transitions[from]))
 }
 
-func joinStatuses(ss []Status) string {
+// allowedNext lists the states after from for an error message.
+func allowedNext[S ~string](from S, next []S) string {
+	if len(next) == 0 {
+		return "none: " + string(from) + " is final"
+	}
+	return joinStatuses(next)
+}
+
+func joinStatuses[S ~string](ss []S) string {
 	parts := make([]string, len(ss))
 	for i, s := range ss {
 		parts[i] = string(s)

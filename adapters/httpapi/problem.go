@@ -32,6 +32,15 @@ var statusOf = map[accord.Code]int{
 	accord.Internal:           http.StatusInternalServerError,
 }
 
+// httpSlugs names the problem types of failures that only exist at the
+// HTTP layer.
+var httpSlugs = map[int]string{
+	http.StatusBadRequest:            "invalid",
+	http.StatusRequestEntityTooLarge: "too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusPreconditionRequired:  "precondition_required",
+}
+
 // httpError is a failure that only exists at the HTTP layer (415, 413, 428…).
 type httpError struct {
 	status int
@@ -48,14 +57,7 @@ func problemType(slug string) string { return "urn:accord:problem:" + slug }
 func problemFor(err error) Problem {
 	var he *httpError
 	if errors.As(err, &he) {
-		slug := map[int]string{
-			http.StatusBadRequest:            "invalid",
-			http.StatusNotFound:              "not_found",
-			http.StatusMethodNotAllowed:      "method_not_allowed",
-			http.StatusRequestEntityTooLarge: "too_large",
-			http.StatusUnsupportedMediaType:  "unsupported_media_type",
-			http.StatusPreconditionRequired:  "precondition_required",
-		}[he.status]
+		slug := httpSlugs[he.status]
 		return Problem{Type: problemType(slug), Title: http.StatusText(he.status), Status: he.status, Detail: he.detail, Errors: he.fields}
 	}
 	code := accord.ErrorCode(err)
