@@ -77,31 +77,17 @@ func walkSections(x, y reflect.Value, fn func(fx, fy reflect.Value, name string)
 
 // nilEmpty returns c with every empty list made nil.
 func nilEmpty(c Content) Content {
-	if len(c.KPIs) == 0 {
-		c.KPIs = nil
-	}
-	if len(c.Flow) == 0 {
-		c.Flow = nil
-	}
-	if len(c.Scenarios) == 0 {
-		c.Scenarios = nil
-	}
-	if len(c.Exceptions) == 0 {
-		c.Exceptions = nil
-	}
-	if len(c.Performance) == 0 {
-		c.Performance = nil
-	}
-	if len(c.Acceptance) == 0 {
-		c.Acceptance = nil
-	}
-	if len(c.Labels) == 0 {
-		c.Labels = nil
-	}
-	if len(c.Links) == 0 {
-		c.Links = nil
-	}
+	c.KPIs, c.Flow, c.Scenarios = orNil(c.KPIs), orNil(c.Flow), orNil(c.Scenarios)
+	c.Exceptions, c.Performance, c.Acceptance = orNil(c.Exceptions), orNil(c.Performance), orNil(c.Acceptance)
+	c.Labels, c.Links = orNil(c.Labels), orNil(c.Links)
 	return c
+}
+
+func orNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // diffReporter turns go-cmp's report into FieldChanges with JSON paths.

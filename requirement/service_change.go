@@ -153,7 +153,7 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 		return Requirement{}, ChangeRequest{}, err
 	}
 	next, err := s.save(ctx, r, actor, ChangeRequestApplied, "applied change request "+id+": "+cr.Reason, func(n *Requirement) {
-		n.Content = cr.Proposed.Clone()
+		n.Content = cr.Proposed // cr is our own copy; the store copies it in
 		n.Status = InReview
 	})
 	if err != nil {

@@ -68,8 +68,8 @@ func (s *server) route(pattern string, h func(w http.ResponseWriter, r *http.Req
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if _, pattern := s.mux.Handler(r); pattern == "" {
-		s.unrouted(w, r)
+	if h, pattern := s.mux.Handler(r); pattern == "" {
+		s.unrouted(w, r, h)
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -77,8 +77,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // unrouted answers requests no pattern matches: 404 and 405 become
 // problems (405 keeps its Allow header); redirects pass through.
-func (s *server) unrouted(w http.ResponseWriter, r *http.Request) {
-	h, _ := s.mux.Handler(r)
+func (s *server) unrouted(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	c := &capture{header: http.Header{}}
 	h.ServeHTTP(c, r)
 	switch c.status {
