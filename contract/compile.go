@@ -1,0 +1,591 @@
+package contract
+
+import (
+	"bytes"
+	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/accordhq/accord"
+)
+
+// The documents the schemas of a contract are compiled from. Nothing is ever
+// fetched: the host is reserved (RFC 6761) and loading other URLs fails.
+const (
+	requestDoc  = "https://contract.accord.invalid/request.json"
+	responseDoc = "https://contract.accord.invalid/response.json"
+)
+
+// Validator checks HTTP traffic against one compiled contract. Compile once
+// and share: a Validator is immutable and safe for concurrent use.
+type Validator struct {
+	spec      Spec
+	ops       []*operation
+	byID      map[string]*operation
+	routes    *node
+	basePath  string
+	catalogue map[string]ErrorCode
+	codeField []string // JSON pointer tokens of the error code in a body
+	docs      map[string]any
+	redact    bool
+}
+
+type operation struct {
+	Operation
+	index      int
+	segments   int
+	pathParams []pathParam
+	query      []*param
+	headers    []*param
+	bodyTypes  []string // declared media types, sorted
+	bodies     map[string]*jsonschema.Schema
+	responses  map[string]*response
+	errorCodes map[string]bool
+}
+
+type pathParam struct {
+	*param
+	pos int // index of the path segment
+}
+
+type param struct {
+	Parameter
+	schema   *jsonschema.Schema
+	types    []string // the schema's types, for converting strings from the wire
+	itemType []string // for arrays: the items' types
+}
+
+type response struct {
+	key       string
+	headers   []*param
+	bodyTypes []string
+	bodies    map[string]*jsonschema.Schema
+}
+
+// CompileOption changes how Compile builds a Validator.
+type CompileOption func(*Validator)
+
+// RedactValues leaves the offending values out of violations, for traffic
+// that may carry personal data. Messages never quote instance values anyway.
+func RedactValues() CompileOption { return func(v *Validator) { v.redact = true } }
+
+// Compile checks spec and compiles every schema in it once. It fails with an
+// invalid error naming each problem: malformed fields, a schema that does
+// not compile, colliding routes, duplicate operation IDs, or path parameters
+// that do not match their template. Lint reports the same problems and more
+// as findings.
+func Compile(spec Spec, opts ...CompileOption) (*Validator, error) {
+	v, findings := build(spec, false)
+	var errs accord.FieldErrors
+	for _, f := range findings {
+		if f.Severity == SeverityError && blocksCompile[f.Rule] {
+			errs = append(errs, accord.FieldError{Field: f.Field, Message: f.Message})
+		}
+	}
+	if err := errs.Err("contract"); err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		o(v)
+	}
+	return v, nil
+}
+
+// Spec returns a copy of the compiled contract.
+func (v *Validator) Spec() Spec { return v.spec.Clone() }
+
+// Operations returns the IDs of the contract's operations in contract order.
+func (v *Validator) Operations() []string {
+	ids := make([]string, len(v.ops))
+	for i, op := range v.ops {
+		ids[i] = op.ID
+	}
+	return ids
+}
+
+// Responses returns the response keys ("200", "4XX", "default") that the
+// operation declares, sorted; nil for an unknown operation.
+func (v *Validator) Responses(operationID string) []string {
+	op := v.byID[operationID]
+	if op == nil {
+		return nil
+	}
+	return sortedKeys(op.Responses)
+}
+
+// build checks spec and, when nothing blocks it, compiles it. Examples are
+// only checked when withExamples is set.
+func build(spec Spec, withExamples bool) (*Validator, []Finding) {
+	var fe accord.FieldErrors
+	spec.validate(&fe)
+	var findings []Finding
+	for _, e := range fe {
+		findings = append(findings, Finding{Rule: RuleInvalid, Severity: SeverityError, Field: e.Field, Message: e.Message})
+	}
+	if len(findings) > 0 {
+		return nil, findings
+	}
+	spec = spec.Clone()
+	v := &Validator{
+		spec:      spec,
+		byID:      make(map[string]*operation, len(spec.Operations)),
+		routes:    &node{},
+		basePath:  spec.BasePath,
+		catalogue: make(map[string]ErrorCode, len(spec.ErrorCodes)),
+		codeField: codePointer(spec.ErrorCodeField),
+	}
+	for _, c := range spec.ErrorCodes {
+		v.catalogue[c.Code] = c
+	}
+	findings = append(findings, v.checkOperations()...)
+
+	c, docs, schemaFindings := compileDocs(spec)
+	findings = append(findings, schemaFindings...)
+	v.docs = docs
+	if hasErrors(findings) {
+		return nil, findings
+	}
+	for i, op := range v.ops {
+		findings = append(findings, v.compileOperation(c, i, op)...)
+	}
+	if hasErrors(findings) {
+		return nil, findings
+	}
+	if withExamples {
+		findings = append(findings, v.checkExamples()...)
+	}
+	return v, findings
+}
+
+// checkOperations builds the routes and reports what makes them ambiguous.
+func (v *Validator) checkOperations() []Finding {
+	var findings []Finding
+	shapes := map[string]string{}
+	for i, spec := range v.spec.Operations {
+		at := fmt.Sprintf("operations[%d]", i)
+		op := &operation{Operation: spec, index: i, errorCodes: map[string]bool{}}
+		op.Method = strings.ToUpper(op.Method)
+		v.ops = append(v.ops, op)
+		if prev, dup := v.byID[op.ID]; dup {
+			findings = append(findings, Finding{Rule: RuleDuplicateOperationID, Severity: SeverityError, Field: at + ".id",
+				Operation: op.ID, Message: fmt.Sprintf("operation id %q is also used by operations[%d]", op.ID, prev.index)})
+		} else {
+			v.byID[op.ID] = op
+		}
+		segs, _ := parseTemplate(op.Path)
+		op.segments = len(segs)
+		var shape strings.Builder
+		inTemplate := map[string]int{}
+		for pos, s := range segs {
+			shape.WriteByte('/')
+			if s.param != "" {
+				shape.WriteString("{}")
+				inTemplate[s.param] = pos
+			} else {
+				shape.WriteString(s.literal)
+			}
+		}
+		key := op.Method + " " + shape.String()
+		if other, taken := shapes[key]; taken {
+			findings = append(findings, Finding{Rule: RuleRouteCollision, Severity: SeverityError, Field: at + ".path", Operation: op.ID,
+				Message: fmt.Sprintf("%s %s collides with operation %q: a request could match either", op.Method, op.Path, other)})
+		} else {
+			shapes[key] = op.ID
+			v.routes.insert(segs, op)
+		}
+		declared := map[string]bool{}
+		for j, p := range op.Parameters {
+			if p.In != InPath {
+				continue
+			}
+			declared[p.Name] = true
+			if _, ok := inTemplate[p.Name]; !ok {
+				findings = append(findings, Finding{Rule: RulePathParameter, Severity: SeverityError, Field: fmt.Sprintf("%s.parameters[%d].name", at, j), Operation: op.ID,
+					Message: fmt.Sprintf("path parameter %q does not appear in the path %s", p.Name, op.Path)})
+			}
+		}
+		for _, s := range segs {
+			if s.param != "" && !declared[s.param] {
+				findings = append(findings, Finding{Rule: RulePathParameter, Severity: SeverityError, Field: at + ".parameters", Operation: op.ID,
+					Message: fmt.Sprintf("the path %s has {%s} but no path parameter declares it", op.Path, s.param)})
+			}
+		}
+		if !hasSuccess(op.Responses) {
+			findings = append(findings, Finding{Rule: RuleNoSuccessResponse, Severity: SeverityError, Field: at + ".responses", Operation: op.ID,
+				Message: "no success response (1XX–3XX) is declared"})
+		}
+		for j, code := range op.ErrorCodes {
+			op.errorCodes[code] = true
+			ec, ok := v.catalogue[code]
+			if !ok {
+				findings = append(findings, Finding{Rule: RuleUnknownErrorCode, Severity: SeverityError, Field: fmt.Sprintf("%s.error_codes[%d]", at, j), Operation: op.ID,
+					Message: fmt.Sprintf("error code %q is not in the error-code catalogue", code)})
+				continue
+			}
+			if _, ok := lookupResponse(op.Responses, ec.Status); !ok {
+				findings = append(findings, Finding{Rule: RuleErrorStatusUndeclared, Severity: SeverityWarning, Field: fmt.Sprintf("%s.error_codes[%d]", at, j), Operation: op.ID,
+					Message: fmt.Sprintf("error code %q has status %d, but the operation declares no response for it", code, ec.Status)})
+			}
+		}
+		for _, key := range sortedKeys(op.Responses) {
+			if !isErrorKey(key) || len(v.catalogue) > 0 {
+				continue
+			}
+			findings = append(findings, Finding{Rule: RuleUnknownErrorCode, Severity: SeverityWarning, Field: at + ".responses." + key, Operation: op.ID,
+				Message: fmt.Sprintf("response %s is an error response, but the contract has no error-code catalogue", key)})
+			break
+		}
+	}
+	return findings
+}
+
+func hasSuccess(responses map[string]Response) bool {
+	for k := range responses {
+		if k != "default" && k[0] >= '1' && k[0] <= '3' {
+			return true
+		}
+	}
+	return false
+}
+
+func isErrorKey(k string) bool { return k != "default" && k[0] >= '4' }
+
+// lookupResponse finds the declared response for status: the exact code,
+// then its range (4XX), then default.
+func lookupResponse[R any](responses map[string]R, status int) (string, bool) {
+	var buf [3]byte
+	exact := strconv.AppendInt(buf[:0], int64(status), 10)
+	if _, ok := responses[string(exact)]; ok {
+		return string(exact), true
+	}
+	if len(exact) == 3 {
+		rng := string([]byte{exact[0], 'X', 'X'})
+		if _, ok := responses[rng]; ok {
+			return rng, true
+		}
+	}
+	if _, ok := responses["default"]; ok {
+		return "default", true
+	}
+	return "", false
+}
+
+// compileDocs builds the request and response documents and a compiler for
+// them. Each schema is also compiled once here, so that a schema that does
+// not compile is reported against its own field.
+func compileDocs(spec Spec) (*jsonschema.Compiler, map[string]any, []Finding) {
+	var findings []Finding
+	docs := map[string]any{}
+	c := newCompiler(nil)
+	for _, dir := range []struct {
+		url    string
+		strict Strictness
+		req    bool
+	}{{requestDoc, spec.UnknownProperties.request(), true}, {responseDoc, spec.UnknownProperties.response(), false}} {
+		components := map[string]any{}
+		for name, raw := range spec.Schemas {
+			components[name] = decodeSchema(raw)
+		}
+		ops := make([]any, len(spec.Operations))
+		var roots []any
+		for i, op := range spec.Operations {
+			o := map[string]any{}
+			if dir.req {
+				params := make([]any, len(op.Parameters))
+				for j, p := range op.Parameters {
+					params[j] = decodeSchema(p.Schema)
+					roots = append(roots, params[j])
+				}
+				o["p"] = params
+				if op.RequestBody != nil {
+					bodies := make([]any, 0, len(op.RequestBody.Content))
+					for _, mt := range sortedKeys(op.RequestBody.Content) {
+						s := decodeSchema(op.RequestBody.Content[mt].Schema)
+						bodies = append(bodies, s)
+						roots = append(roots, s)
+					}
+					o["b"] = bodies
+				}
+			} else {
+				res := make([]any, 0, len(op.Responses))
+				for _, key := range sortedKeys(op.Responses) {
+					r := op.Responses[key]
+					hs := make([]any, len(r.Headers))
+					for j, h := range r.Headers {
+						hs[j] = decodeSchema(h.Schema)
+						roots = append(roots, hs[j])
+					}
+					bodies := make([]any, 0, len(r.Content))
+					for _, mt := range sortedKeys(r.Content) {
+						s := decodeSchema(r.Content[mt].Schema)
+						bodies = append(bodies, s)
+						roots = append(roots, s)
+					}
+					res = append(res, map[string]any{"h": hs, "b": bodies})
+				}
+				o["r"] = res
+			}
+			ops[i] = o
+		}
+		if dir.strict == Reject {
+			makeStrict(components, roots)
+		}
+		doc := map[string]any{"components": map[string]any{"schemas": components}, "ops": ops}
+		docs[dir.url] = doc
+		raw, err := json.Marshal(doc)
+		if err == nil {
+			err = c.AddResource(dir.url, bytes.NewReader(raw))
+		}
+		if err != nil {
+			findings = append(findings, Finding{Rule: RuleSchemaInvalid, Severity: SeverityError, Field: "schemas", Message: err.Error()})
+			return c, docs, findings
+		}
+	}
+	// Compile every schema where it is written, to blame the right field.
+	for _, name := range sortedKeys(spec.Schemas) {
+		if _, err := c.Compile(requestDoc + "#/components/schemas/" + escapeToken(name)); err != nil {
+			findings = append(findings, schemaFinding("schemas."+name, "", err))
+		}
+	}
+	return c, docs, findings
+}
+
+func schemaFinding(field, op string, err error) Finding {
+	msg := err.Error()
+	var se *jsonschema.SchemaError
+	if errors.As(err, &se) && se.Err != nil {
+		msg = strings.TrimPrefix(se.Err.Error(), "jsonschema: ")
+		if ve, ok := se.Err.(*jsonschema.ValidationError); ok {
+			leaf := ve
+			for len(leaf.Causes) > 0 {
+				leaf = leaf.Causes[0]
+			}
+			msg = fmt.Sprintf("%s: %s", strings.TrimPrefix(ve.InstanceLocation, "/"), leaf.Message)
+			if ve.InstanceLocation == "" || strings.HasPrefix(leaf.InstanceLocation, ve.InstanceLocation) {
+				msg = fmt.Sprintf("at %s: %s", schemaLocation(leaf.InstanceLocation), leaf.Message)
+			}
+		}
+	}
+	return Finding{Rule: RuleSchemaInvalid, Severity: SeverityError, Field: field, Operation: op, Message: "schema does not compile: " + msg}
+}
+
+// schemaLocation turns a pointer into the internal documents back into the
+// contract's own terms where it can.
+func schemaLocation(ptr string) string {
+	if rest, ok := strings.CutPrefix(ptr, "/components/schemas/"); ok {
+		return "#/components/schemas/" + rest
+	}
+	if ptr == "" {
+		return "the schema root"
+	}
+	return ptr
+}
+
+func decodeSchema(raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return true
+	}
+	var v any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return true // Validate has already refused invalid JSON
+	}
+	return v
+}
+
+// newCompiler returns a compiler with accord's settings: draft 2020-12,
+// formats asserted, the empty-enum guard, and no network. load, when set,
+// serves documents outside the contract (the test suite's remotes).
+func newCompiler(load func(url string) (io.ReadCloser, error)) *jsonschema.Compiler {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft2020
+	c.AssertFormat = true
+	c.LoadURL = func(url string) (io.ReadCloser, error) {
+		if load != nil {
+			return load(url)
+		}
+		return nil, fmt.Errorf("%s: a contract's schemas may only refer to #/components/schemas", url)
+	}
+	c.RegisterExtension("accord-empty-enum", nil, emptyEnum{})
+	return c
+}
+
+// emptyEnum closes a gap of the validator: it skips "enum" when the list is
+// empty, so "enum": [] would accept everything instead of nothing.
+type emptyEnum struct{}
+
+func (emptyEnum) Compile(_ jsonschema.CompilerContext, m map[string]any) (jsonschema.ExtSchema, error) {
+	if e, ok := m["enum"].([]any); ok && len(e) == 0 {
+		return emptyEnum{}, nil
+	}
+	return nil, nil
+}
+
+func (emptyEnum) Validate(ctx jsonschema.ValidationContext, _ any) error {
+	return ctx.Error("enum", "no value is allowed: the enum is empty")
+}
+
+// compileOperation compiles the schemas of one operation from the documents.
+func (v *Validator) compileOperation(c *jsonschema.Compiler, i int, op *operation) []Finding {
+	var findings []Finding
+	at := fmt.Sprintf("operations[%d].", i)
+	compile := func(doc, ptr, field string) *jsonschema.Schema {
+		s, err := c.Compile(fmt.Sprintf("%s#/ops/%d/%s", doc, i, ptr))
+		if err != nil {
+			findings = append(findings, schemaFinding(at+field, op.ID, err))
+		}
+		return s
+	}
+	segs, _ := parseTemplate(op.Path)
+	for j, p := range op.Parameters {
+		pr := &param{Parameter: p}
+		pr.schema = compile(requestDoc, fmt.Sprintf("p/%d", j), fmt.Sprintf("parameters[%d].schema", j))
+		pr.types, pr.itemType = wireTypes(v.spec.Schemas, p.Schema)
+		switch p.In {
+		case InPath:
+			for pos, s := range segs {
+				if s.param == p.Name {
+					op.pathParams = append(op.pathParams, pathParam{pr, pos})
+				}
+			}
+		case InQuery:
+			op.query = append(op.query, pr)
+		case InHeader:
+			pr.Name = http.CanonicalHeaderKey(p.Name)
+			op.headers = append(op.headers, pr)
+		}
+	}
+	if b := op.RequestBody; b != nil {
+		op.bodyTypes = sortedKeys(b.Content)
+		op.bodies = map[string]*jsonschema.Schema{}
+		for j, mt := range op.bodyTypes {
+			if isJSON(mt) && len(b.Content[mt].Schema) > 0 {
+				op.bodies[mt] = compile(requestDoc, fmt.Sprintf("b/%d", j), "request_body.content."+mt+".schema")
+			}
+		}
+	}
+	op.responses = map[string]*response{}
+	for j, key := range sortedKeys(op.Responses) {
+		r := op.Responses[key]
+		res := &response{key: key, bodyTypes: sortedKeys(r.Content), bodies: map[string]*jsonschema.Schema{}}
+		for k, h := range r.Headers {
+			hp := &param{Parameter: Parameter{Name: http.CanonicalHeaderKey(h.Name), In: InHeader, Required: h.Required, Schema: h.Schema}}
+			hp.schema = compile(responseDoc, fmt.Sprintf("r/%d/h/%d", j, k), fmt.Sprintf("responses.%s.headers[%d].schema", key, k))
+			hp.types, hp.itemType = wireTypes(v.spec.Schemas, h.Schema)
+			res.headers = append(res.headers, hp)
+		}
+		for k, mt := range res.bodyTypes {
+			if isJSON(mt) && len(r.Content[mt].Schema) > 0 {
+				res.bodies[mt] = compile(responseDoc, fmt.Sprintf("r/%d/b/%d", j, k), "responses."+key+".content."+mt+".schema")
+			}
+		}
+		op.responses[key] = res
+	}
+	return findings
+}
+
+// wireTypes reads the types a string from the wire should be converted to,
+// following one $ref into the components.
+func wireTypes(components map[string]json.RawMessage, raw json.RawMessage) (types, items []string) {
+	s := resolveLocal(components, decodeSchema(raw))
+	types = typesOf(s)
+	if slices.Contains(types, "array") {
+		if m, ok := s.(map[string]any); ok {
+			items = typesOf(resolveLocal(components, m["items"]))
+		}
+	}
+	return types, items
+}
+
+func resolveLocal(components map[string]json.RawMessage, s any) any {
+	for range 8 {
+		m, ok := s.(map[string]any)
+		if !ok {
+			return s
+		}
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return s
+		}
+		name, ok := strings.CutPrefix(ref, componentPrefix)
+		if !ok {
+			return s
+		}
+		s = decodeSchema(components[unescapeToken(name)])
+	}
+	return s
+}
+
+func typesOf(s any) []string {
+	m, ok := s.(map[string]any)
+	if !ok {
+		return nil
+	}
+	switch t := m["type"].(type) {
+	case string:
+		return []string{t}
+	case []any:
+		var out []string
+		for _, x := range t {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if e, ok := m["enum"].([]any); ok && len(e) > 0 {
+		var out []string
+		for _, x := range e {
+			switch x.(type) {
+			case json.Number:
+				out = appendUnique(out, "number")
+			case bool:
+				out = appendUnique(out, "boolean")
+			case string:
+				out = appendUnique(out, "string")
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// isJSON reports whether a media type carries JSON: application/json or any
+// structured +json type such as application/problem+json.
+func isJSON(mt string) bool {
+	base, _, err := mime.ParseMediaType(mt)
+	if err != nil {
+		return false
+	}
+	return base == "application/json" || strings.HasSuffix(base, "+json")
+}
+
+func codePointer(field string) []string {
+	if field == "" {
+		field = "code"
+	}
+	if !strings.HasPrefix(field, "/") {
+		return []string{field}
+	}
+	parts := strings.Split(field[1:], "/")
+	for i, p := range parts {
+		parts[i] = unescapeToken(p)
+	}
+	return parts
+}

@@ -1,0 +1,256 @@
+package contract
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// addSchemaViolations turns the validator's error tree into violations: one
+// per failed keyword, each pointing at the offending value, worded for a
+// reader who does not know JSON Schema.
+func (v *Validator) addSchemaViolations(res *Result, base Violation, err error, instance any) {
+	var ve *jsonschema.ValidationError
+	if !errors.As(err, &ve) {
+		base.Keyword, base.Message = "schema", err.Error()
+		res.Violations = append(res.Violations, base)
+		return
+	}
+	start := len(res.Violations)
+	v.walkErrors(res, base, ve, instance)
+	res.Violations = append(res.Violations[:start], dropEvaluated(res.Violations[start:])...)
+}
+
+// dropEvaluated removes unevaluatedProperties violations for properties that
+// failed for another reason. JSON Schema drops the annotations of a failing
+// subschema, so a declared but invalid property also reads as unevaluated;
+// reporting it as unknown would be wrong and noisy.
+func dropEvaluated(vs []Violation) []Violation {
+	out := vs[:0:0]
+	for _, v := range vs {
+		if v.Keyword == "unevaluatedProperties" && hasOtherAt(vs, v.Pointer) {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func hasOtherAt(vs []Violation, pointer string) bool {
+	for _, o := range vs {
+		if o.Keyword != "unevaluatedProperties" && (o.Pointer == pointer || strings.HasPrefix(o.Pointer, pointer+"/")) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.ValidationError, instance any) {
+	keyword := lastToken(ve.KeywordLocation)
+	if len(ve.Causes) > 0 && keyword != "anyOf" && keyword != "oneOf" {
+		for _, c := range ve.Causes {
+			v.walkErrors(res, base, c, instance)
+		}
+		return
+	}
+	schemaValue, parent := v.schemaAt(ve.AbsoluteKeywordLocation)
+	switch keyword {
+	case "required":
+		if obj, ok := v.instanceAt(instance, ve.InstanceLocation).(map[string]any); ok {
+			if names, ok := schemaValue.([]any); ok {
+				for _, n := range names {
+					name, _ := n.(string)
+					if _, present := obj[name]; !present {
+						vl := base
+						vl.Pointer = ve.InstanceLocation + "/" + escapeToken(name)
+						vl.Keyword, vl.Message = "required", "is required"
+						res.Violations = append(res.Violations, vl)
+					}
+				}
+				return
+			}
+		}
+	case "additionalProperties":
+		if schemaValue == false {
+			obj, _ := v.instanceAt(instance, ve.InstanceLocation).(map[string]any)
+			props, _ := parent["properties"].(map[string]any)
+			if _, hasPatterns := parent["patternProperties"]; obj != nil && !hasPatterns {
+				for _, name := range sortedKeys(obj) {
+					if _, declared := props[name]; !declared {
+						v.add(res, base, ve.InstanceLocation+"/"+escapeToken(name), keyword, "is not a property the contract declares", instance)
+					}
+				}
+				return
+			}
+		}
+	}
+	v.add(res, base, ve.InstanceLocation, keywordName(keyword, ve.Message), describe(keyword, schemaValue, ve.Message), instance)
+}
+
+func (v *Validator) add(res *Result, base Violation, pointer, keyword, message string, instance any) {
+	base.Pointer, base.Keyword, base.Message = pointer, keyword, message
+	if !v.redact {
+		base.Value = shortJSON(v.instanceAt(instance, pointer))
+	}
+	res.Violations = append(res.Violations, base)
+}
+
+// keywordName is the keyword as reported. A boolean false schema has no
+// keyword of its own; its location ends with a property name or index.
+func keywordName(keyword, message string) string {
+	if _, known := describers[keyword]; known {
+		return keyword
+	}
+	if message == "not allowed" {
+		return "false"
+	}
+	return keyword
+}
+
+type describer func(value any) string
+
+var describers = map[string]describer{
+	"type":                  func(v any) string { return "must be " + typeList(v) },
+	"enum":                  func(v any) string { return "must be one of " + valueList(v) },
+	"const":                 func(v any) string { return "must be exactly " + shortJSON(v) },
+	"format":                func(v any) string { return fmt.Sprintf("must be a valid %v", v) },
+	"minimum":               func(v any) string { return fmt.Sprintf("must be at least %v", v) },
+	"maximum":               func(v any) string { return fmt.Sprintf("must be at most %v", v) },
+	"exclusiveMinimum":      func(v any) string { return fmt.Sprintf("must be greater than %v", v) },
+	"exclusiveMaximum":      func(v any) string { return fmt.Sprintf("must be less than %v", v) },
+	"multipleOf":            func(v any) string { return fmt.Sprintf("must be a multiple of %v", v) },
+	"minLength":             func(v any) string { return fmt.Sprintf("must be at least %v characters long", v) },
+	"maxLength":             func(v any) string { return fmt.Sprintf("must be at most %v characters long", v) },
+	"pattern":               func(v any) string { return fmt.Sprintf("must match the pattern %v", v) },
+	"minItems":              func(v any) string { return fmt.Sprintf("must have at least %v items", v) },
+	"maxItems":              func(v any) string { return fmt.Sprintf("must have at most %v items", v) },
+	"minProperties":         func(v any) string { return fmt.Sprintf("must have at least %v properties", v) },
+	"maxProperties":         func(v any) string { return fmt.Sprintf("must have at most %v properties", v) },
+	"anyOf":                 func(any) string { return "does not match any of the allowed forms" },
+	"oneOf":                 func(any) string { return "must match exactly one of the allowed forms" },
+	"not":                   func(any) string { return "matches a form that is not allowed" },
+	"unevaluatedProperties": func(any) string { return "is not a property the contract declares" },
+	"additionalProperties":  func(any) string { return "is not a property the contract declares" },
+	"unevaluatedItems":      func(any) string { return "is an item the contract does not declare" },
+	"required":              func(any) string { return "misses required properties" },
+}
+
+func describe(keyword string, schemaValue any, fallback string) string {
+	if fallback == "no value is allowed: the enum is empty" {
+		return fallback
+	}
+	d, ok := describers[keyword]
+	if !ok || schemaValue == nil && keyword != "anyOf" && keyword != "oneOf" && keyword != "not" {
+		if fallback == "not allowed" {
+			return "is not allowed here"
+		}
+		return fallback
+	}
+	if keyword == "uniqueItems" || keyword == "dependentRequired" {
+		return fallback
+	}
+	return d(schemaValue)
+}
+
+var typeArticles = map[string]string{
+	"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+	"object": "an object", "array": "an array", "null": "null",
+}
+
+func typeList(v any) string {
+	var names []string
+	switch t := v.(type) {
+	case string:
+		names = append(names, t)
+	case []any:
+		for _, x := range t {
+			names = append(names, fmt.Sprint(x))
+		}
+	}
+	for i, n := range names {
+		if a, ok := typeArticles[n]; ok {
+			names[i] = a
+		}
+	}
+	return strings.Join(names, " or ")
+}
+
+func valueList(v any) string {
+	list, _ := v.([]any)
+	parts := make([]string, 0, len(list))
+	for i, x := range list {
+		if i == 10 {
+			parts = append(parts, fmt.Sprintf("… (%d in all)", len(list)))
+			break
+		}
+		parts = append(parts, shortJSON(x))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// shortJSON renders a value as JSON, cut to a readable length.
+func shortJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	const max = 120
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return string(b)
+}
+
+// schemaAt returns the schema value at an absolute keyword location and the
+// schema object holding it, read from the compiled documents. Both are nil
+// for locations outside them (a remote document).
+func (v *Validator) schemaAt(location string) (any, map[string]any) {
+	doc, frag, ok := strings.Cut(location, "#")
+	if !ok {
+		return nil, nil
+	}
+	root, ok := v.docs[doc]
+	if !ok {
+		return nil, nil
+	}
+	if strings.Contains(frag, "%") {
+		if u, err := url.PathUnescape(frag); err == nil {
+			frag = u
+		}
+	}
+	tokens := splitPointer(frag)
+	if len(tokens) == 0 {
+		return root, nil
+	}
+	parentValue, _ := resolvePointer(root, tokens[:len(tokens)-1])
+	parent, _ := parentValue.(map[string]any)
+	value, _ := resolvePointer(root, tokens)
+	return value, parent
+}
+
+func (v *Validator) instanceAt(instance any, pointer string) any {
+	value, _ := resolvePointer(instance, splitPointer(pointer))
+	return value
+}
+
+func splitPointer(p string) []string {
+	if p == "" {
+		return nil
+	}
+	tokens := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range tokens {
+		tokens[i] = unescapeToken(t)
+	}
+	return tokens
+}
+
+func lastToken(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return unescapeToken(p[i+1:])
+	}
+	return p
+}

@@ -1,0 +1,311 @@
+package contract
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/accordhq/accord"
+)
+
+// Spec is what product and engineering agree on for one service: its
+// operations, the shared schemas they reference and the error-code catalogue.
+// A Spec is plain data; Compile turns it into a Validator.
+type Spec struct {
+	Service      string       `json:"service"`
+	Description  string       `json:"description,omitempty"`
+	Owner        string       `json:"owner,omitempty"`
+	BasePath     string       `json:"base_path,omitempty"` // prefix of every operation path on the wire, e.g. /api
+	Requirements []accord.Ref `json:"requirements,omitempty"`
+	Operations   []Operation  `json:"operations"`
+
+	// Schemas are the shared components. Any schema in the contract refers
+	// to one as {"$ref": "#/components/schemas/<name>"}, as in OpenAPI.
+	Schemas map[string]json.RawMessage `json:"schemas,omitempty"`
+
+	// ErrorCodes is the catalogue of error codes (错误码) the service may return.
+	ErrorCodes []ErrorCode `json:"error_codes,omitempty"`
+	// ErrorCodeField locates the code in an error response body: a top-level
+	// field name, or a JSON pointer such as /error/code. Empty means "code".
+	ErrorCodeField string `json:"error_code_field,omitempty"`
+
+	// UnknownProperties decides, per direction, whether objects may carry
+	// properties their schema does not declare.
+	UnknownProperties UnknownProperties `json:"unknown_properties,omitzero"`
+}
+
+// Strictness says what happens to object properties a schema does not
+// declare. It only applies to object schemas that say nothing themselves
+// (no additionalProperties, unevaluatedProperties or patternProperties).
+type Strictness string
+
+// The strictness settings. The empty value means the direction's default.
+const (
+	Reject Strictness = "reject"
+	Allow  Strictness = "allow"
+)
+
+// UnknownProperties holds the strictness of each direction. By default
+// requests reject unknown properties (a client typo fails loudly) and
+// responses allow them (old clients survive new fields).
+type UnknownProperties struct {
+	Request  Strictness `json:"request,omitempty"`
+	Response Strictness `json:"response,omitempty"`
+}
+
+func (u UnknownProperties) request() Strictness {
+	if u.Request == "" {
+		return Reject
+	}
+	return u.Request
+}
+
+func (u UnknownProperties) response() Strictness {
+	if u.Response == "" {
+		return Allow
+	}
+	return u.Response
+}
+
+// Operation is one endpoint: a method on a path template such as
+// /orders/{id}.
+type Operation struct {
+	ID          string       `json:"id"`
+	Method      string       `json:"method"`
+	Path        string       `json:"path"`
+	Summary     string       `json:"summary,omitempty"`
+	Description string       `json:"description,omitempty"`
+	Parameters  []Parameter  `json:"parameters,omitempty"`
+	RequestBody *RequestBody `json:"request_body,omitempty"`
+	// Responses are keyed by status code ("200"), range ("4XX") or "default".
+	Responses map[string]Response `json:"responses"`
+	// ErrorCodes lists the catalogue codes this operation may return. Empty
+	// means any code in the catalogue.
+	ErrorCodes []string  `json:"error_codes,omitempty"`
+	Examples   []Example `json:"examples,omitempty"`
+}
+
+// Parameter locations.
+const (
+	InPath   = "path"
+	InQuery  = "query"
+	InHeader = "header"
+)
+
+// Parameter is a path, query or header parameter. On the wire its value is
+// a string; it is converted by the schema's type (integer, number, boolean,
+// array of those) before the schema is applied. Path parameters are always
+// required.
+type Parameter struct {
+	Name        string          `json:"name"`
+	In          string          `json:"in"`
+	Required    bool            `json:"required,omitempty"`
+	Description string          `json:"description,omitempty"`
+	Schema      json.RawMessage `json:"schema,omitempty"`
+}
+
+// RequestBody declares the accepted bodies by media type.
+type RequestBody struct {
+	Required    bool                 `json:"required,omitempty"`
+	Description string               `json:"description,omitempty"`
+	Content     map[string]MediaType `json:"content"`
+}
+
+// MediaType holds the schema of a body of one media type. Bodies of JSON
+// media types (application/json, anything+json) are validated against it.
+type MediaType struct {
+	Schema json.RawMessage `json:"schema,omitempty"`
+}
+
+// Response declares one response: its headers and bodies by media type. An
+// empty Content means the response has no body.
+type Response struct {
+	Description string               `json:"description,omitempty"`
+	Headers     []Header             `json:"headers,omitempty"`
+	Content     map[string]MediaType `json:"content,omitempty"`
+}
+
+// Header is a response header.
+type Header struct {
+	Name        string          `json:"name"`
+	Required    bool            `json:"required,omitempty"`
+	Description string          `json:"description,omitempty"`
+	Schema      json.RawMessage `json:"schema,omitempty"`
+}
+
+// ErrorCode is one entry of the error-code catalogue.
+type ErrorCode struct {
+	Code        string `json:"code"` // e.g. ORDER_NOT_FOUND
+	Status      int    `json:"status"`
+	Message     string `json:"message"`
+	Description string `json:"description,omitempty"`
+	Retryable   bool   `json:"retryable,omitempty"`
+}
+
+// Example is a sample exchange for an operation. Lint and
+// contracttest.AssertExamples check that every example validates.
+type Example struct {
+	Name     string           `json:"name"`
+	Request  *ExampleRequest  `json:"request,omitempty"`
+	Response *ExampleResponse `json:"response,omitempty"`
+}
+
+// ExampleRequest is a sample request. PathParams fill the path template.
+type ExampleRequest struct {
+	PathParams  map[string]string `json:"path_params,omitempty"`
+	Query       map[string]string `json:"query,omitempty"`
+	Headers     map[string]string `json:"headers,omitempty"`
+	ContentType string            `json:"content_type,omitempty"` // default application/json when Body is set
+	Body        json.RawMessage   `json:"body,omitempty"`
+}
+
+// ExampleResponse is a sample response.
+type ExampleResponse struct {
+	Status      int               `json:"status"`
+	Headers     map[string]string `json:"headers,omitempty"`
+	ContentType string            `json:"content_type,omitempty"` // default application/json when Body is set
+	Body        json.RawMessage   `json:"body,omitempty"`
+}
+
+// Status is where a contract version stands.
+type Status string
+
+// The lifecycle of a contract version: draft → proposed → agreed →
+// deprecated. A proposed version may go back to draft. Agreed and
+// deprecated versions are immutable; changes make a new version.
+const (
+	Draft      Status = "draft"
+	Proposed   Status = "proposed"
+	Agreed     Status = "agreed"
+	Deprecated Status = "deprecated"
+)
+
+// Contract is the record of one service's contract in a project. Its content
+// lives in versions.
+type Contract struct {
+	ID        string    `json:"id"`
+	Project   string    `json:"project"`
+	Service   string    `json:"service"` // unique in the project
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+}
+
+// Version is one semantic version of a contract. Revision counts the edits
+// of the version (while it is a draft) and its status changes; updates name
+// the revision they start from.
+type Version struct {
+	ContractID string    `json:"contract_id"`
+	Project    string    `json:"project"`
+	Version    string    `json:"version"` // semantic version, e.g. 1.2.0
+	Status     Status    `json:"status"`
+	Revision   int       `json:"revision"`
+	Note       string    `json:"note,omitempty"` // why the last change was made
+	Spec       Spec      `json:"spec"`
+	CreatedAt  time.Time `json:"created_at"`
+	CreatedBy  string    `json:"created_by"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	UpdatedBy  string    `json:"updated_by"`
+}
+
+// Ref is the version's accord.Ref (kind "contract_version", ID
+// "<contract id>@<version>"), used to link reviews to it.
+func (v Version) Ref() accord.Ref {
+	return accord.Ref{Kind: "contract_version", ID: v.ContractID + "@" + v.Version}
+}
+
+// Clone returns a deep copy.
+func (s Spec) Clone() Spec {
+	c := s
+	c.Requirements = slices.Clone(s.Requirements)
+	c.Schemas = cloneSchemas(s.Schemas)
+	c.ErrorCodes = slices.Clone(s.ErrorCodes)
+	if s.Operations != nil {
+		c.Operations = make([]Operation, len(s.Operations))
+		for i, op := range s.Operations {
+			c.Operations[i] = op.Clone()
+		}
+	}
+	return c
+}
+
+// Clone returns a deep copy.
+func (v Version) Clone() Version {
+	c := v
+	c.Spec = v.Spec.Clone()
+	return c
+}
+
+// Clone returns a deep copy.
+func (op Operation) Clone() Operation {
+	c := op
+	c.ErrorCodes = slices.Clone(op.ErrorCodes)
+	if op.Parameters != nil {
+		c.Parameters = make([]Parameter, len(op.Parameters))
+		for i, p := range op.Parameters {
+			p.Schema = slices.Clone(p.Schema)
+			c.Parameters[i] = p
+		}
+	}
+	if op.RequestBody != nil {
+		b := *op.RequestBody
+		b.Content = cloneContent(b.Content)
+		c.RequestBody = &b
+	}
+	if op.Responses != nil {
+		c.Responses = make(map[string]Response, len(op.Responses))
+		for k, r := range op.Responses {
+			r.Content = cloneContent(r.Content)
+			if r.Headers != nil {
+				hs := make([]Header, len(r.Headers))
+				for i, h := range r.Headers {
+					h.Schema = slices.Clone(h.Schema)
+					hs[i] = h
+				}
+				r.Headers = hs
+			}
+			c.Responses[k] = r
+		}
+	}
+	if op.Examples != nil {
+		c.Examples = make([]Example, len(op.Examples))
+		for i, e := range op.Examples {
+			if e.Request != nil {
+				r := *e.Request
+				r.PathParams, r.Query, r.Headers = maps.Clone(r.PathParams), maps.Clone(r.Query), maps.Clone(r.Headers)
+				r.Body = slices.Clone(r.Body)
+				e.Request = &r
+			}
+			if e.Response != nil {
+				r := *e.Response
+				r.Headers = maps.Clone(r.Headers)
+				r.Body = slices.Clone(r.Body)
+				e.Response = &r
+			}
+			c.Examples[i] = e
+		}
+	}
+	return c
+}
+
+func cloneContent(m map[string]MediaType) map[string]MediaType {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]MediaType, len(m))
+	for k, v := range m {
+		c[k] = MediaType{Schema: slices.Clone(v.Schema)}
+	}
+	return c
+}
+
+func cloneSchemas(m map[string]json.RawMessage) map[string]json.RawMessage {
+	if m == nil {
+		return nil
+	}
+	c := make(map[string]json.RawMessage, len(m))
+	for k, v := range m {
+		c[k] = slices.Clone(v)
+	}
+	return c
+}

@@ -1,0 +1,274 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/accordhq/accord"
+)
+
+var methods = []string{"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"}
+
+// Validate checks that s is well-formed: names present and unique where they
+// must be, methods and locations known, path templates and media types
+// parseable, schemas valid JSON. Whether the schemas compile, routes collide
+// or examples validate is for Lint and Compile.
+func (s Spec) Validate() error {
+	var errs accord.FieldErrors
+	s.validate(&errs)
+	return errs.Err("contract")
+}
+
+func (s Spec) validate(errs *accord.FieldErrors) {
+	if strings.TrimSpace(s.Service) == "" {
+		errs.Add("service", "required")
+	} else if len(s.Service) > 200 {
+		errs.Add("service", "longer than 200 characters")
+	}
+	if s.BasePath != "" && (!strings.HasPrefix(s.BasePath, "/") || strings.HasSuffix(s.BasePath, "/") || strings.ContainsAny(s.BasePath, "{}?#")) {
+		errs.Add("base_path", "must start with / and not end with /, without {, }, ? or #")
+	}
+	if f := s.ErrorCodeField; strings.HasPrefix(f, "/") && strings.Contains(f, "//") {
+		errs.Add("error_code_field", "JSON pointer %q has an empty segment", f)
+	}
+	for _, v := range []struct {
+		field string
+		val   Strictness
+	}{{"unknown_properties.request", s.UnknownProperties.Request}, {"unknown_properties.response", s.UnknownProperties.Response}} {
+		if v.val != "" && v.val != Reject && v.val != Allow {
+			errs.Add(v.field, "unknown value %q; one of reject, allow", v.val)
+		}
+	}
+	for i, r := range s.Requirements {
+		r.Validate(fmt.Sprintf("requirements[%d]", i), errs)
+	}
+	for _, name := range sortedKeys(s.Schemas) {
+		field := "schemas." + name
+		if !validComponentName(name) {
+			errs.Add(field, "name may only contain letters, digits, '.', '-' and '_'")
+		}
+		checkSchemaJSON(errs, field, s.Schemas[name], true)
+	}
+	codes := make(map[string]bool, len(s.ErrorCodes))
+	for i, c := range s.ErrorCodes {
+		at := func(f string) string { return fmt.Sprintf("error_codes[%d].%s", i, f) }
+		switch {
+		case c.Code == "":
+			errs.Add(at("code"), "required")
+		case strings.ContainsAny(c.Code, " \t\r\n"):
+			errs.Add(at("code"), "must not contain spaces")
+		case codes[c.Code]:
+			errs.Add(at("code"), "duplicate code %q", c.Code)
+		}
+		codes[c.Code] = true
+		if c.Status < 400 || c.Status > 599 {
+			errs.Add(at("status"), "must be an HTTP error status (400–599), got %d", c.Status)
+		}
+		if strings.TrimSpace(c.Message) == "" {
+			errs.Add(at("message"), "required")
+		}
+	}
+	if len(s.Operations) == 0 {
+		errs.Add("operations", "at least one operation is required")
+	}
+	for i, op := range s.Operations {
+		op.validate(errs, fmt.Sprintf("operations[%d].", i))
+	}
+}
+
+func (op Operation) validate(errs *accord.FieldErrors, prefix string) {
+	if op.ID == "" {
+		errs.Add(prefix+"id", "required")
+	} else if !validComponentName(op.ID) {
+		errs.Add(prefix+"id", "may only contain letters, digits, '.', '-' and '_'")
+	}
+	if !slices.Contains(methods, strings.ToUpper(op.Method)) {
+		errs.Add(prefix+"method", "unknown method %q; one of %s", op.Method, strings.Join(methods, ", "))
+	}
+	if _, err := parseTemplate(op.Path); err != nil {
+		errs.Add(prefix+"path", "%v", err)
+	}
+	seen := map[string]bool{}
+	for j, p := range op.Parameters {
+		at := fmt.Sprintf("%sparameters[%d].", prefix, j)
+		if p.Name == "" {
+			errs.Add(at+"name", "required")
+		}
+		switch p.In {
+		case InPath, InQuery, InHeader:
+		default:
+			errs.Add(at+"in", "unknown location %q; one of path, query, header", p.In)
+		}
+		key := p.In + ":" + p.Name
+		if p.In == InHeader {
+			key = p.In + ":" + strings.ToLower(p.Name)
+		}
+		if seen[key] {
+			errs.Add(at+"name", "duplicate %s parameter %q", p.In, p.Name)
+		}
+		seen[key] = true
+		checkSchemaJSON(errs, at+"schema", p.Schema, false)
+	}
+	if b := op.RequestBody; b != nil {
+		if len(b.Content) == 0 {
+			errs.Add(prefix+"request_body.content", "at least one media type is required")
+		}
+		checkContent(errs, prefix+"request_body.content", b.Content)
+	}
+	if len(op.Responses) == 0 {
+		errs.Add(prefix+"responses", "at least one response is required")
+	}
+	for _, key := range sortedKeys(op.Responses) {
+		r := op.Responses[key]
+		at := prefix + "responses." + key
+		if !validStatusKey(key) {
+			errs.Add(at, "status must be a code 100–599, a range such as 4XX, or default")
+		}
+		checkContent(errs, at+".content", r.Content)
+		for j, h := range r.Headers {
+			if h.Name == "" {
+				errs.Add(fmt.Sprintf("%s.headers[%d].name", at, j), "required")
+			}
+			checkSchemaJSON(errs, fmt.Sprintf("%s.headers[%d].schema", at, j), h.Schema, false)
+		}
+	}
+	for j, code := range op.ErrorCodes {
+		if code == "" {
+			errs.Add(fmt.Sprintf("%serror_codes[%d]", prefix, j), "required")
+		}
+	}
+	for j, e := range op.Examples {
+		at := fmt.Sprintf("%sexamples[%d].", prefix, j)
+		if e.Name == "" {
+			errs.Add(at+"name", "required")
+		}
+		if e.Request == nil && e.Response == nil {
+			errs.Add(at+"request", "an example needs a request, a response or both")
+		}
+		if e.Response != nil && (e.Response.Status < 100 || e.Response.Status > 599) {
+			errs.Add(at+"response.status", "must be an HTTP status (100–599), got %d", e.Response.Status)
+		}
+		if e.Request != nil && len(e.Request.Body) > 0 && !json.Valid(e.Request.Body) {
+			errs.Add(at+"request.body", "not valid JSON")
+		}
+		if e.Response != nil && len(e.Response.Body) > 0 && !json.Valid(e.Response.Body) {
+			errs.Add(at+"response.body", "not valid JSON")
+		}
+	}
+}
+
+func checkContent(errs *accord.FieldErrors, at string, content map[string]MediaType) {
+	for _, mt := range sortedKeys(content) {
+		if _, _, err := mime.ParseMediaType(mt); err != nil && mt != "*/*" {
+			errs.Add(at+"."+mt, "not a media type: %v", err)
+		}
+		checkSchemaJSON(errs, at+"."+mt+".schema", content[mt].Schema, false)
+	}
+}
+
+func checkSchemaJSON(errs *accord.FieldErrors, field string, schema json.RawMessage, required bool) {
+	if len(schema) == 0 {
+		if required {
+			errs.Add(field, "required")
+		}
+		return
+	}
+	if !json.Valid(schema) {
+		errs.Add(field, "not valid JSON")
+		return
+	}
+	switch schema[firstNonSpace(schema)] {
+	case '{', 't', 'f':
+	default:
+		errs.Add(field, "a schema must be a JSON object or a boolean")
+	}
+}
+
+func firstNonSpace(b []byte) int {
+	for i, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return i
+		}
+	}
+	return 0
+}
+
+func validComponentName(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func validStatusKey(k string) bool {
+	if k == "default" {
+		return true
+	}
+	if len(k) == 3 && k[0] >= '1' && k[0] <= '5' && k[1:] == "XX" {
+		return true
+	}
+	n, err := strconv.Atoi(k)
+	return err == nil && len(k) == 3 && n >= 100 && n <= 599
+}
+
+// segment is one piece of a path template: a literal or a {param}.
+type segment struct {
+	literal string
+	param   string
+}
+
+// parseTemplate splits a path template into segments. Each segment is either
+// literal or one whole {param}; /files/{name}.txt is refused because its
+// parameter could not be cut out of a path without guessing.
+func parseTemplate(path string) ([]segment, error) {
+	if !strings.HasPrefix(path, "/") {
+		return nil, fmt.Errorf("must start with /")
+	}
+	if path == "/" {
+		return nil, nil
+	}
+	parts := strings.Split(path[1:], "/")
+	segs := make([]segment, len(parts))
+	names := map[string]bool{}
+	for i, p := range parts {
+		switch {
+		case p == "" && i < len(parts)-1:
+			return nil, fmt.Errorf("empty segment in %q", path)
+		case strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}"):
+			name := p[1 : len(p)-1]
+			if name == "" || strings.ContainsAny(name, "{}") {
+				return nil, fmt.Errorf("bad parameter %q in %q", p, path)
+			}
+			if names[name] {
+				return nil, fmt.Errorf("parameter {%s} appears twice in %q", name, path)
+			}
+			names[name] = true
+			segs[i].param = name
+		case strings.ContainsAny(p, "{}"):
+			return nil, fmt.Errorf("segment %q must be a literal or one whole {parameter}", p)
+		case strings.ContainsAny(p, "?#"):
+			return nil, fmt.Errorf("segment %q contains ? or #; query parameters are declared as parameters", p)
+		default:
+			segs[i].literal = p
+		}
+	}
+	return segs, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
