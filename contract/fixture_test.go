@@ -109,12 +109,12 @@ func ordersSpec(t testing.TB) contract.Spec {
 			{
 				ID: "getOrderItem", Method: "GET", Path: "/orders/{id}/items/{index}",
 				Parameters: []contract.Parameter{idParam, {Name: "index", In: contract.InPath, Schema: rawJSON(`{"type":"integer","minimum":0}`)}},
-				Responses: map[string]contract.Response{"200": {Content: jsonBody(set.MustRef(OrderItem{}))}},
+				Responses:  map[string]contract.Response{"200": {Content: jsonBody(set.MustRef(OrderItem{}))}},
 			},
 			{
 				ID: "searchOrders", Method: "GET", Path: "/orders/search",
 				Parameters: []contract.Parameter{{Name: "q", In: contract.InQuery, Required: true, Schema: rawJSON(`{"type":"string","minLength":2}`)}},
-				Responses: map[string]contract.Response{"200": {Content: jsonBody(set.MustRef(OrderList{}))}},
+				Responses:  map[string]contract.Response{"200": {Content: jsonBody(set.MustRef(OrderList{}))}},
 			},
 		},
 		ErrorCodes: []contract.ErrorCode{
@@ -136,8 +136,8 @@ func compileOrders(t testing.TB, opts ...contract.CompileOption) *contract.Valid
 }
 
 const (
-	orderID   = "0f8fad5b-d9cb-469f-a165-70867728950e"
-	validBody = `{"customer_email":"li.lei@example.com","items":[{"sku":"A-1","quantity":2,"price":{"amount":1200,"currency":"CNY"}}]}`
+	orderID    = "0f8fad5b-d9cb-469f-a165-70867728950e"
+	validBody  = `{"customer_email":"li.lei@example.com","items":[{"sku":"A-1","quantity":2,"price":{"amount":1200,"currency":"CNY"}}]}`
 	validOrder = `{"id":"0f8fad5b-d9cb-469f-a165-70867728950e","status":"pending","items":[{"sku":"A-1","quantity":2,"price":{"amount":1200,"currency":"CNY"}}],` +
 		`"total":{"amount":2400,"currency":"CNY"},"created_at":"2026-11-22T10:00:00Z","paid_at":null}`
 )

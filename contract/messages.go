@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -20,33 +21,7 @@ func (v *Validator) addSchemaViolations(res *Result, base Violation, err error, 
 		res.Violations = append(res.Violations, base)
 		return
 	}
-	start := len(res.Violations)
 	v.walkErrors(res, base, ve, instance)
-	res.Violations = append(res.Violations[:start], dropEvaluated(res.Violations[start:])...)
-}
-
-// dropEvaluated removes unevaluatedProperties violations for properties that
-// failed for another reason. JSON Schema drops the annotations of a failing
-// subschema, so a declared but invalid property also reads as unevaluated;
-// reporting it as unknown would be wrong and noisy.
-func dropEvaluated(vs []Violation) []Violation {
-	out := vs[:0:0]
-	for _, v := range vs {
-		if v.Keyword == "unevaluatedProperties" && hasOtherAt(vs, v.Pointer) {
-			continue
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-func hasOtherAt(vs []Violation, pointer string) bool {
-	for _, o := range vs {
-		if o.Keyword != "unevaluatedProperties" && (o.Pointer == pointer || strings.HasPrefix(o.Pointer, pointer+"/")) {
-			return true
-		}
-	}
-	return false
 }
 
 func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.ValidationError, instance any) {
@@ -73,6 +48,14 @@ func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.Valid
 				}
 				return
 			}
+		}
+	case "unevaluatedProperties":
+		// JSON Schema drops the annotations of a failing subschema, so a
+		// declared property reads as unevaluated as soon as anything else in
+		// its object fails. Only report properties no branch declares.
+		doc, _, _ := strings.Cut(ve.AbsoluteKeywordLocation, "#")
+		if v.declares(v.docs[doc], parent, lastToken(ve.InstanceLocation), 0) {
+			return
 		}
 	case "additionalProperties":
 		if schemaValue == false {
@@ -109,6 +92,39 @@ func keywordName(keyword, message string) string {
 		return "false"
 	}
 	return keyword
+}
+
+// declares reports whether schema (or anything it refers to or composes)
+// declares the property name.
+func (v *Validator) declares(root any, schema map[string]any, name string, depth int) bool {
+	if schema == nil || depth > 16 {
+		return false
+	}
+	if props, ok := schema["properties"].(map[string]any); ok {
+		if _, ok := props[name]; ok {
+			return true
+		}
+	}
+	if pats, ok := schema["patternProperties"].(map[string]any); ok {
+		for pat := range pats {
+			if re, err := regexp.Compile(pat); err == nil && re.MatchString(name) {
+				return true
+			}
+		}
+	}
+	if ref, ok := schema["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
+		target, _ := resolvePointer(root, splitPointer(ref[1:]))
+		if m, ok := target.(map[string]any); ok && v.declares(root, m, name, depth+1) {
+			return true
+		}
+	}
+	found := false
+	eachSubschema(schema, func(node any, member bool) {
+		if m, ok := node.(map[string]any); ok && member && !found {
+			found = v.declares(root, m, name, depth+1)
+		}
+	})
+	return found
 }
 
 type describer func(value any) string

@@ -294,7 +294,9 @@ func coerce(s string, types []string) any {
 	return s
 }
 
-func isInfOrNaN(f float64) bool { return f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308 }
+func isInfOrNaN(f float64) bool {
+	return f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308
+}
 
 // checkBody checks the content type and, for JSON with a schema, the body.
 // It returns the decoded body when it is JSON, for the error-code check.
