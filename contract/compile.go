@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -416,6 +418,10 @@ func newCompiler(load func(url string) (io.ReadCloser, error)) *jsonschema.Compi
 		return nil, fmt.Errorf("%s: a contract's schemas may only refer to #/components/schemas", url)
 	}
 	c.RegisterExtension("accord-empty-enum", nil, emptyEnum{})
+	// The validator knows no internationalized email or host names and would
+	// let any string pass; check their shape at least.
+	c.Formats["idn-email"] = isIDNEmail
+	c.Formats["idn-hostname"] = isIDNHostname
 	return c
 }
 
@@ -588,4 +594,43 @@ func codePointer(field string) []string {
 		parts[i] = unescapeToken(p)
 	}
 	return parts
+}
+
+func isIDNEmail(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return true // formats only judge strings
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || len(s) > 254 || !utf8.ValidString(s) {
+		return false
+	}
+	return !strings.ContainsAny(s[:at], " \t\r\n") && isIDNHostname(s[at+1:])
+}
+
+func isIDNHostname(v any) bool {
+	s, ok := v.(string)
+	if !ok {
+		return true
+	}
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 || !utf8.ValidString(s) {
+		return false
+	}
+	dots := func(r rune) bool { return r == '.' || r == '。' || r == '．' || r == '｡' }
+	for label := range strings.FieldsFuncSeq(s, dots) {
+		if len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i, r := range label {
+			mark := unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me)
+			if i == 0 && mark { // RFC 5891 4.2.3.2: a label must not begin with a combining mark
+				return false
+			}
+			if r != '-' && !mark && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return false
+			}
+		}
+	}
+	return !strings.Contains(s, "..")
 }

@@ -21,14 +21,21 @@ func (v *Validator) addSchemaViolations(res *Result, base Violation, err error, 
 		res.Violations = append(res.Violations, base)
 		return
 	}
-	v.walkErrors(res, base, ve, instance)
+	start := len(res.Violations)
+	var dropped []Violation
+	v.walkErrors(res, base, ve, instance, &dropped)
+	if len(res.Violations) == start {
+		// Every failure was a declared property reading as unevaluated;
+		// the declaration was in a branch that did not apply after all.
+		res.Violations = append(res.Violations, dropped...)
+	}
 }
 
-func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.ValidationError, instance any) {
+func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.ValidationError, instance any, dropped *[]Violation) {
 	keyword := lastToken(ve.KeywordLocation)
 	if len(ve.Causes) > 0 && keyword != "anyOf" && keyword != "oneOf" {
 		for _, c := range ve.Causes {
-			v.walkErrors(res, base, c, instance)
+			v.walkErrors(res, base, c, instance, dropped)
 		}
 		return
 	}
@@ -55,6 +62,9 @@ func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.Valid
 		// its object fails. Only report properties no branch declares.
 		doc, _, _ := strings.Cut(ve.AbsoluteKeywordLocation, "#")
 		if v.declares(v.docs[doc], parent, lastToken(ve.InstanceLocation), 0) {
+			var scratch Result
+			v.add(&scratch, base, ve.InstanceLocation, keyword, describe(keyword, schemaValue, ve.Message), instance)
+			*dropped = append(*dropped, scratch.Violations...)
 			return
 		}
 	case "additionalProperties":
