@@ -152,18 +152,18 @@ func TestRedactValues(t *testing.T) {
 }
 
 type Tagged struct {
-	Plain     string            `json:"plain"`
-	Omitted   string            `json:"omitted,omitempty"`
-	Zero      int               `json:"zero,omitzero"`
-	Forced    string            `json:"forced,omitempty" jsonschema:"required"`
-	Pointer   *string           `json:"pointer"`
-	OptPtr    *int              `json:"opt_ptr,omitempty"`
-	List      []string          `json:"list"`
-	Map       map[string]int    `json:"map"`
-	Child     *Money            `json:"child"`
-	Skipped   string            `json:"-"`
-	unexport  string            //nolint:unused // must not appear
-	Labels    map[string]string `json:"labels,omitempty"`
+	Plain    string            `json:"plain"`
+	Omitted  string            `json:"omitted,omitempty"`
+	Zero     int               `json:"zero,omitzero"`
+	Forced   string            `json:"forced,omitempty" jsonschema:"required"`
+	Pointer  *string           `json:"pointer"`
+	OptPtr   *int              `json:"opt_ptr,omitempty"`
+	List     []string          `json:"list"`
+	Map      map[string]int    `json:"map"`
+	Child    *Money            `json:"child"`
+	Skipped  string            `json:"-"`
+	unexport string            //nolint:unused // must not appear
+	Labels   map[string]string `json:"labels,omitempty"`
 	Embedded
 }
 
