@@ -17,21 +17,8 @@ const (
 	maxListItem = 200 // items in any one list section
 )
 
-// ValidateProject checks a project key: 1–64 ASCII letters, digits, '.',
-// '_' or '-', starting with a letter or digit.
-func ValidateProject(project string) error {
-	ok := len(project) > 0 && len(project) <= 64
-	for i := 0; ok && i < len(project); i++ {
-		c := project[i]
-		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		ok = alnum || (i > 0 && (c == '.' || c == '_' || c == '-'))
-	}
-	if !ok {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid project",
-			Fields: []accord.FieldError{{Field: "project", Message: "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"}}}
-	}
-	return nil
-}
+// ValidateProject checks a project key; see accord.ValidateProject.
+func ValidateProject(project string) error { return accord.ValidateProject(project) }
 
 // Validate checks that c is well-formed: required fields present, enums
 // known, sizes bounded. It does not judge quality; Lint does that.

@@ -1,0 +1,412 @@
+package contract
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/accordhq/accord"
+)
+
+// TransitionGate is asked before a contract version changes status; a
+// non-nil error refuses the move and is returned unchanged. The review
+// package's approval gate plugs in here, wired by the embedding program.
+type TransitionGate interface {
+	CheckTransition(ctx context.Context, v Version, to Status) error
+}
+
+// Options configure a Service. Store is required.
+type Options struct {
+	Store  Store
+	Events accord.EventSink // optional: receives an event after every change
+	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
+	Gate   TransitionGate   // optional: may refuse status changes
+}
+
+// Service owns the contract rules: versions, their lifecycle, immutability
+// once agreed, lint before proposing, and compiled validators. It is safe
+// for concurrent use.
+type Service struct {
+	store  Store
+	events accord.EventSink
+	clock  accord.Clock
+	gate   TransitionGate
+
+	mu    sync.Mutex
+	cache map[cacheKey]*Validator
+}
+
+type cacheKey struct {
+	project, id, version string
+	revision             int
+}
+
+// maxCached bounds the compiled validators kept; beyond it an arbitrary one
+// is dropped and recompiled when next needed.
+const maxCached = 256
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil {
+		return nil, accord.Errorf(accord.Invalid, "contract.Options.Store is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	return &Service{store: opts.Store, events: opts.Events, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
+}
+
+var transitions = map[Status][]Status{
+	Draft:      {Proposed},
+	Proposed:   {Draft, Agreed},
+	Agreed:     {Deprecated},
+	Deprecated: {},
+}
+
+// Next returns the statuses a version may move to from s.
+func (s Status) Next() []Status { return slices.Clone(transitions[s]) }
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { _, ok := transitions[s]; return ok }
+
+// Editable reports whether a version in status s may still be changed in
+// place. Agreed and deprecated versions are immutable.
+func (s Status) Editable() bool { return s == Draft }
+
+func (s *Service) publish(ctx context.Context, kind, project string, ref accord.Ref, actor accord.Actor, format string, args ...any) {
+	if s.events == nil {
+		return
+	}
+	s.events.Publish(ctx, accord.Event{Kind: kind, Project: project, Ref: ref, Actor: actor,
+		Time: s.clock.Now(), Summary: fmt.Sprintf(format, args...)})
+}
+
+func begin(ctx context.Context, project string) (accord.Actor, error) {
+	actor, err := accord.RequireActor(ctx)
+	if err != nil {
+		return actor, err
+	}
+	return actor, accord.ValidateProject(project)
+}
+
+func checkVersion(version string) error {
+	if _, err := parseSemver(version); err != nil {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid version",
+			Fields: []accord.FieldError{{Field: "version", Message: err.Error()}}}
+	}
+	return nil
+}
+
+func ref(c Contract) accord.Ref { return accord.Ref{Kind: "contract", ID: c.ID} }
+
+// Create stores a new contract for spec.Service with its first version, a
+// draft. Errors: Unauthenticated, Invalid (bad project, version or spec),
+// Conflict (the service already has a contract in the project).
+func (s *Service) Create(ctx context.Context, project, version string, spec Spec, note string) (Version, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := checkVersion(version); err != nil {
+		return Version{}, err
+	}
+	if err := spec.Validate(); err != nil {
+		return Version{}, err
+	}
+	now := s.clock.Now()
+	c := Contract{ID: accord.NewID(now), Project: project, Service: spec.Service, CreatedAt: now, CreatedBy: actor.ID}
+	v := Version{ContractID: c.ID, Project: project, Version: version, Status: Draft, Revision: 1, Note: note,
+		Spec: spec.Clone(), CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+	if err := s.store.CreateContract(ctx, c, v); err != nil {
+		return Version{}, err
+	}
+	s.publish(ctx, "contract.created", project, ref(c), actor, "contract for %s created at %s by %s", c.Service, version, actor.ID)
+	return v, nil
+}
+
+// Get returns a contract. Errors: Invalid (bad project), NotFound.
+func (s *Service) Get(ctx context.Context, project, id string) (Contract, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Contract{}, err
+	}
+	return s.store.GetContract(ctx, project, id)
+}
+
+// List returns one page of a project's contracts in creation order.
+// Errors: Invalid (bad project, page size outside 1–500, malformed token).
+func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[Contract], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Page[Contract]{}, err
+	}
+	if q.PageSize == 0 {
+		q.PageSize = 50
+	}
+	if q.PageSize < 1 || q.PageSize > MaxPageSize {
+		return Page[Contract]{}, &accord.Error{Code: accord.Invalid, Message: "invalid page size",
+			Fields: []accord.FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d", MaxPageSize)}}}
+	}
+	page, err := s.store.ListContracts(ctx, project, q)
+	if page.Items == nil && err == nil {
+		page.Items = []Contract{}
+	}
+	return page, err
+}
+
+// Delete removes a contract with all its versions. A contract with an
+// agreed version is an agreement others rely on and cannot be deleted;
+// deprecate it instead. Errors: Unauthenticated, Invalid, NotFound,
+// FailedPrecondition.
+func (s *Service) Delete(ctx context.Context, project, id string) error {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	c, err := s.store.GetContract(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	versions, err := s.store.ListVersions(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if v.Status == Agreed {
+			return accord.Errorf(accord.FailedPrecondition, "contract %s has agreed version %s; deprecate it instead of deleting", c.Service, v.Version)
+		}
+	}
+	if err := s.store.DeleteContract(ctx, project, id); err != nil {
+		return err
+	}
+	s.publish(ctx, "contract.deleted", project, ref(c), actor, "contract for %s deleted by %s", c.Service, actor.ID)
+	return nil
+}
+
+// Versions returns a contract's versions in creation order.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Versions(ctx context.Context, project, id string) ([]Version, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListVersions(ctx, project, id)
+}
+
+// Version returns one version of a contract.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Version(ctx context.Context, project, id, version string) (Version, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Version{}, err
+	}
+	return s.store.GetVersion(ctx, project, id, version)
+}
+
+// NewVersion starts version from a copy of an existing version's spec, as a
+// draft. The new version must be higher than every existing one.
+// Errors: Unauthenticated, Invalid (bad version), NotFound (contract or
+// from), Conflict (the version exists), FailedPrecondition (not higher).
+func (s *Service) NewVersion(ctx context.Context, project, id, from, version, note string) (Version, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := checkVersion(version); err != nil {
+		return Version{}, err
+	}
+	base, err := s.store.GetVersion(ctx, project, id, from)
+	if err != nil {
+		return Version{}, err
+	}
+	existing, err := s.store.ListVersions(ctx, project, id)
+	if err != nil {
+		return Version{}, err
+	}
+	for _, e := range existing {
+		if c, _ := CompareVersions(version, e.Version); c <= 0 {
+			if c == 0 {
+				return Version{}, accord.Errorf(accord.Conflict, "version %s of contract %s exists", version, base.Spec.Service)
+			}
+			return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s is not higher than existing version %s", version, e.Version)
+		}
+	}
+	now := s.clock.Now()
+	v := Version{ContractID: id, Project: project, Version: version, Status: Draft, Revision: 1, Note: note,
+		Spec: base.Spec.Clone(), CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+	if err := s.store.CreateVersion(ctx, v); err != nil {
+		return Version{}, err
+	}
+	s.publish(ctx, "contract.version_created", project, v.Ref(), actor, "%s %s started from %s by %s", v.Spec.Service, version, from, actor.ID)
+	return v, nil
+}
+
+// UpdateVersion replaces the spec of a draft version. base is the revision
+// the change starts from. Errors: Unauthenticated, Invalid (bad spec, or a
+// different service name), NotFound, Conflict (stale base),
+// FailedPrecondition (the version is no longer a draft).
+func (s *Service) UpdateVersion(ctx context.Context, project, id, version string, base int, spec Spec, note string) (Version, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Version{}, err
+	}
+	cur, err := s.store.GetVersion(ctx, project, id, version)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := checkBase(cur, base); err != nil {
+		return Version{}, err
+	}
+	if !cur.Status.Editable() {
+		hint := "start a new version"
+		if cur.Status == Proposed {
+			hint = "move it back to draft first"
+		}
+		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s of %s is %s and cannot change; %s",
+			version, cur.Spec.Service, cur.Status, hint)
+	}
+	if err := spec.Validate(); err != nil {
+		return Version{}, err
+	}
+	if spec.Service != cur.Spec.Service {
+		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid contract",
+			Fields: []accord.FieldError{{Field: "service", Message: fmt.Sprintf("cannot change from %q; a different service needs its own contract", cur.Spec.Service)}}}
+	}
+	next := cur
+	next.Spec, next.Revision, next.Note, next.UpdatedAt, next.UpdatedBy = spec.Clone(), cur.Revision+1, note, s.clock.Now(), actor.ID
+	if err := s.store.UpdateVersion(ctx, next, cur.Revision); err != nil {
+		return Version{}, err
+	}
+	s.publish(ctx, "contract.version_updated", project, next.Ref(), actor, "%s %s updated to revision %d by %s", spec.Service, version, next.Revision, actor.ID)
+	return next, nil
+}
+
+func checkBase(cur Version, base int) error {
+	if base < 1 {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid base revision",
+			Fields: []accord.FieldError{{Field: "base_revision", Message: "must be a revision number (1 or more)"}}}
+	}
+	if base != cur.Revision {
+		return accord.StaleError("version "+cur.Version+" of "+cur.Spec.Service, base, cur.Revision)
+	}
+	return nil
+}
+
+// Transition moves a version along draft → proposed → agreed → deprecated
+// (proposed may go back to draft, with a note saying why). Proposing needs a
+// lint without errors; every move asks the TransitionGate, which is where a
+// contract review is required before agreeing.
+// Errors: Unauthenticated, Invalid (unknown status, missing note),
+// NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
+// current status, lint errors, or refused by the gate).
+func (s *Service) Transition(ctx context.Context, project, id, version string, base int, to Status, note string) (Version, error) {
+	actor, err := begin(ctx, project)
+	if err != nil {
+		return Version{}, err
+	}
+	if !to.Valid() {
+		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
+			Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("unknown status %q; one of draft, proposed, agreed, deprecated", to)}}}
+	}
+	cur, err := s.store.GetVersion(ctx, project, id, version)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := checkBase(cur, base); err != nil {
+		return Version{}, err
+	}
+	if !slices.Contains(transitions[cur.Status], to) {
+		allowed := "none: it is final"
+		if next := transitions[cur.Status]; len(next) > 0 {
+			parts := make([]string, len(next))
+			for i, n := range next {
+				parts[i] = string(n)
+			}
+			allowed = strings.Join(parts, ", ")
+		}
+		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s of %s cannot move from %s to %s; allowed next: %s",
+			version, cur.Spec.Service, cur.Status, to, allowed)
+	}
+	if cur.Status == Proposed && to == Draft && strings.TrimSpace(note) == "" {
+		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
+			Fields: []accord.FieldError{{Field: "note", Message: "required when sending a proposal back to draft: tell the others why"}}}
+	}
+	if to == Proposed {
+		if findings := Lint(cur.Spec); HasErrors(findings) {
+			var msgs []string
+			for _, f := range findings {
+				if f.Severity == SeverityError {
+					msgs = append(msgs, f.Field+": "+f.Message+" ("+f.Rule+")")
+				}
+			}
+			return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s of %s cannot be proposed while lint reports errors: %s",
+				version, cur.Spec.Service, strings.Join(msgs, "; "))
+		}
+	}
+	if s.gate != nil {
+		if err := s.gate.CheckTransition(ctx, cur.Clone(), to); err != nil {
+			return Version{}, err
+		}
+	}
+	next := cur
+	next.Status, next.Revision, next.Note, next.UpdatedAt, next.UpdatedBy = to, cur.Revision+1, note, s.clock.Now(), actor.ID
+	if err := s.store.UpdateVersion(ctx, next, cur.Revision); err != nil {
+		return Version{}, err
+	}
+	s.publish(ctx, "contract.version_transitioned", project, next.Ref(), actor, "%s %s moved from %s to %s by %s",
+		cur.Spec.Service, version, cur.Status, to, actor.ID)
+	return next, nil
+}
+
+// Lint reports the findings of a stored version (see Lint).
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Lint(ctx context.Context, project, id, version string) ([]Finding, error) {
+	v, err := s.Version(ctx, project, id, version)
+	if err != nil {
+		return nil, err
+	}
+	findings := Lint(v.Spec)
+	if findings == nil {
+		findings = []Finding{}
+	}
+	return findings, nil
+}
+
+// Validator returns the compiled validator of a stored version. It is
+// compiled once per version revision and cached.
+// Errors: Invalid (bad project, or a spec that does not compile), NotFound.
+func (s *Service) Validator(ctx context.Context, project, id, version string) (*Validator, error) {
+	v, err := s.Version(ctx, project, id, version)
+	if err != nil {
+		return nil, err
+	}
+	key := cacheKey{project, id, version, v.Revision}
+	s.mu.Lock()
+	cached := s.cache[key]
+	s.mu.Unlock()
+	if cached != nil {
+		return cached, nil
+	}
+	compiled, err := Compile(v.Spec)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.cache) >= maxCached {
+		for k := range s.cache {
+			delete(s.cache, k)
+			break
+		}
+	}
+	s.cache[key] = compiled
+	return compiled, nil
+}
+
+// OpenAPI exports a stored version as an OpenAPI 3.1 document.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) OpenAPI(ctx context.Context, project, id, version string) ([]byte, error) {
+	v, err := s.Version(ctx, project, id, version)
+	if err != nil {
+		return nil, err
+	}
+	return OpenAPI(v.Spec, v.Version)
+}
