@@ -70,7 +70,6 @@ func mustCreateContract(t *testing.T, s contract.Store, project, id, service str
 	return c, v
 }
 
-
 func testContractCreateGet(t *testing.T, s contract.Store) {
 	c, v := mustCreateContract(t, s, "p", "C1", "orders")
 	got, err := s.GetContract(ctx, "p", "C1")

@@ -1,0 +1,171 @@
+package contract_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/contract"
+)
+
+type events struct {
+	mu    sync.Mutex
+	kinds []string
+}
+
+func (e *events) Publish(_ context.Context, ev accord.Event) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.kinds = append(e.kinds, ev.Kind)
+}
+
+type gateFunc func(context.Context, contract.Version, contract.Status) error
+
+func (g gateFunc) CheckTransition(ctx context.Context, v contract.Version, to contract.Status) error {
+	return g(ctx, v, to)
+}
+
+var pm = accord.WithActor(context.Background(), accord.Actor{ID: "pm", Roles: []string{"product"}})
+
+func newService(t *testing.T, gate contract.TransitionGate) (*contract.Service, *events) {
+	ev := &events{}
+	s, err := contract.NewService(contract.Options{Store: memory.NewContractStore(), Events: ev, Gate: gate})
+	require.NoError(t, err)
+	return s, ev
+}
+
+func TestServiceLifecycle(t *testing.T) {
+	reviewed := false
+	s, ev := newService(t, gateFunc(func(_ context.Context, v contract.Version, to contract.Status) error {
+		if to == contract.Agreed && !reviewed {
+			return accord.Errorf(accord.FailedPrecondition, "version %s needs an approved contract review", v.Version)
+		}
+		return nil
+	}))
+	spec := ordersSpec(t)
+	v1, err := s.Create(pm, "shop", "1.0.0", spec, "first draft")
+	require.NoError(t, err)
+	assert.Equal(t, contract.Draft, v1.Status)
+	assert.Equal(t, 1, v1.Revision)
+	assert.Equal(t, "pm", v1.CreatedBy)
+
+	_, err = s.Create(pm, "shop", "1.0.0", spec, "")
+	assert.Equal(t, accord.Conflict, accord.ErrorCode(err), "one contract per service")
+
+	// Edit the draft; a stale base is refused.
+	spec.Description = "Orders of the shop."
+	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 1, spec, "describe")
+	require.NoError(t, err)
+	assert.Equal(t, 2, v1.Revision)
+	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 1, spec, "again")
+	assert.True(t, errors.Is(err, accord.ErrStale))
+
+	// A lint error blocks proposing.
+	broken := spec
+	broken.Operations = append([]contract.Operation(nil), spec.Operations...)
+	broken.Operations[1].ErrorCodes = []string{"GONE"}
+	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 2, broken, "oops")
+	require.NoError(t, err)
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 3, contract.Proposed, "")
+	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), `operations[1].error_codes[0]: error code "GONE" is not in the error-code catalogue (unknown-error-code)`)
+	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 3, spec, "fixed")
+	require.NoError(t, err)
+
+	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 4, contract.Proposed, "")
+	require.NoError(t, err)
+	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 5, spec, "")
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), "move it back to draft first")
+
+	// Going back to draft needs a note.
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.Draft, "")
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
+
+	// The gate refuses agreement until the review is approved.
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.Agreed, "")
+	assert.EqualError(t, err, "failed_precondition: version 1.0.0 needs an approved contract review")
+	reviewed = true
+	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.Agreed, "reviewed")
+	require.NoError(t, err)
+
+	// Agreed is immutable: changes make a new version.
+	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 6, spec, "")
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), "start a new version")
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 6, contract.Draft, "why not")
+	assert.EqualError(t, err, "failed_precondition: version 1.0.0 of orders cannot move from agreed to draft; allowed next: deprecated")
+	_, err = s.NewVersion(pm, "shop", v1.ContractID, "1.0.0", "0.9.0", "")
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	_, err = s.NewVersion(pm, "shop", v1.ContractID, "1.0.0", "1.0", "")
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	v2, err := s.NewVersion(pm, "shop", v1.ContractID, "1.0.0", "1.1.0", "add refunds")
+	require.NoError(t, err)
+	assert.Equal(t, contract.Draft, v2.Status)
+	assert.Equal(t, "Orders of the shop.", v2.Spec.Description, "starts from the copied spec")
+
+	// A contract with an agreed version cannot be deleted.
+	err = s.Delete(pm, "shop", v1.ContractID)
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+
+	versions, err := s.Versions(pm, "shop", v1.ContractID)
+	require.NoError(t, err)
+	assert.Len(t, versions, 2)
+	assert.Equal(t, []string{"contract.created", "contract.version_updated", "contract.version_updated", "contract.version_updated",
+		"contract.version_transitioned", "contract.version_transitioned", "contract.version_created"}, ev.kinds)
+}
+
+func TestServiceCachesValidators(t *testing.T) {
+	s, _ := newService(t, nil)
+	v, err := s.Create(pm, "shop", "1.0.0", ordersSpec(t), "")
+	require.NoError(t, err)
+	a, err := s.Validator(pm, "shop", v.ContractID, "1.0.0")
+	require.NoError(t, err)
+	b, err := s.Validator(pm, "shop", v.ContractID, "1.0.0")
+	require.NoError(t, err)
+	assert.Same(t, a, b, "compiled once")
+	spec := ordersSpec(t)
+	spec.Owner = "someone else"
+	_, err = s.UpdateVersion(pm, "shop", v.ContractID, "1.0.0", 1, spec, "")
+	require.NoError(t, err)
+	c, err := s.Validator(pm, "shop", v.ContractID, "1.0.0")
+	require.NoError(t, err)
+	assert.NotSame(t, a, c, "a new revision compiles anew")
+	assert.Equal(t, "someone else", c.Spec().Owner)
+}
+
+func TestServiceRefusesBadInput(t *testing.T) {
+	s, _ := newService(t, nil)
+	_, err := s.Create(context.Background(), "shop", "1.0.0", ordersSpec(t), "")
+	assert.Equal(t, accord.Unauthenticated, accord.ErrorCode(err))
+	_, err = s.Create(pm, "bad project!", "1.0.0", ordersSpec(t), "")
+	requireField(t, err, "project", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+	_, err = s.Create(pm, "shop", "v1", ordersSpec(t), "")
+	requireField(t, err, "version", `"v1" is not a semantic version MAJOR.MINOR.PATCH`)
+	_, err = s.Create(pm, "shop", "1.0.0", contract.Spec{}, "")
+	requireField(t, err, "operations", "at least one operation is required")
+	page, err := s.List(pm, "shop", contract.ListQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, page.Items, "nothing was stored")
+}
+
+func TestCompareVersions(t *testing.T) {
+	ordered := []string{"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0", "10.0.0"}
+	for i := 0; i+1 < len(ordered); i++ {
+		c, err := contract.CompareVersions(ordered[i], ordered[i+1])
+		require.NoError(t, err)
+		assert.Equal(t, -1, c, "%s < %s", ordered[i], ordered[i+1])
+		c, _ = contract.CompareVersions(ordered[i+1], ordered[i])
+		assert.Equal(t, 1, c)
+	}
+	for _, bad := range []string{"1", "1.0", "01.0.0", "1.0.0-", "1.0.0+build", "a.b.c", "1.0.0-al_pha"} {
+		_, err := contract.CompareVersions(bad, "1.0.0")
+		assert.Error(t, err, bad)
+	}
+}
