@@ -15,6 +15,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
 )
 
@@ -28,8 +29,11 @@ func newAPI(t testing.TB) http.Handler {
 	t.Helper()
 	svc, err := requirement.NewService(requirement.Options{Store: memory.NewRequirementStore()})
 	require.NoError(t, err)
+	contracts, err := contract.NewService(contract.Options{Store: memory.NewContractStore()})
+	require.NoError(t, err)
 	h, err := httpapi.New(httpapi.Options{
 		Requirements: svc,
+		Contracts:    contracts,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:  {ID: "alice", Roles: []string{"product"}},
 			devToken: {ID: "bob", Roles: []string{"backend"}},

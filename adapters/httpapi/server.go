@@ -10,12 +10,14 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
 )
 
 // Options configure the handler. Requirements and Authenticator are required.
 type Options struct {
 	Requirements  *requirement.Service
+	Contracts     *contract.Service // optional: without it the contract routes answer 404
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403)
 	Logger        *slog.Logger // optional: defaults to slog.Default()
@@ -23,12 +25,13 @@ type Options struct {
 }
 
 type server struct {
-	reqs    *requirement.Service
-	authn   Authenticator
-	authz   Authorizer
-	log     *slog.Logger
-	maxBody int64
-	mux     *http.ServeMux
+	reqs      *requirement.Service
+	contracts *contract.Service
+	authn     Authenticator
+	authz     Authorizer
+	log       *slog.Logger
+	maxBody   int64
+	mux       *http.ServeMux
 }
 
 // New returns the accord HTTP handler.
@@ -36,7 +39,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Requirements == nil || opts.Authenticator == nil {
 		return nil, accord.Errorf(accord.Invalid, "httpapi.Options: Requirements and Authenticator are required")
 	}
-	s := &server{reqs: opts.Requirements, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -48,6 +51,9 @@ func New(opts Options) (http.Handler, error) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.routeRequirements()
+	if s.contracts != nil {
+		s.routeContracts()
+	}
 	return s, nil
 }
 

@@ -1,0 +1,113 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const petsContract = `{"version":"1.0.0","note":"first draft","spec":{
+  "service":"pets","owner":"team-pets",
+  "schemas":{"Pet":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string","minLength":1}},"required":["id","name"]},
+             "Problem":{"type":"object","properties":{"code":{"type":"string"}},"required":["code"]}},
+  "error_codes":[{"code":"PET_NOT_FOUND","status":404,"message":"No such pet."}],
+  "operations":[
+    {"id":"getPet","method":"GET","path":"/pets/{id}",
+     "parameters":[{"name":"id","in":"path","schema":{"type":"integer"}}],
+     "responses":{"200":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},
+                  "404":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},
+     "error_codes":["PET_NOT_FOUND"]},
+    {"id":"addPet","method":"POST","path":"/pets",
+     "request_body":{"required":true,"content":{"application/json":{"schema":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}}}},
+     "responses":{"201":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}}}
+  ]}}`
+
+func TestContractRoutes(t *testing.T) {
+	h := newAPI(t)
+	const c = "/v1/projects/shop/contracts"
+
+	created := call(t, h, "POST", c, pmToken, petsContract)
+	require.Equal(t, http.StatusCreated, created.status, created.raw)
+	id := created.body["contract_id"].(string)
+	v1 := c + "/" + id + "/versions/1.0.0"
+	assert.Equal(t, v1, created.header.Get("Location"))
+	assert.Equal(t, `"1"`, created.header.Get("ETag"))
+	assert.Equal(t, "draft", created.body["status"])
+
+	dup := call(t, h, "POST", c, pmToken, petsContract)
+	assert.Equal(t, http.StatusConflict, dup.status)
+
+	list := call(t, h, "GET", c, devToken, "")
+	require.Equal(t, http.StatusOK, list.status)
+	assert.Len(t, list.body["items"], 1)
+
+	got := call(t, h, "GET", c+"/"+id, devToken, "")
+	require.Equal(t, http.StatusOK, got.status)
+	assert.Equal(t, "pets", got.body["service"])
+	assert.Len(t, got.body["versions"], 1)
+
+	lint := call(t, h, "GET", v1+"/lint", devToken, "")
+	require.Equal(t, http.StatusOK, lint.status)
+	assert.Equal(t, false, lint.body["blocking"])
+	assert.Equal(t, []any{}, lint.body["findings"])
+
+	doc := call(t, h, "GET", v1+"/openapi.json", devToken, "")
+	require.Equal(t, http.StatusOK, doc.status)
+	assert.Equal(t, "3.1.0", doc.body["openapi"])
+	assert.Equal(t, "1.0.0", doc.body["info"].(map[string]any)["version"])
+
+	// Validation of samples for teams outside Go.
+	check := call(t, h, "POST", v1+"/validate", devToken, `{
+	  "request":{"method":"GET","path":"/pets/7"},
+	  "response":{"status":200,"body":{"id":"7","name":""}}}`)
+	require.Equal(t, http.StatusOK, check.status, check.raw)
+	assert.Equal(t, false, check.body["valid"])
+	assert.Equal(t, []any{}, check.body["request"].(map[string]any)["violations"])
+	violations := check.body["response"].(map[string]any)["violations"].([]any)
+	require.Len(t, violations, 2)
+	first := violations[0].(map[string]any)
+	assert.Equal(t, "getPet", first["operation"])
+	assert.Equal(t, "response_body", first["part"])
+	assert.Equal(t, "/id", first["pointer"])
+	assert.Equal(t, "type", first["keyword"])
+	assert.Equal(t, "must be an integer", first["message"])
+
+	ok := call(t, h, "POST", v1+"/validate", devToken, `{"request":{"method":"POST","path":"/pets","body":{"name":"Rex"}},
+	  "response":{"status":201,"body":{"id":1,"name":"Rex"}}}`)
+	assert.Equal(t, true, ok.body["valid"], ok.raw)
+
+	bad := call(t, h, "POST", v1+"/validate", devToken, `{"request":{"path":"pets"}}`)
+	assert.Equal(t, http.StatusBadRequest, bad.status)
+
+	// Updates need If-Match; a stale one is refused.
+	var spec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(petsContract), &spec))
+	update, _ := json.Marshal(map[string]any{"spec": spec["spec"], "note": "same"})
+	assert.Equal(t, http.StatusPreconditionRequired, call(t, h, "PUT", v1, pmToken, string(update)).status)
+	updated := call(t, h, "PUT", v1, pmToken, string(update), "If-Match", `"1"`)
+	require.Equal(t, http.StatusOK, updated.status, updated.raw)
+	assert.Equal(t, `"2"`, updated.header.Get("ETag"))
+	assert.Equal(t, http.StatusPreconditionFailed, call(t, h, "PUT", v1, pmToken, string(update), "If-Match", `"1"`).status)
+
+	unknown := call(t, h, "PUT", v1, pmToken, `{"spec":{"service":"pets","operatons":[]}}`, "If-Match", `"2"`)
+	assert.Equal(t, http.StatusBadRequest, unknown.status)
+	assert.Contains(t, unknown.raw, "operatons")
+
+	// Lifecycle: propose, agree; agreed is immutable; a new version starts.
+	proposed := call(t, h, "POST", v1+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"2"`)
+	require.Equal(t, http.StatusOK, proposed.status, proposed.raw)
+	agreed := call(t, h, "POST", v1+"/transitions", devToken, `{"to":"agreed"}`, "If-Match", `"3"`)
+	require.Equal(t, http.StatusOK, agreed.status, agreed.raw)
+	frozen := call(t, h, "PUT", v1, pmToken, string(update), "If-Match", `"4"`)
+	assert.Equal(t, http.StatusConflict, frozen.status)
+	assert.Contains(t, frozen.body["detail"], "start a new version")
+	next := call(t, h, "POST", c+"/"+id+"/versions", pmToken, `{"from":"1.0.0","version":"1.1.0"}`)
+	require.Equal(t, http.StatusCreated, next.status, next.raw)
+	versions := call(t, h, "GET", c+"/"+id+"/versions", devToken, "")
+	assert.Len(t, versions.body["items"], 2)
+	assert.Equal(t, http.StatusConflict, call(t, h, "DELETE", c+"/"+id, pmToken, "").status)
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", c+"/"+id+"/versions/9.0.0", devToken, "").status)
+}
