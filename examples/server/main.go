@@ -27,6 +27,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
 )
 
@@ -91,19 +92,21 @@ func run(ctx context.Context, addr, tokenSpec string, out io.Writer, log *slog.L
 // newHandler builds the service on a memory store, seeds the demo project
 // and returns the HTTP handler.
 func newHandler(ctx context.Context, tokens map[string]accord.Actor, log *slog.Logger) (http.Handler, error) {
-	svc, err := requirement.NewService(requirement.Options{
-		Store: memory.NewRequirementStore(),
-		Events: accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
-			log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
-		}),
+	events := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
 	})
+	svc, err := requirement.NewService(requirement.Options{Store: memory.NewRequirementStore(), Events: events})
 	if err != nil {
 		return nil, err
 	}
-	if err := seed(ctx, svc); err != nil {
+	contracts, err := contract.NewService(contract.Options{Store: memory.NewContractStore(), Events: events})
+	if err != nil {
+		return nil, err
+	}
+	if err := seed(ctx, svc, contracts); err != nil {
 		return nil, fmt.Errorf("seeding the demo project: %w", err)
 	}
-	return httpapi.New(httpapi.Options{Requirements: svc, Authenticator: httpapi.BearerTokens(tokens), Logger: log})
+	return httpapi.New(httpapi.Options{Requirements: svc, Contracts: contracts, Authenticator: httpapi.BearerTokens(tokens), Logger: log})
 }
 
 // parseTokens reads "name:role:token" entries separated by commas.

@@ -59,6 +59,15 @@ func TestRunServesSeededDemoAndShutsDown(t *testing.T) {
 	assert.Equal(t, 200, res.StatusCode)
 	assert.Contains(t, string(body), "Refund a paid order")
 
+	req, _ = http.NewRequest("GET", url+"/v1/projects/demo/contracts", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, 200, res.StatusCode)
+	assert.Contains(t, string(body), `"service":"orders"`)
+
 	cancel()
 	select {
 	case err := <-done:

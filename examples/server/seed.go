@@ -4,18 +4,40 @@ import (
 	"context"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
+	orders "github.com/accordhq/accord/examples/contracttest"
 	"github.com/accordhq/accord/requirement"
 )
+
+// seedContract stores the orders contract: 1.0.0 agreed, 1.1.0 a draft.
+func seedContract(pm, dev context.Context, contracts *contract.Service) error {
+	v, err := contracts.Create(pm, demoProject, "1.0.0", orders.Contract(), "from the kickoff")
+	if err != nil {
+		return err
+	}
+	if v, err = contracts.Transition(pm, demoProject, v.ContractID, v.Version, v.Revision, contract.Proposed, "ready for review"); err != nil {
+		return err
+	}
+	if v, err = contracts.Transition(dev, demoProject, v.ContractID, v.Version, v.Revision, contract.Agreed, "reviewed with backend"); err != nil {
+		return err
+	}
+	_, err = contracts.NewVersion(pm, demoProject, v.ContractID, "1.0.0", "1.1.0", "refunds")
+	return err
+}
 
 const demoProject = "demo"
 
 func target(v float64) *float64 { return &v }
 
-// seed fills the demo project: a glossary and requirements in several
-// states, one of them with a pending change request.
-func seed(ctx context.Context, svc *requirement.Service) error {
+// seed fills the demo project: a glossary, requirements in several states
+// (one of them with a pending change request), and the orders API contract
+// agreed at 1.0.0 with 1.1.0 in draft.
+func seed(ctx context.Context, svc *requirement.Service, contracts *contract.Service) error {
 	pm := accord.WithActor(ctx, accord.Actor{ID: "alice", Name: "Alice (product)", Roles: []string{"product"}})
 	dev := accord.WithActor(ctx, accord.Actor{ID: "bob", Name: "Bob (backend)", Roles: []string{"backend"}})
+	if err := seedContract(pm, dev, contracts); err != nil {
+		return err
+	}
 
 	for _, d := range []requirement.TermDefinition{
 		{Term: "order", Definition: "A buyer's confirmed commitment to pay for items.", Aliases: []string{"purchase"}, Forbidden: []string{"deal", "单子"}},

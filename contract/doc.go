@@ -1,0 +1,26 @@
+// Package contract makes the API agreement between product and backend
+// executable: each endpoint's parameters, bodies, data types and error codes
+// (错误码), written as a Spec or generated from Go types, and checked
+// against real HTTP traffic in unit tests and in running services.
+//
+// The main calls:
+//
+//   - Compile turns a Spec into a Validator; compile once and share it.
+//   - Validator.ValidateRequest and ValidateResponse check an exchange and
+//     report every violation with its operation, part, JSON pointer, schema
+//     keyword and a message a product manager can read.
+//   - Validator.Middleware validates live traffic in report or enforce mode.
+//   - SchemaSet generates JSON Schemas from Go types.
+//   - Lint finds what is wrong or missing in a contract.
+//   - OpenAPI exports a Spec as an OpenAPI 3.1 document.
+//   - Service keeps contracts and their versions over a Store: drafts change,
+//     agreed versions never do.
+//
+// Package contracttest wraps the validator for go test.
+//
+// Schemas are JSON Schema draft 2020-12, validated by
+// santhosh-tekuri/jsonschema with formats asserted (uuid, email, date-time,
+// …). Request bodies reject properties their schema does not declare and
+// responses accept them, unless Spec.UnknownProperties says otherwise. An
+// "enum": [] rejects every value (the validator alone would accept all).
+package contract

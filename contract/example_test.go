@@ -1,0 +1,114 @@
+package contract_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/accordhq/accord/contract"
+)
+
+// A contract for one endpoint, with the request body generated from a Go
+// type.
+func exampleSpec() contract.Spec {
+	type NewPet struct {
+		Name string `json:"name" jsonschema:"minLength=1"`
+		Age  int    `json:"age,omitempty" jsonschema:"minimum=0"`
+	}
+	set := contract.NewSchemaSet()
+	return contract.Spec{
+		Service: "pets",
+		Operations: []contract.Operation{{
+			ID: "addPet", Method: "POST", Path: "/pets",
+			RequestBody: &contract.RequestBody{Required: true, Content: map[string]contract.MediaType{
+				"application/json": {Schema: set.MustRef(NewPet{})}}},
+			Responses: map[string]contract.Response{"201": {Description: "added"}},
+		}},
+		Schemas: set.Schemas(),
+	}
+}
+
+func ExampleCompile() {
+	v, err := contract.Compile(exampleSpec())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(v.Operations())
+	// Output: [addPet]
+}
+
+func ExampleValidator_ValidateRequest() {
+	v, _ := contract.Compile(exampleSpec())
+	body := `{"name":"","age":-1,"colour":"brown"}`
+	req := httptest.NewRequest("POST", "/pets", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	res := v.ValidateRequest(req, []byte(body))
+	fmt.Println(res)
+	// Output:
+	// addPet request_body /age: minimum: must be at least 0 (got -1)
+	// addPet request_body /colour: unevaluatedProperties: is not a property the contract declares (got "brown")
+	// addPet request_body /name: minLength: must be at least 1 characters long (got "")
+}
+
+func ExampleValidator_ValidateResponse() {
+	v, _ := contract.Compile(exampleSpec())
+	req := httptest.NewRequest("POST", "/pets", nil)
+	res := v.ValidateResponse(req, 200, http.Header{}, nil)
+	fmt.Println(res)
+	// Output: addPet 200 response_status: status: status 200 is not declared; declared: 201
+}
+
+func ExampleValidator_Middleware() {
+	v, _ := contract.Compile(exampleSpec())
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusCreated) })
+	h := v.Middleware(contract.MiddlewareOptions{Mode: contract.Enforce,
+		OnViolation: func(r *http.Request, res contract.Result) { fmt.Println("reported:", res.Violations[0].Message) }})(handler)
+
+	req := httptest.NewRequest("POST", "/pets", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	// Output:
+	// reported: is required
+	// 400 application/problem+json
+}
+
+func ExampleSchemaSet() {
+	type Money struct {
+		Cents    int64  `json:"cents"`
+		Currency string `json:"currency,omitempty"`
+	}
+	set := contract.NewSchemaSet()
+	ref, _ := set.Ref(Money{})
+	fmt.Println(string(ref))
+	fmt.Println(string(set.Schemas()["contract_test.Money"]))
+	// Output:
+	// {"$ref":"#/components/schemas/contract_test.Money"}
+	// {"properties":{"cents":{"type":"integer"},"currency":{"type":"string"}},"required":["cents"],"type":"object"}
+}
+
+func ExampleLint() {
+	spec := exampleSpec()
+	spec.Operations[0].Responses = map[string]contract.Response{"400": {}}
+	for _, f := range contract.Lint(spec) {
+		fmt.Println(f)
+	}
+	// Output:
+	// error no-success-response operations[0].responses: no success response (1XX–3XX) is declared
+	// warning unknown-error-code operations[0].responses.400: response 400 is an error response, but the contract has no error-code catalogue
+}
+
+func ExampleOpenAPI() {
+	doc, _ := contract.OpenAPI(exampleSpec(), "1.0.0")
+	var parsed struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	json.Unmarshal(doc, &parsed)
+	fmt.Println(parsed.OpenAPI, len(parsed.Paths["/pets"]))
+	// Output: 3.1.0 1
+}
