@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/accordhq/accord/contract"
 )
@@ -38,7 +39,7 @@ type versionSummary struct {
 	Status    contract.Status `json:"status"`
 	Revision  int             `json:"revision"`
 	UpdatedBy string          `json:"updated_by"`
-	UpdatedAt string          `json:"updated_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
 }
 
 type contractResponse struct {
@@ -142,7 +143,7 @@ func (s *server) getContract(w http.ResponseWriter, r *http.Request) error {
 	out := contractResponse{Contract: c, Versions: []versionSummary{}}
 	for _, v := range versions {
 		out.Versions = append(out.Versions, versionSummary{Version: v.Version, Status: v.Status, Revision: v.Revision,
-			UpdatedBy: v.UpdatedBy, UpdatedAt: v.UpdatedAt.Format("2006-01-02T15:04:05.999999999Z07:00")})
+			UpdatedBy: v.UpdatedBy, UpdatedAt: v.UpdatedAt})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
