@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -466,8 +465,7 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, i int, op *operatio
 		case InQuery:
 			op.query = append(op.query, pr)
 		case InHeader:
-			pr.Name = http.CanonicalHeaderKey(p.Name)
-			op.headers = append(op.headers, pr)
+			op.headers = append(op.headers, pr) // http.Header.Values canonicalizes the name
 		}
 	}
 	if b := op.RequestBody; b != nil {
@@ -484,7 +482,7 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, i int, op *operatio
 		r := op.Responses[key]
 		res := &response{key: key, bodyTypes: sortedKeys(r.Content), bodies: map[string]*jsonschema.Schema{}}
 		for k, h := range r.Headers {
-			hp := &param{Parameter: Parameter{Name: http.CanonicalHeaderKey(h.Name), In: InHeader, Required: h.Required, Schema: h.Schema}}
+			hp := &param{Parameter: Parameter{Name: h.Name, In: InHeader, Required: h.Required, Schema: h.Schema}}
 			hp.schema = compile(responseDoc, fmt.Sprintf("r/%d/h/%d", j, k), fmt.Sprintf("responses.%s.headers[%d].schema", key, k))
 			hp.types, hp.itemType = wireTypes(v.spec.Schemas, h.Schema)
 			res.headers = append(res.headers, hp)

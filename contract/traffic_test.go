@@ -94,7 +94,7 @@ func TestRequestViolations(t *testing.T) {
 		{"required query parameter", request("GET", "/orders/search", ""), "",
 			[]got{{contract.PartQueryParameter, "q", "", "required", "is required"}}},
 		{"header parameter", withHeader(request("POST", "/orders", validBody), "X-Request-ID", "nope"), validBody,
-			[]got{{contract.PartHeaderParameter, "X-Request-Id", "", "format", "must be a valid uuid"}}},
+			[]got{{contract.PartHeaderParameter, "X-Request-ID", "", "format", "must be a valid uuid"}}},
 		{"body required", request("POST", "/orders", ""), "",
 			[]got{{contract.PartRequestBody, "", "", "required", "a body is required"}}},
 		{"content type missing", withHeader(request("POST", "/orders", validBody), "Content-Type", ""), validBody,

@@ -2,7 +2,6 @@ package memory
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -86,21 +85,9 @@ func (s *ContractStore) GetContract(_ context.Context, project, id string) (cont
 // ListContracts implements contract.Store.
 func (s *ContractStore) ListContracts(_ context.Context, project string, q contract.ListQuery) (contract.Page[contract.Contract], error) {
 	var page contract.Page[contract.Contract]
-	size := q.PageSize
-	if size == 0 {
-		size = 50
-	}
-	if size < 1 || size > contract.MaxPageSize {
-		return page, &accord.Error{Code: accord.Invalid, Message: "invalid page size",
-			Fields: []accord.FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d", contract.MaxPageSize)}}}
-	}
-	after, err := decodeToken(q.PageToken)
+	size, afterSeq, err := pageQuery(q.PageSize, q.PageToken, contract.MaxPageSize)
 	if err != nil {
 		return page, err
-	}
-	afterSeq, err := strconv.Atoi(after)
-	if after != "" && (err != nil || afterSeq < 1) {
-		return page, badToken()
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()

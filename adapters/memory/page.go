@@ -2,6 +2,8 @@ package memory
 
 import (
 	"encoding/base64"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/accordhq/accord"
@@ -30,4 +32,26 @@ func decodeToken(tok string) (string, error) {
 		return "", badToken()
 	}
 	return string(b[len(tokenPrefix):]), nil
+}
+
+// pageQuery checks a list request: size 0 means 50, otherwise 1–max; the
+// token names the sequence number of the last record already listed (0 for
+// the first page).
+func pageQuery(size int, token string, max int) (int, int, error) {
+	if size == 0 {
+		size = 50
+	}
+	if size < 1 || size > max {
+		return 0, 0, &accord.Error{Code: accord.Invalid, Message: "invalid page size",
+			Fields: []accord.FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d", max)}}}
+	}
+	after, err := decodeToken(token)
+	if err != nil {
+		return 0, 0, err
+	}
+	afterSeq, err := strconv.Atoi(after)
+	if after != "" && (err != nil || afterSeq < 1) {
+		return 0, 0, badToken()
+	}
+	return size, afterSeq, nil
 }

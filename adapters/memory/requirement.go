@@ -181,21 +181,9 @@ func (s *RequirementStore) DeleteRequirement(_ context.Context, project, id stri
 // ListRequirements implements requirement.Store.
 func (s *RequirementStore) ListRequirements(_ context.Context, project string, q requirement.ListQuery) (requirement.Page[requirement.Requirement], error) {
 	var page requirement.Page[requirement.Requirement]
-	size := q.PageSize
-	if size == 0 {
-		size = 50
-	}
-	if size < 1 || size > requirement.MaxPageSize {
-		return page, &accord.Error{Code: accord.Invalid, Message: "invalid page size",
-			Fields: []accord.FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d", requirement.MaxPageSize)}}}
-	}
-	after, err := decodeToken(q.PageToken)
+	size, afterSeq, err := pageQuery(q.PageSize, q.PageToken, requirement.MaxPageSize)
 	if err != nil {
 		return page, err
-	}
-	afterSeq, err := strconv.Atoi(after)
-	if after != "" && (err != nil || afterSeq < 1) {
-		return page, badToken()
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
