@@ -57,7 +57,7 @@ func benchSpec(b testing.TB) Spec {
 
 // benchBodies returns an order request of about 2 KB and its response.
 func benchBodies(b testing.TB) (req, resp []byte) {
-	items := make([]benchItem, 12)
+	items := make([]benchItem, 19)
 	for i := range items {
 		items[i] = benchItem{SKU: fmt.Sprintf("SKU-%04d", i), Quantity: i + 1, UnitCents: int64(100 * (i + 1)),
 			Options: map[string]string{"colour": "blue"}, Tags: []string{"gift"}}
