@@ -35,6 +35,7 @@ type Validator struct {
 	basePath  string
 	catalogue map[string]ErrorCode
 	codeField []string // JSON pointer tokens of the error code in a body
+	codeAt    string   // the same as a JSON pointer, for violations
 	docs      map[string]any
 	redact    bool
 }
@@ -142,6 +143,9 @@ func build(spec Spec, withExamples bool) (*Validator, []Finding) {
 		basePath:  spec.BasePath,
 		catalogue: make(map[string]ErrorCode, len(spec.ErrorCodes)),
 		codeField: codePointer(spec.ErrorCodeField),
+	}
+	for _, t := range v.codeField {
+		v.codeAt += "/" + escapeToken(t)
 	}
 	for _, c := range spec.ErrorCodes {
 		v.catalogue[c.Code] = c
@@ -364,15 +368,12 @@ func schemaFinding(field, op string, err error) Finding {
 	var se *jsonschema.SchemaError
 	if errors.As(err, &se) && se.Err != nil {
 		msg = strings.TrimPrefix(se.Err.Error(), "jsonschema: ")
-		if ve, ok := se.Err.(*jsonschema.ValidationError); ok {
-			leaf := ve
+		// A schema that fails the meta-schema: name the innermost failure.
+		if leaf, ok := se.Err.(*jsonschema.ValidationError); ok {
 			for len(leaf.Causes) > 0 {
 				leaf = leaf.Causes[0]
 			}
-			msg = fmt.Sprintf("%s: %s", strings.TrimPrefix(ve.InstanceLocation, "/"), leaf.Message)
-			if ve.InstanceLocation == "" || strings.HasPrefix(leaf.InstanceLocation, ve.InstanceLocation) {
-				msg = fmt.Sprintf("at %s: %s", schemaLocation(leaf.InstanceLocation), leaf.Message)
-			}
+			msg = fmt.Sprintf("at %s: %s", schemaLocation(leaf.InstanceLocation), leaf.Message)
 		}
 	}
 	return Finding{Rule: RuleSchemaInvalid, Severity: SeverityError, Field: field, Operation: op, Message: "schema does not compile: " + msg}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -278,7 +279,7 @@ func coerce(s string, types []string) any {
 				return json.Number(s)
 			}
 		case "number":
-			if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXpP_") && !isInfOrNaN(f) {
+			if f, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "xXpP_") && !math.IsInf(f, 0) && !math.IsNaN(f) {
 				return json.Number(s)
 			}
 		case "boolean":
@@ -292,10 +293,6 @@ func coerce(s string, types []string) any {
 		}
 	}
 	return s
-}
-
-func isInfOrNaN(f float64) bool {
-	return f != f || f > 1.7976931348623157e308 || f < -1.7976931348623157e308
 }
 
 // checkBody checks the content type and, for JSON with a schema, the body.
@@ -394,7 +391,7 @@ func (v *Validator) checkErrorCode(res *Result, op *operation, status int, body 
 	if len(v.catalogue) == 0 && len(op.errorCodes) == 0 {
 		return
 	}
-	pointer := "/" + strings.Join(escapeTokens(v.codeField), "/")
+	pointer := v.codeAt
 	bad := func(format string, args ...any) {
 		res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: PartResponseBody, Status: status, Pointer: pointer,
 			Keyword: "error_code", Message: fmt.Sprintf(format, args...)})
@@ -417,14 +414,6 @@ func (v *Validator) checkErrorCode(res *Result, op *operation, status int, body 
 			bad("error code %s is declared with status %d, but the response status is %d", code, ec.Status, status)
 		}
 	}
-}
-
-func escapeTokens(tokens []string) []string {
-	out := make([]string, len(tokens))
-	for i, t := range tokens {
-		out[i] = escapeToken(t)
-	}
-	return out
 }
 
 // resolvePointer walks tokens through a decoded JSON value.
