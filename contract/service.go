@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // TransitionGate is asked before a contract version changes status; a
@@ -29,10 +30,10 @@ type Options struct {
 // once agreed, lint before proposing, and compiled validators. It is safe
 // for concurrent use.
 type Service struct {
-	store  Store
-	events accord.EventSink
-	clock  accord.Clock
-	gate   TransitionGate
+	store Store
+	pub   svc.Publisher
+	clock accord.Clock
+	gate  TransitionGate
 
 	mu    sync.Mutex
 	cache map[cacheKey]*Validator
@@ -55,7 +56,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, events: opts.Events, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
+	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
 }
 
 var transitions = map[Status][]Status{
@@ -75,22 +76,6 @@ func (s Status) Valid() bool { _, ok := transitions[s]; return ok }
 // place. Agreed and deprecated versions are immutable.
 func (s Status) Editable() bool { return s == Draft }
 
-func (s *Service) publish(ctx context.Context, kind, project string, ref accord.Ref, actor accord.Actor, format string, args ...any) {
-	if s.events == nil {
-		return
-	}
-	s.events.Publish(ctx, accord.Event{Kind: kind, Project: project, Ref: ref, Actor: actor,
-		Time: s.clock.Now(), Summary: fmt.Sprintf(format, args...)})
-}
-
-func begin(ctx context.Context, project string) (accord.Actor, error) {
-	actor, err := accord.RequireActor(ctx)
-	if err != nil {
-		return actor, err
-	}
-	return actor, accord.ValidateProject(project)
-}
-
 func checkVersion(version string) error {
 	if _, err := parseSemver(version); err != nil {
 		return &accord.Error{Code: accord.Invalid, Message: "invalid version",
@@ -105,7 +90,7 @@ func ref(c Contract) accord.Ref { return accord.Ref{Kind: "contract", ID: c.ID} 
 // draft. Errors: Unauthenticated, Invalid (bad project, version or spec),
 // Conflict (the service already has a contract in the project).
 func (s *Service) Create(ctx context.Context, project, version string, spec Spec, note string) (Version, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Version{}, err
 	}
@@ -122,7 +107,7 @@ func (s *Service) Create(ctx context.Context, project, version string, spec Spec
 	if err := s.store.CreateContract(ctx, c, v); err != nil {
 		return Version{}, err
 	}
-	s.publish(ctx, "contract.created", project, ref(c), actor, "contract for %s created at %s by %s", c.Service, version, actor.ID)
+	s.pub.Publish(ctx, "contract.created", project, ref(c), actor, "contract for %s created at %s by %s", c.Service, version, actor.ID)
 	return v, nil
 }
 
@@ -159,7 +144,7 @@ func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[C
 // deprecate it instead. Errors: Unauthenticated, Invalid, NotFound,
 // FailedPrecondition.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return err
 	}
@@ -179,7 +164,7 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteContract(ctx, project, id); err != nil {
 		return err
 	}
-	s.publish(ctx, "contract.deleted", project, ref(c), actor, "contract for %s deleted by %s", c.Service, actor.ID)
+	s.pub.Publish(ctx, "contract.deleted", project, ref(c), actor, "contract for %s deleted by %s", c.Service, actor.ID)
 	return nil
 }
 
@@ -206,7 +191,7 @@ func (s *Service) Version(ctx context.Context, project, id, version string) (Ver
 // Errors: Unauthenticated, Invalid (bad version), NotFound (contract or
 // from), Conflict (the version exists), FailedPrecondition (not higher).
 func (s *Service) NewVersion(ctx context.Context, project, id, from, version, note string) (Version, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Version{}, err
 	}
@@ -235,7 +220,7 @@ func (s *Service) NewVersion(ctx context.Context, project, id, from, version, no
 	if err := s.store.CreateVersion(ctx, v); err != nil {
 		return Version{}, err
 	}
-	s.publish(ctx, "contract.version_created", project, v.Ref(), actor, "%s %s started from %s by %s", v.Spec.Service, version, from, actor.ID)
+	s.pub.Publish(ctx, "contract.version_created", project, v.Ref(), actor, "%s %s started from %s by %s", v.Spec.Service, version, from, actor.ID)
 	return v, nil
 }
 
@@ -244,7 +229,7 @@ func (s *Service) NewVersion(ctx context.Context, project, id, from, version, no
 // different service name), NotFound, Conflict (stale base),
 // FailedPrecondition (the version is no longer a draft).
 func (s *Service) UpdateVersion(ctx context.Context, project, id, version string, base int, spec Spec, note string) (Version, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Version{}, err
 	}
@@ -275,7 +260,7 @@ func (s *Service) UpdateVersion(ctx context.Context, project, id, version string
 	if err := s.store.UpdateVersion(ctx, next, cur.Revision); err != nil {
 		return Version{}, err
 	}
-	s.publish(ctx, "contract.version_updated", project, next.Ref(), actor, "%s %s updated to revision %d by %s", spec.Service, version, next.Revision, actor.ID)
+	s.pub.Publish(ctx, "contract.version_updated", project, next.Ref(), actor, "%s %s updated to revision %d by %s", spec.Service, version, next.Revision, actor.ID)
 	return next, nil
 }
 
@@ -298,7 +283,7 @@ func checkBase(cur Version, base int) error {
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current status, lint errors, or refused by the gate).
 func (s *Service) Transition(ctx context.Context, project, id, version string, base int, to Status, note string) (Version, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Version{}, err
 	}
@@ -351,7 +336,7 @@ func (s *Service) Transition(ctx context.Context, project, id, version string, b
 	if err := s.store.UpdateVersion(ctx, next, cur.Revision); err != nil {
 		return Version{}, err
 	}
-	s.publish(ctx, "contract.version_transitioned", project, next.Ref(), actor, "%s %s moved from %s to %s by %s",
+	s.pub.Publish(ctx, "contract.version_transitioned", project, next.Ref(), actor, "%s %s moved from %s to %s by %s",
 		cur.Spec.Service, version, cur.Status, to, actor.ID)
 	return next, nil
 }

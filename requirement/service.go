@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // TransitionGate is asked before a requirement changes status; a non-nil
@@ -27,10 +28,10 @@ type Options struct {
 // Service owns the requirement rules: validation, the lifecycle, revisions,
 // change requests, the glossary and lint. It is safe for concurrent use.
 type Service struct {
-	store  Store
-	events accord.EventSink
-	clock  accord.Clock
-	gate   TransitionGate
+	store Store
+	pub   svc.Publisher
+	clock accord.Clock
+	gate  TransitionGate
 }
 
 // NewService returns a Service over opts.Store.
@@ -41,24 +42,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, events: opts.Events, clock: opts.Clock, gate: opts.Gate}, nil
-}
-
-func (s *Service) publish(ctx context.Context, kind, project string, ref accord.Ref, actor accord.Actor, format string, args ...any) {
-	if s.events == nil {
-		return
-	}
-	s.events.Publish(ctx, accord.Event{Kind: kind, Project: project, Ref: ref, Actor: actor,
-		Time: s.clock.Now(), Summary: fmt.Sprintf(format, args...)})
-}
-
-// begin checks what every changing call needs: an actor and a valid project.
-func begin(ctx context.Context, project string) (accord.Actor, error) {
-	actor, err := accord.RequireActor(ctx)
-	if err != nil {
-		return actor, err
-	}
-	return actor, ValidateProject(project)
+	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate}, nil
 }
 
 func checkBase(what string, base, current int) error {
@@ -107,7 +91,7 @@ func (s *Service) idOf(ctx context.Context, project, ref string) (string, error)
 // Create stores a new requirement in draft as revision 1 and assigns its key.
 // Errors: Unauthenticated (no actor), Invalid (bad project or content).
 func (s *Service) Create(ctx context.Context, project string, c Content, note string) (Requirement, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -122,7 +106,7 @@ func (s *Service) Create(ctx context.Context, project string, c Content, note st
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.publish(ctx, "requirement.created", project, r.Ref(), actor, "%s %q created by %s", r.Key, r.Title, actor.ID)
+	s.pub.Publish(ctx, "requirement.created", project, r.Ref(), actor, "%s %q created by %s", r.Key, r.Title, actor.ID)
 	return r, nil
 }
 
@@ -170,7 +154,7 @@ func normalizePageSize(n *int) error {
 // FailedPrecondition (the requirement is approved or later: propose a
 // change request instead).
 func (s *Service) Update(ctx context.Context, project, id string, base int, c Content, note string) (Requirement, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -193,7 +177,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.publish(ctx, "requirement.updated", project, next.Ref(), actor, "%s updated to revision %d by %s", next.Key, next.Revision, actor.ID)
+	s.pub.Publish(ctx, "requirement.updated", project, next.Ref(), actor, "%s updated to revision %d by %s", next.Key, next.Revision, actor.ID)
 	return next, nil
 }
 
@@ -217,7 +201,7 @@ func (s *Service) save(ctx context.Context, cur Requirement, actor accord.Actor,
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current status, or refused by a gate).
 func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Requirement, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -242,7 +226,7 @@ func (s *Service) Transition(ctx context.Context, project, id string, base int, 
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.publish(ctx, "requirement.transitioned", project, next.Ref(), actor, "%s moved from %s to %s by %s", next.Key, cur.Status, to, actor.ID)
+	s.pub.Publish(ctx, "requirement.transitioned", project, next.Ref(), actor, "%s moved from %s to %s by %s", next.Key, cur.Status, to, actor.ID)
 	return next, nil
 }
 
@@ -281,7 +265,7 @@ func (s *Service) admit(ctx context.Context, r Requirement, c Content, to Status
 // Delete removes a requirement with its history and change requests.
 // Errors: Unauthenticated, Invalid (bad project), NotFound.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return err
 	}
@@ -292,7 +276,7 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteRequirement(ctx, project, cur.ID); err != nil {
 		return err
 	}
-	s.publish(ctx, "requirement.deleted", project, cur.Ref(), actor, "%s %q deleted by %s", cur.Key, cur.Title, actor.ID)
+	s.pub.Publish(ctx, "requirement.deleted", project, cur.Ref(), actor, "%s %q deleted by %s", cur.Key, cur.Title, actor.ID)
 	return nil
 }
 
@@ -361,14 +345,14 @@ func (s *Service) Settings(ctx context.Context, project string) (Settings, error
 // SetSettings replaces the project's requirement settings.
 // Errors: Unauthenticated, Invalid (bad project).
 func (s *Service) SetSettings(ctx context.Context, project string, settings Settings) error {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return err
 	}
 	if err := s.store.PutSettings(ctx, project, settings); err != nil {
 		return err
 	}
-	s.publish(ctx, "requirement.settings_changed", project, accord.Ref{Kind: "project", ID: project}, actor,
+	s.pub.Publish(ctx, "requirement.settings_changed", project, accord.Ref{Kind: "project", ID: project}, actor,
 		"requirement settings of %s changed by %s (lint_blocks_review=%t)", project, actor.ID, settings.LintBlocksReview)
 	return nil
 }

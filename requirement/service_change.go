@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 func (c ChangeRequest) ref() accord.Ref { return accord.Ref{Kind: "change_request", ID: c.ID} }
@@ -15,7 +16,7 @@ func (c ChangeRequest) ref() accord.Ref { return accord.Ref{Kind: "change_reques
 // Errors: Unauthenticated, Invalid, NotFound (requirement),
 // FailedPrecondition (the requirement is not yet approved: edit it directly).
 func (s *Service) ProposeChange(ctx context.Context, project, requirementID string, p ChangeProposal) (ChangeRequest, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return ChangeRequest{}, err
 	}
@@ -39,7 +40,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	s.publish(ctx, "change_request.proposed", project, cr.ref(), actor,
+	s.pub.Publish(ctx, "change_request.proposed", project, cr.ref(), actor,
 		"change to %s proposed by %s: %s (schedule %+g days, effort %+g person-days)", r.Key, actor.ID, cr.Reason, cr.Impact.ScheduleDays, cr.Impact.EffortDays)
 	return cr, nil
 }
@@ -72,7 +73,7 @@ func (s *Service) ListChanges(ctx context.Context, project, requirementID string
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current state).
 func (s *Service) DecideChange(ctx context.Context, project, id string, base int, to ChangeState, reason string) (ChangeRequest, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return ChangeRequest{}, err
 	}
@@ -94,7 +95,7 @@ func (s *Service) DecideChange(ctx context.Context, project, id string, base int
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	s.publish(ctx, "change_request."+string(to), project, next.ref(), actor, "change request %s %s by %s", id, to, actor.ID)
+	s.pub.Publish(ctx, "change_request."+string(to), project, next.ref(), actor, "change request %s %s by %s", id, to, actor.ID)
 	return next, nil
 }
 
@@ -118,7 +119,7 @@ func (s *Service) decided(cur ChangeRequest, actor accord.Actor, to ChangeState,
 // approved, the requirement is no longer approved-or-later, or a gate
 // refuses in_review).
 func (s *Service) ApplyChange(ctx context.Context, project, id string, base int) (Requirement, ChangeRequest, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Requirement{}, ChangeRequest{}, err
 	}
@@ -166,7 +167,7 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 		}
 		return Requirement{}, ChangeRequest{}, err
 	}
-	s.publish(ctx, "change_request.applied", project, claimed.ref(), actor,
+	s.pub.Publish(ctx, "change_request.applied", project, claimed.ref(), actor,
 		"change request %s applied to %s as revision %d by %s; %s is back in review", id, r.Key, next.Revision, actor.ID, r.Key)
 	return next, claimed, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 func termRef(id string) accord.Ref { return accord.Ref{Kind: "glossary_term", ID: id} }
@@ -14,7 +15,7 @@ func termRef(id string) accord.Ref { return accord.Ref{Kind: "glossary_term", ID
 // Errors: Unauthenticated, Invalid (bad definition, or a word that clashes
 // with another term), Conflict (the term exists).
 func (s *Service) CreateTerm(ctx context.Context, project string, d TermDefinition, note string) (Term, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Term{}, err
 	}
@@ -29,7 +30,7 @@ func (s *Service) CreateTerm(ctx context.Context, project string, d TermDefiniti
 	if err != nil {
 		return Term{}, err
 	}
-	s.publish(ctx, "glossary.term_created", project, termRef(t.ID), actor, "glossary term %q added by %s", t.Term, actor.ID)
+	s.pub.Publish(ctx, "glossary.term_created", project, termRef(t.ID), actor, "glossary term %q added by %s", t.Term, actor.ID)
 	return t, nil
 }
 
@@ -105,7 +106,7 @@ func (s *Service) ListTerms(ctx context.Context, project string) ([]Term, error)
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (stale base, or
 // renamed onto another term).
 func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, d TermDefinition, note string) (Term, error) {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Term{}, err
 	}
@@ -128,14 +129,14 @@ func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, 
 	if err != nil {
 		return Term{}, err
 	}
-	s.publish(ctx, "glossary.term_updated", project, termRef(id), actor, "glossary term %q updated to revision %d by %s", next.Term, next.Revision, actor.ID)
+	s.pub.Publish(ctx, "glossary.term_updated", project, termRef(id), actor, "glossary term %q updated to revision %d by %s", next.Term, next.Revision, actor.ID)
 	return next, nil
 }
 
 // DeleteTerm removes a glossary term and its history.
 // Errors: Unauthenticated, Invalid (bad project), NotFound.
 func (s *Service) DeleteTerm(ctx context.Context, project, id string) error {
-	actor, err := begin(ctx, project)
+	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return err
 	}
@@ -146,7 +147,7 @@ func (s *Service) DeleteTerm(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteTerm(ctx, project, id); err != nil {
 		return err
 	}
-	s.publish(ctx, "glossary.term_deleted", project, termRef(id), actor, "glossary term %q deleted by %s", cur.Term, actor.ID)
+	s.pub.Publish(ctx, "glossary.term_deleted", project, termRef(id), actor, "glossary term %q deleted by %s", cur.Term, actor.ID)
 	return nil
 }
 
