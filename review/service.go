@@ -1,0 +1,440 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// SubjectInfo is what the review service needs to know about a subject at
+// its current revision.
+type SubjectInfo struct {
+	Revision int         // the subject's current revision
+	Title    string      // a readable name: "REQ-7 Refund to wallet"
+	Criteria []Criterion // acceptance criteria (for acceptance reviews)
+}
+
+// Subjects gives the review service read access to what it reviews, so
+// that this package need not import the requirement or contract packages.
+// adapters/reviewlink implements it over the requirement and contract
+// stores.
+type Subjects interface {
+	// Subject returns the current state of ref. NotFound if it does not exist.
+	Subject(ctx context.Context, project string, ref accord.Ref) (SubjectInfo, error)
+	// Changes returns the JSON paths of the content fields that differ
+	// between two revisions of ref (status and bookkeeping excluded).
+	// known is false when the subject cannot tell, for example because the
+	// older revision was not kept; nothing then carries over.
+	Changes(ctx context.Context, project string, ref accord.Ref, from, to int) (paths []string, known bool, err error)
+}
+
+// Options configure a Service. Store and Subjects are required.
+type Options struct {
+	Store    Store
+	Subjects Subjects
+	Events   accord.EventSink // optional: receives an event after every change
+	Clock    accord.Clock     // optional: defaults to accord.SystemClock()
+}
+
+// Service owns the review rules: rounds that follow the subject's revisions,
+// verdicts, vetoes, assessments, threads, acceptance checks, overrides and
+// the policy outcome. It is safe for concurrent use.
+type Service struct {
+	store    Store
+	subjects Subjects
+	pub      svc.Publisher
+	clock    accord.Clock
+}
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil || opts.Subjects == nil {
+		return nil, accord.Errorf(accord.Invalid, "review.Options: Store and Subjects are required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	return &Service{store: opts.Store, subjects: opts.Subjects, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+}
+
+// IsKey reports whether ref is a review key (RV-3) rather than an ID.
+// Every method that takes a review ID also accepts its key.
+func IsKey(ref string) bool {
+	n, ok := strings.CutPrefix(ref, "RV-")
+	if !ok || n == "" || len(n) > 9 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
+	if IsKey(ref) {
+		return s.store.GetReviewByKey(ctx, project, ref)
+	}
+	return s.store.GetReview(ctx, project, ref)
+}
+
+// NewParticipant names someone to take part in a review, and in which role.
+type NewParticipant struct {
+	Actor string `json:"actor"`
+	Role  string `json:"role"`
+}
+
+// NewReview is what Create needs.
+type NewReview struct {
+	Kind         Kind             `json:"kind"`
+	Subject      accord.Ref       `json:"subject"`         // requirement/ID, change_request/ID or contract_version/ID@1.2.0
+	Title        string           `json:"title,omitempty"` // defaults to the subject's title
+	Participants []NewParticipant `json:"participants,omitempty"`
+	Due          time.Time        `json:"due,omitzero"`
+}
+
+const maxText = 20000 // bytes in a comment, reason or note
+
+func checkText(errs *accord.FieldErrors, field, text string, required bool) {
+	switch {
+	case required && strings.TrimSpace(text) == "":
+		errs.Add(field, "required")
+	case len(text) > maxText:
+		errs.Add(field, "longer than %d bytes", maxText)
+	}
+}
+
+func checkParticipant(errs *accord.FieldErrors, field string, p NewParticipant, roles []string) {
+	if strings.TrimSpace(p.Actor) == "" {
+		errs.Add(field+".actor", "required")
+	}
+	if !slices.Contains(roles, p.Role) {
+		errs.Add(field+".role", "unknown role %q; known roles: %s", p.Role, strings.Join(roles, ", "))
+	}
+}
+
+// Create opens a review of in.Subject with its first round on the
+// subject's current revision, under the project's policy for in.Kind.
+// Errors: Unauthenticated, Invalid (bad project or input), NotFound (the
+// subject), Conflict (the subject already has a review of that kind),
+// FailedPrecondition (an acceptance review of a requirement without
+// acceptance criteria).
+func (s *Service) Create(ctx context.Context, project string, in NewReview) (Review, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Review{}, err
+	}
+	settings, err := s.store.GetSettings(ctx, project)
+	if err != nil {
+		return Review{}, err
+	}
+	now := s.clock.Now()
+	var errs accord.FieldErrors
+	if !in.Kind.Valid() {
+		errs.Add("kind", "unknown review kind %q; one of %s", in.Kind, joinKinds())
+	} else if in.Subject.Kind != in.Kind.SubjectKind() {
+		errs.Add("subject.kind", "a %s review is about a %s, not %q", in.Kind, in.Kind.SubjectKind(), in.Subject.Kind)
+	}
+	if in.Subject.ID == "" {
+		errs.Add("subject.id", "required")
+	}
+	checkText(&errs, "title", in.Title, false)
+	roles := settings.AllRoles()
+	for i, p := range in.Participants {
+		f := fmt.Sprintf("participants[%d]", i)
+		checkParticipant(&errs, f, p, roles)
+		if slices.IndexFunc(in.Participants, func(q NewParticipant) bool { return q.Actor == p.Actor }) != i {
+			errs.Add(f+".actor", "%q is listed twice; a participant has one role", p.Actor)
+		}
+	}
+	if !in.Due.IsZero() && !in.Due.After(now) {
+		errs.Add("due", "must be in the future")
+	}
+	if err := errs.Err("review"); err != nil {
+		return Review{}, err
+	}
+	info, err := s.subjects.Subject(ctx, project, in.Subject)
+	if err != nil {
+		return Review{}, err
+	}
+	if in.Kind == AcceptanceReview && len(info.Criteria) == 0 {
+		return Review{}, accord.Errorf(accord.FailedPrecondition,
+			"%s has no acceptance criteria to accept the delivery against: add them first", in.Subject)
+	}
+	rv := Review{ID: accord.NewID(now), Project: project, Kind: in.Kind, Subject: in.Subject, Title: in.Title, Due: in.Due,
+		Policy: settings.Policy(in.Kind), Participants: []Participant{}, Vetoes: []Veto{}, Threads: []Thread{}, Log: []Entry{},
+		Revision: 1, CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+	if rv.Title == "" {
+		rv.Title = info.Title
+	}
+	for _, p := range in.Participants {
+		rv.Participants = append(rv.Participants, Participant{Actor: p.Actor, Role: p.Role, AddedAt: now, AddedBy: actor.ID})
+	}
+	t := &txn{rv: &rv, actor: actor, now: now}
+	t.record("created", "review.created", "%s review of %s opened by %s", in.Kind, in.Subject, actor.ID)
+	rv.Rounds = []Round{newRound(1, in.Kind, info, t)}
+	t.record("round_opened", "review.round_opened", "round 1 opened on revision %d", info.Revision)
+	stored, err := s.store.CreateReview(ctx, rv)
+	if err != nil {
+		return Review{}, err
+	}
+	s.announce(ctx, nil, stored, t)
+	return stored, nil
+}
+
+func newRound(n int, kind Kind, info SubjectInfo, t *txn) Round {
+	r := Round{Number: n, SubjectRevision: info.Revision, State: RoundOpen, OpenedAt: t.now, OpenedBy: t.actor.ID,
+		Verdicts: []Verdict{}, Assessments: []Assessment{}, Checks: []Check{}, Overrides: []Override{}}
+	if kind == AcceptanceReview {
+		r.Criteria = slices.Clone(info.Criteria)
+	}
+	return r
+}
+
+// Get returns a review by ID or key.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Get(ctx context.Context, project, id string) (Review, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Review{}, err
+	}
+	return s.lookup(ctx, project, id)
+}
+
+// Find returns the review of kind about subject.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Find(ctx context.Context, project string, kind Kind, subject accord.Ref) (Review, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Review{}, err
+	}
+	return s.store.FindReview(ctx, project, kind, subject)
+}
+
+// List returns one page of a project's reviews in creation order.
+// Errors: Invalid (bad project, page size outside 1–500, malformed token).
+func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[Review], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Page[Review]{}, err
+	}
+	if q.Filter.Kind != "" && !q.Filter.Kind.Valid() {
+		return Page[Review]{}, &accord.Error{Code: accord.Invalid, Message: "invalid filter",
+			Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("unknown review kind %q; one of %s", q.Filter.Kind, joinKinds())}}}
+	}
+	page, err := s.store.ListReviews(ctx, project, q)
+	if page.Items == nil && err == nil {
+		page.Items = []Review{}
+	}
+	return page, err
+}
+
+// Delete removes a review with its history.
+// Errors: Unauthenticated, Invalid (bad project), NotFound.
+func (s *Service) Delete(ctx context.Context, project, id string) error {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	rv, err := s.lookup(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteReview(ctx, project, rv.ID); err != nil {
+		return err
+	}
+	s.pub.Publish(ctx, "review.deleted", project, rv.Ref(), actor, "%s (%s review of %s) deleted by %s", rv.Key, rv.Kind, rv.Subject, actor.ID)
+	return nil
+}
+
+// Outcome evaluates the review's open round now.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Outcome(ctx context.Context, project, id string) (Evaluation, error) {
+	rv, err := s.Get(ctx, project, id)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	return Evaluate(rv, s.clock.Now()), nil
+}
+
+// Summary returns the review as Markdown for sharing (see Markdown).
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Summary(ctx context.Context, project, id string) (string, error) {
+	rv, err := s.Get(ctx, project, id)
+	if err != nil {
+		return "", err
+	}
+	return Markdown(rv, Evaluate(rv, s.clock.Now())), nil
+}
+
+// txn is one change to a review: the copy being edited, who edits it,
+// when, and the history entries and events it makes.
+type txn struct {
+	rv     *Review
+	actor  accord.Actor
+	now    time.Time
+	events []pendingEvent
+}
+
+type pendingEvent struct{ kind, summary string }
+
+// record adds a history entry and, when event is not empty, queues an event
+// that is published once the change is stored.
+func (t *txn) record(action, event, format string, args ...any) {
+	detail := fmt.Sprintf(format, args...)
+	round := 0
+	if c := t.rv.Current(); c != nil {
+		round = c.Number
+	}
+	t.rv.Log = append(t.rv.Log, Entry{Time: t.now, Actor: t.actor.ID, Action: action, Round: round, Detail: detail})
+	if event != "" {
+		t.events = append(t.events, pendingEvent{event, detail})
+	}
+}
+
+// participant returns the acting participant, or PermissionDenied.
+func (t *txn) participant() (Participant, error) {
+	p, ok := t.rv.Participant(t.actor.ID)
+	if !ok {
+		return p, accord.Errorf(accord.PermissionDenied, "%s is not a participant of %s; add them first", t.actor.ID, t.rv.Key)
+	}
+	return p, nil
+}
+
+// openRound returns the open round if n names it. Naming an older round is
+// a stale read: the subject has moved on since the caller looked.
+func (t *txn) openRound(n int) (*Round, error) {
+	cur := t.rv.Current()
+	switch {
+	case n == cur.Number:
+		return cur, nil
+	case n >= 1 && n < cur.Number:
+		return nil, &accord.Error{Code: accord.Conflict, Err: accord.ErrStale, Message: fmt.Sprintf(
+			"round %d of %s was superseded by round %d on revision %d of %s: review that revision and name round %d",
+			n, t.rv.Key, cur.Number, cur.SubjectRevision, t.rv.Subject, cur.Number)}
+	default:
+		return nil, &accord.Error{Code: accord.Invalid, Message: "invalid round",
+			Fields: []accord.FieldError{{Field: "round", Message: fmt.Sprintf("%s has no round %d; the open round is %d", t.rv.Key, n, cur.Number)}}}
+	}
+}
+
+// maxAttempts bounds the retries of a change that keeps losing races.
+const maxAttempts = 64
+
+// change applies edit to the latest stored review and stores the result,
+// re-reading and re-applying when a concurrent change got there first:
+// verdicts, comments and assessments are additions, so each retry checks
+// them against the newest state instead of failing the caller.
+func (s *Service) change(ctx context.Context, project, id string, edit func(t *txn) error) (Review, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Review{}, err
+	}
+	for attempt := 1; ; attempt++ {
+		cur, err := s.lookup(ctx, project, id)
+		if err != nil {
+			return Review{}, err
+		}
+		next := cur.Clone()
+		t := &txn{rv: &next, actor: actor, now: s.clock.Now()}
+		if err := edit(t); err != nil {
+			return Review{}, err
+		}
+		if len(next.Log) == len(cur.Log) {
+			return cur, nil // nothing to change
+		}
+		next.Revision = cur.Revision + 1
+		next.UpdatedAt, next.UpdatedBy = t.now, actor.ID
+		stored, err := s.store.UpdateReview(ctx, next)
+		if errors.Is(err, accord.ErrStale) && attempt < maxAttempts {
+			continue
+		}
+		if err != nil {
+			return Review{}, err
+		}
+		s.announce(ctx, &cur, stored, t)
+		return stored, nil
+	}
+}
+
+// announce publishes the change's events and, when the outcome moved, an
+// outcome_changed event.
+func (s *Service) announce(ctx context.Context, before *Review, after Review, t *txn) {
+	for _, e := range t.events {
+		s.pub.Publish(ctx, e.kind, after.Project, after.Ref(), t.actor, "%s: %s", after.Key, e.summary)
+	}
+	if before == nil {
+		return
+	}
+	was, is := Evaluate(*before, t.now), Evaluate(after, t.now)
+	if was.Outcome != is.Outcome {
+		s.pub.Publish(ctx, "review.outcome_changed", after.Project, after.Ref(), t.actor,
+			"%s: outcome changed from %s to %s (%s)", after.Key, was.Outcome, is.Outcome, is.Explain())
+	}
+}
+
+// AddParticipant adds someone to the review in a role.
+// Errors: Unauthenticated, Invalid (bad actor or role), NotFound,
+// Conflict (already a participant).
+func (s *Service) AddParticipant(ctx context.Context, project, id string, p NewParticipant) (Review, error) {
+	settings, err := s.store.GetSettings(ctx, project)
+	if err != nil {
+		return Review{}, err
+	}
+	var errs accord.FieldErrors
+	checkParticipant(&errs, "participant", p, settings.AllRoles())
+	if err := errs.Err("participant"); err != nil {
+		return Review{}, err
+	}
+	return s.change(ctx, project, id, func(t *txn) error {
+		if have, ok := t.rv.Participant(p.Actor); ok {
+			return accord.Errorf(accord.Conflict, "%s already takes part in %s as %s; remove them first to change the role", p.Actor, t.rv.Key, have.Role)
+		}
+		t.rv.Participants = append(t.rv.Participants, Participant{Actor: p.Actor, Role: p.Role, AddedAt: t.now, AddedBy: t.actor.ID})
+		t.record("participant_added", "review.participant_added", "%s added as %s by %s", p.Actor, p.Role, t.actor.ID)
+		return nil
+	})
+}
+
+// RemoveParticipant removes someone from the review. Their verdicts stay
+// in the history but no longer count; a veto they gave stands until they
+// withdraw it.
+// Errors: Unauthenticated, NotFound (review or participant).
+func (s *Service) RemoveParticipant(ctx context.Context, project, id, actor string) (Review, error) {
+	return s.change(ctx, project, id, func(t *txn) error {
+		i := slices.IndexFunc(t.rv.Participants, func(p Participant) bool { return p.Actor == actor })
+		if i < 0 {
+			return accord.Errorf(accord.NotFound, "%q is not a participant of %s", actor, t.rv.Key)
+		}
+		role := t.rv.Participants[i].Role
+		t.rv.Participants = slices.Delete(t.rv.Participants, i, i+1)
+		t.record("participant_removed", "review.participant_removed", "%s (%s) removed by %s", actor, role, t.actor.ID)
+		return nil
+	})
+}
+
+// SetDue sets the due date; the zero time clears it. A review still pending
+// after its due date evaluates as expired.
+// Errors: Unauthenticated, Invalid (in the past), NotFound.
+func (s *Service) SetDue(ctx context.Context, project, id string, due time.Time) (Review, error) {
+	if !due.IsZero() && !due.After(s.clock.Now()) {
+		return Review{}, &accord.Error{Code: accord.Invalid, Message: "invalid due date",
+			Fields: []accord.FieldError{{Field: "due", Message: "must be in the future"}}}
+	}
+	return s.change(ctx, project, id, func(t *txn) error {
+		if t.rv.Due.Equal(due) {
+			return nil
+		}
+		t.rv.Due = due
+		if due.IsZero() {
+			t.record("due_changed", "review.due_changed", "due date cleared by %s", t.actor.ID)
+		} else {
+			t.record("due_changed", "review.due_changed", "due %s, set by %s", due.UTC().Format(time.RFC3339), t.actor.ID)
+		}
+		return nil
+	})
+}
