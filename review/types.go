@@ -70,7 +70,7 @@ type Decision string
 const (
 	Approve        Decision = "approve"
 	RequestChanges Decision = "request_changes"
-	Reject         Decision = "reject" // a veto: it stands across rounds until withdrawn
+	Reject         Decision = "reject"  // a veto: it stands across rounds until withdrawn
 	CommentOnly    Decision = "comment" // a remark that neither approves nor blocks
 )
 

@@ -51,8 +51,8 @@ func newReview(project, id string, kind review.Kind, subject accord.Ref) review.
 			{Actor: "bob", Role: review.RoleBackend, AddedAt: epoch, AddedBy: "alice"},
 		},
 		Rounds: []review.Round{{Number: 1, SubjectRevision: 2, State: review.RoundOpen, OpenedAt: epoch, OpenedBy: "alice",
-			Criteria:    []review.Criterion{{ID: "AC-1", Text: "refund returns 200"}},
-			Verdicts:    []review.Verdict{{Actor: "alice", Decision: review.Approve, Time: epoch}},
+			Criteria: []review.Criterion{{ID: "AC-1", Text: "refund returns 200"}},
+			Verdicts: []review.Verdict{{Actor: "alice", Decision: review.Approve, Time: epoch}},
 			Assessments: []review.Assessment{{Actor: "bob", Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 5, Time: epoch,
 				Risks: []review.Risk{{ID: "K1", Title: "idempotency", Category: review.TechnicalRisk}}}},
 			Checks:    []review.Check{},
@@ -118,7 +118,7 @@ func testReviewSubjectUnique(t *testing.T, s review.Store) {
 	requireCode(t, accord.Conflict, err)
 	_, err = s.GetReview(ctx, "p", "V2")
 	requireCode(t, accord.NotFound, err)
-	mustCreateReview(t, s, "p", "V3", review.AcceptanceReview, reqRef("R1")) // another kind is fine
+	mustCreateReview(t, s, "p", "V3", review.AcceptanceReview, reqRef("R1"))  // another kind is fine
 	mustCreateReview(t, s, "q", "V4", review.RequirementReview, reqRef("R1")) // and another project
 }
 
