@@ -15,6 +15,7 @@ import (
 // SubjectInfo is what the review service needs to know about a subject at
 // its current revision.
 type SubjectInfo struct {
+	Ref      accord.Ref  // the subject by ID, when it was named another way (a key); empty: as given
 	Revision int         // the subject's current revision
 	Title    string      // a readable name: "REQ-7 Refund to wallet"
 	Criteria []Criterion // acceptance criteria (for acceptance reviews)
@@ -163,6 +164,9 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 	info, err := s.subjects.Subject(ctx, project, in.Subject)
 	if err != nil {
 		return Review{}, err
+	}
+	if info.Ref.ID != "" {
+		in.Subject = info.Ref
 	}
 	if in.Kind == AcceptanceReview && len(info.Criteria) == 0 {
 		return Review{}, accord.Errorf(accord.FailedPrecondition,
