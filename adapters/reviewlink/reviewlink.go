@@ -19,6 +19,7 @@ package reviewlink
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -162,9 +163,12 @@ func (g ContractGate) CheckTransition(ctx context.Context, v contract.Version, t
 	return refused(v.Spec.Service+" "+v.Version, string(to), g.Reviews.Require(ctx, v.Project, review.ContractReview, v.Ref(), v.Revision))
 }
 
+// refused prefixes a gate's refusal with what was refused, keeping the
+// review's error as the cause.
 func refused(what, to string, err error) error {
-	if accord.ErrorCode(err) == accord.FailedPrecondition {
-		return accord.Errorf(accord.FailedPrecondition, "%s cannot move to %s: %w", what, to, err)
+	var e *accord.Error
+	if accord.ErrorCode(err) == accord.FailedPrecondition && errors.As(err, &e) {
+		return &accord.Error{Code: accord.FailedPrecondition, Message: what + " cannot move to " + to + ": " + e.Message, Err: err}
 	}
 	return err
 }
