@@ -265,6 +265,9 @@ func (s *Service) Outcome(ctx context.Context, project, id string) (Evaluation, 
 	return Evaluate(rv, s.clock.Now()), nil
 }
 
+// Evaluate evaluates rv at the service clock's time.
+func (s *Service) Evaluate(rv Review) Evaluation { return Evaluate(rv, s.clock.Now()) }
+
 // Summary returns the review as Markdown for sharing (see Markdown).
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Summary(ctx context.Context, project, id string) (string, error) {

@@ -124,7 +124,11 @@ func position(data []byte, offset int64) (line, col int) {
 }
 
 // ifMatch reads the revision an update is based on from If-Match.
-func ifMatch(r *http.Request) (int, error) {
+func ifMatch(r *http.Request) (int, error) { return ifMatchFrom(r, 1) }
+
+// ifMatchFrom reads If-Match allowing revisions from lowest up; settings
+// that were never written are at revision 0.
+func ifMatchFrom(r *http.Request, lowest int) (int, error) {
 	v := strings.TrimSpace(r.Header.Get("If-Match"))
 	if v == "" {
 		return 0, &httpError{status: http.StatusPreconditionRequired,
@@ -132,7 +136,7 @@ func ifMatch(r *http.Request) (int, error) {
 	}
 	v = strings.TrimPrefix(v, "W/")
 	n, err := strconv.Atoi(strings.Trim(v, `"`))
-	if err != nil || n < 1 || !strings.HasPrefix(v, `"`) || !strings.HasSuffix(v, `"`) {
+	if err != nil || n < lowest || !strings.HasPrefix(v, `"`) || !strings.HasSuffix(v, `"`) {
 		return 0, invalid("If-Match", "must be one quoted revision number, like \"3\"")
 	}
 	return n, nil

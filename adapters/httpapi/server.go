@@ -12,12 +12,14 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/review"
 )
 
 // Options configure the handler. Requirements and Authenticator are required.
 type Options struct {
 	Requirements  *requirement.Service
 	Contracts     *contract.Service // optional: without it the contract routes answer 404
+	Reviews       *review.Service   // optional: without it the review routes answer 404
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403)
 	Logger        *slog.Logger // optional: defaults to slog.Default()
@@ -27,6 +29,7 @@ type Options struct {
 type server struct {
 	reqs      *requirement.Service
 	contracts *contract.Service
+	reviews   *review.Service
 	authn     Authenticator
 	authz     Authorizer
 	log       *slog.Logger
@@ -39,7 +42,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Requirements == nil || opts.Authenticator == nil {
 		return nil, accord.Errorf(accord.Invalid, "httpapi.Options: Requirements and Authenticator are required")
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -53,6 +56,9 @@ func New(opts Options) (http.Handler, error) {
 	s.routeRequirements()
 	if s.contracts != nil {
 		s.routeContracts()
+	}
+	if s.reviews != nil {
+		s.routeReviews()
 	}
 	return s, nil
 }
