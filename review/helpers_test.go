@@ -81,6 +81,13 @@ func (s *subjects) Subject(_ context.Context, _ string, ref accord.Ref) (review.
 	}
 	cur := revs[len(revs)-1]
 	info := review.SubjectInfo{Revision: len(revs), Title: cur["title"]}
+	if ref.Kind == "contract_version" { // no listed changes, but a fingerprint
+		for _, k := range slices.Sorted(maps.Keys(cur)) {
+			if k != "status" {
+				info.Fingerprint += k + "=" + cur[k] + ";"
+			}
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(cur)) {
 		if id, ok := cutCriterion(k); ok {
 			info.Criteria = append(info.Criteria, review.Criterion{ID: id, Text: cur[k]})

@@ -57,9 +57,12 @@ func (s *Service) follow(ctx context.Context, t *txn) error {
 	if info.Revision <= cur.SubjectRevision {
 		return nil
 	}
-	changes, known, err := s.subjects.Changes(ctx, rv.Project, rv.Subject, cur.SubjectRevision, info.Revision)
-	if err != nil {
-		return err
+	var changes []string
+	known := info.Fingerprint != "" && info.Fingerprint == cur.Fingerprint // same content
+	if !known {
+		if changes, known, err = s.subjects.Changes(ctx, rv.Project, rv.Subject, cur.SubjectRevision, info.Revision); err != nil {
+			return err
+		}
 	}
 	if known && len(changes) == 0 {
 		from := cur.SubjectRevision

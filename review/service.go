@@ -19,6 +19,11 @@ type SubjectInfo struct {
 	Revision int         // the subject's current revision
 	Title    string      // a readable name: "REQ-7 Refund to wallet"
 	Criteria []Criterion // acceptance criteria (for acceptance reviews)
+	// Fingerprint identifies the content at Revision (a hash, say); empty
+	// if the subject has none. Two revisions with the same fingerprint
+	// have the same content, so a round simply follows to the newer one.
+	// It matters where Changes cannot list the changes.
+	Fingerprint string
 }
 
 // Subjects gives the review service read access to what it reviews, so
@@ -194,7 +199,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 }
 
 func newRound(n int, kind Kind, info SubjectInfo, t *txn) Round {
-	r := Round{Number: n, SubjectRevision: info.Revision, State: RoundOpen, OpenedAt: t.now, OpenedBy: t.actor.ID,
+	r := Round{Number: n, SubjectRevision: info.Revision, Fingerprint: info.Fingerprint, State: RoundOpen, OpenedAt: t.now, OpenedBy: t.actor.ID,
 		Verdicts: []Verdict{}, Assessments: []Assessment{}, Checks: []Check{}, Overrides: []Override{}}
 	if kind == AcceptanceReview {
 		r.Criteria = slices.Clone(info.Criteria)

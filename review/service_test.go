@@ -201,6 +201,13 @@ func TestUnknownChangesNeverCarryOver(t *testing.T) {
 	e.subjects.revise(ver, map[string]string{"status": "draft"})
 	rv, err = e.svc.Sync(alice, "p", rv.ID)
 	require.NoError(t, err)
+	require.Len(t, rv.Rounds, 1, "same fingerprint: the round follows")
+	assert.Equal(t, 2, rv.Rounds[0].SubjectRevision)
+	assert.Equal(t, review.Approved, e.outcome(t, rv.ID).Outcome)
+
+	e.subjects.revise(ver, map[string]string{"title": "orders 1.0.0 with paging"})
+	rv, err = e.svc.Sync(alice, "p", rv.ID)
+	require.NoError(t, err)
 	require.Len(t, rv.Rounds, 2)
 	assert.False(t, rv.Rounds[1].ChangesKnown)
 	assert.Empty(t, rv.Rounds[1].Verdicts)

@@ -199,6 +199,7 @@ const (
 type Round struct {
 	Number          int        `json:"number"`
 	SubjectRevision int        `json:"subject_revision"`
+	Fingerprint     string     `json:"fingerprint,omitempty"` // of the subject's content, when it has one
 	State           RoundState `json:"state"`
 	OpenedAt        time.Time  `json:"opened_at"`
 	OpenedBy        string     `json:"opened_by"`

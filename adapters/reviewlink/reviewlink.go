@@ -19,6 +19,9 @@ package reviewlink
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -93,7 +96,13 @@ func (s Subjects) Subject(ctx context.Context, project string, ref accord.Ref) (
 		if err != nil {
 			return review.SubjectInfo{}, err
 		}
-		return review.SubjectInfo{Ref: v.Ref(), Revision: v.Revision, Title: v.Spec.Service + " " + v.Version}, nil
+		spec, err := json.Marshal(v.Spec)
+		if err != nil {
+			return review.SubjectInfo{}, accord.Errorf(accord.Internal, "fingerprinting %s: %w", ref, err)
+		}
+		sum := sha256.Sum256(spec)
+		return review.SubjectInfo{Ref: v.Ref(), Revision: v.Revision, Title: v.Spec.Service + " " + v.Version,
+			Fingerprint: hex.EncodeToString(sum[:])}, nil
 	}
 	return review.SubjectInfo{}, &accord.Error{Code: accord.Invalid, Message: "invalid subject",
 		Fields: []accord.FieldError{{Field: "subject.kind", Message: fmt.Sprintf("%q is not a kind reviewlink knows; one of requirement, change_request, contract_version", ref.Kind)}}}
@@ -102,8 +111,8 @@ func (s Subjects) Subject(ctx context.Context, project string, ref accord.Ref) (
 // Changes implements review.Subjects. Requirements are diffed field by
 // field (status excluded). A change request's proposal never changes once
 // made, so its revisions have no content changes. Contract drafts do not
-// keep their earlier revisions, so their changes are unknown and nothing
-// carries over.
+// keep their earlier revisions, so their changes are unknown: a version
+// whose spec fingerprint changed gets a new round with nothing carried over.
 func (s Subjects) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
 	switch ref.Kind {
 	case "requirement":

@@ -195,22 +195,43 @@ func TestContractGate(t *testing.T) {
 	_, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Agreed, "")
 	refused(t, err, "contract review RV-1 (round 1, revision 2) is pending", "required_roles: no approval from frontend (fay)")
 
-	// Back to draft, edit, propose again: the approval does not survive.
+	// Back to draft and proposed again without an edit: same spec, same round.
 	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Draft, "fay wants paging")
 	require.NoError(t, err)
 	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Proposed, "")
 	require.NoError(t, err)
 	rv, err = s.Reviews.Get(context.Background(), "p", rv.ID)
 	require.NoError(t, err)
+	require.Len(t, rv.Rounds, 1, "the spec did not change")
 	assert.Equal(t, v.Revision, rv.Current().SubjectRevision)
+	assert.Len(t, rv.Current().Verdicts, 1, "bob's approval stands")
+
+	// Back to draft, edit, propose again: the approval does not survive.
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Draft, "fay wants paging")
+	require.NoError(t, err)
+	paged := spec()
+	paged.Operations[0].Summary = "Get one order"
+	v, err = s.Contracts.UpdateVersion(bob, "p", v.ContractID, "1.0.0", v.Revision, paged, "summary")
+	require.NoError(t, err)
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Proposed, "")
+	require.NoError(t, err)
+	rv, err = s.Reviews.Get(context.Background(), "p", rv.ID)
+	require.NoError(t, err)
+	require.Len(t, rv.Rounds, 2)
+	assert.Equal(t, v.Revision, rv.Current().SubjectRevision)
+	assert.False(t, rv.Current().ChangesKnown)
 	assert.Empty(t, rv.Current().Verdicts, "contract changes cannot be listed, so nothing carries over")
 	for _, ctx := range []context.Context{bob, fay} {
-		_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: rv.Current().Number, Decision: review.Approve})
+		_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: 2, Decision: review.Approve})
 		require.NoError(t, err)
 	}
 	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Agreed, "")
 	require.NoError(t, err)
 	assert.Equal(t, contract.Agreed, v.Status)
+	ev, err := s.Reviews.Outcome(context.Background(), "p", rv.ID)
+	require.NoError(t, err)
+	assert.Equal(t, review.Approved, ev.Outcome, "agreeing changes no content: the review stays approved")
+	assert.Equal(t, v.Revision, ev.SubjectRevision)
 }
 
 func TestSubjects(t *testing.T) {

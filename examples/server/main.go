@@ -27,8 +27,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
-	"github.com/accordhq/accord/contract"
-	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/adapters/reviewlink"
 )
 
 func main() {
@@ -95,18 +94,18 @@ func newHandler(ctx context.Context, tokens map[string]accord.Actor, log *slog.L
 	events := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
 	})
-	svc, err := requirement.NewService(requirement.Options{Store: memory.NewRequirementStore(), Events: events})
+	// The review gates are wired in: requirements are approved and accepted,
+	// and contract versions agreed, only after an approved review.
+	services, err := reviewlink.New(reviewlink.Options{RequirementStore: memory.NewRequirementStore(),
+		ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore(), Events: events})
 	if err != nil {
 		return nil, err
 	}
-	contracts, err := contract.NewService(contract.Options{Store: memory.NewContractStore(), Events: events})
-	if err != nil {
-		return nil, err
-	}
-	if err := seed(ctx, svc, contracts); err != nil {
+	if err := seed(ctx, services); err != nil {
 		return nil, fmt.Errorf("seeding the demo project: %w", err)
 	}
-	return httpapi.New(httpapi.Options{Requirements: svc, Contracts: contracts, Authenticator: httpapi.BearerTokens(tokens), Logger: log})
+	return httpapi.New(httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
+		Authenticator: httpapi.BearerTokens(tokens), Logger: log})
 }
 
 // parseTokens reads "name:role:token" entries separated by commas.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -58,6 +59,29 @@ func TestRunServesSeededDemoAndShutsDown(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, 200, res.StatusCode)
 	assert.Contains(t, string(body), "Refund a paid order")
+
+	// The seeded reviews and their outcomes.
+	req, _ = http.NewRequest("GET", url+"/v1/projects/demo/reviews", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var reviews struct {
+		Items []struct {
+			Key     string `json:"key"`
+			Title   string `json:"title"`
+			Outcome struct {
+				Outcome string `json:"outcome"`
+			} `json:"outcome"`
+		} `json:"items"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&reviews))
+	res.Body.Close()
+	var got []string
+	for _, rv := range reviews.Items {
+		got = append(got, rv.Key+" "+rv.Title+": "+rv.Outcome.Outcome)
+	}
+	assert.Equal(t, []string{"RV-1 REQ-1 Refund a paid order: approved", "RV-2 REQ-3 Export invoices as CSV: pending",
+		"RV-3 REQ-4 Search orders by buyer phone number: approved", "RV-4 orders 1.0.0: approved"}, got)
 
 	req, _ = http.NewRequest("GET", url+"/v1/projects/demo/contracts", nil)
 	req.Header.Set("Authorization", "Bearer "+token)

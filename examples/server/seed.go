@@ -4,13 +4,17 @@ import (
 	"context"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/reviewlink"
 	"github.com/accordhq/accord/contract"
 	orders "github.com/accordhq/accord/examples/contracttest"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/review"
 )
 
-// seedContract stores the orders contract: 1.0.0 agreed, 1.1.0 a draft.
-func seedContract(pm, dev context.Context, contracts *contract.Service) error {
+// seedContract stores the orders contract: 1.0.0 agreed after a contract
+// review by backend and frontend, 1.1.0 a draft.
+func seedContract(pm, dev context.Context, s reviewlink.Services) error {
+	contracts := s.Contracts
 	v, err := contracts.Create(pm, demoProject, "1.0.0", orders.Contract(), "from the kickoff")
 	if err != nil {
 		return err
@@ -18,11 +22,41 @@ func seedContract(pm, dev context.Context, contracts *contract.Service) error {
 	if v, err = contracts.Transition(pm, demoProject, v.ContractID, v.Version, v.Revision, contract.Proposed, "ready for review"); err != nil {
 		return err
 	}
-	if v, err = contracts.Transition(dev, demoProject, v.ContractID, v.Version, v.Revision, contract.Agreed, "reviewed with backend"); err != nil {
+	fe := accord.WithActor(pm, accord.Actor{ID: "fay", Name: "Fay (frontend)", Roles: []string{"frontend"}})
+	rv, err := s.Reviews.Create(dev, demoProject, review.NewReview{Kind: review.ContractReview, Subject: v.Ref(),
+		Participants: []review.NewParticipant{{Actor: "bob", Role: review.RoleBackend}, {Actor: "fay", Role: review.RoleFrontend}}})
+	if err != nil {
+		return err
+	}
+	for _, ctx := range []context.Context{dev, fe} {
+		if _, err := s.Reviews.Verdict(ctx, demoProject, rv.ID, review.VerdictInput{Round: 1, Decision: review.Approve}); err != nil {
+			return err
+		}
+	}
+	if v, err = contracts.Transition(dev, demoProject, v.ContractID, v.Version, v.Revision, contract.Agreed, "reviewed with frontend"); err != nil {
 		return err
 	}
 	_, err = contracts.NewVersion(pm, demoProject, v.ContractID, "1.0.0", "1.1.0", "refunds")
 	return err
+}
+
+// reviewRequirement opens the requirement review of r with Alice (product)
+// and Bob (backend); when approve is set, Bob assesses it and both approve.
+func reviewRequirement(pm, dev context.Context, reviews *review.Service, r requirement.Requirement, approve bool) error {
+	rv, err := reviews.Create(pm, demoProject, review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
+		Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}, {Actor: "bob", Role: review.RoleBackend}}})
+	if err != nil || !approve {
+		return err
+	}
+	if _, err := reviews.Assess(dev, demoProject, rv.ID, review.AssessmentInput{Round: 1, Feasibility: review.Feasible, Difficulty: 2, EffortDays: 4}); err != nil {
+		return err
+	}
+	for _, ctx := range []context.Context{pm, dev} {
+		if _, err := reviews.Verdict(ctx, demoProject, rv.ID, review.VerdictInput{Round: 1, Decision: review.Approve}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const demoProject = "demo"
@@ -30,14 +64,13 @@ const demoProject = "demo"
 func target(v float64) *float64 { return &v }
 
 // seed fills the demo project: a glossary, requirements in several states
-// (one of them with a pending change request), and the orders API contract
-// agreed at 1.0.0 with 1.1.0 in draft.
-func seed(ctx context.Context, svc *requirement.Service, contracts *contract.Service) error {
+// with their reviews (RV-1 approved REQ-1, which has a pending change
+// request; RV-2 is open on REQ-3; RV-3 approved REQ-4), and the orders API
+// contract agreed at 1.0.0 after review RV-4, with 1.1.0 in draft.
+func seed(ctx context.Context, s reviewlink.Services) error {
+	svc := s.Requirements
 	pm := accord.WithActor(ctx, accord.Actor{ID: "alice", Name: "Alice (product)", Roles: []string{"product"}})
 	dev := accord.WithActor(ctx, accord.Actor{ID: "bob", Name: "Bob (backend)", Roles: []string{"backend"}})
-	if err := seedContract(pm, dev, contracts); err != nil {
-		return err
-	}
 
 	for _, d := range []requirement.TermDefinition{
 		{Term: "order", Definition: "A buyer's confirmed commitment to pay for items.", Aliases: []string{"purchase"}, Forbidden: []string{"deal", "单子"}},
@@ -102,7 +135,13 @@ func seed(ctx context.Context, svc *requirement.Service, contracts *contract.Ser
 	if err != nil {
 		return err
 	}
-	if r, err = walk(pm, dev, svc, r, requirement.InReview, requirement.Approved); err != nil {
+	if r, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
+		return err
+	}
+	if err := reviewRequirement(pm, dev, s.Reviews, r, true); err != nil {
+		return err
+	}
+	if r, err = walk(pm, dev, svc, r, requirement.Approved); err != nil {
 		return err
 	}
 	longer := refund.Clone()
@@ -123,7 +162,10 @@ func seed(ctx context.Context, svc *requirement.Service, contracts *contract.Ser
 	if err != nil {
 		return err
 	}
-	if _, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
+	if r, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
+		return err
+	}
+	if err := reviewRequirement(pm, dev, s.Reviews, r, false); err != nil {
 		return err
 	}
 	// REQ-4 search: in development.
@@ -131,8 +173,16 @@ func seed(ctx context.Context, svc *requirement.Service, contracts *contract.Ser
 	if err != nil {
 		return err
 	}
-	_, err = walk(pm, dev, svc, r, requirement.InReview, requirement.Approved, requirement.InDevelopment)
-	return err
+	if r, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
+		return err
+	}
+	if err := reviewRequirement(pm, dev, s.Reviews, r, true); err != nil {
+		return err
+	}
+	if _, err = walk(pm, dev, svc, r, requirement.Approved, requirement.InDevelopment); err != nil {
+		return err
+	}
+	return seedContract(pm, dev, s)
 }
 
 // walk moves r through the statuses: product submits, engineering decides.
