@@ -347,19 +347,20 @@ func (s *Service) change(ctx context.Context, project, id string, edit func(t *t
 		return Review{}, err
 	}
 	for attempt := 1; ; attempt++ {
-		cur, err := s.lookup(ctx, project, id)
+		// The store hands out its own copy, so the edit works on it in place.
+		next, err := s.lookup(ctx, project, id)
 		if err != nil {
 			return Review{}, err
 		}
-		next := cur.Clone()
 		t := &txn{rv: &next, actor: actor, now: s.clock.Now()}
+		before, logged := Evaluate(next, t.now), len(next.Log)
 		if err := edit(t); err != nil {
 			return Review{}, err
 		}
-		if len(next.Log) == len(cur.Log) {
-			return cur, nil // nothing to change
+		if len(next.Log) == logged {
+			return next, nil // nothing changed
 		}
-		next.Revision = cur.Revision + 1
+		next.Revision++
 		next.UpdatedAt, next.UpdatedBy = t.now, actor.ID
 		stored, err := s.store.UpdateReview(ctx, next)
 		if errors.Is(err, accord.ErrStale) && attempt < maxAttempts {
@@ -368,24 +369,23 @@ func (s *Service) change(ctx context.Context, project, id string, edit func(t *t
 		if err != nil {
 			return Review{}, err
 		}
-		s.announce(ctx, &cur, stored, t)
+		s.announce(ctx, &before, stored, t)
 		return stored, nil
 	}
 }
 
 // announce publishes the change's events and, when the outcome moved, an
 // outcome_changed event.
-func (s *Service) announce(ctx context.Context, before *Review, after Review, t *txn) {
+func (s *Service) announce(ctx context.Context, before *Evaluation, after Review, t *txn) {
 	for _, e := range t.events {
 		s.pub.Publish(ctx, e.kind, after.Project, after.Ref(), t.actor, "%s: %s", after.Key, e.summary)
 	}
 	if before == nil {
 		return
 	}
-	was, is := Evaluate(*before, t.now), Evaluate(after, t.now)
-	if was.Outcome != is.Outcome {
+	if is := Evaluate(after, t.now); before.Outcome != is.Outcome {
 		s.pub.Publish(ctx, "review.outcome_changed", after.Project, after.Ref(), t.actor,
-			"%s: outcome changed from %s to %s (%s)", after.Key, was.Outcome, is.Outcome, is.Explain())
+			"%s: outcome changed from %s to %s (%s)", after.Key, before.Outcome, is.Outcome, is.Explain())
 	}
 }
 

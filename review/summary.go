@@ -153,11 +153,9 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
 // cell makes text safe inside a Markdown table cell or list item: one line,
 // no column breaks.
-func cell(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", " ")
-	s = strings.NewReplacer("\n", " ", "\r", " ", "|", `\|`).Replace(s)
-	return strings.TrimSpace(s)
-}
+func cell(s string) string { return strings.TrimSpace(cellEscaper.Replace(s)) }
+
+var cellEscaper = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", `\|`)
 
 func plural(n int, one, many string) string {
 	if n == 1 {

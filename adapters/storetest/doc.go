@@ -8,6 +8,7 @@
 //		})
 //	}
 //
-// Every subtest gets a fresh store from the constructor and checks errors by
+// The suites are RequirementStore, ContractStore and ReviewStore. Every
+// subtest gets a fresh store from the constructor and checks errors by
 // code (accord.ErrorCode), never by message.
 package storetest
