@@ -59,3 +59,44 @@ func FuzzPageToken(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReviewBodies feeds arbitrary bodies to the review endpoints that take
+// input from participants: never a 500 or a panic, and a refused body
+// leaves the review as it was.
+func FuzzReviewBodies(f *testing.F) {
+	f.Add(uint8(0), `{"round":1,"decision":"approve"}`)
+	f.Add(uint8(1), `{"round":1,"feasibility":"feasible_with_risks","difficulty":3,"effort_days":1e308,"risks":[{"title":"t","category":"technical"}]}`)
+	f.Add(uint8(2), `{"anchor":"flow[0].action","body":"why?"}`)
+	f.Add(uint8(3), `{"round":1,"results":[{"criterion_id":"AC-1","result":"failed"}]}`)
+	f.Add(uint8(4), `{"kind":"acceptance","subject":{"kind":"requirement","id":"REQ-1"},"due":"1999-01-01T00:00:00Z"}`)
+	f.Add(uint8(5), `{"policies":{"requirement":{"min_approvals":1,"editorial":["[*]"]}}}`)
+	h, _ := newWiredAPI(f)
+	create(f, h)
+	res := call(f, h, "POST", "/v1/projects/shop/reviews", pmToken, `{"kind":"requirement","subject":{"kind":"requirement","id":"REQ-1"},"participants":[{"actor":"bob","role":"backend"}]}`)
+	if res.status != http.StatusCreated {
+		f.Fatalf("creating the review: %s", res.raw)
+	}
+	review := "/v1/projects/shop/reviews/" + res.body["id"].(string)
+	routes := []struct{ method, path string }{
+		{"POST", review + "/verdicts"}, {"POST", review + "/assessments"}, {"POST", review + "/threads"},
+		{"POST", review + "/checks"}, {"POST", "/v1/projects/shop/reviews"}, {"PUT", "/v1/projects/shop/review-settings"},
+	}
+	f.Fuzz(func(t *testing.T, route uint8, body string) {
+		r := routes[int(route)%len(routes)]
+		before := call(t, h, "GET", review, pmToken, "").header.Get("ETag")
+		req := httptest.NewRequest(r.method, r.path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+devToken)
+		req.Header.Set("If-Match", `"0"`)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("status %d for %s %q: %s", rec.Code, r.path, body, rec.Body)
+		}
+		if rec.Code >= 400 {
+			if after := call(t, h, "GET", review, pmToken, "").header.Get("ETag"); after != before {
+				t.Fatalf("refused %s %q changed the review from %s to %s", r.path, body, before, after)
+			}
+		}
+	})
+}
