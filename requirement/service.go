@@ -58,18 +58,7 @@ func checkBase(what string, base, current int) error {
 
 // IsKey reports whether ref is a human key (REQ-7) rather than an ID.
 // Every method that takes a requirement ID also accepts its key.
-func IsKey(ref string) bool {
-	n, ok := strings.CutPrefix(ref, "REQ-")
-	if !ok || n == "" || len(n) > 9 {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func IsKey(ref string) bool { return svc.IsKey(ref, "REQ-") }
 
 // lookup reads a requirement by ID or key.
 func (s *Service) lookup(ctx context.Context, project, ref string) (Requirement, error) {

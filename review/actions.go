@@ -38,11 +38,7 @@ func (s *Service) Verdict(ctx context.Context, project, id string, in VerdictInp
 		return Review{}, err
 	}
 	return s.change(ctx, project, id, func(t *txn) error {
-		p, err := t.participant()
-		if err != nil {
-			return err
-		}
-		round, err := t.openRound(in.Round)
+		p, round, err := t.participantIn(in.Round)
 		if err != nil {
 			return err
 		}
@@ -146,11 +142,7 @@ func (s *Service) Assess(ctx context.Context, project, id string, in AssessmentI
 		return Review{}, err
 	}
 	return s.change(ctx, project, id, func(t *txn) error {
-		p, err := t.participant()
-		if err != nil {
-			return err
-		}
-		round, err := t.openRound(in.Round)
+		p, round, err := t.participantIn(in.Round)
 		if err != nil {
 			return err
 		}
@@ -208,11 +200,7 @@ func (s *Service) Check(ctx context.Context, project, id string, in CheckInput) 
 		if t.rv.Kind != AcceptanceReview {
 			return accord.Errorf(accord.FailedPrecondition, "%s is a %s review: only acceptance reviews check acceptance criteria", t.rv.Key, t.rv.Kind)
 		}
-		p, err := t.participant()
-		if err != nil {
-			return err
-		}
-		round, err := t.openRound(in.Round)
+		p, round, err := t.participantIn(in.Round)
 		if err != nil {
 			return err
 		}

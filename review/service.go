@@ -71,18 +71,7 @@ func NewService(opts Options) (*Service, error) {
 
 // IsKey reports whether ref is a review key (RV-3) rather than an ID.
 // Every method that takes a review ID also accepts its key.
-func IsKey(ref string) bool {
-	n, ok := strings.CutPrefix(ref, "RV-")
-	if !ok || n == "" || len(n) > 9 {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func IsKey(ref string) bool { return svc.IsKey(ref, "RV-") }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
 	if IsKey(ref) {
@@ -315,6 +304,17 @@ func (t *txn) participant() (Participant, error) {
 		return p, accord.Errorf(accord.PermissionDenied, "%s is not a participant of %s; add them first", t.actor.ID, t.rv.Key)
 	}
 	return p, nil
+}
+
+// participantIn returns the acting participant and the open round, which
+// n must name: what every verdict, assessment and check needs.
+func (t *txn) participantIn(n int) (Participant, *Round, error) {
+	p, err := t.participant()
+	if err != nil {
+		return p, nil, err
+	}
+	round, err := t.openRound(n)
+	return p, round, err
 }
 
 // openRound returns the open round if n names it. Naming an older round is

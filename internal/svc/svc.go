@@ -6,6 +6,7 @@ package svc
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/accordhq/accord"
 )
@@ -18,6 +19,21 @@ func Begin(ctx context.Context, project string) (accord.Actor, error) {
 		return actor, err
 	}
 	return actor, accord.ValidateProject(project)
+}
+
+// IsKey reports whether ref is a human key made of prefix and a number of
+// at most nine digits (REQ-7 for prefix "REQ-") rather than an ID.
+func IsKey(ref, prefix string) bool {
+	n, ok := strings.CutPrefix(ref, prefix)
+	if !ok || n == "" || len(n) > 9 {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] < '0' || n[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Publisher sends events to an optional sink, stamped by the clock.
