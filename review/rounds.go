@@ -23,7 +23,8 @@ func (s *Service) Sync(ctx context.Context, project, id string) (Review, error) 
 // SubjectRevised syncs every review of subject (see Sync). Wire it to the
 // subject's change events; the gates also sync before they decide, so a
 // missed event delays a new round but never lets a stale approval count.
-// Errors: Unauthenticated, Invalid (bad project), NotFound (subject).
+// A subject without reviews, or one that no longer exists, is no error.
+// Errors: Unauthenticated, Invalid (bad project), and those of Sync.
 func (s *Service) SubjectRevised(ctx context.Context, project string, subject accord.Ref) error {
 	if _, err := svc.Begin(ctx, project); err != nil {
 		return err

@@ -42,17 +42,40 @@ func (s *server) routeReviews() {
 	s.route("GET "+one+"/outcome", s.reviewOutcome)
 	s.route("GET "+one+"/summary", s.reviewSummary)
 	s.route("GET "+one+"/history", s.reviewHistory)
-	s.route("POST "+one+"/participants", s.addParticipant)
+	s.route("POST "+one+"/participants", reviewAction(s, func(r *http.Request, project, id string, p review.NewParticipant) (review.Review, error) {
+		return s.reviews.AddParticipant(r.Context(), project, id, p)
+	}))
 	s.route("DELETE "+one+"/participants/{actor}", s.removeParticipant)
-	s.route("PUT "+one+"/due", s.setDue)
-	s.route("POST "+one+"/verdicts", s.giveVerdict)
-	s.route("POST "+one+"/veto-withdrawals", s.withdrawVeto)
-	s.route("POST "+one+"/assessments", s.assess)
-	s.route("POST "+one+"/checks", s.checkCriteria)
-	s.route("POST "+one+"/threads", s.openThread)
-	s.route("POST "+one+"/threads/{thread}/comments", s.replyThread)
-	s.route("POST "+one+"/threads/{thread}/resolution", s.resolveThread)
-	s.route("POST "+one+"/overrides", s.overrideReview)
+	s.route("PUT "+one+"/due", reviewAction(s, func(r *http.Request, project, id string, b dueBody) (review.Review, error) {
+		return s.reviews.SetDue(r.Context(), project, id, b.Due)
+	}))
+	s.route("POST "+one+"/verdicts", reviewAction(s, func(r *http.Request, project, id string, in review.VerdictInput) (review.Review, error) {
+		return s.reviews.Verdict(r.Context(), project, id, in)
+	}))
+	s.route("POST "+one+"/veto-withdrawals", reviewAction(s, func(r *http.Request, project, id string, b reasonBody) (review.Review, error) {
+		return s.reviews.WithdrawVeto(r.Context(), project, id, b.Reason)
+	}))
+	s.route("POST "+one+"/assessments", reviewAction(s, func(r *http.Request, project, id string, in review.AssessmentInput) (review.Review, error) {
+		return s.reviews.Assess(r.Context(), project, id, in)
+	}))
+	s.route("POST "+one+"/checks", reviewAction(s, func(r *http.Request, project, id string, in review.CheckInput) (review.Review, error) {
+		return s.reviews.Check(r.Context(), project, id, in)
+	}))
+	s.route("POST "+one+"/threads", reviewAction(s, func(r *http.Request, project, id string, in review.ThreadInput) (review.Review, error) {
+		return s.reviews.OpenThread(r.Context(), project, id, in)
+	}))
+	s.route("POST "+one+"/threads/{thread}/comments", reviewAction(s, func(r *http.Request, project, id string, b commentBody) (review.Review, error) {
+		return s.reviews.Reply(r.Context(), project, id, r.PathValue("thread"), b.Body)
+	}))
+	s.route("POST "+one+"/threads/{thread}/resolution", reviewAction(s, func(r *http.Request, project, id string, b resolutionBody) (review.Review, error) {
+		if b.Resolved == nil {
+			return review.Review{}, invalid("resolved", "required: true to resolve the thread, false to reopen it")
+		}
+		return s.reviews.ResolveThread(r.Context(), project, id, r.PathValue("thread"), *b.Resolved)
+	}))
+	s.route("POST "+one+"/overrides", reviewAction(s, func(r *http.Request, project, id string, in review.OverrideInput) (review.Review, error) {
+		return s.reviews.Override(r.Context(), project, id, in)
+	}))
 	s.route("POST "+one+"/sync", s.syncReview)
 	s.route("GET "+base+"/review-settings", s.getReviewSettings)
 	s.route("PUT "+base+"/review-settings", s.putReviewSettings)
@@ -165,12 +188,6 @@ func reviewAction[T any](s *server, do func(r *http.Request, project, id string,
 	}
 }
 
-func (s *server) addParticipant(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, p review.NewParticipant) (review.Review, error) {
-		return s.reviews.AddParticipant(r.Context(), project, id, p)
-	})(w, r)
-}
-
 func (s *server) removeParticipant(w http.ResponseWriter, r *http.Request) error {
 	rv, err := s.reviews.RemoveParticipant(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("actor"))
 	if err != nil {
@@ -178,63 +195,6 @@ func (s *server) removeParticipant(w http.ResponseWriter, r *http.Request) error
 	}
 	s.writeReview(w, http.StatusOK, rv)
 	return nil
-}
-
-func (s *server) setDue(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, b dueBody) (review.Review, error) {
-		return s.reviews.SetDue(r.Context(), project, id, b.Due)
-	})(w, r)
-}
-
-func (s *server) giveVerdict(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, in review.VerdictInput) (review.Review, error) {
-		return s.reviews.Verdict(r.Context(), project, id, in)
-	})(w, r)
-}
-
-func (s *server) withdrawVeto(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, b reasonBody) (review.Review, error) {
-		return s.reviews.WithdrawVeto(r.Context(), project, id, b.Reason)
-	})(w, r)
-}
-
-func (s *server) assess(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, in review.AssessmentInput) (review.Review, error) {
-		return s.reviews.Assess(r.Context(), project, id, in)
-	})(w, r)
-}
-
-func (s *server) checkCriteria(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, in review.CheckInput) (review.Review, error) {
-		return s.reviews.Check(r.Context(), project, id, in)
-	})(w, r)
-}
-
-func (s *server) openThread(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, in review.ThreadInput) (review.Review, error) {
-		return s.reviews.OpenThread(r.Context(), project, id, in)
-	})(w, r)
-}
-
-func (s *server) replyThread(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, b commentBody) (review.Review, error) {
-		return s.reviews.Reply(r.Context(), project, id, r.PathValue("thread"), b.Body)
-	})(w, r)
-}
-
-func (s *server) resolveThread(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, b resolutionBody) (review.Review, error) {
-		if b.Resolved == nil {
-			return review.Review{}, invalid("resolved", "required: true to resolve the thread, false to reopen it")
-		}
-		return s.reviews.ResolveThread(r.Context(), project, id, r.PathValue("thread"), *b.Resolved)
-	})(w, r)
-}
-
-func (s *server) overrideReview(w http.ResponseWriter, r *http.Request) error {
-	return reviewAction(s, func(r *http.Request, project, id string, in review.OverrideInput) (review.Review, error) {
-		return s.reviews.Override(r.Context(), project, id, in)
-	})(w, r)
 }
 
 func (s *server) syncReview(w http.ResponseWriter, r *http.Request) error {
