@@ -20,6 +20,16 @@
 // and lists every unmet rule and whom it waits on; Markdown renders the
 // review for sharing.
 //
+// Every change is appended to the review's Log (who, what, when, in which
+// round) and published as an event: review.created, review.round_opened,
+// review.verdict_given, review.assessed, review.checked,
+// review.thread_opened, review.comment_added, review.thread_resolved,
+// review.thread_reopened, review.veto_withdrawn, review.overridden,
+// review.participant_added, review.participant_removed, review.due_changed,
+// review.deleted and review.settings_changed, plus review.outcome_changed
+// whenever a change moves the outcome. Expiry is computed when a review is
+// read, so it publishes no event.
+//
 // The package imports neither the requirement nor the contract package.
 // It reads subjects through the Subjects interface, and Service.Require is
 // what their transition gates call; adapters/reviewlink wires both.

@@ -1,5 +1,7 @@
 // Package httpapi is the reference net/http adapter for accord: JSON over
-// HTTP under /v1/projects/{project}/…, with problem+json errors (RFC 9457),
+// HTTP under /v1/projects/{project}/… for requirements, contracts and
+// reviews (each review answered with its outcome evaluated now; summaries
+// as text/markdown), with problem+json errors (RFC 9457),
 // ETag/If-Match revisions, page tokens, size-limited strict JSON bodies and
 // pluggable authentication.
 //
