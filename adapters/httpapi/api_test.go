@@ -2,11 +2,15 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -77,11 +81,56 @@ func call(t testing.TB, h http.Handler, method, path, token, body string, header
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
+	checkAgainstContract(t, req, rec)
 	res := response{status: rec.Code, header: rec.Header(), raw: rec.Body.String()}
 	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/") && rec.Body.Len() > 0 {
 		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res.body), "body: %s", rec.Body.String())
 	}
 	return res
+}
+
+// apiValidator checks responses against the adapter's own contract.
+var apiValidator = sync.OnceValues(func() (*contract.Validator, error) { return contract.Compile(httpapi.Contract()) })
+
+// checkAgainstContract fails t when a response breaks httpapi.Contract.
+// Every request the tests send through call is checked, so the published
+// API description cannot drift from what the handlers answer.
+func checkAgainstContract(t testing.TB, req *http.Request, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	v, err := apiValidator()
+	require.NoError(t, err)
+	res := v.ValidateResponse(req, rec.Code, rec.Header(), rec.Body.Bytes())
+	switch {
+	case res.Operation == "" && rec.Code != http.StatusNotFound && rec.Code != http.StatusMethodNotAllowed:
+		t.Errorf("%s %s answered %d but the API contract has no such operation", req.Method, req.URL, rec.Code)
+	case res.Operation == "":
+		// a route the API does not have: the tests of 404 and 405
+	case !res.OK():
+		t.Errorf("%s %s answered %d outside the API contract:\n%s\nbody: %.300s", req.Method, req.URL, rec.Code, res, rec.Body)
+	case rec.Code < 300:
+		succeeded.Store(res.Operation, true)
+	}
+}
+
+// succeeded records the operations that answered with success at least
+// once; TestMain checks that every operation in the contract did.
+var succeeded sync.Map
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if f := flag.Lookup("test.run"); code == 0 && f != nil && f.Value.String() == "" && !testing.Short() {
+		var missing []string
+		for _, op := range httpapi.Contract().Operations {
+			if _, ok := succeeded.Load(op.ID); !ok {
+				missing = append(missing, op.ID)
+			}
+		}
+		if len(missing) > 0 {
+			fmt.Fprintf(os.Stderr, "FAIL: these API operations never answered with success in a test: %s\n", strings.Join(missing, ", "))
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 const draftJSON = `{
@@ -235,6 +284,10 @@ func TestRequirementFlowOverHTTP(t *testing.T) {
 	crPath := "/v1/projects/shop/change-requests/" + cr.body["id"].(string)
 	assert.Equal(t, crPath, cr.header.Get("Location"))
 
+	got = call(t, h, "GET", crPath, devToken, "")
+	require.Equal(t, 200, got.status, got.raw)
+	assert.Equal(t, "proposed", got.body["state"])
+	assert.Equal(t, `"1"`, got.header.Get("ETag"))
 	decided := call(t, h, "POST", crPath+"/decisions", devToken, `{"to":"approved"}`, "If-Match", `"1"`)
 	require.Equal(t, 200, decided.status, decided.raw)
 	applied := call(t, h, "POST", crPath+"/apply", pmToken, "", "If-Match", `"2"`)
@@ -271,6 +324,9 @@ func TestGlossaryAndSettingsOverHTTP(t *testing.T) {
 	term := call(t, h, "POST", "/v1/projects/shop/glossary", pmToken, `{"term":"order","definition":"a commitment to pay","forbidden":["deal"],"note":"kickoff"}`)
 	require.Equal(t, 201, term.status, term.raw)
 	path := "/v1/projects/shop/glossary/" + term.body["id"].(string)
+	one := call(t, h, "GET", path, devToken, "")
+	require.Equal(t, 200, one.status, one.raw)
+	assert.Equal(t, "a commitment to pay", one.body["definition"])
 	upd := call(t, h, "PUT", path, devToken, `{"term":"order","definition":"a paid commitment","forbidden":["deal","transaction"]}`, "If-Match", `"1"`)
 	require.Equal(t, 200, upd.status, upd.raw)
 	revs := call(t, h, "GET", path+"/revisions", pmToken, "")

@@ -48,13 +48,20 @@ func newWiredAPI(t testing.TB) (http.Handler, *[]accord.Event) {
 	require.NoError(t, err)
 	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{
-			pmToken:  {ID: "alice", Roles: []string{"product"}},
-			devToken: {ID: "bob", Roles: []string{"backend"}},
+			pmToken:   {ID: "alice", Roles: []string{"product"}},
+			devToken:  {ID: "bob", Roles: []string{"backend"}},
+			qaToken:   {ID: "qin", Roles: []string{"qa"}},
+			archToken: {ID: "zed", Roles: []string{"architect"}},
 		}),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	return h, &events
 }
+
+const (
+	qaToken   = "qa-token"
+	archToken = "arch-token"
+)
 
 func outcomeOf(res response) string { return res.body["outcome"].(map[string]any)["outcome"].(string) }
 
@@ -286,4 +293,38 @@ func TestReviewRoutes(t *testing.T) {
 
 	require.Equal(t, http.StatusNoContent, call(t, h, "DELETE", review, pmToken, "").status)
 	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", review, pmToken, "").status)
+}
+
+// TestAcceptanceVetoAndOverrideRoutes drives the review routes the main
+// flow does not: acceptance checks, a veto and its withdrawal, an override.
+func TestAcceptanceVetoAndOverrideRoutes(t *testing.T) {
+	h, _ := newWiredAPI(t)
+	create(t, h)
+	const reviews = "/v1/projects/shop/reviews"
+	acc := call(t, h, "POST", reviews, pmToken, `{"kind":"acceptance","subject":{"kind":"requirement","id":"REQ-1"},
+		"participants":[{"actor":"alice","role":"product"},{"actor":"qin","role":"qa"}]}`)
+	require.Equal(t, http.StatusCreated, acc.status, acc.raw)
+	path := reviews + "/" + acc.body["id"].(string)
+	assert.Equal(t, []any{map[string]any{"id": "AC-1", "text": "A refund inside the window returns 200"}}, currentRound(acc)["criteria"])
+
+	res := call(t, h, "POST", path+"/checks", qaToken, `{"round":1,"results":[{"criterion_id":"AC-1","result":"failed","problem":"returns 500"}]}`)
+	require.Equal(t, http.StatusOK, res.status, res.raw)
+	assert.Equal(t, "changes_requested", outcomeOf(res))
+	res = call(t, h, "POST", path+"/checks", qaToken, `{"round":1,"results":[{"criterion_id":"AC-1","result":"passed"}]}`)
+	require.Equal(t, http.StatusOK, res.status, res.raw)
+
+	res = call(t, h, "POST", path+"/verdicts", pmToken, `{"round":1,"decision":"reject","comment":"the refund page is missing"}`)
+	require.Equal(t, http.StatusOK, res.status, res.raw)
+	assert.Equal(t, "rejected", outcomeOf(res))
+	res = call(t, h, "POST", path+"/veto-withdrawals", pmToken, `{"reason":"the page shipped"}`)
+	require.Equal(t, http.StatusOK, res.status, res.raw)
+	assert.Equal(t, "pending", outcomeOf(res))
+	assert.Equal(t, "the page shipped", res.body["vetoes"].([]any)[0].(map[string]any)["withdrawn_reason"])
+
+	denied := call(t, h, "POST", path+"/overrides", archToken, `{"round":1,"outcome":"approved","reason":"ship it"}`)
+	assert.Equal(t, http.StatusForbidden, denied.status, "acceptance overrides belong to product")
+	res = call(t, h, "POST", path+"/overrides", pmToken, `{"round":1,"outcome":"approved","reason":"launch is fixed; the rest follows in a week"}`)
+	require.Equal(t, http.StatusOK, res.status, res.raw)
+	assert.Equal(t, "approved", outcomeOf(res))
+	assert.Equal(t, "alice", res.body["outcome"].(map[string]any)["override"].(map[string]any)["actor"])
 }

@@ -53,6 +53,14 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	doc, err := contract.OpenAPI(apiSpec(s.contracts != nil, s.reviews != nil), APIVersion)
+	if err != nil {
+		return nil, accord.Errorf(accord.Internal, "describing the API: %w", err)
+	}
+	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(doc)
+	})
 	s.routeRequirements()
 	if s.contracts != nil {
 		s.routeContracts()

@@ -2,6 +2,7 @@
 // store, seeded with a demo project.
 //
 //	go run ./examples/server [-addr 127.0.0.1:8080]
+//	go run ./examples/server -openapi > accord.openapi.json
 //
 // Tokens come from ACCORD_TOKENS ("name:role:token" entries, comma
 // separated). When it is empty the server makes demo tokens and prints them
@@ -28,11 +29,22 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/reviewlink"
+	"github.com/accordhq/accord/contract"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	describe := flag.Bool("openapi", false, "print the API's OpenAPI 3.1 description and exit")
 	flag.Parse()
+	if *describe {
+		doc, err := contract.OpenAPI(httpapi.Contract(), httpapi.APIVersion)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Stdout.Write(doc)
+		return
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
