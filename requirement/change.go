@@ -32,8 +32,8 @@ var changeTransitions = map[ChangeState][]ChangeState{
 
 // Impact is the assessed effect of a change request on the plan.
 type Impact struct {
-	ScheduleDays float64      `json:"schedule_days"` // schedule delta; negative if the change saves time
-	EffortDays   float64      `json:"effort_days"`   // effort delta in person-days
+	ScheduleDays float64      `json:"schedule_days,omitempty"` // schedule delta; negative if the change saves time
+	EffortDays   float64      `json:"effort_days,omitempty"`   // effort delta in person-days
 	Budget       string       `json:"budget,omitempty"`
 	Technical    string       `json:"technical"` // what it means for the implementation
 	Affected     []accord.Ref `json:"affected,omitempty"`

@@ -54,7 +54,7 @@ type Page[T any] struct {
 type Settings struct {
 	// LintBlocksReview refuses the move to in_review while Lint reports a
 	// finding of severity error.
-	LintBlocksReview bool `json:"lint_blocks_review"`
+	LintBlocksReview bool `json:"lint_blocks_review,omitempty"`
 }
 
 // Store keeps requirements, their revisions, change requests, glossary terms

@@ -95,7 +95,7 @@ type PerformanceTarget struct {
 // IDs are stable across revisions (AC-1, AC-2, …); the service assigns one
 // when it is left empty.
 type AcceptanceCriterion struct {
-	ID      string `json:"id"`
+	ID      string `json:"id,omitempty"` // empty on input: the service assigns the next one
 	Text    string `json:"text"`
 	TestRef string `json:"test_ref,omitempty"` // a test case or UAT script
 }

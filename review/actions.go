@@ -95,8 +95,8 @@ type RiskInput struct {
 type AssessmentInput struct {
 	Round       int         `json:"round"`
 	Feasibility Feasibility `json:"feasibility"`
-	Difficulty  int         `json:"difficulty"`  // 1–5
-	EffortDays  float64     `json:"effort_days"` // person-days; more than 0 unless infeasible
+	Difficulty  int         `json:"difficulty"`            // 1–5
+	EffortDays  float64     `json:"effort_days,omitempty"` // person-days; more than 0 unless infeasible
 	Risks       []RiskInput `json:"risks,omitempty"`
 	Notes       string      `json:"notes,omitempty"` // required when infeasible
 }

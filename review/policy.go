@@ -20,18 +20,18 @@ type Policy struct {
 	RequiredRoles []string `json:"required_roles,omitempty"`
 	// RequestChangesBlocks makes any standing request_changes verdict hold
 	// the outcome at changes_requested.
-	RequestChangesBlocks bool `json:"request_changes_blocks"`
+	RequestChangesBlocks bool `json:"request_changes_blocks,omitempty"`
 	// VetoRoles may reject (veto). Participants in other roles cannot.
 	VetoRoles []string `json:"veto_roles,omitempty"`
 	// ThreadsResolved requires every thread to be resolved.
-	ThreadsResolved bool `json:"threads_resolved"`
+	ThreadsResolved bool `json:"threads_resolved,omitempty"`
 	// FeasibilityFrom lists the roles whose participants must each give a
 	// feasibility assessment in the round. An infeasible assessment always
 	// holds the outcome at changes_requested.
 	FeasibilityFrom []string `json:"feasibility_from,omitempty"`
 	// AllCriteriaPassed requires every acceptance criterion to have passed
 	// (acceptance reviews only). A failed one means changes_requested.
-	AllCriteriaPassed bool `json:"all_criteria_passed"`
+	AllCriteriaPassed bool `json:"all_criteria_passed,omitempty"`
 	// Editorial lists field paths whose changes leave verdicts standing:
 	// when a new revision changes only these, the open round's verdicts,
 	// assessments and checks carry over into the next round. "labels"

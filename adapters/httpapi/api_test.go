@@ -81,7 +81,7 @@ func call(t testing.TB, h http.Handler, method, path, token, body string, header
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	checkAgainstContract(t, req, rec)
+	checkAgainstContract(t, req, []byte(body), rec)
 	res := response{status: rec.Code, header: rec.Header(), raw: rec.Body.String()}
 	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/") && rec.Body.Len() > 0 {
 		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &res.body), "body: %s", rec.Body.String())
@@ -92,10 +92,11 @@ func call(t testing.TB, h http.Handler, method, path, token, body string, header
 // apiValidator checks responses against the adapter's own contract.
 var apiValidator = sync.OnceValues(func() (*contract.Validator, error) { return contract.Compile(httpapi.Contract()) })
 
-// checkAgainstContract fails t when a response breaks httpapi.Contract.
+// checkAgainstContract fails t when a response breaks httpapi.Contract, or
+// when a request the handler accepted breaks it.
 // Every request the tests send through call is checked, so the published
 // API description cannot drift from what the handlers answer.
-func checkAgainstContract(t testing.TB, req *http.Request, rec *httptest.ResponseRecorder) {
+func checkAgainstContract(t testing.TB, req *http.Request, body []byte, rec *httptest.ResponseRecorder) {
 	t.Helper()
 	v, err := apiValidator()
 	require.NoError(t, err)
@@ -109,6 +110,10 @@ func checkAgainstContract(t testing.TB, req *http.Request, rec *httptest.Respons
 		t.Errorf("%s %s answered %d outside the API contract:\n%s\nbody: %.300s", req.Method, req.URL, rec.Code, res, rec.Body)
 	case rec.Code < 300:
 		succeeded.Store(res.Operation, true)
+		// What the handler accepted, the contract must accept too.
+		if in := v.ValidateRequest(req, body); !in.OK() {
+			t.Errorf("%s %s succeeded, but the API contract refuses the request:\n%s", req.Method, req.URL, in)
+		}
 	}
 }
 
