@@ -112,7 +112,7 @@ func TestChangeRequestApproveAndApply(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	assert.Equal(t, requirement.ChangeApplied, list[0].State)
-	assert.Contains(t, rec.kinds(), "change_request.applied")
+	assert.Contains(t, rec.Kinds(), "change_request.applied")
 }
 
 func TestChangeRequestDecisions(t *testing.T) {

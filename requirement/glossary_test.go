@@ -34,7 +34,7 @@ func TestGlossaryTermsAreVersioned(t *testing.T) {
 	require.NoError(t, svc.DeleteTerm(pm, "shop", order.ID))
 	_, err = svc.GetTerm(pm, "shop", order.ID)
 	require.Equal(t, accord.NotFound, accord.ErrorCode(err))
-	assert.Equal(t, []string{"glossary.term_created", "glossary.term_updated", "glossary.term_deleted"}, rec.kinds())
+	assert.Equal(t, []string{"glossary.term_created", "glossary.term_updated", "glossary.term_deleted"}, rec.Kinds())
 }
 
 func TestGlossaryRefusesContradictions(t *testing.T) {

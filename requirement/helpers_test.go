@@ -2,7 +2,6 @@ package requirement_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -10,53 +9,20 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
 )
-
-// stepClock advances a second on every reading so revisions get distinct times.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
-}
-
-type recorder struct {
-	mu     sync.Mutex
-	events []accord.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e accord.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-func (r *recorder) kinds() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, e := range r.events {
-		out = append(out, e.Kind)
-	}
-	return out
-}
 
 var (
 	pm  = accord.WithActor(context.Background(), accord.Actor{ID: "pm-alice", Name: "Alice", Roles: []string{"product"}})
 	dev = accord.WithActor(context.Background(), accord.Actor{ID: "dev-bob", Name: "Bob", Roles: []string{"backend"}})
 )
 
-func newService(t testing.TB, opts ...func(*requirement.Options)) (*requirement.Service, *recorder) {
+func newService(t testing.TB, opts ...func(*requirement.Options)) (*requirement.Service, *testkit.Events) {
 	t.Helper()
-	rec := &recorder{}
+	rec := &testkit.Events{}
 	o := requirement.Options{Store: memory.NewRequirementStore(), Events: rec,
-		Clock: &stepClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}}
+		Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))}
 	for _, f := range opts {
 		f(&o)
 	}

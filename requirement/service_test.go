@@ -25,7 +25,7 @@ func TestCreateAssignsKeyRevisionAndActor(t *testing.T) {
 	assert.Equal(t, "pm-alice", r.CreatedBy)
 	assert.Equal(t, "AC-3", r.Acceptance[2].ID, "a criterion without an id gets the next free AC-n")
 	assert.Empty(t, c.Acceptance[2].ID, "the caller's content is not modified")
-	assert.Equal(t, []string{"requirement.created"}, rec.kinds())
+	assert.Equal(t, []string{"requirement.created"}, rec.Kinds())
 
 	hist, err := svc.History(pm, "shop", r.ID)
 	require.NoError(t, err)
@@ -171,8 +171,8 @@ func TestTransitionRecordsActorTimeReasonAndNeedsReasons(t *testing.T) {
 	assert.Equal(t, "flow misses the refund to gift cards", last.Note)
 	assert.Equal(t, back.UpdatedAt, last.Time)
 	assert.True(t, last.Time.After(hist[1].Time))
-	assert.Equal(t, []string{"requirement.created", "requirement.transitioned", "requirement.transitioned"}, rec.kinds())
-	assert.Contains(t, rec.events[2].Summary, "from in_review to draft")
+	assert.Equal(t, []string{"requirement.created", "requirement.transitioned", "requirement.transitioned"}, rec.Kinds())
+	assert.Contains(t, rec.All()[2].Summary, "from in_review to draft")
 }
 
 func TestUpdateMakesRevisionsAndRefusesStaleOrLocked(t *testing.T) {
@@ -265,7 +265,7 @@ func TestDeleteAndIsolation(t *testing.T) {
 	require.NoError(t, svc.Delete(dev, "shop", r.ID))
 	_, err = svc.Get(pm, "shop", r.ID)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
-	assert.Equal(t, "requirement.deleted", rec.kinds()[len(rec.kinds())-1])
+	assert.Equal(t, "requirement.deleted", rec.Kinds()[len(rec.Kinds())-1])
 }
 
 func TestListValidatesPageSize(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/review"
 )
 
@@ -87,7 +88,7 @@ func BenchmarkVerdict(b *testing.B) {
 			b.Fatal(err)
 		}
 		var err error
-		if svc, err = review.NewService(review.Options{Store: store, Subjects: newSubjects(), Clock: &stepClock{now: t0}}); err != nil {
+		if svc, err = review.NewService(review.Options{Store: store, Subjects: newSubjects(), Clock: testkit.NewStepClock(t0)}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,48 +6,14 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/review"
 )
-
-// stepClock advances a second on every reading.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
-}
-
-type recorder struct {
-	mu     sync.Mutex
-	events []accord.Event
-}
-
-func (r *recorder) Publish(_ context.Context, e accord.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-func (r *recorder) kinds() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, e := range r.events {
-		out = append(out, e.Kind)
-	}
-	return out
-}
 
 // subjects is a review.Subjects whose subjects are maps of field → value.
 // Contract versions cannot list their changes, as in reviewlink.
@@ -135,13 +101,13 @@ var (
 type env struct {
 	svc      *review.Service
 	subjects *subjects
-	events   *recorder
-	clock    *stepClock
+	events   *testkit.Events
+	clock    *testkit.StepClock
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	e := &env{subjects: newSubjects(), events: &recorder{}, clock: &stepClock{now: t0}}
+	e := &env{subjects: newSubjects(), events: &testkit.Events{}, clock: testkit.NewStepClock(t0)}
 	svc, err := review.NewService(review.Options{Store: memory.NewReviewStore(), Subjects: e.subjects, Events: e.events, Clock: e.clock})
 	require.NoError(t, err)
 	e.svc = svc

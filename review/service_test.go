@@ -26,7 +26,7 @@ func TestCreate(t *testing.T) {
 	assert.Equal(t, 1, rv.Rounds[0].SubjectRevision)
 	assert.Equal(t, review.RoundOpen, rv.Rounds[0].State)
 	assert.Empty(t, rv.Rounds[0].Criteria, "only acceptance reviews keep criteria")
-	assert.Equal(t, []string{"review.created", "review.round_opened"}, e.events.kinds())
+	assert.Equal(t, []string{"review.created", "review.round_opened"}, e.events.Kinds())
 
 	_, err := e.svc.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: req1})
 	requireCode(t, accord.Conflict, err)
@@ -409,9 +409,9 @@ func TestEventsTellWhatHappened(t *testing.T) {
 	_, err := e.svc.Sync(alice, "p", rv.ID)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"review.created", "review.round_opened", "review.assessed", "review.verdict_given", "review.verdict_given",
-		"review.outcome_changed", "review.round_opened", "review.outcome_changed"}, e.events.kinds())
+		"review.outcome_changed", "review.round_opened", "review.outcome_changed"}, e.events.Kinds())
 	var changes []string
-	for _, ev := range e.events.events {
+	for _, ev := range e.events.All() {
 		if ev.Kind == "review.outcome_changed" {
 			changes = append(changes, ev.Summary)
 			assert.Equal(t, rv.Ref(), ev.Ref)

@@ -18,19 +18,8 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/reviewlink"
+	"github.com/accordhq/accord/internal/testkit"
 )
-
-type tickClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *tickClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
-}
 
 // newWiredAPI serves requirements, contracts and reviews with the review
 // gates in place, as the reference server does.
@@ -39,7 +28,7 @@ func newWiredAPI(t testing.TB) (http.Handler, *[]accord.Event) {
 	var mu sync.Mutex
 	var events []accord.Event
 	s, err := reviewlink.New(reviewlink.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), Clock: &tickClock{now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)},
+		ReviewStore: memory.NewReviewStore(), Clock: testkit.NewStepClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)),
 		Events: accord.EventSinkFunc(func(_ context.Context, e accord.Event) {
 			mu.Lock()
 			defer mu.Unlock()

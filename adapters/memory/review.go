@@ -98,7 +98,7 @@ func (s *ReviewStore) GetReview(_ context.Context, project, id string) (review.R
 }
 
 // GetReviewByKey implements review.Store.
-func (s *ReviewStore) GetReviewByKey(ctx context.Context, project, key string) (review.Review, error) {
+func (s *ReviewStore) GetReviewByKey(_ context.Context, project, key string) (review.Review, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if p := s.project(project, false); p != nil {

@@ -14,21 +14,10 @@ import (
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/reviewlink"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
-
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
-}
 
 var (
 	alice = accord.WithActor(context.Background(), accord.Actor{ID: "alice", Roles: []string{"product"}})
@@ -46,7 +35,7 @@ func wired(t *testing.T) (reviewlink.Services, *[]accord.Event) {
 		events = append(events, e)
 	})
 	s, err := reviewlink.New(reviewlink.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), Events: sink, Clock: &stepClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}})
+		ReviewStore: memory.NewReviewStore(), Events: sink, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	return s, &events
 }
