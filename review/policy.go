@@ -296,8 +296,9 @@ func (e Evaluation) Explain() string {
 
 // Evaluate decides the outcome of rv's open round at time now. It is a pure
 // function of the review: the same review and time always give the same
-// evaluation. Only verdicts, assessments and checks of current
-// participants count; vetoes count until withdrawn, whoever gave them.
+// evaluation. Verdicts and assessments count only from current
+// participants; acceptance checks, being findings about the delivery, and
+// vetoes, until withdrawn, count whoever gave them.
 func Evaluate(rv Review, now time.Time) Evaluation {
 	round := rv.Current()
 	if round == nil {

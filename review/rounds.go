@@ -224,7 +224,7 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 	if base != cur.Revision {
 		return Settings{}, accord.StaleError("review settings of "+project, base, cur.Revision)
 	}
-	next := in.Clone()
+	next := in // the store copies it in
 	next.Project, next.Revision = project, base+1
 	next.UpdatedAt, next.UpdatedBy = s.clock.Now(), actor.ID
 	stored, err := s.store.PutSettings(ctx, next)

@@ -127,8 +127,11 @@ func Markdown(rv Review, e Evaluation) string {
 			changes = strings.Join(r.Changes, ", ")
 		}
 		carried := "—"
-		if r.Number > 1 {
-			carried = map[bool]string{true: "yes", false: "no"}[r.CarriedOver]
+		switch {
+		case r.Number > 1 && r.CarriedOver:
+			carried = "yes"
+		case r.Number > 1:
+			carried = "no"
 		}
 		fmt.Fprintf(&b, "| %d | %d | %s | %s by %s | %s | %s |\n", r.Number, r.SubjectRevision, r.State, stamp(r.OpenedAt), r.OpenedBy, cell(changes), carried)
 	}
