@@ -3,7 +3,6 @@ package contract
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -59,7 +58,7 @@ func NewService(opts Options) (*Service, error) {
 	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
 }
 
-var transitions = map[Status][]Status{
+var transitions = svc.Transitions[Status]{
 	Draft:      {Proposed},
 	Proposed:   {Draft, Agreed},
 	Agreed:     {Deprecated},
@@ -67,10 +66,13 @@ var transitions = map[Status][]Status{
 }
 
 // Next returns the statuses a version may move to from s.
-func (s Status) Next() []Status { return slices.Clone(transitions[s]) }
+func (s Status) Next() []Status { return transitions.Next(s) }
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool { _, ok := transitions[s]; return ok }
+func (s Status) Valid() bool { return transitions.Valid(s) }
+
+// Statuses lists every status in lifecycle order.
+func Statuses() []Status { return []Status{Draft, Proposed, Agreed, Deprecated} }
 
 // Editable reports whether a version in status s may still be changed in
 // place. Agreed and deprecated versions are immutable.
@@ -84,7 +86,12 @@ func checkVersion(version string) error {
 	return nil
 }
 
-func ref(c Contract) accord.Ref { return accord.Ref{Kind: "contract", ID: c.ID} }
+// checkNote refuses a note longer than svc.MaxText.
+func checkNote(note string) error {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "note", note, svc.MaxText, false)
+	return errs.Err("request")
+}
 
 // Create stores a new contract for spec.Service with its first version, a
 // draft. Errors: Unauthenticated, Invalid (bad project, version or spec),
@@ -100,14 +107,18 @@ func (s *Service) Create(ctx context.Context, project, version string, spec Spec
 	if err := spec.Validate(); err != nil {
 		return Version{}, err
 	}
-	now := s.clock.Now()
-	c := Contract{ID: accord.NewID(now), Project: project, Service: spec.Service, CreatedAt: now, CreatedBy: actor.ID}
-	v := Version{ContractID: c.ID, Project: project, Version: version, Status: Draft, Revision: 1, Note: note,
-		Spec: spec.Clone(), CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
-	if err := s.store.CreateContract(ctx, c, v); err != nil {
+	if err := checkNote(note); err != nil {
 		return Version{}, err
 	}
-	s.pub.Publish(ctx, "contract.created", project, ref(c), actor, "contract for %s created at %s by %s", c.Service, version, actor.ID)
+	now := s.clock.Now()
+	stamp := accord.NewStamp(actor.ID, now)
+	c := Contract{ID: accord.NewID(now), Project: project, Service: spec.Service, Stamp: stamp}
+	v := Version{ContractID: c.ID, Project: project, Version: version, Status: Draft, Note: note, Spec: spec.Clone(), Stamp: stamp}
+	c, err = s.store.CreateContract(ctx, c, svc.Revision(v, accord.RevisionCreated, note))
+	if err != nil {
+		return Version{}, err
+	}
+	s.pub.Publish(ctx, EventCreated, project, c.Ref(), actor, "contract for %s created at %s by %s", c.Service, version, actor.ID)
 	return v, nil
 }
 
@@ -119,20 +130,18 @@ func (s *Service) Get(ctx context.Context, project, id string) (Contract, error)
 	return s.store.GetContract(ctx, project, id)
 }
 
-// List returns one page of a project's contracts in creation order.
+// List returns one page of the project's contracts that match f, in
+// creation order.
 // Errors: Invalid (bad project, page size outside 1–500, malformed token).
-func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[Contract], error) {
+func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Contract], error) {
 	if err := accord.ValidateProject(project); err != nil {
-		return Page[Contract]{}, err
+		return accord.Page[Contract]{}, err
 	}
-	if q.PageSize == 0 {
-		q.PageSize = 50
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Contract]{}, err
 	}
-	if q.PageSize < 1 || q.PageSize > MaxPageSize {
-		return Page[Contract]{}, &accord.Error{Code: accord.Invalid, Message: "invalid page size",
-			Fields: []accord.FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d", MaxPageSize)}}}
-	}
-	page, err := s.store.ListContracts(ctx, project, q)
+	page, err := s.store.ListContracts(ctx, project, f, q)
 	if page.Items == nil && err == nil {
 		page.Items = []Contract{}
 	}
@@ -164,7 +173,7 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteContract(ctx, project, id); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, "contract.deleted", project, ref(c), actor, "contract for %s deleted by %s", c.Service, actor.ID)
+	s.pub.Publish(ctx, EventDeleted, project, c.Ref(), actor, "contract for %s deleted by %s", c.Service, actor.ID)
 	return nil
 }
 
@@ -214,13 +223,16 @@ func (s *Service) NewVersion(ctx context.Context, project, id, from, version, no
 			return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s is not higher than existing version %s", version, e.Version)
 		}
 	}
-	now := s.clock.Now()
-	v := Version{ContractID: id, Project: project, Version: version, Status: Draft, Revision: 1, Note: note,
-		Spec: base.Spec.Clone(), CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
-	if err := s.store.CreateVersion(ctx, v); err != nil {
+	if err := checkNote(note); err != nil {
 		return Version{}, err
 	}
-	s.pub.Publish(ctx, "contract.version_created", project, v.Ref(), actor, "%s %s started from %s by %s", v.Spec.Service, version, from, actor.ID)
+	v := Version{ContractID: id, Project: project, Version: version, Status: Draft, Note: note,
+		Spec: base.Spec.Clone(), Stamp: accord.NewStamp(actor.ID, s.clock.Now())}
+	v, err = s.store.CreateVersion(ctx, svc.Revision(v, accord.RevisionCreated, note))
+	if err != nil {
+		return Version{}, err
+	}
+	s.pub.Publish(ctx, EventVersionCreated, project, v.Ref(), actor, "%s %s started from %s by %s", v.Spec.Service, version, from, actor.ID)
 	return v, nil
 }
 
@@ -240,6 +252,9 @@ func (s *Service) UpdateVersion(ctx context.Context, project, id, version string
 	if err := checkBase(cur, base); err != nil {
 		return Version{}, err
 	}
+	if err := checkNote(note); err != nil {
+		return Version{}, err
+	}
 	if !cur.Status.Editable() {
 		hint := "start a new version"
 		if cur.Status == Proposed {
@@ -256,23 +271,17 @@ func (s *Service) UpdateVersion(ctx context.Context, project, id, version string
 			Fields: []accord.FieldError{{Field: "service", Message: fmt.Sprintf("cannot change from %q; a different service needs its own contract", cur.Spec.Service)}}}
 	}
 	next := cur
-	next.Spec, next.Revision, next.Note, next.UpdatedAt, next.UpdatedBy = spec.Clone(), cur.Revision+1, note, s.clock.Now(), actor.ID
-	if err := s.store.UpdateVersion(ctx, next, cur.Revision); err != nil {
+	next.Spec, next.Note, next.Stamp = spec.Clone(), note, cur.Stamp.Next(actor.ID, s.clock.Now())
+	next, err = s.store.UpdateVersion(ctx, svc.Revision(next, accord.RevisionEdited, note))
+	if err != nil {
 		return Version{}, err
 	}
-	s.pub.Publish(ctx, "contract.version_updated", project, next.Ref(), actor, "%s %s updated to revision %d by %s", spec.Service, version, next.Revision, actor.ID)
+	s.pub.Publish(ctx, EventVersionUpdated, project, next.Ref(), actor, "%s %s updated to revision %d by %s", spec.Service, version, next.Revision, actor.ID)
 	return next, nil
 }
 
 func checkBase(cur Version, base int) error {
-	if base < 1 {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid base revision",
-			Fields: []accord.FieldError{{Field: "base_revision", Message: "must be a revision number (1 or more)"}}}
-	}
-	if base != cur.Revision {
-		return accord.StaleError("version "+cur.Version+" of "+cur.Spec.Service, base, cur.Revision)
-	}
-	return nil
+	return svc.CheckBase("version "+cur.Version+" of "+cur.Spec.Service, base, cur.Revision)
 }
 
 // Transition moves a version along draft → proposed → agreed → deprecated
@@ -288,8 +297,10 @@ func (s *Service) Transition(ctx context.Context, project, id, version string, b
 		return Version{}, err
 	}
 	if !to.Valid() {
-		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("unknown status %q; one of draft, proposed, agreed, deprecated", to)}}}
+		return Version{}, transitions.Check("", "", to, Statuses())
+	}
+	if err := checkNote(note); err != nil {
+		return Version{}, err
 	}
 	cur, err := s.store.GetVersion(ctx, project, id, version)
 	if err != nil {
@@ -298,17 +309,8 @@ func (s *Service) Transition(ctx context.Context, project, id, version string, b
 	if err := checkBase(cur, base); err != nil {
 		return Version{}, err
 	}
-	if !slices.Contains(transitions[cur.Status], to) {
-		allowed := "none: it is final"
-		if next := transitions[cur.Status]; len(next) > 0 {
-			parts := make([]string, len(next))
-			for i, n := range next {
-				parts[i] = string(n)
-			}
-			allowed = strings.Join(parts, ", ")
-		}
-		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s of %s cannot move from %s to %s; allowed next: %s",
-			version, cur.Spec.Service, cur.Status, to, allowed)
+	if err := transitions.Check("version "+version+" of "+cur.Spec.Service, cur.Status, to, Statuses()); err != nil {
+		return Version{}, err
 	}
 	if cur.Status == Proposed && to == Draft && strings.TrimSpace(note) == "" {
 		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
@@ -332,13 +334,63 @@ func (s *Service) Transition(ctx context.Context, project, id, version string, b
 		}
 	}
 	next := cur
-	next.Status, next.Revision, next.Note, next.UpdatedAt, next.UpdatedBy = to, cur.Revision+1, note, s.clock.Now(), actor.ID
-	if err := s.store.UpdateVersion(ctx, next, cur.Revision); err != nil {
+	next.Status, next.Note, next.Stamp = to, note, cur.Stamp.Next(actor.ID, s.clock.Now())
+	next, err = s.store.UpdateVersion(ctx, svc.Revision(next, accord.RevisionTransitioned, note))
+	if err != nil {
 		return Version{}, err
 	}
-	s.pub.Publish(ctx, "contract.version_transitioned", project, next.Ref(), actor, "%s %s moved from %s to %s by %s",
+	s.pub.Publish(ctx, EventVersionTransitioned, project, next.Ref(), actor, "%s %s moved from %s to %s by %s",
 		cur.Spec.Service, version, cur.Status, to, actor.ID)
 	return next, nil
+}
+
+// History returns every revision of a version, oldest first: the edits of
+// its draft and its status changes.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) History(ctx context.Context, project, id, version string) ([]accord.Revision[Version], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListVersionRevisions(ctx, project, id, version)
+}
+
+// Revision returns revision n of a version.
+// Errors: Invalid (bad project), NotFound (version or revision).
+func (s *Service) Revision(ctx context.Context, project, id, version string, n int) (accord.Revision[Version], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return accord.Revision[Version]{}, err
+	}
+	return s.store.GetVersionRevision(ctx, project, id, version, n)
+}
+
+// DiffRevisions returns the field-level changes between revisions from and
+// to of one version (see Diff).
+// Errors: Invalid (bad project), NotFound (version or either revision).
+func (s *Service) DiffRevisions(ctx context.Context, project, id, version string, from, to int) ([]accord.FieldChange, error) {
+	a, err := s.Revision(ctx, project, id, version, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.GetVersionRevision(ctx, project, id, version, to)
+	if err != nil {
+		return nil, err
+	}
+	return Diff(a.Record, b.Record), nil
+}
+
+// DiffVersions returns the field-level changes from version from to
+// version to of one contract, each at its current revision (see Diff).
+// Errors: Invalid (bad project), NotFound (either version).
+func (s *Service) DiffVersions(ctx context.Context, project, id, from, to string) ([]accord.FieldChange, error) {
+	a, err := s.Version(ctx, project, id, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.GetVersion(ctx, project, id, to)
+	if err != nil {
+		return nil, err
+	}
+	return Diff(a, b), nil
 }
 
 // Lint reports the findings of a stored version (see Lint).

@@ -1,51 +1,67 @@
 package contract
 
-import "context"
+import (
+	"context"
+	"strings"
 
-// MaxPageSize is the largest page a list returns.
-const MaxPageSize = 500
+	"github.com/accordhq/accord"
+)
 
-// ListQuery asks for one page of contracts in creation order.
-type ListQuery struct {
-	PageSize  int    // 1–500; 0 means 50
-	PageToken string // from a previous page's NextPageToken
+// Filter selects contracts in a list. Empty fields match everything.
+type Filter struct {
+	Service string // the service name, exactly
+	Text    string // case-insensitive substring of the service name
 }
 
-// Page is one page of a list. NextPageToken is empty on the last page.
-type Page[T any] struct {
-	Items         []T    `json:"items"`
-	NextPageToken string `json:"next_page_token,omitempty"`
+// Match reports whether c passes the filter. Stores may use it or translate
+// the filter into their own query; the conformance suite checks the result.
+func (f Filter) Match(c *Contract) bool {
+	if f.Service != "" && c.Service != f.Service {
+		return false
+	}
+	if f.Text != "" && !strings.Contains(strings.ToLower(c.Service), strings.ToLower(f.Text)) {
+		return false
+	}
+	return true
 }
 
-// Store keeps contracts and their versions. Implementations copy values in
-// and out (a caller never shares memory with the store), keep projects
-// apart, and are safe for concurrent use. adapters/storetest.ContractStore
-// checks an implementation.
+// Store keeps contracts and their versions, with every revision of each
+// version. The rules are those of every accord store (adapters/storetest
+// checks them): creates store revision 1 and return the stored record;
+// updates are compare-and-swap on next.Number = stored revision + 1
+// (Conflict wrapping accord.ErrStale otherwise); lists are in creation
+// order with tokens that survive churn; values are copied in and out;
+// projects are kept apart; every method is safe for concurrent use.
 type Store interface {
 	// CreateContract stores a new contract with its first version, both or
-	// neither. Conflict if the ID exists or the service name is taken in
-	// the project.
-	CreateContract(ctx context.Context, c Contract, first Version) error
+	// neither, and returns the stored contract. Conflict if the ID exists
+	// or the service name is taken in the project.
+	CreateContract(ctx context.Context, c Contract, first accord.Revision[Version]) (Contract, error)
 	// GetContract returns a contract. NotFound if it does not exist.
 	GetContract(ctx context.Context, project, id string) (Contract, error)
-	// ListContracts lists a project's contracts in creation order.
-	// Invalid for a bad page size or token.
-	ListContracts(ctx context.Context, project string, q ListQuery) (Page[Contract], error)
-	// DeleteContract removes a contract and all its versions. NotFound if
+	// ListContracts returns one page of the contracts that match f, in
+	// creation order. Invalid for a malformed token.
+	ListContracts(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Contract], error)
+	// DeleteContract removes a contract with all its versions. NotFound if
 	// it does not exist.
 	DeleteContract(ctx context.Context, project, id string) error
 
-	// CreateVersion stores a new version of an existing contract.
-	// NotFound if the contract does not exist; Conflict if the version
-	// does.
-	CreateVersion(ctx context.Context, v Version) error
+	// CreateVersion stores a new version of an existing contract from its
+	// first revision. NotFound if the contract does not exist; Conflict if
+	// the version does.
+	CreateVersion(ctx context.Context, first accord.Revision[Version]) (Version, error)
 	// GetVersion returns one version. NotFound if it does not exist.
 	GetVersion(ctx context.Context, project, id, version string) (Version, error)
 	// ListVersions returns a contract's versions in creation order.
 	// NotFound if the contract does not exist.
 	ListVersions(ctx context.Context, project, id string) ([]Version, error)
-	// UpdateVersion replaces a version whose revision is baseRevision;
-	// v.Revision is baseRevision+1. NotFound if it does not exist; Conflict
-	// wrapping accord.ErrStale if its revision is not baseRevision.
-	UpdateVersion(ctx context.Context, v Version, baseRevision int) error
+	// UpdateVersion stores next as the version's new revision. NotFound if
+	// it does not exist; Conflict (ErrStale) if stale.
+	UpdateVersion(ctx context.Context, next accord.Revision[Version]) (Version, error)
+	// GetVersionRevision returns revision n of a version. NotFound if the
+	// version or the revision does not exist.
+	GetVersionRevision(ctx context.Context, project, id, version string, n int) (accord.Revision[Version], error)
+	// ListVersionRevisions returns every revision of a version, oldest
+	// first. NotFound if absent.
+	ListVersionRevisions(ctx context.Context, project, id, version string) ([]accord.Revision[Version], error)
 }

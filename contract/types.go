@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -183,35 +182,34 @@ const (
 
 // Contract is the record of one service's contract in a project. Its content
 // lives in versions.
+// The contract record itself never changes: it stays at revision 1.
 type Contract struct {
-	ID        string    `json:"id"`
-	Project   string    `json:"project"`
-	Service   string    `json:"service"` // unique in the project
-	CreatedAt time.Time `json:"created_at"`
-	CreatedBy string    `json:"created_by"`
+	ID      string `json:"id"`
+	Project string `json:"project"`
+	Service string `json:"service"` // unique in the project
+	accord.Stamp
 }
 
-// Version is one semantic version of a contract. Revision counts the edits
-// of the version (while it is a draft) and its status changes; updates name
-// the revision they start from.
+// Ref returns the reference other records use to point at c.
+func (c Contract) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: c.ID} }
+
+// Version is one semantic version of a contract. Its revision counts the
+// edits of the version (while it is a draft) and its status changes;
+// updates name the revision they start from, and every revision is kept.
 type Version struct {
-	ContractID string    `json:"contract_id"`
-	Project    string    `json:"project"`
-	Version    string    `json:"version"` // semantic version, e.g. 1.2.0
-	Status     Status    `json:"status"`
-	Revision   int       `json:"revision"`
-	Note       string    `json:"note,omitempty"` // why the last change was made
-	Spec       Spec      `json:"spec"`
-	CreatedAt  time.Time `json:"created_at"`
-	CreatedBy  string    `json:"created_by"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	UpdatedBy  string    `json:"updated_by"`
+	ContractID string `json:"contract_id"`
+	Project    string `json:"project"`
+	Version    string `json:"version"` // semantic version, e.g. 1.2.0
+	Status     Status `json:"status"`
+	Note       string `json:"note,omitempty"` // why the last change was made
+	Spec       Spec   `json:"spec"`
+	accord.Stamp
 }
 
 // Ref is the version's accord.Ref (kind "contract_version", ID
 // "<contract id>@<version>"), used to link reviews to it.
 func (v Version) Ref() accord.Ref {
-	return accord.Ref{Kind: "contract_version", ID: v.ContractID + "@" + v.Version}
+	return accord.Ref{Kind: VersionRefKind, ID: v.ContractID + "@" + v.Version}
 }
 
 // Clone returns a deep copy.

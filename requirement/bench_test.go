@@ -68,11 +68,11 @@ func BenchmarkServiceGet100k(b *testing.B) {
 
 func BenchmarkServiceListFirstPageByStatus100k(b *testing.B) {
 	svc, _ := seeded(b, benchSize)
-	q := requirement.ListQuery{PageSize: 50, Filter: requirement.Filter{Status: []requirement.Status{requirement.InReview}}}
+	f, q := requirement.Filter{Status: []requirement.Status{requirement.InReview}}, accord.PageQuery{Size: 50}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		page, err := svc.List(pm, "big", q)
+		page, err := svc.List(pm, "big", f, q)
 		if err != nil || len(page.Items) != 50 {
 			b.Fatal(err, len(page.Items))
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // ChangeState is where a change request stands.
@@ -22,7 +23,7 @@ const (
 	ChangeApplied   ChangeState = "applied"
 )
 
-var changeTransitions = map[ChangeState][]ChangeState{
+var changeTransitions = svc.Transitions[ChangeState]{
 	ChangeProposed:  {ChangeApproved, ChangeRejected, ChangeWithdrawn},
 	ChangeApproved:  {ChangeWithdrawn}, // applied only through Service.ApplyChange
 	ChangeRejected:  {},
@@ -59,14 +60,13 @@ type ChangeRequest struct {
 	Reason        string           `json:"reason"`
 	Impact        Impact           `json:"impact"`
 	State         ChangeState      `json:"state"`
-	Revision      int              `json:"revision"`
 	Decisions     []ChangeDecision `json:"decisions,omitempty"`
 	AppliedAs     int              `json:"applied_as,omitempty"` // requirement revision created by applying
-	CreatedAt     time.Time        `json:"created_at"`
-	CreatedBy     string           `json:"created_by"`
-	UpdatedAt     time.Time        `json:"updated_at"`
-	UpdatedBy     string           `json:"updated_by"`
+	accord.Stamp
 }
+
+// Ref returns the reference other records (a review) use to point at c.
+func (c ChangeRequest) Ref() accord.Ref { return accord.Ref{Kind: ChangeRequestRefKind, ID: c.ID} }
 
 // Clone returns a deep copy of c.
 func (c ChangeRequest) Clone() ChangeRequest {
@@ -108,5 +108,5 @@ func checkChangeTransition(id string, from, to ChangeState) error {
 		return nil
 	}
 	return accord.Errorf(accord.FailedPrecondition, "change request %s cannot move from %s to %s; allowed next: %s",
-		id, from, to, allowedNext(from, changeTransitions[from]))
+		id, from, to, svc.AllowedNext(from, changeTransitions[from]))
 }

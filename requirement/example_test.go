@@ -39,11 +39,16 @@ func ExampleService_Create() {
 	}
 	fmt.Println(r.Key, r.Status, r.Revision, r.Acceptance[0].ID)
 
-	_, err = svc.Create(ctx, "shop", requirement.Content{Title: "No owner", Priority: "P7"}, "")
+	// Only a title: the owner defaults to the author, the priority to P2.
+	quick, _ := svc.Create(ctx, "shop", requirement.Content{Title: "Export orders as CSV"}, "")
+	fmt.Println(quick.Key, quick.Owner, quick.Priority)
+
+	_, err = svc.Create(ctx, "shop", requirement.Content{Title: "Bad priority", Priority: "P7"}, "")
 	fmt.Println(err)
 	// Output:
 	// REQ-1 draft 1 AC-1
-	// invalid: invalid requirement: owner: required; priority: unknown priority "P7"; one of P0, P1, P2, P3
+	// REQ-2 alice P2
+	// invalid: invalid requirement: priority: unknown priority "P7"; one of P0, P1, P2, P3
 }
 
 func ExampleService_Diff() {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -13,17 +12,13 @@ import (
 // that may be used for it, and the synonyms that must not be (lint suggests
 // the term instead).
 type Term struct {
-	ID         string    `json:"id"`
-	Project    string    `json:"project"`
-	Term       string    `json:"term"`
-	Definition string    `json:"definition"`
-	Aliases    []string  `json:"aliases,omitempty"`
-	Forbidden  []string  `json:"forbidden,omitempty"`
-	Revision   int       `json:"revision"`
-	CreatedAt  time.Time `json:"created_at"`
-	CreatedBy  string    `json:"created_by"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	UpdatedBy  string    `json:"updated_by"`
+	ID         string   `json:"id"`
+	Project    string   `json:"project"`
+	Term       string   `json:"term"`
+	Definition string   `json:"definition"`
+	Aliases    []string `json:"aliases,omitempty"`
+	Forbidden  []string `json:"forbidden,omitempty"`
+	accord.Stamp
 }
 
 // Clone returns a deep copy of t.
@@ -52,6 +47,8 @@ func (d TermDefinition) Validate() error {
 	}
 	if strings.TrimSpace(d.Definition) == "" {
 		errs.Add("definition", "required")
+	} else if len(d.Definition) > maxText {
+		errs.Add("definition", "longer than %d bytes", maxText)
 	}
 	seen := map[string]string{strings.ToLower(d.Term): "term"}
 	check := func(list string, words []string) {
@@ -59,6 +56,10 @@ func (d TermDefinition) Validate() error {
 			field := fmt.Sprintf("%s[%d]", list, i)
 			if strings.TrimSpace(w) == "" {
 				errs.Add(field, "required")
+				continue
+			}
+			if len(w) > maxTitle {
+				errs.Add(field, "longer than %d bytes", maxTitle)
 				continue
 			}
 			k := strings.ToLower(w)
@@ -72,19 +73,4 @@ func (d TermDefinition) Validate() error {
 	check("aliases", d.Aliases)
 	check("forbidden", d.Forbidden)
 	return errs.Err("glossary term")
-}
-
-// TermRevision is one immutable version of a glossary term.
-type TermRevision struct {
-	Number int       `json:"number"`
-	Actor  string    `json:"actor"`
-	Time   time.Time `json:"time"`
-	Note   string    `json:"note,omitempty"`
-	Term   Term      `json:"term"`
-}
-
-// Clone returns a deep copy of v.
-func (v TermRevision) Clone() TermRevision {
-	v.Term = v.Term.Clone()
-	return v
 }

@@ -27,7 +27,7 @@ func TestGlossaryTermsAreVersioned(t *testing.T) {
 	hist, err := svc.TermHistory(pm, "shop", order.ID)
 	require.NoError(t, err)
 	require.Len(t, hist, 2)
-	assert.Equal(t, "a buyer's commitment to pay", hist[0].Term.Definition)
+	assert.Equal(t, "a buyer's commitment to pay", hist[0].Record.Definition)
 	assert.Equal(t, "dev-bob", hist[1].Actor)
 	assert.Equal(t, "narrowed", hist[1].Note)
 

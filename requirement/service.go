@@ -2,7 +2,6 @@ package requirement
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/accordhq/accord"
@@ -45,20 +44,31 @@ func NewService(opts Options) (*Service, error) {
 	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate}, nil
 }
 
-func checkBase(what string, base, current int) error {
-	if base < 1 {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid base revision",
-			Fields: []accord.FieldError{{Field: "base_revision", Message: "must be a revision number (1 or more)"}}}
-	}
-	if base != current {
-		return accord.StaleError(what, base, current)
-	}
-	return nil
-}
-
 // IsKey reports whether ref is a human key (REQ-7) rather than an ID.
 // Every method that takes a requirement ID also accepts its key.
-func IsKey(ref string) bool { return svc.IsKey(ref, "REQ-") }
+func IsKey(ref string) bool { _, ok := ParseKey(ref); return ok }
+
+// DefaultPriority is the priority of a requirement created without one.
+const DefaultPriority = P2
+
+// withDefaults fills what a new requirement may leave out: the owner is the
+// author, the priority DefaultPriority. An explicit value always wins.
+func withDefaults(c Content, actor accord.Actor) Content {
+	if strings.TrimSpace(c.Owner) == "" {
+		c.Owner = actor.ID
+	}
+	if c.Priority == "" {
+		c.Priority = DefaultPriority
+	}
+	return c
+}
+
+// checkNote refuses a note or reason longer than svc.MaxText.
+func checkNote(field, note string) error {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, field, note, svc.MaxText, false)
+	return errs.Err("request")
+}
 
 // lookup reads a requirement by ID or key.
 func (s *Service) lookup(ctx context.Context, project, ref string) (Requirement, error) {
@@ -78,24 +88,28 @@ func (s *Service) idOf(ctx context.Context, project, ref string) (string, error)
 }
 
 // Create stores a new requirement in draft as revision 1 and assigns its key.
-// Errors: Unauthenticated (no actor), Invalid (bad project or content).
+// An empty owner defaults to the acting user and an empty priority to
+// DefaultPriority.
+// Errors: Unauthenticated (no actor), Invalid (bad project, content or note).
 func (s *Service) Create(ctx context.Context, project string, c Content, note string) (Requirement, error) {
 	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Requirement{}, err
 	}
-	c = withCriterionIDs(c)
+	c = withCriterionIDs(withDefaults(c, actor))
 	if err := c.Validate(); err != nil {
 		return Requirement{}, err
 	}
+	if err := checkNote("note", note); err != nil {
+		return Requirement{}, err
+	}
 	now := s.clock.Now()
-	r := Requirement{ID: accord.NewID(now), Project: project, Status: Draft, Revision: 1, Content: c,
-		CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
-	r, err = s.store.CreateRequirement(ctx, Revision{Number: 1, Kind: Created, Actor: actor.ID, Time: now, Note: note, Requirement: r})
+	r := Requirement{ID: accord.NewID(now), Project: project, Status: Draft, Content: c, Stamp: accord.NewStamp(actor.ID, now)}
+	r, err = s.store.CreateRequirement(ctx, svc.Revision(r, accord.RevisionCreated, note))
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.pub.Publish(ctx, "requirement.created", project, r.Ref(), actor, "%s %q created by %s", r.Key, r.Title, actor.ID)
+	s.pub.Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q created by %s", r.Key, r.Title, actor.ID)
 	return r, nil
 }
 
@@ -108,34 +122,22 @@ func (s *Service) Get(ctx context.Context, project, id string) (Requirement, err
 	return s.lookup(ctx, project, id)
 }
 
-// List returns one page of a project's requirements in creation (key) order.
+// List returns one page of the project's requirements that match f, in
+// creation (key) order.
 // Errors: Invalid (bad project, page size outside 1–500, malformed token).
-func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[Requirement], error) {
+func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error) {
 	if err := ValidateProject(project); err != nil {
-		return Page[Requirement]{}, err
+		return accord.Page[Requirement]{}, err
 	}
-	if err := normalizePageSize(&q.PageSize); err != nil {
-		return Page[Requirement]{}, err
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Requirement]{}, err
 	}
-	page, err := s.store.ListRequirements(ctx, project, q)
+	page, err := s.store.ListRequirements(ctx, project, f, q)
 	if page.Items == nil && err == nil {
 		page.Items = []Requirement{} // an empty list, never null
 	}
 	return page, err
-}
-
-// MaxPageSize is the largest page a list returns.
-const MaxPageSize = 500
-
-func normalizePageSize(n *int) error {
-	if *n == 0 {
-		*n = 50
-	}
-	if *n < 1 || *n > MaxPageSize {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid page size",
-			Fields: []accord.FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d", MaxPageSize)}}}
-	}
-	return nil
 }
 
 // Update replaces the content of a requirement, making revision base+1.
@@ -151,35 +153,36 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err := c.Validate(); err != nil {
 		return Requirement{}, err
 	}
+	if err := checkNote("note", note); err != nil {
+		return Requirement{}, err
+	}
 	cur, err := s.lookup(ctx, project, id)
 	if err != nil {
 		return Requirement{}, err
 	}
-	if err := checkBase("requirement "+cur.Key, base, cur.Revision); err != nil {
+	if err := svc.CheckBase("requirement "+cur.Key, base, cur.Revision); err != nil {
 		return Requirement{}, err
 	}
 	if cur.Status.Locked() {
 		return Requirement{}, accord.Errorf(accord.FailedPrecondition,
 			"%s is %s: its content can no longer be edited directly; propose a change request instead", cur.Key, cur.Status)
 	}
-	next, err := s.save(ctx, cur, actor, Edited, note, func(r *Requirement) { r.Content = c })
+	next, err := s.save(ctx, cur, actor, accord.RevisionEdited, note, func(r *Requirement) { r.Content = c })
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.pub.Publish(ctx, "requirement.updated", project, next.Ref(), actor, "%s updated to revision %d by %s", next.Key, next.Revision, actor.ID)
+	s.pub.Publish(ctx, EventUpdated, project, next.Ref(), actor, "%s updated to revision %d by %s", next.Key, next.Revision, actor.ID)
 	return next, nil
 }
 
 // save stores cur changed by edit as the next revision. cur must be the
 // caller's own copy (as the store returns it): edit changes it in place, and
 // the store copies it in.
-func (s *Service) save(ctx context.Context, cur Requirement, actor accord.Actor, kind RevisionKind, note string, edit func(*Requirement)) (Requirement, error) {
+func (s *Service) save(ctx context.Context, cur Requirement, actor accord.Actor, kind accord.RevisionKind, note string, edit func(*Requirement)) (Requirement, error) {
 	next := cur
 	edit(&next)
-	now := s.clock.Now()
-	next.Revision = cur.Revision + 1
-	next.UpdatedAt, next.UpdatedBy = now, actor.ID
-	return s.store.UpdateRequirement(ctx, Revision{Number: next.Revision, Kind: kind, Actor: actor.ID, Time: now, Note: note, Requirement: next})
+	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
+	return s.store.UpdateRequirement(ctx, svc.Revision(next, kind, note))
 }
 
 // Transition moves a requirement to another status along the lifecycle,
@@ -198,10 +201,13 @@ func (s *Service) Transition(ctx context.Context, project, id string, base int, 
 	if err != nil {
 		return Requirement{}, err
 	}
-	if err := checkBase("requirement "+cur.Key, base, cur.Revision); err != nil {
+	if err := svc.CheckBase("requirement "+cur.Key, base, cur.Revision); err != nil {
 		return Requirement{}, err
 	}
-	if err := checkTransition(cur.Key, cur.Status, to); err != nil {
+	if err := transitions.Check(cur.Key, cur.Status, to, Statuses()); err != nil {
+		return Requirement{}, err
+	}
+	if err := checkNote("reason", reason); err != nil {
 		return Requirement{}, err
 	}
 	if strings.TrimSpace(reason) == "" && (to == Rejected || to == Deferred || (cur.Status == InReview && to == Draft)) {
@@ -211,11 +217,11 @@ func (s *Service) Transition(ctx context.Context, project, id string, base int, 
 	if err := s.admit(ctx, cur, cur.Content, to); err != nil {
 		return Requirement{}, err
 	}
-	next, err := s.save(ctx, cur, actor, Transitioned, reason, func(r *Requirement) { r.Status = to })
+	next, err := s.save(ctx, cur, actor, accord.RevisionTransitioned, reason, func(r *Requirement) { r.Status = to })
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.pub.Publish(ctx, "requirement.transitioned", project, next.Ref(), actor, "%s moved from %s to %s by %s", next.Key, cur.Status, to, actor.ID)
+	s.pub.Publish(ctx, EventTransitioned, project, next.Ref(), actor, "%s moved from %s to %s by %s", next.Key, cur.Status, to, actor.ID)
 	return next, nil
 }
 
@@ -265,13 +271,13 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteRequirement(ctx, project, cur.ID); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, "requirement.deleted", project, cur.Ref(), actor, "%s %q deleted by %s", cur.Key, cur.Title, actor.ID)
+	s.pub.Publish(ctx, EventDeleted, project, cur.Ref(), actor, "%s %q deleted by %s", cur.Key, cur.Title, actor.ID)
 	return nil
 }
 
 // History returns every revision of a requirement, oldest first.
 // Errors: Invalid (bad project), NotFound.
-func (s *Service) History(ctx context.Context, project, id string) ([]Revision, error) {
+func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Requirement], error) {
 	if err := ValidateProject(project); err != nil {
 		return nil, err
 	}
@@ -279,34 +285,34 @@ func (s *Service) History(ctx context.Context, project, id string) ([]Revision, 
 	if err != nil {
 		return nil, err
 	}
-	return s.store.ListRevisions(ctx, project, id)
+	return s.store.ListRequirementRevisions(ctx, project, id)
 }
 
 // Revision returns revision n of a requirement.
 // Errors: Invalid (bad project), NotFound (requirement or revision).
-func (s *Service) Revision(ctx context.Context, project, id string, n int) (Revision, error) {
+func (s *Service) Revision(ctx context.Context, project, id string, n int) (accord.Revision[Requirement], error) {
 	if err := ValidateProject(project); err != nil {
-		return Revision{}, err
+		return accord.Revision[Requirement]{}, err
 	}
 	id, err := s.idOf(ctx, project, id)
 	if err != nil {
-		return Revision{}, err
+		return accord.Revision[Requirement]{}, err
 	}
-	return s.store.GetRevision(ctx, project, id, n)
+	return s.store.GetRequirementRevision(ctx, project, id, n)
 }
 
 // Diff returns the field-level changes from revision from to revision to.
 // Errors: Invalid (bad project), NotFound (requirement or either revision).
-func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([]FieldChange, error) {
+func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([]accord.FieldChange, error) {
 	a, err := s.Revision(ctx, project, id, from)
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.store.GetRevision(ctx, project, a.Requirement.ID, to)
+	b, err := s.store.GetRequirementRevision(ctx, project, a.Record.ID, to)
 	if err != nil {
 		return nil, err
 	}
-	return Diff(a.Requirement, b.Requirement), nil
+	return Diff(a.Record, b.Record), nil
 }
 
 // Lint checks content against the lint rules and the project's glossary.
@@ -322,26 +328,45 @@ func (s *Service) Lint(ctx context.Context, project string, c Content) ([]Findin
 	return Lint(c, terms), nil
 }
 
-// Settings returns the project's requirement settings.
+// Settings returns the project's requirement settings; revision 0 if they
+// were never set.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
 	if err := ValidateProject(project); err != nil {
 		return Settings{}, err
 	}
-	return s.store.GetSettings(ctx, project)
+	st, err := s.store.GetSettings(ctx, project)
+	st.Project = project
+	return st, err
 }
 
-// SetSettings replaces the project's requirement settings.
-// Errors: Unauthenticated, Invalid (bad project).
-func (s *Service) SetSettings(ctx context.Context, project string, settings Settings) error {
+// UpdateSettings replaces the project's requirement settings, making
+// revision base+1 (base 0 when they were never set).
+// Errors: Unauthenticated, Invalid (bad project), Conflict wrapping
+// accord.ErrStale (stale base).
+func (s *Service) UpdateSettings(ctx context.Context, project string, base int, in Settings) (Settings, error) {
 	actor, err := svc.Begin(ctx, project)
 	if err != nil {
-		return err
+		return Settings{}, err
 	}
-	if err := s.store.PutSettings(ctx, project, settings); err != nil {
-		return err
+	cur, err := s.store.GetSettings(ctx, project)
+	if err != nil {
+		return Settings{}, err
 	}
-	s.pub.Publish(ctx, "requirement.settings_changed", project, accord.Ref{Kind: "project", ID: project}, actor,
-		"requirement settings of %s changed by %s (lint_blocks_review=%t)", project, actor.ID, settings.LintBlocksReview)
-	return nil
+	if base != cur.Revision {
+		return Settings{}, accord.StaleError("requirement settings of "+project, base, cur.Revision)
+	}
+	next := in
+	next.Project = project
+	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
+	if cur.Revision == 0 {
+		next.CreatedAt, next.CreatedBy = next.UpdatedAt, actor.ID
+	}
+	stored, err := s.store.PutSettings(ctx, next)
+	if err != nil {
+		return Settings{}, err
+	}
+	s.pub.Publish(ctx, EventSettingsChanged, project, accord.Ref{Kind: "project", ID: project}, actor,
+		"requirement settings of %s changed to revision %d by %s (lint_blocks_review=%t)", project, stored.Revision, actor.ID, stored.LintBlocksReview)
+	return stored, nil
 }

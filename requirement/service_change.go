@@ -8,8 +8,6 @@ import (
 	"github.com/accordhq/accord/internal/svc"
 )
 
-func (c ChangeRequest) ref() accord.Ref { return accord.Ref{Kind: "change_request", ID: c.ID} }
-
 // ProposeChange proposes new content for a requirement that is approved or
 // later, with the reason and the impact assessment. The proposal records the
 // requirement revision it was written against.
@@ -34,13 +32,12 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	}
 	now := s.clock.Now()
 	cr := ChangeRequest{ID: accord.NewID(now), Project: project, RequirementID: r.ID, BaseRevision: r.Revision,
-		Proposed: p.Proposed, Reason: p.Reason, Impact: p.Impact, State: ChangeProposed, Revision: 1,
-		CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
-	cr, err = s.store.CreateChangeRequest(ctx, cr)
+		Proposed: p.Proposed, Reason: p.Reason, Impact: p.Impact, State: ChangeProposed, Stamp: accord.NewStamp(actor.ID, now)}
+	cr, err = s.store.CreateChangeRequest(ctx, svc.Revision(cr, accord.RevisionCreated, p.Reason))
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	s.pub.Publish(ctx, "change_request.proposed", project, cr.ref(), actor,
+	s.pub.Publish(ctx, EventChangeProposed, project, cr.Ref(), actor,
 		"change to %s proposed by %s: %s (schedule %+g days, effort %+g person-days)", r.Key, actor.ID, cr.Reason, cr.Impact.ScheduleDays, cr.Impact.EffortDays)
 	return cr, nil
 }
@@ -81,7 +78,7 @@ func (s *Service) DecideChange(ctx context.Context, project, id string, base int
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	if err := checkBase("change request "+id, base, cur.Revision); err != nil {
+	if err := svc.CheckBase("change request "+id, base, cur.Revision); err != nil {
 		return ChangeRequest{}, err
 	}
 	if err := checkChangeTransition(id, cur.State, to); err != nil {
@@ -91,11 +88,14 @@ func (s *Service) DecideChange(ctx context.Context, project, id string, base int
 		return ChangeRequest{}, &accord.Error{Code: accord.Invalid, Message: "invalid decision",
 			Fields: []accord.FieldError{{Field: "reason", Message: "required when the change is " + string(to)}}}
 	}
-	next, err := s.store.UpdateChangeRequest(ctx, s.decided(cur, actor, to, reason))
+	if err := checkNote("reason", reason); err != nil {
+		return ChangeRequest{}, err
+	}
+	next, err := s.store.UpdateChangeRequest(ctx, svc.Revision(s.decided(cur, actor, to, reason), accord.RevisionTransitioned, reason))
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	s.pub.Publish(ctx, "change_request."+string(to), project, next.ref(), actor, "change request %s %s by %s", id, to, actor.ID)
+	s.pub.Publish(ctx, changeEvents[to], project, next.Ref(), actor, "change request %s %s by %s", id, to, actor.ID)
 	return next, nil
 }
 
@@ -105,10 +105,12 @@ func (s *Service) decided(cur ChangeRequest, actor accord.Actor, to ChangeState,
 	now := s.clock.Now()
 	next.Decisions = append(next.Decisions, ChangeDecision{From: cur.State, To: to, Actor: actor.ID, Time: now, Reason: reason})
 	next.State = to
-	next.Revision++
-	next.UpdatedAt, next.UpdatedBy = now, actor.ID
+	next.Stamp = cur.Stamp.Next(actor.ID, now)
 	return next
 }
+
+var changeEvents = map[ChangeState]string{ChangeApproved: EventChangeApproved, ChangeRejected: EventChangeRejected,
+	ChangeWithdrawn: EventChangeWithdrawn, ChangeApplied: EventChangeApplied}
 
 // ApplyChange applies an approved change request whose revision is base:
 // the proposed content becomes a new requirement revision and the
@@ -127,7 +129,7 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 	if err != nil {
 		return Requirement{}, ChangeRequest{}, err
 	}
-	if err := checkBase("change request "+id, base, cr.Revision); err != nil {
+	if err := svc.CheckBase("change request "+id, base, cr.Revision); err != nil {
 		return Requirement{}, ChangeRequest{}, err
 	}
 	if cr.State != ChangeApproved {
@@ -149,7 +151,7 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 	// release the claim if the requirement cannot be updated.
 	claimed := s.decided(cr, actor, ChangeApplied, "applied as revision of "+r.Key)
 	claimed.AppliedAs = r.Revision + 1
-	claimed, err = s.store.UpdateChangeRequest(ctx, claimed)
+	claimed, err = s.store.UpdateChangeRequest(ctx, svc.Revision(claimed, accord.RevisionTransitioned, "applying"))
 	if err != nil {
 		return Requirement{}, ChangeRequest{}, err
 	}
@@ -159,15 +161,14 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 	})
 	if err != nil {
 		released := cr.Clone()
-		released.Revision = claimed.Revision + 1
-		released.UpdatedAt, released.UpdatedBy = s.clock.Now(), actor.ID
-		if _, rerr := s.store.UpdateChangeRequest(ctx, released); rerr != nil {
+		released.Stamp = claimed.Stamp.Next(actor.ID, s.clock.Now())
+		if _, rerr := s.store.UpdateChangeRequest(ctx, svc.Revision(released, accord.RevisionTransitioned, "released: "+err.Error())); rerr != nil {
 			return Requirement{}, ChangeRequest{}, accord.Errorf(accord.Internal,
 				"applying change request %s failed (%v) and releasing it failed too: %w", id, err, rerr)
 		}
 		return Requirement{}, ChangeRequest{}, err
 	}
-	s.pub.Publish(ctx, "change_request.applied", project, claimed.ref(), actor,
+	s.pub.Publish(ctx, EventChangeApplied, project, claimed.Ref(), actor,
 		"change request %s applied to %s as revision %d by %s; %s is back in review", id, r.Key, next.Revision, actor.ID, r.Key)
 	return next, claimed, nil
 }

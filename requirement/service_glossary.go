@@ -9,7 +9,7 @@ import (
 	"github.com/accordhq/accord/internal/svc"
 )
 
-func termRef(id string) accord.Ref { return accord.Ref{Kind: "glossary_term", ID: id} }
+func termRef(id string) accord.Ref { return accord.Ref{Kind: TermRefKind, ID: id} }
 
 // CreateTerm adds a glossary term to the project as revision 1.
 // Errors: Unauthenticated, Invalid (bad definition, or a word that clashes
@@ -22,15 +22,17 @@ func (s *Service) CreateTerm(ctx context.Context, project string, d TermDefiniti
 	if err := s.checkTerm(ctx, project, "", d); err != nil {
 		return Term{}, err
 	}
+	if err := checkNote("note", note); err != nil {
+		return Term{}, err
+	}
 	now := s.clock.Now()
-	t := Term{ID: accord.NewID(now), Project: project, Revision: 1,
-		CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+	t := Term{ID: accord.NewID(now), Project: project, Stamp: accord.NewStamp(actor.ID, now)}
 	d.apply(&t)
-	t, err = s.store.CreateTerm(ctx, TermRevision{Number: 1, Actor: actor.ID, Time: now, Note: note, Term: t})
+	t, err = s.store.CreateTerm(ctx, svc.Revision(t, accord.RevisionCreated, note))
 	if err != nil {
 		return Term{}, err
 	}
-	s.pub.Publish(ctx, "glossary.term_created", project, termRef(t.ID), actor, "glossary term %q added by %s", t.Term, actor.ID)
+	s.pub.Publish(ctx, EventTermCreated, project, termRef(t.ID), actor, "glossary term %q added by %s", t.Term, actor.ID)
 	return t, nil
 }
 
@@ -117,19 +119,20 @@ func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, 
 	if err != nil {
 		return Term{}, err
 	}
-	if err := checkBase(fmt.Sprintf("glossary term %q", cur.Term), base, cur.Revision); err != nil {
+	if err := svc.CheckBase(fmt.Sprintf("glossary term %q", cur.Term), base, cur.Revision); err != nil {
+		return Term{}, err
+	}
+	if err := checkNote("note", note); err != nil {
 		return Term{}, err
 	}
 	next := cur.Clone()
 	d.apply(&next)
-	now := s.clock.Now()
-	next.Revision++
-	next.UpdatedAt, next.UpdatedBy = now, actor.ID
-	next, err = s.store.UpdateTerm(ctx, TermRevision{Number: next.Revision, Actor: actor.ID, Time: now, Note: note, Term: next})
+	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
+	next, err = s.store.UpdateTerm(ctx, svc.Revision(next, accord.RevisionEdited, note))
 	if err != nil {
 		return Term{}, err
 	}
-	s.pub.Publish(ctx, "glossary.term_updated", project, termRef(id), actor, "glossary term %q updated to revision %d by %s", next.Term, next.Revision, actor.ID)
+	s.pub.Publish(ctx, EventTermUpdated, project, termRef(id), actor, "glossary term %q updated to revision %d by %s", next.Term, next.Revision, actor.ID)
 	return next, nil
 }
 
@@ -147,13 +150,13 @@ func (s *Service) DeleteTerm(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteTerm(ctx, project, id); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, "glossary.term_deleted", project, termRef(id), actor, "glossary term %q deleted by %s", cur.Term, actor.ID)
+	s.pub.Publish(ctx, EventTermDeleted, project, termRef(id), actor, "glossary term %q deleted by %s", cur.Term, actor.ID)
 	return nil
 }
 
 // TermHistory returns every revision of a glossary term, oldest first.
 // Errors: Invalid (bad project), NotFound.
-func (s *Service) TermHistory(ctx context.Context, project, id string) ([]TermRevision, error) {
+func (s *Service) TermHistory(ctx context.Context, project, id string) ([]accord.Revision[Term], error) {
 	if err := ValidateProject(project); err != nil {
 		return nil, err
 	}

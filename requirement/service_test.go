@@ -3,6 +3,7 @@ package requirement_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,7 +48,8 @@ func TestCreateRefusesBadInputNamingFields(t *testing.T) {
 	}{
 		{"no actor", context.Background(), "shop", nil, accord.Unauthenticated, nil},
 		{"bad project", pm, "no spaces", nil, accord.Invalid, []string{"project"}},
-		{"missing title and owner", pm, "shop", func(c *requirement.Content) { c.Title, c.Owner = " ", "" }, accord.Invalid, []string{"title", "owner"}},
+		{"missing title; the owner defaults to the author", pm, "shop", func(c *requirement.Content) { c.Title, c.Owner = " ", "" }, accord.Invalid, []string{"title"}},
+		{"blank owner is not defaulted away from a too-long one", pm, "shop", func(c *requirement.Content) { c.Owner = strings.Repeat("x", 300) }, accord.Invalid, []string{"owner"}},
 		{"unknown priority", pm, "shop", func(c *requirement.Content) { c.Priority = "urgent" }, accord.Invalid, []string{"priority"}},
 		{"criterion without text", pm, "shop", func(c *requirement.Content) { c.Acceptance[1].Text = "" }, accord.Invalid, []string{"acceptance_criteria[1].text"}},
 		{"bad comparator", pm, "shop", func(c *requirement.Content) { c.Performance[0].Comparator = "~" }, accord.Invalid, []string{"performance[0].comparator"}},
@@ -73,7 +75,7 @@ func TestCreateRefusesBadInputNamingFields(t *testing.T) {
 			}
 		})
 	}
-	page, err := svc.List(pm, "shop", requirement.ListQuery{})
+	page, err := svc.List(pm, "shop", requirement.Filter{}, accord.PageQuery{})
 	require.NoError(t, err)
 	assert.Empty(t, page.Items, "refused creates store nothing")
 }
@@ -166,7 +168,7 @@ func TestTransitionRecordsActorTimeReasonAndNeedsReasons(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, hist, 3)
 	last := hist[2]
-	assert.Equal(t, requirement.Transitioned, last.Kind)
+	assert.Equal(t, accord.RevisionTransitioned, last.Kind)
 	assert.Equal(t, "dev-bob", last.Actor)
 	assert.Equal(t, "flow misses the refund to gift cards", last.Note)
 	assert.Equal(t, back.UpdatedAt, last.Time)
@@ -225,7 +227,7 @@ func TestDiffBetweenRevisions(t *testing.T) {
 
 	changes, err := svc.Diff(pm, "shop", r.ID, 1, 3)
 	require.NoError(t, err)
-	want := []requirement.FieldChange{
+	want := []accord.FieldChange{
 		{Path: "status", Before: requirement.Draft, After: requirement.InReview},
 		{Path: "flow[1]", Before: goodContent().Flow[1], After: nil},
 		{Path: "performance[0].target", Before: 300.0, After: 250.0},
@@ -242,7 +244,7 @@ func TestDiffBetweenRevisions(t *testing.T) {
 	assert.Empty(t, none)
 	reverse, err := svc.Diff(pm, "shop", r.ID, 3, 2)
 	require.NoError(t, err)
-	assert.Equal(t, []requirement.FieldChange{{Path: "status", Before: requirement.InReview, After: requirement.Draft}}, reverse)
+	assert.Equal(t, []accord.FieldChange{{Path: "status", Before: requirement.InReview, After: requirement.Draft}}, reverse)
 	_, err = svc.Diff(pm, "shop", r.ID, 1, 9)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
 }
@@ -274,11 +276,11 @@ func TestListValidatesPageSize(t *testing.T) {
 		_, err := svc.Create(pm, "shop", goodContent(), "")
 		require.NoError(t, err)
 	}
-	page, err := svc.List(pm, "shop", requirement.ListQuery{PageSize: 2})
+	page, err := svc.List(pm, "shop", requirement.Filter{}, accord.PageQuery{Size: 2})
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 2)
 	assert.NotEmpty(t, page.NextPageToken)
-	_, err = svc.List(pm, "shop", requirement.ListQuery{PageSize: 501})
+	_, err = svc.List(pm, "shop", requirement.Filter{}, accord.PageQuery{Size: 501})
 	var e *accord.Error
 	require.True(t, errors.As(err, &e))
 	assert.Equal(t, "page_size", e.Fields[0].Field)

@@ -1,11 +1,6 @@
 package requirement
 
-import (
-	"slices"
-	"strings"
-
-	"github.com/accordhq/accord"
-)
+import "github.com/accordhq/accord/internal/svc"
 
 // Status is where a requirement stands in its lifecycle.
 type Status string
@@ -25,7 +20,7 @@ const (
 // transitions is the lifecycle: for each status, the statuses a Transition
 // may move to. Applying an approved change request is the one other way a
 // requirement moves: from approved-or-later back to in_review.
-var transitions = map[Status][]Status{
+var transitions = svc.Transitions[Status]{
 	Draft:         {InReview, Deferred, Rejected},
 	InReview:      {Approved, Draft, Rejected, Deferred},
 	Approved:      {InDevelopment, Deferred},
@@ -42,13 +37,10 @@ func Statuses() []Status {
 }
 
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	_, ok := transitions[s]
-	return ok
-}
+func (s Status) Valid() bool { return transitions.Valid(s) }
 
 // Next returns the statuses s may move to with a transition.
-func (s Status) Next() []Status { return slices.Clone(transitions[s]) }
+func (s Status) Next() []Status { return transitions.Next(s) }
 
 // Locked reports whether the content of a requirement in status s may only
 // change through an approved change request: once approved, engineering
@@ -56,34 +48,3 @@ func (s Status) Next() []Status { return slices.Clone(transitions[s]) }
 func (s Status) Locked() bool {
 	return s == Approved || s == InDevelopment || s == InTesting || s == Accepted
 }
-
-// checkTransition returns nil when from → to is in the table, and otherwise
-// a FailedPrecondition error naming the current and allowed statuses.
-func checkTransition(key string, from, to Status) error {
-	if !to.Valid() {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "to", Message: "unknown status " + quote(string(to)) + "; one of " + joinStatuses(Statuses())}}}
-	}
-	if slices.Contains(transitions[from], to) {
-		return nil
-	}
-	return accord.Errorf(accord.FailedPrecondition, "%s cannot move from %s to %s; allowed next: %s", key, from, to, allowedNext(from, transitions[from]))
-}
-
-// allowedNext lists the states after from for an error message.
-func allowedNext[S ~string](from S, next []S) string {
-	if len(next) == 0 {
-		return "none: " + string(from) + " is final"
-	}
-	return joinStatuses(next)
-}
-
-func joinStatuses[S ~string](ss []S) string {
-	parts := make([]string, len(ss))
-	for i, s := range ss {
-		parts[i] = string(s)
-	}
-	return strings.Join(parts, ", ")
-}
-
-func quote(s string) string { return `"` + s + `"` }

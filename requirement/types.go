@@ -2,7 +2,6 @@ package requirement
 
 import (
 	"slices"
-	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -102,20 +101,16 @@ type AcceptanceCriterion struct {
 
 // Requirement is a requirement document at its current revision.
 type Requirement struct {
-	ID       string `json:"id"`
-	Project  string `json:"project"`
-	Key      string `json:"key"` // REQ-1, REQ-2, … unique per project
-	Status   Status `json:"status"`
-	Revision int    `json:"revision"`
+	ID      string `json:"id"`
+	Project string `json:"project"`
+	Key     string `json:"key"` // REQ-1, REQ-2, … unique per project
+	Status  Status `json:"status"`
 	Content
-	CreatedAt time.Time `json:"created_at"`
-	CreatedBy string    `json:"created_by"`
-	UpdatedAt time.Time `json:"updated_at"`
-	UpdatedBy string    `json:"updated_by"`
+	accord.Stamp
 }
 
 // Ref returns the reference other records use to point at r.
-func (r Requirement) Ref() accord.Ref { return accord.Ref{Kind: "requirement", ID: r.ID} }
+func (r Requirement) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: r.ID} }
 
 // Clone returns a deep copy of c.
 func (c Content) Clone() Content {
@@ -147,30 +142,6 @@ func (r Requirement) Clone() Requirement {
 	return r
 }
 
-// RevisionKind says what made a revision.
-type RevisionKind string
-
-// The revision kinds.
-const (
-	Created              RevisionKind = "created"
-	Edited               RevisionKind = "edited"
-	Transitioned         RevisionKind = "transitioned"
-	ChangeRequestApplied RevisionKind = "change_request_applied"
-)
-
-// Revision is one immutable version of a requirement: the whole record as
-// it stood, who made it, when, why, and by what kind of change.
-type Revision struct {
-	Number      int          `json:"number"`
-	Kind        RevisionKind `json:"kind"`
-	Actor       string       `json:"actor"`
-	Time        time.Time    `json:"time"`
-	Note        string       `json:"note,omitempty"`
-	Requirement Requirement  `json:"requirement"`
-}
-
-// Clone returns a deep copy of v.
-func (v Revision) Clone() Revision {
-	v.Requirement = v.Requirement.Clone()
-	return v
-}
+// ChangeRequestApplied is the kind of the revision an applied change
+// request makes; the others are accord's (created, edited, transitioned).
+const ChangeRequestApplied accord.RevisionKind = "change_request_applied"

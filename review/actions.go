@@ -47,7 +47,7 @@ func (s *Service) Verdict(ctx context.Context, project, id string, in VerdictInp
 				p.Actor, p.Role, t.rv.Kind, orNobody(t.rv.Policy.VetoRoles))
 		}
 		round.Verdicts = append(round.Verdicts, Verdict{Actor: p.Actor, Decision: in.Decision, Comment: in.Comment, Time: t.now})
-		t.record("verdict", "review.verdict_given", "%s (%s) gave %s in round %d%s", p.Actor, p.Role, in.Decision, round.Number, quoted(in.Comment))
+		t.record("verdict", EventVerdictGiven, "%s (%s) gave %s in round %d%s", p.Actor, p.Role, in.Decision, round.Number, quoted(in.Comment))
 		standing := slices.IndexFunc(t.rv.Vetoes, func(v Veto) bool { return v.Actor == p.Actor && v.Standing() })
 		switch {
 		case in.Decision == Reject && standing < 0:
@@ -62,7 +62,7 @@ func (s *Service) Verdict(ctx context.Context, project, id string, in VerdictInp
 func withdrawVeto(t *txn, i int, reason string) {
 	v := &t.rv.Vetoes[i]
 	v.WithdrawnAt, v.WithdrawnReason = t.now, reason
-	t.record("veto_withdrawn", "review.veto_withdrawn", "%s withdrew the veto given in round %d: %s", v.Actor, v.Round, reason)
+	t.record("veto_withdrawn", EventVetoWithdrawn, "%s withdrew the veto given in round %d: %s", v.Actor, v.Round, reason)
 }
 
 // WithdrawVeto withdraws the acting user's standing veto.
@@ -151,7 +151,7 @@ func (s *Service) Assess(ctx context.Context, project, id string, in AssessmentI
 			a.Risks = append(a.Risks, Risk{ID: accord.NewID(t.now), Title: r.Title, Description: r.Description, Category: r.Category})
 		}
 		round.Assessments = append(round.Assessments, a)
-		t.record("assessed", "review.assessed", "%s (%s) assessed round %d: %s, difficulty %d, %g person-days, %d risk(s)",
+		t.record("assessed", EventAssessed, "%s (%s) assessed round %d: %s, difficulty %d, %g person-days, %d risk(s)",
 			p.Actor, p.Role, round.Number, in.Feasibility, in.Difficulty, in.EffortDays, len(in.Risks))
 		return nil
 	})
@@ -221,7 +221,7 @@ func (s *Service) Check(ctx context.Context, project, id string, in CheckInput) 
 			round.Checks = append(round.Checks, Check{CriterionID: r.CriterionID, Result: r.Result, Problem: r.Problem, Actor: p.Actor, Time: t.now})
 			parts = append(parts, r.CriterionID+" "+string(r.Result)+quoted(r.Problem))
 		}
-		t.record("checked", "review.checked", "%s checked in round %d: %s", p.Actor, round.Number, strings.Join(parts, ", "))
+		t.record("checked", EventChecked, "%s checked in round %d: %s", p.Actor, round.Number, strings.Join(parts, ", "))
 		return nil
 	})
 }
@@ -253,7 +253,7 @@ func (s *Service) OpenThread(ctx context.Context, project, id string, in ThreadI
 		round := t.rv.Current().Number
 		t.rv.Threads = append(t.rv.Threads, Thread{ID: accord.NewID(t.now), Anchor: in.Anchor, Round: round,
 			Comments: []Comment{{ID: accord.NewID(t.now), Actor: t.actor.ID, Body: in.Body, Time: t.now}}})
-		t.record("thread_opened", "review.thread_opened", "%s opened a thread on %s: %q", t.actor.ID, anchorName(in.Anchor), in.Body)
+		t.record("thread_opened", EventThreadOpened, "%s opened a thread on %s: %q", t.actor.ID, anchorName(in.Anchor), in.Body)
 		return nil
 	})
 }
@@ -285,7 +285,7 @@ func (s *Service) Reply(ctx context.Context, project, id, thread, body string) (
 			return err
 		}
 		th.Comments = append(th.Comments, Comment{ID: accord.NewID(t.now), Actor: t.actor.ID, Body: body, Time: t.now})
-		t.record("comment_added", "review.comment_added", "%s replied on %s: %q", t.actor.ID, anchorName(th.Anchor), body)
+		t.record("comment_added", EventCommentAdded, "%s replied on %s: %q", t.actor.ID, anchorName(th.Anchor), body)
 		return nil
 	})
 }
@@ -308,10 +308,10 @@ func (s *Service) ResolveThread(ctx context.Context, project, id, thread string,
 		th.Resolved = resolved
 		if resolved {
 			th.ResolvedBy, th.ResolvedAt = t.actor.ID, t.now
-			t.record("thread_resolved", "review.thread_resolved", "%s resolved the thread on %s", t.actor.ID, anchorName(th.Anchor))
+			t.record("thread_resolved", EventThreadResolved, "%s resolved the thread on %s", t.actor.ID, anchorName(th.Anchor))
 		} else {
 			th.ResolvedBy, th.ResolvedAt = "", time.Time{}
-			t.record("thread_reopened", "review.thread_reopened", "%s reopened the thread on %s", t.actor.ID, anchorName(th.Anchor))
+			t.record("thread_reopened", EventThreadReopened, "%s reopened the thread on %s", t.actor.ID, anchorName(th.Anchor))
 		}
 		return nil
 	})
@@ -353,7 +353,7 @@ func (s *Service) Override(ctx context.Context, project, id string, in OverrideI
 			return err
 		}
 		round.Overrides = append(round.Overrides, Override{Outcome: in.Outcome, Reason: in.Reason, Actor: t.actor.ID, Time: t.now})
-		t.record("overridden", "review.overridden", "%s overrode round %d to %s: %q", t.actor.ID, round.Number, in.Outcome, in.Reason)
+		t.record("overridden", EventOverridden, "%s overrode round %d to %s: %q", t.actor.ID, round.Number, in.Outcome, in.Reason)
 		return nil
 	})
 }

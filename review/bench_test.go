@@ -84,7 +84,7 @@ func BenchmarkVerdict(b *testing.B) {
 		store := memory.NewReviewStore()
 		rv := bigReview()
 		rv.Project, rv.Revision = "p", 1
-		if _, err := store.CreateReview(context.Background(), rv); err != nil {
+		if _, err := store.CreateReview(context.Background(), accord.Revision[review.Review]{Number: 1, Kind: accord.RevisionCreated, Actor: "p01", Time: t0, Record: rv}); err != nil {
 			b.Fatal(err)
 		}
 		var err error

@@ -32,5 +32,5 @@
 //
 // The package imports neither the requirement nor the contract package.
 // It reads subjects through the Subjects interface, and Service.Require is
-// what their transition gates call; adapters/reviewlink wires both.
+// what their transition gates call; adapters/link wires both.
 package review

@@ -16,7 +16,7 @@ import (
 )
 
 // subjects is a review.Subjects whose subjects are maps of field → value.
-// Contract versions cannot list their changes, as in reviewlink.
+// Contract versions cannot list their changes, as in link.
 type subjects struct {
 	mu   sync.Mutex
 	revs map[accord.Ref][]map[string]string

@@ -151,12 +151,10 @@ func matchPrefix(pat, path string) bool {
 // Settings are a project's review rules: its own roles and a policy per
 // kind. Revision counts changes; an update names the one it starts from.
 type Settings struct {
-	Project   string          `json:"project"`
-	Roles     []string        `json:"roles,omitempty"` // beyond BuiltinRoles
-	Policies  map[Kind]Policy `json:"policies,omitempty"`
-	Revision  int             `json:"revision"`
-	UpdatedAt time.Time       `json:"updated_at,omitzero"`
-	UpdatedBy string          `json:"updated_by,omitempty"`
+	Project  string          `json:"project"`
+	Roles    []string        `json:"roles,omitempty"` // beyond BuiltinRoles
+	Policies map[Kind]Policy `json:"policies,omitempty"`
+	accord.Stamp
 }
 
 // Policy returns the policy for kind: the project's own, or the default.

@@ -29,9 +29,9 @@ func (s *Service) SubjectRevised(ctx context.Context, project string, subject ac
 	if _, err := svc.Begin(ctx, project); err != nil {
 		return err
 	}
-	q := ListQuery{Filter: Filter{Subject: subject}, PageSize: MaxPageSize}
+	q := accord.PageQuery{Size: accord.MaxPageSize}
 	for {
-		page, err := s.store.ListReviews(ctx, project, q)
+		page, err := s.store.ListReviews(ctx, project, Filter{Subject: subject}, q)
 		if err != nil {
 			return err
 		}
@@ -43,7 +43,7 @@ func (s *Service) SubjectRevised(ctx context.Context, project string, subject ac
 		if page.NextPageToken == "" {
 			return nil
 		}
-		q.PageToken = page.NextPageToken
+		q.Token = page.NextPageToken
 	}
 }
 
@@ -95,7 +95,7 @@ func (s *Service) follow(ctx context.Context, t *txn) error {
 	default:
 		why = "changed " + strings.Join(changes, ", ") + "; verdicts start afresh (not editorial: " + strings.Join(notEditorial, ", ") + ")"
 	}
-	t.record("round_opened", "review.round_opened", "round %d opened on revision %d, superseding round %d on revision %d: %s",
+	t.record("round_opened", EventRoundOpened, "round %d opened on revision %d, superseding round %d on revision %d: %s",
 		next.Number, info.Revision, old.Number, old.SubjectRevision, why)
 	return nil
 }
@@ -225,13 +225,16 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 		return Settings{}, accord.StaleError("review settings of "+project, base, cur.Revision)
 	}
 	next := in // the store copies it in
-	next.Project, next.Revision = project, base+1
-	next.UpdatedAt, next.UpdatedBy = s.clock.Now(), actor.ID
+	next.Project = project
+	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
+	if cur.Revision == 0 {
+		next.CreatedAt, next.CreatedBy = next.UpdatedAt, actor.ID
+	}
 	stored, err := s.store.PutSettings(ctx, next)
 	if err != nil {
 		return Settings{}, err
 	}
-	s.pub.Publish(ctx, "review.settings_changed", project, accord.Ref{Kind: "project", ID: project}, actor,
+	s.pub.Publish(ctx, EventSettingsChanged, project, accord.Ref{Kind: "project", ID: project}, actor,
 		"review settings of %s changed to revision %d by %s", project, stored.Revision, actor.ID)
 	return stored, nil
 }

@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,7 +27,7 @@ type SubjectInfo struct {
 
 // Subjects gives the review service read access to what it reviews, so
 // that this package need not import the requirement or contract packages.
-// adapters/reviewlink implements it over the requirement and contract
+// adapters/link implements it over the requirement and contract
 // stores.
 type Subjects interface {
 	// Subject returns the current state of ref. NotFound if it does not exist.
@@ -71,7 +70,7 @@ func NewService(opts Options) (*Service, error) {
 
 // IsKey reports whether ref is a review key (RV-3) rather than an ID.
 // Every method that takes a review ID also accepts its key.
-func IsKey(ref string) bool { return svc.IsKey(ref, "RV-") }
+func IsKey(ref string) bool { _, ok := ParseKey(ref); return ok }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
 	if IsKey(ref) {
@@ -98,18 +97,11 @@ type NewReview struct {
 const maxText = 20000 // bytes in a comment, reason or note
 
 func checkText(errs *accord.FieldErrors, field, text string, required bool) {
-	switch {
-	case required && strings.TrimSpace(text) == "":
-		errs.Add(field, "required")
-	case len(text) > maxText:
-		errs.Add(field, "longer than %d bytes", maxText)
-	}
+	svc.CheckText(errs, field, text, maxText, required)
 }
 
 func checkParticipant(errs *accord.FieldErrors, field string, p NewParticipant, roles []string) {
-	if strings.TrimSpace(p.Actor) == "" {
-		errs.Add(field+".actor", "required")
-	}
+	svc.CheckText(errs, field+".actor", p.Actor, svc.MaxName, true)
 	if !slices.Contains(roles, p.Role) {
 		errs.Add(field+".role", "unknown role %q; known roles: %s", p.Role, strings.Join(roles, ", "))
 	}
@@ -168,7 +160,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 	}
 	rv := Review{ID: accord.NewID(now), Project: project, Kind: in.Kind, Subject: in.Subject, Title: in.Title, Due: in.Due,
 		Policy: settings.Policy(in.Kind), Participants: []Participant{}, Vetoes: []Veto{}, Threads: []Thread{}, Log: []Entry{},
-		Revision: 1, CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+		Stamp: accord.NewStamp(actor.ID, now)}
 	if rv.Title == "" {
 		rv.Title = info.Title
 	}
@@ -176,10 +168,10 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 		rv.Participants = append(rv.Participants, Participant{Actor: p.Actor, Role: p.Role, AddedAt: now, AddedBy: actor.ID})
 	}
 	t := &txn{rv: &rv, actor: actor, now: now}
-	t.record("created", "review.created", "%s review of %s opened by %s", in.Kind, in.Subject, actor.ID)
+	t.record("created", EventCreated, "%s review of %s opened by %s", in.Kind, in.Subject, actor.ID)
 	rv.Rounds = []Round{newRound(1, in.Kind, info, t)}
-	t.record("round_opened", "review.round_opened", "round 1 opened on revision %d", info.Revision)
-	stored, err := s.store.CreateReview(ctx, rv)
+	t.record("round_opened", EventRoundOpened, "round 1 opened on revision %d", info.Revision)
+	stored, err := s.store.CreateReview(ctx, svc.Revision(rv, accord.RevisionCreated, t.note(0)))
 	if err != nil {
 		return Review{}, err
 	}
@@ -214,21 +206,38 @@ func (s *Service) Find(ctx context.Context, project string, kind Kind, subject a
 	return s.store.FindReview(ctx, project, kind, subject)
 }
 
-// List returns one page of a project's reviews in creation order.
-// Errors: Invalid (bad project, page size outside 1–500, malformed token).
-func (s *Service) List(ctx context.Context, project string, q ListQuery) (Page[Review], error) {
+// List returns one page of the project's reviews that match f, in
+// creation order.
+// Errors: Invalid (bad project, unknown kind, page size outside 1–500,
+// malformed token).
+func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Review], error) {
 	if err := accord.ValidateProject(project); err != nil {
-		return Page[Review]{}, err
+		return accord.Page[Review]{}, err
 	}
-	if q.Filter.Kind != "" && !q.Filter.Kind.Valid() {
-		return Page[Review]{}, &accord.Error{Code: accord.Invalid, Message: "invalid filter",
-			Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("unknown review kind %q; one of %s", q.Filter.Kind, joinKinds())}}}
+	if f.Kind != "" && !f.Kind.Valid() {
+		return accord.Page[Review]{}, &accord.Error{Code: accord.Invalid, Message: "invalid filter",
+			Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("unknown review kind %q; one of %s", f.Kind, joinKinds())}}}
 	}
-	page, err := s.store.ListReviews(ctx, project, q)
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Review]{}, err
+	}
+	page, err := s.store.ListReviews(ctx, project, f, q)
 	if page.Items == nil && err == nil {
 		page.Items = []Review{}
 	}
 	return page, err
+}
+
+// History returns every revision of a review, oldest first: one per
+// change, each the whole review as it stood.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Review], error) {
+	rv, err := s.Get(ctx, project, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListReviewRevisions(ctx, project, rv.ID)
 }
 
 // Delete removes a review with its history.
@@ -245,7 +254,7 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteReview(ctx, project, rv.ID); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, "review.deleted", project, rv.Ref(), actor, "%s (%s review of %s) deleted by %s", rv.Key, rv.Kind, rv.Subject, actor.ID)
+	s.pub.Publish(ctx, EventDeleted, project, rv.Ref(), actor, "%s (%s review of %s) deleted by %s", rv.Key, rv.Kind, rv.Subject, actor.ID)
 	return nil
 }
 
@@ -334,44 +343,65 @@ func (t *txn) openRound(n int) (*Round, error) {
 	}
 }
 
-// maxAttempts bounds the retries of a change that keeps losing races.
-const maxAttempts = 64
-
 // change applies edit to the latest stored review and stores the result,
 // re-reading and re-applying when a concurrent change got there first:
 // verdicts, comments and assessments are additions, so each retry checks
 // them against the newest state instead of failing the caller.
 func (s *Service) change(ctx context.Context, project, id string, edit func(t *txn) error) (Review, error) {
+	return s.changeAt(ctx, project, id, 0, edit)
+}
+
+// changeAt is change for a caller that names the revision it read (If-Match):
+// base 0 applies the edit to whatever is newest; any other base must be the
+// current revision, and a lost race is reported instead of retried.
+func (s *Service) changeAt(ctx context.Context, project, id string, base int, edit func(t *txn) error) (Review, error) {
 	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Review{}, err
 	}
-	for attempt := 1; ; attempt++ {
+	var out Review
+	err = svc.Retry(func() error {
 		// The store hands out its own copy, so the edit works on it in place.
 		next, err := s.lookup(ctx, project, id)
 		if err != nil {
-			return Review{}, err
+			return err
+		}
+		if base != 0 {
+			if err := svc.CheckBase("review "+next.Key, base, next.Revision); err != nil {
+				return svc.Final(err)
+			}
 		}
 		t := &txn{rv: &next, actor: actor, now: s.clock.Now()}
 		before, logged := Evaluate(next, t.now), len(next.Log)
 		if err := edit(t); err != nil {
-			return Review{}, err
+			return svc.Final(err)
 		}
 		if len(next.Log) == logged {
-			return next, nil // nothing changed
+			out = next // nothing changed
+			return nil
 		}
-		next.Revision++
-		next.UpdatedAt, next.UpdatedBy = t.now, actor.ID
-		stored, err := s.store.UpdateReview(ctx, next)
-		if errors.Is(err, accord.ErrStale) && attempt < maxAttempts {
-			continue
-		}
+		next.Stamp = next.Stamp.Next(actor.ID, t.now)
+		stored, err := s.store.UpdateReview(ctx, svc.Revision(next, accord.RevisionKind(next.Log[logged].Action), t.note(logged)))
 		if err != nil {
-			return Review{}, err
+			if base != 0 {
+				return svc.Final(err)
+			}
+			return err
 		}
 		s.announce(ctx, &before, stored, t)
-		return stored, nil
+		out = stored
+		return nil
+	})
+	return out, err
+}
+
+// note sums up the history entries from index from on, for the revision.
+func (t *txn) note(from int) string {
+	parts := make([]string, 0, len(t.rv.Log)-from)
+	for _, e := range t.rv.Log[from:] {
+		parts = append(parts, e.Detail)
 	}
+	return strings.Join(parts, "; ")
 }
 
 // announce publishes the change's events and, when the outcome moved, an
@@ -384,7 +414,7 @@ func (s *Service) announce(ctx context.Context, before *Evaluation, after Review
 		return
 	}
 	if is := Evaluate(after, t.now); before.Outcome != is.Outcome {
-		s.pub.Publish(ctx, "review.outcome_changed", after.Project, after.Ref(), t.actor,
+		s.pub.Publish(ctx, EventOutcomeChanged, after.Project, after.Ref(), t.actor,
 			"%s: outcome changed from %s to %s (%s)", after.Key, before.Outcome, is.Outcome, is.Explain())
 	}
 }
@@ -407,7 +437,7 @@ func (s *Service) AddParticipant(ctx context.Context, project, id string, p NewP
 			return accord.Errorf(accord.Conflict, "%s already takes part in %s as %s; remove them first to change the role", p.Actor, t.rv.Key, have.Role)
 		}
 		t.rv.Participants = append(t.rv.Participants, Participant{Actor: p.Actor, Role: p.Role, AddedAt: t.now, AddedBy: t.actor.ID})
-		t.record("participant_added", "review.participant_added", "%s added as %s by %s", p.Actor, p.Role, t.actor.ID)
+		t.record("participant_added", EventParticipantAdded, "%s added as %s by %s", p.Actor, p.Role, t.actor.ID)
 		return nil
 	})
 }
@@ -424,28 +454,33 @@ func (s *Service) RemoveParticipant(ctx context.Context, project, id, actor stri
 		}
 		role := t.rv.Participants[i].Role
 		t.rv.Participants = slices.Delete(t.rv.Participants, i, i+1)
-		t.record("participant_removed", "review.participant_removed", "%s (%s) removed by %s", actor, role, t.actor.ID)
+		t.record("participant_removed", EventParticipantRemoved, "%s (%s) removed by %s", actor, role, t.actor.ID)
 		return nil
 	})
 }
 
-// SetDue sets the due date; the zero time clears it. A review still pending
-// after its due date evaluates as expired.
-// Errors: Unauthenticated, Invalid (in the past), NotFound.
-func (s *Service) SetDue(ctx context.Context, project, id string, due time.Time) (Review, error) {
+// SetDue sets the due date of the review at revision base; the zero time
+// clears it. A review still pending after its due date evaluates as
+// expired.
+// Errors: Unauthenticated, Invalid (in the past, or base below 1),
+// NotFound, Conflict wrapping accord.ErrStale (base is not current).
+func (s *Service) SetDue(ctx context.Context, project, id string, base int, due time.Time) (Review, error) {
 	if !due.IsZero() && !due.After(s.clock.Now()) {
 		return Review{}, &accord.Error{Code: accord.Invalid, Message: "invalid due date",
 			Fields: []accord.FieldError{{Field: "due", Message: "must be in the future"}}}
 	}
-	return s.change(ctx, project, id, func(t *txn) error {
+	if base < 1 {
+		return Review{}, svc.CheckBase("review", base, 0)
+	}
+	return s.changeAt(ctx, project, id, base, func(t *txn) error {
 		if t.rv.Due.Equal(due) {
 			return nil
 		}
 		t.rv.Due = due
 		if due.IsZero() {
-			t.record("due_changed", "review.due_changed", "due date cleared by %s", t.actor.ID)
+			t.record("due_changed", EventDueChanged, "due date cleared by %s", t.actor.ID)
 		} else {
-			t.record("due_changed", "review.due_changed", "due %s, set by %s", due.UTC().Format(time.RFC3339), t.actor.ID)
+			t.record("due_changed", EventDueChanged, "due %s, set by %s", due.UTC().Format(time.RFC3339), t.actor.ID)
 		}
 		return nil
 	})

@@ -527,9 +527,9 @@ func TestParticipants(t *testing.T) {
 	ev := e.outcome(t, rv.ID)
 	assert.Equal(t, review.Pending, ev.Outcome, "but no longer counts")
 
-	rv, err = e.svc.SetDue(alice, "p", rv.ID, t0.Add(time.Hour))
+	rv, err = e.svc.SetDue(alice, "p", rv.ID, rv.Revision, t0.Add(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(time.Hour), rv.Due)
-	_, err = e.svc.SetDue(alice, "p", rv.ID, t0)
+	_, err = e.svc.SetDue(alice, "p", rv.ID, rv.Revision, t0)
 	assert.Equal(t, []string{"due"}, fields(err))
 }

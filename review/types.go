@@ -282,15 +282,11 @@ type Review struct {
 	Vetoes       []Veto        `json:"vetoes"`
 	Threads      []Thread      `json:"threads"`
 	Log          []Entry       `json:"log"`
-	Revision     int           `json:"revision"`
-	CreatedAt    time.Time     `json:"created_at"`
-	CreatedBy    string        `json:"created_by"`
-	UpdatedAt    time.Time     `json:"updated_at"`
-	UpdatedBy    string        `json:"updated_by"`
+	accord.Stamp
 }
 
 // Ref returns the reference other records use to point at rv.
-func (rv Review) Ref() accord.Ref { return accord.Ref{Kind: "review", ID: rv.ID} }
+func (rv Review) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: rv.ID} }
 
 // Current returns the open round: the last one. Nil only for a Review that
 // was never stored.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
 )
 
@@ -81,21 +82,38 @@ type validateResponse struct {
 	Response *contract.Result `json:"response,omitempty"`
 }
 
-func (s *server) routeContracts() {
+func contractEndpoints() []endpoint {
 	const c = base + "/contracts"
 	const v = c + "/{id}/versions/{version}"
-	s.route("GET "+c, s.listContracts)
-	s.route("POST "+c, s.createContract)
-	s.route("GET "+c+"/{id}", s.getContract)
-	s.route("DELETE "+c+"/{id}", s.deleteContract)
-	s.route("GET "+c+"/{id}/versions", s.listVersions)
-	s.route("POST "+c+"/{id}/versions", s.newVersion)
-	s.route("GET "+v, s.getVersion)
-	s.route("PUT "+v, s.updateVersion)
-	s.route("POST "+v+"/transitions", s.transitionVersion)
-	s.route("GET "+v+"/lint", s.lintVersion)
-	s.route("GET "+v+"/openapi.json", s.exportOpenAPI)
-	s.route("POST "+v+"/validate", s.validateSample)
+	return []endpoint{
+		{id: "listContracts", handle: (*server).listContracts, method: "GET", path: c, summary: "List API contracts", query: withPage(filterParam("service", "the service name")), status: 200, result: accord.Page[contract.Contract]{}},
+		{id: "createContract", handle: (*server).createContract, method: "POST", path: c, summary: "Create a contract with its first version, a draft",
+			body: createContractBody{}, status: 201, result: contract.Version{}, etag: true, location: true},
+		{id: "getContract", handle: (*server).getContract, method: "GET", path: c + "/{id}", summary: "Read a contract and its versions", status: 200, result: contractResponse{}},
+		{id: "deleteContract", handle: (*server).deleteContract, method: "DELETE", path: c + "/{id}", summary: "Delete a contract that has no agreed version", status: 204},
+		{id: "listContractVersions", handle: (*server).listVersions, method: "GET", path: c + "/{id}/versions", summary: "Every version, whole", status: 200, result: items[contract.Version]{}},
+		{id: "createContractVersion", handle: (*server).newVersion, method: "POST", path: c + "/{id}/versions", summary: "Start a new version from an existing one",
+			body: newVersionBody{}, status: 201, result: contract.Version{}, etag: true, location: true},
+		{id: "getContractVersion", handle: (*server).getVersion, method: "GET", path: v, summary: "Read a version", status: 200, result: contract.Version{}, etag: true},
+		{id: "updateContractVersion", handle: (*server).updateVersion, method: "PUT", path: v, summary: "Replace a draft version's spec",
+			body: updateVersionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true},
+		{id: "transitionContractVersion", handle: (*server).transitionVersion, method: "POST", path: v + "/transitions", summary: "Propose, agree or deprecate a version",
+			body: versionTransitionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true},
+		{id: "listContractVersionRevisions", handle: (*server).listVersionRevisions, method: "GET", path: v + "/revisions", summary: "Who changed a version, when and why",
+			status: 200, result: items[versionRevisionSummary]{}},
+		{id: "getContractVersionRevision", handle: (*server).getVersionRevision, method: "GET", path: v + "/revisions/{n}", summary: "One revision of a version, whole",
+			status: 200, result: versionRevision{}},
+		{id: "diffContractVersionRevisions", handle: (*server).diffVersionRevisions, method: "GET", path: v + "/diff", summary: "Field-level changes between two revisions of a version",
+			query: []contract.Parameter{revisionQuery("from"), revisionQuery("to")}, status: 200, result: diffResponse{}},
+		{id: "diffContractVersions", handle: (*server).diffVersions, method: "GET", path: c + "/{id}/diff", summary: "Field-level changes between two versions",
+			query: []contract.Parameter{{Name: "from", In: contract.InQuery, Required: true, Description: "a version, such as 1.0.0", Schema: stringSchema},
+				{Name: "to", In: contract.InQuery, Required: true, Description: "a version, such as 1.1.0", Schema: stringSchema}},
+			status: 200, result: versionDiffResponse{}},
+		{id: "lintContractVersion", handle: (*server).lintVersion, method: "GET", path: v + "/lint", summary: "Lint a version", status: 200, result: contractLintResponse{}},
+		{id: "exportOpenAPI", handle: (*server).exportOpenAPI, method: "GET", path: v + "/openapi.json", summary: "A version as OpenAPI 3.1", status: 200, result: map[string]any{}},
+		{id: "validateSample", handle: (*server).validateSample, method: "POST", path: v + "/validate", summary: "Check a sample request and response against a version",
+			body: validateBody{}, status: 200, result: validateResponse{}},
+	}
 }
 
 func writeVersion(w http.ResponseWriter, status int, v contract.Version) {
@@ -104,11 +122,12 @@ func writeVersion(w http.ResponseWriter, status int, v contract.Version) {
 }
 
 func (s *server) listContracts(w http.ResponseWriter, r *http.Request) error {
-	size, token, err := listQuery(r)
+	size, token, err := listQuery(r, "service")
 	if err != nil {
 		return err
 	}
-	page, err := s.contracts.List(r.Context(), r.PathValue("project"), contract.ListQuery{PageSize: size, PageToken: token})
+	f := contract.Filter{Service: r.URL.Query().Get("service")}
+	page, err := s.contracts.List(r.Context(), r.PathValue("project"), f, accord.PageQuery{Size: size, Token: token})
 	if err != nil {
 		return err
 	}
@@ -311,4 +330,94 @@ func nonNil[T any](list []T) []T {
 		return []T{}
 	}
 	return list
+}
+
+// versionRevisionSummary lists a revision of a version without its spec.
+type versionRevisionSummary struct {
+	Number int                 `json:"number"`
+	Kind   accord.RevisionKind `json:"kind"`
+	Actor  string              `json:"actor"`
+	Time   time.Time           `json:"time"`
+	Note   string              `json:"note,omitempty"`
+	Status contract.Status     `json:"status"`
+}
+
+// versionRevision is one revision of a version, whole.
+type versionRevision struct {
+	Number  int                 `json:"number"`
+	Kind    accord.RevisionKind `json:"kind"`
+	Actor   string              `json:"actor"`
+	Time    time.Time           `json:"time"`
+	Note    string              `json:"note,omitempty"`
+	Version contract.Version    `json:"version"`
+}
+
+type versionDiffResponse struct {
+	From    string               `json:"from"`
+	To      string               `json:"to"`
+	Changes []accord.FieldChange `json:"changes"`
+}
+
+func (s *server) listVersionRevisions(w http.ResponseWriter, r *http.Request) error {
+	revs, err := s.contracts.History(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"))
+	if err != nil {
+		return err
+	}
+	out := make([]versionRevisionSummary, len(revs))
+	for i, v := range revs {
+		out[i] = versionRevisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Status: v.Record.Status}
+	}
+	writeJSON(w, http.StatusOK, items[versionRevisionSummary]{out})
+	return nil
+}
+
+func (s *server) getVersionRevision(w http.ResponseWriter, r *http.Request) error {
+	n, err := revisionParam("n", r.PathValue("n"))
+	if err != nil {
+		return err
+	}
+	v, err := s.contracts.Revision(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"), n)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, versionRevision{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Version: v.Record})
+	return nil
+}
+
+func (s *server) diffVersionRevisions(w http.ResponseWriter, r *http.Request) error {
+	from, to, err := fromTo(r)
+	if err != nil {
+		return err
+	}
+	changes, err := s.contracts.DiffRevisions(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"), from, to)
+	if err != nil {
+		return err
+	}
+	if changes == nil {
+		changes = []accord.FieldChange{}
+	}
+	writeJSON(w, http.StatusOK, diffResponse{From: from, To: to, Changes: changes})
+	return nil
+}
+
+func (s *server) diffVersions(w http.ResponseWriter, r *http.Request) error {
+	if err := checkParams(r, "from", "to"); err != nil {
+		return err
+	}
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	if from == "" {
+		return invalid("from", "required: the version to compare from, such as 1.0.0")
+	}
+	if to == "" {
+		return invalid("to", "required: the version to compare to, such as 1.1.0")
+	}
+	changes, err := s.contracts.DiffVersions(r.Context(), r.PathValue("project"), r.PathValue("id"), from, to)
+	if err != nil {
+		return err
+	}
+	if changes == nil {
+		changes = []accord.FieldChange{}
+	}
+	writeJSON(w, http.StatusOK, versionDiffResponse{From: from, To: to, Changes: changes})
+	return nil
 }

@@ -111,3 +111,50 @@ func TestContractRoutes(t *testing.T) {
 	assert.Equal(t, http.StatusConflict, call(t, h, "DELETE", c+"/"+id, pmToken, "").status)
 	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", c+"/"+id+"/versions/9.0.0", devToken, "").status)
 }
+
+func TestContractVersionHistoryAndDiffs(t *testing.T) {
+	h := newAPI(t)
+	const c = "/v1/projects/shop/contracts"
+	created := call(t, h, "POST", c, pmToken, petsContract)
+	require.Equal(t, http.StatusCreated, created.status, created.raw)
+	id := created.body["contract_id"].(string)
+	v1 := c + "/" + id + "/versions/1.0.0"
+
+	var spec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(petsContract), &spec))
+	ops := spec["spec"].(map[string]any)["operations"].([]any)
+	ops[0].(map[string]any)["summary"] = "Read one pet"
+	body, _ := json.Marshal(map[string]any{"spec": spec["spec"], "note": "summary for getPet"})
+	upd := call(t, h, "PUT", v1, pmToken, string(body), "If-Match", `"1"`)
+	require.Equal(t, http.StatusOK, upd.status, upd.raw)
+
+	revs := call(t, h, "GET", v1+"/revisions", devToken, "")
+	require.Equal(t, http.StatusOK, revs.status, revs.raw)
+	items := revs.body["items"].([]any)
+	require.Len(t, items, 2, "the draft's history keeps both revisions")
+	assert.Equal(t, "summary for getPet", items[1].(map[string]any)["note"])
+	assert.Equal(t, "edited", items[1].(map[string]any)["kind"])
+
+	first := call(t, h, "GET", v1+"/revisions/1", devToken, "")
+	require.Equal(t, http.StatusOK, first.status, first.raw)
+	assert.Equal(t, "first draft", first.body["note"])
+	assert.Equal(t, "1.0.0", first.body["version"].(map[string]any)["version"])
+
+	d := call(t, h, "GET", v1+"/diff?from=1&to=2", devToken, "")
+	require.Equal(t, http.StatusOK, d.status, d.raw)
+	changes := d.body["changes"].([]any)
+	require.Len(t, changes, 1)
+	assert.Equal(t, "spec.operations[0].summary", changes[0].(map[string]any)["path"])
+	assert.Equal(t, "Read one pet", changes[0].(map[string]any)["after"])
+
+	next := call(t, h, "POST", c+"/"+id+"/versions", pmToken, `{"from":"1.0.0","version":"1.1.0"}`)
+	require.Equal(t, http.StatusCreated, next.status, next.raw)
+	vd := call(t, h, "GET", c+"/"+id+"/diff?from=1.0.0&to=1.1.0", devToken, "")
+	require.Equal(t, http.StatusOK, vd.status, vd.raw)
+	assert.Equal(t, []any{}, vd.body["changes"], "1.1.0 starts as a copy of 1.0.0")
+
+	missing := call(t, h, "GET", c+"/"+id+"/diff?from=1.0.0", devToken, "")
+	assert.Equal(t, http.StatusBadRequest, missing.status)
+	gone := call(t, h, "GET", v1+"/revisions/9", devToken, "")
+	assert.Equal(t, http.StatusNotFound, gone.status)
+}

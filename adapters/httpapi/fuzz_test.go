@@ -79,7 +79,7 @@ func FuzzReviewBodies(f *testing.F) {
 	review := "/v1/projects/shop/reviews/" + res.body["id"].(string)
 	routes := []struct{ method, path string }{
 		{"POST", review + "/verdicts"}, {"POST", review + "/assessments"}, {"POST", review + "/threads"},
-		{"POST", review + "/checks"}, {"POST", "/v1/projects/shop/reviews"}, {"PUT", "/v1/projects/shop/review-settings"},
+		{"POST", review + "/checks"}, {"POST", "/v1/projects/shop/reviews"}, {"PUT", "/v1/projects/shop/settings/reviews"},
 	}
 	f.Fuzz(func(t *testing.T, route uint8, body string) {
 		r := routes[int(route)%len(routes)]

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
 )
 
@@ -31,12 +33,12 @@ type termBody struct {
 
 // revisionSummary lists a revision without its full snapshot.
 type revisionSummary struct {
-	Number int                      `json:"number"`
-	Kind   requirement.RevisionKind `json:"kind"`
-	Actor  string                   `json:"actor"`
-	Time   time.Time                `json:"time"`
-	Note   string                   `json:"note,omitempty"`
-	Status requirement.Status       `json:"status"`
+	Number int                 `json:"number"`
+	Kind   accord.RevisionKind `json:"kind"`
+	Actor  string              `json:"actor"`
+	Time   time.Time           `json:"time"`
+	Note   string              `json:"note,omitempty"`
+	Status requirement.Status  `json:"status"`
 }
 
 type termRevisionSummary struct {
@@ -51,9 +53,26 @@ type items[T any] struct {
 }
 
 type diffResponse struct {
-	From    int                       `json:"from"`
-	To      int                       `json:"to"`
-	Changes []requirement.FieldChange `json:"changes"`
+	From    int                  `json:"from"`
+	To      int                  `json:"to"`
+	Changes []accord.FieldChange `json:"changes"`
+}
+
+// requirementRevision is one revision, whole; the snapshot is under
+// "requirement", as the API has always named it.
+type requirementRevision struct {
+	Number      int                     `json:"number"`
+	Kind        accord.RevisionKind     `json:"kind"`
+	Actor       string                  `json:"actor"`
+	Time        time.Time               `json:"time"`
+	Note        string                  `json:"note,omitempty"`
+	Requirement requirement.Requirement `json:"requirement"`
+}
+
+// requirementSettingsBody is what a client may set; the rest is
+// bookkeeping.
+type requirementSettingsBody struct {
+	LintBlocksReview bool `json:"lint_blocks_review,omitempty"`
 }
 
 type lintResponse struct {
@@ -68,31 +87,54 @@ type applyResponse struct {
 
 const base = "/v1/projects/{project}"
 
-func (s *server) routeRequirements() {
-	s.route("GET "+base+"/requirements", s.listRequirements)
-	s.route("POST "+base+"/requirements", s.createRequirement)
-	s.route("GET "+base+"/requirements/{id}", s.getRequirement)
-	s.route("PUT "+base+"/requirements/{id}", s.updateRequirement)
-	s.route("DELETE "+base+"/requirements/{id}", s.deleteRequirement)
-	s.route("POST "+base+"/requirements/{id}/transitions", s.transitionRequirement)
-	s.route("GET "+base+"/requirements/{id}/revisions", s.listRevisions)
-	s.route("GET "+base+"/requirements/{id}/revisions/{n}", s.getRevision)
-	s.route("GET "+base+"/requirements/{id}/diff", s.diffRequirement)
-	s.route("GET "+base+"/requirements/{id}/lint", s.lintRequirement)
-	s.route("POST "+base+"/lint", s.lintDraft)
-	s.route("GET "+base+"/requirements/{id}/change-requests", s.listChanges)
-	s.route("POST "+base+"/requirements/{id}/change-requests", s.proposeChange)
-	s.route("GET "+base+"/change-requests/{cr}", s.getChange)
-	s.route("POST "+base+"/change-requests/{cr}/decisions", s.decideChange)
-	s.route("POST "+base+"/change-requests/{cr}/apply", s.applyChange)
-	s.route("GET "+base+"/glossary", s.listTerms)
-	s.route("POST "+base+"/glossary", s.createTerm)
-	s.route("GET "+base+"/glossary/{term}", s.getTerm)
-	s.route("PUT "+base+"/glossary/{term}", s.updateTerm)
-	s.route("DELETE "+base+"/glossary/{term}", s.deleteTerm)
-	s.route("GET "+base+"/glossary/{term}/revisions", s.listTermRevisions)
-	s.route("GET "+base+"/settings/requirements", s.getSettings)
-	s.route("PUT "+base+"/settings/requirements", s.putSettings)
+func requirementEndpoints() []endpoint {
+	const p = base
+	return []endpoint{
+		{id: "listRequirements", handle: (*server).listRequirements, method: "GET", path: p + "/requirements", summary: "List requirements in key order",
+			query: withPage(filterParam("status", "statuses, comma-separated or repeated"), filterParam("priority", "priorities, comma-separated or repeated"),
+				filterParam("owner", "owner"), filterParam("label", "label"), filterParam("q", "text in key, title, background or description")),
+			status: 200, result: accord.Page[requirement.Requirement]{}},
+		{id: "createRequirement", handle: (*server).createRequirement, method: "POST", path: p + "/requirements", summary: "Create a requirement (revision 1, draft)",
+			body: requirementBody{}, status: 201, result: requirement.Requirement{}, etag: true, location: true},
+		{id: "getRequirement", handle: (*server).getRequirement, method: "GET", path: p + "/requirements/{id}", summary: "Read a requirement by ID or key (REQ-7)",
+			status: 200, result: requirement.Requirement{}, etag: true},
+		{id: "updateRequirement", handle: (*server).updateRequirement, method: "PUT", path: p + "/requirements/{id}", summary: "Replace a requirement's content",
+			body: requirementBody{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true},
+		{id: "deleteRequirement", handle: (*server).deleteRequirement, method: "DELETE", path: p + "/requirements/{id}", summary: "Delete a requirement with its history", status: 204},
+		{id: "transitionRequirement", handle: (*server).transitionRequirement, method: "POST", path: p + "/requirements/{id}/transitions", summary: "Move a requirement along its lifecycle",
+			body: transitionBody{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true},
+		{id: "listRequirementRevisions", handle: (*server).listRevisions, method: "GET", path: p + "/requirements/{id}/revisions", summary: "Who changed a requirement, when and why",
+			status: 200, result: items[revisionSummary]{}},
+		{id: "getRequirementRevision", handle: (*server).getRevision, method: "GET", path: p + "/requirements/{id}/revisions/{n}", summary: "One revision, whole",
+			status: 200, result: requirementRevision{}},
+		{id: "diffRequirement", handle: (*server).diffRequirement, method: "GET", path: p + "/requirements/{id}/diff", summary: "Field-level changes between two revisions",
+			query: []contract.Parameter{revisionQuery("from"), revisionQuery("to")}, status: 200, result: diffResponse{}},
+		{id: "lintRequirement", handle: (*server).lintRequirement, method: "GET", path: p + "/requirements/{id}/lint", summary: "Lint a stored requirement", status: 200, result: lintResponse{}},
+		{id: "lintDraft", handle: (*server).lintDraft, method: "POST", path: p + "/lint", summary: "Lint unsaved content", body: requirement.Content{}, status: 200, result: lintResponse{}},
+		{id: "listChangeRequests", handle: (*server).listChanges, method: "GET", path: p + "/requirements/{id}/change-requests", summary: "A requirement's change requests",
+			status: 200, result: items[requirement.ChangeRequest]{}},
+		{id: "proposeChange", handle: (*server).proposeChange, method: "POST", path: p + "/requirements/{id}/change-requests", summary: "Propose a change to an approved requirement",
+			body: requirement.ChangeProposal{}, status: 201, result: requirement.ChangeRequest{}, etag: true, location: true},
+		{id: "getChangeRequest", handle: (*server).getChange, method: "GET", path: p + "/change-requests/{cr}", summary: "Read a change request",
+			status: 200, result: requirement.ChangeRequest{}, etag: true},
+		{id: "decideChangeRequest", handle: (*server).decideChange, method: "POST", path: p + "/change-requests/{cr}/decisions", summary: "Approve, reject or withdraw a change request",
+			body: decisionBody{}, ifMatch: true, status: 200, result: requirement.ChangeRequest{}, etag: true},
+		{id: "applyChangeRequest", handle: (*server).applyChange, method: "POST", path: p + "/change-requests/{cr}/apply", summary: "Apply an approved change request",
+			ifMatch: true, status: 200, result: applyResponse{}},
+		{id: "listTerms", handle: (*server).listTerms, method: "GET", path: p + "/glossary", summary: "The project's glossary", status: 200, result: items[requirement.Term]{}},
+		{id: "createTerm", handle: (*server).createTerm, method: "POST", path: p + "/glossary", summary: "Add a glossary term",
+			body: termBody{}, status: 201, result: requirement.Term{}, etag: true, location: true},
+		{id: "getTerm", handle: (*server).getTerm, method: "GET", path: p + "/glossary/{term}", summary: "Read a glossary term", status: 200, result: requirement.Term{}, etag: true},
+		{id: "updateTerm", handle: (*server).updateTerm, method: "PUT", path: p + "/glossary/{term}", summary: "Change a glossary term",
+			body: termBody{}, ifMatch: true, status: 200, result: requirement.Term{}, etag: true},
+		{id: "deleteTerm", handle: (*server).deleteTerm, method: "DELETE", path: p + "/glossary/{term}", summary: "Remove a glossary term", status: 204},
+		{id: "listTermRevisions", handle: (*server).listTermRevisions, method: "GET", path: p + "/glossary/{term}/revisions", summary: "A term's history",
+			status: 200, result: items[termRevisionSummary]{}},
+		{id: "getRequirementSettings", handle: (*server).getSettings, method: "GET", path: p + "/settings/requirements", summary: "The project's requirement settings",
+			status: 200, result: requirement.Settings{}, etag: true},
+		{id: "putRequirementSettings", handle: (*server).putSettings, method: "PUT", path: p + "/settings/requirements", summary: "Replace the project's requirement settings (If-Match: \"0\" when never set)",
+			body: requirementSettingsBody{}, ifMatch: true, status: 200, result: requirement.Settings{}, etag: true},
+	}
 }
 
 func writeRequirement(w http.ResponseWriter, status int, r requirement.Requirement) {
@@ -120,7 +162,7 @@ func (s *server) listRequirements(w http.ResponseWriter, r *http.Request) error 
 		}
 		f.Priority = append(f.Priority, p)
 	}
-	page, err := s.reqs.List(r.Context(), r.PathValue("project"), requirement.ListQuery{Filter: f, PageSize: size, PageToken: token})
+	page, err := s.reqs.List(r.Context(), r.PathValue("project"), f, accord.PageQuery{Size: size, Token: token})
 	if err != nil {
 		return err
 	}
@@ -200,7 +242,7 @@ func (s *server) listRevisions(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]revisionSummary, len(revs))
 	for i, v := range revs {
-		out[i] = revisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Status: v.Requirement.Status}
+		out[i] = revisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Status: v.Record.Status}
 	}
 	writeJSON(w, http.StatusOK, items[revisionSummary]{out})
 	return nil
@@ -215,19 +257,12 @@ func (s *server) getRevision(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rev)
+	writeJSON(w, http.StatusOK, requirementRevision{Number: rev.Number, Kind: rev.Kind, Actor: rev.Actor, Time: rev.Time, Note: rev.Note, Requirement: rev.Record})
 	return nil
 }
 
 func (s *server) diffRequirement(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r, "from", "to"); err != nil {
-		return err
-	}
-	from, err := revisionParam("from", r.URL.Query().Get("from"))
-	if err != nil {
-		return err
-	}
-	to, err := revisionParam("to", r.URL.Query().Get("to"))
+	from, to, err := fromTo(r)
 	if err != nil {
 		return err
 	}
@@ -236,7 +271,7 @@ func (s *server) diffRequirement(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if changes == nil {
-		changes = []requirement.FieldChange{}
+		changes = []accord.FieldChange{}
 	}
 	writeJSON(w, http.StatusOK, diffResponse{From: from, To: to, Changes: changes})
 	return nil
@@ -423,18 +458,25 @@ func (s *server) getSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", etag(got.Revision))
 	writeJSON(w, http.StatusOK, got)
 	return nil
 }
 
 func (s *server) putSettings(w http.ResponseWriter, r *http.Request) error {
-	var body requirement.Settings
+	base, err := ifMatchFrom(r, 0)
+	if err != nil {
+		return err
+	}
+	var body requirementSettingsBody
 	if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
 		return err
 	}
-	if err := s.reqs.SetSettings(r.Context(), r.PathValue("project"), body); err != nil {
+	st, err := s.reqs.UpdateSettings(r.Context(), r.PathValue("project"), base, requirement.Settings{LintBlocksReview: body.LintBlocksReview})
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, body)
+	w.Header().Set("ETag", etag(st.Revision))
+	writeJSON(w, http.StatusOK, st)
 	return nil
 }

@@ -32,54 +32,88 @@ type resolutionBody struct {
 	Resolved *bool `json:"resolved"`
 }
 
-func (s *server) routeReviews() {
-	const c = base + "/reviews"
-	const one = c + "/{id}"
-	s.route("GET "+c, s.listReviews)
-	s.route("POST "+c, s.createReview)
-	s.route("GET "+one, s.getReview)
-	s.route("DELETE "+one, s.deleteReview)
-	s.route("GET "+one+"/outcome", s.reviewOutcome)
-	s.route("GET "+one+"/summary", s.reviewSummary)
-	s.route("GET "+one+"/history", s.reviewHistory)
-	s.route("POST "+one+"/participants", reviewAction(s, func(r *http.Request, project, id string, p review.NewParticipant) (review.Review, error) {
+func reviewEndpoints() []endpoint {
+	const p = base
+	const r = p + "/reviews"
+	const one = r + "/{id}"
+	action := func(id string, handle func(*server, http.ResponseWriter, *http.Request) error, method, path, summary string, body any) endpoint {
+		return endpoint{id: id, handle: handle, method: method, path: path, summary: summary, body: body, status: 200, result: reviewResponse{}, etag: true}
+	}
+	return []endpoint{
+		{id: "listReviews", handle: (*server).listReviews, method: "GET", path: r, summary: "List reviews with their outcomes",
+			query: withPage(filterParam("kind", "requirement, change_request, contract or acceptance"),
+				filterParam("subject", "kind/id of the subject"), filterParam("participant", "an actor taking part")),
+			status: 200, result: accord.Page[reviewResponse]{}},
+		{id: "createReview", handle: (*server).createReview, method: "POST", path: r, summary: "Open a review of a subject",
+			body: review.NewReview{}, status: 201, result: reviewResponse{}, etag: true, location: true},
+		{id: "getReview", handle: (*server).getReview, method: "GET", path: one, summary: "Read a review by ID or key (RV-3), with its outcome", status: 200, result: reviewResponse{}, etag: true},
+		{id: "deleteReview", handle: (*server).deleteReview, method: "DELETE", path: one, summary: "Delete a review", status: 204},
+		{id: "getReviewOutcome", handle: (*server).reviewOutcome, method: "GET", path: one + "/outcome", summary: "The outcome of the open round and every unmet rule",
+			status: 200, result: review.Evaluation{}},
+		{id: "getReviewSummary", handle: (*server).reviewSummary, method: "GET", path: one + "/summary", summary: "The review as Markdown for sharing",
+			status: 200, result: "", media: "text/markdown"},
+		{id: "getReviewHistory", handle: (*server).reviewHistory, method: "GET", path: one + "/history", summary: "Who did what in the review, and when",
+			status: 200, result: items[review.Entry]{}},
+		action("addReviewParticipant", addParticipant, "POST", one+"/participants", "Add a participant in a role", review.NewParticipant{}),
+		action("removeReviewParticipant", (*server).removeParticipant, "DELETE", one+"/participants/{actor}", "Remove a participant", nil),
+		{id: "setReviewDue", handle: setDue, method: "PUT", path: one + "/due", summary: "Set or clear the due date",
+			body: dueBody{}, ifMatch: true, status: 200, result: reviewResponse{}, etag: true},
+		action("giveVerdict", giveVerdict, "POST", one+"/verdicts", "Give a verdict on the open round", review.VerdictInput{}),
+		action("withdrawVeto", withdrawVeto, "POST", one+"/veto-withdrawals", "Withdraw one's standing veto", reasonBody{}),
+		action("assessFeasibility", assess, "POST", one+"/assessments", "Assess feasibility, difficulty, effort and risks", review.AssessmentInput{}),
+		action("checkCriteria", checkCriteria, "POST", one+"/checks", "Record acceptance checks", review.CheckInput{}),
+		action("openThread", openThread, "POST", one+"/threads", "Open a thread on a field", review.ThreadInput{}),
+		action("replyThread", replyThread, "POST", one+"/threads/{thread}/comments", "Reply in a thread", commentBody{}),
+		action("resolveThread", resolveThread, "POST", one+"/threads/{thread}/resolution", "Resolve or reopen a thread", resolutionBody{}),
+		action("overrideReview", overrideReview, "POST", one+"/overrides", "Force the outcome of the open round", review.OverrideInput{}),
+		action("syncReview", (*server).syncReview, "POST", one+"/sync", "Follow the subject's current revision", nil),
+		{id: "getReviewSettings", handle: (*server).getReviewSettings, method: "GET", path: p + "/settings/reviews", summary: "The project's review roles and policies",
+			status: 200, result: review.Settings{}, etag: true},
+		{id: "putReviewSettings", handle: (*server).putReviewSettings, method: "PUT", path: p + "/settings/reviews", summary: "Replace the project's review roles and policies (If-Match: \"0\" when never set)",
+			body: reviewSettingsBody{}, ifMatch: true, status: 200, result: review.Settings{}, etag: true},
+	}
+}
+
+// The review actions that take a body.
+var (
+	addParticipant = reviewAction(func(s *server, r *http.Request, project, id string, p review.NewParticipant) (review.Review, error) {
 		return s.reviews.AddParticipant(r.Context(), project, id, p)
-	}))
-	s.route("DELETE "+one+"/participants/{actor}", s.removeParticipant)
-	s.route("PUT "+one+"/due", reviewAction(s, func(r *http.Request, project, id string, b dueBody) (review.Review, error) {
-		return s.reviews.SetDue(r.Context(), project, id, b.Due)
-	}))
-	s.route("POST "+one+"/verdicts", reviewAction(s, func(r *http.Request, project, id string, in review.VerdictInput) (review.Review, error) {
+	})
+	setDue = reviewAction(func(s *server, r *http.Request, project, id string, b dueBody) (review.Review, error) {
+		base, err := ifMatch(r)
+		if err != nil {
+			return review.Review{}, err
+		}
+		return s.reviews.SetDue(r.Context(), project, id, base, b.Due)
+	})
+	giveVerdict = reviewAction(func(s *server, r *http.Request, project, id string, in review.VerdictInput) (review.Review, error) {
 		return s.reviews.Verdict(r.Context(), project, id, in)
-	}))
-	s.route("POST "+one+"/veto-withdrawals", reviewAction(s, func(r *http.Request, project, id string, b reasonBody) (review.Review, error) {
+	})
+	withdrawVeto = reviewAction(func(s *server, r *http.Request, project, id string, b reasonBody) (review.Review, error) {
 		return s.reviews.WithdrawVeto(r.Context(), project, id, b.Reason)
-	}))
-	s.route("POST "+one+"/assessments", reviewAction(s, func(r *http.Request, project, id string, in review.AssessmentInput) (review.Review, error) {
+	})
+	assess = reviewAction(func(s *server, r *http.Request, project, id string, in review.AssessmentInput) (review.Review, error) {
 		return s.reviews.Assess(r.Context(), project, id, in)
-	}))
-	s.route("POST "+one+"/checks", reviewAction(s, func(r *http.Request, project, id string, in review.CheckInput) (review.Review, error) {
+	})
+	checkCriteria = reviewAction(func(s *server, r *http.Request, project, id string, in review.CheckInput) (review.Review, error) {
 		return s.reviews.Check(r.Context(), project, id, in)
-	}))
-	s.route("POST "+one+"/threads", reviewAction(s, func(r *http.Request, project, id string, in review.ThreadInput) (review.Review, error) {
+	})
+	openThread = reviewAction(func(s *server, r *http.Request, project, id string, in review.ThreadInput) (review.Review, error) {
 		return s.reviews.OpenThread(r.Context(), project, id, in)
-	}))
-	s.route("POST "+one+"/threads/{thread}/comments", reviewAction(s, func(r *http.Request, project, id string, b commentBody) (review.Review, error) {
+	})
+	replyThread = reviewAction(func(s *server, r *http.Request, project, id string, b commentBody) (review.Review, error) {
 		return s.reviews.Reply(r.Context(), project, id, r.PathValue("thread"), b.Body)
-	}))
-	s.route("POST "+one+"/threads/{thread}/resolution", reviewAction(s, func(r *http.Request, project, id string, b resolutionBody) (review.Review, error) {
+	})
+	resolveThread = reviewAction(func(s *server, r *http.Request, project, id string, b resolutionBody) (review.Review, error) {
 		if b.Resolved == nil {
 			return review.Review{}, invalid("resolved", "required: true to resolve the thread, false to reopen it")
 		}
 		return s.reviews.ResolveThread(r.Context(), project, id, r.PathValue("thread"), *b.Resolved)
-	}))
-	s.route("POST "+one+"/overrides", reviewAction(s, func(r *http.Request, project, id string, in review.OverrideInput) (review.Review, error) {
+	})
+	overrideReview = reviewAction(func(s *server, r *http.Request, project, id string, in review.OverrideInput) (review.Review, error) {
 		return s.reviews.Override(r.Context(), project, id, in)
-	}))
-	s.route("POST "+one+"/sync", s.syncReview)
-	s.route("GET "+base+"/review-settings", s.getReviewSettings)
-	s.route("PUT "+base+"/review-settings", s.putReviewSettings)
-}
+	})
+)
 
 func (s *server) writeReview(w http.ResponseWriter, status int, rv review.Review) {
 	w.Header().Set("ETag", etag(rv.Revision))
@@ -91,20 +125,19 @@ func (s *server) listReviews(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := review.ListQuery{PageSize: size, PageToken: token,
-		Filter: review.Filter{Kind: review.Kind(r.URL.Query().Get("kind")), Participant: r.URL.Query().Get("participant")}}
+	f := review.Filter{Kind: review.Kind(r.URL.Query().Get("kind")), Participant: r.URL.Query().Get("participant")}
 	if v := r.URL.Query().Get("subject"); v != "" {
 		kind, id, ok := strings.Cut(v, "/")
 		if !ok || kind == "" || id == "" {
 			return invalid("subject", "must be kind/id, such as requirement/01J…, not %q", v)
 		}
-		q.Filter.Subject = accord.Ref{Kind: kind, ID: id}
+		f.Subject = accord.Ref{Kind: kind, ID: id}
 	}
-	page, err := s.reviews.List(r.Context(), r.PathValue("project"), q)
+	page, err := s.reviews.List(r.Context(), r.PathValue("project"), f, accord.PageQuery{Size: size, Token: token})
 	if err != nil {
 		return err
 	}
-	out := review.Page[reviewResponse]{Items: make([]reviewResponse, len(page.Items)), NextPageToken: page.NextPageToken}
+	out := accord.Page[reviewResponse]{Items: make([]reviewResponse, len(page.Items)), NextPageToken: page.NextPageToken}
 	for i, rv := range page.Items {
 		out.Items[i] = reviewResponse{Review: rv, Outcome: s.reviews.Evaluate(rv)}
 	}
@@ -173,13 +206,13 @@ func (s *server) reviewHistory(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reviewAction decodes a body into T and applies do to the review.
-func reviewAction[T any](s *server, do func(r *http.Request, project, id string, body T) (review.Review, error)) func(http.ResponseWriter, *http.Request) error {
-	return func(w http.ResponseWriter, r *http.Request) error {
+func reviewAction[T any](do func(s *server, r *http.Request, project, id string, body T) (review.Review, error)) func(*server, http.ResponseWriter, *http.Request) error {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
 		var body T
 		if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
 			return err
 		}
-		rv, err := do(r, r.PathValue("project"), r.PathValue("id"), body)
+		rv, err := do(s, r, r.PathValue("project"), r.PathValue("id"), body)
 		if err != nil {
 			return err
 		}

@@ -16,8 +16,8 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
-	"github.com/accordhq/accord/adapters/reviewlink"
 	"github.com/accordhq/accord/internal/testkit"
 )
 
@@ -27,7 +27,7 @@ func newWiredAPI(t testing.TB) (http.Handler, *[]accord.Event) {
 	t.Helper()
 	var mu sync.Mutex
 	var events []accord.Event
-	s, err := reviewlink.New(reviewlink.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
+	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
 		ReviewStore: memory.NewReviewStore(), Clock: testkit.NewStepClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)),
 		Events: accord.EventSinkFunc(func(_ context.Context, e accord.Event) {
 			mu.Lock()
@@ -217,9 +217,9 @@ func TestReviewRoutesRefuseBadInput(t *testing.T) {
 		{"unknown review", "GET", reviews + "/nope", pmToken, "", nil, 404, "", ""},
 		{"bad subject filter", "GET", reviews + "?subject=REQ-1", pmToken, "", nil, 400, "subject", ""},
 		{"unknown filter", "GET", reviews + "?state=open", pmToken, "", nil, 400, "state", ""},
-		{"settings need If-Match", "PUT", "/v1/projects/shop/review-settings", pmToken, `{}`, nil, 428, "", ""},
-		{"stale settings", "PUT", "/v1/projects/shop/review-settings", pmToken, `{}`, []string{"If-Match", `"4"`}, 412, "", ""},
-		{"bad settings", "PUT", "/v1/projects/shop/review-settings", pmToken, `{"policies":{"contract":{"min_approvals":0}}}`, []string{"If-Match", `"0"`}, 400, "policies.contract.min_approvals", ""},
+		{"settings need If-Match", "PUT", "/v1/projects/shop/settings/reviews", pmToken, `{}`, nil, 428, "", ""},
+		{"stale settings", "PUT", "/v1/projects/shop/settings/reviews", pmToken, `{}`, []string{"If-Match", `"4"`}, 412, "", ""},
+		{"bad settings", "PUT", "/v1/projects/shop/settings/reviews", pmToken, `{"policies":{"contract":{"min_approvals":0}}}`, []string{"If-Match", `"0"`}, 400, "policies.contract.min_approvals", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := call(t, h, tc.method, tc.path, tc.token, tc.body, tc.headers...)
@@ -253,6 +253,10 @@ func TestReviewRoutes(t *testing.T) {
 	res = call(t, h, "POST", review+"/participants", pmToken, `{"actor":"zed","role":"architect"}`)
 	require.Equal(t, http.StatusOK, res.status, res.raw)
 	res = call(t, h, "PUT", review+"/due", pmToken, `{"due":"2030-01-01T00:00:00Z"}`)
+	require.Equal(t, http.StatusPreconditionRequired, res.status, "a due date is set with If-Match: %s", res.raw)
+	res = call(t, h, "PUT", review+"/due", pmToken, `{"due":"2030-01-01T00:00:00Z"}`, "If-Match", `"2"`)
+	require.Equal(t, http.StatusPreconditionFailed, res.status, "a stale If-Match is refused: %s", res.raw)
+	res = call(t, h, "PUT", review+"/due", pmToken, `{"due":"2030-01-01T00:00:00Z"}`, "If-Match", `"3"`)
 	require.Equal(t, http.StatusOK, res.status, res.raw)
 	assert.Equal(t, "2030-01-01T00:00:00Z", res.body["due"])
 
@@ -272,10 +276,10 @@ func TestReviewRoutes(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.status, res.raw)
 	assert.Equal(t, `"5"`, res.header.Get("ETag"), "nothing to sync: nothing changed")
 
-	settings := call(t, h, "GET", "/v1/projects/shop/review-settings", pmToken, "")
+	settings := call(t, h, "GET", "/v1/projects/shop/settings/reviews", pmToken, "")
 	require.Equal(t, http.StatusOK, settings.status, settings.raw)
 	assert.Equal(t, `"0"`, settings.header.Get("ETag"))
-	put := call(t, h, "PUT", "/v1/projects/shop/review-settings", pmToken,
+	put := call(t, h, "PUT", "/v1/projects/shop/settings/reviews", pmToken,
 		`{"roles":["dba"],"policies":{"contract":{"min_approvals":1,"required_roles":["dba"]}}}`, "If-Match", `"0"`)
 	require.Equal(t, http.StatusOK, put.status, put.raw)
 	assert.Equal(t, `"1"`, put.header.Get("ETag"))

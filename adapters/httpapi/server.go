@@ -53,7 +53,14 @@ func New(opts Options) (http.Handler, error) {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	doc, err := contract.OpenAPI(apiSpec(s.contracts != nil, s.reviews != nil), APIVersion)
+	groups := [][]endpoint{requirementEndpoints()}
+	if s.contracts != nil {
+		groups = append(groups, contractEndpoints())
+	}
+	if s.reviews != nil {
+		groups = append(groups, reviewEndpoints())
+	}
+	doc, err := contract.OpenAPI(apiSpec(groups), APIVersion)
 	if err != nil {
 		return nil, accord.Errorf(accord.Internal, "describing the API: %w", err)
 	}
@@ -61,25 +68,23 @@ func New(opts Options) (http.Handler, error) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(doc)
 	})
-	s.routeRequirements()
-	if s.contracts != nil {
-		s.routeContracts()
-	}
-	if s.reviews != nil {
-		s.routeReviews()
+	for _, g := range groups {
+		for _, e := range g {
+			s.route(e.method+" "+e.path, e.handle)
+		}
 	}
 	return s, nil
 }
 
 // route registers an authenticated handler that reports failures as problems.
-func (s *server) route(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, r *http.Request) error) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		actor, err := s.authn.Authenticate(r)
 		if err == nil && s.authz != nil {
 			err = s.authz.Authorize(r, actor)
 		}
 		if err == nil {
-			err = h(w, r.WithContext(accord.WithActor(r.Context(), actor)))
+			err = h(s, w, r.WithContext(accord.WithActor(r.Context(), actor)))
 		}
 		if err != nil {
 			s.fail(w, r, err)
@@ -163,7 +168,7 @@ func listQuery(r *http.Request, filters ...string) (size int, token string, err 
 			return 0, "", invalid("page_size", "must be a whole number, not %q", v)
 		}
 		if size < 1 {
-			return 0, "", invalid("page_size", "must be between 1 and %d", requirement.MaxPageSize)
+			return 0, "", invalid("page_size", "must be between 1 and %d", accord.MaxPageSize)
 		}
 	}
 	return size, q.Get("page_token"), nil
@@ -189,4 +194,16 @@ func revisionParam(name, v string) (int, error) {
 		return 0, invalid(name, "must be a revision number (1 or more), not %q", v)
 	}
 	return n, nil
+}
+
+// fromTo reads the revision numbers of a diff.
+func fromTo(r *http.Request) (from, to int, err error) {
+	if err := checkParams(r, "from", "to"); err != nil {
+		return 0, 0, err
+	}
+	if from, err = revisionParam("from", r.URL.Query().Get("from")); err != nil {
+		return 0, 0, err
+	}
+	to, err = revisionParam("to", r.URL.Query().Get("to"))
+	return from, to, err
 }

@@ -2,10 +2,7 @@ package memory
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -16,433 +13,199 @@ import (
 // RequirementStore is an in-memory requirement.Store.
 type RequirementStore struct {
 	mu       sync.RWMutex
-	projects map[string]*reqProject
+	reqs     table[requirement.Requirement]
+	changes  table[requirement.ChangeRequest]
+	terms    table[requirement.Term]
+	settings settings[requirement.Settings]
 }
 
 var _ requirement.Store = (*RequirementStore)(nil)
 
 // NewRequirementStore returns an empty store.
 func NewRequirementStore() *RequirementStore {
-	return &RequirementStore{projects: map[string]*reqProject{}}
-}
-
-// listed places a requirement in the list order: seq is the number in its
-// key, so the order is creation order and never changes.
-type listed struct {
-	seq int
-	id  string
-}
-
-type reqProject struct {
-	seq       int
-	reqs      map[string][]requirement.Revision // id → revisions, oldest first
-	order     []listed                          // every requirement, in creation order
-	keys      map[string]string                 // key (REQ-7) → requirement ID
-	changes   map[string]*requirement.ChangeRequest
-	changesOf map[string][]string // requirement id → change request ids, oldest first
-	terms     map[string][]requirement.TermRevision
-	termNames map[string]string // lower-case name → term id
-	settings  requirement.Settings
-}
-
-// project returns the project's data, creating it when create is set;
-// callers hold the write lock to create.
-func (s *RequirementStore) project(name string, create bool) *reqProject {
-	p := s.projects[name]
-	if p == nil && create {
-		p = &reqProject{
-			reqs:      map[string][]requirement.Revision{},
-			keys:      map[string]string{},
-			changes:   map[string]*requirement.ChangeRequest{},
-			changesOf: map[string][]string{},
-			terms:     map[string][]requirement.TermRevision{},
-			termNames: map[string]string{},
-		}
-		s.projects[name] = p
+	return &RequirementStore{
+		reqs: table[requirement.Requirement]{what: "requirement", clone: requirement.Requirement.Clone,
+			ident: func(r *requirement.Requirement) (string, string) { return r.Project, r.ID },
+			stamp: func(r *requirement.Requirement) *accord.Stamp { return &r.Stamp },
+			key:   func(r *requirement.Requirement) *string { return &r.Key }, keyOf: requirement.KeyOf},
+		changes: table[requirement.ChangeRequest]{what: "change request", clone: requirement.ChangeRequest.Clone,
+			ident: func(c *requirement.ChangeRequest) (string, string) { return c.Project, c.ID },
+			stamp: func(c *requirement.ChangeRequest) *accord.Stamp { return &c.Stamp }},
+		terms: table[requirement.Term]{what: "glossary term", clone: requirement.Term.Clone,
+			ident: func(t *requirement.Term) (string, string) { return t.Project, t.ID },
+			stamp: func(t *requirement.Term) *accord.Stamp { return &t.Stamp },
+			name:  func(t *requirement.Term) string { return strings.ToLower(t.Term) },
+			taken: func(t *requirement.Term) error {
+				return accord.Errorf(accord.Conflict, "the glossary already has the term %q", t.Term)
+			}},
+		settings: settings[requirement.Settings]{what: "requirement settings", clone: func(s requirement.Settings) requirement.Settings { return s },
+			stamp: func(s *requirement.Settings) *accord.Stamp { return &s.Stamp },
+			zero:  func(p string) requirement.Settings { return requirement.Settings{Project: p} }},
 	}
-	return p
-}
-
-func notFound(kind, project, id string) error {
-	return accord.Errorf(accord.NotFound, "%s %q not found in project %q", kind, id, project)
-}
-
-func (s *RequirementStore) revisions(project, id string) ([]requirement.Revision, error) {
-	if p := s.project(project, false); p != nil {
-		if revs, ok := p.reqs[id]; ok {
-			return revs, nil
-		}
-	}
-	return nil, notFound("requirement", project, id)
-}
-
-// position finds a stored requirement in the list order.
-func (p *reqProject) position(id string) (int, bool) {
-	revs := p.reqs[id]
-	if revs == nil {
-		return 0, false
-	}
-	seq, _ := strconv.Atoi(strings.TrimPrefix(revs[0].Requirement.Key, "REQ-"))
-	i, ok := slices.BinarySearchFunc(p.order, seq, func(l listed, seq int) int { return l.seq - seq })
-	return i, ok
 }
 
 // CreateRequirement implements requirement.Store.
-func (s *RequirementStore) CreateRequirement(_ context.Context, first requirement.Revision) (requirement.Requirement, error) {
-	r := first.Requirement
-	if r.Project == "" || r.ID == "" || first.Number != 1 || r.Revision != 1 {
-		return requirement.Requirement{}, accord.Errorf(accord.Invalid, "a new requirement needs a project, an ID and revision 1")
-	}
+func (s *RequirementStore) CreateRequirement(_ context.Context, first accord.Revision[requirement.Requirement]) (requirement.Requirement, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.project(r.Project, true)
-	if _, exists := p.reqs[r.ID]; exists {
-		return requirement.Requirement{}, accord.Errorf(accord.Conflict, "requirement %q already exists", r.ID)
-	}
-	p.seq++
-	first = first.Clone()
-	first.Requirement.Key = fmt.Sprintf("REQ-%d", p.seq)
-	p.reqs[r.ID] = []requirement.Revision{first}
-	p.keys[first.Requirement.Key] = r.ID
-	p.order = append(p.order, listed{p.seq, r.ID})
-	return first.Requirement.Clone(), nil
+	return s.reqs.create(first)
 }
 
 // GetRequirement implements requirement.Store.
 func (s *RequirementStore) GetRequirement(_ context.Context, project, id string) (requirement.Requirement, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	revs, err := s.revisions(project, id)
-	if err != nil {
-		return requirement.Requirement{}, err
-	}
-	return revs[len(revs)-1].Requirement.Clone(), nil
+	return s.reqs.get(project, id)
 }
 
 // GetRequirementByKey implements requirement.Store.
-func (s *RequirementStore) GetRequirementByKey(ctx context.Context, project, key string) (requirement.Requirement, error) {
+func (s *RequirementStore) GetRequirementByKey(_ context.Context, project, key string) (requirement.Requirement, error) {
 	s.mu.RLock()
-	p := s.project(project, false)
-	var id string
-	if p != nil {
-		id = p.keys[key]
-	}
-	s.mu.RUnlock()
-	if id == "" {
-		return requirement.Requirement{}, notFound("requirement", project, key)
-	}
-	return s.GetRequirement(ctx, project, id)
+	defer s.mu.RUnlock()
+	return s.reqs.getByKey(project, key)
 }
 
 // UpdateRequirement implements requirement.Store.
-func (s *RequirementStore) UpdateRequirement(_ context.Context, next requirement.Revision) (requirement.Requirement, error) {
-	r := next.Requirement
-	if r.Revision != next.Number {
-		return requirement.Requirement{}, accord.Errorf(accord.Invalid, "revision number %d differs from the requirement's revision %d", next.Number, r.Revision)
-	}
+func (s *RequirementStore) UpdateRequirement(_ context.Context, next accord.Revision[requirement.Requirement]) (requirement.Requirement, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	revs, err := s.revisions(r.Project, r.ID)
-	if err != nil {
-		return requirement.Requirement{}, err
-	}
-	cur := revs[len(revs)-1].Requirement
-	if next.Number != cur.Revision+1 {
-		return requirement.Requirement{}, accord.StaleError("requirement "+cur.Key, next.Number-1, cur.Revision)
-	}
-	next = next.Clone()
-	// Identity never changes, whatever the caller sent.
-	next.Requirement.Key, next.Requirement.CreatedAt, next.Requirement.CreatedBy = cur.Key, cur.CreatedAt, cur.CreatedBy
-	s.projects[r.Project].reqs[r.ID] = append(revs, next)
-	return next.Requirement.Clone(), nil
+	return s.reqs.update(next)
 }
 
-// DeleteRequirement implements requirement.Store.
+// DeleteRequirement implements requirement.Store: the change requests go
+// with the requirement.
 func (s *RequirementStore) DeleteRequirement(_ context.Context, project, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.revisions(project, id); err != nil {
+	if err := s.reqs.delete(project, id); err != nil {
 		return err
 	}
-	p := s.projects[project]
-	if i, ok := p.position(id); ok {
-		p.order = slices.Delete(p.order, i, i+1)
-	}
-	revs := p.reqs[id]
-	delete(p.keys, revs[len(revs)-1].Requirement.Key)
-	delete(p.reqs, id)
-	for _, cid := range p.changesOf[id] {
-		delete(p.changes, cid)
-	}
-	delete(p.changesOf, id)
+	s.changes.deleteWhere(project, func(c *requirement.ChangeRequest) bool { return c.RequirementID == id })
 	return nil
 }
 
 // ListRequirements implements requirement.Store.
-func (s *RequirementStore) ListRequirements(_ context.Context, project string, q requirement.ListQuery) (requirement.Page[requirement.Requirement], error) {
-	var page requirement.Page[requirement.Requirement]
-	size, afterSeq, err := pageQuery(q.PageSize, q.PageToken, requirement.MaxPageSize)
-	if err != nil {
-		return page, err
-	}
+func (s *RequirementStore) ListRequirements(_ context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	page.Items = []requirement.Requirement{}
-	p := s.project(project, false)
-	if p == nil {
-		return page, nil
-	}
-	// Resume after the last record listed, even if it has been deleted.
-	lastSeq := 0
-	start, _ := slices.BinarySearchFunc(p.order, afterSeq+1, func(l listed, seq int) int { return l.seq - seq })
-	for _, l := range p.order[start:] {
-		revs := p.reqs[l.id]
-		r := &revs[len(revs)-1].Requirement
-		if !q.Filter.Match(r) {
-			continue
-		}
-		if len(page.Items) == size {
-			// One more match exists: there is a next page.
-			page.NextPageToken = encodeToken(strconv.Itoa(lastSeq))
-			break
-		}
-		page.Items = append(page.Items, r.Clone())
-		lastSeq = l.seq
-	}
-	return page, nil
+	return s.reqs.list(project, f.Match, q)
 }
 
-// GetRevision implements requirement.Store.
-func (s *RequirementStore) GetRevision(_ context.Context, project, id string, n int) (requirement.Revision, error) {
+// GetRequirementRevision implements requirement.Store.
+func (s *RequirementStore) GetRequirementRevision(_ context.Context, project, id string, n int) (accord.Revision[requirement.Requirement], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	revs, err := s.revisions(project, id)
-	if err != nil {
-		return requirement.Revision{}, err
-	}
-	if n < 1 || n > len(revs) {
-		return requirement.Revision{}, accord.Errorf(accord.NotFound, "requirement %q has no revision %d (it has 1 to %d)", id, n, len(revs))
-	}
-	return revs[n-1].Clone(), nil
+	return s.reqs.revision(project, id, n)
 }
 
-// ListRevisions implements requirement.Store.
-func (s *RequirementStore) ListRevisions(_ context.Context, project, id string) ([]requirement.Revision, error) {
+// ListRequirementRevisions implements requirement.Store.
+func (s *RequirementStore) ListRequirementRevisions(_ context.Context, project, id string) ([]accord.Revision[requirement.Requirement], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	revs, err := s.revisions(project, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]requirement.Revision, len(revs))
-	for i, v := range revs {
-		out[i] = v.Clone()
-	}
-	return out, nil
+	return s.reqs.revisions(project, id)
 }
 
 // CreateChangeRequest implements requirement.Store.
-func (s *RequirementStore) CreateChangeRequest(_ context.Context, cr requirement.ChangeRequest) (requirement.ChangeRequest, error) {
-	if cr.ID == "" || cr.Revision != 1 {
-		return requirement.ChangeRequest{}, accord.Errorf(accord.Invalid, "a new change request needs an ID and revision 1")
-	}
+func (s *RequirementStore) CreateChangeRequest(_ context.Context, first accord.Revision[requirement.ChangeRequest]) (requirement.ChangeRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.revisions(cr.Project, cr.RequirementID); err != nil {
+	if _, err := s.reqs.row(first.Record.Project, first.Record.RequirementID); err != nil {
 		return requirement.ChangeRequest{}, err
 	}
-	p := s.projects[cr.Project]
-	if _, exists := p.changes[cr.ID]; exists {
-		return requirement.ChangeRequest{}, accord.Errorf(accord.Conflict, "change request %q already exists", cr.ID)
-	}
-	stored := cr.Clone()
-	p.changes[cr.ID] = &stored
-	p.changesOf[cr.RequirementID] = append(p.changesOf[cr.RequirementID], cr.ID)
-	return stored.Clone(), nil
-}
-
-func (s *RequirementStore) change(project, id string) (*requirement.ChangeRequest, error) {
-	if p := s.project(project, false); p != nil {
-		if cr, ok := p.changes[id]; ok {
-			return cr, nil
-		}
-	}
-	return nil, notFound("change request", project, id)
+	return s.changes.create(first)
 }
 
 // GetChangeRequest implements requirement.Store.
 func (s *RequirementStore) GetChangeRequest(_ context.Context, project, id string) (requirement.ChangeRequest, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	cr, err := s.change(project, id)
-	if err != nil {
-		return requirement.ChangeRequest{}, err
-	}
-	return cr.Clone(), nil
+	return s.changes.get(project, id)
 }
 
-// UpdateChangeRequest implements requirement.Store.
-func (s *RequirementStore) UpdateChangeRequest(_ context.Context, next requirement.ChangeRequest) (requirement.ChangeRequest, error) {
+// UpdateChangeRequest implements requirement.Store. The requirement a
+// change request belongs to never changes.
+func (s *RequirementStore) UpdateChangeRequest(_ context.Context, next accord.Revision[requirement.ChangeRequest]) (requirement.ChangeRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, err := s.change(next.Project, next.ID)
-	if err != nil {
-		return requirement.ChangeRequest{}, err
+	if cur, err := s.changes.row(next.Record.Project, next.Record.ID); err == nil {
+		next.Record.RequirementID = cur.current().RequirementID
 	}
-	if next.Revision != cur.Revision+1 {
-		return requirement.ChangeRequest{}, accord.StaleError("change request "+cur.ID, next.Revision-1, cur.Revision)
-	}
-	stored := next.Clone()
-	stored.RequirementID, stored.CreatedAt, stored.CreatedBy = cur.RequirementID, cur.CreatedAt, cur.CreatedBy
-	*cur = stored
-	return stored.Clone(), nil
+	return s.changes.update(next)
 }
 
 // ListChangeRequests implements requirement.Store.
 func (s *RequirementStore) ListChangeRequests(_ context.Context, project, requirementID string) ([]requirement.ChangeRequest, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, err := s.revisions(project, requirementID); err != nil {
+	if _, err := s.reqs.row(project, requirementID); err != nil {
 		return nil, err
 	}
-	p := s.projects[project]
-	out := make([]requirement.ChangeRequest, 0, len(p.changesOf[requirementID]))
-	for _, id := range p.changesOf[requirementID] {
-		out = append(out, p.changes[id].Clone())
-	}
-	return out, nil
+	return s.changes.all(project, func(c *requirement.ChangeRequest) bool { return c.RequirementID == requirementID }), nil
 }
 
-func (s *RequirementStore) termRevisions(project, id string) ([]requirement.TermRevision, error) {
-	if p := s.project(project, false); p != nil {
-		if revs, ok := p.terms[id]; ok {
-			return revs, nil
-		}
-	}
-	return nil, notFound("glossary term", project, id)
-}
-
-func termConflict(name string) error {
-	return accord.Errorf(accord.Conflict, "the glossary already has the term %q", name)
+// ListChangeRequestRevisions implements requirement.Store.
+func (s *RequirementStore) ListChangeRequestRevisions(_ context.Context, project, id string) ([]accord.Revision[requirement.ChangeRequest], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.changes.revisions(project, id)
 }
 
 // CreateTerm implements requirement.Store.
-func (s *RequirementStore) CreateTerm(_ context.Context, first requirement.TermRevision) (requirement.Term, error) {
-	t := first.Term
-	if t.Project == "" || t.ID == "" || first.Number != 1 || t.Revision != 1 {
-		return requirement.Term{}, accord.Errorf(accord.Invalid, "a new glossary term needs a project, an ID and revision 1")
-	}
+func (s *RequirementStore) CreateTerm(_ context.Context, first accord.Revision[requirement.Term]) (requirement.Term, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.project(t.Project, true)
-	name := strings.ToLower(t.Term)
-	if _, taken := p.termNames[name]; taken {
-		return requirement.Term{}, termConflict(t.Term)
-	}
-	if _, exists := p.terms[t.ID]; exists {
-		return requirement.Term{}, accord.Errorf(accord.Conflict, "glossary term %q already exists", t.ID)
-	}
-	p.terms[t.ID] = []requirement.TermRevision{first.Clone()}
-	p.termNames[name] = t.ID
-	return t.Clone(), nil
+	return s.terms.create(first)
 }
 
 // GetTerm implements requirement.Store.
 func (s *RequirementStore) GetTerm(_ context.Context, project, id string) (requirement.Term, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	revs, err := s.termRevisions(project, id)
-	if err != nil {
-		return requirement.Term{}, err
-	}
-	return revs[len(revs)-1].Term.Clone(), nil
+	return s.terms.get(project, id)
 }
 
 // UpdateTerm implements requirement.Store.
-func (s *RequirementStore) UpdateTerm(_ context.Context, next requirement.TermRevision) (requirement.Term, error) {
-	t := next.Term
+func (s *RequirementStore) UpdateTerm(_ context.Context, next accord.Revision[requirement.Term]) (requirement.Term, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	revs, err := s.termRevisions(t.Project, t.ID)
-	if err != nil {
-		return requirement.Term{}, err
-	}
-	cur := revs[len(revs)-1].Term
-	if next.Number != cur.Revision+1 || t.Revision != next.Number {
-		return requirement.Term{}, accord.StaleError(fmt.Sprintf("glossary term %q", cur.Term), next.Number-1, cur.Revision)
-	}
-	p := s.projects[t.Project]
-	oldName, newName := strings.ToLower(cur.Term), strings.ToLower(t.Term)
-	if owner, taken := p.termNames[newName]; taken && owner != t.ID {
-		return requirement.Term{}, termConflict(t.Term)
-	}
-	next = next.Clone()
-	next.Term.CreatedAt, next.Term.CreatedBy = cur.CreatedAt, cur.CreatedBy
-	delete(p.termNames, oldName)
-	p.termNames[newName] = t.ID
-	p.terms[t.ID] = append(revs, next)
-	return next.Term.Clone(), nil
+	return s.terms.update(next)
 }
 
 // DeleteTerm implements requirement.Store.
 func (s *RequirementStore) DeleteTerm(_ context.Context, project, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	revs, err := s.termRevisions(project, id)
-	if err != nil {
-		return err
-	}
-	p := s.projects[project]
-	delete(p.termNames, strings.ToLower(revs[len(revs)-1].Term.Term))
-	delete(p.terms, id)
-	return nil
+	return s.terms.delete(project, id)
 }
 
 // ListTerms implements requirement.Store.
 func (s *RequirementStore) ListTerms(_ context.Context, project string) ([]requirement.Term, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	out := []requirement.Term{}
-	p := s.project(project, false)
-	if p == nil {
-		return out, nil
-	}
-	for _, revs := range p.terms {
-		out = append(out, revs[len(revs)-1].Term.Clone())
-	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Term) < strings.ToLower(out[j].Term) })
-	return out, nil
+	terms := s.terms.all(project, nil)
+	s.mu.RUnlock()
+	slices.SortFunc(terms, func(a, b requirement.Term) int {
+		return strings.Compare(strings.ToLower(a.Term), strings.ToLower(b.Term))
+	})
+	return terms, nil
 }
 
 // ListTermRevisions implements requirement.Store.
-func (s *RequirementStore) ListTermRevisions(_ context.Context, project, id string) ([]requirement.TermRevision, error) {
+func (s *RequirementStore) ListTermRevisions(_ context.Context, project, id string) ([]accord.Revision[requirement.Term], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	revs, err := s.termRevisions(project, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]requirement.TermRevision, len(revs))
-	for i, v := range revs {
-		out[i] = v.Clone()
-	}
-	return out, nil
+	return s.terms.revisions(project, id)
 }
 
 // GetSettings implements requirement.Store.
 func (s *RequirementStore) GetSettings(_ context.Context, project string) (requirement.Settings, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if p := s.project(project, false); p != nil {
-		return p.settings, nil
-	}
-	return requirement.Settings{}, nil
+	return s.settings.get(project), nil
 }
 
 // PutSettings implements requirement.Store.
-func (s *RequirementStore) PutSettings(_ context.Context, project string, settings requirement.Settings) error {
+func (s *RequirementStore) PutSettings(_ context.Context, next requirement.Settings) (requirement.Settings, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.project(project, true).settings = settings
-	return nil
+	return s.settings.put(next.Project, next)
 }

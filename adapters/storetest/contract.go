@@ -1,41 +1,29 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"sync"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
 )
 
-// ContractStore runs the conformance suite for contract.Store
-// implementations. newStore must return a fresh, empty store each call.
-func ContractStore(t *testing.T, newStore func(t *testing.T) contract.Store) {
-	for _, tc := range []struct {
-		name string
-		fn   func(*testing.T, contract.Store)
-	}{
-		{"CreateAndGet", testContractCreateGet},
-		{"ServiceNamesAreUniquePerProject", testContractServiceUnique},
-		{"MissingIsNotFound", testContractMissing},
-		{"CopiesInAndOut", testContractCopies},
-		{"VersionsInCreationOrder", testContractVersions},
-		{"StaleBaseConflicts", testContractStale},
-		{"ConcurrentWritersLoseNothing", testContractConcurrent},
-		{"DeleteRemovesVersions", testContractDelete},
-		{"PaginationStableUnderInsertAndDelete", testContractPagination},
-		{"PageTokenAndSizeErrors", testContractPageErrors},
-		{"ProjectsAreIsolated", testContractIsolation},
-	} {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
-	}
+// ContractStore checks a contract.Store: the generic record properties for
+// contracts and their versions, what is particular to contracts (a service
+// has one contract, versions go with their contract, created both or
+// neither), and one scenario through the real Service. open returns a new,
+// empty store for each subtest.
+func ContractStore(t *testing.T, open func(t testing.TB) contract.Store) {
+	t.Run("contracts", func(t *testing.T) {
+		CheckRecords(t, func(t *testing.T) Records[contract.Contract] { return contractRecords(open(t)) })
+	})
+	t.Run("versions", func(t *testing.T) {
+		CheckRecords(t, func(t *testing.T) Records[contract.Version] { return versionRecords(open(t)) })
+	})
+	t.Run("services_and_versions", func(t *testing.T) { testContractSpecifics(t, open(t)) })
+	t.Run("scenario", func(t *testing.T) { contractScenario(t, open(t)) })
 }
 
 func sampleSpec(service string) contract.Spec {
@@ -56,227 +44,133 @@ func sampleSpec(service string) contract.Spec {
 	}
 }
 
-func newContract(project, id, service string) (contract.Contract, contract.Version) {
-	c := contract.Contract{ID: id, Project: project, Service: service, CreatedAt: epoch, CreatedBy: "alice"}
-	v := contract.Version{ContractID: id, Project: project, Version: "1.0.0", Status: contract.Draft, Revision: 1,
-		Spec: sampleSpec(service), CreatedAt: epoch, CreatedBy: "alice", UpdatedAt: epoch, UpdatedBy: "alice"}
+func newContract(project string, i int) (contract.Contract, contract.Version) {
+	id := fmt.Sprintf("%s-c-%03d", project, i)
+	service := fmt.Sprintf("svc-%d", i)
+	c := contract.Contract{ID: id, Project: project, Service: service, Stamp: accord.NewStamp("alice", epoch)}
+	v := contract.Version{ContractID: id, Project: project, Version: "1.0.0", Status: contract.Draft, Spec: sampleSpec(service), Stamp: accord.NewStamp("alice", epoch)}
 	return c, v
 }
 
-func mustCreateContract(t *testing.T, s contract.Store, project, id, service string) (contract.Contract, contract.Version) {
-	t.Helper()
-	c, v := newContract(project, id, service)
-	require.NoError(t, s.CreateContract(ctx, c, v))
-	return c, v
+func firstVersion(v contract.Version) accord.Revision[contract.Version] {
+	return accord.Revision[contract.Version]{Number: 1, Kind: accord.RevisionCreated, Actor: "alice", Time: epoch, Record: v}
 }
 
-func testContractCreateGet(t *testing.T, s contract.Store) {
-	c, v := mustCreateContract(t, s, "p", "C1", "orders")
-	got, err := s.GetContract(ctx, "p", "C1")
-	require.NoError(t, err)
-	if diff := cmp.Diff(c, got); diff != "" {
-		t.Errorf("contract (-want +got):\n%s", diff)
-	}
-	gotV, err := s.GetVersion(ctx, "p", "C1", "1.0.0")
-	require.NoError(t, err)
-	if diff := cmp.Diff(v, gotV); diff != "" {
-		t.Errorf("version (-want +got):\n%s", diff)
-	}
-	requireCode(t, accord.Conflict, s.CreateContract(ctx, c, v))
-}
-
-func testContractServiceUnique(t *testing.T, s contract.Store) {
-	mustCreateContract(t, s, "p", "C1", "orders")
-	c, v := newContract("p", "C2", "orders")
-	requireCode(t, accord.Conflict, s.CreateContract(ctx, c, v))
-	_, err := s.GetContract(ctx, "p", "C2")
-	requireCode(t, accord.NotFound, err)
-	c, v = newContract("q", "C2", "orders")
-	require.NoError(t, s.CreateContract(ctx, c, v), "another project may use the same service name")
-}
-
-func testContractMissing(t *testing.T, s contract.Store) {
-	_, err := s.GetContract(ctx, "p", "nope")
-	requireCode(t, accord.NotFound, err)
-	_, err = s.GetVersion(ctx, "p", "nope", "1.0.0")
-	requireCode(t, accord.NotFound, err)
-	_, err = s.ListVersions(ctx, "p", "nope")
-	requireCode(t, accord.NotFound, err)
-	requireCode(t, accord.NotFound, s.DeleteContract(ctx, "p", "nope"))
-	_, v := newContract("p", "nope", "x")
-	requireCode(t, accord.NotFound, s.CreateVersion(ctx, v))
-	requireCode(t, accord.NotFound, s.UpdateVersion(ctx, v, 1))
-	mustCreateContract(t, s, "p", "C1", "orders")
-	_, err = s.GetVersion(ctx, "p", "C1", "9.9.9")
-	requireCode(t, accord.NotFound, err)
-	_, v = newContract("p", "C1", "orders")
-	v.Version = "9.9.9"
-	requireCode(t, accord.NotFound, s.UpdateVersion(ctx, v, 1))
-}
-
-func testContractCopies(t *testing.T, s contract.Store) {
-	c, v := newContract("p", "C1", "orders")
-	require.NoError(t, s.CreateContract(ctx, c, v))
-	// Change what was passed in; the store must not see it.
-	v.Spec.Operations[0].Parameters[0].Schema[1] = 'X'
-	v.Spec.Operations[0].Responses["200"] = contract.Response{}
-	v.Spec.Schemas["Thing"] = json.RawMessage(`{}`)
-	v.Spec.Operations[0].Examples[0].Request.PathParams["id"] = "changed"
-	got, err := s.GetVersion(ctx, "p", "C1", "1.0.0")
-	require.NoError(t, err)
-	_, fresh := newContract("p", "C1", "orders")
-	if diff := cmp.Diff(fresh, got); diff != "" {
-		t.Fatalf("store shares memory with the caller (-want +got):\n%s", diff)
-	}
-	// Change what came out; the store must not see it either.
-	got.Spec.Operations[0].ErrorCodes[0] = "CHANGED"
-	got.Spec.ErrorCodes[0].Code = "CHANGED"
-	list, err := s.ListVersions(ctx, "p", "C1")
-	require.NoError(t, err)
-	list[0].Spec.Requirements[0].ID = "CHANGED"
-	again, err := s.GetVersion(ctx, "p", "C1", "1.0.0")
-	require.NoError(t, err)
-	if diff := cmp.Diff(fresh, again); diff != "" {
-		t.Fatalf("store shares memory with the caller (-want +got):\n%s", diff)
+func contractRecords(s contract.Store) Records[contract.Contract] {
+	return Records[contract.Contract]{
+		Name:     "contract",
+		New:      func(p string, i int) contract.Contract { c, _ := newContract(p, i); return c },
+		Scribble: func(c *contract.Contract) { c.Service = "scribbled" },
+		Stamp:    func(c *contract.Contract) *accord.Stamp { return &c.Stamp },
+		ID:       func(c contract.Contract) string { return c.ID },
+		Project:  func(c *contract.Contract, p string) { c.Project = p },
+		Create: func(ctx context.Context, first accord.Revision[contract.Contract]) (contract.Contract, error) {
+			c := first.Record
+			_, v := newContract(c.Project, 0)
+			v.ContractID, v.Spec.Service = c.ID, c.Service
+			return s.CreateContract(ctx, c, firstVersion(v))
+		},
+		Get: s.GetContract, Delete: s.DeleteContract,
+		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[contract.Contract], error) {
+			return s.ListContracts(ctx, p, contract.Filter{}, q)
+		},
 	}
 }
 
-func testContractVersions(t *testing.T, s contract.Store) {
-	_, v1 := mustCreateContract(t, s, "p", "C1", "orders")
-	var want []string
-	want = append(want, v1.Version)
-	for _, ver := range []string{"1.1.0", "2.0.0-rc.1", "1.0.1"} {
-		v := v1
-		v.Version = ver
-		require.NoError(t, s.CreateVersion(ctx, v))
-		want = append(want, ver)
-	}
-	requireCode(t, accord.Conflict, s.CreateVersion(ctx, v1))
-	list, err := s.ListVersions(ctx, "p", "C1")
-	require.NoError(t, err)
-	var got []string
-	for _, v := range list {
-		got = append(got, v.Version)
-	}
-	assert.Equal(t, want, got)
-}
-
-func testContractStale(t *testing.T, s contract.Store) {
-	_, v := mustCreateContract(t, s, "p", "C1", "orders")
-	next := v
-	next.Revision, next.Note = 2, "first"
-	require.NoError(t, s.UpdateVersion(ctx, next, 1))
-	stale := v
-	stale.Revision, stale.Note = 2, "lost"
-	err := s.UpdateVersion(ctx, stale, 1)
-	requireCode(t, accord.Conflict, err)
-	assert.True(t, errors.Is(err, accord.ErrStale), "a stale base wraps accord.ErrStale: %v", err)
-	got, err := s.GetVersion(ctx, "p", "C1", "1.0.0")
-	require.NoError(t, err)
-	assert.Equal(t, "first", got.Note, "the stale write left nothing behind")
-}
-
-func testContractConcurrent(t *testing.T, s contract.Store) {
-	mustCreateContract(t, s, "p", "C1", "orders")
-	const writers, each = 16, 8
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	successes := 0
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < each; {
-				cur, err := s.GetVersion(ctx, "p", "C1", "1.0.0")
-				if err != nil {
-					t.Error(err)
-					return
+// versionRecords describes versions: version i of one contract per
+// project, which the kit's Create makes first.
+func versionRecords(s contract.Store) Records[contract.Version] {
+	parent := func(project string) string { return project + "-parent" }
+	return Records[contract.Version]{
+		Name: "contract version",
+		New: func(p string, i int) contract.Version {
+			return contract.Version{ContractID: parent(p), Project: p, Version: fmt.Sprintf("2.%d.0", i), Status: contract.Draft,
+				Spec: sampleSpec("parent"), Stamp: accord.NewStamp("alice", epoch)}
+		},
+		Edit: func(v contract.Version, w int) contract.Version {
+			v = v.Clone()
+			v.Spec.Operations[0].Summary += fmt.Sprintf(" w%d", w)
+			v.Note = fmt.Sprintf("edit %d", w)
+			return v
+		},
+		Scribble: func(v *contract.Version) {
+			v.Spec.Schemas["Thing"][0] = '['
+			v.Spec.Operations[0].ErrorCodes[0] = "SCRIBBLED"
+		},
+		Stamp:   func(v *contract.Version) *accord.Stamp { return &v.Stamp },
+		ID:      func(v contract.Version) string { return v.Version },
+		Project: func(v *contract.Version, p string) { v.Project = p },
+		Create: func(ctx context.Context, first accord.Revision[contract.Version]) (contract.Version, error) {
+			v := first.Record
+			if _, err := s.GetContract(ctx, v.Project, v.ContractID); accord.ErrorCode(err) == accord.NotFound {
+				c := contract.Contract{ID: v.ContractID, Project: v.Project, Service: "parent", Stamp: accord.NewStamp("alice", epoch)}
+				base := v
+				base.Version = "1.0.0"
+				if _, err := s.CreateContract(ctx, c, firstVersion(base)); err != nil {
+					return contract.Version{}, err
 				}
-				next := cur
-				next.Revision = cur.Revision + 1
-				next.Note = fmt.Sprintf("w%d-%d", w, i)
-				err = s.UpdateVersion(ctx, next, cur.Revision)
-				if errors.Is(err, accord.ErrStale) {
-					continue // lost the race: re-read and retry
-				}
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				successes++
-				mu.Unlock()
-				i++
 			}
-		}()
+			return s.CreateVersion(ctx, first)
+		},
+		Get: func(ctx context.Context, p, id string) (contract.Version, error) {
+			return s.GetVersion(ctx, p, parent(p), id)
+		},
+		Update: s.UpdateVersion,
+		Revisions: func(ctx context.Context, p, id string) ([]accord.Revision[contract.Version], error) {
+			return s.ListVersionRevisions(ctx, p, parent(p), id)
+		},
+		Revision: func(ctx context.Context, p, id string, n int) (accord.Revision[contract.Version], error) {
+			return s.GetVersionRevision(ctx, p, parent(p), id, n)
+		},
 	}
-	wg.Wait()
-	got, err := s.GetVersion(ctx, "p", "C1", "1.0.0")
-	require.NoError(t, err)
-	assert.Equal(t, writers*each, successes)
-	assert.Equal(t, 1+writers*each, got.Revision, "every successful update counted exactly once")
 }
 
-func testContractDelete(t *testing.T, s contract.Store) {
-	_, v := mustCreateContract(t, s, "p", "C1", "orders")
-	v.Version = "2.0.0"
-	require.NoError(t, s.CreateVersion(ctx, v))
-	require.NoError(t, s.DeleteContract(ctx, "p", "C1"))
-	_, err := s.GetContract(ctx, "p", "C1")
-	requireCode(t, accord.NotFound, err)
-	_, err = s.GetVersion(ctx, "p", "C1", "2.0.0")
-	requireCode(t, accord.NotFound, err)
-	c, first := newContract("p", "C2", "orders")
-	require.NoError(t, s.CreateContract(ctx, c, first), "the service name is free again")
-}
-
-func testContractPagination(t *testing.T, s contract.Store) {
-	for i := range 7 {
-		mustCreateContract(t, s, "p", fmt.Sprintf("C%d", i), fmt.Sprintf("svc%d", i))
+func testContractSpecifics(t *testing.T, s contract.Store) {
+	c, v := newContract("alpha", 1)
+	if _, err := s.CreateContract(ctx, c, firstVersion(v)); err != nil {
+		t.Fatalf("create: %v", err)
 	}
-	var seen []string
-	page, err := s.ListContracts(ctx, "p", contract.ListQuery{PageSize: 3})
-	require.NoError(t, err)
-	for _, c := range page.Items {
-		seen = append(seen, c.ID)
+	c2, v2 := newContract("alpha", 2)
+	c2.Service, v2.Spec.Service = c.Service, c.Service
+	_, err := s.CreateContract(ctx, c2, firstVersion(v2))
+	checkCode(t, "a second contract for the same service", accord.Conflict, err)
+	if _, err := s.GetContract(ctx, "alpha", c2.ID); accord.ErrorCode(err) != accord.NotFound {
+		t.Errorf("a refused contract was stored anyway (%v)", err)
 	}
-	require.NotEmpty(t, page.NextPageToken)
-	// Between pages: delete a listed one and the next unlisted one, add one.
-	require.NoError(t, s.DeleteContract(ctx, "p", "C2"))
-	require.NoError(t, s.DeleteContract(ctx, "p", "C3"))
-	mustCreateContract(t, s, "p", "C9", "svc9")
-	for page.NextPageToken != "" {
-		page, err = s.ListContracts(ctx, "p", contract.ListQuery{PageSize: 3, PageToken: page.NextPageToken})
-		require.NoError(t, err)
-		for _, c := range page.Items {
-			seen = append(seen, c.ID)
+	if _, err := s.GetVersion(ctx, "alpha", c2.ID, "1.0.0"); accord.ErrorCode(err) != accord.NotFound {
+		t.Errorf("the first version of a refused contract was stored anyway: contract and first version are created both or neither (%v)", err)
+	}
+	again := v
+	_, err = s.CreateVersion(ctx, firstVersion(again))
+	checkCode(t, "a version that exists", accord.Conflict, err)
+	orphan := v
+	orphan.ContractID = "missing"
+	orphan.Version = "9.0.0"
+	_, err = s.CreateVersion(ctx, firstVersion(orphan))
+	checkCode(t, "a version of a missing contract", accord.NotFound, err)
+	_, err = s.ListVersions(ctx, "alpha", "missing")
+	checkCode(t, "versions of a missing contract", accord.NotFound, err)
+	for _, ver := range []string{"1.1.0", "1.2.0"} {
+		n := v
+		n.Version = ver
+		if _, err := s.CreateVersion(ctx, firstVersion(n)); err != nil {
+			t.Fatalf("create version %s: %v", ver, err)
 		}
 	}
-	assert.Equal(t, []string{"C0", "C1", "C2", "C4", "C5", "C6", "C9"}, seen, "nothing skipped, nothing repeated")
-}
-
-func testContractPageErrors(t *testing.T, s contract.Store) {
-	for _, q := range []contract.ListQuery{{PageSize: -1}, {PageSize: contract.MaxPageSize + 1}, {PageToken: "%%%"}, {PageToken: "bm9wZQ"}} {
-		_, err := s.ListContracts(ctx, "p", q)
-		requireCode(t, accord.Invalid, err)
+	list, err := s.ListVersions(ctx, "alpha", c.ID)
+	if err != nil || len(list) != 3 || list[0].Version != "1.0.0" || list[2].Version != "1.2.0" {
+		t.Errorf("versions: %d (%v), want 1.0.0, 1.1.0, 1.2.0 in creation order", len(list), err)
 	}
-	page, err := s.ListContracts(ctx, "empty", contract.ListQuery{})
-	require.NoError(t, err)
-	assert.NotNil(t, page.Items, "an empty list, not null")
-	assert.Empty(t, page.Items)
-}
-
-func testContractIsolation(t *testing.T, s contract.Store) {
-	mustCreateContract(t, s, "p", "C1", "orders")
-	_, err := s.GetContract(ctx, "q", "C1")
-	requireCode(t, accord.NotFound, err)
-	_, err = s.GetVersion(ctx, "q", "C1", "1.0.0")
-	requireCode(t, accord.NotFound, err)
-	requireCode(t, accord.NotFound, s.DeleteContract(ctx, "q", "C1"))
-	page, err := s.ListContracts(ctx, "q", contract.ListQuery{})
-	require.NoError(t, err)
-	assert.Empty(t, page.Items)
-	_, v := newContract("q", "C1", "orders")
-	v.Version = "2.0.0"
-	requireCode(t, accord.NotFound, s.CreateVersion(ctx, v))
+	page, err := s.ListContracts(ctx, "alpha", contract.Filter{Service: c.Service}, accord.PageQuery{Size: 10})
+	if err != nil || len(page.Items) != 1 || page.Items[0].ID != c.ID {
+		t.Errorf("filter by service: %v (%v)", page.Items, err)
+	}
+	if err := s.DeleteContract(ctx, "alpha", c.ID); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	_, err = s.GetVersion(ctx, "alpha", c.ID, "1.1.0")
+	checkCode(t, "a version of a deleted contract", accord.NotFound, err)
+	if _, err := s.CreateContract(ctx, c, firstVersion(v)); err != nil {
+		t.Errorf("re-creating a deleted contract (its service name is free again): %v", err)
+	}
 }

@@ -27,8 +27,8 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
-	"github.com/accordhq/accord/adapters/reviewlink"
 	"github.com/accordhq/accord/contract"
 )
 
@@ -108,7 +108,7 @@ func newHandler(ctx context.Context, tokens map[string]accord.Actor, log *slog.L
 	})
 	// The review gates are wired in: requirements are approved and accepted,
 	// and contract versions agreed, only after an approved review.
-	services, err := reviewlink.New(reviewlink.Options{RequirementStore: memory.NewRequirementStore(),
+	services, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(),
 		ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore(), Events: events})
 	if err != nil {
 		return nil, err

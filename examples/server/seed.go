@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/accordhq/accord"
-	"github.com/accordhq/accord/adapters/reviewlink"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/contract"
 	orders "github.com/accordhq/accord/examples/contracttest"
 	"github.com/accordhq/accord/requirement"
@@ -13,7 +13,7 @@ import (
 
 // seedContract stores the orders contract: 1.0.0 agreed after a contract
 // review by backend and frontend, 1.1.0 a draft.
-func seedContract(pm, dev context.Context, s reviewlink.Services) error {
+func seedContract(pm, dev context.Context, s link.Services) error {
 	contracts := s.Contracts
 	v, err := contracts.Create(pm, demoProject, "1.0.0", orders.Contract(), "from the kickoff")
 	if err != nil {
@@ -67,7 +67,7 @@ func target(v float64) *float64 { return &v }
 // with their reviews (RV-1 approved REQ-1, which has a pending change
 // request; RV-2 is open on REQ-3; RV-3 approved REQ-4), and the orders API
 // contract agreed at 1.0.0 after review RV-4, with 1.1.0 in draft.
-func seed(ctx context.Context, s reviewlink.Services) error {
+func seed(ctx context.Context, s link.Services) error {
 	svc := s.Requirements
 	pm := accord.WithActor(ctx, accord.Actor{ID: "alice", Name: "Alice (product)", Roles: []string{"product"}})
 	dev := accord.WithActor(ctx, accord.Actor{ID: "bob", Name: "Bob (backend)", Roles: []string{"backend"}})

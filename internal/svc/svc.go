@@ -1,11 +1,16 @@
-// Package svc holds the few helpers every domain service shares. Domain
-// packages may not import each other, so what they have in common lives
-// here, out of the public API.
+// Package svc holds the skeleton every domain service shares: the checks at
+// the start of a call, base revisions, transition tables, human keys, the
+// retry loop for additive changes and event publishing. Domain packages may
+// not import each other, so what they have in common lives here, out of the
+// public API.
 package svc
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/accordhq/accord"
@@ -21,19 +26,98 @@ func Begin(ctx context.Context, project string) (accord.Actor, error) {
 	return actor, accord.ValidateProject(project)
 }
 
-// IsKey reports whether ref is a human key made of prefix and a number of
-// at most nine digits (REQ-7 for prefix "REQ-") rather than an ID.
-func IsKey(ref, prefix string) bool {
-	n, ok := strings.CutPrefix(ref, prefix)
-	if !ok || n == "" || len(n) > 9 {
-		return false
+// CheckBase refuses an update whose base revision (from If-Match) is not
+// the current one: Invalid for a base below 1, Conflict wrapping
+// accord.ErrStale for a stale one. what names the record ("requirement REQ-3").
+func CheckBase(what string, base, current int) error {
+	if base < 1 {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid base revision",
+			Fields: []accord.FieldError{{Field: "base_revision", Message: "must be a revision number (1 or more)"}}}
 	}
-	for i := 0; i < len(n); i++ {
-		if n[i] < '0' || n[i] > '9' {
-			return false
+	if base != current {
+		return accord.StaleError(what, base, current)
+	}
+	return nil
+}
+
+// Transitions is a state machine: for each state, the states it may move to.
+type Transitions[S ~string] map[S][]S
+
+// Valid reports whether s is a state of the table.
+func (t Transitions[S]) Valid(s S) bool { _, ok := t[s]; return ok }
+
+// Next returns the states s may move to.
+func (t Transitions[S]) Next(s S) []S { return slices.Clone(t[s]) }
+
+// Check returns nil when from → to is in the table; Invalid (naming the
+// field "to") for an unknown state; FailedPrecondition naming the allowed
+// next states otherwise. all lists every state for the message.
+func (t Transitions[S]) Check(what string, from, to S, all []S) error {
+	if !t.Valid(to) {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid transition",
+			Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("unknown status %q; one of %s", to, Join(all))}}}
+	}
+	if slices.Contains(t[from], to) {
+		return nil
+	}
+	return accord.Errorf(accord.FailedPrecondition, "%s cannot move from %s to %s; allowed next: %s", what, from, to, AllowedNext(from, t[from]))
+}
+
+// AllowedNext lists the states after from for an error message.
+func AllowedNext[S ~string](from S, next []S) string {
+	if len(next) == 0 {
+		return "none: " + string(from) + " is final"
+	}
+	return Join(next)
+}
+
+// Join lists states separated by commas.
+func Join[S ~string](ss []S) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = string(s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Key formats a human key: prefix and the per-project sequence number.
+func Key(prefix string, n int) string { return prefix + strconv.Itoa(n) }
+
+// ParseKey returns the sequence number of a human key made of prefix and a
+// number of at most nine digits (REQ-7 for prefix "REQ-").
+func ParseKey(prefix, ref string) (int, bool) {
+	s, ok := strings.CutPrefix(ref, prefix)
+	if !ok || s == "" || len(s) > 9 || s[0] == '0' {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// MaxAttempts bounds the retries of a change that keeps losing races.
+const MaxAttempts = 64
+
+// Retry runs attempt until it succeeds, fails with anything but a stale
+// revision, or has lost MaxAttempts races. Additive changes (a verdict, a
+// comment, a decision) use it: each attempt re-reads the record and
+// re-applies the change to the newest state instead of failing the caller.
+func Retry(attempt func() error) error {
+	for i := 1; ; i++ {
+		err := attempt()
+		var f final
+		if errors.As(err, &f) {
+			return f.error
+		}
+		if err == nil || !errors.Is(err, accord.ErrStale) || i == MaxAttempts {
+			return err
 		}
 	}
-	return true
 }
 
 // Publisher sends events to an optional sink, stamped by the clock.
@@ -49,4 +133,47 @@ func (p Publisher) Publish(ctx context.Context, kind, project string, ref accord
 	}
 	p.Events.Publish(ctx, accord.Event{Kind: kind, Project: project, Ref: ref, Actor: actor,
 		Time: p.Clock.Now(), Summary: fmt.Sprintf(format, args...)})
+}
+
+// MaxText is the longest free text (a note, a reason, a comment) a service
+// accepts, in bytes.
+const MaxText = 4000
+
+// MaxName is the longest short name (an actor ID, a label, an anchor) a
+// service accepts, in bytes.
+const MaxName = 200
+
+// CheckText adds a field error when text is longer than limit bytes, or
+// blank while required.
+func CheckText(errs *accord.FieldErrors, field, text string, limit int, required bool) {
+	switch {
+	case required && strings.TrimSpace(text) == "":
+		errs.Add(field, "required")
+	case len(text) > limit:
+		errs.Add(field, "longer than %d bytes", limit)
+	}
+}
+
+// Revision returns the revision that records rec as it now stands: its
+// number, author and time are rec's stamp.
+func Revision[T any, P interface {
+	*T
+	accord.Stamped
+}](rec T, kind accord.RevisionKind, note string) accord.Revision[T] {
+	st := P(&rec).StampRef()
+	return accord.Revision[T]{Number: st.Revision, Kind: kind, Actor: st.UpdatedBy, Time: st.UpdatedAt, Note: note, Record: rec}
+}
+
+// final marks an error that Retry must return at once, even a stale one.
+type final struct{ error }
+
+func (f final) Unwrap() error { return f.error }
+
+// Final wraps err so that Retry returns it without another attempt: a
+// refusal by the edit itself, or a stale revision the caller named.
+func Final(err error) error {
+	if err == nil {
+		return nil
+	}
+	return final{err}
 }

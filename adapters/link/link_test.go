@@ -1,4 +1,4 @@
-package reviewlink_test
+package link_test
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
-	"github.com/accordhq/accord/adapters/reviewlink"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
@@ -25,7 +25,7 @@ var (
 	fay   = accord.WithActor(context.Background(), accord.Actor{ID: "fay", Roles: []string{"frontend"}})
 )
 
-func wired(t *testing.T) (reviewlink.Services, *[]accord.Event) {
+func wired(t *testing.T) (link.Services, *[]accord.Event) {
 	t.Helper()
 	var mu sync.Mutex
 	var events []accord.Event
@@ -34,7 +34,7 @@ func wired(t *testing.T) (reviewlink.Services, *[]accord.Event) {
 		defer mu.Unlock()
 		events = append(events, e)
 	})
-	s, err := reviewlink.New(reviewlink.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
+	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
 		ReviewStore: memory.NewReviewStore(), Events: sink, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	return s, &events
@@ -55,7 +55,7 @@ func refused(t *testing.T, err error, want ...string) {
 	}
 }
 
-func approveRound(t *testing.T, s reviewlink.Services, id string) {
+func approveRound(t *testing.T, s link.Services, id string) {
 	t.Helper()
 	rv, err := s.Reviews.Get(context.Background(), "p", id)
 	require.NoError(t, err)
@@ -208,8 +208,9 @@ func TestContractGate(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rv.Rounds, 2)
 	assert.Equal(t, v.Revision, rv.Current().SubjectRevision)
-	assert.False(t, rv.Current().ChangesKnown)
-	assert.Empty(t, rv.Current().Verdicts, "contract changes cannot be listed, so nothing carries over")
+	assert.True(t, rv.Current().ChangesKnown, "versions keep their revisions, so the changes are known")
+	assert.Equal(t, []string{"spec.operations[0].summary"}, rv.Current().Changes)
+	assert.Empty(t, rv.Current().Verdicts, "a changed operation is not editorial: nothing carries over")
 	for _, ctx := range []context.Context{bob, fay} {
 		_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: 2, Decision: review.Approve})
 		require.NoError(t, err)
@@ -224,12 +225,13 @@ func TestContractGate(t *testing.T) {
 }
 
 func TestSubjects(t *testing.T) {
-	s := reviewlink.Subjects{}
+	s := link.NewSubjects(nil, nil)
 	_, err := s.Subject(context.Background(), "p", accord.Ref{Kind: "requirement", ID: "R1"})
-	assert.Equal(t, accord.Unimplemented, accord.ErrorCode(err))
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err), "no requirement store: requirements cannot be reviewed")
 	_, err = s.Subject(context.Background(), "p", accord.Ref{Kind: "design", ID: "D1"})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
-	s.Contracts = memory.NewContractStore()
+	assert.Contains(t, err.Error(), "cannot be reviewed")
+	s = link.NewSubjects(nil, memory.NewContractStore())
 	_, err = s.Subject(context.Background(), "p", accord.Ref{Kind: "contract_version", ID: "no-version"})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	_, err = s.Subject(context.Background(), "p", accord.Ref{Kind: "contract_version", ID: "C1@1.0.0"})

@@ -1,18 +1,18 @@
-package reviewlink_test
+package link_test
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
-	"github.com/accordhq/accord/adapters/reviewlink"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
 
 func ExampleNew() {
-	s, err := reviewlink.New(reviewlink.Options{RequirementStore: memory.NewRequirementStore(),
+	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(),
 		ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore()})
 	if err != nil {
 		panic(err)

@@ -1,0 +1,347 @@
+// Package link is where accord's domains are wired together. The domain
+// packages never import each other: requirement and contract declare a
+// TransitionGate, review declares Subjects, and this package implements them
+// with each other's services and stores. Reviewable records are found
+// through a registry keyed by accord.Ref kind (Subjects), so a new kind of
+// subject is one entry.
+//
+// With the wiring in place:
+//   - a requirement moves to approved only when its current revision has an
+//     approved requirement review, and to accepted only with an approved
+//     acceptance review;
+//   - a contract version becomes agreed only with an approved contract
+//     review;
+//   - a new revision of a reviewed subject (an edit, an applied change
+//     request) supersedes the review's open round and opens the next one.
+//
+// New builds the three services wired together; the pieces (Subjects,
+// RequirementGate, ContractGate, Follow) are exported for platforms that
+// build their services themselves.
+package link
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/review"
+)
+
+// Subjects is the registry of what can be reviewed: for each accord.Ref
+// kind, the review.Subjects that reads that kind of record. It implements
+// review.Subjects by dispatching on the ref's kind, so reviewing a new kind
+// of record (a risk, a retro action) is one more entry.
+type Subjects map[string]review.Subjects
+
+var _ review.Subjects = Subjects{}
+
+// NewSubjects returns the registry of the built-in subjects: requirements
+// and change requests over reqs, contract versions over contracts. Either
+// store may be nil; its kinds are then left out.
+func NewSubjects(reqs requirement.Store, contracts contract.Store) Subjects {
+	s := Subjects{}
+	if reqs != nil {
+		s[requirement.RefKind] = RequirementSubject{reqs}
+		s[requirement.ChangeRequestRefKind] = ChangeRequestSubject{reqs}
+	}
+	if contracts != nil {
+		s[contract.VersionRefKind] = ContractVersionSubject{contracts}
+	}
+	return s
+}
+
+func (s Subjects) lookup(kind string) (review.Subjects, error) {
+	if sub, ok := s[kind]; ok {
+		return sub, nil
+	}
+	known := slices.Sorted(maps.Keys(s))
+	return nil, &accord.Error{Code: accord.Invalid, Message: "invalid subject",
+		Fields: []accord.FieldError{{Field: "subject.kind", Message: fmt.Sprintf("%q cannot be reviewed here; one of %s", kind, strings.Join(known, ", "))}}}
+}
+
+// Subject implements review.Subjects.
+func (s Subjects) Subject(ctx context.Context, project string, ref accord.Ref) (review.SubjectInfo, error) {
+	sub, err := s.lookup(ref.Kind)
+	if err != nil {
+		return review.SubjectInfo{}, err
+	}
+	return sub.Subject(ctx, project, ref)
+}
+
+// Changes implements review.Subjects.
+func (s Subjects) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
+	sub, err := s.lookup(ref.Kind)
+	if err != nil {
+		return nil, false, err
+	}
+	return sub.Changes(ctx, project, ref, from, to)
+}
+
+// RequirementSubject reads requirements for reviews. A requirement may be
+// named by its key (REQ-7); the returned Ref is always by ID. Changes are
+// the field-level diff of the two revisions, status excluded.
+type RequirementSubject struct{ Store requirement.Store }
+
+func (s RequirementSubject) get(ctx context.Context, project, id string) (requirement.Requirement, error) {
+	if requirement.IsKey(id) {
+		return s.Store.GetRequirementByKey(ctx, project, id)
+	}
+	return s.Store.GetRequirement(ctx, project, id)
+}
+
+// Subject implements review.Subjects.
+func (s RequirementSubject) Subject(ctx context.Context, project string, ref accord.Ref) (review.SubjectInfo, error) {
+	r, err := s.get(ctx, project, ref.ID)
+	if err != nil {
+		return review.SubjectInfo{}, err
+	}
+	info := review.SubjectInfo{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
+	for _, c := range r.Acceptance {
+		info.Criteria = append(info.Criteria, review.Criterion{ID: c.ID, Text: c.Text})
+	}
+	return info, nil
+}
+
+// Changes implements review.Subjects.
+func (s RequirementSubject) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
+	a, err := s.Store.GetRequirementRevision(ctx, project, ref.ID, from)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := s.Store.GetRequirementRevision(ctx, project, ref.ID, to)
+	if err != nil {
+		return nil, false, err
+	}
+	var paths []string
+	for _, c := range requirement.Diff(a.Record, b.Record) {
+		if c.Path != "status" {
+			paths = append(paths, c.Path)
+		}
+	}
+	return paths, true, nil
+}
+
+// ChangeRequestSubject reads change requests for reviews. A proposal never
+// changes once made, so its revisions have no content changes.
+type ChangeRequestSubject struct{ Store requirement.Store }
+
+// Subject implements review.Subjects.
+func (s ChangeRequestSubject) Subject(ctx context.Context, project string, ref accord.Ref) (review.SubjectInfo, error) {
+	cr, err := s.Store.GetChangeRequest(ctx, project, ref.ID)
+	if err != nil {
+		return review.SubjectInfo{}, err
+	}
+	r, err := s.Store.GetRequirement(ctx, project, cr.RequirementID)
+	if err != nil {
+		return review.SubjectInfo{}, err
+	}
+	return review.SubjectInfo{Ref: ref, Revision: cr.Revision, Title: "change to " + r.Key + ": " + cr.Reason}, nil
+}
+
+// Changes implements review.Subjects.
+func (ChangeRequestSubject) Changes(context.Context, string, accord.Ref, int, int) ([]string, bool, error) {
+	return nil, true, nil
+}
+
+// ContractVersionSubject reads contract versions for reviews (ID
+// "<contract id>@<version>"). Changes are the field-level diff of the two
+// revisions of the version, status excluded.
+type ContractVersionSubject struct{ Store contract.Store }
+
+func (s ContractVersionSubject) split(ref string) (string, string, error) {
+	i := strings.LastIndexByte(ref, '@')
+	if i <= 0 || i == len(ref)-1 {
+		return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid subject",
+			Fields: []accord.FieldError{{Field: "subject.id", Message: fmt.Sprintf("%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)}}}
+	}
+	return ref[:i], ref[i+1:], nil
+}
+
+// Subject implements review.Subjects.
+func (s ContractVersionSubject) Subject(ctx context.Context, project string, ref accord.Ref) (review.SubjectInfo, error) {
+	id, version, err := s.split(ref.ID)
+	if err != nil {
+		return review.SubjectInfo{}, err
+	}
+	v, err := s.Store.GetVersion(ctx, project, id, version)
+	if err != nil {
+		return review.SubjectInfo{}, err
+	}
+	spec, err := json.Marshal(v.Spec)
+	if err != nil {
+		return review.SubjectInfo{}, accord.Errorf(accord.Internal, "fingerprinting %s: %w", ref, err)
+	}
+	sum := sha256.Sum256(spec)
+	return review.SubjectInfo{Ref: v.Ref(), Revision: v.Revision, Title: v.Spec.Service + " " + v.Version,
+		Fingerprint: hex.EncodeToString(sum[:])}, nil
+}
+
+// Changes implements review.Subjects.
+func (s ContractVersionSubject) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
+	id, version, err := s.split(ref.ID)
+	if err != nil {
+		return nil, false, err
+	}
+	a, err := s.Store.GetVersionRevision(ctx, project, id, version, from)
+	if err != nil {
+		return nil, false, err
+	}
+	b, err := s.Store.GetVersionRevision(ctx, project, id, version, to)
+	if err != nil {
+		return nil, false, err
+	}
+	var paths []string
+	for _, c := range contract.Diff(a.Record, b.Record) {
+		if c.Path != "status" {
+			paths = append(paths, c.Path)
+		}
+	}
+	return paths, true, nil
+}
+
+// RequirementGate is the requirement.TransitionGate that asks for reviews:
+// approved needs an approved requirement review of the current revision,
+// accepted an approved acceptance review.
+type RequirementGate struct{ Reviews *review.Service }
+
+// CheckTransition implements requirement.TransitionGate.
+func (g RequirementGate) CheckTransition(ctx context.Context, r requirement.Requirement, to requirement.Status) error {
+	var kind review.Kind
+	switch to {
+	case requirement.Approved:
+		kind = review.RequirementReview
+	case requirement.Accepted:
+		kind = review.AcceptanceReview
+	default:
+		return nil
+	}
+	return refused(r.Key, string(to), g.Reviews.Require(ctx, r.Project, kind, r.Ref(), r.Revision))
+}
+
+// ContractGate is the contract.TransitionGate that asks for reviews: a
+// version becomes agreed only with an approved contract review of its
+// current revision.
+type ContractGate struct{ Reviews *review.Service }
+
+// CheckTransition implements contract.TransitionGate.
+func (g ContractGate) CheckTransition(ctx context.Context, v contract.Version, to contract.Status) error {
+	if to != contract.Agreed {
+		return nil
+	}
+	return refused(v.Spec.Service+" "+v.Version, string(to), g.Reviews.Require(ctx, v.Project, review.ContractReview, v.Ref(), v.Revision))
+}
+
+// refused prefixes a gate's refusal with what was refused, keeping the
+// review's error as the cause.
+func refused(what, to string, err error) error {
+	var e *accord.Error
+	if accord.ErrorCode(err) == accord.FailedPrecondition && errors.As(err, &e) {
+		return &accord.Error{Code: accord.FailedPrecondition, Message: what + " cannot move to " + to + ": " + e.Message, Err: err}
+	}
+	return err
+}
+
+// revisingEvents maps the kinds of the events that give a reviewable
+// record a new revision to the refs whose reviews must follow.
+var revisingEvents = map[string]func(ctx context.Context, reqs requirement.Store, e accord.Event) []accord.Ref{
+	requirement.EventUpdated:        self,
+	requirement.EventTransitioned:   self,
+	requirement.EventChangeApproved: self, requirement.EventChangeRejected: self, requirement.EventChangeWithdrawn: self,
+	requirement.EventChangeApplied: func(ctx context.Context, reqs requirement.Store, e accord.Event) []accord.Ref {
+		refs := []accord.Ref{e.Ref}
+		if reqs != nil {
+			if cr, err := reqs.GetChangeRequest(ctx, e.Project, e.Ref.ID); err == nil {
+				refs = append(refs, accord.Ref{Kind: requirement.RefKind, ID: cr.RequirementID})
+			}
+		}
+		return refs
+	},
+	contract.EventVersionUpdated:      self,
+	contract.EventVersionTransitioned: self,
+}
+
+func self(_ context.Context, _ requirement.Store, e accord.Event) []accord.Ref {
+	return []accord.Ref{e.Ref}
+}
+
+// EventSyncFailed is published when reviews could not follow a new
+// revision of their subject; the gates sync again before deciding.
+const EventSyncFailed = "review.sync_failed"
+
+// Follow returns an event sink that syncs reviews when their subject gets a
+// new revision, then passes every event on to next (which may be nil).
+// Give it to the requirement and contract services as their Events.
+// reqs (may be nil) finds the requirement of an applied change request.
+// A sync that fails is passed on as an EventSyncFailed event; the gates
+// sync again before deciding, so nothing stale is ever approved.
+func Follow(reviews *review.Service, reqs requirement.Store, next accord.EventSink) accord.EventSink {
+	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+		if next != nil {
+			next.Publish(ctx, e)
+		}
+		refsOf, ok := revisingEvents[e.Kind]
+		if !ok {
+			return
+		}
+		for _, ref := range refsOf(ctx, reqs, e) {
+			if err := reviews.SubjectRevised(ctx, e.Project, ref); err != nil && next != nil {
+				next.Publish(ctx, accord.Event{Kind: EventSyncFailed, Project: e.Project, Ref: ref, Actor: e.Actor, Time: e.Time,
+					Summary: fmt.Sprintf("reviews of %s could not follow %s: %v", ref, e.Kind, err)})
+			}
+		}
+	})
+}
+
+// Options configure New. The three stores are required.
+type Options struct {
+	RequirementStore requirement.Store
+	ContractStore    contract.Store
+	ReviewStore      review.Store
+	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
+	Events           accord.EventSink // optional: receives every service's events
+	Clock            accord.Clock     // optional
+}
+
+// Services are the requirement, contract and review services, wired.
+type Services struct {
+	Requirements *requirement.Service
+	Contracts    *contract.Service
+	Reviews      *review.Service
+}
+
+// New builds the three services with the review gates and round following
+// in place.
+func New(opts Options) (Services, error) {
+	if opts.RequirementStore == nil || opts.ContractStore == nil || opts.ReviewStore == nil {
+		return Services{}, accord.Errorf(accord.Invalid, "link.Options: the requirement, contract and review stores are required")
+	}
+	subjects := NewSubjects(opts.RequirementStore, opts.ContractStore)
+	for kind, sub := range opts.Subjects {
+		subjects[kind] = sub
+	}
+	reviews, err := review.NewService(review.Options{Store: opts.ReviewStore, Subjects: subjects, Events: opts.Events, Clock: opts.Clock})
+	if err != nil {
+		return Services{}, err
+	}
+	follow := Follow(reviews, opts.RequirementStore, opts.Events)
+	reqs, err := requirement.NewService(requirement.Options{Store: opts.RequirementStore, Events: follow, Clock: opts.Clock,
+		Gate: RequirementGate{Reviews: reviews}})
+	if err != nil {
+		return Services{}, err
+	}
+	contracts, err := contract.NewService(contract.Options{Store: opts.ContractStore, Events: follow, Clock: opts.Clock,
+		Gate: ContractGate{Reviews: reviews}})
+	if err != nil {
+		return Services{}, err
+	}
+	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews}, nil
+}

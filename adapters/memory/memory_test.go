@@ -1,0 +1,35 @@
+package memory_test
+
+import (
+	"testing"
+
+	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/storetest"
+	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/review"
+)
+
+func TestRequirementStore(t *testing.T) {
+	storetest.RequirementStore(t, func(testing.TB) requirement.Store { return memory.NewRequirementStore() })
+}
+
+func TestContractStore(t *testing.T) {
+	storetest.ContractStore(t, func(testing.TB) contract.Store { return memory.NewContractStore() })
+}
+
+func TestReviewStore(t *testing.T) {
+	storetest.ReviewStore(t, func(testing.TB) review.Store { return memory.NewReviewStore() })
+}
+
+func BenchmarkRequirementStore(b *testing.B) {
+	storetest.BenchmarkRequirementStore(b, func(testing.TB) requirement.Store { return memory.NewRequirementStore() })
+}
+
+func BenchmarkContractStore(b *testing.B) {
+	storetest.BenchmarkContractStore(b, func(testing.TB) contract.Store { return memory.NewContractStore() })
+}
+
+func BenchmarkReviewStore(b *testing.B) {
+	storetest.BenchmarkReviewStore(b, func(testing.TB) review.Store { return memory.NewReviewStore() })
+}

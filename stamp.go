@@ -1,0 +1,36 @@
+package accord
+
+import "time"
+
+// Stamp is the bookkeeping every mutable record carries: its revision and
+// who created and last changed it, when. Records embed it, so its fields
+// appear at the top level of their JSON.
+type Stamp struct {
+	Revision  int       `json:"revision"` // 1 when created, one more with every change
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+	UpdatedBy string    `json:"updated_by"`
+}
+
+// NewStamp returns the stamp of a record created by actor at t: revision 1.
+func NewStamp(actor string, t time.Time) Stamp {
+	return Stamp{Revision: 1, CreatedAt: t, CreatedBy: actor, UpdatedAt: t, UpdatedBy: actor}
+}
+
+// Next returns the stamp of the revision after s, made by actor at t.
+func (s Stamp) Next(actor string, t time.Time) Stamp {
+	s.Revision++
+	s.UpdatedAt, s.UpdatedBy = t, actor
+	return s
+}
+
+// Stamped is implemented by every record that embeds a Stamp: the method is
+// promoted, so generic code (stores, conformance suites) reaches any
+// record's bookkeeping through it.
+type Stamped interface {
+	StampRef() *Stamp
+}
+
+// StampRef returns s itself, for Stamped.
+func (s *Stamp) StampRef() *Stamp { return s }
