@@ -63,6 +63,18 @@ func withDefaults(c Content, actor accord.Actor) Content {
 	return c
 }
 
+// keepOwnerAndPriority fills an owner or priority that new content leaves
+// out from the content it replaces: leaving them out changes neither.
+func keepOwnerAndPriority(c, cur Content) Content {
+	if strings.TrimSpace(c.Owner) == "" {
+		c.Owner = cur.Owner
+	}
+	if c.Priority == "" {
+		c.Priority = cur.Priority
+	}
+	return c
+}
+
 // checkNote refuses a note or reason longer than svc.MaxText.
 func checkNote(field, note string) error {
 	var errs accord.FieldErrors
@@ -141,6 +153,7 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 }
 
 // Update replaces the content of a requirement, making revision base+1.
+// An empty owner or priority keeps the current one.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (base is stale),
 // FailedPrecondition (the requirement is approved or later: propose a
 // change request instead).
@@ -149,15 +162,15 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err != nil {
 		return Requirement{}, err
 	}
-	c = withCriterionIDs(c)
+	cur, err := s.lookup(ctx, project, id)
+	if err != nil {
+		return Requirement{}, err
+	}
+	c = withCriterionIDs(keepOwnerAndPriority(c, cur.Content))
 	if err := c.Validate(); err != nil {
 		return Requirement{}, err
 	}
 	if err := checkNote("note", note); err != nil {
-		return Requirement{}, err
-	}
-	cur, err := s.lookup(ctx, project, id)
-	if err != nil {
 		return Requirement{}, err
 	}
 	if err := svc.CheckBase("requirement "+cur.Key, base, cur.Revision); err != nil {

@@ -18,12 +18,12 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	p.Proposed = withCriterionIDs(p.Proposed)
-	if err := p.Validate(); err != nil {
-		return ChangeRequest{}, err
-	}
 	r, err := s.lookup(ctx, project, requirementID)
 	if err != nil {
+		return ChangeRequest{}, err
+	}
+	p.Proposed = withCriterionIDs(keepOwnerAndPriority(p.Proposed, r.Content))
+	if err := p.Validate(); err != nil {
 		return ChangeRequest{}, err
 	}
 	if !r.Status.Locked() {

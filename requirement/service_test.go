@@ -192,7 +192,7 @@ func TestUpdateMakesRevisionsAndRefusesStaleOrLocked(t *testing.T) {
 	require.Equal(t, accord.Conflict, accord.ErrorCode(err))
 	assert.True(t, errors.Is(err, accord.ErrStale))
 	bad := goodContent()
-	bad.Owner = ""
+	bad.Title = ""
 	_, err = svc.Update(dev, "shop", r.ID, 2, bad, "")
 	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	_, err = svc.Update(dev, "shop", "nope", 2, goodContent(), "")

@@ -35,8 +35,8 @@ type Content struct {
 	InterfaceNotes string                `json:"interface_notes,omitempty"`
 	Performance    []PerformanceTarget   `json:"performance,omitempty"`
 	Acceptance     []AcceptanceCriterion `json:"acceptance_criteria,omitempty"`
-	Priority       Priority              `json:"priority"`
-	Owner          string                `json:"owner"`
+	Priority       Priority              `json:"priority,omitempty"` // default: DefaultPriority
+	Owner          string                `json:"owner,omitempty"`    // default: the author
 	Labels         []string              `json:"labels,omitempty"`
 	Links          []accord.Ref          `json:"links,omitempty"`
 }

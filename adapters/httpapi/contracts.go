@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
 	"strings"
 	"time"
 
@@ -275,8 +275,21 @@ func (s *server) validateSample(w http.ResponseWriter, r *http.Request) error {
 	if body.Request.Method == "" {
 		return invalid("request.method", "required")
 	}
+	if !isToken(body.Request.Method) {
+		return invalid("request.method", "must be an HTTP method (letters such as GET or POST), not %q", body.Request.Method)
+	}
 	if !strings.HasPrefix(body.Request.Path, "/") {
 		return invalid("request.path", "required: the request path starting with /, with its query string")
+	}
+	if u, err := url.ParseRequestURI(body.Request.Path); err != nil || strings.ContainsFunc(body.Request.Path, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return invalid("request.path", "must be a valid request path: escape spaces, control characters and %% as %%XX")
+	} else if u.Host != "" || u.Scheme != "" {
+		return invalid("request.path", "must be a path starting with /, not a URL")
+	}
+	for k, val := range body.Request.Headers {
+		if !isToken(k) || strings.ContainsAny(val, "\r\n\x00") {
+			return invalid("request.headers", "header %q is not a valid header name and value", k)
+		}
 	}
 	if len(body.Request.Body) > 0 && body.Request.BodyText != "" {
 		return invalid("request.body_text", "give body or body_text, not both")
@@ -286,7 +299,10 @@ func (s *server) validateSample(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	reqBody := sampleBody(body.Request.Body, body.Request.BodyText)
-	req := httptest.NewRequest(strings.ToUpper(body.Request.Method), "http://sample"+body.Request.Path, bytes.NewReader(reqBody))
+	req, err := http.NewRequest(strings.ToUpper(body.Request.Method), "http://sample"+body.Request.Path, bytes.NewReader(reqBody))
+	if err != nil {
+		return invalid("request.path", "not a request path: %v", err)
+	}
 	for k, val := range body.Request.Headers {
 		req.Header.Set(k, val)
 	}
@@ -300,6 +316,9 @@ func (s *server) validateSample(w http.ResponseWriter, r *http.Request) error {
 		}
 		h := http.Header{}
 		for k, val := range resp.Headers {
+			if !isToken(k) || strings.ContainsAny(val, "\r\n\x00") {
+				return invalid("response.headers", "header %q is not a valid header name and value", k)
+			}
 			h.Set(k, val)
 		}
 		if len(resp.Body) > 0 && h.Get("Content-Type") == "" {
@@ -420,4 +439,19 @@ func (s *server) diffVersions(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, versionDiffResponse{From: from, To: to, Changes: changes})
 	return nil
+}
+
+// isToken reports whether s is an RFC 9110 token: the form of a method and
+// of a header name.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/accordhq/accord"
 )
@@ -26,10 +27,14 @@ func invalid(field, format string, args ...any) *httpError {
 // type application/json, at most limit bytes, no unknown fields, nothing
 // after the value. Errors say where the body went wrong.
 func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 		return &httpError{status: http.StatusUnsupportedMediaType,
 			detail: fmt.Sprintf("Content-Type must be application/json, not %q", r.Header.Get("Content-Type"))}
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return &httpError{status: http.StatusUnsupportedMediaType,
+			detail: fmt.Sprintf("JSON bodies must be UTF-8 (RFC 8259), not charset %q", cs)}
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	if err != nil {
@@ -38,6 +43,18 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 			return &httpError{status: http.StatusRequestEntityTooLarge, detail: fmt.Sprintf("request body is larger than %d bytes", limit)}
 		}
 		return &httpError{status: http.StatusBadRequest, detail: "reading the request body: " + err.Error()}
+	}
+	if !utf8.Valid(data) {
+		i := 0
+		for i < len(data) {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			i += size
+		}
+		line, col := position(data, int64(i))
+		return &httpError{status: http.StatusBadRequest, detail: fmt.Sprintf("malformed JSON: invalid UTF-8 at line %d, column %d (byte %d); JSON text must be UTF-8", line, col, i)}
 	}
 	return unmarshalStrict(data, v)
 }
@@ -134,7 +151,12 @@ func ifMatchFrom(r *http.Request, lowest int) (int, error) {
 		return 0, &httpError{status: http.StatusPreconditionRequired,
 			detail: "If-Match is required: send the ETag of the revision you are changing, e.g. If-Match: \"3\""}
 	}
-	v = strings.TrimPrefix(v, "W/")
+	if strings.HasPrefix(v, "W/") {
+		// If-Match uses the strong comparison (RFC 9110, 13.1.1): a weak
+		// tag never matches.
+		return 0, &httpError{status: http.StatusPreconditionFailed,
+			detail: "If-Match " + v + " is a weak entity tag, which never matches; send the ETag as given, e.g. If-Match: \"3\""}
+	}
 	n, err := strconv.Atoi(strings.Trim(v, `"`))
 	if err != nil || n < lowest || !strings.HasPrefix(v, `"`) || !strings.HasSuffix(v, `"`) {
 		return 0, invalid("If-Match", "must be one quoted revision number, like \"3\"")

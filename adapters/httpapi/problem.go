@@ -39,6 +39,7 @@ var httpSlugs = map[int]string{
 	http.StatusRequestEntityTooLarge: "too_large",
 	http.StatusUnsupportedMediaType:  "unsupported_media_type",
 	http.StatusPreconditionRequired:  "precondition_required",
+	http.StatusPreconditionFailed:    "stale_revision",
 }
 
 // httpError is a failure that only exists at the HTTP layer (415, 413, 428…).
