@@ -376,6 +376,12 @@ func schemaFinding(field, op string, err error) Finding {
 			msg = fmt.Sprintf("at %s: %s", schemaLocation(leaf.InstanceLocation), leaf.Message)
 		}
 	}
+	if i := strings.Index(msg, "#/components/schemas/"); i >= 0 && strings.HasSuffix(msg, " not found") {
+		// The usual cause: schemas made with a SchemaSet whose Schemas()
+		// were never copied into the spec.
+		name := strings.TrimSuffix(msg[i+len("#/components/schemas/"):], " not found")
+		msg = fmt.Sprintf("$ref to schema %q, which spec.schemas does not hold; if it came from a SchemaSet, set spec.Schemas = set.Schemas() after the last Ref", name)
+	}
 	return Finding{Rule: RuleSchemaInvalid, Severity: SeverityError, Field: field, Operation: op, Message: "schema does not compile: " + msg}
 }
 

@@ -247,3 +247,16 @@ func requireField(t *testing.T, err error, field, message string) {
 }
 
 var _ = http.MethodGet
+
+func TestForgottenSchemasSayWhatToDo(t *testing.T) {
+	set := contract.NewSchemaSet()
+	spec := contract.Spec{Service: "s", Operations: []contract.Operation{{ID: "get", Method: "GET", Path: "/x",
+		Responses: map[string]contract.Response{"200": {Content: map[string]contract.MediaType{"application/json": {Schema: set.MustRef(hintOrder{})}}}}}}}
+	_, err := contract.Compile(spec) // spec.Schemas = set.Schemas() forgotten
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "spec.Schemas = set.Schemas()")
+}
+
+type hintOrder struct {
+	ID int `json:"id"`
+}

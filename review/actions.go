@@ -95,7 +95,7 @@ type RiskInput struct {
 type AssessmentInput struct {
 	Round       int         `json:"round"`
 	Feasibility Feasibility `json:"feasibility"`
-	Difficulty  int         `json:"difficulty"`            // 1–5
+	Difficulty  int         `json:"difficulty"`  // 1–5
 	EffortDays  float64     `json:"effort_days"` // person-days: required, more than 0 unless infeasible (then 0)
 	Risks       []RiskInput `json:"risks,omitempty"`
 	Notes       string      `json:"notes,omitempty"` // required when infeasible

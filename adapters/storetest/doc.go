@@ -3,7 +3,7 @@
 // ordinary test:
 //
 //	func TestMyRequirementStore(t *testing.T) {
-//		storetest.RequirementStore(t, func(t *testing.T) requirement.Store {
+//		storetest.RequirementStore(t, func(t testing.TB) requirement.Store {
 //			return mystore.New(t.TempDir())
 //		})
 //	}

@@ -75,7 +75,10 @@ func run(ctx context.Context, addr, tokenSpec string, out io.Writer, log *slog.L
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: logRequests(h, log), ReadHeaderTimeout: 10 * time.Second}
+	// Bounded reads and idle connections: a client that trickles its body one
+	// byte at a time cannot hold a handler for ever.
+	srv := &http.Server{Handler: logRequests(h, log), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	url := "http://" + ln.Addr().String()
 	log.Info("accord server listening", slog.String("url", url), slog.String("project", demoProject))
 	if demoTokens {
