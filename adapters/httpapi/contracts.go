@@ -84,174 +84,134 @@ type validateResponse struct {
 
 func contractEndpoints() []endpoint {
 	const c = base + "/contracts"
-	const v = c + "/{id}/versions/{version}"
+	const one = c + "/{id}"
+	const v = one + "/versions/{version}"
 	return []endpoint{
-		{id: "listContracts", handle: (*server).listContracts, method: "GET", path: c, summary: "List API contracts", query: withPage(filterParam("service", "the service name")), status: 200, result: accord.Page[contract.Contract]{}},
-		{id: "createContract", handle: (*server).createContract, method: "POST", path: c, summary: "Create a contract with its first version, a draft",
-			body: createContractBody{}, status: 201, result: contract.Version{}, etag: true, location: true},
-		{id: "getContract", handle: (*server).getContract, method: "GET", path: c + "/{id}", summary: "Read a contract and its versions", status: 200, result: contractResponse{}},
-		{id: "deleteContract", handle: (*server).deleteContract, method: "DELETE", path: c + "/{id}", summary: "Delete a contract that has no agreed version", status: 204},
-		{id: "listContractVersions", handle: (*server).listVersions, method: "GET", path: c + "/{id}/versions", summary: "Every version, whole", status: 200, result: items[contract.Version]{}},
-		{id: "createContractVersion", handle: (*server).newVersion, method: "POST", path: c + "/{id}/versions", summary: "Start a new version from an existing one",
-			body: newVersionBody{}, status: 201, result: contract.Version{}, etag: true, location: true},
-		{id: "getContractVersion", handle: (*server).getVersion, method: "GET", path: v, summary: "Read a version", status: 200, result: contract.Version{}, etag: true},
-		{id: "updateContractVersion", handle: (*server).updateVersion, method: "PUT", path: v, summary: "Replace a draft version's spec",
-			body: updateVersionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true},
-		{id: "transitionContractVersion", handle: (*server).transitionVersion, method: "POST", path: v + "/transitions", summary: "Propose, agree or deprecate a version",
-			body: versionTransitionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true},
-		{id: "listContractVersionRevisions", handle: (*server).listVersionRevisions, method: "GET", path: v + "/revisions", summary: "Who changed a version, when and why",
-			status: 200, result: items[versionRevisionSummary]{}},
-		{id: "getContractVersionRevision", handle: (*server).getVersionRevision, method: "GET", path: v + "/revisions/{n}", summary: "One revision of a version, whole",
-			status: 200, result: versionRevision{}},
-		{id: "diffContractVersionRevisions", handle: (*server).diffVersionRevisions, method: "GET", path: v + "/diff", summary: "Field-level changes between two revisions of a version",
-			query: []contract.Parameter{revisionQuery("from"), revisionQuery("to")}, status: 200, result: diffResponse{}},
-		{id: "diffContractVersions", handle: (*server).diffVersions, method: "GET", path: c + "/{id}/diff", summary: "Field-level changes between two versions",
+		{id: "listContracts", method: "GET", path: c, summary: "List API contracts", query: withPage(filterParam("service", "the service name")),
+			status: 200, result: accord.Page[contract.Contract]{},
+			handle: read(func(c in) (accord.Page[contract.Contract], error) {
+				size, token, err := listQuery(c.r, "service")
+				if err != nil {
+					return accord.Page[contract.Contract]{}, err
+				}
+				return c.contracts.List(c.ctx(), c.project(), contract.Filter{Service: c.query("service")}, accord.PageQuery{Size: size, Token: token})
+			})},
+		{id: "createContract", method: "POST", path: c, summary: "Create a contract with its first version, a draft",
+			body: createContractBody{}, status: 201, result: contract.Version{}, etag: true, location: true,
+			handle: create(versionLocation, func(c in, b createContractBody) (contract.Version, error) {
+				return c.contracts.Create(c.ctx(), c.project(), b.Version, b.Spec, b.Note)
+			})},
+		{id: "getContract", method: "GET", path: one, summary: "Read a contract and its versions", status: 200, result: contractResponse{}, etag: true,
+			handle: read(getContract)},
+		{id: "deleteContract", method: "DELETE", path: one, summary: "Delete a contract that has no agreed version", status: 204,
+			handle: remove(func(c in) error { return c.contracts.Delete(c.ctx(), c.project(), c.id()) })},
+		{id: "listContractVersions", method: "GET", path: one + "/versions", summary: "Every version, whole", status: 200, result: items[contract.Version]{},
+			handle: read(func(c in) (items[contract.Version], error) {
+				return list(c.contracts.Versions(c.ctx(), c.project(), c.id()))
+			})},
+		{id: "createContractVersion", method: "POST", path: one + "/versions", summary: "Start a new version from an existing one",
+			body: newVersionBody{}, status: 201, result: contract.Version{}, etag: true, location: true,
+			handle: create(versionLocation, func(c in, b newVersionBody) (contract.Version, error) {
+				if b.From == "" {
+					return contract.Version{}, invalid("from", "required: the version to start from")
+				}
+				return c.contracts.NewVersion(c.ctx(), c.project(), c.id(), b.From, b.Version, b.Note)
+			})},
+		{id: "getContractVersion", method: "GET", path: v, summary: "Read a version", status: 200, result: contract.Version{}, etag: true,
+			handle: read(func(c in) (contract.Version, error) {
+				return c.contracts.Version(c.ctx(), c.project(), c.id(), c.version())
+			})},
+		{id: "updateContractVersion", method: "PUT", path: v, summary: "Replace a draft version's spec",
+			body: updateVersionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
+			handle: update(1, func(c in, base int, b updateVersionBody) (contract.Version, error) {
+				return c.contracts.UpdateVersion(c.ctx(), c.project(), c.id(), c.version(), base, b.Spec, b.Note)
+			})},
+		{id: "transitionContractVersion", method: "POST", path: v + "/transitions", summary: "Propose, agree or deprecate a version",
+			body: versionTransitionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
+			handle: update(1, func(c in, base int, b versionTransitionBody) (contract.Version, error) {
+				return c.contracts.Transition(c.ctx(), c.project(), c.id(), c.version(), base, b.To, b.Note)
+			})},
+		{id: "listContractVersionRevisions", method: "GET", path: v + "/revisions", summary: "Who changed a version, when and why",
+			status: 200, result: items[versionRevisionSummary]{},
+			handle: read(func(c in) (items[versionRevisionSummary], error) {
+				revs, err := c.contracts.History(c.ctx(), c.project(), c.id(), c.version())
+				return summaries(revs, err, func(v accord.Revision[contract.Version]) versionRevisionSummary {
+					return versionRevisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Status: v.Record.Status}
+				})
+			})},
+		{id: "getContractVersionRevision", method: "GET", path: v + "/revisions/{n}", summary: "One revision of a version, whole",
+			status: 200, result: versionRevision{},
+			handle: read(func(c in) (versionRevision, error) {
+				n, err := revisionParam("n", c.path("n"))
+				if err != nil {
+					return versionRevision{}, err
+				}
+				v, err := c.contracts.Revision(c.ctx(), c.project(), c.id(), c.version(), n)
+				return versionRevision{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Version: v.Record}, err
+			})},
+		{id: "diffContractVersionRevisions", method: "GET", path: v + "/diff", summary: "Field-level changes between two revisions of a version",
+			query: []contract.Parameter{revisionQuery("from"), revisionQuery("to")}, status: 200, result: diffResponse{},
+			handle: read(func(c in) (diffResponse, error) {
+				from, to, err := fromTo(c.r)
+				if err != nil {
+					return diffResponse{}, err
+				}
+				cs, err := c.contracts.DiffRevisions(c.ctx(), c.project(), c.id(), c.version(), from, to)
+				return changes(from, to, cs, err)
+			})},
+		{id: "diffContractVersions", method: "GET", path: one + "/diff", summary: "Field-level changes between two versions",
 			query: []contract.Parameter{{Name: "from", In: contract.InQuery, Required: true, Description: "a version, such as 1.0.0", Schema: stringSchema},
 				{Name: "to", In: contract.InQuery, Required: true, Description: "a version, such as 1.1.0", Schema: stringSchema}},
-			status: 200, result: versionDiffResponse{}},
-		{id: "lintContractVersion", handle: (*server).lintVersion, method: "GET", path: v + "/lint", summary: "Lint a version", status: 200, result: contractLintResponse{}},
-		{id: "exportOpenAPI", handle: (*server).exportOpenAPI, method: "GET", path: v + "/openapi.json", summary: "A version as OpenAPI 3.1", status: 200, result: map[string]any{}},
-		{id: "validateSample", handle: (*server).validateSample, method: "POST", path: v + "/validate", summary: "Check a sample request and response against a version",
-			body: validateBody{}, status: 200, result: validateResponse{}},
+			status: 200, result: versionDiffResponse{}, handle: read(diffVersions)},
+		{id: "lintContractVersion", method: "GET", path: v + "/lint", summary: "Lint a version", status: 200, result: contractLintResponse{},
+			handle: read(func(c in) (contractLintResponse, error) {
+				findings, err := c.contracts.Lint(c.ctx(), c.project(), c.id(), c.version())
+				return contractLintResponse{Findings: findings, Blocking: contract.HasErrors(findings)}, err
+			})},
+		{id: "exportOpenAPI", method: "GET", path: v + "/openapi.json", summary: "A version as OpenAPI 3.1", status: 200, result: map[string]any{},
+			handle: (*server).exportOpenAPI},
+		{id: "validateSample", method: "POST", path: v + "/validate", summary: "Check a sample request and response against a version",
+			body: validateBody{}, status: 200, result: validateResponse{}, handle: act(validateSample)},
 	}
 }
 
-func writeVersion(w http.ResponseWriter, status int, v contract.Version) {
-	w.Header().Set("ETag", etag(v.Revision))
-	writeJSON(w, status, v)
+func versionLocation(v contract.Version) string {
+	return "/v1/projects/" + v.Project + "/contracts/" + v.ContractID + "/versions/" + v.Version
 }
 
-func (s *server) listContracts(w http.ResponseWriter, r *http.Request) error {
-	size, token, err := listQuery(r, "service")
+func getContract(c in) (contractResponse, error) {
+	got, err := c.contracts.Get(c.ctx(), c.project(), c.id())
 	if err != nil {
-		return err
+		return contractResponse{}, err
 	}
-	f := contract.Filter{Service: r.URL.Query().Get("service")}
-	page, err := s.contracts.List(r.Context(), r.PathValue("project"), f, accord.PageQuery{Size: size, Token: token})
+	versions, err := c.contracts.Versions(c.ctx(), c.project(), c.id())
 	if err != nil {
-		return err
+		return contractResponse{}, err
 	}
-	writeJSON(w, http.StatusOK, page)
-	return nil
-}
-
-func (s *server) createContract(w http.ResponseWriter, r *http.Request) error {
-	var body createContractBody
-	if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
-		return err
-	}
-	created, err := s.contracts.Create(r.Context(), r.PathValue("project"), body.Version, body.Spec, body.Note)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/v1/projects/"+created.Project+"/contracts/"+created.ContractID+"/versions/"+created.Version)
-	writeVersion(w, http.StatusCreated, created)
-	return nil
-}
-
-func (s *server) getContract(w http.ResponseWriter, r *http.Request) error {
-	project, id := r.PathValue("project"), r.PathValue("id")
-	c, err := s.contracts.Get(r.Context(), project, id)
-	if err != nil {
-		return err
-	}
-	versions, err := s.contracts.Versions(r.Context(), project, id)
-	if err != nil {
-		return err
-	}
-	out := contractResponse{Contract: c, Versions: []versionSummary{}}
+	out := contractResponse{Contract: got, Versions: []versionSummary{}}
 	for _, v := range versions {
 		out.Versions = append(out.Versions, versionSummary{Version: v.Version, Status: v.Status, Revision: v.Revision,
 			UpdatedBy: v.UpdatedBy, UpdatedAt: v.UpdatedAt})
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return out, nil
 }
 
-func (s *server) deleteContract(w http.ResponseWriter, r *http.Request) error {
-	if err := s.contracts.Delete(r.Context(), r.PathValue("project"), r.PathValue("id")); err != nil {
-		return err
+func diffVersions(c in) (versionDiffResponse, error) {
+	if err := checkParams(c.r, "from", "to"); err != nil {
+		return versionDiffResponse{}, err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (s *server) listVersions(w http.ResponseWriter, r *http.Request) error {
-	versions, err := s.contracts.Versions(r.Context(), r.PathValue("project"), r.PathValue("id"))
-	if err != nil {
-		return err
+	from, to := c.query("from"), c.query("to")
+	if from == "" {
+		return versionDiffResponse{}, invalid("from", "required: the version to compare from, such as 1.0.0")
 	}
-	writeJSON(w, http.StatusOK, items[contract.Version]{Items: nonNil(versions)})
-	return nil
-}
-
-func (s *server) newVersion(w http.ResponseWriter, r *http.Request) error {
-	var body newVersionBody
-	if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
-		return err
+	if to == "" {
+		return versionDiffResponse{}, invalid("to", "required: the version to compare to, such as 1.1.0")
 	}
-	if body.From == "" {
-		return invalid("from", "required: the version to start from")
+	cs, err := c.contracts.DiffVersions(c.ctx(), c.project(), c.id(), from, to)
+	if cs == nil {
+		cs = []accord.FieldChange{}
 	}
-	created, err := s.contracts.NewVersion(r.Context(), r.PathValue("project"), r.PathValue("id"), body.From, body.Version, body.Note)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/v1/projects/"+created.Project+"/contracts/"+created.ContractID+"/versions/"+created.Version)
-	writeVersion(w, http.StatusCreated, created)
-	return nil
-}
-
-func (s *server) getVersion(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.contracts.Version(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"))
-	if err != nil {
-		return err
-	}
-	writeVersion(w, http.StatusOK, v)
-	return nil
-}
-
-func (s *server) updateVersion(w http.ResponseWriter, r *http.Request) error {
-	rev, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
-	var body updateVersionBody
-	if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
-		return err
-	}
-	v, err := s.contracts.UpdateVersion(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"), rev, body.Spec, body.Note)
-	if err != nil {
-		return err
-	}
-	writeVersion(w, http.StatusOK, v)
-	return nil
-}
-
-func (s *server) transitionVersion(w http.ResponseWriter, r *http.Request) error {
-	rev, err := ifMatch(r)
-	if err != nil {
-		return err
-	}
-	var body versionTransitionBody
-	if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
-		return err
-	}
-	v, err := s.contracts.Transition(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"), rev, body.To, body.Note)
-	if err != nil {
-		return err
-	}
-	writeVersion(w, http.StatusOK, v)
-	return nil
-}
-
-func (s *server) lintVersion(w http.ResponseWriter, r *http.Request) error {
-	findings, err := s.contracts.Lint(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, contractLintResponse{Findings: findings, Blocking: contract.HasErrors(findings)})
-	return nil
+	return versionDiffResponse{From: from, To: to, Changes: cs}, err
 }
 
 func (s *server) exportOpenAPI(w http.ResponseWriter, r *http.Request) error {
@@ -267,41 +227,37 @@ func (s *server) exportOpenAPI(w http.ResponseWriter, r *http.Request) error {
 
 // validateSample checks a sample exchange against a stored version, so
 // teams outside Go can validate their traffic.
-func (s *server) validateSample(w http.ResponseWriter, r *http.Request) error {
-	var body validateBody
-	if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
-		return err
-	}
+func validateSample(c in, body validateBody) (validateResponse, error) {
 	if body.Request.Method == "" {
-		return invalid("request.method", "required")
+		return validateResponse{}, invalid("request.method", "required")
 	}
 	if !isToken(body.Request.Method) {
-		return invalid("request.method", "must be an HTTP method (letters such as GET or POST), not %q", body.Request.Method)
+		return validateResponse{}, invalid("request.method", "must be an HTTP method (letters such as GET or POST), not %q", body.Request.Method)
 	}
 	if !strings.HasPrefix(body.Request.Path, "/") {
-		return invalid("request.path", "required: the request path starting with /, with its query string")
+		return validateResponse{}, invalid("request.path", "required: the request path starting with /, with its query string")
 	}
 	if u, err := url.ParseRequestURI(body.Request.Path); err != nil || strings.ContainsFunc(body.Request.Path, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return invalid("request.path", "must be a valid request path: escape spaces, control characters and %% as %%XX")
+		return validateResponse{}, invalid("request.path", "must be a valid request path: escape spaces, control characters and %% as %%XX")
 	} else if u.Host != "" || u.Scheme != "" {
-		return invalid("request.path", "must be a path starting with /, not a URL")
+		return validateResponse{}, invalid("request.path", "must be a path starting with /, not a URL")
 	}
 	for k, val := range body.Request.Headers {
 		if !isToken(k) || strings.ContainsAny(val, "\r\n\x00") {
-			return invalid("request.headers", "header %q is not a valid header name and value", k)
+			return validateResponse{}, invalid("request.headers", "header %q is not a valid header name and value", k)
 		}
 	}
 	if len(body.Request.Body) > 0 && body.Request.BodyText != "" {
-		return invalid("request.body_text", "give body or body_text, not both")
+		return validateResponse{}, invalid("request.body_text", "give body or body_text, not both")
 	}
-	v, err := s.contracts.Validator(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"))
+	v, err := c.contracts.Validator(c.ctx(), c.project(), c.id(), c.version())
 	if err != nil {
-		return err
+		return validateResponse{}, err
 	}
 	reqBody := sampleBody(body.Request.Body, body.Request.BodyText)
 	req, err := http.NewRequest(strings.ToUpper(body.Request.Method), "http://sample"+body.Request.Path, bytes.NewReader(reqBody))
 	if err != nil {
-		return invalid("request.path", "not a request path: %v", err)
+		return validateResponse{}, invalid("request.path", "not a request path: %v", err)
 	}
 	for k, val := range body.Request.Headers {
 		req.Header.Set(k, val)
@@ -312,12 +268,12 @@ func (s *server) validateSample(w http.ResponseWriter, r *http.Request) error {
 	out := validateResponse{Request: v.ValidateRequest(req, reqBody)}
 	if resp := body.Response; resp != nil {
 		if resp.Status < 100 || resp.Status > 599 {
-			return invalid("response.status", "must be an HTTP status (100–599)")
+			return validateResponse{}, invalid("response.status", "must be an HTTP status (100–599)")
 		}
 		h := http.Header{}
 		for k, val := range resp.Headers {
 			if !isToken(k) || strings.ContainsAny(val, "\r\n\x00") {
-				return invalid("response.headers", "header %q is not a valid header name and value", k)
+				return validateResponse{}, invalid("response.headers", "header %q is not a valid header name and value", k)
 			}
 			h.Set(k, val)
 		}
@@ -332,8 +288,7 @@ func (s *server) validateSample(w http.ResponseWriter, r *http.Request) error {
 	if out.Response != nil {
 		out.Response.Violations = nonNil(out.Response.Violations)
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return out, nil
 }
 
 func sampleBody(raw json.RawMessage, text string) []byte {
@@ -375,70 +330,6 @@ type versionDiffResponse struct {
 	From    string               `json:"from"`
 	To      string               `json:"to"`
 	Changes []accord.FieldChange `json:"changes"`
-}
-
-func (s *server) listVersionRevisions(w http.ResponseWriter, r *http.Request) error {
-	revs, err := s.contracts.History(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"))
-	if err != nil {
-		return err
-	}
-	out := make([]versionRevisionSummary, len(revs))
-	for i, v := range revs {
-		out[i] = versionRevisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Status: v.Record.Status}
-	}
-	writeJSON(w, http.StatusOK, items[versionRevisionSummary]{out})
-	return nil
-}
-
-func (s *server) getVersionRevision(w http.ResponseWriter, r *http.Request) error {
-	n, err := revisionParam("n", r.PathValue("n"))
-	if err != nil {
-		return err
-	}
-	v, err := s.contracts.Revision(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"), n)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, versionRevision{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Version: v.Record})
-	return nil
-}
-
-func (s *server) diffVersionRevisions(w http.ResponseWriter, r *http.Request) error {
-	from, to, err := fromTo(r)
-	if err != nil {
-		return err
-	}
-	changes, err := s.contracts.DiffRevisions(r.Context(), r.PathValue("project"), r.PathValue("id"), r.PathValue("version"), from, to)
-	if err != nil {
-		return err
-	}
-	if changes == nil {
-		changes = []accord.FieldChange{}
-	}
-	writeJSON(w, http.StatusOK, diffResponse{From: from, To: to, Changes: changes})
-	return nil
-}
-
-func (s *server) diffVersions(w http.ResponseWriter, r *http.Request) error {
-	if err := checkParams(r, "from", "to"); err != nil {
-		return err
-	}
-	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
-	if from == "" {
-		return invalid("from", "required: the version to compare from, such as 1.0.0")
-	}
-	if to == "" {
-		return invalid("to", "required: the version to compare to, such as 1.1.0")
-	}
-	changes, err := s.contracts.DiffVersions(r.Context(), r.PathValue("project"), r.PathValue("id"), from, to)
-	if err != nil {
-		return err
-	}
-	if changes == nil {
-		changes = []accord.FieldChange{}
-	}
-	writeJSON(w, http.StatusOK, versionDiffResponse{From: from, To: to, Changes: changes})
-	return nil
 }
 
 // isToken reports whether s is an RFC 9110 token: the form of a method and

@@ -467,6 +467,15 @@ func checkChurn[T any](t *testing.T, r Records[T]) {
 			t.Errorf("%s %d, present throughout, was listed %d times while records were added and removed", r.Name, i, n)
 		}
 	}
+	pos := map[string]int{}
+	for i, id := range order {
+		pos[id] = i
+	}
+	for i := 1; i < 15; i++ {
+		if pos[r.ID(all[i])] < pos[r.ID(all[i-1])] {
+			t.Errorf("%s %d was listed before %s %d: lists are in creation order", r.Name, i, r.Name, i-1)
+		}
+	}
 	for id, n := range seen {
 		if n > 1 {
 			t.Errorf("%s %s listed %d times", r.Name, id, n)

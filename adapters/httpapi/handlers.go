@@ -1,0 +1,139 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/accordhq/accord"
+)
+
+// handler is what an endpoint runs; an error becomes a problem response.
+type handler = func(s *server, w http.ResponseWriter, r *http.Request) error
+
+// in is what a handler built by read, create, update, act or remove sees:
+// the server and the request.
+type in struct {
+	*server
+	r *http.Request
+}
+
+func (c in) ctx() context.Context      { return c.r.Context() }
+func (c in) project() string           { return c.r.PathValue("project") }
+func (c in) path(name string) string   { return c.r.PathValue(name) }
+func (c in) query(name string) string  { return c.r.URL.Query().Get(name) }
+func (c in) id() string                { return c.r.PathValue("id") }
+func (c in) version() string           { return c.r.PathValue("version") }
+
+// writeRecord writes v as JSON with the given status and, when v is a
+// record (it embeds accord.Stamp), its revision as the ETag.
+func writeRecord[T any](w http.ResponseWriter, status int, v T) {
+	if st, ok := any(&v).(accord.Stamped); ok {
+		w.Header().Set("ETag", etag(st.StampRef().Revision))
+	}
+	writeJSON(w, status, v)
+}
+
+// read answers 200 with what fn returns.
+func read[T any](fn func(c in) (T, error)) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		v, err := fn(in{s, r})
+		if err != nil {
+			return err
+		}
+		writeRecord(w, http.StatusOK, v)
+		return nil
+	}
+}
+
+// create decodes a B and answers 201 with the record fn makes, and where it
+// lives in Location.
+func create[B, T any](location func(T) string, fn func(c in, body B) (T, error)) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		var body B
+		if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
+			return err
+		}
+		v, err := fn(in{s, r}, body)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Location", location(v))
+		writeRecord(w, http.StatusCreated, v)
+		return nil
+	}
+}
+
+// update reads the base revision from If-Match (lowest: the lowest a record
+// can be at, 0 for settings never written), decodes a B and answers 200
+// with the changed record.
+func update[B, T any](lowest int, fn func(c in, base int, body B) (T, error)) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		base, err := ifMatchFrom(r, lowest)
+		if err != nil {
+			return err
+		}
+		var body B
+		if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
+			return err
+		}
+		v, err := fn(in{s, r}, base, body)
+		if err != nil {
+			return err
+		}
+		writeRecord(w, http.StatusOK, v)
+		return nil
+	}
+}
+
+// act decodes a B and answers 200 with what fn returns: an action that is
+// not a plain update (a verdict, a lint of unsaved content).
+func act[B, T any](fn func(c in, body B) (T, error)) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		var body B
+		if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
+			return err
+		}
+		v, err := fn(in{s, r}, body)
+		if err != nil {
+			return err
+		}
+		writeRecord(w, http.StatusOK, v)
+		return nil
+	}
+}
+
+// remove answers 204 once fn has deleted the record.
+func remove(fn func(c in) error) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		if err := fn(in{s, r}); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+}
+
+// list wraps a slice for a JSON answer, never null.
+func list[T any](v []T, err error) (items[T], error) {
+	if v == nil {
+		v = []T{}
+	}
+	return items[T]{Items: v}, err
+}
+
+// summaries maps each revision to its summary line.
+func summaries[T, S any](revs []accord.Revision[T], err error, line func(accord.Revision[T]) S) (items[S], error) {
+	out := make([]S, len(revs))
+	for i, v := range revs {
+		out[i] = line(v)
+	}
+	return items[S]{Items: out}, err
+}
+
+// changes answers a diff, never null.
+func changes(from, to int, cs []accord.FieldChange, err error) (diffResponse, error) {
+	if cs == nil {
+		cs = []accord.FieldChange{}
+	}
+	return diffResponse{From: from, To: to, Changes: cs}, err
+}
