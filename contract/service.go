@@ -245,14 +245,8 @@ func (s *Service) UpdateVersion(ctx context.Context, project, id, version string
 	if err != nil {
 		return Version{}, err
 	}
-	cur, err := s.store.GetVersion(ctx, project, id, version)
+	cur, err := s.versionAt(ctx, project, id, version, base, note)
 	if err != nil {
-		return Version{}, err
-	}
-	if err := checkBase(cur, base); err != nil {
-		return Version{}, err
-	}
-	if err := checkNote(note); err != nil {
 		return Version{}, err
 	}
 	if !cur.Status.Editable() {
@@ -280,8 +274,17 @@ func (s *Service) UpdateVersion(ctx context.Context, project, id, version string
 	return next, nil
 }
 
-func checkBase(cur Version, base int) error {
-	return svc.CheckBase("version "+cur.Version+" of "+cur.Spec.Service, base, cur.Revision)
+// versionAt reads the version a change starts from: it must be at
+// revision base, and the change's note within bounds.
+func (s *Service) versionAt(ctx context.Context, project, id, version string, base int, note string) (Version, error) {
+	if err := checkNote(note); err != nil {
+		return Version{}, err
+	}
+	cur, err := s.store.GetVersion(ctx, project, id, version)
+	if err != nil {
+		return Version{}, err
+	}
+	return cur, svc.CheckBase("version "+cur.Version+" of "+cur.Spec.Service, base, cur.Revision)
 }
 
 // Transition moves a version along draft → proposed → agreed → deprecated
@@ -299,14 +302,8 @@ func (s *Service) Transition(ctx context.Context, project, id, version string, b
 	if !to.Valid() {
 		return Version{}, transitions.Check("", "", to, Statuses())
 	}
-	if err := checkNote(note); err != nil {
-		return Version{}, err
-	}
-	cur, err := s.store.GetVersion(ctx, project, id, version)
+	cur, err := s.versionAt(ctx, project, id, version, base, note)
 	if err != nil {
-		return Version{}, err
-	}
-	if err := checkBase(cur, base); err != nil {
 		return Version{}, err
 	}
 	if err := transitions.Check("version "+version+" of "+cur.Spec.Service, cur.Status, to, Statuses()); err != nil {

@@ -17,7 +17,8 @@ const KeyPrefix = "REQ-"
 func KeyOf(n int) string { return svc.Key(KeyPrefix, n) }
 
 // ParseKey returns the sequence number in a key (7 for REQ-7), and false
-// when s is not a key (an ID, say).
+// when s is not a key (an ID, say). Every method that takes a requirement
+// ID also accepts its key.
 func ParseKey(s string) (int, bool) { return svc.ParseKey(KeyPrefix, s) }
 
 // The kinds of the events the Service publishes. Event.Ref points at the

@@ -44,10 +44,6 @@ func NewService(opts Options) (*Service, error) {
 	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate}, nil
 }
 
-// IsKey reports whether ref is a human key (REQ-7) rather than an ID.
-// Every method that takes a requirement ID also accepts its key.
-func IsKey(ref string) bool { _, ok := ParseKey(ref); return ok }
-
 // DefaultPriority is the priority of a requirement created without one.
 const DefaultPriority = P2
 
@@ -84,15 +80,25 @@ func checkNote(field, note string) error {
 
 // lookup reads a requirement by ID or key.
 func (s *Service) lookup(ctx context.Context, project, ref string) (Requirement, error) {
-	if IsKey(ref) {
+	if _, key := ParseKey(ref); key {
 		return s.store.GetRequirementByKey(ctx, project, ref)
 	}
 	return s.store.GetRequirement(ctx, project, ref)
 }
 
+// at reads the requirement a change starts from, which must be at
+// revision base.
+func (s *Service) at(ctx context.Context, project, id string, base int) (Requirement, error) {
+	cur, err := s.lookup(ctx, project, id)
+	if err != nil {
+		return Requirement{}, err
+	}
+	return cur, svc.CheckBase("requirement "+cur.Key, base, cur.Revision)
+}
+
 // idOf returns the ID of the requirement named by ID or key.
 func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	if !IsKey(ref) {
+	if _, key := ParseKey(ref); !key {
 		return ref, nil
 	}
 	r, err := s.store.GetRequirementByKey(ctx, project, ref)
@@ -128,7 +134,7 @@ func (s *Service) Create(ctx context.Context, project string, c Content, note st
 // Get returns the current revision of a requirement.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Requirement, error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return Requirement{}, err
 	}
 	return s.lookup(ctx, project, id)
@@ -138,7 +144,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Requirement, err
 // creation (key) order.
 // Errors: Invalid (bad project, page size outside 1–500, malformed token).
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return accord.Page[Requirement]{}, err
 	}
 	q, err := q.Normalize()
@@ -162,7 +168,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err != nil {
 		return Requirement{}, err
 	}
-	cur, err := s.lookup(ctx, project, id)
+	cur, err := s.at(ctx, project, id, base)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -171,9 +177,6 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 		return Requirement{}, err
 	}
 	if err := checkNote("note", note); err != nil {
-		return Requirement{}, err
-	}
-	if err := svc.CheckBase("requirement "+cur.Key, base, cur.Revision); err != nil {
 		return Requirement{}, err
 	}
 	if cur.Status.Locked() {
@@ -210,11 +213,8 @@ func (s *Service) Transition(ctx context.Context, project, id string, base int, 
 	if err != nil {
 		return Requirement{}, err
 	}
-	cur, err := s.lookup(ctx, project, id)
+	cur, err := s.at(ctx, project, id, base)
 	if err != nil {
-		return Requirement{}, err
-	}
-	if err := svc.CheckBase("requirement "+cur.Key, base, cur.Revision); err != nil {
 		return Requirement{}, err
 	}
 	if err := transitions.Check(cur.Key, cur.Status, to, Statuses()); err != nil {
@@ -291,7 +291,7 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 // History returns every revision of a requirement, oldest first.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Requirement], error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return nil, err
 	}
 	id, err := s.idOf(ctx, project, id)
@@ -304,7 +304,7 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // Revision returns revision n of a requirement.
 // Errors: Invalid (bad project), NotFound (requirement or revision).
 func (s *Service) Revision(ctx context.Context, project, id string, n int) (accord.Revision[Requirement], error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return accord.Revision[Requirement]{}, err
 	}
 	id, err := s.idOf(ctx, project, id)
@@ -331,7 +331,7 @@ func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([
 // Lint checks content against the lint rules and the project's glossary.
 // Errors: Invalid (bad project).
 func (s *Service) Lint(ctx context.Context, project string, c Content) ([]Finding, error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return nil, err
 	}
 	terms, err := s.store.ListTerms(ctx, project)
@@ -345,7 +345,7 @@ func (s *Service) Lint(ctx context.Context, project string, c Content) ([]Findin
 // were never set.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return Settings{}, err
 	}
 	st, err := s.store.GetSettings(ctx, project)
@@ -366,14 +366,10 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 	if err != nil {
 		return Settings{}, err
 	}
-	if base != cur.Revision {
-		return Settings{}, accord.StaleError("requirement settings of "+project, base, cur.Revision)
-	}
-	next := in
+	next := in // the store copies it in
 	next.Project = project
-	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
-	if cur.Revision == 0 {
-		next.CreatedAt, next.CreatedBy = next.UpdatedAt, actor.ID
+	if next.Stamp, err = svc.NextSettings("requirement settings of "+project, cur.Stamp, base, actor.ID, s.clock.Now()); err != nil {
+		return Settings{}, err
 	}
 	stored, err := s.store.PutSettings(ctx, next)
 	if err != nil {

@@ -45,7 +45,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 // GetChange returns a change request.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) GetChange(ctx context.Context, project, id string) (ChangeRequest, error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return ChangeRequest{}, err
 	}
 	return s.store.GetChangeRequest(ctx, project, id)
@@ -54,7 +54,7 @@ func (s *Service) GetChange(ctx context.Context, project, id string) (ChangeRequ
 // ListChanges returns the change requests of a requirement, oldest first.
 // Errors: Invalid (bad project), NotFound (requirement).
 func (s *Service) ListChanges(ctx context.Context, project, requirementID string) ([]ChangeRequest, error) {
-	if err := ValidateProject(project); err != nil {
+	if err := accord.ValidateProject(project); err != nil {
 		return nil, err
 	}
 	id, err := s.idOf(ctx, project, requirementID)

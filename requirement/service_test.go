@@ -304,8 +304,14 @@ func TestMethodsAcceptKeys(t *testing.T) {
 	assert.Len(t, changes, 1)
 	_, err = svc.Get(pm, "shop", "REQ-2")
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
-	assert.False(t, requirement.IsKey("REQ-"))
-	assert.False(t, requirement.IsKey("REQ-1a"))
+	for _, notKey := range []string{"REQ-", "REQ-1a", "REQ-01", "REQ-1234567890", "req-1", "01J0000000000000000000000"} {
+		_, ok := requirement.ParseKey(notKey)
+		assert.False(t, ok, notKey)
+	}
+	n, ok := requirement.ParseKey("REQ-42")
+	assert.True(t, ok)
+	assert.Equal(t, 42, n)
+	assert.Equal(t, "REQ-42", requirement.KeyOf(42))
 	require.NoError(t, svc.Delete(pm, "shop", "REQ-1"))
 }
 

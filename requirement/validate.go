@@ -17,9 +17,6 @@ const (
 	maxListItem = 200 // items in any one list section
 )
 
-// ValidateProject checks a project key; see accord.ValidateProject.
-func ValidateProject(project string) error { return accord.ValidateProject(project) }
-
 // Validate checks that c is well-formed: required fields present, enums
 // known, sizes bounded. It does not judge quality; Lint does that.
 func (c Content) Validate() error {

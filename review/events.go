@@ -13,7 +13,8 @@ const KeyPrefix = "RV-"
 func KeyOf(n int) string { return svc.Key(KeyPrefix, n) }
 
 // ParseKey returns the sequence number in a key (3 for RV-3), and false
-// when s is not a key.
+// when s is not a key. Every method that takes a review ID also accepts
+// its key.
 func ParseKey(s string) (int, bool) { return svc.ParseKey(KeyPrefix, s) }
 
 // The kinds of the events the Service publishes. Event.Ref points at the

@@ -221,14 +221,10 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 	if err != nil {
 		return Settings{}, err
 	}
-	if base != cur.Revision {
-		return Settings{}, accord.StaleError("review settings of "+project, base, cur.Revision)
-	}
 	next := in // the store copies it in
 	next.Project = project
-	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
-	if cur.Revision == 0 {
-		next.CreatedAt, next.CreatedBy = next.UpdatedAt, actor.ID
+	if next.Stamp, err = svc.NextSettings("review settings of "+project, cur.Stamp, base, actor.ID, s.clock.Now()); err != nil {
+		return Settings{}, err
 	}
 	stored, err := s.store.PutSettings(ctx, next)
 	if err != nil {

@@ -68,12 +68,8 @@ func NewService(opts Options) (*Service, error) {
 	return &Service{store: opts.Store, subjects: opts.Subjects, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
-// IsKey reports whether ref is a review key (RV-3) rather than an ID.
-// Every method that takes a review ID also accepts its key.
-func IsKey(ref string) bool { _, ok := ParseKey(ref); return ok }
-
 func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
-	if IsKey(ref) {
+	if _, key := ParseKey(ref); key {
 		return s.store.GetReviewByKey(ctx, project, ref)
 	}
 	return s.store.GetReview(ctx, project, ref)

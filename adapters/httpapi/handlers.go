@@ -17,12 +17,12 @@ type in struct {
 	r *http.Request
 }
 
-func (c in) ctx() context.Context      { return c.r.Context() }
-func (c in) project() string           { return c.r.PathValue("project") }
-func (c in) path(name string) string   { return c.r.PathValue(name) }
-func (c in) query(name string) string  { return c.r.URL.Query().Get(name) }
-func (c in) id() string                { return c.r.PathValue("id") }
-func (c in) version() string           { return c.r.PathValue("version") }
+func (c in) ctx() context.Context     { return c.r.Context() }
+func (c in) project() string          { return c.r.PathValue("project") }
+func (c in) path(name string) string  { return c.r.PathValue(name) }
+func (c in) query(name string) string { return c.r.URL.Query().Get(name) }
+func (c in) id() string               { return c.r.PathValue("id") }
+func (c in) version() string          { return c.r.PathValue("version") }
 
 // writeRecord writes v as JSON with the given status and, when v is a
 // record (it embeds accord.Stamp), its revision as the ETag.
@@ -48,19 +48,10 @@ func read[T any](fn func(c in) (T, error)) handler {
 // create decodes a B and answers 201 with the record fn makes, and where it
 // lives in Location.
 func create[B, T any](location func(T) string, fn func(c in, body B) (T, error)) handler {
-	return func(s *server, w http.ResponseWriter, r *http.Request) error {
-		var body B
-		if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
-			return err
-		}
-		v, err := fn(in{s, r}, body)
-		if err != nil {
-			return err
-		}
+	return withBody(fn, func(w http.ResponseWriter, v T) {
 		w.Header().Set("Location", location(v))
 		writeRecord(w, http.StatusCreated, v)
-		return nil
-	}
+	})
 }
 
 // update reads the base revision from If-Match (lowest: the lowest a record
@@ -88,6 +79,11 @@ func update[B, T any](lowest int, fn func(c in, base int, body B) (T, error)) ha
 // act decodes a B and answers 200 with what fn returns: an action that is
 // not a plain update (a verdict, a lint of unsaved content).
 func act[B, T any](fn func(c in, body B) (T, error)) handler {
+	return withBody(fn, func(w http.ResponseWriter, v T) { writeRecord(w, http.StatusOK, v) })
+}
+
+// withBody decodes a B, runs fn and writes its result with write.
+func withBody[B, T any](fn func(c in, body B) (T, error), write func(http.ResponseWriter, T)) handler {
 	return func(s *server, w http.ResponseWriter, r *http.Request) error {
 		var body B
 		if err := decodeJSON(w, r, s.maxBody, &body); err != nil {
@@ -97,7 +93,7 @@ func act[B, T any](fn func(c in, body B) (T, error)) handler {
 		if err != nil {
 			return err
 		}
-		writeRecord(w, http.StatusOK, v)
+		write(w, v)
 		return nil
 	}
 }

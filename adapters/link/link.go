@@ -92,7 +92,7 @@ func (s Subjects) Changes(ctx context.Context, project string, ref accord.Ref, f
 type RequirementSubject struct{ Store requirement.Store }
 
 func (s RequirementSubject) get(ctx context.Context, project, id string) (requirement.Requirement, error) {
-	if requirement.IsKey(id) {
+	if _, key := requirement.ParseKey(id); key {
 		return s.Store.GetRequirementByKey(ctx, project, id)
 	}
 	return s.Store.GetRequirement(ctx, project, id)
@@ -113,16 +113,24 @@ func (s RequirementSubject) Subject(ctx context.Context, project string, ref acc
 
 // Changes implements review.Subjects.
 func (s RequirementSubject) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
-	a, err := s.Store.GetRequirementRevision(ctx, project, ref.ID, from)
+	return contentChanges(from, to, requirement.Diff, func(n int) (accord.Revision[requirement.Requirement], error) {
+		return s.Store.GetRequirementRevision(ctx, project, ref.ID, n)
+	})
+}
+
+// contentChanges lists the fields that differ between revisions from and
+// to, read with revision; status is bookkeeping, not content.
+func contentChanges[T any](from, to int, diff func(a, b T) []accord.FieldChange, revision func(n int) (accord.Revision[T], error)) ([]string, bool, error) {
+	a, err := revision(from)
 	if err != nil {
 		return nil, false, err
 	}
-	b, err := s.Store.GetRequirementRevision(ctx, project, ref.ID, to)
+	b, err := revision(to)
 	if err != nil {
 		return nil, false, err
 	}
 	var paths []string
-	for _, c := range requirement.Diff(a.Record, b.Record) {
+	for _, c := range diff(a.Record, b.Record) {
 		if c.Path != "status" {
 			paths = append(paths, c.Path)
 		}
@@ -191,21 +199,9 @@ func (s ContractVersionSubject) Changes(ctx context.Context, project string, ref
 	if err != nil {
 		return nil, false, err
 	}
-	a, err := s.Store.GetVersionRevision(ctx, project, id, version, from)
-	if err != nil {
-		return nil, false, err
-	}
-	b, err := s.Store.GetVersionRevision(ctx, project, id, version, to)
-	if err != nil {
-		return nil, false, err
-	}
-	var paths []string
-	for _, c := range contract.Diff(a.Record, b.Record) {
-		if c.Path != "status" {
-			paths = append(paths, c.Path)
-		}
-	}
-	return paths, true, nil
+	return contentChanges(from, to, contract.Diff, func(n int) (accord.Revision[contract.Version], error) {
+		return s.Store.GetVersionRevision(ctx, project, id, version, n)
+	})
 }
 
 // RequirementGate is the requirement.TransitionGate that asks for reviews:

@@ -157,30 +157,28 @@ func seed(ctx context.Context, s link.Services) error {
 	if _, err := svc.Create(pm, demoProject, coupons, "rough idea from marketing"); err != nil {
 		return err
 	}
-	// REQ-3 export: in review.
-	r, err = svc.Create(pm, demoProject, export, "")
-	if err != nil {
-		return err
-	}
-	if r, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
-		return err
-	}
-	if err := reviewRequirement(pm, dev, s.Reviews, r, false); err != nil {
-		return err
-	}
-	// REQ-4 search: in development.
-	r, err = svc.Create(pm, demoProject, search, "")
-	if err != nil {
-		return err
-	}
-	if r, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
-		return err
-	}
-	if err := reviewRequirement(pm, dev, s.Reviews, r, true); err != nil {
-		return err
-	}
-	if _, err = walk(pm, dev, svc, r, requirement.Approved, requirement.InDevelopment); err != nil {
-		return err
+	// REQ-3 export: in review; REQ-4 search: reviewed, approved, in development.
+	for _, seeded := range []struct {
+		content  requirement.Content
+		approved bool
+		then     []requirement.Status
+	}{
+		{export, false, nil},
+		{search, true, []requirement.Status{requirement.Approved, requirement.InDevelopment}},
+	} {
+		r, err = svc.Create(pm, demoProject, seeded.content, "")
+		if err != nil {
+			return err
+		}
+		if r, err = walk(pm, dev, svc, r, requirement.InReview); err != nil {
+			return err
+		}
+		if err := reviewRequirement(pm, dev, s.Reviews, r, seeded.approved); err != nil {
+			return err
+		}
+		if _, err = walk(pm, dev, svc, r, seeded.then...); err != nil {
+			return err
+		}
 	}
 	return seedContract(pm, dev, s)
 }

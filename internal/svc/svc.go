@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -176,4 +177,18 @@ func Final(err error) error {
 		return nil
 	}
 	return final{err}
+}
+
+// NextSettings returns the stamp of the settings revision after cur, made
+// by actor at now, when base names cur's revision (0: never written).
+// Settings are one revisioned record per project, changed like any other.
+func NextSettings(what string, cur accord.Stamp, base int, actor string, now time.Time) (accord.Stamp, error) {
+	if base != cur.Revision {
+		return cur, accord.StaleError(what, base, cur.Revision)
+	}
+	next := cur.Next(actor, now)
+	if cur.Revision == 0 {
+		next.CreatedAt, next.CreatedBy = now, actor
+	}
+	return next, nil
 }
