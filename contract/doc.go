@@ -14,7 +14,14 @@
 //   - Lint finds what is wrong or missing in a contract.
 //   - OpenAPI exports a Spec as an OpenAPI 3.1 document.
 //   - Service keeps contracts and their versions over a Store: drafts change,
-//     agreed versions never do.
+//     agreed versions never do. Every revision of a version is kept
+//     (History, Revision), and Diff, DiffRevisions and DiffVersions say
+//     field by field what changed between two revisions or two versions.
+//     List takes a Filter and an accord.PageQuery.
+//
+// After every change the Service publishes an event (events.go):
+// contract.created, contract.deleted, contract.version_created,
+// contract.version_updated and contract.version_transitioned.
 //
 // Package contracttest wraps the validator for go test.
 //

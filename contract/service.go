@@ -58,26 +58,6 @@ func NewService(opts Options) (*Service, error) {
 	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
 }
 
-var transitions = svc.Transitions[Status]{
-	Draft:      {Proposed},
-	Proposed:   {Draft, Agreed},
-	Agreed:     {Deprecated},
-	Deprecated: {},
-}
-
-// Next returns the statuses a version may move to from s.
-func (s Status) Next() []Status { return transitions.Next(s) }
-
-// Valid reports whether s is a known status.
-func (s Status) Valid() bool { return transitions.Valid(s) }
-
-// Statuses lists every status in lifecycle order.
-func Statuses() []Status { return []Status{Draft, Proposed, Agreed, Deprecated} }
-
-// Editable reports whether a version in status s may still be changed in
-// place. Agreed and deprecated versions are immutable.
-func (s Status) Editable() bool { return s == Draft }
-
 func checkVersion(version string) error {
 	if _, err := parseSemver(version); err != nil {
 		return &accord.Error{Code: accord.Invalid, Message: "invalid version",

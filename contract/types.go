@@ -167,19 +167,6 @@ type ExampleResponse struct {
 	Body        json.RawMessage   `json:"body,omitempty"`
 }
 
-// Status is where a contract version stands.
-type Status string
-
-// The lifecycle of a contract version: draft → proposed → agreed →
-// deprecated. A proposed version may go back to draft. Agreed and
-// deprecated versions are immutable; changes make a new version.
-const (
-	Draft      Status = "draft"
-	Proposed   Status = "proposed"
-	Agreed     Status = "agreed"
-	Deprecated Status = "deprecated"
-)
-
 // Contract is the record of one service's contract in a project. Its content
 // lives in versions.
 // The contract record itself never changes: it stays at revision 1.

@@ -225,18 +225,6 @@ func joinKinds() string {
 	return strings.Join(parts, ", ")
 }
 
-// Outcome is where a review stands.
-type Outcome string
-
-// The outcomes.
-const (
-	Pending          Outcome = "pending"
-	Approved         Outcome = "approved"
-	ChangesRequested Outcome = "changes_requested"
-	Rejected         Outcome = "rejected"
-	Expired          Outcome = "expired" // still pending after the due date
-)
-
 // Rule names a policy rule in an evaluation. The names are stable.
 type Rule string
 

@@ -185,16 +185,6 @@ type Override struct {
 	Time    time.Time `json:"time"`
 }
 
-// RoundState says whether a round still takes verdicts.
-type RoundState string
-
-// The round states. A round is open until the subject gets a new revision
-// with changed content; then it is superseded and the next round opens.
-const (
-	RoundOpen       RoundState = "open"
-	RoundSuperseded RoundState = "superseded"
-)
-
 // Round is one pass over one revision of the subject.
 type Round struct {
 	Number          int        `json:"number"`
