@@ -96,3 +96,36 @@ func BenchmarkNewID(b *testing.B) {
 		accord.NewID(now)
 	}
 }
+
+func TestPageQueryNormalize(t *testing.T) {
+	q, err := accord.PageQuery{}.Normalize()
+	require.NoError(t, err)
+	assert.Equal(t, accord.DefaultPageSize, q.Size)
+	q, err = accord.PageQuery{Size: accord.MaxPageSize, Token: "t"}.Normalize()
+	require.NoError(t, err)
+	assert.Equal(t, accord.PageQuery{Size: 500, Token: "t"}, q)
+	for _, bad := range []int{-1, accord.MaxPageSize + 1} {
+		_, err := accord.PageQuery{Size: bad}.Normalize()
+		var e *accord.Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, accord.Invalid, e.Code)
+		assert.Equal(t, "page_size", e.Fields[0].Field)
+	}
+}
+
+func TestStamp(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := accord.NewStamp("alice", t0)
+	assert.Equal(t, accord.Stamp{Revision: 1, CreatedAt: t0, CreatedBy: "alice", UpdatedAt: t0, UpdatedBy: "alice"}, s)
+	next := s.Next("bob", t0.Add(time.Hour))
+	assert.Equal(t, accord.Stamp{Revision: 2, CreatedAt: t0, CreatedBy: "alice", UpdatedAt: t0.Add(time.Hour), UpdatedBy: "bob"}, next)
+	assert.Equal(t, 1, s.Revision, "Next returns a new stamp")
+	type record struct {
+		ID string
+		accord.Stamp
+	}
+	r := record{ID: "x", Stamp: s}
+	var stamped accord.Stamped = &r
+	stamped.StampRef().Revision = 7
+	assert.Equal(t, 7, r.Revision, "every record that embeds a Stamp is Stamped")
+}

@@ -1,12 +1,15 @@
 package contract_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/contract"
 )
 
@@ -111,4 +114,26 @@ func ExampleOpenAPI() {
 	json.Unmarshal(doc, &parsed)
 	fmt.Println(parsed.OpenAPI, len(parsed.Paths["/pets"]))
 	// Output: 3.1.0 1
+}
+
+// Versions keep every revision of their drafts; DiffRevisions says what
+// changed between two of them, DiffVersions between two versions.
+func ExampleService_DiffRevisions() {
+	svc, _ := contract.NewService(contract.Options{Store: memory.NewContractStore()})
+	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "bob"})
+	v, _ := svc.Create(ctx, "shop", "1.0.0", exampleSpec(), "first draft")
+
+	spec := exampleSpec()
+	spec.Operations[0].Summary = "Add a pet to the shop"
+	v, _ = svc.UpdateVersion(ctx, "shop", v.ContractID, "1.0.0", v.Revision, spec, "summary")
+
+	changes, _ := svc.DiffRevisions(ctx, "shop", v.ContractID, "1.0.0", 1, 2)
+	for _, c := range changes {
+		fmt.Printf("%s: %q -> %q\n", c.Path, c.Before, c.After)
+	}
+	history, _ := svc.History(ctx, "shop", v.ContractID, "1.0.0")
+	fmt.Println(len(history), "revisions, the last:", history[len(history)-1].Note)
+	// Output:
+	// spec.operations[0].summary: "" -> "Add a pet to the shop"
+	// 2 revisions, the last: summary
 }

@@ -1,0 +1,78 @@
+package svc
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+)
+
+func TestParseKey(t *testing.T) {
+	for key, want := range map[string]int{"REQ-1": 1, "REQ-42": 42, "REQ-999999999": 999999999} {
+		n, ok := ParseKey("REQ-", key)
+		assert.True(t, ok, key)
+		assert.Equal(t, want, n, key)
+		assert.Equal(t, key, Key("REQ-", n))
+	}
+	for _, notKey := range []string{"", "REQ-", "REQ-0", "REQ-01", "REQ-1a", "REQ-1234567890", "RV-1", "01J000"} {
+		_, ok := ParseKey("REQ-", notKey)
+		assert.False(t, ok, notKey)
+	}
+}
+
+type state string
+
+func TestTransitionsCheck(t *testing.T) {
+	table := Transitions[state]{"a": {"b"}, "b": {}}
+	all := []state{"a", "b"}
+	require.NoError(t, table.Check("X-1", "a", "b", all))
+	err := table.Check("X-1", "b", "a", all)
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), "none: b is final")
+	err = table.Check("X-1", "a", "z", all)
+	var e *accord.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "to", e.Fields[0].Field)
+	assert.Contains(t, e.Fields[0].Message, "one of a, b")
+}
+
+func TestRetry(t *testing.T) {
+	stale := accord.StaleError("x", 1, 2)
+	calls := 0
+	err := Retry(func() error {
+		calls++
+		if calls < 3 {
+			return stale
+		}
+		return nil
+	})
+	assert.NoError(t, err)
+	assert.Equal(t, 3, calls, "stale attempts are retried")
+
+	calls = 0
+	err = Retry(func() error { calls++; return Final(stale) })
+	assert.Equal(t, 1, calls, "a final error is not retried, even a stale one")
+	assert.True(t, errors.Is(err, accord.ErrStale))
+
+	calls = 0
+	err = Retry(func() error { calls++; return stale })
+	assert.Equal(t, MaxAttempts, calls, "retries are bounded")
+	assert.Error(t, err)
+}
+
+func TestNextSettings(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	first, err := NextSettings("s", accord.Stamp{}, 0, "alice", now)
+	require.NoError(t, err)
+	assert.Equal(t, accord.Stamp{Revision: 1, CreatedAt: now, CreatedBy: "alice", UpdatedAt: now, UpdatedBy: "alice"}, first)
+	_, err = NextSettings("s", first, 0, "bob", now)
+	assert.True(t, errors.Is(err, accord.ErrStale))
+	second, err := NextSettings("s", first, 1, "bob", now.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 2, second.Revision)
+	assert.Equal(t, "alice", second.CreatedBy)
+}
