@@ -358,24 +358,7 @@ func (s *Service) Settings(ctx context.Context, project string) (Settings, error
 // Errors: Unauthenticated, Invalid (bad project), Conflict wrapping
 // accord.ErrStale (stale base).
 func (s *Service) UpdateSettings(ctx context.Context, project string, base int, in Settings) (Settings, error) {
-	actor, err := svc.Begin(ctx, project)
-	if err != nil {
-		return Settings{}, err
-	}
-	cur, err := s.store.GetSettings(ctx, project)
-	if err != nil {
-		return Settings{}, err
-	}
-	next := in // the store copies it in
-	next.Project = project
-	if next.Stamp, err = svc.NextSettings("requirement settings of "+project, cur.Stamp, base, actor.ID, s.clock.Now()); err != nil {
-		return Settings{}, err
-	}
-	stored, err := s.store.PutSettings(ctx, next)
-	if err != nil {
-		return Settings{}, err
-	}
-	s.pub.Publish(ctx, EventSettingsChanged, project, accord.Ref{Kind: "project", ID: project}, actor,
-		"requirement settings of %s changed to revision %d by %s (lint_blocks_review=%t)", project, stored.Revision, actor.ID, stored.LintBlocksReview)
-	return stored, nil
+	in.Project = project // in is the caller's copy; the store copies it in
+	st := svc.Settings[Settings]{What: "requirement settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }

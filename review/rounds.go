@@ -210,27 +210,10 @@ func (s *Service) Settings(ctx context.Context, project string) (Settings, error
 // with.
 // Errors: Unauthenticated, Invalid, Conflict wrapping ErrStale (stale base).
 func (s *Service) UpdateSettings(ctx context.Context, project string, base int, in Settings) (Settings, error) {
-	actor, err := svc.Begin(ctx, project)
-	if err != nil {
-		return Settings{}, err
-	}
 	if err := in.Validate(); err != nil {
 		return Settings{}, err
 	}
-	cur, err := s.store.GetSettings(ctx, project)
-	if err != nil {
-		return Settings{}, err
-	}
-	next := in // the store copies it in
-	next.Project = project
-	if next.Stamp, err = svc.NextSettings("review settings of "+project, cur.Stamp, base, actor.ID, s.clock.Now()); err != nil {
-		return Settings{}, err
-	}
-	stored, err := s.store.PutSettings(ctx, next)
-	if err != nil {
-		return Settings{}, err
-	}
-	s.pub.Publish(ctx, EventSettingsChanged, project, accord.Ref{Kind: "project", ID: project}, actor,
-		"review settings of %s changed to revision %d by %s", project, stored.Revision, actor.ID)
-	return stored, nil
+	in.Project = project // in is the caller's copy; the store copies it in
+	st := svc.Settings[Settings]{What: "review settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }

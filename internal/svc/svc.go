@@ -179,6 +179,40 @@ func Final(err error) error {
 	return final{err}
 }
 
+// Settings are how a service reads and writes its project settings.
+type Settings[S any] struct {
+	What  string // "requirement settings", for messages
+	Event string // the kind of the event published after a change
+	Get   func(ctx context.Context, project string) (S, error)
+	Put   func(ctx context.Context, next S) (S, error)
+}
+
+// Update replaces a project's settings with next (its Project already set),
+// making revision base+1 (base 0 when they were never written): the
+// settings are one revisioned record per project, changed with
+// compare-and-swap like any other, and every change is published.
+func (st Settings[S]) Update(ctx context.Context, pub Publisher, project string, base int, next S, stamp func(*S) *accord.Stamp) (S, error) {
+	var zero S
+	actor, err := Begin(ctx, project)
+	if err != nil {
+		return zero, err
+	}
+	cur, err := st.Get(ctx, project)
+	if err != nil {
+		return zero, err
+	}
+	if *stamp(&next), err = NextSettings(st.What+" of "+project, *stamp(&cur), base, actor.ID, pub.Clock.Now()); err != nil {
+		return zero, err
+	}
+	stored, err := st.Put(ctx, next)
+	if err != nil {
+		return zero, err
+	}
+	pub.Publish(ctx, st.Event, project, accord.Ref{Kind: "project", ID: project}, actor,
+		"%s of %s changed to revision %d by %s", st.What, project, stamp(&stored).Revision, actor.ID)
+	return stored, nil
+}
+
 // NextSettings returns the stamp of the settings revision after cur, made
 // by actor at now, when base names cur's revision (0: never written).
 // Settings are one revisioned record per project, changed like any other.
