@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // VerdictInput is a participant's verdict on the open round. Round names
@@ -239,7 +240,9 @@ type ThreadInput struct {
 // participant).
 func (s *Service) OpenThread(ctx context.Context, project, id string, in ThreadInput) (Review, error) {
 	var errs accord.FieldErrors
-	if in.Anchor != "" && !fieldPath.MatchString(in.Anchor) {
+	if len(in.Anchor) > svc.MaxName {
+		errs.Add("anchor", "longer than %d bytes", svc.MaxName)
+	} else if in.Anchor != "" && !fieldPath.MatchString(in.Anchor) {
 		errs.Add("anchor", "%q is not a field path such as acceptance_criteria[2] or flow[0].action", in.Anchor)
 	}
 	checkText(&errs, "body", in.Body, true)

@@ -11,25 +11,25 @@ import (
 )
 
 func TestRequirementStore(t *testing.T) {
-	storetest.RequirementStore(t, func(testing.TB) requirement.Store { return memory.NewRequirementStore() })
+	storetest.RequirementStore(t, func(*testing.T) requirement.Store { return memory.NewRequirementStore() })
 }
 
 func TestContractStore(t *testing.T) {
-	storetest.ContractStore(t, func(testing.TB) contract.Store { return memory.NewContractStore() })
+	storetest.ContractStore(t, func(*testing.T) contract.Store { return memory.NewContractStore() })
 }
 
 func TestReviewStore(t *testing.T) {
-	storetest.ReviewStore(t, func(testing.TB) review.Store { return memory.NewReviewStore() })
+	storetest.ReviewStore(t, func(*testing.T) review.Store { return memory.NewReviewStore() })
 }
 
 func BenchmarkRequirementStore(b *testing.B) {
-	storetest.BenchmarkRequirementStore(b, func(testing.TB) requirement.Store { return memory.NewRequirementStore() })
+	storetest.BenchmarkRequirementStore(b, func(*testing.B) requirement.Store { return memory.NewRequirementStore() })
 }
 
 func BenchmarkContractStore(b *testing.B) {
-	storetest.BenchmarkContractStore(b, func(testing.TB) contract.Store { return memory.NewContractStore() })
+	storetest.BenchmarkContractStore(b, func(*testing.B) contract.Store { return memory.NewContractStore() })
 }
 
 func BenchmarkReviewStore(b *testing.B) {
-	storetest.BenchmarkReviewStore(b, func(testing.TB) review.Store { return memory.NewReviewStore() })
+	storetest.BenchmarkReviewStore(b, func(*testing.B) review.Store { return memory.NewReviewStore() })
 }

@@ -65,7 +65,7 @@ func benchRecords[T, L any](b *testing.B, r Records[T], filtered func(project st
 
 // BenchmarkRequirementStore measures a requirement.Store; the filtered
 // list asks for drafts with the label "w1" (every record has it).
-func BenchmarkRequirementStore(b *testing.B, open func(testing.TB) requirement.Store) {
+func BenchmarkRequirementStore(b *testing.B, open func(b *testing.B) requirement.Store) {
 	s := open(b)
 	benchRecords(b, requirementRecords(s), func(p string) (accord.Page[requirement.Requirement], error) {
 		return s.ListRequirements(ctx, p, requirement.Filter{Status: []requirement.Status{requirement.Draft}, Label: "w1"}, accord.PageQuery{Size: accord.DefaultPageSize})
@@ -74,7 +74,7 @@ func BenchmarkRequirementStore(b *testing.B, open func(testing.TB) requirement.S
 
 // BenchmarkContractStore measures a contract.Store on contract versions;
 // the filtered list is of contracts by service.
-func BenchmarkContractStore(b *testing.B, open func(testing.TB) contract.Store) {
+func BenchmarkContractStore(b *testing.B, open func(b *testing.B) contract.Store) {
 	s := open(b)
 	for i := range 50 {
 		c, v := newContract("bench", i)
@@ -89,7 +89,7 @@ func BenchmarkContractStore(b *testing.B, open func(testing.TB) contract.Store) 
 
 // BenchmarkReviewStore measures a review.Store; the filtered list is of
 // the reviews a participant takes part in.
-func BenchmarkReviewStore(b *testing.B, open func(testing.TB) review.Store) {
+func BenchmarkReviewStore(b *testing.B, open func(b *testing.B) review.Store) {
 	s := open(b)
 	benchRecords(b, reviewRecords(s), func(p string) (accord.Page[review.Review], error) {
 		return s.ListReviews(ctx, p, review.Filter{Participant: "bob"}, accord.PageQuery{Size: accord.DefaultPageSize})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/accordhq/accord"
@@ -15,7 +16,7 @@ import (
 // has one contract, versions go with their contract, created both or
 // neither), and one scenario through the real Service. open returns a new,
 // empty store for each subtest.
-func ContractStore(t *testing.T, open func(t testing.TB) contract.Store) {
+func ContractStore(t *testing.T, open func(t *testing.T) contract.Store) {
 	t.Run("contracts", func(t *testing.T) {
 		CheckRecords(t, func(t *testing.T) Records[contract.Contract] { return contractRecords(open(t)) })
 	})
@@ -93,6 +94,7 @@ func versionRecords(s contract.Store) Records[contract.Version] {
 			v.Note = fmt.Sprintf("edit %d", w)
 			return v
 		},
+		Edits: func(v contract.Version) int { return strings.Count(v.Spec.Operations[0].Summary, " w") },
 		Scribble: func(v *contract.Version) {
 			v.Spec.Schemas["Thing"][0] = '['
 			v.Spec.Operations[0].ErrorCodes[0] = "SCRIBBLED"

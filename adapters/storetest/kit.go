@@ -31,8 +31,11 @@ type Records[T any] struct {
 	// each i (its own ID, name or subject).
 	New func(project string, i int) T
 	// Edit returns rec with a content change made by writer, keeping its
-	// identity. The stamp is the kit's business.
-	Edit func(rec T, writer int) T
+	// identity. The stamp is the kit's business. Edits counts the Edit
+	// calls a record shows, so that a lost update is seen in the content,
+	// not only in the revision number.
+	Edit  func(rec T, writer int) T
+	Edits func(rec T) int
 	// Scribble changes rec in place through its shared memory (a slice
 	// element, a map entry), to catch stores that keep the caller's value.
 	Scribble func(rec *T)
@@ -318,6 +321,9 @@ func checkConcurrentWriters[T any](t *testing.T, r Records[T]) {
 	got, _ := r.Get(ctx, "alpha", id)
 	if n := r.Stamp(&got).Revision; n != 1+writers*each {
 		t.Errorf("after %d successful updates the %s is at revision %d, want %d: an update was lost", writers*each, r.Name, n, 1+writers*each)
+	}
+	if n := r.Edits(got); n != writers*each {
+		t.Errorf("after %d successful updates the %s shows %d edits: an update was lost (each was based on a revision another writer had already replaced)", writers*each, r.Name, n)
 	}
 	revs, _ := r.Revisions(ctx, "alpha", id)
 	if len(revs) != 1+writers*each {

@@ -16,7 +16,7 @@ import (
 // settings, what is particular to requirements (filters, keys, cascading
 // deletes, unique term names), and one realistic scenario through the real
 // Service. open returns a new, empty store for each subtest.
-func RequirementStore(t *testing.T, open func(t testing.TB) requirement.Store) {
+func RequirementStore(t *testing.T, open func(t *testing.T) requirement.Store) {
 	t.Run("requirements", func(t *testing.T) {
 		CheckRecords(t, func(t *testing.T) Records[requirement.Requirement] { return requirementRecords(open(t)) })
 	})
@@ -80,6 +80,7 @@ func requirementRecords(s requirement.Store) Records[requirement.Requirement] {
 			r.Description += "."
 			return r
 		},
+		Edits: func(r requirement.Requirement) int { return len(r.Labels) - 1 },
 		Scribble: func(r *requirement.Requirement) {
 			r.Labels[0] = "scribbled"
 			*r.Performance[0].Target = -1
@@ -113,6 +114,7 @@ func changeRecords(s requirement.Store) Records[requirement.ChangeRequest] {
 			c.Decisions = append(c.Decisions, requirement.ChangeDecision{From: c.State, To: c.State, Actor: fmt.Sprintf("w%d", w), Time: epoch, Reason: "noted"})
 			return c
 		},
+		Edits: func(c requirement.ChangeRequest) int { return len(c.Decisions) },
 		Scribble: func(c *requirement.ChangeRequest) {
 			c.Impact.Affected[0].ID = "scribbled"
 			c.Proposed.Labels[0] = "scribbled"
@@ -147,6 +149,7 @@ func termRecords(s requirement.Store) Records[requirement.Term] {
 			t.Definition += fmt.Sprintf(" (w%d)", w)
 			return t
 		},
+		Edits:    func(t requirement.Term) int { return strings.Count(t.Definition, " (w") },
 		Scribble: func(t *requirement.Term) { t.Aliases[0] = "scribbled" },
 		Stamp:    func(t *requirement.Term) *accord.Stamp { return &t.Stamp },
 		ID:       func(t requirement.Term) string { return t.ID },
@@ -189,7 +192,7 @@ func testRequirementFilters(t *testing.T, s requirement.Store) {
 	} {
 		var got, want []string
 		q := accord.PageQuery{Size: 1}
-		for {
+		for pages := 0; pages < 100; pages++ {
 			page, err := s.ListRequirements(ctx, "alpha", tc.filter, q)
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)

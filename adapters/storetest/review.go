@@ -14,7 +14,7 @@ import (
 // kind and subject, lookups by key and subject, filters), and one scenario
 // through the real Service. open returns a new, empty store for each
 // subtest.
-func ReviewStore(t *testing.T, open func(t testing.TB) review.Store) {
+func ReviewStore(t *testing.T, open func(t *testing.T) review.Store) {
 	t.Run("reviews", func(t *testing.T) {
 		CheckRecords(t, func(t *testing.T) Records[review.Review] { return reviewRecords(open(t)) })
 	})
@@ -71,6 +71,7 @@ func reviewRecords(s review.Store) Records[review.Review] {
 			rv.Log = append(rv.Log, review.Entry{Time: epoch, Actor: fmt.Sprintf("w%d", w), Action: "verdict", Round: 1})
 			return rv
 		},
+		Edits: func(rv review.Review) int { return len(rv.Log) - 1 },
 		Scribble: func(rv *review.Review) {
 			rv.Rounds[0].Assessments[0].Risks[0].Title = "scribbled"
 			rv.Threads[0].Comments[0].Body = "scribbled"
