@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -292,16 +293,19 @@ func checkConcurrentWriters[T any](t *testing.T, r Records[T]) {
 	const each = 5
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
+	start := make(chan struct{})
 	for w := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start // all at once
 			for done := 0; done < each; {
 				cur, err := r.Get(ctx, "alpha", id)
 				if err != nil {
 					errs <- err
 					return
 				}
+				runtime.Gosched() // let another writer in between the read and the write
 				_, err = r.Update(ctx, r.next(cur, w))
 				switch {
 				case err == nil:
@@ -313,6 +317,7 @@ func checkConcurrentWriters[T any](t *testing.T, r Records[T]) {
 			}
 		}()
 	}
+	close(start)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
