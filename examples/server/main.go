@@ -75,10 +75,7 @@ func run(ctx context.Context, addr, tokenSpec string, out io.Writer, log *slog.L
 	if err != nil {
 		return err
 	}
-	// Bounded reads and idle connections: a client that trickles its body one
-	// byte at a time cannot hold a handler for ever.
-	srv := &http.Server{Handler: logRequests(h, log), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := newServer(logRequests(h, log))
 	url := "http://" + ln.Addr().String()
 	log.Info("accord server listening", slog.String("url", url), slog.String("project", demoProject))
 	if demoTokens {
@@ -105,6 +102,14 @@ func run(ctx context.Context, addr, tokenSpec string, out io.Writer, log *slog.L
 
 // newHandler builds the service on a memory store, seeds the demo project
 // and returns the HTTP handler.
+// newServer bounds every read, write and idle connection: a client that
+// sends its headers and then one body byte a second cannot hold a handler
+// for ever, nor can an idle keep-alive connection stay open for good.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+}
+
 func newHandler(ctx context.Context, tokens map[string]accord.Actor, log *slog.Logger) (http.Handler, error) {
 	events := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
