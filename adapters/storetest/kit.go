@@ -1,9 +1,12 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"sync"
@@ -75,8 +78,27 @@ func (r Records[T]) next(cur T, writer int) accord.Revision[T] {
 }
 
 // same compares records the way JSON clients see them: nil and empty lists
-// and maps are alike, times compare as instants.
-var same = []cmp.Option{cmpopts.EquateEmpty(), cmpopts.EquateApproxTime(0)}
+// and maps are alike, times compare as instants, and embedded JSON
+// documents (schemas) by meaning, since an engine may store JSON in a
+// normalised form (PostgreSQL's jsonb does).
+var same = []cmp.Option{
+	cmp.FilterPath(func(p cmp.Path) bool { return p.Last().Type() != rawJSON }, cmpopts.EquateEmpty()),
+	cmpopts.EquateApproxTime(0),
+	cmp.Comparer(sameJSON),
+}
+
+var rawJSON = reflect.TypeFor[json.RawMessage]()
+
+func sameJSON(a, b json.RawMessage) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
 
 // checkCode reports err unless it carries the code want.
 func checkCode(t testing.TB, what string, want accord.Code, err error) bool {

@@ -1,0 +1,85 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/accordhq/accord/adapters/postgres"
+	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/adapters/storetest"
+	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/review"
+)
+
+// serverURL is the PostgreSQL server the tests use, from
+// ACCORD_POSTGRES_URL. Without it the tests skip, except under CI, where
+// skipping would hide that they never ran.
+func serverURL(tb testing.TB) string {
+	tb.Helper()
+	u := os.Getenv("ACCORD_POSTGRES_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			tb.Fatal("ACCORD_POSTGRES_URL is not set, and CI is: the PostgreSQL suites must run in CI (.ci/run starts a server)")
+		}
+		tb.Skip("set ACCORD_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/db to run the PostgreSQL suites")
+	}
+	return u
+}
+
+// open returns migrated stores in a schema of their own, dropped when the
+// test ends, so tests run in parallel on one database.
+func open(tb testing.TB) *sqlstore.Stores {
+	tb.Helper()
+	base := serverURL(tb)
+	schema := "accord_test_" + strings.ToLower(rand.Text()[:12])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { admin.Close() })
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		tb.Fatalf("creating schema %s: %v", schema, err)
+	}
+	tb.Cleanup(func() {
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			tb.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := postgres.Open(u.String())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.DB.Close() })
+	if err := postgres.Migrate(context.Background(), s); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func TestRequirementStore(t *testing.T) {
+	t.Parallel()
+	storetest.RequirementStore(t, func(t *testing.T) requirement.Store { return open(t).Requirements })
+}
+
+func TestContractStore(t *testing.T) {
+	t.Parallel()
+	storetest.ContractStore(t, func(t *testing.T) contract.Store { return open(t).Contracts })
+}
+
+func TestReviewStore(t *testing.T) {
+	t.Parallel()
+	storetest.ReviewStore(t, func(t *testing.T) review.Store { return open(t).Reviews })
+}

@@ -1,0 +1,130 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
+)
+
+// ContractStore is a contract.Store in SQL. A version's ID is
+// "<contract id>@<version>", its parent the contract.
+type ContractStore struct {
+	contracts table[contract.Contract]
+	versions  table[contract.Version]
+}
+
+var _ contract.Store = (*ContractStore)(nil)
+
+func newContractStore(db *sql.DB, d Dialect) *ContractStore {
+	return &ContractStore{
+		contracts: table[contract.Contract]{db: db, d: d, kind: contract.RefKind, what: "contract",
+			ident: func(c *contract.Contract) (string, string) { return c.Project, c.ID },
+			stamp: func(c *contract.Contract) *accord.Stamp { return &c.Stamp },
+			name:  func(c *contract.Contract) string { return c.Service },
+			taken: func(c *contract.Contract) error {
+				return accord.Errorf(accord.Conflict, "service %q already has contract %s in project %q", c.Service, c.ID, c.Project)
+			},
+			cols: func(c *contract.Contract) columns { return columns{search: []string{c.Service}} }},
+		versions: table[contract.Version]{db: db, d: d, kind: contract.VersionRefKind, what: "contract version",
+			ident:  func(v *contract.Version) (string, string) { return v.Project, versionID(v.ContractID, v.Version) },
+			stamp:  func(v *contract.Version) *accord.Stamp { return &v.Stamp },
+			parent: func(v *contract.Version) string { return v.ContractID },
+			cols:   func(v *contract.Version) columns { return columns{status: string(v.Status)} }},
+	}
+}
+
+func versionID(contractID, version string) string { return contractID + "@" + version }
+
+// CreateContract implements contract.Store: the contract and its first
+// version in one transaction.
+func (s *ContractStore) CreateContract(ctx context.Context, c contract.Contract, first accord.Revision[contract.Version]) (contract.Contract, error) {
+	if first.Record.Project != c.Project || first.Record.ContractID != c.ID {
+		return contract.Contract{}, accord.Errorf(accord.Invalid, "the first version belongs to another contract")
+	}
+	var out contract.Contract
+	err := s.contracts.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.contracts.createIn(ctx, tx, accord.Revision[contract.Contract]{Number: 1, Kind: first.Kind, Actor: first.Actor, Time: first.Time, Note: first.Note, Record: c})
+		if err != nil {
+			return err
+		}
+		_, err = s.versions.createIn(ctx, tx, first)
+		return err
+	})
+	return out, err
+}
+
+// GetContract implements contract.Store.
+func (s *ContractStore) GetContract(ctx context.Context, project, id string) (contract.Contract, error) {
+	return s.contracts.get(ctx, project, id)
+}
+
+// ListContracts implements contract.Store.
+func (s *ContractStore) ListContracts(ctx context.Context, project string, f contract.Filter, q accord.PageQuery) (accord.Page[contract.Contract], error) {
+	var w filter
+	if f.Service != "" {
+		w.add("r.name = ?", f.Service)
+	}
+	if f.Text != "" {
+		w.contains(f.Text)
+	}
+	return s.contracts.list(ctx, project, w, q)
+}
+
+// DeleteContract implements contract.Store: its versions go with it.
+func (s *ContractStore) DeleteContract(ctx context.Context, project, id string) error {
+	return s.contracts.delete(ctx, project, id, contract.VersionRefKind)
+}
+
+// CreateVersion implements contract.Store.
+func (s *ContractStore) CreateVersion(ctx context.Context, first accord.Revision[contract.Version]) (contract.Version, error) {
+	var out contract.Version
+	err := s.versions.tx(ctx, func(tx *sql.Tx) error {
+		v := first.Record
+		if err := s.contracts.exists(ctx, tx, v.Project, v.ContractID); err != nil {
+			return err
+		}
+		if s.versions.exists(ctx, tx, v.Project, versionID(v.ContractID, v.Version)) == nil {
+			return accord.Errorf(accord.Conflict, "version %s of contract %s exists", v.Version, v.ContractID)
+		}
+		var err error
+		out, err = s.versions.createIn(ctx, tx, first)
+		return err
+	})
+	return out, err
+}
+
+// GetVersion implements contract.Store.
+func (s *ContractStore) GetVersion(ctx context.Context, project, id, version string) (contract.Version, error) {
+	if err := s.contracts.exists(ctx, s.contracts.db, project, id); err != nil {
+		return contract.Version{}, err
+	}
+	return s.versions.get(ctx, project, versionID(id, version))
+}
+
+// ListVersions implements contract.Store.
+func (s *ContractStore) ListVersions(ctx context.Context, project, id string) ([]contract.Version, error) {
+	if err := s.contracts.exists(ctx, s.contracts.db, project, id); err != nil {
+		return nil, err
+	}
+	var w filter
+	w.add("r.parent = ?", id)
+	return s.versions.all(ctx, s.versions.db, project, w)
+}
+
+// UpdateVersion implements contract.Store.
+func (s *ContractStore) UpdateVersion(ctx context.Context, next accord.Revision[contract.Version]) (contract.Version, error) {
+	return s.versions.update(ctx, next)
+}
+
+// GetVersionRevision implements contract.Store.
+func (s *ContractStore) GetVersionRevision(ctx context.Context, project, id, version string, n int) (accord.Revision[contract.Version], error) {
+	return s.versions.revision(ctx, project, versionID(id, version), n)
+}
+
+// ListVersionRevisions implements contract.Store.
+func (s *ContractStore) ListVersionRevisions(ctx context.Context, project, id, version string) ([]accord.Revision[contract.Version], error) {
+	return s.versions.revisions(ctx, project, versionID(id, version))
+}

@@ -1,0 +1,68 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// Dialect is everything that differs between the engines: placeholders,
+// how a unique violation and a busy database look, and how migrations are
+// kept from running twice at once. Nothing else in this package knows
+// which engine it talks to.
+type Dialect struct {
+	Name string // "sqlite" or "postgres": the folder of its migrations
+	// numbered placeholders ($1, $2…) instead of ?
+	numbered bool
+	// lock serialises migrations between processes, inside tx.
+	lock func(ctx context.Context, tx *sql.Tx) error
+}
+
+// SQLite is the dialect of SQLite (modernc.org/sqlite). Its write
+// transactions start with BEGIN IMMEDIATE (the opener's _txlock), so
+// migrations need no extra lock.
+var SQLite = Dialect{Name: "sqlite", lock: func(context.Context, *sql.Tx) error { return nil }}
+
+// Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
+var Postgres = Dialect{Name: "postgres", numbered: true, lock: func(ctx context.Context, tx *sql.Tx) error {
+	// One migrator at a time across every instance on the database.
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")
+	return err
+}}
+
+// q rewrites a query written with ? placeholders for the engine.
+func (d Dialect) q(query string) string {
+	if !d.numbered {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+// uniqueViolation reports whether err is a unique-constraint failure:
+// SQLSTATE 23505 in PostgreSQL, SQLITE_CONSTRAINT_UNIQUE (2067) or
+// _PRIMARYKEY (1555) in SQLite. The drivers' error types are read through
+// small interfaces, so this package imports neither driver.
+func uniqueViolation(err error) bool {
+	var pg interface{ SQLState() string }
+	if errors.As(err, &pg) {
+		return pg.SQLState() == "23505"
+	}
+	var lite interface{ Code() int }
+	if errors.As(err, &lite) {
+		return lite.Code() == 2067 || lite.Code() == 1555
+	}
+	return false
+}

@@ -1,0 +1,201 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/requirement"
+)
+
+// RequirementStore is a requirement.Store in SQL.
+type RequirementStore struct {
+	reqs     table[requirement.Requirement]
+	changes  table[requirement.ChangeRequest]
+	terms    table[requirement.Term]
+	settings settings[requirement.Settings]
+}
+
+var _ requirement.Store = (*RequirementStore)(nil)
+
+func newRequirementStore(db *sql.DB, d Dialect) *RequirementStore {
+	return &RequirementStore{
+		reqs: table[requirement.Requirement]{db: db, d: d, kind: requirement.RefKind, what: "requirement",
+			ident: func(r *requirement.Requirement) (string, string) { return r.Project, r.ID },
+			stamp: func(r *requirement.Requirement) *accord.Stamp { return &r.Stamp },
+			key:   func(r *requirement.Requirement) *string { return &r.Key }, keyOf: requirement.KeyOf,
+			cols: func(r *requirement.Requirement) columns {
+				c := columns{status: string(r.Status), class: string(r.Priority), owner: r.Owner,
+					search: []string{r.Key, r.Title, r.Background, r.Description}}
+				for _, l := range r.Labels {
+					c.tags = append(c.tags, "label:"+l)
+				}
+				return c
+			}},
+		changes: table[requirement.ChangeRequest]{db: db, d: d, kind: requirement.ChangeRequestRefKind, what: "change request",
+			ident:  func(c *requirement.ChangeRequest) (string, string) { return c.Project, c.ID },
+			stamp:  func(c *requirement.ChangeRequest) *accord.Stamp { return &c.Stamp },
+			parent: func(c *requirement.ChangeRequest) string { return c.RequirementID },
+			cols:   func(c *requirement.ChangeRequest) columns { return columns{status: string(c.State)} }},
+		terms: table[requirement.Term]{db: db, d: d, kind: requirement.TermRefKind, what: "glossary term",
+			ident: func(t *requirement.Term) (string, string) { return t.Project, t.ID },
+			stamp: func(t *requirement.Term) *accord.Stamp { return &t.Stamp },
+			name:  func(t *requirement.Term) string { return strings.ToLower(t.Term) },
+			taken: func(t *requirement.Term) error {
+				return accord.Errorf(accord.Conflict, "the glossary already has the term %q", t.Term)
+			}},
+		settings: settings[requirement.Settings]{db: db, d: d, domain: "requirements",
+			stamp: func(s *requirement.Settings) *accord.Stamp { return &s.Stamp },
+			zero:  func(p string) requirement.Settings { return requirement.Settings{Project: p} }},
+	}
+}
+
+// CreateRequirement implements requirement.Store.
+func (s *RequirementStore) CreateRequirement(ctx context.Context, first accord.Revision[requirement.Requirement]) (requirement.Requirement, error) {
+	return s.reqs.create(ctx, first)
+}
+
+// GetRequirement implements requirement.Store.
+func (s *RequirementStore) GetRequirement(ctx context.Context, project, id string) (requirement.Requirement, error) {
+	return s.reqs.get(ctx, project, id)
+}
+
+// GetRequirementByKey implements requirement.Store.
+func (s *RequirementStore) GetRequirementByKey(ctx context.Context, project, key string) (requirement.Requirement, error) {
+	return s.reqs.getByKey(ctx, project, key)
+}
+
+// UpdateRequirement implements requirement.Store.
+func (s *RequirementStore) UpdateRequirement(ctx context.Context, next accord.Revision[requirement.Requirement]) (requirement.Requirement, error) {
+	return s.reqs.update(ctx, next)
+}
+
+// DeleteRequirement implements requirement.Store: its change requests go
+// with it.
+func (s *RequirementStore) DeleteRequirement(ctx context.Context, project, id string) error {
+	return s.reqs.delete(ctx, project, id, requirement.ChangeRequestRefKind)
+}
+
+// ListRequirements implements requirement.Store: every filter is a column
+// or tag condition, so pages are exact.
+func (s *RequirementStore) ListRequirements(ctx context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	var w filter
+	in(&w, "r.status", f.Status)
+	in(&w, "r.class", f.Priority)
+	if f.Owner != "" {
+		w.add("r.owner = ?", f.Owner)
+	}
+	if f.Label != "" {
+		w.tag("label:" + f.Label)
+	}
+	if f.Text != "" {
+		w.contains(f.Text)
+	}
+	return s.reqs.list(ctx, project, w, q)
+}
+
+// GetRequirementRevision implements requirement.Store.
+func (s *RequirementStore) GetRequirementRevision(ctx context.Context, project, id string, n int) (accord.Revision[requirement.Requirement], error) {
+	return s.reqs.revision(ctx, project, id, n)
+}
+
+// ListRequirementRevisions implements requirement.Store.
+func (s *RequirementStore) ListRequirementRevisions(ctx context.Context, project, id string) ([]accord.Revision[requirement.Requirement], error) {
+	return s.reqs.revisions(ctx, project, id)
+}
+
+// CreateChangeRequest implements requirement.Store.
+func (s *RequirementStore) CreateChangeRequest(ctx context.Context, first accord.Revision[requirement.ChangeRequest]) (requirement.ChangeRequest, error) {
+	var out requirement.ChangeRequest
+	err := s.changes.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.reqs.exists(ctx, tx, first.Record.Project, first.Record.RequirementID); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.changes.createIn(ctx, tx, first)
+		return err
+	})
+	return out, err
+}
+
+// GetChangeRequest implements requirement.Store.
+func (s *RequirementStore) GetChangeRequest(ctx context.Context, project, id string) (requirement.ChangeRequest, error) {
+	return s.changes.get(ctx, project, id)
+}
+
+// UpdateChangeRequest implements requirement.Store. The requirement a
+// change request belongs to never changes.
+func (s *RequirementStore) UpdateChangeRequest(ctx context.Context, next accord.Revision[requirement.ChangeRequest]) (requirement.ChangeRequest, error) {
+	var out requirement.ChangeRequest
+	err := s.changes.tx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.changes.getIn(ctx, tx, next.Record.Project, next.Record.ID)
+		if err != nil {
+			return err
+		}
+		next.Record.RequirementID = cur.RequirementID
+		out, err = s.changes.updateIn(ctx, tx, next)
+		return err
+	})
+	return out, err
+}
+
+// ListChangeRequests implements requirement.Store.
+func (s *RequirementStore) ListChangeRequests(ctx context.Context, project, requirementID string) ([]requirement.ChangeRequest, error) {
+	if err := s.reqs.exists(ctx, s.reqs.db, project, requirementID); err != nil {
+		return nil, err
+	}
+	var w filter
+	w.add("r.parent = ?", requirementID)
+	return s.changes.all(ctx, s.changes.db, project, w)
+}
+
+// ListChangeRequestRevisions implements requirement.Store.
+func (s *RequirementStore) ListChangeRequestRevisions(ctx context.Context, project, id string) ([]accord.Revision[requirement.ChangeRequest], error) {
+	return s.changes.revisions(ctx, project, id)
+}
+
+// CreateTerm implements requirement.Store.
+func (s *RequirementStore) CreateTerm(ctx context.Context, first accord.Revision[requirement.Term]) (requirement.Term, error) {
+	return s.terms.create(ctx, first)
+}
+
+// GetTerm implements requirement.Store.
+func (s *RequirementStore) GetTerm(ctx context.Context, project, id string) (requirement.Term, error) {
+	return s.terms.get(ctx, project, id)
+}
+
+// UpdateTerm implements requirement.Store.
+func (s *RequirementStore) UpdateTerm(ctx context.Context, next accord.Revision[requirement.Term]) (requirement.Term, error) {
+	return s.terms.update(ctx, next)
+}
+
+// DeleteTerm implements requirement.Store.
+func (s *RequirementStore) DeleteTerm(ctx context.Context, project, id string) error {
+	return s.terms.delete(ctx, project, id)
+}
+
+// ListTerms implements requirement.Store.
+func (s *RequirementStore) ListTerms(ctx context.Context, project string) ([]requirement.Term, error) {
+	terms, err := s.terms.all(ctx, s.terms.db, project, filter{})
+	slices.SortFunc(terms, func(a, b requirement.Term) int {
+		return strings.Compare(strings.ToLower(a.Term), strings.ToLower(b.Term))
+	})
+	return terms, err
+}
+
+// ListTermRevisions implements requirement.Store.
+func (s *RequirementStore) ListTermRevisions(ctx context.Context, project, id string) ([]accord.Revision[requirement.Term], error) {
+	return s.terms.revisions(ctx, project, id)
+}
+
+// GetSettings implements requirement.Store.
+func (s *RequirementStore) GetSettings(ctx context.Context, project string) (requirement.Settings, error) {
+	return s.settings.get(ctx, project)
+}
+
+// PutSettings implements requirement.Store.
+func (s *RequirementStore) PutSettings(ctx context.Context, next requirement.Settings) (requirement.Settings, error) {
+	return s.settings.put(ctx, next.Project, next)
+}

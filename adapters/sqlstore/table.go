@@ -1,0 +1,559 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+)
+
+// columns are what a kind of record shows in the columns that lookups and
+// filters read; the record itself is the JSON.
+type columns struct {
+	status, class, owner, refKind, refID string
+	search                               []string // lower-cased and joined into the search column
+	tags                                 []string // label:x, participant:y, member:z
+}
+
+// table stores one kind of record in accord_records, with a row per
+// revision in accord_revisions: the mechanics every domain shares, in SQL.
+type table[T any] struct {
+	db   *sql.DB
+	d    Dialect
+	kind string // the kind column: requirement, review, …
+	what string // for messages
+
+	ident  func(*T) (project, id string)
+	stamp  func(*T) *accord.Stamp
+	key    func(*T) *string     // optional: the human key field, set from…
+	keyOf  func(seq int) string // …the project's sequence number
+	name   func(*T) string      // optional: a second name unique in the project
+	taken  func(have *T) error  // with name: the Conflict when have holds it
+	parent func(*T) string      // optional: the record this one belongs to
+	cols   func(*T) columns     // optional: filter columns
+}
+
+func nanos(t time.Time) int64 { return t.UnixNano() }
+
+func (t *table[T]) notFound(project, id string) error {
+	return accord.Errorf(accord.NotFound, "%s %q not found in project %q", t.what, id, project)
+}
+
+// tx runs fn in a transaction; SQLite's begins IMMEDIATE (see the opener),
+// so a writer waits for the lock up front instead of failing later.
+func (t *table[T]) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := t.db.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("begin", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return internal("commit", err)
+	}
+	return nil
+}
+
+func internal(what string, err error) error {
+	var e *accord.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return accord.Errorf(accord.Internal, "sqlstore: %s: %w", what, err)
+}
+
+func (t *table[T]) encode(rec *T) (string, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return "", internal("encoding "+t.what, err)
+	}
+	return string(b), nil
+}
+
+func (t *table[T]) decode(data []byte) (T, error) {
+	var rec T
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return rec, internal("decoding "+t.what, err)
+	}
+	return rec, nil
+}
+
+// nullable stores "" as NULL, so that unique indexes ignore records
+// without a key or name.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// nextSeq allocates the project's next sequence number for the kind in tx:
+// one atomic upsert, so concurrent creates never share a number.
+func (t *table[T]) nextSeq(ctx context.Context, tx *sql.Tx, project string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, t.d.q(`INSERT INTO accord_sequences (kind, project, last) VALUES (?, ?, 1)
+		ON CONFLICT (kind, project) DO UPDATE SET last = accord_sequences.last + 1 RETURNING last`), t.kind, project).Scan(&n)
+	return n, err
+}
+
+// create stores a record from its first revision.
+func (t *table[T]) create(ctx context.Context, first accord.Revision[T]) (T, error) {
+	return t.createIn(ctx, nil, first)
+}
+
+// createIn is create inside an open transaction (nil: its own).
+func (t *table[T]) createIn(ctx context.Context, outer *sql.Tx, first accord.Revision[T]) (T, error) {
+	var zero T
+	rec := first.Record
+	project, id := t.ident(&rec)
+	if project == "" || id == "" || first.Number != 1 || t.stamp(&rec).Revision != 1 {
+		return zero, accord.Errorf(accord.Invalid, "a new %s needs a project, an ID and revision 1", t.what)
+	}
+	do := func(tx *sql.Tx) error {
+		var exists int
+		err := tx.QueryRowContext(ctx, t.d.q("SELECT 1 FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id).Scan(&exists)
+		if err == nil {
+			return accord.Errorf(accord.Conflict, "%s %q already exists", t.what, id)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return internal("create", err)
+		}
+		if t.name != nil {
+			if have, err := t.byName(ctx, tx, project, t.name(&rec)); err == nil {
+				return t.taken(&have)
+			} else if accord.ErrorCode(err) != accord.NotFound {
+				return err
+			}
+		}
+		seq, err := t.nextSeq(ctx, tx, project)
+		if err != nil {
+			return internal("allocating a key", err)
+		}
+		if t.key != nil {
+			*t.key(&rec) = t.keyOf(seq)
+		}
+		return t.write(ctx, tx, first.Kind, first.Actor, first.Time, first.Note, &rec, seq, true)
+	}
+	var err error
+	if outer != nil {
+		err = do(outer)
+	} else {
+		err = t.tx(ctx, do)
+	}
+	if err != nil {
+		return zero, err
+	}
+	return rec, nil
+}
+
+// write inserts (or, for an update, replaces) the record row, its tags and
+// a revision row.
+func (t *table[T]) write(ctx context.Context, tx *sql.Tx, change accord.RevisionKind, actor string, at time.Time, note string, rec *T, seq int, insert bool) error {
+	project, id := t.ident(rec)
+	data, err := t.encode(rec)
+	if err != nil {
+		return err
+	}
+	var c columns
+	if t.cols != nil {
+		c = t.cols(rec)
+	}
+	var key, name, parent string
+	if t.key != nil {
+		key = *t.key(rec)
+	}
+	if t.name != nil {
+		name = t.name(rec)
+	}
+	if t.parent != nil {
+		parent = t.parent(rec)
+	}
+	st := t.stamp(rec)
+	search := strings.ToLower(strings.Join(c.search, "\n"))
+	if insert {
+		_, err = tx.ExecContext(ctx, t.d.q(`INSERT INTO accord_records (kind, project, id, seq, rkey, name, parent, status, class, owner, ref_kind, ref_id, search,
+			revision, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			t.kind, project, id, seq, nullable(key), nullable(name), nullable(parent), c.status, c.class, c.owner, c.refKind, c.refID, search,
+			st.Revision, nanos(st.CreatedAt), nanos(st.UpdatedAt), data)
+	} else {
+		var res sql.Result
+		res, err = tx.ExecContext(ctx, t.d.q(`UPDATE accord_records SET name = ?, status = ?, class = ?, owner = ?, ref_kind = ?, ref_id = ?, search = ?,
+			revision = ?, updated_at = ?, record = ? WHERE kind = ? AND project = ? AND id = ? AND revision = ?`),
+			nullable(name), c.status, c.class, c.owner, c.refKind, c.refID, search, st.Revision, nanos(st.UpdatedAt), data,
+			t.kind, project, id, st.Revision-1)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n != 1 {
+				return errStaleRace
+			}
+		}
+	}
+	if err != nil {
+		if uniqueViolation(err) {
+			if t.name != nil && name != "" {
+				if have, lerr := t.byName(ctx, tx, project, name); lerr == nil {
+					return t.taken(&have)
+				}
+			}
+			return accord.Errorf(accord.Conflict, "%s %q conflicts with a stored one: %v", t.what, id, err)
+		}
+		return internal("writing "+t.what, err)
+	}
+	if !insert {
+		if _, err := tx.ExecContext(ctx, t.d.q("DELETE FROM accord_tags WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id); err != nil {
+			return internal("writing tags", err)
+		}
+	}
+	for _, tag := range dedupe(c.tags) {
+		if _, err := tx.ExecContext(ctx, t.d.q("INSERT INTO accord_tags (kind, project, id, tag) VALUES (?, ?, ?, ?)"), t.kind, project, id, tag); err != nil {
+			return internal("writing tags", err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, t.d.q(`INSERT INTO accord_revisions (kind, project, id, number, change, actor, at, note, record)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), t.kind, project, id, st.Revision, string(change), actor, nanos(at), note, data)
+	if err != nil {
+		if uniqueViolation(err) {
+			return errStaleRace
+		}
+		return internal("writing a revision", err)
+	}
+	return nil
+}
+
+// errStaleRace is returned inside update when the compare-and-swap found
+// another revision; update turns it into the caller's StaleError.
+var errStaleRace = errors.New("stale")
+
+func dedupe(tags []string) []string {
+	seen := map[string]bool{}
+	out := tags[:0:0]
+	for _, t := range tags {
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// update stores next as the record's next revision, compare-and-swap on
+// the stored revision. Identity and creation never change.
+func (t *table[T]) update(ctx context.Context, next accord.Revision[T]) (T, error) {
+	return t.updateIn(ctx, nil, next)
+}
+
+func (t *table[T]) updateIn(ctx context.Context, outer *sql.Tx, next accord.Revision[T]) (T, error) {
+	var zero T
+	rec := next.Record
+	project, id := t.ident(&rec)
+	if next.Number != t.stamp(&rec).Revision {
+		return zero, accord.Errorf(accord.Invalid, "revision number %d differs from the %s's revision %d", next.Number, t.what, t.stamp(&rec).Revision)
+	}
+	do := func(tx *sql.Tx) error {
+		cur, err := t.getIn(ctx, tx, project, id)
+		if err != nil {
+			return err
+		}
+		if st := t.stamp(&cur); next.Number != st.Revision+1 {
+			return accord.StaleError(t.what+" "+t.display(&cur, id), next.Number-1, st.Revision)
+		}
+		if t.key != nil {
+			*t.key(&rec) = *t.key(&cur)
+		}
+		st, was := t.stamp(&rec), t.stamp(&cur)
+		st.CreatedAt, st.CreatedBy = was.CreatedAt, was.CreatedBy
+		if t.name != nil {
+			if have, err := t.byName(ctx, tx, project, t.name(&rec)); err == nil {
+				if _, hid := t.ident(&have); hid != id {
+					return t.taken(&have)
+				}
+			}
+		}
+		err = t.write(ctx, tx, next.Kind, next.Actor, next.Time, next.Note, &rec, 0, false)
+		if errors.Is(err, errStaleRace) {
+			// Another writer got there between our read and our write.
+			return accord.StaleError(t.what+" "+t.display(&cur, id), next.Number-1, next.Number)
+		}
+		return err
+	}
+	var err error
+	if outer != nil {
+		err = do(outer)
+	} else {
+		err = t.tx(ctx, do)
+	}
+	if err != nil {
+		return zero, err
+	}
+	return rec, nil
+}
+
+func (t *table[T]) display(rec *T, id string) string {
+	if t.key != nil {
+		return *t.key(rec)
+	}
+	return id
+}
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (t *table[T]) one(ctx context.Context, q querier, where string, args ...any) (T, error) {
+	var data []byte
+	err := q.QueryRowContext(ctx, t.d.q("SELECT record FROM accord_records WHERE kind = ? AND project = ? AND "+where), append([]any{t.kind}, args...)...).Scan(&data)
+	if err != nil {
+		var zero T
+		if errors.Is(err, sql.ErrNoRows) {
+			return zero, errNoRow
+		}
+		return zero, internal("reading "+t.what, err)
+	}
+	return t.decode(data)
+}
+
+var errNoRow = errors.New("no row")
+
+func (t *table[T]) getIn(ctx context.Context, q querier, project, id string) (T, error) {
+	rec, err := t.one(ctx, q, "id = ?", project, id)
+	if errors.Is(err, errNoRow) {
+		return rec, t.notFound(project, id)
+	}
+	return rec, err
+}
+
+func (t *table[T]) get(ctx context.Context, project, id string) (T, error) {
+	return t.getIn(ctx, t.db, project, id)
+}
+
+func (t *table[T]) getByKey(ctx context.Context, project, key string) (T, error) {
+	rec, err := t.one(ctx, t.db, "rkey = ?", project, key)
+	if errors.Is(err, errNoRow) {
+		return rec, t.notFound(project, key)
+	}
+	return rec, err
+}
+
+func (t *table[T]) byName(ctx context.Context, q querier, project, name string) (T, error) {
+	rec, err := t.one(ctx, q, "name = ?", project, name)
+	if errors.Is(err, errNoRow) {
+		return rec, accord.Errorf(accord.NotFound, "no %s named %q in project %q", t.what, name, project)
+	}
+	return rec, err
+}
+
+// exists reports NotFound unless the record is stored.
+func (t *table[T]) exists(ctx context.Context, q querier, project, id string) error {
+	var one int
+	err := q.QueryRowContext(ctx, t.d.q("SELECT 1 FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t.notFound(project, id)
+	}
+	if err != nil {
+		return internal("reading "+t.what, err)
+	}
+	return nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// deleteIn removes a record; its revisions and tags go with it (foreign
+// keys), and so do the records whose parent it is in children's kinds.
+func (t *table[T]) deleteIn(ctx context.Context, ex execer, project, id string, children ...string) error {
+	res, err := ex.ExecContext(ctx, t.d.q("DELETE FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id)
+	if err != nil {
+		return internal("deleting "+t.what, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return t.notFound(project, id)
+	}
+	for _, kind := range children {
+		if _, err := ex.ExecContext(ctx, t.d.q("DELETE FROM accord_records WHERE kind = ? AND project = ? AND parent = ?"), kind, project, id); err != nil {
+			return internal("deleting what belongs to "+t.what, err)
+		}
+	}
+	return nil
+}
+
+func (t *table[T]) delete(ctx context.Context, project, id string, children ...string) error {
+	return t.tx(ctx, func(tx *sql.Tx) error { return t.deleteIn(ctx, tx, project, id, children...) })
+}
+
+// filter is a SQL condition on accord_records (aliased r) with its args.
+type filter struct {
+	where []string
+	args  []any
+}
+
+func (f *filter) add(cond string, args ...any) {
+	f.where = append(f.where, cond)
+	f.args = append(f.args, args...)
+}
+
+// in adds "column IN (…)" for a non-empty list.
+func in[S ~string](f *filter, column string, values []S) {
+	if len(values) == 0 {
+		return
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = string(v)
+	}
+	f.add(column+" IN ("+marks+")", args...)
+}
+
+// tag adds "the record has this tag".
+func (f *filter) tag(tag string) {
+	f.add("EXISTS (SELECT 1 FROM accord_tags g WHERE g.kind = r.kind AND g.project = r.project AND g.id = r.id AND g.tag = ?)", tag)
+}
+
+// contains adds a case-insensitive substring test on the search column.
+func (f *filter) contains(text string) {
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text))
+	f.add(`r.search LIKE ? ESCAPE '\'`, "%"+esc+"%")
+}
+
+// list returns one page of the records that f selects, in creation order.
+func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.PageQuery) (accord.Page[T], error) {
+	page := accord.Page[T]{Items: []T{}}
+	after, err := decodeToken(q.Token)
+	if err != nil {
+		return page, err
+	}
+	cond := ""
+	for _, w := range f.where {
+		cond += " AND " + w
+	}
+	args := append([]any{t.kind, project, after}, f.args...)
+	args = append(args, q.Size+1)
+	rows, err := t.db.QueryContext(ctx, t.d.q("SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ?"+cond+
+		" ORDER BY r.seq LIMIT ?"), args...)
+	if err != nil {
+		return page, internal("listing "+t.what, err)
+	}
+	defer rows.Close()
+	last := 0
+	for rows.Next() {
+		var seq int
+		var data []byte
+		if err := rows.Scan(&seq, &data); err != nil {
+			return page, internal("listing "+t.what, err)
+		}
+		if len(page.Items) == q.Size {
+			page.NextPageToken = encodeToken(last) // one more match exists
+			break
+		}
+		rec, err := t.decode(data)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, rec)
+		last = seq
+	}
+	if err := rows.Err(); err != nil {
+		return page, internal("listing "+t.what, err)
+	}
+	return page, nil
+}
+
+// all returns every record of the project that f selects, in creation order.
+func (t *table[T]) all(ctx context.Context, q querier, project string, f filter) ([]T, error) {
+	cond := ""
+	for _, w := range f.where {
+		cond += " AND " + w
+	}
+	rows, err := q.QueryContext(ctx, t.d.q("SELECT r.record FROM accord_records r WHERE r.kind = ? AND r.project = ?"+cond+" ORDER BY r.seq"),
+		append([]any{t.kind, project}, f.args...)...)
+	if err != nil {
+		return nil, internal("listing "+t.what, err)
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, internal("listing "+t.what, err)
+		}
+		rec, err := t.decode(data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+func (t *table[T]) revision(ctx context.Context, project, id string, n int) (accord.Revision[T], error) {
+	revs, err := t.revisionsWhere(ctx, project, id, " AND number = ?", n)
+	if err != nil {
+		return accord.Revision[T]{}, err
+	}
+	if len(revs) == 0 {
+		return accord.Revision[T]{}, accord.Errorf(accord.NotFound, "%s %q has no revision %d", t.what, id, n)
+	}
+	return revs[0], nil
+}
+
+func (t *table[T]) revisions(ctx context.Context, project, id string) ([]accord.Revision[T], error) {
+	return t.revisionsWhere(ctx, project, id, "")
+}
+
+func (t *table[T]) revisionsWhere(ctx context.Context, project, id, cond string, args ...any) ([]accord.Revision[T], error) {
+	if err := t.exists(ctx, t.db, project, id); err != nil {
+		return nil, err
+	}
+	rows, err := t.db.QueryContext(ctx, t.d.q("SELECT number, change, actor, at, note, record FROM accord_revisions WHERE kind = ? AND project = ? AND id = ?"+cond+" ORDER BY number"),
+		append([]any{t.kind, project, id}, args...)...)
+	if err != nil {
+		return nil, internal("reading revisions", err)
+	}
+	defer rows.Close()
+	var out []accord.Revision[T]
+	for rows.Next() {
+		var v accord.Revision[T]
+		var change string
+		var at int64
+		var data []byte
+		if err := rows.Scan(&v.Number, &change, &v.Actor, &at, &v.Note, &data); err != nil {
+			return nil, internal("reading revisions", err)
+		}
+		v.Kind, v.Time = accord.RevisionKind(change), time.Unix(0, at).UTC()
+		if v.Record, err = t.decode(data); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Page tokens name the sequence number of the last record returned.
+const tokenPrefix = "s1:"
+
+func encodeToken(seq int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + strconv.Itoa(seq)))
+}
+
+func decodeToken(tok string) (int, error) {
+	if tok == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	s, ok := strings.CutPrefix(string(b), tokenPrefix)
+	n, aerr := strconv.Atoi(s)
+	if err != nil || !ok || aerr != nil || n < 1 || fmt.Sprint(n) != s {
+		return 0, accord.BadPageToken()
+	}
+	return n, nil
+}
