@@ -43,11 +43,11 @@ func newAPI(t testing.TB) http.Handler {
 			devToken: {ID: "bob", Roles: []string{"backend"}},
 			roToken:  {ID: "viewer", Roles: []string{"viewer"}},
 		}),
-		Authorizer: httpapi.AuthorizerFunc(func(r *http.Request, a accord.Actor) error {
+		Authorizer: httpapi.AuthorizerFunc(func(r *http.Request, a accord.Actor) (accord.Actor, error) {
 			if a.HasRole("viewer") && r.Method != http.MethodGet {
-				return accord.Errorf(accord.PermissionDenied, "viewers may only read")
+				return a, accord.Errorf(accord.PermissionDenied, "viewers may only read")
 			}
-			return nil
+			return a, nil
 		}),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

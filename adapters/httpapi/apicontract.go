@@ -57,7 +57,7 @@ func revisionQuery(name string) contract.Parameter {
 // allEndpoints is every domain's table; New serves those of the services
 // it is given.
 func allEndpoints() [][]endpoint {
-	return [][]endpoint{requirementEndpoints(), contractEndpoints(), reviewEndpoints()}
+	return [][]endpoint{requirementEndpoints(), contractEndpoints(), reviewEndpoints(), projectEndpoints()}
 }
 
 func apiSpec(groups [][]endpoint) contract.Spec {

@@ -11,17 +11,21 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
 
 // Options configure the handler. Requirements and Authenticator are required.
 type Options struct {
-	Requirements  *requirement.Service
-	Contracts     *contract.Service // optional: without it the contract routes answer 404
-	Reviews       *review.Service   // optional: without it the review routes answer 404
+	Requirements *requirement.Service
+	Contracts    *contract.Service // optional: without it the contract routes answer 404
+	Reviews      *review.Service   // optional: without it the review routes answer 404
+	// Projects (optional) serves /v1/projects and, unless Authorizer says
+	// otherwise, authorizes by membership (ProjectMembers).
+	Projects      *project.Service
 	Authenticator Authenticator
-	Authorizer    Authorizer   // optional: may refuse requests (403)
+	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
 	Logger        *slog.Logger // optional: defaults to slog.Default()
 	MaxBodyBytes  int64        // optional: defaults to DefaultMaxBodyBytes (1 MiB)
 }
@@ -30,6 +34,7 @@ type server struct {
 	reqs      *requirement.Service
 	contracts *contract.Service
 	reviews   *review.Service
+	projects  *project.Service
 	authn     Authenticator
 	authz     Authorizer
 	log       *slog.Logger
@@ -42,7 +47,10 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Requirements == nil || opts.Authenticator == nil {
 		return nil, accord.Errorf(accord.Invalid, "httpapi.Options: Requirements and Authenticator are required")
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, authn: opts.Authenticator, authz: opts.Authorizer,
+	if opts.Authorizer == nil && opts.Projects != nil {
+		opts.Authorizer = ProjectMembers(opts.Projects)
+	}
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -59,6 +67,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.reviews != nil {
 		groups = append(groups, reviewEndpoints())
+	}
+	if s.projects != nil {
+		groups = append(groups, projectEndpoints())
 	}
 	doc, err := contract.OpenAPI(apiSpec(groups), APIVersion)
 	if err != nil {
@@ -81,7 +92,7 @@ func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, 
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		actor, err := s.authn.Authenticate(r)
 		if err == nil && s.authz != nil {
-			err = s.authz.Authorize(r, actor)
+			actor, err = s.authz.Authorize(r, actor)
 		}
 		if err == nil {
 			err = h(s, w, r.WithContext(accord.WithActor(r.Context(), actor)))

@@ -6,6 +6,7 @@ import (
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/storetest"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
@@ -16,6 +17,10 @@ func TestRequirementStore(t *testing.T) {
 
 func TestContractStore(t *testing.T) {
 	storetest.ContractStore(t, func(*testing.T) contract.Store { return memory.NewContractStore() })
+}
+
+func TestProjectStore(t *testing.T) {
+	storetest.ProjectStore(t, func(*testing.T) project.Store { return memory.NewProjectStore() })
 }
 
 func TestReviewStore(t *testing.T) {

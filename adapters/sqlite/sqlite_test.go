@@ -9,6 +9,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/storetest"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
@@ -35,6 +36,11 @@ func TestRequirementStore(t *testing.T) {
 func TestContractStore(t *testing.T) {
 	t.Parallel()
 	storetest.ContractStore(t, func(t *testing.T) contract.Store { return open(t).Contracts })
+}
+
+func TestProjectStore(t *testing.T) {
+	t.Parallel()
+	storetest.ProjectStore(t, func(t *testing.T) project.Store { return open(t).Projects })
 }
 
 func TestReviewStore(t *testing.T) {

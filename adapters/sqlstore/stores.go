@@ -23,9 +23,12 @@ type Stores struct {
 	Requirements *RequirementStore
 	Contracts    *ContractStore
 	Reviews      *ReviewStore
+	Projects     *ProjectStore
+	Tokens       *TokenStore
 }
 
 // New returns the stores over db, which must be migrated (Migrate).
 func New(db *sql.DB, d Dialect) *Stores {
-	return &Stores{DB: db, Dialect: d, Requirements: newRequirementStore(db, d), Contracts: newContractStore(db, d), Reviews: newReviewStore(db, d)}
+	return &Stores{DB: db, Dialect: d, Requirements: newRequirementStore(db, d), Contracts: newContractStore(db, d), Reviews: newReviewStore(db, d),
+		Projects: newProjectStore(db, d), Tokens: &TokenStore{db: db, d: d}}
 }

@@ -1,0 +1,107 @@
+package project
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// RoleAdmin may manage a project's members.
+const RoleAdmin = "admin"
+
+// Project is a space of requirements, contracts and reviews, and who works
+// in it.
+type Project struct {
+	Key     string   `json:"key"` // the {project} of every path; never changes
+	Name    string   `json:"name"`
+	Members []Member `json:"members"`
+	accord.Stamp
+}
+
+// Member is an actor who works in a project, with roles in it (admin,
+// product, backend, …). Project roles count alongside the roles an actor's
+// credentials carry.
+type Member struct {
+	Actor   string    `json:"actor"`
+	Roles   []string  `json:"roles"`
+	AddedAt time.Time `json:"added_at"`
+	AddedBy string    `json:"added_by"`
+}
+
+// Ref returns the reference other records use to point at p.
+func (p Project) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: p.Key} }
+
+// Member returns the member with the actor ID, if any.
+func (p *Project) Member(actor string) (Member, bool) {
+	for _, m := range p.Members {
+		if m.Actor == actor {
+			return m, true
+		}
+	}
+	return Member{}, false
+}
+
+func (p *Project) admins() int {
+	n := 0
+	for _, m := range p.Members {
+		if slices.Contains(m.Roles, RoleAdmin) {
+			n++
+		}
+	}
+	return n
+}
+
+// Clone returns a deep copy of p.
+func (p Project) Clone() Project {
+	p.Members = slices.Clone(p.Members)
+	for i := range p.Members {
+		p.Members[i].Roles = slices.Clone(p.Members[i].Roles)
+	}
+	return p
+}
+
+// NewProject is what Create needs.
+type NewProject struct {
+	Key  string `json:"key"`
+	Name string `json:"name"`
+}
+
+// Validate checks the input, naming fields by their JSON names.
+func (in NewProject) Validate() error {
+	var errs accord.FieldErrors
+	if err := accord.ValidateProject(in.Key); err != nil {
+		errs.Add("key", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+	}
+	svc.CheckText(&errs, "name", in.Name, svc.MaxName, true)
+	return errs.Err("project")
+}
+
+// MemberInput sets a member's roles.
+type MemberInput struct {
+	Roles []string `json:"roles"`
+}
+
+// Validate checks the roles: at least one, each a short word, no repeats.
+func (in MemberInput) Validate() error {
+	var errs accord.FieldErrors
+	if len(in.Roles) == 0 {
+		errs.Add("roles", "required: at least one role, such as admin, product or backend")
+	}
+	for i, r := range in.Roles {
+		field := "roles[" + strconv.Itoa(i) + "]"
+		switch {
+		case strings.TrimSpace(r) == "":
+			errs.Add(field, "required")
+		case len(r) > 64:
+			errs.Add(field, "longer than 64 bytes")
+		case slices.Index(in.Roles, r) != i:
+			errs.Add(field, "%q is listed twice", r)
+		}
+	}
+	return errs.Err("member")
+}
+
