@@ -104,4 +104,3 @@ func (in MemberInput) Validate() error {
 	}
 	return errs.Err("member")
 }
-

@@ -7,6 +7,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/contract"
 	orders "github.com/accordhq/accord/examples/contracttest"
+	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
@@ -61,6 +62,29 @@ func reviewRequirement(pm, dev context.Context, reviews *review.Service, r requi
 
 const demoProject = "demo"
 
+// seedOnce creates and fills the demo project on a new database, and
+// reports whether it did: a database that has it is left alone, and so is
+// one where another server instance got there first.
+func seedOnce(ctx context.Context, projects *project.Service, s link.Services) (bool, error) {
+	pm := accord.WithActor(ctx, alice)
+	if _, err := projects.Member(ctx, demoProject, alice.ID); err == nil {
+		return false, nil
+	}
+	if _, err := projects.Create(pm, project.NewProject{Key: demoProject, Name: "Demo shop"}); err != nil {
+		if accord.ErrorCode(err) == accord.Conflict {
+			return false, nil
+		}
+		return false, err
+	}
+	if _, err := projects.SetMember(pm, demoProject, alice.ID, project.MemberInput{Roles: []string{project.RoleAdmin, "product"}}); err != nil {
+		return false, err
+	}
+	if _, err := projects.SetMember(pm, demoProject, bob.ID, project.MemberInput{Roles: []string{"backend"}}); err != nil {
+		return false, err
+	}
+	return true, seed(ctx, s)
+}
+
 func target(v float64) *float64 { return &v }
 
 // seed fills the demo project: a glossary, requirements in several states
@@ -69,8 +93,8 @@ func target(v float64) *float64 { return &v }
 // contract agreed at 1.0.0 after review RV-4, with 1.1.0 in draft.
 func seed(ctx context.Context, s link.Services) error {
 	svc := s.Requirements
-	pm := accord.WithActor(ctx, accord.Actor{ID: "alice", Name: "Alice (product)", Roles: []string{"product"}})
-	dev := accord.WithActor(ctx, accord.Actor{ID: "bob", Name: "Bob (backend)", Roles: []string{"backend"}})
+	pm := accord.WithActor(ctx, alice)
+	dev := accord.WithActor(ctx, bob)
 
 	for _, d := range []requirement.TermDefinition{
 		{Term: "order", Definition: "A buyer's confirmed commitment to pay for items.", Aliases: []string{"purchase"}, Forbidden: []string{"deal", "单子"}},

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/postgres"
+	"github.com/accordhq/accord/adapters/sqlite"
+	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/review"
+)
+
+// tokenStore is where the server keeps hashed API tokens.
+type tokenStore interface {
+	httpapi.TokenStore
+	CountTokens(ctx context.Context) (int, error)
+}
+
+// backend is the stores of one database, migrated.
+type backend struct {
+	describe     string // for the log: "SQLite accord.db"
+	requirements requirement.Store
+	contracts    contract.Store
+	reviews      review.Store
+	projects     project.Store
+	tokens       tokenStore
+	version      int // schema version after migrating
+	applied      int // migrations applied at this start
+	close        func() error
+}
+
+// openBackend opens the database named by spec ("memory", a postgres://
+// URL, or an SQLite file) and applies pending migrations.
+func openBackend(ctx context.Context, spec string) (*backend, error) {
+	if spec == "memory" {
+		return &backend{describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
+			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(),
+			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
+	}
+	var s *sqlstore.Stores
+	var describe string
+	var err error
+	if strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://") {
+		describe = "PostgreSQL " + redact(spec)
+		s, err = postgres.Open(spec)
+	} else {
+		describe = "SQLite " + spec
+		s, err = sqlite.Open(spec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	applied, err := sqlstore.Migrate(ctx, s.DB, s.Dialect)
+	if err != nil {
+		s.DB.Close()
+		return nil, fmt.Errorf("%s: %w", describe, err)
+	}
+	version, err := sqlstore.SchemaVersion(ctx, s.DB)
+	if err != nil {
+		s.DB.Close()
+		return nil, err
+	}
+	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
+		projects: s.Projects, tokens: s.Tokens, version: version, applied: applied, close: s.DB.Close}, nil
+}
+
+// redact hides a password in a database URL.
+func redact(url string) string {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return url
+	}
+	cred, host, ok := strings.Cut(rest, "@")
+	if !ok {
+		return url
+	}
+	user, _, _ := strings.Cut(cred, ":")
+	return scheme + "://" + user + ":***@" + host
+}

@@ -1,0 +1,151 @@
+// Command accord is the accord reference server and its command-line tool.
+//
+//	accord serve [-addr 127.0.0.1:8080] [-db accord.db]   run the HTTP API
+//	accord migrate [-db accord.db] [-print sqlite|postgres] apply (or print) the schema
+//	accord token create -actor bob -role backend [-db …]  make an API token
+//	accord openapi                                        print the API's OpenAPI 3.1 description
+//
+// -db (default $ACCORD_DB, else accord.db in the working directory) is an
+// SQLite file path, "memory" (nothing survives a restart) or a postgres://
+// URL (several servers may share one database). Tokens are stored hashed;
+// ACCORD_TOKENS ("actor:role:token" entries, comma separated) adds fixed
+// tokens that are never stored.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/contract"
+)
+
+const usage = `accord: the accord reference server and tool
+
+  accord serve [-addr 127.0.0.1:8080] [-db accord.db]    run the HTTP API
+  accord migrate [-db accord.db]                          apply pending schema migrations
+  accord migrate -print sqlite|postgres                   print the schema SQL for your own migration tool
+  accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
+  accord openapi                                          print the API's OpenAPI 3.1 description
+
+-db is an SQLite file, "memory", or a postgres:// URL; $ACCORD_DB is its default.
+`
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := cli(ctx, os.Args[1:], os.Stdout, log); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "accord:", err)
+		os.Exit(1)
+	}
+}
+
+// cli runs one command.
+func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	if len(args) == 0 {
+		fmt.Fprint(out, usage)
+		return flag.ErrHelp
+	}
+	defaultDB := os.Getenv("ACCORD_DB")
+	if defaultDB == "" {
+		defaultDB = "accord.db"
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+		db := fs.String("db", defaultDB, `SQLite file, "memory", or postgres:// URL`)
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS")}, out, log)
+	case "migrate":
+		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
+		print := fs.String("print", "", "print the schema SQL of this dialect (sqlite or postgres) instead of applying it")
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if *print != "" {
+			d, ok := map[string]sqlstore.Dialect{"sqlite": sqlstore.SQLite, "postgres": sqlstore.Postgres}[*print]
+			if !ok {
+				return fmt.Errorf("-print %q: one of sqlite, postgres", *print)
+			}
+			script, err := sqlstore.MigrationSQL(d)
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(out, script)
+			return err
+		}
+		b, err := openBackend(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer b.close()
+		fmt.Fprintf(out, "%s: schema at version %d (%d migration(s) applied now)\n", b.describe, b.version, b.applied)
+		return nil
+	case "token":
+		if len(rest) == 0 || rest[0] != "create" {
+			return errors.New("usage: accord token create -actor ID -role ROLE [-name NAME] [-db ...]")
+		}
+		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+		actor := fs.String("actor", "", "the actor ID the token speaks for (required)")
+		role := fs.String("role", "", "roles of the actor, comma separated (product, backend, …)")
+		name := fs.String("name", "", "a display name")
+		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
+		if err := fs.Parse(rest[1:]); err != nil {
+			return err
+		}
+		if *actor == "" {
+			return errors.New("token create: -actor is required")
+		}
+		if *db == "memory" {
+			return errors.New(`token create: -db memory forgets the token at once; give the server's database`)
+		}
+		b, err := openBackend(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer b.close()
+		a := accord.Actor{ID: *actor, Name: *name}
+		for _, r := range strings.Split(*role, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				a.Roles = append(a.Roles, r)
+			}
+		}
+		tok, err := httpapi.NewToken(ctx, b.tokens, a)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, tok)
+		return nil
+	case "openapi":
+		doc, err := contract.OpenAPI(httpapi.Contract(), httpapi.APIVersion)
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(doc)
+		return err
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(out, usage)
+		return nil
+	default:
+		fmt.Fprint(out, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

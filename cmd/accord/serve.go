@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/project"
+)
+
+type serveOptions struct {
+	addr   string // host:port; port 0 picks a free one
+	db     string // see openBackend
+	tokens string // ACCORD_TOKENS
+}
+
+// The demo actors: the seeded project's members, and whom the first start
+// makes tokens for.
+var (
+	alice = accord.Actor{ID: "alice", Name: "Alice (product)", Roles: []string{"product"}}
+	bob   = accord.Actor{ID: "bob", Name: "Bob (backend)", Roles: []string{"backend"}}
+)
+
+// serve runs the API until ctx is done, then shuts down cleanly.
+func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logger) error {
+	fixed, err := parseTokens(opts.tokens)
+	if err != nil {
+		return err
+	}
+	b, err := openBackend(ctx, opts.db)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	log.Info("database ready", slog.String("db", b.describe), slog.Int("schema", b.version), slog.Int("migrated", b.applied))
+
+	events := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
+	})
+	// The review gates are wired in: requirements are approved and accepted,
+	// and contract versions agreed, only after an approved review.
+	services, err := link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews, Events: events})
+	if err != nil {
+		return err
+	}
+	projects, err := project.NewService(project.Options{Store: b.projects, Events: events})
+	if err != nil {
+		return err
+	}
+	seeded, err := seedOnce(ctx, projects, services)
+	if err != nil {
+		return fmt.Errorf("seeding the demo project: %w", err)
+	}
+	var demo map[string]accord.Actor
+	if seeded && len(fixed) == 0 {
+		// A new database: tokens for the demo actors, shown this once.
+		demo = map[string]accord.Actor{}
+		for _, a := range []accord.Actor{alice, bob} {
+			tok, err := httpapi.NewToken(ctx, b.tokens, a)
+			if err != nil {
+				return err
+			}
+			demo[tok] = a
+		}
+	}
+	authn := httpapi.StoredTokens(b.tokens)
+	if len(fixed) > 0 {
+		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
+	}
+	h, err := httpapi.New(httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
+		Projects: projects, Authenticator: authn, Logger: log})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		return err
+	}
+	srv := newServer(logRequests(h, log))
+	url := "http://" + ln.Addr().String()
+	log.Info("accord server listening", slog.String("url", url), slog.String("db", b.describe))
+	switch {
+	case demo != nil:
+		printDemoTokens(out, url, demo)
+	case len(fixed) == 0:
+		n, _ := b.tokens.CountTokens(ctx)
+		fmt.Fprintf(out, "\naccord on %s, %s: %d stored token(s) from earlier starts still work.\n"+
+			"Make more with: accord token create -actor bob -role backend -db %s\n\n", url, b.describe, n, opts.db)
+	default:
+		fmt.Fprintf(out, "\naccord on %s, %s, with the %d token(s) of ACCORD_TOKENS.\n\n", url, b.describe, len(fixed))
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newServer bounds every read, write and idle connection: a client that
+// sends its headers and then one body byte a second cannot hold a handler
+// for ever, nor can an idle keep-alive connection stay open for good.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+}
+
+// parseTokens reads "actor:role:token" entries separated by commas: fixed
+// tokens, for deployments that keep their secrets outside the database.
+func parseTokens(spec string) (map[string]accord.Actor, error) {
+	tokens := map[string]accord.Actor{}
+	for i, entry := range strings.Split(spec, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		parts := strings.Split(entry, ":")
+		if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+			return nil, fmt.Errorf("ACCORD_TOKENS entry %d (%q): want name:role:token", i+1, entry)
+		}
+		if _, dup := tokens[parts[2]]; dup {
+			return nil, fmt.Errorf("ACCORD_TOKENS entry %d: token of %q is used twice", i+1, parts[0])
+		}
+		tokens[parts[2]] = accord.Actor{ID: parts[0], Name: parts[0], Roles: []string{parts[1]}}
+	}
+	return tokens, nil
+}
+
+func printDemoTokens(out io.Writer, url string, tokens map[string]accord.Actor) {
+	var pm, dev string
+	for tok, a := range tokens {
+		if a.ID == "alice" {
+			pm = tok
+		} else {
+			dev = tok
+		}
+	}
+	fmt.Fprintf(out, `
+accord on %[1]s with a new database, seeded with the demo project.
+Paste these into the shell you run curl from (they are shown this once and
+stored hashed; they keep working after a restart):
+
+export ACCORD=%[1]s
+export PM_TOKEN=%[2]s   # alice, product
+export DEV_TOKEN=%[3]s  # bob, backend
+
+curl -s -H "Authorization: Bearer $PM_TOKEN" "$ACCORD/v1/projects/demo/requirements?page_size=5"
+
+`, url, pm, dev)
+}
+
+// logRequests logs every request with its status and duration.
+func logRequests(h http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		log.InfoContext(r.Context(), "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
