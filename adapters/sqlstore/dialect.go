@@ -32,6 +32,10 @@ var Postgres = Dialect{Name: "postgres", numbered: true, lock: func(ctx context.
 	return err
 }}
 
+// Rebind rewrites a query written with ? placeholders for the engine, for
+// hand-written queries next to the stores (benchmark floors, reports).
+func (d Dialect) Rebind(query string) string { return d.q(query) }
+
 // q rewrites a query written with ? placeholders for the engine.
 func (d Dialect) q(query string) string {
 	if !d.numbered {

@@ -202,7 +202,7 @@ func (t *table[T]) write(ctx context.Context, tx *sql.Tx, change accord.Revision
 					return t.taken(&have)
 				}
 			}
-			return accord.Errorf(accord.Conflict, "%s %q conflicts with a stored one: %v", t.what, id, err)
+			return accord.Errorf(accord.Conflict, "%s %q: its key or name is taken by another %s", t.what, id, t.what)
 		}
 		return internal("writing "+t.what, err)
 	}
@@ -256,32 +256,33 @@ func (t *table[T]) updateIn(ctx context.Context, outer *sql.Tx, next accord.Revi
 	if next.Number != t.stamp(&rec).Revision {
 		return zero, accord.Errorf(accord.Invalid, "revision number %d differs from the %s's revision %d", next.Number, t.what, t.stamp(&rec).Revision)
 	}
+	// The service hands over the whole next record, identity and creation
+	// stamp included, and the store trusts it: the write is one
+	// compare-and-swap UPDATE, and only when it matches no row does the
+	// store look at what is there, to say NotFound or stale.
 	do := func(tx *sql.Tx) error {
-		cur, err := t.getIn(ctx, tx, project, id)
-		if err != nil {
-			return err
-		}
-		if st := t.stamp(&cur); next.Number != st.Revision+1 {
-			return accord.StaleError(t.what+" "+t.display(&cur, id), next.Number-1, st.Revision)
-		}
-		if t.key != nil {
-			*t.key(&rec) = *t.key(&cur)
-		}
-		st, was := t.stamp(&rec), t.stamp(&cur)
-		st.CreatedAt, st.CreatedBy = was.CreatedAt, was.CreatedBy
 		if t.name != nil {
+			// A name taken by another record is a Conflict that names it;
+			// PostgreSQL cannot be asked after a failed statement.
 			if have, err := t.byName(ctx, tx, project, t.name(&rec)); err == nil {
 				if _, hid := t.ident(&have); hid != id {
 					return t.taken(&have)
 				}
 			}
 		}
-		err = t.write(ctx, tx, next.Kind, next.Actor, next.Time, next.Note, &rec, 0, false)
-		if errors.Is(err, errStaleRace) {
-			// Another writer got there between our read and our write.
-			return accord.StaleError(t.what+" "+t.display(&cur, id), next.Number-1, next.Number)
+		err := t.write(ctx, tx, next.Kind, next.Actor, next.Time, next.Note, &rec, 0, false)
+		if !errors.Is(err, errStaleRace) {
+			return err
 		}
-		return err
+		var stored int
+		err = tx.QueryRowContext(ctx, t.d.q("SELECT revision FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id).Scan(&stored)
+		if errors.Is(err, sql.ErrNoRows) {
+			return t.notFound(project, id)
+		}
+		if err != nil {
+			return internal("reading "+t.what, err)
+		}
+		return accord.StaleError(t.what+" "+t.display(&rec, id), next.Number-1, stored)
 	}
 	var err error
 	if outer != nil {
@@ -511,9 +512,6 @@ func (t *table[T]) revisions(ctx context.Context, project, id string) ([]accord.
 }
 
 func (t *table[T]) revisionsWhere(ctx context.Context, project, id, cond string, args ...any) ([]accord.Revision[T], error) {
-	if err := t.exists(ctx, t.db, project, id); err != nil {
-		return nil, err
-	}
 	rows, err := t.db.QueryContext(ctx, t.d.q("SELECT number, change, actor, at, note, record FROM accord_revisions WHERE kind = ? AND project = ? AND id = ?"+cond+" ORDER BY number"),
 		append([]any{t.kind, project, id}, args...)...)
 	if err != nil {
@@ -535,7 +533,16 @@ func (t *table[T]) revisionsWhere(ctx context.Context, project, id, cond string,
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, internal("reading revisions", err)
+	}
+	if len(out) == 0 {
+		// No revision: either no such record, or (with cond) no such number.
+		if err := t.exists(ctx, t.db, project, id); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Page tokens name the sequence number of the last record returned.
