@@ -22,7 +22,9 @@ func newService(t *testing.T) (*project.Service, *testkit.Events) {
 	return svc, events
 }
 
-func as(id string) context.Context { return accord.WithActor(context.Background(), accord.Actor{ID: id}) }
+func as(id string) context.Context {
+	return accord.WithActor(context.Background(), accord.Actor{ID: id})
+}
 
 func TestCreateValidates(t *testing.T) {
 	svc, _ := newService(t)

@@ -5,6 +5,17 @@
 // ETag/If-Match revisions, page tokens, size-limited strict JSON bodies and
 // pluggable authentication.
 //
+// With Options.Projects the handler also serves /v1/projects (create, list
+// the caller's, manage members) and authorizes every request by membership
+// (ProjectMembers): a caller who is not a member of a project gets 404 for
+// it, as if it did not exist, and a member's project roles count alongside
+// the token's. Tokens can be fixed (BearerTokens) or stored hashed in a
+// TokenStore (StoredTokens, NewToken); AnyOf combines them.
+//
+// Each domain declares its endpoints once, in its own file; the same table
+// registers the routes and builds the API's contract (Contract, served at
+// /v1/openapi.json), so a route cannot exist without its description.
+//
 // Mount the handler New returns into any server or mux:
 //
 //	h, err := httpapi.New(httpapi.Options{
