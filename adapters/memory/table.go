@@ -1,13 +1,10 @@
 package memory
 
 import (
-	"encoding/base64"
-	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/pagetoken"
 )
 
 // table keeps one kind of record of every project, with every revision of
@@ -307,22 +304,9 @@ func (s *settings[S]) put(project string, next S) (S, error) {
 	return s.clone(next), nil
 }
 
-// Page tokens name the sequence number of the last record returned.
+// tokenPrefix marks this store's page tokens (internal/pagetoken).
 const tokenPrefix = "m1:"
 
-func encodeToken(seq int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + strconv.Itoa(seq)))
-}
+func encodeToken(seq int) string { return pagetoken.Encode(tokenPrefix, seq) }
 
-func decodeToken(tok string) (int, error) {
-	if tok == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	s, ok := strings.CutPrefix(string(b), tokenPrefix)
-	n, aerr := strconv.Atoi(s)
-	if err != nil || !ok || aerr != nil || n < 1 || fmt.Sprint(n) != s {
-		return 0, accord.BadPageToken()
-	}
-	return n, nil
-}
+func decodeToken(tok string) (int, error) { return pagetoken.Decode(tokenPrefix, tok) }

@@ -9,13 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accordhq/accord/adapters/internal/enginetest"
 	"github.com/accordhq/accord/adapters/postgres"
 	"github.com/accordhq/accord/adapters/sqlstore"
-	"github.com/accordhq/accord/adapters/storetest"
-	"github.com/accordhq/accord/contract"
-	"github.com/accordhq/accord/project"
-	"github.com/accordhq/accord/requirement"
-	"github.com/accordhq/accord/review"
 )
 
 // serverURL is the PostgreSQL server the tests use, from
@@ -70,22 +66,5 @@ func open(tb testing.TB) *sqlstore.Stores {
 	return s
 }
 
-func TestRequirementStore(t *testing.T) {
-	t.Parallel()
-	storetest.RequirementStore(t, func(t *testing.T) requirement.Store { return open(t).Requirements })
-}
-
-func TestContractStore(t *testing.T) {
-	t.Parallel()
-	storetest.ContractStore(t, func(t *testing.T) contract.Store { return open(t).Contracts })
-}
-
-func TestProjectStore(t *testing.T) {
-	t.Parallel()
-	storetest.ProjectStore(t, func(t *testing.T) project.Store { return open(t).Projects })
-}
-
-func TestReviewStore(t *testing.T) {
-	t.Parallel()
-	storetest.ReviewStore(t, func(t *testing.T) review.Store { return open(t).Reviews })
-}
+// TestStores runs every domain's conformance suite on this engine.
+func TestStores(t *testing.T) { enginetest.Suites(t, open) }

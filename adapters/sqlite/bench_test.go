@@ -3,22 +3,14 @@ package sqlite_test
 import (
 	"testing"
 
-	"github.com/accordhq/accord/adapters/internal/sqlbench"
-	"github.com/accordhq/accord/adapters/storetest"
-	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/adapters/internal/enginetest"
 )
 
-func BenchmarkRequirementStore(b *testing.B) {
-	storetest.BenchmarkRequirementStore(b, func(b *testing.B) requirement.Store { return open(b).Requirements })
-}
-
-// BenchmarkLargeProject measures the store on 100,000 requirements against
-// hand-written SQL on the same file (the floor). The load runs with
-// synchronous=OFF to take seconds, not minutes; the measured operations run
-// with the store's own synchronous=FULL.
-func BenchmarkLargeProject(b *testing.B) {
-	s := open(b)
-	n := sqlbench.Size()
-	sqlbench.Load(b, s, n, "PRAGMA synchronous=OFF", "PRAGMA synchronous=FULL")
-	sqlbench.Requirements(b, s, n)
+// BenchmarkStores measures the stores on this engine: the kit's work, and
+// a project of 100,000 requirements against hand-written SQL on the same
+// file (the floor). The bulk load runs with synchronous=OFF to take seconds,
+// not minutes; the measured operations run with the store's own
+// synchronous=FULL.
+func BenchmarkStores(b *testing.B) {
+	enginetest.Benchmarks(b, open, "PRAGMA synchronous=OFF", "PRAGMA synchronous=FULL")
 }

@@ -5,13 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/accordhq/accord/adapters/internal/enginetest"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
-	"github.com/accordhq/accord/adapters/storetest"
-	"github.com/accordhq/accord/contract"
-	"github.com/accordhq/accord/project"
-	"github.com/accordhq/accord/requirement"
-	"github.com/accordhq/accord/review"
 )
 
 // open returns migrated stores on a new file in the test's own folder.
@@ -28,22 +24,5 @@ func open(tb testing.TB) *sqlstore.Stores {
 	return s
 }
 
-func TestRequirementStore(t *testing.T) {
-	t.Parallel()
-	storetest.RequirementStore(t, func(t *testing.T) requirement.Store { return open(t).Requirements })
-}
-
-func TestContractStore(t *testing.T) {
-	t.Parallel()
-	storetest.ContractStore(t, func(t *testing.T) contract.Store { return open(t).Contracts })
-}
-
-func TestProjectStore(t *testing.T) {
-	t.Parallel()
-	storetest.ProjectStore(t, func(t *testing.T) project.Store { return open(t).Projects })
-}
-
-func TestReviewStore(t *testing.T) {
-	t.Parallel()
-	storetest.ReviewStore(t, func(t *testing.T) review.Store { return open(t).Reviews })
-}
+// TestStores runs every domain's conformance suite on this engine.
+func TestStores(t *testing.T) { enginetest.Suites(t, open) }

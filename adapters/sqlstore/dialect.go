@@ -13,7 +13,9 @@ import (
 // kept from running twice at once. Nothing else in this package knows
 // which engine it talks to.
 type Dialect struct {
-	Name string // "sqlite" or "postgres": the folder of its migrations
+	Name string // "sqlite" or "postgres"
+	// types fills the type placeholders of the migrations.
+	types *strings.Replacer
 	// numbered placeholders ($1, $2…) instead of ?
 	numbered bool
 	// lock serialises migrations between processes, inside tx.
@@ -23,14 +25,16 @@ type Dialect struct {
 // SQLite is the dialect of SQLite (modernc.org/sqlite). Its write
 // transactions start with BEGIN IMMEDIATE (the opener's _txlock), so
 // migrations need no extra lock.
-var SQLite = Dialect{Name: "sqlite", lock: func(context.Context, *sql.Tx) error { return nil }}
+var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT"),
+	lock: func(context.Context, *sql.Tx) error { return nil }}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
-var Postgres = Dialect{Name: "postgres", numbered: true, lock: func(ctx context.Context, tx *sql.Tx) error {
-	// One migrator at a time across every instance on the database.
-	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")
-	return err
-}}
+var Postgres = Dialect{Name: "postgres", numbered: true, types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB"),
+	lock: func(ctx context.Context, tx *sql.Tx) error {
+		// One migrator at a time across every instance on the database.
+		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")
+		return err
+	}}
 
 // Rebind rewrites a query written with ? placeholders for the engine, for
 // hand-written queries next to the stores (benchmark floors, reports).

@@ -27,10 +27,13 @@ type Migration struct {
 
 // Migrations returns the dialect's migrations in order.
 func Migrations(d Dialect) ([]Migration, error) {
-	dir := path.Join("migrations", d.Name)
+	if d.types == nil {
+		return nil, fmt.Errorf("sqlstore: dialect %q is not one of sqlstore.SQLite, sqlstore.Postgres", d.Name)
+	}
+	const dir = "migrations"
 	entries, err := fs.ReadDir(migrationFiles, dir)
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: no migrations for dialect %q: %w", d.Name, err)
+		return nil, fmt.Errorf("sqlstore: reading migrations: %w", err)
 	}
 	var out []Migration
 	for _, e := range entries {
@@ -43,7 +46,7 @@ func Migrations(d Dialect) ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: e.Name(), SQL: string(b)})
+		out = append(out, Migration{Version: v, Name: e.Name(), SQL: d.types.Replace(string(b))})
 	}
 	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
 	for i, m := range out {

@@ -3,15 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/pagetoken"
 )
 
 // columns are what a kind of record shows in the columns that lookups and
@@ -545,22 +543,9 @@ func (t *table[T]) revisionsWhere(ctx context.Context, project, id, cond string,
 	return out, nil
 }
 
-// Page tokens name the sequence number of the last record returned.
+// tokenPrefix marks this store's page tokens (internal/pagetoken).
 const tokenPrefix = "s1:"
 
-func encodeToken(seq int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(tokenPrefix + strconv.Itoa(seq)))
-}
+func encodeToken(seq int) string { return pagetoken.Encode(tokenPrefix, seq) }
 
-func decodeToken(tok string) (int, error) {
-	if tok == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	s, ok := strings.CutPrefix(string(b), tokenPrefix)
-	n, aerr := strconv.Atoi(s)
-	if err != nil || !ok || aerr != nil || n < 1 || fmt.Sprint(n) != s {
-		return 0, accord.BadPageToken()
-	}
-	return n, nil
-}
+func decodeToken(tok string) (int, error) { return pagetoken.Decode(tokenPrefix, tok) }

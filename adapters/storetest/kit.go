@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
 )
 
 var (
@@ -84,21 +84,10 @@ func (r Records[T]) next(cur T, writer int) accord.Revision[T] {
 var same = []cmp.Option{
 	cmp.FilterPath(func(p cmp.Path) bool { return p.Last().Type() != rawJSON }, cmpopts.EquateEmpty()),
 	cmpopts.EquateApproxTime(0),
-	cmp.Comparer(sameJSON),
+	cmp.Comparer(diff.SameJSON),
 }
 
 var rawJSON = reflect.TypeFor[json.RawMessage]()
-
-func sameJSON(a, b json.RawMessage) bool {
-	if bytes.Equal(a, b) {
-		return true
-	}
-	var va, vb any
-	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
-		return false
-	}
-	return reflect.DeepEqual(va, vb)
-}
 
 // checkCode reports err unless it carries the code want.
 func checkCode(t testing.TB, what string, want accord.Code, err error) bool {

@@ -19,7 +19,11 @@ import (
 // rawEqual compares embedded JSON documents (schemas) as wholes, by
 // meaning: spacing and key order are not changes, and a change inside a
 // document is reported at the document's path, not byte by byte.
-var rawEqual = cmp.Comparer(func(a, b json.RawMessage) bool {
+var rawEqual = cmp.Comparer(SameJSON)
+
+// SameJSON reports whether two JSON documents mean the same: spacing and
+// key order aside. An invalid document equals only its own bytes.
+func SameJSON(a, b json.RawMessage) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
@@ -28,7 +32,7 @@ var rawEqual = cmp.Comparer(func(a, b json.RawMessage) bool {
 		return false
 	}
 	return reflect.DeepEqual(va, vb)
-})
+}
 
 // Fields returns the changes from a to b, in field order. a and b must be
 // structs of the same type; embedded structs are flattened as JSON

@@ -1,3 +1,7 @@
+-- accord's schema, for every engine: the dialect (dialect.go) fills in the
+-- 64-bit integer and JSON types (INTEGER and TEXT in SQLite, BIGINT and
+-- JSONB in PostgreSQL). Nothing else differs.
+
 -- Every record of every domain, at its current revision. The record itself
 -- is the JSON in "record"; the other columns are what lookups and filters
 -- need, kept in step with it by the store.
@@ -5,7 +9,7 @@ CREATE TABLE accord_records (
     kind       TEXT    NOT NULL, -- requirement, change_request, glossary_term, contract, contract_version, review, project
     project    TEXT    NOT NULL,
     id         TEXT    NOT NULL,
-    seq        BIGINT  NOT NULL, -- creation order in (kind, project); the number in the key
+    seq        {{int}} NOT NULL, -- creation order in (kind, project); the number in the key
     rkey       TEXT,             -- human key (REQ-7), if the kind has one
     name       TEXT,             -- a second name unique in (kind, project): service, term, review subject
     parent     TEXT,             -- the record this one belongs to: a change request's requirement, a version's contract
@@ -15,10 +19,10 @@ CREATE TABLE accord_records (
     ref_kind   TEXT    NOT NULL DEFAULT '', -- what a review is about
     ref_id     TEXT    NOT NULL DEFAULT '',
     search     TEXT    NOT NULL DEFAULT '', -- lower-case text the Text filter looks in
-    revision   BIGINT  NOT NULL,
-    created_at BIGINT  NOT NULL, -- Unix nanoseconds
-    updated_at BIGINT  NOT NULL,
-    record     JSONB   NOT NULL,
+    revision   {{int}} NOT NULL,
+    created_at {{int}} NOT NULL, -- Unix nanoseconds
+    updated_at {{int}} NOT NULL,
+    record     {{json}}    NOT NULL,
     PRIMARY KEY (kind, project, id)
 );
 CREATE UNIQUE INDEX accord_records_seq ON accord_records (kind, project, seq);
@@ -48,12 +52,12 @@ CREATE TABLE accord_revisions (
     kind    TEXT    NOT NULL,
     project TEXT    NOT NULL,
     id      TEXT    NOT NULL,
-    number  BIGINT  NOT NULL,
+    number  {{int}} NOT NULL,
     change  TEXT    NOT NULL,
     actor   TEXT    NOT NULL,
-    at      BIGINT  NOT NULL, -- Unix nanoseconds
+    at      {{int}} NOT NULL, -- Unix nanoseconds
     note    TEXT    NOT NULL DEFAULT '',
-    record  JSONB   NOT NULL,
+    record  {{json}}    NOT NULL,
     PRIMARY KEY (kind, project, id, number),
     FOREIGN KEY (kind, project, id) REFERENCES accord_records (kind, project, id) ON DELETE CASCADE
 );
@@ -62,7 +66,7 @@ CREATE TABLE accord_revisions (
 CREATE TABLE accord_sequences (
     kind    TEXT    NOT NULL,
     project TEXT    NOT NULL,
-    last    BIGINT  NOT NULL,
+    last    {{int}} NOT NULL,
     PRIMARY KEY (kind, project)
 );
 
@@ -70,8 +74,8 @@ CREATE TABLE accord_sequences (
 CREATE TABLE accord_settings (
     domain   TEXT    NOT NULL,
     project  TEXT    NOT NULL,
-    revision BIGINT  NOT NULL,
-    record   JSONB   NOT NULL,
+    revision {{int}} NOT NULL,
+    record   {{json}}    NOT NULL,
     PRIMARY KEY (domain, project)
 );
 
@@ -80,6 +84,6 @@ CREATE TABLE accord_settings (
 CREATE TABLE accord_tokens (
     hash       TEXT    NOT NULL PRIMARY KEY,
     actor      TEXT    NOT NULL,
-    record     JSONB   NOT NULL,
-    created_at BIGINT  NOT NULL
+    record     {{json}}    NOT NULL,
+    created_at {{int}} NOT NULL
 );

@@ -1,7 +1,9 @@
-// Package sqlbench measures the SQL stores on a large project against a
+// Package enginetest runs the conformance suites and the benchmarks on an
+// SQL engine; adapters/sqlite and adapters/postgres call it from their
+// tests. The large-project benchmarks measure the SQL stores against a
 // floor: the same operations as hand-written SQL on the same database, in
-// the same run. The engine packages' benchmarks call it.
-package sqlbench
+// the same run.
+package enginetest
 
 import (
 	"context"
@@ -18,7 +20,7 @@ import (
 	"github.com/accordhq/accord/requirement"
 )
 
-const project = "bench"
+const benchProject = "bench"
 
 var (
 	statuses = requirement.Statuses()
@@ -40,7 +42,7 @@ func Load(b *testing.B, s *sqlstore.Stores, n int, relax, restore string) {
 		defer s.DB.ExecContext(ctx, restore)
 	}
 	for i := range n {
-		r := requirement.Requirement{ID: fmt.Sprintf("R%07d", i), Project: project, Status: statuses[i%len(statuses)],
+		r := requirement.Requirement{ID: fmt.Sprintf("R%07d", i), Project: benchProject, Status: statuses[i%len(statuses)],
 			Content: requirement.Content{Title: fmt.Sprintf("Requirement %d", i), Description: "Orders are placed in one step; stock is reserved.",
 				Priority: requirement.P2, Owner: "alice", Labels: []string{fmt.Sprintf("area-%d", i%20)},
 				Acceptance: []requirement.AcceptanceCriterion{{ID: "AC-1", Text: "an order is created within 200 ms"}}},
@@ -68,7 +70,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 	store := s.Requirements
 	key := func(i int) string { return requirement.KeyOf(1 + (i*7919)%n) }
 	// The requirement whose history is listed has 5 revisions.
-	cur, err := store.GetRequirement(ctx, project, "R0000003")
+	cur, err := store.GetRequirement(ctx, benchProject, "R0000003")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 	b.Run("get_by_key/accord", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			if _, err := store.GetRequirementByKey(ctx, project, key(i)); err != nil {
+			if _, err := store.GetRequirementByKey(ctx, benchProject, key(i)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -93,7 +95,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
 			var data []byte
-			if err := s.DB.QueryRowContext(ctx, q("SELECT record FROM accord_records WHERE kind = 'requirement' AND project = ? AND rkey = ?"), project, key(i)).Scan(&data); err != nil {
+			if err := s.DB.QueryRowContext(ctx, q("SELECT record FROM accord_records WHERE kind = 'requirement' AND project = ? AND rkey = ?"), benchProject, key(i)).Scan(&data); err != nil {
 				b.Fatal(err)
 			}
 			var r requirement.Requirement
@@ -107,7 +109,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 	b.Run("first_page_by_status/accord", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			page, err := store.ListRequirements(ctx, project, filter, accord.PageQuery{Size: 50})
+			page, err := store.ListRequirements(ctx, benchProject, filter, accord.PageQuery{Size: 50})
 			if err != nil || len(page.Items) != 50 {
 				b.Fatal(len(page.Items), err)
 			}
@@ -116,7 +118,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 	b.Run("first_page_by_status/floor", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rows, err := s.DB.QueryContext(ctx, q("SELECT record FROM accord_records WHERE kind = 'requirement' AND project = ? AND status = ? ORDER BY seq LIMIT 50"), project, string(requirement.InReview))
+			rows, err := s.DB.QueryContext(ctx, q("SELECT record FROM accord_records WHERE kind = 'requirement' AND project = ? AND status = ? ORDER BY seq LIMIT 50"), benchProject, string(requirement.InReview))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -142,7 +144,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 	// Updates go to two requirements of their own, so that every run
 	// starts from what the previous one left.
 	update := func(b *testing.B, id string, write func(next accord.Revision[requirement.Requirement]) error) {
-		cur, err := store.GetRequirement(ctx, project, id)
+		cur, err := store.GetRequirement(ctx, benchProject, id)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -178,23 +180,23 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 			search := strings.ToLower(strings.Join([]string{r.Key, r.Title, r.Background, r.Description}, "\n"))
 			res, err := tx.ExecContext(ctx, q(`UPDATE accord_records SET status = ?, class = ?, owner = ?, search = ?, revision = ?, updated_at = ?, record = ?
 				WHERE kind = 'requirement' AND project = ? AND id = ? AND revision = ?`),
-				string(r.Status), string(r.Priority), r.Owner, search, r.Revision, r.UpdatedAt.UnixNano(), string(data), project, r.ID, r.Revision-1)
+				string(r.Status), string(r.Priority), r.Owner, search, r.Revision, r.UpdatedAt.UnixNano(), string(data), benchProject, r.ID, r.Revision-1)
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
 				return fmt.Errorf("stale")
 			}
-			if _, err := tx.ExecContext(ctx, q("DELETE FROM accord_tags WHERE kind = 'requirement' AND project = ? AND id = ?"), project, r.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, q("DELETE FROM accord_tags WHERE kind = 'requirement' AND project = ? AND id = ?"), benchProject, r.ID); err != nil {
 				return err
 			}
 			for _, l := range r.Labels {
-				if _, err := tx.ExecContext(ctx, q("INSERT INTO accord_tags (kind, project, id, tag) VALUES ('requirement', ?, ?, ?)"), project, r.ID, "label:"+l); err != nil {
+				if _, err := tx.ExecContext(ctx, q("INSERT INTO accord_tags (kind, benchProject, id, tag) VALUES ('requirement', ?, ?, ?)"), benchProject, r.ID, "label:"+l); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, q(`INSERT INTO accord_revisions (kind, project, id, number, change, actor, at, note, record)
-				VALUES ('requirement', ?, ?, ?, 'edited', 'bob', ?, '', ?)`), project, r.ID, r.Revision, r.UpdatedAt.UnixNano(), string(data)); err != nil {
+			if _, err := tx.ExecContext(ctx, q(`INSERT INTO accord_revisions (kind, benchProject, id, number, change, actor, at, note, record)
+				VALUES ('requirement', ?, ?, ?, 'edited', 'bob', ?, '', ?)`), benchProject, r.ID, r.Revision, r.UpdatedAt.UnixNano(), string(data)); err != nil {
 				return err
 			}
 			return tx.Commit()
@@ -204,7 +206,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 	b.Run("list_revisions/accord", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := store.ListRequirementRevisions(ctx, project, "R0000003"); err != nil {
+			if _, err := store.ListRequirementRevisions(ctx, benchProject, "R0000003"); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -212,7 +214,7 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 	b.Run("list_revisions/floor", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			rows, err := s.DB.QueryContext(ctx, q("SELECT number, change, actor, at, note, record FROM accord_revisions WHERE kind = 'requirement' AND project = ? AND id = ? ORDER BY number"), project, "R0000003")
+			rows, err := s.DB.QueryContext(ctx, q("SELECT number, change, actor, at, note, record FROM accord_revisions WHERE kind = 'requirement' AND project = ? AND id = ? ORDER BY number"), benchProject, "R0000003")
 			if err != nil {
 				b.Fatal(err)
 			}

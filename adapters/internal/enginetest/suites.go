@@ -1,0 +1,47 @@
+package enginetest
+
+import (
+	"testing"
+
+	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/adapters/storetest"
+	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/review"
+)
+
+// Suites runs every domain's conformance suite on stores that open makes:
+// a new, migrated database (or schema) for each call.
+func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
+	t.Run("requirements", func(t *testing.T) {
+		t.Parallel()
+		storetest.RequirementStore(t, func(t *testing.T) requirement.Store { return open(t).Requirements })
+	})
+	t.Run("contracts", func(t *testing.T) {
+		t.Parallel()
+		storetest.ContractStore(t, func(t *testing.T) contract.Store { return open(t).Contracts })
+	})
+	t.Run("reviews", func(t *testing.T) {
+		t.Parallel()
+		storetest.ReviewStore(t, func(t *testing.T) review.Store { return open(t).Reviews })
+	})
+	t.Run("projects", func(t *testing.T) {
+		t.Parallel()
+		storetest.ProjectStore(t, func(t *testing.T) project.Store { return open(t).Projects })
+	})
+}
+
+// Benchmarks runs the kit's benchmarks and the large-project comparison
+// with the floor. relax and restore bracket the bulk load (see Load).
+func Benchmarks(b *testing.B, open func(testing.TB) *sqlstore.Stores, relax, restore string) {
+	b.Run("kit", func(b *testing.B) {
+		storetest.BenchmarkRequirementStore(b, func(b *testing.B) requirement.Store { return open(b).Requirements })
+	})
+	b.Run("large_project", func(b *testing.B) {
+		s := open(b)
+		n := Size()
+		Load(b, s, n, relax, restore)
+		Requirements(b, s, n)
+	})
+}
