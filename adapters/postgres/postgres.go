@@ -32,8 +32,9 @@ func Open(url string) (*sqlstore.Stores, error) {
 	return sqlstore.New(db, sqlstore.Postgres), nil
 }
 
-// Migrate applies accord's pending migrations to the database of s.
-func Migrate(ctx context.Context, s *sqlstore.Stores) error {
-	_, err := sqlstore.Migrate(ctx, s.DB, sqlstore.Postgres)
+// Migrate applies accord's pending migrations to db (Stores.DB) in one
+// transaction, one instance at a time; running it again changes nothing.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	_, err := sqlstore.Migrate(ctx, db, sqlstore.Postgres)
 	return err
 }

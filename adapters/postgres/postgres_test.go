@@ -60,7 +60,7 @@ func open(tb testing.TB) *sqlstore.Stores {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { s.DB.Close() })
-	if err := postgres.Migrate(context.Background(), s); err != nil {
+	if err := postgres.Migrate(context.Background(), s.DB); err != nil {
 		tb.Fatal(err)
 	}
 	return s

@@ -45,8 +45,9 @@ func Open(path string) (*sqlstore.Stores, error) {
 	return sqlstore.New(db, sqlstore.SQLite), nil
 }
 
-// Migrate applies accord's pending migrations to the database of s.
-func Migrate(ctx context.Context, s *sqlstore.Stores) error {
-	_, err := sqlstore.Migrate(ctx, s.DB, sqlstore.SQLite)
+// Migrate applies accord's pending migrations to db (Stores.DB) in one
+// transaction; running it again changes nothing.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	_, err := sqlstore.Migrate(ctx, db, sqlstore.SQLite)
 	return err
 }

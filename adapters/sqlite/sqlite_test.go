@@ -18,7 +18,7 @@ func open(tb testing.TB) *sqlstore.Stores {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { s.DB.Close() })
-	if err := sqlite.Migrate(context.Background(), s); err != nil {
+	if err := sqlite.Migrate(context.Background(), s.DB); err != nil {
 		tb.Fatal(err)
 	}
 	return s

@@ -46,7 +46,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 	var s *sqlstore.Stores
 	var describe string
 	var err error
-	if strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://") {
+	if isPostgres(spec) {
 		describe = "PostgreSQL " + redact(spec)
 		s, err = postgres.Open(spec)
 	} else {
@@ -68,6 +68,10 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
 		projects: s.Projects, tokens: s.Tokens, version: version, applied: applied, close: s.DB.Close}, nil
+}
+
+func isPostgres(spec string) bool {
+	return strings.HasPrefix(spec, "postgres://") || strings.HasPrefix(spec, "postgresql://")
 }
 
 // redact hides a password in a database URL.

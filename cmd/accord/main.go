@@ -1,7 +1,7 @@
 // Command accord is the accord reference server and its command-line tool.
 //
 //	accord serve [-addr 127.0.0.1:8080] [-db accord.db]   run the HTTP API
-//	accord migrate [-db accord.db] [-print sqlite|postgres] apply (or print) the schema
+//	accord migrate [-db accord.db] [-print [-dialect postgres]] apply (or print) the schema
 //	accord token create -actor bob -role backend [-db …]  make an API token
 //	accord openapi                                        print the API's OpenAPI 3.1 description
 //
@@ -34,7 +34,7 @@ const usage = `accord: the accord reference server and tool
 
   accord serve [-addr 127.0.0.1:8080] [-db accord.db]    run the HTTP API
   accord migrate [-db accord.db]                          apply pending schema migrations
-  accord migrate -print sqlite|postgres                   print the schema SQL for your own migration tool
+  accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
   accord openapi                                          print the API's OpenAPI 3.1 description
 
@@ -76,14 +76,21 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
-		print := fs.String("print", "", "print the schema SQL of this dialect (sqlite or postgres) instead of applying it")
+		print := fs.Bool("print", false, "print the schema SQL instead of applying it")
+		dialect := fs.String("dialect", "", "with -print: sqlite or postgres (default: the engine of -db)")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
-		if *print != "" {
-			d, ok := map[string]sqlstore.Dialect{"sqlite": sqlstore.SQLite, "postgres": sqlstore.Postgres}[*print]
+		if *print {
+			if *dialect == "" {
+				*dialect = "sqlite"
+				if isPostgres(*db) {
+					*dialect = "postgres"
+				}
+			}
+			d, ok := map[string]sqlstore.Dialect{"sqlite": sqlstore.SQLite, "postgres": sqlstore.Postgres}[*dialect]
 			if !ok {
-				return fmt.Errorf("-print %q: one of sqlite, postgres", *print)
+				return fmt.Errorf("-dialect %q: one of sqlite, postgres", *dialect)
 			}
 			script, err := sqlstore.MigrationSQL(d)
 			if err != nil {

@@ -158,9 +158,12 @@ func TestFixedTokensSeeTheDemoProject(t *testing.T) {
 
 func TestMigrateCommand(t *testing.T) {
 	var out bytes.Buffer
-	require.NoError(t, cli(context.Background(), []string{"migrate", "-print", "postgres"}, &out, quiet))
+	require.NoError(t, cli(context.Background(), []string{"migrate", "--print", "-dialect", "postgres"}, &out, quiet))
 	assert.Contains(t, out.String(), "CREATE TABLE accord_records")
 	assert.Contains(t, out.String(), "JSONB")
+	out.Reset()
+	require.NoError(t, cli(context.Background(), []string{"migrate", "--print"}, &out, quiet))
+	assert.Contains(t, out.String(), "-- accord schema for sqlite", "the default database is SQLite")
 
 	db := filepath.Join(t.TempDir(), "m.db")
 	out.Reset()
@@ -170,7 +173,7 @@ func TestMigrateCommand(t *testing.T) {
 	require.NoError(t, cli(context.Background(), []string{"migrate", "-db", db}, &out, quiet))
 	assert.Contains(t, out.String(), "(0 migration(s) applied now)", "migrating twice changes nothing")
 
-	assert.Error(t, cli(context.Background(), []string{"migrate", "-print", "oracle"}, &out, quiet))
+	assert.Error(t, cli(context.Background(), []string{"migrate", "-print", "-dialect", "oracle"}, &out, quiet))
 	assert.Error(t, cli(context.Background(), []string{"token", "create", "-db", db}, &out, quiet), "-actor is required")
 	assert.Error(t, cli(context.Background(), []string{"frobnicate"}, &out, quiet))
 }
