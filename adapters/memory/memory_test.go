@@ -9,6 +9,7 @@ import (
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 func TestRequirementStore(t *testing.T) {
@@ -17,6 +18,10 @@ func TestRequirementStore(t *testing.T) {
 
 func TestContractStore(t *testing.T) {
 	storetest.ContractStore(t, func(*testing.T) contract.Store { return memory.NewContractStore() })
+}
+
+func TestRiskStore(t *testing.T) {
+	storetest.RiskStore(t, func(*testing.T) risk.Store { return memory.NewRiskStore() })
 }
 
 func TestProjectStore(t *testing.T) {

@@ -85,7 +85,7 @@ func (t *table[T]) create(first accord.Revision[T]) (T, error) {
 	}
 	var name string
 	if t.name != nil {
-		if name = t.name(&rec); p.names[name] != nil {
+		if name = t.name(&rec); name != "" && p.names[name] != nil {
 			return zero, t.taken(p.names[name].current())
 		}
 	}
@@ -100,7 +100,7 @@ func (t *table[T]) create(first accord.Revision[T]) (T, error) {
 	r.revs = []accord.Revision[T]{first}
 	p.rows[id] = r
 	p.order = append(p.order, r)
-	if t.name != nil {
+	if name != "" {
 		p.names[name] = r
 	}
 	return t.clone(rec), nil
@@ -148,11 +148,13 @@ func (t *table[T]) update(next accord.Revision[T]) (T, error) {
 	}
 	if t.name != nil {
 		oldName, name := t.name(cur), t.name(&rec)
-		if other := p.names[name]; other != nil && other != r {
+		if other := p.names[name]; name != "" && other != nil && other != r {
 			return zero, t.taken(other.current())
 		}
 		delete(p.names, oldName)
-		p.names[name] = r
+		if name != "" {
+			p.names[name] = r
+		}
 	}
 	st, was := t.stamp(&rec), t.stamp(cur)
 	st.CreatedAt, st.CreatedBy = was.CreatedAt, was.CreatedBy
@@ -189,7 +191,7 @@ func (t *table[T]) drop(project, id string, r *row[T]) {
 			delete(p.keys, k)
 		}
 	}
-	if t.name != nil {
+	if t.name != nil && p.names[t.name(r.current())] == r {
 		delete(p.names, t.name(r.current()))
 	}
 }

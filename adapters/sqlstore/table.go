@@ -124,7 +124,7 @@ func (t *table[T]) createIn(ctx context.Context, outer *sql.Tx, first accord.Rev
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return internal("create", err)
 		}
-		if t.name != nil {
+		if t.name != nil && t.name(&rec) != "" {
 			if have, err := t.byName(ctx, tx, project, t.name(&rec)); err == nil {
 				return t.taken(&have)
 			} else if accord.ErrorCode(err) != accord.NotFound {
@@ -259,7 +259,7 @@ func (t *table[T]) updateIn(ctx context.Context, outer *sql.Tx, next accord.Revi
 	// compare-and-swap UPDATE, and only when it matches no row does the
 	// store look at what is there, to say NotFound or stale.
 	do := func(tx *sql.Tx) error {
-		if t.name != nil {
+		if t.name != nil && t.name(&rec) != "" {
 			// A name taken by another record is a Conflict that names it;
 			// PostgreSQL cannot be asked after a failed statement.
 			if have, err := t.byName(ctx, tx, project, t.name(&rec)); err == nil {

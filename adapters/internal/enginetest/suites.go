@@ -9,6 +9,7 @@ import (
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 // Suites runs every domain's conformance suite on stores that open makes:
@@ -25,6 +26,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("reviews", func(t *testing.T) {
 		t.Parallel()
 		storetest.ReviewStore(t, func(t *testing.T) review.Store { return open(t).Reviews })
+	})
+	t.Run("risks", func(t *testing.T) {
+		t.Parallel()
+		storetest.RiskStore(t, func(t *testing.T) risk.Store { return open(t).Risks })
 	})
 	t.Run("projects", func(t *testing.T) {
 		t.Parallel()

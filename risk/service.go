@@ -1,0 +1,683 @@
+package risk
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// Options configure a Service. Store is required.
+type Options struct {
+	Store  Store
+	Events accord.EventSink // optional: receives an event after every change
+	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
+	// Scorer (optional) replaces the project's built-in scoring method for
+	// every assessment this service makes.
+	Scorer Scorer
+}
+
+// Service owns the register's rules: statements, scoring with the working
+// kept, stages, responses and actions, acceptance that lapses, review
+// cadence, and the views. It is safe for concurrent use.
+type Service struct {
+	store  Store
+	pub    svc.Publisher
+	clock  accord.Clock
+	scorer Scorer
+}
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil {
+		return nil, accord.Errorf(accord.Invalid, "risk.Options.Store is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, scorer: opts.Scorer}, nil
+}
+
+func (s *Service) lookup(ctx context.Context, project, ref string) (Risk, error) {
+	if _, key := ParseKey(ref); key {
+		return s.store.GetRiskByKey(ctx, project, ref)
+	}
+	return s.store.GetRisk(ctx, project, ref)
+}
+
+// Settings returns the project's risk settings, the defaults filled in.
+// Errors: Invalid (bad project).
+func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Settings{}, err
+	}
+	st, err := s.store.GetSettings(ctx, project)
+	if err != nil {
+		return st, err
+	}
+	def := DefaultSettings(project)
+	if len(st.Likelihood) == 0 {
+		st.Likelihood = def.Likelihood
+	}
+	if len(st.Impact) == 0 {
+		st.Impact = def.Impact
+	}
+	if st.Scoring.Method == "" {
+		st.Scoring = def.Scoring
+	}
+	if st.AcceptRoles == nil {
+		st.AcceptRoles = def.AcceptRoles
+	}
+	if st.ReviewDays == nil {
+		st.ReviewDays = def.ReviewDays
+	}
+	st.Project = project
+	return st, nil
+}
+
+// Validate checks settings: scales numbered 1, 2, … with names, a matrix
+// that covers both scales, thresholds in order, known levels.
+func (st Settings) Validate() error {
+	var errs accord.FieldErrors
+	checkScale := func(field string, sc Scale) {
+		if len(sc) < 2 || len(sc) > 10 {
+			errs.Add(field, "needs 2 to 10 levels")
+		}
+		for i, l := range sc {
+			if l.Value != i+1 {
+				errs.Add(fmt.Sprintf("%s[%d].value", field, i), "must be %d: levels run 1, 2, 3… lowest first", i+1)
+			}
+			svc.CheckText(&errs, fmt.Sprintf("%s[%d].name", field, i), l.Name, svc.MaxName, true)
+		}
+	}
+	if len(st.Likelihood) > 0 {
+		checkScale("likelihood", st.Likelihood)
+	}
+	for i, d := range st.Impact {
+		svc.CheckText(&errs, fmt.Sprintf("impact[%d].name", i), d.Name, svc.MaxName, true)
+		checkScale(fmt.Sprintf("impact[%d].scale", i), d.Scale)
+		if i > 0 && len(d.Scale) != len(st.Impact[0].Scale) {
+			errs.Add(fmt.Sprintf("impact[%d].scale", i), "must have as many levels as impact[0] (%d): the dimensions combine by their highest value", len(st.Impact[0].Scale))
+		}
+	}
+	switch st.Scoring.Method {
+	case "", "matrix":
+		if st.Scoring.Method == "matrix" {
+			rows, cols := len(st.Likelihood), 0
+			if len(st.Impact) > 0 {
+				cols = len(st.Impact[0].Scale)
+			}
+			m := st.Scoring.Matrix.Cells
+			if rows > 0 && len(m) != rows {
+				errs.Add("scoring.matrix.cells", "needs %d rows, one per likelihood level", rows)
+			}
+			for r, row := range m {
+				if cols > 0 && len(row) != cols {
+					errs.Add(fmt.Sprintf("scoring.matrix.cells[%d]", r), "needs %d cells, one per impact level", cols)
+				}
+				for c, l := range row {
+					if !l.Valid() {
+						errs.Add(fmt.Sprintf("scoring.matrix.cells[%d][%d]", r, c), "unknown level %q; one of low, medium, high, critical", l)
+					}
+				}
+			}
+		}
+	case "product":
+		p := st.Scoring.Product
+		if !(0 < p.Medium && p.Medium <= p.High && p.High <= p.Critical) {
+			errs.Add("scoring.product", "thresholds must satisfy 0 < medium ≤ high ≤ critical")
+		}
+	default:
+		errs.Add("scoring.method", "unknown method %q; one of matrix, product", st.Scoring.Method)
+	}
+	for i, c := range st.Categories {
+		svc.CheckText(&errs, fmt.Sprintf("categories[%d]", i), c, 64, true)
+	}
+	for l, days := range st.ReviewDays {
+		if !l.Valid() || days < 0 {
+			errs.Add("review_days."+string(l), "needs a known level and days ≥ 0")
+		}
+	}
+	for l := range st.AcceptRoles {
+		if !l.Valid() {
+			errs.Add("accept_roles."+string(l), "unknown level")
+		}
+	}
+	return errs.Err("risk settings")
+}
+
+// UpdateSettings replaces the project's risk settings at revision base
+// (0 when never set). Errors: Unauthenticated, Invalid, Conflict (stale).
+func (s *Service) UpdateSettings(ctx context.Context, project string, base int, in Settings) (Settings, error) {
+	if err := in.Validate(); err != nil {
+		return Settings{}, err
+	}
+	in.Project = project
+	st := svc.Settings[Settings]{What: "risk settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
+}
+
+func (s *Service) checkStatement(errs *accord.FieldErrors, title, cause, event, effect, category string, labels []string, links []accord.Ref, st Settings) {
+	svc.CheckText(errs, "title", title, 200, true)
+	svc.CheckText(errs, "cause", cause, svc.MaxText, true)
+	svc.CheckText(errs, "event", event, svc.MaxText, true)
+	svc.CheckText(errs, "effect", effect, svc.MaxText, true)
+	cats := append(BuiltinCategories(), st.Categories...)
+	if !slices.Contains(cats, category) {
+		errs.Add("category", "unknown category %q; one of %s", category, strings.Join(cats, ", "))
+	}
+	for i, l := range labels {
+		svc.CheckText(errs, fmt.Sprintf("labels[%d]", i), l, 64, true)
+	}
+	for i, r := range links {
+		r.Validate(fmt.Sprintf("links[%d]", i), errs)
+	}
+}
+
+// Create files a new risk, identified, as revision 1. The owner defaults
+// to the author, the kind to threat, the source to manual. Errors:
+// Unauthenticated, Invalid, Conflict (a risk from the same source exists).
+func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Risk{}, err
+	}
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return Risk{}, err
+	}
+	if in.Kind == "" {
+		in.Kind = Threat
+	}
+	if strings.TrimSpace(in.Owner) == "" {
+		in.Owner = actor.ID
+	}
+	src := Source{Kind: SourceManual}
+	if in.Source != nil && in.Source.Kind != "" {
+		src = *in.Source
+	}
+	var errs accord.FieldErrors
+	s.checkStatement(&errs, in.Title, in.Cause, in.Event, in.Effect, in.Category, in.Labels, in.Links, st)
+	if in.Kind != Threat && in.Kind != Opportunity {
+		errs.Add("kind", "unknown kind %q; one of threat, opportunity", in.Kind)
+	}
+	svc.CheckText(&errs, "owner", in.Owner, svc.MaxName, true)
+	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
+	if !slices.Contains([]string{SourceManual, SourceReview, SourceRetro}, src.Kind) {
+		errs.Add("source.kind", "unknown source %q; one of manual, review, retro", src.Kind)
+	}
+	if err := errs.Err("risk"); err != nil {
+		return Risk{}, err
+	}
+	now := s.clock.Now()
+	r := Risk{ID: accord.NewID(now), Project: project, Title: in.Title, Cause: in.Cause, Event: in.Event, Effect: in.Effect,
+		Kind: in.Kind, Category: in.Category, Owner: in.Owner, Labels: in.Labels, Links: in.Links, Source: src, Status: Identified,
+		Assessments: []Assessment{}, ReviewedAt: now, ReviewedBy: actor.ID, Stamp: accord.NewStamp(actor.ID, now)}
+	r, err = s.store.CreateRisk(ctx, svc.Revision(r, accord.RevisionCreated, in.Note))
+	if err != nil {
+		return Risk{}, err
+	}
+	s.pub.Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q filed by %s (%s, %s)", r.Key, r.Title, actor.ID, r.Kind, r.Category)
+	return r, nil
+}
+
+// Get returns a risk by ID or key. Errors: Invalid, NotFound.
+func (s *Service) Get(ctx context.Context, project, id string) (Risk, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Risk{}, err
+	}
+	return s.lookup(ctx, project, id)
+}
+
+// List returns one page of the project's risks that match f, in key
+// order. Errors: Invalid.
+func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Risk], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return accord.Page[Risk]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Risk]{}, err
+	}
+	page, err := s.store.ListRisks(ctx, project, f, q)
+	if page.Items == nil && err == nil {
+		page.Items = []Risk{}
+	}
+	return page, err
+}
+
+// all reads every risk of the project that matches f.
+func (s *Service) all(ctx context.Context, project string, f Filter) ([]Risk, error) {
+	var out []Risk
+	q := accord.PageQuery{Size: accord.MaxPageSize}
+	for {
+		page, err := s.store.ListRisks(ctx, project, f, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextPageToken == "" {
+			return out, nil
+		}
+		q.Token = page.NextPageToken
+	}
+}
+
+// edit is one change to a risk: it changes r in place and says what it
+// did, for the revision and the event.
+type edit func(r *Risk, actor accord.Actor, now time.Time) (kind accord.RevisionKind, event, summary string, err error)
+
+// change applies e to the risk at revision base (0: the newest, retrying
+// when a concurrent change got there first) and stores the next revision.
+func (s *Service) change(ctx context.Context, project, id string, base int, e edit) (Risk, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Risk{}, err
+	}
+	var out Risk
+	var event, summary string
+	err = svc.Retry(func() error {
+		r, err := s.lookup(ctx, project, id)
+		if err != nil {
+			return svc.Final(err)
+		}
+		if base != 0 {
+			if err := svc.CheckBase("risk "+r.Key, base, r.Revision); err != nil {
+				return svc.Final(err)
+			}
+		}
+		now := s.clock.Now()
+		var kind accord.RevisionKind
+		if kind, event, summary, err = e(&r, actor, now); err != nil {
+			return svc.Final(err)
+		}
+		r.Stamp = r.Stamp.Next(actor.ID, now)
+		out, err = s.store.UpdateRisk(ctx, svc.Revision(r, kind, summary))
+		if err != nil && base != 0 {
+			return svc.Final(err)
+		}
+		return err
+	})
+	if err != nil {
+		return Risk{}, err
+	}
+	s.pub.Publish(ctx, event, project, out.Ref(), actor, "%s", summary)
+	if out.Acceptance != nil && !out.Acceptance.LapsedAt.IsZero() && out.Acceptance.LapsedAt.Equal(out.UpdatedAt) {
+		s.pub.Publish(ctx, EventAcceptanceLapsed, project, out.Ref(), actor, "%s: acceptance lapsed: %s", out.Key, out.Acceptance.LapsedWhy)
+	}
+	return out, nil
+}
+
+// lapse ends a standing acceptance with the reason, and puts the risk back
+// to assessed.
+func lapse(r *Risk, now time.Time, why string) {
+	if r.Acceptance == nil || !r.Acceptance.LapsedAt.IsZero() {
+		return
+	}
+	r.Acceptance.LapsedAt, r.Acceptance.LapsedWhy = now, why
+	if r.Status == Accepted {
+		r.Status = Assessed
+	}
+}
+
+// Update replaces the statement and filing of a risk at revision base. A
+// changed statement lapses a standing acceptance: it accepted another risk.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict (stale base).
+func (s *Service) Update(ctx context.Context, project, id string, base int, in Content) (Risk, error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return Risk{}, err
+	}
+	var errs accord.FieldErrors
+	s.checkStatement(&errs, in.Title, in.Cause, in.Event, in.Effect, in.Category, in.Labels, in.Links, st)
+	svc.CheckText(&errs, "owner", in.Owner, svc.MaxName, false)
+	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
+	if err := errs.Err("risk"); err != nil {
+		return Risk{}, err
+	}
+	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		before := r.Statement()
+		r.Title, r.Cause, r.Event, r.Effect, r.Category = in.Title, in.Cause, in.Event, in.Effect, in.Category
+		if in.Owner != "" {
+			r.Owner = in.Owner
+		}
+		r.Labels, r.Links = in.Labels, in.Links
+		if r.Statement() != before {
+			lapse(r, now, "the statement changed: the acceptance was of another risk")
+		}
+		note := in.Note
+		if note == "" {
+			note = "edited by " + actor.ID
+		}
+		return accord.RevisionEdited, EventUpdated, r.Key + ": " + note, nil
+	})
+}
+
+// Transition moves a risk along its lifecycle at revision base. Accepting
+// takes a decision (Accept), not a transition.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
+func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Risk, error) {
+	if to == Accepted {
+		return Risk{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
+			Fields: []accord.FieldError{{Field: "to", Message: "accepting a risk is a decision: use acceptance, with a rationale and an expiry"}}}
+	}
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "reason", reason, svc.MaxText, to == Closed || to == Escalated)
+	if err := errs.Err("transition"); err != nil {
+		return Risk{}, err
+	}
+	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		if err := transitions.Check(r.Key, r.Status, to, Statuses()); err != nil {
+			return "", "", "", err
+		}
+		from := r.Status
+		r.Status = to
+		if from == Accepted {
+			lapse(r, now, "moved from accepted to "+string(to))
+		}
+		return accord.RevisionTransitioned, EventTransitioned, fmt.Sprintf("%s moved from %s to %s by %s: %s", r.Key, from, to, actor.ID, reason), nil
+	})
+}
+
+// AssessInput scores one stage of a risk.
+type AssessInput struct {
+	Stage      Stage          `json:"stage"`
+	Likelihood int            `json:"likelihood"`
+	Impact     map[string]int `json:"impact"` // per dimension of the project's impact scales
+	Note       string         `json:"note,omitempty"`
+}
+
+// Score computes an assessment with the project's scales and the scorer
+// (the service's own, else the project's method). It stores nothing.
+// Errors: Invalid (unknown stage, values off the scales).
+func (s *Service) Score(st Settings, in AssessInput) (Assessment, error) {
+	var errs accord.FieldErrors
+	if !slices.Contains(Stages(), in.Stage) {
+		errs.Add("stage", "unknown stage %q; one of inherent, current, target", in.Stage)
+	}
+	if in.Likelihood < 1 || in.Likelihood > len(st.Likelihood) {
+		errs.Add("likelihood", "must be 1 to %d on the project's likelihood scale", len(st.Likelihood))
+	}
+	combined := 0
+	for _, d := range st.Impact {
+		v, ok := in.Impact[d.Name]
+		switch {
+		case !ok:
+			errs.Add("impact."+d.Name, "required: 1 to %d", len(d.Scale))
+		case v < 1 || v > len(d.Scale):
+			errs.Add("impact."+d.Name, "must be 1 to %d", len(d.Scale))
+		}
+		combined = max(combined, v)
+	}
+	for name := range in.Impact {
+		if !slices.ContainsFunc(st.Impact, func(d Dimension) bool { return d.Name == name }) {
+			errs.Add("impact."+name, "not an impact dimension of the project")
+		}
+	}
+	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
+	if err := errs.Err("assessment"); err != nil {
+		return Assessment{}, err
+	}
+	scorer := s.scorer
+	if scorer == nil {
+		scorer = st.Scoring.Scorer()
+	}
+	level, working := scorer.Score(in.Likelihood, combined, st.Likelihood, st.Impact[0].Scale)
+	if len(st.Impact) > 1 {
+		working = fmt.Sprintf("impact = highest of %s; ", describeImpact(in.Impact, st.Impact)) + working
+	}
+	return Assessment{Stage: in.Stage, Likelihood: in.Likelihood, Impact: in.Impact, Combined: combined, Level: level,
+		Scorer: scorer.Method(), Version: scorer.Version(), Working: working, Note: in.Note}, nil
+}
+
+func describeImpact(v map[string]int, dims []Dimension) string {
+	parts := make([]string, len(dims))
+	for i, d := range dims {
+		parts[i] = fmt.Sprintf("%s %d", d.Name, v[d.Name])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Assess scores a stage of a risk at revision base and keeps the
+// assessment with its inputs and working. A first assessment moves an
+// identified risk to assessed; a current level above the accepted one
+// lapses the acceptance. Assessing counts as reviewing.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict.
+func (s *Service) Assess(ctx context.Context, project, id string, base int, in AssessInput) (Risk, error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return Risk{}, err
+	}
+	a, err := s.Score(st, in)
+	if err != nil {
+		return Risk{}, err
+	}
+	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		a.Actor, a.Time = actor.ID, now
+		r.Assessments = append(r.Assessments, a)
+		stored := r.Assessments[len(r.Assessments)-1].clone()
+		switch a.Stage {
+		case Inherent:
+			r.Inherent = &stored
+		case Current:
+			r.Current = &stored
+		case Target:
+			r.Target = &stored
+		}
+		if r.Status == Identified {
+			r.Status = Assessed
+		}
+		if acc := r.Acceptance; acc != nil && acc.LapsedAt.IsZero() && r.Level().rank() > acc.Level.rank() {
+			lapse(r, now, fmt.Sprintf("re-assessed to %s, above the accepted %s", r.Level(), acc.Level))
+		}
+		r.ReviewedAt, r.ReviewedBy = now, actor.ID
+		return "assessed", EventAssessed, fmt.Sprintf("%s %s assessed by %s: %s", r.Key, a.Stage, actor.ID, a.Working), nil
+	})
+}
+
+// ResponseInput sets a risk's response strategy and plan.
+type ResponseInput struct {
+	Strategy Strategy `json:"strategy"`
+	Plan     string   `json:"plan,omitempty"`
+}
+
+// Respond sets the response at revision base; an assessed risk moves to
+// treating. Errors: Unauthenticated, Invalid (a strategy the risk's kind
+// does not have), NotFound, Conflict.
+func (s *Service) Respond(ctx context.Context, project, id string, base int, in ResponseInput) (Risk, error) {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "plan", in.Plan, svc.MaxText, false)
+	if err := errs.Err("response"); err != nil {
+		return Risk{}, err
+	}
+	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		if !slices.Contains(strategies[r.Kind], in.Strategy) {
+			return "", "", "", &accord.Error{Code: accord.Invalid, Message: "invalid response", Fields: []accord.FieldError{{Field: "strategy",
+				Message: fmt.Sprintf("%q is not a response to a %s; one of %s", in.Strategy, r.Kind, svc.Join(strategies[r.Kind]))}}}
+		}
+		if r.Response == nil {
+			r.Response = &Response{Actions: []accord.Action{}}
+		}
+		r.Response.Strategy, r.Response.Plan = in.Strategy, in.Plan
+		if r.Status == Assessed || r.Status == Identified {
+			r.Status = Treating
+		}
+		r.ReviewedAt, r.ReviewedBy = now, actor.ID
+		return "responded", EventResponded, fmt.Sprintf("%s: response %s set by %s", r.Key, in.Strategy, actor.ID), nil
+	})
+}
+
+// AddAction adds a mitigation action to the risk's response (there must
+// be one). Errors: Unauthenticated, Invalid, NotFound, FailedPrecondition.
+func (s *Service) AddAction(ctx context.Context, project, id string, in accord.ActionInput) (Risk, error) {
+	var errs accord.FieldErrors
+	in.Validate("", &errs)
+	if err := errs.Err("action"); err != nil {
+		return Risk{}, err
+	}
+	if in.Status == "" {
+		in.Status = accord.ActionOpen
+	}
+	return s.change(ctx, project, id, 0, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		if r.Response == nil {
+			return "", "", "", accord.Errorf(accord.FailedPrecondition, "%s has no response yet: set its strategy before its actions", r.Key)
+		}
+		a := accord.Action{ID: accord.NewID(now), Title: in.Title, Owner: in.Owner, Due: in.Due, Status: in.Status, Note: in.Note,
+			CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now, UpdatedBy: actor.ID}
+		r.Response.Actions = append(r.Response.Actions, a)
+		return "action_added", EventActionChanged, fmt.Sprintf("%s: action %q for %s added by %s", r.Key, a.Title, a.Owner, actor.ID), nil
+	})
+}
+
+// UpdateAction replaces an action of the risk's response.
+// Errors: Unauthenticated, Invalid, NotFound (risk or action).
+func (s *Service) UpdateAction(ctx context.Context, project, id, actionID string, in accord.ActionInput) (Risk, error) {
+	var errs accord.FieldErrors
+	in.Validate("", &errs)
+	if err := errs.Err("action"); err != nil {
+		return Risk{}, err
+	}
+	return s.change(ctx, project, id, 0, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		i := -1
+		if r.Response != nil {
+			i = slices.IndexFunc(r.Response.Actions, func(a accord.Action) bool { return a.ID == actionID })
+		}
+		if i < 0 {
+			return "", "", "", accord.Errorf(accord.NotFound, "%s has no action %q", r.Key, actionID)
+		}
+		a := &r.Response.Actions[i]
+		a.Title, a.Owner, a.Due, a.Note = in.Title, in.Owner, in.Due, in.Note
+		if in.Status != "" {
+			a.Status = in.Status
+		}
+		a.UpdatedAt, a.UpdatedBy = now, actor.ID
+		return "action_changed", EventActionChanged, fmt.Sprintf("%s: action %q is %s (%s)", r.Key, a.Title, a.Status, actor.ID), nil
+	})
+}
+
+// AcceptInput is a decision to live with a risk.
+type AcceptInput struct {
+	Rationale string    `json:"rationale"`
+	Expires   time.Time `json:"expires"`
+}
+
+// Accept records the decision to live with the risk at its current level,
+// at revision base. Only someone with a role the project's settings allow
+// for that level may accept; the acceptance holds until it expires, the
+// risk is re-assessed higher, or its statement changes.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict, PermissionDenied,
+// FailedPrecondition (not assessed, or closed).
+func (s *Service) Accept(ctx context.Context, project, id string, base int, in AcceptInput) (Risk, error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return Risk{}, err
+	}
+	now := s.clock.Now()
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "rationale", in.Rationale, svc.MaxText, true)
+	if !in.Expires.After(now) {
+		errs.Add("expires", "required, in the future: every acceptance is revisited")
+	}
+	if err := errs.Err("acceptance"); err != nil {
+		return Risk{}, err
+	}
+	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		level := r.Level()
+		if level == "" {
+			return "", "", "", accord.Errorf(accord.FailedPrecondition, "%s is not assessed: assess it before accepting it", r.Key)
+		}
+		if r.Status == Closed {
+			return "", "", "", accord.Errorf(accord.FailedPrecondition, "%s is closed", r.Key)
+		}
+		allowed := st.AcceptRoles[level]
+		var roles []string
+		for _, role := range allowed {
+			if actor.HasRole(role) {
+				roles = append(roles, role)
+			}
+		}
+		if len(roles) == 0 {
+			return "", "", "", accord.Errorf(accord.PermissionDenied, "accepting a %s risk takes one of the roles %s", level, orNobody(allowed))
+		}
+		r.Acceptance = &Acceptance{By: actor.ID, Roles: roles, Rationale: in.Rationale, Expires: in.Expires, At: now, Level: level, Statement: r.Statement()}
+		r.Status = Accepted
+		r.ReviewedAt, r.ReviewedBy = now, actor.ID
+		return "accepted", EventAccepted, fmt.Sprintf("%s accepted at %s by %s until %s: %s", r.Key, level, actor.ID, in.Expires.Format("2006-01-02"), in.Rationale), nil
+	})
+}
+
+func orNobody(roles []string) string {
+	if len(roles) == 0 {
+		return "(none: the project's settings allow nobody)"
+	}
+	return strings.Join(roles, ", ")
+}
+
+// MarkReviewed records that the risk was looked at and nothing changed:
+// one call, a note, and the cadence starts over.
+// Errors: Unauthenticated, Invalid, NotFound.
+func (s *Service) MarkReviewed(ctx context.Context, project, id, note string) (Risk, error) {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "note", note, svc.MaxText, true)
+	if err := errs.Err("review"); err != nil {
+		return Risk{}, err
+	}
+	return s.change(ctx, project, id, 0, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		r.ReviewedAt, r.ReviewedBy = now, actor.ID
+		return "reviewed", EventReviewed, fmt.Sprintf("%s reviewed by %s: %s", r.Key, actor.ID, note), nil
+	})
+}
+
+// Delete removes a risk with its history. Errors: Unauthenticated, NotFound.
+func (s *Service) Delete(ctx context.Context, project, id string) error {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	r, err := s.lookup(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteRisk(ctx, project, r.ID); err != nil {
+		return err
+	}
+	s.pub.Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s %q deleted by %s", r.Key, r.Title, actor.ID)
+	return nil
+}
+
+// History returns every revision of a risk, oldest first.
+func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Risk], error) {
+	r, err := s.Get(ctx, project, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListRiskRevisions(ctx, project, r.ID)
+}
+
+// Diff returns the field-level changes between two revisions of a risk.
+func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([]accord.FieldChange, error) {
+	r, err := s.Get(ctx, project, id)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.store.GetRiskRevision(ctx, project, r.ID, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.GetRiskRevision(ctx, project, r.ID, to)
+	if err != nil {
+		return nil, err
+	}
+	return Diff(a.Record, b.Record), nil
+}
+
+// Diff returns the field-level changes from a to b; bookkeeping is left out.
+func Diff(a, b Risk) []accord.FieldChange {
+	a.Stamp, b.Stamp = accord.Stamp{}, accord.Stamp{}
+	return diff.Fields(a, b)
+}
