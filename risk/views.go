@@ -55,6 +55,11 @@ func (s *Service) Overdue(ctx context.Context, project string, now time.Time) (O
 	if err != nil {
 		return OverdueReport{}, err
 	}
+	return overdue(st, risks, now), nil
+}
+
+// overdue is Overdue over risks already read.
+func overdue(st Settings, risks []Risk, now time.Time) OverdueReport {
 	rep := OverdueReport{At: now, Reviews: []DueReview{}, Actions: []LateAction{}, Acceptances: []ExpiredAcceptance{}}
 	for i := range risks {
 		r := &risks[i]
@@ -72,7 +77,7 @@ func (s *Service) Overdue(ctx context.Context, project string, now time.Time) (O
 			rep.Acceptances = append(rep.Acceptances, ExpiredAcceptance{Key: r.Key, Title: r.Title, Acceptance: *acc})
 		}
 	}
-	return rep, nil
+	return rep
 }
 
 // NotifyDue publishes EventReviewDue once per risk per due date: a risk
@@ -305,14 +310,15 @@ func (s *Service) LevelCounts(ctx context.Context, project string, at ...time.Ti
 // Register renders the register as Markdown to share: the top risks with
 // owner, response and open actions, what is overdue, and recent changes.
 func (s *Service) Register(ctx context.Context, project string, now time.Time) (string, error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return "", err
+	}
 	risks, err := s.all(ctx, project, Filter{})
 	if err != nil {
 		return "", err
 	}
-	rep, err := s.Overdue(ctx, project, now)
-	if err != nil {
-		return "", err
-	}
+	rep := overdue(st, risks, now)
 	open := slices.DeleteFunc(slices.Clone(risks), func(r Risk) bool { return !r.Status.Open() })
 	slices.SortStableFunc(open, func(a, b Risk) int { return b.Level().rank() - a.Level().rank() })
 	var b strings.Builder

@@ -28,6 +28,13 @@ func (c *StepClock) Now() time.Time {
 	return c.now
 }
 
+// Set moves the clock to t; the next reading is t plus a second.
+func (c *StepClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
 // Events is an accord.EventSink that keeps every event. It is safe for
 // concurrent use.
 type Events struct {
