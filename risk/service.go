@@ -3,6 +3,7 @@ package risk
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -70,12 +71,11 @@ func (s *Service) Settings(ctx context.Context, project string) (Settings, error
 	if st.Scoring.Method == "" {
 		st.Scoring = def.Scoring
 	}
-	if st.AcceptRoles == nil {
-		st.AcceptRoles = def.AcceptRoles
-	}
-	if st.ReviewDays == nil {
-		st.ReviewDays = def.ReviewDays
-	}
+	// Levels the project left out keep the defaults.
+	roles, days := maps.Clone(def.AcceptRoles), maps.Clone(def.ReviewDays)
+	maps.Copy(roles, st.AcceptRoles)
+	maps.Copy(days, st.ReviewDays)
+	st.AcceptRoles, st.ReviewDays = roles, days
 	st.Project = project
 	return st, nil
 }
@@ -244,11 +244,54 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	if err != nil {
 		return accord.Page[Risk]{}, err
 	}
+	if !f.Overdue.IsZero() {
+		return s.listOverdue(ctx, project, f, q)
+	}
 	page, err := s.store.ListRisks(ctx, project, f, q)
 	if page.Items == nil && err == nil {
 		page.Items = []Risk{}
 	}
 	return page, err
+}
+
+// listOverdue pages through the risks with something overdue at
+// f.Overdue. It reads the store a page of 500 at a time and resumes with
+// the store's own tokens, so a page ends right after its last match.
+func (s *Service) listOverdue(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Risk], error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return accord.Page[Risk]{}, err
+	}
+	at := f.Overdue
+	f.Overdue = time.Time{}
+	out := accord.Page[Risk]{Items: []Risk{}}
+	inner := accord.PageQuery{Size: accord.MaxPageSize, Token: q.Token}
+	var lastToken string // the inner page and index of the last match kept
+	lastIndex := -1
+	for {
+		page, err := s.store.ListRisks(ctx, project, f, inner)
+		if err != nil {
+			return out, err
+		}
+		for j, r := range page.Items {
+			rep := overdue(st, []Risk{r}, at)
+			if len(rep.Reviews)+len(rep.Actions)+len(rep.Acceptances) == 0 {
+				continue
+			}
+			if len(out.Items) == q.Size {
+				// One more match: the next page starts after the last kept.
+				after, err := s.store.ListRisks(ctx, project, f, accord.PageQuery{Size: lastIndex + 1, Token: lastToken})
+				out.NextPageToken = after.NextPageToken
+				return out, err
+			}
+			out.Items = append(out.Items, r)
+			lastToken, lastIndex = inner.Token, j
+		}
+		if page.NextPageToken == "" {
+			return out, nil
+		}
+		inner.Token = page.NextPageToken
+	}
 }
 
 // all reads every risk of the project that matches f.

@@ -2,6 +2,7 @@ package risk_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -342,4 +343,28 @@ func TestEvents(t *testing.T) {
 	_, err = e.svc.MarkReviewed(e.bob, "shop", r.Key, "no change")
 	require.NoError(t, err)
 	assert.Equal(t, []string{risk.EventCreated, risk.EventAssessed, risk.EventResponded, risk.EventReviewed}, e.events.Kinds())
+}
+
+func TestListOverduePages(t *testing.T) {
+	e := newEnv(t)
+	for i := range 7 {
+		r := e.file(t, fmt.Sprintf("r%d", i))
+		if i%2 == 0 {
+			e.assess(t, r, risk.Current, 5, 5) // critical: due after 14 days
+		}
+	}
+	var keys []string
+	q := accord.PageQuery{Size: 2}
+	for pages := 0; pages < 10; pages++ {
+		page, err := e.svc.List(e.bob, "shop", risk.Filter{Overdue: t0.AddDate(0, 0, 15)}, q)
+		require.NoError(t, err)
+		for _, r := range page.Items {
+			keys = append(keys, r.Key)
+		}
+		if page.NextPageToken == "" {
+			break
+		}
+		q.Token = page.NextPageToken
+	}
+	assert.Equal(t, []string{"RISK-1", "RISK-3", "RISK-5", "RISK-7"}, keys)
 }

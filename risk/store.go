@@ -19,6 +19,10 @@ type Filter struct {
 	Owner    string
 	Link     accord.Ref // risks linked to this record (a requirement, a contract)
 	Text     string     // case-insensitive, in key, title, cause, event, effect
+	// Overdue keeps the risks with something overdue at the moment it
+	// names (a review due, a late action, an expired acceptance). It needs
+	// the settings and the clock, so the Service applies it, not stores.
+	Overdue time.Time
 }
 
 // Match reports whether r passes the filter.

@@ -15,6 +15,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/risk"
 )
 
 const carolToken = "carol-token"
@@ -28,7 +29,9 @@ func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects,
+	risks, err := risk.NewService(risk.Options{Store: memory.NewRiskStore()})
+	require.NoError(t, err)
+	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: risks,
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},
 			devToken:   {ID: "bob"},

@@ -14,6 +14,7 @@ import (
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 // Options configure the handler. Requirements and Authenticator are required.
@@ -24,6 +25,7 @@ type Options struct {
 	// Projects (optional) serves /v1/projects and, unless Authorizer says
 	// otherwise, authorizes by membership (ProjectMembers).
 	Projects      *project.Service
+	Risks         *risk.Service // optional: without it the risk routes answer 404
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
 	Logger        *slog.Logger // optional: defaults to slog.Default()
@@ -35,6 +37,7 @@ type server struct {
 	contracts *contract.Service
 	reviews   *review.Service
 	projects  *project.Service
+	risks     *risk.Service
 	authn     Authenticator
 	authz     Authorizer
 	log       *slog.Logger
@@ -50,7 +53,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -67,6 +70,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.reviews != nil {
 		groups = append(groups, reviewEndpoints())
+	}
+	if s.risks != nil {
+		groups = append(groups, riskEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())
