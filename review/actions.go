@@ -148,8 +148,18 @@ func (s *Service) Assess(ctx context.Context, project, id string, in AssessmentI
 			return err
 		}
 		a := Assessment{Actor: p.Actor, Feasibility: in.Feasibility, Difficulty: in.Difficulty, EffortDays: in.EffortDays, Notes: in.Notes, Time: t.now}
+		// A risk raised again (same title) keeps its ID, so a register
+		// that takes the review's risks over files it once.
+		known := map[string]string{}
+		for _, r := range t.rv.Risks() {
+			known[strings.ToLower(strings.TrimSpace(r.Title))] = r.ID
+		}
 		for _, r := range in.Risks {
-			a.Risks = append(a.Risks, Risk{ID: accord.NewID(t.now), Title: r.Title, Description: r.Description, Category: r.Category})
+			id := known[strings.ToLower(strings.TrimSpace(r.Title))]
+			if id == "" {
+				id = accord.NewID(t.now)
+			}
+			a.Risks = append(a.Risks, Risk{ID: id, Title: r.Title, Description: r.Description, Category: r.Category})
 		}
 		round.Assessments = append(round.Assessments, a)
 		t.record("assessed", EventAssessed, "%s (%s) assessed round %d: %s, difficulty %d, %g person-days, %d risk(s)",

@@ -39,10 +39,18 @@ type Subjects interface {
 	Changes(ctx context.Context, project string, ref accord.Ref, from, to int) (paths []string, known bool, err error)
 }
 
+// Register finds where a risk raised in a review was filed in a risk
+// register, so the review's summary can name it (RISK-4). adapters/link
+// implements it over the risk store; this package does not import it.
+type Register interface {
+	RiskKey(ctx context.Context, project string, review accord.Ref, riskID string) (key string, ok bool)
+}
+
 // Options configure a Service. Store and Subjects are required.
 type Options struct {
 	Store    Store
 	Subjects Subjects
+	Register Register         // optional: names the register keys of raised risks in summaries
 	Events   accord.EventSink // optional: receives an event after every change
 	Clock    accord.Clock     // optional: defaults to accord.SystemClock()
 }
@@ -53,6 +61,7 @@ type Options struct {
 type Service struct {
 	store    Store
 	subjects Subjects
+	register Register
 	pub      svc.Publisher
 	clock    accord.Clock
 }
@@ -65,7 +74,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, subjects: opts.Subjects, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	return &Service{store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
@@ -274,7 +283,16 @@ func (s *Service) Summary(ctx context.Context, project, id string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	return Markdown(rv, Evaluate(rv, s.clock.Now())), nil
+	var keys map[string]string
+	if s.register != nil {
+		keys = map[string]string{}
+		for _, r := range rv.Risks() {
+			if key, ok := s.register.RiskKey(ctx, project, rv.Ref(), r.ID); ok {
+				keys[r.ID] = key
+			}
+		}
+	}
+	return markdown(rv, Evaluate(rv, s.clock.Now()), keys), nil
 }
 
 // txn is one change to a review: the copy being edited, who edits it,

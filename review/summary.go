@@ -12,7 +12,11 @@ import (
 // verdicts in the open round, the feasibility table, acceptance results,
 // standing vetoes, open threads and the rounds so far. e is the review's
 // evaluation, usually Evaluate(rv, now).
-func Markdown(rv Review, e Evaluation) string {
+func Markdown(rv Review, e Evaluation) string { return markdown(rv, e, nil) }
+
+// markdown is Markdown with the register keys of the review's risks (risk
+// ID → RISK-n), when a register is wired in.
+func markdown(rv Review, e Evaluation, riskKeys map[string]string) string {
 	var b strings.Builder
 	round := rv.Current()
 	fmt.Fprintf(&b, "# %s: %s review of %s\n\n", rv.Key, kindName(rv.Kind), cell(rv.Title))
@@ -60,7 +64,11 @@ func Markdown(rv Review, e Evaluation) string {
 			}
 			var risks []string
 			for _, r := range a.Risks {
-				risks = append(risks, r.Title+" ("+string(r.Category)+")")
+				filed := ""
+				if key := riskKeys[r.ID]; key != "" {
+					filed = ", " + key
+				}
+				risks = append(risks, r.Title+" ("+string(r.Category)+filed+")")
 			}
 			fmt.Fprintf(&b, "| %s | %s | %d/5 | %s | %s | %s |\n", a.Actor, a.Feasibility, a.Difficulty,
 				strconv.FormatFloat(a.EffortDays, 'f', -1, 64), cell(strings.Join(risks, "; ")), cell(a.Notes))

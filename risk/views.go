@@ -176,7 +176,7 @@ var levelColour = map[Level]string{Low: "#cfe8cf", Medium: "#ffe8a3", High: "#f8
 // SVG draws the heat map: likelihood up the side (highest on top), impact
 // along the bottom, each cell coloured by its level with its count.
 func (h HeatMap) SVG() []byte {
-	const cell, left, top, bottom = 84, 150, 56, 96
+	const cell, left, top, bottom = 84, 150, 56, 112
 	w, hgt := left+cell*len(h.Impact)+24, top+cell*len(h.Cells)+bottom
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="Helvetica, Arial, sans-serif">`, w, hgt, w, hgt)
@@ -201,6 +201,9 @@ func (h HeatMap) SVG() []byte {
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" text-anchor="middle" fill="#555">impact →</text>`, left+cell*len(h.Impact)/2, yAxis+44)
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" text-anchor="middle" fill="#555" transform="rotate(-90 %d %d)">likelihood →</text>`, 18, top+cell*len(h.Cells)/2, 18, top+cell*len(h.Cells)/2)
+	if h.Unassessed > 0 {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" fill="#555">%d open risk(s) not assessed at this stage are not shown</text>`, left, yAxis+100, h.Unassessed)
+	}
 	x := left
 	for _, l := range Levels() {
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="16" height="16" fill="%s"/><text x="%d" y="%d" font-size="13" fill="#333">%s</text>`, x, yAxis+62, levelColour[l], x+22, yAxis+75, l)

@@ -34,6 +34,7 @@ import (
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 // Subjects is the registry of what can be reviewed: for each accord.Ref
@@ -302,6 +303,7 @@ type Options struct {
 	RequirementStore requirement.Store
 	ContractStore    contract.Store
 	ReviewStore      review.Store
+	RiskStore        risk.Store       // optional: a risk register, fed by the reviews' assessments
 	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
 	Events           accord.EventSink // optional: receives every service's events
 	Clock            accord.Clock     // optional
@@ -312,6 +314,7 @@ type Services struct {
 	Requirements *requirement.Service
 	Contracts    *contract.Service
 	Reviews      *review.Service
+	Risks        *risk.Service // with Options.RiskStore
 }
 
 // New builds the three services with the review gates and round following
@@ -324,7 +327,18 @@ func New(opts Options) (Services, error) {
 	for kind, sub := range opts.Subjects {
 		subjects[kind] = sub
 	}
-	reviews, err := review.NewService(review.Options{Store: opts.ReviewStore, Subjects: subjects, Events: opts.Events, Clock: opts.Clock})
+	var risks *risk.Service
+	reviewEvents := opts.Events
+	var register review.Register
+	if opts.RiskStore != nil {
+		var err error
+		if risks, err = risk.NewService(risk.Options{Store: opts.RiskStore, Events: opts.Events, Clock: opts.Clock}); err != nil {
+			return Services{}, err
+		}
+		reviewEvents = FileRisks(opts.ReviewStore, risks, opts.RiskStore, opts.Events)
+		register = Register{Store: opts.RiskStore}
+	}
+	reviews, err := review.NewService(review.Options{Store: opts.ReviewStore, Subjects: subjects, Register: register, Events: reviewEvents, Clock: opts.Clock})
 	if err != nil {
 		return Services{}, err
 	}
@@ -339,5 +353,5 @@ func New(opts Options) (Services, error) {
 	if err != nil {
 		return Services{}, err
 	}
-	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews}, nil
+	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 // tokenStore is where the server keeps hashed API tokens.
@@ -29,6 +30,7 @@ type backend struct {
 	contracts    contract.Store
 	reviews      review.Store
 	projects     project.Store
+	risks        risk.Store
 	tokens       tokenStore
 	version      int // schema version after migrating
 	applied      int // migrations applied at this start
@@ -40,7 +42,7 @@ type backend struct {
 func openBackend(ctx context.Context, spec string) (*backend, error) {
 	if spec == "memory" {
 		return &backend{describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
-			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(),
+			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(),
 			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
 	}
 	var s *sqlstore.Stores
@@ -67,7 +69,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, tokens: s.Tokens, version: version, applied: applied, close: s.DB.Close}, nil
+		projects: s.Projects, risks: s.Risks, tokens: s.Tokens, version: version, applied: applied, close: s.DB.Close}, nil
 }
 
 func isPostgres(spec string) bool {

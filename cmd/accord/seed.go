@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
@@ -10,6 +11,7 @@ import (
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 // seedContract stores the orders contract: 1.0.0 agreed after a contract
@@ -82,7 +84,56 @@ func seedOnce(ctx context.Context, projects *project.Service, s link.Services) (
 	if _, err := projects.SetMember(pm, demoProject, bob.ID, project.MemberInput{Roles: []string{"backend"}}); err != nil {
 		return false, err
 	}
-	return true, seed(ctx, s)
+	if err := seed(ctx, s); err != nil {
+		return true, err
+	}
+	return true, seedRisks(ctx, s)
+}
+
+// seedRisks fills the demo register: a risk Bob raises in RV-2's
+// assessment (filed by the wiring), a high dependency risk being treated
+// with a late action, an accepted resource risk and an opportunity.
+func seedRisks(ctx context.Context, s link.Services) error {
+	pm := accord.WithActor(ctx, alice)
+	admin := accord.WithActor(ctx, accord.Actor{ID: alice.ID, Name: alice.Name, Roles: []string{"product", project.RoleAdmin}})
+	dev := accord.WithActor(ctx, bob)
+	if _, err := s.Reviews.Assess(dev, demoProject, "RV-2", review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 6,
+		Risks: []review.RiskInput{{Title: "The invoice export overloads the reporting database", Category: review.TechnicalRisk,
+			Description: "the export reads a month of invoices in one query"}}}); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	file := func(ctx context.Context, in risk.NewRisk, l, i int) (risk.Risk, error) {
+		r, err := s.Risks.Create(ctx, demoProject, in)
+		if err != nil {
+			return r, err
+		}
+		return s.Risks.Assess(ctx, demoProject, r.Key, r.Revision, risk.AssessInput{Stage: risk.Current, Likelihood: l, Impact: map[string]int{"overall": i}})
+	}
+	provider, err := file(dev, risk.NewRisk{Title: "The payment provider rate-limits refunds", Category: risk.Dependency,
+		Cause: "the provider allows 20 refunds a minute", Event: "refunds queue up at month end", Effect: "miss the 14-day refund window promised in REQ-1",
+		Links: []accord.Ref{{Kind: "requirement", ID: "REQ-1"}}}, 4, 3)
+	if err != nil {
+		return err
+	}
+	if provider, err = s.Risks.Respond(dev, demoProject, provider.Key, provider.Revision, risk.ResponseInput{Strategy: risk.Mitigate, Plan: "batch refunds and ask for a higher limit"}); err != nil {
+		return err
+	}
+	if _, err = s.Risks.AddAction(dev, demoProject, provider.Key, accord.ActionInput{Title: "Ask the provider for 100 refunds a minute", Owner: "bob", Due: now.AddDate(0, 0, -2)}); err != nil {
+		return err
+	}
+	leave, err := file(pm, risk.NewRisk{Title: "The only ledger engineer is on leave in May", Category: risk.Resource, Owner: "alice",
+		Cause: "one engineer knows the ledger", Event: "a ledger change is needed in May", Effect: "delay the refunds release by two weeks"}, 3, 2)
+	if err != nil {
+		return err
+	}
+	if _, err = s.Risks.Accept(admin, demoProject, leave.Key, leave.Revision, risk.AcceptInput{Rationale: "no ledger change is planned for May", Expires: now.AddDate(0, 2, 0)}); err != nil {
+		return err
+	}
+	_, err = file(dev, risk.NewRisk{Title: "Reuse the partner's CSV exporter", Kind: risk.Opportunity, Category: risk.Technical,
+		Cause: "the partner team open-sourced its exporter", Event: "we build the invoice export on it", Effect: "save a week on REQ-3",
+		Links: []accord.Ref{{Kind: "requirement", ID: "REQ-3"}}}, 3, 3)
+	return err
 }
 
 func target(v float64) *float64 { return &v }

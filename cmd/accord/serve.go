@@ -15,6 +15,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/risk"
 )
 
 type serveOptions struct {
@@ -48,7 +49,8 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	})
 	// The review gates are wired in: requirements are approved and accepted,
 	// and contract versions agreed, only after an approved review.
-	services, err := link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews, Events: events})
+	services, err := link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews,
+		RiskStore: b.risks, Events: events})
 	if err != nil {
 		return err
 	}
@@ -77,7 +79,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
 	h, err := httpapi.New(httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Projects: projects, Authenticator: authn, Logger: log})
+		Risks: services.Risks, Projects: projects, Authenticator: authn, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -102,6 +104,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	go notifyDue(ctx, b.projects, services.Risks, log)
 	select {
 	case err := <-served:
 		return err
@@ -117,6 +120,39 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		return err
 	}
 	return nil
+}
+
+// notifyDue publishes risk.review_due for every project once a minute; the
+// register keeps which due dates it announced, so restarts and several
+// instances announce each once.
+func notifyDue(ctx context.Context, projects project.Store, risks *risk.Service, log *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		q := accord.PageQuery{Size: accord.MaxPageSize}
+		for {
+			page, err := projects.ListProjects(ctx, project.Filter{}, q)
+			if err != nil {
+				log.Warn("listing projects for review-due notices", slog.Any("error", err))
+				break
+			}
+			for _, p := range page.Items {
+				system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
+				if _, err := risks.NotifyDue(system, p.Key, time.Now().UTC()); err != nil && ctx.Err() == nil {
+					log.Warn("review-due notices", slog.String("project", p.Key), slog.Any("error", err))
+				}
+			}
+			if page.NextPageToken == "" {
+				break
+			}
+			q.Token = page.NextPageToken
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // newServer bounds every read, write and idle connection: a client that

@@ -1,0 +1,73 @@
+package link_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/internal/testkit"
+	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
+)
+
+func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
+	riskStore := memory.NewRiskStore()
+	events := &testkit.Events{}
+	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
+		ReviewStore: memory.NewReviewStore(), RiskStore: riskStore, Events: events, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	require.NotNil(t, s.Risks)
+
+	r, err := s.Requirements.Create(alice, "p", content(), "")
+	require.NoError(t, err)
+	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
+		Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}, {Actor: "bob", Role: review.RoleBackend}}})
+	require.NoError(t, err)
+	assess := func(risks ...review.RiskInput) {
+		_, err := s.Reviews.Assess(bob, "p", rv.Key, review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 5, Risks: risks})
+		require.NoError(t, err)
+	}
+	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: review.DependencyRisk})
+	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: review.DependencyRisk},
+		review.RiskInput{Title: "Ledger migration", Description: "the ledger schema changes in May", Category: review.TechnicalRisk})
+
+	page, err := s.Risks.List(bob, "p", risk.Filter{}, accord.PageQuery{})
+	require.NoError(t, err)
+	rv, err = s.Reviews.Get(context.Background(), "p", rv.Key)
+	require.NoError(t, err)
+	raised := rv.Risks()
+	require.Len(t, page.Items, len(raised), "every raised risk is filed, and only once, however often the review is assessed")
+	for _, filed := range page.Items {
+		assert.Equal(t, risk.SourceReview, filed.Source.Kind)
+		assert.Equal(t, rv.Ref(), filed.Source.Ref)
+		assert.Equal(t, "bob", filed.Owner, "the assessor owns what they raised")
+		assert.Contains(t, filed.Links, r.Ref())
+	}
+
+	// Filing again, explicitly, finds what is there.
+	again, err := link.ReviewRisks(bob, s.Risks, riskStore, rv)
+	require.NoError(t, err)
+	assert.Len(t, again, len(raised))
+	page, err = s.Risks.List(bob, "p", risk.Filter{}, accord.PageQuery{})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, len(raised))
+
+	// The risks of a requirement are one query away.
+	linked, err := s.Risks.List(bob, "p", risk.Filter{Link: r.Ref()}, accord.PageQuery{})
+	require.NoError(t, err)
+	assert.Len(t, linked.Items, len(raised))
+
+	// The review's summary names the register keys.
+	md, err := s.Reviews.Summary(context.Background(), "p", rv.Key)
+	require.NoError(t, err)
+	for _, filed := range page.Items {
+		assert.Contains(t, md, filed.Key)
+	}
+	assert.Contains(t, events.Kinds(), risk.EventCreated)
+}
