@@ -69,6 +69,10 @@ func DefaultPolicy(kind Kind) Policy {
 	case ContractReview:
 		return Policy{MinApprovals: 2, RequiredRoles: []string{RoleBackend, RoleFrontend}, RequestChangesBlocks: true,
 			VetoRoles: []string{RoleArchitect}, ThreadsResolved: true, OverrideRoles: []string{RoleArchitect}}
+	case RiskResponseReview:
+		return Policy{MinApprovals: 2, RequiredRoles: []string{RoleProduct, RoleBackend}, RequestChangesBlocks: true,
+			VetoRoles: []string{RoleProduct, RoleArchitect}, ThreadsResolved: true, Editorial: []string{"labels", "links"},
+			OverrideRoles: []string{RoleProduct, RoleArchitect}}
 	case AcceptanceReview:
 		return Policy{MinApprovals: 1, RequiredRoles: []string{RoleProduct}, RequestChangesBlocks: true,
 			VetoRoles: []string{RoleProduct}, ThreadsResolved: true, AllCriteriaPassed: true, Editorial: editorial,

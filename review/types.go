@@ -16,11 +16,12 @@ const (
 	ChangeRequestReview Kind = "change_request" // a proposed change to an approved requirement
 	ContractReview      Kind = "contract"       // an API contract version, before it is agreed
 	AcceptanceReview    Kind = "acceptance"     // a delivery, against the acceptance criteria (验收)
+	RiskResponseReview  Kind = "risk_response"  // a risk's response plan, before it is carried out
 )
 
 // Kinds lists every review kind.
 func Kinds() []Kind {
-	return []Kind{RequirementReview, ChangeRequestReview, ContractReview, AcceptanceReview}
+	return []Kind{RequirementReview, ChangeRequestReview, ContractReview, AcceptanceReview, RiskResponseReview}
 }
 
 // Valid reports whether k is a known kind.
@@ -36,6 +37,8 @@ func (k Kind) SubjectKind() string {
 		return "change_request"
 	case ContractReview:
 		return "contract_version"
+	case RiskResponseReview:
+		return "risk"
 	}
 	return ""
 }

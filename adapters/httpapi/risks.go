@@ -142,6 +142,18 @@ func riskEndpoints() []endpoint {
 			query: []contract.Parameter{stage}, status: 200, result: "", media: "image/svg+xml", handle: (*server).heatMapSVG},
 		{id: "riskRegister", method: "GET", path: all + "/register", summary: "The register as Markdown to share",
 			query: []contract.Parameter{at}, status: 200, result: "", media: "text/markdown", handle: (*server).riskRegister},
+		{id: "riskRegisterAsOf", method: "GET", path: all + "/as-of", summary: "The register as it stood at a past moment",
+			query: []contract.Parameter{at}, status: 200, result: items[risk.Risk]{},
+			handle: read(func(c in) (items[risk.Risk], error) {
+				when, err := atParam(c)
+				if err != nil {
+					return items[risk.Risk]{}, err
+				}
+				return list(c.risks.AsOf(c.ctx(), c.project(), when))
+			})},
+		{id: "riskLevelCounts", method: "GET", path: all + "/level-counts", summary: "Open risks per level at each moment asked (at=, repeated or comma-separated)",
+			query:  []contract.Parameter{{Name: "at", In: contract.InQuery, Required: true, Description: "RFC 3339 times, comma-separated or repeated", Schema: stringSchema}},
+			status: 200, result: items[levelCounts]{}, handle: read(riskLevelCounts)},
 		{id: "rescoreRisks", method: "POST", path: all + "/rescore", summary: "Dry run: which levels another scoring method would change",
 			body: risk.Scoring{}, status: 200, result: items[risk.Rescored]{},
 			handle: act(func(c in, b risk.Scoring) (items[risk.Rescored], error) {
@@ -192,6 +204,35 @@ func listRisks(c in) (accord.Page[risk.Risk], error) {
 		return accord.Page[risk.Risk]{}, invalid("overdue", "true or false")
 	}
 	return c.risks.List(c.ctx(), c.project(), f, accord.PageQuery{Size: size, Token: token})
+}
+
+// levelCounts is the open risks per level at one moment.
+type levelCounts struct {
+	At     time.Time          `json:"at"`
+	Counts map[risk.Level]int `json:"counts"`
+}
+
+func riskLevelCounts(c in) (items[levelCounts], error) {
+	if err := checkParams(c.r, "at"); err != nil {
+		return items[levelCounts]{}, err
+	}
+	var at []time.Time
+	for _, v := range values(c.r, "at") {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return items[levelCounts]{}, invalid("at", "must be RFC 3339 times such as 2026-06-01T00:00:00Z, not %q", v)
+		}
+		at = append(at, t)
+	}
+	if len(at) == 0 || len(at) > 100 {
+		return items[levelCounts]{}, invalid("at", "give 1 to 100 moments")
+	}
+	counts, err := c.risks.LevelCounts(c.ctx(), c.project(), at...)
+	out := make([]levelCounts, len(counts))
+	for i := range counts {
+		out[i] = levelCounts{At: at[i], Counts: counts[i]}
+	}
+	return items[levelCounts]{Items: out}, err
 }
 
 func atParam(c in) (time.Time, error) {

@@ -99,6 +99,18 @@ func TestRiskRoutes(t *testing.T) {
 	require.Equal(t, http.StatusOK, rescore.status, rescore.raw)
 	assert.Len(t, rescore.body["items"], 1)
 
+	asOf := call(t, h, "GET", risks+"/as-of?at="+time.Now().UTC().Add(time.Hour).Format(time.RFC3339), devToken, "")
+	require.Equal(t, http.StatusOK, asOf.status, asOf.raw)
+	assert.Len(t, asOf.body["items"], 1)
+	before := call(t, h, "GET", risks+"/as-of?at=2000-01-01T00:00:00Z", devToken, "")
+	require.Equal(t, http.StatusOK, before.status)
+	assert.Len(t, before.body["items"], 0, "nothing was filed in 2000")
+	counts := call(t, h, "GET", risks+"/level-counts?at=2000-01-01T00:00:00Z,"+time.Now().UTC().Add(time.Hour).Format(time.RFC3339), devToken, "")
+	require.Equal(t, http.StatusOK, counts.status, counts.raw)
+	require.Len(t, counts.body["items"], 2)
+	assert.Equal(t, map[string]any{"high": float64(1)}, counts.body["items"].([]any)[1].(map[string]any)["counts"])
+	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", risks+"/level-counts?at=yesterday", devToken, "").status)
+
 	settings := call(t, h, "GET", "/v1/projects/shop/settings/risks", pmToken, "")
 	require.Equal(t, http.StatusOK, settings.status)
 	assert.Equal(t, `"0"`, settings.header.Get("ETag"))

@@ -47,7 +47,8 @@ var _ review.Subjects = Subjects{}
 
 // NewSubjects returns the registry of the built-in subjects: requirements
 // and change requests over reqs, contract versions over contracts. Either
-// store may be nil; its kinds are then left out.
+// store may be nil; its kinds are then left out. Add risks (whose response
+// plans are reviewed) with s[risk.RefKind] = RiskSubject{…}.
 func NewSubjects(reqs requirement.Store, contracts contract.Store) Subjects {
 	s := Subjects{}
 	if reqs != nil {
@@ -264,6 +265,12 @@ var revisingEvents = map[string]func(ctx context.Context, reqs requirement.Store
 	},
 	contract.EventVersionUpdated:      self,
 	contract.EventVersionTransitioned: self,
+	risk.EventUpdated:                 self,
+	risk.EventTransitioned:            self,
+	risk.EventAssessed:                self,
+	risk.EventResponded:               self,
+	risk.EventActionChanged:           self,
+	risk.EventAccepted:                self,
 }
 
 func self(_ context.Context, _ requirement.Store, e accord.Event) []accord.Ref {
@@ -328,21 +335,26 @@ func New(opts Options) (Services, error) {
 		subjects[kind] = sub
 	}
 	var risks *risk.Service
+	var follow accord.EventSink
 	reviewEvents := opts.Events
 	var register review.Register
 	if opts.RiskStore != nil {
 		var err error
-		if risks, err = risk.NewService(risk.Options{Store: opts.RiskStore, Events: opts.Events, Clock: opts.Clock}); err != nil {
+		// Risk events go through Follow too (reviews of a risk's response
+		// follow its revisions); Follow is made once the review service is.
+		riskEvents := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) { follow.Publish(ctx, e) })
+		if risks, err = risk.NewService(risk.Options{Store: opts.RiskStore, Events: riskEvents, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
 		reviewEvents = FileRisks(opts.ReviewStore, risks, opts.RiskStore, opts.Events)
 		register = Register{Store: opts.RiskStore}
+		subjects[risk.RefKind] = RiskSubject{Store: opts.RiskStore}
 	}
 	reviews, err := review.NewService(review.Options{Store: opts.ReviewStore, Subjects: subjects, Register: register, Events: reviewEvents, Clock: opts.Clock})
 	if err != nil {
 		return Services{}, err
 	}
-	follow := Follow(reviews, opts.RequirementStore, opts.Events)
+	follow = Follow(reviews, opts.RequirementStore, opts.Events)
 	reqs, err := requirement.NewService(requirement.Options{Store: opts.RequirementStore, Events: follow, Clock: opts.Clock,
 		Gate: RequirementGate{Reviews: reviews}})
 	if err != nil {

@@ -3,6 +3,7 @@ package link
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/review"
@@ -79,4 +80,37 @@ type Register struct{ Store risk.Store }
 func (r Register) RiskKey(ctx context.Context, project string, rv accord.Ref, riskID string) (string, bool) {
 	found, err := r.Store.FindRiskBySource(ctx, project, risk.Source{Kind: risk.SourceReview, Ref: rv, Item: riskID})
 	return found.Key, err == nil
+}
+
+// RiskSubject reads risks for reviews of their response plans (review
+// kind risk_response). A risk may be named by its key (RISK-2). Changes
+// are the field-level diff of two revisions, status and review bookkeeping
+// excluded.
+type RiskSubject struct{ Store risk.Store }
+
+func (s RiskSubject) get(ctx context.Context, project, id string) (risk.Risk, error) {
+	if _, key := risk.ParseKey(id); key {
+		return s.Store.GetRiskByKey(ctx, project, id)
+	}
+	return s.Store.GetRisk(ctx, project, id)
+}
+
+// Subject implements review.Subjects.
+func (s RiskSubject) Subject(ctx context.Context, project string, ref accord.Ref) (review.SubjectInfo, error) {
+	r, err := s.get(ctx, project, ref.ID)
+	if err != nil {
+		return review.SubjectInfo{}, err
+	}
+	return review.SubjectInfo{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}, nil
+}
+
+// Changes implements review.Subjects.
+func (s RiskSubject) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
+	paths, known, err := contentChanges(from, to, risk.Diff, func(n int) (accord.Revision[risk.Risk], error) {
+		return s.Store.GetRiskRevision(ctx, project, ref.ID, n)
+	})
+	// Being reviewed is bookkeeping, not content.
+	return slices.DeleteFunc(paths, func(p string) bool {
+		return p == "reviewed_at" || p == "reviewed_by" || p == "due_notified"
+	}), known, err
 }

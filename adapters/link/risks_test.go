@@ -71,3 +71,30 @@ func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
 	}
 	assert.Contains(t, events.Kinds(), risk.EventCreated)
 }
+
+func TestRiskResponsePlansAreReviewed(t *testing.T) {
+	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
+		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore()})
+	require.NoError(t, err)
+	r, err := s.Risks.Create(bob, "p", risk.NewRisk{Title: "Refunds queue up", Cause: "a rate limit", Event: "refunds queue", Effect: "miss the window", Category: risk.Dependency})
+	require.NoError(t, err)
+	r, err = s.Risks.Assess(bob, "p", r.Key, r.Revision, risk.AssessInput{Stage: risk.Current, Likelihood: 4, Impact: map[string]int{"overall": 3}})
+	require.NoError(t, err)
+	r, err = s.Risks.Respond(bob, "p", r.Key, r.Revision, risk.ResponseInput{Strategy: risk.Mitigate, Plan: "batch refunds"})
+	require.NoError(t, err)
+	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RiskResponseReview, Subject: accord.Ref{Kind: risk.RefKind, ID: r.Key},
+		Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}, {Actor: "bob", Role: review.RoleBackend}}})
+	require.NoError(t, err)
+	assert.Equal(t, "RISK-1 Refunds queue up", rv.Title)
+	_, err = s.Reviews.Verdict(alice, "p", rv.Key, review.VerdictInput{Round: 1, Decision: review.Approve})
+	require.NoError(t, err)
+
+	// A changed plan is a new revision of the risk: the review's next round.
+	_, err = s.Risks.Respond(bob, "p", r.Key, r.Revision, risk.ResponseInput{Strategy: risk.Transfer, Plan: "insure against late refunds"})
+	require.NoError(t, err)
+	rv, err = s.Reviews.Get(context.Background(), "p", rv.Key)
+	require.NoError(t, err)
+	require.Len(t, rv.Rounds, 2, "the review follows the risk's new revision")
+	assert.Contains(t, rv.Current().Changes, "response.strategy")
+	assert.Empty(t, rv.Current().Verdicts, "the approval was of the old plan")
+}
