@@ -322,8 +322,16 @@ func (s *Service) Register(ctx context.Context, project string, now time.Time) (
 		return "", err
 	}
 	rep := overdue(st, risks, now)
-	open := slices.DeleteFunc(slices.Clone(risks), func(r Risk) bool { return !r.Status.Open() })
-	slices.SortStableFunc(open, func(a, b Risk) int { return b.Level().rank() - a.Level().rank() })
+	// Sorting pointers: a Risk is a large value to move around.
+	var open, recent []*Risk
+	for i := range risks {
+		recent = append(recent, &risks[i])
+		if risks[i].Status.Open() {
+			open = append(open, &risks[i])
+		}
+	}
+	slices.SortStableFunc(open, func(a, b *Risk) int { return b.Level().rank() - a.Level().rank() })
+	slices.SortStableFunc(recent, func(a, b *Risk) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Risk register of %s\n\n%d open risk(s), as of %s.\n\n", project, len(open), now.UTC().Format("2006-01-02 15:04 MST"))
 	b.WriteString("## Top risks\n\n| Key | Risk | Level | Owner | Status | Response | Open actions |\n|---|---|---|---|---|---|---|\n")
@@ -360,8 +368,6 @@ func (s *Service) Register(ctx context.Context, project string, now time.Time) (
 		fmt.Fprintf(&b, "- %s acceptance by %s expired %s\n", a.Key, md(a.Acceptance.By), a.Acceptance.Expires.Format("2006-01-02"))
 	}
 	b.WriteString("\n## Recent changes\n\n")
-	recent := slices.Clone(risks)
-	slices.SortStableFunc(recent, func(a, b Risk) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
 	for i, r := range recent {
 		if i == 10 {
 			break
@@ -372,6 +378,6 @@ func (s *Service) Register(ctx context.Context, project string, now time.Time) (
 }
 
 // md escapes the characters that would break a Markdown table or emphasis.
-func md(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "\n", " ").Replace(s)
-}
+func md(s string) string { return mdEscaper.Replace(s) }
+
+var mdEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "\n", " ")
