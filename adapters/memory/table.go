@@ -186,10 +186,8 @@ func (t *table[T]) drop(project, id string, r *row[T]) {
 	if i, ok := slices.BinarySearchFunc(p.order, r.seq, func(x *row[T], seq int) int { return x.seq - seq }); ok {
 		p.order = slices.Delete(p.order, i, i+1)
 	}
-	for k, kr := range p.keys {
-		if kr == r {
-			delete(p.keys, k)
-		}
+	if t.key != nil {
+		delete(p.keys, *t.key(r.current()))
 	}
 	if t.name != nil && p.names[t.name(r.current())] == r {
 		delete(p.names, t.name(r.current()))
