@@ -8,6 +8,7 @@ import (
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -18,6 +19,10 @@ func TestRequirementStore(t *testing.T) {
 
 func TestContractStore(t *testing.T) {
 	storetest.ContractStore(t, func(*testing.T) contract.Store { return memory.NewContractStore() })
+}
+
+func TestRetroStore(t *testing.T) {
+	storetest.RetroStore(t, func(*testing.T) retro.Store { return memory.NewRetroStore() })
 }
 
 func TestRiskStore(t *testing.T) {

@@ -25,11 +25,12 @@ type Stores struct {
 	Reviews      *ReviewStore
 	Projects     *ProjectStore
 	Risks        *RiskStore
+	Retros       *RetroStore
 	Tokens       *TokenStore
 }
 
 // New returns the stores over db, which must be migrated (Migrate).
 func New(db *sql.DB, d Dialect) *Stores {
 	return &Stores{DB: db, Dialect: d, Requirements: newRequirementStore(db, d), Contracts: newContractStore(db, d), Reviews: newReviewStore(db, d),
-		Projects: newProjectStore(db, d), Risks: newRiskStore(db, d), Tokens: &TokenStore{db: db, d: d}}
+		Projects: newProjectStore(db, d), Risks: newRiskStore(db, d), Retros: newRetroStore(db, d), Tokens: &TokenStore{db: db, d: d}}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -30,6 +31,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("risks", func(t *testing.T) {
 		t.Parallel()
 		storetest.RiskStore(t, func(t *testing.T) risk.Store { return open(t).Risks })
+	})
+	t.Run("retros", func(t *testing.T) {
+		t.Parallel()
+		storetest.RetroStore(t, func(t *testing.T) retro.Store { return open(t).Retros })
 	})
 	t.Run("projects", func(t *testing.T) {
 		t.Parallel()

@@ -1,0 +1,32 @@
+// Package retro runs retrospectives (DOMAIN §5): what went well, what
+// failed, what was learned and what to improve, with owners, shared as a
+// summary, and improvements that are never forgotten.
+//
+// A Retro belongs to a series (a team or stream of work), looks back on
+// records (accord.Refs), has a facilitator, a template of columns (built in
+// or the project's own) and an anonymity setting fixed at creation. Its
+// phases follow an explicit table (status.go), moved by the facilitator:
+// collecting → grouping → voting → discussing → closed, and each phase
+// allows only its own work.
+//
+// Anonymity by construction: in an anonymous retrospective no card, vote,
+// note or health answer stores who made it. Per-person rules (vote limits,
+// editing one's own card) use a pseudonym computed from a per-retro secret
+// that the store keeps apart from the record; closing erases the secret
+// and the pseudonyms, so nothing stored links input to a person. Events
+// and history name "anonymous" for what participants do, and every view
+// the Service returns leaves pseudonyms and voters out.
+//
+// Votes are limited per person and per item or group (settings), checked
+// against the newest tally so concurrent voters cannot exceed them, and
+// may be hidden until voting ends. Actions use accord.Action, the shape
+// risk mitigations use; when the next retrospective of a series opens,
+// every action still open comes along with its origin and how often it was
+// carried. Lessons are searchable across a project; a team health check
+// shows once at least MinHealthAnswers answered. Summary renders Markdown.
+//
+// Events (events.go): retro.created, .phase_changed, .item_added,
+// .item_edited, .grouped, .voted, .note_added, .action_added,
+// .action_changed, .lesson_added, .health_answered, .promoted, .deleted,
+// .settings_changed.
+package retro

@@ -1,0 +1,78 @@
+package retro
+
+import (
+	"context"
+	"strings"
+
+	"github.com/accordhq/accord"
+)
+
+// Filter selects retrospectives in a list. Empty fields match everything.
+type Filter struct {
+	Series string
+	Phase  Phase
+	Text   string // case-insensitive, in key and title
+}
+
+// Match reports whether r passes the filter.
+func (f Filter) Match(r *Retro) bool {
+	if f.Series != "" && r.Series != f.Series {
+		return false
+	}
+	if f.Phase != "" && r.Phase != f.Phase {
+		return false
+	}
+	if f.Text != "" {
+		q := strings.ToLower(f.Text)
+		if !strings.Contains(strings.ToLower(r.Key), q) && !strings.Contains(strings.ToLower(r.Title), q) {
+			return false
+		}
+	}
+	return true
+}
+
+// Settings are a project's retrospective rules: its own templates, vote
+// limits and health check dimensions. Revision 0 means never set.
+type Settings struct {
+	Project   string     `json:"project"`
+	Templates []Template `json:"templates,omitempty"` // beyond BuiltinTemplates
+	// VotesPerPerson is how many votes each participant has in total;
+	// VotesPerTarget how many of them one item or group may take.
+	VotesPerPerson int      `json:"votes_per_person"`
+	VotesPerTarget int      `json:"votes_per_target"`
+	Health         []string `json:"health,omitempty"` // health check dimensions
+	accord.Stamp
+}
+
+// DefaultSettings are the rules of a project that set none.
+func DefaultSettings(project string) Settings {
+	return Settings{Project: project, VotesPerPerson: 5, VotesPerTarget: 3,
+		Health: []string{"pace", "fun", "delivering value", "learning", "teamwork"}}
+}
+
+// Store keeps retrospectives with every revision of each, their settings,
+// and the secrets of open anonymous retrospectives. The rules are those of
+// every accord store (adapters/storetest checks them). A secret is kept
+// apart from the record, so revisions never hold it, and DeleteSecret
+// erases it for good.
+type Store interface {
+	CreateRetro(ctx context.Context, first accord.Revision[Retro]) (Retro, error)
+	GetRetro(ctx context.Context, project, id string) (Retro, error)
+	GetRetroByKey(ctx context.Context, project, key string) (Retro, error)
+	UpdateRetro(ctx context.Context, next accord.Revision[Retro]) (Retro, error)
+	DeleteRetro(ctx context.Context, project, id string) error
+	// ListRetros returns one page of the retrospectives that match f, in
+	// creation order.
+	ListRetros(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Retro], error)
+	GetRetroRevision(ctx context.Context, project, id string, n int) (accord.Revision[Retro], error)
+	ListRetroRevisions(ctx context.Context, project, id string) ([]accord.Revision[Retro], error)
+
+	// PutSecret stores the pseudonym secret of a retrospective; GetSecret
+	// returns it (NotFound once erased); DeleteSecret erases it.
+	PutSecret(ctx context.Context, project, id string, secret []byte) error
+	GetSecret(ctx context.Context, project, id string) ([]byte, error)
+	DeleteSecret(ctx context.Context, project, id string) error
+
+	GetSettings(ctx context.Context, project string) (Settings, error)
+	PutSettings(ctx context.Context, s Settings) (Settings, error)
+}
