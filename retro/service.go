@@ -315,6 +315,11 @@ func (s *Service) participant(ctx context.Context, r *Retro, actor accord.Actor)
 	if !r.Anonymous {
 		return who{actor.ID, actor.ID}, nil
 	}
+	if r.Phase == Closed {
+		// Nothing per person happens once closed (actions are marked done,
+		// promotions recorded), and the secret is gone.
+		return who{"", AnonymousActor}, nil
+	}
 	secret, err := s.store.GetSecret(ctx, r.Project, r.ID)
 	if err != nil {
 		return who{}, accord.Errorf(accord.FailedPrecondition, "%s is anonymous and its secret is gone: it takes no more input", r.Key)
@@ -711,4 +716,37 @@ func Results(r Retro) []Tally {
 	}
 	slices.SortStableFunc(out, func(a, b Tally) int { return b.Votes - a.Votes })
 	return out
+}
+
+// Promotion says what an item or action becomes in another domain.
+// adapters/link carries it out and calls MarkPromoted.
+type Promotion struct {
+	Target      string `json:"target"`                // the item or action
+	To          string `json:"to"`                    // risk, requirement or change_request
+	Requirement string `json:"requirement,omitempty"` // for a change request: the requirement (REQ-3) it changes
+	Category    string `json:"category,omitempty"`    // for a risk: its category (default technical)
+}
+
+// Source returns the item or action a promotion starts from: its text (or
+// title) and owner, checking it exists and that the retrospective is in
+// discussion or closed (before, its items are still changing).
+func (s *Service) Source(ctx context.Context, project, id, target string) (r Retro, text, owner string, err error) {
+	r, err = s.Get(ctx, project, id)
+	if err != nil {
+		return r, "", "", err
+	}
+	if r.Phase != Discussing && r.Phase != Closed {
+		return r, "", "", accord.Errorf(accord.FailedPrecondition, "%s is %s: items and actions are promoted while discussing or after", r.Key, r.Phase)
+	}
+	for _, it := range r.Items {
+		if it.ID == target {
+			return r, it.Text, it.Author, nil
+		}
+	}
+	for _, a := range r.Actions {
+		if a.ID == target {
+			return r, a.Title, a.Owner, nil
+		}
+	}
+	return r, "", "", accord.Errorf(accord.NotFound, "%s has no item or action %q", r.Key, target)
 }

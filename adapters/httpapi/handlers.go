@@ -133,3 +133,17 @@ func changes(from, to int, cs []accord.FieldChange, err error) (diffResponse, er
 	}
 	return diffResponse{From: from, To: to, Changes: cs}, err
 }
+
+// markdownOf answers 200 with the Markdown fn renders.
+func markdownOf(fn func(c in) (string, error)) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		md, err := fn(in{s, r})
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, err = w.Write([]byte(md))
+		return err
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -25,7 +26,9 @@ type Options struct {
 	// Projects (optional) serves /v1/projects and, unless Authorizer says
 	// otherwise, authorizes by membership (ProjectMembers).
 	Projects      *project.Service
-	Risks         *risk.Service // optional: without it the risk routes answer 404
+	Risks         *risk.Service  // optional: without it the risk routes answer 404
+	Retros        *retro.Service // optional: without it the retro routes answer 404
+	Promoter      Promoter       // optional: turns retro items and actions into other records
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
 	Logger        *slog.Logger // optional: defaults to slog.Default()
@@ -38,6 +41,8 @@ type server struct {
 	reviews   *review.Service
 	projects  *project.Service
 	risks     *risk.Service
+	retros    *retro.Service
+	promoter  Promoter
 	authn     Authenticator
 	authz     Authorizer
 	log       *slog.Logger
@@ -53,7 +58,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -73,6 +78,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.risks != nil {
 		groups = append(groups, riskEndpoints())
+	}
+	if s.retros != nil {
+		groups = append(groups, retroEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())

@@ -33,6 +33,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -311,6 +312,7 @@ type Options struct {
 	ContractStore    contract.Store
 	ReviewStore      review.Store
 	RiskStore        risk.Store       // optional: a risk register, fed by the reviews' assessments
+	RetroStore       retro.Store      // optional: retrospectives, whose items and actions can be promoted
 	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
 	Events           accord.EventSink // optional: receives every service's events
 	Clock            accord.Clock     // optional
@@ -321,7 +323,8 @@ type Services struct {
 	Requirements *requirement.Service
 	Contracts    *contract.Service
 	Reviews      *review.Service
-	Risks        *risk.Service // with Options.RiskStore
+	Risks        *risk.Service  // with Options.RiskStore
+	Retros       *retro.Service // with Options.RetroStore
 }
 
 // New builds the three services with the review gates and round following
@@ -365,5 +368,11 @@ func New(opts Options) (Services, error) {
 	if err != nil {
 		return Services{}, err
 	}
-	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks}, nil
+	var retros *retro.Service
+	if opts.RetroStore != nil {
+		if retros, err = retro.NewService(retro.Options{Store: opts.RetroStore, Events: opts.Events, Clock: opts.Clock}); err != nil {
+			return Services{}, err
+		}
+	}
+	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros}, nil
 }

@@ -1,0 +1,57 @@
+package retro_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/retro"
+)
+
+// big is a retrospective with 300 items, 40 groups and 2,000 votes.
+func big() retro.Retro {
+	r := retro.Retro{Key: "RETRO-9", Title: "Quarter", Series: "q", Facilitator: "alice", Columns: retro.BuiltinTemplates()[0].Columns,
+		Phase: retro.Discussing, Stamp: accord.NewStamp("alice", t0)}
+	for i := range 300 {
+		r.Items = append(r.Items, retro.Item{ID: fmt.Sprintf("I%03d", i), Column: r.Columns[i%3].ID, Text: fmt.Sprintf("card number %d about reviews", i), Author: fmt.Sprintf("p%02d", i%30)})
+	}
+	for g := range 40 {
+		grp := retro.Group{ID: fmt.Sprintf("G%02d", g), Title: fmt.Sprintf("theme %d", g)}
+		for i := g; i < 300; i += 40 {
+			grp.Items = append(grp.Items, r.Items[i].ID)
+			r.Items[i].Group = grp.ID
+		}
+		r.Groups = append(r.Groups, grp)
+	}
+	for v := range 2000 {
+		target := r.Groups[(v*7)%40].ID
+		if v%3 == 0 {
+			target = r.Items[(v*13)%300].ID
+		}
+		r.Votes = append(r.Votes, retro.Vote{Target: target, Voter: fmt.Sprintf("p%02d", v%30)})
+	}
+	for a := range 20 {
+		r.Actions = append(r.Actions, retro.Action{Action: accord.Action{ID: fmt.Sprint(a), Title: "do better", Owner: "bob", Status: accord.ActionOpen}, Carried: a % 4})
+	}
+	return r
+}
+
+func BenchmarkSummary(b *testing.B) {
+	r := big()
+	b.ReportAllocs()
+	for b.Loop() {
+		if md := retro.Markdown(r); len(md) == 0 {
+			b.Fatal("empty")
+		}
+	}
+}
+
+func BenchmarkResults(b *testing.B) {
+	r := big()
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := retro.Results(r); len(res) != 340 {
+			b.Fatal(len(res))
+		}
+	}
+}
