@@ -13,6 +13,7 @@ import (
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -31,6 +32,7 @@ type backend struct {
 	reviews      review.Store
 	projects     project.Store
 	risks        risk.Store
+	retros       retro.Store
 	tokens       tokenStore
 	version      int // schema version after migrating
 	applied      int // migrations applied at this start
@@ -42,7 +44,7 @@ type backend struct {
 func openBackend(ctx context.Context, spec string) (*backend, error) {
 	if spec == "memory" {
 		return &backend{describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
-			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(),
+			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(),
 			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
 	}
 	var s *sqlstore.Stores
@@ -69,7 +71,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, tokens: s.Tokens, version: version, applied: applied, close: s.DB.Close}, nil
+		projects: s.Projects, risks: s.Risks, retros: s.Retros, tokens: s.Tokens, version: version, applied: applied, close: s.DB.Close}, nil
 }
 
 func isPostgres(spec string) bool {

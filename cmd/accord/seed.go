@@ -10,6 +10,7 @@ import (
 	orders "github.com/accordhq/accord/examples/contracttest"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -87,7 +88,58 @@ func seedOnce(ctx context.Context, projects *project.Service, s link.Services) (
 	if err := seed(ctx, s); err != nil {
 		return true, err
 	}
-	return true, seedRisks(ctx, s)
+	if err := seedRisks(ctx, s); err != nil {
+		return true, err
+	}
+	return true, seedRetros(ctx, s)
+}
+
+// seedRetros holds the payments team's last retrospective, closed with
+// two open actions, and opens the next one of the series, collecting: the
+// open actions came along by themselves.
+func seedRetros(ctx context.Context, s link.Services) error {
+	pm, dev := accord.WithActor(ctx, alice), accord.WithActor(ctx, bob)
+	last, err := s.Retros.Create(pm, demoProject, retro.NewRetro{Title: "Sprint 14", Series: "payments", LooksBackOn: []accord.Ref{{Kind: "requirement", ID: "REQ-1"}}})
+	if err != nil {
+		return err
+	}
+	for _, it := range []retro.ItemInput{{Column: "well", Text: "Refund flow reviewed in one day"}, {Column: "improve", Text: "Flaky payment tests blocked two releases"},
+		{Column: "ideas", Text: "Record provider rate limits in the contract"}} {
+		if _, err := s.Retros.AddItem(dev, demoProject, last.Key, it); err != nil {
+			return err
+		}
+	}
+	for _, ph := range []retro.Phase{retro.Grouping, retro.Voting} {
+		if last, err = s.Retros.Transition(pm, demoProject, last.Key, ph); err != nil {
+			return err
+		}
+	}
+	for _, who := range []context.Context{pm, dev} {
+		if _, err := s.Retros.Vote(who, demoProject, last.Key, last.Items[1].ID); err != nil {
+			return err
+		}
+	}
+	if _, err = s.Retros.Transition(pm, demoProject, last.Key, retro.Discussing); err != nil {
+		return err
+	}
+	for _, a := range []accord.ActionInput{{Title: "Quarantine flaky payment tests", Owner: "bob", Due: time.Now().UTC().AddDate(0, 0, 7)},
+		{Title: "Add the provider's limits to the refunds contract", Owner: "alice"}} {
+		if _, err := s.Retros.AddAction(dev, demoProject, last.Key, retro.ActionInput{ActionInput: a}); err != nil {
+			return err
+		}
+	}
+	if _, err := s.Retros.AddLesson(pm, demoProject, last.Key, retro.LessonInput{Text: "Rate limits belong in the API contract", Tags: []string{"contracts"}}); err != nil {
+		return err
+	}
+	if _, err := s.Retros.Transition(pm, demoProject, last.Key, retro.Closed); err != nil {
+		return err
+	}
+	next, err := s.Retros.Create(pm, demoProject, retro.NewRetro{Title: "Sprint 15", Series: "payments", Anonymous: true})
+	if err != nil {
+		return err
+	}
+	_, err = s.Retros.AddItem(dev, demoProject, next.Key, retro.ItemInput{Column: "improve", Text: "Reviews wait on one person"})
+	return err
 }
 
 // seedRisks fills the demo register: a risk Bob raises in RV-2's
