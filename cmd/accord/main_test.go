@@ -244,3 +244,41 @@ func TestServerBoundsSlowClients(t *testing.T) {
 	_, _ = io.ReadAll(conn) // the server gives up on the body and closes
 	assert.Less(t, time.Since(start), 4*time.Second, "the slow client was not cut off")
 }
+
+func TestServedRetrosCarryActionsAndKeepCardsAnonymous(t *testing.T) {
+	s := start(t, "memory", "")
+	defer s.stop()
+	base := s.url + "/v1/projects/demo/retros/RETRO-2"
+
+	var next struct {
+		Anonymous bool
+		Actions   []struct {
+			Title   string
+			Carried int
+		}
+	}
+	require.Equal(t, 200, do(t, "GET", base, s.pm, "", &next).StatusCode)
+	assert.True(t, next.Anonymous)
+	require.Len(t, next.Actions, 2, "the open actions of RETRO-1 come along to the next retro of the series")
+	for _, a := range next.Actions {
+		assert.Equal(t, 1, a.Carried, a.Title)
+	}
+
+	res := do(t, "POST", base+"/items", s.dev, `{"column":"improve","text":"Too many meetings on Thursdays"}`, nil)
+	require.Equal(t, 200, res.StatusCode)
+	for _, path := range []string{"", "/revisions", "/summary", "/results"} {
+		req, err := newJSONRequest("GET", base+path, s.pm, "")
+		require.NoError(t, err)
+		got, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		body, err := io.ReadAll(got.Body)
+		got.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, 200, got.StatusCode, "%s: %s", path, body)
+		// The carried actions name bob as their owner and maker: they come from
+		// RETRO-1, which was not anonymous. The card and its history must not.
+		for _, who := range []string{`"author"`, `"actor":"bob"`, `"by":"bob"`, "— bob"} {
+			assert.NotContains(t, string(body), who, "GET %s must not name the author of an anonymous card", path)
+		}
+	}
+}
