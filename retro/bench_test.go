@@ -1,6 +1,7 @@
 package retro_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -52,6 +53,18 @@ func BenchmarkResults(b *testing.B) {
 	for b.Loop() {
 		if res := retro.Results(r); len(res) != 340 {
 			b.Fatal(len(res))
+		}
+	}
+}
+
+// BenchmarkFloorJSON is the floor the two above are read against: encoding
+// the same retrospective as JSON, which every GET of it pays anyway.
+func BenchmarkFloorJSON(b *testing.B) {
+	r := big()
+	b.ReportAllocs()
+	for b.Loop() {
+		if raw, err := json.Marshal(r); err != nil || len(raw) == 0 {
+			b.Fatal(err)
 		}
 	}
 }

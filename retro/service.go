@@ -183,11 +183,21 @@ func (s *Service) Create(ctx context.Context, project string, in NewRetro) (Retr
 // one retrospective further carried.
 func (s *Service) carried(ctx context.Context, project, series string) ([]Action, error) {
 	var last *Retro
+	// An action lives on in every retrospective it was carried into, and
+	// may be marked done in any of them: the newest change of each wins.
+	freshest := map[string]accord.Action{}
 	q := accord.PageQuery{Size: accord.MaxPageSize}
 	for {
 		page, err := s.store.ListRetros(ctx, project, Filter{Series: series}, q)
 		if err != nil {
 			return nil, err
+		}
+		for _, r := range page.Items {
+			for _, a := range r.Actions {
+				if f, ok := freshest[a.ID]; !ok || a.UpdatedAt.After(f.UpdatedAt) {
+					freshest[a.ID] = a.Action
+				}
+			}
 		}
 		if n := len(page.Items); n > 0 {
 			last = &page.Items[n-1]
@@ -202,6 +212,7 @@ func (s *Service) carried(ctx context.Context, project, series string) ([]Action
 		return out, nil
 	}
 	for _, a := range last.Actions {
+		a.Action = freshest[a.ID]
 		if a.Status.Finished() {
 			continue
 		}

@@ -199,6 +199,14 @@ func TestCarryForwardAcrossThreeRetros(t *testing.T) {
 	md, err := e.svc.Summary(fac, "shop", fourth.Key)
 	require.NoError(t, err)
 	assert.Contains(t, md, "3 time(s) ⚠ carried three times or more")
+
+	// Done where it was decided, after it was carried on: it stays done.
+	_, err = e.svc.UpdateAction(as("bob"), "shop", first.Key, fourth.Actions[0].ID, accord.ActionInput{Title: "fix flaky tests", Owner: "bob", Status: accord.ActionDone})
+	require.NoError(t, err)
+	e.to(t, fourth.Key, retro.Grouping, retro.Voting, retro.Discussing, retro.Closed)
+	fifth, err := e.svc.Create(fac, "shop", retro.NewRetro{Title: "Sprint 5", Series: "payments"})
+	require.NoError(t, err)
+	assert.Empty(t, fifth.Actions, "an action done in any retro it lives in does not come back")
 }
 
 // TestAnonymityIsAPropertyOfEveryOutput runs a whole anonymous
