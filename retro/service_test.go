@@ -247,6 +247,7 @@ func TestAnonymityIsAPropertyOfEveryOutput(t *testing.T) {
 	e.to(t, r.Key, retro.Discussing)
 	keep(e.svc.AddNote(as(people[3]), "shop", r.Key, retro.NoteInput{Text: "reviews wait on one person"}))
 	keep(e.svc.AddAction(as(people[4]), "shop", r.Key, retro.ActionInput{ActionInput: accord.ActionInput{Title: "two reviewers per team", Owner: "the team"}}))
+	keep(e.svc.AddAction(fac, "shop", r.Key, retro.ActionInput{ActionInput: accord.ActionInput{Title: "rotate the on-call reviewer", Owner: "owner-9q2"}}))
 	keep(e.svc.AddLesson(as(people[0]), "shop", r.Key, retro.LessonInput{Text: "spread review load"}))
 	closed := e.to(t, r.Key, retro.Closed)
 	outputs = append(outputs, closed)
@@ -286,6 +287,9 @@ func TestAnonymityIsAPropertyOfEveryOutput(t *testing.T) {
 	}
 	md, _ := e.svc.Summary(fac, "shop", r.Key)
 	assert.Contains(t, md, "Team health", "five answered: the health check shows")
+	assert.Contains(t, md, "rotate the on-call reviewer")
+	assert.NotContains(t, md, "owner-9q2", "an anonymous summary names no action owner")
+	assert.NotContains(t, md, "Facilitator", "nor its facilitator")
 }
 
 func TestNamedRetroSummaryAndHealthThreshold(t *testing.T) {

@@ -104,7 +104,8 @@ func (s *Service) HealthTrend(ctx context.Context, project, series string) ([]He
 // columns with items ranked by votes, groups, notes, actions with owners
 // and due dates, carried actions with their count, lessons, the health
 // check when enough answered, and participation. An anonymous
-// retrospective's summary names nobody but its facilitator.
+// retrospective's summary names nobody at all: no authors, no
+// facilitator, no action owners.
 func (s *Service) Summary(ctx context.Context, project, id string) (string, error) {
 	r, err := s.Get(ctx, project, id)
 	if err != nil {
@@ -116,9 +117,11 @@ func (s *Service) Summary(ctx context.Context, project, id string) (string, erro
 // Markdown renders r as Summary does.
 func Markdown(r Retro) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s: %s\n\n- **Series:** %s\n- **Phase:** %s\n- **Facilitator:** %s\n", r.Key, md(r.Title), md(r.Series), r.Phase, md(r.Facilitator))
+	fmt.Fprintf(&b, "# %s: %s\n\n- **Series:** %s\n- **Phase:** %s\n", r.Key, md(r.Title), md(r.Series), r.Phase)
 	if r.Anonymous {
-		b.WriteString("- **Anonymous:** yes; no card, vote or note names its author\n")
+		b.WriteString("- **Anonymous:** yes; this summary names nobody\n")
+	} else {
+		fmt.Fprintf(&b, "- **Facilitator:** %s\n", md(r.Facilitator))
 	}
 	tallies := map[string]int{}
 	for _, t := range Results(r) {
@@ -160,7 +163,13 @@ func Markdown(r Retro) string {
 	if len(r.Actions) == 0 {
 		b.WriteString("None.\n")
 	} else {
-		b.WriteString("| Action | Owner | Due | Status | Carried |\n|---|---|---|---|---|\n")
+		// An owner is a name, and an anonymous summary holds none: the
+		// owners are in the retrospective itself, for its members.
+		if r.Anonymous {
+			b.WriteString("| Action | Due | Status | Carried |\n|---|---|---|---|\n")
+		} else {
+			b.WriteString("| Action | Owner | Due | Status | Carried |\n|---|---|---|---|---|\n")
+		}
 		for _, a := range r.Actions {
 			due := "—"
 			if !a.Due.IsZero() {
@@ -173,7 +182,11 @@ func Markdown(r Retro) string {
 					carried += " ⚠ carried three times or more: decide to do it or drop it"
 				}
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", md(a.Title), md(a.Owner), due, a.Status, carried)
+			if r.Anonymous {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", md(a.Title), due, a.Status, carried)
+			} else {
+				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", md(a.Title), md(a.Owner), due, a.Status, carried)
+			}
 		}
 	}
 	if len(r.Lessons) > 0 {
