@@ -137,3 +137,26 @@ func ExampleService_DiffRevisions() {
 	// spec.operations[0].summary: "" -> "Add a pet to the shop"
 	// 2 revisions, the last: summary
 }
+
+// Compare judges every change between two versions of a spec for the
+// callers of the older one.
+func ExampleCompare() {
+	op := func(request string) contract.Spec {
+		return contract.Spec{Service: "orders", Operations: []contract.Operation{{
+			ID: "createOrder", Method: "POST", Path: "/orders",
+			RequestBody: &contract.RequestBody{Required: true, Content: map[string]contract.MediaType{
+				"application/json": {Schema: json.RawMessage(request)}}},
+			Responses: map[string]contract.Response{"201": {}},
+		}}}
+	}
+	old := op(`{"type":"object","properties":{"sku":{"type":"string"},"quantity":{"type":"integer","maximum":100}},"required":["sku"]}`)
+	new := op(`{"type":"object","properties":{"sku":{"type":"string"},"quantity":{"type":"integer","maximum":10},"currency":{"type":"string"}},"required":["sku","currency"]}`)
+	for _, ch := range contract.Compare(old, new) {
+		fmt.Printf("%s %s %s\n  %s: %s\n", ch.Level, ch.ID, ch.Operation, ch.Location, ch.Message)
+	}
+	// Output:
+	// breaking new-required-request-property POST /orders
+	//   /operations/0/request_body/content/application~1json/schema/properties/currency: the request body: the new property "currency" is required
+	// breaking request-property-max-decreased POST /orders
+	//   /operations/0/request_body/content/application~1json/schema/properties/quantity: the request body property "quantity": maximum changed from 100 to 10
+}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -195,4 +196,22 @@ func TestCoverage(t *testing.T) {
 	ft = &fakeT{TB: t}
 	c.AssertAllResponses(ft)
 	assert.Empty(t, ft.errors)
+}
+
+func TestAssertCompatible(t *testing.T) {
+	old := petSpec()
+	assert.True(t, contracttest.AssertCompatible(t, old, old), "a spec is compatible with itself")
+
+	changed := petSpec()
+	ops := slices.Clone(changed.Operations)
+	ops[0].Responses = map[string]contract.Response{} // every status of getPet removed
+	changed.Operations = ops
+	f := &fakeT{TB: t}
+	assert.False(t, contracttest.AssertCompatible(f, old, changed))
+	require.NotEmpty(t, f.errors)
+	for _, line := range f.errors {
+		assert.True(t, strings.HasPrefix(line, "contract: breaking change "), line)
+		assert.NotContains(t, line, "\n", "one line per change")
+	}
+	assert.Contains(t, f.output(), "response-success-status-removed at GET /pets/{id}")
 }

@@ -1,0 +1,317 @@
+package contract
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// ChangeLevel says how much a change between two versions matters to the
+// callers of the older one.
+type ChangeLevel string
+
+// The change levels, most serious first.
+const (
+	Breaking ChangeLevel = "breaking" // a caller that worked with the old version can fail
+	Warning  ChangeLevel = "warning"  // probably fine, but worth a look
+	Info     ChangeLevel = "info"     // compatible
+)
+
+// ChangeDirection says whose side a change hurts: callers' inputs
+// (request) or callers' parsing of what comes back (response).
+type ChangeDirection string
+
+// The directions. A change to the operation as a whole has neither.
+const (
+	DirectionRequest  ChangeDirection = "request"
+	DirectionResponse ChangeDirection = "response"
+)
+
+// Change is one difference between two specs, judged for compatibility.
+type Change struct {
+	// ID is the rule, in kebab case. Where oasdiff has an ERR-level rule
+	// for the same change, the ID is oasdiff's, so ignore lists map over.
+	ID        string          `json:"id"`
+	Level     ChangeLevel     `json:"level"`
+	Direction ChangeDirection `json:"direction,omitempty"`
+	// Operation is "METHOD /path" as the newer spec has it (the older one
+	// for what was removed).
+	Operation string `json:"operation,omitempty"`
+	// Location is a JSON pointer into the spec the change is found in: the
+	// newer one, or the older one for what was removed.
+	Location string `json:"location"`
+	Message  string `json:"message"`
+	// Fingerprint identifies the change across runs and across unrelated
+	// edits (it does not depend on the order of operations), so a finding
+	// can be acknowledged or ignored once.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Compare returns every change from old to new that a caller of old could
+// notice, breaking ones first, then in the order of the spec. Schemas are
+// compared through $ref, allOf, anyOf and oneOf; the strictness of
+// unknown properties is taken into account.
+func Compare(old, new Spec) []Change {
+	c := &comparer{old: old, new: new}
+	c.compare()
+	rank := map[ChangeLevel]int{Breaking: 0, Warning: 1, Info: 2}
+	sort.SliceStable(c.out, func(i, j int) bool { return rank[c.out[i].Level] < rank[c.out[j].Level] })
+	return c.out
+}
+
+// BreakingChanges returns the breaking changes among changes.
+func BreakingChanges(changes []Change) []Change {
+	var out []Change
+	for _, ch := range changes {
+		if ch.Level == Breaking {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+type comparer struct {
+	old, new Spec
+	out      []Change
+}
+
+// opKey identifies an operation across versions: the method and the path
+// with parameter names blanked, since renaming {id} to {order_id} changes
+// nothing on the wire.
+func opKey(o Operation) string {
+	return strings.ToUpper(o.Method) + " " + paramName.ReplaceAllString(o.Path, "{}")
+}
+
+var paramName = regexp.MustCompile(`\{[^}]*\}`)
+
+// add records a change at base+rel. The fingerprint uses the operation
+// label and rel, never base, which holds positions in the spec.
+func (c *comparer) add(id string, level ChangeLevel, dir ChangeDirection, op, base, rel, format string, args ...any) {
+	c.addAt(id, level, dir, op, base+rel, rel, fmt.Sprintf(format, args...))
+}
+
+func (c *comparer) addAt(id string, level ChangeLevel, dir ChangeDirection, op, location, key, message string) {
+	sum := sha256.Sum256([]byte(id + "\x00" + op + "\x00" + key))
+	c.out = append(c.out, Change{ID: id, Level: level, Direction: dir, Operation: op, Location: location,
+		Message: message, Fingerprint: hex.EncodeToString(sum[:8])})
+}
+
+func (c *comparer) compare() {
+	if c.old.BasePath != c.new.BasePath {
+		c.add("api-base-path-changed", Breaking, "", "", "", "/base_path", "the base path changed from %q to %q: every operation moved", c.old.BasePath, c.new.BasePath)
+	}
+	if c.old.UnknownProperties.request() == Allow && c.new.UnknownProperties.request() == Reject {
+		c.add("request-unknown-properties-refused", Breaking, DirectionRequest, "", "", "/unknown_properties/request",
+			"requests with properties their schema does not declare are now refused")
+	}
+	if c.old.UnknownProperties.response() == Reject && c.new.UnknownProperties.response() == Allow {
+		c.add("response-unknown-properties-allowed", Info, DirectionResponse, "", "", "/unknown_properties/response",
+			"responses may now carry properties their schema does not declare")
+	}
+	c.errorCodes()
+
+	newOps := map[string]int{}
+	newPaths := map[string]bool{}
+	for i, o := range c.new.Operations {
+		newOps[opKey(o)] = i
+		newPaths[paramName.ReplaceAllString(o.Path, "{}")] = true
+	}
+	oldOps := map[string]bool{}
+	pathReported := map[string]bool{}
+	for i, o := range c.old.Operations {
+		key := opKey(o)
+		oldOps[key] = true
+		label := strings.ToUpper(o.Method) + " " + o.Path
+		j, ok := newOps[key]
+		if !ok {
+			path := paramName.ReplaceAllString(o.Path, "{}")
+			switch {
+			case !newPaths[path] && !pathReported[path]:
+				pathReported[path] = true
+				c.add("api-path-removed-without-deprecation", Breaking, "", label, fmt.Sprintf("/operations/%d", i), "", "the path %s was removed", o.Path)
+			case !newPaths[path]:
+			default:
+				c.add("api-removed-without-deprecation", Breaking, "", label, fmt.Sprintf("/operations/%d", i), "", "the operation %s was removed", label)
+			}
+			continue
+		}
+		n := c.new.Operations[j]
+		c.operation(strings.ToUpper(n.Method)+" "+n.Path, fmt.Sprintf("/operations/%d", i), fmt.Sprintf("/operations/%d", j), o, n)
+	}
+	for i, o := range c.new.Operations {
+		if !oldOps[opKey(o)] {
+			label := strings.ToUpper(o.Method) + " " + o.Path
+			c.add("endpoint-added", Info, "", label, fmt.Sprintf("/operations/%d", i), "", "the operation %s was added", label)
+		}
+	}
+}
+
+func (c *comparer) errorCodes() {
+	newCodes := map[string]int{}
+	for i, e := range c.new.ErrorCodes {
+		newCodes[e.Code] = i
+	}
+	for i, e := range c.old.ErrorCodes {
+		j, ok := newCodes[e.Code]
+		if !ok {
+			c.add("error-code-removed", Breaking, DirectionResponse, "", fmt.Sprintf("/error_codes/%d", i), "", "the error code %s (HTTP %d) was removed from the catalogue", e.Code, e.Status)
+			continue
+		}
+		if n := c.new.ErrorCodes[j]; n.Status != e.Status {
+			c.add("error-code-status-changed", Breaking, DirectionResponse, "", fmt.Sprintf("/error_codes/%d", j), "/status", "the error code %s now comes with HTTP %d instead of %d", e.Code, n.Status, e.Status)
+		}
+	}
+}
+
+func (c *comparer) operation(label, oldBase, base string, o, n Operation) {
+	// Error codes the operation may return.
+	// Located by index (in the old operation for a removal, which is why
+	// base is only right for additions), fingerprinted by code.
+	for i, code := range o.ErrorCodes {
+		if !slices.Contains(n.ErrorCodes, code) {
+			c.addAt("response-error-code-removed", Breaking, DirectionResponse, label, fmt.Sprintf("%s/error_codes/%d", oldBase, i), "/error_codes/"+escapeToken(code),
+				fmt.Sprintf("%s no longer returns the error code %s", label, code))
+		}
+	}
+	for i, code := range n.ErrorCodes {
+		if !slices.Contains(o.ErrorCodes, code) {
+			c.addAt("response-error-code-added", Warning, DirectionResponse, label, fmt.Sprintf("%s/error_codes/%d", base, i), "/error_codes/"+escapeToken(code),
+				fmt.Sprintf("%s may now return the error code %s", label, code))
+		}
+	}
+	c.parameters(label, oldBase, base, o, n)
+	c.requestBody(label, oldBase, base, o.RequestBody, n.RequestBody)
+	c.responses(label, oldBase, base, o, n)
+}
+
+func paramKey(p Parameter) string {
+	if p.In == InHeader {
+		return p.In + ":" + http.CanonicalHeaderKey(p.Name)
+	}
+	return p.In + ":" + p.Name
+}
+
+func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
+	olds := map[string]Parameter{}
+	for _, p := range o.Parameters {
+		olds[paramKey(p)] = p
+	}
+	seen := map[string]bool{}
+	for i, p := range n.Parameters {
+		key := paramKey(p)
+		seen[key] = true
+		ptr := fmt.Sprintf("%s/parameters/%d", base, i)
+		rel := "/parameters/" + escapeToken(key)
+		op, ok := olds[key]
+		if !ok {
+			if p.Required && p.In != InPath {
+				c.addAt("new-required-request-parameter", Breaking, DirectionRequest, label, ptr, rel,
+					fmt.Sprintf("the new %s parameter %q is required%s", p.In, p.Name, defaultNote(c.new, p.Schema)))
+			} else if !p.Required {
+				c.addAt("new-optional-request-parameter", Info, DirectionRequest, label, ptr, rel, fmt.Sprintf("the new %s parameter %q is optional", p.In, p.Name))
+			}
+			continue
+		}
+		if p.Required && !op.Required {
+			c.addAt("request-parameter-became-required", Breaking, DirectionRequest, label, ptr+"/required", rel,
+				fmt.Sprintf("the %s parameter %q became required%s", p.In, p.Name, defaultNote(c.new, p.Schema)))
+		}
+		c.schema(schemaScope{label: label, base: ptr, rel: rel, dir: DirectionRequest, kind: "request-parameter", what: fmt.Sprintf("the %s parameter %q", p.In, p.Name)},
+			"/schema", decodeSchema(op.Schema), decodeSchema(p.Schema))
+	}
+	for i, p := range o.Parameters {
+		if !seen[paramKey(p)] && p.In != InPath {
+			c.addAt("request-parameter-removed", Warning, DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, i), "/parameters/"+escapeToken(paramKey(p)),
+				fmt.Sprintf("the %s parameter %q was removed: callers that still send it are ignored", p.In, p.Name))
+		}
+	}
+}
+
+// defaultNote explains, when a required input has a default, why it is
+// still breaking: validation asks for the value whatever the default.
+func defaultNote(s Spec, raw json.RawMessage) string {
+	if m, ok := resolve(s, decodeSchema(raw)).(map[string]any); ok {
+		if _, has := m["default"]; has {
+			return " (it has a default, but a required value must still be sent)"
+		}
+	}
+	return ""
+}
+
+func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
+	rel := "/request_body"
+	switch {
+	case n == nil && o == nil:
+		return
+	case o == nil:
+		if n.Required {
+			c.add("added-required-request-body", Breaking, DirectionRequest, label, base, rel, "%s now requires a request body", label)
+		}
+		return
+	case n == nil:
+		c.add("request-body-removed", Warning, DirectionRequest, label, oldBase, rel, "%s no longer takes a request body", label)
+		return
+	}
+	if n.Required && !o.Required {
+		c.add("request-body-became-required", Breaking, DirectionRequest, label, base, rel, "the request body of %s became required", label)
+	}
+	for _, mt := range sortedKeys(o.Content) {
+		nm, ok := n.Content[mt]
+		r := rel + "/content/" + escapeToken(mt)
+		if !ok {
+			c.add("request-body-media-type-removed", Breaking, DirectionRequest, label, oldBase, r, "requests of %s can no longer be sent as %s", label, mt)
+			continue
+		}
+		c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionRequest, kind: "request-property", root: "request-body", what: "the request body"},
+			"/schema", decodeSchema(o.Content[mt].Schema), decodeSchema(nm.Schema))
+	}
+}
+
+func (c *comparer) responses(label, oldBase, base string, o, n Operation) {
+	for _, status := range sortedKeys(o.Responses) {
+		or := o.Responses[status]
+		rel := "/responses/" + escapeToken(status)
+		nr, ok := n.Responses[status]
+		if !ok {
+			if strings.HasPrefix(status, "2") {
+				c.add("response-success-status-removed", Breaking, DirectionResponse, label, oldBase, rel, "%s no longer answers %s", label, status)
+			} else {
+				c.add("response-non-success-status-removed", Warning, DirectionResponse, label, oldBase, rel, "%s no longer answers %s", label, status)
+			}
+			continue
+		}
+		newHeaders := map[string]Header{}
+		for _, h := range nr.Headers {
+			newHeaders[http.CanonicalHeaderKey(h.Name)] = h
+		}
+		for i, h := range or.Headers {
+			key := rel + "/headers/" + escapeToken(http.CanonicalHeaderKey(h.Name))
+			at := fmt.Sprintf("%s%s/headers/%d", oldBase, rel, i)
+			nh, ok := newHeaders[http.CanonicalHeaderKey(h.Name)]
+			switch {
+			case !ok && h.Required:
+				c.addAt("required-response-header-removed", Breaking, DirectionResponse, label, at, key, fmt.Sprintf("the %s response of %s no longer has the header %s", status, label, h.Name))
+			case !ok:
+				c.addAt("optional-response-header-removed", Warning, DirectionResponse, label, at, key, fmt.Sprintf("the %s response of %s no longer has the header %s", status, label, h.Name))
+			case h.Required && !nh.Required:
+				c.addAt("response-header-became-optional", Breaking, DirectionResponse, label, at, key, fmt.Sprintf("the header %s of the %s response of %s became optional", h.Name, status, label))
+			}
+		}
+		for _, mt := range sortedKeys(or.Content) {
+			nm, ok := nr.Content[mt]
+			r := rel + "/content/" + escapeToken(mt)
+			if !ok {
+				c.add("response-media-type-removed", Breaking, DirectionResponse, label, oldBase, r, "the %s response of %s is no longer sent as %s", status, label, mt)
+				continue
+			}
+			c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body", what: "the " + status + " response body"},
+				"/schema", decodeSchema(or.Content[mt].Schema), decodeSchema(nm.Schema))
+		}
+	}
+}

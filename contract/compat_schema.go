@@ -1,0 +1,477 @@
+package contract
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+)
+
+// schemaScope is where a schema comparison happens: a parameter, a
+// request body or a response body of one operation.
+type schemaScope struct {
+	label, base, rel string
+	dir              ChangeDirection
+	kind             string // rule prefix below the root: request-parameter, request-property, response-property
+	root             string // rule prefix at the root of a body: request-body, response-body ("" = kind)
+	what             string // for messages: `the query parameter "limit"`, "the request body"
+}
+
+// resolve follows $refs into spec.Schemas and folds allOf into one
+// schema, so that a change is seen the same whether it is written inline,
+// behind a $ref or in one part of an allOf.
+func resolve(s Spec, v any) any {
+	for range 16 {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			break
+		}
+		name, ok := strings.CutPrefix(ref, componentPrefix)
+		if !ok {
+			return v
+		}
+		target := decodeSchema(s.Schemas[unescapeToken(name)])
+		if len(m) > 1 { // siblings of $ref apply too (2020-12)
+			rest := map[string]any{}
+			for k, x := range m {
+				if k != "$ref" {
+					rest[k] = x
+				}
+			}
+			v = map[string]any{"allOf": []any{target, rest}}
+			break
+		}
+		v = target
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	parts, ok := m["allOf"].([]any)
+	if !ok {
+		return m
+	}
+	merged := map[string]any{}
+	for k, x := range m {
+		if k != "allOf" {
+			merged[k] = x
+		}
+	}
+	for _, p := range parts {
+		pm, ok := resolve(s, p).(map[string]any)
+		if !ok {
+			continue
+		}
+		for k, x := range pm {
+			switch k {
+			case "properties":
+				props, _ := merged["properties"].(map[string]any)
+				if props == nil {
+					props = map[string]any{}
+				}
+				for name, ps := range x.(map[string]any) {
+					props[name] = ps
+				}
+				merged["properties"] = props
+			case "required":
+				req, _ := merged["required"].([]any)
+				merged["required"] = append(slices.Clone(req), x.([]any)...)
+			default:
+				if _, set := merged[k]; !set {
+					merged[k] = x
+				}
+			}
+		}
+	}
+	return merged
+}
+
+// spot is one place in a schema being compared.
+type spot struct {
+	path string // JSON pointer below the scope's base
+	name string // dotted property path for messages ("" at the root)
+}
+
+func (sc schemaScope) prefix(n spot) string {
+	if n.name == "" && sc.root != "" {
+		return sc.root
+	}
+	return sc.kind
+}
+
+func (sc schemaScope) describe(n spot) string {
+	if n.name == "" {
+		return sc.what
+	}
+	return fmt.Sprintf("%s property %q", sc.what, n.name)
+}
+
+func (c *comparer) schema(sc schemaScope, path string, old, new any) {
+	c.schemaAt(sc, spot{path: path}, old, new, 0)
+}
+
+func (c *comparer) report(sc schemaScope, n spot, suffix string, level ChangeLevel, format string, args ...any) {
+	c.at(sc, n, sc.prefix(n)+"-"+suffix, level, sc.describe(n)+": "+fmt.Sprintf(format, args...))
+}
+
+// at records a change at n: located in the spec by sc.base, fingerprinted
+// by sc.rel, which names the parameter or media type instead of its index.
+func (c *comparer) at(sc schemaScope, n spot, id string, level ChangeLevel, message string) {
+	c.addAt(id, level, sc.dir, sc.label, sc.base+n.path, sc.rel+n.path, message)
+}
+
+func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth int) {
+	if depth > 32 { // recursive schemas: deep enough for any real document
+		return
+	}
+	o, _ := resolve(c.old, oldRaw).(map[string]any)
+	w, _ := resolve(c.new, newRaw).(map[string]any)
+	if o == nil {
+		o = map[string]any{}
+	}
+	if w == nil {
+		w = map[string]any{}
+	}
+	req := sc.dir == DirectionRequest
+
+	c.types(sc, n, o, w, req)
+	c.enums(sc, n, o, w, req)
+	c.bounds(sc, n, o, w, req)
+	if ps, pw := str(o["pattern"]), str(w["pattern"]); ps != pw {
+		switch {
+		case req && ps == "":
+			c.report(sc, n, "pattern-added", Breaking, "values must now match %q", pw)
+		case req && pw != "":
+			c.report(sc, n, "pattern-changed", Breaking, "the pattern changed from %q to %q", ps, pw)
+		case !req && ps != "":
+			c.report(sc, n, "pattern-changed", Warning, "the pattern changed from %q to %q", ps, pw)
+		}
+	}
+	if d0, ok0 := o["default"]; ok0 && req {
+		if d1, ok1 := w["default"]; ok1 && !sameJSON(d0, d1) {
+			c.report(sc, n, "default-value-changed", Warning, "the default changed from %s to %s: callers that leave it out get other behaviour", js(d0), js(d1))
+		}
+	}
+	c.properties(sc, n, o, w, req, depth)
+	if oi, ok := o["items"]; ok {
+		if wi, ok := w["items"]; ok {
+			c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, oi, wi, depth+1)
+		}
+	}
+	for _, kw := range []string{"oneOf", "anyOf"} {
+		c.alternatives(sc, n, kw, o, w, req, depth)
+	}
+}
+
+// typeSet is the JSON types a schema admits (nil: any) and whether null is
+// one of them, in 2020-12 form or OpenAPI 3.0's nullable.
+func typeSet(m map[string]any) (types []string, nullable bool) {
+	t := typesOf(m)
+	nullable = m["nullable"] == true || slices.Contains(t, "null")
+	if e, ok := m["enum"].([]any); ok && slices.Contains(e, nil) {
+		nullable = true
+	}
+	return slices.DeleteFunc(slices.Clone(t), func(s string) bool { return s == "null" }), nullable
+}
+
+// admits reports whether a schema of types accepts every value of type t.
+func admits(types []string, t string) bool {
+	return types == nil || slices.Contains(types, t) || (t == "integer" && slices.Contains(types, "number"))
+}
+
+func (c *comparer) types(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	ot, on := typeSet(o)
+	wt, wn := typeSet(w)
+	from, to := strings.Join(ot, "|"), strings.Join(wt, "|")
+	if from == "" {
+		from = "any"
+	}
+	if to == "" {
+		to = "any"
+	}
+	// In a request the new schema must admit everything the old one did;
+	// in a response the old one must admit everything the new one sends.
+	narrower, wider := wt, ot
+	if !req {
+		narrower, wider = ot, wt
+	}
+	lost := wider == nil && narrower != nil
+	for _, t := range wider {
+		lost = lost || !admits(narrower, t)
+	}
+	if lost {
+		c.report(sc, n, "type-changed", Breaking, "the type changed from %s to %s", from, to)
+	}
+	if req && on && !wn {
+		c.report(sc, n, "became-not-nullable", Breaking, "null is no longer accepted")
+	}
+	if !req && wn && !on {
+		c.report(sc, n, "became-nullable", Breaking, "it may now be null")
+	}
+	of, wf := str(o["format"]), str(w["format"])
+	switch {
+	case of == wf || lost:
+	case req && wf != "":
+		c.report(sc, n, "type-changed", Breaking, "the format changed from %q to %q", of, wf)
+	case !req && of != "" && wf != "":
+		c.report(sc, n, "type-changed", Breaking, "the format changed from %q to %q", of, wf)
+	case !req && of != "":
+		c.report(sc, n, "format-removed", Warning, "the format %q is no longer promised", of)
+	}
+}
+
+func (c *comparer) enums(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	oe, oOK := o["enum"].([]any)
+	we, wOK := w["enum"].([]any)
+	if c0, ok := o["const"]; ok && !oOK {
+		oe, oOK = []any{c0}, true
+	}
+	if c1, ok := w["const"]; ok && !wOK {
+		we, wOK = []any{c1}, true
+	}
+	has := func(list []any, v any) bool {
+		return slices.ContainsFunc(list, func(x any) bool { return sameJSON(x, v) })
+	}
+	switch {
+	case req && !oOK && wOK:
+		c.report(sc, n, "became-enum", Breaking, "only %s are accepted now", joinJSON(we))
+	case req && oOK && wOK:
+		for _, v := range oe {
+			if !has(we, v) {
+				c.report(sc, n, "enum-value-removed", Breaking, "the value %s is no longer accepted", js(v))
+			}
+		}
+	case !req && oOK && !wOK:
+		c.report(sc, n, "became-not-enum", Breaking, "it is no longer limited to %s", joinJSON(oe))
+	case !req && oOK && wOK:
+		for _, v := range we {
+			if !has(oe, v) {
+				c.report(sc, n, "enum-value-added", Breaking, "the new value %s may come back, and callers that switch over the values do not know it", js(v))
+			}
+		}
+	}
+}
+
+// bound is a numeric limit; exclusive ones are a hair tighter.
+type bound struct {
+	v         *big.Rat
+	exclusive bool
+}
+
+func boundOf(m map[string]any, inclusive, exclusive string) *bound {
+	var b *bound
+	if r := rat(m[inclusive]); r != nil {
+		b = &bound{v: r}
+	}
+	switch x := m[exclusive].(type) {
+	case bool: // OpenAPI 3.0: a flag on the inclusive keyword
+		if b != nil && x {
+			b.exclusive = true
+		}
+	default:
+		if r := rat(x); r != nil && (b == nil || tighter(&bound{v: r, exclusive: true}, b, inclusive == "maximum")) {
+			b = &bound{v: r, exclusive: true}
+		}
+	}
+	return b
+}
+
+// tighter reports whether a admits less than b on the side of upper
+// (true: a maximum) bounds. A missing bound admits everything.
+func tighter(a, b *bound, upper bool) bool {
+	if a == nil {
+		return false
+	}
+	if b == nil {
+		return true
+	}
+	cmp := a.v.Cmp(b.v)
+	if !upper {
+		cmp = -cmp
+	}
+	return cmp < 0 || (cmp == 0 && a.exclusive && !b.exclusive)
+}
+
+func (c *comparer) bounds(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	type limit struct {
+		inclusive, exclusive string
+		upper                bool
+		tightened, loosened  string // rule suffixes
+	}
+	for _, l := range []limit{
+		{"maximum", "exclusiveMaximum", true, "max-decreased", "max-increased"},
+		{"minimum", "exclusiveMinimum", false, "min-increased", "min-decreased"},
+		{"maxLength", "", true, "max-length-decreased", "max-length-increased"},
+		{"minLength", "", false, "min-length-increased", "min-length-decreased"},
+		{"maxItems", "", true, "max-items-decreased", "max-items-increased"},
+		{"minItems", "", false, "min-items-increased", "min-items-decreased"},
+		{"maxProperties", "", true, "max-properties-decreased", "max-properties-increased"},
+		{"minProperties", "", false, "min-properties-increased", "min-properties-decreased"},
+	} {
+		ob, wb := boundOf(o, l.inclusive, l.exclusive), boundOf(w, l.inclusive, l.exclusive)
+		if req && tighter(wb, ob, l.upper) {
+			c.report(sc, n, l.tightened, Breaking, "%s changed from %s to %s", l.inclusive, showBound(ob), showBound(wb))
+		}
+		if !req && tighter(ob, wb, l.upper) {
+			c.report(sc, n, l.loosened, Breaking, "%s changed from %s to %s: values callers did not expect may come back", l.inclusive, showBound(ob), showBound(wb))
+		}
+	}
+}
+
+func showBound(b *bound) string {
+	if b == nil {
+		return "none"
+	}
+	s := b.v.RatString()
+	if b.exclusive {
+		s += " (exclusive)"
+	}
+	return s
+}
+
+func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req bool, depth int) {
+	op, _ := o["properties"].(map[string]any)
+	wp, _ := w["properties"].(map[string]any)
+	if op == nil && wp == nil {
+		return
+	}
+	oreq, wreq := stringSet(o["required"]), stringSet(w["required"])
+	child := func(name string) spot {
+		full := name
+		if n.name != "" {
+			full = n.name + "." + name
+		}
+		return spot{path: n.path + "/properties/" + escapeToken(name), name: full}
+	}
+	for _, name := range sortedKeys(wp) {
+		cn := child(name)
+		ps, existed := op[name]
+		switch {
+		case !existed && req && wreq[name]:
+			c.at(sc, cn, "new-required-request-property", Breaking, fmt.Sprintf("%s: the new property %q is required%s", sc.what, cn.name, defaultNoteOf(c.new, wp[name])))
+		case !existed && req:
+			c.at(sc, cn, "new-optional-request-property", Info, fmt.Sprintf("%s: the new property %q is optional", sc.what, cn.name))
+		case !existed:
+			c.at(sc, cn, "response-property-added", Info, fmt.Sprintf("%s: the new property %q may come back", sc.what, cn.name))
+		case req && wreq[name] && !oreq[name]:
+			c.at(sc, cn, "request-property-became-required", Breaking, fmt.Sprintf("%s: the property %q became required%s", sc.what, cn.name, defaultNoteOf(c.new, wp[name])))
+		case !req && oreq[name] && !wreq[name]:
+			c.at(sc, cn, "response-property-became-optional", Breaking, fmt.Sprintf("%s: the property %q is no longer always there", sc.what, cn.name))
+		}
+		if existed {
+			c.schemaAt(sc, cn, ps, wp[name], depth+1)
+		}
+	}
+	for _, name := range sortedKeys(op) {
+		if _, still := wp[name]; still {
+			continue
+		}
+		cn := child(name)
+		switch {
+		case req && c.refusesUnknownIn(c.new, w):
+			c.at(sc, cn, "request-property-removed", Breaking, fmt.Sprintf("%s: the property %q was removed, and requests that still send it are refused as unknown", sc.what, cn.name))
+		case req:
+			c.at(sc, cn, "request-property-removed", Warning, fmt.Sprintf("%s: the property %q was removed; callers that still send it are ignored", sc.what, cn.name))
+		case oreq[name]:
+			c.at(sc, cn, "response-required-property-removed", Breaking, fmt.Sprintf("%s: the property %q, which was always there, was removed", sc.what, cn.name))
+		default:
+			c.at(sc, cn, "response-optional-property-removed", Warning, fmt.Sprintf("%s: the optional property %q was removed", sc.what, cn.name))
+		}
+	}
+	// A flip of the spec's own strictness is reported once, at the top.
+	flipped := c.old.UnknownProperties.request() != c.new.UnknownProperties.request()
+	if req && !flipped && !c.refusesUnknownIn(c.old, o) && c.refusesUnknownIn(c.new, w) {
+		c.at(sc, n, "request-unknown-properties-refused", Breaking, fmt.Sprintf("%s: properties the schema does not declare are now refused", sc.describe(n)))
+	}
+}
+
+// refusesUnknownIn reports whether a request object schema of s refuses
+// properties it does not declare: by saying so, or by saying nothing
+// while s's requests are strict.
+func (c *comparer) refusesUnknownIn(s Spec, m map[string]any) bool {
+	for _, kw := range []string{"additionalProperties", "unevaluatedProperties"} {
+		if v, ok := m[kw]; ok {
+			return v == false
+		}
+	}
+	if _, ok := m["patternProperties"]; ok {
+		return false
+	}
+	return s.UnknownProperties.request() == Reject
+}
+
+func defaultNoteOf(s Spec, v any) string {
+	raw, _ := json.Marshal(v)
+	return defaultNote(s, raw)
+}
+
+func (c *comparer) alternatives(sc schemaScope, n spot, kw string, o, w map[string]any, req bool, depth int) {
+	oa, _ := o[kw].([]any)
+	wa, _ := w[kw].([]any)
+	if oa == nil && wa == nil {
+		return
+	}
+	rule := map[string]string{"oneOf": "one-of", "anyOf": "any-of"}[kw]
+	switch {
+	case req && len(wa) < len(oa):
+		c.report(sc, n, rule+"-removed", Breaking, "%s went from %d alternatives to %d: a caller may send one that is no longer accepted", kw, len(oa), len(wa))
+	case !req && len(wa) > len(oa):
+		c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
+	case len(wa) == len(oa):
+		for i := range oa {
+			c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, i), name: n.name}, oa[i], wa[i], depth+1)
+		}
+	}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func rat(v any) *big.Rat {
+	switch x := v.(type) {
+	case json.Number:
+		r, ok := new(big.Rat).SetString(x.String())
+		if ok {
+			return r
+		}
+	case float64:
+		return new(big.Rat).SetFloat64(x)
+	}
+	return nil
+}
+
+func stringSet(v any) map[string]bool {
+	out := map[string]bool{}
+	list, _ := v.([]any)
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+func js(v any) string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(raw)
+}
+
+func joinJSON(list []any) string {
+	parts := make([]string, len(list))
+	for i, v := range list {
+		parts[i] = js(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sameJSON(a, b any) bool { return js(a) == js(b) }
