@@ -4,6 +4,7 @@
 //	accord migrate [-db accord.db] [-print [-dialect postgres]] apply (or print) the schema
 //	accord token create -actor bob -role backend [-db …]  make an API token
 //	accord openapi                                        print the API's OpenAPI 3.1 description
+//	accord contract diff [-format …] [-fail-on …] OLD NEW list the changes between two contract files
 //
 // -db (default $ACCORD_DB, else accord.db in the working directory) is an
 // SQLite file path, "memory" (nothing survives a restart) or a postgres://
@@ -37,6 +38,13 @@ const usage = `accord: the accord reference server and tool
   accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
   accord openapi                                          print the API's OpenAPI 3.1 description
+  accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
+                                                          list the changes from one contract file to another,
+                                                          judged for OLD's callers (files: a spec in accord's
+                                                          form, or a version as the API returns it)
+
+contract diff exits 0 when it ran, 1 when -fail-on is given and a change at that
+level or above was found, 2 on a usage or input error.
 
 -db is an SQLite file, "memory", or a postgres:// URL; $ACCORD_DB is its default.
 `
@@ -46,12 +54,22 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := cli(ctx, os.Args[1:], os.Stdout, log); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
-		}
 		fmt.Fprintln(os.Stderr, "accord:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// exitCode is the status the program ends with after err: 2 for a usage
+// error, the code an exitError carries, else 1.
+func exitCode(err error) int {
+	var exit exitError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 2
+	case errors.As(err, &exit):
+		return exit.code
+	}
+	return 1
 }
 
 // cli runs one command.
@@ -148,6 +166,8 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		}
 		_, err = out.Write(doc)
 		return err
+	case "contract":
+		return contractCommand(args[1:], out)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usage)
 		return nil

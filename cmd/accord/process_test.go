@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 		defer stop()
 		if err := cli(ctx, strings.Split(args, "\x1f"), os.Stdout, quiet); err != nil {
 			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			os.Exit(exitCode(err))
 		}
 		os.Exit(0)
 	}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/accordhq/accord/contract"
+)
+
+// exitError ends the program with a given status: 1 for "the check found
+// what it was told to fail on", 2 for a usage or input error.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return exitError{2, fmt.Errorf(format, args...)}
+}
+
+const contractUsage = `usage: accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW`
+
+// contractCommand runs `accord contract ...`.
+func contractCommand(args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return usageError("%s", contractUsage)
+	}
+	switch args[0] {
+	case "diff":
+		return contractDiff(args[1:], out)
+	default:
+		return usageError("unknown contract command %q\n%s", args[0], contractUsage)
+	}
+}
+
+func contractDiff(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("contract diff", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	format := fs.String("format", "text", "text, json or markdown")
+	failOn := fs.String("fail-on", "", "breaking or warning: exit 1 when such a change is found")
+	if err := fs.Parse(args); err != nil {
+		return usageError("%v\n%s", err, contractUsage)
+	}
+	if fs.NArg() != 2 {
+		return usageError("contract diff needs two files, OLD and NEW\n%s", contractUsage)
+	}
+	switch *format {
+	case "text", "json", "markdown":
+	default:
+		return usageError("-format: %q is not one of text, json, markdown", *format)
+	}
+	switch *failOn {
+	case "", "breaking", "warning":
+	default:
+		return usageError("-fail-on: %q is not one of breaking, warning", *failOn)
+	}
+	old, err := readSpec(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	new, err := readSpec(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	changes := contract.Compare(old, new)
+	if err := writeChanges(out, *format, changes); err != nil {
+		return err
+	}
+	counts := map[contract.ChangeLevel]int{}
+	for _, ch := range changes {
+		counts[ch.Level]++
+	}
+	failing := counts[contract.Breaking]
+	if *failOn == "warning" {
+		failing += counts[contract.Warning]
+	}
+	if *failOn != "" && failing > 0 {
+		return exitError{1, fmt.Errorf("%d change(s) at level %s or above", failing, *failOn)}
+	}
+	return nil
+}
+
+// readSpec reads a contract file: a spec as accord stores it, or a stored
+// version ({"spec": …}) as the HTTP API returns it.
+func readSpec(path string) (contract.Spec, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return contract.Spec{}, usageError("%v", err)
+	}
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return contract.Spec{}, usageError("%s: not a JSON object: %v", path, err)
+	}
+	if _, ok := probe["openapi"]; ok {
+		return contract.Spec{}, usageError("%s: OpenAPI documents cannot be read yet; give the contract in accord's form", path)
+	}
+	if _, ok := probe["swagger"]; ok {
+		return contract.Spec{}, usageError("%s: Swagger documents cannot be read yet; give the contract in accord's form", path)
+	}
+	if inner, ok := probe["spec"]; ok {
+		raw = inner
+	}
+	var s contract.Spec
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&s); err != nil {
+		return contract.Spec{}, usageError("%s: %v", path, err)
+	}
+	if err := s.Validate(); err != nil {
+		return contract.Spec{}, usageError("%s: %v", path, err)
+	}
+	return s, nil
+}
+
+func writeChanges(out io.Writer, format string, changes []contract.Change) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if changes == nil {
+			changes = []contract.Change{}
+		}
+		return enc.Encode(struct {
+			Changes []contract.Change `json:"changes"`
+		}{changes})
+	case "markdown":
+		var b strings.Builder
+		b.WriteString("| Level | Rule | Operation | Location | Change |\n|---|---|---|---|---|\n")
+		for _, ch := range changes {
+			fmt.Fprintf(&b, "| %s | `%s` | %s | `%s` | %s |\n", ch.Level, ch.ID, mdCell(ch.Operation), ch.Location, mdCell(ch.Message))
+		}
+		fmt.Fprintf(&b, "\n%s\n", tally(changes))
+		_, err := io.WriteString(out, b.String())
+		return err
+	default:
+		var b strings.Builder
+		for _, ch := range changes {
+			op := ch.Operation
+			if op == "" {
+				op = "(contract)"
+			}
+			fmt.Fprintf(&b, "%-8s %s %s\n         %s at %s\n", ch.Level, ch.ID, op, ch.Message, ch.Location)
+		}
+		fmt.Fprintln(&b, tally(changes))
+		_, err := io.WriteString(out, b.String())
+		return err
+	}
+}
+
+func tally(changes []contract.Change) string {
+	counts := map[contract.ChangeLevel]int{}
+	for _, ch := range changes {
+		counts[ch.Level]++
+	}
+	return fmt.Sprintf("%d breaking, %d warning, %d info", counts[contract.Breaking], counts[contract.Warning], counts[contract.Info])
+}
+
+func mdCell(s string) string { return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s) }

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runCLI runs the test binary as `accord args...` and returns its output
+// and exit status.
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "ACCORD_TEST_CLI="+strings.Join(args, "\x1f"))
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), errOut.String(), exit.ExitCode()
+	}
+	require.NoError(t, err)
+	return out.String(), errOut.String(), 0
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+func TestContractDiffCommand(t *testing.T) {
+	dir := t.TempDir()
+	spec := func(maximum int, extra string) string {
+		return `{"service":"orders","operations":[{"id":"createOrder","method":"POST","path":"/orders",
+			"request_body":{"required":true,"content":{"application/json":{"schema":{"type":"object",
+			"properties":{"quantity":{"type":"integer","maximum":` + strconv.Itoa(maximum) + `}` + extra + `}}}}},
+			"responses":{"201":{}}}]}`
+	}
+	old := writeFile(t, dir, "old.json", spec(100, ""))
+	tighter := writeFile(t, dir, "new.json", spec(10, ""))
+	wider := writeFile(t, dir, "wider.json", `{"spec":`+spec(100, `,"note":{"type":"string"}`)+`}`)
+
+	out, _, code := runCLI(t, "contract", "diff", "-format", "json", old, tighter)
+	assert.Equal(t, 0, code, "without -fail-on a diff that ran exits 0")
+	var report struct {
+		Changes []map[string]any `json:"changes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &report), out)
+	require.Len(t, report.Changes, 1)
+	for _, key := range []string{"id", "level", "direction", "operation", "location", "message", "fingerprint"} {
+		assert.NotEmpty(t, report.Changes[0][key], key)
+	}
+	assert.Equal(t, "request-property-max-decreased", report.Changes[0]["id"])
+
+	_, stderr, code := runCLI(t, "contract", "diff", "-fail-on", "breaking", old, tighter)
+	assert.Equal(t, 1, code, "a breaking change with -fail-on breaking exits 1: %s", stderr)
+
+	out, _, code = runCLI(t, "contract", "diff", "-fail-on", "breaking", old, wider)
+	assert.Equal(t, 0, code, "an optional property added breaks nothing: %s", out)
+	assert.Contains(t, out, "0 breaking, 0 warning, 1 info")
+	_, _, code = runCLI(t, "contract", "diff", "-fail-on", "warning", old, wider)
+	assert.Equal(t, 0, code)
+
+	out, _, code = runCLI(t, "contract", "diff", "-format", "markdown", old, tighter)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "| breaking | `request-property-max-decreased` | POST /orders |")
+
+	for name, args := range map[string][]string{
+		"one file":       {"contract", "diff", old},
+		"missing file":   {"contract", "diff", old, filepath.Join(dir, "nope.json")},
+		"bad format":     {"contract", "diff", "-format", "yaml", old, tighter},
+		"bad fail-on":    {"contract", "diff", "-fail-on", "info", old, tighter},
+		"not JSON":       {"contract", "diff", old, writeFile(t, dir, "bad.json", "operations: []")},
+		"unknown field":  {"contract", "diff", old, writeFile(t, dir, "typo.json", `{"service":"orders","operatons":[]}`)},
+		"OpenAPI":        {"contract", "diff", old, writeFile(t, dir, "openapi.json", `{"openapi":"3.1.0","paths":{}}`)},
+		"unknown subcmd": {"contract", "merge", old, tighter},
+	} {
+		_, stderr, code := runCLI(t, args...)
+		assert.Equal(t, 2, code, "%s: a usage or input error exits 2", name)
+		assert.NotEmpty(t, stderr, name)
+	}
+	_, stderr, _ = runCLI(t, "contract", "diff", old, filepath.Join(dir, "typo.json"))
+	assert.Contains(t, stderr, "typo.json")
+	assert.Contains(t, stderr, "operatons", "the error names the unknown field")
+}
