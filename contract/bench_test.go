@@ -211,3 +211,60 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// comparePair is two versions of a 1,000-operation contract: a quarter of
+// the operations take an order body (Go types through $refs) and every
+// one answers an object; the newer version tightens ten request bodies,
+// removes ten operations and adds a response enum value to another ten.
+func comparePair(b testing.TB) (old, new Spec) {
+	old = manyOperations(1000)
+	set := NewSchemaSet()
+	ref := set.MustRef(benchOrder{})
+	out := set.MustRef(benchOrderOut{})
+	old.Schemas = set.Schemas()
+	for i := range old.Operations {
+		old.Operations[i].Responses = map[string]Response{"200": {Content: map[string]MediaType{"application/json": {Schema: out}}}, "404": {}}
+		if i%4 == 0 {
+			old.Operations[i].Method = "POST"
+			old.Operations[i].RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{"application/json": {Schema: ref}}}
+		}
+	}
+	new = old
+	new.Operations = nil
+	for i, op := range old.Operations {
+		switch {
+		case i%100 == 1:
+			continue // removed
+		case i%100 == 4:
+			op.RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{"application/json": {Schema: json.RawMessage(
+				`{"allOf":[{"$ref":"#/components/schemas/benchOrder"},{"properties":{"note":{"maxLength":10}}}]}`)}}}
+		case i%100 == 7:
+			op.Responses = map[string]Response{"200": {Content: map[string]MediaType{"application/json": {Schema: json.RawMessage(
+				`{"allOf":[{"$ref":"#/components/schemas/benchOrderOut"},{"properties":{"status":{"enum":["pending","paid","refunded"]}}}]}`)}}}, "404": {}}
+		}
+		new.Operations = append(new.Operations, op)
+	}
+	return old, new
+}
+
+// BenchmarkCompare judges a 1,000-operation pair. BenchmarkCompareFloor,
+// the floor it is read against, is the generic field-level Diff of the
+// same two versions, which judges nothing.
+func BenchmarkCompare(b *testing.B) {
+	old, new := comparePair(b)
+	if got := len(BreakingChanges(Compare(old, new))); got < 30 {
+		b.Fatalf("%d breaking changes, want at least 30", got)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Compare(old, new)
+	}
+}
+
+func BenchmarkCompareFloor(b *testing.B) {
+	old, new := comparePair(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		Diff(Version{Spec: old}, Version{Spec: new})
+	}
+}

@@ -58,7 +58,7 @@ type Change struct {
 // compared through $ref, allOf, anyOf and oneOf; the strictness of
 // unknown properties is taken into account.
 func Compare(old, new Spec) []Change {
-	c := &comparer{old: old, new: new}
+	c := &comparer{old: old, new: new, olds: &components{spec: old, other: &new}, news: &components{spec: new, other: &old}}
 	c.compare()
 	rank := map[ChangeLevel]int{Breaking: 0, Warning: 1, Info: 2}
 	sort.SliceStable(c.out, func(i, j int) bool { return rank[c.out[i].Level] < rank[c.out[j].Level] })
@@ -77,8 +77,9 @@ func BreakingChanges(changes []Change) []Change {
 }
 
 type comparer struct {
-	old, new Spec
-	out      []Change
+	old, new   Spec
+	olds, news *components
+	out        []Change
 }
 
 // opKey identifies an operation across versions: the method and the path
@@ -223,7 +224,7 @@ func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 				fmt.Sprintf("the %s parameter %q became required%s", p.In, p.Name, defaultNote(c.new, p.Schema)))
 		}
 		c.schema(schemaScope{label: label, base: ptr, rel: rel, dir: DirectionRequest, kind: "request-parameter", what: fmt.Sprintf("the %s parameter %q", p.In, p.Name)},
-			"/schema", decodeSchema(op.Schema), decodeSchema(p.Schema))
+			"/schema", op.Schema, p.Schema)
 	}
 	for i, p := range o.Parameters {
 		if !seen[paramKey(p)] && p.In != InPath {
@@ -269,7 +270,7 @@ func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
 			continue
 		}
 		c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionRequest, kind: "request-property", root: "request-body", what: "the request body"},
-			"/schema", decodeSchema(o.Content[mt].Schema), decodeSchema(nm.Schema))
+			"/schema", o.Content[mt].Schema, nm.Schema)
 	}
 }
 
@@ -311,7 +312,7 @@ func (c *comparer) responses(label, oldBase, base string, o, n Operation) {
 				continue
 			}
 			c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body", what: "the " + status + " response body"},
-				"/schema", decodeSchema(or.Content[mt].Schema), decodeSchema(nm.Schema))
+				"/schema", or.Content[mt].Schema, nm.Schema)
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package contract
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -21,7 +23,70 @@ type schemaScope struct {
 // resolve follows $refs into spec.Schemas and folds allOf into one
 // schema, so that a change is seen the same whether it is written inline,
 // behind a $ref or in one part of an allOf.
-func resolve(s Spec, v any) any {
+func resolve(s Spec, v any) any { return (&components{spec: s}).resolve(v) }
+
+// components decodes a spec's shared schemas once, however often they are
+// referred to, and knows which of them differ from the other version's.
+type components struct {
+	spec    Spec
+	decoded map[string]any
+	other   *Spec
+	dirty   map[string]bool // memo of changed: true = differs, directly or through a $ref
+}
+
+func (cs *components) get(name string) any {
+	if v, ok := cs.decoded[name]; ok {
+		return v
+	}
+	if cs.decoded == nil {
+		cs.decoded = map[string]any{}
+	}
+	v := decodeSchema(cs.spec.Schemas[name])
+	cs.decoded[name] = v
+	return v
+}
+
+var refPattern = regexp.MustCompile(`"#/components/schemas/([^"]*)"`)
+
+// unchanged reports whether raw, the same bytes in both versions, means
+// the same in both: none of the components it refers to, directly or
+// through others, differs.
+func (cs *components) unchanged(raw []byte) bool {
+	for _, m := range refPattern.FindAllSubmatch(raw, -1) {
+		if cs.changed(unescapeToken(string(m[1])), 0) {
+			return false
+		}
+	}
+	return true
+}
+
+func (cs *components) changed(name string, depth int) bool {
+	if d, ok := cs.dirty[name]; ok {
+		return d
+	}
+	if cs.dirty == nil {
+		cs.dirty = map[string]bool{}
+	}
+	if depth > 64 {
+		return true
+	}
+	a, inA := cs.spec.Schemas[name]
+	b, inB := cs.other.Schemas[name]
+	if inA != inB || !bytes.Equal(a, b) {
+		cs.dirty[name] = true
+		return true
+	}
+	cs.dirty[name] = false // a cycle back here adds nothing new
+	for _, m := range refPattern.FindAllSubmatch(a, -1) {
+		if cs.changed(unescapeToken(string(m[1])), depth+1) {
+			cs.dirty[name] = true
+			return true
+		}
+	}
+	return false
+}
+
+func (cs *components) resolve(v any) any {
 	for range 16 {
 		m, ok := v.(map[string]any)
 		if !ok {
@@ -35,7 +100,7 @@ func resolve(s Spec, v any) any {
 		if !ok {
 			return v
 		}
-		target := decodeSchema(s.Schemas[unescapeToken(name)])
+		target := cs.get(unescapeToken(name))
 		if len(m) > 1 { // siblings of $ref apply too (2020-12)
 			rest := map[string]any{}
 			for k, x := range m {
@@ -63,7 +128,7 @@ func resolve(s Spec, v any) any {
 		}
 	}
 	for _, p := range parts {
-		pm, ok := resolve(s, p).(map[string]any)
+		pm, ok := cs.resolve(p).(map[string]any)
 		if !ok {
 			continue
 		}
@@ -111,8 +176,11 @@ func (sc schemaScope) describe(n spot) string {
 	return fmt.Sprintf("%s property %q", sc.what, n.name)
 }
 
-func (c *comparer) schema(sc schemaScope, path string, old, new any) {
-	c.schemaAt(sc, spot{path: path}, old, new, 0)
+func (c *comparer) schema(sc schemaScope, path string, old, new json.RawMessage) {
+	if bytes.Equal(old, new) && c.olds.unchanged(old) {
+		return // the same bytes, referring to the same components
+	}
+	c.schemaAt(sc, spot{path: path}, decodeSchema(old), decodeSchema(new), 0)
 }
 
 func (c *comparer) report(sc schemaScope, n spot, suffix string, level ChangeLevel, format string, args ...any) {
@@ -129,8 +197,8 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 	if depth > 32 { // recursive schemas: deep enough for any real document
 		return
 	}
-	o, _ := resolve(c.old, oldRaw).(map[string]any)
-	w, _ := resolve(c.new, newRaw).(map[string]any)
+	o, _ := c.olds.resolve(oldRaw).(map[string]any)
+	w, _ := c.news.resolve(newRaw).(map[string]any)
 	if o == nil {
 		o = map[string]any{}
 	}

@@ -34,12 +34,14 @@ func newCompatDoc() *compatDoc {
 			"tags":     obj{"type": "array", "items": obj{"type": "string"}, "maxItems": 10},
 			"delivery": obj{"oneOf": []any{obj{"type": "object", "properties": obj{"shop": obj{"type": "string"}}}, obj{"type": "object", "properties": obj{"address": obj{"type": "string"}}}}},
 		}},
+		"Customer": {"type": "object", "required": []any{"email"}, "properties": obj{"email": obj{"type": "string"}}},
 		"Order": {"type": "object", "required": []any{"id", "status", "total"}, "properties": obj{
 			"id":         obj{"type": "integer"},
 			"status":     obj{"type": "string", "enum": []any{"open", "paid"}},
 			"total":      obj{"type": "number"},
 			"coupon":     obj{"type": "string"},
 			"created_at": obj{"type": "string", "format": "date-time"},
+			"customer":   obj{"$ref": "#/components/schemas/Customer"},
 			"payment":    obj{"oneOf": []any{obj{"type": "object", "properties": obj{"card": obj{"type": "string"}}}, obj{"type": "object", "properties": obj{"iban": obj{"type": "string"}}}}},
 		}},
 	}}
@@ -244,6 +246,9 @@ func TestCompareRules(t *testing.T) {
 		{"oneOf alternative added in a response", "response-property-one-of-added", contract.Breaking, "/properties/payment", func(d *compatDoc) {
 			p := d.prop("Order", "payment")
 			p["oneOf"] = append(p["oneOf"].([]any), obj{"type": "object", "properties": obj{"wallet": obj{"type": "string"}}})
+		}},
+		{"through a nested $ref", "response-property-became-optional", contract.Breaking, "/properties/customer/properties/email", func(d *compatDoc) {
+			d.schemas["Customer"]["required"] = []any{}
 		}},
 		{"request media type removed", "request-body-media-type-removed", contract.Breaking, "/content/application~1x-www-form-urlencoded", func(d *compatDoc) {
 			// Built below: the new spec takes JSON only.
