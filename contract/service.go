@@ -370,6 +370,21 @@ func (s *Service) DiffVersions(ctx context.Context, project, id, from, to string
 	return Diff(a, b), nil
 }
 
+// CompareVersions judges the changes from version from to version to of
+// one contract for the callers of from (see Compare).
+// Errors: Invalid (bad project), NotFound (either version).
+func (s *Service) CompareVersions(ctx context.Context, project, id, from, to string) ([]Change, error) {
+	a, err := s.Version(ctx, project, id, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.Version(ctx, project, id, to)
+	if err != nil {
+		return nil, err
+	}
+	return Compare(a.Spec, b.Spec), nil
+}
+
 // Lint reports the findings of a stored version (see Lint).
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Lint(ctx context.Context, project, id, version string) ([]Finding, error) {

@@ -163,6 +163,10 @@ func contractEndpoints() []endpoint {
 			query: []contract.Parameter{{Name: "from", In: contract.InQuery, Required: true, Description: "a version, such as 1.0.0", Schema: stringSchema},
 				{Name: "to", In: contract.InQuery, Required: true, Description: "a version, such as 1.1.0", Schema: stringSchema}},
 			status: 200, result: versionDiffResponse{}, handle: read(diffVersions)},
+		{id: "compareContractVersions", method: "GET", path: one + "/changes", summary: "Changes between two versions, judged for the older version's callers (breaking, warning, info)",
+			query: []contract.Parameter{{Name: "from", In: contract.InQuery, Required: true, Description: "the older version, such as 1.0.0", Schema: stringSchema},
+				{Name: "to", In: contract.InQuery, Required: true, Description: "the newer version, such as 2.0.0", Schema: stringSchema}},
+			status: 200, result: versionChangesResponse{}, handle: read(compareVersions)},
 		{id: "lintContractVersion", method: "GET", path: v + "/lint", summary: "Lint a version", status: 200, result: contractLintResponse{},
 			handle: read(func(c in) (contractLintResponse, error) {
 				findings, err := c.contracts.Lint(c.ctx(), c.project(), c.id(), c.version())
@@ -212,6 +216,24 @@ func diffVersions(c in) (versionDiffResponse, error) {
 		cs = []accord.FieldChange{}
 	}
 	return versionDiffResponse{From: from, To: to, Changes: cs}, err
+}
+
+func compareVersions(c in) (versionChangesResponse, error) {
+	if err := checkParams(c.r, "from", "to"); err != nil {
+		return versionChangesResponse{}, err
+	}
+	from, to := c.query("from"), c.query("to")
+	if from == "" {
+		return versionChangesResponse{}, invalid("from", "required: the older version, such as 1.0.0")
+	}
+	if to == "" {
+		return versionChangesResponse{}, invalid("to", "required: the newer version, such as 2.0.0")
+	}
+	cs, err := c.contracts.CompareVersions(c.ctx(), c.project(), c.id(), from, to)
+	if cs == nil {
+		cs = []contract.Change{}
+	}
+	return versionChangesResponse{From: from, To: to, Breaking: len(contract.BreakingChanges(cs)), Changes: cs}, err
 }
 
 func (s *server) exportOpenAPI(w http.ResponseWriter, r *http.Request) error {
@@ -330,6 +352,13 @@ type versionDiffResponse struct {
 	From    string               `json:"from"`
 	To      string               `json:"to"`
 	Changes []accord.FieldChange `json:"changes"`
+}
+
+type versionChangesResponse struct {
+	From     string            `json:"from"`
+	To       string            `json:"to"`
+	Breaking int               `json:"breaking"` // how many of the changes are breaking
+	Changes  []contract.Change `json:"changes"`
 }
 
 // isToken reports whether s is an RFC 9110 token: the form of a method and

@@ -153,6 +153,21 @@ func TestContractVersionHistoryAndDiffs(t *testing.T) {
 	require.Equal(t, http.StatusOK, vd.status, vd.raw)
 	assert.Equal(t, []any{}, vd.body["changes"], "1.1.0 starts as a copy of 1.0.0")
 
+	// 1.1.0 drops the first operation: the judged changes say it breaks callers.
+	spec["spec"].(map[string]any)["operations"] = ops[1:]
+	body, _ = json.Marshal(map[string]any{"spec": spec["spec"], "note": "drop " + ops[0].(map[string]any)["id"].(string)})
+	upd = call(t, h, "PUT", c+"/"+id+"/versions/1.1.0", pmToken, string(body), "If-Match", `"1"`)
+	require.Equal(t, http.StatusOK, upd.status, upd.raw)
+	judged := call(t, h, "GET", c+"/"+id+"/changes?from=1.0.0&to=1.1.0", devToken, "")
+	require.Equal(t, http.StatusOK, judged.status, judged.raw)
+	assert.Equal(t, float64(1), judged.body["breaking"], judged.raw)
+	first0 := judged.body["changes"].([]any)[0].(map[string]any)
+	assert.Equal(t, "breaking", first0["level"])
+	assert.Contains(t, first0["id"], "removed-without-deprecation")
+	assert.NotEmpty(t, first0["fingerprint"])
+	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", c+"/"+id+"/changes?from=1.0.0", devToken, "").status)
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", c+"/"+id+"/changes?from=1.0.0&to=7.0.0", devToken, "").status)
+
 	missing := call(t, h, "GET", c+"/"+id+"/diff?from=1.0.0", devToken, "")
 	assert.Equal(t, http.StatusBadRequest, missing.status)
 	gone := call(t, h, "GET", v1+"/revisions/9", devToken, "")
