@@ -10,9 +10,10 @@ const (
 // The kinds of the events the Service publishes. Event.Ref points at the
 // contract, or at the version for version events.
 const (
-	EventCreated             = "contract.created"
-	EventDeleted             = "contract.deleted"
-	EventVersionCreated      = "contract.version_created"
-	EventVersionUpdated      = "contract.version_updated"
-	EventVersionTransitioned = "contract.version_transitioned"
+	EventCreated              = "contract.created"
+	EventDeleted              = "contract.deleted"
+	EventVersionCreated       = "contract.version_created"
+	EventVersionUpdated       = "contract.version_updated"
+	EventVersionTransitioned  = "contract.version_transitioned"
+	EventBreakingAcknowledged = "contract.breaking_acknowledged"
 )

@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -305,12 +306,22 @@ func (s *Service) Transition(ctx context.Context, project, id, version string, b
 				version, cur.Spec.Service, strings.Join(msgs, "; "))
 		}
 	}
+	next := cur
+	if to == Proposed {
+		compat, err := s.compatibility(ctx, cur)
+		if err != nil {
+			return Version{}, err
+		}
+		if err := breakingGate(cur, compat); err != nil {
+			return Version{}, err
+		}
+		next.Compatibility = &compat
+	}
 	if s.gate != nil {
-		if err := s.gate.CheckTransition(ctx, cur.Clone(), to); err != nil {
+		if err := s.gate.CheckTransition(ctx, next.Clone(), to); err != nil {
 			return Version{}, err
 		}
 	}
-	next := cur
 	next.Status, next.Note, next.Stamp = to, note, cur.Stamp.Next(actor.ID, s.clock.Now())
 	next, err = s.store.UpdateVersion(ctx, svc.Revision(next, accord.RevisionTransitioned, note))
 	if err != nil {
@@ -318,6 +329,130 @@ func (s *Service) Transition(ctx context.Context, project, id, version string, b
 	}
 	s.pub.Publish(ctx, EventVersionTransitioned, project, next.Ref(), actor, "%s %s moved from %s to %s by %s",
 		cur.Spec.Service, version, cur.Status, to, actor.ID)
+	return next, nil
+}
+
+// Compatibility judges a version against the latest agreed version lower
+// than it, as proposing it will (Base is empty when there is none).
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) Compatibility(ctx context.Context, project, id, version string) (Compatibility, error) {
+	v, err := s.Version(ctx, project, id, version)
+	if err != nil {
+		return Compatibility{}, err
+	}
+	return s.compatibility(ctx, v)
+}
+
+func (s *Service) compatibility(ctx context.Context, v Version) (Compatibility, error) {
+	all, err := s.store.ListVersions(ctx, v.Project, v.ContractID)
+	if err != nil {
+		return Compatibility{}, err
+	}
+	var base *Version
+	for i, o := range all {
+		if o.Status != Agreed {
+			continue
+		}
+		below, err := CompareVersions(o.Version, v.Version)
+		if err != nil || below >= 0 {
+			continue
+		}
+		if base == nil {
+			base = &all[i]
+		} else if newer, _ := CompareVersions(o.Version, base.Version); newer > 0 {
+			base = &all[i]
+		}
+	}
+	if base == nil {
+		return Compatibility{Changes: []Change{}}, nil
+	}
+	changes := Compare(base.Spec, v.Spec)
+	if changes == nil {
+		changes = []Change{}
+	}
+	return Compatibility{Base: base.Version, Breaking: len(BreakingChanges(changes)), Changes: changes}, nil
+}
+
+// breakingGate refuses to propose a version with breaking changes unless
+// its major version is higher than the base's or every breaking change
+// was acknowledged.
+func breakingGate(v Version, c Compatibility) error {
+	if c.Breaking == 0 {
+		return nil
+	}
+	a, errA := parseSemver(c.Base)
+	b, errB := parseSemver(v.Version)
+	if errA == nil && errB == nil && b.major > a.major {
+		return nil
+	}
+	var open []string
+	for _, ch := range BreakingChanges(c.Changes) {
+		if v.Acknowledged == nil || !slices.Contains(v.Acknowledged.Fingerprints, ch.Fingerprint) {
+			where := ch.Operation
+			if where == "" {
+				where = ch.Location
+			}
+			open = append(open, fmt.Sprintf("%s (%s): %s [%s]", ch.ID, where, ch.Message, ch.Fingerprint))
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	shown := open
+	if len(shown) > 5 {
+		shown = append(slices.Clone(shown[:5]), fmt.Sprintf("and %d more", len(open)-5))
+	}
+	return accord.Errorf(accord.FailedPrecondition,
+		"version %s of %s breaks callers of %s with %d change(s) not acknowledged: %s; make it a new major version, or acknowledge the breaking changes with a note",
+		v.Version, v.Spec.Service, c.Base, len(open), strings.Join(shown, "; "))
+}
+
+// AcknowledgeBreaking records that the breaking changes a draft or
+// proposed version makes against its base (see Compatibility) are accepted
+// without a major version bump, with a note saying why. Changes made later
+// that break something else need their own acknowledgement.
+// Errors: Unauthenticated, Invalid (no note), NotFound, Conflict (stale
+// base), FailedPrecondition (agreed or deprecated, or nothing breaking).
+func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version string, base int, note string) (Version, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Version{}, err
+	}
+	if strings.TrimSpace(note) == "" {
+		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid acknowledgement",
+			Fields: []accord.FieldError{{Field: "note", Message: "required: say why callers may be broken without a new major version"}}}
+	}
+	cur, err := s.versionAt(ctx, project, id, version, base, note)
+	if err != nil {
+		return Version{}, err
+	}
+	if cur.Status != Draft && cur.Status != Proposed {
+		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s is %s: only a draft or proposed version can acknowledge breaking changes", version, cur.Status)
+	}
+	compat, err := s.compatibility(ctx, cur)
+	if err != nil {
+		return Version{}, err
+	}
+	if compat.Base == "" {
+		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s has no agreed version before it: there is nothing to acknowledge", version)
+	}
+	if compat.Breaking == 0 {
+		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s breaks nothing in %s: there is nothing to acknowledge", version, compat.Base)
+	}
+	now := s.clock.Now()
+	next := cur
+	next.Acknowledged = &Acknowledgement{By: actor.ID, Time: now, Note: note}
+	for _, ch := range BreakingChanges(compat.Changes) {
+		next.Acknowledged.Fingerprints = append(next.Acknowledged.Fingerprints, ch.Fingerprint)
+	}
+	next.Compatibility = &compat
+	next.Note, next.Stamp = note, cur.Stamp.Next(actor.ID, now)
+	next, err = s.store.UpdateVersion(ctx, svc.Revision(next, accord.RevisionEdited, note))
+	if err != nil {
+		return Version{}, err
+	}
+	s.pub.Publish(ctx, EventBreakingAcknowledged, project, next.Ref(), actor, "%s %s: %d breaking change(s) against %s acknowledged by %s: %s",
+		cur.Spec.Service, version, compat.Breaking, compat.Base, actor.ID, note)
 	return next, nil
 }
 

@@ -169,3 +169,65 @@ func TestCompareVersions(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func TestProposingGatesBreakingChanges(t *testing.T) {
+	s, ev := newService(t, nil)
+	spec := ordersSpec(t)
+	v1, err := s.Create(pm, "shop", "1.0.0", spec, "first draft")
+	require.NoError(t, err)
+	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 1, contract.Proposed, "")
+	require.NoError(t, err)
+	require.NotNil(t, v1.Compatibility)
+	assert.Empty(t, v1.Compatibility.Base, "the first version has nothing to break")
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 2, contract.Agreed, "reviewed")
+	require.NoError(t, err)
+	id := v1.ContractID
+
+	// 1.1.0 drops an operation: proposing it is refused, naming the change.
+	v11, err := s.NewVersion(pm, "shop", id, "1.0.0", "1.1.0", "")
+	require.NoError(t, err)
+	smaller := v11.Spec.Clone()
+	dropped := smaller.Operations[len(smaller.Operations)-1]
+	smaller.Operations = smaller.Operations[:len(smaller.Operations)-1]
+	v11, err = s.UpdateVersion(pm, "shop", id, "1.1.0", v11.Revision, smaller, "drop "+dropped.ID)
+	require.NoError(t, err)
+	compat, err := s.Compatibility(pm, "shop", id, "1.1.0")
+	require.NoError(t, err)
+	assert.Equal(t, "1.0.0", compat.Base)
+	require.Positive(t, compat.Breaking)
+
+	_, err = s.Transition(pm, "shop", id, "1.1.0", v11.Revision, contract.Proposed, "")
+	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), "breaks callers of 1.0.0")
+	assert.Contains(t, err.Error(), compat.Changes[0].ID)
+	assert.Contains(t, err.Error(), "new major version")
+
+	// Acknowledging needs a note, then records who and which changes.
+	_, err = s.AcknowledgeBreaking(pm, "shop", id, "1.1.0", v11.Revision, " ")
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	acked, err := s.AcknowledgeBreaking(pm, "shop", id, "1.1.0", v11.Revision, "no caller uses "+dropped.ID+" (checked the gateway logs)")
+	require.NoError(t, err)
+	require.NotNil(t, acked.Acknowledged)
+	assert.Equal(t, "pm", acked.Acknowledged.By)
+	assert.Len(t, acked.Acknowledged.Fingerprints, compat.Breaking)
+	proposed, err := s.Transition(pm, "shop", id, "1.1.0", acked.Revision, contract.Proposed, "")
+	require.NoError(t, err, "acknowledged breaking changes may be proposed")
+	assert.Equal(t, compat.Breaking, proposed.Compatibility.Breaking, "the proposal keeps what it was judged on")
+	assert.Contains(t, ev.kinds, contract.EventBreakingAcknowledged)
+
+	// A compatible version is proposed without ceremony, and has nothing to acknowledge.
+	v12, err := s.NewVersion(pm, "shop", id, "1.0.0", "1.2.0", "")
+	require.NoError(t, err)
+	_, err = s.AcknowledgeBreaking(pm, "shop", id, "1.2.0", v12.Revision, "just in case")
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
+	_, err = s.Transition(pm, "shop", id, "1.2.0", v12.Revision, contract.Proposed, "")
+	require.NoError(t, err)
+
+	// A new major version needs no acknowledgement.
+	v2, err := s.NewVersion(pm, "shop", id, "1.0.0", "2.0.0", "")
+	require.NoError(t, err)
+	v2, err = s.UpdateVersion(pm, "shop", id, "2.0.0", v2.Revision, smaller, "drop "+dropped.ID)
+	require.NoError(t, err)
+	_, err = s.Transition(pm, "shop", id, "2.0.0", v2.Revision, contract.Proposed, "")
+	require.NoError(t, err)
+}

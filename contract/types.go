@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -190,7 +191,30 @@ type Version struct {
 	Status     Status `json:"status"`
 	Note       string `json:"note,omitempty"` // why the last change was made
 	Spec       Spec   `json:"spec"`
+	// Compatibility is what proposing found against the latest agreed
+	// version before this one; nil before the version is first proposed.
+	Compatibility *Compatibility `json:"compatibility,omitempty"`
+	// Acknowledged records who accepted breaking changes without a major
+	// version bump, and which ones (by fingerprint).
+	Acknowledged *Acknowledgement `json:"acknowledged,omitempty"`
 	accord.Stamp
+}
+
+// Compatibility is a version judged against the version its callers use
+// now: the latest agreed version lower than it.
+type Compatibility struct {
+	Base     string   `json:"base,omitempty"` // the agreed version compared with; empty when there is none
+	Breaking int      `json:"breaking"`       // how many of Changes are breaking
+	Changes  []Change `json:"changes"`
+}
+
+// Acknowledgement is the record that breaking changes were accepted
+// without a major version bump.
+type Acknowledgement struct {
+	By           string    `json:"by"`
+	Time         time.Time `json:"time"`
+	Note         string    `json:"note"`
+	Fingerprints []string  `json:"fingerprints"` // the breaking changes accepted
 }
 
 // Ref is the version's accord.Ref (kind "contract_version", ID
@@ -218,6 +242,16 @@ func (s Spec) Clone() Spec {
 func (v Version) Clone() Version {
 	c := v
 	c.Spec = v.Spec.Clone()
+	if v.Compatibility != nil {
+		cc := *v.Compatibility
+		cc.Changes = slices.Clone(cc.Changes)
+		c.Compatibility = &cc
+	}
+	if v.Acknowledged != nil {
+		a := *v.Acknowledged
+		a.Fingerprints = slices.Clone(a.Fingerprints)
+		c.Acknowledged = &a
+	}
 	return c
 }
 

@@ -131,6 +131,16 @@ func contractEndpoints() []endpoint {
 			handle: update(1, func(c in, base int, b versionTransitionBody) (contract.Version, error) {
 				return c.contracts.Transition(c.ctx(), c.project(), c.id(), c.version(), base, b.To, b.Note)
 			})},
+		{id: "getContractVersionCompatibility", method: "GET", path: v + "/compatibility", summary: "The version judged against the latest agreed version before it, as proposing will judge it",
+			status: 200, result: contract.Compatibility{},
+			handle: read(func(c in) (contract.Compatibility, error) {
+				return c.contracts.Compatibility(c.ctx(), c.project(), c.id(), c.version())
+			})},
+		{id: "acknowledgeBreakingChanges", method: "POST", path: v + "/acknowledgements", summary: "Accept the version's breaking changes without a major version bump, with a note saying why",
+			body: noteBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
+			handle: update(1, func(c in, base int, b noteBody) (contract.Version, error) {
+				return c.contracts.AcknowledgeBreaking(c.ctx(), c.project(), c.id(), c.version(), base, b.Note)
+			})},
 		{id: "listContractVersionRevisions", method: "GET", path: v + "/revisions", summary: "Who changed a version, when and why",
 			status: 200, result: items[versionRevisionSummary]{},
 			handle: read(func(c in) (items[versionRevisionSummary], error) {

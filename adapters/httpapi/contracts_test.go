@@ -166,10 +166,59 @@ func TestContractVersionHistoryAndDiffs(t *testing.T) {
 	assert.Contains(t, first0["id"], "removed-without-deprecation")
 	assert.NotEmpty(t, first0["fingerprint"])
 	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", c+"/"+id+"/changes?from=1.0.0", devToken, "").status)
+
+	// 1.0.0 is only a draft here, so 1.1.0 has no agreed base to break.
+	compat := call(t, h, "GET", c+"/"+id+"/versions/1.1.0/compatibility", devToken, "")
+	require.Equal(t, http.StatusOK, compat.status, compat.raw)
+	assert.Equal(t, float64(0), compat.body["breaking"], compat.raw)
+	nothing := call(t, h, "POST", c+"/"+id+"/versions/1.1.0/acknowledgements", pmToken, `{"note":"fine"}`, "If-Match", `"2"`)
+	assert.Equal(t, http.StatusConflict, nothing.status, nothing.raw)
+	assert.Contains(t, nothing.raw, "no agreed version before it")
+	noNote := call(t, h, "POST", c+"/"+id+"/versions/1.1.0/acknowledgements", pmToken, `{}`, "If-Match", `"2"`)
+	assert.Equal(t, http.StatusBadRequest, noNote.status, noNote.raw)
+	assert.Contains(t, noNote.raw, `"field":"note"`)
 	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", c+"/"+id+"/changes?from=1.0.0&to=7.0.0", devToken, "").status)
 
 	missing := call(t, h, "GET", c+"/"+id+"/diff?from=1.0.0", devToken, "")
 	assert.Equal(t, http.StatusBadRequest, missing.status)
 	gone := call(t, h, "GET", v1+"/revisions/9", devToken, "")
 	assert.Equal(t, http.StatusNotFound, gone.status)
+}
+
+func TestBreakingChangesNeedAMajorVersionOrAnAcknowledgement(t *testing.T) {
+	h := newAPI(t)
+	const c = "/v1/projects/shop/contracts"
+	created := call(t, h, "POST", c, pmToken, petsContract)
+	require.Equal(t, http.StatusCreated, created.status, created.raw)
+	id := created.body["contract_id"].(string)
+	v1 := c + "/" + id + "/versions/1.0.0"
+	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"1"`).status)
+	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", devToken, `{"to":"agreed"}`, "If-Match", `"2"`).status)
+
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", c+"/"+id+"/versions", pmToken, `{"from":"1.0.0","version":"1.1.0"}`).status)
+	var spec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(petsContract), &spec))
+	ops := spec["spec"].(map[string]any)["operations"].([]any)
+	spec["spec"].(map[string]any)["operations"] = ops[1:]
+	body, _ := json.Marshal(map[string]any{"spec": spec["spec"], "note": "drop the first operation"})
+	v11 := c + "/" + id + "/versions/1.1.0"
+	require.Equal(t, http.StatusOK, call(t, h, "PUT", v11, pmToken, string(body), "If-Match", `"1"`).status)
+
+	refused := call(t, h, "POST", v11+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"2"`)
+	assert.Equal(t, http.StatusConflict, refused.status, refused.raw)
+	assert.Contains(t, refused.raw, "breaks callers of 1.0.0")
+
+	compat := call(t, h, "GET", v11+"/compatibility", devToken, "")
+	require.Equal(t, http.StatusOK, compat.status, compat.raw)
+	assert.Equal(t, "1.0.0", compat.body["base"])
+	assert.Equal(t, float64(1), compat.body["breaking"], compat.raw)
+
+	acked := call(t, h, "POST", v11+"/acknowledgements", pmToken, `{"note":"the mobile app never called it"}`, "If-Match", `"2"`)
+	require.Equal(t, http.StatusOK, acked.status, acked.raw)
+	ack := acked.body["acknowledged"].(map[string]any)
+	assert.Equal(t, "alice", ack["by"], "the token's actor")
+	assert.Len(t, ack["fingerprints"], 1)
+	proposed := call(t, h, "POST", v11+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"3"`)
+	require.Equal(t, http.StatusOK, proposed.status, proposed.raw)
+	assert.Equal(t, float64(1), proposed.body["compatibility"].(map[string]any)["breaking"])
 }
