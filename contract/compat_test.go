@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -374,4 +375,30 @@ func TestCompareFingerprintsAreStable(t *testing.T) {
 	}
 	assert.Equal(t, fingerprints(first), fingerprints(second))
 	assert.Equal(t, contract.Breaking, first[0].Level, "breaking changes come first")
+}
+
+func TestPolicyLevelsAndIgnoresThatExpire(t *testing.T) {
+	oldDoc, newDoc := newCompatDoc(), newCompatDoc()
+	newDoc.prop("NewOrder", "quantity")["maximum"] = 50                 // breaking
+	newDoc.prop("Order", "status")["enum"] = []any{"open", "paid", "x"} // breaking
+	changes := contract.Compare(oldDoc.build(t), newDoc.build(t))
+	require.Len(t, contract.BreakingChanges(changes), 4, "%+v", changes) // quantity in two media types, status in two responses
+
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	policy := contract.Settings{Levels: map[string]contract.ChangeLevel{"request-property-max-decreased": contract.Warning}}
+	for _, ch := range changes {
+		if ch.ID == "response-property-enum-value-added" {
+			policy.Ignore = append(policy.Ignore, contract.Ignore{Fingerprint: ch.Fingerprint, Reason: "clients ignore unknown statuses", Expires: now.Add(time.Hour)})
+		}
+	}
+	require.NoError(t, policy.Validate())
+	kept, ignored := policy.Apply(changes, now)
+	assert.Empty(t, contract.BreakingChanges(kept))
+	assert.Len(t, kept, len(changes)-2)
+	require.Len(t, ignored, 2)
+	assert.Equal(t, "response-property-enum-value-added", ignored[0].ID)
+
+	kept, ignored = policy.Apply(changes, now.Add(2*time.Hour))
+	assert.Empty(t, ignored, "an expired ignore no longer applies")
+	assert.Len(t, contract.BreakingChanges(kept), 2)
 }

@@ -16,4 +16,5 @@ const (
 	EventVersionUpdated       = "contract.version_updated"
 	EventVersionTransitioned  = "contract.version_transitioned"
 	EventBreakingAcknowledged = "contract.breaking_acknowledged"
+	EventSettingsChanged      = "contract.settings_changed"
 )

@@ -364,13 +364,14 @@ func (s *Service) compatibility(ctx context.Context, v Version) (Compatibility, 
 		}
 	}
 	if base == nil {
-		return Compatibility{Changes: []Change{}}, nil
+		return Compatibility{Changes: []Change{}, Ignored: []Change{}}, nil
 	}
-	changes := Compare(base.Spec, v.Spec)
-	if changes == nil {
-		changes = []Change{}
+	policy, err := s.store.GetSettings(ctx, v.Project)
+	if err != nil {
+		return Compatibility{}, err
 	}
-	return Compatibility{Base: base.Version, Breaking: len(BreakingChanges(changes)), Changes: changes}, nil
+	changes, ignored := policy.Apply(Compare(base.Spec, v.Spec), s.clock.Now())
+	return Compatibility{Base: base.Version, Breaking: len(BreakingChanges(changes)), Changes: changes, Ignored: ignored}, nil
 }
 
 // breakingGate refuses to propose a version with breaking changes unless
@@ -506,7 +507,8 @@ func (s *Service) DiffVersions(ctx context.Context, project, id, from, to string
 }
 
 // CompareVersions judges the changes from version from to version to of
-// one contract for the callers of from (see Compare).
+// one contract for the callers of from (see Compare), under the project's
+// policy: levels as it sets them, ignored findings left out.
 // Errors: Invalid (bad project), NotFound (either version).
 func (s *Service) CompareVersions(ctx context.Context, project, id, from, to string) ([]Change, error) {
 	a, err := s.Version(ctx, project, id, from)
@@ -517,7 +519,12 @@ func (s *Service) CompareVersions(ctx context.Context, project, id, from, to str
 	if err != nil {
 		return nil, err
 	}
-	return Compare(a.Spec, b.Spec), nil
+	policy, err := s.store.GetSettings(ctx, project)
+	if err != nil {
+		return nil, err
+	}
+	changes, _ := policy.Apply(Compare(a.Spec, b.Spec), s.clock.Now())
+	return changes, nil
 }
 
 // Lint reports the findings of a stored version (see Lint).

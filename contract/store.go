@@ -64,4 +64,9 @@ type Store interface {
 	// ListVersionRevisions returns every revision of a version, oldest
 	// first. NotFound if absent.
 	ListVersionRevisions(ctx context.Context, project, id, version string) ([]accord.Revision[Version], error)
+
+	// GetSettings returns the project's policy; revision 0 if never set.
+	GetSettings(ctx context.Context, project string) (Settings, error)
+	// PutSettings stores s; s.Revision must be the stored revision plus one.
+	PutSettings(ctx context.Context, s Settings) (Settings, error)
 }

@@ -205,7 +205,8 @@ type Version struct {
 type Compatibility struct {
 	Base     string   `json:"base,omitempty"` // the agreed version compared with; empty when there is none
 	Breaking int      `json:"breaking"`       // how many of Changes are breaking
-	Changes  []Change `json:"changes"`
+	Changes  []Change `json:"changes"`        // under the project's policy (Settings)
+	Ignored  []Change `json:"ignored"`        // what the policy ignores for now
 }
 
 // Acknowledgement is the record that breaking changes were accepted
@@ -244,7 +245,7 @@ func (v Version) Clone() Version {
 	c.Spec = v.Spec.Clone()
 	if v.Compatibility != nil {
 		cc := *v.Compatibility
-		cc.Changes = slices.Clone(cc.Changes)
+		cc.Changes, cc.Ignored = slices.Clone(cc.Changes), slices.Clone(cc.Ignored)
 		c.Compatibility = &cc
 	}
 	if v.Acknowledged != nil {

@@ -131,6 +131,14 @@ func contractEndpoints() []endpoint {
 			handle: update(1, func(c in, base int, b versionTransitionBody) (contract.Version, error) {
 				return c.contracts.Transition(c.ctx(), c.project(), c.id(), c.version(), base, b.To, b.Note)
 			})},
+		{id: "getContractSettings", method: "GET", path: base + "/settings/contracts", summary: "The project's compatibility policy: rule levels and ignored findings",
+			status: 200, result: contract.Settings{}, etag: true,
+			handle: read(func(c in) (contract.Settings, error) { return c.contracts.Settings(c.ctx(), c.project()) })},
+		{id: "putContractSettings", method: "PUT", path: base + "/settings/contracts", summary: "Replace the project's compatibility policy (If-Match: \"0\" when never set)",
+			body: contractSettingsBody{}, ifMatch: true, status: 200, result: contract.Settings{}, etag: true,
+			handle: update(0, func(c in, b int, in contractSettingsBody) (contract.Settings, error) {
+				return c.contracts.UpdateSettings(c.ctx(), c.project(), b, contract.Settings{Levels: in.Levels, Ignore: in.Ignore})
+			})},
 		{id: "getContractVersionCompatibility", method: "GET", path: v + "/compatibility", summary: "The version judged against the latest agreed version before it, as proposing will judge it",
 			status: 200, result: contract.Compatibility{},
 			handle: read(func(c in) (contract.Compatibility, error) {
@@ -362,6 +370,12 @@ type versionDiffResponse struct {
 	From    string               `json:"from"`
 	To      string               `json:"to"`
 	Changes []accord.FieldChange `json:"changes"`
+}
+
+// contractSettingsBody is what a client may set.
+type contractSettingsBody struct {
+	Levels map[string]contract.ChangeLevel `json:"levels,omitempty"`
+	Ignore []contract.Ignore               `json:"ignore,omitempty"`
 }
 
 type versionChangesResponse struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -221,4 +222,53 @@ func TestBreakingChangesNeedAMajorVersionOrAnAcknowledgement(t *testing.T) {
 	proposed := call(t, h, "POST", v11+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"3"`)
 	require.Equal(t, http.StatusOK, proposed.status, proposed.raw)
 	assert.Equal(t, float64(1), proposed.body["compatibility"].(map[string]any)["breaking"])
+}
+
+func TestContractPolicyChangesLevelsAndIgnoresFindings(t *testing.T) {
+	h := newAPI(t)
+	const c = "/v1/projects/shop/contracts"
+	created := call(t, h, "POST", c, pmToken, petsContract)
+	require.Equal(t, http.StatusCreated, created.status, created.raw)
+	id := created.body["contract_id"].(string)
+	v1 := c + "/" + id + "/versions/1.0.0"
+	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"1"`).status)
+	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", devToken, `{"to":"agreed"}`, "If-Match", `"2"`).status)
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", c+"/"+id+"/versions", pmToken, `{"from":"1.0.0","version":"1.1.0"}`).status)
+	var spec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(petsContract), &spec))
+	spec["spec"].(map[string]any)["operations"] = spec["spec"].(map[string]any)["operations"].([]any)[1:]
+	body, _ := json.Marshal(map[string]any{"spec": spec["spec"], "note": "drop the first operation"})
+	v11 := c + "/" + id + "/versions/1.1.0"
+	require.Equal(t, http.StatusOK, call(t, h, "PUT", v11, pmToken, string(body), "If-Match", `"1"`).status)
+	compat := call(t, h, "GET", v11+"/compatibility", devToken, "")
+	require.Equal(t, http.StatusOK, compat.status, compat.raw)
+	change := compat.body["changes"].([]any)[0].(map[string]any)
+
+	bad := call(t, h, "PUT", "/v1/projects/shop/settings/contracts", pmToken,
+		`{"levels":{"Not A Rule":"loud"},"ignore":[{"fingerprint":"xyz","reason":""}]}`, "If-Match", `"0"`)
+	require.Equal(t, http.StatusBadRequest, bad.status, bad.raw)
+	for _, field := range []string{`levels[\"Not A Rule\"]`, "ignore[0].fingerprint", "ignore[0].reason", "ignore[0].expires"} {
+		assert.Contains(t, bad.raw, field)
+	}
+
+	// Ignore the one breaking change for a while: proposing goes through.
+	policy, _ := json.Marshal(map[string]any{"ignore": []any{map[string]any{
+		"fingerprint": change["fingerprint"], "reason": "no caller left", "expires": time.Now().Add(24 * time.Hour)}}})
+	put := call(t, h, "PUT", "/v1/projects/shop/settings/contracts", pmToken, string(policy), "If-Match", `"0"`)
+	require.Equal(t, http.StatusOK, put.status, put.raw)
+	got := call(t, h, "GET", "/v1/projects/shop/settings/contracts", devToken, "")
+	require.Equal(t, http.StatusOK, got.status, got.raw)
+	assert.Len(t, got.body["ignore"], 1)
+	compat = call(t, h, "GET", v11+"/compatibility", devToken, "")
+	assert.Equal(t, float64(0), compat.body["breaking"], compat.raw)
+	assert.Len(t, compat.body["ignored"], 1)
+
+	// Or lower the rule to a warning instead.
+	policy, _ = json.Marshal(map[string]any{"levels": map[string]any{change["id"].(string): "warning"}})
+	require.Equal(t, http.StatusOK, call(t, h, "PUT", "/v1/projects/shop/settings/contracts", pmToken, string(policy), "If-Match", `"1"`).status)
+	judged := call(t, h, "GET", c+"/"+id+"/changes?from=1.0.0&to=1.1.0", devToken, "")
+	assert.Equal(t, float64(0), judged.body["breaking"], judged.raw)
+	assert.Equal(t, "warning", judged.body["changes"].([]any)[0].(map[string]any)["level"])
+	proposed := call(t, h, "POST", v11+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"2"`)
+	assert.Equal(t, http.StatusOK, proposed.status, proposed.raw)
 }

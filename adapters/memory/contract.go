@@ -13,6 +13,7 @@ type ContractStore struct {
 	mu        sync.RWMutex
 	contracts table[contract.Contract]
 	versions  table[contract.Version] // ID "<contract id>@<version>"
+	settings  settings[contract.Settings]
 }
 
 var _ contract.Store = (*ContractStore)(nil)
@@ -30,7 +31,24 @@ func NewContractStore() *ContractStore {
 		versions: table[contract.Version]{what: "contract version", clone: contract.Version.Clone,
 			ident: func(v *contract.Version) (string, string) { return v.Project, versionID(v.ContractID, v.Version) },
 			stamp: func(v *contract.Version) *accord.Stamp { return &v.Stamp }},
+		settings: settings[contract.Settings]{what: "contract settings", clone: contract.Settings.Clone,
+			stamp: func(s *contract.Settings) *accord.Stamp { return &s.Stamp },
+			zero:  func(p string) contract.Settings { return contract.Settings{Project: p} }},
 	}
+}
+
+// GetSettings implements contract.Store.
+func (s *ContractStore) GetSettings(_ context.Context, project string) (contract.Settings, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.settings.get(project), nil
+}
+
+// PutSettings implements contract.Store.
+func (s *ContractStore) PutSettings(_ context.Context, next contract.Settings) (contract.Settings, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settings.put(next.Project, next)
 }
 
 func versionID(contractID, version string) string { return contractID + "@" + version }

@@ -13,6 +13,7 @@ import (
 type ContractStore struct {
 	contracts table[contract.Contract]
 	versions  table[contract.Version]
+	settings  settings[contract.Settings]
 }
 
 var _ contract.Store = (*ContractStore)(nil)
@@ -32,6 +33,9 @@ func newContractStore(db *sql.DB, d Dialect) *ContractStore {
 			stamp:  func(v *contract.Version) *accord.Stamp { return &v.Stamp },
 			parent: func(v *contract.Version) string { return v.ContractID },
 			cols:   func(v *contract.Version) columns { return columns{status: string(v.Status)} }},
+		settings: settings[contract.Settings]{db: db, d: d, domain: "contracts",
+			stamp: func(s *contract.Settings) *accord.Stamp { return &s.Stamp },
+			zero:  func(p string) contract.Settings { return contract.Settings{Project: p} }},
 	}
 }
 
@@ -127,4 +131,14 @@ func (s *ContractStore) GetVersionRevision(ctx context.Context, project, id, ver
 // ListVersionRevisions implements contract.Store.
 func (s *ContractStore) ListVersionRevisions(ctx context.Context, project, id, version string) ([]accord.Revision[contract.Version], error) {
 	return s.versions.revisions(ctx, project, versionID(id, version))
+}
+
+// GetSettings implements contract.Store.
+func (s *ContractStore) GetSettings(ctx context.Context, project string) (contract.Settings, error) {
+	return s.settings.get(ctx, project)
+}
+
+// PutSettings implements contract.Store.
+func (s *ContractStore) PutSettings(ctx context.Context, next contract.Settings) (contract.Settings, error) {
+	return s.settings.put(ctx, next.Project, next)
 }

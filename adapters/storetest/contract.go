@@ -23,6 +23,18 @@ func ContractStore(t *testing.T, open func(t *testing.T) contract.Store) {
 	t.Run("versions", func(t *testing.T) {
 		CheckRecords(t, func(t *testing.T) Records[contract.Version] { return versionRecords(open(t)) })
 	})
+	t.Run("settings", func(t *testing.T) {
+		CheckSettings(t, func(t *testing.T) SettingsRecords[contract.Settings] {
+			s := open(t)
+			return SettingsRecords[contract.Settings]{
+				New: func(p string, n int) contract.Settings {
+					return contract.Settings{Project: p, Levels: map[string]contract.ChangeLevel{"request-property-removed": contract.Warning},
+						Ignore: []contract.Ignore{{Fingerprint: fmt.Sprintf("%016x", n), Reason: "known", Expires: epoch.AddDate(0, 0, n)}}}
+				},
+				Stamp: func(s *contract.Settings) *accord.Stamp { return &s.Stamp },
+				Get:   s.GetSettings, Put: s.PutSettings}
+		})
+	})
 	t.Run("services_and_versions", func(t *testing.T) { testContractSpecifics(t, open(t)) })
 	t.Run("scenario", func(t *testing.T) { contractScenario(t, open(t)) })
 }
