@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/accordhq/accord"
 )
 
 // ChangeLevel says how much a change between two versions matters to the
@@ -51,6 +53,9 @@ type Change struct {
 	// edits (it does not depend on the order of operations), so a finding
 	// can be acknowledged or ignored once.
 	Fingerprint string `json:"fingerprint"`
+	// Requirements are those linked to the affected operation (in either
+	// version) and to the whole spec: whom to tell.
+	Requirements []accord.Ref `json:"requirements,omitempty"`
 }
 
 // Compare returns every change from old to new that a caller of old could
@@ -80,6 +85,7 @@ type comparer struct {
 	old, new   Spec
 	olds, news *components
 	out        []Change
+	reqs       map[string][]accord.Ref // by operation label
 }
 
 // opKey identifies an operation across versions: the method and the path
@@ -100,7 +106,29 @@ func (c *comparer) add(id string, level ChangeLevel, dir ChangeDirection, op, ba
 func (c *comparer) addAt(id string, level ChangeLevel, dir ChangeDirection, op, location, key, message string) {
 	sum := sha256.Sum256([]byte(id + "\x00" + op + "\x00" + key))
 	c.out = append(c.out, Change{ID: id, Level: level, Direction: dir, Operation: op, Location: location,
-		Message: message, Fingerprint: hex.EncodeToString(sum[:8])})
+		Message: message, Fingerprint: hex.EncodeToString(sum[:8]), Requirements: c.requirements(op)})
+}
+
+// requirements returns the refs linked to the operation labelled op in
+// either version, and the specs' own, without repeats.
+func (c *comparer) requirements(op string) []accord.Ref {
+	if c.reqs == nil {
+		c.reqs = map[string][]accord.Ref{}
+		for _, s := range []Spec{c.old, c.new} {
+			for _, o := range s.Operations {
+				label := strings.ToUpper(o.Method) + " " + o.Path
+				c.reqs[label] = append(c.reqs[label], o.Requirements...)
+			}
+			c.reqs[""] = append(c.reqs[""], s.Requirements...)
+		}
+	}
+	var out []accord.Ref
+	for _, r := range append(slices.Clone(c.reqs[op]), c.reqs[""]...) {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (c *comparer) compare() {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
 )
 
@@ -375,6 +376,21 @@ func TestCompareFingerprintsAreStable(t *testing.T) {
 	}
 	assert.Equal(t, fingerprints(first), fingerprints(second))
 	assert.Equal(t, contract.Breaking, first[0].Level, "breaking changes come first")
+}
+
+func TestChangesNameTheRequirementsOfTheirOperation(t *testing.T) {
+	oldDoc, newDoc := newCompatDoc(), newCompatDoc()
+	for _, d := range []*compatDoc{oldDoc, newDoc} {
+		d.spec.Requirements = []accord.Ref{{Kind: "requirement", ID: "REQ-1"}}
+		ops := slices.Clone(d.spec.Operations)
+		ops[1].Requirements = []accord.Ref{{Kind: "requirement", ID: "REQ-7"}}
+		d.spec.Operations = ops
+	}
+	newDoc.spec.Operations = newDoc.spec.Operations[:1] // the path with getOrder is gone
+	changes := contract.Compare(oldDoc.build(t), newDoc.build(t))
+	require.NotEmpty(t, changes)
+	assert.Equal(t, []accord.Ref{{Kind: "requirement", ID: "REQ-7"}, {Kind: "requirement", ID: "REQ-1"}}, changes[0].Requirements,
+		"the operation's requirement, then the spec's")
 }
 
 func TestPolicyLevelsAndIgnoresThatExpire(t *testing.T) {

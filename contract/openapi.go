@@ -54,7 +54,8 @@ func refs(spec Spec) []string {
 
 func exportOperation(op Operation) openAPIOperation {
 	o := openAPIOperation{ID: op.ID, Summary: op.Summary, Description: op.Description, ErrorCodes: op.ErrorCodes,
-		Responses: map[string]openAPIResponse{}}
+		Requirements: refs(Spec{Requirements: op.Requirements}),
+		Responses:    map[string]openAPIResponse{}}
 	for _, p := range op.Parameters {
 		o.Parameters = append(o.Parameters, openAPIParameter{Name: p.Name, In: p.In, Required: p.Required || p.In == InPath,
 			Description: p.Description, Schema: orEmptySchema(p.Schema)})
@@ -182,13 +183,14 @@ type openAPIComponents struct {
 }
 
 type openAPIOperation struct {
-	ID          string                     `json:"operationId"`
-	Summary     string                     `json:"summary,omitempty"`
-	Description string                     `json:"description,omitempty"`
-	Parameters  []openAPIParameter         `json:"parameters,omitempty"`
-	RequestBody *openAPIRequestBody        `json:"requestBody,omitempty"`
-	Responses   map[string]openAPIResponse `json:"responses"`
-	ErrorCodes  []string                   `json:"x-accord-error-codes,omitempty"`
+	ID           string                     `json:"operationId"`
+	Summary      string                     `json:"summary,omitempty"`
+	Description  string                     `json:"description,omitempty"`
+	Parameters   []openAPIParameter         `json:"parameters,omitempty"`
+	RequestBody  *openAPIRequestBody        `json:"requestBody,omitempty"`
+	Responses    map[string]openAPIResponse `json:"responses"`
+	ErrorCodes   []string                   `json:"x-accord-error-codes,omitempty"`
+	Requirements []string                   `json:"x-accord-requirements,omitempty"`
 }
 
 type openAPIParameter struct {

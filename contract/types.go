@@ -84,6 +84,10 @@ type Operation struct {
 	// means any code in the catalogue.
 	ErrorCodes []string  `json:"error_codes,omitempty"`
 	Examples   []Example `json:"examples,omitempty"`
+	// Requirements are the requirements this operation serves, so that a
+	// change to it names whom it affects. The spec's own Requirements
+	// apply to every operation.
+	Requirements []accord.Ref `json:"requirements,omitempty"`
 }
 
 // Parameter locations.
@@ -260,6 +264,7 @@ func (v Version) Clone() Version {
 func (op Operation) Clone() Operation {
 	c := op
 	c.ErrorCodes = slices.Clone(op.ErrorCodes)
+	c.Requirements = slices.Clone(op.Requirements)
 	if op.Parameters != nil {
 		c.Parameters = make([]Parameter, len(op.Parameters))
 		for i, p := range op.Parameters {

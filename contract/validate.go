@@ -81,6 +81,9 @@ func (s Spec) validate(errs *accord.FieldErrors) {
 }
 
 func (op Operation) validate(errs *accord.FieldErrors, prefix string) {
+	for i, r := range op.Requirements {
+		r.Validate(fmt.Sprintf("%srequirements[%d]", prefix, i), errs)
+	}
 	if op.ID == "" {
 		errs.Add(prefix+"id", "required")
 	} else if !validComponentName(op.ID) {
