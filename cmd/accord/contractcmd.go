@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 
@@ -26,7 +27,10 @@ func usageError(format string, args ...any) error {
 	return exitError{2, fmt.Errorf(format, args...)}
 }
 
-const contractUsage = `usage: accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW`
+const contractUsage = `usage:
+  accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
+  accord contract lint FILE
+  accord contract validate FILE -request REQUEST.json [-response RESPONSE.json]`
 
 // contractCommand runs `accord contract ...`.
 func contractCommand(args []string, out io.Writer) error {
@@ -36,6 +40,10 @@ func contractCommand(args []string, out io.Writer) error {
 	switch args[0] {
 	case "diff":
 		return contractDiff(args[1:], out)
+	case "lint":
+		return contractLint(args[1:], out)
+	case "validate":
+		return contractValidate(args[1:], out)
 	default:
 		return usageError("unknown contract command %q\n%s", args[0], contractUsage)
 	}
@@ -84,6 +92,131 @@ func contractDiff(args []string, out io.Writer) error {
 	}
 	if *failOn != "" && failing > 0 {
 		return exitError{1, fmt.Errorf("%d change(s) at level %s or above", failing, *failOn)}
+	}
+	return nil
+}
+
+// contractLint prints the lint findings of a contract file; errors exit 1.
+func contractLint(args []string, out io.Writer) error {
+	if len(args) != 1 {
+		return usageError("contract lint needs one file\n%s", contractUsage)
+	}
+	spec, err := readSpec(args[0])
+	if err != nil {
+		return err
+	}
+	findings := contract.Lint(spec)
+	errs := 0
+	for _, f := range findings {
+		fmt.Fprintln(out, f.String())
+		if f.Severity == contract.SeverityError {
+			errs++
+		}
+	}
+	fmt.Fprintf(out, "%d finding(s), %d error(s)\n", len(findings), errs)
+	if errs > 0 {
+		return exitError{1, fmt.Errorf("%s: %d lint error(s)", args[0], errs)}
+	}
+	return nil
+}
+
+// recordedRequest and recordedResponse are one exchange as recorded from
+// traffic, in the shape the HTTP API's validate endpoint takes.
+type recordedRequest struct {
+	Method  string            `json:"method"`
+	Path    string            `json:"path"` // with the query string
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
+}
+
+type recordedResponse struct {
+	Status  int               `json:"status"`
+	Headers map[string]string `json:"headers,omitempty"`
+	Body    json.RawMessage   `json:"body,omitempty"`
+}
+
+// contractValidate checks one recorded exchange against a contract file;
+// a violation exits 1.
+func contractValidate(args []string, out io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usageError("contract validate needs the contract file first\n%s", contractUsage)
+	}
+	fs := flag.NewFlagSet("contract validate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	reqFile := fs.String("request", "", "the recorded request: {method, path, headers, body}")
+	respFile := fs.String("response", "", "the recorded response: {status, headers, body}")
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError("%v\n%s", err, contractUsage)
+	}
+	if *reqFile == "" || fs.NArg() > 0 {
+		return usageError("contract validate needs -request (and takes one contract file)\n%s", contractUsage)
+	}
+	spec, err := readSpec(args[0])
+	if err != nil {
+		return err
+	}
+	v, err := contract.Compile(spec)
+	if err != nil {
+		return usageError("%s: %v", args[0], err)
+	}
+	var rr recordedRequest
+	if err := readJSON(*reqFile, &rr); err != nil {
+		return err
+	}
+	if rr.Method == "" || !strings.HasPrefix(rr.Path, "/") {
+		return usageError("%s: method and a path starting with / are required", *reqFile)
+	}
+	req, err := http.NewRequest(strings.ToUpper(rr.Method), "http://recorded"+rr.Path, bytes.NewReader(rr.Body))
+	if err != nil {
+		return usageError("%s: %v", *reqFile, err)
+	}
+	for k, val := range rr.Headers {
+		req.Header.Set(k, val)
+	}
+	if len(rr.Body) > 0 && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	results := []contract.Result{v.ValidateRequest(req, rr.Body)}
+	if *respFile != "" {
+		var rs recordedResponse
+		if err := readJSON(*respFile, &rs); err != nil {
+			return err
+		}
+		if rs.Status < 100 || rs.Status > 599 {
+			return usageError("%s: status must be an HTTP status (100–599)", *respFile)
+		}
+		h := http.Header{}
+		for k, val := range rs.Headers {
+			h.Set(k, val)
+		}
+		if len(rs.Body) > 0 && h.Get("Content-Type") == "" {
+			h.Set("Content-Type", "application/json")
+		}
+		results = append(results, v.ValidateResponse(req, rs.Status, h, rs.Body))
+	}
+	broken := 0
+	for _, r := range results {
+		for _, viol := range r.Violations {
+			fmt.Fprintln(out, viol.String())
+			broken++
+		}
+	}
+	if broken > 0 {
+		return exitError{1, fmt.Errorf("%d violation(s) of %s", broken, args[0])}
+	}
+	fmt.Fprintln(out, "the exchange keeps the contract")
+	return nil
+}
+
+func readJSON(path string, out any) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(out); err != nil {
+		return usageError("%s: %v", path, err)
 	}
 	return nil
 }

@@ -93,3 +93,37 @@ func TestContractDiffCommand(t *testing.T) {
 	assert.Contains(t, stderr, "typo.json")
 	assert.Contains(t, stderr, "operatons", "the error names the unknown field")
 }
+
+func TestContractLintAndValidateCommands(t *testing.T) {
+	dir := t.TempDir()
+	good := writeFile(t, dir, "orders.json", `{"service":"orders","operations":[{"id":"getOrder","method":"GET","path":"/orders/{id}",
+		"parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"integer"}}],
+		"responses":{"200":{"content":{"application/json":{"schema":{"type":"object","required":["id"],"properties":{"id":{"type":"integer"}}}}}}}}]}`)
+	bad := writeFile(t, dir, "bad.json", `{"service":"orders","operations":[{"id":"getOrder","method":"GET","path":"/orders",
+		"responses":{"404":{}},"error_codes":["GONE"]}]}`)
+
+	out, _, code := runCLI(t, "contract", "lint", good)
+	assert.Equal(t, 0, code, out)
+	out, _, code = runCLI(t, "contract", "lint", bad)
+	assert.Equal(t, 1, code, "a lint error exits 1")
+	assert.Contains(t, out, "GONE")
+
+	req := writeFile(t, dir, "req.json", `{"method":"GET","path":"/orders/7"}`)
+	resp := writeFile(t, dir, "resp.json", `{"status":200,"body":{"id":7}}`)
+	out, _, code = runCLI(t, "contract", "validate", good, "-request", req, "-response", resp)
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "keeps the contract")
+
+	badReq := writeFile(t, dir, "badreq.json", `{"method":"GET","path":"/orders/seven"}`)
+	badResp := writeFile(t, dir, "badresp.json", `{"status":200,"body":{"id":"7"}}`)
+	out, _, code = runCLI(t, "contract", "validate", good, "-request", badReq, "-response", badResp)
+	assert.Equal(t, 1, code, "a violation exits 1")
+	assert.Contains(t, out, "path")
+	assert.Contains(t, out, "response_body /id")
+
+	_, stderr, code := runCLI(t, "contract", "validate", good)
+	assert.Equal(t, 2, code, "no -request is a usage error: %s", stderr)
+	_, stderr, code = runCLI(t, "contract", "validate", good, "-request", writeFile(t, dir, "typo.json", `{"method":"GET","pth":"/x"}`))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "pth")
+}

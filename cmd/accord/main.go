@@ -42,9 +42,15 @@ const usage = `accord: the accord reference server and tool
                                                           list the changes from one contract file to another,
                                                           judged for OLD's callers (files: a spec in accord's
                                                           form, or a version as the API returns it)
+  accord contract lint FILE                               the lint findings of a contract file
+  accord contract validate FILE -request REQ.json [-response RESP.json]
+                                                          check one recorded exchange: REQ is
+                                                          {"method","path","headers","body"}, RESP
+                                                          {"status","headers","body"}
 
-contract diff exits 0 when it ran, 1 when -fail-on is given and a change at that
-level or above was found, 2 on a usage or input error.
+Exit status of the contract commands: 0 when the check passed; 1 when it found
+what fails it (diff: a change at the -fail-on level or above; lint: an error;
+validate: a violation); 2 on a usage or input error.
 
 -db is an SQLite file, "memory", or a postgres:// URL; $ACCORD_DB is its default.
 `
