@@ -21,6 +21,10 @@ type Settings struct {
 	Levels map[string]ChangeLevel `json:"levels,omitempty"`
 	// Ignore lists findings, by fingerprint, not to count until they expire.
 	Ignore []Ignore `json:"ignore,omitempty"`
+	// BreakingApprovers are the review roles (such as frontend) that must
+	// approve in the contract review before a version with breaking
+	// changes is agreed, whether it bumps the major version or not.
+	BreakingApprovers []string `json:"breaking_approvers,omitempty"`
 	accord.Stamp
 }
 
@@ -35,6 +39,7 @@ type Ignore struct {
 func (st Settings) Clone() Settings {
 	st.Levels = maps.Clone(st.Levels)
 	st.Ignore = slices.Clone(st.Ignore)
+	st.BreakingApprovers = slices.Clone(st.BreakingApprovers)
 	return st
 }
 
@@ -70,6 +75,9 @@ func (st Settings) Validate() error {
 		if ig.Expires.IsZero() {
 			errs.Add(f+".expires", "required: an ignored finding must come back some day")
 		}
+	}
+	for i, role := range st.BreakingApprovers {
+		svc.CheckText(&errs, fmt.Sprintf("breaking_approvers[%d]", i), role, 64, true)
 	}
 	return errs.Err("contract settings")
 }

@@ -371,7 +371,11 @@ func (s *Service) compatibility(ctx context.Context, v Version) (Compatibility, 
 		return Compatibility{}, err
 	}
 	changes, ignored := policy.Apply(Compare(base.Spec, v.Spec), s.clock.Now())
-	return Compatibility{Base: base.Version, Breaking: len(BreakingChanges(changes)), Changes: changes, Ignored: ignored}, nil
+	c := Compatibility{Base: base.Version, Breaking: len(BreakingChanges(changes)), Changes: changes, Ignored: ignored}
+	if c.Breaking > 0 {
+		c.Approvers = slices.Clone(policy.BreakingApprovers)
+	}
+	return c, nil
 }
 
 // breakingGate refuses to propose a version with breaking changes unless

@@ -211,6 +211,9 @@ type Compatibility struct {
 	Breaking int      `json:"breaking"`       // how many of Changes are breaking
 	Changes  []Change `json:"changes"`        // under the project's policy (Settings)
 	Ignored  []Change `json:"ignored"`        // what the policy ignores for now
+	// Approvers are the review roles whose approval agreeing needs
+	// because of the breaking changes (Settings.BreakingApprovers).
+	Approvers []string `json:"approvers,omitempty"`
 }
 
 // Acknowledgement is the record that breaking changes were accepted
@@ -249,7 +252,7 @@ func (v Version) Clone() Version {
 	c.Spec = v.Spec.Clone()
 	if v.Compatibility != nil {
 		cc := *v.Compatibility
-		cc.Changes, cc.Ignored = slices.Clone(cc.Changes), slices.Clone(cc.Ignored)
+		cc.Changes, cc.Ignored, cc.Approvers = slices.Clone(cc.Changes), slices.Clone(cc.Ignored), slices.Clone(cc.Approvers)
 		c.Compatibility = &cc
 	}
 	if v.Acknowledged != nil {

@@ -137,7 +137,7 @@ func contractEndpoints() []endpoint {
 		{id: "putContractSettings", method: "PUT", path: base + "/settings/contracts", summary: "Replace the project's compatibility policy (If-Match: \"0\" when never set)",
 			body: contractSettingsBody{}, ifMatch: true, status: 200, result: contract.Settings{}, etag: true,
 			handle: update(0, func(c in, b int, in contractSettingsBody) (contract.Settings, error) {
-				return c.contracts.UpdateSettings(c.ctx(), c.project(), b, contract.Settings{Levels: in.Levels, Ignore: in.Ignore})
+				return c.contracts.UpdateSettings(c.ctx(), c.project(), b, contract.Settings{Levels: in.Levels, Ignore: in.Ignore, BreakingApprovers: in.BreakingApprovers})
 			})},
 		{id: "getContractVersionCompatibility", method: "GET", path: v + "/compatibility", summary: "The version judged against the latest agreed version before it, as proposing will judge it",
 			status: 200, result: contract.Compatibility{},
@@ -374,8 +374,9 @@ type versionDiffResponse struct {
 
 // contractSettingsBody is what a client may set.
 type contractSettingsBody struct {
-	Levels map[string]contract.ChangeLevel `json:"levels,omitempty"`
-	Ignore []contract.Ignore               `json:"ignore,omitempty"`
+	Levels            map[string]contract.ChangeLevel `json:"levels,omitempty"`
+	Ignore            []contract.Ignore               `json:"ignore,omitempty"`
+	BreakingApprovers []string                        `json:"breaking_approvers,omitempty"`
 }
 
 type versionChangesResponse struct {

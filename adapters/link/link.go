@@ -236,7 +236,42 @@ func (g ContractGate) CheckTransition(ctx context.Context, v contract.Version, t
 	if to != contract.Agreed {
 		return nil
 	}
-	return refused(v.Spec.Service+" "+v.Version, string(to), g.Reviews.Require(ctx, v.Project, review.ContractReview, v.Ref(), v.Revision))
+	what := v.Spec.Service + " " + v.Version
+	if err := g.Reviews.Require(ctx, v.Project, review.ContractReview, v.Ref(), v.Revision); err != nil {
+		return refused(what, string(to), err)
+	}
+	if v.Compatibility == nil || v.Compatibility.Breaking == 0 || len(v.Compatibility.Approvers) == 0 {
+		return nil
+	}
+	// Breaking changes need the approval of the roles the policy names,
+	// in the round that covers this revision.
+	rv, err := g.Reviews.Find(ctx, v.Project, review.ContractReview, v.Ref())
+	if err != nil {
+		return err
+	}
+	approved := map[string]bool{}
+	if round := rv.Current(); round != nil {
+		latest := map[string]review.Decision{}
+		for _, vd := range round.Verdicts {
+			latest[vd.Actor] = vd.Decision
+		}
+		for actor, d := range latest {
+			if p, ok := rv.Participant(actor); ok && d == review.Approve {
+				approved[p.Role] = true
+			}
+		}
+	}
+	var missing []string
+	for _, role := range v.Compatibility.Approvers {
+		if !approved[role] {
+			missing = append(missing, role)
+		}
+	}
+	if len(missing) > 0 {
+		return accord.Errorf(accord.FailedPrecondition, "%s cannot move to %s: it has %d breaking change(s) against %s, which the project's policy says %s must approve in review %s; no approval from %s yet",
+			what, to, v.Compatibility.Breaking, v.Compatibility.Base, strings.Join(v.Compatibility.Approvers, ", "), rv.Key, strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // refused prefixes a gate's refusal with what was refused, keeping the

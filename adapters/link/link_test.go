@@ -237,3 +237,48 @@ func TestSubjects(t *testing.T) {
 	_, err = s.Subject(context.Background(), "p", accord.Ref{Kind: "contract_version", ID: "C1@1.0.0"})
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
 }
+
+func TestBreakingChangesNeedTheRolesThePolicyNames(t *testing.T) {
+	s, _ := wired(t)
+	quinn := accord.WithActor(context.Background(), accord.Actor{ID: "quinn", Roles: []string{"qa"}})
+	agree := func(v contract.Version, approvers ...context.Context) (contract.Version, error) {
+		t.Helper()
+		rv, err := s.Reviews.Find(context.Background(), "p", review.ContractReview, v.Ref())
+		require.NoError(t, err)
+		for _, ctx := range approvers {
+			_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: rv.Current().Number, Decision: review.Approve})
+			require.NoError(t, err)
+		}
+		return s.Contracts.Transition(bob, "p", v.ContractID, v.Version, v.Revision, contract.Agreed, "")
+	}
+	participants := []review.NewParticipant{{Actor: "bob", Role: "backend"}, {Actor: "fay", Role: "frontend"}, {Actor: "quinn", Role: "qa"}}
+
+	v1, err := s.Contracts.Create(bob, "p", "1.0.0", spec(), "")
+	require.NoError(t, err)
+	v1, err = s.Contracts.Transition(bob, "p", v1.ContractID, "1.0.0", v1.Revision, contract.Proposed, "")
+	require.NoError(t, err)
+	_, err = s.Reviews.Create(bob, "p", review.NewReview{Kind: review.ContractReview, Subject: v1.Ref(), Participants: participants})
+	require.NoError(t, err)
+	_, err = agree(v1, bob, fay)
+	require.NoError(t, err, "no breaking changes: the usual roles suffice")
+
+	_, err = s.Contracts.UpdateSettings(alice, "p", 0, contract.Settings{BreakingApprovers: []string{"qa"}})
+	require.NoError(t, err)
+	v2, err := s.Contracts.NewVersion(bob, "p", v1.ContractID, "1.0.0", "2.0.0", "")
+	require.NoError(t, err)
+	stricter := spec()
+	stricter.Operations[0].Parameters[0].Schema = json.RawMessage(`{"type":"integer"}`)
+	v2, err = s.Contracts.UpdateVersion(bob, "p", v1.ContractID, "2.0.0", v2.Revision, stricter, "ids are numbers")
+	require.NoError(t, err)
+	v2, err = s.Contracts.Transition(bob, "p", v1.ContractID, "2.0.0", v2.Revision, contract.Proposed, "")
+	require.NoError(t, err, "a new major version may break")
+	require.Equal(t, []string{"qa"}, v2.Compatibility.Approvers)
+	_, err = s.Reviews.Create(bob, "p", review.NewReview{Kind: review.ContractReview, Subject: v2.Ref(), Participants: participants})
+	require.NoError(t, err)
+
+	_, err = agree(v2, bob, fay)
+	refused(t, err, "orders 2.0.0 cannot move to agreed", "1 breaking change(s) against 1.0.0", "no approval from qa")
+	v2, err = agree(v2, quinn)
+	require.NoError(t, err)
+	assert.Equal(t, contract.Agreed, v2.Status)
+}
