@@ -23,6 +23,9 @@ type SubjectInfo struct {
 	// have the same content, so a round simply follows to the newer one.
 	// It matters where Changes cannot list the changes.
 	Fingerprint string
+	// Notes are what reviewers must see about the subject, listed in the
+	// review's summary: a contract version's breaking changes, say.
+	Notes []string
 }
 
 // Subjects gives the review service read access to what it reviews, so
@@ -292,7 +295,11 @@ func (s *Service) Summary(ctx context.Context, project, id string) (string, erro
 			}
 		}
 	}
-	return markdown(rv, Evaluate(rv, s.clock.Now()), keys), nil
+	var notes []string
+	if info, err := s.subjects.Subject(ctx, project, rv.Subject); err == nil {
+		notes = info.Notes
+	}
+	return markdown(rv, Evaluate(rv, s.clock.Now()), keys, notes), nil
 }
 
 // txn is one change to a review: the copy being edited, who edits it,

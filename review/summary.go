@@ -12,11 +12,11 @@ import (
 // verdicts in the open round, the feasibility table, acceptance results,
 // standing vetoes, open threads and the rounds so far. e is the review's
 // evaluation, usually Evaluate(rv, now).
-func Markdown(rv Review, e Evaluation) string { return markdown(rv, e, nil) }
+func Markdown(rv Review, e Evaluation) string { return markdown(rv, e, nil, nil) }
 
 // markdown is Markdown with the register keys of the review's risks (risk
-// ID → RISK-n), when a register is wired in.
-func markdown(rv Review, e Evaluation, riskKeys map[string]string) string {
+// ID → RISK-n), when a register is wired in, and the subject's notes.
+func markdown(rv Review, e Evaluation, riskKeys map[string]string, notes []string) string {
 	var b strings.Builder
 	round := rv.Current()
 	fmt.Fprintf(&b, "# %s: %s review of %s\n\n", rv.Key, kindName(rv.Kind), cell(rv.Title))
@@ -37,6 +37,13 @@ func markdown(rv Review, e Evaluation, riskKeys map[string]string) string {
 		fmt.Fprintf(&b, "%d approvals so far. Not met:\n\n", e.Approvals)
 		for _, u := range e.Unmet {
 			fmt.Fprintf(&b, "- `%s`: %s\n", u.Rule, cell(u.Message))
+		}
+	}
+
+	if len(notes) > 0 {
+		b.WriteString("\n## What to look at\n\n")
+		for _, n := range notes {
+			fmt.Fprintf(&b, "- %s\n", cell(n))
 		}
 	}
 

@@ -193,7 +193,32 @@ func (s ContractVersionSubject) Subject(ctx context.Context, project string, ref
 	}
 	sum := sha256.Sum256(spec)
 	return review.SubjectInfo{Ref: v.Ref(), Revision: v.Revision, Title: v.Spec.Service + " " + v.Version,
-		Fingerprint: hex.EncodeToString(sum[:])}, nil
+		Fingerprint: hex.EncodeToString(sum[:]), Notes: compatibilityNotes(v)}, nil
+}
+
+// compatibilityNotes lists, for the review, the breaking changes proposing
+// found against the agreed version, who acknowledged them, and whose
+// approval they need.
+func compatibilityNotes(v contract.Version) []string {
+	c := v.Compatibility
+	if c == nil || c.Breaking == 0 {
+		return nil
+	}
+	notes := []string{fmt.Sprintf("%d breaking change(s) against %s, the agreed version its callers use:", c.Breaking, c.Base)}
+	for _, ch := range contract.BreakingChanges(c.Changes) {
+		where := ch.Operation
+		if where == "" {
+			where = ch.Location
+		}
+		notes = append(notes, fmt.Sprintf("breaking: %s, %s: %s", where, ch.ID, ch.Message))
+	}
+	if a := v.Acknowledged; a != nil {
+		notes = append(notes, fmt.Sprintf("acknowledged by %s on %s: %s", a.By, a.Time.Format("2006-01-02"), a.Note))
+	}
+	if len(c.Approvers) > 0 {
+		notes = append(notes, "the project's policy asks for an approval from: "+strings.Join(c.Approvers, ", "))
+	}
+	return notes
 }
 
 // Changes implements review.Subjects.

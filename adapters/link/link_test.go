@@ -276,6 +276,15 @@ func TestBreakingChangesNeedTheRolesThePolicyNames(t *testing.T) {
 	_, err = s.Reviews.Create(bob, "p", review.NewReview{Kind: review.ContractReview, Subject: v2.Ref(), Participants: participants})
 	require.NoError(t, err)
 
+	rv2, err := s.Reviews.Find(context.Background(), "p", review.ContractReview, v2.Ref())
+	require.NoError(t, err)
+	md, err := s.Reviews.Summary(context.Background(), "p", rv2.ID)
+	require.NoError(t, err)
+	assert.Contains(t, md, "## What to look at")
+	assert.Contains(t, md, "1 breaking change(s) against 1.0.0")
+	assert.Contains(t, md, "request-parameter-type-changed")
+	assert.Contains(t, md, "approval from: qa")
+
 	_, err = agree(v2, bob, fay)
 	refused(t, err, "orders 2.0.0 cannot move to agreed", "1 breaking change(s) against 1.0.0", "no approval from qa")
 	v2, err = agree(v2, quinn)
