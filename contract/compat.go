@@ -86,6 +86,7 @@ type comparer struct {
 	olds, news *components
 	out        []Change
 	reqs       map[string][]accord.Ref // by operation label
+	visiting   map[string]bool         // pairs of $refs being compared, for recursive schemas
 }
 
 // opKey identifies an operation across versions: the method and the path

@@ -194,8 +194,20 @@ func (c *comparer) at(sc schemaScope, n spot, id string, level ChangeLevel, mess
 }
 
 func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth int) {
-	if depth > 32 { // recursive schemas: deep enough for any real document
+	if depth > 64 { // a guard; recursion through $refs stops below
 		return
+	}
+	// A recursive schema (a tree of nodes) meets the same pair of $refs
+	// again further down: its changes were reported the first time.
+	if pair := refOf(oldRaw) + "\x00" + refOf(newRaw); pair != "\x00" {
+		if c.visiting[pair] {
+			return
+		}
+		if c.visiting == nil {
+			c.visiting = map[string]bool{}
+		}
+		c.visiting[pair] = true
+		defer delete(c.visiting, pair)
 	}
 	o, _ := c.olds.resolve(oldRaw).(map[string]any)
 	w, _ := c.news.resolve(newRaw).(map[string]any)
@@ -234,6 +246,14 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 	for _, kw := range []string{"oneOf", "anyOf"} {
 		c.alternatives(sc, n, kw, o, w, req, depth)
 	}
+}
+
+func refOf(v any) string {
+	if m, ok := v.(map[string]any); ok {
+		ref, _ := m["$ref"].(string)
+		return ref
+	}
+	return ""
 }
 
 // typeSet is the JSON types a schema admits (nil: any) and whether null is

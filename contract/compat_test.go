@@ -3,6 +3,7 @@ package contract_test
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -376,6 +377,19 @@ func TestCompareFingerprintsAreStable(t *testing.T) {
 	}
 	assert.Equal(t, fingerprints(first), fingerprints(second))
 	assert.Equal(t, contract.Breaking, first[0].Level, "breaking changes come first")
+}
+
+func TestCompareRecursiveSchemasReportOnce(t *testing.T) {
+	tree := func(maxLength int) contract.Spec {
+		return contract.Spec{Service: "tree", Schemas: map[string]json.RawMessage{
+			"Node": json.RawMessage(`{"type":"object","properties":{"name":{"type":"string","maxLength":` + strconv.Itoa(maxLength) + `},"children":{"type":"array","items":{"$ref":"#/components/schemas/Node"}}}}`),
+		}, Operations: []contract.Operation{{ID: "put", Method: "PUT", Path: "/tree",
+			RequestBody: &contract.RequestBody{Content: map[string]contract.MediaType{"application/json": {Schema: json.RawMessage(`{"$ref":"#/components/schemas/Node"}`)}}},
+			Responses:   map[string]contract.Response{"204": {}}}}}
+	}
+	changes := contract.Compare(tree(100), tree(10))
+	require.Len(t, changes, 1, "%+v", changes)
+	assert.Equal(t, "request-property-max-length-decreased", changes[0].ID)
 }
 
 func TestChangesNameTheRequirementsOfTheirOperation(t *testing.T) {
