@@ -23,6 +23,7 @@ func OpenAPI(spec Spec, version string) ([]byte, error) {
 		Dialect:    "https://json-schema.org/draft/2020-12/schema",
 		Paths:      map[string]map[string]openAPIOperation{},
 		ErrorCodes: spec.ErrorCodes,
+		CodeField:  spec.ErrorCodeField,
 		Unknown: map[string]Strictness{
 			"request": spec.UnknownProperties.request(), "response": spec.UnknownProperties.response(),
 		},
@@ -163,6 +164,7 @@ type openAPIDoc struct {
 	Paths      map[string]map[string]openAPIOperation `json:"paths"`
 	Components *openAPIComponents                     `json:"components,omitempty"`
 	ErrorCodes []ErrorCode                            `json:"x-accord-error-codes,omitempty"`
+	CodeField  string                                 `json:"x-accord-error-code-field,omitempty"`
 	Unknown    map[string]Strictness                  `json:"x-accord-unknown-properties"`
 }
 

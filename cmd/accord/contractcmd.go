@@ -29,6 +29,7 @@ func usageError(format string, args ...any) error {
 
 const contractUsage = `usage:
   accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
+  accord contract import FILE
   accord contract lint FILE
   accord contract validate FILE -request REQUEST.json [-response RESPONSE.json]`
 
@@ -42,6 +43,8 @@ func contractCommand(args []string, out io.Writer) error {
 		return contractDiff(args[1:], out)
 	case "lint":
 		return contractLint(args[1:], out)
+	case "import":
+		return contractImport(args[1:], out)
 	case "validate":
 		return contractValidate(args[1:], out)
 	default:
@@ -221,22 +224,28 @@ func readJSON(path string, out any) error {
 	return nil
 }
 
-// readSpec reads a contract file: a spec as accord stores it, or a stored
-// version ({"spec": …}) as the HTTP API returns it.
+// readSpec reads a contract file: a spec as accord stores it, a stored
+// version ({"spec": …}) as the HTTP API returns it, or an OpenAPI 3
+// document in JSON or YAML.
 func readSpec(path string) (contract.Spec, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return contract.Spec{}, usageError("%v", err)
 	}
 	var probe map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return contract.Spec{}, usageError("%s: not a JSON object: %v", path, err)
+	trimmed := bytes.TrimSpace(raw)
+	isJSON := len(trimmed) > 0 && trimmed[0] == '{'
+	if isJSON {
+		if err := json.Unmarshal(raw, &probe); err != nil {
+			return contract.Spec{}, usageError("%s: not valid JSON: %v", path, err)
+		}
 	}
-	if _, ok := probe["openapi"]; ok {
-		return contract.Spec{}, usageError("%s: OpenAPI documents cannot be read yet; give the contract in accord's form", path)
-	}
-	if _, ok := probe["swagger"]; ok {
-		return contract.Spec{}, usageError("%s: Swagger documents cannot be read yet; give the contract in accord's form", path)
+	if !isJSON || probe["openapi"] != nil || probe["swagger"] != nil {
+		spec, _, err := contract.ImportOpenAPI(raw)
+		if err != nil {
+			return contract.Spec{}, usageError("%s: %v", path, err)
+		}
+		return spec, nil
 	}
 	if inner, ok := probe["spec"]; ok {
 		raw = inner
@@ -251,6 +260,28 @@ func readSpec(path string) (contract.Spec, error) {
 		return contract.Spec{}, usageError("%s: %v", path, err)
 	}
 	return s, nil
+}
+
+// contractImport prints an OpenAPI document as an accord spec, with the
+// report of what was dropped or approximated.
+func contractImport(args []string, out io.Writer) error {
+	if len(args) != 1 {
+		return usageError("contract import needs one file\n%s", contractUsage)
+	}
+	raw, err := os.ReadFile(args[0])
+	if err != nil {
+		return usageError("%v", err)
+	}
+	spec, report, err := contract.ImportOpenAPI(raw)
+	if err != nil {
+		return usageError("%s: %v", args[0], err)
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Spec   contract.Spec         `json:"spec"`
+		Report contract.ImportReport `json:"report"`
+	}{spec, report})
 }
 
 func writeChanges(out io.Writer, format string, changes []contract.Change) error {

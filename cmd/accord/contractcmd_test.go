@@ -82,7 +82,7 @@ func TestContractDiffCommand(t *testing.T) {
 		"bad fail-on":    {"contract", "diff", "-fail-on", "info", old, tighter},
 		"not JSON":       {"contract", "diff", old, writeFile(t, dir, "bad.json", "operations: []")},
 		"unknown field":  {"contract", "diff", old, writeFile(t, dir, "typo.json", `{"service":"orders","operatons":[]}`)},
-		"OpenAPI":        {"contract", "diff", old, writeFile(t, dir, "openapi.json", `{"openapi":"3.1.0","paths":{}}`)},
+		"Swagger":        {"contract", "diff", old, writeFile(t, dir, "swagger.json", `{"swagger":"2.0","paths":{}}`)},
 		"unknown subcmd": {"contract", "merge", old, tighter},
 	} {
 		_, stderr, code := runCLI(t, args...)
@@ -126,4 +126,39 @@ func TestContractLintAndValidateCommands(t *testing.T) {
 	_, stderr, code = runCLI(t, "contract", "validate", good, "-request", writeFile(t, dir, "typo.json", `{"method":"GET","pth":"/x"}`))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "pth")
+}
+
+func TestContractImportCommandAndOpenAPIDiffs(t *testing.T) {
+	dir := t.TempDir()
+	doc := func(maximum string) string {
+		return "openapi: 3.0.3\ninfo: {title: orders, version: '1'}\npaths:\n  /orders:\n    post:\n      operationId: createOrder\n" +
+			"      requestBody:\n        required: true\n        content:\n          application/json:\n            schema:\n" +
+			"              type: object\n              properties:\n                quantity: {type: integer, maximum: " + maximum + "}\n" +
+			"      responses:\n        '201': {description: created}\n      security: [{key: []}]\n"
+	}
+	old := writeFile(t, dir, "old.yaml", doc("100"))
+	tighter := writeFile(t, dir, "new.yaml", doc("10"))
+
+	out, stderr, code := runCLI(t, "contract", "import", old)
+	require.Equal(t, 0, code, stderr)
+	var imported struct {
+		Spec   map[string]any `json:"spec"`
+		Report struct {
+			Operations int `json:"operations"`
+			Notes      []struct{ Pointer, Kind string }
+		} `json:"report"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &imported), out)
+	assert.Equal(t, "orders", imported.Spec["service"])
+	assert.Equal(t, 1, imported.Report.Operations)
+	require.Len(t, imported.Report.Notes, 1)
+	assert.Equal(t, "/paths/~1orders/post/security", imported.Report.Notes[0].Pointer)
+
+	out, _, code = runCLI(t, "contract", "diff", "-fail-on", "breaking", old, tighter)
+	assert.Equal(t, 1, code, "OpenAPI files are compared too: %s", out)
+	assert.Contains(t, out, "request-property-max-decreased")
+
+	_, stderr, code = runCLI(t, "contract", "import", writeFile(t, dir, "dup.yaml", "openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "line 4")
 }

@@ -1,0 +1,617 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/accordhq/accord"
+)
+
+// ImportReport says what an import could not carry over as it was, so
+// that nothing is dropped silently.
+type ImportReport struct {
+	Format     string       `json:"format"` // "OpenAPI 3.0.3", "OpenAPI 3.1.0"
+	Operations int          `json:"operations"`
+	Notes      []ImportNote `json:"notes"`
+}
+
+// ImportNote is one thing an import dropped or approximated.
+type ImportNote struct {
+	Pointer string `json:"pointer"` // JSON pointer into the imported document
+	Kind    string `json:"kind"`    // "dropped" or "approximated"
+	Message string `json:"message"`
+}
+
+// ImportOpenAPI reads an OpenAPI 3.0.x or 3.1.x document, JSON or YAML,
+// into a Spec. Schemas are converted to JSON Schema 2020-12 (nullable,
+// boolean exclusive bounds, example); $refs within the document are
+// followed; x-accord-* extensions (what OpenAPI exports) come back. What
+// accord does not model (security, callbacks, links, cookie parameters,
+// XML, discriminators…) is listed in the report with a pointer each. An
+// error names the place in the document that is wrong. References to
+// other files are not followed yet and fail the import, naming them.
+func ImportOpenAPI(doc []byte) (Spec, ImportReport, error) {
+	root, err := decodeDocument(doc)
+	if err != nil {
+		return Spec{}, ImportReport{}, err
+	}
+	m, ok := root.(map[string]any)
+	if !ok {
+		return Spec{}, ImportReport{}, importErr("", "the document is not an object")
+	}
+	version, _ := m["openapi"].(string)
+	switch {
+	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1."):
+	case m["swagger"] != nil:
+		return Spec{}, ImportReport{}, importErr("/swagger", "Swagger 2.0 documents cannot be imported yet; convert them to OpenAPI 3 first")
+	default:
+		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0 or 3.1 document (openapi is %q)", version)
+	}
+	im := &importer{root: m, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: []ImportNote{}}}
+	spec, err := im.spec()
+	if err != nil {
+		return Spec{}, ImportReport{}, err
+	}
+	if err := spec.Validate(); err != nil {
+		return Spec{}, ImportReport{}, fmt.Errorf("the imported contract is not valid: %w", err)
+	}
+	im.report.Operations = len(spec.Operations)
+	return spec, im.report, nil
+}
+
+func importErr(pointer, format string, args ...any) error {
+	f := pointer
+	if f == "" {
+		f = "/"
+	}
+	return &accord.Error{Code: accord.Invalid, Message: "cannot import the OpenAPI document",
+		Fields: []accord.FieldError{{Field: f, Message: fmt.Sprintf(format, args...)}}}
+}
+
+// decodeDocument reads JSON or YAML into plain values, numbers as
+// json.Number. YAML's duplicate keys are an error with the line.
+func decodeDocument(doc []byte) (any, error) {
+	trimmed := bytes.TrimSpace(doc)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		d := json.NewDecoder(bytes.NewReader(trimmed))
+		d.UseNumber()
+		var v any
+		if err := d.Decode(&v); err != nil {
+			return nil, importErr("", "not valid JSON: %v", err)
+		}
+		if d.More() {
+			return nil, importErr("", "not valid JSON: more than one value")
+		}
+		return v, nil
+	}
+	var node yaml.Node
+	if err := yaml.Unmarshal(doc, &node); err != nil {
+		return nil, importErr("", "not valid YAML: %v", err)
+	}
+	if len(node.Content) == 0 {
+		return nil, importErr("", "the document is empty")
+	}
+	return yamlValue(node.Content[0], "")
+}
+
+func yamlValue(n *yaml.Node, ptr string) (any, error) {
+	switch n.Kind {
+	case yaml.AliasNode:
+		return yamlValue(n.Alias, ptr)
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if _, dup := out[k]; dup {
+				return nil, importErr(ptr+"/"+escapeToken(k), "line %d: the key %q appears twice in one mapping", n.Content[i].Line, k)
+			}
+			v, err := yamlValue(n.Content[i+1], ptr+"/"+escapeToken(k))
+			if err != nil {
+				return nil, err
+			}
+			out[k] = v
+		}
+		return out, nil
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			v, err := yamlValue(c, fmt.Sprintf("%s/%d", ptr, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return nil, nil
+		case "!!bool":
+			return n.Value == "true" || n.Value == "True" || n.Value == "TRUE", nil
+		case "!!int", "!!float":
+			var num any
+			if err := n.Decode(&num); err != nil {
+				return nil, importErr(ptr, "line %d: %v", n.Line, err)
+			}
+			raw, err := json.Marshal(num)
+			if err != nil {
+				return nil, importErr(ptr, "line %d: the number %s cannot be represented in JSON", n.Line, n.Value)
+			}
+			return json.Number(raw), nil
+		}
+		return n.Value, nil
+	}
+	return nil, importErr(ptr, "line %d: unsupported YAML node", n.Line)
+}
+
+type importer struct {
+	root   map[string]any
+	v30    bool
+	report ImportReport
+}
+
+func (im *importer) note(pointer, kind, format string, args ...any) {
+	im.report.Notes = append(im.report.Notes, ImportNote{Pointer: pointer, Kind: kind, Message: fmt.Sprintf(format, args...)})
+}
+
+func obj(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func text(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// deref follows a local $ref to a component; a reference to another file
+// fails, naming it.
+func (im *importer) deref(v any, ptr string) (map[string]any, string, error) {
+	for range 16 {
+		m := obj(v)
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			return m, ptr, nil
+		}
+		target, ok := strings.CutPrefix(ref, "#")
+		if !ok {
+			return nil, ptr, importErr(ptr+"/$ref", "the reference %q points into another file, which cannot be imported yet", ref)
+		}
+		var cur any = im.root
+		for _, tok := range strings.Split(strings.TrimPrefix(target, "/"), "/") {
+			tok, _ = url.PathUnescape(tok)
+			cur = obj(cur)[unescapeToken(tok)]
+		}
+		if cur == nil {
+			return nil, ptr, importErr(ptr+"/$ref", "the reference %q points at nothing in the document", ref)
+		}
+		v, ptr = cur, target
+	}
+	return nil, ptr, importErr(ptr, "too many references in a row")
+}
+
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+func (im *importer) spec() (Spec, error) {
+	info := obj(im.root["info"])
+	spec := Spec{Service: strings.TrimSpace(text(info["title"])), Description: text(info["description"]), Owner: text(info["x-accord-owner"])}
+	if spec.Service == "" {
+		return Spec{}, importErr("/info/title", "required: it becomes the service name")
+	}
+	reqs, err := importRefs(info["x-accord-requirements"], "/info/x-accord-requirements")
+	if err != nil {
+		return Spec{}, err
+	}
+	spec.Requirements = reqs
+	if servers, _ := im.root["servers"].([]any); len(servers) > 0 {
+		u, err := url.Parse(text(obj(servers[0])["url"]))
+		if err != nil {
+			return Spec{}, importErr("/servers/0/url", "not a URL: %v", err)
+		}
+		if p := strings.TrimSuffix(u.Path, "/"); p != "" {
+			spec.BasePath = p
+		}
+		if len(servers) > 1 {
+			im.note("/servers", "approximated", "%d servers: the base path comes from the first, %q", len(servers), spec.BasePath)
+		}
+	}
+	if raw, ok := im.root["x-accord-error-codes"]; ok {
+		if err := remarshal(raw, &spec.ErrorCodes); err != nil {
+			return Spec{}, importErr("/x-accord-error-codes", "%v", err)
+		}
+	}
+	spec.ErrorCodeField = text(im.root["x-accord-error-code-field"])
+	if u := obj(im.root["x-accord-unknown-properties"]); u != nil {
+		if r := Strictness(text(u["request"])); r != Reject {
+			spec.UnknownProperties.Request = r
+		}
+		if r := Strictness(text(u["response"])); r != Allow {
+			spec.UnknownProperties.Response = r
+		}
+	}
+	for _, k := range []string{"security", "tags", "externalDocs", "webhooks"} {
+		if im.root[k] != nil {
+			im.note("/"+k, "dropped", "%s is not part of an accord contract", k)
+		}
+	}
+	comps := obj(im.root["components"])
+	for _, k := range slices.Sorted(mapKeys(comps)) {
+		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" {
+			im.note("/components/"+k, "dropped", "components.%s are not part of an accord contract", k)
+		}
+	}
+	if schemas := obj(comps["schemas"]); len(schemas) > 0 {
+		spec.Schemas = map[string]json.RawMessage{}
+		for _, name := range slices.Sorted(mapKeys(schemas)) {
+			raw, err := im.schema(schemas[name], "/components/schemas/"+escapeToken(name))
+			if err != nil {
+				return Spec{}, err
+			}
+			spec.Schemas[name] = raw
+		}
+	}
+	paths := obj(im.root["paths"])
+	tagged := 0
+	for _, path := range slices.Sorted(mapKeys(paths)) {
+		pp := "/paths/" + escapeToken(path)
+		item, pp, err := im.deref(paths[path], pp)
+		if err != nil {
+			return Spec{}, err
+		}
+		for _, method := range httpMethods {
+			raw, ok := item[method]
+			if !ok {
+				continue
+			}
+			op, err := im.operation(path, method, obj(raw), item["parameters"], pp)
+			if err != nil {
+				return Spec{}, err
+			}
+			if obj(raw)["tags"] != nil {
+				tagged++
+			}
+			spec.Operations = append(spec.Operations, op)
+		}
+	}
+	if tagged > 0 {
+		im.note("/paths", "dropped", "the tags of %d operation(s)", tagged)
+	}
+	return spec, nil
+}
+
+func mapKeys(m map[string]any) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func remarshal(in, out any) error {
+	raw, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	return d.Decode(out)
+}
+
+func importRefs(v any, ptr string) ([]accord.Ref, error) {
+	list, _ := v.([]any)
+	var out []accord.Ref
+	for i, x := range list {
+		kind, id, ok := strings.Cut(text(x), "/")
+		if !ok || kind == "" || id == "" {
+			return nil, importErr(fmt.Sprintf("%s/%d", ptr, i), "%q is not a reference of the form kind/ID", text(x))
+		}
+		out = append(out, accord.Ref{Kind: kind, ID: id})
+	}
+	return out, nil
+}
+
+func (im *importer) operation(path, method string, o map[string]any, shared any, base string) (Operation, error) {
+	ptr := base + "/" + method
+	op := Operation{ID: text(o["operationId"]), Method: strings.ToUpper(method), Path: path,
+		Summary: text(o["summary"]), Description: text(o["description"]), Responses: map[string]Response{}}
+	if op.ID == "" {
+		op.ID = method + strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, path)
+		im.note(ptr+"/operationId", "approximated", "no operationId: named %s", op.ID)
+	}
+	for _, k := range []string{"callbacks", "security", "servers", "deprecated", "externalDocs"} {
+		if o[k] != nil {
+			im.note(ptr+"/"+k, "dropped", "%s is not part of an accord contract", k)
+		}
+	}
+	reqs, err := importRefs(o["x-accord-requirements"], ptr+"/x-accord-requirements")
+	if err != nil {
+		return Operation{}, err
+	}
+	op.Requirements = reqs
+	for i, c := range asList(o["x-accord-error-codes"]) {
+		code := text(c)
+		if code == "" {
+			return Operation{}, importErr(fmt.Sprintf("%s/x-accord-error-codes/%d", ptr, i), "an error code must be a string")
+		}
+		op.ErrorCodes = append(op.ErrorCodes, code)
+	}
+	// Path-level parameters apply unless the operation redefines them.
+	seen := map[string]bool{}
+	for _, set := range []struct {
+		list any
+		ptr  string
+	}{{o["parameters"], ptr + "/parameters"}, {shared, base + "/parameters"}} {
+		for i, raw := range asList(set.list) {
+			p, pptr, err := im.deref(raw, fmt.Sprintf("%s/%d", set.ptr, i))
+			if err != nil {
+				return Operation{}, err
+			}
+			key := text(p["in"]) + ":" + text(p["name"])
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			param, keep, err := im.parameter(p, pptr)
+			if err != nil {
+				return Operation{}, err
+			}
+			if keep {
+				op.Parameters = append(op.Parameters, param)
+			}
+		}
+	}
+	if raw, ok := o["requestBody"]; ok {
+		rb, rptr, err := im.deref(raw, ptr+"/requestBody")
+		if err != nil {
+			return Operation{}, err
+		}
+		content, err := im.content(rb["content"], rptr+"/content")
+		if err != nil {
+			return Operation{}, err
+		}
+		op.RequestBody = &RequestBody{Required: rb["required"] == true, Description: text(rb["description"]), Content: content}
+	}
+	responses := obj(o["responses"])
+	if len(responses) == 0 {
+		return Operation{}, importErr(ptr+"/responses", "required: at least one response")
+	}
+	for _, status := range slices.Sorted(mapKeys(responses)) {
+		r, rptr, err := im.deref(responses[status], ptr+"/responses/"+escapeToken(status))
+		if err != nil {
+			return Operation{}, err
+		}
+		resp := Response{Description: text(r["description"])}
+		if resp.Description == describeStatus(status) {
+			resp.Description = "" // what export writes when there is none
+		}
+		if r["links"] != nil {
+			im.note(rptr+"/links", "dropped", "links are not part of an accord contract")
+		}
+		headers := obj(r["headers"])
+		for _, name := range slices.Sorted(mapKeys(headers)) {
+			h, hptr, err := im.deref(headers[name], rptr+"/headers/"+escapeToken(name))
+			if err != nil {
+				return Operation{}, err
+			}
+			schema, err := im.schema(h["schema"], hptr+"/schema")
+			if err != nil {
+				return Operation{}, err
+			}
+			resp.Headers = append(resp.Headers, Header{Name: name, Required: h["required"] == true, Description: text(h["description"]), Schema: emptyToNil(schema)})
+		}
+		if resp.Content, err = im.content(r["content"], rptr+"/content"); err != nil {
+			return Operation{}, err
+		}
+		if len(resp.Content) == 0 {
+			resp.Content = nil
+		}
+		op.Responses[status] = resp
+	}
+	return op, nil
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func emptyToNil(raw json.RawMessage) json.RawMessage {
+	if string(raw) == "{}" {
+		return nil
+	}
+	return raw
+}
+
+func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, error) {
+	param := Parameter{Name: text(p["name"]), In: text(p["in"]), Required: p["required"] == true, Description: text(p["description"])}
+	if param.Name == "" {
+		return Parameter{}, false, importErr(ptr+"/name", "required")
+	}
+	switch param.In {
+	case InPath, InQuery, InHeader:
+	case "cookie":
+		im.note(ptr, "dropped", "the cookie parameter %q: accord contracts do not check cookies", param.Name)
+		return Parameter{}, false, nil
+	default:
+		return Parameter{}, false, importErr(ptr+"/in", "%q is not one of path, query, header, cookie", param.In)
+	}
+	if param.In == InPath {
+		param.Required = false // implied; Spec leaves it unset
+	}
+	raw := p["schema"]
+	if content := obj(p["content"]); content != nil {
+		if raw != nil {
+			im.note(ptr, "approximated", "the parameter %q has both schema and content, which OpenAPI forbids: the schema was used", param.Name)
+		} else {
+			mts := slices.Sorted(mapKeys(content))
+			raw = obj(content[mts[0]])["schema"]
+			im.note(ptr+"/content", "approximated", "the parameter %q is serialized as %s: only its schema was kept", param.Name, mts[0])
+		}
+	}
+	if style := text(p["style"]); style != "" && style != defaultStyle(param.In) {
+		im.note(ptr+"/style", "approximated", "the parameter %q uses style %s: accord checks the default serialization", param.Name, style)
+	}
+	for _, k := range []string{"example", "examples", "deprecated", "allowEmptyValue", "allowReserved"} {
+		if p[k] != nil {
+			im.note(ptr+"/"+k, "dropped", "%s of the parameter %q", k, param.Name)
+		}
+	}
+	schema, err := im.schema(raw, ptr+"/schema")
+	if err != nil {
+		return Parameter{}, false, err
+	}
+	param.Schema = emptyToNil(schema)
+	return param, true, nil
+}
+
+func defaultStyle(in string) string {
+	if in == InQuery {
+		return "form"
+	}
+	return "simple"
+}
+
+func (im *importer) content(v any, ptr string) (map[string]MediaType, error) {
+	content := obj(v)
+	out := make(map[string]MediaType, len(content))
+	for _, mt := range slices.Sorted(mapKeys(content)) {
+		m := obj(content[mt])
+		mptr := ptr + "/" + escapeToken(mt)
+		for _, k := range []string{"example", "examples", "encoding"} {
+			if m[k] != nil {
+				im.note(mptr+"/"+k, "dropped", "%s of %s", k, mt)
+			}
+		}
+		var schema json.RawMessage
+		if m["schema"] != nil {
+			raw, err := im.schema(m["schema"], mptr+"/schema")
+			if err != nil {
+				return nil, err
+			}
+			schema = raw
+		}
+		out[mt] = MediaType{Schema: schema}
+	}
+	return out, nil
+}
+
+// schema converts an OpenAPI schema to JSON Schema 2020-12 and encodes it.
+func (im *importer) schema(v any, ptr string) (json.RawMessage, error) {
+	if v == nil {
+		return json.RawMessage(`{}`), nil
+	}
+	conv, err := im.convert(v, ptr)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(conv)
+	if err != nil {
+		return nil, importErr(ptr, "%v", err)
+	}
+	return raw, nil
+}
+
+// schemaChildren are the keywords whose values hold schemas: one, a list,
+// or a map of them.
+var (
+	schemaOne  = []string{"items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"}
+	schemaList = []string{"allOf", "anyOf", "oneOf", "prefixItems"}
+	schemaMap  = []string{"properties", "patternProperties", "$defs", "dependentSchemas"}
+)
+
+func (im *importer) convert(v any, ptr string) (any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v, nil // true or false
+	}
+	out := make(map[string]any, len(m))
+	for k, x := range m {
+		out[k] = x
+	}
+	if ref, ok := out["$ref"].(string); ok && !strings.HasPrefix(ref, "#") {
+		return nil, importErr(ptr+"/$ref", "the reference %q points into another file, which cannot be imported yet", ref)
+	}
+	for _, k := range []string{"discriminator", "xml", "externalDocs"} {
+		if out[k] != nil {
+			im.note(ptr+"/"+k, "dropped", "%s is not checked by accord", k)
+			delete(out, k)
+		}
+	}
+	if ex, ok := out["example"]; ok {
+		if _, has := out["examples"]; !has {
+			out["examples"] = []any{ex}
+		}
+		delete(out, "example")
+	}
+	if im.v30 {
+		if out["nullable"] == true {
+			switch t := out["type"].(type) {
+			case string:
+				out["type"] = []any{t, "null"}
+			case nil:
+			default:
+				im.note(ptr+"/nullable", "approximated", "nullable with a list of types")
+			}
+			if e, ok := out["enum"].([]any); ok && !slices.Contains(e, nil) {
+				out["enum"] = append(slices.Clone(e), nil)
+			}
+		}
+		delete(out, "nullable")
+		for _, pair := range [][2]string{{"exclusiveMaximum", "maximum"}, {"exclusiveMinimum", "minimum"}} {
+			if b, ok := out[pair[0]].(bool); ok {
+				delete(out, pair[0])
+				if b && out[pair[1]] != nil {
+					out[pair[0]] = out[pair[1]]
+					delete(out, pair[1])
+				}
+			}
+		}
+	}
+	for _, k := range schemaOne {
+		if x, ok := out[k]; ok {
+			c, err := im.convert(x, ptr+"/"+k)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+	}
+	for _, k := range schemaList {
+		list, _ := out[k].([]any)
+		for i, x := range list {
+			c, err := im.convert(x, fmt.Sprintf("%s/%s/%d", ptr, k, i))
+			if err != nil {
+				return nil, err
+			}
+			list[i] = c
+		}
+	}
+	for _, k := range schemaMap {
+		children, _ := out[k].(map[string]any)
+		conv := make(map[string]any, len(children))
+		for name, x := range children {
+			c, err := im.convert(x, ptr+"/"+k+"/"+escapeToken(name))
+			if err != nil {
+				return nil, err
+			}
+			conv[name] = c
+		}
+		if children != nil {
+			out[k] = conv
+		}
+	}
+	return out, nil
+}

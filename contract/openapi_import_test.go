@@ -1,0 +1,156 @@
+package contract_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
+)
+
+func TestImportOpenAPIRoundTrip(t *testing.T) {
+	d := newCompatDoc()
+	d.spec.BasePath = "/api"
+	d.spec.Owner = "team-orders"
+	d.spec.ErrorCodeField = "/error/code"
+	d.spec.Requirements = []accord.Ref{{Kind: "requirement", ID: "REQ-1"}}
+	d.spec.Operations[1].Requirements = []accord.Ref{{Kind: "requirement", ID: "REQ-2"}}
+	spec := d.build(t)
+	doc, err := contract.OpenAPI(spec, "1.0.0")
+	require.NoError(t, err)
+
+	imported, report, err := contract.ImportOpenAPI(doc)
+	require.NoError(t, err)
+	assert.Equal(t, "OpenAPI 3.1.0", report.Format)
+	assert.Equal(t, len(spec.Operations), report.Operations)
+	assert.Empty(t, report.Notes, "an accord export loses nothing")
+	assert.Empty(t, contract.Compare(spec, imported), "import gives back what was exported")
+	assert.Equal(t, spec.Requirements, imported.Requirements)
+	assert.Equal(t, "/error/code", imported.ErrorCodeField)
+	assert.Equal(t, spec.ErrorCodes, imported.ErrorCodes)
+
+	again, err := contract.OpenAPI(imported, "1.0.0")
+	require.NoError(t, err)
+	third, _, err := contract.ImportOpenAPI(again)
+	require.NoError(t, err)
+	assert.Equal(t, imported, third, "import → export → import gives an equal spec")
+}
+
+const petstore30 = `
+openapi: 3.0.3
+info:
+  title: pets
+  version: 1.0.0
+servers:
+  - url: https://api.example.com/v1
+  - url: https://staging.example.com/v1
+security:
+  - apiKey: []
+paths:
+  /pets/{id}:
+    parameters:
+      - name: id
+        in: path
+        required: true
+        schema: {type: integer, minimum: 1}
+    get:
+      operationId: getPet
+      tags: [pets]
+      parameters:
+        - name: session
+          in: cookie
+          schema: {type: string}
+        - name: fields
+          in: query
+          style: pipeDelimited
+          schema: {type: array, items: {type: string}}
+      responses:
+        200:
+          description: A pet
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Pet'}
+        404:
+          $ref: '#/components/responses/NotFound'
+components:
+  securitySchemes:
+    apiKey: {type: apiKey, in: header, name: X-API-Key}
+  responses:
+    NotFound:
+      description: No such pet
+  schemas:
+    Pet:
+      type: object
+      required: [id]
+      discriminator: {propertyName: kind}
+      properties:
+        id: {type: integer, example: 7}
+        tag: {type: string, nullable: true}
+        weight: {type: number, maximum: 100, exclusiveMaximum: true}
+`
+
+func TestImportOpenAPI30YAML(t *testing.T) {
+	spec, report, err := contract.ImportOpenAPI([]byte(petstore30))
+	require.NoError(t, err)
+	assert.Equal(t, "OpenAPI 3.0.3", report.Format)
+	assert.Equal(t, "pets", spec.Service)
+	assert.Equal(t, "/v1", spec.BasePath)
+	require.Len(t, spec.Operations, 1)
+	op := spec.Operations[0]
+	assert.Equal(t, "getPet", op.ID)
+	require.Len(t, op.Parameters, 2, "the path-level id and the query parameter; the cookie is dropped")
+	assert.Equal(t, "fields", op.Parameters[0].Name)
+	assert.Equal(t, "id", op.Parameters[1].Name)
+	assert.Equal(t, "No such pet", op.Responses["404"].Description, "a $ref to a response is followed")
+
+	var pet map[string]any
+	require.NoError(t, json.Unmarshal(spec.Schemas["Pet"], &pet))
+	props := pet["properties"].(map[string]any)
+	assert.Equal(t, []any{"string", "null"}, props["tag"].(map[string]any)["type"], "nullable becomes a null type")
+	assert.Equal(t, float64(100), props["weight"].(map[string]any)["exclusiveMaximum"], "a boolean bound becomes a number")
+	assert.NotContains(t, props["weight"], "maximum")
+	assert.Equal(t, []any{float64(7)}, props["id"].(map[string]any)["examples"])
+	assert.NotContains(t, pet, "discriminator")
+
+	pointers := map[string]string{}
+	for _, n := range report.Notes {
+		pointers[n.Pointer] = n.Kind
+	}
+	for ptr, kind := range map[string]string{
+		"/servers": "approximated", "/security": "dropped", "/components/securitySchemes": "dropped",
+		"/paths/~1pets~1{id}/get/parameters/0": "dropped", "/paths/~1pets~1{id}/get/parameters/1/style": "approximated",
+		"/components/schemas/Pet/discriminator": "dropped", "/paths": "dropped",
+	} {
+		assert.Equal(t, kind, pointers[ptr], "a note at %s; got %v", ptr, report.Notes)
+	}
+
+	// The imported contract validates traffic.
+	v, err := contract.Compile(spec)
+	require.NoError(t, err)
+	assert.NotNil(t, v)
+}
+
+func TestImportOpenAPIErrorsSayWhere(t *testing.T) {
+	for name, tc := range map[string]struct{ doc, field, message string }{
+		"duplicate key":  {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n", "/paths", "line 4"},
+		"other file":     {`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"$ref":"common.yaml#/Ok"}}}}}}`, "/paths/~1a/get/responses/200/$ref", "common.yaml"},
+		"dangling ref":   {`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"$ref":"#/components/responses/Ok"}}}}}}`, "/paths/~1a/get/responses/200/$ref", "points at nothing"},
+		"swagger":        {`{"swagger":"2.0","info":{"title":"x","version":"1"},"paths":{}}`, "/swagger", "Swagger 2.0"},
+		"no title":       {`{"openapi":"3.0.0","info":{"version":"1"},"paths":{}}`, "/info/title", "required"},
+		"not a document": {`[1,2]`, "/", "not an object"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := contract.ImportOpenAPI([]byte(tc.doc))
+			require.Error(t, err)
+			assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
+			var e *accord.Error
+			require.ErrorAs(t, err, &e)
+			require.NotEmpty(t, e.Fields, "%v", err)
+			assert.Equal(t, tc.field, e.Fields[0].Field)
+			assert.Contains(t, e.Fields[0].Message, tc.message)
+		})
+	}
+}
