@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -101,6 +104,19 @@ func contractEndpoints() []endpoint {
 			handle: create(versionLocation, func(c in, b createContractBody) (contract.Version, error) {
 				return c.contracts.Create(c.ctx(), c.project(), b.Version, b.Spec, b.Note)
 			})},
+		{id: "importContract", method: "POST", path: c + "/import", summary: "Create a contract from an OpenAPI 3.0 or 3.1 document (JSON or YAML, as a string), with the report of what was dropped",
+			body: importBody{}, status: 201, result: importedVersion{}, etag: true, location: true,
+			handle: create(func(v importedVersion) string { return versionLocation(v.Version) }, func(c in, b importBody) (importedVersion, error) {
+				spec, report, err := importDocument(b)
+				if err != nil {
+					return importedVersion{}, err
+				}
+				v, err := c.contracts.Create(c.ctx(), c.project(), b.Version, spec, b.Note)
+				return importedVersion{Version: v, Report: report}, err
+			})},
+		{id: "importContractVersion", method: "POST", path: one + "/versions/import", summary: "Start a new version from an OpenAPI document; the contract keeps its service name",
+			body: importBody{}, status: 201, result: importedVersion{}, etag: true, location: true,
+			handle: create(func(v importedVersion) string { return versionLocation(v.Version) }, importVersion)},
 		{id: "getContract", method: "GET", path: one, summary: "Read a contract and its versions", status: 200, result: contractResponse{}, etag: true,
 			handle: read(getContract)},
 		{id: "deleteContract", method: "DELETE", path: one, summary: "Delete a contract that has no agreed version", status: 204,
@@ -234,6 +250,74 @@ func diffVersions(c in) (versionDiffResponse, error) {
 		cs = []accord.FieldChange{}
 	}
 	return versionDiffResponse{From: from, To: to, Changes: cs}, err
+}
+
+// importBody carries an OpenAPI document as a string, so that JSON and
+// YAML arrive the same way.
+type importBody struct {
+	Version  string `json:"version"`
+	From     string `json:"from,omitempty"` // for a new version: the version it follows; default the latest
+	Document string `json:"document"`
+	Note     string `json:"note,omitempty"`
+}
+
+type importedVersion struct {
+	contract.Version
+	Report contract.ImportReport `json:"import_report"`
+}
+
+func importDocument(b importBody) (contract.Spec, contract.ImportReport, error) {
+	if strings.TrimSpace(b.Document) == "" {
+		return contract.Spec{}, contract.ImportReport{}, invalid("document", "required: the OpenAPI document, JSON or YAML, as a string")
+	}
+	spec, report, err := contract.ImportOpenAPI([]byte(b.Document))
+	var e *accord.Error
+	if errors.As(err, &e) && e.Code == accord.Invalid {
+		// Name the field the document came in, then the place in it.
+		out := &accord.Error{Code: accord.Invalid, Message: e.Message}
+		for _, f := range e.Fields {
+			out.Fields = append(out.Fields, accord.FieldError{Field: "document" + strings.TrimSuffix(f.Field, "/"), Message: f.Message})
+		}
+		return spec, report, out
+	}
+	return spec, report, err
+}
+
+func importVersion(c in, b importBody) (importedVersion, error) {
+	spec, report, err := importDocument(b)
+	if err != nil {
+		return importedVersion{}, err
+	}
+	k, err := c.contracts.Get(c.ctx(), c.project(), c.id())
+	if err != nil {
+		return importedVersion{}, err
+	}
+	from := b.From
+	if from == "" {
+		versions, err := c.contracts.Versions(c.ctx(), c.project(), c.id())
+		if err != nil {
+			return importedVersion{}, err
+		}
+		for _, v := range versions {
+			if later, err := contract.CompareVersions(v.Version, from); from == "" || (err == nil && later > 0) {
+				from = v.Version
+			}
+		}
+	}
+	if spec.Service != k.Service {
+		report.Notes = append(report.Notes, contract.ImportNote{Pointer: "/info/title", Kind: "approximated",
+			Message: fmt.Sprintf("the title %q was replaced by the contract's service name %q", spec.Service, k.Service)})
+		spec.Service = k.Service
+	}
+	if err := spec.Validate(); err != nil {
+		return importedVersion{}, err
+	}
+	v, err := c.contracts.NewVersion(c.ctx(), c.project(), c.id(), from, b.Version, b.Note)
+	if err != nil {
+		return importedVersion{}, err
+	}
+	v, err = c.contracts.UpdateVersion(c.ctx(), c.project(), c.id(), b.Version, v.Revision, spec, cmp.Or(b.Note, "imported from OpenAPI"))
+	return importedVersion{Version: v, Report: report}, err
 }
 
 func compareVersions(c in) (versionChangesResponse, error) {

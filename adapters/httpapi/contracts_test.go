@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -271,4 +273,39 @@ func TestContractPolicyChangesLevelsAndIgnoresFindings(t *testing.T) {
 	assert.Equal(t, "warning", judged.body["changes"].([]any)[0].(map[string]any)["level"])
 	proposed := call(t, h, "POST", v11+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"2"`)
 	assert.Equal(t, http.StatusOK, proposed.status, proposed.raw)
+}
+
+func TestImportOpenAPIOverHTTP(t *testing.T) {
+	h := newAPI(t)
+	const c = "/v1/projects/shop/contracts"
+	doc := func(maximum int) string {
+		return fmt.Sprintf("openapi: 3.0.3\ninfo: {title: inventory, version: '1'}\npaths:\n  /stock/{sku}:\n    get:\n      operationId: getStock\n"+
+			"      parameters:\n        - {name: sku, in: path, required: true, schema: {type: string}}\n        - {name: session, in: cookie, schema: {type: string}}\n"+
+			"        - {name: limit, in: query, schema: {type: integer, maximum: %d}}\n"+
+			"      responses:\n        '200': {description: ok}\n", maximum)
+	}
+	body, _ := json.Marshal(map[string]any{"version": "1.0.0", "document": doc(100), "note": "from the gateway"})
+	created := call(t, h, "POST", c+"/import", pmToken, string(body))
+	require.Equal(t, http.StatusCreated, created.status, created.raw)
+	assert.Equal(t, "inventory", created.body["spec"].(map[string]any)["service"])
+	notes := created.body["import_report"].(map[string]any)["notes"].([]any)
+	require.Len(t, notes, 1)
+	assert.Equal(t, "/paths/~1stock~1{sku}/get/parameters/1", notes[0].(map[string]any)["pointer"])
+	id := created.body["contract_id"].(string)
+
+	body, _ = json.Marshal(map[string]any{"version": "1.1.0", "document": strings.Replace(doc(10), "inventory", "Inventory API", 1)})
+	next := call(t, h, "POST", c+"/"+id+"/versions/import", pmToken, string(body))
+	require.Equal(t, http.StatusCreated, next.status, next.raw)
+	assert.Equal(t, "inventory", next.body["spec"].(map[string]any)["service"], "the contract keeps its service name")
+	judged := call(t, h, "GET", c+"/"+id+"/changes?from=1.0.0&to=1.1.0", devToken, "")
+	require.Equal(t, http.StatusOK, judged.status, judged.raw)
+	assert.Equal(t, float64(1), judged.body["breaking"], judged.raw)
+
+	bad := call(t, h, "POST", c+"/import", pmToken, `{"version":"1.0.0","document":"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n"}`)
+	assert.Equal(t, http.StatusBadRequest, bad.status, bad.raw)
+	assert.Contains(t, bad.raw, `"field":"document/paths"`)
+	assert.Contains(t, bad.raw, "line 4")
+	empty := call(t, h, "POST", c+"/import", pmToken, `{"version":"1.0.0"}`)
+	assert.Equal(t, http.StatusBadRequest, empty.status)
+	assert.Contains(t, empty.raw, `"field":"document"`)
 }
