@@ -154,6 +154,7 @@ type importer struct {
 	root   map[string]any
 	v30    bool
 	report ImportReport
+	ids    map[string]bool // operation IDs given so far
 }
 
 func (im *importer) note(pointer, kind, format string, args ...any) {
@@ -210,11 +211,15 @@ func (im *importer) spec() (Spec, error) {
 	}
 	spec.Requirements = reqs
 	if servers, _ := im.root["servers"].([]any); len(servers) > 0 {
-		u, err := url.Parse(text(obj(servers[0])["url"]))
-		if err != nil {
-			return Spec{}, importErr("/servers/0/url", "not a URL: %v", err)
+		// Server variables ({protocol}://{host}/api/v3) take their defaults.
+		server := obj(servers[0])
+		raw := text(server["url"])
+		for name, v := range obj(server["variables"]) {
+			raw = strings.ReplaceAll(raw, "{"+name+"}", text(obj(v)["default"]))
 		}
-		if p := strings.TrimSuffix(u.Path, "/"); p != "" {
+		if u, err := url.Parse(raw); err != nil || strings.ContainsAny(u.Path, "{}") {
+			im.note("/servers/0/url", "approximated", "the server URL %q gives no base path accord can use", text(server["url"]))
+		} else if p := strings.TrimSuffix(u.Path, "/"); p != "" {
 			spec.BasePath = p
 		}
 		if len(servers) > 1 {
@@ -273,6 +278,18 @@ func (im *importer) spec() (Spec, error) {
 			if err != nil {
 				return Spec{}, err
 			}
+			// A problem local to one operation drops that operation, not
+			// the import.
+			var errs accord.FieldErrors
+			op.validate(&errs, "")
+			if len(errs) > 0 {
+				var msgs []string
+				for _, e := range errs {
+					msgs = append(msgs, e.Field+": "+e.Message)
+				}
+				im.note(pp+"/"+method, "dropped", "the operation %s %s cannot be imported: %s", strings.ToUpper(method), path, strings.Join(msgs, "; "))
+				continue
+			}
 			if obj(raw)["tags"] != nil {
 				tagged++
 			}
@@ -330,7 +347,18 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 			return '_'
 		}, path)
 		im.note(ptr+"/operationId", "approximated", "no operationId: named %s", op.ID)
+	} else if !validComponentName(op.ID) {
+		id := exampleKey(op.ID)
+		im.note(ptr+"/operationId", "approximated", "the operationId %q has characters accord does not allow in an ID: named %s", op.ID, id)
+		op.ID = id
 	}
+	for base, n := op.ID, 2; im.ids[op.ID]; n++ {
+		op.ID = fmt.Sprintf("%s_%d", base, n)
+	}
+	if im.ids == nil {
+		im.ids = map[string]bool{}
+	}
+	im.ids[op.ID] = true
 	for _, k := range []string{"callbacks", "security", "servers", "deprecated", "externalDocs"} {
 		if o[k] != nil {
 			im.note(ptr+"/"+k, "dropped", "%s is not part of an accord contract", k)

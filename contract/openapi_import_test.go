@@ -133,6 +133,26 @@ func TestImportOpenAPI30YAML(t *testing.T) {
 	assert.NotNil(t, v)
 }
 
+func TestImportOpenAPIServerVariablesAndBadOperations(t *testing.T) {
+	doc := `{"openapi":"3.0.3","info":{"title":"ghes","version":"1"},
+	  "servers":[{"url":"{protocol}://{host}/api/v3","variables":{"protocol":{"default":"https"},"host":{"default":"example.com"}}}],
+	  "paths":{
+	    "/repos/{owner}/compare/{base}...{head}":{"get":{"operationId":"repos/compare","responses":{"200":{"description":"ok"}}}},
+	    "/repos/{owner}":{"get":{"operationId":"repos/get","responses":{"200":{"description":"ok"}}}}}}`
+	spec, report, err := contract.ImportOpenAPI([]byte(doc))
+	require.NoError(t, err, "a problem in one operation drops that operation, not the import")
+	assert.Equal(t, "/api/v3", spec.BasePath, "server variables take their defaults")
+	require.Len(t, spec.Operations, 1)
+	assert.Equal(t, "repos_get", spec.Operations[0].ID, "an operationId with a slash is renamed")
+	var dropped, renamed bool
+	for _, n := range report.Notes {
+		dropped = dropped || (n.Kind == "dropped" && n.Pointer == "/paths/~1repos~1{owner}~1compare~1{base}...{head}/get")
+		renamed = renamed || (n.Kind == "approximated" && n.Pointer == "/paths/~1repos~1{owner}/get/operationId")
+	}
+	assert.True(t, dropped, "%+v", report.Notes)
+	assert.True(t, renamed, "%+v", report.Notes)
+}
+
 func TestImportOpenAPIErrorsSayWhere(t *testing.T) {
 	for name, tc := range map[string]struct{ doc, field, message string }{
 		"duplicate key":  {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n", "/paths", "line 4"},
