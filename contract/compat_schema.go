@@ -403,7 +403,11 @@ func (c *comparer) bounds(sc schemaScope, n spot, o, w map[string]any, req bool)
 	} {
 		ob, wb := boundOf(o, l.inclusive, l.exclusive), boundOf(w, l.inclusive, l.exclusive)
 		if req && tighter(wb, ob, l.upper) {
-			c.report(sc, n, l.tightened, Breaking, "%s changed from %s to %s", l.inclusive, showBound(ob), showBound(wb))
+			rule := l.tightened
+			if ob == nil { // a bound where there was none: oasdiff's "-set"
+				rule = strings.TrimSuffix(strings.TrimSuffix(rule, "-decreased"), "-increased") + "-set"
+			}
+			c.report(sc, n, rule, Breaking, "%s changed from %s to %s", l.inclusive, showBound(ob), showBound(wb))
 		}
 		if !req && tighter(ob, wb, l.upper) {
 			c.report(sc, n, l.loosened, Breaking, "%s changed from %s to %s: values callers did not expect may come back", l.inclusive, showBound(ob), showBound(wb))

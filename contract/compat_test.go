@@ -194,7 +194,7 @@ func TestCompareRules(t *testing.T) {
 		{"max length decreased", "request-property-max-length-decreased", contract.Breaking, "/properties/sku", func(d *compatDoc) {
 			d.prop("NewOrder", "sku")["maxLength"] = 16
 		}},
-		{"min length set", "request-property-min-length-increased", contract.Breaking, "/properties/sku", func(d *compatDoc) {
+		{"min length set", "request-property-min-length-set", contract.Breaking, "/properties/sku", func(d *compatDoc) {
 			d.prop("NewOrder", "sku")["minLength"] = 3
 		}},
 		{"max items decreased", "request-property-max-items-decreased", contract.Breaking, "/properties/tags", func(d *compatDoc) {
