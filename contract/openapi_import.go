@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -34,9 +37,26 @@ type ImportNote struct {
 // followed; x-accord-* extensions (what OpenAPI exports) come back. What
 // accord does not model (security, callbacks, links, cookie parameters,
 // XML, discriminators…) is listed in the report with a pointer each. An
-// error names the place in the document that is wrong. References to
-// other files are not followed yet and fail the import, naming them.
+// error names the place in the document that is wrong. A reference to
+// another file fails, naming it: use ImportOpenAPIFile to follow them.
 func ImportOpenAPI(doc []byte) (Spec, ImportReport, error) {
+	return importOpenAPI(doc, "")
+}
+
+// ImportOpenAPIFile imports the OpenAPI document at path as ImportOpenAPI
+// does, and follows $refs into other files relative to the file that
+// holds them. Schemas from other files become shared schemas of the spec,
+// each listed in the report; a file that cannot be read fails the import,
+// naming it and the reference.
+func ImportOpenAPIFile(path string) (Spec, ImportReport, error) {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return Spec{}, ImportReport{}, err
+	}
+	return importOpenAPI(doc, filepath.Dir(path))
+}
+
+func importOpenAPI(doc []byte, dir string) (Spec, ImportReport, error) {
 	root, err := decodeDocument(doc)
 	if err != nil {
 		return Spec{}, ImportReport{}, err
@@ -53,7 +73,7 @@ func ImportOpenAPI(doc []byte) (Spec, ImportReport, error) {
 	default:
 		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0 or 3.1 document (openapi is %q)", version)
 	}
-	im := &importer{root: m, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: []ImportNote{}}}
+	im := &importer{root: m, dir: dir, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: []ImportNote{}}}
 	spec, err := im.spec()
 	if err != nil {
 		return Spec{}, ImportReport{}, err
@@ -152,9 +172,16 @@ func yamlValue(n *yaml.Node, ptr string) (any, error) {
 
 type importer struct {
 	root   map[string]any
+	dir    string // the root document's directory; "" when other files cannot be read
+	files  map[string]any
 	v30    bool
 	report ImportReport
 	ids    map[string]bool // operation IDs given so far
+	// Schemas that are not the root document's components (in other
+	// files, say) become components: by where they came from, their name,
+	// and by name, their converted form.
+	origin map[string]string
+	extra  map[string]any
 }
 
 func (im *importer) note(pointer, kind, format string, args ...any) {
@@ -171,8 +198,61 @@ func text(v any) string {
 	return s
 }
 
-// deref follows a local $ref to a component; a reference to another file
-// fails, naming it.
+// Locations: a JSON pointer into the root document, or "file#pointer"
+// for another file, its path relative to the root document's directory.
+func fileOf(ptr string) string {
+	file, _, found := strings.Cut(ptr, "#")
+	if !found {
+		return ""
+	}
+	return file
+}
+
+// lookup finds what ref, met at ptr, points at, and where that is.
+func (im *importer) lookup(ref, ptr string) (any, string, error) {
+	filePart, frag, _ := strings.Cut(ref, "#")
+	file := fileOf(ptr)
+	doc := any(im.root)
+	if filePart != "" {
+		if im.dir == "" {
+			return nil, "", importErr(ptr+"/$ref", "the reference %q points into another file: import the document from its file (accord contract import FILE, or contract.ImportOpenAPIFile) to follow it", ref)
+		}
+		file = path.Clean(path.Join(path.Dir(file), filePart))
+	}
+	if file != "" {
+		loaded, ok := im.files[file]
+		if !ok {
+			raw, err := os.ReadFile(filepath.Join(im.dir, filepath.FromSlash(file)))
+			if err != nil {
+				return nil, "", importErr(ptr+"/$ref", "the file %q that the reference %q names cannot be read: %v", file, ref, err)
+			}
+			if loaded, err = decodeDocument(raw); err != nil {
+				return nil, "", fmt.Errorf("%s: %w", file, err)
+			}
+			if im.files == nil {
+				im.files = map[string]any{}
+			}
+			im.files[file] = loaded
+		}
+		doc = loaded
+	}
+	cur := doc
+	if frag != "" && frag != "/" {
+		for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
+			tok, _ = url.PathUnescape(tok)
+			cur = obj(cur)[unescapeToken(tok)]
+		}
+	}
+	if cur == nil {
+		return nil, "", importErr(ptr+"/$ref", "the reference %q points at nothing", ref)
+	}
+	if file != "" {
+		return cur, file + "#" + frag, nil
+	}
+	return cur, frag, nil
+}
+
+// deref follows $refs to what they point at, here or in another file.
 func (im *importer) deref(v any, ptr string) (map[string]any, string, error) {
 	for range 16 {
 		m := obj(v)
@@ -180,21 +260,50 @@ func (im *importer) deref(v any, ptr string) (map[string]any, string, error) {
 		if !ok {
 			return m, ptr, nil
 		}
-		target, ok := strings.CutPrefix(ref, "#")
-		if !ok {
-			return nil, ptr, importErr(ptr+"/$ref", "the reference %q points into another file, which cannot be imported yet", ref)
+		target, tptr, err := im.lookup(ref, ptr)
+		if err != nil {
+			return nil, ptr, err
 		}
-		var cur any = im.root
-		for _, tok := range strings.Split(strings.TrimPrefix(target, "/"), "/") {
-			tok, _ = url.PathUnescape(tok)
-			cur = obj(cur)[unescapeToken(tok)]
-		}
-		if cur == nil {
-			return nil, ptr, importErr(ptr+"/$ref", "the reference %q points at nothing in the document", ref)
-		}
-		v, ptr = cur, target
+		v, ptr = target, tptr
 	}
 	return nil, ptr, importErr(ptr, "too many references in a row")
+}
+
+// schemaRef turns a $ref that is not to the root document's components
+// into one: the schema it points at is brought in under a name of its
+// own, once however often it is referred to.
+func (im *importer) schemaRef(ref, ptr string) (string, error) {
+	if fileOf(ptr) == "" && strings.HasPrefix(ref, componentPrefix) {
+		return ref, nil
+	}
+	target, tptr, err := im.lookup(ref, ptr)
+	if err != nil {
+		return "", err
+	}
+	if name, ok := im.origin[tptr]; ok {
+		return componentPrefix + escapeToken(name), nil
+	}
+	base := tptr[strings.LastIndex(tptr, "/")+1:]
+	if base == "" || strings.HasSuffix(tptr, "#") {
+		base = strings.TrimSuffix(path.Base(fileOf(tptr)), path.Ext(fileOf(tptr)))
+	}
+	base = exampleKey(unescapeToken(base))
+	name := base
+	for n := 2; obj(obj(im.root["components"])["schemas"])[name] != nil || im.extra[name] != nil; n++ {
+		name = fmt.Sprintf("%s_%d", base, n)
+	}
+	if im.origin == nil {
+		im.origin, im.extra = map[string]string{}, map[string]any{}
+	}
+	im.origin[tptr] = name
+	im.extra[name] = true // taken, for references back to it while converting
+	conv, err := im.convert(target, tptr)
+	if err != nil {
+		return "", err
+	}
+	im.extra[name] = conv
+	im.note(tptr, "approximated", "the schema %s was brought in as components.schemas.%s", tptr, name)
+	return componentPrefix + escapeToken(name), nil
 }
 
 var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -298,6 +407,16 @@ func (im *importer) spec() (Spec, error) {
 	}
 	if tagged > 0 {
 		im.note("/paths", "dropped", "the tags of %d operation(s)", tagged)
+	}
+	for _, name := range slices.Sorted(mapKeys(im.extra)) {
+		raw, err := json.Marshal(im.extra[name])
+		if err != nil {
+			return Spec{}, importErr("", "%v", err)
+		}
+		if spec.Schemas == nil {
+			spec.Schemas = map[string]json.RawMessage{}
+		}
+		spec.Schemas[name] = raw
 	}
 	return spec, nil
 }
@@ -569,8 +688,12 @@ func (im *importer) convert(v any, ptr string) (any, error) {
 	for k, x := range m {
 		out[k] = x
 	}
-	if ref, ok := out["$ref"].(string); ok && !strings.HasPrefix(ref, "#") {
-		return nil, importErr(ptr+"/$ref", "the reference %q points into another file, which cannot be imported yet", ref)
+	if ref, ok := out["$ref"].(string); ok {
+		to, err := im.schemaRef(ref, ptr)
+		if err != nil {
+			return nil, err
+		}
+		out["$ref"] = to
 	}
 	for _, k := range []string{"discriminator", "xml", "externalDocs"} {
 		if out[k] != nil {

@@ -2,6 +2,9 @@ package contract_test
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -173,4 +176,63 @@ func TestImportOpenAPIErrorsSayWhere(t *testing.T) {
 			assert.Contains(t, e.Fields[0].Message, tc.message)
 		})
 	}
+}
+
+func TestImportOpenAPIFileFollowsOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+		return p
+	}
+	root := write("api/openapi.yaml", `
+openapi: 3.1.0
+info: {title: shop, version: '1'}
+paths:
+  /orders/{id}:
+    parameters:
+      - $ref: 'common/params.yaml#/Id'
+    get:
+      operationId: getOrder
+      responses:
+        '200':
+          description: an order
+          content:
+            application/json:
+              schema: {$ref: 'schemas/order.yaml'}
+`)
+	write("api/common/params.yaml", "Id: {name: id, in: path, required: true, schema: {type: integer}}\n")
+	write("api/schemas/order.yaml", "type: object\nproperties:\n  id: {type: integer}\n  lines: {type: array, items: {$ref: 'line.yaml#/Line'}}\n")
+	write("api/schemas/line.yaml", "Line:\n  type: object\n  properties:\n    sku: {type: string}\n    next: {$ref: '#/Line'}\n")
+
+	spec, report, err := contract.ImportOpenAPIFile(root)
+	require.NoError(t, err)
+	require.Len(t, spec.Operations, 1)
+	assert.Equal(t, "id", spec.Operations[0].Parameters[0].Name)
+	assert.JSONEq(t, `{"$ref":"#/components/schemas/order"}`, string(spec.Operations[0].Responses["200"].Content["application/json"].Schema))
+	assert.Contains(t, string(spec.Schemas["order"]), `"$ref":"#/components/schemas/Line"`)
+	assert.Contains(t, string(spec.Schemas["Line"]), `"$ref":"#/components/schemas/Line"`, "a reference back to itself stays one schema")
+	_, err = contract.Compile(spec)
+	require.NoError(t, err, "the brought-in schemas compile")
+	brought := 0
+	for _, n := range report.Notes {
+		if n.Kind == "approximated" && strings.Contains(n.Message, "was brought in") {
+			brought++
+		}
+	}
+	assert.Equal(t, 2, brought)
+
+	_, _, err = contract.ImportOpenAPI([]byte("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"x\",\"version\":\"1\"},\"paths\":{\"/a\":{\"get\":{\"responses\":{\"200\":{\"$ref\":\"r.yaml#/Ok\"}}}}}}"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ImportOpenAPIFile", "from bytes, the error says how to follow other files")
+
+	require.NoError(t, os.Remove(filepath.Join(dir, "api", "schemas", "line.yaml")))
+	_, _, err = contract.ImportOpenAPIFile(root)
+	require.Error(t, err)
+	var e *accord.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "schemas/order.yaml#/properties/lines/items/$ref", e.Fields[0].Field, "the error names where the reference is")
+	assert.Contains(t, e.Fields[0].Message, `"schemas/line.yaml"`)
 }

@@ -241,7 +241,7 @@ func readSpec(path string) (contract.Spec, error) {
 		}
 	}
 	if !isJSON || probe["openapi"] != nil || probe["swagger"] != nil {
-		spec, _, err := contract.ImportOpenAPI(raw)
+		spec, _, err := contract.ImportOpenAPIFile(path)
 		if err != nil {
 			return contract.Spec{}, usageError("%s: %v", path, err)
 		}
@@ -268,11 +268,7 @@ func contractImport(args []string, out io.Writer) error {
 	if len(args) != 1 {
 		return usageError("contract import needs one file\n%s", contractUsage)
 	}
-	raw, err := os.ReadFile(args[0])
-	if err != nil {
-		return usageError("%v", err)
-	}
-	spec, report, err := contract.ImportOpenAPI(raw)
+	spec, report, err := contract.ImportOpenAPIFile(args[0])
 	if err != nil {
 		return usageError("%s: %v", args[0], err)
 	}
