@@ -31,8 +31,8 @@ type ImportNote struct {
 	Message string `json:"message"`
 }
 
-// ImportOpenAPI reads an OpenAPI 3.0.x or 3.1.x document, JSON or YAML,
-// into a Spec. Schemas are converted to JSON Schema 2020-12 (nullable,
+// ImportOpenAPI reads an OpenAPI 3.0.x or 3.1.x document, or a Swagger
+// 2.0 one, JSON or YAML, into a Spec. Schemas are converted to JSON Schema 2020-12 (nullable,
 // boolean exclusive bounds, example); $refs within the document are
 // followed; x-accord-* extensions (what OpenAPI exports) come back. What
 // accord does not model (security, callbacks, links, cookie parameters,
@@ -66,14 +66,17 @@ func importOpenAPI(doc []byte, dir string) (Spec, ImportReport, error) {
 		return Spec{}, ImportReport{}, importErr("", "the document is not an object")
 	}
 	version, _ := m["openapi"].(string)
+	im := &importer{root: m, dir: dir, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: []ImportNote{}}}
 	switch {
 	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1."):
+	case m["swagger"] == "2.0":
+		im.report.Format, im.v30 = "Swagger 2.0", true
+		im.root = im.swaggerTo30(m)
 	case m["swagger"] != nil:
-		return Spec{}, ImportReport{}, importErr("/swagger", "Swagger 2.0 documents cannot be imported yet; convert them to OpenAPI 3 first")
+		return Spec{}, ImportReport{}, importErr("/swagger", "%v is not a Swagger version accord reads (2.0)", m["swagger"])
 	default:
-		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0 or 3.1 document (openapi is %q)", version)
+		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document (openapi is %q)", version)
 	}
-	im := &importer{root: m, dir: dir, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: []ImportNote{}}}
 	spec, err := im.spec()
 	if err != nil {
 		return Spec{}, ImportReport{}, err

@@ -161,7 +161,7 @@ func TestImportOpenAPIErrorsSayWhere(t *testing.T) {
 		"duplicate key":  {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n", "/paths", "line 4"},
 		"other file":     {`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"$ref":"common.yaml#/Ok"}}}}}}`, "/paths/~1a/get/responses/200/$ref", "common.yaml"},
 		"dangling ref":   {`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"$ref":"#/components/responses/Ok"}}}}}}`, "/paths/~1a/get/responses/200/$ref", "points at nothing"},
-		"swagger":        {`{"swagger":"2.0","info":{"title":"x","version":"1"},"paths":{}}`, "/swagger", "Swagger 2.0"},
+		"swagger 1.2":    {`{"swagger":"1.2","info":{"title":"x","version":"1"},"paths":{}}`, "/swagger", "Swagger version"},
 		"no title":       {`{"openapi":"3.0.0","info":{"version":"1"},"paths":{}}`, "/info/title", "required"},
 		"not a document": {`[1,2]`, "/", "not an object"},
 	} {
@@ -235,4 +235,73 @@ paths:
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, "schemas/order.yaml#/properties/lines/items/$ref", e.Fields[0].Field, "the error names where the reference is")
 	assert.Contains(t, e.Fields[0].Message, `"schemas/line.yaml"`)
+}
+
+const petstoreSwagger = `{
+  "swagger": "2.0",
+  "info": {"title": "petstore", "version": "1.0.0"},
+  "basePath": "/v2",
+  "consumes": ["application/json"],
+  "produces": ["application/json"],
+  "securityDefinitions": {"key": {"type": "apiKey", "name": "api_key", "in": "header"}},
+  "parameters": {"Limit": {"name": "limit", "in": "query", "type": "integer", "maximum": 100}},
+  "responses": {"NotFound": {"description": "no such pet"}},
+  "paths": {
+    "/pets": {
+      "get": {"operationId": "listPets", "parameters": [{"$ref": "#/parameters/Limit"},
+          {"name": "tags", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"}],
+        "responses": {"200": {"description": "pets", "schema": {"type": "array", "items": {"$ref": "#/definitions/Pet"}},
+          "headers": {"X-Total": {"type": "integer", "description": "how many"}}}}},
+      "post": {"operationId": "addPet", "parameters": [{"in": "body", "name": "pet", "required": true, "schema": {"$ref": "#/definitions/Pet"}}],
+        "responses": {"201": {"description": "created"}, "404": {"$ref": "#/responses/NotFound"}}}
+    },
+    "/pets/{id}/photo": {
+      "post": {"operationId": "uploadPhoto", "consumes": ["multipart/form-data"],
+        "parameters": [{"name": "id", "in": "path", "required": true, "type": "integer"},
+          {"name": "file", "in": "formData", "type": "file", "required": true}, {"name": "caption", "in": "formData", "type": "string"}],
+        "responses": {"204": {"description": "stored"}}}
+    }
+  },
+  "definitions": {"Pet": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 0, "exclusiveMinimum": true}}}}
+}`
+
+func TestImportSwagger20(t *testing.T) {
+	spec, report, err := contract.ImportOpenAPI([]byte(petstoreSwagger))
+	require.NoError(t, err)
+	assert.Equal(t, "Swagger 2.0", report.Format)
+	assert.Equal(t, "/v2", spec.BasePath)
+	ops := map[string]contract.Operation{}
+	for _, op := range spec.Operations {
+		ops[op.ID] = op
+	}
+	require.Len(t, ops, 3)
+
+	list := ops["listPets"]
+	require.Len(t, list.Parameters, 2)
+	assert.JSONEq(t, `{"type":"integer","maximum":100}`, string(list.Parameters[0].Schema), "a shared parameter's keywords become its schema")
+	assert.JSONEq(t, `{"type":"array","items":{"$ref":"#/components/schemas/Pet"}}`, string(list.Responses["200"].Content["application/json"].Schema))
+	require.Len(t, list.Responses["200"].Headers, 1)
+	assert.JSONEq(t, `{"type":"integer"}`, string(list.Responses["200"].Headers[0].Schema))
+
+	add := ops["addPet"]
+	require.NotNil(t, add.RequestBody)
+	assert.True(t, add.RequestBody.Required)
+	assert.JSONEq(t, `{"$ref":"#/components/schemas/Pet"}`, string(add.RequestBody.Content["application/json"].Schema))
+	assert.Equal(t, "no such pet", add.Responses["404"].Description, "a shared response is followed")
+
+	upload := ops["uploadPhoto"]
+	require.NotNil(t, upload.RequestBody)
+	form := upload.RequestBody.Content["multipart/form-data"].Schema
+	assert.JSONEq(t, `{"type":"object","required":["file"],"properties":{"file":{"type":"string","format":"binary"},"caption":{"type":"string"}}}`, string(form))
+
+	assert.JSONEq(t, `{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"age":{"type":"integer","exclusiveMinimum":0}}}`, string(spec.Schemas["Pet"]),
+		"definitions become shared schemas, with Swagger's boolean bounds converted")
+	kinds := map[string]string{}
+	for _, n := range report.Notes {
+		kinds[n.Pointer] = n.Kind
+	}
+	assert.Equal(t, "dropped", kinds["/securityDefinitions"])
+	assert.Equal(t, "approximated", kinds["/paths/~1pets/get/parameters/1/collectionFormat"])
+	_, err = contract.Compile(spec)
+	require.NoError(t, err)
 }

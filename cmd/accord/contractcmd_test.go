@@ -76,14 +76,14 @@ func TestContractDiffCommand(t *testing.T) {
 	assert.Contains(t, out, "| breaking | `request-property-max-decreased` | POST /orders |")
 
 	for name, args := range map[string][]string{
-		"one file":       {"contract", "diff", old},
-		"missing file":   {"contract", "diff", old, filepath.Join(dir, "nope.json")},
-		"bad format":     {"contract", "diff", "-format", "yaml", old, tighter},
-		"bad fail-on":    {"contract", "diff", "-fail-on", "info", old, tighter},
-		"not JSON":       {"contract", "diff", old, writeFile(t, dir, "bad.json", "operations: []")},
-		"unknown field":  {"contract", "diff", old, writeFile(t, dir, "typo.json", `{"service":"orders","operatons":[]}`)},
-		"Swagger":        {"contract", "diff", old, writeFile(t, dir, "swagger.json", `{"swagger":"2.0","paths":{}}`)},
-		"unknown subcmd": {"contract", "merge", old, tighter},
+		"one file":          {"contract", "diff", old},
+		"missing file":      {"contract", "diff", old, filepath.Join(dir, "nope.json")},
+		"bad format":        {"contract", "diff", "-format", "yaml", old, tighter},
+		"bad fail-on":       {"contract", "diff", "-fail-on", "info", old, tighter},
+		"not JSON":          {"contract", "diff", old, writeFile(t, dir, "bad.json", "operations: []")},
+		"unknown field":     {"contract", "diff", old, writeFile(t, dir, "typo.json", `{"service":"orders","operatons":[]}`)},
+		"Swagger, no title": {"contract", "diff", old, writeFile(t, dir, "swagger.json", `{"swagger":"2.0","paths":{}}`)},
+		"unknown subcmd":    {"contract", "merge", old, tighter},
 	} {
 		_, stderr, code := runCLI(t, args...)
 		assert.Equal(t, 2, code, "%s: a usage or input error exits 2", name)

@@ -41,8 +41,8 @@ const usage = `accord: the accord reference server and tool
   accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
                                                           list the changes from one contract file to another,
                                                           judged for OLD's callers (files: a spec in accord's
-                                                          form, a version as the API returns it, or OpenAPI 3)
-  accord contract import FILE                             an OpenAPI 3 document (JSON or YAML) as an accord
+                                                          form, a version as the API returns it, OpenAPI 3 or Swagger 2.0)
+  accord contract import FILE                             an OpenAPI 3 or Swagger 2.0 document (JSON or YAML) as an accord
                                                           spec, with the report of what was dropped
   accord contract lint FILE                               the lint findings of a contract file
   accord contract validate FILE -request REQ.json [-response RESP.json]
