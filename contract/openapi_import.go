@@ -535,8 +535,9 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		op.RequestBody = &RequestBody{Required: rb["required"] == true, Description: text(rb["description"]), Content: content}
 	}
 	responses := obj(o["responses"])
-	if len(responses) == 0 {
-		return Operation{}, importErr(ptr+"/responses", "required: at least one response")
+	if len(responses) == 0 { // OpenAPI 3.1 allows it; accord asks for one
+		op.Responses["default"] = Response{}
+		im.note(ptr+"/responses", "approximated", "no responses declared: imported with a default response that accepts any answer")
 	}
 	for _, status := range slices.Sorted(mapKeys(responses)) {
 		r, rptr, err := im.deref(responses[status], ptr+"/responses/"+escapeToken(status))
@@ -724,13 +725,18 @@ func (im *importer) convert(v any, ptr string) (any, error) {
 			}
 		}
 		delete(out, "nullable")
-		for _, pair := range [][2]string{{"exclusiveMaximum", "maximum"}, {"exclusiveMinimum", "minimum"}} {
-			if b, ok := out[pair[0]].(bool); ok {
-				delete(out, pair[0])
-				if b && out[pair[1]] != nil {
-					out[pair[0]] = out[pair[1]]
-					delete(out, pair[1])
-				}
+	}
+	// Boolean exclusive bounds are OpenAPI 3.0's; 3.1 documents written
+	// from 3.0 ones keep them too, where 2020-12 wants a number.
+	for _, pair := range [][2]string{{"exclusiveMaximum", "maximum"}, {"exclusiveMinimum", "minimum"}} {
+		if b, ok := out[pair[0]].(bool); ok {
+			if !im.v30 {
+				im.note(ptr+"/"+pair[0], "approximated", "a boolean %s, as OpenAPI 3.0 writes it, read as 3.0", pair[0])
+			}
+			delete(out, pair[0])
+			if b && out[pair[1]] != nil {
+				out[pair[0]] = out[pair[1]]
+				delete(out, pair[1])
 			}
 		}
 	}

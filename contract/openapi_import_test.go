@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -304,4 +305,37 @@ func TestImportSwagger20(t *testing.T) {
 	assert.Equal(t, "approximated", kinds["/paths/~1pets/get/parameters/1/collectionFormat"])
 	_, err = contract.Compile(spec)
 	require.NoError(t, err)
+}
+
+// TestImportRealWorldExamples imports every document of @readme/oas-examples
+// (testdata/oas-examples): Swagger 2.0, OpenAPI 3.0 and 3.1, JSON and
+// YAML, written to exercise what tools get wrong. Each must import, and the
+// contract must compile, except a document that has only webhooks, which
+// has nothing accord can check.
+func TestImportRealWorldExamples(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "oas-examples", "*", "*.*"))
+	require.NoError(t, err)
+	require.Greater(t, len(files), 50)
+	operations := 0
+	for _, file := range files {
+		t.Run(file, func(t *testing.T) {
+			start := time.Now()
+			spec, report, err := contract.ImportOpenAPIFile(file)
+			if strings.HasPrefix(filepath.Base(file), "webhooks.") {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "at least one operation is required")
+				return
+			}
+			require.NoError(t, err)
+			_, err = contract.Compile(spec)
+			require.NoError(t, err, "the imported contract compiles")
+			for _, n := range report.Notes {
+				assert.True(t, strings.HasPrefix(n.Pointer, "/") || strings.Contains(n.Pointer, "#/"), "a note has a pointer: %+v", n)
+				assert.Contains(t, []string{"dropped", "approximated"}, n.Kind)
+			}
+			operations += report.Operations
+			t.Logf("%s: %d operation(s), %d note(s), %s", report.Format, report.Operations, len(report.Notes), time.Since(start).Round(time.Microsecond))
+		})
+	}
+	assert.Greater(t, operations, 500, "the documents hold several hundred operations between them")
 }
