@@ -30,6 +30,7 @@ func usageError(format string, args ...any) error {
 const contractUsage = `usage:
   accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
   accord contract import FILE
+  accord contract export [-version 1.0.0] FILE
   accord contract lint FILE
   accord contract validate FILE -request REQUEST.json [-response RESPONSE.json]`
 
@@ -45,6 +46,8 @@ func contractCommand(args []string, out io.Writer) error {
 		return contractLint(args[1:], out)
 	case "import":
 		return contractImport(args[1:], out)
+	case "export":
+		return contractExport(args[1:], out)
 	case "validate":
 		return contractValidate(args[1:], out)
 	default:
@@ -260,6 +263,29 @@ func readSpec(path string) (contract.Spec, error) {
 		return contract.Spec{}, usageError("%s: %v", path, err)
 	}
 	return s, nil
+}
+
+// contractExport prints a contract file as OpenAPI 3.1.
+func contractExport(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("contract export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	version := fs.String("version", "0.0.0", "info.version of the document")
+	if err := fs.Parse(args); err != nil {
+		return usageError("%v\n%s", err, contractUsage)
+	}
+	if fs.NArg() != 1 {
+		return usageError("contract export needs one file\n%s", contractUsage)
+	}
+	spec, err := readSpec(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	doc, err := contract.OpenAPI(spec, *version)
+	if err != nil {
+		return usageError("%s: %v", fs.Arg(0), err)
+	}
+	_, err = fmt.Fprintf(out, "%s\n", doc)
+	return err
 }
 
 // contractImport prints an OpenAPI document as an accord spec, with the

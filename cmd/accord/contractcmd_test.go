@@ -162,3 +162,19 @@ func TestContractImportCommandAndOpenAPIDiffs(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "line 4")
 }
+
+func TestContractExportCommand(t *testing.T) {
+	out, stderr, code := runCLI(t, "contract", "export", "-version", "2.1.0", filepath.Join("..", "..", "contract", "testdata", "oas-examples", "2.0", "petstore.json"))
+	require.Equal(t, 0, code, stderr)
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Info    struct{ Version string }
+		Paths   map[string]any
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc), out)
+	assert.Equal(t, "3.1.0", doc.OpenAPI)
+	assert.Equal(t, "2.1.0", doc.Info.Version)
+	assert.NotEmpty(t, doc.Paths)
+	_, _, code = runCLI(t, "contract", "export")
+	assert.Equal(t, 2, code)
+}

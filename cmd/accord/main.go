@@ -44,6 +44,7 @@ const usage = `accord: the accord reference server and tool
                                                           form, a version as the API returns it, OpenAPI 3 or Swagger 2.0)
   accord contract import FILE                             an OpenAPI 3 or Swagger 2.0 document (JSON or YAML) as an accord
                                                           spec, with the report of what was dropped
+  accord contract export [-version 1.0.0] FILE            a contract file (any of the forms above) as OpenAPI 3.1
   accord contract lint FILE                               the lint findings of a contract file
   accord contract validate FILE -request REQ.json [-response RESP.json]
                                                           check one recorded exchange: REQ is
