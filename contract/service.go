@@ -510,11 +510,11 @@ func (s *Service) DiffVersions(ctx context.Context, project, id, from, to string
 	return Diff(a, b), nil
 }
 
-// CompareVersions judges the changes from version from to version to of
+// Changes judges the changes from version from to version to of
 // one contract for the callers of from (see Compare), under the project's
 // policy: levels as it sets them, ignored findings left out.
 // Errors: Invalid (bad project), NotFound (either version).
-func (s *Service) CompareVersions(ctx context.Context, project, id, from, to string) ([]Change, error) {
+func (s *Service) Changes(ctx context.Context, project, id, from, to string) ([]Change, error) {
 	a, err := s.Version(ctx, project, id, from)
 	if err != nil {
 		return nil, err

@@ -331,7 +331,7 @@ func compareVersions(c in) (versionChangesResponse, error) {
 	if to == "" {
 		return versionChangesResponse{}, invalid("to", "required: the newer version, such as 2.0.0")
 	}
-	cs, err := c.contracts.CompareVersions(c.ctx(), c.project(), c.id(), from, to)
+	cs, err := c.contracts.Changes(c.ctx(), c.project(), c.id(), from, to)
 	if cs == nil {
 		cs = []contract.Change{}
 	}
