@@ -515,8 +515,34 @@ func (c *comparer) alternatives(sc schemaScope, n spot, kw string, o, w map[stri
 	case !req && len(wa) > len(oa):
 		c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
 	case len(wa) == len(oa):
+		// Alternatives that are the same in both, wherever they stand, are
+		// the same; the rest are compared in order.
+		used := make([]bool, len(wa))
+		var restOld []int
 		for i := range oa {
-			c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, i), name: n.name}, oa[i], wa[i], depth+1)
+			j := slices.IndexFunc(wa, func(x any) bool { return sameJSON(x, oa[i]) })
+			for j >= 0 && used[j] {
+				next := slices.IndexFunc(wa[j+1:], func(x any) bool { return sameJSON(x, oa[i]) })
+				if next < 0 {
+					j = -1
+				} else {
+					j += 1 + next
+				}
+			}
+			if j >= 0 {
+				used[j] = true
+			} else {
+				restOld = append(restOld, i)
+			}
+		}
+		k := 0
+		for j := range wa {
+			if used[j] {
+				continue
+			}
+			i := restOld[k]
+			k++
+			c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, j), name: n.name}, oa[i], wa[j], depth+1)
 		}
 	}
 }
