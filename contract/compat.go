@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/accordhq/accord"
@@ -65,9 +64,15 @@ type Change struct {
 func Compare(old, new Spec) []Change {
 	c := &comparer{old: old, new: new, olds: &components{spec: old, other: &new}, news: &components{spec: new, other: &old}}
 	c.compare()
-	rank := map[ChangeLevel]int{Breaking: 0, Warning: 1, Info: 2}
-	sort.SliceStable(c.out, func(i, j int) bool { return rank[c.out[i].Level] < rank[c.out[j].Level] })
+	sortByLevel(c.out)
 	return c.out
+}
+
+// sortByLevel puts breaking changes first, then warnings, then the rest,
+// keeping the order within each level.
+func sortByLevel(changes []Change) {
+	rank := map[ChangeLevel]int{Breaking: 0, Warning: 1, Info: 2}
+	slices.SortStableFunc(changes, func(a, b Change) int { return rank[a.Level] - rank[b.Level] })
 }
 
 // BreakingChanges returns the breaking changes among changes.

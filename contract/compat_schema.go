@@ -222,7 +222,7 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 	c.types(sc, n, o, w, req)
 	c.enums(sc, n, o, w, req)
 	c.bounds(sc, n, o, w, req)
-	if ps, pw := str(o["pattern"]), str(w["pattern"]); ps != pw {
+	if ps, pw := text(o["pattern"]), text(w["pattern"]); ps != pw {
 		switch {
 		case req && ps == "":
 			c.report(sc, n, "pattern-added", Breaking, "values must now match %q", pw)
@@ -301,7 +301,7 @@ func (c *comparer) types(sc schemaScope, n spot, o, w map[string]any, req bool) 
 	if !req && wn && !on {
 		c.report(sc, n, "became-nullable", Breaking, "it may now be null")
 	}
-	of, wf := str(o["format"]), str(w["format"])
+	of, wf := text(o["format"]), text(w["format"])
 	switch {
 	case of == wf || lost:
 	case req && wf != "":
@@ -545,11 +545,6 @@ func (c *comparer) alternatives(sc schemaScope, n spot, kw string, o, w map[stri
 			c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, j), name: n.name}, oa[i], wa[j], depth+1)
 		}
 	}
-}
-
-func str(v any) string {
-	s, _ := v.(string)
-	return s
 }
 
 func rat(v any) *big.Rat {

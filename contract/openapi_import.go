@@ -358,14 +358,14 @@ func (im *importer) spec() (Spec, error) {
 		}
 	}
 	comps := obj(im.root["components"])
-	for _, k := range slices.Sorted(mapKeys(comps)) {
+	for _, k := range sortedKeys(comps) {
 		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" {
 			im.note("/components/"+k, "dropped", "components.%s are not part of an accord contract", k)
 		}
 	}
 	if schemas := obj(comps["schemas"]); len(schemas) > 0 {
 		spec.Schemas = map[string]json.RawMessage{}
-		for _, name := range slices.Sorted(mapKeys(schemas)) {
+		for _, name := range sortedKeys(schemas) {
 			raw, err := im.schema(schemas[name], "/components/schemas/"+escapeToken(name))
 			if err != nil {
 				return Spec{}, err
@@ -375,7 +375,7 @@ func (im *importer) spec() (Spec, error) {
 	}
 	paths := obj(im.root["paths"])
 	tagged := 0
-	for _, path := range slices.Sorted(mapKeys(paths)) {
+	for _, path := range sortedKeys(paths) {
 		pp := "/paths/" + escapeToken(path)
 		item, pp, err := im.deref(paths[path], pp)
 		if err != nil {
@@ -411,7 +411,7 @@ func (im *importer) spec() (Spec, error) {
 	if tagged > 0 {
 		im.note("/paths", "dropped", "the tags of %d operation(s)", tagged)
 	}
-	for _, name := range slices.Sorted(mapKeys(im.extra)) {
+	for _, name := range sortedKeys(im.extra) {
 		raw, err := json.Marshal(im.extra[name])
 		if err != nil {
 			return Spec{}, importErr("", "%v", err)
@@ -422,16 +422,6 @@ func (im *importer) spec() (Spec, error) {
 		spec.Schemas[name] = raw
 	}
 	return spec, nil
-}
-
-func mapKeys(m map[string]any) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func remarshal(in, out any) error {
@@ -539,7 +529,7 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		op.Responses["default"] = Response{}
 		im.note(ptr+"/responses", "approximated", "no responses declared: imported with a default response that accepts any answer")
 	}
-	for _, status := range slices.Sorted(mapKeys(responses)) {
+	for _, status := range sortedKeys(responses) {
 		r, rptr, err := im.deref(responses[status], ptr+"/responses/"+escapeToken(status))
 		if err != nil {
 			return Operation{}, err
@@ -552,7 +542,7 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 			im.note(rptr+"/links", "dropped", "links are not part of an accord contract")
 		}
 		headers := obj(r["headers"])
-		for _, name := range slices.Sorted(mapKeys(headers)) {
+		for _, name := range sortedKeys(headers) {
 			h, hptr, err := im.deref(headers[name], rptr+"/headers/"+escapeToken(name))
 			if err != nil {
 				return Operation{}, err
@@ -607,7 +597,7 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 		if raw != nil {
 			im.note(ptr, "approximated", "the parameter %q has both schema and content, which OpenAPI forbids: the schema was used", param.Name)
 		} else {
-			mts := slices.Sorted(mapKeys(content))
+			mts := sortedKeys(content)
 			raw = obj(content[mts[0]])["schema"]
 			im.note(ptr+"/content", "approximated", "the parameter %q is serialized as %s: only its schema was kept", param.Name, mts[0])
 		}
@@ -638,7 +628,7 @@ func defaultStyle(in string) string {
 func (im *importer) content(v any, ptr string) (map[string]MediaType, error) {
 	content := obj(v)
 	out := make(map[string]MediaType, len(content))
-	for _, mt := range slices.Sorted(mapKeys(content)) {
+	for _, mt := range sortedKeys(content) {
 		m := obj(content[mt])
 		mptr := ptr + "/" + escapeToken(mt)
 		for _, k := range []string{"example", "examples", "encoding"} {

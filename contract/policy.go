@@ -97,8 +97,7 @@ func (st Settings) Apply(changes []Change, now time.Time) (kept, ignored []Chang
 		}
 		kept = append(kept, ch)
 	}
-	rank := map[ChangeLevel]int{Breaking: 0, Warning: 1, Info: 2}
-	slices.SortStableFunc(kept, func(a, b Change) int { return rank[a.Level] - rank[b.Level] })
+	sortByLevel(kept)
 	return kept, ignored
 }
 

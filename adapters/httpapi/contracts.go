@@ -106,7 +106,7 @@ func contractEndpoints() []endpoint {
 			})},
 		{id: "importContract", method: "POST", path: c + "/import", summary: "Create a contract from an OpenAPI 3.0 or 3.1 document (JSON or YAML, as a string), with the report of what was dropped",
 			body: importBody{}, status: 201, result: importedVersion{}, etag: true, location: true,
-			handle: create(func(v importedVersion) string { return versionLocation(v.Version) }, func(c in, b importBody) (importedVersion, error) {
+			handle: create(importedLocation, func(c in, b importBody) (importedVersion, error) {
 				spec, report, err := importDocument(b)
 				if err != nil {
 					return importedVersion{}, err
@@ -116,7 +116,7 @@ func contractEndpoints() []endpoint {
 			})},
 		{id: "importContractVersion", method: "POST", path: one + "/versions/import", summary: "Start a new version from an OpenAPI document; the contract keeps its service name",
 			body: importBody{}, status: 201, result: importedVersion{}, etag: true, location: true,
-			handle: create(func(v importedVersion) string { return versionLocation(v.Version) }, importVersion)},
+			handle: create(importedLocation, importVersion)},
 		{id: "getContract", method: "GET", path: one, summary: "Read a contract and its versions", status: 200, result: contractResponse{}, etag: true,
 			handle: read(getContract)},
 		{id: "deleteContract", method: "DELETE", path: one, summary: "Delete a contract that has no agreed version", status: 204,
@@ -265,6 +265,8 @@ type importedVersion struct {
 	contract.Version
 	Report contract.ImportReport `json:"import_report"`
 }
+
+func importedLocation(v importedVersion) string { return versionLocation(v.Version) }
 
 func importDocument(b importBody) (contract.Spec, contract.ImportReport, error) {
 	if strings.TrimSpace(b.Document) == "" {

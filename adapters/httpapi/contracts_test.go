@@ -188,24 +188,31 @@ func TestContractVersionHistoryAndDiffs(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, gone.status)
 }
 
-func TestBreakingChangesNeedAMajorVersionOrAnAcknowledgement(t *testing.T) {
-	h := newAPI(t)
-	const c = "/v1/projects/shop/contracts"
+// breakingDraft makes the pets contract with 1.0.0 agreed and 1.1.0 a
+// draft (at revision 2) that drops the first operation: one breaking change.
+// It returns the API, the contracts path, the contract ID and 1.1.0's path.
+func breakingDraft(t *testing.T) (h http.Handler, c, id, v11 string) {
+	t.Helper()
+	h = newAPI(t)
+	c = "/v1/projects/shop/contracts"
 	created := call(t, h, "POST", c, pmToken, petsContract)
 	require.Equal(t, http.StatusCreated, created.status, created.raw)
-	id := created.body["contract_id"].(string)
+	id = created.body["contract_id"].(string)
 	v1 := c + "/" + id + "/versions/1.0.0"
 	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"1"`).status)
 	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", devToken, `{"to":"agreed"}`, "If-Match", `"2"`).status)
-
 	require.Equal(t, http.StatusCreated, call(t, h, "POST", c+"/"+id+"/versions", pmToken, `{"from":"1.0.0","version":"1.1.0"}`).status)
 	var spec map[string]any
 	require.NoError(t, json.Unmarshal([]byte(petsContract), &spec))
-	ops := spec["spec"].(map[string]any)["operations"].([]any)
-	spec["spec"].(map[string]any)["operations"] = ops[1:]
+	spec["spec"].(map[string]any)["operations"] = spec["spec"].(map[string]any)["operations"].([]any)[1:]
 	body, _ := json.Marshal(map[string]any{"spec": spec["spec"], "note": "drop the first operation"})
-	v11 := c + "/" + id + "/versions/1.1.0"
+	v11 = c + "/" + id + "/versions/1.1.0"
 	require.Equal(t, http.StatusOK, call(t, h, "PUT", v11, pmToken, string(body), "If-Match", `"1"`).status)
+	return h, c, id, v11
+}
+
+func TestBreakingChangesNeedAMajorVersionOrAnAcknowledgement(t *testing.T) {
+	h, _, _, v11 := breakingDraft(t)
 
 	refused := call(t, h, "POST", v11+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"2"`)
 	assert.Equal(t, http.StatusConflict, refused.status, refused.raw)
@@ -227,21 +234,7 @@ func TestBreakingChangesNeedAMajorVersionOrAnAcknowledgement(t *testing.T) {
 }
 
 func TestContractPolicyChangesLevelsAndIgnoresFindings(t *testing.T) {
-	h := newAPI(t)
-	const c = "/v1/projects/shop/contracts"
-	created := call(t, h, "POST", c, pmToken, petsContract)
-	require.Equal(t, http.StatusCreated, created.status, created.raw)
-	id := created.body["contract_id"].(string)
-	v1 := c + "/" + id + "/versions/1.0.0"
-	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", pmToken, `{"to":"proposed"}`, "If-Match", `"1"`).status)
-	require.Equal(t, http.StatusOK, call(t, h, "POST", v1+"/transitions", devToken, `{"to":"agreed"}`, "If-Match", `"2"`).status)
-	require.Equal(t, http.StatusCreated, call(t, h, "POST", c+"/"+id+"/versions", pmToken, `{"from":"1.0.0","version":"1.1.0"}`).status)
-	var spec map[string]any
-	require.NoError(t, json.Unmarshal([]byte(petsContract), &spec))
-	spec["spec"].(map[string]any)["operations"] = spec["spec"].(map[string]any)["operations"].([]any)[1:]
-	body, _ := json.Marshal(map[string]any{"spec": spec["spec"], "note": "drop the first operation"})
-	v11 := c + "/" + id + "/versions/1.1.0"
-	require.Equal(t, http.StatusOK, call(t, h, "PUT", v11, pmToken, string(body), "If-Match", `"1"`).status)
+	h, c, id, v11 := breakingDraft(t)
 	compat := call(t, h, "GET", v11+"/compatibility", devToken, "")
 	require.Equal(t, http.StatusOK, compat.status, compat.raw)
 	change := compat.body["changes"].([]any)[0].(map[string]any)

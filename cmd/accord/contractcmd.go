@@ -88,10 +88,7 @@ func contractDiff(args []string, out io.Writer) error {
 	if err := writeChanges(out, *format, changes); err != nil {
 		return err
 	}
-	counts := map[contract.ChangeLevel]int{}
-	for _, ch := range changes {
-		counts[ch.Level]++
-	}
+	counts := countLevels(changes)
 	failing := counts[contract.Breaking]
 	if *failOn == "warning" {
 		failing += counts[contract.Warning]
@@ -341,11 +338,16 @@ func writeChanges(out io.Writer, format string, changes []contract.Change) error
 	}
 }
 
-func tally(changes []contract.Change) string {
+func countLevels(changes []contract.Change) map[contract.ChangeLevel]int {
 	counts := map[contract.ChangeLevel]int{}
 	for _, ch := range changes {
 		counts[ch.Level]++
 	}
+	return counts
+}
+
+func tally(changes []contract.Change) string {
+	counts := countLevels(changes)
 	return fmt.Sprintf("%d breaking, %d warning, %d info", counts[contract.Breaking], counts[contract.Warning], counts[contract.Info])
 }
 
