@@ -182,34 +182,24 @@ func (s *Service) Create(ctx context.Context, project string, in NewRetro) (Retr
 // carried returns the open actions of the series' latest retrospective,
 // one retrospective further carried.
 func (s *Service) carried(ctx context.Context, project, series string) ([]Action, error) {
-	var last *Retro
+	retros, err := svc.All(ctx, project, Filter{Series: series}, s.store.ListRetros)
+	if err != nil {
+		return nil, err
+	}
+	out := []Action{}
+	if len(retros) == 0 {
+		return out, nil
+	}
+	last := &retros[len(retros)-1]
 	// An action lives on in every retrospective it was carried into, and
 	// may be marked done in any of them: the newest change of each wins.
 	freshest := map[string]accord.Action{}
-	q := accord.PageQuery{Size: accord.MaxPageSize}
-	for {
-		page, err := s.store.ListRetros(ctx, project, Filter{Series: series}, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range page.Items {
-			for _, a := range r.Actions {
-				if f, ok := freshest[a.ID]; !ok || a.UpdatedAt.After(f.UpdatedAt) {
-					freshest[a.ID] = a.Action
-				}
+	for _, r := range retros {
+		for _, a := range r.Actions {
+			if f, ok := freshest[a.ID]; !ok || a.UpdatedAt.After(f.UpdatedAt) {
+				freshest[a.ID] = a.Action
 			}
 		}
-		if n := len(page.Items); n > 0 {
-			last = &page.Items[n-1]
-		}
-		if page.NextPageToken == "" {
-			break
-		}
-		q.Token = page.NextPageToken
-	}
-	out := []Action{}
-	if last == nil {
-		return out, nil
 	}
 	for _, a := range last.Actions {
 		a.Action = freshest[a.ID]

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // LessonFound is a lesson with the retrospective it was learned in.
@@ -41,19 +42,7 @@ func (s *Service) all(ctx context.Context, project string, f Filter) ([]Retro, e
 	if err := accord.ValidateProject(project); err != nil {
 		return nil, err
 	}
-	var out []Retro
-	q := accord.PageQuery{Size: accord.MaxPageSize}
-	for {
-		page, err := s.store.ListRetros(ctx, project, f, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextPageToken == "" {
-			return out, nil
-		}
-		q.Token = page.NextPageToken
-	}
+	return svc.All(ctx, project, f, s.store.ListRetros)
 }
 
 // MinHealthAnswers is how many people must answer a health check before

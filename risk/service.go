@@ -296,19 +296,7 @@ func (s *Service) listOverdue(ctx context.Context, project string, f Filter, q a
 
 // all reads every risk of the project that matches f.
 func (s *Service) all(ctx context.Context, project string, f Filter) ([]Risk, error) {
-	var out []Risk
-	q := accord.PageQuery{Size: accord.MaxPageSize}
-	for {
-		page, err := s.store.ListRisks(ctx, project, f, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextPageToken == "" {
-			return out, nil
-		}
-		q.Token = page.NextPageToken
-	}
+	return svc.All(ctx, project, f, s.store.ListRisks)
 }
 
 // edit is one change to a risk: it changes r in place and says what it

@@ -226,3 +226,21 @@ func NextSettings(what string, cur accord.Stamp, base int, actor string, now tim
 	}
 	return next, nil
 }
+
+// All reads every page of a store list that matches f: for views that
+// need the whole set (a register, a health trend, carry-forward).
+func All[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error)) ([]T, error) {
+	var out []T
+	q := accord.PageQuery{Size: accord.MaxPageSize}
+	for {
+		page, err := list(ctx, project, f, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextPageToken == "" {
+			return out, nil
+		}
+		q.Token = page.NextPageToken
+	}
+}
