@@ -46,6 +46,15 @@ func (t *table[T]) notFound(project, id string) error {
 
 // tx runs fn in a transaction; SQLite's begins IMMEDIATE (see the opener),
 // so a writer waits for the lock up front instead of failing later.
+// within runs fn in outer when the caller already has a transaction (a
+// record written with another), else in a transaction of its own.
+func (t *table[T]) within(ctx context.Context, outer *sql.Tx, fn func(tx *sql.Tx) error) error {
+	if outer != nil {
+		return fn(outer)
+	}
+	return t.tx(ctx, fn)
+}
+
 func (t *table[T]) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := t.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -140,13 +149,7 @@ func (t *table[T]) createIn(ctx context.Context, outer *sql.Tx, first accord.Rev
 		}
 		return t.write(ctx, tx, first.Kind, first.Actor, first.Time, first.Note, &rec, seq, true)
 	}
-	var err error
-	if outer != nil {
-		err = do(outer)
-	} else {
-		err = t.tx(ctx, do)
-	}
-	if err != nil {
+	if err := t.within(ctx, outer, do); err != nil {
 		return zero, err
 	}
 	return rec, nil
@@ -282,13 +285,7 @@ func (t *table[T]) updateIn(ctx context.Context, outer *sql.Tx, next accord.Revi
 		}
 		return accord.StaleError(t.what+" "+t.display(&rec, id), next.Number-1, stored)
 	}
-	var err error
-	if outer != nil {
-		err = do(outer)
-	} else {
-		err = t.tx(ctx, do)
-	}
-	if err != nil {
+	if err := t.within(ctx, outer, do); err != nil {
 		return zero, err
 	}
 	return rec, nil
