@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 )
@@ -269,53 +267,4 @@ func BenchmarkCompareFloor(b *testing.B) {
 	for b.Loop() {
 		Diff(Version{Spec: old}, Version{Spec: new})
 	}
-}
-
-// The real-world benchmarks read OpenAPI documents from the directory in
-// $ACCORD_OPENAPI_CORPUS: GitHub's REST API descriptions as the npm
-// package @octokit/openapi ships them (MIT), generated/api.github.com.json,
-// ghes-3.18.json and ghes-3.19.json; fetch them with
-// `npm pack @octokit/openapi && tar xzf octokit-openapi-*.tgz`.
-func corpus(b *testing.B, name string) []byte {
-	dir := os.Getenv("ACCORD_OPENAPI_CORPUS")
-	if dir == "" {
-		b.Skip("ACCORD_OPENAPI_CORPUS is not set")
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return raw
-}
-
-func BenchmarkImportRealWorld(b *testing.B) {
-	doc := corpus(b, "api.github.com.json")
-	b.SetBytes(int64(len(doc)))
-	var report ImportReport
-	for b.Loop() {
-		var err error
-		if _, report, err = ImportOpenAPI(doc); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(report.Operations), "operations")
-}
-
-// BenchmarkCompareRealWorld compares two releases of GitHub Enterprise
-// Server's API, imported once.
-func BenchmarkCompareRealWorld(b *testing.B) {
-	old, _, err := ImportOpenAPI(corpus(b, "ghes-3.18.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	new, _, err := ImportOpenAPI(corpus(b, "ghes-3.19.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var changes []Change
-	for b.Loop() {
-		changes = Compare(old, new)
-	}
-	b.ReportMetric(float64(len(BreakingChanges(changes))), "breaking")
-	b.ReportMetric(float64(len(changes)), "changes")
 }

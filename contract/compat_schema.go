@@ -322,25 +322,33 @@ func (c *comparer) enums(sc schemaScope, n spot, o, w map[string]any, req bool) 
 	if c1, ok := w["const"]; ok && !wOK {
 		we, wOK = []any{c1}, true
 	}
-	has := func(list []any, v any) bool {
-		return slices.ContainsFunc(list, func(x any) bool { return sameJSON(x, v) })
+	// missing lists the values of from that to lacks, as JSON, in from's
+	// order; a set keeps long enums (currencies, countries) linear.
+	missing := func(from, to []any) []string {
+		in := make(map[string]bool, len(to))
+		for _, v := range to {
+			in[js(v)] = true
+		}
+		var out []string
+		for _, v := range from {
+			if s := js(v); !in[s] {
+				out = append(out, s)
+			}
+		}
+		return out
 	}
 	switch {
 	case req && !oOK && wOK:
 		c.report(sc, n, "became-enum", Breaking, "only %s are accepted now", joinJSON(we))
 	case req && oOK && wOK:
-		for _, v := range oe {
-			if !has(we, v) {
-				c.report(sc, n, "enum-value-removed", Breaking, "the value %s is no longer accepted", js(v))
-			}
+		for _, v := range missing(oe, we) {
+			c.report(sc, n, "enum-value-removed", Breaking, "the value %s is no longer accepted", v)
 		}
 	case !req && oOK && !wOK:
 		c.report(sc, n, "became-not-enum", Breaking, "it is no longer limited to %s", joinJSON(oe))
 	case !req && oOK && wOK:
-		for _, v := range we {
-			if !has(oe, v) {
-				c.report(sc, n, "enum-value-added", Breaking, "the new value %s may come back, and callers that switch over the values do not know it", js(v))
-			}
+		for _, v := range missing(we, oe) {
+			c.report(sc, n, "enum-value-added", Breaking, "the new value %s may come back, and callers that switch over the values do not know it", v)
 		}
 	}
 }
@@ -518,11 +526,16 @@ func (c *comparer) alternatives(sc schemaScope, n spot, kw string, o, w map[stri
 		// Alternatives that are the same in both, wherever they stand, are
 		// the same; the rest are compared in order.
 		used := make([]bool, len(wa))
+		newJSON := make([]string, len(wa))
+		for j, x := range wa {
+			newJSON[j] = js(x)
+		}
 		var restOld []int
 		for i := range oa {
-			j := slices.IndexFunc(wa, func(x any) bool { return sameJSON(x, oa[i]) })
+			old := js(oa[i])
+			j := slices.IndexFunc(newJSON, func(x string) bool { return x == old })
 			for j >= 0 && used[j] {
-				next := slices.IndexFunc(wa[j+1:], func(x any) bool { return sameJSON(x, oa[i]) })
+				next := slices.IndexFunc(newJSON[j+1:], func(x string) bool { return x == old })
 				if next < 0 {
 					j = -1
 				} else {

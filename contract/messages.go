@@ -60,7 +60,7 @@ func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.Valid
 		// JSON Schema drops the annotations of a failing subschema, so a
 		// declared property reads as unevaluated as soon as anything else in
 		// its object fails. Only report properties no branch declares.
-		doc, _, _ := strings.Cut(ve.AbsoluteKeywordLocation, "#")
+		doc, _ := logicalLocation(ve.AbsoluteKeywordLocation)
 		if v.declares(v.docs[doc], parent, lastToken(ve.InstanceLocation), 0) {
 			var scratch Result
 			v.add(&scratch, base, ve.InstanceLocation, keyword, describe(keyword, schemaValue, ve.Message), instance)
@@ -235,10 +235,7 @@ func shortJSON(v any) string {
 // schema object holding it, read from the compiled documents. Both are nil
 // for locations outside them (a remote document).
 func (v *Validator) schemaAt(location string) (any, map[string]any) {
-	doc, frag, ok := strings.Cut(location, "#")
-	if !ok {
-		return nil, nil
-	}
+	doc, frag := logicalLocation(location)
 	root, ok := v.docs[doc]
 	if !ok {
 		return nil, nil

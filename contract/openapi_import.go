@@ -57,7 +57,7 @@ func ImportOpenAPIFile(path string) (Spec, ImportReport, error) {
 }
 
 func importOpenAPI(doc []byte, dir string) (Spec, ImportReport, error) {
-	root, err := decodeDocument(doc)
+	root, repeated, err := decodeDocument(doc)
 	if err != nil {
 		return Spec{}, ImportReport{}, err
 	}
@@ -66,7 +66,7 @@ func importOpenAPI(doc []byte, dir string) (Spec, ImportReport, error) {
 		return Spec{}, ImportReport{}, importErr("", "the document is not an object")
 	}
 	version, _ := m["openapi"].(string)
-	im := &importer{root: m, dir: dir, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: []ImportNote{}}}
+	im := &importer{root: m, dir: dir, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: repeated}}
 	switch {
 	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1."):
 	case m["swagger"] == "2.0":
@@ -98,43 +98,60 @@ func importErr(pointer, format string, args ...any) error {
 }
 
 // decodeDocument reads JSON or YAML into plain values, numbers as
-// json.Number. YAML's duplicate keys are an error with the line.
-func decodeDocument(doc []byte) (any, error) {
+// json.Number. A YAML key repeated in one mapping is a problem real
+// documents have (Stripe's once described refunds twice): when both values
+// are scalars the last one is used, as JSON decoders do, and a note names
+// the lines; a repeated mapping or list is an error with the line, since
+// either choice would lose a whole subtree.
+func decodeDocument(doc []byte) (any, []ImportNote, error) {
 	trimmed := bytes.TrimSpace(doc)
 	if len(trimmed) > 0 && trimmed[0] == '{' {
 		d := json.NewDecoder(bytes.NewReader(trimmed))
 		d.UseNumber()
 		var v any
 		if err := d.Decode(&v); err != nil {
-			return nil, importErr("", "not valid JSON: %v", err)
+			return nil, nil, importErr("", "not valid JSON: %v", err)
 		}
 		if d.More() {
-			return nil, importErr("", "not valid JSON: more than one value")
+			return nil, nil, importErr("", "not valid JSON: more than one value")
 		}
-		return v, nil
+		return v, []ImportNote{}, nil
 	}
 	var node yaml.Node
 	if err := yaml.Unmarshal(doc, &node); err != nil {
-		return nil, importErr("", "not valid YAML: %v", err)
+		return nil, nil, importErr("", "not valid YAML: %v", err)
 	}
 	if len(node.Content) == 0 {
-		return nil, importErr("", "the document is empty")
+		return nil, nil, importErr("", "the document is empty")
 	}
-	return yamlValue(node.Content[0], "")
+	notes := []ImportNote{}
+	v, err := yamlValue(node.Content[0], "", &notes)
+	return v, notes, err
 }
 
-func yamlValue(n *yaml.Node, ptr string) (any, error) {
+func yamlValue(n *yaml.Node, ptr string, notes *[]ImportNote) (any, error) {
 	switch n.Kind {
 	case yaml.AliasNode:
-		return yamlValue(n.Alias, ptr)
+		return yamlValue(n.Alias, ptr, notes)
 	case yaml.MappingNode:
 		out := make(map[string]any, len(n.Content)/2)
+		lines := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if _, dup := out[k]; dup {
-				return nil, importErr(ptr+"/"+escapeToken(k), "line %d: the key %q appears twice in one mapping", n.Content[i].Line, k)
+			k, val := n.Content[i].Value, n.Content[i+1]
+			at := ptr + "/" + escapeToken(k)
+			if first, dup := lines[k]; dup {
+				switch out[k].(type) {
+				case map[string]any, []any:
+					return nil, importErr(at, "line %d: the key %q appears twice in one mapping (first at line %d)", n.Content[i].Line, k, first)
+				}
+				if val.Kind != yaml.ScalarNode {
+					return nil, importErr(at, "line %d: the key %q appears twice in one mapping (first at line %d)", n.Content[i].Line, k, first)
+				}
+				*notes = append(*notes, ImportNote{Pointer: at, Kind: "approximated",
+					Message: fmt.Sprintf("line %d: the key %q appears twice in one mapping (first at line %d); the last value is used", n.Content[i].Line, k, first)})
 			}
-			v, err := yamlValue(n.Content[i+1], ptr+"/"+escapeToken(k))
+			lines[k] = n.Content[i].Line
+			v, err := yamlValue(val, at, notes)
 			if err != nil {
 				return nil, err
 			}
@@ -144,7 +161,7 @@ func yamlValue(n *yaml.Node, ptr string) (any, error) {
 	case yaml.SequenceNode:
 		out := make([]any, len(n.Content))
 		for i, c := range n.Content {
-			v, err := yamlValue(c, fmt.Sprintf("%s/%d", ptr, i))
+			v, err := yamlValue(c, fmt.Sprintf("%s/%d", ptr, i), notes)
 			if err != nil {
 				return nil, err
 			}
@@ -229,8 +246,12 @@ func (im *importer) lookup(ref, ptr string) (any, string, error) {
 			if err != nil {
 				return nil, "", importErr(ptr+"/$ref", "the file %q that the reference %q names cannot be read: %v", file, ref, err)
 			}
-			if loaded, err = decodeDocument(raw); err != nil {
+			var repeated []ImportNote
+			if loaded, repeated, err = decodeDocument(raw); err != nil {
 				return nil, "", fmt.Errorf("%s: %w", file, err)
+			}
+			for _, n := range repeated {
+				im.note(file+"#"+n.Pointer, n.Kind, "%s", n.Message)
 			}
 			if im.files == nil {
 				im.files = map[string]any{}

@@ -159,7 +159,7 @@ func TestImportOpenAPIServerVariablesAndBadOperations(t *testing.T) {
 
 func TestImportOpenAPIErrorsSayWhere(t *testing.T) {
 	for name, tc := range map[string]struct{ doc, field, message string }{
-		"duplicate key":  {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n", "/paths", "line 4"},
+		"duplicate key":  {"openapi: 3.1.0\ninfo: {title: x, version: '1'}\npaths: {}\npaths: {}\n", "/paths", "line 4: the key \"paths\" appears twice in one mapping (first at line 3)"},
 		"other file":     {`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"$ref":"common.yaml#/Ok"}}}}}}`, "/paths/~1a/get/responses/200/$ref", "common.yaml"},
 		"dangling ref":   {`{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"$ref":"#/components/responses/Ok"}}}}}}`, "/paths/~1a/get/responses/200/$ref", "points at nothing"},
 		"swagger 1.2":    {`{"swagger":"1.2","info":{"title":"x","version":"1"},"paths":{}}`, "/swagger", "Swagger version"},
@@ -338,4 +338,17 @@ func TestImportRealWorldExamples(t *testing.T) {
 		})
 	}
 	assert.Greater(t, operations, 500, "the documents hold several hundred operations between them")
+}
+
+// A key repeated with scalar values (Stripe's 2020 document describes
+// refunds twice) is a local problem: the last value is used and a note
+// names both lines.
+func TestImportOpenAPIRepeatedScalarKey(t *testing.T) {
+	doc := "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\ncomponents:\n  schemas:\n    Refund:\n      description: first\n      description: second\n      type: object\n"
+	spec, report, err := contract.ImportOpenAPI([]byte(doc))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"description":"second","type":"object"}`, string(spec.Schemas["Refund"]))
+	require.Len(t, report.Notes, 1)
+	assert.Equal(t, contract.ImportNote{Pointer: "/components/schemas/Refund/description", Kind: "approximated",
+		Message: `line 14: the key "description" appears twice in one mapping (first at line 13); the last value is used`}, report.Notes[0])
 }
