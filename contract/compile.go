@@ -16,6 +16,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/accordhq/accord/contract/internal/fastschema"
+
 	"github.com/accordhq/accord"
 )
 
@@ -39,6 +41,8 @@ type Validator struct {
 	codeAt    string   // the same as a JSON pointer, for violations
 	docs      map[string]any
 	redact    bool
+	onePass   bool        // check bodies with fastschema first (tests turn it off to compare)
+	checks    []BodyCheck // how each body schema is checked
 }
 
 type operation struct {
@@ -50,6 +54,7 @@ type operation struct {
 	headers    []*param
 	bodyTypes  []string // declared media types, sorted
 	bodies     map[string]*jsonschema.Schema
+	fast       map[string]*fastschema.Program // the bodies the one-pass path checks
 	responses  map[string]*response
 	errorCodes map[string]bool
 }
@@ -71,6 +76,7 @@ type response struct {
 	headers   []*param
 	bodyTypes []string
 	bodies    map[string]*jsonschema.Schema
+	fast      map[string]*fastschema.Program
 }
 
 // CompileOption changes how Compile builds a Validator.
@@ -137,7 +143,7 @@ func build(spec Spec, withExamples bool) (*Validator, []Finding) {
 		return nil, findings
 	}
 	spec = spec.Clone()
-	v := &Validator{
+	v := &Validator{onePass: true,
 		spec:      spec,
 		byID:      make(map[string]*operation, len(spec.Operations)),
 		routes:    &node{},
@@ -159,8 +165,12 @@ func build(spec Spec, withExamples bool) (*Validator, []Finding) {
 	if hasErrors(findings) {
 		return nil, findings
 	}
+	fc := map[string]*fastschema.Compiler{}
+	for doc, root := range docs {
+		fc[doc] = fastschema.NewCompiler(root, formats(c))
+	}
 	for i, op := range v.ops {
-		findings = append(findings, v.compileOperation(c, i, op)...)
+		findings = append(findings, v.compileOperation(c, fc, i, op)...)
 	}
 	if hasErrors(findings) {
 		return nil, findings
@@ -596,6 +606,57 @@ func newCompiler(load func(url string) (io.ReadCloser, error)) *jsonschema.Compi
 	return c
 }
 
+// BodyCheck says how a Validator checks one body schema. Most are checked
+// in one pass over the raw bytes, without decoding them first; a schema
+// with a keyword that path does not judge is checked by decoding the body
+// and walking the schema (Fallback says which keyword and where). Both
+// paths accept and refuse the same bodies, and an invalid body's
+// violations always come from the second, so they read the same.
+type BodyCheck struct {
+	Operation string `json:"operation"`
+	Part      Part   `json:"part"`             // request_body or response_body
+	Status    string `json:"status,omitempty"` // the response's status key
+	MediaType string `json:"media_type"`
+	OnePass   bool   `json:"one_pass"`
+	Fallback  string `json:"fallback,omitempty"`
+}
+
+// BodyChecks lists how each body schema of the contract is checked, in
+// the order of the operations.
+func (v *Validator) BodyChecks() []BodyCheck {
+	return slices.Clone(v.checks)
+}
+
+// fallbackReason says why a body schema is not checked in one pass, with
+// the place in the contract's terms.
+func fallbackReason(err error, body string) string {
+	var u *fastschema.Unsupported
+	if !errors.As(err, &u) {
+		return err.Error()
+	}
+	where := u.Pointer
+	if rest, ok := strings.CutPrefix(where, "/components/schemas/"); ok {
+		where = "#/components/schemas/" + rest
+	} else if rest, ok := strings.CutPrefix(where, body); ok {
+		where = "the body schema" + rest
+	}
+	return where + ": " + u.Reason
+}
+
+// formats lists the format checks a compiler applies, for the one-pass
+// path: the compiler's own, then the library's, as the compiler looks
+// them up.
+func formats(c *jsonschema.Compiler) map[string]fastschema.Format {
+	out := make(map[string]fastschema.Format, len(jsonschema.Formats)+len(c.Formats))
+	for name, f := range jsonschema.Formats {
+		out[name] = f
+	}
+	for name, f := range c.Formats {
+		out[name] = f
+	}
+	return out
+}
+
 // emptyEnum closes a gap of the validator: it skips "enum" when the list is
 // empty, so "enum": [] would accept everything instead of nothing.
 type emptyEnum struct{}
@@ -612,7 +673,7 @@ func (emptyEnum) Validate(ctx jsonschema.ValidationContext, _ any) error {
 }
 
 // compileOperation compiles the schemas of one operation from the documents.
-func (v *Validator) compileOperation(c *jsonschema.Compiler, i int, op *operation) []Finding {
+func (v *Validator) compileOperation(c *jsonschema.Compiler, fc map[string]*fastschema.Compiler, i int, op *operation) []Finding {
 	var findings []Finding
 	at := fmt.Sprintf("operations[%d].", i)
 	compile := func(doc, ptr, field string) *jsonschema.Schema {
@@ -621,6 +682,17 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, i int, op *operatio
 			findings = append(findings, schemaFinding(at+field, op.ID, err))
 		}
 		return s
+	}
+	// onePass compiles a body schema for the one-pass path too, and
+	// records which path checks it.
+	onePass := func(doc, ptr string, part Part, status, mt string) *fastschema.Program {
+		check := BodyCheck{Operation: op.ID, Part: part, Status: status, MediaType: mt, OnePass: true}
+		p, err := fc[doc].Compile(fmt.Sprintf("/ops/%d/%s", i, ptr))
+		if err != nil {
+			check.OnePass, check.Fallback = false, fallbackReason(err, fmt.Sprintf("/ops/%d/%s", i, ptr))
+		}
+		v.checks = append(v.checks, check)
+		return p
 	}
 	segs, _ := parseTemplate(op.Path)
 	for j, p := range op.Parameters {
@@ -643,16 +715,20 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, i int, op *operatio
 	if b := op.RequestBody; b != nil {
 		op.bodyTypes = sortedKeys(b.Content)
 		op.bodies = map[string]*jsonschema.Schema{}
+		op.fast = map[string]*fastschema.Program{}
 		for j, mt := range op.bodyTypes {
 			if isJSON(mt) && len(b.Content[mt].Schema) > 0 {
 				op.bodies[mt] = compile(requestDoc, fmt.Sprintf("b/%d", j), "request_body.content."+mt+".schema")
+				if p := onePass(requestDoc, fmt.Sprintf("b/%d", j), PartRequestBody, "", mt); p != nil {
+					op.fast[mt] = p
+				}
 			}
 		}
 	}
 	op.responses = map[string]*response{}
 	for j, key := range sortedKeys(op.Responses) {
 		r := op.Responses[key]
-		res := &response{key: key, bodyTypes: sortedKeys(r.Content), bodies: map[string]*jsonschema.Schema{}}
+		res := &response{key: key, bodyTypes: sortedKeys(r.Content), bodies: map[string]*jsonschema.Schema{}, fast: map[string]*fastschema.Program{}}
 		for k, h := range r.Headers {
 			hp := &param{Parameter: Parameter{Name: h.Name, In: InHeader, Required: h.Required, Schema: h.Schema}}
 			hp.schema = compile(responseDoc, fmt.Sprintf("r/%d/h/%d", j, k), fmt.Sprintf("responses.%s.headers[%d].schema", key, k))
@@ -662,6 +738,9 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, i int, op *operatio
 		for k, mt := range res.bodyTypes {
 			if isJSON(mt) && len(r.Content[mt].Schema) > 0 {
 				res.bodies[mt] = compile(responseDoc, fmt.Sprintf("r/%d/b/%d", j, k), "responses."+key+".content."+mt+".schema")
+				if p := onePass(responseDoc, fmt.Sprintf("r/%d/b/%d", j, k), PartResponseBody, key, mt); p != nil {
+					res.fast[mt] = p
+				}
 			}
 		}
 		op.responses[key] = res

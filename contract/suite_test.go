@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/accordhq/accord/contract/internal/fastschema"
 )
 
 // suiteDir finds the official JSON Schema Test Suite beside the project
@@ -81,7 +83,7 @@ func TestJSONSchemaTestSuite(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test files in %s: %v", root, err)
 	}
-	passed := 0
+	passed, fastDecided, fastUnknown, fastSchemas, schemas := 0, 0, 0, 0, 0
 	for _, file := range files {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -106,6 +108,13 @@ func TestJSONSchemaTestSuite(t *testing.T) {
 					continue
 				}
 				v := &Validator{docs: map[string]any{url: decodeSchema(g.Schema)}}
+				// The one-pass path, where it compiles, must decide as the
+				// full validator does on every case it decides.
+				schemas++
+				fast, fastErr := fastschema.Compile(decodeSchema(g.Schema), "", formats(c))
+				if fastErr == nil {
+					fastSchemas++
+				}
 				for _, tc := range g.Tests {
 					want := tc.Valid
 					if name == "format" && strings.Contains(tc.Description, "only an annotation by default") {
@@ -116,6 +125,17 @@ func TestJSONSchemaTestSuite(t *testing.T) {
 						t.Fatalf("%s / %s: data: %v", g.Description, tc.Description, err)
 					}
 					verr := schema.Validate(instance)
+					if fast != nil {
+						switch got := fast.Check(tc.Data); got {
+						case fastschema.Unknown:
+							fastUnknown++
+						default:
+							fastDecided++
+							if (got == fastschema.Valid) != (verr == nil) {
+								t.Errorf("%s / %s: the one-pass path says %s, the full validator valid = %v", g.Description, tc.Description, got, verr == nil)
+							}
+						}
+					}
 					if _, gap := knownGaps[name+"/"+g.Description+"/"+tc.Description]; gap {
 						if (verr == nil) == want {
 							t.Errorf("%s / %s: known gap is fixed; remove it from knownGaps", g.Description, tc.Description)
@@ -144,4 +164,8 @@ func TestJSONSchemaTestSuite(t *testing.T) {
 		})
 	}
 	t.Logf("%d cases from %d files", passed, len(files))
+	t.Logf("one-pass path: %d of %d schemas compiled; %d cases decided the same as the full validator, %d left to it", fastSchemas, schemas, fastDecided, fastUnknown)
+	if fastSchemas*10 < schemas*6 {
+		t.Errorf("the one-pass path compiles only %d of %d suite schemas", fastSchemas, schemas)
+	}
 }

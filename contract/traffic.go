@@ -16,6 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract/internal/fastschema"
 )
 
 // Part says where in an exchange a violation is.
@@ -188,7 +189,7 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 		v.checkValue(&res, op, p, PartHeaderParameter, 0, r.Header.Values(p.Name), ",")
 	}
 	v.checkBody(&res, op, PartRequestBody, 0, op.RequestBody != nil, op.RequestBody != nil && op.RequestBody.Required,
-		op.bodyTypes, op.bodies, r.Header.Get("Content-Type"), body)
+		op.bodyTypes, op.bodies, op.fast, r.Header.Get("Content-Type"), body)
 	sortViolations(res.Violations)
 	return res
 }
@@ -215,7 +216,7 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		v.checkValue(&res, op, h, PartResponseHeader, status, header.Values(h.Name), ",")
 	}
 	decoded := v.checkBody(&res, op, PartResponseBody, status, len(resp.bodyTypes) > 0, false,
-		resp.bodyTypes, resp.bodies, header.Get("Content-Type"), body)
+		resp.bodyTypes, resp.bodies, resp.fast, header.Get("Content-Type"), body)
 	if status >= 400 && decoded != nil {
 		v.checkErrorCode(&res, op, status, decoded)
 	}
@@ -298,7 +299,7 @@ func coerce(s string, types []string) any {
 // checkBody checks the content type and, for JSON with a schema, the body.
 // It returns the decoded body when it is JSON, for the error-code check.
 func (v *Validator) checkBody(res *Result, op *operation, part Part, status int, declared, required bool,
-	types []string, schemas map[string]*jsonschema.Schema, contentType string, body []byte) any {
+	types []string, schemas map[string]*jsonschema.Schema, fast map[string]*fastschema.Program, contentType string, body []byte) any {
 	base := Violation{Operation: op.ID, Part: part, Status: status}
 	if !declared {
 		if len(body) > 0 {
@@ -326,6 +327,12 @@ func (v *Validator) checkBody(res *Result, op *operation, part Part, status int,
 		return nil
 	}
 	if !isJSON(contentType) && !isJSON(mt) {
+		return nil
+	}
+	// A valid body needs nothing more than one pass over its bytes. Error
+	// responses are decoded anyway, for their error code; an invalid body
+	// is decoded for its violations.
+	if p := fast[mt]; p != nil && v.onePass && status < 400 && p.Check(body) == fastschema.Valid {
 		return nil
 	}
 	instance, err := decodeJSON(body)
