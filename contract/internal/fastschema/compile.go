@@ -71,16 +71,16 @@ type node struct {
 	unique                   bool
 	unevalItems              *node
 
-	slots             map[string]int
-	props             []*node // by slot; nil for a slot properties does not name
-	required          uint64
-	patternProps      []patternProp
-	additional        *node
-	propertyNames     *node
+	slots              map[string]int
+	props              []*node // by slot; nil for a slot properties does not name
+	required           uint64
+	patternProps       []patternProp
+	additional         *node
+	propertyNames      *node
 	minProps, maxProps int
-	dependentRequired []dependency
-	dependentSchemas  map[int]*node
-	unevalProps       *node
+	dependentRequired  []dependency
+	dependentSchemas   map[int]*node
+	unevalProps        *node
 }
 
 type patternProp struct {
@@ -163,7 +163,6 @@ func (c *Compiler) Compile(pointer string) (*Program, error) {
 	}
 	return &Program{root: n}, nil
 }
-
 
 func (c *Compiler) resolve(pointer string) (any, error) {
 	cur := c.root
