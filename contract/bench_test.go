@@ -2,11 +2,14 @@ package contract
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/accordhq/accord/contract/internal/fastschema"
 )
 
 type benchAddress struct {
@@ -55,9 +58,10 @@ func benchSpec(b testing.TB) Spec {
 	return spec
 }
 
-// benchBodies returns an order request of about 2 KB and its response.
-func benchBodies(b testing.TB) (req, resp []byte) {
-	items := make([]benchItem, 19)
+// benchBodies returns an order request with n items (19 make about 2 KB)
+// and its response.
+func benchBodies(n int) (req, resp []byte) {
+	items := make([]benchItem, n)
 	for i := range items {
 		items[i] = benchItem{SKU: fmt.Sprintf("SKU-%04d", i), Quantity: i + 1, UnitCents: int64(100 * (i + 1)),
 			Options: map[string]string{"colour": "blue"}, Tags: []string{"gift"}}
@@ -69,77 +73,99 @@ func benchBodies(b testing.TB) (req, resp []byte) {
 	return req, resp
 }
 
-// BenchmarkValidateRequest compares accord's whole request check (route,
-// header, content type, decoding, schema, violations) with decoding plus
-// santhosh-tekuri validation of the same bytes against the same compiled
-// schema.
+// BenchmarkValidateRequest and BenchmarkValidateResponse measure, on the
+// 2 KB order and the one-item order, in one run:
+//   - accord: the whole check (route, header, content type, body), one-pass;
+//   - full-path: the same with the one-pass path off (decode, then walk);
+//   - one-pass-schema: the body schema alone, on the bytes;
+//   - decode+santhosh: decoding plus the library's walk of the same schema;
+//   - and the floors: json.Valid, json.Unmarshal into any and into the
+//     typed struct.
 func BenchmarkValidateRequest(b *testing.B) {
+	benchValidate(b, true)
+}
+
+func BenchmarkValidateResponse(b *testing.B) {
+	benchValidate(b, false)
+}
+
+func benchValidate(b *testing.B, request bool) {
 	v, err := Compile(benchSpec(b))
 	if err != nil {
 		b.Fatal(err)
 	}
-	body, _ := benchBodies(b)
+	full, err := Compile(benchSpec(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	full.onePass = false
 	req := httptest.NewRequest("POST", "/orders", nil)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Request-ID", "0f8fad5b-d9cb-469f-a165-70867728950e")
-	b.Logf("request body: %d bytes", len(body))
-	b.Run("accord", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if res := v.ValidateRequest(req, body); !res.OK() {
-				b.Fatal(res.String())
-			}
-		}
-	})
-	schema := v.byID["createOrder"].bodies["application/json"]
-	b.Run("decode+santhosh", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		b.ReportAllocs()
-		for b.Loop() {
-			inst, err := decodeJSON(body)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := schema.Validate(inst); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-// BenchmarkValidateResponse is the same comparison for the response.
-func BenchmarkValidateResponse(b *testing.B) {
-	v, err := Compile(benchSpec(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, body := benchBodies(b)
-	req := httptest.NewRequest("POST", "/orders", nil)
 	header := http.Header{"Content-Type": {"application/json"}}
-	b.Run("accord", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if res := v.ValidateResponse(req, 201, header, body); !res.OK() {
-				b.Fatal(res.String())
-			}
+	op := v.byID["createOrder"]
+	schema, fast, typed := op.bodies["application/json"], op.fast["application/json"], func() any { return new(benchOrder) }
+	if !request {
+		schema, fast, typed = op.responses["201"].bodies["application/json"], op.responses["201"].fast["application/json"], func() any { return new(benchOrderOut) }
+	}
+	check := func(v *Validator, body []byte) Result {
+		if request {
+			return v.ValidateRequest(req, body)
 		}
-	})
-	schema := v.byID["createOrder"].responses["201"].bodies["application/json"]
-	b.Run("decode+santhosh", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		b.ReportAllocs()
-		for b.Loop() {
+		return v.ValidateResponse(req, 201, header, body)
+	}
+	for _, size := range []struct {
+		name  string
+		items int
+	}{{"2KB", 19}, {"1item", 1}} {
+		body, out := benchBodies(size.items)
+		if !request {
+			body = out
+		}
+		run := func(name string, fn func() error) {
+			b.Run(size.name+"/"+name, func(b *testing.B) {
+				b.SetBytes(int64(len(body)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := fn(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		result := func(res Result) error {
+			if !res.OK() {
+				return errors.New(res.String())
+			}
+			return nil
+		}
+		run("accord", func() error { return result(check(v, body)) })
+		run("full-path", func() error { return result(check(full, body)) })
+		run("one-pass-schema", func() error {
+			if fast.Check(body) != fastschema.Valid {
+				return errors.New("not valid")
+			}
+			return nil
+		})
+		run("decode+santhosh", func() error {
 			inst, err := decodeJSON(body)
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
-			if err := schema.Validate(inst); err != nil {
-				b.Fatal(err)
+			return schema.Validate(inst)
+		})
+		run("floor-json.Valid", func() error {
+			if !json.Valid(body) {
+				return errors.New("not JSON")
 			}
-		}
-	})
+			return nil
+		})
+		run("floor-unmarshal-any", func() error {
+			var x any
+			return json.Unmarshal(body, &x)
+		})
+		run("floor-unmarshal-typed", func() error { return json.Unmarshal(body, typed()) })
+	}
 }
 
 // manyOperations builds a contract of n operations over n/4 resources, each

@@ -42,8 +42,9 @@ type eval struct {
 	props    uint64
 	items    uint64
 	upTo     int
-	overflow bool // contains matched items beyond the 64th
-	present  uint64
+	overflow bool   // contains matched items beyond the 64th
+	present  uint64 // the named properties the object has, by slot
+	count    int    // its members or items
 }
 
 func (e *eval) merge(o eval) {
@@ -51,6 +52,11 @@ func (e *eval) merge(o eval) {
 	e.items |= o.items
 	e.upTo = max(e.upTo, o.upTo)
 	e.overflow = e.overflow || o.overflow
+}
+
+// allMembers reports whether every member of an object was evaluated.
+func (e *eval) allMembers() bool {
+	return e.count <= 64 && e.props|(^uint64(0)<<e.count) == ^uint64(0)
 }
 
 type span struct{ from, to int }
@@ -108,22 +114,31 @@ func skipSpace(b []byte, pos int) int {
 // value checks the value at pos (not whitespace) against n and returns the
 // position after it. The position is only meaningful on pass.
 func (s *state) value(n *node, pos int) (int, verdict, eval) {
-	var ev eval
 	if pos >= len(s.data) {
-		return pos, fail, ev
+		return pos, fail, eval{}
 	}
 	if s.depth == maxDepth {
-		return pos, unknown, ev
+		return pos, unknown, eval{}
 	}
 	switch n.always {
 	case 1:
-		end, v := s.skip(pos)
-		return end, v, ev
+		return s.skipEval(pos)
 	case -1:
-		return pos, fail, ev
+		return pos, fail, eval{}
 	}
 	s.depth++
-	defer func() { s.depth-- }()
+	end, v, ev := s.check(n, pos)
+	s.depth--
+	return end, v, ev
+}
+
+func (s *state) skipEval(pos int) (int, verdict, eval) {
+	end, v := s.skip(pos)
+	return end, v, eval{}
+}
+
+func (s *state) check(n *node, pos int) (int, verdict, eval) {
+	var ev eval
 
 	var (
 		end int
@@ -284,13 +299,18 @@ func (s *state) inPlace(n *node, pos int, typ uint8, ev *eval) verdict {
 }
 
 func (s *state) object(n *node, pos int) (int, verdict, eval) {
+	pos = skipSpace(s.data, pos+1)
+	base := len(s.keys)
+	end, v, ev := s.objectMembers(n, pos, base)
+	s.keys = s.keys[:base]
+	return end, v, ev
+}
+
+func (s *state) objectMembers(n *node, pos, base int) (int, verdict, eval) {
 	var ev eval
 	data := s.data
-	pos = skipSpace(data, pos+1)
 	members := 0
 	var seen uint64
-	base := len(s.keys)
-	defer func() { s.keys = s.keys[:base] }()
 	if pos < len(data) && data[pos] == '}' {
 		pos++
 	} else {
@@ -384,7 +404,7 @@ func (s *state) object(n *node, pos int) (int, verdict, eval) {
 			return pos, fail, ev
 		}
 	}
-	ev.present = seen
+	ev.present, ev.count = seen, members
 	return pos, pass, ev
 }
 
@@ -411,6 +431,9 @@ func (s *state) members(pos int, fn func(i, at int) verdict) verdict {
 }
 
 func (s *state) unevaluatedProps(n *node, pos int, ev *eval) verdict {
+	if ev.allMembers() {
+		return pass // the usual case: a strict schema that declares them all
+	}
 	return s.members(pos, func(i, at int) verdict {
 		if i < 64 && ev.props&(1<<i) != 0 {
 			return pass
@@ -427,12 +450,17 @@ func (s *state) unevaluatedProps(n *node, pos int, ev *eval) verdict {
 }
 
 func (s *state) array(n *node, pos int) (int, verdict, eval) {
+	pos = skipSpace(s.data, pos+1)
+	base := len(s.items)
+	end, v, ev := s.arrayItems(n, pos, base)
+	s.items = s.items[:base]
+	return end, v, ev
+}
+
+func (s *state) arrayItems(n *node, pos, base int) (int, verdict, eval) {
 	var ev eval
 	data := s.data
-	pos = skipSpace(data, pos+1)
 	count, matches := 0, 0
-	base := len(s.items)
-	defer func() { s.items = s.items[:base] }()
 	if pos < len(data) && data[pos] == ']' {
 		pos++
 	} else {
@@ -513,10 +541,14 @@ func (s *state) array(n *node, pos int) (int, verdict, eval) {
 	} else {
 		ev.upTo = min(count, len(n.prefixItems))
 	}
+	ev.count = count
 	return pos, pass, ev
 }
 
 func (s *state) unevaluatedItems(n *node, pos int, ev *eval) verdict {
+	if ev.upTo >= ev.count {
+		return pass
+	}
 	data := s.data
 	pos = skipSpace(data, pos+1)
 	if data[pos] == ']' {
@@ -782,46 +814,9 @@ func (s *state) skip(pos int) (int, verdict) {
 			return pos, unknown
 		}
 		s.depth++
-		defer func() { s.depth-- }()
-		closing := byte('}')
-		if c == '[' {
-			closing = ']'
-		}
-		pos = skipSpace(data, pos+1)
-		if pos < len(data) && data[pos] == closing {
-			return pos + 1, pass
-		}
-		for {
-			if c == '{' {
-				if pos >= len(data) || data[pos] != '"' {
-					return pos, fail
-				}
-				end, _, v := s.scanString(pos)
-				if v != pass {
-					return end, v
-				}
-				pos = skipSpace(data, end)
-				if pos >= len(data) || data[pos] != ':' {
-					return pos, fail
-				}
-				pos = skipSpace(data, pos+1)
-			}
-			end, v := s.skip(pos)
-			if v != pass {
-				return end, v
-			}
-			pos = skipSpace(data, end)
-			if pos >= len(data) {
-				return pos, fail
-			}
-			if data[pos] == closing {
-				return pos + 1, pass
-			}
-			if data[pos] != ',' {
-				return pos, fail
-			}
-			pos = skipSpace(data, pos+1)
-		}
+		end, v := s.skipCompound(c, pos)
+		s.depth--
+		return end, v
 	case c == '-' || c >= '0' && c <= '9':
 		return skipNumber(data, pos)
 	case c == 't':
@@ -832,6 +827,49 @@ func (s *state) skip(pos int) (int, verdict) {
 		return skipWord(data, pos, "null")
 	}
 	return pos, fail
+}
+
+func (s *state) skipCompound(c byte, pos int) (int, verdict) {
+	data := s.data
+	closing := byte('}')
+	if c == '[' {
+		closing = ']'
+	}
+	pos = skipSpace(data, pos+1)
+	if pos < len(data) && data[pos] == closing {
+		return pos + 1, pass
+	}
+	for {
+		if c == '{' {
+			if pos >= len(data) || data[pos] != '"' {
+				return pos, fail
+			}
+			end, _, v := s.scanString(pos)
+			if v != pass {
+				return end, v
+			}
+			pos = skipSpace(data, end)
+			if pos >= len(data) || data[pos] != ':' {
+				return pos, fail
+			}
+			pos = skipSpace(data, pos+1)
+		}
+		end, v := s.skip(pos)
+		if v != pass {
+			return end, v
+		}
+		pos = skipSpace(data, end)
+		if pos >= len(data) {
+			return pos, fail
+		}
+		if data[pos] == closing {
+			return pos + 1, pass
+		}
+		if data[pos] != ',' {
+			return pos, fail
+		}
+		pos = skipSpace(data, pos+1)
+	}
 }
 
 func skipWord(data []byte, pos int, word string) (int, verdict) {
