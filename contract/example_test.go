@@ -160,3 +160,16 @@ func ExampleCompare() {
 	// breaking request-property-max-decreased POST /orders
 	//   /operations/0/request_body/content/application~1json/schema/properties/quantity: the request body property "quantity": maximum changed from 100 to 10
 }
+
+// Bodies are checked in one pass over their bytes; BodyChecks says so for
+// each body schema, or names the keyword that sends one the full way.
+func ExampleValidator_BodyChecks() {
+	v, err := contract.Compile(exampleSpec())
+	if err != nil {
+		panic(err)
+	}
+	for _, c := range v.BodyChecks() {
+		fmt.Println(c.Operation, c.Part, c.MediaType, "one pass:", c.OnePass)
+	}
+	// Output: addPet request_body application/json one pass: true
+}
