@@ -3,6 +3,8 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"sync"
 
 	"github.com/accordhq/accord"
 )
@@ -31,6 +33,68 @@ func writeRecord[T any](w http.ResponseWriter, status int, v T) {
 		w.Header().Set("ETag", etag(st.StampRef().Revision))
 	}
 	writeJSON(w, status, v)
+}
+
+// readRecord answers 200 with the record fn returns, as read does. A
+// record's revision never changes, so the JSON written for a revision at a
+// path is kept and written again for every later read of it: a read costs
+// the store lookup, not the encoding. Only for records whose JSON is the
+// stored revision and nothing computed at read time.
+func readRecord[T any](fn func(c in) (T, error)) handler {
+	return func(s *server, w http.ResponseWriter, r *http.Request) error {
+		v, err := fn(in{s, r})
+		if err != nil {
+			return err
+		}
+		st, ok := any(&v).(accord.Stamped)
+		if !ok {
+			writeRecord(w, http.StatusOK, v)
+			return nil
+		}
+		rev := st.StampRef().Revision
+		key := r.URL.Path + "\x00" + strconv.Itoa(rev)
+		body, ok := s.encoded.get(key)
+		if !ok {
+			if body, err = encodeJSON(v); err != nil {
+				return err
+			}
+			s.encoded.put(key, body)
+		}
+		w.Header().Set("ETag", etag(rev))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+		return nil
+	}
+}
+
+// byteCache holds encoded responses, at most max of them; when full, an
+// arbitrary entry makes room.
+type byteCache struct {
+	mu  sync.RWMutex
+	m   map[string][]byte
+	max int
+}
+
+func newByteCache(max int) *byteCache { return &byteCache{m: make(map[string][]byte), max: max} }
+
+func (c *byteCache) get(key string) ([]byte, bool) {
+	c.mu.RLock()
+	b, ok := c.m[key]
+	c.mu.RUnlock()
+	return b, ok
+}
+
+func (c *byteCache) put(key string, b []byte) {
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[key] = b
+	c.mu.Unlock()
 }
 
 // read answers 200 with what fn returns.

@@ -102,7 +102,7 @@ func requirementEndpoints() []endpoint {
 			})},
 		{id: "getRequirement", method: "GET", path: one, summary: "Read a requirement by ID or key (REQ-7)",
 			status: 200, result: requirement.Requirement{}, etag: true,
-			handle: read(func(c in) (requirement.Requirement, error) { return c.reqs.Get(c.ctx(), c.project(), c.id()) })},
+			handle: readRecord(func(c in) (requirement.Requirement, error) { return c.reqs.Get(c.ctx(), c.project(), c.id()) })},
 		{id: "updateRequirement", method: "PUT", path: one, summary: "Replace a requirement's content",
 			body: requirementBody{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true,
 			handle: update(1, func(c in, base int, b requirementBody) (requirement.Requirement, error) {

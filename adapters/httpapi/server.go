@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -48,6 +49,10 @@ type server struct {
 	log       *slog.Logger
 	maxBody   int64
 	mux       *http.ServeMux
+	// routes has the same patterns as mux but no catch-all: asked only
+	// for requests no pattern serves, to tell 404 from 405.
+	routes  *http.ServeMux
+	encoded *byteCache // the JSON of record revisions, see readRecord
 }
 
 // New returns the accord HTTP handler.
@@ -59,14 +64,14 @@ func New(opts Options) (http.Handler, error) {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
 	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
-		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux()}
+		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	s.handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	groups := [][]endpoint{requirementEndpoints()}
@@ -89,7 +94,7 @@ func New(opts Options) (http.Handler, error) {
 	if err != nil {
 		return nil, accord.Errorf(accord.Internal, "describing the API: %w", err)
 	}
-	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+	s.handle("GET /v1/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(doc)
 	})
@@ -98,12 +103,20 @@ func New(opts Options) (http.Handler, error) {
 			s.route(e.method+" "+e.path, e.handle)
 		}
 	}
+	// Requests no pattern serves come here, so a request is matched once.
+	s.mux.HandleFunc("/", s.unrouted)
 	return s, nil
+}
+
+// handle registers h on the mux, and its pattern on routes.
+func (s *server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, h)
+	s.routes.HandleFunc(pattern, func(http.ResponseWriter, *http.Request) {})
 }
 
 // route registers an authenticated handler that reports failures as problems.
 func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, r *http.Request) error) {
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
 		actor, err := s.authn.Authenticate(r)
 		if err == nil && s.authz != nil {
 			actor, err = s.authz.Authorize(r, actor)
@@ -118,16 +131,13 @@ func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, 
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h, pattern := s.mux.Handler(r); pattern == "" {
-		s.unrouted(w, r, h)
-		return
-	}
 	s.mux.ServeHTTP(w, r)
 }
 
 // unrouted answers requests no pattern matches: 404 and 405 become
 // problems (405 keeps its Allow header); redirects pass through.
-func (s *server) unrouted(w http.ResponseWriter, r *http.Request, h http.Handler) {
+func (s *server) unrouted(w http.ResponseWriter, r *http.Request) {
+	h, _ := s.routes.Handler(r)
 	c := &capture{header: http.Header{}}
 	h.ServeHTTP(c, r)
 	switch c.status {
@@ -169,6 +179,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false) // keep "<=" readable: this is an API, not HTML
 	_ = enc.Encode(v)
+}
+
+// encodeJSON is the body writeJSON writes, as bytes.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // checkParams refuses query parameters outside allowed, so a misspelt

@@ -13,7 +13,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
@@ -42,7 +45,22 @@ func Open(path string) (*sqlstore.Stores, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: opening %s: %w", path, err)
 	}
-	return sqlstore.New(db, sqlstore.SQLite), nil
+	s := sqlstore.New(db, sqlstore.SQLite)
+	// Reads by id and key are cached, exactly (see changes).
+	watch, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: opening %s: %w", path, err)
+	}
+	watch.SetMaxOpenConns(1)
+	w := &changes{shmPath: path + "-shm", db: watch}
+	if err := w.hold(); err != nil {
+		watch.Close()
+		db.Close()
+		return nil, fmt.Errorf("sqlite: opening %s: %w", path, err)
+	}
+	s.CacheReads(w.changed, w.close)
+	return s, nil
 }
 
 // Migrate applies accord's pending migrations to db (Stores.DB) in one
@@ -50,4 +68,83 @@ func Open(path string) (*sqlstore.Stores, error) {
 func Migrate(ctx context.Context, db *sql.DB) error {
 	_, err := sqlstore.Migrate(ctx, db, sqlstore.SQLite)
 	return err
+}
+
+// changes tells whether anyone committed to the database since it was
+// last asked, for the stores' read cache. In WAL mode every commit rewrites
+// the header of the wal-index, the -shm file beside the database
+// (https://www.sqlite.org/walformat.html: its iChange counts
+// transactions), so reading those 96 bytes answers in a microsecond, for
+// writers in this process and in any other. Where there is no -shm file
+// (another journal mode, exclusive locking), PRAGMA data_version on a
+// connection that never writes answers instead, in a few.
+type changes struct {
+	mu      sync.Mutex
+	shmPath string
+	shm     *os.File
+	lastHdr [96]byte
+	haveHdr bool
+
+	db      *sql.DB
+	conn    *sql.Conn // held open, so the -shm file lives as long as the stores
+	stmt    *sql.Stmt
+	version int64
+	haveVer bool
+}
+
+// hold opens the connection that keeps the wal-index in place: SQLite
+// deletes the -shm file when the last connection to the database closes,
+// and a file read after that would never change again.
+func (c *changes) hold() error {
+	ctx := context.Background()
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	stmt, err := conn.PrepareContext(ctx, "PRAGMA data_version")
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	c.conn, c.stmt = conn, stmt
+	var v int64
+	if err := stmt.QueryRowContext(ctx).Scan(&v); err != nil {
+		conn.Close()
+		return err
+	}
+	c.shm, _ = os.Open(c.shmPath)
+	return nil
+}
+
+func (c *changes) changed(ctx context.Context) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.shm != nil {
+		var hdr [96]byte
+		if n, err := c.shm.ReadAt(hdr[:], 0); n == len(hdr) && (err == nil || err == io.EOF) {
+			// A read torn by a commit in progress differs from the last:
+			// it counts as a change, which only costs a cache miss.
+			changed := !c.haveHdr || hdr != c.lastHdr
+			c.lastHdr, c.haveHdr = hdr, true
+			return changed, nil
+		}
+	}
+	var v int64
+	if err := c.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
+		return false, err
+	}
+	changed := !c.haveVer || v != c.version
+	c.version, c.haveVer = v, true
+	return changed, nil
+}
+
+func (c *changes) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.shm != nil {
+		c.shm.Close()
+	}
+	c.stmt.Close()
+	c.conn.Close()
+	return c.db.Close()
 }

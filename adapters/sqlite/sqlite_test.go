@@ -17,7 +17,7 @@ func open(tb testing.TB) *sqlstore.Stores {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { s.DB.Close() })
+	tb.Cleanup(func() { s.Close() })
 	if err := sqlite.Migrate(context.Background(), s.DB); err != nil {
 		tb.Fatal(err)
 	}

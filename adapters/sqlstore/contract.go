@@ -18,9 +18,9 @@ type ContractStore struct {
 
 var _ contract.Store = (*ContractStore)(nil)
 
-func newContractStore(db *sql.DB, d Dialect) *ContractStore {
+func newContractStore(db *sql.DB, d Dialect, c *readCache) *ContractStore {
 	return &ContractStore{
-		contracts: table[contract.Contract]{db: db, d: d, kind: contract.RefKind, what: "contract",
+		contracts: table[contract.Contract]{db: db, d: d, cache: c, kind: contract.RefKind, what: "contract",
 			ident: func(c *contract.Contract) (string, string) { return c.Project, c.ID },
 			stamp: func(c *contract.Contract) *accord.Stamp { return &c.Stamp },
 			name:  func(c *contract.Contract) string { return c.Service },
@@ -28,7 +28,7 @@ func newContractStore(db *sql.DB, d Dialect) *ContractStore {
 				return accord.Errorf(accord.Conflict, "service %q already has contract %s in project %q", c.Service, c.ID, c.Project)
 			},
 			cols: func(c *contract.Contract) columns { return columns{search: []string{c.Service}} }},
-		versions: table[contract.Version]{db: db, d: d, kind: contract.VersionRefKind, what: "contract version",
+		versions: table[contract.Version]{db: db, d: d, cache: c, clone: contract.Version.Clone, kind: contract.VersionRefKind, what: "contract version",
 			ident:  func(v *contract.Version) (string, string) { return v.Project, versionID(v.ContractID, v.Version) },
 			stamp:  func(v *contract.Version) *accord.Stamp { return &v.Stamp },
 			parent: func(v *contract.Version) string { return v.ContractID },

@@ -18,8 +18,8 @@ var _ project.Store = (*ProjectStore)(nil)
 
 const allProjects = "*"
 
-func newProjectStore(db *sql.DB, d Dialect) *ProjectStore {
-	return &ProjectStore{projects: table[project.Project]{db: db, d: d, kind: project.RefKind, what: "project",
+func newProjectStore(db *sql.DB, d Dialect, c *readCache) *ProjectStore {
+	return &ProjectStore{projects: table[project.Project]{db: db, d: d, cache: c, clone: project.Project.Clone, kind: project.RefKind, what: "project",
 		ident: func(p *project.Project) (string, string) { return allProjects, p.Key },
 		stamp: func(p *project.Project) *accord.Stamp { return &p.Stamp },
 		cols: func(p *project.Project) columns {

@@ -20,9 +20,9 @@ type RequirementStore struct {
 
 var _ requirement.Store = (*RequirementStore)(nil)
 
-func newRequirementStore(db *sql.DB, d Dialect) *RequirementStore {
+func newRequirementStore(db *sql.DB, d Dialect, c *readCache) *RequirementStore {
 	return &RequirementStore{
-		reqs: table[requirement.Requirement]{db: db, d: d, kind: requirement.RefKind, what: "requirement",
+		reqs: table[requirement.Requirement]{db: db, d: d, cache: c, clone: requirement.Requirement.Clone, kind: requirement.RefKind, what: "requirement",
 			ident: func(r *requirement.Requirement) (string, string) { return r.Project, r.ID },
 			stamp: func(r *requirement.Requirement) *accord.Stamp { return &r.Stamp },
 			key:   func(r *requirement.Requirement) *string { return &r.Key }, keyOf: requirement.KeyOf,
@@ -34,12 +34,12 @@ func newRequirementStore(db *sql.DB, d Dialect) *RequirementStore {
 				}
 				return c
 			}},
-		changes: table[requirement.ChangeRequest]{db: db, d: d, kind: requirement.ChangeRequestRefKind, what: "change request",
+		changes: table[requirement.ChangeRequest]{db: db, d: d, cache: c, clone: requirement.ChangeRequest.Clone, kind: requirement.ChangeRequestRefKind, what: "change request",
 			ident:  func(c *requirement.ChangeRequest) (string, string) { return c.Project, c.ID },
 			stamp:  func(c *requirement.ChangeRequest) *accord.Stamp { return &c.Stamp },
 			parent: func(c *requirement.ChangeRequest) string { return c.RequirementID },
 			cols:   func(c *requirement.ChangeRequest) columns { return columns{status: string(c.State)} }},
-		terms: table[requirement.Term]{db: db, d: d, kind: requirement.TermRefKind, what: "glossary term",
+		terms: table[requirement.Term]{db: db, d: d, cache: c, clone: requirement.Term.Clone, kind: requirement.TermRefKind, what: "glossary term",
 			ident: func(t *requirement.Term) (string, string) { return t.Project, t.ID },
 			stamp: func(t *requirement.Term) *accord.Stamp { return &t.Stamp },
 			name:  func(t *requirement.Term) string { return strings.ToLower(t.Term) },

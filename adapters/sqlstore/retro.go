@@ -19,9 +19,9 @@ type RetroStore struct {
 
 var _ retro.Store = (*RetroStore)(nil)
 
-func newRetroStore(db *sql.DB, d Dialect) *RetroStore {
+func newRetroStore(db *sql.DB, d Dialect, c *readCache) *RetroStore {
 	return &RetroStore{
-		retros: table[retro.Retro]{db: db, d: d, kind: retro.RefKind, what: "retrospective",
+		retros: table[retro.Retro]{db: db, d: d, cache: c, clone: retro.Retro.Clone, kind: retro.RefKind, what: "retrospective",
 			ident: func(r *retro.Retro) (string, string) { return r.Project, r.ID },
 			stamp: func(r *retro.Retro) *accord.Stamp { return &r.Stamp },
 			key:   func(r *retro.Retro) *string { return &r.Key }, keyOf: retro.KeyOf,

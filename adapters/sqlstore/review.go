@@ -21,9 +21,9 @@ func subjectName(kind review.Kind, subject accord.Ref) string {
 	return string(kind) + " " + subject.String()
 }
 
-func newReviewStore(db *sql.DB, d Dialect) *ReviewStore {
+func newReviewStore(db *sql.DB, d Dialect, c *readCache) *ReviewStore {
 	return &ReviewStore{
-		reviews: table[review.Review]{db: db, d: d, kind: review.RefKind, what: "review",
+		reviews: table[review.Review]{db: db, d: d, cache: c, clone: review.Review.Clone, kind: review.RefKind, what: "review",
 			ident: func(rv *review.Review) (string, string) { return rv.Project, rv.ID },
 			stamp: func(rv *review.Review) *accord.Stamp { return &rv.Stamp },
 			key:   func(rv *review.Review) *string { return &rv.Key }, keyOf: review.KeyOf,

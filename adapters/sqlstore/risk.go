@@ -17,9 +17,9 @@ type RiskStore struct {
 
 var _ risk.Store = (*RiskStore)(nil)
 
-func newRiskStore(db *sql.DB, d Dialect) *RiskStore {
+func newRiskStore(db *sql.DB, d Dialect, c *readCache) *RiskStore {
 	return &RiskStore{
-		risks: table[risk.Risk]{db: db, d: d, kind: risk.RefKind, what: "risk",
+		risks: table[risk.Risk]{db: db, d: d, cache: c, clone: risk.Risk.Clone, kind: risk.RefKind, what: "risk",
 			ident: func(r *risk.Risk) (string, string) { return r.Project, r.ID },
 			stamp: func(r *risk.Risk) *accord.Stamp { return &r.Stamp },
 			key:   func(r *risk.Risk) *string { return &r.Key }, keyOf: risk.KeyOf,

@@ -14,7 +14,10 @@
 // revision = n), so no engine has a read-modify-write race.
 package sqlstore
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+)
 
 // Stores are the SQL stores of every domain over one database.
 type Stores struct {
@@ -27,10 +30,38 @@ type Stores struct {
 	Risks        *RiskStore
 	Retros       *RetroStore
 	Tokens       *TokenStore
+
+	cache   *readCache
+	closers []func() error
+}
+
+// CacheReads makes reads of a record by id or key go through a cache in
+// memory that stays exact: writes through these stores empty it, and
+// before each cached read changed is asked whether anyone else committed
+// to the database since it was last asked (sqlite.Open wires SQLite's
+// PRAGMA data_version). Call it before the stores are used; closer, if
+// not nil, runs on Close.
+func (s *Stores) CacheReads(changed func(ctx context.Context) (bool, error), closer func() error) {
+	s.cache.changed = changed
+	if closer != nil {
+		s.closers = append(s.closers, closer)
+	}
+}
+
+// Close closes the database and what CacheReads set up.
+func (s *Stores) Close() error {
+	err := s.DB.Close()
+	for _, c := range s.closers {
+		if cerr := c(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 // New returns the stores over db, which must be migrated (Migrate).
 func New(db *sql.DB, d Dialect) *Stores {
-	return &Stores{DB: db, Dialect: d, Requirements: newRequirementStore(db, d), Contracts: newContractStore(db, d), Reviews: newReviewStore(db, d),
-		Projects: newProjectStore(db, d), Risks: newRiskStore(db, d), Retros: newRetroStore(db, d), Tokens: &TokenStore{db: db, d: d}}
+	c := newReadCache(nil)
+	return &Stores{DB: db, Dialect: d, cache: c, Requirements: newRequirementStore(db, d, c), Contracts: newContractStore(db, d, c), Reviews: newReviewStore(db, d, c),
+		Projects: newProjectStore(db, d, c), Risks: newRiskStore(db, d, c), Retros: newRetroStore(db, d, c), Tokens: &TokenStore{db: db, d: d}}
 }

@@ -36,6 +36,10 @@ type table[T any] struct {
 	taken  func(have *T) error  // with name: the Conflict when have holds it
 	parent func(*T) string      // optional: the record this one belongs to
 	cols   func(*T) columns     // optional: filter columns
+	// clone (optional) copies a record; with it, reads by id or key go
+	// through cache, when the stores have one.
+	clone func(T) T
+	cache *readCache
 }
 
 func nanos(t time.Time) int64 { return t.UnixNano() }
@@ -56,6 +60,10 @@ func (t *table[T]) within(ctx context.Context, outer *sql.Tx, fn func(tx *sql.Tx
 }
 
 func (t *table[T]) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if t.cache != nil {
+		t.cache.beginWrite()
+		defer t.cache.endWrite()
+	}
 	tx, err := t.db.BeginTx(ctx, nil)
 	if err != nil {
 		return internal("begin", err)
@@ -328,15 +336,19 @@ func (t *table[T]) getIn(ctx context.Context, q querier, project, id string) (T,
 }
 
 func (t *table[T]) get(ctx context.Context, project, id string) (T, error) {
-	return t.getIn(ctx, t.db, project, id)
+	return cached(ctx, t.cache, t.clone, cacheKey{t.kind, project, "id", id}, func() (T, error) {
+		return t.getIn(ctx, t.db, project, id)
+	})
 }
 
 func (t *table[T]) getByKey(ctx context.Context, project, key string) (T, error) {
-	rec, err := t.one(ctx, t.db, "rkey = ?", project, key)
-	if errors.Is(err, errNoRow) {
-		return rec, t.notFound(project, key)
-	}
-	return rec, err
+	return cached(ctx, t.cache, t.clone, cacheKey{t.kind, project, "rkey", key}, func() (T, error) {
+		rec, err := t.one(ctx, t.db, "rkey = ?", project, key)
+		if errors.Is(err, errNoRow) {
+			return rec, t.notFound(project, key)
+		}
+		return rec, err
+	})
 }
 
 func (t *table[T]) byName(ctx context.Context, q querier, project, name string) (T, error) {

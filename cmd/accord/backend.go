@@ -62,16 +62,16 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 	}
 	applied, err := sqlstore.Migrate(ctx, s.DB, s.Dialect)
 	if err != nil {
-		s.DB.Close()
+		s.Close()
 		return nil, fmt.Errorf("%s: %w", describe, err)
 	}
 	version, err := sqlstore.SchemaVersion(ctx, s.DB)
 	if err != nil {
-		s.DB.Close()
+		s.Close()
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, retros: s.Retros, tokens: s.Tokens, version: version, applied: applied, close: s.DB.Close}, nil
+		projects: s.Projects, risks: s.Risks, retros: s.Retros, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
 }
 
 func isPostgres(spec string) bool {
