@@ -258,6 +258,16 @@ func TestRequirementFlowOverHTTP(t *testing.T) {
 	assert.Equal(t, `"2"`, updated.header.Get("ETag"))
 	assert.Equal(t, "bob", updated.body["updated_by"])
 
+	// A read after the update gets the new revision, not the JSON kept
+	// for the first; reading it again gives the same bytes.
+	again := call(t, h, "GET", base, devToken, "")
+	require.Equal(t, 200, again.status)
+	assert.Equal(t, `"2"`, again.header.Get("ETag"))
+	assert.Equal(t, "application/json", again.header.Get("Content-Type"))
+	assert.Contains(t, again.body["description"], "30 days")
+	assert.Equal(t, again.raw, call(t, h, "GET", base, devToken, "").raw)
+	assert.JSONEq(t, updated.raw, again.raw, "the read gives what the update answered")
+
 	diff := call(t, h, "GET", base+"/diff?from=1&to=2", pmToken, "")
 	require.Equal(t, 200, diff.status, diff.raw)
 	changes := diff.body["changes"].([]any)

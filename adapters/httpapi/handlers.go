@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"github.com/accordhq/accord"
@@ -51,41 +50,57 @@ func readRecord[T any](fn func(c in) (T, error)) handler {
 			writeRecord(w, http.StatusOK, v)
 			return nil
 		}
-		rev := st.StampRef().Revision
-		key := r.URL.Path + "\x00" + strconv.Itoa(rev)
-		body, ok := s.encoded.get(key)
+		key := revisionKey{r.URL.Path, st.StampRef().Revision}
+		resp, ok := s.encoded.get(key)
 		if !ok {
-			if body, err = encodeJSON(v); err != nil {
+			body, err := encodeJSON(v)
+			if err != nil {
 				return err
 			}
-			s.encoded.put(key, body)
+			resp = encodedRecord{body: body, etag: []string{etag(key.revision)}}
+			s.encoded.put(key, resp)
 		}
-		w.Header().Set("ETag", etag(rev))
-		w.Header().Set("Content-Type", "application/json")
+		// The header values are shared, never changed: no copies per read.
+		h := w.Header()
+		h["Content-Type"], h["Etag"] = jsonContentType, resp.etag
 		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write(body)
+		_, _ = w.Write(resp.body)
 		return nil
 	}
+}
+
+var jsonContentType = []string{"application/json"}
+
+// revisionKey names a record revision's JSON: where it was read, and the
+// revision.
+type revisionKey struct {
+	path     string
+	revision int
+}
+
+type encodedRecord struct {
+	body []byte
+	etag []string
 }
 
 // byteCache holds encoded responses, at most max of them; when full, an
 // arbitrary entry makes room.
 type byteCache struct {
 	mu  sync.RWMutex
-	m   map[string][]byte
+	m   map[revisionKey]encodedRecord
 	max int
 }
 
-func newByteCache(max int) *byteCache { return &byteCache{m: make(map[string][]byte), max: max} }
+func newByteCache(max int) *byteCache { return &byteCache{m: make(map[revisionKey]encodedRecord), max: max} }
 
-func (c *byteCache) get(key string) ([]byte, bool) {
+func (c *byteCache) get(key revisionKey) (encodedRecord, bool) {
 	c.mu.RLock()
 	b, ok := c.m[key]
 	c.mu.RUnlock()
 	return b, ok
 }
 
-func (c *byteCache) put(key string, b []byte) {
+func (c *byteCache) put(key revisionKey, b encodedRecord) {
 	c.mu.Lock()
 	if len(c.m) >= c.max {
 		for k := range c.m {
