@@ -91,7 +91,9 @@ type byteCache struct {
 	max int
 }
 
-func newByteCache(max int) *byteCache { return &byteCache{m: make(map[revisionKey]encodedRecord), max: max} }
+func newByteCache(max int) *byteCache {
+	return &byteCache{m: make(map[revisionKey]encodedRecord), max: max}
+}
 
 func (c *byteCache) get(key revisionKey) (encodedRecord, bool) {
 	c.mu.RLock()
