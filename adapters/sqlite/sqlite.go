@@ -74,14 +74,15 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 // last asked, for the stores' read cache. In WAL mode every commit rewrites
 // the header of the wal-index, the -shm file beside the database
 // (https://www.sqlite.org/walformat.html: its iChange counts
-// transactions), so reading those 96 bytes answers in a microsecond, for
-// writers in this process and in any other. Where there is no -shm file
+// transactions), so reading those 96 bytes, mapped into memory, answers
+// at once, for writers in this process and in any other. Where there is no -shm file
 // (another journal mode, exclusive locking), PRAGMA data_version on a
 // connection that never writes answers instead, in a few.
 type changes struct {
 	mu      sync.Mutex
 	shmPath string
 	shm     *os.File
+	mem     []byte // the -shm file's first page, mapped, where the system allows
 	lastHdr [96]byte
 	haveHdr bool
 
@@ -112,13 +113,22 @@ func (c *changes) hold() error {
 		conn.Close()
 		return err
 	}
-	c.shm, _ = os.Open(c.shmPath)
+	if c.shm, _ = os.Open(c.shmPath); c.shm != nil {
+		c.mem = mapHeader(c.shm)
+	}
 	return nil
 }
 
 func (c *changes) changed(ctx context.Context) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.mem != nil {
+		var hdr [96]byte
+		copy(hdr[:], c.mem)
+		changed := !c.haveHdr || hdr != c.lastHdr
+		c.lastHdr, c.haveHdr = hdr, true
+		return changed, nil
+	}
 	if c.shm != nil {
 		var hdr [96]byte
 		if n, err := c.shm.ReadAt(hdr[:], 0); n == len(hdr) && (err == nil || err == io.EOF) {
@@ -141,6 +151,10 @@ func (c *changes) changed(ctx context.Context) (bool, error) {
 func (c *changes) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.mem != nil {
+		unmapHeader(c.mem)
+		c.mem = nil
+	}
 	if c.shm != nil {
 		c.shm.Close()
 	}

@@ -6,10 +6,12 @@
 // revision's JSON); the bare handler writes bytes it holds.
 //
 //	apt-get install -y wrk   # Debian's package
-//	go run ./bench/httpload -duration 10s
+//	go run ./bench/httpload
 //
 // It prints, per store and connection count, requests per second and the
-// p50 and p99 latency of each, and accord's ratios to the bare handler.
+// p50 and p99 latency of each (medians of -rounds runs, alternating which
+// side goes first), and accord's ratios to the bare handler. Goal: at
+// least 0.8x the bare handler's throughput, at most 1.25x its p50.
 package main
 
 import (
@@ -27,6 +29,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,8 +50,10 @@ const token = "load-test-token-0123456789abcdef"
 func main() {
 	stores := flag.String("stores", "memory,sqlite", "store engines to measure, comma separated")
 	conns := flag.String("connections", "16,64", "wrk connection counts, comma separated")
-	duration := flag.Duration("duration", 10*time.Second, "how long each wrk run lasts")
+	duration := flag.Duration("duration", 5*time.Second, "how long each wrk run lasts")
+	rounds := flag.Int("rounds", 3, "runs of each side, alternating which goes first; the medians are printed")
 	threads := flag.Int("threads", 2, "wrk threads")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the runs against accord to this file")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
 		log.Fatal("wrk is not installed: apt-get install -y wrk")
@@ -62,8 +68,19 @@ func main() {
 		body, header := fetch(accordURL)
 		bareURL := listen(bare(body, header)) + path
 		for _, c := range strings.Split(*conns, ",") {
-			a := run(accordURL, c, *threads, *duration)
-			b := run(bareURL, c, *threads, *duration)
+			var as, bs []result
+			for i := range *rounds {
+				if i%2 == 1 {
+					bs = append(bs, run(bareURL, c, *threads, *duration))
+				}
+				stop := startProfile(*profile, store, c)
+				as = append(as, run(accordURL, c, *threads, *duration))
+				stop()
+				if i%2 == 0 {
+					bs = append(bs, run(bareURL, c, *threads, *duration))
+				}
+			}
+			a, b := median(as), median(bs)
 			fmt.Printf("%-7s %5s  %12.0f %12.0f %5.2fx  %9s %9s %5.2fx  %9s %9s\n", store, c,
 				a.rps, b.rps, a.rps/b.rps, a.p50, b.p50, float64(a.p50)/float64(b.p50), a.p99, b.p99)
 		}
@@ -155,6 +172,25 @@ func bare(body []byte, header http.Header) http.Handler {
 	})
 }
 
+// startProfile profiles the process while accord is measured, one file
+// per store and connection count.
+func startProfile(path, store, conns string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(fmt.Sprintf("%s.%s.%s", path, store, conns))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
+
 func listen(h http.Handler) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -182,6 +218,22 @@ func fetch(url string) ([]byte, http.Header) {
 type result struct {
 	rps      float64
 	p50, p99 time.Duration
+}
+
+// median takes the median of each figure across runs: a loaded machine
+// makes single runs noisy.
+func median(rs []result) result {
+	rps := make([]float64, len(rs))
+	p50 := make([]time.Duration, len(rs))
+	p99 := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		rps[i], p50[i], p99[i] = r.rps, r.p50, r.p99
+	}
+	slices.Sort(rps)
+	slices.Sort(p50)
+	slices.Sort(p99)
+	m := len(rs) / 2
+	return result{rps: rps[m], p50: p50[m], p99: p99[m]}
 }
 
 var (
