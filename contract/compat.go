@@ -257,6 +257,7 @@ func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 			c.addAt("request-parameter-became-required", Breaking, DirectionRequest, label, ptr+"/required", rel,
 				fmt.Sprintf("the %s parameter %q became required%s", p.In, p.Name, defaultNote(c.new, p.Schema)))
 		}
+		c.serialization(label, ptr, rel, op, p)
 		c.schema(schemaScope{label: label, base: ptr, rel: rel, dir: DirectionRequest, kind: "request-parameter", what: fmt.Sprintf("the %s parameter %q", p.In, p.Name)},
 			"/schema", op.Schema, p.Schema)
 	}
@@ -265,6 +266,29 @@ func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 			c.addAt("request-parameter-removed", Warning, DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, i), "/parameters/"+escapeToken(paramKey(p)),
 				fmt.Sprintf("the %s parameter %q was removed: callers that still send it are ignored", p.In, p.Name))
 		}
+	}
+}
+
+// serialization reports a parameter written differently on the wire: a
+// new style, or explode turned on or off. Callers that keep writing it the
+// old way are refused or misread, so both are breaking; explode on a
+// parameter that is neither an array nor an object changes nothing.
+// oasdiff has no rule for either.
+func (c *comparer) serialization(label, ptr, rel string, o, n Parameter) {
+	oldStyle, oldExplode := o.serialization()
+	newStyle, newExplode := n.serialization()
+	switch {
+	case oldStyle != newStyle:
+		c.addAt("request-parameter-style-changed", Breaking, DirectionRequest, label, ptr+"/style", rel,
+			fmt.Sprintf("the %s parameter %q is now written in the %s style instead of %s: callers that write it the old way are refused", n.In, n.Name, newStyle, oldStyle))
+	case oldExplode != newExplode:
+		level := Breaking
+		types := typesOf(resolve(c.new, decodeSchema(n.Schema)))
+		if len(types) > 0 && !slices.Contains(types, "array") && !slices.Contains(types, "object") {
+			level = Info
+		}
+		c.addAt("request-parameter-explode-changed", level, DirectionRequest, label, ptr+"/explode", rel,
+			fmt.Sprintf("the %s parameter %q is now written with explode %v instead of %v", n.In, n.Name, newExplode, oldExplode))
 	}
 }
 

@@ -144,6 +144,17 @@ func TestCompareRules(t *testing.T) {
 			ps[0].Required = true
 			d.spec.Operations[0].Parameters = ps
 		}},
+		{"parameter style changed", "request-parameter-style-changed", contract.Breaking, "/operations/1/parameters/0/style", func(d *compatDoc) {
+			ps := slices.Clone(d.spec.Operations[1].Parameters)
+			ps[0].Style = contract.StyleMatrix
+			d.spec.Operations[1].Parameters = ps
+		}},
+		{"array parameter explode changed", "request-parameter-explode-changed", contract.Breaking, "/operations/0/parameters/0/explode", func(d *compatDoc) {
+			ps := slices.Clone(d.spec.Operations[0].Parameters)
+			explode := false
+			ps[0].Schema, ps[0].Explode = json.RawMessage(`{"type":"array","items":{"type":"string"}}`), &explode
+			d.spec.Operations[0].Parameters = ps
+		}},
 		{"parameter type changed", "request-parameter-type-changed", contract.Breaking, "/parameters/0/schema", func(d *compatDoc) {
 			ps := slices.Clone(d.spec.Operations[0].Parameters)
 			ps[0].Schema = json.RawMessage(`{"type":"integer"}`)
@@ -315,6 +326,17 @@ func TestCompareCompatibleChanges(t *testing.T) {
 			d.prop("NewOrder", "channel")["enum"] = []any{"web", "app", "pos"}
 		}},
 		{name: "request maximum raised", doc: func(d *compatDoc) { d.prop("NewOrder", "quantity")["maximum"] = 1000 }},
+		{name: "explode on a scalar parameter", doc: func(d *compatDoc) {
+			ps := slices.Clone(d.spec.Operations[0].Parameters)
+			explode := false
+			ps[0].Explode = &explode
+			d.spec.Operations[0].Parameters = ps
+		}},
+		{name: "the default style written out", none: true, doc: func(d *compatDoc) {
+			ps := slices.Clone(d.spec.Operations[0].Parameters)
+			ps[0].Style = contract.StyleForm
+			d.spec.Operations[0].Parameters = ps
+		}},
 		{name: "response property became required", doc: func(d *compatDoc) {
 			d.schemas["Order"]["required"] = []any{"id", "status", "total", "coupon"}
 		}},

@@ -66,9 +66,10 @@ type pathParam struct {
 
 type param struct {
 	Parameter
-	schema   *jsonschema.Schema
-	types    []string // the schema's types, for converting strings from the wire
-	itemType []string // for arrays: the items' types
+	schema    *jsonschema.Schema
+	types     []string            // the schema's types, for converting strings from the wire
+	itemType  []string            // for arrays: the items' types
+	propTypes map[string][]string // for deepObject: each property's types
 }
 
 type response struct {
@@ -699,6 +700,9 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, fc map[string]*fast
 		pr := &param{Parameter: p}
 		pr.schema = compile(requestDoc, fmt.Sprintf("p/%d", j), fmt.Sprintf("parameters[%d].schema", j))
 		pr.types, pr.itemType = wireTypes(v.spec.Schemas, p.Schema)
+		if style, _ := p.serialization(); style == StyleDeepObject {
+			pr.propTypes = propertyTypes(v.spec.Schemas, p.Schema)
+		}
 		switch p.In {
 		case InPath:
 			for pos, s := range segs {
@@ -759,6 +763,19 @@ func wireTypes(components map[string]json.RawMessage, raw json.RawMessage) (type
 		}
 	}
 	return types, items
+}
+
+// propertyTypes lists the types of an object schema's properties, for
+// converting deepObject values from the wire.
+func propertyTypes(components map[string]json.RawMessage, raw json.RawMessage) map[string][]string {
+	out := map[string][]string{}
+	if m, ok := resolveLocal(components, decodeSchema(raw)).(map[string]any); ok {
+		props, _ := m["properties"].(map[string]any)
+		for name, s := range props {
+			out[name] = typesOf(resolveLocal(components, s))
+		}
+	}
+	return out
 }
 
 func resolveLocal(components map[string]json.RawMessage, s any) any {

@@ -59,7 +59,7 @@ func exportOperation(op Operation) openAPIOperation {
 		Responses:    map[string]openAPIResponse{}}
 	for _, p := range op.Parameters {
 		o.Parameters = append(o.Parameters, openAPIParameter{Name: p.Name, In: p.In, Required: p.Required || p.In == InPath,
-			Description: p.Description, Schema: orEmptySchema(p.Schema)})
+			Description: p.Description, Style: p.Style, Explode: p.Explode, Schema: orEmptySchema(p.Schema)})
 	}
 	if b := op.RequestBody; b != nil {
 		o.RequestBody = &openAPIRequestBody{Required: b.Required, Description: b.Description, Content: exportContent(b.Content)}
@@ -200,6 +200,8 @@ type openAPIParameter struct {
 	In          string          `json:"in"`
 	Required    bool            `json:"required,omitempty"`
 	Description string          `json:"description,omitempty"`
+	Style       string          `json:"style,omitempty"`
+	Explode     *bool           `json:"explode,omitempty"`
 	Schema      json.RawMessage `json:"schema"`
 }
 

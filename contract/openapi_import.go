@@ -623,8 +623,15 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 			im.note(ptr+"/content", "approximated", "the parameter %q is serialized as %s: only its schema was kept", param.Name, mts[0])
 		}
 	}
-	if style := text(p["style"]); style != "" && style != defaultStyle(param.In) {
-		im.note(ptr+"/style", "approximated", "the parameter %q uses style %s: accord checks the default serialization", param.Name, style)
+	param.Style = text(p["style"])
+	if explode, ok := p["explode"].(bool); ok {
+		param.Explode = &explode
+	}
+	var styleErrs accord.FieldErrors
+	param.validateStyle("style", &styleErrs)
+	if len(styleErrs) > 0 {
+		im.note(ptr+"/style", "approximated", "the parameter %q: %s; accord checks the default serialization", param.Name, styleErrs[0].Message)
+		param.Style, param.Explode = "", nil
 	}
 	for _, k := range []string{"example", "examples", "deprecated", "allowEmptyValue", "allowReserved"} {
 		if p[k] != nil {
@@ -637,13 +644,6 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 	}
 	param.Schema = emptyToNil(schema)
 	return param, true, nil
-}
-
-func defaultStyle(in string) string {
-	if in == InQuery {
-		return "form"
-	}
-	return "simple"
 }
 
 func (im *importer) content(v any, ptr string) (map[string]MediaType, error) {

@@ -107,6 +107,7 @@ func TestImportOpenAPI30YAML(t *testing.T) {
 	assert.Equal(t, "getPet", op.ID)
 	require.Len(t, op.Parameters, 2, "the path-level id and the query parameter; the cookie is dropped")
 	assert.Equal(t, "fields", op.Parameters[0].Name)
+	assert.Equal(t, contract.StylePipeDelimited, op.Parameters[0].Style)
 	assert.Equal(t, "id", op.Parameters[1].Name)
 	assert.Equal(t, "No such pet", op.Responses["404"].Description, "a $ref to a response is followed")
 
@@ -125,11 +126,12 @@ func TestImportOpenAPI30YAML(t *testing.T) {
 	}
 	for ptr, kind := range map[string]string{
 		"/servers": "approximated", "/security": "dropped", "/components/securitySchemes": "dropped",
-		"/paths/~1pets~1{id}/get/parameters/0": "dropped", "/paths/~1pets~1{id}/get/parameters/1/style": "approximated",
+		"/paths/~1pets~1{id}/get/parameters/0":  "dropped",
 		"/components/schemas/Pet/discriminator": "dropped", "/paths": "dropped",
 	} {
 		assert.Equal(t, kind, pointers[ptr], "a note at %s; got %v", ptr, report.Notes)
 	}
+	assert.NotContains(t, pointers, "/paths/~1pets~1{id}/get/parameters/1/style", "the style is kept, not approximated")
 
 	// The imported contract validates traffic.
 	v, err := contract.Compile(spec)
@@ -302,7 +304,11 @@ func TestImportSwagger20(t *testing.T) {
 		kinds[n.Pointer] = n.Kind
 	}
 	assert.Equal(t, "dropped", kinds["/securityDefinitions"])
-	assert.Equal(t, "approximated", kinds["/paths/~1pets/get/parameters/1/collectionFormat"])
+	assert.NotContains(t, kinds, "/paths/~1pets/get/parameters/1/collectionFormat", "collectionFormat becomes a style")
+	tags := list.Parameters[1]
+	assert.Equal(t, contract.StyleForm, tags.Style, "multi is form, exploded")
+	require.NotNil(t, tags.Explode)
+	assert.True(t, *tags.Explode)
 	_, err = contract.Compile(spec)
 	require.NoError(t, err)
 }

@@ -107,9 +107,6 @@ func (im *importer) swaggerParams(v any, ptr string) []any {
 			case "name", "in", "required", "description", "allowEmptyValue":
 				np[k] = x
 			case "collectionFormat":
-				if x != "csv" {
-					im.note(fmt.Sprintf("%s/%d/collectionFormat", ptr, i), "approximated", "collectionFormat %v: accord checks the default serialization", x)
-				}
 			default:
 				if !strings.HasPrefix(k, "x-") {
 					schema[k] = x
@@ -118,6 +115,25 @@ func (im *importer) swaggerParams(v any, ptr string) []any {
 		}
 		if schema["type"] == "file" {
 			schema = map[string]any{"type": "string", "format": "binary"}
+		}
+		if schema["type"] == "array" {
+			// Swagger's collectionFormat (csv by default) as OpenAPI 3's
+			// style and explode.
+			format, _ := p["collectionFormat"].(string)
+			switch {
+			case format == "" || format == "csv":
+				if p["in"] == InQuery {
+					np["style"], np["explode"] = StyleForm, false
+				}
+			case format == "multi" && p["in"] == InQuery:
+				np["style"], np["explode"] = StyleForm, true
+			case format == "ssv" && p["in"] == InQuery:
+				np["style"], np["explode"] = StyleSpaceDelimited, false
+			case format == "pipes" && p["in"] == InQuery:
+				np["style"], np["explode"] = StylePipeDelimited, false
+			default:
+				im.note(fmt.Sprintf("%s/%d/collectionFormat", ptr, i), "approximated", "collectionFormat %v of a %v parameter: accord checks the default serialization", format, p["in"])
+			}
 		}
 		np["schema"] = schema
 		out = append(out, np)

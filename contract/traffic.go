@@ -174,7 +174,12 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 	}
 	res := Result{Operation: op.ID}
 	for _, p := range op.pathParams {
-		v.checkValue(&res, op, p.param, PartPathParameter, 0, []string{unescapeSegment(caps[p.pos])}, ",")
+		values, sep, err := pathValue(unescapeSegment(caps[p.pos]), p.param)
+		if err != nil {
+			res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: PartPathParameter, Name: p.Name, Keyword: "style", Message: err.Error()})
+			continue
+		}
+		v.checkValue(&res, op, p.param, PartPathParameter, 0, values, sep)
 	}
 	if len(op.query) > 0 {
 		var query url.Values
@@ -182,7 +187,12 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 			query = r.URL.Query()
 		}
 		for _, p := range op.query {
-			v.checkValue(&res, op, p, PartQueryParameter, 0, query[p.Name], "")
+			if style, _ := p.serialization(); style == StyleDeepObject {
+				v.checkDeepObject(&res, op, p, query)
+				continue
+			}
+			values, sep := queryValues(query, p)
+			v.checkValue(&res, op, p, PartQueryParameter, 0, values, sep)
 		}
 	}
 	for _, p := range op.headers {
@@ -234,6 +244,11 @@ func (v *Validator) checkValue(res *Result, op *operation, p *param, part Part, 
 		}
 		return
 	}
+	if sep != "" && part == PartQueryParameter && len(values) > 1 {
+		res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: part, Name: p.Name, Status: status, Keyword: "style",
+			Message: fmt.Sprintf("must be given once, its items separated by %q; got %d values", sep, len(values))})
+		return
+	}
 	if p.schema == nil {
 		return
 	}
@@ -264,6 +279,31 @@ func (v *Validator) checkValue(res *Result, op *operation, p *param, part Part, 
 	}
 	if err := p.schema.Validate(instance); err != nil {
 		v.addSchemaViolations(res, Violation{Operation: op.ID, Part: part, Name: p.Name, Status: status}, err, instance)
+	}
+}
+
+// checkDeepObject checks a deepObject query parameter:
+// ?filter[status]=open&filter[limit]=5 is the object {"status": "open",
+// "limit": 5}.
+func (v *Validator) checkDeepObject(res *Result, op *operation, p *param, query url.Values) {
+	obj, present, err := deepObject(query, p)
+	base := Violation{Operation: op.ID, Part: PartQueryParameter, Name: p.Name}
+	switch {
+	case err != nil:
+		base.Keyword, base.Message = "style", err.Error()
+		res.Violations = append(res.Violations, base)
+		return
+	case !present:
+		if p.Required {
+			base.Keyword, base.Message = "required", "is required"
+			res.Violations = append(res.Violations, base)
+		}
+		return
+	}
+	if p.schema != nil {
+		if err := p.schema.Validate(obj); err != nil {
+			v.addSchemaViolations(res, base, err, obj)
+		}
 	}
 }
 

@@ -107,6 +107,14 @@ type Parameter struct {
 	Required    bool            `json:"required,omitempty"`
 	Description string          `json:"description,omitempty"`
 	Schema      json.RawMessage `json:"schema,omitempty"`
+	// Style and Explode say how the value is written, as in OpenAPI: query
+	// parameters are form (the default: ?id=1&id=2), spaceDelimited,
+	// pipeDelimited or deepObject (?filter[status]=open); path parameters
+	// simple (the default: 1,2), label (.1.2) or matrix (;id=1,2); headers
+	// simple. Explode defaults to true for form and deepObject, false for
+	// the others; form without explode is ?id=1,2.
+	Style   string `json:"style,omitempty"`
+	Explode *bool  `json:"explode,omitempty"`
 }
 
 // RequestBody declares the accepted bodies by media type.
@@ -272,6 +280,10 @@ func (op Operation) Clone() Operation {
 		c.Parameters = make([]Parameter, len(op.Parameters))
 		for i, p := range op.Parameters {
 			p.Schema = slices.Clone(p.Schema)
+			if p.Explode != nil {
+				explode := *p.Explode
+				p.Explode = &explode
+			}
 			c.Parameters[i] = p
 		}
 	}

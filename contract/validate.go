@@ -115,6 +115,7 @@ func (op Operation) validate(errs *accord.FieldErrors, prefix string) {
 		}
 		seen[key] = true
 		checkSchemaJSON(errs, at+"schema", p.Schema, false)
+		p.validateStyle(strings.TrimSuffix(at, "."), errs)
 	}
 	if b := op.RequestBody; b != nil {
 		if len(b.Content) == 0 {

@@ -1,0 +1,109 @@
+package contract_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
+)
+
+// TestParameterStyles checks traffic written in each style a contract can
+// declare, and refuses values written another way.
+func TestParameterStyles(t *testing.T) {
+	no, yes := false, true
+	ints := json.RawMessage(`{"type":"array","items":{"type":"integer","minimum":1}}`)
+	spec := contract.Spec{Service: "styles", Operations: []contract.Operation{
+		{ID: "search", Method: "GET", Path: "/items", Responses: map[string]contract.Response{"200": {}},
+			Parameters: []contract.Parameter{
+				{Name: "repeated", In: contract.InQuery, Schema: ints},
+				{Name: "comma", In: contract.InQuery, Style: contract.StyleForm, Explode: &no, Schema: ints},
+				{Name: "space", In: contract.InQuery, Style: contract.StyleSpaceDelimited, Schema: ints},
+				{Name: "pipe", In: contract.InQuery, Style: contract.StylePipeDelimited, Schema: ints},
+				{Name: "filter", In: contract.InQuery, Style: contract.StyleDeepObject,
+					Schema: json.RawMessage(`{"type":"object","properties":{"status":{"enum":["open","paid"]},"limit":{"type":"integer","maximum":50}},"additionalProperties":false}`)},
+			}},
+		{ID: "byLabel", Method: "GET", Path: "/label/{ids}", Responses: map[string]contract.Response{"200": {}},
+			Parameters: []contract.Parameter{{Name: "ids", In: contract.InPath, Style: contract.StyleLabel, Schema: ints}}},
+		{ID: "byMatrix", Method: "GET", Path: "/matrix/{ids}", Responses: map[string]contract.Response{"200": {}},
+			Parameters: []contract.Parameter{{Name: "ids", In: contract.InPath, Style: contract.StyleMatrix, Schema: ints}}},
+		{ID: "byExplodedLabel", Method: "GET", Path: "/exploded-label/{ids}", Responses: map[string]contract.Response{"200": {}},
+			Parameters: []contract.Parameter{{Name: "ids", In: contract.InPath, Style: contract.StyleLabel, Explode: &yes, Schema: ints}}},
+		{ID: "byExplodedMatrix", Method: "GET", Path: "/exploded-matrix/{ids}", Responses: map[string]contract.Response{"200": {}},
+			Parameters: []contract.Parameter{{Name: "ids", In: contract.InPath, Style: contract.StyleMatrix, Explode: &yes, Schema: ints}}},
+	}}
+	v, err := contract.Compile(spec)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		target string
+		bad    []string // the names of the parameters refused
+	}{
+		{"/items?repeated=1&repeated=2&comma=1,2&space=1%202&pipe=1|2&filter[status]=open&filter[limit]=5", nil},
+		{"/items?repeated=1,2", []string{"repeated"}},
+		{"/items?comma=1&comma=2", []string{"comma"}},
+		{"/items?comma=1,0", []string{"comma"}},
+		{"/items?space=1%200", []string{"space"}},
+		{"/items?pipe=1|x", []string{"pipe"}},
+		{"/items?filter[status]=shipped", []string{"filter"}},
+		{"/items?filter[limit]=500", []string{"filter"}},
+		{"/items?filter[other]=1", []string{"filter"}},
+		{"/items?filter[a][b]=1", []string{"filter"}},
+		{"/label/.1,2", nil},
+		{"/label/1,2", []string{"ids"}},
+		{"/label/.1,0", []string{"ids"}},
+		{"/exploded-label/.1.2", nil},
+		{"/exploded-label/.1,2", []string{"ids"}},
+		{"/matrix/;ids=1,2", nil},
+		{"/matrix/;ids=1;ids=2", []string{"ids"}},
+		{"/matrix/1", []string{"ids"}},
+		{"/exploded-matrix/;ids=1;ids=2", nil},
+		{"/exploded-matrix/;ids=1;other=2", []string{"ids"}},
+	} {
+		res := v.ValidateRequest(request("GET", tc.target, ""), nil)
+		var names []string
+		for _, vl := range res.Violations {
+			names = append(names, vl.Name)
+		}
+		assert.Equal(t, tc.bad, names, "%s: %s", tc.target, res.String())
+	}
+}
+
+func TestParameterStylesAreChecked(t *testing.T) {
+	yes := true
+	for name, p := range map[string]contract.Parameter{
+		"a path style on a query parameter": {Name: "q", In: contract.InQuery, Style: contract.StyleMatrix},
+		"a style on a header":               {Name: "X-Q", In: contract.InHeader, Style: contract.StyleForm},
+		"an exploded pipe":                  {Name: "q", In: contract.InQuery, Style: contract.StylePipeDelimited, Explode: &yes},
+	} {
+		spec := contract.Spec{Service: "s", Operations: []contract.Operation{{ID: "a", Method: "GET", Path: "/a",
+			Parameters: []contract.Parameter{p}, Responses: map[string]contract.Response{"200": {}}}}}
+		err := spec.Validate()
+		require.Error(t, err, name)
+		assert.Equal(t, accord.Invalid, accord.ErrorCode(err), name)
+		assert.Contains(t, err.Error(), "operations[0].parameters[0]", name)
+	}
+}
+
+// A style survives export and import.
+func TestParameterStylesRoundTrip(t *testing.T) {
+	no := false
+	spec := contract.Spec{Service: "s", Operations: []contract.Operation{{ID: "a", Method: "GET", Path: "/a/{id}",
+		Parameters: []contract.Parameter{
+			{Name: "id", In: contract.InPath, Style: contract.StyleMatrix, Schema: json.RawMessage(`{"type":"array","items":{"type":"string"}}`)},
+			{Name: "q", In: contract.InQuery, Style: contract.StyleForm, Explode: &no, Schema: json.RawMessage(`{"type":"array","items":{"type":"string"}}`)},
+		}, Responses: map[string]contract.Response{"200": {Description: "ok"}}}}}
+	doc, err := contract.OpenAPI(spec, "1.0.0")
+	require.NoError(t, err)
+	back, report, err := contract.ImportOpenAPI(doc)
+	require.NoError(t, err)
+	assert.Empty(t, report.Notes)
+	for i, p := range spec.Operations[0].Parameters {
+		got := back.Operations[0].Parameters[i]
+		assert.Equal(t, p.Style, got.Style)
+		assert.Equal(t, p.Explode, got.Explode)
+	}
+	assert.Empty(t, contract.Compare(spec, back))
+}
