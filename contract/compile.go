@@ -61,7 +61,18 @@ type operation struct {
 
 type pathParam struct {
 	*param
-	pos int // index of the path segment
+	pos    int     // index of the path segment
+	pieces []piece // for a segment such as {base}...{head}: its pieces…
+	nth    int     // …and which of its parameters this is
+}
+
+// value is the parameter's text in a matched path, still escaped.
+func (p pathParam) value(caps *[maxSegments]string) string {
+	if p.pieces == nil {
+		return caps[p.pos]
+	}
+	values, _ := matchPieces(p.pieces, caps[p.pos])
+	return values[p.nth]
 }
 
 type param struct {
@@ -203,11 +214,9 @@ func (v *Validator) checkOperations() []Finding {
 		inTemplate := map[string]int{}
 		for pos, s := range segs {
 			shape.WriteByte('/')
-			if s.param != "" {
-				shape.WriteString("{}")
-				inTemplate[s.param] = pos
-			} else {
-				shape.WriteString(s.literal)
+			shape.WriteString(s.shape())
+			for _, name := range s.params() {
+				inTemplate[name] = pos
 			}
 		}
 		key := op.Method + " " + shape.String()
@@ -230,9 +239,11 @@ func (v *Validator) checkOperations() []Finding {
 			}
 		}
 		for _, s := range segs {
-			if s.param != "" && !declared[s.param] {
-				findings = append(findings, Finding{Rule: RulePathParameter, Severity: SeverityError, Field: at + ".parameters", Operation: op.ID,
-					Message: fmt.Sprintf("the path %s has {%s} but no path parameter declares it", op.Path, s.param)})
+			for _, name := range s.params() {
+				if !declared[name] {
+					findings = append(findings, Finding{Rule: RulePathParameter, Severity: SeverityError, Field: at + ".parameters", Operation: op.ID,
+						Message: fmt.Sprintf("the path %s has {%s} but no path parameter declares it", op.Path, name)})
+				}
 			}
 		}
 		if !hasSuccess(op.Responses) {
@@ -707,7 +718,12 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, fc map[string]*fast
 		case InPath:
 			for pos, s := range segs {
 				if s.param == p.Name {
-					op.pathParams = append(op.pathParams, pathParam{pr, pos})
+					op.pathParams = append(op.pathParams, pathParam{param: pr, pos: pos})
+				}
+				for nth, name := range s.params() {
+					if s.pieces != nil && name == p.Name {
+						op.pathParams = append(op.pathParams, pathParam{param: pr, pos: pos, pieces: s.pieces, nth: nth})
+					}
 				}
 			}
 		case InQuery:

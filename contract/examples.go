@@ -59,20 +59,33 @@ func exampleRequest(basePath string, op *operation, ex *ExampleRequest) (*http.R
 	segs, _ := parseTemplate(op.Path)
 	var path strings.Builder
 	path.WriteString(basePath)
-	for _, s := range segs {
-		path.WriteByte('/')
-		if s.param == "" {
-			path.WriteString(s.literal)
-			continue
-		}
-		val, ok := ex.PathParams[s.param]
+	value := func(name string) (string, error) {
+		val, ok := ex.PathParams[name]
 		if !ok {
 			if !responseOnly {
-				return nil, fmt.Errorf("path parameter %q has no value", s.param)
+				return "", fmt.Errorf("path parameter %q has no value", name)
 			}
 			val = "example"
 		}
-		path.WriteString(url.PathEscape(val))
+		return url.PathEscape(val), nil
+	}
+	for _, s := range segs {
+		path.WriteByte('/')
+		pieces := s.pieces
+		if pieces == nil {
+			pieces = []piece{{literal: s.literal, param: s.param}}
+		}
+		for _, p := range pieces {
+			if p.param == "" {
+				path.WriteString(p.literal)
+				continue
+			}
+			val, err := value(p.param)
+			if err != nil {
+				return nil, err
+			}
+			path.WriteString(val)
+		}
 	}
 	if len(segs) == 0 {
 		path.WriteByte('/')

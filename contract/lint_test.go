@@ -110,7 +110,7 @@ func TestValidateNamesEveryField(t *testing.T) {
 			Parameters: []contract.Parameter{{Name: "", In: "cookie"}},
 			Responses:  map[string]contract.Response{"20": {}, "600": {}},
 			Examples:   []contract.Example{{}},
-		}, {ID: "x", Method: "GET", Path: "/files/{name}.txt"}},
+		}, {ID: "x", Method: "GET", Path: "/files/{name}{ext}"}},
 	}
 	err := spec.Validate()
 	for field, message := range map[string]string{
@@ -131,7 +131,7 @@ func TestValidateNamesEveryField(t *testing.T) {
 		"operations[0].responses.600":       "status must be a code 100–599, a range such as 4XX, or default",
 		"operations[0].examples[0].name":    "required",
 		"operations[0].examples[0].request": "an example needs a request, a response or both",
-		"operations[1].path":                `segment "{name}.txt" must be a literal or one whole {parameter}`,
+		"operations[1].path":                `the parameters of "{name}{ext}" need text between them in "/files/{name}{ext}"`,
 		"operations[1].responses":           "at least one response is required",
 	} {
 		requireField(t, err, field, message)

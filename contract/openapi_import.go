@@ -643,6 +643,14 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 		return Parameter{}, false, err
 	}
 	param.Schema = emptyToNil(schema)
+	if param.Style == StyleDeepObject {
+		// deepObject is defined for objects only; Stripe writes arrays
+		// with it (expand[]=a), a form accord does not read.
+		if types := typesOf(decodeSchema(param.Schema)); len(types) > 0 && !slices.Contains(types, "object") {
+			im.note(ptr+"/style", "approximated", "the parameter %q is a %s written as deepObject, which OpenAPI defines for objects only: accord checks the default serialization", param.Name, strings.Join(types, " or "))
+			param.Style, param.Explode = "", nil
+		}
+	}
 	return param, true, nil
 }
 

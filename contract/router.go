@@ -2,20 +2,36 @@ package contract
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
 // node is a segment trie over path templates. Matching walks one node per
 // path segment, so its cost grows with the path's length, not with the
-// number of operations. Literal segments win over parameters.
+// number of operations. Literal segments win over mixed ones
+// ({name}.json), and those over whole parameters.
 type node struct {
 	static  map[string]*node
+	mixed   []*mixedEdge // segments such as {name}.json, the most literal text first
 	param   *node
 	methods map[string]*operation // set at the end of a template
 }
 
+// mixedEdge leads to the templates whose next segment mixes text and
+// parameters.
+type mixedEdge struct {
+	pieces []piece
+	shape  string
+	text   int // the length of its literal text
+	child  *node
+}
+
 func (n *node) insert(segs []segment, op *operation) {
 	for _, s := range segs {
+		if s.pieces != nil {
+			n = n.mixedChild(s)
+			continue
+		}
 		if s.param != "" {
 			if n.param == nil {
 				n.param = &node{}
@@ -37,6 +53,22 @@ func (n *node) insert(segs []segment, op *operation) {
 		n.methods = map[string]*operation{}
 	}
 	n.methods[op.Method] = op
+}
+
+func (n *node) mixedChild(s segment) *node {
+	shape := s.shape()
+	for _, e := range n.mixed {
+		if e.shape == shape {
+			return e.child
+		}
+	}
+	e := &mixedEdge{pieces: s.pieces, shape: shape, child: &node{}}
+	for _, p := range s.pieces {
+		e.text += len(p.literal)
+	}
+	n.mixed = append(n.mixed, e)
+	slices.SortStableFunc(n.mixed, func(a, b *mixedEdge) int { return b.text - a.text })
+	return e.child
 }
 
 // maxSegments bounds the segments captured while matching; longer paths
@@ -63,6 +95,14 @@ func (n *node) lookup(path string, depth int, caps *[maxSegments]string) *node {
 	if child := n.static[seg]; child != nil {
 		if found := child.lookup(rest, depth+1, caps); found != nil {
 			return found
+		}
+	}
+	for _, e := range n.mixed {
+		if _, ok := matchPieces(e.pieces, seg); ok {
+			caps[depth] = seg
+			if found := e.child.lookup(rest, depth+1, caps); found != nil {
+				return found
+			}
 		}
 	}
 	if n.param != nil && seg != "" {

@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -106,4 +107,53 @@ func TestParameterStylesRoundTrip(t *testing.T) {
 		assert.Equal(t, p.Explode, got.Explode)
 	}
 	assert.Empty(t, contract.Compare(spec, back))
+}
+
+// TestMixedPathSegments: a segment may mix text and parameters, as GitHub's
+// /repos/{owner}/{repo}/compare/{base}...{head} does. Each parameter takes
+// the shortest text up to what follows it; literal segments win over
+// mixed ones, and those over whole parameters.
+func TestMixedPathSegments(t *testing.T) {
+	str := json.RawMessage(`{"type":"string"}`)
+	path := func(names ...string) []contract.Parameter {
+		var ps []contract.Parameter
+		for _, n := range names {
+			ps = append(ps, contract.Parameter{Name: n, In: contract.InPath, Schema: str})
+		}
+		return ps
+	}
+	ok := map[string]contract.Response{"200": {}}
+	spec := contract.Spec{Service: "s", Operations: []contract.Operation{
+		{ID: "compare", Method: "GET", Path: "/repos/{owner}/compare/{base}...{head}", Parameters: path("owner", "base", "head"), Responses: ok},
+		{ID: "asJSON", Method: "GET", Path: "/files/{name}.json", Parameters: path("name"), Responses: ok},
+		{ID: "byID", Method: "GET", Path: "/files/{id}", Parameters: path("id"), Responses: ok},
+		{ID: "readme", Method: "GET", Path: "/files/readme.json", Responses: ok},
+	}}
+	v, err := contract.Compile(spec)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		target, op string
+		params     map[string]string
+	}{
+		{"/repos/octo/compare/main...feature", "compare", map[string]string{"owner": "octo", "base": "main", "head": "feature"}},
+		{"/repos/octo/compare/v1.0...v2.0...x", "compare", map[string]string{"owner": "octo", "base": "v1.0", "head": "v2.0...x"}},
+		{"/repos/octo/compare/a%2Fb...c", "compare", map[string]string{"owner": "octo", "base": "a/b", "head": "c"}},
+		{"/files/report.json", "asJSON", map[string]string{"name": "report"}},
+		{"/files/report.csv", "byID", map[string]string{"id": "report.csv"}},
+		{"/files/readme.json", "readme", map[string]string{}},
+		{"/files/.json", "byID", map[string]string{"id": ".json"}},
+	} {
+		id, params, err := v.Match(request("GET", tc.target, ""))
+		require.NoError(t, err, tc.target)
+		assert.Equal(t, tc.op, id, tc.target)
+		assert.Equal(t, tc.params, params, tc.target)
+	}
+	_, _, err = v.Match(request("GET", "/repos/octo/compare/main", ""))
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "no ... in the segment: no operation")
+
+	collide := spec
+	collide.Operations = append(slices.Clone(spec.Operations), contract.Operation{ID: "asJSON2", Method: "GET", Path: "/files/{other}.json", Parameters: path("other"), Responses: ok})
+	_, err = contract.Compile(collide)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "collides with operation \"asJSON\"")
 }

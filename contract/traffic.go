@@ -157,7 +157,7 @@ func (v *Validator) Match(r *http.Request) (operationID string, pathParams map[s
 	}
 	pathParams = make(map[string]string, len(op.pathParams))
 	for _, p := range op.pathParams {
-		pathParams[p.Name] = unescapeSegment(caps[p.pos])
+		pathParams[p.Name] = unescapeSegment(p.value(&caps))
 	}
 	return op.ID, pathParams, nil
 }
@@ -174,7 +174,7 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 	}
 	res := Result{Operation: op.ID}
 	for _, p := range op.pathParams {
-		values, sep, err := pathValue(unescapeSegment(caps[p.pos]), p.param)
+		values, sep, err := pathValue(unescapeSegment(p.value(&caps)), p.param)
 		if err != nil {
 			res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: PartPathParameter, Name: p.Name, Keyword: "style", Message: err.Error()})
 			continue

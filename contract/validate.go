@@ -224,15 +224,92 @@ func validStatusKey(k string) bool {
 	return err == nil && len(k) == 3 && n >= 100 && n <= 599
 }
 
-// segment is one piece of a path template: a literal or a {param}.
+// segment is one segment of a path template: a literal, one whole
+// {param}, or a mix of text and parameters such as {base}...{head} or
+// {name}.json (pieces).
 type segment struct {
+	literal string
+	param   string
+	pieces  []piece
+}
+
+// piece is a run of text or one {param} within a segment.
+type piece struct {
 	literal string
 	param   string
 }
 
-// parseTemplate splits a path template into segments. Each segment is either
-// literal or one whole {param}; /files/{name}.txt is refused because its
-// parameter could not be cut out of a path without guessing.
+// params lists the parameters of the segment, in order.
+func (s segment) params() []string {
+	if s.param != "" {
+		return []string{s.param}
+	}
+	var names []string
+	for _, p := range s.pieces {
+		if p.param != "" {
+			names = append(names, p.param)
+		}
+	}
+	return names
+}
+
+// shape is the segment with its parameters' names left out, for telling
+// templates that match the same requests.
+func (s segment) shape() string {
+	switch {
+	case s.param != "":
+		return "{}"
+	case s.pieces == nil:
+		return s.literal
+	}
+	var b strings.Builder
+	for _, p := range s.pieces {
+		if p.param != "" {
+			b.WriteString("{}")
+		} else {
+			b.WriteString(p.literal)
+		}
+	}
+	return b.String()
+}
+
+// matchPieces cuts a segment of a request path by a mixed segment of a
+// template: each parameter takes the shortest non-empty text up to the
+// text that follows it, the last one the rest. It returns the parameters'
+// values, still escaped.
+func matchPieces(pieces []piece, seg string) ([]string, bool) {
+	var values []string
+	pos := 0
+	for i, p := range pieces {
+		if p.param == "" {
+			if !strings.HasPrefix(seg[pos:], p.literal) {
+				return nil, false
+			}
+			pos += len(p.literal)
+			continue
+		}
+		if i == len(pieces)-1 {
+			if pos == len(seg) {
+				return nil, false
+			}
+			values = append(values, seg[pos:])
+			pos = len(seg)
+			continue
+		}
+		if pos == len(seg) {
+			return nil, false
+		}
+		j := strings.Index(seg[pos+1:], pieces[i+1].literal)
+		if j < 0 {
+			return nil, false
+		}
+		values = append(values, seg[pos:pos+1+j])
+		pos += 1 + j
+	}
+	return values, pos == len(seg)
+}
+
+// parseTemplate splits a path template into segments.
 func parseTemplate(path string) ([]segment, error) {
 	if !strings.HasPrefix(path, "/") {
 		return nil, fmt.Errorf("must start with /")
@@ -243,29 +320,75 @@ func parseTemplate(path string) ([]segment, error) {
 	parts := strings.Split(path[1:], "/")
 	segs := make([]segment, len(parts))
 	names := map[string]bool{}
+	name := func(n, part string) error {
+		if n == "" || strings.ContainsAny(n, "{}") {
+			return fmt.Errorf("bad parameter in %q of %q", part, path)
+		}
+		if names[n] {
+			return fmt.Errorf("parameter {%s} appears twice in %q", n, path)
+		}
+		names[n] = true
+		return nil
+	}
 	for i, p := range parts {
 		switch {
 		case p == "" && i < len(parts)-1:
 			return nil, fmt.Errorf("empty segment in %q", path)
-		case strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}"):
-			name := p[1 : len(p)-1]
-			if name == "" || strings.ContainsAny(name, "{}") {
-				return nil, fmt.Errorf("bad parameter %q in %q", p, path)
-			}
-			if names[name] {
-				return nil, fmt.Errorf("parameter {%s} appears twice in %q", name, path)
-			}
-			names[name] = true
-			segs[i].param = name
-		case strings.ContainsAny(p, "{}"):
-			return nil, fmt.Errorf("segment %q must be a literal or one whole {parameter}", p)
 		case strings.ContainsAny(p, "?#"):
 			return nil, fmt.Errorf("segment %q contains ? or #; query parameters are declared as parameters", p)
+		case strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") && strings.Count(p, "{") == 1:
+			if err := name(p[1:len(p)-1], p); err != nil {
+				return nil, err
+			}
+			segs[i].param = p[1 : len(p)-1]
+		case strings.ContainsAny(p, "{}"):
+			pieces, err := parsePieces(p, name)
+			if err != nil {
+				return nil, fmt.Errorf("%v in %q", err, path)
+			}
+			segs[i].pieces = pieces
 		default:
 			segs[i].literal = p
 		}
 	}
 	return segs, nil
+}
+
+// parsePieces reads a segment that mixes text and parameters. Two
+// parameters need text between them, or where one ends would be a guess.
+func parsePieces(seg string, name func(n, part string) error) ([]piece, error) {
+	var pieces []piece
+	rest := seg
+	for rest != "" {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			if strings.ContainsRune(rest, '}') {
+				return nil, fmt.Errorf("unmatched } in %q", seg)
+			}
+			pieces = append(pieces, piece{literal: rest})
+			break
+		}
+		if open > 0 {
+			if strings.ContainsRune(rest[:open], '}') {
+				return nil, fmt.Errorf("unmatched } in %q", seg)
+			}
+			pieces = append(pieces, piece{literal: rest[:open]})
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			return nil, fmt.Errorf("unmatched { in %q", seg)
+		}
+		n := rest[open+1 : open+end]
+		if err := name(n, seg); err != nil {
+			return nil, err
+		}
+		if len(pieces) > 0 && pieces[len(pieces)-1].param != "" {
+			return nil, fmt.Errorf("the parameters of %q need text between them", seg)
+		}
+		pieces = append(pieces, piece{param: n})
+		rest = rest[open+end+1:]
+	}
+	return pieces, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
