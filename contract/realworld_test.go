@@ -195,7 +195,7 @@ func BenchmarkImportRealWorld(b *testing.B) {
 	b.ReportMetric(float64(report.Operations), "operations")
 }
 
-// BenchmarkCompileRealWorld builds the validator for GitHub's 1,222
+// BenchmarkCompileRealWorld builds the validator for GitHub's 1,223
 // operations: what a service pays once at start-up.
 func BenchmarkCompileRealWorld(b *testing.B) {
 	spec, _, err := contract.ImportOpenAPI(realWorld(b, "github-rest.json.gz"))
