@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/accordhq/accord"
 )
 
 // The parameter styles (OpenAPI's serialization) a contract can declare.
@@ -41,7 +43,9 @@ func (p Parameter) serialization() (style string, explode bool) {
 	return style, explode
 }
 
-func (p Parameter) validateStyle(field string, errs interface{ Add(string, string, ...any) }) {
+// validateStyle checks that the style suits the location and explode the
+// style.
+func (p Parameter) validateStyle(field string, errs *accord.FieldErrors) {
 	if p.Style == "" && p.Explode == nil {
 		return
 	}
