@@ -6,6 +6,7 @@ import (
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/storetest"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -35,6 +36,10 @@ func TestProjectStore(t *testing.T) {
 
 func TestReviewStore(t *testing.T) {
 	storetest.ReviewStore(t, func(*testing.T) review.Store { return memory.NewReviewStore() })
+}
+
+func TestPlanStore(t *testing.T) {
+	storetest.PlanStore(t, func(*testing.T) plan.Store { return memory.NewPlanStore() })
 }
 
 func BenchmarkRequirementStore(b *testing.B) {

@@ -1,0 +1,30 @@
+// Package plan schedules agreed work: iterations with goals and each
+// member's capacity in person-days (less absences), the requirements,
+// change requests and contract versions scheduled into them with the
+// people who do them, and milestones with their deliverables.
+//
+// Effort comes from the reviews: an Estimator (adapters/link wires the
+// review domain) gives the feasibility assessments of an item's latest
+// approved review, and the plan counts the largest of them; an estimate
+// written into the plan (an override, with a reason) replaces it. An item
+// with neither is called out.
+//
+// Committing an iteration checks it (Check runs the same rules without
+// committing): over capacity, items not approved, items whose review is
+// pending, items without an estimate. The project's settings say per rule
+// whether it refuses the commit or only warns; a refusal names the rule
+// and the items, warnings stay with the commitment.
+//
+// Main calls: CreateIteration, Schedule, Unschedule, Estimate, Check,
+// Commit, Close; CreateMilestone, UpdateMilestone; Settings and
+// UpdateSettings.
+//
+// Events: EventIterationCreated, EventIterationUpdated, EventItemScheduled,
+// EventItemUnscheduled, EventIterationCommitted, EventIterationClosed,
+// EventMilestoneCreated, EventMilestoneUpdated, EventSettingsChanged.
+//
+// Still to come (issue 15): progress and burn-up from the items' states,
+// forecasts and the schedule risks a slip raises, the responses to a slip,
+// questions with response targets, the SQL stores, HTTP and the wiring in
+// adapters/link.
+package plan

@@ -1,0 +1,37 @@
+package plan
+
+import "github.com/accordhq/accord/internal/svc"
+
+// The kinds of accord.Ref that point at a plan's records.
+const (
+	IterationRefKind = "iteration"
+	MilestoneRefKind = "milestone"
+)
+
+// Key prefixes: IT-1, IT-2, … for iterations, MS-1, MS-2, … for
+// milestones.
+const (
+	IterationKeyPrefix = "IT-"
+	MilestoneKeyPrefix = "MS-"
+)
+
+// IterationKeyOf returns the key of a project's n-th iteration. Stores
+// call it with the sequence number they allocate.
+func IterationKeyOf(n int) string { return svc.Key(IterationKeyPrefix, n) }
+
+// MilestoneKeyOf returns the key of a project's n-th milestone.
+func MilestoneKeyOf(n int) string { return svc.Key(MilestoneKeyPrefix, n) }
+
+// The kinds of the events the Service publishes; Event.Ref points at the
+// iteration or milestone (settings events at the project).
+const (
+	EventIterationCreated   = "plan.iteration_created"
+	EventIterationUpdated   = "plan.iteration_updated"
+	EventItemScheduled      = "plan.item_scheduled"
+	EventItemUnscheduled    = "plan.item_unscheduled"
+	EventIterationCommitted = "plan.iteration_committed"
+	EventIterationClosed    = "plan.iteration_closed"
+	EventMilestoneCreated   = "plan.milestone_created"
+	EventMilestoneUpdated   = "plan.milestone_updated"
+	EventSettingsChanged    = "plan.settings_changed"
+)

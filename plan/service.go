@@ -1,0 +1,558 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// Estimator gives the effort estimates of an item, in person-days, from
+// its latest approved review: one per feasibility assessment, and the
+// review they come from (RV-3). It returns no estimates when there is no
+// approved review with one. adapters/link implements it over reviews.
+//
+// When the review has several assessments (several engineers estimated),
+// the plan counts the largest: an item is done when the slowest reading of
+// its scope is, and averaging would plan for a day that never comes.
+type Estimator interface {
+	Estimates(ctx context.Context, project string, item accord.Ref) (source string, days []float64, err error)
+}
+
+// Standing tells where a scheduled item stands in its own lifecycle.
+// adapters/link implements it over requirements, change requests,
+// contract versions and reviews.
+type Standing interface {
+	Standing(ctx context.Context, project string, item accord.Ref) (ItemStanding, error)
+}
+
+// ItemStanding is where an item stands.
+type ItemStanding struct {
+	Status        string // its own status, for messages (approved, in_review, …)
+	Approved      bool   // approved, or agreed for a contract version
+	ReviewPending bool   // a review of it is under way
+}
+
+// Options configure a Service. Store is required.
+type Options struct {
+	Store  Store
+	Events accord.EventSink // optional: receives an event after every change
+	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
+	// Estimator (optional) gives items their effort from reviews; without
+	// it only overrides count.
+	Estimator Estimator
+	// Standing (optional) tells whether items are approved; without it
+	// Schedule does not check that an item exists, and Commit does not
+	// apply the not_approved and review_pending rules.
+	Standing Standing
+}
+
+// Service owns planning's rules: iterations with goals and capacity, items
+// scheduled with their effort, the checks of a commitment, and
+// milestones. It is safe for concurrent use.
+type Service struct {
+	store     Store
+	pub       svc.Publisher
+	clock     accord.Clock
+	estimator Estimator
+	standing  Standing
+}
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil {
+		return nil, accord.Errorf(accord.Invalid, "plan.Options.Store is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
+		estimator: opts.Estimator, standing: opts.Standing}, nil
+}
+
+// Settings returns the project's planning settings, the defaults filled
+// in. Errors: Invalid (bad project).
+func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Settings{}, err
+	}
+	st, err := s.store.GetSettings(ctx, project)
+	if err != nil {
+		return st, err
+	}
+	def := DefaultSettings(project)
+	rules := def.Commit
+	for r, a := range st.Commit {
+		rules[r] = a
+	}
+	st.Commit, st.Project = rules, project
+	return st, nil
+}
+
+// UpdateSettings replaces the project's planning settings at revision base
+// (0 when never set). Errors: Unauthenticated, Invalid, Conflict (stale).
+func (s *Service) UpdateSettings(ctx context.Context, project string, base int, in Settings) (Settings, error) {
+	if err := in.Validate(); err != nil {
+		return Settings{}, err
+	}
+	in.Project = project
+	st := svc.Settings[Settings]{What: "plan settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
+}
+
+// CreateIteration plans a new iteration, in planning, as revision 1.
+// Errors: Unauthenticated, Invalid.
+func (s *Service) CreateIteration(ctx context.Context, project string, in IterationContent) (Iteration, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Iteration{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return Iteration{}, err
+	}
+	note := in.Note
+	in.Note = ""
+	now := s.clock.Now()
+	it := Iteration{ID: accord.NewID(now), Project: project, Status: Planning, IterationContent: in.clone(), Items: []Item{},
+		Stamp: accord.NewStamp(actor.ID, now)}
+	it, err = s.store.CreateIteration(ctx, svc.Revision(it, accord.RevisionCreated, note))
+	if err != nil {
+		return Iteration{}, err
+	}
+	s.pub.Publish(ctx, EventIterationCreated, project, it.Ref(), actor, "%s %q planned by %s, %s to %s", it.Key, it.Name, actor.ID, it.Start, it.End)
+	return it, nil
+}
+
+func (s *Service) lookupIteration(ctx context.Context, project, ref string) (Iteration, error) {
+	if _, key := svc.ParseKey(IterationKeyPrefix, ref); key {
+		return s.store.GetIterationByKey(ctx, project, ref)
+	}
+	return s.store.GetIteration(ctx, project, ref)
+}
+
+// GetIteration returns an iteration by ID or key. Errors: Invalid,
+// NotFound.
+func (s *Service) GetIteration(ctx context.Context, project, id string) (Iteration, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Iteration{}, err
+	}
+	return s.lookupIteration(ctx, project, id)
+}
+
+// ListIterations returns one page of the project's iterations that match
+// f, in creation order. Errors: Invalid.
+func (s *Service) ListIterations(ctx context.Context, project string, f IterationFilter, q accord.PageQuery) (accord.Page[Iteration], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return accord.Page[Iteration]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Iteration]{}, err
+	}
+	return s.store.ListIterations(ctx, project, f, q)
+}
+
+// iterationEdit changes an iteration in place and says what it did.
+type iterationEdit func(it *Iteration, actor accord.Actor, now time.Time) (kind accord.RevisionKind, event, summary string, err error)
+
+// changeIteration applies e to the iteration at revision base (0: the
+// newest, retrying when a concurrent change got there first).
+func (s *Service) changeIteration(ctx context.Context, project, id string, base int, e iterationEdit) (Iteration, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Iteration{}, err
+	}
+	var out Iteration
+	var event, summary string
+	err = svc.Retry(func() error {
+		it, err := s.lookupIteration(ctx, project, id)
+		if err != nil {
+			return svc.Final(err)
+		}
+		if base != 0 {
+			if err := svc.CheckBase("iteration "+it.Key, base, it.Revision); err != nil {
+				return svc.Final(err)
+			}
+		}
+		if it.Status == Closed {
+			return svc.Final(accord.Errorf(accord.FailedPrecondition, "iteration %s is closed", it.Key))
+		}
+		now := s.clock.Now()
+		var kind accord.RevisionKind
+		if kind, event, summary, err = e(&it, actor, now); err != nil {
+			return svc.Final(err)
+		}
+		it.Stamp = it.Stamp.Next(actor.ID, now)
+		out, err = s.store.UpdateIteration(ctx, svc.Revision(it, kind, summary))
+		if err != nil && base != 0 {
+			return svc.Final(err)
+		}
+		return err
+	})
+	if err != nil {
+		return Iteration{}, err
+	}
+	s.pub.Publish(ctx, event, project, out.Ref(), actor, "%s", summary)
+	return out, nil
+}
+
+// UpdateIteration replaces an iteration's name, dates, goals and capacity
+// at revision base. A committed iteration whose capacity or dates change
+// goes back to planning: its commitment was to other numbers.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition
+// (closed).
+func (s *Service) UpdateIteration(ctx context.Context, project, id string, base int, in IterationContent) (Iteration, error) {
+	if err := in.Validate(); err != nil {
+		return Iteration{}, err
+	}
+	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+		note := in.Note
+		in.Note = ""
+		before := it.PersonDays()
+		datesChanged := it.Start != in.Start || it.End != in.End
+		it.IterationContent = in.clone()
+		summary := fmt.Sprintf("%s: edited by %s", it.Key, actor.ID)
+		if it.Status == Committed && (datesChanged || it.PersonDays() != before) {
+			it.Status, it.Commitment = Planning, nil
+			summary += "; back to planning: its dates or capacity changed"
+		}
+		if note != "" {
+			summary += ": " + note
+		}
+		return accord.RevisionEdited, EventIterationUpdated, summary, nil
+	})
+}
+
+// Schedule puts an item into an iteration at revision base, assigned to
+// people, with an optional estimate that overrides the review's. An item
+// is in at most one open iteration: moving it is Unschedule then Schedule.
+// A committed iteration goes back to planning.
+// Errors: Unauthenticated, Invalid, NotFound (the iteration, or the item
+// when Standing is set), Conflict (stale, or scheduled already),
+// FailedPrecondition (closed).
+func (s *Service) Schedule(ctx context.Context, project, id string, base int, in ScheduleInput) (Iteration, error) {
+	if err := in.Validate(); err != nil {
+		return Iteration{}, err
+	}
+	if _, err := svc.Begin(ctx, project); err != nil {
+		return Iteration{}, err
+	}
+	if s.standing != nil {
+		if _, err := s.standing.Standing(ctx, project, in.Ref); err != nil {
+			return Iteration{}, err
+		}
+	}
+	elsewhere, err := s.store.ListIterations(ctx, project, IterationFilter{Item: in.Ref, Status: []IterationStatus{Planning, Committed}}, accord.PageQuery{Size: 1})
+	if err != nil {
+		return Iteration{}, err
+	}
+	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		if slices.ContainsFunc(it.Items, func(i Item) bool { return i.Ref == in.Ref }) {
+			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s", in.Ref, it.Key)
+		}
+		if len(elsewhere.Items) > 0 && elsewhere.Items[0].ID != it.ID {
+			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: unschedule it there first", in.Ref, elsewhere.Items[0].Key)
+		}
+		item := Item{Ref: in.Ref, Assignees: slices.Clone(in.Assignees), State: NotStarted, ScheduledBy: actor.ID, ScheduledAt: now}
+		if in.Override != nil {
+			o := *in.Override
+			item.Override = &o
+		}
+		it.Items = append(it.Items, item)
+		summary := fmt.Sprintf("%s: %s scheduled by %s", it.Key, in.Ref, actor.ID)
+		if len(in.Assignees) > 0 {
+			summary += " for " + strings.Join(in.Assignees, ", ")
+		}
+		if it.Status == Committed {
+			it.Status, it.Commitment = Planning, nil
+			summary += "; back to planning"
+		}
+		if in.Note != "" {
+			summary += ": " + in.Note
+		}
+		return accord.RevisionEdited, EventItemScheduled, summary, nil
+	})
+}
+
+// Unschedule takes an item out of an iteration at revision base, saying
+// why. Errors: Unauthenticated, Invalid, NotFound (the iteration, or the
+// item in it), Conflict (stale), FailedPrecondition (closed).
+func (s *Service) Unschedule(ctx context.Context, project, id string, base int, item accord.Ref, reason string) (Iteration, error) {
+	var errs accord.FieldErrors
+	item.Validate("ref", &errs)
+	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
+	if err := errs.Err("unschedule"); err != nil {
+		return Iteration{}, err
+	}
+	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == item })
+		if i < 0 {
+			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", item, it.Key)
+		}
+		it.Items = slices.Delete(it.Items, i, i+1)
+		return accord.RevisionEdited, EventItemUnscheduled, fmt.Sprintf("%s: %s unscheduled by %s: %s", it.Key, item, actor.ID, reason), nil
+	})
+}
+
+// Estimate is an item's effort as the plan counts it: the override when
+// the item has one, else the largest of its approved review's estimates.
+// An unknown estimate has an empty Source. Errors: from the Estimator.
+func (s *Service) Estimate(ctx context.Context, project string, item Item) (Estimate, error) {
+	if item.Override != nil {
+		return Estimate{Days: item.Override.Days, Source: "override"}, nil
+	}
+	if s.estimator == nil {
+		return Estimate{}, nil
+	}
+	source, days, err := s.estimator.Estimates(ctx, project, item.Ref)
+	if accord.ErrorCode(err) == accord.NotFound || err == nil && len(days) == 0 {
+		return Estimate{}, nil
+	}
+	if err != nil {
+		return Estimate{}, err
+	}
+	return Estimate{Days: slices.Max(days), Source: source, Estimates: slices.Clone(days)}, nil
+}
+
+// Check runs the commit rules on an iteration and returns what they find,
+// each with the action the project's settings give it; nothing is changed.
+// Errors: Invalid, NotFound, and those of the Estimator and Standing.
+func (s *Service) Check(ctx context.Context, project, id string) ([]Finding, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	it, err := s.lookupIteration(ctx, project, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.check(ctx, project, it)
+}
+
+func (s *Service) check(ctx context.Context, project string, it Iteration) ([]Finding, error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return nil, err
+	}
+	byRule := map[Rule][]accord.Ref{}
+	var messages []string
+	effort := 0.0
+	for _, item := range it.Items {
+		est, err := s.Estimate(ctx, project, item)
+		if err != nil {
+			return nil, err
+		}
+		if !est.Known() {
+			byRule[RuleNoEstimate] = append(byRule[RuleNoEstimate], item.Ref)
+		}
+		effort += est.Days
+		if s.standing == nil {
+			continue
+		}
+		standing, err := s.standing.Standing(ctx, project, item.Ref)
+		if err != nil {
+			return nil, err
+		}
+		if !standing.Approved {
+			byRule[RuleNotApproved] = append(byRule[RuleNotApproved], item.Ref)
+			messages = append(messages, fmt.Sprintf("%s is %s", item.Ref, standing.Status))
+		}
+		if standing.ReviewPending {
+			byRule[RuleReviewPending] = append(byRule[RuleReviewPending], item.Ref)
+		}
+	}
+	capacity := it.PersonDays()
+	var findings []Finding
+	for _, rule := range Rules() {
+		var msg string
+		items := byRule[rule]
+		switch rule {
+		case RuleOverCapacity:
+			if effort <= capacity {
+				continue
+			}
+			msg = fmt.Sprintf("the items need %s person-days; the team has %s", days(effort), days(capacity))
+		case RuleNotApproved:
+			if len(items) == 0 {
+				continue
+			}
+			msg = "not approved: " + strings.Join(messages, "; ")
+		case RuleReviewPending:
+			if len(items) == 0 {
+				continue
+			}
+			msg = fmt.Sprintf("%d item(s) still in review", len(items))
+		case RuleNoEstimate:
+			if len(items) == 0 {
+				continue
+			}
+			msg = fmt.Sprintf("%d item(s) without an estimate from a review or an override", len(items))
+		}
+		findings = append(findings, Finding{Rule: rule, Action: st.Commit[rule], Message: msg, Items: items})
+	}
+	return findings, nil
+}
+
+func days(d float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", d), "0"), ".")
+}
+
+// Commit commits the team to an iteration at revision base. The commit
+// rules are checked first: a rule the project's settings refuse fails the
+// commit, naming the rule and the items (FailedPrecondition); the rules
+// that only warn are recorded with the commitment.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
+func (s *Service) Commit(ctx context.Context, project, id string, base int) (Iteration, error) {
+	if _, err := svc.Begin(ctx, project); err != nil {
+		return Iteration{}, err
+	}
+	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		if it.Status != Planning {
+			return "", "", "", accord.Errorf(accord.FailedPrecondition, "iteration %s is %s, not planning", it.Key, it.Status)
+		}
+		findings, err := s.check(ctx, project, *it)
+		if err != nil {
+			return "", "", "", err
+		}
+		var refused accord.FieldErrors
+		var warned []Finding
+		for _, f := range findings {
+			if f.Action == Refuse {
+				refused.Add(string(f.Rule), "%s", f.Message+itemList(f.Items))
+			} else {
+				warned = append(warned, f)
+			}
+		}
+		if len(refused) > 0 {
+			return "", "", "", &accord.Error{Code: accord.FailedPrecondition, Message: fmt.Sprintf("iteration %s cannot be committed", it.Key), Fields: refused}
+		}
+		it.Status, it.Commitment = Committed, &Commitment{By: actor.ID, At: now, Findings: warned}
+		summary := fmt.Sprintf("%s committed by %s", it.Key, actor.ID)
+		if len(warned) > 0 {
+			rules := make([]string, len(warned))
+			for i, f := range warned {
+				rules[i] = string(f.Rule)
+			}
+			summary += " with warnings: " + strings.Join(rules, ", ")
+		}
+		return accord.RevisionTransitioned, EventIterationCommitted, summary, nil
+	})
+}
+
+func itemList(items []accord.Ref) string {
+	if len(items) == 0 {
+		return ""
+	}
+	s := make([]string, len(items))
+	for i, r := range items {
+		s[i] = r.String()
+	}
+	return " (" + strings.Join(s, ", ") + ")"
+}
+
+// Close ends an iteration at revision base. Errors: Unauthenticated,
+// Invalid, NotFound, Conflict, FailedPrecondition (closed already).
+func (s *Service) Close(ctx context.Context, project, id string, base int, note string) (Iteration, error) {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "note", note, svc.MaxText, false)
+	if err := errs.Err("close"); err != nil {
+		return Iteration{}, err
+	}
+	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+		it.Status = Closed
+		summary := fmt.Sprintf("%s closed by %s", it.Key, actor.ID)
+		if note != "" {
+			summary += ": " + note
+		}
+		return accord.RevisionTransitioned, EventIterationClosed, summary, nil
+	})
+}
+
+// CreateMilestone sets a milestone, as revision 1. Errors:
+// Unauthenticated, Invalid.
+func (s *Service) CreateMilestone(ctx context.Context, project string, in MilestoneContent) (Milestone, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Milestone{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return Milestone{}, err
+	}
+	note := in.Note
+	in.Note = ""
+	now := s.clock.Now()
+	m := Milestone{ID: accord.NewID(now), Project: project, MilestoneContent: in, Stamp: accord.NewStamp(actor.ID, now)}
+	m.Deliverables = slices.Clone(in.Deliverables)
+	m, err = s.store.CreateMilestone(ctx, svc.Revision(m, accord.RevisionCreated, note))
+	if err != nil {
+		return Milestone{}, err
+	}
+	s.pub.Publish(ctx, EventMilestoneCreated, project, m.Ref(), actor, "%s %q set for %s by %s", m.Key, m.Name, m.Date, actor.ID)
+	return m, nil
+}
+
+// GetMilestone returns a milestone by ID or key. Errors: Invalid,
+// NotFound.
+func (s *Service) GetMilestone(ctx context.Context, project, id string) (Milestone, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Milestone{}, err
+	}
+	if _, key := svc.ParseKey(MilestoneKeyPrefix, id); key {
+		return s.store.GetMilestoneByKey(ctx, project, id)
+	}
+	return s.store.GetMilestone(ctx, project, id)
+}
+
+// ListMilestones returns one page of the project's milestones, in
+// creation order. Errors: Invalid.
+func (s *Service) ListMilestones(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Milestone], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return accord.Page[Milestone]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Milestone]{}, err
+	}
+	return s.store.ListMilestones(ctx, project, q)
+}
+
+// UpdateMilestone replaces a milestone's name, date and deliverables at
+// revision base. Errors: Unauthenticated, Invalid, NotFound, Conflict.
+func (s *Service) UpdateMilestone(ctx context.Context, project, id string, base int, in MilestoneContent) (Milestone, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Milestone{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return Milestone{}, err
+	}
+	m, err := s.GetMilestone(ctx, project, id)
+	if err != nil {
+		return Milestone{}, err
+	}
+	if err := svc.CheckBase("milestone "+m.Key, base, m.Revision); err != nil {
+		return Milestone{}, err
+	}
+	note := in.Note
+	in.Note = ""
+	moved := m.Date != in.Date
+	m.MilestoneContent = in
+	m.Deliverables = slices.Clone(in.Deliverables)
+	m.Stamp = m.Stamp.Next(actor.ID, s.clock.Now())
+	summary := fmt.Sprintf("%s: edited by %s", m.Key, actor.ID)
+	if moved {
+		summary = fmt.Sprintf("%s: moved to %s by %s", m.Key, m.Date, actor.ID)
+	}
+	if note != "" {
+		summary += ": " + note
+	}
+	m, err = s.store.UpdateMilestone(ctx, svc.Revision(m, accord.RevisionEdited, summary))
+	if err != nil {
+		return Milestone{}, err
+	}
+	s.pub.Publish(ctx, EventMilestoneUpdated, project, m.Ref(), actor, "%s", summary)
+	return m, nil
+}

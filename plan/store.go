@@ -1,0 +1,153 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/accordhq/accord"
+)
+
+// Rule is a check Commit makes.
+type Rule string
+
+// The commit rules.
+const (
+	RuleOverCapacity  Rule = "over_capacity"  // the items' effort exceeds the team's person-days
+	RuleNotApproved   Rule = "not_approved"   // an item is not approved
+	RuleReviewPending Rule = "review_pending" // an item's review is still under way
+	RuleNoEstimate    Rule = "no_estimate"    // an item has no estimate, from a review or an override
+)
+
+// Rules lists every commit rule, in the order Commit reports them.
+func Rules() []Rule {
+	return []Rule{RuleOverCapacity, RuleNotApproved, RuleReviewPending, RuleNoEstimate}
+}
+
+// Action is what a project does when an iteration breaks a rule.
+type Action string
+
+// The actions.
+const (
+	Refuse Action = "refuse" // Commit fails, naming the rule and the items
+	Warn   Action = "warn"   // Commit succeeds and records the finding
+)
+
+// Settings are a project's planning rules. Revision 0 means never set:
+// DefaultSettings apply.
+type Settings struct {
+	Project string          `json:"project"`
+	Commit  map[Rule]Action `json:"commit"`
+	accord.Stamp
+}
+
+// DefaultSettings are the rules of a project that set none: an iteration
+// over capacity or with an item not approved cannot be committed; a
+// pending review or a missing estimate is a warning.
+func DefaultSettings(project string) Settings {
+	return Settings{Project: project, Commit: map[Rule]Action{
+		RuleOverCapacity: Refuse, RuleNotApproved: Refuse, RuleReviewPending: Warn, RuleNoEstimate: Warn}}
+}
+
+// Validate reports every problem of the settings, naming its field.
+func (s Settings) Validate() error {
+	var errs accord.FieldErrors
+	for r, a := range s.Commit {
+		if !slices.Contains(Rules(), r) {
+			names := make([]string, 0, len(Rules()))
+			for _, r := range Rules() {
+				names = append(names, string(r))
+			}
+			errs.Add(fmt.Sprintf("commit.%s", r), "unknown rule; one of %s", strings.Join(names, ", "))
+		}
+		if a != Refuse && a != Warn {
+			errs.Add(fmt.Sprintf("commit.%s", r), "unknown action %q; refuse or warn", a)
+		}
+	}
+	return errs.Err("plan settings")
+}
+
+// Clone returns a deep copy.
+func (s Settings) Clone() Settings {
+	c := s
+	if s.Commit != nil {
+		c.Commit = make(map[Rule]Action, len(s.Commit))
+		for k, v := range s.Commit {
+			c.Commit[k] = v
+		}
+	}
+	return c
+}
+
+// IterationFilter selects iterations in a list. Empty fields match
+// everything.
+type IterationFilter struct {
+	Status []IterationStatus
+	Item   accord.Ref // iterations that schedule this record
+	Member string     // iterations with this member in their capacity or assignees
+}
+
+// Match reports whether it passes the filter.
+func (f IterationFilter) Match(it *Iteration) bool {
+	if len(f.Status) > 0 && !slices.Contains(f.Status, it.Status) {
+		return false
+	}
+	if f.Item.Kind != "" && !slices.ContainsFunc(it.Items, func(i Item) bool { return i.Ref == f.Item }) {
+		return false
+	}
+	if f.Member != "" {
+		in := slices.ContainsFunc(it.Capacity, func(c Capacity) bool { return c.Member == f.Member }) ||
+			slices.ContainsFunc(it.Items, func(i Item) bool { return slices.Contains(i.Assignees, f.Member) })
+		if !in {
+			return false
+		}
+	}
+	return true
+}
+
+// Store keeps iterations and milestones with every revision of each, and
+// the project's settings. The rules are those of every accord store
+// (adapters/storetest checks them).
+type Store interface {
+	// CreateIteration stores an iteration from its first revision and
+	// assigns its key IterationKeyOf(n). Conflict if the ID exists.
+	CreateIteration(ctx context.Context, first accord.Revision[Iteration]) (Iteration, error)
+	// GetIteration returns an iteration. NotFound if absent.
+	GetIteration(ctx context.Context, project, id string) (Iteration, error)
+	// GetIterationByKey returns the iteration with the key (IT-3).
+	// NotFound if absent.
+	GetIterationByKey(ctx context.Context, project, key string) (Iteration, error)
+	// UpdateIteration stores next as the new current revision. NotFound if
+	// absent; Conflict (ErrStale) if stale.
+	UpdateIteration(ctx context.Context, next accord.Revision[Iteration]) (Iteration, error)
+	// ListIterations returns one page of the iterations that match f, in
+	// creation order. Invalid for a malformed token.
+	ListIterations(ctx context.Context, project string, f IterationFilter, q accord.PageQuery) (accord.Page[Iteration], error)
+	// ListIterationRevisions returns every revision, oldest first.
+	// NotFound if absent.
+	ListIterationRevisions(ctx context.Context, project, id string) ([]accord.Revision[Iteration], error)
+
+	// CreateMilestone stores a milestone from its first revision and
+	// assigns its key MilestoneKeyOf(n). Conflict if the ID exists.
+	CreateMilestone(ctx context.Context, first accord.Revision[Milestone]) (Milestone, error)
+	// GetMilestone returns a milestone. NotFound if absent.
+	GetMilestone(ctx context.Context, project, id string) (Milestone, error)
+	// GetMilestoneByKey returns the milestone with the key (MS-2).
+	// NotFound if absent.
+	GetMilestoneByKey(ctx context.Context, project, key string) (Milestone, error)
+	// UpdateMilestone stores next as the new current revision. NotFound
+	// if absent; Conflict (ErrStale) if stale.
+	UpdateMilestone(ctx context.Context, next accord.Revision[Milestone]) (Milestone, error)
+	// ListMilestones returns one page of the project's milestones, in
+	// creation order. Invalid for a malformed token.
+	ListMilestones(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Milestone], error)
+	// ListMilestoneRevisions returns every revision, oldest first.
+	// NotFound if absent.
+	ListMilestoneRevisions(ctx context.Context, project, id string) ([]accord.Revision[Milestone], error)
+
+	// GetSettings returns the project's settings; revision 0 if never set.
+	GetSettings(ctx context.Context, project string) (Settings, error)
+	// PutSettings stores s; s.Revision must be the stored revision plus one.
+	PutSettings(ctx context.Context, s Settings) (Settings, error)
+}
