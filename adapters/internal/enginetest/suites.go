@@ -6,6 +6,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/storetest"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -35,6 +36,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("retros", func(t *testing.T) {
 		t.Parallel()
 		storetest.RetroStore(t, func(t *testing.T) retro.Store { return open(t).Retros })
+	})
+	t.Run("plans", func(t *testing.T) {
+		t.Parallel()
+		storetest.PlanStore(t, func(t *testing.T) plan.Store { return open(t).Plans })
 	})
 	t.Run("projects", func(t *testing.T) {
 		t.Parallel()
