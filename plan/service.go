@@ -32,6 +32,9 @@ type Standing interface {
 
 // ItemStanding is where an item stands.
 type ItemStanding struct {
+	// Ref is how the item is stored (by ID), when it was named otherwise
+	// (by key): Schedule keeps this one, so an item is never in twice.
+	Ref           accord.Ref
 	Status        string // its own status, for messages (approved, in_review, …)
 	Approved      bool   // approved, or agreed for a contract version
 	ReviewPending bool   // a review of it is under way
@@ -242,8 +245,12 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 		return Iteration{}, err
 	}
 	if s.standing != nil {
-		if _, err := s.standing.Standing(ctx, project, in.Ref); err != nil {
+		st, err := s.standing.Standing(ctx, project, in.Ref)
+		if err != nil {
 			return Iteration{}, err
+		}
+		if st.Ref.Kind != "" {
+			in.Ref = st.Ref
 		}
 	}
 	elsewhere, err := s.store.ListIterations(ctx, project, IterationFilter{Item: in.Ref, Status: []IterationStatus{Planning, Committed}}, accord.PageQuery{Size: 1})

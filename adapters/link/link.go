@@ -32,6 +32,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
@@ -373,6 +374,7 @@ type Options struct {
 	ReviewStore      review.Store
 	RiskStore        risk.Store       // optional: a risk register, fed by the reviews' assessments
 	RetroStore       retro.Store      // optional: retrospectives, whose items and actions can be promoted
+	PlanStore        plan.Store       // optional: plans, with effort and standing from the other domains
 	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
 	Events           accord.EventSink // optional: receives every service's events
 	Clock            accord.Clock     // optional
@@ -385,6 +387,7 @@ type Services struct {
 	Reviews      *review.Service
 	Risks        *risk.Service  // with Options.RiskStore
 	Retros       *retro.Service // with Options.RetroStore
+	Plans        *plan.Service  // with Options.PlanStore
 }
 
 // New builds the three services with the review gates and round following
@@ -434,5 +437,12 @@ func New(opts Options) (Services, error) {
 			return Services{}, err
 		}
 	}
-	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros}, nil
+	var plans *plan.Service
+	if opts.PlanStore != nil {
+		inputs := PlanInputs{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Reviews: opts.ReviewStore, Clock: opts.Clock}
+		if plans, err = plan.NewService(plan.Options{Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs}); err != nil {
+			return Services{}, err
+		}
+	}
+	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans}, nil
 }
