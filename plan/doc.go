@@ -15,16 +15,23 @@
 // whether it refuses the commit or only warns; a refusal names the rule
 // and the items, warnings stay with the commitment.
 //
+// Questions keep development moving: anyone asks about a scheduled item
+// (or any record) a person or a role, optionally blocking the item until
+// the question is resolved. Answers and follow-ups are kept; the time to
+// the first answer counts working hours only (Settings.WorkingHours), and
+// Overdue lists the questions past the project's response target.
+//
 // Main calls: CreateIteration, Schedule, Unschedule, Estimate, Check,
-// Commit, Close; CreateMilestone, UpdateMilestone; Settings and
-// UpdateSettings.
+// Commit, Close; CreateMilestone, UpdateMilestone; Ask, Reply, Resolve,
+// Overdue, TimeToAnswer; Settings and UpdateSettings.
 //
 // Events: EventIterationCreated, EventIterationUpdated, EventItemScheduled,
 // EventItemUnscheduled, EventIterationCommitted, EventIterationClosed,
-// EventMilestoneCreated, EventMilestoneUpdated, EventSettingsChanged.
+// EventMilestoneCreated, EventMilestoneUpdated, EventQuestionAsked,
+// EventQuestionAnswered, EventQuestionResolved, EventQuestionOverdue,
+// EventSettingsChanged.
 //
 // Still to come (issue 15): progress and burn-up from the items' states,
-// forecasts and the schedule risks a slip raises, the responses to a slip,
-// questions with response targets, the SQL stores, HTTP and the wiring in
-// adapters/link.
+// forecasts and the schedule risks a slip raises, the responses to a
+// slip, and HTTP.
 package plan

@@ -35,3 +35,21 @@ const (
 	EventMilestoneUpdated   = "plan.milestone_updated"
 	EventSettingsChanged    = "plan.settings_changed"
 )
+
+// QuestionRefKind is the kind of accord.Ref that points at a question, and
+// QuestionKeyPrefix starts its key, …
+const (
+	QuestionRefKind   = "question"
+	QuestionKeyPrefix = "Q-"
+)
+
+// QuestionKeyOf returns the key of a project's n-th question.
+func QuestionKeyOf(n int) string { return svc.Key(QuestionKeyPrefix, n) }
+
+// The kinds of the question events.
+const (
+	EventQuestionAsked    = "plan.question_asked"
+	EventQuestionAnswered = "plan.question_answered"
+	EventQuestionResolved = "plan.question_resolved"
+	EventQuestionOverdue  = "plan.question_overdue"
+)

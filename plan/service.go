@@ -93,6 +93,12 @@ func (s *Service) Settings(ctx context.Context, project string) (Settings, error
 		rules[r] = a
 	}
 	st.Commit, st.Project = rules, project
+	if st.ResponseTargetHours == 0 {
+		st.ResponseTargetHours = def.ResponseTargetHours
+	}
+	if st.WorkingHours == (WorkingHours{}) {
+		st.WorkingHours = def.WorkingHours
+	}
 	return st, nil
 }
 
@@ -347,7 +353,14 @@ func (s *Service) check(ctx context.Context, project string, it Iteration) ([]Fi
 	byRule := map[Rule][]accord.Ref{}
 	var messages []string
 	effort := 0.0
+	blocking, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open, Answered}, Blocking: true}, s.store.ListQuestions)
+	if err != nil {
+		return nil, err
+	}
 	for _, item := range it.Items {
+		if slices.ContainsFunc(blocking, func(q Question) bool { return q.About == item.Ref }) {
+			byRule[RuleBlocked] = append(byRule[RuleBlocked], item.Ref)
+		}
 		est, err := s.Estimate(ctx, project, item)
 		if err != nil {
 			return nil, err
@@ -392,6 +405,11 @@ func (s *Service) check(ctx context.Context, project string, it Iteration) ([]Fi
 				continue
 			}
 			msg = fmt.Sprintf("%d item(s) still in review", len(items))
+		case RuleBlocked:
+			if len(items) == 0 {
+				continue
+			}
+			msg = fmt.Sprintf("%d item(s) blocked by a question nobody has resolved", len(items))
 		case RuleNoEstimate:
 			if len(items) == 0 {
 				continue

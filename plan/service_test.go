@@ -47,6 +47,7 @@ func (r *reviews) Standing(_ context.Context, _ string, item accord.Ref) (plan.I
 
 type env struct {
 	svc     *plan.Service
+	clock   *testkit.StepClock
 	store   *memory.PlanStore
 	reviews *reviews
 	events  *testkit.Events
@@ -63,12 +64,12 @@ func newEnv(t *testing.T) env {
 		standings: map[accord.Ref]plan.ItemStanding{req("1"): approved, req("2"): approved, req("3"): approved,
 			req("4"): approved, req("5"): {Status: "in_review", ReviewPending: true}},
 	}
-	events, store := &testkit.Events{}, memory.NewPlanStore()
-	svc, err := plan.NewService(plan.Options{Store: store, Clock: testkit.NewStepClock(t0), Events: events,
+	events, store, clock := &testkit.Events{}, memory.NewPlanStore(), testkit.NewStepClock(t0)
+	svc, err := plan.NewService(plan.Options{Store: store, Clock: clock, Events: events,
 		Estimator: rv, Standing: rv})
 	require.NoError(t, err)
 	pm := accord.WithActor(context.Background(), accord.Actor{ID: "alice", Roles: []string{"product"}})
-	return env{svc: svc, store: store, reviews: rv, events: events, pm: pm}
+	return env{svc: svc, clock: clock, store: store, reviews: rv, events: events, pm: pm}
 }
 
 // sprint runs Monday 23 November to Friday 4 December 2026: ten working

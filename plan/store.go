@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -18,11 +19,12 @@ const (
 	RuleNotApproved   Rule = "not_approved"   // an item is not approved
 	RuleReviewPending Rule = "review_pending" // an item's review is still under way
 	RuleNoEstimate    Rule = "no_estimate"    // an item has no estimate, from a review or an override
+	RuleBlocked       Rule = "blocked"        // an item has an open blocking question
 )
 
 // Rules lists every commit rule, in the order Commit reports them.
 func Rules() []Rule {
-	return []Rule{RuleOverCapacity, RuleNotApproved, RuleReviewPending, RuleNoEstimate}
+	return []Rule{RuleOverCapacity, RuleNotApproved, RuleReviewPending, RuleBlocked, RuleNoEstimate}
 }
 
 // Action is what a project does when an iteration breaks a rule.
@@ -39,15 +41,21 @@ const (
 type Settings struct {
 	Project string          `json:"project"`
 	Commit  map[Rule]Action `json:"commit"`
+	// ResponseTargetHours is how long, in working hours, a question may
+	// wait for its first answer before it is listed as overdue.
+	ResponseTargetHours float64      `json:"response_target_hours"`
+	WorkingHours        WorkingHours `json:"working_hours"`
 	accord.Stamp
 }
 
 // DefaultSettings are the rules of a project that set none: an iteration
-// over capacity or with an item not approved cannot be committed; a
-// pending review or a missing estimate is a warning.
+// over capacity, with an item not approved or blocked cannot be committed;
+// a pending review or a missing estimate is a warning. Questions get their
+// first answer within 4 working hours, 9:00 to 18:00 UTC.
 func DefaultSettings(project string) Settings {
 	return Settings{Project: project, Commit: map[Rule]Action{
-		RuleOverCapacity: Refuse, RuleNotApproved: Refuse, RuleReviewPending: Warn, RuleNoEstimate: Warn}}
+		RuleOverCapacity: Refuse, RuleNotApproved: Refuse, RuleReviewPending: Warn, RuleBlocked: Refuse, RuleNoEstimate: Warn},
+		ResponseTargetHours: 4, WorkingHours: WorkingHours{Start: 9, End: 18}}
 }
 
 // Validate reports every problem of the settings, naming its field.
@@ -63,6 +71,17 @@ func (s Settings) Validate() error {
 		}
 		if a != Refuse && a != Warn {
 			errs.Add(fmt.Sprintf("commit.%s", r), "unknown action %q; refuse or warn", a)
+		}
+	}
+	if s.ResponseTargetHours < 0 || s.ResponseTargetHours > 24*30 {
+		errs.Add("response_target_hours", "must be between 0 (the default) and 720, got %v", s.ResponseTargetHours)
+	}
+	if w := s.WorkingHours; w != (WorkingHours{}) {
+		if w.Start < 0 || w.Start > 23 || w.End <= w.Start || w.End > 24 {
+			errs.Add("working_hours", "start must be an hour 0–23 and end an hour after it, at most 24; got %d to %d", w.Start, w.End)
+		}
+		if _, err := time.LoadLocation(w.Location); err != nil {
+			errs.Add("working_hours.location", "unknown time zone %q", w.Location)
 		}
 	}
 	return errs.Err("plan settings")
@@ -145,6 +164,24 @@ type Store interface {
 	// ListMilestoneRevisions returns every revision, oldest first.
 	// NotFound if absent.
 	ListMilestoneRevisions(ctx context.Context, project, id string) ([]accord.Revision[Milestone], error)
+
+	// CreateQuestion stores a question from its first revision and assigns
+	// its key QuestionKeyOf(n). Conflict if the ID exists.
+	CreateQuestion(ctx context.Context, first accord.Revision[Question]) (Question, error)
+	// GetQuestion returns a question. NotFound if absent.
+	GetQuestion(ctx context.Context, project, id string) (Question, error)
+	// GetQuestionByKey returns the question with the key (Q-4). NotFound
+	// if absent.
+	GetQuestionByKey(ctx context.Context, project, key string) (Question, error)
+	// UpdateQuestion stores next as the new current revision. NotFound if
+	// absent; Conflict (ErrStale) if stale.
+	UpdateQuestion(ctx context.Context, next accord.Revision[Question]) (Question, error)
+	// ListQuestions returns one page of the questions that match f, in
+	// creation order. Invalid for a malformed token.
+	ListQuestions(ctx context.Context, project string, f QuestionFilter, q accord.PageQuery) (accord.Page[Question], error)
+	// ListQuestionRevisions returns every revision, oldest first.
+	// NotFound if absent.
+	ListQuestionRevisions(ctx context.Context, project, id string) ([]accord.Revision[Question], error)
 
 	// GetSettings returns the project's settings; revision 0 if never set.
 	GetSettings(ctx context.Context, project string) (Settings, error)

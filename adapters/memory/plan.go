@@ -13,6 +13,7 @@ type PlanStore struct {
 	mu         sync.RWMutex
 	iterations table[plan.Iteration]
 	milestones table[plan.Milestone]
+	questions  table[plan.Question]
 	settings   settings[plan.Settings]
 }
 
@@ -29,6 +30,10 @@ func NewPlanStore() *PlanStore {
 			ident: func(m *plan.Milestone) (string, string) { return m.Project, m.ID },
 			stamp: func(m *plan.Milestone) *accord.Stamp { return &m.Stamp },
 			key:   func(m *plan.Milestone) *string { return &m.Key }, keyOf: plan.MilestoneKeyOf},
+		questions: table[plan.Question]{what: "question", clone: plan.Question.Clone,
+			ident: func(q *plan.Question) (string, string) { return q.Project, q.ID },
+			stamp: func(q *plan.Question) *accord.Stamp { return &q.Stamp },
+			key:   func(q *plan.Question) *string { return &q.Key }, keyOf: plan.QuestionKeyOf},
 		settings: settings[plan.Settings]{what: "plan settings", clone: plan.Settings.Clone,
 			stamp: func(s *plan.Settings) *accord.Stamp { return &s.Stamp },
 			zero:  func(p string) plan.Settings { return plan.Settings{Project: p} }},
@@ -117,6 +122,48 @@ func (s *PlanStore) ListMilestoneRevisions(_ context.Context, project, id string
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.milestones.revisions(project, id)
+}
+
+// CreateQuestion implements plan.Store.
+func (s *PlanStore) CreateQuestion(_ context.Context, first accord.Revision[plan.Question]) (plan.Question, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.questions.create(first)
+}
+
+// GetQuestion implements plan.Store.
+func (s *PlanStore) GetQuestion(_ context.Context, project, id string) (plan.Question, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.questions.get(project, id)
+}
+
+// GetQuestionByKey implements plan.Store.
+func (s *PlanStore) GetQuestionByKey(_ context.Context, project, key string) (plan.Question, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.questions.getByKey(project, key)
+}
+
+// UpdateQuestion implements plan.Store.
+func (s *PlanStore) UpdateQuestion(_ context.Context, next accord.Revision[plan.Question]) (plan.Question, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.questions.update(next)
+}
+
+// ListQuestions implements plan.Store.
+func (s *PlanStore) ListQuestions(_ context.Context, project string, f plan.QuestionFilter, q accord.PageQuery) (accord.Page[plan.Question], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.questions.list(project, f.Match, q)
+}
+
+// ListQuestionRevisions implements plan.Store.
+func (s *PlanStore) ListQuestionRevisions(_ context.Context, project, id string) ([]accord.Revision[plan.Question], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.questions.revisions(project, id)
 }
 
 // GetSettings implements plan.Store.

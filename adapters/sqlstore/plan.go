@@ -13,6 +13,7 @@ import (
 type PlanStore struct {
 	iterations table[plan.Iteration]
 	milestones table[plan.Milestone]
+	questions  table[plan.Question]
 	settings   settings[plan.Settings]
 }
 
@@ -45,6 +46,18 @@ func newPlanStore(db *sql.DB, d Dialect, c *readCache) *PlanStore {
 				c := columns{search: []string{m.Key, m.Name}}
 				for _, d := range m.Deliverables {
 					c.tags = append(c.tags, "deliverable:"+d.String())
+				}
+				return c
+			}},
+		questions: table[plan.Question]{db: db, d: d, cache: c, clone: plan.Question.Clone, kind: plan.QuestionRefKind, what: "question",
+			ident: func(q *plan.Question) (string, string) { return q.Project, q.ID },
+			stamp: func(q *plan.Question) *accord.Stamp { return &q.Stamp },
+			key:   func(q *plan.Question) *string { return &q.Key }, keyOf: plan.QuestionKeyOf,
+			cols: func(q *plan.Question) columns {
+				c := columns{status: string(q.Status), owner: q.To.Actor, class: q.To.Role, refKind: q.About.Kind, refID: q.About.ID,
+					search: []string{q.Key, q.Text}}
+				if q.Blocking {
+					c.tags = append(c.tags, "blocking")
 				}
 				return c
 			}},
@@ -120,6 +133,51 @@ func (s *PlanStore) ListMilestones(ctx context.Context, project string, q accord
 // ListMilestoneRevisions implements plan.Store.
 func (s *PlanStore) ListMilestoneRevisions(ctx context.Context, project, id string) ([]accord.Revision[plan.Milestone], error) {
 	return s.milestones.revisions(ctx, project, id)
+}
+
+// CreateQuestion implements plan.Store.
+func (s *PlanStore) CreateQuestion(ctx context.Context, first accord.Revision[plan.Question]) (plan.Question, error) {
+	return s.questions.create(ctx, first)
+}
+
+// GetQuestion implements plan.Store.
+func (s *PlanStore) GetQuestion(ctx context.Context, project, id string) (plan.Question, error) {
+	return s.questions.get(ctx, project, id)
+}
+
+// GetQuestionByKey implements plan.Store.
+func (s *PlanStore) GetQuestionByKey(ctx context.Context, project, key string) (plan.Question, error) {
+	return s.questions.getByKey(ctx, project, key)
+}
+
+// UpdateQuestion implements plan.Store.
+func (s *PlanStore) UpdateQuestion(ctx context.Context, next accord.Revision[plan.Question]) (plan.Question, error) {
+	return s.questions.update(ctx, next)
+}
+
+// ListQuestions implements plan.Store: the addressee is in owner (a
+// person) or class (a role), the subject in the ref columns.
+func (s *PlanStore) ListQuestions(ctx context.Context, project string, f plan.QuestionFilter, q accord.PageQuery) (accord.Page[plan.Question], error) {
+	var w filter
+	in(&w, "r.status", f.Status)
+	if f.About.Kind != "" {
+		w.add("r.ref_kind = ? AND r.ref_id = ?", f.About.Kind, f.About.ID)
+	}
+	if f.To.Actor != "" {
+		w.add("r.owner = ?", f.To.Actor)
+	}
+	if f.To.Role != "" {
+		w.add("r.class = ?", f.To.Role)
+	}
+	if f.Blocking {
+		w.tag("blocking")
+	}
+	return s.questions.list(ctx, project, w, q)
+}
+
+// ListQuestionRevisions implements plan.Store.
+func (s *PlanStore) ListQuestionRevisions(ctx context.Context, project, id string) ([]accord.Revision[plan.Question], error) {
+	return s.questions.revisions(ctx, project, id)
 }
 
 // GetSettings implements plan.Store.

@@ -18,6 +18,9 @@ func PlanStore(t *testing.T, open func(t *testing.T) plan.Store) {
 	t.Run("milestones", func(t *testing.T) {
 		CheckRecords(t, func(t *testing.T) Records[plan.Milestone] { return milestoneRecords(open(t)) })
 	})
+	t.Run("questions", func(t *testing.T) {
+		CheckRecords(t, func(t *testing.T) Records[plan.Question] { return questionRecords(open(t)) })
+	})
 	t.Run("settings", func(t *testing.T) {
 		CheckSettings(t, func(t *testing.T) SettingsRecords[plan.Settings] {
 			s := open(t)
@@ -35,6 +38,77 @@ func PlanStore(t *testing.T, open func(t *testing.T) plan.Store) {
 		})
 	})
 	t.Run("iteration_filters", func(t *testing.T) { testIterationFilters(t, open(t)) })
+	t.Run("question_filters", func(t *testing.T) { testQuestionFilters(t, open(t)) })
+}
+
+func newQuestion(p string, i int) plan.Question {
+	return plan.Question{ID: fmt.Sprintf("%s-q-%03d", p, i), Project: p, About: accord.Ref{Kind: "requirement", ID: fmt.Sprintf("R%d", i)},
+		Text: "Which currency does a partial refund use?", To: plan.Addressee{Role: "product"}, Status: plan.Open,
+		Messages: []plan.Message{{By: "bob", At: epoch, Text: "and the rounding?"}}, AskedBy: "bob", AskedAt: epoch,
+		Stamp: accord.NewStamp("bob", epoch)}
+}
+
+func questionRecords(s plan.Store) Records[plan.Question] {
+	return Records[plan.Question]{
+		Name: "question",
+		New:  newQuestion,
+		Edit: func(q plan.Question, w int) plan.Question {
+			q = q.Clone()
+			q.Messages = append(q.Messages, plan.Message{By: fmt.Sprintf("writer-%d", w), At: epoch, Text: "an answer", Answer: true})
+			return q
+		},
+		Edits:    func(q plan.Question) int { return len(q.Messages) - 1 },
+		Scribble: func(q *plan.Question) { q.Messages[0].Text = "scribbled" },
+		Stamp:    func(q *plan.Question) *accord.Stamp { return &q.Stamp },
+		ID:       func(q plan.Question) string { return q.ID },
+		Project:  func(q *plan.Question, p string) { q.Project = p },
+		Create:   s.CreateQuestion, Get: s.GetQuestion, Update: s.UpdateQuestion,
+		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[plan.Question], error) {
+			return s.ListQuestions(ctx, p, plan.QuestionFilter{}, q)
+		},
+		Revisions: s.ListQuestionRevisions,
+		Key:       func(q plan.Question) string { return q.Key }, KeyOf: plan.QuestionKeyOf, GetByKey: s.GetQuestionByKey,
+	}
+}
+
+func testQuestionFilters(t *testing.T, s plan.Store) {
+	rr := questionRecords(s)
+	for i := 1; i <= 3; i++ {
+		q := newQuestion("alpha", i)
+		switch i {
+		case 2:
+			q.To, q.Blocking = plan.Addressee{Actor: "alice"}, true
+		case 3:
+			q.Status = plan.Resolved
+		}
+		if _, err := s.CreateQuestion(ctx, rr.first(q)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		f    plan.QuestionFilter
+		want []string
+	}{
+		{"status", plan.QuestionFilter{Status: []plan.QuestionStatus{plan.Resolved}}, []string{"alpha-q-003"}},
+		{"about", plan.QuestionFilter{About: accord.Ref{Kind: "requirement", ID: "R2"}}, []string{"alpha-q-002"}},
+		{"to a person", plan.QuestionFilter{To: plan.Addressee{Actor: "alice"}}, []string{"alpha-q-002"}},
+		{"to a role", plan.QuestionFilter{To: plan.Addressee{Role: "product"}}, []string{"alpha-q-001", "alpha-q-003"}},
+		{"blocking", plan.QuestionFilter{Blocking: true}, []string{"alpha-q-002"}},
+	} {
+		page, err := s.ListQuestions(ctx, "alpha", tc.f, accord.PageQuery{Size: 50})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		var got []string
+		for _, q := range page.Items {
+			got = append(got, q.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("question filter %s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
 }
 
 func newIteration(p string, i int) plan.Iteration {
