@@ -13,7 +13,9 @@ import (
 )
 
 // Monday 23 November 2026; working hours are 9:00 to 18:00 UTC.
-func at(day, hour, minute int) time.Time { return time.Date(2026, 11, day, hour, minute, 0, 0, time.UTC) }
+func at(day, hour, minute int) time.Time {
+	return time.Date(2026, 11, day, hour, minute, 0, 0, time.UTC)
+}
 
 func TestQuestionsAreAnsweredAndTimed(t *testing.T) {
 	e := newEnv(t)
