@@ -168,6 +168,10 @@ func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, er
 	if err := in.Validate(); err != nil {
 		return Question{}, err
 	}
+	// A question about REQ-3 is about the requirement, however it was named.
+	if in.About, err = s.canonical(ctx, project, in.About); err != nil {
+		return Question{}, err
+	}
 	now := s.clock.Now()
 	q := Question{ID: accord.NewID(now), Project: project, About: in.About, Text: in.Text, To: in.To, Blocking: in.Blocking,
 		Status: Open, Messages: []Message{}, AskedBy: actor.ID, AskedAt: now, Stamp: accord.NewStamp(actor.ID, now)}
@@ -207,6 +211,13 @@ func (s *Service) ListQuestions(ctx context.Context, project string, f QuestionF
 	q, err := q.Normalize()
 	if err != nil {
 		return accord.Page[Question]{}, err
+	}
+	if f.About.Kind != "" {
+		if f.About, err = s.canonical(ctx, project, f.About); accord.ErrorCode(err) == accord.NotFound {
+			return accord.Page[Question]{Items: []Question{}}, nil
+		} else if err != nil {
+			return accord.Page[Question]{}, err
+		}
 	}
 	return s.store.ListQuestions(ctx, project, f, q)
 }

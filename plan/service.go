@@ -162,6 +162,13 @@ func (s *Service) ListIterations(ctx context.Context, project string, f Iteratio
 	if err != nil {
 		return accord.Page[Iteration]{}, err
 	}
+	if f.Item.Kind != "" {
+		if f.Item, err = s.canonical(ctx, project, f.Item); accord.ErrorCode(err) == accord.NotFound {
+			return accord.Page[Iteration]{Items: []Iteration{}}, nil
+		} else if err != nil {
+			return accord.Page[Iteration]{}, err
+		}
+	}
 	return s.store.ListIterations(ctx, project, f, q)
 }
 
@@ -250,14 +257,9 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 	if _, err := svc.Begin(ctx, project); err != nil {
 		return Iteration{}, err
 	}
-	if s.standing != nil {
-		st, err := s.standing.Standing(ctx, project, in.Ref)
-		if err != nil {
-			return Iteration{}, err
-		}
-		if st.Ref.Kind != "" {
-			in.Ref = st.Ref
-		}
+	var err error
+	if in.Ref, err = s.canonical(ctx, project, in.Ref); err != nil {
+		return Iteration{}, err
 	}
 	elsewhere, err := s.store.ListIterations(ctx, project, IterationFilter{Item: in.Ref, Status: []IterationStatus{Planning, Committed}}, accord.PageQuery{Size: 1})
 	if err != nil {
@@ -291,6 +293,23 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 	})
 }
 
+// canonical returns how a schedulable record is stored (by ID) when it is
+// named by key, through Standing; other refs, and every ref without
+// Standing, stay as they are. NotFound when Standing knows no such record.
+func (s *Service) canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error) {
+	if s.standing == nil || !slices.Contains(schedulable, ref.Kind) {
+		return ref, nil
+	}
+	st, err := s.standing.Standing(ctx, project, ref)
+	if err != nil {
+		return ref, err
+	}
+	if st.Ref.Kind != "" {
+		return st.Ref, nil
+	}
+	return ref, nil
+}
+
 // Unschedule takes an item out of an iteration at revision base, saying
 // why. Errors: Unauthenticated, Invalid, NotFound (the iteration, or the
 // item in it), Conflict (stale), FailedPrecondition (closed).
@@ -299,6 +318,13 @@ func (s *Service) Unschedule(ctx context.Context, project, id string, base int, 
 	item.Validate("ref", &errs)
 	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
 	if err := errs.Err("unschedule"); err != nil {
+		return Iteration{}, err
+	}
+	if _, err := svc.Begin(ctx, project); err != nil {
+		return Iteration{}, err
+	}
+	item, err := s.canonical(ctx, project, item)
+	if err != nil {
 		return Iteration{}, err
 	}
 	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {

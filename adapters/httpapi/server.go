@@ -12,6 +12,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -29,6 +30,7 @@ type Options struct {
 	Projects      *project.Service
 	Risks         *risk.Service  // optional: without it the risk routes answer 404
 	Retros        *retro.Service // optional: without it the retro routes answer 404
+	Plans         *plan.Service  // optional: without it the plan routes answer 404
 	Promoter      Promoter       // optional: turns retro items and actions into other records
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
@@ -43,6 +45,7 @@ type server struct {
 	projects  *project.Service
 	risks     *risk.Service
 	retros    *retro.Service
+	plans     *plan.Service
 	promoter  Promoter
 	authn     Authenticator
 	authz     Authorizer
@@ -63,7 +66,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -86,6 +89,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.retros != nil {
 		groups = append(groups, retroEndpoints())
+	}
+	if s.plans != nil {
+		groups = append(groups, planEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())

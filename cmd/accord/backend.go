@@ -11,6 +11,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -33,6 +34,7 @@ type backend struct {
 	projects     project.Store
 	risks        risk.Store
 	retros       retro.Store
+	plans        plan.Store
 	tokens       tokenStore
 	version      int // schema version after migrating
 	applied      int // migrations applied at this start
@@ -44,7 +46,7 @@ type backend struct {
 func openBackend(ctx context.Context, spec string) (*backend, error) {
 	if spec == "memory" {
 		return &backend{describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
-			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(),
+			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(), plans: memory.NewPlanStore(),
 			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
 	}
 	var s *sqlstore.Stores
@@ -71,7 +73,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, retros: s.Retros, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
+		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
 }
 
 func isPostgres(spec string) bool {
