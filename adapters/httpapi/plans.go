@@ -127,7 +127,9 @@ func planEndpoints() []endpoint {
 			})},
 		{id: "resolveQuestion", method: "POST", path: qs + "/{id}/resolution", summary: "Resolve a question, unblocking its record", body: noteBody{},
 			status: 200, result: plan.Question{}, etag: true,
-			handle: act(func(c in, b noteBody) (plan.Question, error) { return c.plans.Resolve(c.ctx(), c.project(), c.id(), b.Note) })},
+			handle: act(func(c in, b noteBody) (plan.Question, error) {
+				return c.plans.Resolve(c.ctx(), c.project(), c.id(), b.Note)
+			})},
 		{id: "overdueQuestions", method: "GET", path: qs + "/overdue", summary: "Open questions past the project's response target, the longest wait first",
 			status: 200, result: items[plan.Question]{},
 			handle: read(func(c in) (items[plan.Question], error) { return list(c.plans.Overdue(c.ctx(), c.project())) })},
