@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"strings"
 	"time"
 
@@ -12,6 +13,12 @@ import (
 type unscheduleBody struct {
 	Ref    accord.Ref `json:"ref"`
 	Reason string     `json:"reason"`
+}
+
+type itemStateBody struct {
+	Ref   accord.Ref     `json:"ref"`
+	State plan.ItemState `json:"state"`
+	Note  string         `json:"note,omitempty"`
 }
 
 type replyBody struct {
@@ -83,6 +90,24 @@ func planEndpoints() []endpoint {
 			update(1, func(c in, base int, b noteBody) (plan.Iteration, error) {
 				return c.plans.Close(c.ctx(), c.project(), c.id(), base, b.Note)
 			})),
+		{id: "setItemState", method: "POST", path: it + "/item-states", summary: "Record how far a scheduled item is: not_started, in_progress, done or blocked",
+			body: itemStateBody{}, status: 200, result: plan.Iteration{}, etag: true,
+			handle: act(func(c in, b itemStateBody) (plan.Iteration, error) {
+				return c.plans.SetItemState(c.ctx(), c.project(), c.id(), b.Ref, b.State, b.Note)
+			})},
+		{id: "iterationProgress", method: "GET", path: it + "/progress", summary: "Items and effort by state; blocked where a blocking question is open",
+			status: 200, result: plan.Progress{},
+			handle: read(func(c in) (plan.Progress, error) { return c.plans.IterationProgress(c.ctx(), c.project(), c.id()) })},
+		{id: "iterationBurnUp", method: "GET", path: it + "/burnup", summary: "Scope and done effort at the end of each working day, as recorded then",
+			status: 200, result: items[plan.BurnUpPoint]{},
+			handle: read(func(c in) (items[plan.BurnUpPoint], error) { return list(c.plans.BurnUp(c.ctx(), c.project(), c.id())) })},
+		{id: "iterationBurnUpSVG", method: "GET", path: it + "/burnup.svg", summary: "The burn-up as a picture",
+			status: 200, result: "", media: "image/svg+xml", handle: (*server).burnUpSVG},
+		{id: "iterationSummary", method: "GET", path: it + "/summary", summary: "The iteration as Markdown to share",
+			status: 200, result: "", media: "text/markdown", handle: (*server).iterationSummary},
+		{id: "milestoneProgress", method: "GET", path: ms + "/{id}/progress", summary: "A milestone's deliverables by state, and those no iteration schedules",
+			status: 200, result: plan.Progress{},
+			handle: read(func(c in) (plan.Progress, error) { return c.plans.MilestoneProgress(c.ctx(), c.project(), c.id()) })},
 		{id: "checkIteration", method: "GET", path: it + "/check", summary: "What committing would find, rule by rule, without committing",
 			status: 200, result: items[plan.Finding]{},
 			handle: read(func(c in) (items[plan.Finding], error) { return list(c.plans.Check(c.ctx(), c.project(), c.id())) })},
@@ -241,4 +266,27 @@ func responseTimes(c in) (items[responseTime], error) {
 		out[i] = responseTime{To: rt.To, Answered: rt.Answered, Waiting: rt.Waiting, MedianHours: rt.Median.Hours(), LongestHours: rt.Longest.Hours()}
 	}
 	return items[responseTime]{Items: out}, nil
+}
+
+func (s *server) burnUpSVG(w http.ResponseWriter, r *http.Request) error {
+	c := in{s, r}
+	svg, err := s.plans.BurnUpChart(r.Context(), c.project(), c.id())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(svg)
+	return err
+}
+
+func (s *server) iterationSummary(w http.ResponseWriter, r *http.Request) error {
+	c := in{s, r}
+	md, err := s.plans.Summary(r.Context(), c.project(), c.id())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	_, err = w.Write([]byte(md))
+	return err
 }
