@@ -52,6 +52,8 @@ type Options struct {
 	// Schedule does not check that an item exists, and Commit does not
 	// apply the not_approved and review_pending rules.
 	Standing Standing
+	// Risks (optional) files the schedule risks of slipping milestones.
+	Risks ScheduleRisks
 }
 
 // Service owns planning's rules: iterations with goals and capacity, items
@@ -63,6 +65,7 @@ type Service struct {
 	clock     accord.Clock
 	estimator Estimator
 	standing  Standing
+	risks     ScheduleRisks
 }
 
 // NewService returns a Service over opts.Store.
@@ -74,7 +77,7 @@ func NewService(opts Options) (*Service, error) {
 		opts.Clock = accord.SystemClock()
 	}
 	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
-		estimator: opts.Estimator, standing: opts.Standing}, nil
+		estimator: opts.Estimator, standing: opts.Standing, risks: opts.Risks}, nil
 }
 
 // Settings returns the project's planning settings, the defaults filled

@@ -208,8 +208,8 @@ func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk,
 	}
 	svc.CheckText(&errs, "owner", in.Owner, svc.MaxName, true)
 	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
-	if !slices.Contains([]string{SourceManual, SourceReview, SourceRetro}, src.Kind) {
-		errs.Add("source.kind", "unknown source %q; one of manual, review, retro", src.Kind)
+	if !slices.Contains([]string{SourceManual, SourceReview, SourceRetro, SourcePlan}, src.Kind) {
+		errs.Add("source.kind", "unknown source %q; one of manual, review, retro, plan", src.Kind)
 	}
 	if err := errs.Err("risk"); err != nil {
 		return Risk{}, err

@@ -34,7 +34,7 @@ func BuiltinCategories() []string {
 
 // Source says where a risk came from.
 type Source struct {
-	Kind string     `json:"kind"`           // manual, review or retro
+	Kind string     `json:"kind"`           // manual, review, retro or plan
 	Ref  accord.Ref `json:"ref,omitzero"`   // the review (or retro) it was raised in
 	Item string     `json:"item,omitempty"` // the review's risk ID, or the retro item
 }
@@ -44,6 +44,7 @@ const (
 	SourceManual = "manual"
 	SourceReview = "review"
 	SourceRetro  = "retro"
+	SourcePlan   = "plan" // a schedule risk a plan raised when a milestone's forecast slipped
 )
 
 // Strategy is the response to a risk: for threats avoid, mitigate,

@@ -108,6 +108,14 @@ func planEndpoints() []endpoint {
 		{id: "milestoneProgress", method: "GET", path: ms + "/{id}/progress", summary: "A milestone's deliverables by state, and those no iteration schedules",
 			status: 200, result: plan.Progress{},
 			handle: read(func(c in) (plan.Progress, error) { return c.plans.MilestoneProgress(c.ctx(), c.project(), c.id()) })},
+		{id: "milestoneForecast", method: "GET", path: ms + "/{id}/forecast", summary: "When the deliverables will be done at the pace kept so far, with the working",
+			status: 200, result: plan.Forecast{},
+			handle: read(func(c in) (plan.Forecast, error) { return c.plans.ForecastMilestone(c.ctx(), c.project(), c.id()) })},
+		{id: "checkSlips", method: "POST", path: ms + "/slips", summary: "Forecast every milestone ahead; a slip raises (or updates) its schedule risk and is announced",
+			body: noteBody{}, status: 200, result: items[plan.Forecast]{},
+			handle: act(func(c in, _ noteBody) (items[plan.Forecast], error) {
+				return list(c.plans.CheckSlips(c.ctx(), c.project()))
+			})},
 		{id: "checkIteration", method: "GET", path: it + "/check", summary: "What committing would find, rule by rule, without committing",
 			status: 200, result: items[plan.Finding]{},
 			handle: read(func(c in) (items[plan.Finding], error) { return list(c.plans.Check(c.ctx(), c.project(), c.id())) })},

@@ -106,6 +106,11 @@ func TestPlanRoutes(t *testing.T) {
 	assert.Contains(t, summary.raw, "# IT-1 Sprint 1")
 	mprog := call(t, h, "GET", p+"/milestones/MS-1/progress", pmToken, "")
 	require.Equal(t, http.StatusOK, mprog.status, mprog.raw)
+	forecast := call(t, h, "GET", p+"/milestones/MS-1/forecast", pmToken, "")
+	require.Equal(t, http.StatusOK, forecast.status, forecast.raw)
+	assert.NotEmpty(t, forecast.body["working"])
+	slips := call(t, h, "POST", p+"/milestones/slips", pmToken, `{"note":"weekly check"}`)
+	require.Equal(t, http.StatusOK, slips.status, slips.raw)
 
 	unscheduled := call(t, h, "POST", it+"/unscheduled", pmToken, `{"ref":{"kind":"requirement","id":"REQ-1"},"reason":"moved"}`, "If-Match", `"5"`)
 	require.Equal(t, http.StatusOK, unscheduled.status, unscheduled.raw)

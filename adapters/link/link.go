@@ -440,7 +440,11 @@ func New(opts Options) (Services, error) {
 	var plans *plan.Service
 	if opts.PlanStore != nil {
 		inputs := PlanInputs{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Reviews: opts.ReviewStore, Clock: opts.Clock}
-		if plans, err = plan.NewService(plan.Options{Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs}); err != nil {
+		var slips plan.ScheduleRisks
+		if risks != nil {
+			slips = PlanRisks{Risks: risks, Store: opts.RiskStore}
+		}
+		if plans, err = plan.NewService(plan.Options{Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips}); err != nil {
 			return Services{}, err
 		}
 	}

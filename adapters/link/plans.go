@@ -2,14 +2,17 @@ package link
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 // PlanInputs gives the plan what the other domains know of a scheduled
@@ -141,4 +144,52 @@ func (p PlanInputs) clock() accord.Clock {
 		return accord.SystemClock()
 	}
 	return p.Clock
+}
+
+// PlanRisks files the schedule risks of slipping milestones in the risk
+// register (plan.ScheduleRisks): one risk per milestone, its source the
+// milestone, raised at the first slip and assessed again, with the new
+// numbers, at every later one.
+type PlanRisks struct {
+	Risks *risk.Service
+	Store risk.Store
+}
+
+var _ plan.ScheduleRisks = PlanRisks{}
+
+// RaiseScheduleRisk implements plan.ScheduleRisks. The likelihood grows
+// with how late the forecast is; the impact is high on every dimension of
+// the project's scales, since a milestone is a promise to someone.
+func (p PlanRisks) RaiseScheduleRisk(ctx context.Context, project string, f plan.Forecast) (string, error) {
+	src := risk.Source{Kind: risk.SourcePlan, Ref: f.Milestone, Item: "schedule"}
+	r, err := p.Store.FindRiskBySource(ctx, project, src)
+	if accord.ErrorCode(err) == accord.NotFound {
+		r, err = p.Risks.Create(ctx, project, risk.NewRisk{Title: fmt.Sprintf("%s %s may slip past %s", f.Key, f.Name, f.Date),
+			Cause: f.Working, Event: fmt.Sprintf("the deliverables of %s are not done by %s", f.Key, f.Date),
+			Effect: "break the date promised for " + f.Name, Category: risk.Schedule, Source: &src,
+			Links: []accord.Ref{f.Milestone}, Note: "raised by the plan's forecast"})
+		if accord.ErrorCode(err) == accord.Conflict { // raised meanwhile by another instance
+			r, err = p.Store.FindRiskBySource(ctx, project, src)
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	st, err := p.Risks.Settings(ctx, project)
+	if err != nil {
+		return r.Key, err
+	}
+	likelihood := 3
+	if forecast, ok := f.Forecast.Time(); ok {
+		if date, ok := f.Date.Time(); ok && forecast.Sub(date) > 7*24*time.Hour {
+			likelihood = 4
+		}
+	}
+	likelihood = min(likelihood, len(st.Likelihood))
+	impact := map[string]int{}
+	for _, d := range st.Impact {
+		impact[d.Name] = min(4, len(d.Scale))
+	}
+	_, err = p.Risks.Assess(ctx, project, r.ID, 0, risk.AssessInput{Stage: risk.Current, Likelihood: likelihood, Impact: impact, Note: f.Working})
+	return r.Key, err
 }

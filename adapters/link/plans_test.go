@@ -15,6 +15,7 @@ import (
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 )
 
 // TestPlansTakeEffortFromTheApprovedReview: two engineers assess REQ-1 at
@@ -84,4 +85,76 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	assert.Equal(t, accord.Conflict, accord.ErrorCode(err), "by key or by ID, it is the same item")
 	_, err = s.Plans.Schedule(alice, "p", it.Key, 0, plan.ScheduleInput{Ref: accord.Ref{Kind: "requirement", ID: "REQ-99"}})
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "an item that does not exist is not scheduled")
+}
+
+// TestASlipRaisesOneScheduleRisk: a milestone whose forecast passes its
+// date raises a schedule risk in the register, with the numbers as its
+// working; a later slip assesses the same risk again.
+func TestASlipRaisesOneScheduleRisk(t *testing.T) {
+	clock := testkit.NewStepClock(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	riskStore := memory.NewRiskStore()
+	var events []accord.Event
+	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
+		ReviewStore: memory.NewReviewStore(), RiskStore: riskStore, PlanStore: memory.NewPlanStore(), Clock: clock,
+		Events: accord.EventSinkFunc(func(_ context.Context, e accord.Event) { events = append(events, e) })})
+	require.NoError(t, err)
+	small, big := content(), content()
+	small.Title, big.Title = "Refund reason codes", "Partial refunds"
+	r1, err := s.Requirements.Create(alice, "p", small, "")
+	require.NoError(t, err)
+	r2, err := s.Requirements.Create(alice, "p", big, "")
+	require.NoError(t, err)
+
+	it, err := s.Plans.CreateIteration(alice, "p", plan.IterationContent{Name: "Sprint 1", Start: "2026-11-23", End: "2026-12-04",
+		Capacity: []plan.Capacity{{Member: "bob", DaysPerWeek: 5}}})
+	require.NoError(t, err)
+	for ref, d := range map[accord.Ref]float64{r1.Ref(): 2, r2.Ref(): 8} {
+		it, err = s.Plans.Schedule(alice, "p", it.Key, 0, plan.ScheduleInput{Ref: ref, Override: &plan.Override{Days: d, Reason: "planning poker"}})
+		require.NoError(t, err)
+	}
+	m, err := s.Plans.CreateMilestone(alice, "p", plan.MilestoneContent{Name: "Refunds live", Date: "2026-12-02", Deliverables: []accord.Ref{r1.Ref(), r2.Ref()}})
+	require.NoError(t, err)
+
+	// Friday 27 November: five working days run, 2 person-days done.
+	clock.Set(time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC))
+	_, err = s.Plans.SetItemState(bob, "p", it.Key, r1.Ref(), plan.Done, "")
+	require.NoError(t, err)
+	forecasts, err := s.Plans.CheckSlips(alice, "p")
+	require.NoError(t, err)
+	require.Len(t, forecasts, 1)
+	f := forecasts[0]
+	assert.True(t, f.Slipped)
+	assert.InDelta(t, 0.4, f.Throughput, 1e-9)
+	assert.Equal(t, plan.Date("2026-12-25"), f.Forecast, "8 days at 0.4 a day: 20 working days on")
+	assert.Equal(t, "8 person-days remain of MS-1's deliverables; the team has done 2 person-days in 5 working days (0.4 a day), so they are done on 2026-12-25, after the milestone's 2026-12-02; the iterations give 3 person-days before 2026-12-02, less than remains.", f.Working)
+	require.Equal(t, "RISK-1", f.Risk)
+
+	r, err := s.Risks.Get(alice, "p", "RISK-1")
+	require.NoError(t, err)
+	assert.Equal(t, risk.Schedule, r.Category)
+	assert.Equal(t, risk.Source{Kind: risk.SourcePlan, Ref: m.Ref(), Item: "schedule"}, r.Source)
+	require.NotNil(t, r.Current)
+	assert.Equal(t, risk.High, r.Current.Level)
+	assert.Contains(t, r.Cause, "0.4 a day")
+
+	// Monday: no progress; the slip is checked again. Still one risk, assessed again.
+	clock.Set(time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC))
+	forecasts, err = s.Plans.CheckSlips(alice, "p")
+	require.NoError(t, err)
+	assert.Equal(t, "RISK-1", forecasts[0].Risk)
+	page, err := s.Risks.List(alice, "p", risk.Filter{}, accord.PageQuery{})
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 1, "one milestone, one schedule risk")
+	r, err = s.Risks.Get(alice, "p", "RISK-1")
+	require.NoError(t, err)
+	assert.Len(t, r.Assessments, 2, "assessed again with the new numbers")
+	assert.Contains(t, r.Current.Note, "in 6 working days")
+
+	var slipped int
+	for _, e := range events {
+		if e.Kind == plan.EventMilestoneSlipped {
+			slipped++
+		}
+	}
+	assert.Equal(t, 2, slipped)
 }
