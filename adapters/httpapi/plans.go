@@ -21,6 +21,28 @@ type itemStateBody struct {
 	Note  string         `json:"note,omitempty"`
 }
 
+type moveBody struct {
+	Ref    accord.Ref `json:"ref"`
+	To     string     `json:"to"` // the iteration, by ID or key
+	Reason string     `json:"reason"`
+}
+
+type moveResult struct {
+	From plan.Iteration `json:"from"`
+	To   plan.Iteration `json:"to"`
+}
+
+type reprioritiseBody struct {
+	Order  []accord.Ref `json:"order"` // every item, the most important first
+	Reason string       `json:"reason"`
+}
+
+type swapBody struct {
+	Out    accord.Ref         `json:"out"`
+	In     plan.ScheduleInput `json:"in"`
+	Reason string             `json:"reason"`
+}
+
 type replyBody struct {
 	Text   string `json:"text"`
 	Answer bool   `json:"answer"` // false: a follow-up question
@@ -95,6 +117,20 @@ func planEndpoints() []endpoint {
 			handle: act(func(c in, b itemStateBody) (plan.Iteration, error) {
 				return c.plans.SetItemState(c.ctx(), c.project(), c.id(), b.Ref, b.State, b.Note)
 			})},
+		{id: "moveItem", method: "POST", path: it + "/moves", summary: "Move an item to another iteration, saying why", body: moveBody{},
+			status: 200, result: moveResult{},
+			handle: act(func(c in, b moveBody) (moveResult, error) {
+				from, to, err := c.plans.MoveItem(c.ctx(), c.project(), c.id(), b.To, b.Ref, b.Reason)
+				return moveResult{From: from, To: to}, err
+			})},
+		iteration("reprioritiseItems", "POST", it+"/priorities", "Put the items in a new order, the most important first", reprioritiseBody{},
+			update(1, func(c in, base int, b reprioritiseBody) (plan.Iteration, error) {
+				return c.plans.Reprioritise(c.ctx(), c.project(), c.id(), base, b.Order, b.Reason)
+			})),
+		iteration("swapScope", "POST", it+"/swaps", "Take one item out and another in, in one revision", swapBody{},
+			update(1, func(c in, base int, b swapBody) (plan.Iteration, error) {
+				return c.plans.SwapScope(c.ctx(), c.project(), c.id(), base, b.Out, b.In, b.Reason)
+			})),
 		{id: "iterationProgress", method: "GET", path: it + "/progress", summary: "Items and effort by state; blocked where a blocking question is open",
 			status: 200, result: plan.Progress{},
 			handle: read(func(c in) (plan.Progress, error) { return c.plans.IterationProgress(c.ctx(), c.project(), c.id()) })},

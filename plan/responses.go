@@ -1,0 +1,172 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// The kinds of the events of the responses to a slip.
+const (
+	EventItemMoved     = "plan.item_moved"
+	EventReprioritised = "plan.reprioritised"
+	EventScopeSwapped  = "plan.scope_swapped"
+)
+
+// MoveItem moves an item from one iteration to another, keeping its
+// assignees, state and override; both iterations record who moved it and
+// why. The target must be open. Errors: Unauthenticated, Invalid,
+// NotFound, Conflict (the item is in the target already),
+// FailedPrecondition (an iteration is closed).
+func (s *Service) MoveItem(ctx context.Context, project, from, to string, item accord.Ref, reason string) (Iteration, Iteration, error) {
+	var errs accord.FieldErrors
+	item.Validate("ref", &errs)
+	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
+	if err := errs.Err("move"); err != nil {
+		return Iteration{}, Iteration{}, err
+	}
+	if _, err := svc.Begin(ctx, project); err != nil {
+		return Iteration{}, Iteration{}, err
+	}
+	item, err := s.canonical(ctx, project, item)
+	if err != nil {
+		return Iteration{}, Iteration{}, err
+	}
+	target, err := s.GetIteration(ctx, project, to)
+	if err != nil {
+		return Iteration{}, Iteration{}, err
+	}
+	if target.Status == Closed {
+		return Iteration{}, Iteration{}, accord.Errorf(accord.FailedPrecondition, "iteration %s is closed", target.Key)
+	}
+	var moved Item
+	source, err := s.changeIteration(ctx, project, from, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+		if it.ID == target.ID {
+			return "", "", "", accord.Errorf(accord.Invalid, "%s is already in %s", item, it.Key)
+		}
+		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == item })
+		if i < 0 {
+			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", item, it.Key)
+		}
+		moved = it.Items[i]
+		it.Items = slices.Delete(it.Items, i, i+1)
+		return accord.RevisionEdited, EventItemMoved, fmt.Sprintf("%s: %s moved to %s by %s: %s", it.Key, item, target.Key, actor.ID, reason), nil
+	})
+	if err != nil {
+		return Iteration{}, Iteration{}, err
+	}
+	dest, err := s.changeIteration(ctx, project, target.ID, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+		if slices.ContainsFunc(it.Items, func(x Item) bool { return x.Ref == item }) {
+			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s", item, it.Key)
+		}
+		it.Items = append(it.Items, moved)
+		summary := fmt.Sprintf("%s: %s moved in from %s by %s: %s", it.Key, item, source.Key, actor.ID, reason)
+		if it.Status == Committed {
+			it.Status, it.Commitment = Planning, nil
+			summary += "; back to planning"
+		}
+		return accord.RevisionEdited, EventItemMoved, summary, nil
+	})
+	if err != nil {
+		// Put it back where it was, so that a failed move loses nothing.
+		if _, undo := s.changeIteration(ctx, project, source.ID, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+			it.Items = append(it.Items, moved)
+			return accord.RevisionEdited, EventItemMoved, fmt.Sprintf("%s: %s back: the move to %s failed", it.Key, item, target.Key), nil
+		}); undo != nil {
+			return Iteration{}, Iteration{}, fmt.Errorf("%w; and putting %s back in %s failed: %v", err, item, source.Key, undo)
+		}
+		return Iteration{}, Iteration{}, err
+	}
+	return source, dest, nil
+}
+
+// Reprioritise puts an iteration's items in a new order, the most
+// important first, at revision base; order must name every item once.
+// Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
+func (s *Service) Reprioritise(ctx context.Context, project, id string, base int, order []accord.Ref, reason string) (Iteration, error) {
+	var errs accord.FieldErrors
+	for i, r := range order {
+		r.Validate(fmt.Sprintf("order[%d]", i), &errs)
+	}
+	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
+	if err := errs.Err("reprioritise"); err != nil {
+		return Iteration{}, err
+	}
+	if _, err := svc.Begin(ctx, project); err != nil {
+		return Iteration{}, err
+	}
+	for i, r := range order {
+		c, err := s.canonical(ctx, project, r)
+		if err != nil {
+			return Iteration{}, err
+		}
+		order[i] = c
+	}
+	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+		if len(order) != len(it.Items) {
+			return "", "", "", accord.Errorf(accord.Invalid, "the order names %d items; %s has %d", len(order), it.Key, len(it.Items))
+		}
+		next := make([]Item, 0, len(order))
+		for _, r := range order {
+			i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == r })
+			if i < 0 || slices.ContainsFunc(next, func(x Item) bool { return x.Ref == r }) {
+				return "", "", "", accord.Errorf(accord.Invalid, "the order must name each item of %s once; %s is not one or is twice", it.Key, r)
+			}
+			next = append(next, it.Items[i])
+		}
+		it.Items = next
+		return accord.RevisionEdited, EventReprioritised, fmt.Sprintf("%s reprioritised by %s: %s", it.Key, actor.ID, reason), nil
+	})
+}
+
+// SwapScope takes one item out of an iteration and schedules another in
+// its place, in one revision, at revision base: the trade a team makes to
+// keep a date. Errors: those of Schedule and Unschedule.
+func (s *Service) SwapScope(ctx context.Context, project, id string, base int, out accord.Ref, in ScheduleInput, reason string) (Iteration, error) {
+	var errs accord.FieldErrors
+	out.Validate("out", &errs)
+	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
+	if err := errs.Err("swap"); err != nil {
+		return Iteration{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return Iteration{}, err
+	}
+	if _, err := svc.Begin(ctx, project); err != nil {
+		return Iteration{}, err
+	}
+	out, err := s.canonical(ctx, project, out)
+	if err != nil {
+		return Iteration{}, err
+	}
+	if in.Ref, err = s.canonical(ctx, project, in.Ref); err != nil {
+		return Iteration{}, err
+	}
+	elsewhere, err := s.store.ListIterations(ctx, project, IterationFilter{Item: in.Ref, Status: []IterationStatus{Planning, Committed}}, accord.PageQuery{Size: 1})
+	if err != nil {
+		return Iteration{}, err
+	}
+	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
+		if len(elsewhere.Items) > 0 && elsewhere.Items[0].ID != it.ID {
+			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: move it instead", in.Ref, elsewhere.Items[0].Key)
+		}
+		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == out })
+		if i < 0 {
+			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", out, it.Key)
+		}
+		if slices.ContainsFunc(it.Items, func(x Item) bool { return x.Ref == in.Ref }) {
+			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s", in.Ref, it.Key)
+		}
+		item := Item{Ref: in.Ref, Assignees: slices.Clone(in.Assignees), State: NotStarted, ScheduledBy: actor.ID, ScheduledAt: now}
+		if in.Override != nil {
+			o := *in.Override
+			item.Override = &o
+		}
+		it.Items[i] = item
+		return accord.RevisionEdited, EventScopeSwapped, fmt.Sprintf("%s: %s swapped for %s by %s: %s", it.Key, out, in.Ref, actor.ID, reason), nil
+	})
+}
