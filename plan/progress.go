@@ -63,6 +63,7 @@ func (t *Tally) add(days float64) {
 // ItemProgress is one item as progress counts it.
 type ItemProgress struct {
 	Ref       accord.Ref `json:"ref"`
+	Name      string     `json:"name,omitempty"` // its key and title, when the Service has Standing
 	State     ItemState  `json:"state"` // blocked when a blocking question is open, whatever was recorded
 	Assignees []string   `json:"assignees,omitempty"`
 	Estimate  Estimate   `json:"estimate"`
@@ -121,7 +122,13 @@ func (s *Service) itemProgress(ctx context.Context, project string, item Item, b
 	if blocked[item.Ref] && state != Done {
 		state = Blocked
 	}
-	return ItemProgress{Ref: item.Ref, State: state, Assignees: item.Assignees, Estimate: est}, nil
+	ip := ItemProgress{Ref: item.Ref, State: state, Assignees: item.Assignees, Estimate: est}
+	if s.standing != nil {
+		if st, err := s.standing.Standing(ctx, project, item.Ref); err == nil {
+			ip.Name = st.Name
+		}
+	}
+	return ip, nil
 }
 
 // IterationProgress reports an iteration's items and effort by state.
@@ -304,7 +311,11 @@ func (s *Service) Summary(ctx context.Context, project, id string) (string, erro
 			if ip.Estimate.Known() {
 				est = days(ip.Estimate.Days) + " (" + ip.Estimate.Source + ")"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", ip.Ref, strings.ReplaceAll(string(ip.State), "_", " "), strings.Join(ip.Assignees, ", "), est)
+			name := ip.Name
+			if name == "" {
+				name = ip.Ref.String()
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, strings.ReplaceAll(string(ip.State), "_", " "), strings.Join(ip.Assignees, ", "), est)
 		}
 	}
 	if it.Commitment != nil && len(it.Commitment.Findings) > 0 {

@@ -35,6 +35,7 @@ type ItemStanding struct {
 	// Ref is how the item is stored (by ID), when it was named otherwise
 	// (by key): Schedule keeps this one, so an item is never in twice.
 	Ref           accord.Ref
+	Name          string // how people know it: its key and title (REQ-3 Refund an order)
 	Status        string // its own status, for messages (approved, in_review, …)
 	Approved      bool   // approved, or agreed for a contract version
 	ReviewPending bool   // a review of it is under way

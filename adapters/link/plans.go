@@ -55,24 +55,25 @@ func (p PlanInputs) item(ctx context.Context, project string, ref accord.Ref) (a
 		} else {
 			r, err = p.Requirements.GetRequirement(ctx, project, ref.ID)
 		}
-		return r.Ref(), ItemRecord{Status: string(r.Status), Approved: r.Status != requirement.Draft && r.Status != requirement.InReview &&
+		return r.Ref(), ItemRecord{Name: r.Key + " " + r.Title, Status: string(r.Status), Approved: r.Status != requirement.Draft && r.Status != requirement.InReview &&
 			r.Status != requirement.Rejected && r.Status != requirement.Deferred}, err
 	case requirement.ChangeRequestRefKind:
 		c, err := p.Requirements.GetChangeRequest(ctx, project, ref.ID)
-		return c.Ref(), ItemRecord{Status: string(c.State), Approved: c.State == requirement.ChangeApproved || c.State == requirement.ChangeApplied}, err
+		return c.Ref(), ItemRecord{Name: "change request " + c.ID, Status: string(c.State), Approved: c.State == requirement.ChangeApproved || c.State == requirement.ChangeApplied}, err
 	case contract.VersionRefKind:
 		id, version, ok := strings.Cut(ref.ID, "@")
 		if !ok {
 			return ref, ItemRecord{}, accord.Errorf(accord.Invalid, "a contract version is named contract-id@version, not %q", ref.ID)
 		}
 		v, err := p.Contracts.GetVersion(ctx, project, id, version)
-		return v.Ref(), ItemRecord{Status: string(v.Status), Approved: v.Status == contract.Agreed}, err
+		return v.Ref(), ItemRecord{Name: v.Spec.Service + " " + v.Version, Status: string(v.Status), Approved: v.Status == contract.Agreed}, err
 	}
 	return ref, ItemRecord{}, accord.Errorf(accord.Invalid, "a plan schedules requirements, change requests and contract versions, not %q", ref.Kind)
 }
 
 // ItemRecord is what PlanInputs reads of a scheduled record.
 type ItemRecord struct {
+	Name     string
 	Status   string
 	Approved bool
 }
@@ -124,7 +125,7 @@ func (p PlanInputs) Standing(ctx context.Context, project string, ref accord.Ref
 	if err != nil {
 		return plan.ItemStanding{}, err
 	}
-	st := plan.ItemStanding{Ref: subject, Status: rec.Status, Approved: rec.Approved}
+	st := plan.ItemStanding{Ref: subject, Name: rec.Name, Status: rec.Status, Approved: rec.Approved}
 	if kind, ok := reviewKind(ref.Kind); ok {
 		rv, err := p.Reviews.FindReview(ctx, project, kind, subject)
 		switch {

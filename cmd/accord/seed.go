@@ -8,6 +8,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/contract"
 	orders "github.com/accordhq/accord/examples/contracttest"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -68,7 +69,7 @@ const demoProject = "demo"
 // seedOnce creates and fills the demo project on a new database, and
 // reports whether it did: a database that has it is left alone, and so is
 // one where another server instance got there first.
-func seedOnce(ctx context.Context, projects *project.Service, s link.Services) (bool, error) {
+func seedOnce(ctx context.Context, projects *project.Service, s link.Services, b *backend) (bool, error) {
 	pm := accord.WithActor(ctx, alice)
 	if _, err := projects.Member(ctx, demoProject, alice.ID); err == nil {
 		return false, nil
@@ -91,7 +92,11 @@ func seedOnce(ctx context.Context, projects *project.Service, s link.Services) (
 	if err := seedRisks(ctx, s); err != nil {
 		return true, err
 	}
-	return true, seedRetros(ctx, s)
+	if err := seedRetros(ctx, s); err != nil {
+		return true, err
+	}
+	inputs := link.PlanInputs{Requirements: b.requirements, Contracts: b.contracts, Reviews: b.reviews}
+	return true, seedPlans(ctx, s, b.plans, inputs, b.risks)
 }
 
 // seedRetros holds the payments team's last retrospective, closed with
@@ -323,4 +328,77 @@ func walk(pm, dev context.Context, svc *requirement.Service, r requirement.Requi
 		}
 	}
 	return r, nil
+}
+
+// seedClock is the clock the demo plan is written with: moved by hand, so
+// that the iteration has a history of days behind it.
+type seedClock struct{ now time.Time }
+
+func (c *seedClock) Now() time.Time { return c.now }
+
+// seedPlans plans the demo's current two-week iteration, written as if
+// over its past days so that its burn-up has a history: Sprint 15 started
+// on Monday of last week with REQ-4 (done on its fourth day) and REQ-1 (in
+// progress, now blocked by Bob's question to product, still unanswered).
+// The "Refunds live" milestone, three working days away, wants REQ-1 and
+// REQ-3: at the pace so far it slips, and the check raises its schedule
+// risk in the register.
+func seedPlans(ctx context.Context, s link.Services, store plan.Store, inputs link.PlanInputs, riskStore risk.Store) error {
+	now := time.Now().UTC()
+	monday := now.AddDate(0, 0, -int((now.Weekday()+6)%7)-7)
+	monday = time.Date(monday.Year(), monday.Month(), monday.Day(), 9, 0, 0, 0, time.UTC)
+	clock := &seedClock{now: monday.AddDate(0, 0, -3)}
+	plans, err := plan.NewService(plan.Options{Store: store, Clock: clock, Estimator: inputs, Standing: inputs,
+		Risks: link.PlanRisks{Risks: s.Risks, Store: riskStore}})
+	if err != nil {
+		return err
+	}
+	pm, dev := accord.WithActor(ctx, alice), accord.WithActor(ctx, bob)
+	day := func(n int) plan.Date { return plan.Date(monday.AddDate(0, 0, n).Format(time.DateOnly)) }
+	it, err := plans.CreateIteration(pm, demoProject, plan.IterationContent{Name: "Sprint 15", Start: day(0), End: day(11),
+		Goals:    []string{"Refunds in production", "Order search for support"},
+		Capacity: []plan.Capacity{{Member: "bob", DaysPerWeek: 5, Absences: []plan.Absence{{From: day(4), To: day(4), Reason: "training"}}}}})
+	if err != nil {
+		return err
+	}
+	clock.now = monday.Add(time.Hour)
+	for _, in := range []plan.ScheduleInput{{Ref: accord.Ref{Kind: "requirement", ID: "REQ-4"}, Assignees: []string{"bob"}},
+		{Ref: accord.Ref{Kind: "requirement", ID: "REQ-1"}, Assignees: []string{"bob"}}} {
+		if it, err = plans.Schedule(pm, demoProject, it.Key, 0, in); err != nil {
+			return err
+		}
+	}
+	if it, err = plans.Commit(pm, demoProject, it.Key, it.Revision); err != nil {
+		return err
+	}
+	req1, req4 := accord.Ref{Kind: "requirement", ID: "REQ-1"}, accord.Ref{Kind: "requirement", ID: "REQ-4"}
+	for _, step := range []struct {
+		days  int
+		item  accord.Ref
+		state plan.ItemState
+	}{{0, req4, plan.InProgress}, {3, req4, plan.Done}, {4, req1, plan.InProgress}} {
+		clock.now = monday.AddDate(0, 0, step.days).Add(8 * time.Hour)
+		if _, err := plans.SetItemState(dev, demoProject, it.Key, step.item, step.state, ""); err != nil {
+			return err
+		}
+	}
+	clock.now = monday.AddDate(0, 0, 7).Add(2 * time.Hour)
+	if _, err := plans.Ask(dev, demoProject, plan.Ask{About: req1, To: plan.Addressee{Role: "product"}, Blocking: true,
+		Text: "Does a partial refund give back the coupon, or only the money?"}); err != nil {
+		return err
+	}
+	milestone := now
+	for n := 0; n < 3; {
+		milestone = milestone.AddDate(0, 0, 1)
+		if wd := milestone.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	if _, err := plans.CreateMilestone(pm, demoProject, plan.MilestoneContent{Name: "Refunds live", Date: plan.Date(milestone.Format(time.DateOnly)),
+		Deliverables: []accord.Ref{req1, {Kind: "requirement", ID: "REQ-3"}}}); err != nil {
+		return err
+	}
+	clock.now = now
+	_, err = plans.CheckSlips(pm, demoProject)
+	return err
 }

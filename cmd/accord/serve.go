@@ -58,7 +58,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	seeded, err := seedOnce(ctx, projects, services)
+	seeded, err := seedOnce(ctx, projects, services, b)
 	if err != nil {
 		return fmt.Errorf("seeding the demo project: %w", err)
 	}
