@@ -64,7 +64,7 @@ func (t *Tally) add(days float64) {
 type ItemProgress struct {
 	Ref       accord.Ref `json:"ref"`
 	Name      string     `json:"name,omitempty"` // its key and title, when the Service has Standing
-	State     ItemState  `json:"state"` // blocked when a blocking question is open, whatever was recorded
+	State     ItemState  `json:"state"`          // blocked when a blocking question is open, whatever was recorded
 	Assignees []string   `json:"assignees,omitempty"`
 	Estimate  Estimate   `json:"estimate"`
 }
