@@ -83,6 +83,9 @@ type Progress struct {
 	// Unscheduled lists a milestone's deliverables no open or closed
 	// iteration has.
 	Unscheduled []accord.Ref `json:"unscheduled,omitempty"`
+	// OverdueQuestions are the keys of the questions about the items that
+	// have waited past the project's response target for an answer.
+	OverdueQuestions []string `json:"overdue_questions,omitempty"`
 }
 
 func (p *Progress) count(ip ItemProgress) {
@@ -150,7 +153,32 @@ func (s *Service) IterationProgress(ctx context.Context, project, id string) (Pr
 		}
 		p.count(ip)
 	}
+	if p.OverdueQuestions, err = s.overdueAbout(ctx, project, it.Items); err != nil {
+		return Progress{}, err
+	}
 	return p, nil
+}
+
+// overdueAbout lists the keys of the overdue questions about the items.
+func (s *Service) overdueAbout(ctx context.Context, project string, items []Item) ([]string, error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return nil, err
+	}
+	open, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open}}, s.store.ListQuestions)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	target := time.Duration(st.ResponseTargetHours * float64(time.Hour))
+	var keys []string
+	for _, q := range open {
+		about := slices.ContainsFunc(items, func(i Item) bool { return i.Ref == q.About })
+		if about && q.FirstAnswerAt.IsZero() && q.WaitedFor(st.WorkingHours, now) > target {
+			keys = append(keys, q.Key)
+		}
+	}
+	return keys, nil
 }
 
 // MilestoneProgress reports a milestone's deliverables by state, as the

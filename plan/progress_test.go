@@ -56,6 +56,7 @@ func TestProgressAndBurnUp(t *testing.T) {
 	assert.Equal(t, plan.Tally{Items: 1, Days: 3}, p.NotStarted)
 	assert.Equal(t, plan.Tally{Items: 4, Days: 14}, p.Total)
 	assert.InDelta(t, 13, p.Capacity, 1e-9)
+	assert.Equal(t, []string{"Q-1"}, p.OverdueQuestions, "asked on Monday, unanswered on Thursday")
 
 	points, err := e.svc.BurnUp(e.pm, "shop", it.Key)
 	require.NoError(t, err)
