@@ -17,7 +17,7 @@
 //
 // Questions keep development moving: anyone asks about a scheduled item
 // (or any record) a person or a role, optionally blocking the item until
-// the question is resolved. Answers and follow-ups are kept; the time to
+// the question is answered. Answers and follow-ups are kept; the time to
 // the first answer counts working hours only (Settings.WorkingHours), and
 // Overdue lists the questions past the project's response target.
 //

@@ -105,7 +105,7 @@ func (p *Progress) count(ip ItemProgress) {
 
 // blockers returns the records with an open blocking question.
 func (s *Service) blockers(ctx context.Context, project string) (map[accord.Ref]bool, error) {
-	qs, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open, Answered}, Blocking: true}, s.store.ListQuestions)
+	qs, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open}, Blocking: true}, s.store.ListQuestions)
 	if err != nil {
 		return nil, err
 	}

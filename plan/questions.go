@@ -22,7 +22,8 @@ const (
 
 // Question is something an engineer (or anyone) needs answered to go on
 // with a scheduled item or a record it refers to, addressed to a person or
-// a role. A blocking question blocks its item until it is resolved.
+// a role. A blocking question blocks its item until it is answered (a
+// follow-up blocks it again).
 type Question struct {
 	ID       string         `json:"id"`
 	Project  string         `json:"project"`

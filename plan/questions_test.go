@@ -42,14 +42,15 @@ func TestQuestionsAreAnsweredAndTimed(t *testing.T) {
 	assert.Equal(t, plan.Open, q.Status)
 	assert.Equal(t, at(24, 10, 0).Add(time.Second), q.FirstAnswerAt)
 
-	// Blocking and unresolved: its item cannot be committed.
+	// Blocking, and open again after the follow-up: its item cannot be
+	// committed.
 	it, err := e.svc.CreateIteration(e.pm, "shop", sprint())
 	require.NoError(t, err)
 	it, err = e.svc.Schedule(e.pm, "shop", it.Key, it.Revision, plan.ScheduleInput{Ref: req("1")})
 	require.NoError(t, err)
 	_, err = e.svc.Commit(e.pm, "shop", it.Key, it.Revision)
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
-	assert.Contains(t, err.Error(), "blocked: 1 item(s) blocked by a question nobody has resolved (requirement/1)")
+	assert.Contains(t, err.Error(), "blocked: 1 item(s) blocked by a question nobody has answered (requirement/1)")
 
 	q, err = e.svc.Resolve(bob, "shop", q.Key, "settled with Alice")
 	require.NoError(t, err)
@@ -58,6 +59,25 @@ func TestQuestionsAreAnsweredAndTimed(t *testing.T) {
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	_, err = e.svc.Commit(e.pm, "shop", it.Key, 0)
 	require.NoError(t, err, "resolved: the item is no longer blocked")
+
+	// Answered is enough to unblock.
+	q2, err := e.svc.Ask(bob, "shop", plan.Ask{About: req("2"), Text: "Rounding?", To: plan.Addressee{Actor: "alice"}, Blocking: true})
+	require.NoError(t, err)
+	findings, err := e.svc.Check(e.pm, "shop", it.Key)
+	require.NoError(t, err)
+	assert.Empty(t, findings, "REQ-2 is not in this iteration")
+	it2, err := e.svc.CreateIteration(e.pm, "shop", plan.IterationContent{Name: "Next", Start: "2026-12-07", End: "2026-12-18"})
+	require.NoError(t, err)
+	it2, err = e.svc.Schedule(e.pm, "shop", it2.Key, it2.Revision, plan.ScheduleInput{Ref: req("2")})
+	require.NoError(t, err)
+	p, err := e.svc.IterationProgress(e.pm, "shop", it2.Key)
+	require.NoError(t, err)
+	assert.Equal(t, 1, p.Blocked.Items)
+	_, err = e.svc.Reply(e.pm, "shop", q2.Key, "half up", true)
+	require.NoError(t, err)
+	p, err = e.svc.IterationProgress(e.pm, "shop", it2.Key)
+	require.NoError(t, err)
+	assert.Equal(t, 0, p.Blocked.Items, "answered: no longer blocked")
 
 	_, err = e.svc.Ask(bob, "shop", plan.Ask{About: req("1"), Text: "", To: plan.Addressee{Role: "product", Actor: "alice"}})
 	require.Error(t, err)

@@ -383,7 +383,7 @@ func (s *Service) check(ctx context.Context, project string, it Iteration) ([]Fi
 	byRule := map[Rule][]accord.Ref{}
 	var messages []string
 	effort := 0.0
-	blocking, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open, Answered}, Blocking: true}, s.store.ListQuestions)
+	blocking, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open}, Blocking: true}, s.store.ListQuestions)
 	if err != nil {
 		return nil, err
 	}
@@ -439,7 +439,7 @@ func (s *Service) check(ctx context.Context, project string, it Iteration) ([]Fi
 			if len(items) == 0 {
 				continue
 			}
-			msg = fmt.Sprintf("%d item(s) blocked by a question nobody has resolved", len(items))
+			msg = fmt.Sprintf("%d item(s) blocked by a question nobody has answered", len(items))
 		case RuleNoEstimate:
 			if len(items) == 0 {
 				continue

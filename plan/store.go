@@ -19,7 +19,7 @@ const (
 	RuleNotApproved   Rule = "not_approved"   // an item is not approved
 	RuleReviewPending Rule = "review_pending" // an item's review is still under way
 	RuleNoEstimate    Rule = "no_estimate"    // an item has no estimate, from a review or an override
-	RuleBlocked       Rule = "blocked"        // an item has an open blocking question
+	RuleBlocked       Rule = "blocked"        // an item has a blocking question nobody has answered
 )
 
 // Rules lists every commit rule, in the order Commit reports them.
