@@ -16,9 +16,11 @@ const EventMilestoneSlipped = "plan.milestone_slipped"
 
 // ScheduleRisks files the schedule risk of a slipping milestone in the
 // risk register: once per milestone, its assessment updated on later
-// slips. adapters/link implements it over the risk domain.
+// slips whose numbers differ. changed is false when the register already
+// had the risk with these numbers. adapters/link implements it over the
+// risk domain.
 type ScheduleRisks interface {
-	RaiseScheduleRisk(ctx context.Context, project string, f Forecast) (riskKey string, err error)
+	RaiseScheduleRisk(ctx context.Context, project string, f Forecast) (riskKey string, changed bool, err error)
 }
 
 // Forecast is when a milestone's deliverables will be done at the pace the
@@ -148,8 +150,9 @@ func nextDay(d Date) Date {
 // CheckSlips forecasts every milestone of the project not yet past. For
 // each that slips it raises (or updates) the schedule risk in the register
 // when the Service has ScheduleRisks, and publishes EventMilestoneSlipped
-// with the numbers. Call it from a schedule, or after a change to the
-// plan. Errors: Unauthenticated, Invalid, and those of the forecasts and
+// with the numbers; a slip whose numbers the register already has is not
+// announced again, so it is safe to call from a schedule (the reference
+// server does, hourly) as well as after a change to the plan. Errors: Unauthenticated, Invalid, and those of the forecasts and
 // the register.
 func (s *Service) CheckSlips(ctx context.Context, project string) ([]Forecast, error) {
 	actor, err := svc.Begin(ctx, project)
@@ -173,10 +176,15 @@ func (s *Service) CheckSlips(ctx context.Context, project string) ([]Forecast, e
 			return out, err
 		}
 		if f.Slipped {
+			changed := true
 			if s.risks != nil {
-				if f.Risk, err = s.risks.RaiseScheduleRisk(ctx, project, f); err != nil {
+				if f.Risk, changed, err = s.risks.RaiseScheduleRisk(ctx, project, f); err != nil {
 					return out, err
 				}
+			}
+			if !changed {
+				out = append(out, f)
+				continue // announced already, with these numbers
 			}
 			summary := fmt.Sprintf("%s %s may slip: %s", m.Key, m.Name, f.Working)
 			if f.Risk != "" {

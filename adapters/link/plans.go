@@ -161,9 +161,12 @@ var _ plan.ScheduleRisks = PlanRisks{}
 // RaiseScheduleRisk implements plan.ScheduleRisks. The likelihood grows
 // with how late the forecast is; the impact is high on every dimension of
 // the project's scales, since a milestone is a promise to someone.
-func (p PlanRisks) RaiseScheduleRisk(ctx context.Context, project string, f plan.Forecast) (string, error) {
+func (p PlanRisks) RaiseScheduleRisk(ctx context.Context, project string, f plan.Forecast) (string, bool, error) {
 	src := risk.Source{Kind: risk.SourcePlan, Ref: f.Milestone, Item: "schedule"}
 	r, err := p.Store.FindRiskBySource(ctx, project, src)
+	if err == nil && r.Current != nil && r.Current.Note == f.Working {
+		return r.Key, false, nil // the register has these numbers already
+	}
 	if accord.ErrorCode(err) == accord.NotFound {
 		r, err = p.Risks.Create(ctx, project, risk.NewRisk{Title: fmt.Sprintf("%s %s may slip past %s", f.Key, f.Name, f.Date),
 			Cause: f.Working, Event: fmt.Sprintf("the deliverables of %s are not done by %s", f.Key, f.Date),
@@ -174,11 +177,11 @@ func (p PlanRisks) RaiseScheduleRisk(ctx context.Context, project string, f plan
 		}
 	}
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	st, err := p.Risks.Settings(ctx, project)
 	if err != nil {
-		return r.Key, err
+		return r.Key, false, err
 	}
 	likelihood := 3
 	if forecast, ok := f.Forecast.Time(); ok {
@@ -192,5 +195,5 @@ func (p PlanRisks) RaiseScheduleRisk(ctx context.Context, project string, f plan
 		impact[d.Name] = min(4, len(d.Scale))
 	}
 	_, err = p.Risks.Assess(ctx, project, r.ID, 0, risk.AssessInput{Stage: risk.Current, Likelihood: likelihood, Impact: impact, Note: f.Working})
-	return r.Key, err
+	return r.Key, err == nil, err
 }

@@ -150,6 +150,13 @@ func TestASlipRaisesOneScheduleRisk(t *testing.T) {
 	assert.Len(t, r.Assessments, 2, "assessed again with the new numbers")
 	assert.Contains(t, r.Current.Note, "in 6 working days")
 
+	// Checked again with nothing new: nothing is assessed or announced.
+	_, err = s.Plans.CheckSlips(alice, "p")
+	require.NoError(t, err)
+	r, err = s.Risks.Get(alice, "p", "RISK-1")
+	require.NoError(t, err)
+	assert.Len(t, r.Assessments, 2, "the same numbers are not assessed twice")
+
 	var slipped int
 	for _, e := range events {
 		if e.Kind == plan.EventMilestoneSlipped {

@@ -14,6 +14,8 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/internal/svc"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/risk"
 )
@@ -105,6 +107,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	go notifyDue(ctx, b.projects, services.Risks, log)
+	go checkSlips(ctx, b.projects, services.Plans, log)
 	select {
 	case err := <-served:
 		return err
@@ -146,6 +149,32 @@ func notifyDue(ctx context.Context, projects project.Store, risks *risk.Service,
 				break
 			}
 			q.Token = page.NextPageToken
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// checkSlips forecasts every project's milestones hourly: a slip raises its
+// schedule risk and is announced once per change of its numbers.
+func checkSlips(ctx context.Context, projects project.Store, plans *plan.Service, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		all, err := svc.All(ctx, "", project.Filter{}, func(ctx context.Context, _ string, f project.Filter, q accord.PageQuery) (accord.Page[project.Project], error) {
+			return projects.ListProjects(ctx, f, q)
+		})
+		if err != nil {
+			log.Warn("listing projects for milestone forecasts", slog.Any("error", err))
+		}
+		for _, p := range all {
+			system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
+			if _, err := plans.CheckSlips(system, p.Key); err != nil && ctx.Err() == nil {
+				log.Warn("milestone forecasts", slog.String("project", p.Key), slog.Any("error", err))
+			}
 		}
 		select {
 		case <-ctx.Done():
