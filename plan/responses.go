@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -15,7 +16,68 @@ const (
 	EventItemMoved     = "plan.item_moved"
 	EventReprioritised = "plan.reprioritised"
 	EventScopeSwapped  = "plan.scope_swapped"
+	EventTrimProposed  = "plan.trim_proposed"
 )
+
+// ChangeRequests opens the change request that trims a requirement's
+// scope. proposed is the requirement's content after the trim, as the
+// requirement domain writes it (JSON): the plan passes it on unread.
+// adapters/link implements it over the requirement domain.
+type ChangeRequests interface {
+	ProposeTrim(ctx context.Context, project string, requirement accord.Ref, proposed json.RawMessage, reason string) (changeRequest accord.Ref, err error)
+}
+
+// TrimScope opens a change request that trims a requirement scheduled in
+// the iteration, and records it with the item: who proposed the trim and
+// why. The requirement changes only when the change request is decided
+// and applied, as any change to an approved requirement.
+// Errors: Unauthenticated, Invalid, NotFound, Unimplemented (no
+// ChangeRequests), and those of the requirement domain.
+func (s *Service) TrimScope(ctx context.Context, project, id string, requirement accord.Ref, proposed json.RawMessage, reason string) (Iteration, accord.Ref, error) {
+	var errs accord.FieldErrors
+	requirement.Validate("requirement", &errs)
+	if requirement.Kind != "" && requirement.Kind != "requirement" {
+		errs.Add("requirement.kind", "only a requirement is trimmed by a change request, not %q", requirement.Kind)
+	}
+	if len(proposed) == 0 {
+		errs.Add("proposed", "required: the requirement's content after the trim")
+	}
+	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
+	if err := errs.Err("trim"); err != nil {
+		return Iteration{}, accord.Ref{}, err
+	}
+	if s.changes == nil {
+		return Iteration{}, accord.Ref{}, accord.Errorf(accord.Unimplemented, "this plan service has no change requests to open")
+	}
+	if _, err := svc.Begin(ctx, project); err != nil {
+		return Iteration{}, accord.Ref{}, err
+	}
+	requirement, err := s.canonical(ctx, project, requirement)
+	if err != nil {
+		return Iteration{}, accord.Ref{}, err
+	}
+	it, err := s.GetIteration(ctx, project, id)
+	if err != nil {
+		return Iteration{}, accord.Ref{}, err
+	}
+	if !slices.ContainsFunc(it.Items, func(x Item) bool { return x.Ref == requirement }) {
+		return Iteration{}, accord.Ref{}, accord.Errorf(accord.NotFound, "%s is not scheduled in %s", requirement, it.Key)
+	}
+	cr, err := s.changes.ProposeTrim(ctx, project, requirement, proposed, reason)
+	if err != nil {
+		return Iteration{}, accord.Ref{}, err
+	}
+	out, err := s.changeIteration(ctx, project, it.ID, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == requirement })
+		if i < 0 {
+			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", requirement, it.Key)
+		}
+		c := cr
+		it.Items[i].Trim = &c
+		return accord.RevisionEdited, EventTrimProposed, fmt.Sprintf("%s: trim of %s proposed as %s by %s: %s", it.Key, requirement, cr, actor.ID, reason), nil
+	})
+	return out, cr, err
+}
 
 // MoveItem moves an item from one iteration to another, keeping its
 // assignees, state and override; both iterations record who moved it and

@@ -55,6 +55,8 @@ type Options struct {
 	Standing Standing
 	// Risks (optional) files the schedule risks of slipping milestones.
 	Risks ScheduleRisks
+	// ChangeRequests (optional) opens the change requests of TrimScope.
+	ChangeRequests ChangeRequests
 }
 
 // Service owns planning's rules: iterations with goals and capacity, items
@@ -67,6 +69,7 @@ type Service struct {
 	estimator Estimator
 	standing  Standing
 	risks     ScheduleRisks
+	changes   ChangeRequests
 }
 
 // NewService returns a Service over opts.Store.
@@ -78,7 +81,7 @@ func NewService(opts Options) (*Service, error) {
 		opts.Clock = accord.SystemClock()
 	}
 	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
-		estimator: opts.Estimator, standing: opts.Standing, risks: opts.Risks}, nil
+		estimator: opts.Estimator, standing: opts.Standing, risks: opts.Risks, changes: opts.ChangeRequests}, nil
 }
 
 // Settings returns the project's planning settings, the defaults filled

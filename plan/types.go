@@ -115,9 +115,11 @@ type Item struct {
 	State     ItemState  `json:"state"`
 	// Override is an estimate written into the plan, which replaces the
 	// review's; nil when the review's is used.
-	Override    *Override `json:"override,omitempty"`
-	ScheduledBy string    `json:"scheduled_by"`
-	ScheduledAt time.Time `json:"scheduled_at"`
+	Override *Override `json:"override,omitempty"`
+	// Trim is the change request proposed to trim the item's scope.
+	Trim        *accord.Ref `json:"trim,omitempty"`
+	ScheduledBy string      `json:"scheduled_by"`
+	ScheduledAt time.Time   `json:"scheduled_at"`
 }
 
 // Override is an estimate given in the plan instead of the review's.
@@ -246,6 +248,10 @@ func (it Iteration) Clone() Iteration {
 		if o := it.Items[i].Override; o != nil {
 			c := *o
 			it.Items[i].Override = &c
+		}
+		if t := it.Items[i].Trim; t != nil {
+			c := *t
+			it.Items[i].Trim = &c
 		}
 	}
 	if it.Commitment != nil {

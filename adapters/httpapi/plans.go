@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -41,6 +42,17 @@ type swapBody struct {
 	Out    accord.Ref         `json:"out"`
 	In     plan.ScheduleInput `json:"in"`
 	Reason string             `json:"reason"`
+}
+
+type trimBody struct {
+	Requirement accord.Ref      `json:"requirement"`
+	Proposed    json.RawMessage `json:"proposed"` // the requirement's content after the trim
+	Reason      string          `json:"reason"`
+}
+
+type trimResult struct {
+	Iteration     plan.Iteration `json:"iteration"`
+	ChangeRequest accord.Ref     `json:"change_request"`
 }
 
 type replyBody struct {
@@ -131,6 +143,12 @@ func planEndpoints() []endpoint {
 			update(1, func(c in, base int, b swapBody) (plan.Iteration, error) {
 				return c.plans.SwapScope(c.ctx(), c.project(), c.id(), base, b.Out, b.In, b.Reason)
 			})),
+		{id: "trimScope", method: "POST", path: it + "/trims", summary: "Open a change request that trims a scheduled requirement, recorded with the item",
+			body: trimBody{}, status: 200, result: trimResult{},
+			handle: act(func(c in, b trimBody) (trimResult, error) {
+				it, cr, err := c.plans.TrimScope(c.ctx(), c.project(), c.id(), b.Requirement, b.Proposed, b.Reason)
+				return trimResult{Iteration: it, ChangeRequest: cr}, err
+			})},
 		{id: "iterationProgress", method: "GET", path: it + "/progress", summary: "Items and effort by state; blocked where a blocking question is open",
 			status: 200, result: plan.Progress{},
 			handle: read(func(c in) (plan.Progress, error) { return c.plans.IterationProgress(c.ctx(), c.project(), c.id()) })},

@@ -112,13 +112,31 @@ func TestPlanRoutes(t *testing.T) {
 	slips := call(t, h, "POST", p+"/milestones/slips", pmToken, `{"note":"weekly check"}`)
 	require.Equal(t, http.StatusOK, slips.status, slips.raw)
 
+	// A trim is a change request: only for an approved requirement.
+	refused = call(t, h, "POST", it+"/trims", pmToken, `{"requirement":{"kind":"requirement","id":"REQ-1"},"proposed":{"title":"Refund a paid order"},"reason":"keep the date"}`)
+	assert.Equal(t, http.StatusConflict, refused.status, refused.raw)
+	require.Equal(t, http.StatusOK, call(t, h, "POST", p+"/requirements/REQ-1/transitions", pmToken, `{"to":"in_review"}`, "If-Match", `"1"`).status)
+	rv := call(t, h, "POST", p+"/reviews", pmToken, `{"kind":"requirement","subject":{"kind":"requirement","id":"REQ-1"},
+		"participants":[{"actor":"alice","role":"product"},{"actor":"bob","role":"backend"}]}`)
+	require.Equal(t, http.StatusCreated, rv.status, rv.raw)
+	review := p + "/reviews/RV-1"
+	require.Equal(t, http.StatusOK, call(t, h, "POST", review+"/assessments", devToken, `{"round":1,"feasibility":"feasible","difficulty":2,"effort_days":3}`).status)
+	for _, tok := range []string{devToken, pmToken} {
+		require.Equal(t, http.StatusOK, call(t, h, "POST", review+"/verdicts", tok, `{"round":1,"decision":"approve"}`).status)
+	}
+	approved := call(t, h, "POST", p+"/requirements/REQ-1/transitions", devToken, `{"to":"approved"}`, "If-Match", `"2"`)
+	require.Equal(t, http.StatusOK, approved.status, approved.raw)
+	trim := call(t, h, "POST", it+"/trims", pmToken, `{"requirement":{"kind":"requirement","id":"REQ-1"},"proposed":{"title":"Refund a paid order","description":"within 7 days"},"reason":"keep the date"}`)
+	require.Equal(t, http.StatusOK, trim.status, trim.raw)
+	assert.Equal(t, "change_request", trim.body["change_request"].(map[string]any)["kind"])
+
 	req2 := call(t, h, "POST", p+"/requirements", pmToken, `{"title":"Refund part of an order","description":"within 14 days"}`)
 	require.Equal(t, http.StatusCreated, req2.status, req2.raw)
-	swapped := call(t, h, "POST", it+"/swaps", pmToken, `{"out":{"kind":"requirement","id":"REQ-1"},"in":{"ref":{"kind":"requirement","id":"REQ-2"}},"reason":"keep the date"}`, "If-Match", `"5"`)
+	swapped := call(t, h, "POST", it+"/swaps", pmToken, `{"out":{"kind":"requirement","id":"REQ-1"},"in":{"ref":{"kind":"requirement","id":"REQ-2"}},"reason":"keep the date"}`, "If-Match", `"6"`)
 	require.Equal(t, http.StatusOK, swapped.status, swapped.raw)
-	swappedBack := call(t, h, "POST", it+"/swaps", pmToken, `{"out":{"kind":"requirement","id":"REQ-2"},"in":{"ref":{"kind":"requirement","id":"REQ-1"}},"reason":"after all"}`, "If-Match", `"6"`)
+	swappedBack := call(t, h, "POST", it+"/swaps", pmToken, `{"out":{"kind":"requirement","id":"REQ-2"},"in":{"ref":{"kind":"requirement","id":"REQ-1"}},"reason":"after all"}`, "If-Match", `"7"`)
 	require.Equal(t, http.StatusOK, swappedBack.status, swappedBack.raw)
-	reordered := call(t, h, "POST", it+"/priorities", pmToken, `{"order":[{"kind":"requirement","id":"REQ-1"}],"reason":"only one"}`, "If-Match", `"7"`)
+	reordered := call(t, h, "POST", it+"/priorities", pmToken, `{"order":[{"kind":"requirement","id":"REQ-1"}],"reason":"only one"}`, "If-Match", `"8"`)
 	require.Equal(t, http.StatusOK, reordered.status, reordered.raw)
 	sprint2 := call(t, h, "POST", p+"/iterations", pmToken, `{"name":"Sprint 2","start":"2026-12-07","end":"2026-12-18"}`)
 	require.Equal(t, http.StatusCreated, sprint2.status, sprint2.raw)
@@ -128,9 +146,9 @@ func TestPlanRoutes(t *testing.T) {
 	movedBack := call(t, h, "POST", p+"/iterations/IT-2/moves", pmToken, `{"ref":{"kind":"requirement","id":"REQ-1"},"to":"IT-1","reason":"early after all"}`)
 	require.Equal(t, http.StatusOK, movedBack.status, movedBack.raw)
 
-	unscheduled := call(t, h, "POST", it+"/unscheduled", pmToken, `{"ref":{"kind":"requirement","id":"REQ-1"},"reason":"moved"}`, "If-Match", `"10"`)
+	unscheduled := call(t, h, "POST", it+"/unscheduled", pmToken, `{"ref":{"kind":"requirement","id":"REQ-1"},"reason":"moved"}`, "If-Match", `"11"`)
 	require.Equal(t, http.StatusOK, unscheduled.status, unscheduled.raw)
-	closed := call(t, h, "POST", it+"/closure", pmToken, `{"note":"done"}`, "If-Match", `"11"`)
+	closed := call(t, h, "POST", it+"/closure", pmToken, `{"note":"done"}`, "If-Match", `"12"`)
 	require.Equal(t, http.StatusOK, closed.status, closed.raw)
 	assert.Equal(t, "closed", closed.body["status"])
 }

@@ -444,7 +444,8 @@ func New(opts Options) (Services, error) {
 		if risks != nil {
 			slips = PlanRisks{Risks: risks, Store: opts.RiskStore}
 		}
-		if plans, err = plan.NewService(plan.Options{Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips}); err != nil {
+		if plans, err = plan.NewService(plan.Options{Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips,
+			ChangeRequests: PlanChanges{Requirements: reqs}}); err != nil {
 			return Services{}, err
 		}
 	}

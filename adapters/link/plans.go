@@ -1,7 +1,9 @@
 package link
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -196,4 +198,28 @@ func (p PlanRisks) RaiseScheduleRisk(ctx context.Context, project string, f plan
 	}
 	_, err = p.Risks.Assess(ctx, project, r.ID, 0, risk.AssessInput{Stage: risk.Current, Likelihood: likelihood, Impact: impact, Note: f.Working})
 	return r.Key, err == nil, err
+}
+
+// PlanChanges opens the change requests that trim a scheduled requirement
+// (plan.ChangeRequests).
+type PlanChanges struct{ Requirements *requirement.Service }
+
+var _ plan.ChangeRequests = PlanChanges{}
+
+// ProposeTrim implements plan.ChangeRequests: proposed is the
+// requirement's content after the trim.
+func (p PlanChanges) ProposeTrim(ctx context.Context, project string, req accord.Ref, proposed json.RawMessage, reason string) (accord.Ref, error) {
+	var content requirement.Content
+	d := json.NewDecoder(bytes.NewReader(proposed))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&content); err != nil {
+		return accord.Ref{}, &accord.Error{Code: accord.Invalid, Message: "invalid trim",
+			Fields: []accord.FieldError{{Field: "proposed", Message: "not the content of a requirement: " + err.Error()}}}
+	}
+	cr, err := p.Requirements.ProposeChange(ctx, project, req.ID, requirement.ChangeProposal{Proposed: content, Reason: reason,
+		Impact: requirement.Impact{Technical: "scope trimmed to keep the plan"}})
+	if err != nil {
+		return accord.Ref{}, err
+	}
+	return cr.Ref(), nil
 }

@@ -2,6 +2,7 @@ package link_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -81,6 +82,24 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	assert.Empty(t, it.Commitment.Findings)
 
 	assert.Equal(t, r1.Ref(), it.Items[0].Ref, "scheduled by key, kept by ID")
+
+	// Trimming REQ-1 to keep the date opens a change request, recorded with the item.
+	trimmed := content()
+	trimmed.Acceptance = trimmed.Acceptance[:1]
+	proposed, err := json.Marshal(trimmed)
+	require.NoError(t, err)
+	it, cr, err := s.Plans.TrimScope(alice, "p", it.Key, accord.Ref{Kind: "requirement", ID: r1.Key}, proposed, "late refunds next sprint")
+	require.NoError(t, err)
+	assert.Equal(t, "change_request", cr.Kind)
+	require.NotNil(t, it.Items[0].Trim)
+	assert.Equal(t, cr, *it.Items[0].Trim)
+	change, err := s.Requirements.GetChange(alice, "p", cr.ID)
+	require.NoError(t, err)
+	assert.Equal(t, requirement.ChangeProposed, change.State)
+	assert.Equal(t, "late refunds next sprint", change.Reason)
+	_, _, err = s.Plans.TrimScope(alice, "p", it.Key, r1.Ref(), []byte(`{"titel":"typo"}`), "x")
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	assert.Contains(t, err.Error(), "proposed")
 	_, err = s.Plans.Schedule(alice, "p", it.Key, 0, plan.ScheduleInput{Ref: r1.Ref()})
 	assert.Equal(t, accord.Conflict, accord.ErrorCode(err), "by key or by ID, it is the same item")
 	_, err = s.Plans.Schedule(alice, "p", it.Key, 0, plan.ScheduleInput{Ref: accord.Ref{Kind: "requirement", ID: "REQ-99"}})
