@@ -46,6 +46,9 @@ type Forecast struct {
 	Risk string `json:"risk,omitempty"`
 }
 
+// maxForecastDays bounds a forecast: about ten years of working days.
+const maxForecastDays = 2600
+
 // addWorkingDays returns the working day n working days after t.
 func addWorkingDays(t time.Time, n int) time.Time {
 	for n > 0 {
@@ -107,8 +110,14 @@ func (s *Service) ForecastMilestone(ctx context.Context, project, id string) (Fo
 		f.Forecast = today
 		working += "; nothing remains"
 	case f.Throughput > 0:
-		f.Forecast = Date(addWorkingDays(now, int(math.Ceil(f.Remaining/f.Throughput))).Format(time.DateOnly))
-		working += fmt.Sprintf(", so they are done on %s", f.Forecast)
+		// Ten years of working days is as far as a forecast means anything.
+		n := math.Min(math.Ceil(f.Remaining/f.Throughput), maxForecastDays)
+		f.Forecast = Date(addWorkingDays(now, int(n)).Format(time.DateOnly))
+		if n == maxForecastDays {
+			working += fmt.Sprintf(", so they are done after %s at the earliest", f.Forecast)
+		} else {
+			working += fmt.Sprintf(", so they are done on %s", f.Forecast)
+		}
 		if f.Forecast > m.Date {
 			f.Slipped = true
 			working += fmt.Sprintf(", after the milestone's %s", m.Date)
