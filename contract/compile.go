@@ -177,9 +177,9 @@ func build(spec Spec, withExamples bool) (*Validator, []Finding) {
 	if hasErrors(findings) {
 		return nil, findings
 	}
-	fc := map[string]*fastschema.Compiler{}
+	fc, checks := map[string]*fastschema.Compiler{}, formats(c)
 	for doc, root := range docs {
-		fc[doc] = fastschema.NewCompiler(root, formats(c))
+		fc[doc] = fastschema.NewCompiler(root, checks)
 	}
 	for i, op := range v.ops {
 		findings = append(findings, v.compileOperation(c, fc, i, op)...)

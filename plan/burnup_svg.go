@@ -63,7 +63,7 @@ func BurnUpSVG(title string, points []BurnUpPoint, end Date, capacity float64) [
 	for i := 0; i <= 5; i++ {
 		v := step * float64(i)
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#e5e7eb"/>`, left, y(v), left+plotW, y(v))
-		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" fill="#6b7280" text-anchor="end">%s</text>`, left-8, y(v)+4, trim(v))
+		fmt.Fprintf(&b, `<text x="%d" y="%.1f" font-size="11" fill="#6b7280" text-anchor="end">%s</text>`, left-8, y(v)+4, days(v))
 	}
 	fmt.Fprintf(&b, `<text x="16" y="%d" font-size="12" fill="#374151" transform="rotate(-90 16 %d)" text-anchor="middle">person-days</text>`, top+plotH/2, top+plotH/2)
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#9ca3af"/>`, left, top+plotH, left+plotW, top+plotH)
@@ -90,8 +90,8 @@ func BurnUpSVG(title string, points []BurnUpPoint, end Date, capacity float64) [
 		polyline(&b, points, x, y, func(p BurnUpPoint) float64 { return p.Scope }, "#2563eb", "")
 		polyline(&b, points, x, y, func(p BurnUpPoint) float64 { return p.Done }, "#16a34a", "")
 		last := points[n-1]
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" fill="#2563eb">%s</text>`, x(n-1)+6, y(last.Scope)-4, trim(last.Scope))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" fill="#16a34a">%s</text>`, x(n-1)+6, y(last.Done)+14, trim(last.Done))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" fill="#2563eb">%s</text>`, x(n-1)+6, y(last.Scope)-4, days(last.Scope))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="12" fill="#16a34a">%s</text>`, x(n-1)+6, y(last.Done)+14, days(last.Done))
 	} else {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" fill="#6b7280" text-anchor="middle">no working day has started yet</text>`, left+plotW/2, top+plotH/2)
 	}
@@ -141,5 +141,3 @@ func niceCeil(v float64) float64 {
 	}
 	return 10 * p
 }
-
-func trim(v float64) string { return days(v) }

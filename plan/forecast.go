@@ -81,20 +81,25 @@ func (s *Service) ForecastMilestone(ctx context.Context, project, id string) (Fo
 	today := Date(now.Format(time.DateOnly))
 	done, ran, capacity := 0.0, 0, 0.0
 	for _, it := range its {
-		p, err := s.IterationProgress(ctx, project, it.ID)
-		if err != nil {
-			return Forecast{}, err
+		for _, item := range it.Items {
+			if item.State != Done {
+				continue
+			}
+			est, err := s.Estimate(ctx, project, item)
+			if err != nil {
+				return Forecast{}, err
+			}
+			done += est.Days
 		}
-		done += p.Done.Days
 		if it.Start <= today {
-			ran += workingDays(it.Start, minDate(it.End, today))
+			ran += workingDays(it.Start, min(it.End, today))
 		}
 		if it.Status == Closed {
 			continue
 		}
 		// The capacity left before the date: the working days of the
 		// iteration after today and up to the milestone, pro rata.
-		from, to := maxDate(it.Start, nextDay(today)), minDate(it.End, m.Date)
+		from, to := max(it.Start, nextDay(today)), min(it.End, m.Date)
 		if total := workingDays(it.Start, it.End); from <= to && total > 0 {
 			capacity += it.PersonDays() * float64(workingDays(from, to)) / float64(total)
 		}
@@ -132,20 +137,6 @@ func (s *Service) ForecastMilestone(ctx context.Context, project, id string) (Fo
 	}
 	f.Working = working + "."
 	return f, nil
-}
-
-func minDate(a, b Date) Date {
-	if a < b {
-		return a
-	}
-	return b
-}
-
-func maxDate(a, b Date) Date {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 func nextDay(d Date) Date {

@@ -35,9 +35,9 @@ func (s *Service) SetItemState(ctx context.Context, project, id string, item acc
 		return Iteration{}, err
 	}
 	return s.changeIteration(ctx, project, id, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
-		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == item })
-		if i < 0 {
-			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", item, it.Key)
+		i, err := it.item(item)
+		if err != nil {
+			return "", "", "", err
 		}
 		from := it.Items[i].State
 		it.Items[i].State = state
@@ -161,24 +161,14 @@ func (s *Service) IterationProgress(ctx context.Context, project, id string) (Pr
 
 // overdueAbout lists the keys of the overdue questions about the items.
 func (s *Service) overdueAbout(ctx context.Context, project string, items []Item) ([]string, error) {
-	st, err := s.Settings(ctx, project)
-	if err != nil {
-		return nil, err
-	}
-	open, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open}}, s.store.ListQuestions)
-	if err != nil {
-		return nil, err
-	}
-	now := s.clock.Now()
-	target := time.Duration(st.ResponseTargetHours * float64(time.Hour))
+	late, _, err := s.overdue(ctx, project)
 	var keys []string
-	for _, q := range open {
-		about := slices.ContainsFunc(items, func(i Item) bool { return i.Ref == q.About })
-		if about && q.FirstAnswerAt.IsZero() && q.WaitedFor(st.WorkingHours, now) > target {
+	for _, q := range late {
+		if slices.ContainsFunc(items, func(i Item) bool { return i.Ref == q.About }) {
 			keys = append(keys, q.Key)
 		}
 	}
-	return keys, nil
+	return keys, err
 }
 
 // MilestoneProgress reports a milestone's deliverables by state, as the
@@ -193,27 +183,29 @@ func (s *Service) MilestoneProgress(ctx context.Context, project, id string) (Pr
 	if err != nil {
 		return Progress{}, err
 	}
+	// The iterations are read once; the latest that schedules an item says
+	// where it stands.
+	its, err := svc.All(ctx, project, IterationFilter{}, s.store.ListIterations)
+	if err != nil {
+		return Progress{}, err
+	}
+	latest := map[accord.Ref]Item{}
+	for _, it := range its {
+		for _, item := range it.Items {
+			latest[item.Ref] = item
+		}
+	}
 	p := Progress{Items: []ItemProgress{}}
 	for _, d := range m.Deliverables {
 		ref, err := s.canonical(ctx, project, d)
 		if err != nil {
 			return Progress{}, err
 		}
-		its, err := svc.All(ctx, project, IterationFilter{Item: ref}, s.store.ListIterations)
-		if err != nil {
-			return Progress{}, err
-		}
-		if len(its) == 0 {
+		item, scheduled := latest[ref]
+		if !scheduled {
 			p.Unscheduled = append(p.Unscheduled, ref)
-			ip, err := s.itemProgress(ctx, project, Item{Ref: ref, State: NotStarted}, blocked)
-			if err != nil {
-				return Progress{}, err
-			}
-			p.count(ip)
-			continue
+			item = Item{Ref: ref, State: NotStarted}
 		}
-		last := its[len(its)-1]
-		item := last.Items[slices.IndexFunc(last.Items, func(i Item) bool { return i.Ref == ref })]
 		ip, err := s.itemProgress(ctx, project, item, blocked)
 		if err != nil {
 			return Progress{}, err

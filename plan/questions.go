@@ -304,28 +304,43 @@ func (s *Service) changeQuestion(ctx context.Context, project, id string, e func
 // and publishes EventQuestionOverdue for each (once per call: call it from
 // a schedule). Errors: Invalid.
 func (s *Service) Overdue(ctx context.Context, project string) ([]Question, error) {
-	st, err := s.Settings(ctx, project)
-	if err != nil {
-		return nil, err
-	}
-	open, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open}}, s.store.ListQuestions)
+	late, st, err := s.overdue(ctx, project)
 	if err != nil {
 		return nil, err
 	}
 	now := s.clock.Now()
-	target := time.Duration(st.ResponseTargetHours * float64(time.Hour))
-	var late []Question
-	for _, q := range open {
-		if q.FirstAnswerAt.IsZero() && q.WaitedFor(st.WorkingHours, now) > target {
-			late = append(late, q)
-		}
-	}
-	slices.SortStableFunc(late, func(a, b Question) int { return a.AskedAt.Compare(b.AskedAt) })
+	target := st.responseTarget()
 	for _, q := range late {
 		s.pub.Publish(ctx, EventQuestionOverdue, project, q.Ref(), accord.Actor{ID: "accord"}, "%s has waited %s (working time) for an answer; the target is %s",
 			q.Key, q.WaitedFor(st.WorkingHours, now).Round(time.Minute), target)
 	}
 	return late, nil
+}
+
+// overdue returns the open questions past the response target, the
+// longest wait first, with the settings that judged them.
+func (s *Service) overdue(ctx context.Context, project string) ([]Question, Settings, error) {
+	st, err := s.Settings(ctx, project)
+	if err != nil {
+		return nil, st, err
+	}
+	open, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open}}, s.store.ListQuestions)
+	if err != nil {
+		return nil, st, err
+	}
+	now := s.clock.Now()
+	var late []Question
+	for _, q := range open {
+		if q.FirstAnswerAt.IsZero() && q.WaitedFor(st.WorkingHours, now) > st.responseTarget() {
+			late = append(late, q)
+		}
+	}
+	slices.SortStableFunc(late, func(a, b Question) int { return a.AskedAt.Compare(b.AskedAt) })
+	return late, st, nil
+}
+
+func (st Settings) responseTarget() time.Duration {
+	return time.Duration(st.ResponseTargetHours * float64(time.Hour))
 }
 
 // ResponseTimes is how long questions to one addressee waited for their

@@ -60,17 +60,17 @@ func (s *Service) TrimScope(ctx context.Context, project, id string, requirement
 	if err != nil {
 		return Iteration{}, accord.Ref{}, err
 	}
-	if !slices.ContainsFunc(it.Items, func(x Item) bool { return x.Ref == requirement }) {
-		return Iteration{}, accord.Ref{}, accord.Errorf(accord.NotFound, "%s is not scheduled in %s", requirement, it.Key)
+	if _, err := it.item(requirement); err != nil {
+		return Iteration{}, accord.Ref{}, err
 	}
 	cr, err := s.changes.ProposeTrim(ctx, project, requirement, proposed, reason)
 	if err != nil {
 		return Iteration{}, accord.Ref{}, err
 	}
 	out, err := s.changeIteration(ctx, project, it.ID, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
-		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == requirement })
-		if i < 0 {
-			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", requirement, it.Key)
+		i, err := it.item(requirement)
+		if err != nil {
+			return "", "", "", err
 		}
 		c := cr
 		it.Items[i].Trim = &c
@@ -110,9 +110,9 @@ func (s *Service) MoveItem(ctx context.Context, project, from, to string, item a
 		if it.ID == target.ID {
 			return "", "", "", accord.Errorf(accord.Invalid, "%s is already in %s", item, it.Key)
 		}
-		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == item })
-		if i < 0 {
-			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", item, it.Key)
+		i, err := it.item(item)
+		if err != nil {
+			return "", "", "", err
 		}
 		moved = it.Items[i]
 		it.Items = slices.Delete(it.Items, i, i+1)
@@ -122,7 +122,7 @@ func (s *Service) MoveItem(ctx context.Context, project, from, to string, item a
 		return Iteration{}, Iteration{}, err
 	}
 	dest, err := s.changeIteration(ctx, project, target.ID, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
-		if slices.ContainsFunc(it.Items, func(x Item) bool { return x.Ref == item }) {
+		if it.has(item) {
 			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s", item, it.Key)
 		}
 		it.Items = append(it.Items, moved)
@@ -174,8 +174,8 @@ func (s *Service) Reprioritise(ctx context.Context, project, id string, base int
 		}
 		next := make([]Item, 0, len(order))
 		for _, r := range order {
-			i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == r })
-			if i < 0 || slices.ContainsFunc(next, func(x Item) bool { return x.Ref == r }) {
+			i, err := it.item(r)
+			if err != nil || slices.ContainsFunc(next, func(x Item) bool { return x.Ref == r }) {
 				return "", "", "", accord.Errorf(accord.Invalid, "the order must name each item of %s once; %s is not one or is twice", it.Key, r)
 			}
 			next = append(next, it.Items[i])
@@ -208,27 +208,22 @@ func (s *Service) SwapScope(ctx context.Context, project, id string, base int, o
 	if in.Ref, err = s.canonical(ctx, project, in.Ref); err != nil {
 		return Iteration{}, err
 	}
-	elsewhere, err := s.store.ListIterations(ctx, project, IterationFilter{Item: in.Ref, Status: []IterationStatus{Planning, Committed}}, accord.PageQuery{Size: 1})
+	elsewhere, err := s.openIterationOf(ctx, project, in.Ref)
 	if err != nil {
 		return Iteration{}, err
 	}
 	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
-		if len(elsewhere.Items) > 0 && elsewhere.Items[0].ID != it.ID {
-			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: move it instead", in.Ref, elsewhere.Items[0].Key)
+		if elsewhere != nil && elsewhere.ID != it.ID {
+			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: move it instead", in.Ref, elsewhere.Key)
 		}
-		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == out })
-		if i < 0 {
-			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", out, it.Key)
+		i, err := it.item(out)
+		if err != nil {
+			return "", "", "", err
 		}
-		if slices.ContainsFunc(it.Items, func(x Item) bool { return x.Ref == in.Ref }) {
+		if it.has(in.Ref) {
 			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s", in.Ref, it.Key)
 		}
-		item := Item{Ref: in.Ref, Assignees: slices.Clone(in.Assignees), State: NotStarted, ScheduledBy: actor.ID, ScheduledAt: now}
-		if in.Override != nil {
-			o := *in.Override
-			item.Override = &o
-		}
-		it.Items[i] = item
+		it.Items[i] = newItem(in, actor.ID, now)
 		return accord.RevisionEdited, EventScopeSwapped, fmt.Sprintf("%s: %s swapped for %s by %s: %s", it.Key, out, in.Ref, actor.ID, reason), nil
 	})
 }

@@ -268,23 +268,18 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 	if in.Ref, err = s.canonical(ctx, project, in.Ref); err != nil {
 		return Iteration{}, err
 	}
-	elsewhere, err := s.store.ListIterations(ctx, project, IterationFilter{Item: in.Ref, Status: []IterationStatus{Planning, Committed}}, accord.PageQuery{Size: 1})
+	elsewhere, err := s.openIterationOf(ctx, project, in.Ref)
 	if err != nil {
 		return Iteration{}, err
 	}
 	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
-		if slices.ContainsFunc(it.Items, func(i Item) bool { return i.Ref == in.Ref }) {
+		if it.has(in.Ref) {
 			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s", in.Ref, it.Key)
 		}
-		if len(elsewhere.Items) > 0 && elsewhere.Items[0].ID != it.ID {
-			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: unschedule it there first", in.Ref, elsewhere.Items[0].Key)
+		if elsewhere != nil && elsewhere.ID != it.ID {
+			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: unschedule or move it there first", in.Ref, elsewhere.Key)
 		}
-		item := Item{Ref: in.Ref, Assignees: slices.Clone(in.Assignees), State: NotStarted, ScheduledBy: actor.ID, ScheduledAt: now}
-		if in.Override != nil {
-			o := *in.Override
-			item.Override = &o
-		}
-		it.Items = append(it.Items, item)
+		it.Items = append(it.Items, newItem(in, actor.ID, now))
 		summary := fmt.Sprintf("%s: %s scheduled by %s", it.Key, in.Ref, actor.ID)
 		if len(in.Assignees) > 0 {
 			summary += " for " + strings.Join(in.Assignees, ", ")
@@ -298,6 +293,15 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 		}
 		return accord.RevisionEdited, EventItemScheduled, summary, nil
 	})
+}
+
+// openIterationOf returns the open iteration that schedules ref, or nil.
+func (s *Service) openIterationOf(ctx context.Context, project string, ref accord.Ref) (*Iteration, error) {
+	page, err := s.store.ListIterations(ctx, project, IterationFilter{Item: ref, Status: []IterationStatus{Planning, Committed}}, accord.PageQuery{Size: 1})
+	if err != nil || len(page.Items) == 0 {
+		return nil, err
+	}
+	return &page.Items[0], nil
 }
 
 // canonical returns how a schedulable record is stored (by ID) when it is
@@ -335,9 +339,9 @@ func (s *Service) Unschedule(ctx context.Context, project, id string, base int, 
 		return Iteration{}, err
 	}
 	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
-		i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == item })
-		if i < 0 {
-			return "", "", "", accord.Errorf(accord.NotFound, "%s is not scheduled in %s", item, it.Key)
+		i, err := it.item(item)
+		if err != nil {
+			return "", "", "", err
 		}
 		it.Items = slices.Delete(it.Items, i, i+1)
 		return accord.RevisionEdited, EventItemUnscheduled, fmt.Sprintf("%s: %s unscheduled by %s: %s", it.Key, item, actor.ID, reason), nil
@@ -386,12 +390,12 @@ func (s *Service) check(ctx context.Context, project string, it Iteration) ([]Fi
 	byRule := map[Rule][]accord.Ref{}
 	var messages []string
 	effort := 0.0
-	blocking, err := svc.All(ctx, project, QuestionFilter{Status: []QuestionStatus{Open}, Blocking: true}, s.store.ListQuestions)
+	blocked, err := s.blockers(ctx, project)
 	if err != nil {
 		return nil, err
 	}
 	for _, item := range it.Items {
-		if slices.ContainsFunc(blocking, func(q Question) bool { return q.About == item.Ref }) {
+		if blocked[item.Ref] {
 			byRule[RuleBlocked] = append(byRule[RuleBlocked], item.Ref)
 		}
 		est, err := s.Estimate(ctx, project, item)

@@ -230,6 +230,27 @@ func (c IterationContent) Validate() error {
 // Ref points at the iteration.
 func (it Iteration) Ref() accord.Ref { return accord.Ref{Kind: IterationRefKind, ID: it.ID} }
 
+// item returns the index of the scheduled item, or NotFound.
+func (it *Iteration) item(ref accord.Ref) (int, error) {
+	if i := slices.IndexFunc(it.Items, func(x Item) bool { return x.Ref == ref }); i >= 0 {
+		return i, nil
+	}
+	return -1, accord.Errorf(accord.NotFound, "%s is not scheduled in %s", ref, it.Key)
+}
+
+// has reports whether the item is scheduled.
+func (it *Iteration) has(ref accord.Ref) bool { _, err := it.item(ref); return err == nil }
+
+// newItem is an item just scheduled by in.
+func newItem(in ScheduleInput, by string, at time.Time) Item {
+	item := Item{Ref: in.Ref, Assignees: slices.Clone(in.Assignees), State: NotStarted, ScheduledBy: by, ScheduledAt: at}
+	if in.Override != nil {
+		o := *in.Override
+		item.Override = &o
+	}
+	return item
+}
+
 // PersonDays is the team's capacity in the iteration.
 func (it Iteration) PersonDays() float64 {
 	total := 0.0

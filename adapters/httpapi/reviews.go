@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/accordhq/accord"
@@ -156,11 +155,9 @@ func listReviews(c in) (accord.Page[reviewResponse], error) {
 	}
 	f := review.Filter{Kind: review.Kind(c.query("kind")), Participant: c.query("participant")}
 	if v := c.query("subject"); v != "" {
-		kind, id, ok := strings.Cut(v, "/")
-		if !ok || kind == "" || id == "" {
-			return accord.Page[reviewResponse]{}, invalid("subject", "must be kind/id, such as requirement/01J…, not %q", v)
+		if f.Subject, err = refParam("subject", v); err != nil {
+			return accord.Page[reviewResponse]{}, err
 		}
-		f.Subject = accord.Ref{Kind: kind, ID: id}
 	}
 	page, err := c.reviews.List(c.ctx(), c.project(), f, accord.PageQuery{Size: size, Token: token})
 	if err != nil {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/accordhq/accord"
@@ -190,11 +189,9 @@ func listRisks(c in) (accord.Page[risk.Risk], error) {
 		f.Level = append(f.Level, risk.Level(v))
 	}
 	if v := c.query("link"); v != "" {
-		kind, id, ok := strings.Cut(v, "/")
-		if !ok || kind == "" || id == "" {
-			return accord.Page[risk.Risk]{}, invalid("link", "must be kind/id, such as requirement/REQ-3, not %q", v)
+		if f.Link, err = refParam("link", v); err != nil {
+			return accord.Page[risk.Risk]{}, err
 		}
-		f.Link = accord.Ref{Kind: kind, ID: id}
 	}
 	switch c.query("overdue") {
 	case "", "false":

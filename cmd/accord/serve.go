@@ -15,9 +15,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/internal/svc"
-	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
-	"github.com/accordhq/accord/risk"
 )
 
 type serveOptions struct {
@@ -106,8 +104,18 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	go notifyDue(ctx, b.projects, services.Risks, log)
-	go checkSlips(ctx, b.projects, services.Plans, log)
+	// Risk reviews due, once a minute: the register keeps which due dates
+	// it announced, so restarts and several instances announce each once.
+	go everyProject(ctx, b.projects, time.Minute, "review-due notices", log, func(ctx context.Context, p string) error {
+		_, err := services.Risks.NotifyDue(ctx, p, time.Now().UTC())
+		return err
+	})
+	// Milestone forecasts, hourly: a slip raises its schedule risk and is
+	// announced once per change of its numbers.
+	go everyProject(ctx, b.projects, time.Hour, "milestone forecasts", log, func(ctx context.Context, p string) error {
+		_, err := services.Plans.CheckSlips(ctx, p)
+		return err
+	})
 	select {
 	case err := <-served:
 		return err
@@ -125,55 +133,23 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	return nil
 }
 
-// notifyDue publishes risk.review_due for every project once a minute; the
-// register keeps which due dates it announced, so restarts and several
-// instances announce each once.
-func notifyDue(ctx context.Context, projects project.Store, risks *risk.Service, log *slog.Logger) {
-	tick := time.NewTicker(time.Minute)
+// everyProject runs fn for every project now and then at each tick of
+// every, until ctx is done, as the server actor. what names the job for
+// the log.
+func everyProject(ctx context.Context, projects project.Store, every time.Duration, what string, log *slog.Logger, fn func(ctx context.Context, project string) error) {
+	tick := time.NewTicker(every)
 	defer tick.Stop()
-	for {
-		q := accord.PageQuery{Size: accord.MaxPageSize}
-		for {
-			page, err := projects.ListProjects(ctx, project.Filter{}, q)
-			if err != nil {
-				log.Warn("listing projects for review-due notices", slog.Any("error", err))
-				break
-			}
-			for _, p := range page.Items {
-				system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
-				if _, err := risks.NotifyDue(system, p.Key, time.Now().UTC()); err != nil && ctx.Err() == nil {
-					log.Warn("review-due notices", slog.String("project", p.Key), slog.Any("error", err))
-				}
-			}
-			if page.NextPageToken == "" {
-				break
-			}
-			q.Token = page.NextPageToken
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// checkSlips forecasts every project's milestones hourly: a slip raises its
-// schedule risk and is announced once per change of its numbers.
-func checkSlips(ctx context.Context, projects project.Store, plans *plan.Service, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
+	system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
 	for {
 		all, err := svc.All(ctx, "", project.Filter{}, func(ctx context.Context, _ string, f project.Filter, q accord.PageQuery) (accord.Page[project.Project], error) {
 			return projects.ListProjects(ctx, f, q)
 		})
-		if err != nil {
-			log.Warn("listing projects for milestone forecasts", slog.Any("error", err))
+		if err != nil && ctx.Err() == nil {
+			log.Warn("listing projects for "+what, slog.Any("error", err))
 		}
 		for _, p := range all {
-			system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
-			if _, err := plans.CheckSlips(system, p.Key); err != nil && ctx.Err() == nil {
-				log.Warn("milestone forecasts", slog.String("project", p.Key), slog.Any("error", err))
+			if err := fn(system, p.Key); err != nil && ctx.Err() == nil {
+				log.Warn(what, slog.String("project", p.Key), slog.Any("error", err))
 			}
 		}
 		select {
