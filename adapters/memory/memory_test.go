@@ -12,6 +12,7 @@ import (
 	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
 )
 
 func TestRequirementStore(t *testing.T) {
@@ -40,6 +41,10 @@ func TestReviewStore(t *testing.T) {
 
 func TestPlanStore(t *testing.T) {
 	storetest.PlanStore(t, func(*testing.T) plan.Store { return memory.NewPlanStore() })
+}
+
+func TestTraceStore(t *testing.T) {
+	storetest.TraceStore(t, func(*testing.T) trace.Store { return memory.NewTraceStore() })
 }
 
 func BenchmarkRequirementStore(b *testing.B) {

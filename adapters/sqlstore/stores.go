@@ -30,6 +30,7 @@ type Stores struct {
 	Risks        *RiskStore
 	Retros       *RetroStore
 	Plans        *PlanStore
+	Traces       *TraceStore
 	Tokens       *TokenStore
 
 	cache   *readCache
@@ -64,5 +65,5 @@ func (s *Stores) Close() error {
 func New(db *sql.DB, d Dialect) *Stores {
 	c := newReadCache(nil)
 	return &Stores{DB: db, Dialect: d, cache: c, Requirements: newRequirementStore(db, d, c), Contracts: newContractStore(db, d, c), Reviews: newReviewStore(db, d, c),
-		Projects: newProjectStore(db, d, c), Risks: newRiskStore(db, d, c), Retros: newRetroStore(db, d, c), Plans: newPlanStore(db, d, c), Tokens: &TokenStore{db: db, d: d}}
+		Projects: newProjectStore(db, d, c), Risks: newRiskStore(db, d, c), Retros: newRetroStore(db, d, c), Plans: newPlanStore(db, d, c), Traces: newTraceStore(db, d, c), Tokens: &TokenStore{db: db, d: d}}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
 )
 
 // Suites runs every domain's conformance suite on stores that open makes:
@@ -40,6 +41,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("plans", func(t *testing.T) {
 		t.Parallel()
 		storetest.PlanStore(t, func(t *testing.T) plan.Store { return open(t).Plans })
+	})
+	t.Run("traces", func(t *testing.T) {
+		t.Parallel()
+		storetest.TraceStore(t, func(t *testing.T) trace.Store { return open(t).Traces })
 	})
 	t.Run("projects", func(t *testing.T) {
 		t.Parallel()

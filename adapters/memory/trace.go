@@ -1,0 +1,89 @@
+package memory
+
+import (
+	"context"
+	"sync"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/trace"
+)
+
+// TraceStore is an in-memory trace.Store.
+type TraceStore struct {
+	mu    sync.RWMutex
+	links table[trace.Link]
+}
+
+var _ trace.Store = (*TraceStore)(nil)
+
+// NewTraceStore returns an empty store.
+func NewTraceStore() *TraceStore {
+	return &TraceStore{links: table[trace.Link]{what: "link", clone: trace.Link.Clone,
+		ident: func(l *trace.Link) (string, string) { return l.Project, l.ID },
+		stamp: func(l *trace.Link) *accord.Stamp { return &l.Stamp },
+		name:  func(l *trace.Link) string { return l.Name() },
+		taken: func(l *trace.Link) error {
+			return accord.Errorf(accord.Conflict, "%s already %s %s: link %s", l.From, l.Role, l.To, l.ID)
+		}}}
+}
+
+// CreateLink implements trace.Store.
+func (s *TraceStore) CreateLink(_ context.Context, first accord.Revision[trace.Link]) (trace.Link, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.links.create(first)
+}
+
+// GetLink implements trace.Store.
+func (s *TraceStore) GetLink(_ context.Context, project, id string) (trace.Link, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.links.get(project, id)
+}
+
+// FindLink implements trace.Store.
+func (s *TraceStore) FindLink(_ context.Context, project, name string) (trace.Link, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if p := s.links.project(project, false); p != nil {
+		if r := p.names[name]; r != nil {
+			return trace.Link.Clone(*r.current()), nil
+		}
+	}
+	return trace.Link{}, accord.Errorf(accord.NotFound, "no link %q in project %q", name, project)
+}
+
+// UpdateLink implements trace.Store.
+func (s *TraceStore) UpdateLink(_ context.Context, next accord.Revision[trace.Link]) (trace.Link, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.links.update(next)
+}
+
+// DeleteLink implements trace.Store.
+func (s *TraceStore) DeleteLink(_ context.Context, project, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.links.delete(project, id)
+}
+
+// ListLinks implements trace.Store.
+func (s *TraceStore) ListLinks(_ context.Context, project string, f trace.Filter, q accord.PageQuery) (accord.Page[trace.Link], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.links.list(project, f.Match, q)
+}
+
+// GetLinkRevision implements trace.Store.
+func (s *TraceStore) GetLinkRevision(_ context.Context, project, id string, n int) (accord.Revision[trace.Link], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.links.revision(project, id, n)
+}
+
+// ListLinkRevisions implements trace.Store.
+func (s *TraceStore) ListLinkRevisions(_ context.Context, project, id string) ([]accord.Revision[trace.Link], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.links.revisions(project, id)
+}

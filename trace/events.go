@@ -1,0 +1,14 @@
+package trace
+
+// RefKind is the kind of accord.Ref that points at a link.
+const RefKind = "trace_link"
+
+// The kinds of the events the Service publishes; Event.Ref points at the
+// link.
+const (
+	EventLinked    = "trace.linked"    // a link made by hand
+	EventDeclared  = "trace.declared"  // a link a record declares, taken in
+	EventUnlinked  = "trace.unlinked"  // a link removed, or no longer declared
+	EventSuspect   = "trace.suspect"   // its target's content changed
+	EventConfirmed = "trace.confirmed" // confirmed at the target's current revision
+)

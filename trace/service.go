@@ -1,0 +1,512 @@
+package trace
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// Targets reads the records at either end of a link, in any domain.
+// adapters/link implements it over every domain's store.
+type Targets interface {
+	// Target returns the record ref names (by ID or human key): its ref by
+	// ID, its current revision and a title. NotFound if it does not
+	// exist; Invalid for a kind it does not know.
+	Target(ctx context.Context, project string, ref accord.Ref) (Target, error)
+	// Changes lists the content fields that differ between revisions from
+	// and to of the record: status and bookkeeping left out. Empty when
+	// only those changed.
+	Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, error)
+}
+
+// Options configure a Service. Store and Targets are required.
+type Options struct {
+	Store   Store
+	Targets Targets
+	Events  accord.EventSink // optional: receives an event after every change
+	Clock   accord.Clock     // optional: defaults to accord.SystemClock()
+}
+
+// Service owns the links' rules: roles, one link per pair and role, the
+// target revision each records, suspicion when the target's content
+// changes, and confirmation. It is safe for concurrent use.
+type Service struct {
+	store   Store
+	targets Targets
+	pub     svc.Publisher
+	clock   accord.Clock
+}
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil || opts.Targets == nil {
+		return nil, accord.Errorf(accord.Invalid, "trace.Options.Store and Targets are required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	return &Service{store: opts.Store, targets: opts.Targets, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+}
+
+// resolve reads the record at one end of a link; a record that does not
+// exist is bad input naming the field.
+func (s *Service) resolve(ctx context.Context, project, field string, ref accord.Ref) (Target, error) {
+	t, err := s.targets.Target(ctx, project, ref)
+	if accord.ErrorCode(err) == accord.NotFound {
+		return t, &accord.Error{Code: accord.Invalid, Message: "invalid link", Err: err,
+			Fields: []accord.FieldError{{Field: field, Message: fmt.Sprintf("no %s %q in project %q", ref.Kind, ref.ID, project)}}}
+	}
+	var e *accord.Error
+	if accord.ErrorCode(err) == accord.Invalid && asError(err, &e) && len(e.Fields) == 0 {
+		return t, &accord.Error{Code: accord.Invalid, Message: "invalid link", Err: err,
+			Fields: []accord.FieldError{{Field: field + ".kind", Message: e.Message}}}
+	}
+	return t, err
+}
+
+// Link links in.From to in.To in in.Role, at To's current revision.
+// Errors: Unauthenticated, Invalid (an end that does not exist, an unknown
+// role, a record linked to itself), Conflict (already linked so).
+func (s *Service) Link(ctx context.Context, project string, in NewLink) (Link, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Link{}, err
+	}
+	var errs accord.FieldErrors
+	in.From.Validate("from", &errs)
+	in.To.Validate("to", &errs)
+	if !in.Role.Valid() {
+		errs.Add("role", "unknown role %q; one of %s", in.Role, svc.Join(Roles()))
+	}
+	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
+	if err := errs.Err("link"); err != nil {
+		return Link{}, err
+	}
+	from, err := s.resolve(ctx, project, "from", in.From)
+	if err != nil {
+		return Link{}, err
+	}
+	to, err := s.resolve(ctx, project, "to", in.To)
+	if err != nil {
+		return Link{}, err
+	}
+	if from.Ref == to.Ref {
+		return Link{}, &accord.Error{Code: accord.Invalid, Message: "invalid link",
+			Fields: []accord.FieldError{{Field: "to", Message: "a record cannot depend on itself"}}}
+	}
+	l, err := s.create(ctx, project, actor, from.Ref, in.Role, to, Manual, in.Note)
+	if err != nil {
+		return Link{}, err
+	}
+	s.pub.Publish(ctx, EventLinked, project, l.Ref(), actor, "%s now %s %s (%s, revision %d), linked by %s", from.Title, in.Role, to.Title, to.Ref, to.Revision, actor.ID)
+	return l, nil
+}
+
+func (s *Service) create(ctx context.Context, project string, actor accord.Actor, from accord.Ref, role Role, to Target, origin Origin, note string) (Link, error) {
+	name := Name(from, role, to.Ref)
+	if have, err := s.store.FindLink(ctx, project, name); err == nil {
+		return Link{}, accord.Errorf(accord.Conflict, "%s already %s %s: link %s", from, role, to.Ref, have.ID)
+	}
+	now := s.clock.Now()
+	l := Link{ID: accord.NewID(now), Project: project, From: from, To: to.Ref, Role: role, Origin: origin, Note: note,
+		Revision: to.Revision, Status: Current, Stamp: accord.NewStamp(actor.ID, now)}
+	return s.store.CreateLink(ctx, svc.Revision(l, accord.RevisionCreated, note))
+}
+
+// Get returns a link. Errors: Invalid, NotFound.
+func (s *Service) Get(ctx context.Context, project, id string) (Link, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return Link{}, err
+	}
+	return s.store.GetLink(ctx, project, id)
+}
+
+// canonical names a record by ID, as links do; a record that no longer
+// exists is kept as given, so its links can still be found.
+func (s *Service) canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error) {
+	if ref.Kind == "" {
+		return ref, nil
+	}
+	t, err := s.targets.Target(ctx, project, ref)
+	switch accord.ErrorCode(err) {
+	case "":
+		return t.Ref, nil
+	case accord.NotFound:
+		return ref, nil
+	}
+	return ref, err
+}
+
+// List returns one page of the project's links that match f, in creation
+// order. The refs in f may name records by key. Suspect links of a
+// project: Filter{Status: []Status{Suspect}}; of a record: with Record
+// set too. Errors: Invalid.
+func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Link], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return accord.Page[Link]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Link]{}, err
+	}
+	if f, err = s.canonicalFilter(ctx, project, f); err != nil {
+		return accord.Page[Link]{}, err
+	}
+	page, err := s.store.ListLinks(ctx, project, f, q)
+	if page.Items == nil && err == nil {
+		page.Items = []Link{}
+	}
+	return page, err
+}
+
+func (s *Service) canonicalFilter(ctx context.Context, project string, f Filter) (Filter, error) {
+	var err error
+	for _, r := range []*accord.Ref{&f.From, &f.To, &f.Record} {
+		if *r, err = s.canonical(ctx, project, *r); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// All returns every link of the project that matches f.
+func (s *Service) All(ctx context.Context, project string, f Filter) ([]Link, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	f, err := s.canonicalFilter(ctx, project, f)
+	if err != nil {
+		return nil, err
+	}
+	return svc.All(ctx, project, f, s.store.ListLinks)
+}
+
+// Neighbours returns what the record depends on and what depends on it.
+// Errors: Invalid.
+func (s *Service) Neighbours(ctx context.Context, project string, record accord.Ref) (Neighbours, error) {
+	var errs accord.FieldErrors
+	record.Validate("record", &errs)
+	if err := errs.Err("record"); err != nil {
+		return Neighbours{}, err
+	}
+	links, err := s.All(ctx, project, Filter{Record: record})
+	if err != nil {
+		return Neighbours{}, err
+	}
+	out := Neighbours{Record: record, DependsOn: []Link{}, Dependents: []Link{}}
+	if len(links) > 0 {
+		if record, err = s.canonical(ctx, project, record); err != nil {
+			return out, err
+		}
+		out.Record = record
+	}
+	for _, l := range links {
+		if l.From == record {
+			out.DependsOn = append(out.DependsOn, l)
+		} else {
+			out.Dependents = append(out.Dependents, l)
+		}
+	}
+	return out, nil
+}
+
+// Confirm records that the link was checked against its target's current
+// revision, with a note saying so: the link is current again and records
+// that revision. base is the link's revision (If-Match; 0: the newest).
+// Errors: Unauthenticated, Invalid (no note), NotFound, Conflict (stale),
+// FailedPrecondition (the target no longer exists).
+func (s *Service) Confirm(ctx context.Context, project, id string, base int, note string) (Link, error) {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "note", note, svc.MaxText, true)
+	if err := errs.Err("confirmation"); err != nil {
+		return Link{}, err
+	}
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Link{}, err
+	}
+	var out Link
+	var target Target
+	err = svc.Retry(func() error {
+		l, err := s.store.GetLink(ctx, project, id)
+		if err != nil {
+			return svc.Final(err)
+		}
+		if base != 0 {
+			if err := svc.CheckBase("link "+l.ID, base, l.Revision); err != nil {
+				return svc.Final(err)
+			}
+		}
+		if target, err = s.targets.Target(ctx, project, l.To); err != nil {
+			if accord.ErrorCode(err) == accord.NotFound {
+				err = accord.Errorf(accord.FailedPrecondition, "%s no longer exists: remove the link instead of confirming it", l.To)
+			}
+			return svc.Final(err)
+		}
+		now := s.clock.Now()
+		l.Revision, l.Status, l.Suspicion = target.Revision, Current, nil
+		l.Confirmed = &Confirmation{Revision: target.Revision, By: actor.ID, At: now, Note: note}
+		l.Stamp = l.Stamp.Next(actor.ID, now)
+		out, err = s.store.UpdateLink(ctx, svc.Revision(l, "confirmed", note))
+		if err != nil && base != 0 {
+			return svc.Final(err)
+		}
+		return err
+	})
+	if err != nil {
+		return Link{}, err
+	}
+	s.pub.Publish(ctx, EventConfirmed, project, out.Ref(), actor, "%s %s %s confirmed at revision %d by %s: %s", out.From, out.Role, out.To, out.Revision, actor.ID, note)
+	return out, nil
+}
+
+// Unlink removes a link made by hand. A declared link goes when its record
+// stops declaring it. Errors: Unauthenticated, NotFound,
+// FailedPrecondition (declared).
+func (s *Service) Unlink(ctx context.Context, project, id string) error {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	l, err := s.store.GetLink(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	if l.Origin == Declared {
+		return accord.Errorf(accord.FailedPrecondition, "%s declares this link itself: remove %s from it instead", l.From, l.To)
+	}
+	if err := s.store.DeleteLink(ctx, project, id); err != nil {
+		return err
+	}
+	s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer %s %s (removed by %s)", l.From, l.Role, l.To, actor.ID)
+	return nil
+}
+
+// Declare keeps the links that record from declares itself in step with
+// decls, its whole current list: new ones are made at their target's
+// current revision, ones it no longer declares are removed. A declared
+// target that does not exist makes no link (a record may name one before
+// it is written). adapters/link calls it after every change of a record
+// that declares links. Errors: Unauthenticated, Invalid.
+func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, decls []Declaration) error {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	var errs accord.FieldErrors
+	from.Validate("from", &errs)
+	for i, d := range decls {
+		d.To.Validate(fmt.Sprintf("declarations[%d].to", i), &errs)
+		if !d.Role.Valid() {
+			errs.Add(fmt.Sprintf("declarations[%d].role", i), "unknown role %q; one of %s", d.Role, svc.Join(Roles()))
+		}
+	}
+	if err := errs.Err("declaration"); err != nil {
+		return err
+	}
+	have, err := svc.All(ctx, project, Filter{From: from}, s.store.ListLinks)
+	if err != nil {
+		return err
+	}
+	byName := map[string]Link{}
+	for _, l := range have {
+		byName[l.Name()] = l
+	}
+	keep := map[string]bool{}
+	for _, d := range decls {
+		to, err := s.targets.Target(ctx, project, d.To)
+		if accord.ErrorCode(err) == accord.NotFound || (err == nil && to.Ref == from) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		name := Name(from, d.Role, to.Ref)
+		if keep[name] {
+			continue
+		}
+		keep[name] = true
+		if _, ok := byName[name]; ok {
+			continue // declared already, or linked by hand the same way
+		}
+		l, err := s.create(ctx, project, actor, from, d.Role, to, Declared, d.Note)
+		if accord.ErrorCode(err) == accord.Conflict {
+			continue // a concurrent Declare made it
+		}
+		if err != nil {
+			return err
+		}
+		s.pub.Publish(ctx, EventDeclared, project, l.Ref(), actor, "%s %s %s (%s, revision %d)", from, d.Role, to.Title, to.Ref, to.Revision)
+	}
+	for name, l := range byName {
+		if l.Origin != Declared || keep[name] {
+			continue
+		}
+		if err := s.store.DeleteLink(ctx, project, l.ID); err != nil && accord.ErrorCode(err) != accord.NotFound {
+			return err
+		}
+		s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer declares that it %s %s", l.From, l.Role, l.To)
+	}
+	return nil
+}
+
+// TargetRevised examines the links to target after it changed: each link
+// whose recorded revision differs in content from the target's current
+// one turns suspect, naming the fields; one whose target no longer exists
+// turns suspect as gone. It returns the links that turned suspect.
+// adapters/link calls it for the record of every event.
+func (s *Service) TargetRevised(ctx context.Context, project string, target accord.Ref) ([]Link, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	links, err := svc.All(ctx, project, Filter{To: target}, s.store.ListLinks)
+	if err != nil || len(links) == 0 {
+		return nil, err
+	}
+	actor, ok := accord.ActorFrom(ctx)
+	if !ok {
+		actor = accord.Actor{ID: "accord"}
+	}
+	cur, err := s.targets.Target(ctx, project, target)
+	gone := accord.ErrorCode(err) == accord.NotFound
+	if err != nil && !gone {
+		return nil, err
+	}
+	changes := map[int][]string{} // by the revision a link records
+	var turned []Link
+	for _, l := range links {
+		var fields []string
+		switch {
+		case gone:
+			fields = []string{}
+		case l.Revision == cur.Revision:
+			continue
+		case l.Suspicion != nil && l.Suspicion.Revision == cur.Revision:
+			continue
+		default:
+			f, seen := changes[l.Revision]
+			if !seen {
+				if f, err = s.targets.Changes(ctx, project, target, l.Revision, cur.Revision); err != nil {
+					return turned, err
+				}
+				changes[l.Revision] = f
+			}
+			fields = f
+		}
+		if gone && l.Suspicion != nil && l.Suspicion.Gone {
+			continue
+		}
+		if !gone && len(fields) == 0 && l.Status == Current {
+			continue // status or bookkeeping only
+		}
+		was := l.Status
+		next, err := s.suspect(ctx, project, l, actor, cur.Revision, fields, gone)
+		if err != nil {
+			return turned, err
+		}
+		if next.Status == Suspect && was == Current {
+			turned = append(turned, next)
+			what := "changed: " + strings.Join(fields, ", ")
+			if gone {
+				what = "no longer exists"
+			}
+			s.pub.Publish(ctx, EventSuspect, project, next.Ref(), actor, "%s %s %s, which %s", next.From, next.Role, next.To, what)
+		}
+	}
+	return turned, nil
+}
+
+// suspect stores l as suspect over fields at target revision rev; with no
+// fields (the content is back to what the link records) it is current.
+func (s *Service) suspect(ctx context.Context, project string, l Link, actor accord.Actor, rev int, fields []string, gone bool) (Link, error) {
+	var out Link
+	err := svc.Retry(func() error {
+		cur, err := s.store.GetLink(ctx, project, l.ID)
+		if err != nil {
+			return svc.Final(err)
+		}
+		if cur.Revision != l.Revision {
+			return svc.Final(nil) // confirmed meanwhile: that confirmation stands
+		}
+		now := s.clock.Now()
+		if len(fields) == 0 && !gone {
+			cur.Status, cur.Suspicion = Current, nil
+		} else {
+			since := now
+			if cur.Suspicion != nil {
+				since = cur.Suspicion.Since
+			}
+			cur.Status, cur.Suspicion = Suspect, &Suspicion{Revision: rev, Fields: fields, Since: since, Gone: gone}
+		}
+		cur.Stamp = cur.Stamp.Next(actor.ID, now)
+		out, err = s.store.UpdateLink(ctx, svc.Revision(cur, "suspected", fmt.Sprintf("%s revision %d", cur.To, rev)))
+		return err
+	})
+	return out, err
+}
+
+// Recheck examines every link of the project against its target, as
+// TargetRevised does after an event, and returns the links that turned
+// suspect: for links whose event never arrived (a crash, a change made
+// while no service was listening).
+func (s *Service) Recheck(ctx context.Context, project string) ([]Link, error) {
+	links, err := s.All(ctx, project, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[accord.Ref]bool{}
+	var turned []Link
+	for _, l := range links {
+		if seen[l.To] {
+			continue
+		}
+		seen[l.To] = true
+		t, err := s.TargetRevised(ctx, project, l.To)
+		turned = append(turned, t...)
+		if err != nil {
+			return turned, err
+		}
+	}
+	return turned, nil
+}
+
+// Impact lists the links to target that a change of fields (its content
+// paths, as Targets.Changes names them) would turn suspect, and those
+// suspect already. No fields: a change of status or bookkeeping only,
+// which turns nothing suspect. Errors: Invalid.
+func (s *Service) Impact(ctx context.Context, project string, target accord.Ref, fields []string) (Impact, error) {
+	links, err := s.All(ctx, project, Filter{To: target})
+	if err != nil {
+		return Impact{}, err
+	}
+	out := Impact{Target: target, Fields: slices.Clone(fields), Links: []ImpactLink{}}
+	if out.Fields == nil {
+		out.Fields = []string{}
+	}
+	if len(links) > 0 {
+		out.Target = links[0].To
+	}
+	if len(fields) == 0 {
+		return out, nil
+	}
+	for _, l := range links {
+		out.Links = append(out.Links, ImpactLink{Link: l, AlreadySuspect: l.Status == Suspect})
+	}
+	return out, nil
+}
+
+// History returns every revision of a link, oldest first: when it was
+// made, turned suspect and confirmed.
+func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Link], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListLinkRevisions(ctx, project, id)
+}
+
+func asError(err error, e **accord.Error) bool { return errors.As(err, e) }
