@@ -37,6 +37,7 @@ import (
 	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
 )
 
 // Subjects is the registry of what can be reviewed: for each accord.Ref
@@ -375,6 +376,7 @@ type Options struct {
 	RiskStore        risk.Store       // optional: a risk register, fed by the reviews' assessments
 	RetroStore       retro.Store      // optional: retrospectives, whose items and actions can be promoted
 	PlanStore        plan.Store       // optional: plans, with effort and standing from the other domains
+	TraceStore       trace.Store      // optional: typed links between the records, which turn suspect when their target changes
 	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
 	Events           accord.EventSink // optional: receives every service's events
 	Clock            accord.Clock     // optional
@@ -388,6 +390,9 @@ type Services struct {
 	Risks        *risk.Service  // with Options.RiskStore
 	Retros       *retro.Service // with Options.RetroStore
 	Plans        *plan.Service  // with Options.PlanStore
+	Traces       *trace.Service // with Options.TraceStore
+	Records      Records        // what links can point at, over the stores given
+	Impacts      Impacts        // with Options.TraceStore: what a proposal would turn suspect
 }
 
 // New builds the three services with the review gates and round following
@@ -399,6 +404,16 @@ func New(opts Options) (Services, error) {
 	subjects := NewSubjects(opts.RequirementStore, opts.ContractStore)
 	for kind, sub := range opts.Subjects {
 		subjects[kind] = sub
+	}
+	records := NewRecords(Stores{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Risks: opts.RiskStore, Retros: opts.RetroStore, Plans: opts.PlanStore})
+	var traces *trace.Service
+	if opts.TraceStore != nil {
+		var err error
+		if traces, err = trace.NewService(trace.Options{Store: opts.TraceStore, Targets: records, Events: opts.Events, Clock: opts.Clock}); err != nil {
+			return Services{}, err
+		}
+		// Every domain's events go through Trace, so links follow.
+		opts.Events = Trace(traces, records, opts.Events)
 	}
 	var risks *risk.Service
 	var follow accord.EventSink
@@ -449,5 +464,6 @@ func New(opts Options) (Services, error) {
 			return Services{}, err
 		}
 	}
-	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans}, nil
+	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans, Traces: traces, Records: records,
+		Impacts: Impacts{Traces: traces, Requirements: opts.RequirementStore, Contracts: opts.ContractStore}}, nil
 }
