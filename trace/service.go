@@ -114,7 +114,7 @@ func (s *Service) create(ctx context.Context, project string, actor accord.Actor
 	}
 	now := s.clock.Now()
 	l := Link{ID: accord.NewID(now), Project: project, From: from, To: to.Ref, Role: role, Origin: origin, Note: note,
-		Revision: to.Revision, Status: Current, Stamp: accord.NewStamp(actor.ID, now)}
+		TargetRevision: to.Revision, Status: Current, Stamp: accord.NewStamp(actor.ID, now)}
 	return s.store.CreateLink(ctx, svc.Revision(l, accord.RevisionCreated, note))
 }
 
@@ -249,7 +249,7 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 			return svc.Final(err)
 		}
 		now := s.clock.Now()
-		l.Revision, l.Status, l.Suspicion = target.Revision, Current, nil
+		l.TargetRevision, l.Status, l.Suspicion = target.Revision, Current, nil
 		l.Confirmed = &Confirmation{Revision: target.Revision, By: actor.ID, At: now, Note: note}
 		l.Stamp = l.Stamp.Next(actor.ID, now)
 		out, err = s.store.UpdateLink(ctx, svc.Revision(l, "confirmed", note))
@@ -261,7 +261,7 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 	if err != nil {
 		return Link{}, err
 	}
-	s.pub.Publish(ctx, EventConfirmed, project, out.Ref(), actor, "%s %s %s confirmed at revision %d by %s: %s", out.From, out.Role, out.To, out.Revision, actor.ID, note)
+	s.pub.Publish(ctx, EventConfirmed, project, out.Ref(), actor, "%s %s %s confirmed at revision %d by %s: %s", out.From, out.Role, out.To, out.TargetRevision, actor.ID, note)
 	return out, nil
 }
 
@@ -384,17 +384,17 @@ func (s *Service) TargetRevised(ctx context.Context, project string, target acco
 		switch {
 		case gone:
 			fields = []string{}
-		case l.Revision == cur.Revision:
+		case l.TargetRevision == cur.Revision:
 			continue
 		case l.Suspicion != nil && l.Suspicion.Revision == cur.Revision:
 			continue
 		default:
-			f, seen := changes[l.Revision]
+			f, seen := changes[l.TargetRevision]
 			if !seen {
-				if f, err = s.targets.Changes(ctx, project, target, l.Revision, cur.Revision); err != nil {
+				if f, err = s.targets.Changes(ctx, project, target, l.TargetRevision, cur.Revision); err != nil {
 					return turned, err
 				}
-				changes[l.Revision] = f
+				changes[l.TargetRevision] = f
 			}
 			fields = f
 		}
@@ -430,7 +430,7 @@ func (s *Service) suspect(ctx context.Context, project string, l Link, actor acc
 		if err != nil {
 			return svc.Final(err)
 		}
-		if cur.Revision != l.Revision {
+		if cur.TargetRevision != l.TargetRevision {
 			return svc.Final(nil) // confirmed meanwhile: that confirmation stands
 		}
 		now := s.clock.Now()

@@ -22,15 +22,17 @@ const (
 // Link is one typed dependency: From depends on To in Role. Revision is
 // To's revision when the link was made or last confirmed.
 type Link struct {
-	ID       string     `json:"id"`
-	Project  string     `json:"project"`
-	From     accord.Ref `json:"from"`
-	To       accord.Ref `json:"to"`
-	Role     Role       `json:"role"`
-	Origin   Origin     `json:"origin"`
-	Note     string     `json:"note,omitempty"`
-	Revision int        `json:"target_revision"`
-	Status   Status     `json:"status"`
+	ID      string     `json:"id"`
+	Project string     `json:"project"`
+	From    accord.Ref `json:"from"`
+	To      accord.Ref `json:"to"`
+	Role    Role       `json:"role"`
+	Origin  Origin     `json:"origin"`
+	Note    string     `json:"note,omitempty"`
+	// TargetRevision is To's revision when the link was made or last
+	// confirmed; Stamp.Revision is the link's own.
+	TargetRevision int    `json:"target_revision"`
+	Status         Status `json:"status"`
 	// Suspicion says why a suspect link is suspect; nil when current.
 	Suspicion *Suspicion `json:"suspicion,omitempty"`
 	// Confirmed is the last confirmation; nil if never confirmed.

@@ -57,14 +57,14 @@ func revisionQuery(name string) contract.Parameter {
 // allEndpoints is every domain's table; New serves those of the services
 // it is given.
 func allEndpoints() [][]endpoint {
-	return [][]endpoint{requirementEndpoints(), contractEndpoints(), reviewEndpoints(), riskEndpoints(), retroEndpoints(), planEndpoints(), projectEndpoints()}
+	return [][]endpoint{requirementEndpoints(), contractEndpoints(), reviewEndpoints(), riskEndpoints(), retroEndpoints(), planEndpoints(), traceEndpoints(true), projectEndpoints()}
 }
 
 func apiSpec(groups [][]endpoint) contract.Spec {
 	set := contract.NewSchemaSet()
 	spec := contract.Spec{
 		Service:     "accord",
-		Description: "The accord reference HTTP API: requirements, API contracts, review cycles, risk registers, retrospectives, plans and projects. Errors are application/problem+json (RFC 9457); ETag carries a record's revision and updates name it in If-Match.",
+		Description: "The accord reference HTTP API: requirements, API contracts, review cycles, risk registers, retrospectives, plans, links between records and projects. Errors are application/problem+json (RFC 9457); ETag carries a record's revision and updates name it in If-Match.",
 		Owner:       "accordhq",
 	}
 	str := stringSchema

@@ -24,12 +24,12 @@ const carolToken = "carol-token"
 func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
 	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore()})
+		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore()})
 	require.NoError(t, err)
 	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Promoter: s,
+	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Promoter: s,
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},
 			devToken:   {ID: "bob"},

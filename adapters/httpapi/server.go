@@ -18,6 +18,7 @@ import (
 	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
 )
 
 // Options configure the handler. Requirements and Authenticator are required.
@@ -31,6 +32,8 @@ type Options struct {
 	Risks         *risk.Service  // optional: without it the risk routes answer 404
 	Retros        *retro.Service // optional: without it the retro routes answer 404
 	Plans         *plan.Service  // optional: without it the plan routes answer 404
+	Traces        *trace.Service // optional: without it the link routes answer 404
+	Impacts       Impacts        // optional, with Traces: serves /impact
 	Promoter      Promoter       // optional: turns retro items and actions into other records
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
@@ -46,6 +49,8 @@ type server struct {
 	risks     *risk.Service
 	retros    *retro.Service
 	plans     *plan.Service
+	traces    *trace.Service
+	impacts   Impacts
 	promoter  Promoter
 	authn     Authenticator
 	authz     Authorizer
@@ -66,7 +71,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -92,6 +97,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.plans != nil {
 		groups = append(groups, planEndpoints())
+	}
+	if s.traces != nil {
+		groups = append(groups, traceEndpoints(s.impacts != nil))
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())

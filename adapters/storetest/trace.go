@@ -24,7 +24,7 @@ func TraceStore(t *testing.T, open func(t *testing.T) trace.Store) {
 func newLink(p string, i int) trace.Link {
 	return trace.Link{ID: fmt.Sprintf("%s-link-%03d", p, i), Project: p,
 		From: accord.Ref{Kind: "contract_version", ID: fmt.Sprintf("C%d@1.0.0", i)}, To: accord.Ref{Kind: "requirement", ID: "R1"},
-		Role: trace.Implements, Origin: trace.Manual, Revision: 1, Status: trace.Suspect,
+		Role: trace.Implements, Origin: trace.Manual, TargetRevision: 1, Status: trace.Suspect,
 		Suspicion: &trace.Suspicion{Revision: 2, Fields: []string{"goal"}, Since: epoch},
 		Confirmed: &trace.Confirmation{Revision: 1, By: "bob", At: epoch, Note: "checked"}, Stamp: accord.NewStamp("bob", epoch)}
 }
@@ -148,7 +148,7 @@ func traceScenario(t *testing.T, s trace.Store) {
 		t.Errorf("a status-only revision turned %d link(s) suspect (%v)", len(turned), err)
 	}
 	got := must[trace.Link](t, "get")(s.GetLink(ctx, "shop", l.ID))
-	if got.Status != trace.Current || got.Revision != 2 || got.Confirmed == nil {
+	if got.Status != trace.Current || got.TargetRevision != 2 || got.Confirmed == nil {
 		t.Errorf("stored link after confirmation: %+v", got)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
 )
 
 // tokenStore is where the server keeps hashed API tokens.
@@ -35,6 +36,7 @@ type backend struct {
 	risks        risk.Store
 	retros       retro.Store
 	plans        plan.Store
+	traces       trace.Store
 	tokens       tokenStore
 	version      int // schema version after migrating
 	applied      int // migrations applied at this start
@@ -46,7 +48,7 @@ type backend struct {
 func openBackend(ctx context.Context, spec string) (*backend, error) {
 	if spec == "memory" {
 		return &backend{describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
-			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(), plans: memory.NewPlanStore(),
+			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(), plans: memory.NewPlanStore(), traces: memory.NewTraceStore(),
 			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
 	}
 	var s *sqlstore.Stores
@@ -73,7 +75,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
+		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
 }
 
 func isPostgres(spec string) bool {

@@ -50,7 +50,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	// The review gates are wired in: requirements are approved and accepted,
 	// and contract versions agreed, only after an approved review.
 	services, err := link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews,
-		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, Events: events})
+		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, TraceStore: b.traces, Events: events})
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
 	h, err := httpapi.New(httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Promoter: services, Projects: projects, Authenticator: authn, Logger: log})
+		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Promoter: services, Projects: projects, Authenticator: authn, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -114,6 +114,13 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	// announced once per change of its numbers.
 	go everyProject(ctx, b.projects, time.Hour, "milestone forecasts", log, func(ctx context.Context, p string) error {
 		_, err := services.Plans.CheckSlips(ctx, p)
+		return err
+	})
+	// Links, hourly: a change whose event was lost (a crash between the
+	// commit and the links' update, a change made by another program)
+	// still turns its links suspect.
+	go everyProject(ctx, b.projects, time.Hour, "link recheck", log, func(ctx context.Context, p string) error {
+		_, err := services.Traces.Recheck(ctx, p)
 		return err
 	})
 	select {

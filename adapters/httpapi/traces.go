@@ -1,0 +1,124 @@
+package httpapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/trace"
+)
+
+// Impacts answers what a proposal (a change request, a contract version)
+// would turn suspect; adapters/link.Impacts is one.
+type Impacts interface {
+	Of(ctx context.Context, project string, proposal accord.Ref) (trace.Impact, error)
+}
+
+type linkRevisionSummary struct {
+	Number         int                 `json:"number"`
+	Kind           accord.RevisionKind `json:"kind"`
+	Actor          string              `json:"actor"`
+	Time           time.Time           `json:"time"`
+	Note           string              `json:"note,omitempty"`
+	Status         trace.Status        `json:"status"`
+	TargetRevision int                 `json:"target_revision"`
+}
+
+func traceEndpoints(impacts bool) []endpoint {
+	const p = base
+	const all = p + "/links"
+	const one = all + "/{id}"
+	out := []endpoint{
+		{id: "listLinks", method: "GET", path: all, summary: "Typed links between records; status=suspect lists what needs checking",
+			query: withPage(filterParam("from", "kind/id of the dependent record"), filterParam("to", "kind/id of the record depended on"),
+				filterParam("record", "kind/id of a record at either end"), filterParam("role", "roles, comma-separated"),
+				filterParam("status", "current or suspect, comma-separated"), filterParam("origin", "manual or declared")),
+			status: 200, result: accord.Page[trace.Link]{}, handle: read(listLinks)},
+		{id: "createLink", method: "POST", path: all, summary: "Link two records in a role, at the target's current revision", body: trace.NewLink{},
+			status: 201, result: trace.Link{}, etag: true, location: true,
+			handle: create(func(l trace.Link) string { return "/v1/projects/" + l.Project + "/links/" + l.ID }, func(c in, b trace.NewLink) (trace.Link, error) {
+				return c.traces.Link(c.ctx(), c.project(), b)
+			})},
+		{id: "getLink", method: "GET", path: one, summary: "A link", status: 200, result: trace.Link{}, etag: true,
+			handle: read(func(c in) (trace.Link, error) { return c.traces.Get(c.ctx(), c.project(), c.id()) })},
+		{id: "deleteLink", method: "DELETE", path: one, summary: "Remove a link made by hand", status: 204,
+			handle: remove(func(c in) error { return c.traces.Unlink(c.ctx(), c.project(), c.id()) })},
+		{id: "confirmLink", method: "POST", path: one + "/confirmations", summary: "Confirm a link against its target's current revision, with a note",
+			body: noteBody{}, ifMatch: true, status: 200, result: trace.Link{}, etag: true,
+			handle: update(1, func(c in, base int, b noteBody) (trace.Link, error) {
+				return c.traces.Confirm(c.ctx(), c.project(), c.id(), base, b.Note)
+			})},
+		{id: "listLinkRevisions", method: "GET", path: one + "/revisions", summary: "When a link was made, turned suspect and confirmed", status: 200, result: items[linkRevisionSummary]{},
+			handle: read(func(c in) (items[linkRevisionSummary], error) {
+				revs, err := c.traces.History(c.ctx(), c.project(), c.id())
+				return summaries(revs, err, func(v accord.Revision[trace.Link]) linkRevisionSummary {
+					return linkRevisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note, Status: v.Record.Status, TargetRevision: v.Record.Revision}
+				})
+			})},
+		{id: "getRecordLinks", method: "GET", path: all + "/of/{kind}/{record}", summary: "What a record depends on and what depends on it",
+			status: 200, result: trace.Neighbours{},
+			handle: read(func(c in) (trace.Neighbours, error) {
+				return c.traces.Neighbours(c.ctx(), c.project(), accord.Ref{Kind: c.path("kind"), ID: c.path("record")})
+			})},
+		{id: "recheckLinks", method: "POST", path: all + "/recheck", summary: "Examine every link against its target now; returns those that turned suspect",
+			status: 200, result: items[trace.Link]{},
+			handle: read(func(c in) (items[trace.Link], error) {
+				turned, err := c.traces.Recheck(c.ctx(), c.project())
+				if turned == nil {
+					turned = []trace.Link{}
+				}
+				return items[trace.Link]{Items: turned}, err
+			})},
+	}
+	if impacts {
+		out = append(out, endpoint{id: "getImpact", method: "GET", path: p + "/impact", summary: "What a proposed change request or contract version would turn suspect",
+			query:  []contract.Parameter{filterParam("of", "change_request/<id> or contract_version/<contract id>@<version>")},
+			status: 200, result: trace.Impact{},
+			handle: read(func(c in) (trace.Impact, error) {
+				ref, err := refParam("of", c.query("of"))
+				if err != nil {
+					return trace.Impact{}, err
+				}
+				return c.impacts.Of(c.ctx(), c.project(), ref)
+			})})
+	}
+	return out
+}
+
+func listLinks(c in) (accord.Page[trace.Link], error) {
+	size, token, err := listQuery(c.r, "from", "to", "record", "role", "status", "origin")
+	if err != nil {
+		return accord.Page[trace.Link]{}, err
+	}
+	var f trace.Filter
+	for _, r := range []struct {
+		name string
+		ref  *accord.Ref
+	}{{"from", &f.From}, {"to", &f.To}, {"record", &f.Record}} {
+		if v := c.query(r.name); v != "" {
+			if *r.ref, err = refParam(r.name, v); err != nil {
+				return accord.Page[trace.Link]{}, err
+			}
+		}
+	}
+	for _, v := range values(c.r, "role") {
+		if !trace.Role(v).Valid() {
+			return accord.Page[trace.Link]{}, invalid("role", "unknown role %q", v)
+		}
+		f.Role = append(f.Role, trace.Role(v))
+	}
+	for _, v := range values(c.r, "status") {
+		if v != string(trace.Current) && v != string(trace.Suspect) {
+			return accord.Page[trace.Link]{}, invalid("status", "unknown status %q; current or suspect", v)
+		}
+		f.Status = append(f.Status, trace.Status(v))
+	}
+	switch o := trace.Origin(c.query("origin")); o {
+	case "", trace.Manual, trace.Declared:
+		f.Origin = o
+	default:
+		return accord.Page[trace.Link]{}, invalid("origin", "unknown origin %q; manual or declared", o)
+	}
+	return c.traces.List(c.ctx(), c.project(), f, accord.PageQuery{Size: size, Token: token})
+}

@@ -1,0 +1,81 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLinkRoutes(t *testing.T) {
+	h, _ := newProjectAPI(t)
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", "/v1/projects", pmToken, `{"key":"shop","name":"Shop"}`).status)
+	require.Equal(t, http.StatusOK, call(t, h, "PUT", "/v1/projects/shop/members/bob", pmToken, `{"roles":["backend"]}`).status)
+	const p = "/v1/projects/shop"
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", p+"/requirements", pmToken, `{"title":"Refund a paid order","description":"within 14 days"}`).status)
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", p+"/requirements", pmToken, `{"title":"Refund to the wallet","description":"as credit"}`).status)
+
+	made := call(t, h, "POST", p+"/links", devToken, `{"from":{"kind":"requirement","id":"REQ-2"},"to":{"kind":"requirement","id":"REQ-1"},"role":"refines","note":"the wallet case"}`)
+	require.Equal(t, http.StatusCreated, made.status, made.raw)
+	assert.Equal(t, "current", made.body["status"])
+	assert.EqualValues(t, 1, made.body["target_revision"])
+	link := made.header.Get("Location")
+	require.NotEmpty(t, link)
+	dup := call(t, h, "POST", p+"/links", devToken, `{"from":{"kind":"requirement","id":"REQ-2"},"to":{"kind":"requirement","id":"REQ-1"},"role":"refines"}`)
+	assert.Equal(t, http.StatusConflict, dup.status, dup.raw)
+	bad := call(t, h, "POST", p+"/links", devToken, `{"from":{"kind":"requirement","id":"REQ-2"},"to":{"kind":"requirement","id":"REQ-7"},"role":"refines"}`)
+	assert.Equal(t, http.StatusBadRequest, bad.status, bad.raw)
+	assert.Contains(t, bad.raw, `"field":"to"`)
+
+	// A status-only change leaves the link current; a content change
+	// turns it suspect, naming the field.
+	moved := call(t, h, "POST", p+"/requirements/REQ-1/transitions", pmToken, `{"to":"in_review"}`, "If-Match", `"1"`)
+	require.Equal(t, http.StatusOK, moved.status, moved.raw)
+	assert.Equal(t, "current", call(t, h, "GET", link, devToken, "").body["status"])
+	edited := call(t, h, "PUT", p+"/requirements/REQ-1", pmToken, `{"title":"Refund a paid order","description":"within 30 days"}`, "If-Match", `"2"`)
+	require.Equal(t, http.StatusOK, edited.status, edited.raw)
+	got := call(t, h, "GET", link, devToken, "")
+	require.Equal(t, http.StatusOK, got.status, got.raw)
+	assert.Equal(t, "suspect", got.body["status"])
+	assert.Equal(t, []any{"description"}, got.body["suspicion"].(map[string]any)["fields"])
+
+	suspect := call(t, h, "GET", p+"/links?status=suspect&record=requirement/REQ-1", devToken, "")
+	require.Equal(t, http.StatusOK, suspect.status, suspect.raw)
+	assert.Len(t, suspect.body["items"], 1)
+	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", p+"/links?status=stale", devToken, "").status)
+	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", p+"/links?record=REQ-1", devToken, "").status)
+	nb := call(t, h, "GET", p+"/links/of/requirement/REQ-1", devToken, "")
+	require.Equal(t, http.StatusOK, nb.status, nb.raw)
+	assert.Len(t, nb.body["dependents"], 1)
+	assert.Len(t, nb.body["depends_on"], 0)
+
+	noNote := call(t, h, "POST", link+"/confirmations", devToken, `{"note":""}`, "If-Match", got.header.Get("ETag"))
+	assert.Equal(t, http.StatusBadRequest, noNote.status, noNote.raw)
+	assert.Contains(t, noNote.raw, `"field":"note"`)
+	confirmed := call(t, h, "POST", link+"/confirmations", devToken, `{"note":"the wallet case holds for 30 days"}`, "If-Match", got.header.Get("ETag"))
+	require.Equal(t, http.StatusOK, confirmed.status, confirmed.raw)
+	assert.Equal(t, "current", confirmed.body["status"])
+	assert.EqualValues(t, 3, confirmed.body["target_revision"])
+	revs := call(t, h, "GET", link+"/revisions", devToken, "")
+	require.Equal(t, http.StatusOK, revs.status, revs.raw)
+	assert.Len(t, revs.body["items"], 3)
+	recheck := call(t, h, "POST", p+"/links/recheck", pmToken, "")
+	require.Equal(t, http.StatusOK, recheck.status, recheck.raw)
+	assert.Len(t, recheck.body["items"], 0)
+
+	impact := call(t, h, "GET", p+"/impact?of=change_request/nope", pmToken, "")
+	assert.Equal(t, http.StatusNotFound, impact.status, impact.raw)
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", p+"/contracts", devToken, `{"version":"1.0.0","spec":{"service":"refunds","operations":[
+		{"id":"createRefund","method":"POST","path":"/refunds","requirements":[{"kind":"requirement","id":"REQ-1"}],"responses":{"202":{}}}]}}`).status)
+	contracts := call(t, h, "GET", p+"/contracts", devToken, "")
+	id := contracts.body["items"].([]any)[0].(map[string]any)["id"].(string)
+	impact = call(t, h, "GET", p+"/impact?of=contract_version/"+id+"@1.0.0", pmToken, "")
+	require.Equal(t, http.StatusOK, impact.status, impact.raw)
+	implements := call(t, h, "GET", p+"/links?from=contract_version/"+id+"@1.0.0&role=implements&origin=declared", devToken, "")
+	require.Equal(t, http.StatusOK, implements.status, implements.raw)
+	assert.Len(t, implements.body["items"], 1, "the operation's requirements are declared links")
+
+	assert.Equal(t, http.StatusNoContent, call(t, h, "DELETE", link, devToken, "").status)
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", link, devToken, "").status)
+}
