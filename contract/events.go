@@ -17,4 +17,5 @@ const (
 	EventVersionTransitioned  = "contract.version_transitioned"
 	EventBreakingAcknowledged = "contract.breaking_acknowledged"
 	EventSettingsChanged      = "contract.settings_changed"
+	EventTestRunRecorded      = "contract.test_run_recorded"
 )

@@ -231,3 +231,39 @@ func TestProposingGatesBreakingChanges(t *testing.T) {
 	_, err = s.Transition(pm, "shop", id, "2.0.0", v2.Revision, contract.Proposed, "")
 	require.NoError(t, err)
 }
+
+func TestRecordTestRun(t *testing.T) {
+	s, ev := newService(t, nil)
+	spec := ordersSpec(t)
+	v, err := s.Create(pm, "shop", "1.0.0", spec, "")
+	require.NoError(t, err)
+	op := spec.Operations[0]
+	var key string
+	for k := range op.Responses {
+		key = k
+		break
+	}
+	run, err := s.RecordTestRun(pm, "shop", v.ContractID, "1.0.0", contract.TestReport{Source: "ci #7",
+		Operations: []contract.ExercisedOperation{{ID: op.ID, Responses: []string{key}}}})
+	require.NoError(t, err)
+	require.Len(t, run.Operations, len(spec.Operations), "every operation is listed, exercised or not")
+	assert.Equal(t, op.ID, run.Operations[0].ID)
+	assert.True(t, run.Operations[0].Exercised())
+	for _, o := range run.Operations[1:] {
+		assert.False(t, o.Exercised(), o.ID)
+	}
+	assert.Equal(t, spec.Service, run.Service)
+	assert.Equal(t, contract.EventTestRunRecorded, ev.kinds[len(ev.kinds)-1])
+
+	_, err = s.RecordTestRun(pm, "shop", v.ContractID, "1.0.0", contract.TestReport{Service: "billing",
+		Operations: []contract.ExercisedOperation{{ID: "nope"}, {ID: op.ID, Responses: []string{"599"}}}})
+	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	for _, want := range []string{"service: the report is of \"billing\"", "operations[0].id: " + spec.Service + " 1.0.0 has no operation \"nope\"", "operations[1].responses[0]"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	_, err = s.RecordTestRun(pm, "shop", v.ContractID, "9.9.9", contract.TestReport{})
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
+	runs, err := s.TestRuns(context.Background(), "shop", contract.TestRunFilter{ContractID: v.ContractID, Version: "1.0.0"}, accord.PageQuery{})
+	require.NoError(t, err)
+	assert.Len(t, runs.Items, 1, "refused reports store nothing")
+}

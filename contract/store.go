@@ -65,6 +65,13 @@ type Store interface {
 	// first. NotFound if absent.
 	ListVersionRevisions(ctx context.Context, project, id, version string) ([]accord.Revision[Version], error)
 
+	// CreateTestRun stores a test run of a version. NotFound if the
+	// contract does not exist; a contract's runs go when it is deleted.
+	CreateTestRun(ctx context.Context, first accord.Revision[TestRun]) (TestRun, error)
+	// ListTestRuns returns one page of the test runs that match f, in
+	// creation order. Invalid for a malformed token.
+	ListTestRuns(ctx context.Context, project string, f TestRunFilter, q accord.PageQuery) (accord.Page[TestRun], error)
+
 	// GetSettings returns the project's policy; revision 0 if never set.
 	GetSettings(ctx context.Context, project string) (Settings, error)
 	// PutSettings stores s; s.Revision must be the stored revision plus one.

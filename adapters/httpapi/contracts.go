@@ -90,6 +90,22 @@ func contractEndpoints() []endpoint {
 	const one = c + "/{id}"
 	const v = one + "/versions/{version}"
 	return []endpoint{
+		{id: "recordTestRun", method: "POST", path: v + "/test-runs", summary: "Record what a test suite exercised of a version (contracttest's report), for coverage",
+			body: contract.TestReport{}, status: 201, result: contract.TestRun{}, etag: true, location: true,
+			handle: create(func(r contract.TestRun) string {
+				return "/v1/projects/" + r.Project + "/contracts/" + r.ContractID + "/versions/" + r.Version + "/test-runs"
+			}, func(c in, b contract.TestReport) (contract.TestRun, error) {
+				return c.contracts.RecordTestRun(c.ctx(), c.project(), c.id(), c.version(), b)
+			})},
+		{id: "listTestRuns", method: "GET", path: v + "/test-runs", summary: "The test runs recorded for a version, oldest first", query: withPage(),
+			status: 200, result: accord.Page[contract.TestRun]{},
+			handle: read(func(c in) (accord.Page[contract.TestRun], error) {
+				size, token, err := listQuery(c.r)
+				if err != nil {
+					return accord.Page[contract.TestRun]{}, err
+				}
+				return c.contracts.TestRuns(c.ctx(), c.project(), contract.TestRunFilter{ContractID: c.id(), Version: c.version()}, accord.PageQuery{Size: size, Token: token})
+			})},
 		{id: "listContracts", method: "GET", path: c, summary: "List API contracts", query: withPage(filterParam("service", "the service name")),
 			status: 200, result: accord.Page[contract.Contract]{},
 			handle: read(func(c in) (accord.Page[contract.Contract], error) {

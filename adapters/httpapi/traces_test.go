@@ -75,6 +75,16 @@ func TestLinkRoutes(t *testing.T) {
 	implements := call(t, h, "GET", p+"/links?from=contract_version/"+id+"@1.0.0&role=implements&origin=declared", devToken, "")
 	require.Equal(t, http.StatusOK, implements.status, implements.raw)
 	assert.Len(t, implements.body["items"], 1, "the operation's requirements are declared links")
+	version := p + "/contracts/" + id + "/versions/1.0.0"
+	run := call(t, h, "POST", version+"/test-runs", devToken, `{"source":"ci #12","operations":[{"id":"createRefund","responses":["202"]}]}`)
+	require.Equal(t, http.StatusCreated, run.status, run.raw)
+	assert.Equal(t, "refunds", run.body["service"])
+	badRun := call(t, h, "POST", version+"/test-runs", devToken, `{"operations":[{"id":"createRefnud","responses":[]}]}`)
+	assert.Equal(t, http.StatusBadRequest, badRun.status, badRun.raw)
+	assert.Contains(t, badRun.raw, `"field":"operations[0].id"`)
+	runs := call(t, h, "GET", version+"/test-runs", devToken, "")
+	require.Equal(t, http.StatusOK, runs.status, runs.raw)
+	assert.Len(t, runs.body["items"], 1)
 
 	assert.Equal(t, http.StatusNoContent, call(t, h, "DELETE", link, devToken, "").status)
 	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", link, devToken, "").status)

@@ -13,6 +13,7 @@ type ContractStore struct {
 	mu        sync.RWMutex
 	contracts table[contract.Contract]
 	versions  table[contract.Version] // ID "<contract id>@<version>"
+	runs      table[contract.TestRun]
 	settings  settings[contract.Settings]
 }
 
@@ -31,6 +32,9 @@ func NewContractStore() *ContractStore {
 		versions: table[contract.Version]{what: "contract version", clone: contract.Version.Clone,
 			ident: func(v *contract.Version) (string, string) { return v.Project, versionID(v.ContractID, v.Version) },
 			stamp: func(v *contract.Version) *accord.Stamp { return &v.Stamp }},
+		runs: table[contract.TestRun]{what: "test run", clone: contract.TestRun.Clone,
+			ident: func(r *contract.TestRun) (string, string) { return r.Project, r.ID },
+			stamp: func(r *contract.TestRun) *accord.Stamp { return &r.Stamp }},
 		settings: settings[contract.Settings]{what: "contract settings", clone: contract.Settings.Clone,
 			stamp: func(s *contract.Settings) *accord.Stamp { return &s.Stamp },
 			zero:  func(p string) contract.Settings { return contract.Settings{Project: p} }},
@@ -96,7 +100,25 @@ func (s *ContractStore) DeleteContract(_ context.Context, project, id string) er
 		return err
 	}
 	s.versions.deleteWhere(project, func(v *contract.Version) bool { return v.ContractID == id })
+	s.runs.deleteWhere(project, func(r *contract.TestRun) bool { return r.ContractID == id })
 	return nil
+}
+
+// CreateTestRun implements contract.Store.
+func (s *ContractStore) CreateTestRun(_ context.Context, first accord.Revision[contract.TestRun]) (contract.TestRun, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.contracts.row(first.Record.Project, first.Record.ContractID); err != nil {
+		return contract.TestRun{}, err
+	}
+	return s.runs.create(first)
+}
+
+// ListTestRuns implements contract.Store.
+func (s *ContractStore) ListTestRuns(_ context.Context, project string, f contract.TestRunFilter, q accord.PageQuery) (accord.Page[contract.TestRun], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.runs.list(project, f.Match, q)
 }
 
 // CreateVersion implements contract.Store.

@@ -13,6 +13,7 @@ import (
 type ContractStore struct {
 	contracts table[contract.Contract]
 	versions  table[contract.Version]
+	runs      table[contract.TestRun]
 	settings  settings[contract.Settings]
 }
 
@@ -33,6 +34,11 @@ func newContractStore(db *sql.DB, d Dialect, c *readCache) *ContractStore {
 			stamp:  func(v *contract.Version) *accord.Stamp { return &v.Stamp },
 			parent: func(v *contract.Version) string { return v.ContractID },
 			cols:   func(v *contract.Version) columns { return columns{status: string(v.Status)} }},
+		runs: table[contract.TestRun]{db: db, d: d, kind: contract.TestRunRefKind, what: "test run",
+			ident:  func(r *contract.TestRun) (string, string) { return r.Project, r.ID },
+			stamp:  func(r *contract.TestRun) *accord.Stamp { return &r.Stamp },
+			parent: func(r *contract.TestRun) string { return r.ContractID },
+			cols:   func(r *contract.TestRun) columns { return columns{refID: r.Version} }},
 		settings: settings[contract.Settings]{db: db, d: d, domain: "contracts",
 			stamp: func(s *contract.Settings) *accord.Stamp { return &s.Stamp },
 			zero:  func(p string) contract.Settings { return contract.Settings{Project: p} }},
@@ -79,7 +85,34 @@ func (s *ContractStore) ListContracts(ctx context.Context, project string, f con
 
 // DeleteContract implements contract.Store: its versions go with it.
 func (s *ContractStore) DeleteContract(ctx context.Context, project, id string) error {
-	return s.contracts.delete(ctx, project, id, contract.VersionRefKind)
+	return s.contracts.delete(ctx, project, id, contract.VersionRefKind, contract.TestRunRefKind)
+}
+
+// CreateTestRun implements contract.Store: the run's parent is its
+// contract, its ref_id the version.
+func (s *ContractStore) CreateTestRun(ctx context.Context, first accord.Revision[contract.TestRun]) (contract.TestRun, error) {
+	var out contract.TestRun
+	err := s.runs.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.contracts.exists(ctx, tx, first.Record.Project, first.Record.ContractID); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.runs.createIn(ctx, tx, first)
+		return err
+	})
+	return out, err
+}
+
+// ListTestRuns implements contract.Store.
+func (s *ContractStore) ListTestRuns(ctx context.Context, project string, f contract.TestRunFilter, q accord.PageQuery) (accord.Page[contract.TestRun], error) {
+	var w filter
+	if f.ContractID != "" {
+		w.add("r.parent = ?", f.ContractID)
+	}
+	if f.Version != "" {
+		w.add("r.ref_id = ?", f.Version)
+	}
+	return s.runs.list(ctx, project, w, q)
 }
 
 // CreateVersion implements contract.Store.

@@ -179,11 +179,42 @@ func testContractSpecifics(t *testing.T, s contract.Store) {
 	if err != nil || len(page.Items) != 1 || page.Items[0].ID != c.ID {
 		t.Errorf("filter by service: %v (%v)", page.Items, err)
 	}
+	run := func(n int, version string) accord.Revision[contract.TestRun] {
+		r := contract.TestRun{ID: fmt.Sprintf("run-%d", n), Project: "alpha", ContractID: c.ID, Version: version,
+			TestReport: contract.TestReport{Service: c.Service, Source: "ci", Operations: []contract.ExercisedOperation{{ID: "get", Responses: []string{"200"}}}},
+			Stamp:      accord.NewStamp("ci", epoch)}
+		return accord.Revision[contract.TestRun]{Number: 1, Kind: accord.RevisionCreated, Actor: "ci", Time: epoch, Record: r}
+	}
+	for i, ver := range []string{"1.1.0", "1.2.0", "1.1.0"} {
+		first := run(i, ver)
+		if _, err := s.CreateTestRun(ctx, first); err != nil {
+			t.Fatalf("test run %d: %v", i, err)
+		}
+		first.Record.Operations[0].Responses[0] = "scribbled" // the store keeps its own copy
+	}
+	orphanRun := run(9, "1.0.0")
+	orphanRun.Record.ContractID = "missing"
+	_, err = s.CreateTestRun(ctx, orphanRun)
+	checkCode(t, "a test run of a missing contract", accord.NotFound, err)
+	runs, err := s.ListTestRuns(ctx, "alpha", contract.TestRunFilter{ContractID: c.ID, Version: "1.1.0"}, accord.PageQuery{Size: 10})
+	if err != nil || len(runs.Items) != 2 || runs.Items[0].ID != "run-0" || runs.Items[1].ID != "run-2" || runs.Items[0].Operations[0].Responses[0] != "200" {
+		t.Errorf("test runs of 1.1.0: %+v (%v), want run-0 and run-2 as stored", runs.Items, err)
+	}
+	runs, err = s.ListTestRuns(ctx, "alpha", contract.TestRunFilter{ContractID: c.ID}, accord.PageQuery{Size: 10})
+	if err != nil || len(runs.Items) != 3 {
+		t.Errorf("test runs of the contract: %d (%v), want 3", len(runs.Items), err)
+	}
+	if runs, err := s.ListTestRuns(ctx, "beta", contract.TestRunFilter{}, accord.PageQuery{Size: 10}); err != nil || len(runs.Items) != 0 {
+		t.Errorf("test runs of another project: %d (%v)", len(runs.Items), err)
+	}
 	if err := s.DeleteContract(ctx, "alpha", c.ID); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
 	_, err = s.GetVersion(ctx, "alpha", c.ID, "1.1.0")
 	checkCode(t, "a version of a deleted contract", accord.NotFound, err)
+	if runs, err := s.ListTestRuns(ctx, "alpha", contract.TestRunFilter{ContractID: c.ID}, accord.PageQuery{Size: 10}); err != nil || len(runs.Items) != 0 {
+		t.Errorf("test runs of a deleted contract: %d (%v), want none: they go with it", len(runs.Items), err)
+	}
 	if _, err := s.CreateContract(ctx, c, firstVersion(v)); err != nil {
 		t.Errorf("re-creating a deleted contract (its service name is free again): %v", err)
 	}

@@ -14,10 +14,12 @@ package contracttest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,6 +195,28 @@ func responseKey(declared []string, status string) string {
 		return "default"
 	}
 	return ""
+}
+
+// Report returns what the checked exchanges exercised, every operation of
+// the contract included, as the contract.TestReport a CI job uploads for
+// the version it tested (POST …/contracts/{id}/versions/{version}/test-runs).
+func (c *Checker) Report(source string) contract.TestReport {
+	ex := c.Exercised()
+	r := contract.TestReport{Service: c.v.Spec().Service, Source: source, Operations: make([]contract.ExercisedOperation, 0, len(ex))}
+	for _, op := range c.v.Operations() {
+		r.Operations = append(r.Operations, contract.ExercisedOperation{ID: op, Responses: ex[op]})
+	}
+	return r
+}
+
+// WriteReport writes Report(source) to path as JSON, for a CI job to
+// upload. Call it at the end of the tests, in TestMain or t.Cleanup.
+func (c *Checker) WriteReport(path, source string) error {
+	b, err := json.MarshalIndent(c.Report(source), "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }
 
 // AssertAllOperations fails listing the operations no checked response

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -214,4 +216,17 @@ func TestAssertCompatible(t *testing.T) {
 		assert.NotContains(t, line, "\n", "one line per change")
 	}
 	assert.Contains(t, f.output(), "response-success-status-removed at GET /pets/{id}")
+}
+
+func TestReportForUpload(t *testing.T) {
+	c := newChecker(t, petSpec())
+	c.Serve(&fakeT{TB: t}, pets(false), httptest.NewRequest("GET", "/pets/1", nil))
+	path := filepath.Join(t.TempDir(), "exercised.json")
+	require.NoError(t, c.WriteReport(path, "ci pets#12"))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var got contract.TestReport
+	require.NoError(t, json.Unmarshal(b, &got))
+	assert.Equal(t, contract.TestReport{Service: petSpec().Service, Source: "ci pets#12", Operations: []contract.ExercisedOperation{
+		{ID: "getPet", Responses: []string{"200"}}, {ID: "addPet", Responses: []string{}}}}, got)
 }
