@@ -29,7 +29,7 @@ func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Promoter: s,
+	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Reports: s, Promoter: s,
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},
 			devToken:   {ID: "bob"},

@@ -34,6 +34,7 @@ type Options struct {
 	Plans         *plan.Service  // optional: without it the plan routes answer 404
 	Traces        *trace.Service // optional: without it the link routes answer 404
 	Impacts       Impacts        // optional, with Traces: serves /impact
+	Reports       Reports        // optional: serves /reports (coverage, progress)
 	Promoter      Promoter       // optional: turns retro items and actions into other records
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
@@ -51,6 +52,7 @@ type server struct {
 	plans     *plan.Service
 	traces    *trace.Service
 	impacts   Impacts
+	reports   Reports
 	promoter  Promoter
 	authn     Authenticator
 	authz     Authorizer
@@ -71,7 +73,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -100,6 +102,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.traces != nil {
 		groups = append(groups, traceEndpoints(s.impacts != nil))
+	}
+	if s.reports != nil {
+		groups = append(groups, reportEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())

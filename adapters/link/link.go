@@ -393,6 +393,15 @@ type Services struct {
 	Traces       *trace.Service // with Options.TraceStore
 	Records      Records        // what links can point at, over the stores given
 	Impacts      Impacts        // with Options.TraceStore: what a proposal would turn suspect
+
+	coverage Coverage
+}
+
+// Coverage traces the project's requirements to the operations that
+// implement them, the tests that exercised those, the acceptance criteria
+// and their checks (see Coverage.Report).
+func (s Services) Coverage(ctx context.Context, project string) (CoverageReport, error) {
+	return s.coverage.Report(ctx, project)
 }
 
 // New builds the three services with the review gates and round following
@@ -465,5 +474,6 @@ func New(opts Options) (Services, error) {
 		}
 	}
 	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans, Traces: traces, Records: records,
-		Impacts: Impacts{Traces: traces, Requirements: opts.RequirementStore, Contracts: opts.ContractStore}}, nil
+		Impacts:  Impacts{Traces: traces, Requirements: opts.RequirementStore, Contracts: opts.ContractStore},
+		coverage: Coverage{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Reviews: opts.ReviewStore, Clock: opts.Clock}}, nil
 }

@@ -41,7 +41,47 @@ func seedContract(pm, dev context.Context, s link.Services) error {
 	if v, err = contracts.Transition(dev, demoProject, v.ContractID, v.Version, v.Revision, contract.Agreed, "reviewed with frontend"); err != nil {
 		return err
 	}
-	_, err = contracts.NewVersion(pm, demoProject, v.ContractID, "1.0.0", "1.1.0", "refunds")
+	next, err := contracts.NewVersion(pm, demoProject, v.ContractID, "1.0.0", "1.1.0", "refunds")
+	if err != nil {
+		return err
+	}
+	// 1.1.0 adds refunds for REQ-1, and reading an order shows one; the
+	// orders service's tests exercised all but the new operation.
+	spec := next.Spec.Clone()
+	refundReq := []accord.Ref{{Kind: requirement.RefKind, ID: "REQ-1"}}
+	for i := range spec.Operations {
+		if spec.Operations[i].ID == "getOrder" {
+			spec.Operations[i].Requirements = refundReq
+		}
+	}
+	refund := spec.Operations[1].Clone() // getOrder's shape: an order by its number
+	refund.ID, refund.Method, refund.Path, refund.Summary, refund.Requirements = "refundOrder", "POST", "/orders/{id}/refunds", "Refund a paid order", refundReq
+	refund.Responses = map[string]contract.Response{"201": refund.Responses["200"], "404": refund.Responses["404"]}
+	spec.Operations = append(spec.Operations, refund)
+	if next, err = contracts.UpdateVersion(dev, demoProject, v.ContractID, "1.1.0", next.Revision, spec, "refunds for REQ-1"); err != nil {
+		return err
+	}
+	_, err = contracts.RecordTestRun(dev, demoProject, v.ContractID, "1.1.0", contract.TestReport{Source: "ci orders#118", Operations: []contract.ExercisedOperation{
+		{ID: "createOrder", Responses: []string{"201", "400"}}, {ID: "getOrder", Responses: []string{"200", "404"}},
+		{ID: "listOrders", Responses: []string{"200"}}, {ID: "payOrder", Responses: []string{"200"}}}})
+	return err
+}
+
+// seedAcceptance opens the acceptance review of REQ-4, where Bob found
+// the search results in the wrong order.
+func seedAcceptance(ctx context.Context, s link.Services) error {
+	pm, dev := accord.WithActor(ctx, alice), accord.WithActor(ctx, bob)
+	r, err := s.Requirements.Get(ctx, demoProject, "REQ-4")
+	if err != nil {
+		return err
+	}
+	rv, err := s.Reviews.Create(pm, demoProject, review.NewReview{Kind: review.AcceptanceReview, Subject: r.Ref(),
+		Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}, {Actor: "bob", Role: review.RoleBackend}}})
+	if err != nil {
+		return err
+	}
+	_, err = s.Reviews.Check(dev, demoProject, rv.ID, review.CheckInput{Round: 1, Results: []review.CriterionResult{
+		{CriterionID: r.Acceptance[0].ID, Result: review.Failed, Problem: "results come oldest first"}}})
 	return err
 }
 
@@ -96,7 +136,10 @@ func seedOnce(ctx context.Context, projects *project.Service, s link.Services, b
 		return true, err
 	}
 	inputs := link.PlanInputs{Requirements: b.requirements, Contracts: b.contracts, Reviews: b.reviews}
-	return true, seedPlans(ctx, s, b.plans, inputs, b.risks)
+	if err := seedPlans(ctx, s, b.plans, inputs, b.risks); err != nil {
+		return true, err
+	}
+	return true, seedAcceptance(ctx, s)
 }
 
 // seedRetros holds the payments team's last retrospective, closed with

@@ -79,7 +79,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
 	h, err := httpapi.New(httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Promoter: services, Projects: projects, Authenticator: authn, Logger: log})
+		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Reports: services, Promoter: services, Projects: projects, Authenticator: authn, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/contract"
+)
+
+// Reports makes the cross-domain reports; link.Services is one.
+type Reports interface {
+	Coverage(ctx context.Context, project string) (link.CoverageReport, error)
+	Progress(ctx context.Context, project string, since time.Time) (link.ProgressReport, error)
+}
+
+// defaultPeriod is how far back a progress report looks when the caller
+// names no start: a week, the 周报's period.
+const defaultPeriod = 7 * 24 * time.Hour
+
+func reportEndpoints() []endpoint {
+	const p = base + "/reports"
+	since := []contract.Parameter{filterParam("since", "start of the period: an RFC 3339 time or a date (2026-11-16); default a week ago")}
+	return []endpoint{
+		{id: "getCoverageReport", method: "GET", path: p + "/coverage", summary: "Requirement → operations → exercised in tests → criteria → accepted, with the gaps",
+			status: 200, result: link.CoverageReport{}, handle: read(func(c in) (link.CoverageReport, error) { return c.reports.Coverage(c.ctx(), c.project()) })},
+		{id: "getCoverageMarkdown", method: "GET", path: p + "/coverage.md", summary: "The coverage report as Markdown",
+			status: 200, result: "", media: "text/markdown", handle: markdownOf(func(c in) (string, error) {
+				r, err := c.reports.Coverage(c.ctx(), c.project())
+				return r.Markdown(), err
+			})},
+		{id: "getCoverageCSV", method: "GET", path: p + "/coverage.csv", summary: "The coverage report as CSV, one row per requirement and operation or criterion",
+			status: 200, result: "", media: "text/csv", handle: func(s *server, w http.ResponseWriter, r *http.Request) error {
+				rep, err := s.reports.Coverage(r.Context(), r.PathValue("project"))
+				if err != nil {
+					return err
+				}
+				w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+				w.Header().Set("Content-Disposition", `attachment; filename="coverage.csv"`)
+				_, err = w.Write(rep.CSV())
+				return err
+			}},
+		{id: "getProgressReport", method: "GET", path: p + "/progress", summary: "The progress report (进度报告) for a period: plan, requirements, reviews, questions, risks, actions, suspect links, gaps",
+			query: since, status: 200, result: link.ProgressReport{}, handle: read(func(c in) (link.ProgressReport, error) {
+				from, err := sinceParam(c)
+				if err != nil {
+					return link.ProgressReport{}, err
+				}
+				return c.reports.Progress(c.ctx(), c.project(), from)
+			})},
+		{id: "getProgressMarkdown", method: "GET", path: p + "/progress.md", summary: "The progress report as Markdown",
+			query: since, status: 200, result: "", media: "text/markdown", handle: markdownOf(func(c in) (string, error) {
+				from, err := sinceParam(c)
+				if err != nil {
+					return "", err
+				}
+				r, err := c.reports.Progress(c.ctx(), c.project(), from)
+				return r.Markdown(), err
+			})},
+	}
+}
+
+func sinceParam(c in) (time.Time, error) {
+	v := c.query("since")
+	if v == "" {
+		return time.Now().UTC().Add(-defaultPeriod), nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, invalid("since", "must be an RFC 3339 time or a date such as 2026-11-16, not %q", v)
+}

@@ -1,0 +1,497 @@
+package link
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/plan"
+	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
+	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
+)
+
+// ProgressReport is a project's 进度报告 for a period: where the plan
+// stands, what was done and is under way, what changed, and the problems
+// and risks: reviews waiting, questions past their response target, top
+// and overdue risks, open actions, suspect links and coverage gaps. A
+// section whose domain is not wired is left empty.
+type ProgressReport struct {
+	Project      string               `json:"project"`
+	Since        time.Time            `json:"since"`
+	Until        time.Time            `json:"until"`
+	Iterations   []IterationStanding  `json:"iterations"`
+	Milestones   []MilestoneStanding  `json:"milestones"`
+	Requirements RequirementsStanding `json:"requirements"`
+	Reviews      []PendingReview      `json:"reviews_pending"`
+	Questions    []OverdueQuestion    `json:"questions_overdue"`
+	TopRisks     []RiskLine           `json:"top_risks"`
+	OverdueRisks []RiskLine           `json:"overdue_risks"`
+	Actions      []OpenAction         `json:"open_actions"`
+	Suspect      []trace.Link         `json:"suspect_links"`
+	Gaps         []Gap                `json:"coverage_gaps"`
+	Coverage     *CoverageTotals      `json:"coverage,omitempty"`
+}
+
+// IterationStanding is an open iteration (or one that ended in the
+// period) with its progress.
+type IterationStanding struct {
+	Key      string               `json:"key"`
+	Name     string               `json:"name"`
+	Status   plan.IterationStatus `json:"status"`
+	Start    plan.Date            `json:"start"`
+	End      plan.Date            `json:"end"`
+	Progress plan.Progress        `json:"progress"`
+}
+
+// MilestoneStanding is a milestone with its progress and forecast.
+type MilestoneStanding struct {
+	Key      string        `json:"key"`
+	Name     string        `json:"name"`
+	Date     plan.Date     `json:"date"`
+	Progress plan.Progress `json:"progress"`
+	Forecast plan.Forecast `json:"forecast"`
+}
+
+// RequirementsStanding counts requirements by status and lists what is
+// done, what is under way (with owners), and what changed in the period.
+type RequirementsStanding struct {
+	ByStatus   map[requirement.Status]int `json:"by_status"`
+	Done       []RequirementLine          `json:"done"`
+	InProgress []RequirementLine          `json:"in_progress"`
+	Changed    []RequirementLine          `json:"changed"`
+}
+
+// RequirementLine is one requirement in a report.
+type RequirementLine struct {
+	Key     string             `json:"key"`
+	Title   string             `json:"title"`
+	Status  requirement.Status `json:"status"`
+	Owner   string             `json:"owner"`
+	Changed []string           `json:"changed,omitempty"` // fields changed in the period; "created" when new
+	By      string             `json:"by,omitempty"`      // who changed it last
+}
+
+// PendingReview is a review not yet decided and what it waits on.
+type PendingReview struct {
+	Key     string         `json:"key"`
+	Title   string         `json:"title"`
+	Kind    review.Kind    `json:"kind"`
+	Outcome review.Outcome `json:"outcome"`
+	WaitsOn []string       `json:"waits_on"`
+	Due     time.Time      `json:"due,omitzero"`
+}
+
+// OverdueQuestion is a question that waited past the response target.
+type OverdueQuestion struct {
+	Key      string     `json:"key"`
+	About    accord.Ref `json:"about"`
+	Text     string     `json:"text"`
+	To       string     `json:"to"`
+	Blocking bool       `json:"blocking"`
+	AskedAt  time.Time  `json:"asked_at"`
+}
+
+// RiskLine is one risk in a report.
+type RiskLine struct {
+	Key    string      `json:"key"`
+	Title  string      `json:"title"`
+	Level  risk.Level  `json:"level"`
+	Status risk.Status `json:"status"`
+	Owner  string      `json:"owner"`
+	Why    string      `json:"why,omitempty"` // what is overdue
+}
+
+// OpenAction is an action not finished, from a risk or a retrospective.
+type OpenAction struct {
+	From    string    `json:"from"` // RISK-2, RETRO-1
+	Title   string    `json:"title"`
+	Owner   string    `json:"owner"`
+	Due     time.Time `json:"due,omitzero"`
+	Overdue bool      `json:"overdue"`
+}
+
+// topRisks is how many of the highest risks a report lists.
+const topRisks = 5
+
+// Progress reports on the project for the period from since to now (the
+// clock's). Errors: Invalid (bad project, since after now).
+func (s Services) Progress(ctx context.Context, project string, since time.Time) (ProgressReport, error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return ProgressReport{}, err
+	}
+	now := s.clock().Now()
+	if since.After(now) {
+		return ProgressReport{}, &accord.Error{Code: accord.Invalid, Message: "invalid period",
+			Fields: []accord.FieldError{{Field: "since", Message: "is after now"}}}
+	}
+	r := ProgressReport{Project: project, Since: since, Until: now, Iterations: []IterationStanding{}, Milestones: []MilestoneStanding{},
+		Requirements: RequirementsStanding{ByStatus: map[requirement.Status]int{}, Done: []RequirementLine{}, InProgress: []RequirementLine{}, Changed: []RequirementLine{}},
+		Reviews:      []PendingReview{}, Questions: []OverdueQuestion{}, TopRisks: []RiskLine{}, OverdueRisks: []RiskLine{}, Actions: []OpenAction{},
+		Suspect: []trace.Link{}, Gaps: []Gap{}}
+	for _, step := range []func(context.Context, *ProgressReport) error{s.planSection, s.requirementSection, s.reviewSection, s.riskSection, s.retroSection, s.traceSection} {
+		if err := step(ctx, &r); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func (s Services) clock() accord.Clock {
+	if s.coverage.Clock != nil {
+		return s.coverage.Clock
+	}
+	return accord.SystemClock()
+}
+
+func (s Services) planSection(ctx context.Context, r *ProgressReport) error {
+	if s.Plans == nil {
+		return nil
+	}
+	its, err := all(ctx, r.Project, plan.IterationFilter{}, s.Plans.ListIterations)
+	if err != nil {
+		return err
+	}
+	sinceDay := plan.Date(r.Since.UTC().Format(time.DateOnly))
+	for _, it := range its {
+		if it.Status == plan.Closed && it.End < sinceDay {
+			continue
+		}
+		p, err := s.Plans.IterationProgress(ctx, r.Project, it.ID)
+		if err != nil {
+			return err
+		}
+		r.Iterations = append(r.Iterations, IterationStanding{Key: it.Key, Name: it.Name, Status: it.Status, Start: it.Start, End: it.End, Progress: p})
+	}
+	ms, err := all(ctx, r.Project, struct{}{}, func(ctx context.Context, project string, _ struct{}, q accord.PageQuery) (accord.Page[plan.Milestone], error) {
+		return s.Plans.ListMilestones(ctx, project, q)
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		p, err := s.Plans.MilestoneProgress(ctx, r.Project, m.ID)
+		if err != nil {
+			return err
+		}
+		f, err := s.Plans.ForecastMilestone(ctx, r.Project, m.ID)
+		if err != nil {
+			return err
+		}
+		r.Milestones = append(r.Milestones, MilestoneStanding{Key: m.Key, Name: m.Name, Date: m.Date, Progress: p, Forecast: f})
+	}
+	qs, err := s.Plans.Overdue(ctx, r.Project)
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		to := q.To.Actor
+		if to == "" {
+			to = "role " + q.To.Role
+		}
+		r.Questions = append(r.Questions, OverdueQuestion{Key: q.Key, About: q.About, Text: q.Text, To: to, Blocking: q.Blocking, AskedAt: q.AskedAt})
+	}
+	return nil
+}
+
+func (s Services) requirementSection(ctx context.Context, r *ProgressReport) error {
+	reqs, err := all(ctx, r.Project, requirement.Filter{}, s.Requirements.List)
+	if err != nil {
+		return err
+	}
+	st := &r.Requirements
+	for _, q := range reqs {
+		st.ByStatus[q.Status]++
+		line := RequirementLine{Key: q.Key, Title: q.Title, Status: q.Status, Owner: q.Owner}
+		switch q.Status {
+		case requirement.Accepted:
+			st.Done = append(st.Done, line)
+		case requirement.Approved, requirement.InDevelopment, requirement.InTesting:
+			st.InProgress = append(st.InProgress, line)
+		}
+		if q.UpdatedAt.Before(r.Since) {
+			continue
+		}
+		line.By = q.UpdatedBy
+		if !q.CreatedAt.Before(r.Since) {
+			line.Changed = []string{"created"}
+			st.Changed = append(st.Changed, line)
+			continue
+		}
+		// Changed in the period: against the last revision before it.
+		hist, err := s.Requirements.History(ctx, r.Project, q.ID)
+		if err != nil {
+			return err
+		}
+		before := hist[0].Record
+		for _, h := range hist {
+			if h.Time.Before(r.Since) {
+				before = h.Record
+			}
+		}
+		for _, c := range requirement.Diff(before, q) {
+			line.Changed = append(line.Changed, c.Path)
+		}
+		if len(line.Changed) > 0 {
+			st.Changed = append(st.Changed, line)
+		}
+	}
+	return nil
+}
+
+func (s Services) reviewSection(ctx context.Context, r *ProgressReport) error {
+	if s.Reviews == nil {
+		return nil
+	}
+	rvs, err := all(ctx, r.Project, review.Filter{}, s.Reviews.List)
+	if err != nil {
+		return err
+	}
+	for _, rv := range rvs {
+		ev := s.Reviews.Evaluate(rv)
+		if ev.Outcome == review.Approved || ev.Outcome == review.Rejected {
+			continue
+		}
+		waits := []string{}
+		for _, u := range ev.Unmet {
+			waits = append(waits, u.Message)
+		}
+		r.Reviews = append(r.Reviews, PendingReview{Key: rv.Key, Title: rv.Title, Kind: rv.Kind, Outcome: ev.Outcome, WaitsOn: waits, Due: rv.Due})
+	}
+	return nil
+}
+
+func (s Services) riskSection(ctx context.Context, r *ProgressReport) error {
+	if s.Risks == nil {
+		return nil
+	}
+	risks, err := all(ctx, r.Project, risk.Filter{}, s.Risks.List)
+	if err != nil {
+		return err
+	}
+	open := slices.DeleteFunc(slices.Clone(risks), func(k risk.Risk) bool { return !k.Status.Open() })
+	rank := func(l risk.Level) int { return slices.Index(risk.Levels(), l) }
+	slices.SortStableFunc(open, func(a, b risk.Risk) int { return rank(b.Level()) - rank(a.Level()) })
+	line := func(k risk.Risk, why string) RiskLine {
+		return RiskLine{Key: k.Key, Title: k.Title, Level: k.Level(), Status: k.Status, Owner: k.Owner, Why: why}
+	}
+	for _, k := range open[:min(topRisks, len(open))] {
+		r.TopRisks = append(r.TopRisks, line(k, ""))
+	}
+	od, err := s.Risks.Overdue(ctx, r.Project, r.Until)
+	if err != nil {
+		return err
+	}
+	why := map[string][]string{}
+	var order []string
+	note := func(key, what string) {
+		if _, ok := why[key]; !ok {
+			order = append(order, key)
+		}
+		why[key] = append(why[key], what)
+	}
+	for _, d := range od.Reviews {
+		note(d.Key, "review due "+d.Due.Format(time.DateOnly))
+	}
+	for _, a := range od.Actions {
+		note(a.Key, "action late: "+a.Action.Title)
+	}
+	for _, a := range od.Acceptances {
+		note(a.Key, "acceptance expired "+a.Acceptance.Expires.Format(time.DateOnly))
+	}
+	byKey := map[string]risk.Risk{}
+	for _, k := range risks {
+		byKey[k.Key] = k
+	}
+	for _, key := range order {
+		r.OverdueRisks = append(r.OverdueRisks, line(byKey[key], strings.Join(why[key], "; ")))
+	}
+	for _, k := range open {
+		if k.Response == nil {
+			continue
+		}
+		for _, a := range k.Response.Actions {
+			r.Actions = append(r.Actions, openAction(k.Key, a, r.Until)...)
+		}
+	}
+	return nil
+}
+
+func openAction(from string, a accord.Action, now time.Time) []OpenAction {
+	if a.Status.Finished() {
+		return nil
+	}
+	return []OpenAction{{From: from, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
+}
+
+func (s Services) retroSection(ctx context.Context, r *ProgressReport) error {
+	if s.Retros == nil {
+		return nil
+	}
+	retros, err := all(ctx, r.Project, retro.Filter{}, s.Retros.List)
+	if err != nil {
+		return err
+	}
+	// An action carried forward appears in every retrospective since;
+	// the newest holds its current state.
+	seen := map[string]int{}
+	for _, rt := range retros {
+		for _, a := range rt.Actions {
+			key := a.Origin.String() + "#" + a.ID
+			if i, ok := seen[key]; ok {
+				r.Actions = slices.Delete(r.Actions, i, i+1)
+				for k, v := range seen {
+					if v > i {
+						seen[k] = v - 1
+					}
+				}
+				delete(seen, key)
+			}
+			more := openAction(rt.Key, a.Action, r.Until)
+			if len(more) > 0 {
+				seen[key] = len(r.Actions)
+				r.Actions = append(r.Actions, more...)
+			}
+		}
+	}
+	return nil
+}
+
+func (s Services) traceSection(ctx context.Context, r *ProgressReport) error {
+	if s.Traces != nil {
+		links, err := s.Traces.All(ctx, r.Project, trace.Filter{Status: []trace.Status{trace.Suspect}})
+		if err != nil {
+			return err
+		}
+		r.Suspect = append(r.Suspect, links...)
+	}
+	if s.coverage.Requirements == nil {
+		return nil
+	}
+	cov, err := s.coverage.Report(ctx, r.Project)
+	if err != nil {
+		return err
+	}
+	r.Gaps, r.Coverage = cov.Gaps, &cov.Totals
+	return nil
+}
+
+// Markdown renders the report to share: current state, done, in
+// progress, problems and risks.
+func (r ProgressReport) Markdown() string {
+	var b strings.Builder
+	day := func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+	fmt.Fprintf(&b, "# Progress report: %s, %s to %s\n\n", r.Project, day(r.Since), day(r.Until))
+
+	b.WriteString("## Current state\n\n")
+	for _, it := range r.Iterations {
+		p := it.Progress
+		fmt.Fprintf(&b, "- %s %s (%s, %s to %s): %d of %d item(s) done, %.1f of %.1f day(s); %d in progress, %d blocked\n", it.Key, it.Name, it.Status,
+			it.Start, it.End, p.Done.Items, p.Total.Items, p.Done.Days, p.Total.Days, p.InProgress.Items, p.Blocked.Items)
+	}
+	for _, m := range r.Milestones {
+		state := "on track"
+		if m.Forecast.Slipped {
+			state = "slipping"
+		}
+		forecast := string(m.Forecast.Forecast)
+		if forecast == "" {
+			forecast = "no forecast yet"
+		}
+		fmt.Fprintf(&b, "- Milestone %s %s, due %s: %s (forecast %s; %.1f day(s) remaining)\n", m.Key, m.Name, m.Date, state, forecast, m.Forecast.Remaining)
+	}
+	counts := make([]string, 0, len(r.Requirements.ByStatus))
+	for _, st := range requirement.Statuses() {
+		if n := r.Requirements.ByStatus[st]; n > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d", st, n))
+		}
+	}
+	fmt.Fprintf(&b, "- Requirements: %s\n", orDash(strings.Join(counts, ", ")))
+	if c := r.Coverage; c != nil {
+		fmt.Fprintf(&b, "- Coverage: %d of %d requirement(s) implemented; %d of %d operation(s) exercised; %d of %d criteria passed\n",
+			c.Implemented, c.Requirements, c.Exercised, c.Operations, c.CriteriaPassed, c.Criteria)
+	}
+
+	reqLines := func(title string, lines []RequirementLine) {
+		fmt.Fprintf(&b, "\n## %s\n\n", title)
+		if len(lines) == 0 {
+			b.WriteString("None.\n")
+		}
+		for _, l := range lines {
+			fmt.Fprintf(&b, "- %s %s (%s, %s)", l.Key, l.Title, l.Status, l.Owner)
+			if len(l.Changed) > 0 {
+				fmt.Fprintf(&b, ": %s by %s", strings.Join(l.Changed, ", "), l.By)
+			}
+			b.WriteString("\n")
+		}
+	}
+	reqLines("Done", r.Requirements.Done)
+	reqLines("In progress", r.Requirements.InProgress)
+	reqLines("Changed since "+day(r.Since), r.Requirements.Changed)
+
+	b.WriteString("\n## Problems and risks\n\n")
+	list := func(title string, lines []string) {
+		fmt.Fprintf(&b, "### %s (%d)\n\n", title, len(lines))
+		if len(lines) == 0 {
+			b.WriteString("None.\n\n")
+			return
+		}
+		b.WriteString(strings.Join(lines, "\n") + "\n\n")
+	}
+	var lines []string
+	for _, rv := range r.Reviews {
+		lines = append(lines, fmt.Sprintf("- %s %s (%s): waits on %s", rv.Key, rv.Title, rv.Outcome, strings.Join(rv.WaitsOn, "; ")))
+	}
+	list("Reviews pending", lines)
+	lines = nil
+	for _, q := range r.Questions {
+		blocking := ""
+		if q.Blocking {
+			blocking = ", blocking"
+		}
+		lines = append(lines, fmt.Sprintf("- %s about %s, to %s%s, asked %s: %s", q.Key, q.About, q.To, blocking, q.AskedAt.UTC().Format("2006-01-02 15:04"), q.Text))
+	}
+	list("Questions past their response target", lines)
+	lines = nil
+	for _, k := range r.TopRisks {
+		lines = append(lines, fmt.Sprintf("- %s %s: %s, %s, owner %s", k.Key, k.Title, k.Level, k.Status, k.Owner))
+	}
+	list("Top risks", lines)
+	lines = nil
+	for _, k := range r.OverdueRisks {
+		lines = append(lines, fmt.Sprintf("- %s %s (owner %s): %s", k.Key, k.Title, k.Owner, k.Why))
+	}
+	list("Overdue risks", lines)
+	lines = nil
+	for _, a := range r.Actions {
+		due := ""
+		if !a.Due.IsZero() {
+			due = ", due " + day(a.Due)
+			if a.Overdue {
+				due += " (overdue)"
+			}
+		}
+		lines = append(lines, fmt.Sprintf("- %s: %s, owner %s%s", a.From, a.Title, a.Owner, due))
+	}
+	list("Open actions", lines)
+	lines = nil
+	for _, l := range r.Suspect {
+		fields := "gone"
+		if l.Suspicion != nil && !l.Suspicion.Gone {
+			fields = strings.Join(l.Suspicion.Fields, ", ")
+		}
+		lines = append(lines, fmt.Sprintf("- %s %s %s: changed %s", l.From, l.Role, l.To, fields))
+	}
+	list("Suspect links", lines)
+	lines = nil
+	for _, g := range r.Gaps {
+		lines = append(lines, fmt.Sprintf("- %s, %s: %s", g.Kind, g.Requirement, g.Detail))
+	}
+	list("Coverage gaps", lines)
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
