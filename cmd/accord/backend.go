@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/link"
 	"strings"
 
 	"github.com/accordhq/accord/adapters/httpapi"
@@ -94,4 +97,11 @@ func redact(url string) string {
 	}
 	user, _, _ := strings.Cut(cred, ":")
 	return scheme + "://" + user + ":***@" + host
+}
+
+// services wires every domain's service over the backend's stores, the
+// review gates and links included.
+func (b *backend) services(events accord.EventSink) (link.Services, error) {
+	return link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews,
+		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, TraceStore: b.traces, Events: events})
 }

@@ -38,6 +38,11 @@ const usage = `accord: the accord reference server and tool
   accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
   accord openapi                                          print the API's OpenAPI 3.1 description
+  accord report progress|coverage -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
+                                                          a project's progress report (进度报告) for the period
+                                                          since a date (default a week ago), or its coverage
+                                                          report (requirement → operations → tests → criteria
+                                                          → acceptance, with the gaps); csv: coverage only
   accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
                                                           list the changes from one contract file to another,
                                                           judged for OLD's callers (files: a spec in accord's
@@ -177,6 +182,8 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		return err
 	case "contract":
 		return contractCommand(args[1:], out)
+	case "report":
+		return reportCommand(ctx, rest, defaultDB, out)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usage)
 		return nil

@@ -13,7 +13,6 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
-	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/project"
 )
@@ -49,8 +48,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	})
 	// The review gates are wired in: requirements are approved and accepted,
 	// and contract versions agreed, only after an approved review.
-	services, err := link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews,
-		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, TraceStore: b.traces, Events: events})
+	services, err := b.services(events)
 	if err != nil {
 		return err
 	}

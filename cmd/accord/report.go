@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"time"
+)
+
+// reportCommand prints a project's progress or coverage report from the
+// database the server uses.
+func reportCommand(ctx context.Context, args []string, defaultDB string, out io.Writer) error {
+	if len(args) == 0 || (args[0] != "progress" && args[0] != "coverage") {
+		return usageError("usage: accord report progress|coverage -project P [-since DATE] [-format markdown|json|csv] [-db ...]")
+	}
+	kind := args[0]
+	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	project := fs.String("project", "", "the project's key (required)")
+	since := fs.String("since", "", "progress: start of the period, a date (2026-11-16) or an RFC 3339 time; default a week ago")
+	format := fs.String("format", "markdown", "markdown, json, or csv (coverage only)")
+	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageError("report %s: %v", kind, err)
+	}
+	if *project == "" {
+		return usageError("report: -project is required")
+	}
+	if *format != "markdown" && *format != "json" && !(*format == "csv" && kind == "coverage") {
+		return usageError("report %s: -format %q: one of markdown, json%s", kind, *format, map[bool]string{true: ", csv"}[kind == "coverage"])
+	}
+	from := time.Now().UTC().AddDate(0, 0, -7)
+	if *since != "" {
+		t, err := time.Parse(time.DateOnly, *since)
+		if err != nil {
+			if t, err = time.Parse(time.RFC3339, *since); err != nil {
+				return usageError("report: -since %q: a date such as 2026-11-16 or an RFC 3339 time", *since)
+			}
+		}
+		from = t
+	}
+	if *db == "memory" {
+		return usageError("report: -db memory is empty; give the server's database")
+	}
+	b, err := openBackend(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	s, err := b.services(nil)
+	if err != nil {
+		return err
+	}
+	var v interface{ Markdown() string }
+	var csv func() []byte
+	switch kind {
+	case "progress":
+		r, err := s.Progress(ctx, *project, from)
+		if err != nil {
+			return err
+		}
+		v = r
+	default:
+		r, err := s.Coverage(ctx, *project)
+		if err != nil {
+			return err
+		}
+		v, csv = r, r.CSV
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	case "csv":
+		_, err = out.Write(csv())
+		return err
+	}
+	_, err = io.WriteString(out, v.Markdown())
+	return err
+}
