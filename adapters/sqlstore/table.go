@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -402,7 +403,15 @@ func (t *table[T]) delete(ctx context.Context, project, id string, children ...s
 type filter struct {
 	where []string
 	args  []any
+	// branches (optional): the records any one of them selects, each
+	// read through its own index and merged in creation order; an OR of
+	// two indexed columns would scan the project in order instead.
+	branches []filter
 }
+
+// either selects the records that any of the branches selects, besides
+// what f's own conditions say.
+func (f *filter) either(branches ...filter) { f.branches = branches }
 
 func (f *filter) add(cond string, args ...any) {
 	f.where = append(f.where, cond)
@@ -444,10 +453,20 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 	for _, w := range f.where {
 		cond += " AND " + w
 	}
-	args := append([]any{t.kind, project, after}, f.args...)
+	const sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ?"
+	query, args, order := sel+cond, append([]any{t.kind, project, after}, f.args...), "r.seq"
+	if len(f.branches) > 0 {
+		parts := make([]string, len(f.branches))
+		args = nil
+		for i, b := range f.branches {
+			parts[i] = "SELECT * FROM (" + sel + cond + " AND " + strings.Join(b.where, " AND ") + " ORDER BY r.seq LIMIT ?) b" + strconv.Itoa(i)
+			args = append(append(append(args, t.kind, project, after), f.args...), b.args...)
+			args = append(args, q.Size+1)
+		}
+		query, order = "SELECT u.seq, u.record FROM ("+strings.Join(parts, " UNION ALL ")+") u", "u.seq"
+	}
 	args = append(args, q.Size+1)
-	rows, err := t.db.QueryContext(ctx, t.d.q("SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ?"+cond+
-		" ORDER BY r.seq LIMIT ?"), args...)
+	rows, err := t.db.QueryContext(ctx, t.d.q(query+" ORDER BY "+order+" LIMIT ?"), args...)
 	if err != nil {
 		return page, internal("listing "+t.what, err)
 	}

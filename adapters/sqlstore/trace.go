@@ -58,7 +58,7 @@ func (s *TraceStore) DeleteLink(ctx context.Context, project, id string) error {
 }
 
 // ListLinks implements trace.Store: From is the parent column, To the ref
-// columns, the role the class, the origin the owner.
+// columns, either end both, the role the class, the origin the owner.
 func (s *TraceStore) ListLinks(ctx context.Context, project string, f trace.Filter, q accord.PageQuery) (accord.Page[trace.Link], error) {
 	var w filter
 	if f.From.Kind != "" {
@@ -68,10 +68,21 @@ func (s *TraceStore) ListLinks(ctx context.Context, project string, f trace.Filt
 		w.add("r.ref_kind = ? AND r.ref_id = ?", f.To.Kind, f.To.ID)
 	}
 	if f.Record.Kind != "" {
-		w.add("(r.parent = ? OR (r.ref_kind = ? AND r.ref_id = ?))", f.Record.String(), f.Record.Kind, f.Record.ID)
+		var from, to filter
+		from.add("r.parent = ?", f.Record.String())
+		to.add("r.ref_kind = ? AND r.ref_id = ?", f.Record.Kind, f.Record.ID)
+		w.either(from, to)
 	}
 	in(&w, "r.class", f.Role)
-	in(&w, "r.status", f.Status)
+	status := "r.status"
+	if f.From.Kind != "" || f.To.Kind != "" || f.Record.Kind != "" {
+		// One record's links are few: they are found by its end, and
+		// status, written as an expression no index serves, only filters
+		// them. Without statistics a planner may pick the status index and
+		// scan every suspect link of the project instead.
+		status = "(r.status || '')"
+	}
+	in(&w, status, f.Status)
 	if f.Origin != "" {
 		w.add("r.owner = ?", string(f.Origin))
 	}
