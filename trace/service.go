@@ -422,7 +422,9 @@ func (s *Service) TargetRevised(ctx context.Context, project string, target acco
 }
 
 // suspect stores l as suspect over fields at target revision rev; with no
-// fields (the content is back to what the link records) it is current.
+// fields (the content is back to what the link records) it is current. A
+// link confirmed meanwhile is judged again from the revision it was
+// confirmed at.
 func (s *Service) suspect(ctx context.Context, project string, l Link, actor accord.Actor, rev int, fields []string, gone bool) (Link, error) {
 	var out Link
 	err := svc.Retry(func() error {
@@ -430,11 +432,22 @@ func (s *Service) suspect(ctx context.Context, project string, l Link, actor acc
 		if err != nil {
 			return svc.Final(err)
 		}
-		if cur.TargetRevision != l.TargetRevision {
-			return svc.Final(nil) // confirmed meanwhile: that confirmation stands
+		if cur.TargetRevision != l.TargetRevision && !gone {
+			if cur.TargetRevision >= rev {
+				out = cur // confirmed at this revision or a later one
+				return nil
+			}
+			if fields, err = s.targets.Changes(ctx, project, cur.To, cur.TargetRevision, rev); err != nil {
+				return svc.Final(err)
+			}
+			l = cur
 		}
 		now := s.clock.Now()
 		if len(fields) == 0 && !gone {
+			if cur.Status == Current {
+				out = cur
+				return nil
+			}
 			cur.Status, cur.Suspicion = Current, nil
 		} else {
 			since := now
