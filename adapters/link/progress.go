@@ -33,7 +33,7 @@ type ProgressReport struct {
 	TopRisks     []RiskLine           `json:"top_risks"`
 	OverdueRisks []RiskLine           `json:"overdue_risks"`
 	Actions      []OpenAction         `json:"open_actions"`
-	Suspect      []trace.Link         `json:"suspect_links"`
+	Suspect      []SuspectLine        `json:"suspect_links"`
 	Gaps         []Gap                `json:"coverage_gaps"`
 	Coverage     *CoverageTotals      `json:"coverage,omitempty"`
 }
@@ -107,6 +107,14 @@ type RiskLine struct {
 	Why    string      `json:"why,omitempty"` // what is overdue
 }
 
+// SuspectLine is a suspect link with both ends named as people read
+// them (RISK-2 The payment provider…, REQ-1 Refund a paid order).
+type SuspectLine struct {
+	trace.Link
+	FromTitle string `json:"from_title"`
+	ToTitle   string `json:"to_title"`
+}
+
 // OpenAction is an action not finished, from a risk or a retrospective.
 type OpenAction struct {
 	From    string    `json:"from"` // RISK-2, RETRO-1
@@ -133,7 +141,7 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 	r := ProgressReport{Project: project, Since: since, Until: now, Iterations: []IterationStanding{}, Milestones: []MilestoneStanding{},
 		Requirements: RequirementsStanding{ByStatus: map[requirement.Status]int{}, Done: []RequirementLine{}, InProgress: []RequirementLine{}, Changed: []RequirementLine{}},
 		Reviews:      []PendingReview{}, Questions: []OverdueQuestion{}, TopRisks: []RiskLine{}, OverdueRisks: []RiskLine{}, Actions: []OpenAction{},
-		Suspect: []trace.Link{}, Gaps: []Gap{}}
+		Suspect: []SuspectLine{}, Gaps: []Gap{}}
 	for _, step := range []func(context.Context, *ProgressReport) error{s.planSection, s.requirementSection, s.reviewSection, s.riskSection, s.retroSection, s.traceSection} {
 		if err := step(ctx, &r); err != nil {
 			return r, err
@@ -280,6 +288,7 @@ func (s Services) riskSection(ctx context.Context, r *ProgressReport) error {
 	line := func(k risk.Risk, why string) RiskLine {
 		return RiskLine{Key: k.Key, Title: k.Title, Level: k.Level(), Status: k.Status, Owner: k.Owner, Why: why}
 	}
+	// Unassessed risks have no level yet: they come after the scored ones.
 	for _, k := range open[:min(topRisks, len(open))] {
 		r.TopRisks = append(r.TopRisks, line(k, ""))
 	}
@@ -368,7 +377,21 @@ func (s Services) traceSection(ctx context.Context, r *ProgressReport) error {
 		if err != nil {
 			return err
 		}
-		r.Suspect = append(r.Suspect, links...)
+		titles := map[accord.Ref]string{}
+		title := func(ref accord.Ref) string {
+			t, ok := titles[ref]
+			if !ok {
+				t = ref.String()
+				if got, err := s.Records.Target(ctx, r.Project, ref); err == nil {
+					t = got.Title
+				}
+				titles[ref] = t
+			}
+			return t
+		}
+		for _, l := range links {
+			r.Suspect = append(r.Suspect, SuspectLine{Link: l, FromTitle: title(l.From), ToTitle: title(l.To)})
+		}
 	}
 	if s.coverage.Requirements == nil {
 		return nil
@@ -459,7 +482,11 @@ func (r ProgressReport) Markdown() string {
 	list("Questions past their response target", lines)
 	lines = nil
 	for _, k := range r.TopRisks {
-		lines = append(lines, fmt.Sprintf("- %s %s: %s, %s, owner %s", k.Key, k.Title, k.Level, k.Status, k.Owner))
+		level := string(k.Level)
+		if level == "" {
+			level = "not assessed"
+		}
+		lines = append(lines, fmt.Sprintf("- %s %s: %s, %s, owner %s", k.Key, k.Title, level, k.Status, k.Owner))
 	}
 	list("Top risks", lines)
 	lines = nil
@@ -481,11 +508,11 @@ func (r ProgressReport) Markdown() string {
 	list("Open actions", lines)
 	lines = nil
 	for _, l := range r.Suspect {
-		fields := "gone"
+		why := "it no longer exists"
 		if l.Suspicion != nil && !l.Suspicion.Gone {
-			fields = strings.Join(l.Suspicion.Fields, ", ")
+			why = fmt.Sprintf("%s changed (revision %d to %d)", strings.Join(l.Suspicion.Fields, ", "), l.TargetRevision, l.Suspicion.Revision)
 		}
-		lines = append(lines, fmt.Sprintf("- %s %s %s: changed %s", l.From, l.Role, l.To, fields))
+		lines = append(lines, fmt.Sprintf("- %s %s %s: %s", l.FromTitle, l.Role, l.ToTitle, why))
 	}
 	list("Suspect links", lines)
 	lines = nil

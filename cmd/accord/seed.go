@@ -391,8 +391,9 @@ func seedPlans(ctx context.Context, s link.Services, store plan.Store, inputs li
 	monday := now.AddDate(0, 0, -int((now.Weekday()+6)%7)-7)
 	monday = time.Date(monday.Year(), monday.Month(), monday.Day(), 9, 0, 0, 0, time.UTC)
 	clock := &seedClock{now: monday.AddDate(0, 0, -3)}
+	// Its events go to the links, so the iteration's items are traced.
 	plans, err := plan.NewService(plan.Options{Store: store, Clock: clock, Estimator: inputs, Standing: inputs,
-		Risks: link.PlanRisks{Risks: s.Risks, Store: riskStore}})
+		Risks: link.PlanRisks{Risks: s.Risks, Store: riskStore}, Events: link.Trace(s.Traces, s.Records, nil)})
 	if err != nil {
 		return err
 	}
