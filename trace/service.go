@@ -194,17 +194,18 @@ func (s *Service) Neighbours(ctx context.Context, project string, record accord.
 	if err := errs.Err("record"); err != nil {
 		return Neighbours{}, err
 	}
-	links, err := s.All(ctx, project, Filter{Record: record})
+	if err := accord.ValidateProject(project); err != nil {
+		return Neighbours{}, err
+	}
+	record, err := s.canonical(ctx, project, record)
+	if err != nil {
+		return Neighbours{}, err
+	}
+	links, err := svc.All(ctx, project, Filter{Record: record}, s.store.ListLinks)
 	if err != nil {
 		return Neighbours{}, err
 	}
 	out := Neighbours{Record: record, DependsOn: []Link{}, Dependents: []Link{}}
-	if len(links) > 0 {
-		if record, err = s.canonical(ctx, project, record); err != nil {
-			return out, err
-		}
-		out.Record = record
-	}
 	for _, l := range links {
 		if l.From == record {
 			out.DependsOn = append(out.DependsOn, l)

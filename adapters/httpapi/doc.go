@@ -12,6 +12,13 @@
 // the token's. Tokens can be fixed (BearerTokens) or stored hashed in a
 // TokenStore (StoredTokens, NewToken); AnyOf combines them.
 //
+// With Options.Traces it serves the links between records (…/links:
+// suspect ones, a record's neighbours, confirmation, recheck; a
+// requirement's at …/requirements/{id}/links) and, with Impacts, what a
+// proposal would turn suspect (…/impact); with Options.Reports, the
+// coverage and progress reports (…/reports/coverage as JSON, .md and
+// .csv; …/reports/progress as JSON and .md).
+//
 // Each domain declares its endpoints once, in its own file; the same table
 // registers the routes and builds the API's contract (Contract, served at
 // /v1/openapi.json), so a route cannot exist without its description.

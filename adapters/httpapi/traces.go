@@ -61,6 +61,11 @@ func traceEndpoints(impacts bool) []endpoint {
 			handle: read(func(c in) (trace.Neighbours, error) {
 				return c.traces.Neighbours(c.ctx(), c.project(), accord.Ref{Kind: c.path("kind"), ID: c.path("record")})
 			})},
+		{id: "getRequirementLinks", method: "GET", path: p + "/requirements/{id}/links", summary: "What a requirement (by ID or key) depends on and what depends on it",
+			status: 200, result: trace.Neighbours{},
+			handle: read(func(c in) (trace.Neighbours, error) {
+				return c.traces.Neighbours(c.ctx(), c.project(), accord.Ref{Kind: "requirement", ID: c.id()})
+			})},
 		{id: "recheckLinks", method: "POST", path: all + "/recheck", summary: "Examine every link against its target now; returns those that turned suspect",
 			status: 200, result: items[trace.Link]{},
 			handle: read(func(c in) (items[trace.Link], error) {

@@ -49,6 +49,9 @@ func TestLinkRoutes(t *testing.T) {
 	require.Equal(t, http.StatusOK, nb.status, nb.raw)
 	assert.Len(t, nb.body["dependents"], 1)
 	assert.Len(t, nb.body["depends_on"], 0)
+	page := call(t, h, "GET", p+"/requirements/REQ-2/links", devToken, "")
+	require.Equal(t, http.StatusOK, page.status, page.raw)
+	assert.Len(t, page.body["depends_on"], 1, "REQ-2 refines REQ-1")
 
 	noNote := call(t, h, "POST", link+"/confirmations", devToken, `{"note":""}`, "If-Match", got.header.Get("ETag"))
 	assert.Equal(t, http.StatusBadRequest, noNote.status, noNote.raw)

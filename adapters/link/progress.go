@@ -62,9 +62,16 @@ type MilestoneStanding struct {
 // done, what is under way (with owners), and what changed in the period.
 type RequirementsStanding struct {
 	ByStatus   map[requirement.Status]int `json:"by_status"`
+	ByOwner    []OwnerStanding            `json:"by_owner"`
 	Done       []RequirementLine          `json:"done"`
 	InProgress []RequirementLine          `json:"in_progress"`
 	Changed    []RequirementLine          `json:"changed"`
+}
+
+// OwnerStanding is how many requirements one person owns, by status.
+type OwnerStanding struct {
+	Owner    string                     `json:"owner"`
+	ByStatus map[requirement.Status]int `json:"by_status"`
 }
 
 // RequirementLine is one requirement in a report.
@@ -139,7 +146,7 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 			Fields: []accord.FieldError{{Field: "since", Message: "is after now"}}}
 	}
 	r := ProgressReport{Project: project, Since: since, Until: now, Iterations: []IterationStanding{}, Milestones: []MilestoneStanding{},
-		Requirements: RequirementsStanding{ByStatus: map[requirement.Status]int{}, Done: []RequirementLine{}, InProgress: []RequirementLine{}, Changed: []RequirementLine{}},
+		Requirements: RequirementsStanding{ByStatus: map[requirement.Status]int{}, ByOwner: []OwnerStanding{}, Done: []RequirementLine{}, InProgress: []RequirementLine{}, Changed: []RequirementLine{}},
 		Reviews:      []PendingReview{}, Questions: []OverdueQuestion{}, TopRisks: []RiskLine{}, OverdueRisks: []RiskLine{}, Actions: []OpenAction{},
 		Suspect: []SuspectLine{}, Gaps: []Gap{}}
 	for _, step := range []func(context.Context, *ProgressReport) error{s.planSection, s.requirementSection, s.reviewSection, s.riskSection, s.retroSection, s.traceSection} {
@@ -213,8 +220,16 @@ func (s Services) requirementSection(ctx context.Context, r *ProgressReport) err
 		return err
 	}
 	st := &r.Requirements
+	owners := map[string]int{}
 	for _, q := range reqs {
 		st.ByStatus[q.Status]++
+		i, ok := owners[q.Owner]
+		if !ok {
+			i = len(st.ByOwner)
+			owners[q.Owner] = i
+			st.ByOwner = append(st.ByOwner, OwnerStanding{Owner: q.Owner, ByStatus: map[requirement.Status]int{}})
+		}
+		st.ByOwner[i].ByStatus[q.Status]++
 		line := RequirementLine{Key: q.Key, Title: q.Title, Status: q.Status, Owner: q.Owner}
 		switch q.Status {
 		case requirement.Accepted:
@@ -435,6 +450,15 @@ func (r ProgressReport) Markdown() string {
 		}
 	}
 	fmt.Fprintf(&b, "- Requirements: %s\n", orDash(strings.Join(counts, ", ")))
+	for _, o := range r.Requirements.ByOwner {
+		var mine []string
+		for _, st := range requirement.Statuses() {
+			if n := o.ByStatus[st]; n > 0 {
+				mine = append(mine, fmt.Sprintf("%s %d", st, n))
+			}
+		}
+		fmt.Fprintf(&b, "  - owned by %s: %s\n", orDash(o.Owner), strings.Join(mine, ", "))
+	}
 	if c := r.Coverage; c != nil {
 		fmt.Fprintf(&b, "- Coverage: %d of %d requirement(s) implemented; %d of %d operation(s) exercised; %d of %d criteria passed\n",
 			c.Implemented, c.Requirements, c.Exercised, c.Operations, c.CriteriaPassed, c.Criteria)
