@@ -256,9 +256,9 @@ func TestRecordTestRun(t *testing.T) {
 	assert.Equal(t, contract.EventTestRunRecorded, ev.kinds[len(ev.kinds)-1])
 
 	_, err = s.RecordTestRun(pm, "shop", v.ContractID, "1.0.0", contract.TestReport{Service: "billing",
-		Operations: []contract.ExercisedOperation{{ID: "nope"}, {ID: op.ID, Responses: []string{"599"}}}})
+		Operations: []contract.ExercisedOperation{{ID: "nope"}, {ID: op.ID, Responses: []string{"599"}, Statuses: []int{42}}}})
 	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
-	for _, want := range []string{"service: the report is of \"billing\"", "operations[0].id: " + spec.Service + " 1.0.0 has no operation \"nope\"", "operations[1].responses[0]"} {
+	for _, want := range []string{"service: the report is of \"billing\"", "operations[0].id: " + spec.Service + " 1.0.0 has no operation \"nope\"", "operations[1].responses[0]", "operations[1].statuses[0]: 42 is not an HTTP status"} {
 		assert.Contains(t, err.Error(), want)
 	}
 	_, err = s.RecordTestRun(pm, "shop", v.ContractID, "9.9.9", contract.TestReport{})

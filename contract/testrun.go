@@ -22,11 +22,13 @@ type TestReport struct {
 	Operations []ExercisedOperation `json:"operations"`
 }
 
-// ExercisedOperation is one operation of a TestReport. An operation no
-// test reached has no responses.
+// ExercisedOperation is one operation of a TestReport: the declared
+// responses its checked exchanges fell under, and the HTTP statuses they
+// had. An operation no test reached has no responses.
 type ExercisedOperation struct {
 	ID        string   `json:"id"`
 	Responses []string `json:"responses"`
+	Statuses  []int    `json:"statuses,omitempty"`
 }
 
 // Exercised reports whether any test reached the operation.
@@ -47,6 +49,7 @@ func (r TestRun) Clone() TestRun {
 	r.Operations = slices.Clone(r.Operations)
 	for i := range r.Operations {
 		r.Operations[i].Responses = slices.Clone(r.Operations[i].Responses)
+		r.Operations[i].Statuses = slices.Clone(r.Operations[i].Statuses)
 	}
 	return r
 }
@@ -103,6 +106,11 @@ func (s *Service) RecordTestRun(ctx context.Context, project, id, version string
 				errs.Add(fmt.Sprintf("%s.responses[%d]", field, j), "%s declares no response %q", o.ID, key)
 			}
 		}
+		for j, st := range o.Statuses {
+			if st < 100 || st > 599 {
+				errs.Add(fmt.Sprintf("%s.statuses[%d]", field, j), "%d is not an HTTP status", st)
+			}
+		}
 	}
 	if err := errs.Err("test report"); err != nil {
 		return TestRun{}, err
@@ -110,13 +118,14 @@ func (s *Service) RecordTestRun(ctx context.Context, project, id, version string
 	report.Service = v.Spec.Service
 	// Every operation appears, in the contract's order, so a reader sees
 	// what was not exercised too.
-	byID := map[string][]string{}
+	byID := map[string]ExercisedOperation{}
 	for _, o := range report.Operations {
-		byID[o.ID] = o.Responses
+		byID[o.ID] = o
 	}
 	report.Operations = make([]ExercisedOperation, len(v.Spec.Operations))
 	for i, op := range v.Spec.Operations {
-		report.Operations[i] = ExercisedOperation{ID: op.ID, Responses: slices.Clone(byID[op.ID])}
+		got := byID[op.ID]
+		report.Operations[i] = ExercisedOperation{ID: op.ID, Responses: slices.Clone(got.Responses), Statuses: slices.Clone(got.Statuses)}
 		if report.Operations[i].Responses == nil {
 			report.Operations[i].Responses = []string{}
 		}

@@ -198,13 +198,23 @@ func responseKey(declared []string, status string) string {
 }
 
 // Report returns what the checked exchanges exercised, every operation of
-// the contract included, as the contract.TestReport a CI job uploads for
+// the contract included (the declared responses hit and the statuses
+// seen), as the contract.TestReport a CI job uploads for
 // the version it tested (POST …/contracts/{id}/versions/{version}/test-runs).
 func (c *Checker) Report(source string) contract.TestReport {
 	ex := c.Exercised()
 	r := contract.TestReport{Service: c.v.Spec().Service, Source: source, Operations: make([]contract.ExercisedOperation, 0, len(ex))}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, op := range c.v.Operations() {
-		r.Operations = append(r.Operations, contract.ExercisedOperation{ID: op, Responses: ex[op]})
+		var statuses []int
+		for st := range c.hits[op] {
+			if n, err := strconv.Atoi(st); err == nil {
+				statuses = append(statuses, n)
+			}
+		}
+		slices.Sort(statuses)
+		r.Operations = append(r.Operations, contract.ExercisedOperation{ID: op, Responses: ex[op], Statuses: statuses})
 	}
 	return r
 }

@@ -228,5 +228,5 @@ func TestReportForUpload(t *testing.T) {
 	var got contract.TestReport
 	require.NoError(t, json.Unmarshal(b, &got))
 	assert.Equal(t, contract.TestReport{Service: petSpec().Service, Source: "ci pets#12", Operations: []contract.ExercisedOperation{
-		{ID: "getPet", Responses: []string{"200"}}, {ID: "addPet", Responses: []string{}}}}, got)
+		{ID: "getPet", Responses: []string{"200"}, Statuses: []int{200}}, {ID: "addPet", Responses: []string{}}}}, got)
 }
