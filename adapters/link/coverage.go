@@ -118,15 +118,20 @@ func (c Coverage) Report(ctx context.Context, project string) (CoverageReport, e
 	if err := accord.ValidateProject(project); err != nil {
 		return CoverageReport{}, err
 	}
+	reqs, err := all(ctx, project, requirement.Filter{}, c.Requirements.ListRequirements)
+	if err != nil {
+		return CoverageReport{}, err
+	}
+	return c.report(ctx, project, reqs)
+}
+
+// report is Report over the project's requirements, read already.
+func (c Coverage) report(ctx context.Context, project string, reqs []requirement.Requirement) (CoverageReport, error) {
 	clock := c.Clock
 	if clock == nil {
 		clock = accord.SystemClock()
 	}
 	out := CoverageReport{Project: project, Generated: clock.Now(), Requirements: []RequirementCoverage{}, Gaps: []Gap{}}
-	reqs, err := all(ctx, project, requirement.Filter{}, c.Requirements.ListRequirements)
-	if err != nil {
-		return out, err
-	}
 	byRef := map[accord.Ref]int{}
 	byKey := map[string]int{}
 	for _, r := range reqs {

@@ -149,8 +149,15 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 		Requirements: RequirementsStanding{ByStatus: map[requirement.Status]int{}, ByOwner: []OwnerStanding{}, Done: []RequirementLine{}, InProgress: []RequirementLine{}, Changed: []RequirementLine{}},
 		Reviews:      []PendingReview{}, Questions: []OverdueQuestion{}, TopRisks: []RiskLine{}, OverdueRisks: []RiskLine{}, Actions: []OpenAction{},
 		Suspect: []SuspectLine{}, Gaps: []Gap{}}
-	for _, step := range []func(context.Context, *ProgressReport) error{s.planSection, s.requirementSection, s.reviewSection, s.riskSection, s.retroSection, s.traceSection} {
-		if err := step(ctx, &r); err != nil {
+	// The requirements are read once, for their section, the coverage
+	// and the names of suspect links' ends.
+	reqs, err := all(ctx, project, requirement.Filter{}, s.Requirements.List)
+	if err != nil {
+		return r, err
+	}
+	for _, step := range []func(context.Context, *ProgressReport, []requirement.Requirement) error{
+		s.planSection, s.requirementSection, s.reviewSection, s.riskSection, s.retroSection, s.traceSection} {
+		if err := step(ctx, &r, reqs); err != nil {
 			return r, err
 		}
 	}
@@ -164,7 +171,7 @@ func (s Services) clock() accord.Clock {
 	return accord.SystemClock()
 }
 
-func (s Services) planSection(ctx context.Context, r *ProgressReport) error {
+func (s Services) planSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
 	if s.Plans == nil {
 		return nil
 	}
@@ -214,11 +221,7 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport) error {
 	return nil
 }
 
-func (s Services) requirementSection(ctx context.Context, r *ProgressReport) error {
-	reqs, err := all(ctx, r.Project, requirement.Filter{}, s.Requirements.List)
-	if err != nil {
-		return err
-	}
+func (s Services) requirementSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
 	st := &r.Requirements
 	owners := map[string]int{}
 	for _, q := range reqs {
@@ -267,7 +270,7 @@ func (s Services) requirementSection(ctx context.Context, r *ProgressReport) err
 	return nil
 }
 
-func (s Services) reviewSection(ctx context.Context, r *ProgressReport) error {
+func (s Services) reviewSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
 	if s.Reviews == nil {
 		return nil
 	}
@@ -289,7 +292,7 @@ func (s Services) reviewSection(ctx context.Context, r *ProgressReport) error {
 	return nil
 }
 
-func (s Services) riskSection(ctx context.Context, r *ProgressReport) error {
+func (s Services) riskSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
 	if s.Risks == nil {
 		return nil
 	}
@@ -353,7 +356,7 @@ func openAction(from string, a accord.Action, now time.Time) []OpenAction {
 	return []OpenAction{{From: from, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
 }
 
-func (s Services) retroSection(ctx context.Context, r *ProgressReport) error {
+func (s Services) retroSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
 	if s.Retros == nil {
 		return nil
 	}
@@ -386,13 +389,16 @@ func (s Services) retroSection(ctx context.Context, r *ProgressReport) error {
 	return nil
 }
 
-func (s Services) traceSection(ctx context.Context, r *ProgressReport) error {
+func (s Services) traceSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
 	if s.Traces != nil {
 		links, err := s.Traces.All(ctx, r.Project, trace.Filter{Status: []trace.Status{trace.Suspect}})
 		if err != nil {
 			return err
 		}
-		titles := map[accord.Ref]string{}
+		titles := make(map[accord.Ref]string, len(reqs))
+		for _, q := range reqs {
+			titles[q.Ref()] = q.Key + " " + q.Title
+		}
 		title := func(ref accord.Ref) string {
 			t, ok := titles[ref]
 			if !ok {
@@ -411,7 +417,7 @@ func (s Services) traceSection(ctx context.Context, r *ProgressReport) error {
 	if s.coverage.Requirements == nil {
 		return nil
 	}
-	cov, err := s.coverage.Report(ctx, r.Project)
+	cov, err := s.coverage.report(ctx, r.Project, reqs)
 	if err != nil {
 		return err
 	}

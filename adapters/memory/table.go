@@ -235,9 +235,37 @@ func (t *table[T]) list(project string, match func(*T) bool, q accord.PageQuery)
 	if p == nil {
 		return page, nil
 	}
-	start, _ := slices.BinarySearchFunc(p.order, after+1, func(x *row[T], seq int) int { return x.seq - seq })
+	return t.page(p.order, after, match, q), nil
+}
+
+// listAmong is list over the records with the given IDs only: for stores
+// that index a field themselves. IDs not in the table are skipped.
+func (t *table[T]) listAmong(project string, ids []string, match func(*T) bool, q accord.PageQuery) (accord.Page[T], error) {
+	after, err := decodeToken(q.Token)
+	if err != nil {
+		return accord.Page[T]{Items: []T{}}, err
+	}
+	p := t.project(project, false)
+	if p == nil {
+		return accord.Page[T]{Items: []T{}}, nil
+	}
+	rows := make([]*row[T], 0, len(ids))
+	for _, id := range ids {
+		if r := p.rows[id]; r != nil {
+			rows = append(rows, r)
+		}
+	}
+	slices.SortFunc(rows, func(a, b *row[T]) int { return a.seq - b.seq })
+	return t.page(rows, after, match, q), nil
+}
+
+// page returns the records of rows (in seq order) after seq after that
+// match, one page of them.
+func (t *table[T]) page(rows []*row[T], after int, match func(*T) bool, q accord.PageQuery) accord.Page[T] {
+	page := accord.Page[T]{Items: []T{}}
+	start, _ := slices.BinarySearchFunc(rows, after+1, func(x *row[T], seq int) int { return x.seq - seq })
 	last := 0
-	for _, r := range p.order[start:] {
+	for _, r := range rows[start:] {
 		if match != nil && !match(r.current()) {
 			continue
 		}
@@ -248,7 +276,7 @@ func (t *table[T]) list(project string, match func(*T) bool, q accord.PageQuery)
 		page.Items = append(page.Items, t.clone(*r.current()))
 		last = r.seq
 	}
-	return page, nil
+	return page
 }
 
 func (t *table[T]) revision(project, id string, n int) (accord.Revision[T], error) {

@@ -2,16 +2,20 @@ package memory
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/trace"
 )
 
-// TraceStore is an in-memory trace.Store.
+// TraceStore is an in-memory trace.Store. It indexes links by either end,
+// so a record's links (read on every change of the record) are found
+// without a scan of the project.
 type TraceStore struct {
 	mu    sync.RWMutex
 	links table[trace.Link]
+	ends  map[string]map[accord.Ref][]string // project → record → IDs of links from or to it
 }
 
 var _ trace.Store = (*TraceStore)(nil)
@@ -24,14 +28,38 @@ func NewTraceStore() *TraceStore {
 		name:  func(l *trace.Link) string { return l.Name() },
 		taken: func(l *trace.Link) error {
 			return accord.Errorf(accord.Conflict, "%s already %s %s: link %s", l.From, l.Role, l.To, l.ID)
-		}}}
+		}}, ends: map[string]map[accord.Ref][]string{}}
+}
+
+// index adds (or, with drop, removes) a link under both its ends. A link's
+// ends never change after it is made.
+func (s *TraceStore) index(l trace.Link, drop bool) {
+	p := s.ends[l.Project]
+	if p == nil {
+		p = map[accord.Ref][]string{}
+		s.ends[l.Project] = p
+	}
+	for _, end := range []accord.Ref{l.From, l.To} {
+		if drop {
+			p[end] = slices.DeleteFunc(p[end], func(id string) bool { return id == l.ID })
+			if len(p[end]) == 0 {
+				delete(p, end)
+			}
+		} else {
+			p[end] = append(p[end], l.ID)
+		}
+	}
 }
 
 // CreateLink implements trace.Store.
 func (s *TraceStore) CreateLink(_ context.Context, first accord.Revision[trace.Link]) (trace.Link, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.links.create(first)
+	l, err := s.links.create(first)
+	if err == nil {
+		s.index(l, false)
+	}
+	return l, err
 }
 
 // GetLink implements trace.Store.
@@ -64,13 +92,27 @@ func (s *TraceStore) UpdateLink(_ context.Context, next accord.Revision[trace.Li
 func (s *TraceStore) DeleteLink(_ context.Context, project, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.links.delete(project, id)
+	l, err := s.links.get(project, id)
+	if err != nil {
+		return err
+	}
+	if err := s.links.delete(project, id); err != nil {
+		return err
+	}
+	s.index(l, true)
+	return nil
 }
 
 // ListLinks implements trace.Store.
 func (s *TraceStore) ListLinks(_ context.Context, project string, f trace.Filter, q accord.PageQuery) (accord.Page[trace.Link], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	// A filter on an end reads that record's links only.
+	for _, end := range []accord.Ref{f.To, f.From, f.Record} {
+		if end.Kind != "" {
+			return s.links.listAmong(project, s.ends[project][end], f.Match, q)
+		}
+	}
 	return s.links.list(project, f.Match, q)
 }
 

@@ -104,6 +104,28 @@ func testTraceSpecifics(t *testing.T, s trace.Store) {
 			t.Errorf("filter %s: %v (%v), want %v", tc.name, ids, err, tc.want)
 		}
 	}
+	// Paging through one record's links, and a deleted link gone from them.
+	first, err := s.ListLinks(ctx, "alpha", trace.Filter{Record: req("R1")}, accord.PageQuery{Size: 2})
+	if err != nil || len(first.Items) != 2 || first.NextPageToken == "" {
+		t.Fatalf("first page of R1's links: %d (%v), want 2 and a token", len(first.Items), err)
+	}
+	if err := s.DeleteLink(ctx, "alpha", "alpha-link-002"); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := s.ListLinks(ctx, "alpha", trace.Filter{Record: req("R1")}, accord.PageQuery{Size: 2, Token: first.NextPageToken})
+	var ids []string
+	for _, l := range rest.Items {
+		ids = append(ids, l.ID)
+	}
+	if err != nil || !slices.Equal(ids, []string{"alpha-link-003", "alpha-link-009"}) || rest.NextPageToken != "" {
+		t.Errorf("second page of R1's links after a delete: %v (%v), want alpha-link-003, alpha-link-009 and no token", ids, err)
+	}
+	if page, err := s.ListLinks(ctx, "alpha", trace.Filter{To: req("R1")}, accord.PageQuery{Size: 10}); err != nil || len(page.Items) != 2 {
+		t.Errorf("links to R1 after deleting one: %d (%v), want 2", len(page.Items), err)
+	}
+	if page, err := s.ListLinks(ctx, "beta", trace.Filter{To: req("R1")}, accord.PageQuery{Size: 10}); err != nil || len(page.Items) != 0 {
+		t.Errorf("links to R1 in another project: %d (%v)", len(page.Items), err)
+	}
 }
 
 // fakeTargets is a two-record world for the scenario: revisions of a
