@@ -98,6 +98,7 @@ type PendingReview struct {
 type OverdueQuestion struct {
 	Key      string     `json:"key"`
 	About    accord.Ref `json:"about"`
+	Subject  string     `json:"subject"` // what About names, as people read it
 	Text     string     `json:"text"`
 	To       string     `json:"to"`
 	Blocking bool       `json:"blocking"`
@@ -171,7 +172,7 @@ func (s Services) clock() accord.Clock {
 	return accord.SystemClock()
 }
 
-func (s Services) planSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
 	if s.Plans == nil {
 		return nil
 	}
@@ -216,7 +217,13 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, _ []requir
 		if to == "" {
 			to = "role " + q.To.Role
 		}
-		r.Questions = append(r.Questions, OverdueQuestion{Key: q.Key, About: q.About, Text: q.Text, To: to, Blocking: q.Blocking, AskedAt: q.AskedAt})
+		subject := q.About.String()
+		if i := slices.IndexFunc(reqs, func(x requirement.Requirement) bool { return x.Ref() == q.About }); i >= 0 {
+			subject = reqs[i].Key + " " + reqs[i].Title
+		} else if t, err := s.Records.Target(ctx, r.Project, q.About); err == nil {
+			subject = t.Title
+		}
+		r.Questions = append(r.Questions, OverdueQuestion{Key: q.Key, About: q.About, Subject: subject, Text: q.Text, To: to, Blocking: q.Blocking, AskedAt: q.AskedAt})
 	}
 	return nil
 }
@@ -507,7 +514,7 @@ func (r ProgressReport) Markdown() string {
 		if q.Blocking {
 			blocking = ", blocking"
 		}
-		lines = append(lines, fmt.Sprintf("- %s about %s, to %s%s, asked %s: %s", q.Key, q.About, q.To, blocking, q.AskedAt.UTC().Format("2006-01-02 15:04"), q.Text))
+		lines = append(lines, fmt.Sprintf("- %s about %s, to %s%s, asked %s: %s", q.Key, q.Subject, q.To, blocking, q.AskedAt.UTC().Format("2006-01-02 15:04"), q.Text))
 	}
 	list("Questions past their response target", lines)
 	lines = nil

@@ -78,8 +78,8 @@ type Stores struct {
 // NewRecords returns the registry of the built-in kinds over the stores:
 // requirements and change requests, contract versions and contracts (a
 // contract's revision is the number of its agreed versions: a link to a
-// contract follows the version its callers use), risks, iterations and
-// retrospectives.
+// contract follows the version its callers use), risks, iterations,
+// milestones and retrospectives.
 //
 // Content is what a link's holder relies on. A requirement's status,
 // priority, owner, labels and links are not content; nor are a risk's
@@ -110,6 +110,7 @@ func NewRecords(s Stores) Records {
 	}
 	if s.Plans != nil {
 		r[plan.IterationRefKind] = iterationRecord(s.Plans)
+		r[plan.MilestoneRefKind] = milestoneRecord(s.Plans)
 	}
 	if s.Retros != nil {
 		r[retro.RefKind] = retroRecord(s.Retros)
@@ -428,6 +429,48 @@ func iterationRecord(store plan.Store) Record {
 			var out []trace.Declaration
 			for _, item := range it.Items {
 				out = append(out, trace.Declaration{To: item.Ref, Role: trace.RelatesTo, Note: "scheduled in " + it.Key})
+			}
+			return out, nil
+		},
+	}
+}
+
+func milestoneRecord(store plan.Store) Record {
+	get := func(ctx context.Context, project, id string) (plan.Milestone, error) {
+		if strings.HasPrefix(id, plan.MilestoneKeyPrefix) {
+			return store.GetMilestoneByKey(ctx, project, id)
+		}
+		return store.GetMilestone(ctx, project, id)
+	}
+	// A milestone's content is its date and what it delivers.
+	type view struct {
+		Date         plan.Date
+		Deliverables []accord.Ref
+	}
+	return Record{
+		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
+			m, err := get(ctx, project, id)
+			return trace.Target{Ref: m.Ref(), Revision: m.Revision, Title: m.Key + " " + m.Name}, err
+		},
+		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
+			revs, err := store.ListMilestoneRevisions(ctx, project, id)
+			if err != nil {
+				return nil, err
+			}
+			a, b, err := between(revs, "milestone "+id, from, to)
+			if err != nil {
+				return nil, err
+			}
+			return content(diff.Fields(view{a.Date, a.Deliverables}, view{b.Date, b.Deliverables})), nil
+		},
+		Declares: func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
+			m, err := get(ctx, project, id)
+			if err != nil {
+				return nil, err
+			}
+			var out []trace.Declaration
+			for _, d := range m.Deliverables {
+				out = append(out, trace.Declaration{To: d, Role: trace.RelatesTo, Note: "delivered by " + m.Key})
 			}
 			return out, nil
 		},

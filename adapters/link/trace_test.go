@@ -166,6 +166,15 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		_, err = s.Plans.UpdateIteration(alice, "p", it.ID, it.Revision, plan.IterationContent{Name: it.Name, Start: it.Start, End: plan.Date("2026-03-20")})
 		require.NoError(t, err)
 		requireSuspect(t, s, looksBack, "End")
+
+		ms, err := s.Plans.CreateMilestone(alice, "p", plan.MilestoneContent{Name: "Refunds live", Date: plan.Date("2026-03-27"), Deliverables: []accord.Ref{r1.Ref()}})
+		require.NoError(t, err)
+		delivers := only(t, s, ms.Ref(), r1.Ref())
+		c = r1.Content.Clone()
+		c.Exceptions = []requirement.ExceptionCase{{Condition: "the provider is down", Handling: "queue the refund"}}
+		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, c, "")
+		require.NoError(t, err)
+		requireSuspect(t, s, delivers, "exceptions")
 	})
 
 	t.Run("requirement links a contract: a new agreed version", func(t *testing.T) {

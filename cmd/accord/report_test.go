@@ -49,8 +49,8 @@ func TestReportsOnTheDemo(t *testing.T) {
 		assert.Equal(t, []string{"description", "acceptance_criteria[1].text"}, l.Suspicion.Fields, l.From.ID)
 	}
 	slices.Sort(from)
-	assert.Equal(t, []string{"contract_version", "iteration", "retro", "risk"}, from,
-		"orders 1.1.0 implements REQ-1, Sprint 15 schedules it, RETRO-1 looks back on it, the payment provider risk names it")
+	assert.Equal(t, []string{"contract_version", "iteration", "milestone", "retro", "risk"}, from,
+		"orders 1.1.0 implements REQ-1, Sprint 15 schedules it, MS-1 delivers it, RETRO-1 looks back on it, the payment provider risk names it")
 	srv.stop()
 
 	var out bytes.Buffer
@@ -80,8 +80,8 @@ func TestReportsOnTheDemo(t *testing.T) {
 	for _, want := range []string{"# Progress report: demo, 2020-01-01 to", "## Current state", "- IT-1 Sprint 15", "- Milestone MS-1",
 		"## Done", "## In progress", "REQ-4 Search orders by buyer phone number (in_development, alice)",
 		"## Changed since 2020-01-01", "### Reviews pending", "RV-2 REQ-3 Export invoices as CSV (pending): waits on",
-		"### Questions past their response target", "Q-1 about requirement/", "### Top risks", "### Open actions",
-		"### Suspect links (4)", "- orders 1.1.0 implements REQ-1 Refund a paid order: description, acceptance_criteria[1].text changed (revision 3 to 4)",
+		"### Questions past their response target", "Q-1 about REQ-1 Refund a paid order, to role product, blocking", "### Top risks", "### Open actions",
+		"### Suspect links (5)", "- orders 1.1.0 implements REQ-1 Refund a paid order: description, acceptance_criteria[1].text changed (revision 3 to 4)",
 		"- IT-1 Sprint 15 relates_to REQ-1 Refund a paid order:", "### Coverage gaps"} {
 		assert.Contains(t, md, want)
 	}
