@@ -11,6 +11,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
@@ -118,7 +119,7 @@ func (c Coverage) Report(ctx context.Context, project string) (CoverageReport, e
 	if err := accord.ValidateProject(project); err != nil {
 		return CoverageReport{}, err
 	}
-	reqs, err := all(ctx, project, requirement.Filter{}, c.Requirements.ListRequirements)
+	reqs, err := svc.All(ctx, project, requirement.Filter{}, c.Requirements.ListRequirements)
 	if err != nil {
 		return CoverageReport{}, err
 	}
@@ -159,7 +160,7 @@ func (c Coverage) report(ctx context.Context, project string, reqs []requirement
 	}
 
 	if c.Contracts != nil {
-		contracts, err := all(ctx, project, contract.Filter{}, c.Contracts.ListContracts)
+		contracts, err := svc.All(ctx, project, contract.Filter{}, c.Contracts.ListContracts)
 		if err != nil {
 			return out, err
 		}
@@ -172,7 +173,7 @@ func (c Coverage) report(ctx context.Context, project string, reqs []requirement
 				return out, err
 			}
 			v := versions[len(versions)-1]
-			runs, err := all(ctx, project, contract.TestRunFilter{ContractID: ct.ID, Version: v.Version}, c.Contracts.ListTestRuns)
+			runs, err := svc.All(ctx, project, contract.TestRunFilter{ContractID: ct.ID, Version: v.Version}, c.Contracts.ListTestRuns)
 			if err != nil {
 				return out, err
 			}
@@ -206,7 +207,7 @@ func (c Coverage) report(ctx context.Context, project string, reqs []requirement
 	}
 
 	if c.Reviews != nil {
-		reviews, err := all(ctx, project, review.Filter{Kind: review.AcceptanceReview}, c.Reviews.ListReviews)
+		reviews, err := svc.All(ctx, project, review.Filter{Kind: review.AcceptanceReview}, c.Reviews.ListReviews)
 		if err != nil {
 			return out, err
 		}
@@ -277,23 +278,6 @@ func (c Coverage) report(ctx context.Context, project string, reqs []requirement
 		}
 	}
 	return out, nil
-}
-
-// all reads every page of a store list.
-func all[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error)) ([]T, error) {
-	var out []T
-	q := accord.PageQuery{Size: accord.MaxPageSize}
-	for {
-		page, err := list(ctx, project, f, q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextPageToken == "" {
-			return out, nil
-		}
-		q.Token = page.NextPageToken
-	}
 }
 
 // Markdown renders the report for sharing: totals, a table of every

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -152,7 +153,7 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 		Suspect: []SuspectLine{}, Gaps: []Gap{}}
 	// The requirements are read once, for their section, the coverage
 	// and the names of suspect links' ends.
-	reqs, err := all(ctx, project, requirement.Filter{}, s.Requirements.List)
+	reqs, err := svc.All(ctx, project, requirement.Filter{}, s.Requirements.List)
 	if err != nil {
 		return r, err
 	}
@@ -176,7 +177,7 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 	if s.Plans == nil {
 		return nil
 	}
-	its, err := all(ctx, r.Project, plan.IterationFilter{}, s.Plans.ListIterations)
+	its, err := svc.All(ctx, r.Project, plan.IterationFilter{}, s.Plans.ListIterations)
 	if err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 		}
 		r.Iterations = append(r.Iterations, IterationStanding{Key: it.Key, Name: it.Name, Status: it.Status, Start: it.Start, End: it.End, Progress: p})
 	}
-	ms, err := all(ctx, r.Project, struct{}{}, func(ctx context.Context, project string, _ struct{}, q accord.PageQuery) (accord.Page[plan.Milestone], error) {
+	ms, err := svc.All(ctx, r.Project, struct{}{}, func(ctx context.Context, project string, _ struct{}, q accord.PageQuery) (accord.Page[plan.Milestone], error) {
 		return s.Plans.ListMilestones(ctx, project, q)
 	})
 	if err != nil {
@@ -281,7 +282,7 @@ func (s Services) reviewSection(ctx context.Context, r *ProgressReport, _ []requ
 	if s.Reviews == nil {
 		return nil
 	}
-	rvs, err := all(ctx, r.Project, review.Filter{}, s.Reviews.List)
+	rvs, err := svc.All(ctx, r.Project, review.Filter{}, s.Reviews.List)
 	if err != nil {
 		return err
 	}
@@ -303,7 +304,7 @@ func (s Services) riskSection(ctx context.Context, r *ProgressReport, _ []requir
 	if s.Risks == nil {
 		return nil
 	}
-	risks, err := all(ctx, r.Project, risk.Filter{}, s.Risks.List)
+	risks, err := svc.All(ctx, r.Project, risk.Filter{}, s.Risks.List)
 	if err != nil {
 		return err
 	}
@@ -367,7 +368,7 @@ func (s Services) retroSection(ctx context.Context, r *ProgressReport, _ []requi
 	if s.Retros == nil {
 		return nil
 	}
-	retros, err := all(ctx, r.Project, retro.Filter{}, s.Retros.List)
+	retros, err := svc.All(ctx, r.Project, retro.Filter{}, s.Retros.List)
 	if err != nil {
 		return err
 	}

@@ -153,41 +153,108 @@ func between[T any](revs []accord.Revision[T], what string, from, to int) (a, b 
 	return a, b, err
 }
 
-func requirementRecord(store requirement.Store) Record {
-	get := func(ctx context.Context, project, id string) (requirement.Requirement, error) {
-		if _, key := requirement.ParseKey(id); key {
-			return store.GetRequirementByKey(ctx, project, id)
-		}
-		return store.GetRequirement(ctx, project, id)
-	}
-	return Record{
+// kind describes one kind of record to the registry: how to read one (by
+// ID or human key), name it, read a revision of it, what of it is
+// content, and which links it declares (optional).
+type kind[T any] struct {
+	get      func(ctx context.Context, project, id string) (T, error)
+	target   func(T) trace.Target
+	revision func(ctx context.Context, project, id string, n int) (T, error)
+	changes  func(a, b T) []string
+	declares func(T) []trace.Declaration
+}
+
+func (k kind[T]) record() Record {
+	r := Record{
 		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
-			r, err := get(ctx, project, id)
-			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}, err
+			x, err := k.get(ctx, project, id)
+			if err != nil {
+				return trace.Target{}, err
+			}
+			return k.target(x), nil
 		},
 		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
-			a, err := store.GetRequirementRevision(ctx, project, id, from)
+			a, err := k.revision(ctx, project, id, from)
 			if err != nil {
 				return nil, err
 			}
-			b, err := store.GetRequirementRevision(ctx, project, id, to)
+			b, err := k.revision(ctx, project, id, to)
 			if err != nil {
 				return nil, err
 			}
-			return RequirementContentChanges(a.Record, b.Record), nil
-		},
-		Declares: func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
-			r, err := get(ctx, project, id)
-			if err != nil {
-				return nil, err
-			}
-			var out []trace.Declaration
-			for _, l := range r.Links {
-				out = append(out, trace.Declaration{To: l, Role: trace.RelatesTo, Note: "in " + r.Key + "'s links"})
-			}
-			return out, nil
+			return k.changes(a, b), nil
 		},
 	}
+	if k.declares != nil {
+		r.Declares = func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
+			x, err := k.get(ctx, project, id)
+			if err != nil {
+				return nil, err
+			}
+			return k.declares(x), nil
+		}
+	}
+	return r
+}
+
+// byIDOrKey reads a record by its human key when id has the prefix
+// (REQ-3), else by ID.
+func byIDOrKey[T any](prefix string, byID, byKey func(ctx context.Context, project, id string) (T, error)) func(ctx context.Context, project, id string) (T, error) {
+	return func(ctx context.Context, project, id string) (T, error) {
+		if strings.HasPrefix(id, prefix) {
+			return byKey(ctx, project, id)
+		}
+		return byID(ctx, project, id)
+	}
+}
+
+// revisionOf reads revision n's record with a store's revision call.
+func revisionOf[T any](get func(ctx context.Context, project, id string, n int) (accord.Revision[T], error)) func(ctx context.Context, project, id string, n int) (T, error) {
+	return func(ctx context.Context, project, id string, n int) (T, error) {
+		r, err := get(ctx, project, id, n)
+		return r.Record, err
+	}
+}
+
+// revisionIn finds revision n in a record's history, for stores that
+// only list revisions.
+func revisionIn[T any](list func(ctx context.Context, project, id string) ([]accord.Revision[T], error)) func(ctx context.Context, project, id string, n int) (T, error) {
+	return func(ctx context.Context, project, id string, n int) (T, error) {
+		var zero T
+		revs, err := list(ctx, project, id)
+		if err != nil {
+			return zero, err
+		}
+		for _, r := range revs {
+			if r.Number == n {
+				return r.Record, nil
+			}
+		}
+		return zero, accord.Errorf(accord.NotFound, "%s has no revision %d", id, n)
+	}
+}
+
+// refsAs declares each of refs in role, with a note saying where.
+func refsAs(refs []accord.Ref, role trace.Role, note string) []trace.Declaration {
+	out := make([]trace.Declaration, len(refs))
+	for i, r := range refs {
+		out[i] = trace.Declaration{To: r, Role: role, Note: note}
+	}
+	return out
+}
+
+func requirementRecord(store requirement.Store) Record {
+	return kind[requirement.Requirement]{
+		get: byIDOrKey(requirement.KeyPrefix, store.GetRequirement, store.GetRequirementByKey),
+		target: func(r requirement.Requirement) trace.Target {
+			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
+		},
+		revision: revisionOf(store.GetRequirementRevision),
+		changes:  RequirementContentChanges,
+		declares: func(r requirement.Requirement) []trace.Declaration {
+			return refsAs(r.Links, trace.RelatesTo, "in "+r.Key+"'s links")
+		},
+	}.record()
 }
 
 // RequirementContentChanges lists the content fields that differ from a
@@ -205,45 +272,33 @@ func splitVersion(ref string) (string, string, error) {
 }
 
 func versionRecord(store contract.Store) Record {
-	get := func(ctx context.Context, project, ref string) (contract.Version, error) {
-		id, version, err := splitVersion(ref)
-		if err != nil {
-			return contract.Version{}, err
-		}
-		return store.GetVersion(ctx, project, id, version)
-	}
-	return Record{
-		Read: func(ctx context.Context, project, ref string) (trace.Target, error) {
-			v, err := get(ctx, project, ref)
-			return trace.Target{Ref: v.Ref(), Revision: v.Revision, Title: v.Spec.Service + " " + v.Version}, err
-		},
-		Changes: func(ctx context.Context, project, ref string, from, to int) ([]string, error) {
+	r := kind[contract.Version]{
+		get: func(ctx context.Context, project, ref string) (contract.Version, error) {
 			id, version, err := splitVersion(ref)
 			if err != nil {
-				return nil, err
+				return contract.Version{}, err
 			}
-			a, err := store.GetVersionRevision(ctx, project, id, version, from)
-			if err != nil {
-				return nil, err
-			}
-			b, err := store.GetVersionRevision(ctx, project, id, version, to)
-			if err != nil {
-				return nil, err
-			}
-			return content(contract.Diff(a.Record, b.Record), "status"), nil
+			return store.GetVersion(ctx, project, id, version)
 		},
-		Declares: func(ctx context.Context, project, ref string) ([]trace.Declaration, error) {
-			v, err := get(ctx, project, ref)
+		target: func(v contract.Version) trace.Target {
+			return trace.Target{Ref: v.Ref(), Revision: v.Revision, Title: v.Spec.Service + " " + v.Version}
+		},
+		revision: func(ctx context.Context, project, ref string, n int) (contract.Version, error) {
+			id, version, err := splitVersion(ref)
 			if err != nil {
-				return nil, err
+				return contract.Version{}, err
 			}
-			return declaredByContract(v.Spec), nil
+			rev, err := store.GetVersionRevision(ctx, project, id, version, n)
+			return rev.Record, err
 		},
-		Related: func(_ context.Context, _ string, ref string) ([]accord.Ref, error) {
-			id, _, err := splitVersion(ref)
-			return []accord.Ref{{Kind: contract.RefKind, ID: id}}, err
-		},
+		changes:  func(a, b contract.Version) []string { return content(contract.Diff(a, b), "status") },
+		declares: func(v contract.Version) []trace.Declaration { return declaredByContract(v.Spec) },
+	}.record()
+	r.Related = func(_ context.Context, _ string, ref string) ([]accord.Ref, error) {
+		id, _, err := splitVersion(ref)
+		return []accord.Ref{{Kind: contract.RefKind, ID: id}}, err
 	}
+	return r
 }
 
 // declaredByContract lists the requirements a contract's operations
@@ -346,52 +401,23 @@ func changedOperations(a, b contract.Spec) []string {
 }
 
 func riskRecord(store risk.Store) Record {
-	get := func(ctx context.Context, project, id string) (risk.Risk, error) {
-		if _, key := risk.ParseKey(id); key {
-			return store.GetRiskByKey(ctx, project, id)
-		}
-		return store.GetRisk(ctx, project, id)
-	}
-	return Record{
-		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
-			r, err := get(ctx, project, id)
-			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}, err
+	return kind[risk.Risk]{
+		get: byIDOrKey(risk.KeyPrefix, store.GetRisk, store.GetRiskByKey),
+		target: func(r risk.Risk) trace.Target {
+			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},
-		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
-			a, err := store.GetRiskRevision(ctx, project, id, from)
-			if err != nil {
-				return nil, err
-			}
-			b, err := store.GetRiskRevision(ctx, project, id, to)
-			if err != nil {
-				return nil, err
-			}
-			// The statement and the response are what a mitigation
-			// relies on; scores, reviews and decisions move on their own.
-			return content(risk.Diff(a.Record, b.Record), append([]string{"status", "current", "assessments", "acceptance",
-				"reviewed_at", "reviewed_by", "labels", "links", "owner", "review_due_notified"}, bookkeeping...)...), nil
+		revision: revisionOf(store.GetRiskRevision),
+		// The statement and the response are what a mitigation relies on;
+		// scores, reviews and decisions move on their own.
+		changes: func(a, b risk.Risk) []string {
+			return content(risk.Diff(a, b), append([]string{"status", "current", "assessments", "acceptance",
+				"reviewed_at", "reviewed_by", "labels", "links", "owner", "review_due_notified"}, bookkeeping...)...)
 		},
-		Declares: func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
-			r, err := get(ctx, project, id)
-			if err != nil {
-				return nil, err
-			}
-			var out []trace.Declaration
-			for _, l := range r.Links {
-				out = append(out, trace.Declaration{To: l, Role: trace.RelatesTo, Note: "in " + r.Key + "'s links"})
-			}
-			return out, nil
-		},
-	}
+		declares: func(r risk.Risk) []trace.Declaration { return refsAs(r.Links, trace.RelatesTo, "in "+r.Key+"'s links") },
+	}.record()
 }
 
 func iterationRecord(store plan.Store) Record {
-	get := func(ctx context.Context, project, id string) (plan.Iteration, error) {
-		if strings.HasPrefix(id, plan.IterationKeyPrefix) {
-			return store.GetIterationByKey(ctx, project, id)
-		}
-		return store.GetIteration(ctx, project, id)
-	}
 	// An iteration's content is its dates, goals and what it schedules.
 	type view struct {
 		Start, End plan.Date
@@ -405,118 +431,59 @@ func iterationRecord(store plan.Store) Record {
 		}
 		return v
 	}
-	return Record{
-		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
-			it, err := get(ctx, project, id)
-			return trace.Target{Ref: it.Ref(), Revision: it.Revision, Title: it.Key + " " + it.Name}, err
+	return kind[plan.Iteration]{
+		get: byIDOrKey(plan.IterationKeyPrefix, store.GetIteration, store.GetIterationByKey),
+		target: func(it plan.Iteration) trace.Target {
+			return trace.Target{Ref: it.Ref(), Revision: it.Revision, Title: it.Key + " " + it.Name}
 		},
-		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
-			revs, err := store.ListIterationRevisions(ctx, project, id)
-			if err != nil {
-				return nil, err
-			}
-			a, b, err := between(revs, "iteration "+id, from, to)
-			if err != nil {
-				return nil, err
-			}
-			return content(diff.Fields(viewOf(a), viewOf(b))), nil
+		revision: revisionIn(store.ListIterationRevisions),
+		changes:  func(a, b plan.Iteration) []string { return content(diff.Fields(viewOf(a), viewOf(b))) },
+		declares: func(it plan.Iteration) []trace.Declaration {
+			return refsAs(viewOf(it).Items, trace.RelatesTo, "scheduled in "+it.Key)
 		},
-		Declares: func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
-			it, err := get(ctx, project, id)
-			if err != nil {
-				return nil, err
-			}
-			var out []trace.Declaration
-			for _, item := range it.Items {
-				out = append(out, trace.Declaration{To: item.Ref, Role: trace.RelatesTo, Note: "scheduled in " + it.Key})
-			}
-			return out, nil
-		},
-	}
+	}.record()
 }
 
 func milestoneRecord(store plan.Store) Record {
-	get := func(ctx context.Context, project, id string) (plan.Milestone, error) {
-		if strings.HasPrefix(id, plan.MilestoneKeyPrefix) {
-			return store.GetMilestoneByKey(ctx, project, id)
-		}
-		return store.GetMilestone(ctx, project, id)
-	}
 	// A milestone's content is its date and what it delivers.
 	type view struct {
 		Date         plan.Date
 		Deliverables []accord.Ref
 	}
-	return Record{
-		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
-			m, err := get(ctx, project, id)
-			return trace.Target{Ref: m.Ref(), Revision: m.Revision, Title: m.Key + " " + m.Name}, err
+	return kind[plan.Milestone]{
+		get: byIDOrKey(plan.MilestoneKeyPrefix, store.GetMilestone, store.GetMilestoneByKey),
+		target: func(m plan.Milestone) trace.Target {
+			return trace.Target{Ref: m.Ref(), Revision: m.Revision, Title: m.Key + " " + m.Name}
 		},
-		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
-			revs, err := store.ListMilestoneRevisions(ctx, project, id)
-			if err != nil {
-				return nil, err
-			}
-			a, b, err := between(revs, "milestone "+id, from, to)
-			if err != nil {
-				return nil, err
-			}
-			return content(diff.Fields(view{a.Date, a.Deliverables}, view{b.Date, b.Deliverables})), nil
+		revision: revisionIn(store.ListMilestoneRevisions),
+		changes: func(a, b plan.Milestone) []string {
+			return content(diff.Fields(view{a.Date, a.Deliverables}, view{b.Date, b.Deliverables}))
 		},
-		Declares: func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
-			m, err := get(ctx, project, id)
-			if err != nil {
-				return nil, err
-			}
-			var out []trace.Declaration
-			for _, d := range m.Deliverables {
-				out = append(out, trace.Declaration{To: d, Role: trace.RelatesTo, Note: "delivered by " + m.Key})
-			}
-			return out, nil
+		declares: func(m plan.Milestone) []trace.Declaration {
+			return refsAs(m.Deliverables, trace.RelatesTo, "delivered by "+m.Key)
 		},
-	}
+	}.record()
 }
 
 func retroRecord(store retro.Store) Record {
-	get := func(ctx context.Context, project, id string) (retro.Retro, error) {
-		if _, key := retro.ParseKey(id); key {
-			return store.GetRetroByKey(ctx, project, id)
-		}
-		return store.GetRetro(ctx, project, id)
+	// What a retrospective concluded: its lessons and actions.
+	type view struct {
+		Lessons []retro.Lesson
+		Actions []retro.Action
 	}
-	return Record{
-		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
-			r, err := get(ctx, project, id)
-			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}, err
+	return kind[retro.Retro]{
+		get: byIDOrKey(retro.KeyPrefix, store.GetRetro, store.GetRetroByKey),
+		target: func(r retro.Retro) trace.Target {
+			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},
-		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
-			a, err := store.GetRetroRevision(ctx, project, id, from)
-			if err != nil {
-				return nil, err
-			}
-			b, err := store.GetRetroRevision(ctx, project, id, to)
-			if err != nil {
-				return nil, err
-			}
-			// What a retrospective concluded: its lessons and actions.
-			type view struct {
-				Lessons []retro.Lesson
-				Actions []retro.Action
-			}
-			return content(diff.Fields(view{a.Record.Lessons, a.Record.Actions}, view{b.Record.Lessons, b.Record.Actions})), nil
+		revision: revisionOf(store.GetRetroRevision),
+		changes: func(a, b retro.Retro) []string {
+			return content(diff.Fields(view{a.Lessons, a.Actions}, view{b.Lessons, b.Actions}))
 		},
-		Declares: func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
-			r, err := get(ctx, project, id)
-			if err != nil {
-				return nil, err
-			}
-			var out []trace.Declaration
-			for _, l := range r.LooksBackOn {
-				out = append(out, trace.Declaration{To: l, Role: trace.RelatesTo, Note: r.Key + " looks back on it"})
-			}
-			return out, nil
+		declares: func(r retro.Retro) []trace.Declaration {
+			return refsAs(r.LooksBackOn, trace.RelatesTo, r.Key+" looks back on it")
 		},
-	}
+	}.record()
 }
 
 // EventTraceFailed is published when links could not follow a change; a
