@@ -518,12 +518,33 @@ func Trace(links *trace.Service, records Records, next accord.EventSink) accord.
 			}
 			refs = append(refs, more...)
 		}
+		if e.Kind == contract.EventDeleted {
+			// Its versions went with it, and no event names them: the
+			// links they declared go now.
+			refs = append(refs, deletedVersions(ctx, links, e.Project, e.Ref.ID)...)
+		}
 		for _, ref := range refs {
 			if err := follow(ctx, links, records, e.Project, ref); err != nil {
 				fail(ref, err)
 			}
 		}
 	})
+}
+
+// deletedVersions names the versions of a deleted contract that still
+// declare links.
+func deletedVersions(ctx context.Context, links *trace.Service, project, contractID string) []accord.Ref {
+	declared, err := links.All(ctx, project, trace.Filter{Origin: trace.Declared})
+	if err != nil {
+		return nil
+	}
+	var out []accord.Ref
+	for _, l := range declared {
+		if l.From.Kind == contract.VersionRefKind && strings.HasPrefix(l.From.ID, contractID+"@") && !slices.Contains(out, l.From) {
+			out = append(out, l.From)
+		}
+	}
+	return out
 }
 
 // follow brings the links of one changed record in step.

@@ -276,6 +276,12 @@ func TestChangeRequestImpactThenConfirm(t *testing.T) {
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "a declared link goes with its declaration")
 	require.NoError(t, s.Traces.Unlink(bob, "p", test.ID))
 
+	// Deleting the contract takes its versions' declared links with it.
+	require.NoError(t, s.Contracts.Delete(bob, "p", v.ContractID))
+	left, err := s.Traces.All(ctx, "p", trace.Filter{From: v.Ref()})
+	require.NoError(t, err)
+	assert.Empty(t, left)
+
 	_, err = s.Traces.Link(bob, "p", trace.NewLink{From: r.Ref(), To: accord.Ref{Kind: "requirement", ID: "REQ-9"}, Role: trace.Refines})
 	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "to: no requirement \"REQ-9\"")
