@@ -8,6 +8,9 @@ import (
 // Event tells that something changed. Services publish one after every
 // successful change so a platform can forward it to chat or a tracker.
 type Event struct {
+	// ID is unique per event and stays the same however often the event
+	// is delivered, so a receiver can drop what it has seen.
+	ID      string    `json:"id"`
 	Kind    string    `json:"kind"` // "requirement.created", "requirement.transitioned", …
 	Project string    `json:"project"`
 	Ref     Ref       `json:"ref"`

@@ -104,8 +104,8 @@ func (c *readCache) endWrite() {
 // cached reads a record through the cache: load reads it from the
 // database; clone makes the copies kept and handed out.
 func cached[T any](ctx context.Context, c *readCache, clone func(T) T, key cacheKey, load func() (T, error)) (T, error) {
-	if c == nil || c.changed == nil || clone == nil {
-		return load()
+	if c == nil || c.changed == nil || clone == nil || unitOf(ctx) != nil {
+		return load() // a unit reads its own writes, which nobody else may cache yet
 	}
 	if err := c.sync(ctx); err != nil {
 		return load()

@@ -135,7 +135,7 @@ func (s *ContractStore) CreateVersion(ctx context.Context, first accord.Revision
 
 // GetVersion implements contract.Store.
 func (s *ContractStore) GetVersion(ctx context.Context, project, id, version string) (contract.Version, error) {
-	if err := s.contracts.exists(ctx, s.contracts.db, project, id); err != nil {
+	if err := s.contracts.exists(ctx, on(ctx, s.contracts.db), project, id); err != nil {
 		return contract.Version{}, err
 	}
 	return s.versions.get(ctx, project, versionID(id, version))
@@ -143,12 +143,12 @@ func (s *ContractStore) GetVersion(ctx context.Context, project, id, version str
 
 // ListVersions implements contract.Store.
 func (s *ContractStore) ListVersions(ctx context.Context, project, id string) ([]contract.Version, error) {
-	if err := s.contracts.exists(ctx, s.contracts.db, project, id); err != nil {
+	if err := s.contracts.exists(ctx, on(ctx, s.contracts.db), project, id); err != nil {
 		return nil, err
 	}
 	var w filter
 	w.add("r.parent = ?", id)
-	return s.versions.all(ctx, s.versions.db, project, w)
+	return s.versions.all(ctx, on(ctx, s.versions.db), project, w)
 }
 
 // UpdateVersion implements contract.Store.

@@ -25,11 +25,11 @@ type Dialect struct {
 // SQLite is the dialect of SQLite (modernc.org/sqlite). Its write
 // transactions start with BEGIN IMMEDIATE (the opener's _txlock), so
 // migrations need no extra lock.
-var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT"),
+var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	lock: func(context.Context, *sql.Tx) error { return nil }}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
-var Postgres = Dialect{Name: "postgres", numbered: true, types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB"),
+var Postgres = Dialect{Name: "postgres", numbered: true, types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.
 		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")

@@ -143,12 +143,12 @@ func (s *RequirementStore) UpdateChangeRequest(ctx context.Context, next accord.
 
 // ListChangeRequests implements requirement.Store.
 func (s *RequirementStore) ListChangeRequests(ctx context.Context, project, requirementID string) ([]requirement.ChangeRequest, error) {
-	if err := s.reqs.exists(ctx, s.reqs.db, project, requirementID); err != nil {
+	if err := s.reqs.exists(ctx, on(ctx, s.reqs.db), project, requirementID); err != nil {
 		return nil, err
 	}
 	var w filter
 	w.add("r.parent = ?", requirementID)
-	return s.changes.all(ctx, s.changes.db, project, w)
+	return s.changes.all(ctx, on(ctx, s.changes.db), project, w)
 }
 
 // ListChangeRequestRevisions implements requirement.Store.
@@ -178,7 +178,7 @@ func (s *RequirementStore) DeleteTerm(ctx context.Context, project, id string) e
 
 // ListTerms implements requirement.Store.
 func (s *RequirementStore) ListTerms(ctx context.Context, project string) ([]requirement.Term, error) {
-	terms, err := s.terms.all(ctx, s.terms.db, project, filter{})
+	terms, err := s.terms.all(ctx, on(ctx, s.terms.db), project, filter{})
 	slices.SortFunc(terms, func(a, b requirement.Term) int {
 		return strings.Compare(strings.ToLower(a.Term), strings.ToLower(b.Term))
 	})

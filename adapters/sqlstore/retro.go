@@ -92,7 +92,7 @@ func (s *RetroStore) ListRetroRevisions(ctx context.Context, project, id string)
 
 // PutSecret implements retro.Store.
 func (s *RetroStore) PutSecret(ctx context.Context, project, id string, secret []byte) error {
-	_, err := s.retros.db.ExecContext(ctx, s.retros.d.q(`INSERT INTO accord_secrets (kind, project, id, secret) VALUES ('retro', ?, ?, ?)
+	_, err := on(ctx, s.retros.db).ExecContext(ctx, s.retros.d.q(`INSERT INTO accord_secrets (kind, project, id, secret) VALUES ('retro', ?, ?, ?)
 		ON CONFLICT (kind, project, id) DO UPDATE SET secret = excluded.secret`), project, id, hex.EncodeToString(secret))
 	if err != nil {
 		return internal("storing a secret", err)
@@ -103,7 +103,7 @@ func (s *RetroStore) PutSecret(ctx context.Context, project, id string, secret [
 // GetSecret implements retro.Store.
 func (s *RetroStore) GetSecret(ctx context.Context, project, id string) ([]byte, error) {
 	var v string
-	err := s.retros.db.QueryRowContext(ctx, s.retros.d.q("SELECT secret FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id).Scan(&v)
+	err := on(ctx, s.retros.db).QueryRowContext(ctx, s.retros.d.q("SELECT secret FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, accord.Errorf(accord.NotFound, "no secret for retrospective %q", id)
 	}
@@ -115,7 +115,7 @@ func (s *RetroStore) GetSecret(ctx context.Context, project, id string) ([]byte,
 
 // DeleteSecret implements retro.Store.
 func (s *RetroStore) DeleteSecret(ctx context.Context, project, id string) error {
-	res, err := s.retros.db.ExecContext(ctx, s.retros.d.q("DELETE FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id)
+	res, err := on(ctx, s.retros.db).ExecContext(ctx, s.retros.d.q("DELETE FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id)
 	if err != nil {
 		return internal("erasing a secret", err)
 	}

@@ -61,7 +61,7 @@ func (s *ReviewStore) GetReviewByKey(ctx context.Context, project, key string) (
 
 // FindReview implements review.Store.
 func (s *ReviewStore) FindReview(ctx context.Context, project string, kind review.Kind, subject accord.Ref) (review.Review, error) {
-	rv, err := s.reviews.byName(ctx, s.reviews.db, project, subjectName(kind, subject))
+	rv, err := s.reviews.byName(ctx, on(ctx, s.reviews.db), project, subjectName(kind, subject))
 	if accord.ErrorCode(err) == accord.NotFound {
 		return rv, accord.Errorf(accord.NotFound, "no %s review of %s in project %q", kind, subject, project)
 	}

@@ -62,7 +62,7 @@ func (s *RiskStore) FindRiskBySource(ctx context.Context, project string, src ri
 	if name == "" {
 		return risk.Risk{}, accord.Errorf(accord.NotFound, "a risk raised by hand has no source to find it by")
 	}
-	return s.risks.byName(ctx, s.risks.db, project, name)
+	return s.risks.byName(ctx, on(ctx, s.risks.db), project, name)
 }
 
 // UpdateRisk implements risk.Store.

@@ -20,7 +20,7 @@ type settings[S any] struct {
 
 func (s *settings[S]) get(ctx context.Context, project string) (S, error) {
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT record FROM accord_settings WHERE domain = ? AND project = ?"), s.domain, project).Scan(&data)
+	err := on(ctx, s.db).QueryRowContext(ctx, s.d.q("SELECT record FROM accord_settings WHERE domain = ? AND project = ?"), s.domain, project).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s.zero(project), nil
 	}
@@ -45,10 +45,10 @@ func (s *settings[S]) put(ctx context.Context, project string, next S) (S, error
 	rev := s.stamp(&next).Revision
 	var res sql.Result
 	if rev == 1 {
-		res, err = s.db.ExecContext(ctx, s.d.q("INSERT INTO accord_settings (domain, project, revision, record) VALUES (?, ?, 1, ?) ON CONFLICT (domain, project) DO NOTHING"),
+		res, err = on(ctx, s.db).ExecContext(ctx, s.d.q("INSERT INTO accord_settings (domain, project, revision, record) VALUES (?, ?, 1, ?) ON CONFLICT (domain, project) DO NOTHING"),
 			s.domain, project, string(data))
 	} else {
-		res, err = s.db.ExecContext(ctx, s.d.q("UPDATE accord_settings SET revision = ?, record = ? WHERE domain = ? AND project = ? AND revision = ?"),
+		res, err = on(ctx, s.db).ExecContext(ctx, s.d.q("UPDATE accord_settings SET revision = ?, record = ? WHERE domain = ? AND project = ? AND revision = ?"),
 			rev, string(data), s.domain, project, rev-1)
 	}
 	if err != nil {

@@ -17,6 +17,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+
+	"github.com/accordhq/accord"
 )
 
 // Stores are the SQL stores of every domain over one database.
@@ -33,7 +35,12 @@ type Stores struct {
 	Traces       *TraceStore
 	Tokens       *TokenStore
 
+	// OnOutboxError (optional) hears of an event Outbox could not write
+	// outside a unit of work (inside one the unit fails instead).
+	OnOutboxError func(e accord.Event, err error)
+
 	cache   *readCache
+	outbox  outbox
 	closers []func() error
 }
 

@@ -61,6 +61,9 @@ func (t *table[T]) within(ctx context.Context, outer *sql.Tx, fn func(tx *sql.Tx
 }
 
 func (t *table[T]) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if u := unitOf(ctx); u != nil {
+		return u.savepoint(ctx, fn)
+	}
 	if t.cache != nil {
 		t.cache.beginWrite()
 		defer t.cache.endWrite()
@@ -338,13 +341,13 @@ func (t *table[T]) getIn(ctx context.Context, q querier, project, id string) (T,
 
 func (t *table[T]) get(ctx context.Context, project, id string) (T, error) {
 	return cached(ctx, t.cache, t.clone, cacheKey{t.kind, project, "id", id}, func() (T, error) {
-		return t.getIn(ctx, t.db, project, id)
+		return t.getIn(ctx, on(ctx, t.db), project, id)
 	})
 }
 
 func (t *table[T]) getByKey(ctx context.Context, project, key string) (T, error) {
 	return cached(ctx, t.cache, t.clone, cacheKey{t.kind, project, "rkey", key}, func() (T, error) {
-		rec, err := t.one(ctx, t.db, "rkey = ?", project, key)
+		rec, err := t.one(ctx, on(ctx, t.db), "rkey = ?", project, key)
 		if errors.Is(err, errNoRow) {
 			return rec, t.notFound(project, key)
 		}
@@ -466,7 +469,7 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 		query, order = "SELECT u.seq, u.record FROM ("+strings.Join(parts, " UNION ALL ")+") u", "u.seq"
 	}
 	args = append(args, q.Size+1)
-	rows, err := t.db.QueryContext(ctx, t.d.q(query+" ORDER BY "+order+" LIMIT ?"), args...)
+	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query+" ORDER BY "+order+" LIMIT ?"), args...)
 	if err != nil {
 		return page, internal("listing "+t.what, err)
 	}
@@ -538,7 +541,7 @@ func (t *table[T]) revisions(ctx context.Context, project, id string) ([]accord.
 }
 
 func (t *table[T]) revisionsWhere(ctx context.Context, project, id, cond string, args ...any) ([]accord.Revision[T], error) {
-	rows, err := t.db.QueryContext(ctx, t.d.q("SELECT number, change, actor, at, note, record FROM accord_revisions WHERE kind = ? AND project = ? AND id = ?"+cond+" ORDER BY number"),
+	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q("SELECT number, change, actor, at, note, record FROM accord_revisions WHERE kind = ? AND project = ? AND id = ?"+cond+" ORDER BY number"),
 		append([]any{t.kind, project, id}, args...)...)
 	if err != nil {
 		return nil, internal("reading revisions", err)
@@ -564,7 +567,7 @@ func (t *table[T]) revisionsWhere(ctx context.Context, project, id, cond string,
 	}
 	if len(out) == 0 {
 		// No revision: either no such record, or (with cond) no such number.
-		if err := t.exists(ctx, t.db, project, id); err != nil {
+		if err := t.exists(ctx, on(ctx, t.db), project, id); err != nil {
 			return nil, err
 		}
 	}

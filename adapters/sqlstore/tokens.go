@@ -23,7 +23,7 @@ func (s *TokenStore) CreateToken(ctx context.Context, hash string, actor accord.
 	if err != nil {
 		return internal("encoding a token's actor", err)
 	}
-	_, err = s.db.ExecContext(ctx, s.d.q("INSERT INTO accord_tokens (hash, actor, record, created_at) VALUES (?, ?, ?, ?)"),
+	_, err = on(ctx, s.db).ExecContext(ctx, s.d.q("INSERT INTO accord_tokens (hash, actor, record, created_at) VALUES (?, ?, ?, ?)"),
 		hash, actor.ID, string(data), time.Now().UnixNano())
 	if uniqueViolation(err) {
 		return accord.Errorf(accord.Conflict, "the token exists")
@@ -38,7 +38,7 @@ func (s *TokenStore) CreateToken(ctx context.Context, hash string, actor accord.
 // NotFound if there is none.
 func (s *TokenStore) ActorOfToken(ctx context.Context, hash string) (accord.Actor, error) {
 	var data []byte
-	err := s.db.QueryRowContext(ctx, s.d.q("SELECT record FROM accord_tokens WHERE hash = ?"), hash).Scan(&data)
+	err := on(ctx, s.db).QueryRowContext(ctx, s.d.q("SELECT record FROM accord_tokens WHERE hash = ?"), hash).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return accord.Actor{}, accord.Errorf(accord.NotFound, "unknown token")
 	}
@@ -55,7 +55,7 @@ func (s *TokenStore) ActorOfToken(ctx context.Context, hash string) (accord.Acto
 // CountTokens returns how many tokens are stored.
 func (s *TokenStore) CountTokens(ctx context.Context) (int, error) {
 	var n int
-	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM accord_tokens").Scan(&n); err != nil {
+	if err := on(ctx, s.db).QueryRowContext(ctx, "SELECT COUNT(*) FROM accord_tokens").Scan(&n); err != nil {
 		return 0, internal("counting tokens", err)
 	}
 	return n, nil

@@ -44,7 +44,7 @@ func (s *TraceStore) GetLink(ctx context.Context, project, id string) (trace.Lin
 
 // FindLink implements trace.Store.
 func (s *TraceStore) FindLink(ctx context.Context, project, name string) (trace.Link, error) {
-	return s.links.byName(ctx, s.links.db, project, name)
+	return s.links.byName(ctx, on(ctx, s.links.db), project, name)
 }
 
 // UpdateLink implements trace.Store.

@@ -132,8 +132,9 @@ func (p Publisher) Publish(ctx context.Context, kind, project string, ref accord
 	if p.Events == nil {
 		return
 	}
-	p.Events.Publish(ctx, accord.Event{Kind: kind, Project: project, Ref: ref, Actor: actor,
-		Time: p.Clock.Now(), Summary: fmt.Sprintf(format, args...)})
+	now := p.Clock.Now()
+	p.Events.Publish(ctx, accord.Event{ID: accord.NewID(now), Kind: kind, Project: project, Ref: ref, Actor: actor,
+		Time: now, Summary: fmt.Sprintf(format, args...)})
 }
 
 // MaxText is the longest free text (a note, a reason, a comment) a service

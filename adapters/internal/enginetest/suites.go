@@ -46,6 +46,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		t.Parallel()
 		storetest.TraceStore(t, func(t *testing.T) trace.Store { return open(t).Traces })
 	})
+	t.Run("outbox", func(t *testing.T) {
+		t.Parallel()
+		Outbox(t, open)
+	})
 	t.Run("projects", func(t *testing.T) {
 		t.Parallel()
 		storetest.ProjectStore(t, func(t *testing.T) project.Store { return open(t).Projects })

@@ -1,0 +1,186 @@
+package enginetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/internal/testkit"
+	"github.com/accordhq/accord/requirement"
+)
+
+// outboxWorld is a requirement service whose events go to the outbox.
+func outboxWorld(t *testing.T, s *sqlstore.Stores) *requirement.Service {
+	t.Helper()
+	svc, err := requirement.NewService(requirement.Options{Store: s.Requirements, Events: s.Outbox(),
+		Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	return svc
+}
+
+var alice = accord.WithActor(context.Background(), accord.Actor{ID: "alice"})
+
+func kinds(events []sqlstore.OutboxEvent) []string {
+	var out []string
+	for _, e := range events {
+		out = append(out, e.Kind+" "+e.Summary[:5])
+	}
+	return out
+}
+
+// Outbox checks the unit of work, the outbox and the relays on an engine.
+func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
+	t.Run("a change and its event commit together or not at all", func(t *testing.T) {
+		s := open(t)
+		svc := outboxWorld(t, s)
+		var r requirement.Requirement
+		err := s.Atomically(alice, func(ctx context.Context) error {
+			var err error
+			r, err = svc.Create(ctx, "p", requirement.Content{Title: "Refund an order"}, "")
+			if err != nil {
+				return err
+			}
+			got, err := svc.Get(ctx, "p", r.Key) // a unit reads its own writes
+			require.NoError(t, err)
+			assert.Equal(t, r.ID, got.ID)
+			_, err = svc.Update(ctx, "p", r.ID, 1, requirement.Content{Title: "Refund a paid order"}, "")
+			return err
+		})
+		require.NoError(t, err)
+		events, err := s.Events(alice, "p", 0, 10)
+		require.NoError(t, err)
+		require.Len(t, events, 2)
+		assert.Equal(t, []string{requirement.EventCreated, requirement.EventUpdated}, []string{events[0].Kind, events[1].Kind})
+		assert.Less(t, events[0].Seq, events[1].Seq)
+		assert.NotEmpty(t, events[0].ID)
+
+		boom := errors.New("the request failed after writing")
+		err = s.Atomically(alice, func(ctx context.Context) error {
+			if _, err := svc.Create(ctx, "p", requirement.Content{Title: "Never stored"}, ""); err != nil {
+				return err
+			}
+			return boom
+		})
+		require.ErrorIs(t, err, boom)
+		page, err := svc.List(alice, "p", requirement.Filter{}, accord.PageQuery{})
+		require.NoError(t, err)
+		assert.Len(t, page.Items, 1, "the failed unit stored nothing")
+		events, err = s.Events(alice, "p", 0, 10)
+		require.NoError(t, err)
+		assert.Len(t, events, 2, "and published nothing")
+
+		// A refused change inside a unit leaves the unit usable.
+		err = s.Atomically(alice, func(ctx context.Context) error {
+			_, err := svc.Update(ctx, "p", r.ID, 1, requirement.Content{Title: "stale"}, "")
+			require.Equal(t, accord.Conflict, accord.ErrorCode(err))
+			_, err = svc.Update(ctx, "p", r.ID, 2, requirement.Content{Title: "Refund any paid order"}, "")
+			return err
+		})
+		require.NoError(t, err)
+		got, err := svc.Get(alice, "p", r.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "Refund any paid order", got.Title)
+	})
+
+	t.Run("relays deliver in order, once, and resume after a restart", func(t *testing.T) {
+		s := open(t)
+		svc := outboxWorld(t, s)
+		for i := range 5 {
+			require.NoError(t, s.Atomically(alice, func(ctx context.Context) error {
+				_, err := svc.Create(ctx, "p", requirement.Content{Title: fmt.Sprintf("Requirement %d", i)}, "")
+				return err
+			}))
+		}
+		var got []string
+		fails := 1
+		relay := sqlstore.Relay{Name: "test", Owner: "first", Deliver: func(_ context.Context, e sqlstore.OutboxEvent) error {
+			if len(got) == 2 && fails > 0 {
+				fails--
+				return errors.New("receiver down")
+			}
+			got = append(got, e.Summary)
+			return nil
+		}}
+		n, err := s.RunOnce(alice, relay)
+		require.Error(t, err, "the third delivery failed")
+		assert.Equal(t, 2, n)
+		n, err = s.RunOnce(alice, relay)
+		require.NoError(t, err)
+		assert.Equal(t, 3, n, "it resumed at the failed event")
+		require.Len(t, got, 5)
+		for i, summary := range got {
+			assert.Contains(t, summary, fmt.Sprintf("REQ-%d", i+1), "in order")
+		}
+		after, err := s.Cursor(alice, "test")
+		require.NoError(t, err)
+		events, err := s.Events(alice, "", 0, 100)
+		require.NoError(t, err)
+		assert.Equal(t, events[len(events)-1].Seq, after)
+
+		// Another process with the same relay name resumes after the cursor.
+		again := relay
+		again.Owner = "second"
+		n, err = s.RunOnce(alice, again)
+		require.Error(t, err, "the lease is still held by the first owner")
+		assert.Equal(t, 0, n)
+		relay.Deliver = func(_ context.Context, e sqlstore.OutboxEvent) error { got = append(got, e.Summary); return nil }
+		n, err = s.RunOnce(alice, relay)
+		require.NoError(t, err)
+		assert.Equal(t, 0, n, "nothing new: nothing delivered twice")
+	})
+
+	t.Run("two instances share a relay: each event once", func(t *testing.T) {
+		s := open(t)
+		svc := outboxWorld(t, s)
+		var mu sync.Mutex
+		seen := map[string]int{}
+		deliver := func(_ context.Context, e sqlstore.OutboxEvent) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[e.ID]++
+			return nil
+		}
+		ctx, cancel := context.WithCancel(alice)
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = s.Run(ctx, sqlstore.Relay{Name: "shared", Owner: fmt.Sprintf("instance-%d", i), Deliver: deliver, Poll: 5 * time.Millisecond, Backoff: 5 * time.Millisecond})
+			}()
+		}
+		var writers sync.WaitGroup
+		for w := range 4 {
+			writers.Add(1)
+			go func() {
+				defer writers.Done()
+				for i := range 5 {
+					err := s.Atomically(alice, func(ctx context.Context) error {
+						_, err := svc.Create(ctx, "p", requirement.Content{Title: fmt.Sprintf("writer %d, %d", w, i)}, "")
+						return err
+					})
+					assert.NoError(t, err)
+				}
+			}()
+		}
+		writers.Wait()
+		require.Eventually(t, func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(seen) == 20
+		}, 10*time.Second, 5*time.Millisecond)
+		cancel()
+		wg.Wait()
+		for id, n := range seen {
+			assert.Equal(t, 1, n, "event %s delivered %d times", id, n)
+		}
+	})
+}

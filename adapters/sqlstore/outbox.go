@@ -1,0 +1,295 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/accordhq/accord"
+)
+
+// outbox is the Stores' event log: the sink that writes it and the
+// signal that wakes the relays of this process when it grows.
+type outbox struct {
+	mu      sync.Mutex
+	waiters []chan struct{}
+}
+
+// wake tells every relay of this process that events were committed.
+func (o *outbox) wake() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, w := range o.waiters {
+		select {
+		case w <- struct{}{}:
+		default: // already signalled
+		}
+	}
+}
+
+func (o *outbox) subscribe() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	o.mu.Lock()
+	o.waiters = append(o.waiters, ch)
+	o.mu.Unlock()
+	return ch, func() {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		for i, w := range o.waiters {
+			if w == ch {
+				o.waiters = append(o.waiters[:i], o.waiters[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+// Wake tells this process's relays that events were committed elsewhere
+// (adapters/postgres listens for other instances' notifications and
+// calls it); without it they find them at their next poll.
+func (s *Stores) Wake() { s.outbox.wake() }
+
+// Outbox returns the event sink that writes each event into the outbox
+// table. Inside Atomically it writes in the unit's transaction, so an
+// event is stored if and only if its change is; an event that cannot be
+// written fails the unit. Outside a unit it writes at once, after the
+// change committed: a crash in between loses the event, as with any
+// in-process sink. Give it to the services as (part of) their Events.
+func (s *Stores) Outbox() accord.EventSink {
+	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+		if e.ID == "" {
+			e.ID = accord.NewID(e.Time)
+		}
+		data, err := json.Marshal(e)
+		if err == nil {
+			insert := func(c execer) error {
+				_, err := c.ExecContext(ctx, s.Dialect.q("INSERT INTO accord_outbox (id, project, kind, ref_kind, ref_id, at, event) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+					e.ID, e.Project, e.Kind, e.Ref.Kind, e.Ref.ID, e.Time.UnixNano(), string(data))
+				return err
+			}
+			if u := unitOf(ctx); u != nil {
+				err = u.savepoint(ctx, func(tx *sql.Tx) error { return insert(tx) })
+				u.mu.Lock()
+				if err != nil && u.err == nil {
+					u.err = err
+				} else if err == nil {
+					u.events++
+				}
+				u.mu.Unlock()
+				return
+			}
+			if err = insert(s.DB); err == nil {
+				s.outbox.wake()
+			}
+		}
+		if err != nil && s.OnOutboxError != nil {
+			s.OnOutboxError(e, err)
+		}
+	})
+}
+
+// OutboxEvent is an event as the outbox keeps it: its place in the log.
+type OutboxEvent struct {
+	Seq int64
+	accord.Event
+}
+
+// Events returns up to limit events after seq, oldest first, of one
+// project ("" for every project): for inboxes, replays and tests.
+func (s *Stores) Events(ctx context.Context, project string, after int64, limit int) ([]OutboxEvent, error) {
+	query, args := "SELECT seq, event FROM accord_outbox WHERE seq > ?", []any{after}
+	if project != "" {
+		query, args = query+" AND project = ?", append(args, project)
+	}
+	rows, err := on(ctx, s.DB).QueryContext(ctx, s.Dialect.q(query+" ORDER BY seq LIMIT ?"), append(args, limit)...)
+	if err != nil {
+		return nil, internal("reading the outbox", err)
+	}
+	defer rows.Close()
+	var out []OutboxEvent
+	for rows.Next() {
+		var ev OutboxEvent
+		var data []byte
+		if err := rows.Scan(&ev.Seq, &data); err != nil {
+			return nil, internal("reading the outbox", err)
+		}
+		if err := json.Unmarshal(data, &ev.Event); err != nil {
+			return nil, internal("decoding an event", err)
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// Relay delivers the outbox's events to one destination, in order, at
+// least once: a cursor in the database (under Name) remembers the last
+// event delivered, so a restart resumes after it, and a lease in the same
+// row lets only one instance deliver at a time when several share the
+// database. Across a crash an event may be delivered again; its ID stays
+// the same, so the destination can tell.
+type Relay struct {
+	Name string // unique per destination: "webhook:01J…"
+	// Deliver hands one event to the destination. nil: delivered, the
+	// cursor moves past it. An error: it is tried again, and nothing after
+	// it is delivered first.
+	Deliver func(ctx context.Context, e OutboxEvent) error
+	Owner   string        // this instance; default: random
+	Lease   time.Duration // default 30 s; renewed with every batch
+	Poll    time.Duration // how often to look without a wake-up; default 1 s
+	Batch   int           // events read at a time; default 100
+	// GapWait is how long a hole in the sequence is waited for: in
+	// PostgreSQL a later event can commit before an earlier one. After
+	// it the hole is taken for a rolled-back transaction. Default 10 s.
+	GapWait time.Duration
+	// Backoff is the pause after a failed delivery; default 1 s.
+	Backoff time.Duration
+}
+
+func (r *Relay) defaults() {
+	if r.Owner == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		r.Owner = hex.EncodeToString(b[:])
+	}
+	if r.Lease <= 0 {
+		r.Lease = 30 * time.Second
+	}
+	if r.Poll <= 0 {
+		r.Poll = time.Second
+	}
+	if r.Batch <= 0 {
+		r.Batch = 100
+	}
+	if r.GapWait <= 0 {
+		r.GapWait = 10 * time.Second
+	}
+	if r.Backoff <= 0 {
+		r.Backoff = time.Second
+	}
+}
+
+// errNotOwner stops a pass whose lease another instance holds.
+var errNotOwner = errors.New("another instance holds the relay's lease")
+
+// Run delivers until ctx is done, woken by commits in this process (and,
+// with Wake, in others) and by its poll. It returns ctx's error.
+func (s *Stores) Run(ctx context.Context, r Relay) error {
+	r.defaults()
+	wake, stop := s.outbox.subscribe()
+	defer stop()
+	gaps := map[int64]time.Time{}
+	for {
+		_, err := s.pass(ctx, &r, gaps)
+		pause := r.Poll
+		if err != nil && !errors.Is(err, errNotOwner) {
+			pause = r.Backoff
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-wake:
+		case <-time.After(pause):
+		}
+	}
+}
+
+// RunOnce makes one pass: it takes the lease if it is free, delivers what
+// is waiting, and returns how many events it delivered.
+func (s *Stores) RunOnce(ctx context.Context, r Relay) (int, error) {
+	r.defaults()
+	return s.pass(ctx, &r, map[int64]time.Time{})
+}
+
+func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (int, error) {
+	after, err := s.claim(ctx, r)
+	if err != nil {
+		return 0, err
+	}
+	delivered := 0
+	for {
+		events, err := s.Events(ctx, "", after, r.Batch)
+		if err != nil || len(events) == 0 {
+			return delivered, err
+		}
+		for _, e := range events {
+			if e.Seq != after+1 {
+				// A hole: an earlier transaction may still commit.
+				first, seen := gaps[after+1]
+				if !seen {
+					gaps[after+1] = time.Now()
+					return delivered, nil
+				}
+				if time.Since(first) < r.GapWait {
+					return delivered, nil
+				}
+				delete(gaps, after+1)
+			}
+			if err := r.Deliver(ctx, e); err != nil {
+				return delivered, err
+			}
+			if err := s.advance(ctx, r, e.Seq); err != nil {
+				return delivered, err
+			}
+			after = e.Seq
+			delivered++
+		}
+		if _, err := s.claim(ctx, r); err != nil { // renew the lease
+			return delivered, err
+		}
+	}
+}
+
+// claim takes or renews the relay's lease and returns its cursor.
+func (s *Stores) claim(ctx context.Context, r *Relay) (int64, error) {
+	now := time.Now()
+	q := s.Dialect.q
+	if _, err := s.DB.ExecContext(ctx, q("INSERT INTO accord_relays (name) VALUES (?) ON CONFLICT (name) DO NOTHING"), r.Name); err != nil {
+		return 0, internal("creating a relay cursor", err)
+	}
+	res, err := s.DB.ExecContext(ctx, q("UPDATE accord_relays SET owner = ?, lease_until = ? WHERE name = ? AND (owner = ? OR lease_until < ?)"),
+		r.Owner, now.Add(r.Lease).UnixNano(), r.Name, r.Owner, now.UnixNano())
+	if err != nil {
+		return 0, internal("taking a relay lease", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, errNotOwner
+	}
+	var after int64
+	if err := s.DB.QueryRowContext(ctx, q("SELECT after FROM accord_relays WHERE name = ?"), r.Name).Scan(&after); err != nil {
+		return 0, internal("reading a relay cursor", err)
+	}
+	return after, nil
+}
+
+// advance moves the cursor past seq, if this instance still holds the
+// lease.
+func (s *Stores) advance(ctx context.Context, r *Relay, seq int64) error {
+	res, err := s.DB.ExecContext(ctx, s.Dialect.q("UPDATE accord_relays SET after = ? WHERE name = ? AND owner = ?"), seq, r.Name, r.Owner)
+	if err != nil {
+		return internal("moving a relay cursor", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("relay %s: %w", r.Name, errNotOwner)
+	}
+	return nil
+}
+
+// Cursor returns where the relay named name stands: the last event it
+// delivered (0 when it never ran).
+func (s *Stores) Cursor(ctx context.Context, name string) (int64, error) {
+	var after int64
+	err := s.DB.QueryRowContext(ctx, s.Dialect.q("SELECT after FROM accord_relays WHERE name = ?"), name).Scan(&after)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, internal("reading a relay cursor", err)
+	}
+	return after, nil
+}
