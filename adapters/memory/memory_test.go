@@ -13,6 +13,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/webhook"
 )
 
 func TestRequirementStore(t *testing.T) {
@@ -41,6 +42,10 @@ func TestReviewStore(t *testing.T) {
 
 func TestPlanStore(t *testing.T) {
 	storetest.PlanStore(t, func(*testing.T) plan.Store { return memory.NewPlanStore() })
+}
+
+func TestWebhookStore(t *testing.T) {
+	storetest.WebhookStore(t, func(*testing.T) webhook.Store { return memory.NewWebhookStore() })
 }
 
 func TestTraceStore(t *testing.T) {

@@ -33,6 +33,7 @@ type Stores struct {
 	Retros       *RetroStore
 	Plans        *PlanStore
 	Traces       *TraceStore
+	Webhooks     *WebhookStore
 	Tokens       *TokenStore
 
 	// OnOutboxError (optional) hears of an event Outbox could not write
@@ -72,5 +73,5 @@ func (s *Stores) Close() error {
 func New(db *sql.DB, d Dialect) *Stores {
 	c := newReadCache(nil)
 	return &Stores{DB: db, Dialect: d, cache: c, Requirements: newRequirementStore(db, d, c), Contracts: newContractStore(db, d, c), Reviews: newReviewStore(db, d, c),
-		Projects: newProjectStore(db, d, c), Risks: newRiskStore(db, d, c), Retros: newRetroStore(db, d, c), Plans: newPlanStore(db, d, c), Traces: newTraceStore(db, d, c), Tokens: &TokenStore{db: db, d: d}}
+		Projects: newProjectStore(db, d, c), Risks: newRiskStore(db, d, c), Retros: newRetroStore(db, d, c), Plans: newPlanStore(db, d, c), Traces: newTraceStore(db, d, c), Webhooks: newWebhookStore(db, d, c), Tokens: &TokenStore{db: db, d: d}}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/webhook"
 )
 
 // Suites runs every domain's conformance suite on stores that open makes:
@@ -45,6 +46,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("traces", func(t *testing.T) {
 		t.Parallel()
 		storetest.TraceStore(t, func(t *testing.T) trace.Store { return open(t).Traces })
+	})
+	t.Run("webhooks", func(t *testing.T) {
+		t.Parallel()
+		storetest.WebhookStore(t, func(t *testing.T) webhook.Store { return open(t).Webhooks })
 	})
 	t.Run("outbox", func(t *testing.T) {
 		t.Parallel()

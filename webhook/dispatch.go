@@ -1,0 +1,115 @@
+package webhook
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/accordhq/accord"
+)
+
+// RunRelay runs one relay over a durable event log until ctx ends: it
+// hands deliver every event after the relay's cursor, in order, and moves
+// the cursor past each one deliver returns nil for. A relay must hold
+// its place for longer than one delivery can take (RetryPolicy.Longest).
+// adapters/sqlstore's Stores.Run is one.
+type RunRelay func(ctx context.Context, name string, deliver func(ctx context.Context, e accord.Event) error) error
+
+// Dispatcher serves every active subscription with a relay of its own,
+// named "webhook:<id>", so a slow or failing receiver holds up nobody
+// else, and each receives its events in order. It reads the
+// subscriptions again every Refresh, starting and stopping relays as
+// they come, go and change.
+type Dispatcher struct {
+	Service *Service
+	Store   Store
+	Run     RunRelay
+	Refresh time.Duration // default 5 s
+	Logger  *slog.Logger  // optional
+}
+
+// Serve runs the relays until ctx ends.
+func (d *Dispatcher) Serve(ctx context.Context) error {
+	refresh := d.Refresh
+	if refresh <= 0 {
+		refresh = 5 * time.Second
+	}
+	log := d.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	type running struct {
+		revision int
+		stop     context.CancelFunc
+	}
+	relays := map[string]running{}
+	var wg sync.WaitGroup
+	defer func() {
+		for _, r := range relays {
+			r.stop()
+		}
+		wg.Wait()
+	}()
+	for {
+		subs, err := d.Store.ActiveSubscriptions(ctx)
+		if err != nil {
+			log.Warn("webhooks: reading the subscriptions", slog.Any("error", err))
+		} else {
+			seen := map[string]bool{}
+			for _, sub := range subs {
+				seen[sub.ID] = true
+				if r, ok := relays[sub.ID]; ok && r.revision == sub.Revision {
+					continue
+				} else if ok {
+					r.stop() // changed: serve the new revision
+				}
+				rctx, stop := context.WithCancel(ctx)
+				relays[sub.ID] = running{sub.Revision, stop}
+				wg.Add(1)
+				go func(sub Subscription) {
+					defer wg.Done()
+					err := d.Run(rctx, "webhook:"+sub.ID, func(ctx context.Context, e accord.Event) error {
+						return d.Service.Deliver(ctx, sub, e)
+					})
+					if err != nil && rctx.Err() == nil {
+						log.Warn("webhooks: relay stopped", slog.String("subscription", sub.ID), slog.Any("error", err))
+					}
+				}(sub)
+			}
+			for id, r := range relays {
+				if !seen[id] {
+					r.stop()
+					delete(relays, id)
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(refresh):
+		}
+	}
+}
+
+// Direct returns an event sink that delivers each event of this process
+// to the subscriptions that want it, in the background, as it is
+// published: at most once, and not in order across events. It is for
+// stores without an outbox (the memory store); with one, use a
+// Dispatcher. Events are passed on to next (which may be nil) first.
+func Direct(s *Service, store Store, next accord.EventSink) accord.EventSink {
+	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+		if next != nil {
+			next.Publish(ctx, e)
+		}
+		subs, err := store.ActiveSubscriptions(ctx)
+		if err != nil {
+			return
+		}
+		for _, sub := range subs {
+			if sub.Project == e.Project && sub.Wants(e.Kind) {
+				go func() { _ = s.Deliver(context.WithoutCancel(ctx), sub, e) }()
+			}
+		}
+	})
+}

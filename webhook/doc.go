@@ -1,0 +1,25 @@
+// Package webhook delivers accord's events to the URLs a project
+// subscribes: its own JSON, or messages that read well in Slack and
+// DingTalk (DOMAIN: around all of it, events easy to forward).
+//
+// A Subscription names a URL, the event kinds it wants (patterns such as
+// "requirement.*"), a payload Format, and a secret kept apart from the
+// record, so no revision holds it. Project admins manage them.
+//
+// Each delivery is a POST signed with HMAC-SHA256 over the timestamp and
+// the body (Sign; receivers check it with Verify, or the snippet in the
+// README), carrying the event's ID so a receiver can drop a repeat. A
+// delivery that fails is retried with exponential backoff and full
+// jitter up to the RetryPolicy's limit; every attempt is logged in a
+// Delivery (status code, latency, error), and a failed delivery can be
+// replayed.
+//
+// Where the events come from is the embedder's choice: a Dispatcher runs
+// one relay per subscription over a durable outbox (adapters/sqlstore:
+// in order, at least once, never lost, one instance at a time), or
+// Direct forwards the events of this process as they are published, at
+// most once, for stores without an outbox (the memory store).
+//
+// Events (events.go): webhook.subscribed, .updated, .unsubscribed,
+// .delivery_failed and .replayed.
+package webhook

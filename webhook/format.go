@@ -1,0 +1,49 @@
+package webhook
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/accordhq/accord"
+)
+
+// Payload returns the body of a delivery of e in the format, and its
+// content type.
+func Payload(f Format, e accord.Event) ([]byte, error) {
+	switch f {
+	case FormatSlack:
+		return json.Marshal(map[string]string{"text": slackText(e)})
+	case FormatDingTalk:
+		return json.Marshal(map[string]any{"msgtype": "markdown",
+			"markdown": map[string]string{"title": title(e), "text": dingTalkText(e)}})
+	case FormatAccord, "":
+		return json.Marshal(e)
+	}
+	return nil, fmt.Errorf("webhook: unknown format %q", f)
+}
+
+// title is what the event is about, for a chat message's first line:
+// "requirement updated" from requirement.updated.
+func title(e accord.Event) string {
+	domain, what, _ := strings.Cut(e.Kind, ".")
+	return domain + " " + strings.ReplaceAll(what, "_", " ")
+}
+
+func who(e accord.Event) string {
+	if e.Actor.Name != "" {
+		return e.Actor.Name
+	}
+	return e.Actor.ID
+}
+
+// slackText escapes what Slack's mrkdwn would read as markup (&, <, >).
+func slackText(e accord.Event) string {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	return fmt.Sprintf("*%s* · %s\n%s\n_%s, %s_", esc.Replace(title(e)), esc.Replace(e.Project), esc.Replace(e.Summary),
+		esc.Replace(who(e)), e.Time.UTC().Format("2006-01-02 15:04 MST"))
+}
+
+func dingTalkText(e accord.Event) string {
+	return fmt.Sprintf("#### %s · %s\n\n%s\n\n> %s, %s", title(e), e.Project, e.Summary, who(e), e.Time.UTC().Format("2006-01-02 15:04 MST"))
+}

@@ -1,0 +1,434 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// AdminRole is the role that manages a project's webhooks.
+const AdminRole = "admin"
+
+// RetryPolicy says how a delivery is retried: up to Attempts in all, the
+// pause before attempt n+1 drawn at random up to Base·2ⁿ⁻¹ (full jitter,
+// so many receivers coming back at once are not hit in step), at most
+// Max; each attempt waits at most Timeout for an answer.
+type RetryPolicy struct {
+	Attempts int           // default 6
+	Base     time.Duration // default 1 s
+	Max      time.Duration // default 1 min
+	Timeout  time.Duration // default 10 s
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.Attempts <= 0 {
+		p.Attempts = 6
+	}
+	if p.Base <= 0 {
+		p.Base = time.Second
+	}
+	if p.Max <= 0 {
+		p.Max = time.Minute
+	}
+	if p.Timeout <= 0 {
+		p.Timeout = 10 * time.Second
+	}
+	return p
+}
+
+// Longest is the most a delivery can take under the policy: every attempt
+// timing out and every pause at its ceiling. A relay's lease must outlast it.
+func (p RetryPolicy) Longest() time.Duration {
+	p = p.withDefaults()
+	total := time.Duration(p.Attempts) * p.Timeout
+	for n := 1; n < p.Attempts; n++ {
+		total += p.ceiling(n)
+	}
+	return total
+}
+
+// ceiling is the longest pause before attempt n+1.
+func (p RetryPolicy) ceiling(n int) time.Duration {
+	d := float64(p.Base) * math.Pow(2, float64(n-1))
+	return time.Duration(math.Min(d, float64(p.Max)))
+}
+
+// Options configure a Service. Store is required.
+type Options struct {
+	Store  Store
+	Events accord.EventSink // optional: the service's own events (never delivered to webhooks)
+	Clock  accord.Clock     // optional
+	Client *http.Client     // optional: default http.DefaultClient with the policy's timeout per attempt
+	Retry  RetryPolicy
+	// Sleep waits between attempts; tests make it instant. Default: a
+	// timer that ctx can cut short.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Service manages subscriptions and delivers to them. It is safe for
+// concurrent use.
+type Service struct {
+	store  Store
+	pub    svc.Publisher
+	clock  accord.Clock
+	client *http.Client
+	retry  RetryPolicy
+	sleep  func(ctx context.Context, d time.Duration) error
+}
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil {
+		return nil, accord.Errorf(accord.Invalid, "webhook.Options.Store is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	if opts.Client == nil {
+		opts.Client = http.DefaultClient
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = func(ctx context.Context, d time.Duration) error {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		}
+	}
+	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
+		client: opts.Client, retry: opts.Retry.withDefaults(), sleep: opts.Sleep}, nil
+}
+
+// Retry returns the service's retry policy, its defaults filled in.
+func (s *Service) Retry() RetryPolicy { return s.retry }
+
+// admin checks that the caller may manage the project's webhooks.
+func admin(ctx context.Context, project string) (accord.Actor, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return actor, err
+	}
+	if !actor.HasRole(AdminRole) {
+		return actor, accord.Errorf(accord.PermissionDenied, "only a project admin manages webhooks; %s is not one in %s", actor.ID, project)
+	}
+	return actor, nil
+}
+
+func check(errs *accord.FieldErrors, rawURL string, kinds []string, f Format, description string) {
+	u, err := url.Parse(rawURL)
+	switch {
+	case strings.TrimSpace(rawURL) == "":
+		errs.Add("url", "required")
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		errs.Add("url", "must be an absolute http or https URL, not %q", rawURL)
+	case u.User != nil:
+		errs.Add("url", "must not carry credentials; the signature authenticates the sender")
+	case len(rawURL) > 2000:
+		errs.Add("url", "longer than 2000 bytes")
+	}
+	for i, k := range kinds {
+		if _, err := matchErr(k); err != nil || strings.TrimSpace(k) == "" || len(k) > svc.MaxName {
+			errs.Add(fmt.Sprintf("kinds[%d]", i), "must be an event kind or a pattern such as requirement.*, not %q", k)
+		}
+	}
+	if f != "" && !f.Valid() {
+		errs.Add("format", "unknown format %q; one of accord, slack, dingtalk", f)
+	}
+	svc.CheckText(errs, "description", description, svc.MaxText, false)
+}
+
+// Subscribe makes a subscription, active, and returns it with its secret:
+// the one given, or a new random one. The secret is shown this once.
+// Errors: Unauthenticated, PermissionDenied (not an admin), Invalid.
+func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscription) (Subscription, string, error) {
+	actor, err := admin(ctx, project)
+	if err != nil {
+		return Subscription{}, "", err
+	}
+	var errs accord.FieldErrors
+	check(&errs, in.URL, in.Kinds, in.Format, in.Description)
+	if in.Secret != "" && (len(in.Secret) < 16 || len(in.Secret) > 256) {
+		errs.Add("secret", "must be 16 to 256 bytes, or left out for a generated one")
+	}
+	if err := errs.Err("subscription"); err != nil {
+		return Subscription{}, "", err
+	}
+	secret := in.Secret
+	if secret == "" {
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return Subscription{}, "", accord.Errorf(accord.Internal, "making a secret: %w", err)
+		}
+		secret = "whsec_" + hex.EncodeToString(b[:])
+	}
+	if in.Format == "" {
+		in.Format = FormatAccord
+	}
+	now := s.clock.Now()
+	sub := Subscription{ID: accord.NewID(now), Project: project, URL: in.URL, Kinds: in.Kinds, Format: in.Format,
+		Description: in.Description, Active: true, Stamp: accord.NewStamp(actor.ID, now)}
+	sub, err = s.store.CreateSubscription(ctx, svc.Revision(sub, accord.RevisionCreated, in.Description))
+	if err != nil {
+		return Subscription{}, "", err
+	}
+	if err := s.store.PutSecret(ctx, project, sub.ID, []byte(secret)); err != nil {
+		_ = s.store.DeleteSubscription(ctx, project, sub.ID)
+		return Subscription{}, "", err
+	}
+	s.pub.Publish(ctx, EventSubscribed, project, sub.Ref(), actor, "%s subscribed %s to %s (%s)", actor.ID, sub.URL, kindsText(sub.Kinds), sub.Format)
+	return sub, secret, nil
+}
+
+func kindsText(kinds []string) string {
+	if len(kinds) == 0 {
+		return "every event"
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// Get returns a subscription. Errors: PermissionDenied, NotFound.
+func (s *Service) Get(ctx context.Context, project, id string) (Subscription, error) {
+	if _, err := admin(ctx, project); err != nil {
+		return Subscription{}, err
+	}
+	return s.store.GetSubscription(ctx, project, id)
+}
+
+// List returns one page of the project's subscriptions.
+func (s *Service) List(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Subscription], error) {
+	if _, err := admin(ctx, project); err != nil {
+		return accord.Page[Subscription]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Subscription]{}, err
+	}
+	return s.store.ListSubscriptions(ctx, project, q)
+}
+
+// Update replaces a subscription's URL, kinds, format, description and
+// whether it is active, at revision base. Errors: PermissionDenied,
+// Invalid, NotFound, Conflict (stale).
+func (s *Service) Update(ctx context.Context, project, id string, base int, in Content) (Subscription, error) {
+	actor, err := admin(ctx, project)
+	if err != nil {
+		return Subscription{}, err
+	}
+	var errs accord.FieldErrors
+	check(&errs, in.URL, in.Kinds, in.Format, in.Description)
+	if err := errs.Err("subscription"); err != nil {
+		return Subscription{}, err
+	}
+	sub, err := s.store.GetSubscription(ctx, project, id)
+	if err != nil {
+		return Subscription{}, err
+	}
+	if err := svc.CheckBase("subscription "+id, base, sub.Revision); err != nil {
+		return Subscription{}, err
+	}
+	if in.Format == "" {
+		in.Format = sub.Format
+	}
+	sub.URL, sub.Kinds, sub.Format, sub.Description, sub.Active = in.URL, in.Kinds, in.Format, in.Description, in.Active
+	sub.Stamp = sub.Stamp.Next(actor.ID, s.clock.Now())
+	sub, err = s.store.UpdateSubscription(ctx, svc.Revision(sub, accord.RevisionEdited, "updated by "+actor.ID))
+	if err != nil {
+		return Subscription{}, err
+	}
+	s.pub.Publish(ctx, EventUpdated, project, sub.Ref(), actor, "%s changed the webhook to %s (%s, active: %t)", actor.ID, sub.URL, kindsText(sub.Kinds), sub.Active)
+	return sub, nil
+}
+
+// Unsubscribe removes a subscription with its secret and its delivery
+// log. Errors: PermissionDenied, NotFound.
+func (s *Service) Unsubscribe(ctx context.Context, project, id string) error {
+	actor, err := admin(ctx, project)
+	if err != nil {
+		return err
+	}
+	sub, err := s.store.GetSubscription(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteSubscription(ctx, project, id); err != nil {
+		return err
+	}
+	s.pub.Publish(ctx, EventUnsubscribed, project, sub.Ref(), actor, "%s removed the webhook to %s", actor.ID, sub.URL)
+	return nil
+}
+
+// Deliveries returns one page of the project's delivery log, oldest first.
+func (s *Service) Deliveries(ctx context.Context, project string, f DeliveryFilter, q accord.PageQuery) (accord.Page[Delivery], error) {
+	if _, err := admin(ctx, project); err != nil {
+		return accord.Page[Delivery]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Delivery]{}, err
+	}
+	return s.store.ListDeliveries(ctx, project, f, q)
+}
+
+// system is who writes the delivery log when no request is behind it.
+var system = accord.Actor{ID: "accord"}
+
+// Deliver sends e to sub, if sub wants it: an event of its project, of a
+// kind it takes, made after it subscribed. It tries as the policy allows
+// and logs the delivery. It returns nil once the delivery is delivered or
+// has failed every attempt (logged; Replay tries again), and ctx's error
+// when ctx ends first, so that a relay tries again later. Dispatcher and
+// Direct call it.
+func (s *Service) Deliver(ctx context.Context, sub Subscription, e accord.Event) error {
+	if e.Project != sub.Project || !sub.Wants(e.Kind) || e.Time.Before(sub.CreatedAt) {
+		return nil
+	}
+	secret, err := s.store.GetSecret(ctx, sub.Project, sub.ID)
+	if accord.ErrorCode(err) == accord.NotFound {
+		return nil // unsubscribed meanwhile
+	}
+	if err != nil {
+		return err
+	}
+	body, err := Payload(sub.Format, e)
+	if err != nil {
+		return err
+	}
+	var attempts []Attempt
+	for n := 1; ; n++ {
+		a := s.attempt(ctx, sub, secret, e, body)
+		attempts = append(attempts, a)
+		if a.OK() {
+			_, err := s.log(ctx, sub, e, Delivered, attempts)
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err() // the relay tries again: nothing is logged as failed
+		}
+		if n == s.retry.Attempts {
+			break
+		}
+		pause := time.Duration(mrand.Int64N(int64(s.retry.ceiling(n)) + 1))
+		if err := s.sleep(ctx, pause); err != nil {
+			return err
+		}
+	}
+	d, err := s.log(ctx, sub, e, Failed, attempts)
+	if err != nil {
+		return err
+	}
+	last := attempts[len(attempts)-1]
+	s.pub.Publish(accord.WithActor(ctx, system), EventDeliveryFailed, sub.Project, d.Ref(), system, "%s to %s failed %d time(s), last: %s",
+		e.Kind, sub.URL, len(attempts), describe(last))
+	return nil
+}
+
+func describe(a Attempt) string {
+	if a.Error != "" {
+		return a.Error
+	}
+	return fmt.Sprintf("HTTP %d", a.StatusCode)
+}
+
+// attempt makes one POST.
+func (s *Service) attempt(ctx context.Context, sub Subscription, secret []byte, e accord.Event, body []byte) Attempt {
+	start := time.Now()
+	a := Attempt{At: s.clock.Now()}
+	ctx, cancel := context.WithTimeout(ctx, s.retry.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(body))
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "accord-webhook/1")
+	req.Header.Set(HeaderEventID, e.ID)
+	req.Header.Set(HeaderEventKind, e.Kind)
+	req.Header.Set(HeaderSignature, Sign(secret, time.Now(), body))
+	resp, err := s.client.Do(req)
+	a.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		a.Error = err.Error()
+		return a
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	a.StatusCode = resp.StatusCode
+	return a
+}
+
+// log records a delivery.
+func (s *Service) log(ctx context.Context, sub Subscription, e accord.Event, status DeliveryStatus, attempts []Attempt) (Delivery, error) {
+	now := s.clock.Now()
+	d := Delivery{ID: accord.NewID(now), Project: sub.Project, Subscription: sub.ID, Event: e, Status: status, Attempts: attempts,
+		Stamp: accord.NewStamp(system.ID, now)}
+	return s.store.CreateDelivery(ctx, svc.Revision(d, accord.RevisionCreated, string(status)))
+}
+
+// Replay sends a logged delivery's event again, now, once, with the
+// subscription's current URL, format and secret, and records the
+// attempt. The event keeps its ID, so a receiver that has it can tell.
+// Errors: PermissionDenied, NotFound, FailedPrecondition (the
+// subscription is inactive).
+func (s *Service) Replay(ctx context.Context, project, id string) (Delivery, error) {
+	actor, err := admin(ctx, project)
+	if err != nil {
+		return Delivery{}, err
+	}
+	d, err := s.store.GetDelivery(ctx, project, id)
+	if err != nil {
+		return Delivery{}, err
+	}
+	sub, err := s.store.GetSubscription(ctx, project, d.Subscription)
+	if err != nil {
+		return Delivery{}, err
+	}
+	if !sub.Active {
+		return Delivery{}, accord.Errorf(accord.FailedPrecondition, "the webhook to %s is inactive: activate it to replay", sub.URL)
+	}
+	secret, err := s.store.GetSecret(ctx, project, sub.ID)
+	if err != nil {
+		return Delivery{}, err
+	}
+	body, err := Payload(sub.Format, d.Event)
+	if err != nil {
+		return Delivery{}, err
+	}
+	a := s.attempt(ctx, sub, secret, d.Event, body)
+	a.Replay = true
+	d.Attempts = append(slices.Clone(d.Attempts), a)
+	if a.OK() {
+		d.Status = Delivered
+	}
+	d.Stamp = d.Stamp.Next(actor.ID, s.clock.Now())
+	d, err = s.store.UpdateDelivery(ctx, svc.Revision(d, "replayed", describeReplay(a)))
+	if err != nil {
+		return Delivery{}, err
+	}
+	s.pub.Publish(ctx, EventReplayed, project, d.Ref(), actor, "%s replayed %s to %s: %s", actor.ID, d.Event.Kind, sub.URL, describeReplay(a))
+	return d, nil
+}
+
+func describeReplay(a Attempt) string {
+	if a.OK() {
+		return fmt.Sprintf("delivered (HTTP %d)", a.StatusCode)
+	}
+	return "failed: " + describe(a)
+}
