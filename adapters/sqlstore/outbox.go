@@ -129,7 +129,7 @@ func (s *Stores) Events(ctx context.Context, project string, after int64, limit 
 
 // Relay delivers the outbox's events to one destination, in order, at
 // least once: a cursor in the database (under Name) remembers the last
-// event delivered, so a restart resumes after it, and a lease in the same
+// event delivered (moved after each batch), so a restart resumes after it, and a lease in the same
 // row lets only one instance deliver at a time when several share the
 // database. Across a crash an event may be delivered again; its ID stays
 // the same, so the destination can tell.
@@ -212,10 +212,23 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 		return 0, err
 	}
 	delivered := 0
+	// The cursor moves once per batch, and before any early return: a
+	// crash repeats at most the batch's delivered events, which keep
+	// their IDs.
+	moved := after
+	save := func(err error) (int, error) {
+		if after != moved {
+			if aerr := s.advance(ctx, r, after); aerr != nil && err == nil {
+				err = aerr
+			}
+			moved = after
+		}
+		return delivered, err
+	}
 	for {
 		events, err := s.Events(ctx, "", after, r.Batch)
 		if err != nil || len(events) == 0 {
-			return delivered, err
+			return save(err)
 		}
 		for _, e := range events {
 			if e.Seq != after+1 {
@@ -223,21 +236,21 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 				first, seen := gaps[after+1]
 				if !seen {
 					gaps[after+1] = time.Now()
-					return delivered, nil
+					return save(nil)
 				}
 				if time.Since(first) < r.GapWait {
-					return delivered, nil
+					return save(nil)
 				}
 				delete(gaps, after+1)
 			}
 			if err := r.Deliver(ctx, e); err != nil {
-				return delivered, err
-			}
-			if err := s.advance(ctx, r, e.Seq); err != nil {
-				return delivered, err
+				return save(err)
 			}
 			after = e.Seq
 			delivered++
+		}
+		if _, err := save(nil); err != nil {
+			return delivered, err
 		}
 		if _, err := s.claim(ctx, r); err != nil { // renew the lease
 			return delivered, err

@@ -55,6 +55,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		t.Parallel()
 		Outbox(t, open)
 	})
+	t.Run("webhooks_from_the_outbox", func(t *testing.T) {
+		t.Parallel()
+		Webhooks(t, open)
+	})
 	t.Run("projects", func(t *testing.T) {
 		t.Parallel()
 		storetest.ProjectStore(t, func(t *testing.T) project.Store { return open(t).Projects })
@@ -67,6 +71,7 @@ func Benchmarks(b *testing.B, open func(testing.TB) *sqlstore.Stores, relax, res
 	b.Run("kit", func(b *testing.B) {
 		storetest.BenchmarkRequirementStore(b, func(b *testing.B) requirement.Store { return open(b).Requirements })
 	})
+	b.Run("outbox_webhooks", func(b *testing.B) { BenchmarkOutboxWebhooks(b, open) })
 	b.Run("large_project", func(b *testing.B) {
 		s := open(b)
 		n := Size()
