@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -19,6 +21,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/webhook"
 )
 
 // Options configure the handler. Requirements and Authenticator are required.
@@ -28,14 +31,22 @@ type Options struct {
 	Reviews      *review.Service   // optional: without it the review routes answer 404
 	// Projects (optional) serves /v1/projects and, unless Authorizer says
 	// otherwise, authorizes by membership (ProjectMembers).
-	Projects      *project.Service
-	Risks         *risk.Service  // optional: without it the risk routes answer 404
-	Retros        *retro.Service // optional: without it the retro routes answer 404
-	Plans         *plan.Service  // optional: without it the plan routes answer 404
-	Traces        *trace.Service // optional: without it the link routes answer 404
-	Impacts       Impacts        // optional, with Traces: serves /impact
-	Reports       Reports        // optional: serves /reports (coverage, progress)
-	Promoter      Promoter       // optional: turns retro items and actions into other records
+	Projects *project.Service
+	Risks    *risk.Service    // optional: without it the risk routes answer 404
+	Retros   *retro.Service   // optional: without it the retro routes answer 404
+	Plans    *plan.Service    // optional: without it the plan routes answer 404
+	Traces   *trace.Service   // optional: without it the link routes answer 404
+	Impacts  Impacts          // optional, with Traces: serves /impact
+	Reports  Reports          // optional: serves /reports (coverage, progress)
+	Webhooks *webhook.Service // optional: serves /webhooks to project admins
+	// Atomically (optional) runs each request that may change something
+	// (any method but GET and HEAD) as one unit of work: its writes and
+	// the events they publish commit together, and only if the request
+	// succeeds. sqlstore.Stores.Atomically is one. The answer is held back
+	// until the commit, so a client never hears of a change that was not
+	// kept.
+	Atomically    func(ctx context.Context, fn func(ctx context.Context) error) error
+	Promoter      Promoter // optional: turns retro items and actions into other records
 	Authenticator Authenticator
 	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
 	Logger        *slog.Logger // optional: defaults to slog.Default()
@@ -53,6 +64,8 @@ type server struct {
 	traces    *trace.Service
 	impacts   Impacts
 	reports   Reports
+	webhooks  *webhook.Service
+	atomic    func(ctx context.Context, fn func(ctx context.Context) error) error
 	promoter  Promoter
 	authn     Authenticator
 	authz     Authorizer
@@ -73,7 +86,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, webhooks: opts.Webhooks, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -105,6 +118,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.reports != nil {
 		groups = append(groups, reportEndpoints())
+	}
+	if s.webhooks != nil {
+		groups = append(groups, webhookEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())
@@ -140,13 +156,73 @@ func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, 
 		if err == nil && s.authz != nil {
 			actor, err = s.authz.Authorize(r, actor)
 		}
-		if err == nil {
-			err = h(s, w, r.WithContext(accord.WithActor(r.Context(), actor)))
-		}
 		if err != nil {
 			s.fail(w, r, err)
+			return
 		}
+		r = r.WithContext(accord.WithActor(r.Context(), actor))
+		if s.atomic == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if err := h(s, w, r); err != nil {
+				s.fail(w, r, err)
+			}
+			return
+		}
+		s.atomically(w, r, h)
 	})
+}
+
+// errUndo rolls back a unit whose request failed.
+var errUndo = errors.New("the request failed: its changes are undone")
+
+// atomically serves r inside a unit of work, holding the answer back
+// until the unit committed: a failed request (status 400 or more) keeps
+// nothing, and a commit that fails answers 500 instead.
+func (s *server) atomically(w http.ResponseWriter, r *http.Request, h func(s *server, w http.ResponseWriter, r *http.Request) error) {
+	held := &heldResponse{header: http.Header{}}
+	err := s.atomic(r.Context(), func(ctx context.Context) error {
+		r := r.WithContext(ctx)
+		if err := h(s, held, r); err != nil {
+			s.fail(held, r, err)
+		}
+		if held.status >= 400 {
+			return errUndo
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errUndo) {
+		s.fail(w, r, err)
+		return
+	}
+	for k, v := range held.header {
+		w.Header()[k] = v
+	}
+	if held.status == 0 {
+		held.status = http.StatusOK
+	}
+	w.WriteHeader(held.status)
+	_, _ = w.Write(held.body.Bytes())
+}
+
+// heldResponse keeps an answer until it may be sent.
+type heldResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) Header() http.Header { return h.header }
+
+func (h *heldResponse) WriteHeader(status int) {
+	if h.status == 0 {
+		h.status = status
+	}
+}
+
+func (h *heldResponse) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	return h.body.Write(b)
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/webhook"
 )
 
 // tokenStore is where the server keeps hashed API tokens.
@@ -40,6 +41,8 @@ type backend struct {
 	retros       retro.Store
 	plans        plan.Store
 	traces       trace.Store
+	webhooks     webhook.Store
+	sql          *sqlstore.Stores // nil for memory: no outbox, no units of work
 	tokens       tokenStore
 	version      int // schema version after migrating
 	applied      int // migrations applied at this start
@@ -51,7 +54,7 @@ type backend struct {
 func openBackend(ctx context.Context, spec string) (*backend, error) {
 	if spec == "memory" {
 		return &backend{describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
-			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(), plans: memory.NewPlanStore(), traces: memory.NewTraceStore(),
+			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(), plans: memory.NewPlanStore(), traces: memory.NewTraceStore(), webhooks: memory.NewWebhookStore(),
 			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
 	}
 	var s *sqlstore.Stores
@@ -78,7 +81,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
+		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, webhooks: s.Webhooks, sql: s, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
 }
 
 func isPostgres(spec string) bool {
@@ -104,4 +107,13 @@ func redact(url string) string {
 func (b *backend) services(events accord.EventSink) (link.Services, error) {
 	return link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews,
 		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, TraceStore: b.traces, Events: events})
+}
+
+// atomically runs fn as one unit of work on an SQL backend, so its
+// changes and their events commit together; on memory it just runs fn.
+func (b *backend) atomically(ctx context.Context, fn func(ctx context.Context) error) error {
+	if b.sql == nil {
+		return fn(ctx)
+	}
+	return b.sql.Atomically(ctx, fn)
 }

@@ -13,8 +13,10 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/webhook"
 )
 
 type serveOptions struct {
@@ -43,9 +45,27 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	defer b.close()
 	log.Info("database ready", slog.String("db", b.describe), slog.Int("schema", b.version), slog.Int("migrated", b.applied))
 
-	events := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+	logged := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
 	})
+	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged})
+	if err != nil {
+		return err
+	}
+	// Events: on SQL into the outbox, in the transaction of their change,
+	// and from there to the webhooks; on memory straight to the webhooks,
+	// at most once, as memory keeps nothing anyway.
+	var events accord.EventSink = webhook.Direct(hooks, b.webhooks, logged)
+	if b.sql != nil {
+		outbox := b.sql.Outbox()
+		events = accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+			logged.Publish(ctx, e)
+			outbox.Publish(ctx, e)
+		})
+		b.sql.OnOutboxError = func(e accord.Event, err error) {
+			log.Error("an event missed the outbox", slog.String("kind", e.Kind), slog.String("id", e.ID), slog.Any("error", err))
+		}
+	}
 	// The review gates are wired in: requirements are approved and accepted,
 	// and contract versions agreed, only after an approved review.
 	services, err := b.services(events)
@@ -76,8 +96,23 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if len(fixed) > 0 {
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
-	h, err := httpapi.New(httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Reports: services, Promoter: services, Projects: projects, Authenticator: authn, Logger: log})
+	api := httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
+		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Reports: services,
+		Webhooks: hooks, Promoter: services, Projects: projects, Authenticator: authn, Logger: log}
+	if b.sql != nil {
+		// Every request that changes something is a unit of work: its
+		// changes and their events commit together.
+		api.Atomically = b.sql.Atomically
+		// One relay per webhook over the outbox: in order, at least once,
+		// one instance at a time.
+		d := webhook.Dispatcher{Service: hooks, Store: b.webhooks, Logger: log,
+			Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
+				return b.sql.Run(ctx, sqlstore.Relay{Name: name, Lease: hooks.Retry().Longest() + time.Minute,
+					Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
+			}}
+		go func() { _ = d.Serve(ctx) }()
+	}
+	h, err := httpapi.New(api)
 	if err != nil {
 		return err
 	}
@@ -104,20 +139,20 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	go func() { served <- srv.Serve(ln) }()
 	// Risk reviews due, once a minute: the register keeps which due dates
 	// it announced, so restarts and several instances announce each once.
-	go everyProject(ctx, b.projects, time.Minute, "review-due notices", log, func(ctx context.Context, p string) error {
+	go everyProject(ctx, b, time.Minute, "review-due notices", log, func(ctx context.Context, p string) error {
 		_, err := services.Risks.NotifyDue(ctx, p, time.Now().UTC())
 		return err
 	})
 	// Milestone forecasts, hourly: a slip raises its schedule risk and is
 	// announced once per change of its numbers.
-	go everyProject(ctx, b.projects, time.Hour, "milestone forecasts", log, func(ctx context.Context, p string) error {
+	go everyProject(ctx, b, time.Hour, "milestone forecasts", log, func(ctx context.Context, p string) error {
 		_, err := services.Plans.CheckSlips(ctx, p)
 		return err
 	})
 	// Links, hourly: a change whose event was lost (a crash between the
 	// commit and the links' update, a change made by another program)
 	// still turns its links suspect.
-	go everyProject(ctx, b.projects, time.Hour, "link recheck", log, func(ctx context.Context, p string) error {
+	go everyProject(ctx, b, time.Hour, "link recheck", log, func(ctx context.Context, p string) error {
 		_, err := services.Traces.Recheck(ctx, p)
 		return err
 	})
@@ -141,19 +176,21 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 // everyProject runs fn for every project now and then at each tick of
 // every, until ctx is done, as the server actor. what names the job for
 // the log.
-func everyProject(ctx context.Context, projects project.Store, every time.Duration, what string, log *slog.Logger, fn func(ctx context.Context, project string) error) {
+func everyProject(ctx context.Context, b *backend, every time.Duration, what string, log *slog.Logger, fn func(ctx context.Context, project string) error) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
 	for {
 		all, err := svc.All(ctx, "", project.Filter{}, func(ctx context.Context, _ string, f project.Filter, q accord.PageQuery) (accord.Page[project.Project], error) {
-			return projects.ListProjects(ctx, f, q)
+			return b.projects.ListProjects(ctx, f, q)
 		})
 		if err != nil && ctx.Err() == nil {
 			log.Warn("listing projects for "+what, slog.Any("error", err))
 		}
 		for _, p := range all {
-			if err := fn(system, p.Key); err != nil && ctx.Err() == nil {
+			// One unit of work per project: the job's changes and events commit together.
+			err := b.atomically(system, func(ctx context.Context) error { return fn(ctx, p.Key) })
+			if err != nil && ctx.Err() == nil {
 				log.Warn(what, slog.String("project", p.Key), slog.Any("error", err))
 			}
 		}

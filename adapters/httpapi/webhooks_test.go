@@ -1,0 +1,77 @@
+package httpapi_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord/webhook"
+)
+
+func TestWebhookRoutes(t *testing.T) {
+	h, _ := newProjectAPI(t)
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", "/v1/projects", pmToken, `{"key":"shop","name":"Shop"}`).status)
+	require.Equal(t, http.StatusOK, call(t, h, "PUT", "/v1/projects/shop/members/bob", pmToken, `{"roles":["backend"]}`).status)
+	const p = "/v1/projects/shop"
+	var secret atomic.Value
+	var down atomic.Bool
+	down.Store(true)
+	got := make(chan string, 10)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if webhook.Verify([]byte(secret.Load().(string)), r.Header.Get(webhook.HeaderSignature), body, time.Minute, time.Now()) != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if down.Load() {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		got <- r.Header.Get(webhook.HeaderEventKind)
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer rcv.Close()
+
+	denied := call(t, h, "POST", p+"/webhooks", devToken, `{"url":"`+rcv.URL+`"}`)
+	assert.Equal(t, http.StatusForbidden, denied.status, "bob is no admin of shop")
+	bad := call(t, h, "POST", p+"/webhooks", pmToken, `{"url":"mailto:a@b.c","format":"teams"}`)
+	assert.Equal(t, http.StatusBadRequest, bad.status)
+	assert.Contains(t, bad.raw, `"field":"url"`)
+	assert.Contains(t, bad.raw, `"field":"format"`)
+	made := call(t, h, "POST", p+"/webhooks", pmToken, `{"url":"`+rcv.URL+`","kinds":["requirement.*"],"format":"slack"}`)
+	require.Equal(t, http.StatusCreated, made.status, made.raw)
+	secret.Store(made.body["secret"].(string))
+	hook := made.header.Get("Location")
+	list := call(t, h, "GET", p+"/webhooks", pmToken, "")
+	require.Equal(t, http.StatusOK, list.status, list.raw)
+	assert.NotContains(t, list.raw, made.body["secret"].(string), "the secret is shown once")
+	require.Equal(t, http.StatusOK, call(t, h, "GET", hook, pmToken, "").status)
+
+	// The receiver is down: the delivery fails (this server tries once) and is logged.
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", p+"/requirements", pmToken, `{"title":"Refund a paid order"}`).status)
+	var failed response
+	require.Eventually(t, func() bool {
+		failed = call(t, h, "GET", hook+"/deliveries?status=failed", pmToken, "")
+		return failed.status == http.StatusOK && len(failed.body["items"].([]any)) == 1
+	}, 5*time.Second, 10*time.Millisecond)
+	d := failed.body["items"].([]any)[0].(map[string]any)
+	assert.EqualValues(t, 502, d["attempts"].([]any)[0].(map[string]any)["status_code"])
+	down.Store(false)
+	replayed := call(t, h, "POST", hook+"/deliveries/"+d["id"].(string)+"/replay", pmToken, "")
+	require.Equal(t, http.StatusOK, replayed.status, replayed.raw)
+	assert.Equal(t, "delivered", replayed.body["status"])
+	assert.Equal(t, "requirement.created", <-got)
+	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", hook+"/deliveries?status=lost", pmToken, "").status)
+
+	off := call(t, h, "PUT", hook, pmToken, `{"url":"`+rcv.URL+`","active":false}`, "If-Match", `"1"`)
+	require.Equal(t, http.StatusOK, off.status, off.raw)
+	assert.Equal(t, false, off.body["active"])
+	assert.Equal(t, http.StatusNoContent, call(t, h, "DELETE", hook, pmToken, "").status)
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", hook, pmToken, "").status)
+}
