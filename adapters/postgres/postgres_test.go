@@ -33,6 +33,14 @@ func serverURL(tb testing.TB) string {
 // test ends, so tests run in parallel on one database.
 func open(tb testing.TB) *sqlstore.Stores {
 	tb.Helper()
+	s, _ := openURL(tb)
+	return s
+}
+
+// openURL is open that also returns the URL of the stores' schema, for a
+// second instance on the same tables.
+func openURL(tb testing.TB) (*sqlstore.Stores, string) {
+	tb.Helper()
 	base := serverURL(tb)
 	schema := "accord_test_" + strings.ToLower(rand.Text()[:12])
 	admin, err := sql.Open("pgx", base)
@@ -63,7 +71,7 @@ func open(tb testing.TB) *sqlstore.Stores {
 	if err := postgres.Migrate(context.Background(), s.DB); err != nil {
 		tb.Fatal(err)
 	}
-	return s
+	return s, u.String()
 }
 
 // TestStores runs every domain's conformance suite on this engine.

@@ -20,7 +20,14 @@ type Dialect struct {
 	numbered bool
 	// lock serialises migrations between processes, inside tx.
 	lock func(ctx context.Context, tx *sql.Tx) error
+	// notify (optional) is run in a transaction that wrote events, to wake
+	// the relays of other instances when it commits.
+	notify string
 }
+
+// OutboxChannel is the PostgreSQL channel a commit with events notifies
+// (adapters/postgres.Listen waits on it).
+const OutboxChannel = "accord_outbox"
 
 // SQLite is the dialect of SQLite (modernc.org/sqlite). Its write
 // transactions start with BEGIN IMMEDIATE (the opener's _txlock), so
@@ -29,7 +36,7 @@ var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTE
 	lock: func(context.Context, *sql.Tx) error { return nil }}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
-var Postgres = Dialect{Name: "postgres", numbered: true, types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+var Postgres = Dialect{Name: "postgres", numbered: true, notify: "SELECT pg_notify('" + OutboxChannel + "', '')", types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.
 		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")

@@ -85,6 +85,9 @@ func (s *Stores) Outbox() accord.EventSink {
 				return
 			}
 			if err = insert(s.DB); err == nil {
+				if s.Dialect.notify != "" {
+					_, _ = s.DB.ExecContext(ctx, s.Dialect.notify)
+				}
 				s.outbox.wake()
 			}
 		}

@@ -116,6 +116,11 @@ func (s *Stores) Atomically(ctx context.Context, fn func(ctx context.Context) er
 	if u.err != nil {
 		return internal("writing an event to the outbox", u.err)
 	}
+	if u.events > 0 && s.Dialect.notify != "" {
+		if _, err := tx.ExecContext(ctx, s.Dialect.notify); err != nil {
+			return internal("notifying the relays", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return internal("commit", err)
 	}

@@ -43,6 +43,7 @@ type backend struct {
 	traces       trace.Store
 	webhooks     webhook.Store
 	sql          *sqlstore.Stores // nil for memory: no outbox, no units of work
+	listen       func(ctx context.Context) // PostgreSQL: wake the relays on other instances' commits
 	tokens       tokenStore
 	version      int // schema version after migrating
 	applied      int // migrations applied at this start
@@ -60,9 +61,11 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 	var s *sqlstore.Stores
 	var describe string
 	var err error
+	var listen func(ctx context.Context)
 	if isPostgres(spec) {
 		describe = "PostgreSQL " + redact(spec)
 		s, err = postgres.Open(spec)
+		listen = func(ctx context.Context) { _ = postgres.Listen(ctx, s) }
 	} else {
 		describe = "SQLite " + spec
 		s, err = sqlite.Open(spec)
@@ -81,7 +84,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, webhooks: s.Webhooks, sql: s, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
+		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, webhooks: s.Webhooks, sql: s, listen: listen, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
 }
 
 func isPostgres(spec string) bool {

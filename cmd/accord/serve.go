@@ -111,6 +111,9 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 					Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 			}}
 		go func() { _ = d.Serve(ctx) }()
+		if b.listen != nil {
+			go b.listen(ctx)
+		}
 	}
 	h, err := httpapi.New(api)
 	if err != nil {

@@ -1,0 +1,57 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/accordhq/accord/adapters/sqlstore"
+)
+
+// Listen wakes the stores' relays whenever any instance commits events
+// (sqlstore.OutboxChannel), so a webhook is sent within milliseconds of
+// the change instead of at the next poll. It holds one connection of the
+// pool while ctx lives and reconnects after a failure; the relays' poll
+// remains the fallback meanwhile. It returns when ctx ends.
+func Listen(ctx context.Context, s *sqlstore.Stores) error {
+	for {
+		err := listenOnce(ctx, s)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		_ = err // the poll covers the gap; try again shortly
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func listenOnce(ctx context.Context, s *sqlstore.Stores) error {
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("postgres: listening needs the pgx driver, not %T", driverConn)
+		}
+		pg := c.Conn()
+		if _, err := pg.Exec(ctx, "LISTEN "+sqlstore.OutboxChannel); err != nil {
+			return err
+		}
+		// Anything committed while no one listened is found now.
+		s.Wake()
+		for {
+			if _, err := pg.WaitForNotification(ctx); err != nil {
+				return err
+			}
+			s.Wake()
+		}
+	})
+}
