@@ -42,7 +42,7 @@ type backend struct {
 	plans        plan.Store
 	traces       trace.Store
 	webhooks     webhook.Store
-	sql          *sqlstore.Stores // nil for memory: no outbox, no units of work
+	sql          *sqlstore.Stores          // nil for memory: no outbox, no units of work
 	listen       func(ctx context.Context) // PostgreSQL: wake the relays on other instances' commits
 	tokens       tokenStore
 	version      int // schema version after migrating
