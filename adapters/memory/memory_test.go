@@ -1,6 +1,7 @@
 package memory_test
 
 import (
+	"github.com/accordhq/accord"
 	"testing"
 
 	"github.com/accordhq/accord/adapters/memory"
@@ -13,6 +14,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
 )
 
@@ -42,6 +44,10 @@ func TestReviewStore(t *testing.T) {
 
 func TestPlanStore(t *testing.T) {
 	storetest.PlanStore(t, func(*testing.T) plan.Store { return memory.NewPlanStore() })
+}
+
+func TestWatchStore(t *testing.T) {
+	storetest.WatchStore(t, func(*testing.T) (watch.Store, accord.EventSink) { s := memory.NewWatchStore(); return s, s })
 }
 
 func TestWebhookStore(t *testing.T) {

@@ -34,6 +34,7 @@ type Stores struct {
 	Plans        *PlanStore
 	Traces       *TraceStore
 	Webhooks     *WebhookStore
+	Watches      *WatchStore
 	Tokens       *TokenStore
 
 	// OnOutboxError (optional) hears of an event Outbox could not write
@@ -72,6 +73,8 @@ func (s *Stores) Close() error {
 // New returns the stores over db, which must be migrated (Migrate).
 func New(db *sql.DB, d Dialect) *Stores {
 	c := newReadCache(nil)
-	return &Stores{DB: db, Dialect: d, cache: c, Requirements: newRequirementStore(db, d, c), Contracts: newContractStore(db, d, c), Reviews: newReviewStore(db, d, c),
+	s := &Stores{DB: db, Dialect: d, cache: c, Requirements: newRequirementStore(db, d, c), Contracts: newContractStore(db, d, c), Reviews: newReviewStore(db, d, c),
 		Projects: newProjectStore(db, d, c), Risks: newRiskStore(db, d, c), Retros: newRetroStore(db, d, c), Plans: newPlanStore(db, d, c), Traces: newTraceStore(db, d, c), Webhooks: newWebhookStore(db, d, c), Tokens: &TokenStore{db: db, d: d}}
+	s.Watches = newWatchStore(s)
+	return s
 }

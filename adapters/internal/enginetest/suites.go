@@ -1,6 +1,7 @@
 package enginetest
 
 import (
+	"github.com/accordhq/accord"
 	"testing"
 
 	"github.com/accordhq/accord/adapters/sqlstore"
@@ -13,6 +14,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
 )
 
@@ -50,6 +52,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("webhooks", func(t *testing.T) {
 		t.Parallel()
 		storetest.WebhookStore(t, func(t *testing.T) webhook.Store { return open(t).Webhooks })
+	})
+	t.Run("watches", func(t *testing.T) {
+		t.Parallel()
+		storetest.WatchStore(t, func(t *testing.T) (watch.Store, accord.EventSink) { s := open(t); return s.Watches, s.Outbox() })
 	})
 	t.Run("outbox", func(t *testing.T) {
 		t.Parallel()

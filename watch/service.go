@@ -1,0 +1,164 @@
+package watch
+
+import (
+	"context"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
+)
+
+// Options configure a Service. Store is required.
+type Options struct {
+	Store  Store
+	Events accord.EventSink // optional
+	Clock  accord.Clock     // optional
+}
+
+// Service manages watches and reads inboxes. It is safe for concurrent use.
+type Service struct {
+	store Store
+	pub   svc.Publisher
+	clock accord.Clock
+}
+
+// NewService returns a Service over opts.Store.
+func NewService(opts Options) (*Service, error) {
+	if opts.Store == nil {
+		return nil, accord.Errorf(accord.Invalid, "watch.Options.Store is required")
+	}
+	if opts.Clock == nil {
+		opts.Clock = accord.SystemClock()
+	}
+	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+}
+
+// Watch starts the caller watching target, a record (requirement/REQ-3)
+// or the project itself (project/<key>). Events from now on reach their
+// inbox. Errors: Unauthenticated, Invalid, Conflict (watched already).
+func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) (Watch, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Watch{}, err
+	}
+	var errs accord.FieldErrors
+	target.Validate("target", &errs)
+	if target.Kind == ProjectKind && target.ID != project {
+		errs.Add("target.id", "a project watch names this project, %q", project)
+	}
+	svc.CheckText(&errs, "target.id", target.ID, svc.MaxName, false)
+	if err := errs.Err("watch"); err != nil {
+		return Watch{}, err
+	}
+	now := s.clock.Now()
+	w := Watch{ID: accord.NewID(now), Project: project, Actor: actor.ID, Target: target, Stamp: accord.NewStamp(actor.ID, now)}
+	w, err = s.store.CreateWatch(ctx, svc.Revision(w, accord.RevisionCreated, ""))
+	if err != nil {
+		return Watch{}, err
+	}
+	s.pub.Publish(ctx, EventStarted, project, w.Ref(), actor, "%s watches %s", actor.ID, target)
+	return w, nil
+}
+
+// Unwatch stops one of the caller's watches. Errors: NotFound (also for
+// someone else's).
+func (s *Service) Unwatch(ctx context.Context, project, id string) error {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	w, err := s.store.GetWatch(ctx, project, id)
+	if err == nil && w.Actor != actor.ID {
+		err = accord.Errorf(accord.NotFound, "watch %q not found in project %q", id, project)
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteWatch(ctx, project, id); err != nil {
+		return err
+	}
+	s.pub.Publish(ctx, EventStopped, project, w.Ref(), actor, "%s no longer watches %s", actor.ID, w.Target)
+	return nil
+}
+
+// Watches returns one page of the caller's watches in the project.
+func (s *Service) Watches(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Watch], error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return accord.Page[Watch]{}, err
+	}
+	if q, err = q.Normalize(); err != nil {
+		return accord.Page[Watch]{}, err
+	}
+	return s.store.ListWatches(ctx, project, actor.ID, q)
+}
+
+// scan is how many log entries one Inbox call reads at most.
+const scan = 2000
+
+// Inbox returns the caller's unread events in the project, oldest first:
+// those after their read mark that one of their watches takes, up to
+// limit (0: 50, at most 500). Their own watch events are left out. It
+// changes nothing: MarkRead(inbox.Through) marks it read.
+func (s *Service) Inbox(ctx context.Context, project string, limit int) (Inbox, error) {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return Inbox{}, err
+	}
+	q, err := accord.PageQuery{Size: limit}.Normalize()
+	if err != nil {
+		return Inbox{}, err
+	}
+	mark, err := s.store.ReadMark(ctx, project, actor.ID)
+	if err != nil {
+		return Inbox{}, err
+	}
+	watches, err := svc.All(ctx, project, actor.ID, s.store.ListWatches)
+	if err != nil {
+		return Inbox{}, err
+	}
+	in := Inbox{Actor: actor.ID, Project: project, ReadTo: mark, Entries: []Entry{}, Through: mark}
+	if len(watches) == 0 {
+		return in, nil
+	}
+	for read := 0; read < scan; {
+		batch, err := s.store.Log(ctx, project, in.Through, min(accord.MaxPageSize, scan-read))
+		if err != nil {
+			return in, err
+		}
+		if len(batch) == 0 {
+			return in, nil
+		}
+		read += len(batch)
+		for _, e := range batch {
+			if len(in.Entries) == q.Size {
+				in.More = true
+				return in, nil
+			}
+			in.Through = e.Seq
+			if e.Event.Kind == EventStarted || e.Event.Kind == EventStopped {
+				continue
+			}
+			for _, w := range watches {
+				if w.Takes(e.Event) {
+					in.Entries = append(in.Entries, e)
+					break
+				}
+			}
+		}
+	}
+	in.More = true // the scan stopped before the end of the log
+	return in, nil
+}
+
+// MarkRead moves the caller's read mark in the project to seq (never
+// back): what Inbox showed up to Through is read. Errors: Invalid.
+func (s *Service) MarkRead(ctx context.Context, project string, seq int64) error {
+	actor, err := svc.Begin(ctx, project)
+	if err != nil {
+		return err
+	}
+	if seq < 0 {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid read mark", Fields: []accord.FieldError{{Field: "through", Message: "must be 0 or more"}}}
+	}
+	return s.store.SetReadMark(ctx, project, actor.ID, seq)
+}
