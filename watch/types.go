@@ -49,4 +49,3 @@ type Inbox struct {
 	Through int64 `json:"through"`
 	More    bool  `json:"more"`
 }
-
