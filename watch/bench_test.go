@@ -3,6 +3,7 @@ package watch_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -18,7 +19,7 @@ func BenchmarkInbox(b *testing.B) {
 		}
 	}
 	for i := range 2000 {
-		store.Publish(bob, accord.Event{Kind: "requirement.updated", Project: "shop", Ref: accord.Ref{Kind: "requirement", ID: fmt.Sprint(i % 200)}})
+		store.Publish(bob, accord.Event{Kind: "requirement.updated", Project: "shop", Ref: accord.Ref{Kind: "requirement", ID: fmt.Sprint(i % 200)}, Time: time.Now()})
 	}
 	b.Run("floor_read_log", func(b *testing.B) {
 		for b.Loop() {

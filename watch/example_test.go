@@ -3,6 +3,7 @@ package watch_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/memory"
@@ -17,8 +18,8 @@ func ExampleService_Inbox() {
 	watches.Watch(bob, "shop", refund)
 
 	// Elsewhere, the services publish.
-	store.Publish(bob, accord.Event{Kind: "requirement.updated", Project: "shop", Ref: refund, Summary: "REQ-1 Refund a paid order: edited by alice"})
-	store.Publish(bob, accord.Event{Kind: "requirement.created", Project: "shop", Ref: accord.Ref{Kind: "requirement", ID: "REQ-2"}, Summary: "REQ-2 created"})
+	store.Publish(bob, accord.Event{Kind: "requirement.updated", Project: "shop", Ref: refund, Time: time.Now(), Summary: "REQ-1 Refund a paid order: edited by alice"})
+	store.Publish(bob, accord.Event{Kind: "requirement.created", Project: "shop", Ref: accord.Ref{Kind: "requirement", ID: "REQ-2"}, Time: time.Now(), Summary: "REQ-2 created"})
 
 	in, _ := watches.Inbox(bob, "shop", 0)
 	for _, e := range in.Entries {

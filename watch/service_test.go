@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -52,9 +53,10 @@ func TestInboxPagesAndMarks(t *testing.T) {
 	_, err := s.Watch(bob, "shop", req1)
 	require.NoError(t, err)
 	for i := range 7 {
-		store.Publish(bob, accord.Event{ID: fmt.Sprint(i), Kind: "requirement.updated", Project: "shop", Ref: req1})
+		store.Publish(bob, accord.Event{ID: fmt.Sprint(i), Kind: "requirement.updated", Project: "shop", Ref: req1, Time: time.Now()})
 	}
-	store.Publish(bob, accord.Event{ID: "elsewhere", Kind: "requirement.updated", Project: "else", Ref: req1})
+	store.Publish(bob, accord.Event{ID: "elsewhere", Kind: "requirement.updated", Project: "else", Ref: req1, Time: time.Now()})
+	store.Publish(bob, accord.Event{ID: "before", Kind: "requirement.updated", Project: "shop", Ref: req1, Time: time.Now().Add(-time.Hour)})
 	in, err := s.Inbox(bob, "shop", 3)
 	require.NoError(t, err)
 	require.Len(t, in.Entries, 3)
@@ -63,7 +65,7 @@ func TestInboxPagesAndMarks(t *testing.T) {
 	require.NoError(t, s.MarkRead(bob, "shop", in.Through))
 	in, err = s.Inbox(bob, "shop", 0)
 	require.NoError(t, err)
-	require.Len(t, in.Entries, 4, "the rest, and not another project's")
+	require.Len(t, in.Entries, 4, "the rest; not another project's, nor one from before the watch")
 	assert.False(t, in.More)
 	assert.Equal(t, "3", in.Entries[0].Event.ID)
 	empty, err := s.Inbox(carol, "shop", 0)

@@ -20,10 +20,11 @@ func (w Watch) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: w.ID} }
 // Clone returns a copy of w (it holds nothing shared).
 func (w Watch) Clone() Watch { return w }
 
-// Takes reports whether the watch takes the event: every event of its
-// project for a project watch, else the events about its record.
+// Takes reports whether the watch takes the event: one made since the
+// watch began, and of its project for a project watch, else about its
+// record.
 func (w Watch) Takes(e accord.Event) bool {
-	if e.Project != w.Project {
+	if e.Project != w.Project || e.Time.Before(w.CreatedAt) {
 		return false
 	}
 	if w.Target.Kind == ProjectKind {

@@ -15,6 +15,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
 )
 
@@ -24,17 +25,19 @@ const carolToken = "carol-token"
 // authorization, and stored (hashed) tokens beside the fixed ones.
 func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
-	hookStore := memory.NewWebhookStore()
+	hookStore, watchStore := memory.NewWebhookStore(), memory.NewWatchStore()
+	watches, err := watch.NewService(watch.Options{Store: watchStore})
+	require.NoError(t, err)
 	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}})
 	require.NoError(t, err)
 	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
 		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore(),
-		Events: webhook.Direct(hooks, hookStore, nil)})
+		Events: webhook.Direct(hooks, hookStore, watchStore)})
 	require.NoError(t, err)
 	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Reports: s, Webhooks: hooks, Promoter: s,
+	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Reports: s, Webhooks: hooks, Watches: watches, Promoter: s,
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},
 			devToken:   {ID: "bob"},

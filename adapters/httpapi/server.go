@@ -21,6 +21,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
 )
 
@@ -39,6 +40,7 @@ type Options struct {
 	Impacts  Impacts          // optional, with Traces: serves /impact
 	Reports  Reports          // optional: serves /reports (coverage, progress)
 	Webhooks *webhook.Service // optional: serves /webhooks to project admins
+	Watches  *watch.Service   // optional: serves /watches and /inbox
 	// Atomically (optional) runs each request that may change something
 	// (any method but GET and HEAD) as one unit of work: its writes and
 	// the events they publish commit together, and only if the request
@@ -65,6 +67,7 @@ type server struct {
 	impacts   Impacts
 	reports   Reports
 	webhooks  *webhook.Service
+	watches   *watch.Service
 	atomic    func(ctx context.Context, fn func(ctx context.Context) error) error
 	promoter  Promoter
 	authn     Authenticator
@@ -86,7 +89,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, webhooks: opts.Webhooks, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -121,6 +124,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.webhooks != nil {
 		groups = append(groups, webhookEndpoints())
+	}
+	if s.watches != nil {
+		groups = append(groups, watchEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())

@@ -26,7 +26,9 @@ func newWatchStore(s *Stores) *WatchStore {
 		taken: func(w *watch.Watch) error {
 			return accord.Errorf(accord.Conflict, "%s watches %s already (watch %s)", w.Actor, w.Target, w.ID)
 		},
-		cols: func(w *watch.Watch) columns { return columns{owner: w.Actor, refKind: w.Target.Kind, refID: w.Target.ID} }}}
+		cols: func(w *watch.Watch) columns {
+			return columns{owner: w.Actor, refKind: w.Target.Kind, refID: w.Target.ID}
+		}}}
 }
 
 // CreateWatch implements watch.Store.

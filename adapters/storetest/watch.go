@@ -97,7 +97,7 @@ func watchScenario(t *testing.T, s watch.Store, log accord.EventSink) {
 		t.Fatal(err)
 	}
 	publish := func(id string, ref accord.Ref) {
-		log.Publish(ctx, accord.Event{ID: id, Kind: "requirement.updated", Project: "shop", Ref: ref, Time: epoch})
+		log.Publish(ctx, accord.Event{ID: id, Kind: "requirement.updated", Project: "shop", Ref: ref, Time: epoch.Add(time.Hour)})
 	}
 	publish("mine", req)
 	publish("not mine", accord.Ref{Kind: "requirement", ID: "R2"})

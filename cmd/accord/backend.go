@@ -21,6 +21,7 @@ import (
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
 )
 
@@ -42,6 +43,8 @@ type backend struct {
 	plans        plan.Store
 	traces       trace.Store
 	webhooks     webhook.Store
+	watches      watch.Store
+	memLog       accord.EventSink          // memory: the watches' log, fed as a sink
 	sql          *sqlstore.Stores          // nil for memory: no outbox, no units of work
 	listen       func(ctx context.Context) // PostgreSQL: wake the relays on other instances' commits
 	tokens       tokenStore
@@ -54,7 +57,8 @@ type backend struct {
 // URL, or an SQLite file) and applies pending migrations.
 func openBackend(ctx context.Context, spec string) (*backend, error) {
 	if spec == "memory" {
-		return &backend{describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
+		watches := memory.NewWatchStore()
+		return &backend{watches: watches, memLog: watches, describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
 			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(), plans: memory.NewPlanStore(), traces: memory.NewTraceStore(), webhooks: memory.NewWebhookStore(),
 			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
 	}
@@ -84,7 +88,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, err
 	}
 	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, webhooks: s.Webhooks, sql: s, listen: listen, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
+		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, webhooks: s.Webhooks, watches: s.Watches, sql: s, listen: listen, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
 }
 
 func isPostgres(spec string) bool {

@@ -16,6 +16,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
 )
 
@@ -52,10 +53,18 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	watches, err := watch.NewService(watch.Options{Store: b.watches})
+	if err != nil {
+		return err
+	}
 	// Events: on SQL into the outbox, in the transaction of their change,
-	// and from there to the webhooks; on memory straight to the webhooks,
-	// at most once, as memory keeps nothing anyway.
-	var events accord.EventSink = webhook.Direct(hooks, b.webhooks, logged)
+	// and from there to the webhooks and the inboxes; on memory straight
+	// to the webhooks, at most once, and to the inboxes' log in memory,
+	// as memory keeps nothing anyway.
+	var events accord.EventSink = webhook.Direct(hooks, b.webhooks, accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+		logged.Publish(ctx, e)
+		b.memLog.Publish(ctx, e)
+	}))
 	if b.sql != nil {
 		outbox := b.sql.Outbox()
 		events = accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
@@ -98,7 +107,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	}
 	api := httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
 		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Reports: services,
-		Webhooks: hooks, Promoter: services, Projects: projects, Authenticator: authn, Logger: log}
+		Webhooks: hooks, Watches: watches, Promoter: services, Projects: projects, Authenticator: authn, Logger: log}
 	if b.sql != nil {
 		// Every request that changes something is a unit of work: its
 		// changes and their events commit together.
