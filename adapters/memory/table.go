@@ -5,6 +5,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/pagetoken"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // table keeps one kind of record of every project, with every revision of
@@ -87,6 +88,15 @@ func (t *table[T]) create(first accord.Revision[T]) (T, error) {
 	if t.name != nil {
 		if name = t.name(&rec); name != "" && p.names[name] != nil {
 			return zero, t.taken(p.names[name].current())
+		}
+	}
+	if t.key != nil {
+		// A key given in advance (an import) is kept when it is free.
+		if n, ok := svc.PresetKey(t.keyOf, *t.key(&rec)); ok {
+			if n <= p.seq {
+				return zero, accord.Errorf(accord.Conflict, "%s key %s is taken: the project's keys are past %d", t.what, *t.key(&rec), p.seq)
+			}
+			p.seq = n - 1
 		}
 	}
 	p.seq++

@@ -11,6 +11,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/pagetoken"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // columns are what a kind of record shows in the columns that lookups and
@@ -117,10 +118,13 @@ func nullable(s string) any {
 
 // nextSeq allocates the project's next sequence number for the kind in tx:
 // one atomic upsert, so concurrent creates never share a number.
-func (t *table[T]) nextSeq(ctx context.Context, tx *sql.Tx, project string) (int, error) {
+// With at above 1 (a key given in advance), the number is at itself when
+// the sequence has not passed it, else the next one.
+func (t *table[T]) nextSeq(ctx context.Context, tx *sql.Tx, project string, at int) (int, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, t.d.q(`INSERT INTO accord_sequences (kind, project, last) VALUES (?, ?, 1)
-		ON CONFLICT (kind, project) DO UPDATE SET last = accord_sequences.last + 1 RETURNING last`), t.kind, project).Scan(&n)
+	err := tx.QueryRowContext(ctx, t.d.q(`INSERT INTO accord_sequences (kind, project, last) VALUES (?, ?, ?)
+		ON CONFLICT (kind, project) DO UPDATE SET last = CASE WHEN accord_sequences.last + 1 > excluded.last THEN accord_sequences.last + 1 ELSE excluded.last END
+		RETURNING last`), t.kind, project, max(at, 1)).Scan(&n)
 	return n, err
 }
 
@@ -152,9 +156,17 @@ func (t *table[T]) createIn(ctx context.Context, outer *sql.Tx, first accord.Rev
 				return err
 			}
 		}
-		seq, err := t.nextSeq(ctx, tx, project)
+		// A key given in advance (an import) is kept when it is free.
+		preset := 0
+		if t.key != nil {
+			preset, _ = svc.PresetKey(t.keyOf, *t.key(&rec))
+		}
+		seq, err := t.nextSeq(ctx, tx, project, preset)
 		if err != nil {
 			return internal("allocating a key", err)
+		}
+		if preset > 0 && seq != preset {
+			return accord.Errorf(accord.Conflict, "%s key %s is taken: the project's keys are past %d", t.what, *t.key(&rec), preset)
 		}
 		if t.key != nil {
 			*t.key(&rec) = t.keyOf(seq)

@@ -59,6 +59,9 @@ type Records[T any] struct {
 	// formats the n-th of a project.
 	Key      func(rec T) string
 	KeyOf    func(n int) string
+	// SetKey (optional) gives a new record its key in advance, as an
+	// import does: the store keeps it when it is free.
+	SetKey func(rec *T, key string)
 	GetByKey func(ctx context.Context, project, key string) (T, error)
 }
 
@@ -382,6 +385,20 @@ func checkKeys[T any](t *testing.T, r Records[T]) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("keys of %d concurrent creates: %v, want each of %v once", n, got, want)
+	}
+	if r.SetKey != nil {
+		imported := r.New("alpha", n+100)
+		r.SetKey(&imported, r.KeyOf(n+10))
+		if got, err := r.Create(ctx, r.first(imported)); err != nil || r.Key(got) != r.KeyOf(n+10) {
+			t.Errorf("a %s created with the free key %s got %q (%v): a key given in advance is kept", r.Name, r.KeyOf(n+10), r.Key(got), err)
+		}
+		taken := r.New("alpha", n+101)
+		r.SetKey(&taken, r.KeyOf(5))
+		_, err := r.Create(ctx, r.first(taken))
+		checkCode(t, "a create with a key already allocated", accord.Conflict, err)
+		if next, err := r.Create(ctx, r.first(r.New("alpha", n+102))); err != nil || r.Key(next) != r.KeyOf(n+11) {
+			t.Errorf("the next %s after an imported key got %q (%v), want %s", r.Name, r.Key(next), err, r.KeyOf(n+11))
+		}
 	}
 	other := mustCreate(t, r, "beta", 1)
 	if r.Key(other) != r.KeyOf(1) {

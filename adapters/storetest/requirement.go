@@ -94,7 +94,7 @@ func requirementRecords(s requirement.Store) Records[requirement.Requirement] {
 			return s.ListRequirements(ctx_, p, requirement.Filter{}, q)
 		},
 		Revisions: s.ListRequirementRevisions, Revision: s.GetRequirementRevision,
-		Key: func(r requirement.Requirement) string { return r.Key }, KeyOf: requirement.KeyOf, GetByKey: s.GetRequirementByKey,
+		Key: func(r requirement.Requirement) string { return r.Key }, KeyOf: requirement.KeyOf, SetKey: func(r *requirement.Requirement, k string) { r.Key = k }, GetByKey: s.GetRequirementByKey,
 	}
 }
 

@@ -69,7 +69,7 @@ func riskRecords(s risk.Store) Records[risk.Risk] {
 			return s.ListRisks(ctx, p, risk.Filter{}, q)
 		},
 		Revisions: s.ListRiskRevisions, Revision: s.GetRiskRevision,
-		Key: func(r risk.Risk) string { return r.Key }, KeyOf: risk.KeyOf, GetByKey: s.GetRiskByKey,
+		Key: func(r risk.Risk) string { return r.Key }, KeyOf: risk.KeyOf, SetKey: func(r *risk.Risk, k string) { r.Key = k }, GetByKey: s.GetRiskByKey,
 	}
 }
 

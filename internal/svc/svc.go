@@ -104,6 +104,16 @@ func ParseKey(prefix, ref string) (int, bool) {
 // MaxAttempts bounds the retries of a change that keeps losing races.
 const MaxAttempts = 64
 
+// PresetKey reads the number of a key a record was given before it was
+// stored (an import keeps its keys): keyOf formats the n-th key of the
+// kind. It reports false for an empty or foreign key.
+func PresetKey(keyOf func(int) string, key string) (int, bool) {
+	if key == "" {
+		return 0, false
+	}
+	return ParseKey(strings.TrimSuffix(keyOf(0), "0"), key)
+}
+
 // Retry runs attempt until it succeeds, fails with anything but a stale
 // revision, or has lost MaxAttempts races. Additive changes (a verdict, a
 // comment, a decision) use it: each attempt re-reads the record and
