@@ -57,11 +57,11 @@ type Records[T any] struct {
 
 	// Key and GetByKey, for records with a human key: Key reads it, KeyOf
 	// formats the n-th of a project.
-	Key      func(rec T) string
-	KeyOf    func(n int) string
+	Key   func(rec T) string
+	KeyOf func(n int) string
 	// SetKey (optional) gives a new record its key in advance, as an
 	// import does: the store keeps it when it is free.
-	SetKey func(rec *T, key string)
+	SetKey   func(rec *T, key string)
 	GetByKey func(ctx context.Context, project, key string) (T, error)
 }
 
