@@ -38,6 +38,9 @@ const usage = `accord: the accord reference server and tool
   accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
   accord openapi                                          print the API's OpenAPI 3.1 description
+  accord export -project P [-o FILE] [-db ...]           a whole project, every record with its revisions, as JSON
+  accord import [-db ...] FILE                            a project exported so into a database without it (all
+                                                          or nothing): from SQLite to PostgreSQL, or a restore
   accord report progress|coverage -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
                                                           a project's progress report (进度报告) for the period
                                                           since a date (default a week ago), or its coverage
@@ -184,6 +187,10 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		return contractCommand(args[1:], out)
 	case "report":
 		return reportCommand(ctx, rest, defaultDB, out)
+	case "export":
+		return exportCommand(ctx, rest, defaultDB, out)
+	case "import":
+		return importCommand(ctx, rest, defaultDB, os.Stdin, out)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usage)
 		return nil

@@ -1,0 +1,361 @@
+// Package transfer moves a whole project between stores as one JSON
+// document: every record with every revision, and each domain's settings,
+// so a team can move from the SQLite default to PostgreSQL, or back up
+// and restore (`accord export`, `accord import`).
+//
+// Import replays each record's revisions through the target's stores
+// (create, then update after update), so the records, their revisions
+// (numbers, authors, times, notes) and their keys come out identical.
+// It writes into a project that does not exist in the target yet, and
+// refuses otherwise.
+//
+// Left out: secrets (webhook signing secrets, the pseudonym secret of an
+// open anonymous retrospective), API tokens, webhook subscriptions and
+// their delivery logs, watches, and the outbox: they belong to an
+// installation, not to a project's content.
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/internal/svc"
+	"github.com/accordhq/accord/plan"
+	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
+	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
+)
+
+// Format names the document's shape; Import refuses any other.
+const Format = "accord.project/1"
+
+// Stores are the stores a project is read from or written to. Every one
+// is required.
+type Stores struct {
+	Projects     project.Store
+	Requirements requirement.Store
+	Contracts    contract.Store
+	Reviews      review.Store
+	Risks        risk.Store
+	Retros       retro.Store
+	Plans        plan.Store
+	Traces       trace.Store
+}
+
+// Document is a whole project: each record as the list of its revisions,
+// oldest first (the last is the record as it stands).
+type Document struct {
+	Format         string                                         `json:"format"`
+	Exported       time.Time                                      `json:"exported"`
+	Project        []accord.Revision[project.Project]             `json:"project"`
+	Requirements   [][]accord.Revision[requirement.Requirement]   `json:"requirements"`
+	ChangeRequests [][]accord.Revision[requirement.ChangeRequest] `json:"change_requests"`
+	Terms          [][]accord.Revision[requirement.Term]          `json:"glossary"`
+	Contracts      []ContractHistory                              `json:"contracts"`
+	TestRuns       []contract.TestRun                             `json:"test_runs"`
+	Reviews        [][]accord.Revision[review.Review]             `json:"reviews"`
+	Risks          [][]accord.Revision[risk.Risk]                 `json:"risks"`
+	Retros         [][]accord.Revision[retro.Retro]               `json:"retros"`
+	Iterations     [][]accord.Revision[plan.Iteration]            `json:"iterations"`
+	Milestones     [][]accord.Revision[plan.Milestone]            `json:"milestones"`
+	Questions      [][]accord.Revision[plan.Question]             `json:"questions"`
+	Links          [][]accord.Revision[trace.Link]                `json:"links"`
+	Settings       Settings                                       `json:"settings"`
+}
+
+// ContractHistory is a contract with every version's revisions, in the
+// order the versions were made.
+type ContractHistory struct {
+	Contract contract.Contract                     `json:"contract"`
+	Versions [][]accord.Revision[contract.Version] `json:"versions"`
+}
+
+// Settings are each domain's project settings as they stand (revision 0:
+// never set).
+type Settings struct {
+	Requirements requirement.Settings `json:"requirements"`
+	Contracts    contract.Settings    `json:"contracts"`
+	Reviews      review.Settings      `json:"reviews"`
+	Risks        risk.Settings        `json:"risks"`
+	Retros       retro.Settings       `json:"retros"`
+	Plans        plan.Settings        `json:"plans"`
+}
+
+// histories reads every record of a list and each one's revisions.
+func histories[T any](ctx context.Context, records []T, id func(T) string, revisions func(ctx context.Context, id string) ([]accord.Revision[T], error)) ([][]accord.Revision[T], error) {
+	out := make([][]accord.Revision[T], 0, len(records))
+	for _, r := range records {
+		revs, err := revisions(ctx, id(r))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, revs)
+	}
+	return out, nil
+}
+
+func all[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error)) ([]T, error) {
+	return svc.All(ctx, project, f, list)
+}
+
+// Export reads the whole project. Errors: NotFound (no such project).
+func Export(ctx context.Context, s Stores, key string, now time.Time) (Document, error) {
+	d := Document{Format: Format, Exported: now}
+	if _, err := s.Projects.GetProject(ctx, key); err != nil {
+		return d, err
+	}
+	var err error
+	if d.Project, err = s.Projects.ListProjectRevisions(ctx, key); err != nil {
+		return d, err
+	}
+	reqs, err := all(ctx, key, requirement.Filter{}, s.Requirements.ListRequirements)
+	if err != nil {
+		return d, err
+	}
+	if d.Requirements, err = histories(ctx, reqs, func(r requirement.Requirement) string { return r.ID },
+		func(ctx context.Context, id string) ([]accord.Revision[requirement.Requirement], error) {
+			return s.Requirements.ListRequirementRevisions(ctx, key, id)
+		}); err != nil {
+		return d, err
+	}
+	var crs []requirement.ChangeRequest
+	for _, r := range reqs {
+		more, err := s.Requirements.ListChangeRequests(ctx, key, r.ID)
+		if err != nil {
+			return d, err
+		}
+		crs = append(crs, more...)
+	}
+	if d.ChangeRequests, err = histories(ctx, crs, func(c requirement.ChangeRequest) string { return c.ID },
+		func(ctx context.Context, id string) ([]accord.Revision[requirement.ChangeRequest], error) {
+			return s.Requirements.ListChangeRequestRevisions(ctx, key, id)
+		}); err != nil {
+		return d, err
+	}
+	terms, err := s.Requirements.ListTerms(ctx, key)
+	if err != nil {
+		return d, err
+	}
+	if d.Terms, err = histories(ctx, terms, func(t requirement.Term) string { return t.ID },
+		func(ctx context.Context, id string) ([]accord.Revision[requirement.Term], error) {
+			return s.Requirements.ListTermRevisions(ctx, key, id)
+		}); err != nil {
+		return d, err
+	}
+	contracts, err := all(ctx, key, contract.Filter{}, s.Contracts.ListContracts)
+	if err != nil {
+		return d, err
+	}
+	for _, c := range contracts {
+		versions, err := s.Contracts.ListVersions(ctx, key, c.ID)
+		if err != nil {
+			return d, err
+		}
+		h := ContractHistory{Contract: c}
+		if h.Versions, err = histories(ctx, versions, func(v contract.Version) string { return v.Version },
+			func(ctx context.Context, version string) ([]accord.Revision[contract.Version], error) {
+				return s.Contracts.ListVersionRevisions(ctx, key, c.ID, version)
+			}); err != nil {
+			return d, err
+		}
+		d.Contracts = append(d.Contracts, h)
+	}
+	if d.TestRuns, err = all(ctx, key, contract.TestRunFilter{}, s.Contracts.ListTestRuns); err != nil {
+		return d, err
+	}
+	if d.Reviews, err = listed(ctx, key, review.Filter{}, s.Reviews.ListReviews, func(r review.Review) string { return r.ID }, s.Reviews.ListReviewRevisions); err != nil {
+		return d, err
+	}
+	if d.Risks, err = listed(ctx, key, risk.Filter{}, s.Risks.ListRisks, func(r risk.Risk) string { return r.ID }, s.Risks.ListRiskRevisions); err != nil {
+		return d, err
+	}
+	if d.Retros, err = listed(ctx, key, retro.Filter{}, s.Retros.ListRetros, func(r retro.Retro) string { return r.ID }, s.Retros.ListRetroRevisions); err != nil {
+		return d, err
+	}
+	if d.Iterations, err = listed(ctx, key, plan.IterationFilter{}, s.Plans.ListIterations, func(i plan.Iteration) string { return i.ID }, s.Plans.ListIterationRevisions); err != nil {
+		return d, err
+	}
+	milestones := func(ctx context.Context, p string, _ struct{}, q accord.PageQuery) (accord.Page[plan.Milestone], error) {
+		return s.Plans.ListMilestones(ctx, p, q)
+	}
+	if d.Milestones, err = listed(ctx, key, struct{}{}, milestones, func(m plan.Milestone) string { return m.ID }, s.Plans.ListMilestoneRevisions); err != nil {
+		return d, err
+	}
+	if d.Questions, err = listed(ctx, key, plan.QuestionFilter{}, s.Plans.ListQuestions, func(q plan.Question) string { return q.ID }, s.Plans.ListQuestionRevisions); err != nil {
+		return d, err
+	}
+	if d.Links, err = listed(ctx, key, trace.Filter{}, s.Traces.ListLinks, func(l trace.Link) string { return l.ID }, s.Traces.ListLinkRevisions); err != nil {
+		return d, err
+	}
+	st := &d.Settings
+	if st.Requirements, err = s.Requirements.GetSettings(ctx, key); err != nil {
+		return d, err
+	}
+	if st.Contracts, err = s.Contracts.GetSettings(ctx, key); err != nil {
+		return d, err
+	}
+	if st.Reviews, err = s.Reviews.GetSettings(ctx, key); err != nil {
+		return d, err
+	}
+	if st.Risks, err = s.Risks.GetSettings(ctx, key); err != nil {
+		return d, err
+	}
+	if st.Retros, err = s.Retros.GetSettings(ctx, key); err != nil {
+		return d, err
+	}
+	st.Plans, err = s.Plans.GetSettings(ctx, key)
+	return d, err
+}
+
+// listed reads a paged list and each record's revisions.
+func listed[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error),
+	id func(T) string, revisions func(ctx context.Context, project, id string) ([]accord.Revision[T], error)) ([][]accord.Revision[T], error) {
+	records, err := all(ctx, project, f, list)
+	if err != nil {
+		return nil, err
+	}
+	return histories(ctx, records, id, func(ctx context.Context, rid string) ([]accord.Revision[T], error) {
+		return revisions(ctx, project, rid)
+	})
+}
+
+// replay writes one record's revisions: the first creates it, each next
+// one updates it.
+func replay[T any](ctx context.Context, what string, revs []accord.Revision[T], create, update func(context.Context, accord.Revision[T]) (T, error)) error {
+	for i, r := range revs {
+		var err error
+		if i == 0 {
+			_, err = create(ctx, r)
+		} else {
+			_, err = update(ctx, r)
+		}
+		if err != nil {
+			return fmt.Errorf("importing %s, revision %d: %w", what, r.Number, err)
+		}
+	}
+	return nil
+}
+
+func replayAll[T any](ctx context.Context, what string, records [][]accord.Revision[T], create, update func(context.Context, accord.Revision[T]) (T, error)) error {
+	for i, revs := range records {
+		if err := replay(ctx, fmt.Sprintf("%s %d", what, i+1), revs, create, update); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putSettings writes settings at their revision: once per revision, the
+// current content each time (settings keep no history of their own).
+func putSettings[S any](ctx context.Context, s S, stamp func(*S) *accord.Stamp, put func(context.Context, S) (S, error)) error {
+	want := stamp(&s).Revision
+	for n := 1; n <= want; n++ {
+		next := s
+		stamp(&next).Revision = n
+		if _, err := put(ctx, next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Import writes the document's project into the stores, which must not
+// hold it yet. Run it inside a unit of work (sqlstore.Stores.Atomically)
+// to have all of it or nothing. Errors: Invalid (not a document of this
+// format), Conflict (the project exists), and what the stores refuse.
+func Import(ctx context.Context, s Stores, d Document) error {
+	if d.Format != Format {
+		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
+			Fields: []accord.FieldError{{Field: "format", Message: fmt.Sprintf("is %q, want %q", d.Format, Format)}}}
+	}
+	if len(d.Project) == 0 {
+		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
+			Fields: []accord.FieldError{{Field: "project", Message: "has no revision"}}}
+	}
+	key := d.Project[len(d.Project)-1].Record.Key
+	if _, err := s.Projects.GetProject(ctx, key); err == nil {
+		return accord.Errorf(accord.Conflict, "project %q exists here: import into a store without it", key)
+	}
+	steps := []func() error{
+		func() error {
+			return replay(ctx, "project", d.Project, s.Projects.CreateProject, s.Projects.UpdateProject)
+		},
+		func() error {
+			return replayAll(ctx, "requirement", d.Requirements, s.Requirements.CreateRequirement, s.Requirements.UpdateRequirement)
+		},
+		func() error {
+			return replayAll(ctx, "change request", d.ChangeRequests, s.Requirements.CreateChangeRequest, s.Requirements.UpdateChangeRequest)
+		},
+		func() error {
+			return replayAll(ctx, "term", d.Terms, s.Requirements.CreateTerm, s.Requirements.UpdateTerm)
+		},
+		func() error {
+			for _, c := range d.Contracts {
+				for i, revs := range c.Versions {
+					create := s.Contracts.CreateVersion
+					if i == 0 {
+						create = func(ctx context.Context, first accord.Revision[contract.Version]) (contract.Version, error) {
+							_, err := s.Contracts.CreateContract(ctx, c.Contract, first)
+							return first.Record, err
+						}
+					}
+					if err := replay(ctx, "contract "+c.Contract.Service, revs, create, s.Contracts.UpdateVersion); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
+		func() error {
+			for _, r := range d.TestRuns {
+				if _, err := s.Contracts.CreateTestRun(ctx, svc.Revision(r, accord.RevisionCreated, r.Source)); err != nil {
+					return fmt.Errorf("importing test run %s: %w", r.ID, err)
+				}
+			}
+			return nil
+		},
+		func() error {
+			return replayAll(ctx, "review", d.Reviews, s.Reviews.CreateReview, s.Reviews.UpdateReview)
+		},
+		func() error { return replayAll(ctx, "risk", d.Risks, s.Risks.CreateRisk, s.Risks.UpdateRisk) },
+		func() error { return replayAll(ctx, "retro", d.Retros, s.Retros.CreateRetro, s.Retros.UpdateRetro) },
+		func() error {
+			return replayAll(ctx, "iteration", d.Iterations, s.Plans.CreateIteration, s.Plans.UpdateIteration)
+		},
+		func() error {
+			return replayAll(ctx, "milestone", d.Milestones, s.Plans.CreateMilestone, s.Plans.UpdateMilestone)
+		},
+		func() error {
+			return replayAll(ctx, "question", d.Questions, s.Plans.CreateQuestion, s.Plans.UpdateQuestion)
+		},
+		func() error { return replayAll(ctx, "link", d.Links, s.Traces.CreateLink, s.Traces.UpdateLink) },
+		func() error {
+			st := d.Settings
+			for _, err := range []error{
+				putSettings(ctx, st.Requirements, func(x *requirement.Settings) *accord.Stamp { return &x.Stamp }, s.Requirements.PutSettings),
+				putSettings(ctx, st.Contracts, func(x *contract.Settings) *accord.Stamp { return &x.Stamp }, s.Contracts.PutSettings),
+				putSettings(ctx, st.Reviews, func(x *review.Settings) *accord.Stamp { return &x.Stamp }, s.Reviews.PutSettings),
+				putSettings(ctx, st.Risks, func(x *risk.Settings) *accord.Stamp { return &x.Stamp }, s.Risks.PutSettings),
+				putSettings(ctx, st.Retros, func(x *retro.Settings) *accord.Stamp { return &x.Stamp }, s.Retros.PutSettings),
+				putSettings(ctx, st.Plans, func(x *plan.Settings) *accord.Stamp { return &x.Stamp }, s.Plans.PutSettings),
+			} {
+				if err != nil {
+					return fmt.Errorf("importing settings: %w", err)
+				}
+			}
+			return nil
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

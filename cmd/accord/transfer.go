@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"os"
+	"time"
+
+	"github.com/accordhq/accord/adapters/transfer"
+)
+
+func (b *backend) transferStores() transfer.Stores {
+	return transfer.Stores{Projects: b.projects, Requirements: b.requirements, Contracts: b.contracts, Reviews: b.reviews,
+		Risks: b.risks, Retros: b.retros, Plans: b.plans, Traces: b.traces}
+}
+
+// exportCommand writes a project as one JSON document.
+func exportCommand(ctx context.Context, args []string, defaultDB string, out io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	project := fs.String("project", "", "the project's key (required)")
+	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
+	file := fs.String("o", "", "write to this file instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return usageError("export: %v", err)
+	}
+	if *project == "" {
+		return usageError("export: -project is required")
+	}
+	if *db == "memory" {
+		return usageError("export: -db memory is empty; give the server's database")
+	}
+	b, err := openBackend(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	doc, err := transfer.Export(ctx, b.transferStores(), *project, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	w := out
+	if *file != "" {
+		f, err := os.Create(*file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(doc)
+}
+
+// importCommand reads a project's document (a file, or - for standard
+// input) into a database that does not have the project, all or nothing.
+func importCommand(ctx context.Context, args []string, defaultDB string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
+	if err := fs.Parse(args); err != nil {
+		return usageError("import: %v", err)
+	}
+	if fs.NArg() != 1 {
+		return usageError("usage: accord import [-db ...] FILE (- for standard input)")
+	}
+	if *db == "memory" {
+		return usageError("import: -db memory would forget it at once; give a database")
+	}
+	r := in
+	if name := fs.Arg(0); name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return usageError("import: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	var doc transfer.Document
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return usageError("import: %s is not an accord project export: %v", fs.Arg(0), err)
+	}
+	b, err := openBackend(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer b.close()
+	if err := b.atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, b.transferStores(), doc) }); err != nil {
+		return err
+	}
+	key := doc.Project[len(doc.Project)-1].Record.Key
+	_, err = io.WriteString(out, "imported project "+key+" into "+b.describe+"\n")
+	return err
+}
