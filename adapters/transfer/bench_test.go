@@ -105,7 +105,9 @@ func BenchmarkTransfer(b *testing.B) {
 	}
 	direct := func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) }
 	b.Run("memory", func(b *testing.B) {
-		run(b, memoryStores(), func() (transfer.Stores, func(context.Context, func(context.Context) error) error) { return memoryStores(), direct })
+		run(b, memoryStores(), func() (transfer.Stores, func(context.Context, func(context.Context) error) error) {
+			return memoryStores(), direct
+		})
 	})
 	b.Run("sqlite", func(b *testing.B) {
 		src, raw := sqliteStores(b)
