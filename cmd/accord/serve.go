@@ -85,7 +85,14 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	seeded, err := seedOnce(ctx, projects, services, b)
+	// The demo is seeded as one unit of work: all of it, events included,
+	// or none.
+	var seeded bool
+	err = b.atomically(ctx, func(ctx context.Context) error {
+		var err error
+		seeded, err = seedOnce(ctx, projects, services, b)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("seeding the demo project: %w", err)
 	}
