@@ -96,7 +96,9 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 // to the subscriptions that want it, in the background, as it is
 // published: at most once, and not in order across events. It is for
 // stores without an outbox (the memory store); with one, use a
-// Dispatcher. Events are passed on to next (which may be nil) first.
+// Dispatcher (a delivery in the background must not run inside the
+// unit of work that published its event). Events are passed on to next
+// (which may be nil) first.
 func Direct(s *Service, store Store, next accord.EventSink) accord.EventSink {
 	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		if next != nil {
