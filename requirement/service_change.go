@@ -169,6 +169,6 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 		return Requirement{}, ChangeRequest{}, err
 	}
 	s.pub.Publish(ctx, EventChangeApplied, project, claimed.Ref(), actor,
-		"change request %s applied to %s as revision %d by %s; %s is back in review", id, r.Key, next.Revision, actor.ID, r.Key)
+		"change request to %s %q applied by %s: %s (revision %d); %s is back in review", r.Key, next.Title, actor.ID, changed(r, next), next.Revision, r.Key)
 	return next, claimed, nil
 }

@@ -319,3 +319,21 @@ func TestNewServiceNeedsStore(t *testing.T) {
 	_, err := requirement.NewService(requirement.Options{})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
 }
+
+// An event reads well in a chat: the key, the title, what changed and who
+// did it.
+func TestEventsSayWhatChanged(t *testing.T) {
+	svc, rec := newService(t)
+	r, err := svc.Create(pm, "p", goodContent(), "")
+	require.NoError(t, err)
+	c := goodContent()
+	c.Description = "A buyer can refund a paid order within 30 days of delivery."
+	c.Acceptance[1].Text = "A refund after 30 days fails with REFUND_WINDOW_CLOSED"
+	_, err = svc.Update(dev, "p", r.ID, r.Revision, c, "")
+	require.NoError(t, err)
+	all := rec.All()
+	last := all[len(all)-1]
+	assert.Equal(t, requirement.EventUpdated, last.Kind)
+	assert.Equal(t, `REQ-1 "Refund an order" edited by dev-bob: description, acceptance_criteria[1].text changed (revision 2)`, last.Summary)
+	assert.NotEmpty(t, last.ID)
+}
