@@ -1,12 +1,17 @@
 package main
 
 import (
+	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -110,4 +115,80 @@ func TestWebhooksSurviveAKill(t *testing.T) {
 	assert.Equal(t, "delivered", log.Items[0].Status)
 	require.NoError(t, again.cmd.Process.Signal(syscall.SIGTERM))
 	_ = again.cmd.Wait()
+}
+
+// TestTwoInstancesDeliverEachEventOnce runs two servers on one PostgreSQL
+// database: changes made on both reach a webhook once each, whichever
+// instance holds the relay.
+func TestTwoInstancesDeliverEachEventOnce(t *testing.T) {
+	base := os.Getenv("ACCORD_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ACCORD_POSTGRES_URL is not set, and CI is: this test must run in CI")
+		}
+		t.Skip("set ACCORD_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/db to run it")
+	}
+	schema := "accord_hooks_" + strings.ToLower(rand.Text()[:10])
+	admin, err := sql.Open("pgx", base)
+	require.NoError(t, err)
+	defer admin.Close()
+	_, err = admin.Exec("CREATE SCHEMA " + schema)
+	require.NoError(t, err)
+	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+
+	const pm, dev = "two-pm-token", "two-dev-token"
+	tokens := "alice:product:" + pm + ",bob:backend:" + dev
+	a := spawn(t, u.String(), tokens)
+	b := spawn(t, u.String(), tokens)
+
+	var mu sync.Mutex
+	took := map[string]int{}
+	var secret atomic.Value
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if webhook.Verify([]byte(secret.Load().(string)), r.Header.Get(webhook.HeaderSignature), body, time.Minute, time.Now()) != nil {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		mu.Lock()
+		took[r.Header.Get(webhook.HeaderEventID)]++
+		mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer rcv.Close()
+	var sub struct{ Secret string }
+	status, err := post(a.url+"/v1/projects/demo/webhooks", pm, `{"url":"`+rcv.URL+`","kinds":["requirement.created"]}`, &sub)
+	require.NoError(t, err)
+	require.Equal(t, 201, status)
+	secret.Store(sub.Secret)
+
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			srv := []*process{a, b}[i%2]
+			status, err := post(srv.url+"/v1/projects/demo/requirements", dev, fmt.Sprintf(`{"title":"from instance %d, %d"}`, i%2, i), nil)
+			assert.NoError(t, err)
+			assert.Equal(t, 201, status)
+		}()
+	}
+	wg.Wait()
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(took) == n
+	}, 40*time.Second, 50*time.Millisecond)
+	time.Sleep(500 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	for id, times := range took {
+		assert.Equal(t, 1, times, "event %s delivered %d times", id, times)
+	}
 }
