@@ -32,6 +32,10 @@ type endpoint struct {
 	result                    any // success body; nil for none
 	media                     string
 	etag, location, ifMatch   bool
+	// outsideUnit serves a POST outside a unit of work (Options.Atomically):
+	// it changes nothing (a dry run, a check), or it waits on something
+	// outside, as a webhook replay waits on the receiver.
+	outsideUnit bool
 }
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)

@@ -224,7 +224,7 @@ func contractEndpoints() []endpoint {
 			})},
 		{id: "exportOpenAPI", method: "GET", path: v + "/openapi.json", summary: "A version as OpenAPI 3.1", status: 200, result: map[string]any{},
 			handle: (*server).exportOpenAPI},
-		{id: "validateSample", method: "POST", path: v + "/validate", summary: "Check a sample request and response against a version",
+		{id: "validateSample", method: "POST", outsideUnit: true, path: v + "/validate", summary: "Check a sample request and response against a version",
 			body: validateBody{}, status: 200, result: validateResponse{}, handle: act(validateSample)},
 	}
 }

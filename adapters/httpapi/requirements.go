@@ -151,7 +151,7 @@ func requirementEndpoints() []endpoint {
 				}
 				return lint(c.reqs.Lint(c.ctx(), got.Project, got.Content))
 			})},
-		{id: "lintDraft", method: "POST", path: p + "/lint", summary: "Lint unsaved content", body: requirement.Content{}, status: 200, result: lintResponse{},
+		{id: "lintDraft", method: "POST", outsideUnit: true, path: p + "/lint", summary: "Lint unsaved content", body: requirement.Content{}, status: 200, result: lintResponse{},
 			handle: act(func(c in, content requirement.Content) (lintResponse, error) {
 				return lint(c.reqs.Lint(c.ctx(), c.project(), content))
 			})},

@@ -153,7 +153,7 @@ func riskEndpoints() []endpoint {
 		{id: "riskLevelCounts", method: "GET", path: all + "/level-counts", summary: "Open risks per level at each moment asked (at=, repeated or comma-separated)",
 			query:  []contract.Parameter{{Name: "at", In: contract.InQuery, Required: true, Description: "RFC 3339 times, comma-separated or repeated", Schema: stringSchema}},
 			status: 200, result: items[levelCounts]{}, handle: read(riskLevelCounts)},
-		{id: "rescoreRisks", method: "POST", path: all + "/rescore", summary: "Dry run: which levels another scoring method would change",
+		{id: "rescoreRisks", method: "POST", outsideUnit: true, path: all + "/rescore", summary: "Dry run: which levels another scoring method would change",
 			body: risk.Scoring{}, status: 200, result: items[risk.Rescored]{},
 			handle: act(func(c in, b risk.Scoring) (items[risk.Rescored], error) {
 				return list(c.risks.Rescore(c.ctx(), c.project(), b))

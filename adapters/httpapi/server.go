@@ -141,7 +141,7 @@ func New(opts Options) (http.Handler, error) {
 	})
 	for _, g := range groups {
 		for _, e := range g {
-			s.route(e.method+" "+e.path, e.handle)
+			s.route(e.method+" "+e.path, e.handle, !e.outsideUnit)
 		}
 	}
 	// Requests no pattern serves come here, so a request is matched once.
@@ -156,7 +156,7 @@ func (s *server) handle(pattern string, h http.HandlerFunc) {
 }
 
 // route registers an authenticated handler that reports failures as problems.
-func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, r *http.Request) error) {
+func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, r *http.Request) error, unit bool) {
 	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
 		actor, err := s.authn.Authenticate(r)
 		if err == nil && s.authz != nil {
@@ -167,7 +167,7 @@ func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, 
 			return
 		}
 		r = r.WithContext(accord.WithActor(r.Context(), actor))
-		if s.atomic == nil || r.Method == http.MethodGet || r.Method == http.MethodHead {
+		if s.atomic == nil || !unit || r.Method == http.MethodGet || r.Method == http.MethodHead {
 			if err := h(s, w, r); err != nil {
 				s.fail(w, r, err)
 			}

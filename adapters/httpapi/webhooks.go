@@ -55,7 +55,7 @@ func webhookEndpoints() []endpoint {
 				}
 				return c.webhooks.Deliveries(c.ctx(), c.project(), f, accord.PageQuery{Size: size, Token: token})
 			})},
-		{id: "replayWebhookDelivery", method: "POST", path: one + "/deliveries/{delivery}/replay", summary: "Send a logged delivery's event again, now (admins)",
+		{id: "replayWebhookDelivery", method: "POST", outsideUnit: true, path: one + "/deliveries/{delivery}/replay", summary: "Send a logged delivery's event again, now (admins)",
 			status: 200, result: webhook.Delivery{},
 			handle: read(func(c in) (webhook.Delivery, error) {
 				d, err := c.webhooks.Replay(c.ctx(), c.project(), c.path("delivery"))
