@@ -61,10 +61,17 @@ func (s *Service) resolve(ctx context.Context, project, field string, ref accord
 		return t, &accord.Error{Code: accord.Invalid, Message: "invalid link", Err: err,
 			Fields: []accord.FieldError{{Field: field, Message: fmt.Sprintf("no %s %q in project %q", ref.Kind, ref.ID, project)}}}
 	}
+	// A ref Targets refuses names its own fields (kind, id): under this end.
 	var e *accord.Error
-	if accord.ErrorCode(err) == accord.Invalid && asError(err, &e) && len(e.Fields) == 0 {
-		return t, &accord.Error{Code: accord.Invalid, Message: "invalid link", Err: err,
-			Fields: []accord.FieldError{{Field: field + ".kind", Message: e.Message}}}
+	if accord.ErrorCode(err) == accord.Invalid && errors.As(err, &e) {
+		out := &accord.Error{Code: accord.Invalid, Message: "invalid link", Err: err}
+		for _, f := range e.Fields {
+			out.Fields = append(out.Fields, accord.FieldError{Field: field + "." + f.Field, Message: f.Message})
+		}
+		if len(out.Fields) == 0 {
+			out.Fields = []accord.FieldError{{Field: field, Message: e.Message}}
+		}
+		return t, out
 	}
 	return t, err
 }
@@ -522,5 +529,3 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 	}
 	return s.store.ListLinkRevisions(ctx, project, id)
 }
-
-func asError(err error, e **accord.Error) bool { return errors.As(err, e) }

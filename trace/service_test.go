@@ -49,7 +49,8 @@ func (w *world) Target(_ context.Context, _ string, ref accord.Ref) (trace.Targe
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if ref.Kind == "wiki" {
-		return trace.Target{}, accord.Errorf(accord.Invalid, "%q cannot be linked; one of requirement, contract_version", ref.Kind)
+		return trace.Target{}, &accord.Error{Code: accord.Invalid, Message: "invalid ref",
+			Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("%q cannot be linked; one of requirement, contract_version", ref.Kind)}}}
 	}
 	revs, ok := w.revs[ref]
 	if !ok {

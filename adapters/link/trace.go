@@ -44,7 +44,8 @@ func (r Records) lookup(kind string) (Record, error) {
 	if rec, ok := r[kind]; ok {
 		return rec, nil
 	}
-	return Record{}, accord.Errorf(accord.Invalid, "%q cannot be linked; one of %s", kind, strings.Join(slices.Sorted(maps.Keys(r)), ", "))
+	return Record{}, &accord.Error{Code: accord.Invalid, Message: "invalid ref", Fields: []accord.FieldError{{Field: "kind",
+		Message: fmt.Sprintf("%q cannot be linked; one of %s", kind, strings.Join(slices.Sorted(maps.Keys(r)), ", "))}}}
 }
 
 // Target implements trace.Targets.
@@ -266,7 +267,8 @@ func RequirementContentChanges(a, b requirement.Requirement) []string {
 func splitVersion(ref string) (string, string, error) {
 	i := strings.LastIndexByte(ref, '@')
 	if i <= 0 || i == len(ref)-1 {
-		return "", "", accord.Errorf(accord.Invalid, "%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)
+		return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid ref", Fields: []accord.FieldError{{Field: "id",
+			Message: fmt.Sprintf("%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)}}}
 	}
 	return ref[:i], ref[i+1:], nil
 }
