@@ -602,8 +602,7 @@ func (im Impacts) Of(ctx context.Context, project string, ref accord.Ref) (trace
 	case ref.Kind == contract.VersionRefKind && im.Contracts != nil:
 		id, version, err := splitVersion(ref.ID)
 		if err != nil {
-			return trace.Impact{}, &accord.Error{Code: accord.Invalid, Message: "invalid proposal",
-				Fields: []accord.FieldError{{Field: "id", Message: err.Error()}}}
+			return trace.Impact{}, err
 		}
 		v, err := im.Contracts.GetVersion(ctx, project, id, version)
 		if err != nil {
