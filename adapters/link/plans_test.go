@@ -44,8 +44,11 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r1.Ref(),
 		Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "bob", Role: "backend"}, {Actor: "carol", Role: "backend"}}})
 	require.NoError(t, err)
-	for ctx, days := range map[context.Context]float64{bob: 3, carol: 5} {
-		_, err = s.Reviews.Assess(ctx, "p", rv.ID, review.AssessmentInput{Round: 1, Feasibility: review.Feasible, Difficulty: 2, EffortDays: days})
+	for _, a := range []struct {
+		ctx  context.Context
+		days float64
+	}{{bob, 3}, {carol, 5}} { // in this order: the estimates list them so
+		_, err = s.Reviews.Assess(a.ctx, "p", rv.ID, review.AssessmentInput{Round: 1, Feasibility: review.Feasible, Difficulty: 2, EffortDays: a.days})
 		require.NoError(t, err)
 	}
 	for _, ctx := range []context.Context{alice, bob, carol} {
