@@ -15,8 +15,7 @@ func Payload(f Format, e accord.Event) ([]byte, error) {
 	case FormatSlack:
 		return json.Marshal(map[string]string{"text": slackText(e)})
 	case FormatDingTalk:
-		return json.Marshal(map[string]any{"msgtype": "markdown",
-			"markdown": map[string]string{"title": title(e), "text": dingTalkText(e)}})
+		return json.Marshal(map[string]any{"msgtype": "text", "text": map[string]string{"content": dingTalkText(e)}})
 	case FormatAccord, "":
 		return json.Marshal(e)
 	}
@@ -45,5 +44,5 @@ func slackText(e accord.Event) string {
 }
 
 func dingTalkText(e accord.Event) string {
-	return fmt.Sprintf("#### %s · %s\n\n%s\n\n> %s, %s", title(e), e.Project, e.Summary, who(e), e.Time.UTC().Format("2006-01-02 15:04 MST"))
+	return fmt.Sprintf("【%s · %s】\n%s\n—— %s, %s", title(e), e.Project, e.Summary, who(e), e.Time.UTC().Format("2006-01-02 15:04 MST"))
 }

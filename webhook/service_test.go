@@ -188,13 +188,12 @@ func TestChatFormats(t *testing.T) {
 	ding, err := webhook.Payload(webhook.FormatDingTalk, e)
 	require.NoError(t, err)
 	var dm struct {
-		Msgtype  string
-		Markdown struct{ Title, Text string }
+		Msgtype string
+		Text    struct{ Content string }
 	}
 	require.NoError(t, json.Unmarshal(ding, &dm))
-	assert.Equal(t, "markdown", dm.Msgtype)
-	assert.Equal(t, "requirement change applied", dm.Markdown.Title)
-	assert.Contains(t, dm.Markdown.Text, "REQ-1 Refund a paid order")
+	assert.Equal(t, "text", dm.Msgtype)
+	assert.Contains(t, dm.Text.Content, "【requirement change applied · shop】\nREQ-1 Refund a paid order: change request applied by alice (30-day window)\n—— Alice (product), ")
 	esc, _ := webhook.Payload(webhook.FormatSlack, event("requirement.updated", "a <b> & c"))
 	assert.Contains(t, string(esc), `a \u0026lt;b\u0026gt; \u0026amp; c`, "Slack markup is escaped")
 	_, err = webhook.Payload("teams", e)

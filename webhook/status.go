@@ -21,8 +21,8 @@ const (
 	// FormatSlack is a Slack incoming-webhook message: {"text": …} in
 	// Slack's mrkdwn.
 	FormatSlack Format = "slack"
-	// FormatDingTalk is a DingTalk custom-robot message:
-	// {"msgtype": "markdown", "markdown": {"title": …, "text": …}}.
+	// FormatDingTalk is a DingTalk custom-robot text message:
+	// {"msgtype": "text", "text": {"content": …}}.
 	FormatDingTalk Format = "dingtalk"
 )
 
