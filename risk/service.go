@@ -372,7 +372,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 		return Risk{}, err
 	}
 	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
-		before := r.Statement()
+		before, orig := r.Statement(), r.Clone()
 		r.Title, r.Cause, r.Event, r.Effect, r.Category = in.Title, in.Cause, in.Event, in.Effect, in.Category
 		if in.Owner != "" {
 			r.Owner = in.Owner
@@ -381,11 +381,21 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 		if r.Statement() != before {
 			lapse(r, now, "the statement changed: the acceptance was of another risk")
 		}
-		note := in.Note
-		if note == "" {
-			note = "edited by " + actor.ID
+		var changed []string
+		for _, c := range Diff(orig, *r) {
+			if c.Path != "acceptance" && c.Path != "status" {
+				changed = append(changed, c.Path)
+			}
 		}
-		return accord.RevisionEdited, EventUpdated, r.Key + ": " + note, nil
+		what := "nothing changed"
+		if len(changed) > 0 {
+			what = strings.Join(changed, ", ") + " changed"
+		}
+		summary := fmt.Sprintf("%s %q edited by %s: %s", r.Key, r.Title, actor.ID, what)
+		if in.Note != "" {
+			summary = fmt.Sprintf("%s %q edited by %s: %s (%s)", r.Key, r.Title, actor.ID, in.Note, what)
+		}
+		return accord.RevisionEdited, EventUpdated, summary, nil
 	})
 }
 
