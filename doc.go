@@ -3,7 +3,8 @@
 // generation and the event sink.
 //
 // accord is an embeddable library for the agreements between product managers
-// and backend engineers. The domain lives in sub-packages (requirement, and
-// later contract, review, risk, retro); storage and transport live in
-// adapters. Nothing domain-specific belongs in this package.
+// and backend engineers. The domains live in sub-packages (requirement,
+// contract, review, risk, retro, plan, project, trace, webhook, watch);
+// storage, transport and the wiring between domains live in adapters.
+// Nothing domain-specific belongs in this package.
 package accord

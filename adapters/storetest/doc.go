@@ -8,14 +8,17 @@
 //		})
 //	}
 //
-// The suites are RequirementStore, ContractStore and ReviewStore. Each is
+// The suites are RequirementStore, ContractStore, ReviewStore, RiskStore,
+// RetroStore, PlanStore, ProjectStore, TraceStore, WebhookStore and
+// WatchStore. Each is
 // the generic kit (CheckRecords, CheckSettings) run on every kind of record
 // the store keeps, plus what is particular to the domain and one realistic
 // scenario through the real Service. The kit checks, for any record store:
 // create, get and delete; copies in and out; compare-and-swap with
 // accord.ErrStale; complete, immutable revisions; 16 concurrent writers
 // with no update lost; keys unique and sequential under concurrent
-// creates; pages in creation order that never repeat or skip a record
+// creates, and a key given in advance kept when it is free; pages in
+// creation order that never repeat or skip a record
 // while others are added and removed; strict project isolation; and
 // settings written with compare-and-swap.
 //
