@@ -66,7 +66,10 @@ type Content struct {
 	Kinds       []string `json:"kinds,omitempty"`
 	Format      Format   `json:"format,omitempty"`
 	Description string   `json:"description,omitempty"`
-	Active      bool     `json:"active"`
+	// Active false pauses the webhook: it keeps its place in the event
+	// log, and what happened meanwhile is delivered once it is active
+	// again (unsubscribe to drop it).
+	Active bool `json:"active"`
 }
 
 // Delivery is the log of one event sent to one subscription: every
