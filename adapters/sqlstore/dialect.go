@@ -23,6 +23,12 @@ type Dialect struct {
 	// notify (optional) is run in a transaction that wrote events, to wake
 	// the relays of other instances when it commits.
 	notify string
+	// outboxLock (optional) is taken by a transaction before its first
+	// event, and held to its end: transactions that write events then
+	// commit in the order of their events' numbers, so a relay that sees
+	// an event knows every earlier one is committed or rolled back. SQLite
+	// needs none: it has one writer at a time.
+	outboxLock string
 }
 
 // OutboxChannel is the PostgreSQL channel a commit with events notifies
@@ -36,7 +42,8 @@ var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTE
 	lock: func(context.Context, *sql.Tx) error { return nil }}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
-var Postgres = Dialect{Name: "postgres", numbered: true, notify: "SELECT pg_notify('" + OutboxChannel + "', '')", types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+var Postgres = Dialect{Name: "postgres", numbered: true, notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
+	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.
 		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")

@@ -74,7 +74,15 @@ func (s *Stores) Outbox() accord.EventSink {
 				return err
 			}
 			if u := unitOf(ctx); u != nil {
-				err = u.savepoint(ctx, func(tx *sql.Tx) error { return insert(tx) })
+				err = u.savepoint(ctx, func(tx *sql.Tx) error {
+					if !u.locked && s.Dialect.outboxLock != "" {
+						if _, err := tx.ExecContext(ctx, s.Dialect.outboxLock); err != nil {
+							return err
+						}
+						u.locked = true
+					}
+					return insert(tx)
+				})
 				u.mu.Lock()
 				if err != nil && u.err == nil {
 					u.err = err
@@ -84,12 +92,16 @@ func (s *Stores) Outbox() accord.EventSink {
 				u.mu.Unlock()
 				return
 			}
-			if err = insert(s.DB); err == nil {
-				if s.Dialect.notify != "" {
-					_, _ = s.DB.ExecContext(ctx, s.Dialect.notify)
+			err = s.Atomically(ctx, func(ctx context.Context) error {
+				u := unitOf(ctx)
+				if s.Dialect.outboxLock != "" {
+					if _, err := u.ExecContext(ctx, s.Dialect.outboxLock); err != nil {
+						return err
+					}
 				}
-				s.outbox.wake()
-			}
+				u.events++
+				return insert(u)
+			})
 		}
 		if err != nil && s.OnOutboxError != nil {
 			s.OnOutboxError(e, err)
@@ -146,9 +158,12 @@ type Relay struct {
 	Lease   time.Duration // default 30 s; renewed with every batch
 	Poll    time.Duration // how often to look without a wake-up; default 1 s
 	Batch   int           // events read at a time; default 100
-	// GapWait is how long a hole in the sequence is waited for: in
-	// PostgreSQL a later event can commit before an earlier one. After
-	// it the hole is taken for a rolled-back transaction. Default 10 s.
+	// GapWait is how long a hole in the sequence is waited for before it
+	// is taken for a rolled-back transaction. The stores commit events in
+	// the order of their numbers (one writer in SQLite; an outbox lock in
+	// PostgreSQL), so a hole before an event that is visible is final and
+	// the default is not to wait; set it for outbox rows written some other
+	// way.
 	GapWait time.Duration
 	// Backoff is the pause after a failed delivery; default 1 s.
 	Backoff time.Duration
@@ -168,9 +183,6 @@ func (r *Relay) defaults() {
 	}
 	if r.Batch <= 0 {
 		r.Batch = 100
-	}
-	if r.GapWait <= 0 {
-		r.GapWait = 10 * time.Second
 	}
 	if r.Backoff <= 0 {
 		r.Backoff = time.Second
@@ -234,8 +246,9 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 			return save(err)
 		}
 		for _, e := range events {
-			if e.Seq != after+1 {
-				// A hole: an earlier transaction may still commit.
+			if e.Seq != after+1 && r.GapWait > 0 {
+				// A hole, and the caller wants it waited for: an earlier
+				// transaction might still commit.
 				first, seen := gaps[after+1]
 				if !seen {
 					gaps[after+1] = time.Now()

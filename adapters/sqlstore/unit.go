@@ -22,6 +22,7 @@ type unit struct {
 	tx     *sql.Tx
 	next   int   // savepoint names
 	events int   // events written to the outbox
+	locked bool  // the dialect's outbox lock is held
 	err    error // an event that could not be written: the unit fails
 }
 

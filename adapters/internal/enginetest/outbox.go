@@ -137,6 +137,46 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		assert.Equal(t, 0, n, "nothing new: nothing delivered twice")
 	})
 
+	t.Run("events commit in order: no later event overtakes an open one", func(t *testing.T) {
+		s := open(t)
+		publish := func(ctx context.Context, id string) {
+			s.Outbox().Publish(ctx, accord.Event{ID: id, Kind: "requirement.updated", Project: "p", Time: time.Now()})
+		}
+		var got []string
+		relay := sqlstore.Relay{Name: "order", Owner: "me", Deliver: func(_ context.Context, e sqlstore.OutboxEvent) error {
+			got = append(got, e.ID)
+			return nil
+		}}
+		opened, release := make(chan struct{}), make(chan struct{})
+		aDone := make(chan error, 1)
+		go func() {
+			aDone <- s.Atomically(alice, func(ctx context.Context) error {
+				publish(ctx, "a")
+				close(opened)
+				<-release
+				return errors.New("a is rolled back")
+			})
+		}()
+		<-opened
+		bDone := make(chan error, 1)
+		go func() {
+			bDone <- s.Atomically(alice, func(ctx context.Context) error { publish(ctx, "b"); return nil })
+		}()
+		time.Sleep(100 * time.Millisecond)
+		if s.Dialect.Name != "sqlite" { // SQLite has one writer: even the relay's lease waits for the open unit
+			n, err := s.RunOnce(alice, relay)
+			require.NoError(t, err)
+			assert.Zero(t, n, "nothing is visible while the earlier unit is open")
+		}
+		close(release)
+		require.Error(t, <-aDone)
+		require.NoError(t, <-bDone)
+		n, err := s.RunOnce(alice, relay)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n, "the hole a rolled-back event left is passed at once")
+		assert.Equal(t, []string{"b"}, got)
+	})
+
 	t.Run("two instances share a relay: each event once", func(t *testing.T) {
 		s := open(t)
 		svc := outboxWorld(t, s)
