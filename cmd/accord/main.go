@@ -41,7 +41,7 @@ const usage = `accord: the accord reference server and tool
   accord export -project P [-o FILE] [-db ...]           a whole project, every record with its revisions, as JSON
   accord import [-db ...] FILE                            a project exported so into a database without it (all
                                                           or nothing): from SQLite to PostgreSQL, or a restore
-  accord report progress|coverage -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
+  accord report [progress|coverage] -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
                                                           a project's progress report (进度报告) for the period
                                                           since a date (default a week ago), or its coverage
                                                           report (requirement → operations → tests → criteria

@@ -5,14 +5,19 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"strings"
 	"time"
 )
 
 // reportCommand prints a project's progress or coverage report from the
 // database the server uses.
 func reportCommand(ctx context.Context, args []string, defaultDB string, out io.Writer) error {
-	if len(args) == 0 || (args[0] != "progress" && args[0] != "coverage") {
-		return usageError("usage: accord report progress|coverage -project P [-since DATE] [-format markdown|json|csv] [-db ...]")
+	// The progress report is the default: `accord report -project P`.
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		args = append([]string{"progress"}, args...)
+	}
+	if args[0] != "progress" && args[0] != "coverage" {
+		return usageError("usage: accord report [progress|coverage] -project P [-since DATE] [-format markdown|json|csv] [-db ...]")
 	}
 	kind := args[0]
 	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)

@@ -75,7 +75,7 @@ func TestReportsOnTheDemo(t *testing.T) {
 	assert.Contains(t, out.String(), "REQ-1,Refund a paid order,in_review,false,operation,orders,1.1.0,refundOrder,POST,/orders/{id}/refunds,false,,,,,,not_exercised")
 
 	out.Reset()
-	require.NoError(t, cli(context.Background(), []string{"report", "progress", "-project", "demo", "-since", "2020-01-01", "-db", db}, &out, quiet))
+	require.NoError(t, cli(context.Background(), []string{"report", "-project", "demo", "-since", "2020-01-01", "-db", db}, &out, quiet), "progress is the default")
 	md := out.String()
 	for _, want := range []string{"# Progress report: demo, 2020-01-01 to", "## Current state", "- IT-1 Sprint 15", "- Milestone MS-1",
 		"## Done", "## In progress", "REQ-4 Search orders by buyer phone number (in_development, alice)",
