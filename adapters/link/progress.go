@@ -374,25 +374,23 @@ func (s Services) retroSection(ctx context.Context, r *ProgressReport, _ []requi
 	}
 	// An action carried forward appears in every retrospective since;
 	// the newest holds its current state.
-	seen := map[string]int{}
+	type held struct {
+		from   string
+		action accord.Action
+	}
+	latest := map[string]held{}
+	var order []string
 	for _, rt := range retros {
 		for _, a := range rt.Actions {
 			key := a.Origin.String() + "#" + a.ID
-			if i, ok := seen[key]; ok {
-				r.Actions = slices.Delete(r.Actions, i, i+1)
-				for k, v := range seen {
-					if v > i {
-						seen[k] = v - 1
-					}
-				}
-				delete(seen, key)
+			if _, ok := latest[key]; !ok {
+				order = append(order, key)
 			}
-			more := openAction(rt.Key, a.Action, r.Until)
-			if len(more) > 0 {
-				seen[key] = len(r.Actions)
-				r.Actions = append(r.Actions, more...)
-			}
+			latest[key] = held{rt.Key, a.Action}
 		}
+	}
+	for _, key := range order {
+		r.Actions = append(r.Actions, openAction(latest[key].from, latest[key].action, r.Until)...)
 	}
 	return nil
 }
