@@ -21,5 +21,5 @@
 // most once, for stores without an outbox (the memory store).
 //
 // Events (events.go): webhook.subscribed, .updated, .unsubscribed,
-// .delivery_failed and .replayed.
+// .secret_rotated, .delivery_failed and .replayed.
 package webhook

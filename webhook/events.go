@@ -14,4 +14,5 @@ const (
 	EventUnsubscribed   = "webhook.unsubscribed"
 	EventDeliveryFailed = "webhook.delivery_failed"
 	EventReplayed       = "webhook.replayed"
+	EventSecretRotated  = "webhook.secret_rotated"
 )

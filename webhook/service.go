@@ -172,11 +172,9 @@ func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscript
 	}
 	secret := in.Secret
 	if secret == "" {
-		var b [32]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return Subscription{}, "", accord.Errorf(accord.Internal, "making a secret: %w", err)
+		if secret, err = newSecret(); err != nil {
+			return Subscription{}, "", err
 		}
-		secret = "whsec_" + hex.EncodeToString(b[:])
 	}
 	if in.Format == "" {
 		in.Format = FormatAccord
@@ -194,6 +192,37 @@ func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscript
 	}
 	s.pub.Publish(ctx, EventSubscribed, project, sub.Ref(), actor, "%s subscribed %s to %s (%s)", actor.ID, sub.URL, kindsText(sub.Kinds), sub.Format)
 	return sub, secret, nil
+}
+
+func newSecret() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", accord.Errorf(accord.Internal, "making a secret: %w", err)
+	}
+	return "whsec_" + hex.EncodeToString(b[:]), nil
+}
+
+// RotateSecret gives a subscription a new random secret and returns it,
+// this once; deliveries are signed with it from now on. Errors:
+// PermissionDenied, NotFound.
+func (s *Service) RotateSecret(ctx context.Context, project, id string) (string, error) {
+	actor, err := admin(ctx, project)
+	if err != nil {
+		return "", err
+	}
+	sub, err := s.store.GetSubscription(ctx, project, id)
+	if err != nil {
+		return "", err
+	}
+	secret, err := newSecret()
+	if err != nil {
+		return "", err
+	}
+	if err := s.store.PutSecret(ctx, project, sub.ID, []byte(secret)); err != nil {
+		return "", err
+	}
+	s.pub.Publish(ctx, EventSecretRotated, project, sub.Ref(), actor, "%s gave the webhook to %s a new secret", actor.ID, sub.URL)
+	return secret, nil
 }
 
 func kindsText(kinds []string) string {

@@ -11,6 +11,11 @@ type subscribed struct {
 	Secret string `json:"secret"`
 }
 
+// newSecret is a rotated secret, shown this once.
+type newSecret struct {
+	Secret string `json:"secret"`
+}
+
 func webhookEndpoints() []endpoint {
 	const all = base + "/webhooks"
 	const one = all + "/{id}"
@@ -39,6 +44,12 @@ func webhookEndpoints() []endpoint {
 			})},
 		{id: "deleteWebhook", method: "DELETE", path: one, summary: "Remove a webhook with its secret and its delivery log (admins)", status: 204,
 			handle: remove(func(c in) error { return c.webhooks.Unsubscribe(c.ctx(), c.project(), c.id()) })},
+		{id: "rotateWebhookSecret", method: "POST", path: one + "/secret", summary: "Give a webhook a new signing secret, shown this once (admins)",
+			status: 200, result: newSecret{},
+			handle: read(func(c in) (newSecret, error) {
+				secret, err := c.webhooks.RotateSecret(c.ctx(), c.project(), c.id())
+				return newSecret{Secret: secret}, err
+			})},
 		{id: "listWebhookDeliveries", method: "GET", path: one + "/deliveries", summary: "A webhook's delivery log: every attempt's status code, latency and error (admins)",
 			query: withPage(filterParam("status", "delivered or failed")), status: 200, result: accord.Page[webhook.Delivery]{},
 			handle: read(func(c in) (accord.Page[webhook.Delivery], error) {

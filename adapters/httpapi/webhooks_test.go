@@ -69,6 +69,14 @@ func TestWebhookRoutes(t *testing.T) {
 	assert.Equal(t, "requirement.created", <-got)
 	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", hook+"/deliveries?status=lost", pmToken, "").status)
 
+	rotated := call(t, h, "POST", hook+"/secret", pmToken, "")
+	require.Equal(t, http.StatusOK, rotated.status, rotated.raw)
+	assert.NotEqual(t, secret.Load(), rotated.body["secret"])
+	assert.Equal(t, http.StatusForbidden, call(t, h, "POST", hook+"/secret", devToken, "").status)
+	secret.Store(rotated.body["secret"].(string))
+	require.Equal(t, http.StatusOK, call(t, h, "POST", hook+"/deliveries/"+d["id"].(string)+"/replay", pmToken, "").status, "signed with the new secret")
+	assert.Equal(t, "requirement.created", <-got)
+
 	off := call(t, h, "PUT", hook, pmToken, `{"url":"`+rcv.URL+`","active":false}`, "If-Match", `"1"`)
 	require.Equal(t, http.StatusOK, off.status, off.raw)
 	assert.Equal(t, false, off.body["active"])
