@@ -2,23 +2,35 @@ package watch
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/svc"
 )
 
+// Records names records the way their events do: by ID. adapters/link's
+// Records is one. Without it a watch keeps its target as given, and only
+// events that name the record so reach it.
+type Records interface {
+	// Canonical returns ref by ID (requirement/REQ-3 → requirement/01J…).
+	// NotFound if there is no such record.
+	Canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error)
+}
+
 // Options configure a Service. Store is required.
 type Options struct {
-	Store  Store
-	Events accord.EventSink // optional
-	Clock  accord.Clock     // optional
+	Store   Store
+	Records Records          // optional: watch records by key too
+	Events  accord.EventSink // optional
+	Clock   accord.Clock     // optional
 }
 
 // Service manages watches and reads inboxes. It is safe for concurrent use.
 type Service struct {
-	store Store
-	pub   svc.Publisher
-	clock accord.Clock
+	store   Store
+	records Records
+	pub     svc.Publisher
+	clock   accord.Clock
 }
 
 // NewService returns a Service over opts.Store.
@@ -29,12 +41,13 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	return &Service{store: opts.Store, records: opts.Records, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
-// Watch starts the caller watching target, a record (requirement/REQ-3)
-// or the project itself (project/<key>). Events from now on reach their
-// inbox. Errors: Unauthenticated, Invalid, Conflict (watched already).
+// Watch starts the caller watching target, a record (requirement/REQ-3,
+// kept by ID when the Service has Records) or the project itself
+// (project/<key>). Events from now on reach their inbox. Errors:
+// Unauthenticated, Invalid (no such record), Conflict (watched already).
 func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) (Watch, error) {
 	actor, err := svc.Begin(ctx, project)
 	if err != nil {
@@ -48,6 +61,17 @@ func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) 
 	svc.CheckText(&errs, "target.id", target.ID, svc.MaxName, false)
 	if err := errs.Err("watch"); err != nil {
 		return Watch{}, err
+	}
+	if s.records != nil && target.Kind != ProjectKind {
+		canonical, err := s.records.Canonical(ctx, project, target)
+		if accord.ErrorCode(err) == accord.NotFound {
+			return Watch{}, &accord.Error{Code: accord.Invalid, Message: "invalid watch", Err: err,
+				Fields: []accord.FieldError{{Field: "target", Message: fmt.Sprintf("no %s %q in project %q", target.Kind, target.ID, project)}}}
+		}
+		if err != nil {
+			return Watch{}, err
+		}
+		target = canonical
 	}
 	now := s.clock.Now()
 	w := Watch{ID: accord.NewID(now), Project: project, Actor: actor.ID, Target: target, Stamp: accord.NewStamp(actor.ID, now)}

@@ -26,13 +26,13 @@ const carolToken = "carol-token"
 func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
 	hookStore, watchStore := memory.NewWebhookStore(), memory.NewWatchStore()
-	watches, err := watch.NewService(watch.Options{Store: watchStore})
-	require.NoError(t, err)
 	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}})
 	require.NoError(t, err)
 	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
 		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore(),
 		Events: webhook.Direct(hooks, hookStore, watchStore)})
+	require.NoError(t, err)
+	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records})
 	require.NoError(t, err)
 	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
 	require.NoError(t, err)

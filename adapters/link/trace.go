@@ -57,6 +57,12 @@ func (r Records) Target(ctx context.Context, project string, ref accord.Ref) (tr
 	return rec.Read(ctx, project, ref.ID)
 }
 
+// Canonical names a record by ID, for watches (watch.Records).
+func (r Records) Canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error) {
+	t, err := r.Target(ctx, project, ref)
+	return t.Ref, err
+}
+
 // Changes implements trace.Targets.
 func (r Records) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, error) {
 	rec, err := r.lookup(ref.Kind)

@@ -53,10 +53,6 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	watches, err := watch.NewService(watch.Options{Store: b.watches})
-	if err != nil {
-		return err
-	}
 	// Events: on SQL into the outbox, in the transaction of their change,
 	// and from there to the webhooks and the inboxes; on memory straight
 	// to the webhooks, at most once, and to the inboxes' log in memory,
@@ -78,6 +74,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	// The review gates are wired in: requirements are approved and accepted,
 	// and contract versions agreed, only after an approved review.
 	services, err := b.services(events)
+	if err != nil {
+		return err
+	}
+	// Watches name records by ID, as their events do: a watch by key works.
+	watches, err := watch.NewService(watch.Options{Store: b.watches, Records: services.Records})
 	if err != nil {
 		return err
 	}
