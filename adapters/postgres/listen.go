@@ -17,11 +17,11 @@ import (
 // remains the fallback meanwhile. It returns when ctx ends.
 func Listen(ctx context.Context, s *sqlstore.Stores) error {
 	for {
-		err := listenOnce(ctx, s)
-		if ctx.Err() != nil {
+		// A lost connection ends listenOnce; the relays' poll covers the
+		// gap until it is back.
+		if listenOnce(ctx, s); ctx.Err() != nil {
 			return ctx.Err()
 		}
-		_ = err // the poll covers the gap; try again shortly
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
