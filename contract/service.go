@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/internal/svc"
 )
 
@@ -251,7 +252,7 @@ func (s *Service) UpdateVersion(ctx context.Context, project, id, version string
 	if err != nil {
 		return Version{}, err
 	}
-	s.pub.Publish(ctx, EventVersionUpdated, project, next.Ref(), actor, "%s %s edited by %s: %s (revision %d)", spec.Service, version, actor.ID, changedPaths(Diff(cur, next)), next.Revision)
+	s.pub.Publish(ctx, EventVersionUpdated, project, next.Ref(), actor, "%s %s edited by %s: %s (revision %d)", spec.Service, version, actor.ID, diff.Describe(diff.Paths(Diff(cur, next))), next.Revision)
 	return next, nil
 }
 
@@ -584,19 +585,4 @@ func (s *Service) OpenAPI(ctx context.Context, project, id, version string) ([]b
 		return nil, err
 	}
 	return OpenAPI(v.Spec, v.Version)
-}
-
-// changedPaths says, for an event, which fields a revision changed.
-func changedPaths(changes []accord.FieldChange) string {
-	var paths []string
-	for _, c := range changes {
-		paths = append(paths, c.Path)
-	}
-	switch {
-	case len(paths) == 0:
-		return "nothing changed"
-	case len(paths) > 6:
-		return strings.Join(paths[:6], ", ") + fmt.Sprintf(" and %d more changed", len(paths)-6)
-	}
-	return strings.Join(paths, ", ") + " changed"
 }

@@ -2,10 +2,10 @@ package requirement
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/internal/svc"
 )
 
@@ -188,7 +188,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.pub.Publish(ctx, EventUpdated, project, next.Ref(), actor, "%s %q edited by %s: %s (revision %d)", next.Key, next.Title, actor.ID, changed(cur, next), next.Revision)
+	s.pub.Publish(ctx, EventUpdated, project, next.Ref(), actor, "%s %q edited by %s: %s (revision %d)", next.Key, next.Title, actor.ID, diff.Describe(diff.Paths(Diff(cur, next))), next.Revision)
 	return next, nil
 }
 
@@ -362,19 +362,4 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 	in.Project = project // in is the caller's copy; the store copies it in
 	st := svc.Settings[Settings]{What: "requirement settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
-}
-
-// changed says, for an event, which fields a revision changed.
-func changed(a, b Requirement) string {
-	var paths []string
-	for _, c := range Diff(a, b) {
-		paths = append(paths, c.Path)
-	}
-	switch {
-	case len(paths) == 0:
-		return "nothing changed"
-	case len(paths) > 6:
-		return strings.Join(paths[:6], ", ") + fmt.Sprintf(" and %d more changed", len(paths)-6)
-	}
-	return strings.Join(paths, ", ") + " changed"
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/internal/svc"
 )
 
@@ -169,6 +170,6 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 		return Requirement{}, ChangeRequest{}, err
 	}
 	s.pub.Publish(ctx, EventChangeApplied, project, claimed.Ref(), actor,
-		"change request to %s %q applied by %s: %s (revision %d); %s is back in review", r.Key, next.Title, actor.ID, changed(r, next), next.Revision, r.Key)
+		"change request to %s %q applied by %s: %s (revision %d); %s is back in review", r.Key, next.Title, actor.ID, diff.Describe(diff.Paths(Diff(r, next))), next.Revision, r.Key)
 	return next, claimed, nil
 }

@@ -381,16 +381,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 		if r.Statement() != before {
 			lapse(r, now, "the statement changed: the acceptance was of another risk")
 		}
-		var changed []string
-		for _, c := range Diff(orig, *r) {
-			if c.Path != "acceptance" && c.Path != "status" {
-				changed = append(changed, c.Path)
-			}
-		}
-		what := "nothing changed"
-		if len(changed) > 0 {
-			what = strings.Join(changed, ", ") + " changed"
-		}
+		what := diff.Describe(diff.Paths(Diff(orig, *r), "acceptance", "status"))
 		summary := fmt.Sprintf("%s %q edited by %s: %s", r.Key, r.Title, actor.ID, what)
 		if in.Note != "" {
 			summary = fmt.Sprintf("%s %q edited by %s: %s (%s)", r.Key, r.Title, actor.ID, in.Note, what)

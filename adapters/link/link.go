@@ -32,6 +32,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -125,7 +126,7 @@ func (s RequirementSubject) Changes(ctx context.Context, project string, ref acc
 
 // contentChanges lists the fields that differ between revisions from and
 // to, read with revision; status is bookkeeping, not content.
-func contentChanges[T any](from, to int, diff func(a, b T) []accord.FieldChange, revision func(n int) (accord.Revision[T], error)) ([]string, bool, error) {
+func contentChanges[T any](from, to int, compare func(a, b T) []accord.FieldChange, revision func(n int) (accord.Revision[T], error)) ([]string, bool, error) {
 	a, err := revision(from)
 	if err != nil {
 		return nil, false, err
@@ -134,13 +135,7 @@ func contentChanges[T any](from, to int, diff func(a, b T) []accord.FieldChange,
 	if err != nil {
 		return nil, false, err
 	}
-	var paths []string
-	for _, c := range diff(a.Record, b.Record) {
-		if c.Path != "status" {
-			paths = append(paths, c.Path)
-		}
-	}
-	return paths, true, nil
+	return diff.Paths(compare(a.Record, b.Record), "status"), true, nil
 }
 
 // ChangeRequestSubject reads change requests for reviews. A proposal never

@@ -125,21 +125,6 @@ func NewRecords(s Stores) Records {
 	return r
 }
 
-// content keeps the paths of changes whose top-level field is not in skip.
-func content(changes []accord.FieldChange, skip ...string) []string {
-	out := []string{}
-	for _, c := range changes {
-		top := c.Path
-		if i := strings.IndexAny(top, ".["); i >= 0 {
-			top = top[:i]
-		}
-		if !slices.Contains(skip, top) {
-			out = append(out, c.Path)
-		}
-	}
-	return out
-}
-
 // bookkeeping is what every record's Stamp adds to its JSON.
 var bookkeeping = []string{"revision", "created_at", "created_by", "updated_at", "updated_by"}
 
@@ -267,7 +252,7 @@ func requirementRecord(store requirement.Store) Record {
 // RequirementContentChanges lists the content fields that differ from a
 // to b: what a link to the requirement relies on.
 func RequirementContentChanges(a, b requirement.Requirement) []string {
-	return content(requirement.Diff(a, b), "status", "priority", "owner", "labels", "links")
+	return diff.Paths(requirement.Diff(a, b), "status", "priority", "owner", "labels", "links")
 }
 
 func splitVersion(ref string) (string, string, error) {
@@ -299,7 +284,7 @@ func versionRecord(store contract.Store) Record {
 			rev, err := store.GetVersionRevision(ctx, project, id, version, n)
 			return rev.Record, err
 		},
-		changes:  func(a, b contract.Version) []string { return content(contract.Diff(a, b), "status") },
+		changes:  func(a, b contract.Version) []string { return diff.Paths(contract.Diff(a, b), "status") },
 		declares: func(v contract.Version) []trace.Declaration { return declaredByContract(v.Spec) },
 	}.record()
 	r.Related = func(_ context.Context, _ string, ref string) ([]accord.Ref, error) {
@@ -418,7 +403,7 @@ func riskRecord(store risk.Store) Record {
 		// The statement and the response are what a mitigation relies on;
 		// scores, reviews and decisions move on their own.
 		changes: func(a, b risk.Risk) []string {
-			return content(risk.Diff(a, b), append([]string{"status", "current", "assessments", "acceptance",
+			return diff.Paths(risk.Diff(a, b), append([]string{"status", "current", "assessments", "acceptance",
 				"reviewed_at", "reviewed_by", "labels", "links", "owner", "review_due_notified"}, bookkeeping...)...)
 		},
 		declares: func(r risk.Risk) []trace.Declaration { return refsAs(r.Links, trace.RelatesTo, "in "+r.Key+"'s links") },
@@ -445,7 +430,7 @@ func iterationRecord(store plan.Store) Record {
 			return trace.Target{Ref: it.Ref(), Revision: it.Revision, Title: it.Key + " " + it.Name}
 		},
 		revision: revisionIn(store.ListIterationRevisions),
-		changes:  func(a, b plan.Iteration) []string { return content(diff.Fields(viewOf(a), viewOf(b))) },
+		changes:  func(a, b plan.Iteration) []string { return diff.Paths(diff.Fields(viewOf(a), viewOf(b))) },
 		declares: func(it plan.Iteration) []trace.Declaration {
 			return refsAs(viewOf(it).Items, trace.RelatesTo, "scheduled in "+it.Key)
 		},
@@ -465,7 +450,7 @@ func milestoneRecord(store plan.Store) Record {
 		},
 		revision: revisionIn(store.ListMilestoneRevisions),
 		changes: func(a, b plan.Milestone) []string {
-			return content(diff.Fields(view{a.Date, a.Deliverables}, view{b.Date, b.Deliverables}))
+			return diff.Paths(diff.Fields(view{a.Date, a.Deliverables}, view{b.Date, b.Deliverables}))
 		},
 		declares: func(m plan.Milestone) []trace.Declaration {
 			return refsAs(m.Deliverables, trace.RelatesTo, "delivered by "+m.Key)
@@ -486,7 +471,7 @@ func retroRecord(store retro.Store) Record {
 		},
 		revision: revisionOf(store.GetRetroRevision),
 		changes: func(a, b retro.Retro) []string {
-			return content(diff.Fields(view{a.Lessons, a.Actions}, view{b.Lessons, b.Actions}))
+			return diff.Paths(diff.Fields(view{a.Lessons, a.Actions}, view{b.Lessons, b.Actions}))
 		},
 		declares: func(r retro.Retro) []trace.Declaration {
 			return refsAs(r.LooksBackOn, trace.RelatesTo, r.Key+" looks back on it")

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -157,4 +158,34 @@ func jsonPath(prefix string, p cmp.Path) string {
 		}
 	}
 	return b.String()
+}
+
+// Paths lists the paths of changes whose top-level field is not one of
+// skip (a status, bookkeeping): what a reader counts as content. Nil when
+// none is left.
+func Paths(changes []accord.FieldChange, skip ...string) []string {
+	var out []string
+	for _, c := range changes {
+		top := c.Path
+		if i := strings.IndexAny(top, ".["); i >= 0 {
+			top = top[:i]
+		}
+		if !slices.Contains(skip, top) {
+			out = append(out, c.Path)
+		}
+	}
+	return out
+}
+
+// Describe says, for an event's summary, which fields changed: "goal,
+// acceptance_criteria[1].text changed", at most six of them named.
+func Describe(paths []string) string {
+	const named = 6
+	switch {
+	case len(paths) == 0:
+		return "nothing changed"
+	case len(paths) > named:
+		return strings.Join(paths[:named], ", ") + " and " + strconv.Itoa(len(paths)-named) + " more changed"
+	}
+	return strings.Join(paths, ", ") + " changed"
 }

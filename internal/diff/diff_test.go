@@ -38,3 +38,12 @@ func TestFields(t *testing.T) {
 	changes = Fields(a, b)
 	assert.Contains(t, changes, accord.FieldChange{Path: "items[2]", Before: nil, After: inner{"new"}})
 }
+
+func TestPathsAndDescribe(t *testing.T) {
+	changes := []accord.FieldChange{{Path: "status"}, {Path: "goal"}, {Path: "acceptance_criteria[1].text"}, {Path: "labels[0]"}}
+	assert.Equal(t, []string{"goal", "acceptance_criteria[1].text"}, Paths(changes, "status", "labels"))
+	assert.Nil(t, Paths(changes[:1], "status"), "only a status change: no content")
+	assert.Equal(t, "nothing changed", Describe(nil))
+	assert.Equal(t, "goal, title changed", Describe([]string{"goal", "title"}))
+	assert.Equal(t, "a, b, c, d, e, f and 2 more changed", Describe([]string{"a", "b", "c", "d", "e", "f", "g", "h"}))
+}
