@@ -153,29 +153,11 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 // database: 16 writers spread over both update the same requirements with
 // If-Match, retrying on 412, and create requirements at once on both.
 func TestTwoInstancesOnePostgres(t *testing.T) {
-	base := os.Getenv("ACCORD_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ACCORD_POSTGRES_URL is not set, and CI is: this test must run in CI")
-		}
-		t.Skip("set ACCORD_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/db to run it")
-	}
-	schema := "accord_cmd_" + strings.ToLower(rand.Text()[:10])
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	defer admin.Close()
-	_, err = admin.Exec("CREATE SCHEMA " + schema)
-	require.NoError(t, err)
-	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	u := postgresSchema(t, "accord_cmd_")
 
 	const token = "two-instances-token"
-	a := spawn(t, u.String(), "bob:backend:"+token)
-	b := spawn(t, u.String(), "bob:backend:"+token)
+	a := spawn(t, u, "bob:backend:"+token)
+	b := spawn(t, u, "bob:backend:"+token)
 	servers := []*process{a, b}
 
 	// Keys stay unique when both create at once.
@@ -267,4 +249,31 @@ func post(url, token, body string, out any) (int, error) {
 		return res.StatusCode, decodeJSON(res.Body, out)
 	}
 	return res.StatusCode, nil
+}
+
+// postgresSchema returns the URL of a new schema on the PostgreSQL server
+// ACCORD_POSTGRES_URL names, dropped when the test ends. Without a server
+// the test skips, and fails in CI, where .ci/run starts one.
+func postgresSchema(t *testing.T, prefix string) string {
+	t.Helper()
+	base := os.Getenv("ACCORD_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ACCORD_POSTGRES_URL is not set, and CI is: this test must run in CI")
+		}
+		t.Skip("set ACCORD_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/db to run it")
+	}
+	schema := prefix + strings.ToLower(rand.Text()[:10])
+	admin, err := sql.Open("pgx", base)
+	require.NoError(t, err)
+	t.Cleanup(func() { admin.Close() })
+	_, err = admin.Exec("CREATE SCHEMA " + schema)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
 }

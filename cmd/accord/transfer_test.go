@@ -3,13 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -64,20 +60,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, first, 0o644))
 
 	targets := []string{filepath.Join(dir, "moved.db")}
-	if base := os.Getenv("ACCORD_POSTGRES_URL"); base != "" {
-		schema := "accord_transfer_" + strings.ToLower(rand.Text()[:10])
-		admin, err := sql.Open("pgx", base)
-		require.NoError(t, err)
-		defer admin.Close()
-		_, err = admin.Exec("CREATE SCHEMA " + schema)
-		require.NoError(t, err)
-		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		u, err := url.Parse(base)
-		require.NoError(t, err)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		targets = append(targets, u.String())
+	if os.Getenv("ACCORD_POSTGRES_URL") != "" {
+		targets = append(targets, postgresSchema(t, "accord_transfer_"))
 	}
 	for _, db := range targets {
 		var out bytes.Buffer

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -121,30 +116,12 @@ func TestWebhooksSurviveAKill(t *testing.T) {
 // database: changes made on both reach a webhook once each, whichever
 // instance holds the relay.
 func TestTwoInstancesDeliverEachEventOnce(t *testing.T) {
-	base := os.Getenv("ACCORD_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ACCORD_POSTGRES_URL is not set, and CI is: this test must run in CI")
-		}
-		t.Skip("set ACCORD_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/db to run it")
-	}
-	schema := "accord_hooks_" + strings.ToLower(rand.Text()[:10])
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	defer admin.Close()
-	_, err = admin.Exec("CREATE SCHEMA " + schema)
-	require.NoError(t, err)
-	defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	u := postgresSchema(t, "accord_hooks_")
 
 	const pm, dev = "two-pm-token", "two-dev-token"
 	tokens := "alice:product:" + pm + ",bob:backend:" + dev
-	a := spawn(t, u.String(), tokens)
-	b := spawn(t, u.String(), tokens)
+	a := spawn(t, u, tokens)
+	b := spawn(t, u, tokens)
 
 	var mu sync.Mutex
 	took := map[string]int{}
