@@ -100,10 +100,6 @@ func histories[T any](ctx context.Context, records []T, id func(T) string, revis
 	return out, nil
 }
 
-func all[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error)) ([]T, error) {
-	return svc.All(ctx, project, f, list)
-}
-
 // Export reads the whole project. Errors: NotFound (no such project).
 func Export(ctx context.Context, s Stores, key string, now time.Time) (Document, error) {
 	d := Document{Format: Format, Exported: now}
@@ -114,7 +110,7 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 	if d.Project, err = s.Projects.ListProjectRevisions(ctx, key); err != nil {
 		return d, err
 	}
-	reqs, err := all(ctx, key, requirement.Filter{}, s.Requirements.ListRequirements)
+	reqs, err := svc.All(ctx, key, requirement.Filter{}, s.Requirements.ListRequirements)
 	if err != nil {
 		return d, err
 	}
@@ -148,7 +144,7 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 		}); err != nil {
 		return d, err
 	}
-	contracts, err := all(ctx, key, contract.Filter{}, s.Contracts.ListContracts)
+	contracts, err := svc.All(ctx, key, contract.Filter{}, s.Contracts.ListContracts)
 	if err != nil {
 		return d, err
 	}
@@ -166,7 +162,7 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 		}
 		d.Contracts = append(d.Contracts, h)
 	}
-	if d.TestRuns, err = all(ctx, key, contract.TestRunFilter{}, s.Contracts.ListTestRuns); err != nil {
+	if d.TestRuns, err = svc.All(ctx, key, contract.TestRunFilter{}, s.Contracts.ListTestRuns); err != nil {
 		return d, err
 	}
 	if d.Reviews, err = listed(ctx, key, review.Filter{}, s.Reviews.ListReviews, func(r review.Review) string { return r.ID }, s.Reviews.ListReviewRevisions); err != nil {
@@ -216,7 +212,7 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 // listed reads a paged list and each record's revisions.
 func listed[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error),
 	id func(T) string, revisions func(ctx context.Context, project, id string) ([]accord.Revision[T], error)) ([][]accord.Revision[T], error) {
-	records, err := all(ctx, project, f, list)
+	records, err := svc.All(ctx, project, f, list)
 	if err != nil {
 		return nil, err
 	}
