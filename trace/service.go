@@ -327,6 +327,12 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 	}
 	keep := map[string]bool{}
 	for _, d := range decls {
+		// A declaration already linked, by the ID the link keeps, needs no
+		// read: this runs after every change of the declaring record.
+		if name := Name(from, d.Role, d.To); byName[name].ID != "" {
+			keep[name] = true
+			continue
+		}
 		to, err := s.targets.Target(ctx, project, d.To)
 		if accord.ErrorCode(err) == accord.NotFound || (err == nil && to.Ref == from) {
 			continue

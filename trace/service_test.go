@@ -21,8 +21,9 @@ var bob = accord.WithActor(context.Background(), accord.Actor{ID: "bob"})
 // world is a few records whose revisions say which fields changed: each
 // revision lists the content fields it changed (none: status only).
 type world struct {
-	mu   sync.Mutex
-	revs map[accord.Ref][][]string // revision n is revs[ref][n-1]
+	mu    sync.Mutex
+	revs  map[accord.Ref][][]string // revision n is revs[ref][n-1]
+	reads int                       // Target calls
 }
 
 func newWorld(refs ...accord.Ref) *world {
@@ -48,6 +49,7 @@ func (w *world) remove(ref accord.Ref) {
 func (w *world) Target(_ context.Context, _ string, ref accord.Ref) (trace.Target, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.reads++
 	if ref.Kind == "wiki" {
 		return trace.Target{}, &accord.Error{Code: accord.Invalid, Message: "invalid ref",
 			Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("%q cannot be linked; one of requirement, contract_version", ref.Kind)}}}
@@ -198,7 +200,9 @@ func TestDeclareKeepsStep(t *testing.T) {
 	decl := []trace.Declaration{{To: req, Role: trace.Implements, Note: "operations a"}, {To: req2, Role: trace.Implements},
 		{To: accord.Ref{Kind: "requirement", ID: "R9"}, Role: trace.Implements}}
 	require.NoError(t, s.Declare(bob, "p", api, decl))
+	reads := w.reads
 	require.NoError(t, s.Declare(bob, "p", api, decl), "declaring again changes nothing")
+	assert.Equal(t, reads+1, w.reads, "only R9, which is not linked, is looked up again")
 	all, err := s.All(bob, "p", trace.Filter{From: api})
 	require.NoError(t, err)
 	require.Len(t, all, 2, "R9 does not exist: no link; R2 is linked by hand already")
