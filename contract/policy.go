@@ -119,6 +119,6 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 		return Settings{}, err
 	}
 	in.Project = project
-	st := svc.Settings[Settings]{What: "contract settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	st := svc.Settings[Settings]{Guard: s.guard, What: "contract settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }

@@ -21,16 +21,22 @@ type TransitionGate interface {
 
 // Options configure a Service. Store is required.
 type Options struct {
-	Store  Store
-	Events accord.EventSink // optional: receives an event after every change
-	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
-	Gate   TransitionGate   // optional: may refuse status changes
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Events     accord.EventSink // optional: receives an event after every change
+	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
+	Gate       TransitionGate   // optional: may refuse status changes
 }
 
 // Service owns the contract rules: versions, their lifecycle, immutability
 // once agreed, lint before proposing, and compiled validators. It is safe
 // for concurrent use.
 type Service struct {
+	guard svc.Guard
 	store Store
 	pub   svc.Publisher
 	clock accord.Clock
@@ -57,7 +63,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
 }
 
 func checkVersion(version string) error {
@@ -79,7 +85,7 @@ func checkNote(note string) error {
 // draft. Errors: Unauthenticated, Invalid (bad project, version or spec),
 // Conflict (the service already has a contract in the project).
 func (s *Service) Create(ctx context.Context, project, version string, spec Spec, note string) (Version, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Version{}, err
 	}
@@ -135,7 +141,7 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 // deprecate it instead. Errors: Unauthenticated, Invalid, NotFound,
 // FailedPrecondition.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
@@ -145,6 +151,10 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	}
 	versions, err := s.store.ListVersions(ctx, project, id)
 	if err != nil {
+		return err
+	}
+	draft := !slices.ContainsFunc(versions, func(v Version) bool { return v.Status != Draft })
+	if err := s.guard.MayDelete(ctx, project, actor, "contract "+c.Service, c.CreatedBy, draft); err != nil {
 		return err
 	}
 	for _, v := range versions {
@@ -182,7 +192,7 @@ func (s *Service) Version(ctx context.Context, project, id, version string) (Ver
 // Errors: Unauthenticated, Invalid (bad version), NotFound (contract or
 // from), Conflict (the version exists), FailedPrecondition (not higher).
 func (s *Service) NewVersion(ctx context.Context, project, id, from, version, note string) (Version, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Version{}, err
 	}
@@ -223,7 +233,7 @@ func (s *Service) NewVersion(ctx context.Context, project, id, from, version, no
 // different service name), NotFound, Conflict (stale base),
 // FailedPrecondition (the version is no longer a draft).
 func (s *Service) UpdateVersion(ctx context.Context, project, id, version string, base int, spec Spec, note string) (Version, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Version{}, err
 	}
@@ -277,7 +287,7 @@ func (s *Service) versionAt(ctx context.Context, project, id, version string, ba
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current status, lint errors, or refused by the gate).
 func (s *Service) Transition(ctx context.Context, project, id, version string, base int, to Status, note string) (Version, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Version{}, err
 	}
@@ -420,7 +430,7 @@ func breakingGate(v Version, c Compatibility) error {
 // Errors: Unauthenticated, Invalid (no note), NotFound, Conflict (stale
 // base), FailedPrecondition (agreed or deprecated, or nothing breaking).
 func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version string, base int, note string) (Version, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Version{}, err
 	}

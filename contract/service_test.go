@@ -112,6 +112,8 @@ func TestServiceLifecycle(t *testing.T) {
 
 	// A contract with an agreed version cannot be deleted.
 	err = s.Delete(pm, "shop", v1.ContractID)
+	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "past its drafts, deleting needs record.delete")
+	err = s.Delete(accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{accord.RoleAdmin}}), "shop", v1.ContractID)
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 
 	versions, err := s.Versions(pm, "shop", v1.ContractID)

@@ -72,7 +72,7 @@ func (f TestRunFilter) Match(r *TestRun) bool {
 // exercised. Errors: Unauthenticated, Invalid (naming the operation or
 // response), NotFound (the version).
 func (s *Service) RecordTestRun(ctx context.Context, project, id, version string, report TestReport) (TestRun, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return TestRun{}, err
 	}

@@ -155,7 +155,7 @@ func nextDay(d Date) Date {
 // server does, hourly) as well as after a change to the plan. Errors: Unauthenticated, Invalid, and those of the forecasts and
 // the register.
 func (s *Service) CheckSlips(ctx context.Context, project string) ([]Forecast, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return nil, err
 	}

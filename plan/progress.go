@@ -27,7 +27,7 @@ func (s *Service) SetItemState(ctx context.Context, project, id string, item acc
 	if err := errs.Err("item state"); err != nil {
 		return Iteration{}, err
 	}
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
 	item, err := s.canonical(ctx, project, item)

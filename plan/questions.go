@@ -162,7 +162,7 @@ func (f QuestionFilter) Match(q *Question) bool {
 
 // Ask files a question, open. Errors: Unauthenticated, Invalid.
 func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Question{}, err
 	}
@@ -273,7 +273,7 @@ func (s *Service) Resolve(ctx context.Context, project, id, note string) (Questi
 }
 
 func (s *Service) changeQuestion(ctx context.Context, project, id string, e func(q *Question, actor accord.Actor, now time.Time) (string, string, error)) (Question, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Question{}, err
 	}

@@ -118,9 +118,9 @@ func TestOverdueQuestionsAndTimeToAnswer(t *testing.T) {
 	assert.Equal(t, plan.ResponseTimes{To: product, Answered: 0, Waiting: 2, Longest: 9 * time.Hour}, round(times[0]))
 	assert.Equal(t, plan.ResponseTimes{To: alice, Answered: 1, Waiting: 0, Median: 2 * time.Hour, Longest: 2 * time.Hour}, round(times[1]))
 
-	_, err = e.svc.UpdateSettings(e.pm, "shop", 0, plan.Settings{ResponseTargetHours: 10, WorkingHours: plan.WorkingHours{Start: 9, End: 18, Location: "Asia/Shanghai"}})
+	_, err = e.svc.UpdateSettings(admin, "shop", 0, plan.Settings{ResponseTargetHours: 10, WorkingHours: plan.WorkingHours{Start: 9, End: 18, Location: "Asia/Shanghai"}})
 	require.NoError(t, err)
-	_, err = e.svc.UpdateSettings(e.pm, "shop", 1, plan.Settings{WorkingHours: plan.WorkingHours{Start: 18, End: 9, Location: "Mars/Olympus"}})
+	_, err = e.svc.UpdateSettings(admin, "shop", 1, plan.Settings{WorkingHours: plan.WorkingHours{Start: 18, End: 9, Location: "Mars/Olympus"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "working_hours:")
 	assert.Contains(t, err.Error(), "working_hours.location:")

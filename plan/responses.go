@@ -49,7 +49,7 @@ func (s *Service) TrimScope(ctx context.Context, project, id string, requirement
 	if s.changes == nil {
 		return Iteration{}, accord.Ref{}, accord.Errorf(accord.Unimplemented, "this plan service has no change requests to open")
 	}
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, accord.Ref{}, err
 	}
 	requirement, err := s.canonical(ctx, project, requirement)
@@ -91,7 +91,7 @@ func (s *Service) MoveItem(ctx context.Context, project, from, to string, item a
 	if err := errs.Err("move"); err != nil {
 		return Iteration{}, Iteration{}, err
 	}
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, Iteration{}, err
 	}
 	item, err := s.canonical(ctx, project, item)
@@ -158,7 +158,7 @@ func (s *Service) Reprioritise(ctx context.Context, project, id string, base int
 	if err := errs.Err("reprioritise"); err != nil {
 		return Iteration{}, err
 	}
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
 	for i, r := range order {
@@ -198,7 +198,7 @@ func (s *Service) SwapScope(ctx context.Context, project, id string, base int, o
 	if err := in.Validate(); err != nil {
 		return Iteration{}, err
 	}
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
 	out, err := s.canonical(ctx, project, out)

@@ -43,9 +43,14 @@ type ItemStanding struct {
 
 // Options configure a Service. Store is required.
 type Options struct {
-	Store  Store
-	Events accord.EventSink // optional: receives an event after every change
-	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Events     accord.EventSink // optional: receives an event after every change
+	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
 	// Estimator (optional) gives items their effort from reviews; without
 	// it only overrides count.
 	Estimator Estimator
@@ -63,6 +68,7 @@ type Options struct {
 // scheduled with their effort, the checks of a commitment, and
 // milestones. It is safe for concurrent use.
 type Service struct {
+	guard     svc.Guard
 	store     Store
 	pub       svc.Publisher
 	clock     accord.Clock
@@ -80,7 +86,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
 		estimator: opts.Estimator, standing: opts.Standing, risks: opts.Risks, changes: opts.ChangeRequests}, nil
 }
 
@@ -116,14 +122,14 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 		return Settings{}, err
 	}
 	in.Project = project
-	st := svc.Settings[Settings]{What: "plan settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	st := svc.Settings[Settings]{Guard: s.guard, What: "plan settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }
 
 // CreateIteration plans a new iteration, in planning, as revision 1.
 // Errors: Unauthenticated, Invalid.
 func (s *Service) CreateIteration(ctx context.Context, project string, in IterationContent) (Iteration, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Iteration{}, err
 	}
@@ -185,7 +191,7 @@ type iterationEdit func(it *Iteration, actor accord.Actor, now time.Time) (kind 
 // changeIteration applies e to the iteration at revision base (0: the
 // newest, retrying when a concurrent change got there first).
 func (s *Service) changeIteration(ctx context.Context, project, id string, base int, e iterationEdit) (Iteration, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Iteration{}, err
 	}
@@ -261,7 +267,7 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 	if err := in.Validate(); err != nil {
 		return Iteration{}, err
 	}
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
 	var err error
@@ -331,7 +337,7 @@ func (s *Service) Unschedule(ctx context.Context, project, id string, base int, 
 	if err := errs.Err("unschedule"); err != nil {
 		return Iteration{}, err
 	}
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
 	item, err := s.canonical(ctx, project, item)
@@ -468,7 +474,7 @@ func days(d float64) string {
 // that only warn are recorded with the commitment.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
 func (s *Service) Commit(ctx context.Context, project, id string, base int) (Iteration, error) {
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
 	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
@@ -536,7 +542,7 @@ func (s *Service) Close(ctx context.Context, project, id string, base int, note 
 // CreateMilestone sets a milestone, as revision 1. Errors:
 // Unauthenticated, Invalid.
 func (s *Service) CreateMilestone(ctx context.Context, project string, in MilestoneContent) (Milestone, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Milestone{}, err
 	}
@@ -584,7 +590,7 @@ func (s *Service) ListMilestones(ctx context.Context, project string, q accord.P
 // UpdateMilestone replaces a milestone's name, date and deliverables at
 // revision base. Errors: Unauthenticated, Invalid, NotFound, Conflict.
 func (s *Service) UpdateMilestone(ctx context.Context, project, id string, base int, in MilestoneContent) (Milestone, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Milestone{}, err
 	}

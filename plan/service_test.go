@@ -17,6 +17,9 @@ import (
 
 var t0 = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
+// admin changes project settings (settings.update).
+var admin = accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{accord.RoleAdmin}})
+
 // reviews stands in for the review and requirement domains that
 // adapters/link wires: estimates and standings by item.
 type reviews struct {
@@ -216,7 +219,7 @@ func TestCommitRules(t *testing.T) {
 
 	// The project relaxes the rule: the commit goes through and keeps the
 	// warnings.
-	_, err = e.svc.UpdateSettings(e.pm, "shop", 0, plan.Settings{Commit: map[plan.Rule]plan.Action{plan.RuleNotApproved: plan.Warn}})
+	_, err = e.svc.UpdateSettings(admin, "shop", 0, plan.Settings{Commit: map[plan.Rule]plan.Action{plan.RuleNotApproved: plan.Warn}})
 	require.NoError(t, err)
 	st, err := e.svc.Settings(e.pm, "shop")
 	require.NoError(t, err)
@@ -233,7 +236,7 @@ func TestCommitRules(t *testing.T) {
 	_, err = e.svc.Commit(e.pm, "shop", it.Key, 0)
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "committed already")
 
-	_, err = e.svc.UpdateSettings(e.pm, "shop", 1, plan.Settings{Commit: map[plan.Rule]plan.Action{"vibes": plan.Warn, plan.RuleNoEstimate: "shrug"}})
+	_, err = e.svc.UpdateSettings(admin, "shop", 1, plan.Settings{Commit: map[plan.Rule]plan.Action{"vibes": plan.Warn, plan.RuleNoEstimate: "shrug"}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "commit.vibes")
 	assert.Contains(t, err.Error(), "commit.no_estimate")

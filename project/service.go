@@ -99,23 +99,32 @@ func (s *Service) List(ctx context.Context, q accord.PageQuery) (accord.Page[Pro
 // Errors: Invalid (bad key), NotFound (no such project, or actor is not a
 // member: the two are not told apart).
 func (s *Service) Member(ctx context.Context, key, actor string) (Member, error) {
+	m, _, err := s.member(ctx, key, actor)
+	return m, err
+}
+
+func (s *Service) member(ctx context.Context, key, actor string) (Member, Project, error) {
 	if err := accord.ValidateProject(key); err != nil {
-		return Member{}, err
+		return Member{}, Project{}, err
 	}
 	p, err := s.store.GetProject(ctx, key)
 	if err != nil {
-		return Member{}, notFound(key)
+		if accord.ErrorCode(err) == accord.NotFound {
+			return Member{}, Project{}, notFound(key)
+		}
+		return Member{}, Project{}, err
 	}
 	m, ok := p.Member(actor)
 	if !ok {
-		return Member{}, notFound(key)
+		return Member{}, Project{}, notFound(key)
 	}
-	return m, nil
+	return m, p, nil
 }
 
 // SetMember adds actor to the project with roles, or replaces the roles of
-// a member. Only admins may; a change that would leave the project without
-// an admin is refused.
+// a member. It needs members.manage (admins, by default); only admins make
+// or unmake admins, and a change that would leave the project without an
+// admin is refused.
 // Errors: Unauthenticated, Invalid, NotFound (project, or the caller is not
 // a member), PermissionDenied (not an admin), FailedPrecondition (last admin).
 func (s *Service) SetMember(ctx context.Context, key, actor string, in MemberInput) (Project, error) {
@@ -127,8 +136,15 @@ func (s *Service) SetMember(ctx context.Context, key, actor string, in MemberInp
 	if err := in.Validate(); err != nil {
 		return Project{}, err
 	}
-	return s.change(ctx, key, EventMemberSet, func(p *Project, by accord.Actor, now func() Member) (string, error) {
+	return s.change(ctx, key, EventMemberSet, accord.PermMembersManage, func(p *Project, by accord.Actor, now func() Member) (string, error) {
 		i := slices.IndexFunc(p.Members, func(m Member) bool { return m.Actor == actor })
+		var before []string
+		if i >= 0 {
+			before = p.Members[i].Roles
+		}
+		if slices.Contains(before, RoleAdmin) != slices.Contains(in.Roles, RoleAdmin) && !by.HasRole(RoleAdmin) {
+			return "", accord.Denied(by, p.Key, accord.PermPermissionsUpdate, p.Permissions.Merged())
+		}
 		if i < 0 {
 			m := now()
 			m.Actor, m.Roles = actor, slices.Clone(in.Roles)
@@ -143,15 +159,18 @@ func (s *Service) SetMember(ctx context.Context, key, actor string, in MemberInp
 	})
 }
 
-// RemoveMember removes actor from the project. Only admins may, and never
-// the last admin.
+// RemoveMember removes actor from the project. It needs members.manage;
+// only admins remove an admin, and never the last one.
 // Errors: Unauthenticated, NotFound (project, member, or the caller is not
 // a member), PermissionDenied (not an admin), FailedPrecondition (last admin).
 func (s *Service) RemoveMember(ctx context.Context, key, actor string) (Project, error) {
-	return s.change(ctx, key, EventMemberRemoved, func(p *Project, by accord.Actor, _ func() Member) (string, error) {
+	return s.change(ctx, key, EventMemberRemoved, accord.PermMembersManage, func(p *Project, by accord.Actor, _ func() Member) (string, error) {
 		i := slices.IndexFunc(p.Members, func(m Member) bool { return m.Actor == actor })
 		if i < 0 {
 			return "", accord.Errorf(accord.NotFound, "%q is not a member of %s", actor, p.Key)
+		}
+		if slices.Contains(p.Members[i].Roles, RoleAdmin) && !by.HasRole(RoleAdmin) {
+			return "", accord.Denied(by, p.Key, accord.PermPermissionsUpdate, p.Permissions.Merged())
 		}
 		p.Members = slices.Delete(p.Members, i, i+1)
 		if p.admins() == 0 {
@@ -161,9 +180,9 @@ func (s *Service) RemoveMember(ctx context.Context, key, actor string) (Project,
 	})
 }
 
-// change applies edit to the newest project as an admin, retrying when a
-// concurrent change got there first.
-func (s *Service) change(ctx context.Context, key, event string, edit func(p *Project, by accord.Actor, newMember func() Member) (string, error)) (Project, error) {
+// change applies edit to the newest project for an actor holding perm in
+// it, retrying when a concurrent change got there first.
+func (s *Service) change(ctx context.Context, key, event string, perm accord.Permission, edit func(p *Project, by accord.Actor, newMember func() Member) (string, error)) (Project, error) {
 	actor, err := svc.Begin(ctx, key)
 	if err != nil {
 		return Project{}, err
@@ -179,11 +198,13 @@ func (s *Service) change(ctx context.Context, key, event string, edit func(p *Pr
 		if !ok {
 			return svc.Final(notFound(key))
 		}
-		if !slices.Contains(me.Roles, RoleAdmin) {
-			return svc.Final(accord.Errorf(accord.PermissionDenied, "only an admin of %s may manage its members", key))
+		by := actor
+		by.Roles = append(slices.Clone(actor.Roles), me.Roles...)
+		if perms := p.Permissions.Merged(); !perms.Allows(perm, by.Roles) {
+			return svc.Final(accord.Denied(by, key, perm, perms))
 		}
 		now := s.clock.Now()
-		if summary, err = edit(&p, actor, func() Member { return Member{AddedAt: now, AddedBy: actor.ID} }); err != nil {
+		if summary, err = edit(&p, by, func() Member { return Member{AddedAt: now, AddedBy: actor.ID} }); err != nil {
 			return svc.Final(err)
 		}
 		p.Stamp = p.Stamp.Next(actor.ID, now)
@@ -198,3 +219,58 @@ func (s *Service) change(ctx context.Context, key, event string, edit func(p *Pr
 }
 
 func joinRoles(roles []string) string { return svc.Join(roles) }
+
+// Access implements accord.Authorizer: the roles member holds in the
+// project and its permission table, defaults filled in. It needs no actor
+// in the context: services ask it on every command.
+// Errors: Invalid (bad key), NotFound (no such project, or not a member).
+func (s *Service) Access(ctx context.Context, key, member string) (accord.Access, error) {
+	m, p, err := s.member(ctx, key, member)
+	if err != nil {
+		return accord.Access{}, err
+	}
+	return accord.Access{Roles: slices.Clone(m.Roles), Permissions: p.Permissions.Merged()}, nil
+}
+
+// Permissions returns the project's permission table, defaults filled in,
+// to a member. Errors: Unauthenticated, Invalid, NotFound.
+func (s *Service) Permissions(ctx context.Context, key string) (accord.Permissions, int, error) {
+	p, err := s.Get(ctx, key)
+	if err != nil {
+		return nil, 0, err
+	}
+	return p.Permissions.Merged(), p.Revision, nil
+}
+
+// SetPermissions replaces the project's permission table, at project
+// revision base. Only admins may (permissions.update cannot be granted);
+// entries equal to the defaults are not stored.
+// Errors: Unauthenticated, Invalid, NotFound, PermissionDenied,
+// Conflict wrapping accord.ErrStale.
+func (s *Service) SetPermissions(ctx context.Context, key string, base int, in PermissionsInput) (Project, error) {
+	if err := in.Validate(); err != nil {
+		return Project{}, err
+	}
+	var out Project
+	var err error
+	out, err = s.change(ctx, key, EventPermissionsSet, accord.PermPermissionsUpdate, func(p *Project, by accord.Actor, _ func() Member) (string, error) {
+		if err := svc.CheckBase("project "+p.Key, base, p.Revision); err != nil {
+			return "", err
+		}
+		defaults := accord.DefaultPermissions()
+		next := accord.Permissions{}
+		for perm, roles := range in.Permissions {
+			if !slices.Equal(roles, defaults[perm]) {
+				next[perm] = slices.Clone(roles)
+			}
+		}
+		if len(next) == 0 {
+			next = nil
+		}
+		p.Permissions = next
+		return "permissions of " + p.Key + " changed by " + by.ID, nil
+	})
+	return out, err
+}
+
+var _ accord.Authorizer = (*Service)(nil)

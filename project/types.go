@@ -5,13 +5,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/svc"
 )
 
-// RoleAdmin may manage a project's members.
-const RoleAdmin = "admin"
+// RoleAdmin administers a project: it holds every permission, and only
+// admins make admins.
+const RoleAdmin = accord.RoleAdmin
 
 // Project is a space of requirements, contracts and reviews, and who works
 // in it.
@@ -19,6 +21,9 @@ type Project struct {
 	Key     string   `json:"key"` // the {project} of every path; never changes
 	Name    string   `json:"name"`
 	Members []Member `json:"members"`
+	// Permissions is the project's permission table: only the entries
+	// that differ from accord.DefaultPermissions. Only admins change it.
+	Permissions accord.Permissions `json:"permissions,omitempty"`
 	accord.Stamp
 }
 
@@ -61,6 +66,13 @@ func (p Project) Clone() Project {
 	for i := range p.Members {
 		p.Members[i].Roles = slices.Clone(p.Members[i].Roles)
 	}
+	if p.Permissions != nil {
+		perms := make(accord.Permissions, len(p.Permissions))
+		for k, v := range p.Permissions {
+			perms[k] = slices.Clone(v)
+		}
+		p.Permissions = perms
+	}
 	return p
 }
 
@@ -98,9 +110,23 @@ func (in MemberInput) Validate() error {
 			errs.Add(field, "required")
 		case len(r) > 64:
 			errs.Add(field, "longer than 64 bytes")
+		case strings.ContainsFunc(r, func(c rune) bool { return c <= ' ' || c == 0x7f || c == ',' || !unicode.IsPrint(c) }):
+			errs.Add(field, "must be a word without spaces, commas or control characters")
+		case r == accord.RoleMember:
+			errs.Add(field, "%q is what every member is; name a role such as product or backend", r)
 		case slices.Index(in.Roles, r) != i:
 			errs.Add(field, "%q is listed twice", r)
 		}
 	}
 	return errs.Err("member")
 }
+
+// PermissionsInput replaces a project's permission table: for each
+// permission, the roles that grant it. Permissions left out keep their
+// defaults.
+type PermissionsInput struct {
+	Permissions accord.Permissions `json:"permissions"`
+}
+
+// Validate checks the table.
+func (in PermissionsInput) Validate() error { return in.Permissions.Validate() }

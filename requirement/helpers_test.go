@@ -16,6 +16,8 @@ import (
 var (
 	pm  = accord.WithActor(context.Background(), accord.Actor{ID: "pm-alice", Name: "Alice", Roles: []string{"product"}})
 	dev = accord.WithActor(context.Background(), accord.Actor{ID: "dev-bob", Name: "Bob", Roles: []string{"backend"}})
+	// admin holds every permission: settings, deleting others' records.
+	admin = accord.WithActor(context.Background(), accord.Actor{ID: "ada", Name: "Ada", Roles: []string{"admin"}})
 )
 
 func newService(t testing.TB, opts ...func(*requirement.Options)) (*requirement.Service, *testkit.Events) {

@@ -124,7 +124,7 @@ func TestLintGateBlocksReview(t *testing.T) {
 	r3, err := svc.Transition(pm, "shop", r.ID, r2.Revision, requirement.Draft, "needs criteria")
 	require.NoError(t, err)
 
-	_, err = svc.UpdateSettings(pm, "shop", 0, requirement.Settings{LintBlocksReview: true})
+	_, err = svc.UpdateSettings(admin, "shop", 0, requirement.Settings{LintBlocksReview: true})
 	require.NoError(t, err)
 	_, err = svc.Transition(pm, "shop", r.ID, r3.Revision, requirement.InReview, "")
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))

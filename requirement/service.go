@@ -19,15 +19,21 @@ type TransitionGate interface {
 
 // Options configure a Service. Store is required.
 type Options struct {
-	Store  Store
-	Events accord.EventSink // optional: receives an event after every change
-	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
-	Gate   TransitionGate   // optional: may refuse status changes
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Events     accord.EventSink // optional: receives an event after every change
+	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
+	Gate       TransitionGate   // optional: may refuse status changes
 }
 
 // Service owns the requirement rules: validation, the lifecycle, revisions,
 // change requests, the glossary and lint. It is safe for concurrent use.
 type Service struct {
+	guard svc.Guard
 	store Store
 	pub   svc.Publisher
 	clock accord.Clock
@@ -42,7 +48,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate}, nil
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate}, nil
 }
 
 // DefaultPriority is the priority of a requirement created without one.
@@ -111,7 +117,7 @@ func (s *Service) idOf(ctx context.Context, project, ref string) (string, error)
 // DefaultPriority.
 // Errors: Unauthenticated (no actor), Invalid (bad project, content or note).
 func (s *Service) Create(ctx context.Context, project string, c Content, note string) (Requirement, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -165,7 +171,7 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 // FailedPrecondition (the requirement is approved or later: propose a
 // change request instead).
 func (s *Service) Update(ctx context.Context, project, id string, base int, c Content, note string) (Requirement, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -210,7 +216,7 @@ func (s *Service) save(ctx context.Context, cur Requirement, actor accord.Actor,
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current status, or refused by a gate).
 func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Requirement, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Requirement{}, err
 	}
@@ -274,12 +280,15 @@ func (s *Service) admit(ctx context.Context, r Requirement, c Content, to Status
 // Delete removes a requirement with its history and change requests.
 // Errors: Unauthenticated, Invalid (bad project), NotFound.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
 	cur, err := s.lookup(ctx, project, id)
 	if err != nil {
+		return err
+	}
+	if err := s.guard.MayDelete(ctx, project, actor, cur.Key, cur.CreatedBy, cur.Status == Draft); err != nil {
 		return err
 	}
 	if err := s.store.DeleteRequirement(ctx, project, cur.ID); err != nil {
@@ -360,6 +369,6 @@ func (s *Service) Settings(ctx context.Context, project string) (Settings, error
 // accord.ErrStale (stale base).
 func (s *Service) UpdateSettings(ctx context.Context, project string, base int, in Settings) (Settings, error) {
 	in.Project = project // in is the caller's copy; the store copies it in
-	st := svc.Settings[Settings]{What: "requirement settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	st := svc.Settings[Settings]{Guard: s.guard, What: "requirement settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }

@@ -15,7 +15,7 @@ import (
 // Errors: Unauthenticated, Invalid, NotFound (requirement),
 // FailedPrecondition (the requirement is not yet approved: edit it directly).
 func (s *Service) ProposeChange(ctx context.Context, project, requirementID string, p ChangeProposal) (ChangeRequest, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return ChangeRequest{}, err
 	}
@@ -71,7 +71,7 @@ func (s *Service) ListChanges(ctx context.Context, project, requirementID string
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current state).
 func (s *Service) DecideChange(ctx context.Context, project, id string, base int, to ChangeState, reason string) (ChangeRequest, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return ChangeRequest{}, err
 	}
@@ -122,7 +122,7 @@ var changeEvents = map[ChangeState]string{ChangeApproved: EventChangeApproved, C
 // approved, the requirement is no longer approved-or-later, or a gate
 // refuses in_review).
 func (s *Service) ApplyChange(ctx context.Context, project, id string, base int) (Requirement, ChangeRequest, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Requirement{}, ChangeRequest{}, err
 	}

@@ -15,7 +15,7 @@ func termRef(id string) accord.Ref { return accord.Ref{Kind: TermRefKind, ID: id
 // Errors: Unauthenticated, Invalid (bad definition, or a word that clashes
 // with another term), Conflict (the term exists).
 func (s *Service) CreateTerm(ctx context.Context, project string, d TermDefinition, note string) (Term, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Term{}, err
 	}
@@ -108,7 +108,7 @@ func (s *Service) ListTerms(ctx context.Context, project string) ([]Term, error)
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (stale base, or
 // renamed onto another term).
 func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, d TermDefinition, note string) (Term, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Term{}, err
 	}
@@ -139,12 +139,15 @@ func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, 
 // DeleteTerm removes a glossary term and its history.
 // Errors: Unauthenticated, Invalid (bad project), NotFound.
 func (s *Service) DeleteTerm(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
 	cur, err := s.store.GetTerm(ctx, project, id)
 	if err != nil {
+		return err
+	}
+	if err := s.guard.MayDelete(ctx, project, actor, "term "+cur.Term, cur.CreatedBy, true); err != nil {
 		return err
 	}
 	if err := s.store.DeleteTerm(ctx, project, id); err != nil {

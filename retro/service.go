@@ -17,14 +17,20 @@ import (
 
 // Options configure a Service. Store is required.
 type Options struct {
-	Store  Store
-	Events accord.EventSink // optional: receives an event after every change
-	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Events     accord.EventSink // optional: receives an event after every change
+	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
 }
 
 // Service owns the retrospective rules: phases, anonymity, vote limits,
 // carry-forward, and the summary. It is safe for concurrent use.
 type Service struct {
+	guard svc.Guard
 	store Store
 	pub   svc.Publisher
 	clock accord.Clock
@@ -38,7 +44,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Retro, error) {
@@ -107,7 +113,7 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 		return Settings{}, err
 	}
 	in.Project = project
-	st := svc.Settings[Settings]{What: "retro settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	st := svc.Settings[Settings]{Guard: s.guard, What: "retro settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }
 
@@ -127,7 +133,7 @@ type NewRetro struct {
 // retrospectives it has been carried through. Anonymity is fixed here.
 // Errors: Unauthenticated, Invalid.
 func (s *Service) Create(ctx context.Context, project string, in NewRetro) (Retro, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Retro{}, err
 	}
@@ -285,12 +291,15 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 
 // Delete removes a retrospective, its history and its secret.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
 	r, err := s.lookup(ctx, project, id)
 	if err != nil {
+		return err
+	}
+	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Phase == Collecting && len(r.Items) == 0); err != nil {
 		return err
 	}
 	if err := s.store.DeleteRetro(ctx, project, r.ID); err != nil {
@@ -339,7 +348,7 @@ type step func(r *Retro, p who, now time.Time) (event, summary string, err error
 // facilitator marks changes only the facilitator may make, which are
 // named in anonymous retrospectives too.
 func (s *Service) change(ctx context.Context, project, id string, phases []Phase, facilitator bool, st step) (Retro, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Retro{}, err
 	}

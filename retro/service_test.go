@@ -20,6 +20,9 @@ import (
 
 var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 
+// admin changes project settings (settings.update).
+var admin = accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{accord.RoleAdmin}})
+
 func as(id string) context.Context {
 	return accord.WithActor(context.Background(), accord.Actor{ID: id, Name: "Name of " + id})
 }
@@ -124,7 +127,7 @@ func contains(list []string, s string) bool {
 
 func TestVoteLimitsUnderConcurrentVoters(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.svc.UpdateSettings(as("fac"), "shop", 0, retro.Settings{VotesPerPerson: 3, VotesPerTarget: 2})
+	_, err := e.svc.UpdateSettings(admin, "shop", 0, retro.Settings{VotesPerPerson: 3, VotesPerTarget: 2})
 	require.NoError(t, err)
 	r, err := e.svc.Create(as("fac"), "shop", retro.NewRetro{Title: "Sprint", Series: "s", Anonymous: true})
 	require.NoError(t, err)

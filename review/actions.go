@@ -337,12 +337,14 @@ type OverrideInput struct {
 	Reason  string  `json:"reason"`
 }
 
-// Override forces the outcome of the open round. Only actors holding one
-// of the policy's override roles (as an accord.Actor role or as their
-// participant role) may; the override is kept with the round and shown in
-// every evaluation until a new round opens.
+// Override forces the outcome of the open round. It needs the permission
+// review.override, and one of the policy's override roles held in the
+// project (not merely named as a participant role); the override is kept
+// with the round, with who and why, and shown in every evaluation until a
+// new round opens.
 // Errors: Unauthenticated, Invalid, NotFound, PermissionDenied (no
-// override role), Conflict wrapping ErrStale (the round was superseded).
+// permission or override role), Conflict wrapping ErrStale (the round was
+// superseded).
 func (s *Service) Override(ctx context.Context, project, id string, in OverrideInput) (Review, error) {
 	var errs accord.FieldErrors
 	if in.Outcome != Approved && in.Outcome != ChangesRequested && in.Outcome != Rejected {
@@ -353,11 +355,12 @@ func (s *Service) Override(ctx context.Context, project, id string, in OverrideI
 		return Review{}, err
 	}
 	return s.change(ctx, project, id, func(t *txn) error {
-		allowed := slices.ContainsFunc(t.rv.Policy.OverrideRoles, t.actor.HasRole)
-		if p, ok := t.rv.Participant(t.actor.ID); ok && slices.Contains(t.rv.Policy.OverrideRoles, p.Role) {
-			allowed = true
+		if err := s.guard.Allows(ctx, project, t.actor, accord.PermReviewOverride); err != nil {
+			return err
 		}
-		if !allowed {
+		// Only roles the actor holds count, never a participant role named
+		// in the review.
+		if !slices.ContainsFunc(t.rv.Policy.OverrideRoles, t.actor.HasRole) {
 			return accord.Errorf(accord.PermissionDenied, "%s may not override %s: the %s review policy lets only %s override",
 				t.actor.ID, t.rv.Key, t.rv.Kind, orNobody(t.rv.Policy.OverrideRoles))
 		}

@@ -95,6 +95,7 @@ var (
 	bob   = as("bob", "backend")
 	carol = as("carol", "frontend")
 	zed   = as("zed", "architect") // not a participant
+	admin = as("alice", "product", "admin")
 	req1  = accord.Ref{Kind: "requirement", ID: "R1"}
 )
 

@@ -26,7 +26,7 @@ func (s *Service) Sync(ctx context.Context, project, id string) (Review, error) 
 // A subject without reviews, or one that no longer exists, is no error.
 // Errors: Unauthenticated, Invalid (bad project), and those of Sync.
 func (s *Service) SubjectRevised(ctx context.Context, project string, subject accord.Ref) error {
-	if _, err := svc.Begin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return err
 	}
 	q := accord.PageQuery{Size: accord.MaxPageSize}
@@ -214,6 +214,6 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 		return Settings{}, err
 	}
 	in.Project = project // in is the caller's copy; the store copies it in
-	st := svc.Settings[Settings]{What: "review settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	st := svc.Settings[Settings]{Guard: s.guard, What: "review settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }

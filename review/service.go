@@ -51,17 +51,23 @@ type Register interface {
 
 // Options configure a Service. Store and Subjects are required.
 type Options struct {
-	Store    Store
-	Subjects Subjects
-	Register Register         // optional: names the register keys of raised risks in summaries
-	Events   accord.EventSink // optional: receives an event after every change
-	Clock    accord.Clock     // optional: defaults to accord.SystemClock()
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Subjects   Subjects
+	Register   Register         // optional: names the register keys of raised risks in summaries
+	Events     accord.EventSink // optional: receives an event after every change
+	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
 }
 
 // Service owns the review rules: rounds that follow the subject's revisions,
 // verdicts, vetoes, assessments, threads, acceptance checks, overrides and
 // the policy outcome. It is safe for concurrent use.
 type Service struct {
+	guard    svc.Guard
 	store    Store
 	subjects Subjects
 	register Register
@@ -77,7 +83,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
@@ -122,7 +128,7 @@ func checkParticipant(errs *accord.FieldErrors, field string, p NewParticipant, 
 // FailedPrecondition (an acceptance review of a requirement without
 // acceptance criteria).
 func (s *Service) Create(ctx context.Context, project string, in NewReview) (Review, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Review{}, err
 	}
@@ -153,6 +159,9 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 		errs.Add("due", "must be in the future")
 	}
 	if err := errs.Err("review"); err != nil {
+		return Review{}, err
+	}
+	if err := s.checkHeld(ctx, project, func(i int) string { return fmt.Sprintf("participants[%d]", i) }, in.Participants...); err != nil {
 		return Review{}, err
 	}
 	info, err := s.subjects.Subject(ctx, project, in.Subject)
@@ -251,12 +260,16 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // Delete removes a review with its history.
 // Errors: Unauthenticated, Invalid (bad project), NotFound.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
 	rv, err := s.lookup(ctx, project, id)
 	if err != nil {
+		return err
+	}
+	draft := !slices.ContainsFunc(rv.Rounds, func(r Round) bool { return len(r.Verdicts) > 0 })
+	if err := s.guard.MayDelete(ctx, project, actor, rv.Key, rv.CreatedBy, draft); err != nil {
 		return err
 	}
 	if err := s.store.DeleteReview(ctx, project, rv.ID); err != nil {
@@ -327,13 +340,38 @@ func (t *txn) record(action, event, format string, args ...any) {
 	}
 }
 
-// participant returns the acting participant, or PermissionDenied.
+// participant returns the acting participant, or PermissionDenied. The
+// participant must still hold their review role in the project: roles can
+// change between the review's creation and a verdict.
 func (t *txn) participant() (Participant, error) {
 	p, ok := t.rv.Participant(t.actor.ID)
 	if !ok {
 		return p, accord.Errorf(accord.PermissionDenied, "%s is not a participant of %s; add them first", t.actor.ID, t.rv.Key)
 	}
+	if !t.actor.HasRole(p.Role) {
+		return p, accord.Errorf(accord.PermissionDenied, "%s takes part in %s as %s but does not hold the role %s in project %s",
+			t.actor.ID, t.rv.Key, p.Role, p.Role, t.rv.Project)
+	}
 	return p, nil
+}
+
+// checkHeld refuses participants named in a role they do not hold in the
+// project. Without a project authorizer only the caller's own roles are
+// known; the others' are checked when they act.
+func (s *Service) checkHeld(ctx context.Context, project string, field func(i int) string, ps ...NewParticipant) error {
+	var errs accord.FieldErrors
+	for i, p := range ps {
+		roles, known, err := s.guard.Roles(ctx, project, p.Actor)
+		switch {
+		case accord.ErrorCode(err) == accord.Invalid:
+			errs.Add(field(i)+".actor", "%s is not a member of %s", p.Actor, project)
+		case err != nil:
+			return err
+		case known && !slices.Contains(roles, p.Role):
+			errs.Add(field(i)+".role", "%s does not hold the role %s in %s (holds: %s)", p.Actor, p.Role, project, orNobody(roles))
+		}
+	}
+	return errs.Err("participants")
 }
 
 // participantIn returns the acting participant and the open round, which
@@ -376,7 +414,7 @@ func (s *Service) change(ctx context.Context, project, id string, edit func(t *t
 // base 0 applies the edit to whatever is newest; any other base must be the
 // current revision, and a lost race is reported instead of retried.
 func (s *Service) changeAt(ctx context.Context, project, id string, base int, edit func(t *txn) error) (Review, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Review{}, err
 	}
@@ -451,6 +489,12 @@ func (s *Service) AddParticipant(ctx context.Context, project, id string, p NewP
 	var errs accord.FieldErrors
 	checkParticipant(&errs, "participant", p, settings.AllRoles())
 	if err := errs.Err("participant"); err != nil {
+		return Review{}, err
+	}
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
+		return Review{}, err
+	}
+	if err := s.checkHeld(ctx, project, func(int) string { return "participant" }, p); err != nil {
 		return Review{}, err
 	}
 	return s.change(ctx, project, id, func(t *txn) error {

@@ -262,6 +262,10 @@ func TestOverride(t *testing.T) {
 	in := review.OverrideInput{Round: 1, Outcome: review.Approved, Reason: "launch date fixed by the board; risks accepted"}
 	_, err := e.svc.Override(bob, "p", rv.ID, in)
 	requireCode(t, accord.PermissionDenied, err)
+	perm, _ := accord.MissingPermission(err)
+	assert.Equal(t, accord.PermReviewOverride, perm, "backend does not hold review.override")
+	_, err = e.svc.Override(admin, "p", rv.ID, in)
+	requireCode(t, accord.PermissionDenied, err)
 	assert.Contains(t, err.Error(), "lets only architect override")
 	_, err = e.svc.Override(zed, "p", rv.ID, review.OverrideInput{Round: 1, Outcome: review.Pending, Reason: "x"})
 	requireCode(t, accord.Invalid, err)
@@ -294,6 +298,10 @@ func TestAcceptanceChecks(t *testing.T) {
 		Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "carol", Role: "qa"}}})
 	require.NoError(t, err)
 
+	_, err = e.svc.Check(carol, "p", rv.ID, review.CheckInput{Round: 1, Results: []review.CriterionResult{{CriterionID: "AC-1", Result: review.Passed}}})
+	requireCode(t, accord.PermissionDenied, err)
+	assert.Contains(t, err.Error(), "carol takes part in RV-1 as qa but does not hold the role qa", "a participant acts only in a role they hold")
+	carol := as("carol", "qa")
 	_, err = e.svc.Check(carol, "p", rv.ID, review.CheckInput{Round: 1, Results: []review.CriterionResult{
 		{CriterionID: "AC-1", Result: review.Failed}, {CriterionID: "AC-1", Result: "ok"}}})
 	assert.Equal(t, []string{"results[0].problem", "results[1].criterion_id", "results[1].result"}, fields(err))
@@ -486,15 +494,15 @@ func TestSettings(t *testing.T) {
 
 	lenient := review.Policy{MinApprovals: 1, RequiredRoles: []string{"dba"}}
 	in := review.Settings{Roles: []string{"dba"}, Policies: map[review.Kind]review.Policy{review.RequirementReview: lenient}}
-	_, err = e.svc.UpdateSettings(alice, "p", 1, in)
+	_, err = e.svc.UpdateSettings(admin, "p", 1, in)
 	requireCode(t, accord.Conflict, err)
 	bad := in.Clone()
 	bad.Roles = nil
-	_, err = e.svc.UpdateSettings(alice, "p", 0, bad)
+	_, err = e.svc.UpdateSettings(admin, "p", 0, bad)
 	assert.Equal(t, []string{"policies.requirement.required_roles[0]"}, fields(err))
 
 	before := e.requirementReview(t)
-	s, err = e.svc.UpdateSettings(alice, "p", 0, in)
+	s, err = e.svc.UpdateSettings(admin, "p", 0, in)
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.Revision)
 	assert.Equal(t, "alice", s.UpdatedBy)

@@ -15,9 +15,14 @@ import (
 
 // Options configure a Service. Store is required.
 type Options struct {
-	Store  Store
-	Events accord.EventSink // optional: receives an event after every change
-	Clock  accord.Clock     // optional: defaults to accord.SystemClock()
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Events     accord.EventSink // optional: receives an event after every change
+	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
 	// Scorer (optional) replaces the project's built-in scoring method for
 	// every assessment this service makes.
 	Scorer Scorer
@@ -27,6 +32,7 @@ type Options struct {
 // kept, stages, responses and actions, acceptance that lapses, review
 // cadence, and the views. It is safe for concurrent use.
 type Service struct {
+	guard  svc.Guard
 	store  Store
 	pub    svc.Publisher
 	clock  accord.Clock
@@ -41,7 +47,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, scorer: opts.Scorer}, nil
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, scorer: opts.Scorer}, nil
 }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Risk, error) {
@@ -158,7 +164,7 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 		return Settings{}, err
 	}
 	in.Project = project
-	st := svc.Settings[Settings]{What: "risk settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
+	st := svc.Settings[Settings]{Guard: s.guard, What: "risk settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }
 
@@ -183,7 +189,7 @@ func (s *Service) checkStatement(errs *accord.FieldErrors, title, cause, event, 
 // to the author, the kind to threat, the source to manual. Errors:
 // Unauthenticated, Invalid, Conflict (a risk from the same source exists).
 func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Risk{}, err
 	}
@@ -306,7 +312,7 @@ type edit func(r *Risk, actor accord.Actor, now time.Time) (kind accord.Revision
 // change applies e to the risk at revision base (0: the newest, retrying
 // when a concurrent change got there first) and stores the next revision.
 func (s *Service) change(ctx context.Context, project, id string, base int, e edit) (Risk, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Risk{}, err
 	}
@@ -626,6 +632,9 @@ func (s *Service) Accept(ctx context.Context, project, id string, base int, in A
 		if r.Status == Closed {
 			return "", "", "", accord.Errorf(accord.FailedPrecondition, "%s is closed", r.Key)
 		}
+		if err := s.guard.Allows(ctx, project, actor, accord.PermRiskAccept); err != nil {
+			return "", "", "", err
+		}
 		allowed := st.AcceptRoles[level]
 		var roles []string
 		for _, role := range allowed {
@@ -667,12 +676,15 @@ func (s *Service) MarkReviewed(ctx context.Context, project, id, note string) (R
 
 // Delete removes a risk with its history. Errors: Unauthenticated, NotFound.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
 	r, err := s.lookup(ctx, project, id)
 	if err != nil {
+		return err
+	}
+	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Status == Identified); err != nil {
 		return err
 	}
 	if err := s.store.DeleteRisk(ctx, project, r.ID); err != nil {

@@ -26,16 +26,22 @@ type Targets interface {
 
 // Options configure a Service. Store and Targets are required.
 type Options struct {
-	Store   Store
-	Targets Targets
-	Events  accord.EventSink // optional: receives an event after every change
-	Clock   accord.Clock     // optional: defaults to accord.SystemClock()
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Targets    Targets
+	Events     accord.EventSink // optional: receives an event after every change
+	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
 }
 
 // Service owns the links' rules: roles, one link per pair and role, the
 // target revision each records, suspicion when the target's content
 // changes, and confirmation. It is safe for concurrent use.
 type Service struct {
+	guard   svc.Guard
 	store   Store
 	targets Targets
 	pub     svc.Publisher
@@ -50,7 +56,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, targets: opts.Targets, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, targets: opts.Targets, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
 // resolve reads the record at one end of a link; a record that does not
@@ -80,7 +86,7 @@ func (s *Service) resolve(ctx context.Context, project, field string, ref accord
 // Errors: Unauthenticated, Invalid (an end that does not exist, an unknown
 // role, a record linked to itself), Conflict (already linked so).
 func (s *Service) Link(ctx context.Context, project string, in NewLink) (Link, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Link{}, err
 	}
@@ -234,7 +240,7 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 	if err := errs.Err("confirmation"); err != nil {
 		return Link{}, err
 	}
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Link{}, err
 	}
@@ -277,7 +283,7 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 // stops declaring it. Errors: Unauthenticated, NotFound,
 // FailedPrecondition (declared).
 func (s *Service) Unlink(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
@@ -287,6 +293,9 @@ func (s *Service) Unlink(ctx context.Context, project, id string) error {
 	}
 	if l.Origin == Declared {
 		return accord.Errorf(accord.FailedPrecondition, "%s declares this link itself: remove %s from it instead", l.From, l.To)
+	}
+	if err := s.guard.MayDelete(ctx, project, actor, "link "+l.ID, l.CreatedBy, true); err != nil {
+		return err
 	}
 	if err := s.store.DeleteLink(ctx, project, id); err != nil {
 		return err
@@ -302,7 +311,7 @@ func (s *Service) Unlink(ctx context.Context, project, id string) error {
 // it is written). adapters/link calls it after every change of a record
 // that declares links. Errors: Unauthenticated, Invalid.
 func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, decls []Declaration) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}

@@ -19,14 +19,20 @@ type Records interface {
 
 // Options configure a Service. Store is required.
 type Options struct {
-	Store   Store
-	Records Records          // optional: watch records by key too
-	Events  accord.EventSink // optional
-	Clock   accord.Clock     // optional
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Records    Records          // optional: watch records by key too
+	Events     accord.EventSink // optional
+	Clock      accord.Clock     // optional
 }
 
 // Service manages watches and reads inboxes. It is safe for concurrent use.
 type Service struct {
+	guard   svc.Guard
 	store   Store
 	records Records
 	pub     svc.Publisher
@@ -41,7 +47,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, records: opts.Records, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, records: opts.Records, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
 // Watch starts the caller watching target, a record (requirement/REQ-3,
@@ -49,7 +55,7 @@ func NewService(opts Options) (*Service, error) {
 // (project/<key>). Events from now on reach their inbox. Errors:
 // Unauthenticated, Invalid (no such record), Conflict (watched already).
 func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) (Watch, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Watch{}, err
 	}
@@ -86,7 +92,7 @@ func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) 
 // Unwatch stops one of the caller's watches. Errors: NotFound (also for
 // someone else's).
 func (s *Service) Unwatch(ctx context.Context, project, id string) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}
@@ -106,7 +112,7 @@ func (s *Service) Unwatch(ctx context.Context, project, id string) error {
 
 // Watches returns one page of the caller's watches in the project.
 func (s *Service) Watches(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Watch], error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return accord.Page[Watch]{}, err
 	}
@@ -124,7 +130,7 @@ const scan = 2000
 // limit (0: 50, at most 500). Their own watch events are left out. It
 // changes nothing: MarkRead(inbox.Through) marks it read.
 func (s *Service) Inbox(ctx context.Context, project string, limit int) (Inbox, error) {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Inbox{}, err
 	}
@@ -177,7 +183,7 @@ func (s *Service) Inbox(ctx context.Context, project string, limit int) (Inbox, 
 // MarkRead moves the caller's read mark in the project to seq (never
 // back): what Inbox showed up to Through is read. Errors: Invalid.
 func (s *Service) MarkRead(ctx context.Context, project string, seq int64) error {
-	actor, err := svc.Begin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,8 @@ import (
 	"github.com/accordhq/accord/internal/svc"
 )
 
-// AdminRole is the role that manages a project's webhooks.
-const AdminRole = "admin"
+// AdminRole is the role that holds webhook.manage by default.
+const AdminRole = accord.RoleAdmin
 
 // RetryPolicy says how a delivery is retried: up to Attempts in all, the
 // pause before attempt n+1 drawn at random up to Base·2ⁿ⁻¹ (full jitter,
@@ -68,11 +68,16 @@ func (p RetryPolicy) ceiling(n int) time.Duration {
 
 // Options configure a Service. Store is required.
 type Options struct {
-	Store  Store
-	Events accord.EventSink // optional: the service's own events (never delivered to webhooks)
-	Clock  accord.Clock     // optional
-	Client *http.Client     // optional: default http.DefaultClient with the policy's timeout per attempt
-	Retry  RetryPolicy
+	// Authorizer (optional) says who may do what in a project; every
+	// command asks it for the permission it needs. project.Service is
+	// one. Without it, callers hold the roles their accord.Actor carries,
+	// under accord.DefaultPermissions.
+	Authorizer accord.Authorizer
+	Store      Store
+	Events     accord.EventSink // optional: the service's own events (never delivered to webhooks)
+	Clock      accord.Clock     // optional
+	Client     *http.Client     // optional: default http.DefaultClient with the policy's timeout per attempt
+	Retry      RetryPolicy
 	// Sleep waits between attempts; tests make it instant. Default: a
 	// timer that ctx can cut short.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -81,6 +86,7 @@ type Options struct {
 // Service manages subscriptions and delivers to them. It is safe for
 // concurrent use.
 type Service struct {
+	guard  svc.Guard
 	store  Store
 	pub    svc.Publisher
 	clock  accord.Clock
@@ -112,24 +118,12 @@ func NewService(opts Options) (*Service, error) {
 			}
 		}
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
 		client: opts.Client, retry: opts.Retry.withDefaults(), sleep: opts.Sleep}, nil
 }
 
 // Retry returns the service's retry policy, its defaults filled in.
 func (s *Service) Retry() RetryPolicy { return s.retry }
-
-// admin checks that the caller may manage the project's webhooks.
-func admin(ctx context.Context, project string) (accord.Actor, error) {
-	actor, err := svc.Begin(ctx, project)
-	if err != nil {
-		return actor, err
-	}
-	if !actor.HasRole(AdminRole) {
-		return actor, accord.Errorf(accord.PermissionDenied, "only a project admin manages webhooks; %s is not one in %s", actor.ID, project)
-	}
-	return actor, nil
-}
 
 func check(errs *accord.FieldErrors, rawURL string, kinds []string, f Format, description string) {
 	u, err := url.Parse(rawURL)
@@ -158,7 +152,7 @@ func check(errs *accord.FieldErrors, rawURL string, kinds []string, f Format, de
 // the one given, or a new random one. The secret is shown this once.
 // Errors: Unauthenticated, PermissionDenied (not an admin), Invalid.
 func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscription) (Subscription, string, error) {
-	actor, err := admin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermWebhookManage)
 	if err != nil {
 		return Subscription{}, "", err
 	}
@@ -206,7 +200,7 @@ func newSecret() (string, error) {
 // this once; deliveries are signed with it from now on. Errors:
 // PermissionDenied, NotFound.
 func (s *Service) RotateSecret(ctx context.Context, project, id string) (string, error) {
-	actor, err := admin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermWebhookManage)
 	if err != nil {
 		return "", err
 	}
@@ -234,7 +228,7 @@ func kindsText(kinds []string) string {
 
 // Get returns a subscription. Errors: PermissionDenied, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Subscription, error) {
-	if _, err := admin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermWebhookManage); err != nil {
 		return Subscription{}, err
 	}
 	return s.store.GetSubscription(ctx, project, id)
@@ -242,7 +236,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Subscription, er
 
 // List returns one page of the project's subscriptions.
 func (s *Service) List(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Subscription], error) {
-	if _, err := admin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermWebhookManage); err != nil {
 		return accord.Page[Subscription]{}, err
 	}
 	q, err := q.Normalize()
@@ -256,7 +250,7 @@ func (s *Service) List(ctx context.Context, project string, q accord.PageQuery) 
 // whether it is active, at revision base. Errors: PermissionDenied,
 // Invalid, NotFound, Conflict (stale).
 func (s *Service) Update(ctx context.Context, project, id string, base int, in Content) (Subscription, error) {
-	actor, err := admin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermWebhookManage)
 	if err != nil {
 		return Subscription{}, err
 	}
@@ -288,7 +282,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 // Unsubscribe removes a subscription with its secret and its delivery
 // log. Errors: PermissionDenied, NotFound.
 func (s *Service) Unsubscribe(ctx context.Context, project, id string) error {
-	actor, err := admin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermWebhookManage)
 	if err != nil {
 		return err
 	}
@@ -305,7 +299,7 @@ func (s *Service) Unsubscribe(ctx context.Context, project, id string) error {
 
 // Deliveries returns one page of the project's delivery log, oldest first.
 func (s *Service) Deliveries(ctx context.Context, project string, f DeliveryFilter, q accord.PageQuery) (accord.Page[Delivery], error) {
-	if _, err := admin(ctx, project); err != nil {
+	if _, err := s.guard.Begin(ctx, project, accord.PermWebhookManage); err != nil {
 		return accord.Page[Delivery]{}, err
 	}
 	q, err := q.Normalize()
@@ -417,7 +411,7 @@ func (s *Service) log(ctx context.Context, sub Subscription, e accord.Event, sta
 // Errors: PermissionDenied, NotFound, FailedPrecondition (the
 // subscription is inactive).
 func (s *Service) Replay(ctx context.Context, project, id string) (Delivery, error) {
-	actor, err := admin(ctx, project)
+	actor, err := s.guard.Begin(ctx, project, accord.PermWebhookManage)
 	if err != nil {
 		return Delivery{}, err
 	}

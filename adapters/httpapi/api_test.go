@@ -39,7 +39,7 @@ func newAPI(t testing.TB) http.Handler {
 		Requirements: svc,
 		Contracts:    contracts,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{
-			pmToken:  {ID: "alice", Roles: []string{"product"}},
+			pmToken:  {ID: "alice", Roles: []string{"product", "admin"}},
 			devToken: {ID: "bob", Roles: []string{"backend"}},
 			roToken:  {ID: "viewer", Roles: []string{"viewer"}},
 		}),

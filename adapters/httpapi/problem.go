@@ -18,6 +18,8 @@ type Problem struct {
 	Status int                 `json:"status"`
 	Detail string              `json:"detail,omitempty"`
 	Errors []accord.FieldError `json:"errors,omitempty"`
+	// Permission names the permission a 403 lacks.
+	Permission accord.Permission `json:"permission,omitempty"`
 }
 
 // statusOf is the one table from error codes to HTTP statuses.
@@ -78,6 +80,7 @@ func problemFor(err error) Problem {
 	if errors.As(err, &e) {
 		p.Errors = e.Fields
 	}
+	p.Permission, _ = accord.MissingPermission(err)
 	return p
 }
 

@@ -37,7 +37,7 @@ func newWiredAPI(t testing.TB) (http.Handler, *[]accord.Event) {
 	require.NoError(t, err)
 	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{
-			pmToken:   {ID: "alice", Roles: []string{"product"}},
+			pmToken:   {ID: "alice", Roles: []string{"product", "admin"}},
 			devToken:  {ID: "bob", Roles: []string{"backend"}},
 			qaToken:   {ID: "qin", Roles: []string{"qa"}},
 			archToken: {ID: "zed", Roles: []string{"architect"}},

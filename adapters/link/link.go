@@ -375,6 +375,10 @@ type Options struct {
 	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
 	Events           accord.EventSink // optional: receives every service's events
 	Clock            accord.Clock     // optional
+	// Authorizer (optional) is given to every service: it says who may do
+	// what in each project (project.Service is the one accord ships).
+	// Without it, callers hold the roles their accord.Actor carries.
+	Authorizer accord.Authorizer
 }
 
 // Services are the requirement, contract and review services, wired.
@@ -413,7 +417,7 @@ func New(opts Options) (Services, error) {
 	var traces *trace.Service
 	if opts.TraceStore != nil {
 		var err error
-		if traces, err = trace.NewService(trace.Options{Store: opts.TraceStore, Targets: records, Events: opts.Events, Clock: opts.Clock}); err != nil {
+		if traces, err = trace.NewService(trace.Options{Authorizer: opts.Authorizer, Store: opts.TraceStore, Targets: records, Events: opts.Events, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
 		// Every domain's events go through Trace, so links follow.
@@ -428,31 +432,31 @@ func New(opts Options) (Services, error) {
 		// Risk events go through Follow too (reviews of a risk's response
 		// follow its revisions); Follow is made once the review service is.
 		riskEvents := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) { follow.Publish(ctx, e) })
-		if risks, err = risk.NewService(risk.Options{Store: opts.RiskStore, Events: riskEvents, Clock: opts.Clock}); err != nil {
+		if risks, err = risk.NewService(risk.Options{Authorizer: opts.Authorizer, Store: opts.RiskStore, Events: riskEvents, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
 		reviewEvents = FileRisks(opts.ReviewStore, risks, opts.RiskStore, opts.Events)
 		register = Register{Store: opts.RiskStore}
 		subjects[risk.RefKind] = RiskSubject{Store: opts.RiskStore}
 	}
-	reviews, err := review.NewService(review.Options{Store: opts.ReviewStore, Subjects: subjects, Register: register, Events: reviewEvents, Clock: opts.Clock})
+	reviews, err := review.NewService(review.Options{Authorizer: opts.Authorizer, Store: opts.ReviewStore, Subjects: subjects, Register: register, Events: reviewEvents, Clock: opts.Clock})
 	if err != nil {
 		return Services{}, err
 	}
 	follow = Follow(reviews, opts.RequirementStore, opts.Events)
-	reqs, err := requirement.NewService(requirement.Options{Store: opts.RequirementStore, Events: follow, Clock: opts.Clock,
+	reqs, err := requirement.NewService(requirement.Options{Authorizer: opts.Authorizer, Store: opts.RequirementStore, Events: follow, Clock: opts.Clock,
 		Gate: RequirementGate{Reviews: reviews}})
 	if err != nil {
 		return Services{}, err
 	}
-	contracts, err := contract.NewService(contract.Options{Store: opts.ContractStore, Events: follow, Clock: opts.Clock,
+	contracts, err := contract.NewService(contract.Options{Authorizer: opts.Authorizer, Store: opts.ContractStore, Events: follow, Clock: opts.Clock,
 		Gate: ContractGate{Reviews: reviews}})
 	if err != nil {
 		return Services{}, err
 	}
 	var retros *retro.Service
 	if opts.RetroStore != nil {
-		if retros, err = retro.NewService(retro.Options{Store: opts.RetroStore, Events: opts.Events, Clock: opts.Clock}); err != nil {
+		if retros, err = retro.NewService(retro.Options{Authorizer: opts.Authorizer, Store: opts.RetroStore, Events: opts.Events, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
 	}
@@ -463,7 +467,7 @@ func New(opts Options) (Services, error) {
 		if risks != nil {
 			slips = PlanRisks{Risks: risks, Store: opts.RiskStore}
 		}
-		if plans, err = plan.NewService(plan.Options{Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips,
+		if plans, err = plan.NewService(plan.Options{Authorizer: opts.Authorizer, Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips,
 			ChangeRequests: PlanChanges{Requirements: reqs}}); err != nil {
 			return Services{}, err
 		}

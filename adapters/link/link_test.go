@@ -22,7 +22,8 @@ import (
 var (
 	alice = accord.WithActor(context.Background(), accord.Actor{ID: "alice", Roles: []string{"product"}})
 	bob   = accord.WithActor(context.Background(), accord.Actor{ID: "bob", Roles: []string{"backend"}})
-	fay   = accord.WithActor(context.Background(), accord.Actor{ID: "fay", Roles: []string{"frontend"}})
+	fay   = accord.WithActor(context.Background(), accord.Actor{ID: "fay", Roles: []string{"frontend", "qa"}})
+	admin = accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{"admin"}})
 )
 
 func wired(t *testing.T) (link.Services, *[]accord.Event) {
@@ -262,7 +263,7 @@ func TestBreakingChangesNeedTheRolesThePolicyNames(t *testing.T) {
 	_, err = agree(v1, bob, fay)
 	require.NoError(t, err, "no breaking changes: the usual roles suffice")
 
-	_, err = s.Contracts.UpdateSettings(alice, "p", 0, contract.Settings{BreakingApprovers: []string{"qa"}})
+	_, err = s.Contracts.UpdateSettings(admin, "p", 0, contract.Settings{BreakingApprovers: []string{"qa"}})
 	require.NoError(t, err)
 	v2, err := s.Contracts.NewVersion(bob, "p", v1.ContractID, "1.0.0", "2.0.0", "")
 	require.NoError(t, err)

@@ -168,7 +168,7 @@ func reviewScenario(t *testing.T, s review.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice, bob := as("alice"), as("bob")
+	alice, bob := as("alice", "product"), as("bob", "backend")
 	rv := must[review.Review](t, "create")(svc.Create(alice, "shop", review.NewReview{Kind: review.RequirementReview, Subject: reqRef("R1"),
 		Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}, {Actor: "bob", Role: review.RoleBackend}}}))
 	if rv.Key != "RV-1" {
@@ -184,8 +184,8 @@ func reviewScenario(t *testing.T, s review.Store) {
 	_, err = svc.Verdict(bob, "shop", rv.Key, review.VerdictInput{Round: 1, Decision: review.Approve})
 	checkCode(t, "a verdict on a superseded round", accord.Conflict, err)
 	must[review.Review](t, "assess round 2")(svc.Assess(bob, "shop", rv.Key, review.AssessmentInput{Round: 2, Feasibility: review.Feasible, Difficulty: 2, EffortDays: 3}))
-	for _, who := range []string{"alice", "bob"} {
-		must[review.Review](t, "approve")(svc.Verdict(as(who), "shop", rv.Key, review.VerdictInput{Round: 2, Decision: review.Approve}))
+	for _, who := range []context.Context{alice, bob} {
+		must[review.Review](t, "approve")(svc.Verdict(who, "shop", rv.Key, review.VerdictInput{Round: 2, Decision: review.Approve}))
 	}
 	if out := must[review.Evaluation](t, "outcome")(svc.Outcome(alice, "shop", rv.Key)); out.Outcome != review.Approved {
 		t.Errorf("after both approved round 2: %s", out.Explain())

@@ -16,8 +16,8 @@ type stepClock struct{ t time.Time }
 
 func (c *stepClock) Now() time.Time { c.t = c.t.Add(time.Minute); return c.t }
 
-func as(actor string) context.Context {
-	return accord.WithActor(ctx, accord.Actor{ID: actor})
+func as(actor string, roles ...string) context.Context {
+	return accord.WithActor(ctx, accord.Actor{ID: actor, Roles: roles})
 }
 
 // must fails the test on err, naming the step.
@@ -39,7 +39,7 @@ func requirementScenario(t *testing.T, s requirement.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	alice, bob := as("alice"), as("bob")
+	alice, bob := as("alice", "product", "admin"), as("bob", "backend")
 	r := must[requirement.Requirement](t, "create")(svc.Create(alice, "shop", requirement.Content{Title: "Refund a paid order"}, "first draft"))
 	if r.Key != "REQ-1" || r.Owner != "alice" || r.Priority != requirement.DefaultPriority {
 		t.Errorf("created %s owned by %q at %s; want REQ-1 owned by its author at the default priority", r.Key, r.Owner, r.Priority)
@@ -98,7 +98,9 @@ func requirementScenario(t *testing.T, s requirement.Store) {
 	if settings.Revision != 1 {
 		t.Errorf("first settings at revision %d, want 1", settings.Revision)
 	}
-	_, err = svc.UpdateSettings(bob, "shop", 0, requirement.Settings{})
+	_, err = svc.UpdateSettings(bob, "shop", 1, requirement.Settings{})
+	checkCode(t, "settings by a member who is not an admin", accord.PermissionDenied, err)
+	_, err = svc.UpdateSettings(alice, "shop", 0, requirement.Settings{})
 	checkCode(t, "settings from a stale revision", accord.Conflict, err)
 }
 

@@ -111,9 +111,21 @@ func redact(url string) string {
 
 // services wires every domain's service over the backend's stores, the
 // review gates and links included.
+// Every command is authorized by project membership and the project's
+// permission table.
 func (b *backend) services(events accord.EventSink) (link.Services, error) {
+	authz, err := b.authorizer()
+	if err != nil {
+		return link.Services{}, err
+	}
 	return link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews,
-		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, TraceStore: b.traces, Events: events})
+		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, TraceStore: b.traces, Events: events, Authorizer: authz})
+}
+
+// authorizer reads memberships and permission tables from the project
+// store, for every service's permission checks.
+func (b *backend) authorizer() (accord.Authorizer, error) {
+	return project.NewService(project.Options{Store: b.projects})
 }
 
 // atomically runs fn as one unit of work on an SQL backend, so its

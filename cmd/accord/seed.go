@@ -126,6 +126,10 @@ func seedOnce(ctx context.Context, projects *project.Service, s link.Services, b
 	if _, err := projects.SetMember(pm, demoProject, bob.ID, project.MemberInput{Roles: []string{"backend"}}); err != nil {
 		return false, err
 	}
+	// Fay reviews the checkout page as frontend; she has no token.
+	if _, err := projects.SetMember(pm, demoProject, "fay", project.MemberInput{Roles: []string{"frontend"}}); err != nil {
+		return false, err
+	}
 	if err := seed(ctx, s); err != nil {
 		return true, err
 	}

@@ -49,7 +49,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	logged := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
 	})
-	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged})
+	authz, err := b.authorizer()
+	if err != nil {
+		return err
+	}
+	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged, Authorizer: authz})
 	if err != nil {
 		return err
 	}
@@ -78,7 +82,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		return err
 	}
 	// Watches name records by ID, as their events do: a watch by key works.
-	watches, err := watch.NewService(watch.Options{Store: b.watches, Records: services.Records})
+	watches, err := watch.NewService(watch.Options{Store: b.watches, Records: services.Records, Authorizer: authz})
 	if err != nil {
 		return err
 	}

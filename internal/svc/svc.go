@@ -192,6 +192,7 @@ func Final(err error) error {
 
 // Settings are how a service reads and writes its project settings.
 type Settings[S any] struct {
+	Guard Guard  // settings.update is checked with it
 	What  string // "requirement settings", for messages
 	Event string // the kind of the event published after a change
 	Get   func(ctx context.Context, project string) (S, error)
@@ -204,7 +205,7 @@ type Settings[S any] struct {
 // compare-and-swap like any other, and every change is published.
 func (st Settings[S]) Update(ctx context.Context, pub Publisher, project string, base int, next S, stamp func(*S) *accord.Stamp) (S, error) {
 	var zero S
-	actor, err := Begin(ctx, project)
+	actor, err := st.Guard.Begin(ctx, project, accord.PermSettingsUpdate)
 	if err != nil {
 		return zero, err
 	}
@@ -254,4 +255,120 @@ func All[T, F any](ctx context.Context, project string, f F, list func(context.C
 		}
 		q.Token = page.NextPageToken
 	}
+}
+
+// Guard is the permission check on the command path: every command asks it
+// for the permission it needs before it reads or writes anything. Services
+// keep one, made from their Options' Authorizer.
+type Guard struct {
+	Authz accord.Authorizer // nil: accord.ActorRoles
+}
+
+func (g Guard) authz() accord.Authorizer {
+	if g.Authz == nil {
+		return accord.ActorRoles{}
+	}
+	return g.Authz
+}
+
+// Trusting reports whether the guard only has the actors' own roles to go
+// on (no project authorizer): it cannot know what roles someone else holds.
+func (g Guard) Trusting() bool {
+	_, ok := g.authz().(accord.ActorRoles)
+	return ok
+}
+
+// Begin starts a command that needs perm in project: it checks the actor,
+// the project key, membership (NotFound for a non-member) and the
+// permission (PermissionDenied naming it). The actor it returns holds its
+// project roles besides its own, so later role checks (review policies,
+// risk acceptance) see them.
+func (g Guard) Begin(ctx context.Context, project string, perm accord.Permission) (accord.Actor, error) {
+	actor, err := Begin(ctx, project)
+	if err != nil {
+		return actor, err
+	}
+	actor, access, err := g.access(ctx, project, actor)
+	if err != nil {
+		return actor, err
+	}
+	if !access.Permissions.Allows(perm, actor.Roles) {
+		return actor, accord.Denied(actor, project, perm, access.Permissions)
+	}
+	return actor, nil
+}
+
+// Allows reports whether actor (as Begin returned it) holds perm in
+// project, for commands whose permission depends on the record (deleting
+// one's own draft needs less than deleting someone else's).
+func (g Guard) Allows(ctx context.Context, project string, actor accord.Actor, perm accord.Permission) error {
+	access, err := g.authz().Access(ctx, project, actor.ID)
+	if err != nil {
+		return err
+	}
+	if !access.Permissions.Allows(perm, actor.Roles) {
+		return accord.Denied(actor, project, perm, access.Permissions)
+	}
+	return nil
+}
+
+// Roles returns the roles member holds in project; known is false when
+// the guard cannot tell (no project authorizer and member is not the
+// caller), and the caller then checks later, when member acts.
+func (g Guard) Roles(ctx context.Context, project, member string) (roles []string, known bool, err error) {
+	if a, ok := accord.ActorFrom(ctx); ok && a.ID == member {
+		a, _, err := g.access(ctx, project, a)
+		return a.Roles, err == nil, err
+	}
+	if g.Trusting() {
+		return nil, false, nil
+	}
+	access, err := g.authz().Access(ctx, project, member)
+	if err != nil {
+		if accord.ErrorCode(err) == accord.NotFound {
+			return nil, true, accord.Errorf(accord.Invalid, "%s is not a member of %s", member, project)
+		}
+		return nil, true, err
+	}
+	return access.Roles, true, nil
+}
+
+// access reads actor's access to project and returns the actor holding
+// its project roles too.
+func (g Guard) access(ctx context.Context, project string, actor accord.Actor) (accord.Actor, accord.Access, error) {
+	access, err := g.authz().Access(ctx, project, actor.ID)
+	if err != nil {
+		return actor, access, err
+	}
+	actor.Roles = withRoles(slices.Clone(actor.Roles), access.Roles...)
+	return actor, access, nil
+}
+
+func withRoles(roles []string, more ...string) []string {
+	for _, r := range more {
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r)
+		}
+	}
+	return roles
+}
+
+// MayDelete says whether actor (as Begin returned it) may delete a record
+// that author created and that is still a draft or not: the author may
+// delete their own draft with record.write; anything else needs
+// record.delete (admins, by default). what names the record for the
+// message.
+func (g Guard) MayDelete(ctx context.Context, project string, actor accord.Actor, what, author string, draft bool) error {
+	if author == actor.ID && draft {
+		return nil
+	}
+	err := g.Allows(ctx, project, actor, accord.PermRecordDelete)
+	if e, ok := err.(*accord.Error); ok && e.Code == accord.PermissionDenied {
+		why := "it was created by " + author
+		if author == actor.ID {
+			why = "it is no longer a draft"
+		}
+		e.Message = "deleting " + what + ": " + why + "; " + e.Message
+	}
+	return err
 }
