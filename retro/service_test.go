@@ -264,10 +264,10 @@ func TestAnonymityIsAPropertyOfEveryOutput(t *testing.T) {
 	revs, err := e.store.ListRetroRevisions(context.Background(), "shop", r.ID)
 	require.NoError(t, err)
 	outputs = append(outputs, stored, revs)
-	_, err = e.store.GetSecret(context.Background(), "shop", r.ID)
-	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "the pseudonym secret is erased at close")
+	_, err = e.store.GetPrivate(context.Background(), "shop", r.ID)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "the private part (secret, pseudonyms) is erased at close")
 	for _, it := range stored.Items {
-		assert.Empty(t, it.Pseudonym, "no pseudonym is kept in the closed record")
+		assert.Empty(t, it.Author, "no author is kept in the closed record")
 	}
 	for _, v := range stored.Votes {
 		assert.Empty(t, v.Voter)
