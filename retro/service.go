@@ -445,10 +445,7 @@ func (s *Service) Transition(ctx context.Context, project, id string, to Phase) 
 						r.Health = append(r.Health, HealthAnswer{Scores: scores})
 					}
 				}
-				// Records written before voters were kept out may hold them.
-				for i := range r.Votes {
-					r.Votes[i].Voter = ""
-				}
+				*r = r.Anonymized() // records of earlier versions may name voters
 				slices.SortStableFunc(r.Health, func(a, b HealthAnswer) int { return strings.Compare(fmt.Sprint(a.Scores), fmt.Sprint(b.Scores)) })
 			}
 			for i := range r.Health {

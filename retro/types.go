@@ -125,6 +125,32 @@ type Retro struct {
 // Ref returns the reference other records use to point at r.
 func (r Retro) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: r.ID} }
 
+// Anonymized returns r as an anonymous retrospective may be kept: without
+// item and note authors, voters or respondents. A named retrospective
+// comes back as it is. The Service never writes these into an anonymous
+// retrospective; records written by earlier versions of accord may hold
+// voters and respondents, and adapters/transfer leaves them out of every
+// export and import with this.
+func (r Retro) Anonymized() Retro {
+	if !r.Anonymous {
+		return r
+	}
+	r = r.Clone()
+	for i := range r.Items {
+		r.Items[i].Author = ""
+	}
+	for i := range r.Notes {
+		r.Notes[i].Author = ""
+	}
+	for i := range r.Votes {
+		r.Votes[i].Voter = ""
+	}
+	for i := range r.Health {
+		r.Health[i].Respondent = ""
+	}
+	return r
+}
+
 // Clone returns a deep copy of r.
 func (r Retro) Clone() Retro {
 	r.LooksBackOn = slices.Clone(r.LooksBackOn)
