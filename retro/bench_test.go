@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/retro"
 )
 
@@ -66,5 +67,44 @@ func BenchmarkFloorJSON(b *testing.B) {
 		if raw, err := json.Marshal(r); err != nil || len(raw) == 0 {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkVote casts votes in a retrospective with 60 cards, named and
+// anonymous: the anonymous one also reads and writes its Private part with
+// every vote (memory store).
+func BenchmarkVote(b *testing.B) {
+	for _, anonymous := range []bool{false, true} {
+		b.Run(fmt.Sprintf("anonymous=%v", anonymous), func(b *testing.B) {
+			svc, err := retro.NewService(retro.Options{Store: memory.NewRetroStore()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := svc.UpdateSettings(as("fac"), "shop", 0, retro.Settings{VotesPerPerson: 100, VotesPerTarget: 100}); err != nil {
+				b.Fatal(err)
+			}
+			r, err := svc.Create(as("fac"), "shop", retro.NewRetro{Title: "Sprint", Series: "s", Anonymous: anonymous})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range 60 {
+				if r, err = svc.AddItem(as(fmt.Sprintf("p%02d", i%20)), "shop", r.Key, retro.ItemInput{Column: "well", Text: fmt.Sprintf("card %d", i)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for _, to := range []retro.Phase{retro.Grouping, retro.Voting} {
+				if _, err := svc.Transition(as("fac"), "shop", r.Key, to); err != nil {
+					b.Fatal(err)
+				}
+			}
+			i := 0
+			for b.Loop() {
+				// A fresh voter every 100 votes keeps every vote within the limits.
+				if _, err := svc.Vote(as(fmt.Sprintf("v%d", i/100)), "shop", r.Key, r.Items[i%60].ID); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 	}
 }

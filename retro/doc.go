@@ -10,12 +10,21 @@
 // allows only its own work.
 //
 // Anonymity by construction: in an anonymous retrospective no card, vote,
-// note or health answer stores who made it. Per-person rules (vote limits,
-// editing one's own card) use a pseudonym computed from a per-retro secret
-// that the store keeps apart from the record; closing erases the secret
-// and the pseudonyms, so nothing stored links input to a person. Events
-// and history name "anonymous" for what participants do, and every view
-// the Service returns leaves pseudonyms and voters out.
+// note or health answer stores who made it, and nothing in the record, its
+// revisions, its events or its views ties two contributions of one person
+// together. Per-person rules (vote limits, editing one's own card, one
+// health answer each) use pseudonyms computed from a per-retro secret;
+// the secret and who wrote, voted and answered what live in the
+// retrospective's Private part, which the store keeps apart from the
+// record and never in a revision, and erases in the same write that
+// closes the retrospective. Health answers stay in the Private part while
+// open, so no revision shows a re-answer replacing an answer; the close
+// writes them into the record without respondents, ordered by their
+// scores. Every time an anonymous retrospective records or publishes
+// (items, notes, actions, revisions, stamps, events) is to the minute.
+// Events and history name "anonymous" for what participants do, and every
+// view the Service returns leaves voters and respondents out. What the
+// facilitator does (moving phases) is named, as are action owners.
 //
 // Votes are limited per person and per item or group (settings), checked
 // against the newest tally so concurrent voters cannot exceed them, and
@@ -23,7 +32,8 @@
 // risk mitigations use; when the next retrospective of a series opens,
 // every action still open comes along with its origin and how often it was
 // carried. Lessons are searchable across a project; a team health check
-// shows once at least MinHealthAnswers answered. Summary renders Markdown.
+// shows once at least MinHealthAnswers answered (in an anonymous
+// retrospective, once it is closed). Summary renders Markdown.
 //
 // Events (events.go): retro.created, .phase_changed, .item_added,
 // .item_edited, .grouped, .voted, .note_added, .action_added,

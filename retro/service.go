@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -163,6 +164,9 @@ func (s *Service) Create(ctx context.Context, project string, in NewRetro) (Retr
 		return Retro{}, err
 	}
 	now := s.clock.Now()
+	if in.Anonymous {
+		now = coarse(now)
+	}
 	r := Retro{ID: accord.NewID(now), Project: project, Title: in.Title, Series: in.Series, LooksBackOn: in.LooksBackOn,
 		Facilitator: actor.ID, Template: in.Template, Columns: slices.Clone(templates[ti].Columns), Anonymous: in.Anonymous,
 		HideVotes: in.HideVotes, Phase: Collecting, Items: []Item{}, Groups: []Group{}, Votes: []Vote{}, Notes: []Note{},
@@ -177,11 +181,11 @@ func (s *Service) Create(ctx context.Context, project string, in NewRetro) (Retr
 	if r.Anonymous {
 		secret := make([]byte, 32)
 		_, _ = rand.Read(secret)
-		if err := s.store.PutSecret(ctx, project, r.ID, secret); err != nil {
+		if err := s.store.PutPrivate(ctx, project, r.ID, Private{Secret: secret}); err != nil {
 			return Retro{}, err
 		}
 	}
-	s.pub.Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q opened by %s (%s, %d action(s) carried forward)", r.Key, r.Title, actor.ID, r.Series, len(r.Actions))
+	s.publisher(r).Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q opened by %s (%s, %d action(s) carried forward)", r.Key, r.Title, actor.ID, r.Series, len(r.Actions))
 	return s.view(r), nil
 }
 
@@ -222,14 +226,11 @@ func (s *Service) carried(ctx context.Context, project, series string) ([]Action
 	return out, nil
 }
 
-// view is what callers see of r: never a pseudonym, never who answered
-// the health check, no voters in an anonymous retrospective, and no votes
-// at all while hidden votes are still being cast.
+// view is what callers see of r: never who answered the health check, no
+// voters in an anonymous retrospective, and no votes at all while hidden
+// votes are still being cast.
 func (s *Service) view(r Retro) Retro {
 	r = r.Clone()
-	for i := range r.Items {
-		r.Items[i].Pseudonym = ""
-	}
 	for i := range r.Health {
 		r.Health[i].Respondent = ""
 	}
@@ -289,7 +290,7 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 	return revs, err
 }
 
-// Delete removes a retrospective, its history and its secret.
+// Delete removes a retrospective, its history and its Private part.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
@@ -305,12 +306,7 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.store.DeleteRetro(ctx, project, r.ID); err != nil {
 		return err
 	}
-	if r.Anonymous {
-		if err := s.store.DeleteSecret(ctx, project, r.ID); err != nil && accord.ErrorCode(err) != accord.NotFound {
-			return err
-		}
-	}
-	s.pub.Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s deleted by %s", r.Key, actor.ID)
+	s.publisher(r).Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s deleted by %s", r.Key, actor.ID)
 	return nil
 }
 
@@ -319,24 +315,36 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 type who struct {
 	key  string // the actor ID, or the pseudonym
 	name string // the actor ID, or AnonymousActor
+	// private is an open anonymous retrospective's Private part, which a
+	// step may change; nil otherwise.
+	private *Private
 }
 
-func (s *Service) participant(ctx context.Context, r *Retro, actor accord.Actor) (who, error) {
-	if !r.Anonymous {
-		return who{actor.ID, actor.ID}, nil
-	}
-	if r.Phase == Closed {
-		// Nothing per person happens once closed (actions are marked done,
-		// promotions recorded), and the secret is gone.
-		return who{"", AnonymousActor}, nil
-	}
-	secret, err := s.store.GetSecret(ctx, r.Project, r.ID)
-	if err != nil {
-		return who{}, accord.Errorf(accord.FailedPrecondition, "%s is anonymous and its secret is gone: it takes no more input", r.Key)
-	}
+// pseudonym is how an anonymous retrospective's Private part names actor:
+// stable while the secret lives, meaningless once it is erased.
+func pseudonym(secret []byte, actor string) string {
 	mac := hmac.New(sha256.New, secret)
-	mac.Write([]byte(actor.ID))
-	return who{hex.EncodeToString(mac.Sum(nil))[:24], AnonymousActor}, nil
+	mac.Write([]byte(actor))
+	return hex.EncodeToString(mac.Sum(nil))[:24]
+}
+
+// coarse is a time as an anonymous retrospective records and publishes
+// it: to the minute, so that precise times cannot tell whose cards, votes
+// and answers follow one another.
+func coarse(t time.Time) time.Time { return t.Truncate(time.Minute) }
+
+// minuteClock reads its clock to the minute (coarse).
+type minuteClock struct{ accord.Clock }
+
+func (c minuteClock) Now() time.Time { return coarse(c.Clock.Now()) }
+
+// publisher sends the events about r: with times to the minute when r is
+// anonymous.
+func (s *Service) publisher(r Retro) svc.Publisher {
+	if !r.Anonymous {
+		return s.pub
+	}
+	return svc.Publisher{Events: s.pub.Events, Clock: minuteClock{s.pub.Clock}}
 }
 
 // step is one change to a retrospective, made by the participant p; it
@@ -346,7 +354,9 @@ type step func(r *Retro, p who, now time.Time) (event, summary string, err error
 // change applies st to the newest retrospective, retrying when another
 // change got there first. phases lists the phases it is allowed in;
 // facilitator marks changes only the facilitator may make, which are
-// named in anonymous retrospectives too.
+// named in anonymous retrospectives too. In an open anonymous
+// retrospective the record and its Private part are written together, and
+// the write that closes it erases the Private part.
 func (s *Service) change(ctx context.Context, project, id string, phases []Phase, facilitator bool, st step) (Retro, error) {
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
@@ -366,40 +376,71 @@ func (s *Service) change(ctx context.Context, project, id string, phases []Phase
 		if facilitator && actor.ID != r.Facilitator {
 			return svc.Final(accord.Errorf(accord.PermissionDenied, "only the facilitator (%s) may do this in %s", r.Facilitator, r.Key))
 		}
-		p := who{actor.ID, actor.ID}
-		if !facilitator {
-			if p, err = s.participant(ctx, &r, actor); err != nil {
+		// Read after the record: a Private part newer than it belongs to a
+		// change that the compare-and-swap below refuses as stale.
+		var private *Private
+		if r.Anonymous && r.Phase != Closed {
+			got, err := s.store.GetPrivate(ctx, project, r.ID)
+			switch {
+			case err == nil:
+				private = &got
+			case accord.ErrorCode(err) != accord.NotFound:
 				return svc.Final(err)
+			case !facilitator:
+				return svc.Final(accord.Errorf(accord.FailedPrecondition, "%s is anonymous and its secret is gone: it takes no more input", r.Key))
+			}
+		}
+		p := who{key: actor.ID, name: actor.ID, private: private}
+		if !facilitator && r.Anonymous {
+			// Once closed nothing per person happens (actions are marked
+			// done, promotions recorded), and the secret is gone.
+			p.key, p.name = "", AnonymousActor
+			if private != nil {
+				p.key = pseudonym(private.Secret, actor.ID)
 			}
 		}
 		name = p.name
 		now := s.clock.Now()
+		if r.Anonymous {
+			now = coarse(now)
+		}
 		if event, summary, err = st(&r, p, now); err != nil {
 			return svc.Final(err)
 		}
 		r.Stamp = r.Stamp.Next(p.name, now)
-		out, err = s.store.UpdateRetro(ctx, accord.Revision[Retro]{Number: r.Revision, Kind: accord.RevisionKind(strings.TrimPrefix(event, "retro.")),
-			Actor: p.name, Time: now, Note: summary, Record: r})
+		next := accord.Revision[Retro]{Number: r.Revision, Kind: accord.RevisionKind(strings.TrimPrefix(event, "retro.")),
+			Actor: p.name, Time: now, Note: summary, Record: r}
+		if private == nil {
+			out, err = s.store.UpdateRetro(ctx, next)
+			return err
+		}
+		if r.Phase == Closed {
+			private = nil // erased with the write that closes
+		}
+		out, err = s.store.UpdateRetroPrivately(ctx, next, private)
 		return err
 	})
 	if err != nil {
 		return Retro{}, err
 	}
 	// In an anonymous retrospective a participant's event names nobody.
-	s.pub.Publish(ctx, event, project, out.Ref(), accord.Actor{ID: name}, "%s", summary)
+	s.publisher(out).Publish(ctx, event, project, out.Ref(), accord.Actor{ID: name}, "%s", summary)
 	return s.view(out), nil
 }
 
 var openPhases = []Phase{Collecting, Grouping, Voting, Discussing}
 
 // Transition moves the retrospective to the next phase; only the
-// facilitator may. Closing erases what could link input to people: the
-// pseudonym secret, and the pseudonyms, voters and respondents of the
-// record, so that afterwards nothing stored ties a card or a vote to a
-// person. Errors: Unauthenticated, NotFound, PermissionDenied,
-// FailedPrecondition (not the next phase).
+// facilitator may. Closing an anonymous retrospective erases its Private
+// part (the secret, and whose cards, votes and health answers are whose)
+// in the same write, after moving the health answers into the record
+// without respondents, in an order set by the scores alone. No revision
+// ever held any of it, so afterwards nothing stored ties a contribution to
+// a person or to another contribution of the same person. Errors:
+// Unauthenticated, NotFound, PermissionDenied, FailedPrecondition (not the
+// next phase).
 func (s *Service) Transition(ctx context.Context, project, id string, to Phase) (Retro, error) {
-	r, err := s.change(ctx, project, id, Phases(), true, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, Phases(), true, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if err := transitions.Check(r.Key, r.Phase, to, Phases()); err != nil {
 			return "", "", err
 		}
@@ -407,13 +448,14 @@ func (s *Service) Transition(ctx context.Context, project, id string, to Phase) 
 		r.Phase = to
 		if to == Closed {
 			r.ClosedAt = now
-			for i := range r.Items {
-				r.Items[i].Pseudonym = ""
-			}
-			for i := range r.Votes {
-				if r.Anonymous {
-					r.Votes[i].Voter = ""
+			if r.Anonymous {
+				if p.private != nil {
+					for _, scores := range p.private.Health {
+						r.Health = append(r.Health, HealthAnswer{Scores: scores})
+					}
 				}
+				*r = r.Anonymized() // records of earlier versions may name voters
+				slices.SortStableFunc(r.Health, func(a, b HealthAnswer) int { return strings.Compare(fmt.Sprint(a.Scores), fmt.Sprint(b.Scores)) })
 			}
 			for i := range r.Health {
 				r.Health[i].Respondent = ""
@@ -421,12 +463,6 @@ func (s *Service) Transition(ctx context.Context, project, id string, to Phase) 
 		}
 		return EventPhaseChanged, fmt.Sprintf("%s moved from %s to %s", r.Key, from, to), nil
 	})
-	if err == nil && to == Closed && r.Anonymous {
-		if err := s.store.DeleteSecret(ctx, project, r.ID); err != nil && accord.ErrorCode(err) != accord.NotFound {
-			return r, err
-		}
-	}
-	return r, err
 }
 
 // ItemInput is a card.
@@ -449,7 +485,10 @@ func (s *Service) AddItem(ctx context.Context, project, id string, in ItemInput)
 		}
 		item := Item{ID: accord.NewID(now), Column: in.Column, Text: in.Text, Time: now}
 		if r.Anonymous {
-			item.Pseudonym = p.key
+			if p.private.Cards == nil {
+				p.private.Cards = map[string]string{}
+			}
+			p.private.Cards[item.ID] = p.key
 		} else {
 			item.Author = p.key
 		}
@@ -470,7 +509,11 @@ func (s *Service) EditItem(ctx context.Context, project, id, itemID, text string
 		if i < 0 {
 			return "", "", accord.Errorf(accord.NotFound, "%s has no item %q", r.Key, itemID)
 		}
-		if mine := r.Items[i].Author == p.key || (r.Anonymous && r.Items[i].Pseudonym == p.key); !mine {
+		mine := r.Items[i].Author == p.key
+		if r.Anonymous {
+			mine = p.private.Cards[itemID] == p.key
+		}
+		if !mine {
 			return "", "", accord.Errorf(accord.PermissionDenied, "only its author may edit a card")
 		}
 		r.Items[i].Text = text
@@ -530,13 +573,20 @@ func (s *Service) Vote(ctx context.Context, project, id, target string) (Retro, 
 		if !r.hasTarget(target) {
 			return "", "", accord.Errorf(accord.NotFound, "%s has no item or group %q", r.Key, target)
 		}
-		mine, onTarget := 0, 0
-		for _, v := range r.Votes {
-			if v.Voter == p.key {
-				mine++
-				if v.Target == target {
-					onTarget++
+		var cast []string // the targets of p's votes so far
+		if r.Anonymous {
+			cast = p.private.Votes[p.key]
+		} else {
+			for _, v := range r.Votes {
+				if v.Voter == p.key {
+					cast = append(cast, v.Target)
 				}
+			}
+		}
+		mine, onTarget := len(cast), 0
+		for _, t := range cast {
+			if t == target {
+				onTarget++
 			}
 		}
 		if mine >= st.VotesPerPerson {
@@ -545,7 +595,15 @@ func (s *Service) Vote(ctx context.Context, project, id, target string) (Retro, 
 		if onTarget >= st.VotesPerTarget {
 			return "", "", accord.Errorf(accord.FailedPrecondition, "at most %d votes on one item or group", st.VotesPerTarget)
 		}
-		r.Votes = append(r.Votes, Vote{Target: target, Voter: p.key})
+		if r.Anonymous {
+			if p.private.Votes == nil {
+				p.private.Votes = map[string][]string{}
+			}
+			p.private.Votes[p.key] = append(cast, target)
+			r.Votes = append(r.Votes, Vote{Target: target})
+		} else {
+			r.Votes = append(r.Votes, Vote{Target: target, Voter: p.key})
+		}
 		return EventVoted, fmt.Sprintf("%s: a vote by %s", r.Key, p.name), nil
 	})
 }
@@ -655,7 +713,9 @@ func (s *Service) AddLesson(ctx context.Context, project, id string, in LessonIn
 
 // AnswerHealth records (or replaces) the acting participant's team health
 // check while the retrospective is open: a score from 1 to 5 for each of
-// the project's dimensions.
+// the project's dimensions. An anonymous retrospective keeps the answers
+// in its Private part until it closes, so that no revision shows one
+// answer replaced by another of the same person.
 func (s *Service) AnswerHealth(ctx context.Context, project, id string, scores map[string]int) (Retro, error) {
 	st, err := s.Settings(ctx, project)
 	if err != nil {
@@ -676,6 +736,13 @@ func (s *Service) AnswerHealth(ctx context.Context, project, id string, scores m
 		return Retro{}, err
 	}
 	return s.change(ctx, project, id, openPhases, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+		if r.Anonymous {
+			if p.private.Health == nil {
+				p.private.Health = map[string]map[string]int{}
+			}
+			p.private.Health[p.key] = maps.Clone(scores)
+			return EventHealthAnswered, fmt.Sprintf("%s: a health check answered", r.Key), nil
+		}
 		r.Health = slices.DeleteFunc(r.Health, func(h HealthAnswer) bool { return h.Respondent == p.key })
 		r.Health = append(r.Health, HealthAnswer{Respondent: p.key, Scores: scores})
 		return EventHealthAnswered, fmt.Sprintf("%s: a health check answered", r.Key), nil

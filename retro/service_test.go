@@ -267,10 +267,10 @@ func TestAnonymityIsAPropertyOfEveryOutput(t *testing.T) {
 	revs, err := e.store.ListRetroRevisions(context.Background(), "shop", r.ID)
 	require.NoError(t, err)
 	outputs = append(outputs, stored, revs)
-	_, err = e.store.GetSecret(context.Background(), "shop", r.ID)
-	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "the pseudonym secret is erased at close")
+	_, err = e.store.GetPrivate(context.Background(), "shop", r.ID)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "the private part (secret, pseudonyms) is erased at close")
 	for _, it := range stored.Items {
-		assert.Empty(t, it.Pseudonym, "no pseudonym is kept in the closed record")
+		assert.Empty(t, it.Author, "no author is kept in the closed record")
 	}
 	for _, v := range stored.Votes {
 		assert.Empty(t, v.Voter)
@@ -320,4 +320,61 @@ func TestNamedRetroSummaryAndHealthThreshold(t *testing.T) {
 	_, err = e.svc.Create(as("fac"), "shop", retro.NewRetro{Title: "x", Series: "s", Template: "unknown"})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	assert.True(t, strings.HasPrefix(md, "# RETRO-1: Sprint"))
+}
+
+// In an anonymous retrospective a health answer is sealed until the close:
+// no view or revision shows one, so a re-answer cannot be told from the
+// answer it replaced; the close writes each participant's latest answer,
+// once, without who gave it. Per-person rules still hold while open.
+func TestAnonymousHealthIsSealedUntilClose(t *testing.T) {
+	e := newEnv(t)
+	fac := as("fac")
+	r, err := e.svc.Create(fac, "shop", retro.NewRetro{Title: "Sprint", Series: "s", Anonymous: true})
+	require.NoError(t, err)
+	people := []string{"p1", "p2", "p3", "p4", "p5"}
+	for round := range 2 {
+		for i, p := range people {
+			v, err := e.svc.AnswerHealth(as(p), "shop", r.Key, map[string]int{"pace": 1 + (i+round)%5, "fun": 3 + round, "delivering value": 3, "learning": 3, "teamwork": 3})
+			require.NoError(t, err)
+			assert.Empty(t, v.Health, "an open anonymous retro shows no health answer")
+		}
+	}
+	trend, err := e.svc.HealthTrend(fac, "shop", "s")
+	require.NoError(t, err)
+	assert.Zero(t, trend[0].Answers, "nor does its health trend while open")
+	_, err = e.svc.AddItem(as("p1"), "shop", r.Key, retro.ItemInput{Column: "well", Text: "mine"})
+	require.NoError(t, err)
+	cur, err := e.svc.Get(fac, "shop", r.Key)
+	require.NoError(t, err)
+	_, err = e.svc.EditItem(as("p2"), "shop", r.Key, cur.Items[0].ID, "not mine")
+	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "the author is known to the private part")
+	_, err = e.svc.EditItem(as("p1"), "shop", r.Key, cur.Items[0].ID, "mine, clearer")
+	require.NoError(t, err)
+	e.to(t, r.Key, retro.Grouping, retro.Voting)
+	for range 3 {
+		_, err = e.svc.Vote(as("p1"), "shop", r.Key, cur.Items[0].ID)
+		require.NoError(t, err)
+	}
+	_, err = e.svc.Vote(as("p1"), "shop", r.Key, cur.Items[0].ID)
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "the per-item limit (3) holds for one person")
+	_, err = e.svc.Vote(as("p2"), "shop", r.Key, cur.Items[0].ID)
+	assert.NoError(t, err, "and only for that person")
+
+	revs, err := e.store.ListRetroRevisions(context.Background(), "shop", r.ID)
+	require.NoError(t, err)
+	for _, v := range revs {
+		assert.Empty(t, v.Record.Health, "revision %d holds a health answer while open", v.Number)
+	}
+	closed := e.to(t, r.Key, retro.Discussing, retro.Closed)
+	require.Len(t, closed.Health, len(people), "one answer per participant: the latest")
+	paces := map[int]int{}
+	for _, h := range closed.Health {
+		paces[h.Scores["pace"]]++
+		assert.Equal(t, 4, h.Scores["fun"], "the second answer replaced the first")
+	}
+	assert.Equal(t, map[int]int{1: 1, 2: 1, 3: 1, 4: 1, 5: 1}, paces)
+	trend, err = e.svc.HealthTrend(fac, "shop", "s")
+	require.NoError(t, err)
+	assert.Equal(t, len(people), trend[0].Answers)
+	assert.InDelta(t, 3.0, trend[0].Averages["pace"], 0.001)
 }

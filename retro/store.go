@@ -51,15 +51,17 @@ func DefaultSettings(project string) Settings {
 }
 
 // Store keeps retrospectives with every revision of each, their settings,
-// and the secrets of open anonymous retrospectives. The rules are those of
-// every accord store (adapters/storetest checks them). A secret is kept
-// apart from the record, so revisions never hold it, and DeleteSecret
-// erases it for good.
+// and the Private part of each open anonymous retrospective. The rules are
+// those of every accord store (adapters/storetest checks them). A Private
+// part is kept apart from the record, so no revision ever holds it, and
+// once erased it is gone for good.
 type Store interface {
 	CreateRetro(ctx context.Context, first accord.Revision[Retro]) (Retro, error)
 	GetRetro(ctx context.Context, project, id string) (Retro, error)
 	GetRetroByKey(ctx context.Context, project, key string) (Retro, error)
 	UpdateRetro(ctx context.Context, next accord.Revision[Retro]) (Retro, error)
+	// DeleteRetro removes a retrospective, its revisions and its Private
+	// part.
 	DeleteRetro(ctx context.Context, project, id string) error
 	// ListRetros returns one page of the retrospectives that match f, in
 	// creation order.
@@ -67,11 +69,15 @@ type Store interface {
 	GetRetroRevision(ctx context.Context, project, id string, n int) (accord.Revision[Retro], error)
 	ListRetroRevisions(ctx context.Context, project, id string) ([]accord.Revision[Retro], error)
 
-	// PutSecret stores the pseudonym secret of a retrospective; GetSecret
-	// returns it (NotFound once erased); DeleteSecret erases it.
-	PutSecret(ctx context.Context, project, id string, secret []byte) error
-	GetSecret(ctx context.Context, project, id string) ([]byte, error)
-	DeleteSecret(ctx context.Context, project, id string) error
+	// PutPrivate stores the Private part of a retrospective; GetPrivate
+	// returns it (NotFound when there is none, or once erased).
+	PutPrivate(ctx context.Context, project, id string, p Private) error
+	GetPrivate(ctx context.Context, project, id string) (Private, error)
+	// UpdateRetroPrivately is UpdateRetro that, in the same unit of work,
+	// replaces the Private part with p, or erases it for good when p is
+	// nil: both happen or neither does (a stale revision changes neither),
+	// so closing never leaves it behind.
+	UpdateRetroPrivately(ctx context.Context, next accord.Revision[Retro], p *Private) (Retro, error)
 
 	GetSettings(ctx context.Context, project string) (Settings, error)
 	PutSettings(ctx context.Context, s Settings) (Settings, error)

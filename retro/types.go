@@ -1,6 +1,7 @@
 package retro
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -31,19 +32,17 @@ func BuiltinTemplates() []Template {
 	}
 }
 
-// Item is one card on the board. In an anonymous retrospective Author is
-// empty and Pseudonym is a per-retrospective code that only the service can
-// compute while the retrospective is open (its secret is erased when it
-// closes); in a named one Author is the actor.
+// Item is one card on the board. In a named retrospective Author is the
+// actor; in an anonymous one it is empty, and who wrote the card is known
+// only to the retrospective's Private part while it is open.
 type Item struct {
-	ID        string       `json:"id"`
-	Column    string       `json:"column"`
-	Text      string       `json:"text"`
-	Author    string       `json:"author,omitempty"`
-	Pseudonym string       `json:"pseudonym,omitempty"` // stored, never shown (Service views blank it)
-	Group     string       `json:"group,omitempty"`
-	Promoted  []accord.Ref `json:"promoted,omitempty"` // what it became: a risk, a requirement, a change request
-	Time      time.Time    `json:"time"`
+	ID       string       `json:"id"`
+	Column   string       `json:"column"`
+	Text     string       `json:"text"`
+	Author   string       `json:"author,omitempty"`
+	Group    string       `json:"group,omitempty"`
+	Promoted []accord.Ref `json:"promoted,omitempty"` // what it became: a risk, a requirement, a change request
+	Time     time.Time    `json:"time"`
 }
 
 // Group gathers items about one theme, for voting and discussion.
@@ -53,11 +52,11 @@ type Group struct {
 	Items []string `json:"items"`
 }
 
-// Vote is one vote on an item or a group. Voter is the actor, or the
-// pseudonym in an anonymous retrospective (erased at close).
+// Vote is one vote on an item or a group. Voter is the actor in a named
+// retrospective and empty in an anonymous one.
 type Vote struct {
 	Target string `json:"target"`
-	Voter  string `json:"voter,omitempty"` // stored; shown only in a named retrospective
+	Voter  string `json:"voter,omitempty"` // shown only in a named retrospective
 }
 
 // Note is a discussion note on an item or a group.
@@ -89,9 +88,12 @@ type Lesson struct {
 }
 
 // HealthAnswer is one participant's team health check: a score from 1 to
-// 5 per dimension. Who answered is not kept in an anonymous retrospective.
+// 5 per dimension. Respondent is kept (never shown) in a named
+// retrospective only. An anonymous retrospective holds its answers in its
+// Private part while open and writes them into the record when it closes,
+// without respondents and in an order that depends on the scores alone.
 type HealthAnswer struct {
-	Respondent string         `json:"respondent,omitempty"` // stored; never shown
+	Respondent string         `json:"respondent,omitempty"` // never shown
 	Scores     map[string]int `json:"scores"`
 }
 
@@ -122,6 +124,32 @@ type Retro struct {
 
 // Ref returns the reference other records use to point at r.
 func (r Retro) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: r.ID} }
+
+// Anonymized returns r as an anonymous retrospective may be kept: without
+// item and note authors, voters or respondents. A named retrospective
+// comes back as it is. The Service never writes these into an anonymous
+// retrospective; records written by earlier versions of accord may hold
+// voters and respondents, and adapters/transfer leaves them out of every
+// export and import with this.
+func (r Retro) Anonymized() Retro {
+	if !r.Anonymous {
+		return r
+	}
+	r = r.Clone()
+	for i := range r.Items {
+		r.Items[i].Author = ""
+	}
+	for i := range r.Notes {
+		r.Notes[i].Author = ""
+	}
+	for i := range r.Votes {
+		r.Votes[i].Voter = ""
+	}
+	for i := range r.Health {
+		r.Health[i].Respondent = ""
+	}
+	return r
+}
 
 // Clone returns a deep copy of r.
 func (r Retro) Clone() Retro {
@@ -154,4 +182,39 @@ func (r Retro) Clone() Retro {
 		r.Health[i].Scores = s
 	}
 	return r
+}
+
+// Private is what an open anonymous retrospective must know about its
+// participants to apply per-person rules (editing one's own card, vote
+// limits, one health answer each). It identifies them by pseudonyms
+// computed from Secret, never by actor ID, and lives apart from the record:
+// no revision, export, event or view ever holds it. The store erases it in
+// the same operation that closes the retrospective, so afterwards nothing
+// links two contributions of one person.
+type Private struct {
+	Secret []byte                    `json:"secret"`           // keys the pseudonyms
+	Cards  map[string]string         `json:"cards,omitempty"`  // item ID → its author's pseudonym
+	Votes  map[string][]string       `json:"votes,omitempty"`  // pseudonym → the targets voted on
+	Health map[string]map[string]int `json:"health,omitempty"` // pseudonym → the latest health answer
+}
+
+// Clone returns a deep copy of p.
+func (p Private) Clone() Private {
+	p.Secret = slices.Clone(p.Secret)
+	p.Cards = maps.Clone(p.Cards)
+	if p.Votes != nil {
+		votes := make(map[string][]string, len(p.Votes))
+		for k, v := range p.Votes {
+			votes[k] = slices.Clone(v)
+		}
+		p.Votes = votes
+	}
+	if p.Health != nil {
+		health := make(map[string]map[string]int, len(p.Health))
+		for k, v := range p.Health {
+			health[k] = maps.Clone(v)
+		}
+		p.Health = health
+	}
+	return p
 }

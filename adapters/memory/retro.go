@@ -13,7 +13,7 @@ import (
 type RetroStore struct {
 	mu       sync.RWMutex
 	retros   table[retro.Retro]
-	secrets  map[[2]string][]byte
+	privates map[[2]string]retro.Private
 	settings settings[retro.Settings]
 }
 
@@ -26,7 +26,7 @@ func NewRetroStore() *RetroStore {
 			ident: func(r *retro.Retro) (string, string) { return r.Project, r.ID },
 			stamp: func(r *retro.Retro) *accord.Stamp { return &r.Stamp },
 			key:   func(r *retro.Retro) *string { return &r.Key }, keyOf: retro.KeyOf},
-		secrets: map[[2]string][]byte{},
+		privates: map[[2]string]retro.Private{},
 		settings: settings[retro.Settings]{what: "retro settings", clone: func(s retro.Settings) retro.Settings {
 			s.Templates, s.Health = slices.Clone(s.Templates), slices.Clone(s.Health)
 			return s
@@ -64,11 +64,15 @@ func (s *RetroStore) UpdateRetro(_ context.Context, next accord.Revision[retro.R
 	return s.retros.update(next)
 }
 
-// DeleteRetro implements retro.Store.
+// DeleteRetro implements retro.Store; its Private part goes with it.
 func (s *RetroStore) DeleteRetro(_ context.Context, project, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.retros.delete(project, id)
+	if err := s.retros.delete(project, id); err != nil {
+		return err
+	}
+	s.erasePrivate(project, id)
+	return nil
 }
 
 // ListRetros implements retro.Store.
@@ -92,35 +96,47 @@ func (s *RetroStore) ListRetroRevisions(_ context.Context, project, id string) (
 	return s.retros.revisions(project, id)
 }
 
-// PutSecret implements retro.Store.
-func (s *RetroStore) PutSecret(_ context.Context, project, id string, secret []byte) error {
+// PutPrivate implements retro.Store.
+func (s *RetroStore) PutPrivate(_ context.Context, project, id string, p retro.Private) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.secrets[[2]string{project, id}] = slices.Clone(secret)
+	s.privates[[2]string{project, id}] = p.Clone()
 	return nil
 }
 
-// GetSecret implements retro.Store.
-func (s *RetroStore) GetSecret(_ context.Context, project, id string) ([]byte, error) {
+// GetPrivate implements retro.Store.
+func (s *RetroStore) GetPrivate(_ context.Context, project, id string) (retro.Private, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if v, ok := s.secrets[[2]string{project, id}]; ok {
-		return slices.Clone(v), nil
+	if p, ok := s.privates[[2]string{project, id}]; ok {
+		return p.Clone(), nil
 	}
-	return nil, accord.Errorf(accord.NotFound, "no secret for retrospective %q", id)
+	return retro.Private{}, accord.Errorf(accord.NotFound, "no private part for retrospective %q", id)
 }
 
-// DeleteSecret implements retro.Store: the secret is gone for good.
-func (s *RetroStore) DeleteSecret(_ context.Context, project, id string) error {
+// UpdateRetroPrivately implements retro.Store: one lock covers both.
+func (s *RetroStore) UpdateRetroPrivately(_ context.Context, next accord.Revision[retro.Retro], p *retro.Private) (retro.Retro, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := [2]string{project, id}
-	if _, ok := s.secrets[k]; !ok {
-		return accord.Errorf(accord.NotFound, "no secret for retrospective %q", id)
+	r, err := s.retros.update(next)
+	if err != nil {
+		return r, err
 	}
-	clear(s.secrets[k])
-	delete(s.secrets, k)
-	return nil
+	if p == nil {
+		s.erasePrivate(r.Project, r.ID)
+	} else {
+		s.privates[[2]string{r.Project, r.ID}] = p.Clone()
+	}
+	return r, nil
+}
+
+// erasePrivate forgets a Private part, its secret overwritten first.
+func (s *RetroStore) erasePrivate(project, id string) {
+	k := [2]string{project, id}
+	if p, ok := s.privates[k]; ok {
+		clear(p.Secret)
+		delete(s.privates, k)
+	}
 }
 
 // GetSettings implements retro.Store.

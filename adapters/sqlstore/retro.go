@@ -4,14 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/retro"
 )
 
-// RetroStore is a retro.Store in SQL; secrets live in accord_secrets,
-// apart from the record and its revisions.
+// RetroStore is a retro.Store in SQL; the Private part of an anonymous
+// retrospective lives in accord_secrets (as JSON), apart from the record
+// and its revisions.
 type RetroStore struct {
 	retros   table[retro.Retro]
 	settings settings[retro.Settings]
@@ -54,14 +57,13 @@ func (s *RetroStore) UpdateRetro(ctx context.Context, next accord.Revision[retro
 	return s.retros.update(ctx, next)
 }
 
-// DeleteRetro implements retro.Store; its secret goes with it.
+// DeleteRetro implements retro.Store; its Private part goes with it.
 func (s *RetroStore) DeleteRetro(ctx context.Context, project, id string) error {
 	return s.retros.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.retros.deleteIn(ctx, tx, project, id); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.retros.d.q("DELETE FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id)
-		return err
+		return s.erasePrivate(ctx, tx, project, id)
 	})
 }
 
@@ -90,37 +92,70 @@ func (s *RetroStore) ListRetroRevisions(ctx context.Context, project, id string)
 	return s.retros.revisions(ctx, project, id)
 }
 
-// PutSecret implements retro.Store.
-func (s *RetroStore) PutSecret(ctx context.Context, project, id string, secret []byte) error {
-	_, err := on(ctx, s.retros.db).ExecContext(ctx, s.retros.d.q(`INSERT INTO accord_secrets (kind, project, id, secret) VALUES ('retro', ?, ?, ?)
-		ON CONFLICT (kind, project, id) DO UPDATE SET secret = excluded.secret`), project, id, hex.EncodeToString(secret))
+// PutPrivate implements retro.Store.
+func (s *RetroStore) PutPrivate(ctx context.Context, project, id string, p retro.Private) error {
+	return s.putPrivate(ctx, on(ctx, s.retros.db), project, id, p)
+}
+
+func (s *RetroStore) putPrivate(ctx context.Context, ex execer, project, id string, p retro.Private) error {
+	data, err := json.Marshal(p)
 	if err != nil {
-		return internal("storing a secret", err)
+		return internal("encoding a private part", err)
+	}
+	_, err = ex.ExecContext(ctx, s.retros.d.q(`INSERT INTO accord_secrets (kind, project, id, secret) VALUES ('retro', ?, ?, ?)
+		ON CONFLICT (kind, project, id) DO UPDATE SET secret = excluded.secret`), project, id, string(data))
+	if err != nil {
+		return internal("storing a private part", err)
 	}
 	return nil
 }
 
-// GetSecret implements retro.Store.
-func (s *RetroStore) GetSecret(ctx context.Context, project, id string) ([]byte, error) {
+// GetPrivate implements retro.Store.
+func (s *RetroStore) GetPrivate(ctx context.Context, project, id string) (retro.Private, error) {
 	var v string
 	err := on(ctx, s.retros.db).QueryRowContext(ctx, s.retros.d.q("SELECT secret FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, accord.Errorf(accord.NotFound, "no secret for retrospective %q", id)
+		return retro.Private{}, accord.Errorf(accord.NotFound, "no private part for retrospective %q", id)
 	}
 	if err != nil {
-		return nil, internal("reading a secret", err)
+		return retro.Private{}, internal("reading a private part", err)
 	}
-	return hex.DecodeString(v)
+	var p retro.Private
+	if !strings.HasPrefix(v, "{") {
+		// Written before the private part: the pseudonym secret alone, in hex.
+		p.Secret, err = hex.DecodeString(v)
+	} else {
+		err = json.Unmarshal([]byte(v), &p)
+	}
+	if err != nil {
+		return retro.Private{}, internal("decoding a private part", err)
+	}
+	return p, nil
 }
 
-// DeleteSecret implements retro.Store.
-func (s *RetroStore) DeleteSecret(ctx context.Context, project, id string) error {
-	res, err := on(ctx, s.retros.db).ExecContext(ctx, s.retros.d.q("DELETE FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id)
+// UpdateRetroPrivately implements retro.Store: one transaction (or
+// savepoint of the caller's unit) writes both.
+func (s *RetroStore) UpdateRetroPrivately(ctx context.Context, next accord.Revision[retro.Retro], p *retro.Private) (retro.Retro, error) {
+	var out retro.Retro
+	err := s.retros.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out, err = s.retros.updateIn(ctx, tx, next); err != nil {
+			return err
+		}
+		if p == nil {
+			return s.erasePrivate(ctx, tx, out.Project, out.ID)
+		}
+		return s.putPrivate(ctx, tx, out.Project, out.ID, *p)
+	})
 	if err != nil {
-		return internal("erasing a secret", err)
+		return retro.Retro{}, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return accord.Errorf(accord.NotFound, "no secret for retrospective %q", id)
+	return out, nil
+}
+
+func (s *RetroStore) erasePrivate(ctx context.Context, ex execer, project, id string) error {
+	if _, err := ex.ExecContext(ctx, s.retros.d.q("DELETE FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id); err != nil {
+		return internal("erasing a private part", err)
 	}
 	return nil
 }

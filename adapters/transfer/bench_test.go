@@ -25,7 +25,7 @@ func memoryStores() transfer.Stores {
 		Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore(), Traces: memory.NewTraceStore()}
 }
 
-func sqliteStores(b *testing.B) (transfer.Stores, *sqlstore.Stores) {
+func sqliteStores(b testing.TB) (transfer.Stores, *sqlstore.Stores) {
 	s, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)

@@ -9,10 +9,15 @@
 // It writes into a project that does not exist in the target yet, and
 // refuses otherwise.
 //
-// Left out: secrets (webhook signing secrets, the pseudonym secret of an
-// open anonymous retrospective), API tokens, webhook subscriptions and
-// their delivery logs, watches, and the outbox: they belong to an
-// installation, not to a project's content.
+// Left out: secrets (webhook signing secrets, the private part of an open
+// anonymous retrospective: its pseudonym secret and whose cards, votes and
+// health answers are whose), API tokens, webhook subscriptions and their
+// delivery logs, watches, and the outbox: they belong to an installation,
+// not to a project's content. An anonymous retrospective imported while
+// open therefore takes no more input from participants; closed, it is
+// complete. Every revision of an anonymous retrospective goes out and comes
+// in without authors, voters or respondents (retro.Retro.Anonymized), even
+// from a store that an earlier version of accord wrote them into.
 package transfer
 
 import (
@@ -174,6 +179,7 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 	if d.Retros, err = listed(ctx, key, retro.Filter{}, s.Retros.ListRetros, func(r retro.Retro) string { return r.ID }, s.Retros.ListRetroRevisions); err != nil {
 		return d, err
 	}
+	d.Retros = anonymized(d.Retros)
 	if d.Iterations, err = listed(ctx, key, plan.IterationFilter{}, s.Plans.ListIterations, func(i plan.Iteration) string { return i.ID }, s.Plans.ListIterationRevisions); err != nil {
 		return d, err
 	}
@@ -219,6 +225,20 @@ func listed[T, F any](ctx context.Context, project string, f F, list func(contex
 	return histories(ctx, records, id, func(ctx context.Context, rid string) ([]accord.Revision[T], error) {
 		return revisions(ctx, project, rid)
 	})
+}
+
+// anonymized returns retrospectives' revisions with every anonymous one
+// Anonymized, leaving retros as they are.
+func anonymized(retros [][]accord.Revision[retro.Retro]) [][]accord.Revision[retro.Retro] {
+	out := make([][]accord.Revision[retro.Retro], len(retros))
+	for i, revs := range retros {
+		out[i] = make([]accord.Revision[retro.Retro], len(revs))
+		for j, v := range revs {
+			v.Record = v.Record.Anonymized()
+			out[i][j] = v
+		}
+	}
+	return out
 }
 
 // replay writes one record's revisions: the first creates it, each next
@@ -320,7 +340,9 @@ func Import(ctx context.Context, s Stores, d Document) error {
 			return replayAll(ctx, "review", d.Reviews, s.Reviews.CreateReview, s.Reviews.UpdateReview)
 		},
 		func() error { return replayAll(ctx, "risk", d.Risks, s.Risks.CreateRisk, s.Risks.UpdateRisk) },
-		func() error { return replayAll(ctx, "retro", d.Retros, s.Retros.CreateRetro, s.Retros.UpdateRetro) },
+		func() error {
+			return replayAll(ctx, "retro", anonymized(d.Retros), s.Retros.CreateRetro, s.Retros.UpdateRetro)
+		},
 		func() error {
 			return replayAll(ctx, "iteration", d.Iterations, s.Plans.CreateIteration, s.Plans.UpdateIteration)
 		},

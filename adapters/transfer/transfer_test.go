@@ -1,0 +1,161 @@
+package transfer_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/transfer"
+	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/retro"
+)
+
+func as(id string) context.Context {
+	return accord.WithActor(context.Background(), accord.Actor{ID: id, Name: "Name of " + id})
+}
+
+func createProject(t *testing.T, s transfer.Stores, key string) {
+	t.Helper()
+	p := project.Project{Key: key, Name: "Shop", Members: []project.Member{{Actor: "fac", Roles: []string{"admin"}}}, Stamp: accord.NewStamp("fac", t0)}
+	_, err := s.Projects.CreateProject(context.Background(), accord.Revision[project.Project]{Number: 1, Kind: accord.RevisionCreated, Actor: "fac", Time: t0, Record: p})
+	require.NoError(t, err)
+}
+
+// withoutTime is the document as JSON, the export time left out.
+func withoutTime(t *testing.T, d transfer.Document) string {
+	t.Helper()
+	d.Exported = time.Time{}
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// An anonymous retrospective, closed, is exported with no per-person
+// token in any revision (no participant, no pseudonym its private part
+// held, not its secret), and the export imports into memory and SQLite and
+// comes out the same.
+func TestExportOfAClosedAnonymousRetroLinksNobody(t *testing.T) {
+	ctx := context.Background()
+	src := memoryStores()
+	createProject(t, src, "shop")
+	svc, err := retro.NewService(retro.Options{Store: src.Retros})
+	require.NoError(t, err)
+	people := []string{"ann-7f3", "ben-2c9", "cho-5d1", "dev-8e4", "eve-1a6"}
+	tokens := append([]string{}, people...)
+	fac := as("fac")
+	r, err := svc.Create(fac, "shop", retro.NewRetro{Title: "Quarter", Series: "q", Anonymous: true})
+	require.NoError(t, err)
+	step := func(_ retro.Retro, err error) { t.Helper(); require.NoError(t, err) }
+	for round := range 2 {
+		for i, p := range people {
+			if round == 0 {
+				step(svc.AddItem(as(p), "shop", r.Key, retro.ItemInput{Column: "improve", Text: fmt.Sprintf("card %d", i)}))
+			}
+			step(svc.AnswerHealth(as(p), "shop", r.Key, map[string]int{"pace": 1 + (i+round)%5, "fun": 3, "delivering value": 4, "learning": 2, "teamwork": 5}))
+		}
+	}
+	cur, err := svc.Get(fac, "shop", r.Key)
+	require.NoError(t, err)
+	for _, to := range []retro.Phase{retro.Grouping, retro.Voting} {
+		step(svc.Transition(fac, "shop", r.Key, to))
+	}
+	for i, p := range people {
+		step(svc.Vote(as(p), "shop", r.Key, cur.Items[i%2].ID))
+		step(svc.Vote(as(p), "shop", r.Key, cur.Items[2].ID))
+	}
+	step(svc.Transition(fac, "shop", r.Key, retro.Discussing))
+	step(svc.AddNote(as(people[0]), "shop", r.Key, retro.NoteInput{Text: "reviews wait on one person"}))
+	priv, err := src.Retros.GetPrivate(ctx, "shop", r.ID)
+	require.NoError(t, err)
+	tokens = append(tokens, hex.EncodeToString(priv.Secret), base64.StdEncoding.EncodeToString(priv.Secret))
+	for _, v := range priv.Cards {
+		tokens = append(tokens, v)
+	}
+	for k := range priv.Votes {
+		tokens = append(tokens, k)
+	}
+	for k := range priv.Health {
+		tokens = append(tokens, k)
+	}
+	require.Len(t, tokens, len(people)+2+3*len(people), "each participant has one pseudonym in each map")
+	step(svc.Transition(fac, "shop", r.Key, retro.Closed))
+
+	doc, err := transfer.Export(ctx, src, "shop", t0)
+	require.NoError(t, err)
+	require.Len(t, doc.Retros, 1)
+	assert.Greater(t, len(doc.Retros[0]), 20, "every revision is exported")
+	text := withoutTime(t, doc)
+	for _, tok := range tokens {
+		assert.NotContains(t, text, tok, "the export carries a per-person token")
+	}
+	last := doc.Retros[0][len(doc.Retros[0])-1].Record
+	assert.Len(t, last.Health, len(people), "the closed retro keeps every latest health answer")
+	assert.Len(t, last.Votes, 2*len(people))
+
+	memDst := memoryStores()
+	require.NoError(t, transfer.Import(ctx, memDst, doc))
+	sqlDst, raw := sqliteStores(t)
+	require.NoError(t, raw.Atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, sqlDst, doc) }))
+	for name, dst := range map[string]transfer.Stores{"memory": memDst, "sqlite": sqlDst} {
+		again, err := transfer.Export(ctx, dst, "shop", t0)
+		require.NoError(t, err, name)
+		assert.JSONEq(t, text, withoutTime(t, again), "%s: the import comes out as it went in", name)
+		imported, err := retro.NewService(retro.Options{Store: dst.Retros})
+		require.NoError(t, err)
+		md, err := imported.Summary(fac, "shop", r.Key)
+		require.NoError(t, err, name)
+		assert.Contains(t, md, "Team health", "%s: the imported retro shows its health check", name)
+		_, err = dst.Retros.GetPrivate(ctx, "shop", r.ID)
+		assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%s: an import has no private part", name)
+	}
+}
+
+// A store written by an earlier version may hold the voters and
+// respondents of an anonymous retrospective in its revisions: neither the
+// export nor an import of such an export carries them.
+func TestExportAndImportLeaveOutVotersKeptByEarlierVersions(t *testing.T) {
+	ctx := context.Background()
+	src := memoryStores()
+	createProject(t, src, "shop")
+	old := retro.Retro{ID: "R1", Project: "shop", Title: "Old", Series: "q", Facilitator: "fac", Template: "went_well",
+		Columns: retro.BuiltinTemplates()[0].Columns, Anonymous: true, Phase: retro.Voting,
+		Items:  []retro.Item{{ID: "I1", Column: "well", Text: "fast reviews", Time: t0}},
+		Votes:  []retro.Vote{{Target: "I1", Voter: "legacy-pseudonym-5c1"}},
+		Health: []retro.HealthAnswer{{Respondent: "legacy-pseudonym-5c1", Scores: map[string]int{"pace": 3}}},
+		Stamp:  accord.NewStamp("fac", t0)}
+	_, err := src.Retros.CreateRetro(ctx, accord.Revision[retro.Retro]{Number: 1, Kind: accord.RevisionCreated, Actor: "fac", Time: t0, Record: old})
+	require.NoError(t, err)
+	named := old
+	named.ID, named.Anonymous, named.Votes, named.Health = "R2", false, []retro.Vote{{Target: "I1", Voter: "bob-named"}}, nil
+	_, err = src.Retros.CreateRetro(ctx, accord.Revision[retro.Retro]{Number: 1, Kind: accord.RevisionCreated, Actor: "fac", Time: t0, Record: named})
+	require.NoError(t, err)
+
+	doc, err := transfer.Export(ctx, src, "shop", t0)
+	require.NoError(t, err)
+	text := withoutTime(t, doc)
+	assert.NotContains(t, text, "legacy-pseudonym-5c1", "the export of an anonymous retro names no voter or respondent")
+	assert.Contains(t, text, "bob-named", "a named retro keeps its voters")
+
+	// An export made by an earlier version: the import leaves them out.
+	raw := strings.ReplaceAll(text, `{"target":"I1"}`, `{"target":"I1","voter":"legacy-pseudonym-5c1"}`)
+	require.Contains(t, raw, "legacy-pseudonym-5c1")
+	var legacy transfer.Document
+	require.NoError(t, json.Unmarshal([]byte(raw), &legacy))
+	dst := memoryStores()
+	require.NoError(t, transfer.Import(ctx, dst, legacy))
+	revs, err := dst.Retros.ListRetroRevisions(ctx, "shop", "R1")
+	require.NoError(t, err)
+	stored, err := json.Marshal(revs)
+	require.NoError(t, err)
+	assert.NotContains(t, string(stored), "legacy-pseudonym-5c1")
+	assert.Contains(t, string(stored), `"target":"I1"`, "the vote itself is kept")
+}
