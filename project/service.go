@@ -234,12 +234,12 @@ func (s *Service) Access(ctx context.Context, key, member string) (accord.Access
 
 // Permissions returns the project's permission table, defaults filled in,
 // to a member. Errors: Unauthenticated, Invalid, NotFound.
-func (s *Service) Permissions(ctx context.Context, key string) (accord.Permissions, int, error) {
+func (s *Service) Permissions(ctx context.Context, key string) (PermissionTable, error) {
 	p, err := s.Get(ctx, key)
 	if err != nil {
-		return nil, 0, err
+		return PermissionTable{}, err
 	}
-	return p.Permissions.Merged(), p.Revision, nil
+	return p.PermissionTable(), nil
 }
 
 // SetPermissions replaces the project's permission table, at project
@@ -247,9 +247,9 @@ func (s *Service) Permissions(ctx context.Context, key string) (accord.Permissio
 // entries equal to the defaults are not stored.
 // Errors: Unauthenticated, Invalid, NotFound, PermissionDenied,
 // Conflict wrapping accord.ErrStale.
-func (s *Service) SetPermissions(ctx context.Context, key string, base int, in PermissionsInput) (Project, error) {
+func (s *Service) SetPermissions(ctx context.Context, key string, base int, in PermissionsInput) (PermissionTable, error) {
 	if err := in.Validate(); err != nil {
-		return Project{}, err
+		return PermissionTable{}, err
 	}
 	var out Project
 	var err error
@@ -270,7 +270,10 @@ func (s *Service) SetPermissions(ctx context.Context, key string, base int, in P
 		p.Permissions = next
 		return "permissions of " + p.Key + " changed by " + by.ID, nil
 	})
-	return out, err
+	if err != nil {
+		return PermissionTable{}, err
+	}
+	return out.PermissionTable(), nil
 }
 
 var _ accord.Authorizer = (*Service)(nil)

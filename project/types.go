@@ -130,3 +130,17 @@ type PermissionsInput struct {
 
 // Validate checks the table.
 func (in PermissionsInput) Validate() error { return in.Permissions.Validate() }
+
+// PermissionTable is a project's permission table as members read it:
+// every permission with the roles that grant it. Its stamp is the
+// project's, so an update names the project's revision in If-Match.
+type PermissionTable struct {
+	Project     string             `json:"project"`
+	Permissions accord.Permissions `json:"permissions"`
+	accord.Stamp
+}
+
+// PermissionTable returns p's table, defaults filled in.
+func (p Project) PermissionTable() PermissionTable {
+	return PermissionTable{Project: p.Key, Permissions: p.Permissions.Merged(), Stamp: p.Stamp}
+}

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
+
+	"github.com/accordhq/accord"
 
 	"github.com/accordhq/accord/contract"
 )
@@ -32,6 +35,9 @@ type endpoint struct {
 	result                    any // success body; nil for none
 	media                     string
 	etag, location, ifMatch   bool
+	// permission is what the operation needs in its project, when
+	// permissionOf cannot tell from the method and path.
+	permission accord.Permission
 	// outsideUnit serves a POST outside a unit of work (Options.Atomically):
 	// it changes nothing (a dry run, a check), or it waits on something
 	// outside, as a webhook replay waits on the receiver.
@@ -82,7 +88,8 @@ func apiSpec(groups [][]endpoint) contract.Spec {
 	etagHeader := contract.Header{Name: "ETag", Required: true, Description: "the revision, quoted", Schema: json.RawMessage(`{"type":"string","pattern":"^\"[0-9]+\"$"}`)}
 	locationHeader := contract.Header{Name: "Location", Required: true, Description: "where the new record lives", Schema: str}
 	for _, e := range eps {
-		op := contract.Operation{ID: e.id, Method: e.method, Path: e.path, Summary: e.summary, Responses: map[string]contract.Response{"4XX": failure, "default": failure}}
+		op := contract.Operation{ID: e.id, Method: e.method, Path: e.path, Summary: e.summary, Description: permissionNote(e),
+			Responses: map[string]contract.Response{"4XX": failure, "default": failure}}
 		for _, m := range pathParam.FindAllStringSubmatch(e.path, -1) {
 			schema := json.RawMessage(`{"type":"string","minLength":1}`)
 			if m[1] == "n" {
@@ -154,4 +161,42 @@ func problemCatalogue() []contract.ErrorCode {
 		out[i] = contract.ErrorCode{Code: problemType(e.slug), Status: e.status, Message: e.message}
 	}
 	return out
+}
+
+// permissionOf is the permission an endpoint's service call checks, for
+// its description: reads need only membership; settings, deletes,
+// restores and webhooks need theirs; other changes need record.write.
+// Endpoints whose call needs something else say so (endpoint.permission).
+func permissionOf(e endpoint) accord.Permission {
+	switch {
+	case e.permission != "":
+		return e.permission
+	case !strings.HasPrefix(e.path, "/v1/projects/{project}"):
+		return ""
+	case strings.Contains(e.path, "/webhooks"):
+		return accord.PermWebhookManage
+	case e.method == http.MethodGet || e.method == http.MethodHead:
+		return ""
+	case strings.Contains(e.path, "/settings/"):
+		return accord.PermSettingsUpdate
+	case e.method == http.MethodDelete:
+		return accord.PermRecordDelete
+	case strings.HasSuffix(e.path, "/restore"):
+		return accord.PermRecordRestore
+	}
+	return accord.PermRecordWrite
+}
+
+// permissionNote says in an operation's description who may call it.
+func permissionNote(e endpoint) string {
+	perm := permissionOf(e)
+	switch {
+	case !strings.HasPrefix(e.path, "/v1/projects/{project}"):
+		return "Any authenticated caller."
+	case perm == "":
+		return "Needs membership of the project (others get 404)."
+	case perm == accord.PermRecordDelete:
+		return "Needs the permission record.delete (admins by default); a record's author deletes their own draft with record.write. Others get 403."
+	}
+	return "Needs the permission " + string(perm) + " in the project (" + strings.Join(accord.DefaultPermissions()[perm], ", ") + " by default); members without it get 403, others 404."
 }

@@ -25,12 +25,20 @@ func projectEndpoints() []endpoint {
 			})},
 		{id: "getProject", method: "GET", path: one, summary: "A project and its members", status: 200, result: project.Project{}, etag: true,
 			handle: read(func(c in) (project.Project, error) { return c.projects.Get(c.ctx(), c.project()) })},
-		{id: "setProjectMember", method: "PUT", path: one + "/members/{actor}", summary: "Add a member or set a member's roles (admins only)",
+		{id: "setProjectMember", method: "PUT", path: one + "/members/{actor}", summary: "Add a member or set a member's roles (members.manage; only admins make or unmake admins)", permission: accord.PermMembersManage,
 			body: project.MemberInput{}, status: 200, result: project.Project{}, etag: true,
 			handle: act(func(c in, b project.MemberInput) (project.Project, error) {
 				return c.projects.SetMember(c.ctx(), c.project(), c.path("actor"), b)
 			})},
-		{id: "removeProjectMember", method: "DELETE", path: one + "/members/{actor}", summary: "Remove a member (admins only; never the last admin)",
+		{id: "getProjectPermissions", method: "GET", path: one + "/settings/permissions", summary: "The project's permission table: for each permission, the roles that grant it",
+			status: 200, result: project.PermissionTable{}, etag: true,
+			handle: read(func(c in) (project.PermissionTable, error) { return c.projects.Permissions(c.ctx(), c.project()) })},
+		{id: "putProjectPermissions", method: "PUT", path: one + "/settings/permissions", summary: "Replace the project's permission table (admins only; If-Match: the project's revision). Permissions left out keep their defaults",
+			body: project.PermissionsInput{}, ifMatch: true, status: 200, result: project.PermissionTable{}, etag: true, permission: accord.PermPermissionsUpdate,
+			handle: update(1, func(c in, base int, b project.PermissionsInput) (project.PermissionTable, error) {
+				return c.projects.SetPermissions(c.ctx(), c.project(), base, b)
+			})},
+		{id: "removeProjectMember", method: "DELETE", path: one + "/members/{actor}", summary: "Remove a member (members.manage; only admins remove admins; never the last admin)", permission: accord.PermMembersManage,
 			status: 200, result: project.Project{}, etag: true,
 			handle: read(func(c in) (project.Project, error) {
 				return c.projects.RemoveMember(c.ctx(), c.project(), c.path("actor"))
