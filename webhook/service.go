@@ -188,7 +188,7 @@ func (s *Service) checkDestination(errs *accord.FieldErrors, rawURL string) {
 	if addr, ok := literalAddr(host); ok && !public(addr) && !s.allow.permits(host, addr) {
 		errs.Add("url", "%s is an internal address (loopback, private, link-local or reserved); webhooks go to public addresses only, unless the server allow-lists it", host)
 	} else if loopbackName(host) && !s.allow.hosts[hostKey(host)] {
-		errs.Add("url", "%s is this machine; webhooks go to public addresses only, unless the server allow-lists it", host)
+		errs.Add("url", "%s is an internal address (this machine); webhooks go to public addresses only, unless the server allow-lists it", host)
 	}
 }
 

@@ -61,7 +61,9 @@ func (h *hookReceiver) count() int {
 // hooked subscribes a local receiver to every requirement event of
 // project p and runs a Dispatcher over the outbox until the test ends.
 func hooked(t testing.TB, s *sqlstore.Stores) (*hookReceiver, *requirement.Service) {
-	hooks, err := webhook.NewService(webhook.Options{Store: s.Webhooks, Retry: webhook.RetryPolicy{Attempts: 8, Base: time.Millisecond, Max: 5 * time.Millisecond}})
+	// The receiver listens on 127.0.0.1: only the allow-list lets deliveries reach it.
+	hooks, err := webhook.NewService(webhook.Options{Store: s.Webhooks, Retry: webhook.RetryPolicy{Attempts: 8, Base: time.Millisecond, Max: 5 * time.Millisecond},
+		Allow: []string{"127.0.0.1/32"}})
 	require.NoError(t, err)
 	rcv := &hookReceiver{took: map[string]int{}}
 	srv := httptest.NewServer(rcv)
