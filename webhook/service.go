@@ -52,7 +52,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // Longest is the most a delivery can take under the policy: every attempt
-// timing out and every pause at its ceiling. A relay's lease must outlast it.
+// timing out and every pause at its ceiling.
 func (p RetryPolicy) Longest() time.Duration {
 	p = p.withDefaults()
 	total := time.Duration(p.Attempts) * p.Timeout

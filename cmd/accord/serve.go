@@ -124,7 +124,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		// one instance at a time.
 		d := webhook.Dispatcher{Service: hooks, Store: b.webhooks, Logger: log,
 			Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-				return b.sql.Run(ctx, sqlstore.Relay{Name: name, Lease: hooks.Retry().Longest() + time.Minute,
+				return b.sql.Run(ctx, sqlstore.Relay{Name: name,
 					Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 			}}
 		go func() { _ = d.Serve(ctx) }()

@@ -86,7 +86,7 @@ func run(out io.Writer) error {
 	defer stop()
 	d := webhook.Dispatcher{Service: hooks, Store: stores.Webhooks, Refresh: 50 * time.Millisecond,
 		Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-			return stores.Run(ctx, sqlstore.Relay{Name: name, Lease: hooks.Retry().Longest() + time.Minute,
+			return stores.Run(ctx, sqlstore.Relay{Name: name,
 				Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 		}}
 	go d.Serve(relays)

@@ -75,7 +75,7 @@ func hooked(t testing.TB, s *sqlstore.Stores) (*hookReceiver, *requirement.Servi
 	done := make(chan struct{})
 	d := webhook.Dispatcher{Service: hooks, Store: s.Webhooks, Refresh: 10 * time.Millisecond,
 		Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-			return s.Run(ctx, sqlstore.Relay{Name: name, Poll: 10 * time.Millisecond, Lease: hooks.Retry().Longest() + time.Minute,
+			return s.Run(ctx, sqlstore.Relay{Name: name, Poll: 10 * time.Millisecond,
 				Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 		}}
 	go func() { defer close(done); _ = d.Serve(ctx) }()
