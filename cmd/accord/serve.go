@@ -24,6 +24,9 @@ type serveOptions struct {
 	addr   string // host:port; port 0 picks a free one
 	db     string // see openBackend
 	tokens string // ACCORD_TOKENS
+	// webhookAllow lists, comma separated, the internal hosts and networks
+	// webhooks may reach (-webhook-allow, ACCORD_WEBHOOK_ALLOW).
+	webhookAllow string
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -49,9 +52,15 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	logged := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
 	})
-	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged})
+	var allow []string
+	for _, entry := range strings.Split(opts.webhookAllow, ",") {
+		if entry = strings.TrimSpace(entry); entry != "" {
+			allow = append(allow, entry)
+		}
+	}
+	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged, Allow: allow})
 	if err != nil {
-		return err
+		return fmt.Errorf("-webhook-allow (or ACCORD_WEBHOOK_ALLOW) %q: %w", opts.webhookAllow, err)
 	}
 	// Events: on SQL into the outbox, in the transaction of their change,
 	// and from there to the webhooks and the inboxes; on memory straight
