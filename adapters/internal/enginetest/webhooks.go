@@ -32,6 +32,8 @@ type hookReceiver struct {
 	took   map[string]int
 	order  []string // summaries, in the order taken
 	bad    atomic.Int32
+	hooks  *webhook.Service
+	sub    webhook.Subscription
 }
 
 func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -68,9 +70,9 @@ func hooked(t testing.TB, s *sqlstore.Stores) (*hookReceiver, *requirement.Servi
 	rcv := &hookReceiver{took: map[string]int{}}
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
-	_, secret, err := hooks.Subscribe(admin, "p", webhook.NewSubscription{URL: srv.URL, Kinds: []string{"requirement.*"}})
+	sub, secret, err := hooks.Subscribe(admin, "p", webhook.NewSubscription{URL: srv.URL, Kinds: []string{"requirement.*"}})
 	require.NoError(t, err)
-	rcv.secret = []byte(secret)
+	rcv.secret, rcv.hooks, rcv.sub = []byte(secret), hooks, sub
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	d := webhook.Dispatcher{Service: hooks, Store: s.Webhooks, Refresh: 10 * time.Millisecond,
@@ -118,7 +120,6 @@ func Webhooks(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	require.Eventually(t, func() bool { return rcv.count() == 24 }, 20*time.Second, 10*time.Millisecond)
 	time.Sleep(50 * time.Millisecond) // anything more would be a duplicate or the rolled-back event
 	rcv.mu.Lock()
-	defer rcv.mu.Unlock()
 	assert.Len(t, rcv.took, 24, "12 creations and 12 transitions; nothing from the unit that failed")
 	for id, n := range rcv.took {
 		assert.Equal(t, 1, n, "event %s taken %d times", id, n)
@@ -126,6 +127,20 @@ func Webhooks(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	assert.Zero(t, rcv.bad.Load(), "every signature verified")
 	// Per record, created comes before transitioned: the outbox's order.
 	assert.Equal(t, requirement.EventCreated, rcv.order[0])
+	rcv.mu.Unlock()
+
+	// A changed subscription gets a new relay, which takes over from the
+	// old one at once: the old one gives its lease up as it ends.
+	_, err := rcv.hooks.Update(admin, "p", rcv.sub.ID, rcv.sub.Revision, webhook.Content{URL: rcv.sub.URL, Kinds: rcv.sub.Kinds, Active: true})
+	require.NoError(t, err)
+	time.Sleep(50 * time.Millisecond) // the dispatcher sees the change
+	changed := time.Now()
+	require.NoError(t, s.Atomically(alice, func(ctx context.Context) error {
+		_, err := svc.Create(ctx, "p", requirement.Content{Title: "after the change"}, "")
+		return err
+	}))
+	require.Eventually(t, func() bool { return rcv.count() == 25 }, 10*time.Second, 5*time.Millisecond)
+	assert.Less(t, time.Since(changed), 2*time.Second, "the new relay did not wait out the old one's lease")
 }
 
 // BenchmarkOutboxWebhooks measures events per second from a committed
