@@ -295,7 +295,7 @@ func (s *Stores) hold(ctx context.Context, r *Relay, taken time.Time) (context.C
 	go func() {
 		defer close(done)
 		expires := taken.Add(r.Lease)
-		tick := time.NewTicker(r.Lease / 3)
+		tick := time.NewTicker(max(r.Lease/3, time.Millisecond))
 		defer tick.Stop()
 		for {
 			out := time.NewTimer(time.Until(expires))
