@@ -11,9 +11,10 @@ import (
 
 // RunRelay runs one relay over a durable event log until ctx ends: it
 // hands deliver every event after the relay's cursor, in order, and moves
-// the cursor past each one deliver returns nil for. A relay must hold
-// its place for longer than one delivery can take (RetryPolicy.Longest).
-// adapters/sqlstore's Stores.Run is one.
+// the cursor past each one deliver returns nil for. A relay must keep
+// its place while a delivery runs, however long its retries take, and
+// cancel deliver's context if it loses it. adapters/sqlstore's Stores.Run
+// is one.
 type RunRelay func(ctx context.Context, name string, deliver func(ctx context.Context, e accord.Event) error) error
 
 // Dispatcher serves every active subscription with a relay of its own,
@@ -42,6 +43,7 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 	type running struct {
 		revision int
 		stop     context.CancelFunc
+		done     chan struct{} // closed when the relay has ended
 	}
 	relays := map[string]running{}
 	var wg sync.WaitGroup
@@ -59,16 +61,23 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 			seen := map[string]bool{}
 			for _, sub := range subs {
 				seen[sub.ID] = true
+				var previous chan struct{}
 				if r, ok := relays[sub.ID]; ok && r.revision == sub.Revision {
 					continue
 				} else if ok {
 					r.stop() // changed: serve the new revision
+					previous = r.done
 				}
 				rctx, stop := context.WithCancel(ctx)
-				relays[sub.ID] = running{sub.Revision, stop}
+				done := make(chan struct{})
+				relays[sub.ID] = running{sub.Revision, stop, done}
 				wg.Add(1)
 				go func(sub Subscription) {
 					defer wg.Done()
+					defer close(done)
+					if previous != nil {
+						<-previous // one relay per subscription at a time, here too
+					}
 					err := d.Run(rctx, "webhook:"+sub.ID, func(ctx context.Context, e accord.Event) error {
 						return d.Service.Deliver(ctx, sub, e)
 					})

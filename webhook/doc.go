@@ -14,9 +14,17 @@
 // Delivery (status code, latency, error), and a failed delivery can be
 // replayed.
 //
+// Deliveries reach public addresses only: the service dials the address
+// a receiver's name resolved to after checking it, refuses loopback,
+// private, link-local and every other internal range (ErrInternalAddress,
+// logged without a connection), and follows no redirect. Subscribing to
+// an internal address written out is refused at once. Options.Allow names
+// the internal hosts and networks an installation's own receivers use.
+//
 // Where the events come from is the embedder's choice: a Dispatcher runs
 // one relay per subscription over a durable outbox (adapters/sqlstore:
-// in order, at least once, never lost, one instance at a time), or
+// in order, at least once, never lost, one instance at a time; a crash
+// repeats at most the delivery in flight), or
 // Direct forwards the events of this process as they are published, at
 // most once, for stores without an outbox (the memory store).
 //

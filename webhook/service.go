@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	mrand "math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -50,7 +52,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // Longest is the most a delivery can take under the policy: every attempt
-// timing out and every pause at its ceiling. A relay's lease must outlast it.
+// timing out and every pause at its ceiling.
 func (p RetryPolicy) Longest() time.Duration {
 	p = p.withDefaults()
 	total := time.Duration(p.Attempts) * p.Timeout
@@ -73,11 +75,20 @@ type Options struct {
 	// one. Without it, callers hold the roles their accord.Actor carries,
 	// under accord.DefaultPermissions.
 	Authorizer accord.Authorizer
-	Store      Store
-	Events     accord.EventSink // optional: the service's own events (never delivered to webhooks)
-	Clock      accord.Clock     // optional
-	Client     *http.Client     // optional: default http.DefaultClient with the policy's timeout per attempt
-	Retry      RetryPolicy
+	Store  Store
+	Events accord.EventSink // optional: the service's own events (never delivered to webhooks)
+	Clock  accord.Clock     // optional
+	Retry  RetryPolicy
+	// Allow names the hosts and networks that deliveries may reach
+	// although they are not public: an address ("10.1.2.3"), a CIDR
+	// ("127.0.0.1/32", "fd00::/8") or a host name as the URL writes it
+	// ("hooks.corp.example", whatever it resolves to). Everything else
+	// that is loopback, private, link-local, unique-local, multicast or
+	// reserved is refused, checked on the resolved address when a
+	// delivery connects. Default: none.
+	Allow []string
+	// Resolver looks up receivers' host names; default net.DefaultResolver.
+	Resolver Resolver
 	// Sleep waits between attempts; tests make it instant. Default: a
 	// timer that ctx can cut short.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -91,6 +102,7 @@ type Service struct {
 	pub    svc.Publisher
 	clock  accord.Clock
 	client *http.Client
+	allow  allowList
 	retry  RetryPolicy
 	sleep  func(ctx context.Context, d time.Duration) error
 }
@@ -103,8 +115,12 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	if opts.Client == nil {
-		opts.Client = http.DefaultClient
+	allow, err := parseAllow(opts.Allow)
+	if err != nil {
+		return nil, accord.Errorf(accord.Invalid, "%w", err)
+	}
+	if opts.Resolver == nil {
+		opts.Resolver = net.DefaultResolver
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = func(ctx context.Context, d time.Duration) error {
@@ -119,7 +135,7 @@ func NewService(opts Options) (*Service, error) {
 		}
 	}
 	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
-		client: opts.Client, retry: opts.Retry.withDefaults(), sleep: opts.Sleep}, nil
+		client: newClient(&guard{allow: allow, resolver: opts.Resolver}), allow: allow, retry: opts.Retry.withDefaults(), sleep: opts.Sleep}, nil
 }
 
 // Retry returns the service's retry policy, its defaults filled in.
@@ -130,7 +146,7 @@ func check(errs *accord.FieldErrors, rawURL string, kinds []string, f Format, de
 	switch {
 	case strings.TrimSpace(rawURL) == "":
 		errs.Add("url", "required")
-	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "":
 		errs.Add("url", "must be an absolute http or https URL, not %q", rawURL)
 	case u.User != nil:
 		errs.Add("url", "must not carry credentials; the signature authenticates the sender")
@@ -148,6 +164,28 @@ func check(errs *accord.FieldErrors, rawURL string, kinds []string, f Format, de
 	svc.CheckText(errs, "description", description, svc.MaxText, false)
 }
 
+// checkDestination refuses at once a URL whose host is an internal
+// address written out (in any form: 127.0.0.1, [::1], 2130706433,
+// 0x7f.1) or localhost, unless allow-listed; a name that resolves inside
+// is refused when a delivery connects.
+func (s *Service) checkDestination(errs *accord.FieldErrors, rawURL string) {
+	for _, e := range *errs {
+		if e.Field == "url" {
+			return // already refused for its form
+		}
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return
+	}
+	host := u.Hostname()
+	if addr, ok := literalAddr(host); ok && !public(addr) && !s.allow.permits(host, addr) {
+		errs.Add("url", "%s is an internal address (loopback, private, link-local or reserved); webhooks go to public addresses only, unless the server allow-lists it", host)
+	} else if loopbackName(host) && !s.allow.hosts[hostKey(host)] {
+		errs.Add("url", "%s is an internal address (this machine); webhooks go to public addresses only, unless the server allow-lists it", host)
+	}
+}
+
 // Subscribe makes a subscription, active, and returns it with its secret:
 // the one given, or a new random one. The secret is shown this once.
 // Errors: Unauthenticated, PermissionDenied (not an admin), Invalid.
@@ -158,6 +196,7 @@ func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscript
 	}
 	var errs accord.FieldErrors
 	check(&errs, in.URL, in.Kinds, in.Format, in.Description)
+	s.checkDestination(&errs, in.URL)
 	if in.Secret != "" && (len(in.Secret) < 16 || len(in.Secret) > 256) {
 		errs.Add("secret", "must be 16 to 256 bytes, or left out for a generated one")
 	}
@@ -256,6 +295,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 	}
 	var errs accord.FieldErrors
 	check(&errs, in.URL, in.Kinds, in.Format, in.Description)
+	s.checkDestination(&errs, in.URL)
 	if err := errs.Err("subscription"); err != nil {
 		return Subscription{}, err
 	}
@@ -344,8 +384,8 @@ func (s *Service) Deliver(ctx context.Context, sub Subscription, e accord.Event)
 		if ctx.Err() != nil {
 			return ctx.Err() // the relay tries again: nothing is logged as failed
 		}
-		if n == s.retry.Attempts {
-			break
+		if n == s.retry.Attempts || a.Error == ErrInternalAddress.Error() {
+			break // a refused address stays refused: trying again would only wait
 		}
 		pause := time.Duration(mrand.Int64N(int64(s.retry.ceiling(n)) + 1))
 		if err := s.sleep(ctx, pause); err != nil {
@@ -363,6 +403,9 @@ func (s *Service) Deliver(ctx context.Context, sub Subscription, e accord.Event)
 }
 
 func describe(a Attempt) string {
+	if a.Error != "" && a.StatusCode != 0 {
+		return fmt.Sprintf("HTTP %d, %s", a.StatusCode, a.Error)
+	}
 	if a.Error != "" {
 		return a.Error
 	}
@@ -387,13 +430,26 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, secret []byte, 
 	req.Header.Set(HeaderSignature, Sign(secret, time.Now(), body))
 	resp, err := s.client.Do(req)
 	a.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if errors.Is(err, ErrInternalAddress) {
+		a.Error = ErrInternalAddress.Error() // no connection was made: nothing more to say
+		return a
+	}
 	if err != nil {
 		a.Error = err.Error()
 		return a
 	}
+	head := make([]byte, maxExcerpt)
+	n, _ := io.ReadFull(resp.Body, head)
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	a.StatusCode = resp.StatusCode
+	switch {
+	case a.OK():
+	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+		a.Error = "redirect not followed" // nor its Location logged: it may point inside
+	default:
+		a.Response = excerpt(head[:n])
+	}
 	return a
 }
 

@@ -99,7 +99,11 @@ type Attempt struct {
 	StatusCode int       `json:"status_code,omitempty"` // 0 when no answer came
 	LatencyMS  float64   `json:"latency_ms"`
 	Error      string    `json:"error,omitempty"`
-	Replay     bool      `json:"replay,omitempty"` // made by Replay, not by the relay
+	// Response is the start of a refusing receiver's answer (at most 200
+	// bytes of valid UTF-8, control characters made spaces): enough to
+	// say why, and no more of what it serves.
+	Response string `json:"response,omitempty"`
+	Replay   bool   `json:"replay,omitempty"` // made by Replay, not by the relay
 }
 
 // OK reports whether the receiver took the delivery (2xx).

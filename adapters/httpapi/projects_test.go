@@ -26,7 +26,8 @@ const carolToken = "carol-token"
 func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
 	hookStore, watchStore := memory.NewWebhookStore(), memory.NewWatchStore()
-	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}})
+	// The test receivers listen on 127.0.0.1: only the allow-list lets deliveries reach them.
+	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}, Allow: []string{"127.0.0.1/32"}})
 	require.NoError(t, err)
 	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
 		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore(),

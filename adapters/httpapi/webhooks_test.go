@@ -44,6 +44,15 @@ func TestWebhookRoutes(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, bad.status)
 	assert.Contains(t, bad.raw, `"field":"url"`)
 	assert.Contains(t, bad.raw, `"field":"format"`)
+	// Internal addresses, however written, are refused at once: this
+	// server allow-lists 127.0.0.1 only.
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://[::1]:8080/", "http://2130706434/", "http://localhost/"} {
+		internal := call(t, h, "POST", p+"/webhooks", pmToken, `{"url":"`+u+`"}`)
+		assert.Equal(t, http.StatusBadRequest, internal.status, u)
+		assert.Equal(t, "application/problem+json", internal.header.Get("Content-Type"), u)
+		assert.Contains(t, internal.raw, `"field":"url"`, u)
+		assert.Contains(t, internal.raw, "internal address", u)
+	}
 	made := call(t, h, "POST", p+"/webhooks", pmToken, `{"url":"`+rcv.URL+`","kinds":["requirement.*"],"format":"slack"}`)
 	require.Equal(t, http.StatusCreated, made.status, made.raw)
 	secret.Store(made.body["secret"].(string))
@@ -77,6 +86,9 @@ func TestWebhookRoutes(t *testing.T) {
 	require.Equal(t, http.StatusOK, call(t, h, "POST", hook+"/deliveries/"+d["id"].(string)+"/replay", pmToken, "").status, "signed with the new secret")
 	assert.Equal(t, "requirement.created", <-got)
 
+	inside := call(t, h, "PUT", hook, pmToken, `{"url":"http://[fd00::1]/","active":true}`, "If-Match", `"1"`)
+	assert.Equal(t, http.StatusBadRequest, inside.status, inside.raw)
+	assert.Contains(t, inside.raw, `"field":"url"`)
 	off := call(t, h, "PUT", hook, pmToken, `{"url":"`+rcv.URL+`","active":false}`, "If-Match", `"1"`)
 	require.Equal(t, http.StatusOK, off.status, off.raw)
 	assert.Equal(t, false, off.body["active"])

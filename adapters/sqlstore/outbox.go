@@ -144,18 +144,25 @@ func (s *Stores) Events(ctx context.Context, project string, after int64, limit 
 
 // Relay delivers the outbox's events to one destination, in order, at
 // least once: a cursor in the database (under Name) remembers the last
-// event delivered (moved after each batch), so a restart resumes after it, and a lease in the same
-// row lets only one instance deliver at a time when several share the
-// database. Across a crash an event may be delivered again; its ID stays
-// the same, so the destination can tell.
+// event delivered, moved past each one as soon as it is delivered, so a
+// restart resumes after it; and a lease in the same row lets only one
+// relay deliver at a time when several instances share the database.
+//
+// The lease is short and renewed while the relay works, so the relays of
+// an instance that crashed are taken over within one lease, and a relay
+// that stops gives its lease up at once. A relay that cannot renew its
+// lease in time stops delivering before another may take it (the
+// instances' clocks must agree to well within a lease). Across a crash
+// the events that were in flight, at most one per relay, may be delivered
+// again; an event's ID stays the same, so the destination can tell.
 type Relay struct {
 	Name string // unique per destination: "webhook:01J…"
 	// Deliver hands one event to the destination. nil: delivered, the
 	// cursor moves past it. An error: it is tried again, and nothing after
 	// it is delivered first.
 	Deliver func(ctx context.Context, e OutboxEvent) error
-	Owner   string        // this instance; default: random
-	Lease   time.Duration // default 30 s; renewed with every batch
+	Owner   string        // who holds the lease; default: random, one per Run
+	Lease   time.Duration // default 5 s; renewed every third of it while the relay works
 	Poll    time.Duration // how often to look without a wake-up; default 1 s
 	Batch   int           // events read at a time; default 100
 	// GapWait is how long a hole in the sequence is waited for before it
@@ -176,7 +183,7 @@ func (r *Relay) defaults() {
 		r.Owner = hex.EncodeToString(b[:])
 	}
 	if r.Lease <= 0 {
-		r.Lease = 30 * time.Second
+		r.Lease = 5 * time.Second
 	}
 	if r.Poll <= 0 {
 		r.Poll = time.Second
@@ -193,11 +200,13 @@ func (r *Relay) defaults() {
 var errNotOwner = errors.New("another instance holds the relay's lease")
 
 // Run delivers until ctx is done, woken by commits in this process (and,
-// with Wake, in others) and by its poll. It returns ctx's error.
+// with Wake, in others) and by its poll, then gives up its lease. It
+// returns ctx's error.
 func (s *Stores) Run(ctx context.Context, r Relay) error {
 	r.defaults()
 	wake, stop := s.outbox.subscribe()
 	defer stop()
+	defer s.release(&r)
 	gaps := map[int64]time.Time{}
 	for {
 		_, err := s.pass(ctx, &r, gaps)
@@ -222,28 +231,26 @@ func (s *Stores) RunOnce(ctx context.Context, r Relay) (int, error) {
 }
 
 func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (int, error) {
-	after, err := s.claim(ctx, r)
+	taken := time.Now()
+	after, err := s.claim(ctx, r, taken)
 	if err != nil {
 		return 0, err
 	}
+	ctx, release := s.hold(ctx, r, taken)
+	defer release()
 	delivered := 0
-	// The cursor moves once per batch, and before any early return: a
-	// crash repeats at most the batch's delivered events, which keep
-	// their IDs.
-	moved := after
-	save := func(err error) (int, error) {
-		if after != moved {
-			if aerr := s.advance(ctx, r, after); aerr != nil && err == nil {
-				err = aerr
-			}
-			moved = after
+	// finish says why the pass ended: a lost lease rather than the
+	// cancelled delivery it caused.
+	finish := func(err error) (int, error) {
+		if err != nil && errors.Is(context.Cause(ctx), errNotOwner) {
+			err = fmt.Errorf("relay %s: %w", r.Name, errNotOwner)
 		}
 		return delivered, err
 	}
 	for {
 		events, err := s.Events(ctx, "", after, r.Batch)
 		if err != nil || len(events) == 0 {
-			return save(err)
+			return finish(err)
 		}
 		for _, e := range events {
 			if e.Seq != after+1 && r.GapWait > 0 {
@@ -252,31 +259,97 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 				first, seen := gaps[after+1]
 				if !seen {
 					gaps[after+1] = time.Now()
-					return save(nil)
+					return finish(nil)
 				}
 				if time.Since(first) < r.GapWait {
-					return save(nil)
+					return finish(nil)
 				}
 				delete(gaps, after+1)
 			}
 			if err := r.Deliver(ctx, e); err != nil {
-				return save(err)
+				return finish(err)
+			}
+			// The cursor moves past each event as soon as it is delivered,
+			// even if ctx ended meanwhile: a crash repeats at most the
+			// event in flight.
+			actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
+			err := s.advance(actx, r, e.Seq)
+			acancel()
+			if err != nil {
+				return finish(err)
 			}
 			after = e.Seq
 			delivered++
 		}
-		if _, err := save(nil); err != nil {
-			return delivered, err
-		}
-		if _, err := s.claim(ctx, r); err != nil { // renew the lease
-			return delivered, err
-		}
 	}
 }
 
-// claim takes or renews the relay's lease and returns its cursor.
-func (s *Stores) claim(ctx context.Context, r *Relay) (int64, error) {
-	now := time.Now()
+// hold renews r's lease, taken at taken, every third of it until the
+// returned stop is called. The context it returns is cancelled, with
+// errNotOwner as its cause, once the lease is lost or could not be
+// renewed before it ran out: work done after that could overlap another
+// instance's.
+func (s *Stores) hold(ctx context.Context, r *Relay, taken time.Time) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		expires := taken.Add(r.Lease)
+		tick := time.NewTicker(max(r.Lease/3, time.Millisecond))
+		defer tick.Stop()
+		for {
+			out := time.NewTimer(time.Until(expires))
+			select {
+			case <-ctx.Done():
+				out.Stop()
+				return
+			case <-out.C:
+				cancel(errNotOwner)
+				return
+			case <-tick.C:
+				out.Stop()
+			}
+			start := time.Now()
+			rctx, rcancel := context.WithDeadline(ctx, expires)
+			err := s.renew(rctx, r, start)
+			rcancel()
+			switch {
+			case err == nil:
+				expires = start.Add(r.Lease)
+			case errors.Is(err, errNotOwner):
+				cancel(errNotOwner)
+				return
+			} // another error: try again at the next tick, while the lease lasts
+		}
+	}()
+	return ctx, func() { cancel(nil); <-done }
+}
+
+// renew extends the lease this relay holds to a lease from now.
+func (s *Stores) renew(ctx context.Context, r *Relay, now time.Time) error {
+	res, err := s.DB.ExecContext(ctx, s.Dialect.q("UPDATE accord_relays SET lease_until = ? WHERE name = ? AND owner = ?"),
+		now.Add(r.Lease).UnixNano(), r.Name, r.Owner)
+	if err != nil {
+		return internal("renewing a relay lease", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errNotOwner
+	}
+	return nil
+}
+
+// release gives up the relay's lease, if this relay holds it, so that
+// another instance (or this one's next relay of the name) takes over at
+// once rather than after the lease.
+func (s *Stores) release(r *Relay) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, _ = s.DB.ExecContext(ctx, s.Dialect.q("UPDATE accord_relays SET lease_until = 0 WHERE name = ? AND owner = ?"), r.Name, r.Owner)
+}
+
+// claim takes or renews the relay's lease, from now, and returns its
+// cursor.
+func (s *Stores) claim(ctx context.Context, r *Relay, now time.Time) (int64, error) {
 	q := s.Dialect.q
 	if _, err := s.DB.ExecContext(ctx, q("INSERT INTO accord_relays (name) VALUES (?) ON CONFLICT (name) DO NOTHING"), r.Name); err != nil {
 		return 0, internal("creating a relay cursor", err)

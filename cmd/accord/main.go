@@ -1,6 +1,6 @@
 // Command accord is the accord reference server and its command-line tool.
 //
-//	accord serve [-addr 127.0.0.1:8080] [-db accord.db]   run the HTTP API
+//	accord serve [-addr 127.0.0.1:8080] [-db accord.db] [-webhook-allow …]   run the HTTP API
 //	accord migrate [-db accord.db] [-print [-dialect postgres]] apply (or print) the schema
 //	accord token create -actor bob -role backend [-db …]  make an API token
 //	accord openapi                                        print the API's OpenAPI 3.1 description
@@ -10,7 +10,9 @@
 // SQLite file path, "memory" (nothing survives a restart) or a postgres://
 // URL (several servers may share one database). Tokens are stored hashed;
 // ACCORD_TOKENS ("actor:role:token" entries, comma separated) adds fixed
-// tokens that are never stored.
+// tokens that are never stored. Webhooks reach public addresses only;
+// -webhook-allow (default $ACCORD_WEBHOOK_ALLOW) names the internal hosts
+// and networks they may reach too.
 package main
 
 import (
@@ -33,7 +35,9 @@ import (
 
 const usage = `accord: the accord reference server and tool
 
-  accord serve [-addr 127.0.0.1:8080] [-db accord.db]    run the HTTP API
+  accord serve [-addr 127.0.0.1:8080] [-db accord.db] [-webhook-allow 10.0.0.0/8,hooks.corp.example]
+                                                          run the HTTP API; webhooks reach public addresses
+                                                          and those -webhook-allow ($ACCORD_WEBHOOK_ALLOW) names
   accord migrate [-db accord.db]                          apply pending schema migrations
   accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
@@ -104,10 +108,12 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 		db := fs.String("db", defaultDB, `SQLite file, "memory", or postgres:// URL`)
+		allow := fs.String("webhook-allow", os.Getenv("ACCORD_WEBHOOK_ALLOW"),
+			"internal hosts and networks webhooks may reach, comma separated (127.0.0.1/32,hooks.corp.example); default $ACCORD_WEBHOOK_ALLOW, else none")
 		if err := fs.Parse(rest); err != nil {
 			return err
 		}
-		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS")}, out, log)
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow}, out, log)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)

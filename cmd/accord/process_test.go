@@ -54,12 +54,13 @@ type process struct {
 	cmd *exec.Cmd
 }
 
-// spawn starts `accord serve -addr 127.0.0.1:0 -db db` in a child process
-// with the fixed tokens, and waits until it listens.
-func spawn(t *testing.T, db, tokens string) *process {
+// spawn starts `accord serve -addr 127.0.0.1:0 -db db [flags]` in a child
+// process with the fixed tokens, and waits until it listens.
+func spawn(t *testing.T, db, tokens string, flags ...string) *process {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "ACCORD_TEST_CLI="+strings.Join([]string{"serve", "-addr", "127.0.0.1:0", "-db", db}, "\x1f"), "ACCORD_TOKENS="+tokens)
+	args := append([]string{"serve", "-addr", "127.0.0.1:0", "-db", db}, flags...)
+	cmd.Env = append(os.Environ(), "ACCORD_TEST_CLI="+strings.Join(args, "\x1f"), "ACCORD_TOKENS="+tokens)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	cmd.Stderr = nil

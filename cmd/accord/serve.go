@@ -24,6 +24,9 @@ type serveOptions struct {
 	addr   string // host:port; port 0 picks a free one
 	db     string // see openBackend
 	tokens string // ACCORD_TOKENS
+	// webhookAllow lists, comma separated, the internal hosts and networks
+	// webhooks may reach (-webhook-allow, ACCORD_WEBHOOK_ALLOW).
+	webhookAllow string
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -53,9 +56,15 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged, Authorizer: authz})
+	var allow []string
+	for _, entry := range strings.Split(opts.webhookAllow, ",") {
+		if entry = strings.TrimSpace(entry); entry != "" {
+			allow = append(allow, entry)
+		}
+	}
+	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged, Allow: allow, Authorizer: authz})
 	if err != nil {
-		return err
+		return fmt.Errorf("-webhook-allow (or ACCORD_WEBHOOK_ALLOW) %q: %w", opts.webhookAllow, err)
 	}
 	// Events: on SQL into the outbox, in the transaction of their change,
 	// and from there to the webhooks and the inboxes; on memory straight
@@ -128,7 +137,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		// one instance at a time.
 		d := webhook.Dispatcher{Service: hooks, Store: b.webhooks, Logger: log,
 			Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-				return b.sql.Run(ctx, sqlstore.Relay{Name: name, Lease: hooks.Retry().Longest() + time.Minute,
+				return b.sql.Run(ctx, sqlstore.Relay{Name: name,
 					Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 			}}
 		go func() { _ = d.Serve(ctx) }()

@@ -50,7 +50,9 @@ func run(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hooks, err := webhook.NewService(webhook.Options{Store: stores.Webhooks})
+	// Deliveries go to public addresses only; this receiver runs on this
+	// machine, so the allow-list names it.
+	hooks, err := webhook.NewService(webhook.Options{Store: stores.Webhooks, Allow: []string{"127.0.0.1/32"}})
 	if err != nil {
 		return err
 	}
@@ -84,7 +86,7 @@ func run(out io.Writer) error {
 	defer stop()
 	d := webhook.Dispatcher{Service: hooks, Store: stores.Webhooks, Refresh: 50 * time.Millisecond,
 		Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-			return stores.Run(ctx, sqlstore.Relay{Name: name, Lease: hooks.Retry().Longest() + time.Minute,
+			return stores.Run(ctx, sqlstore.Relay{Name: name,
 				Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 		}}
 	go d.Serve(relays)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -223,4 +224,111 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 			assert.Equal(t, 1, n, "event %s delivered %d times", id, n)
 		}
 	})
+	t.Run("leases are short, renewed while working, and given up", func(t *testing.T) { relayLeases(t, open) })
+}
+
+// relayLeases checks that a relay's lease is short and renewed while it
+// works (a slow delivery keeps it; a crash frees it within one lease), that
+// a relay that stops gives it up at once, that one that loses it stops
+// delivering, and that a crash repeats at most the event in flight.
+func relayLeases(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
+	const lease = 300 * time.Millisecond
+	s := open(t)
+	svc := outboxWorld(t, s)
+	for i := range 5 {
+		require.NoError(t, s.Atomically(alice, func(ctx context.Context) error {
+			_, err := svc.Create(ctx, "p", requirement.Content{Title: fmt.Sprintf("Requirement %d", i)}, "")
+			return err
+		}))
+	}
+	events, err := s.Events(alice, "", 0, 10)
+	require.NoError(t, err)
+	require.Len(t, events, 5)
+	noop := func(context.Context, sqlstore.OutboxEvent) error { return nil }
+
+	// A delivery that takes four leases keeps the lease all along, and
+	// the cursor moves past each event as it is delivered.
+	entered, proceed := make(chan struct{}), make(chan struct{})
+	var slowDone atomic.Bool
+	slow := sqlstore.Relay{Name: "lease", Owner: "slow", Lease: lease, Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error {
+		if e.Seq == events[2].Seq && !slowDone.Load() {
+			close(entered)
+			select {
+			case <-proceed:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			slowDone.Store(true)
+		}
+		return nil
+	}}
+	passed := make(chan error, 1)
+	go func() { _, err := s.RunOnce(alice, slow); passed <- err }()
+	<-entered
+	after, err := s.Cursor(alice, "lease")
+	require.NoError(t, err)
+	assert.Equal(t, events[1].Seq, after, "the two events delivered before the slow one are past the cursor")
+	deadline := time.Now().Add(4 * lease)
+	for time.Now().Before(deadline) {
+		n, err := s.RunOnce(alice, sqlstore.Relay{Name: "lease", Owner: "other", Lease: lease, Deliver: noop})
+		require.Error(t, err, "the slow relay's lease is renewed while it delivers")
+		assert.Zero(t, n)
+		time.Sleep(lease / 4)
+	}
+	close(proceed)
+	require.NoError(t, <-passed)
+	after, err = s.Cursor(alice, "lease")
+	require.NoError(t, err)
+	assert.Equal(t, events[4].Seq, after)
+
+	// Left without a release (as by a crash), the lease frees itself
+	// within one lease.
+	start := time.Now()
+	require.Eventually(t, func() bool {
+		_, err := s.RunOnce(alice, sqlstore.Relay{Name: "lease", Owner: "other", Lease: lease, Deliver: noop})
+		return err == nil
+	}, 10*lease, lease/20)
+	assert.Less(t, time.Since(start), 2*lease, "a crashed owner's lease is taken over within about one lease")
+
+	// A relay that stops gives its lease up: the next one takes it at once.
+	ctx, cancel := context.WithCancel(alice)
+	ran := make(chan error, 1)
+	go func() {
+		ran <- s.Run(ctx, sqlstore.Relay{Name: "given-up", Owner: "leaving", Lease: time.Hour, Deliver: noop})
+	}()
+	require.Eventually(t, func() bool { c, _ := s.Cursor(alice, "given-up"); return c == events[4].Seq }, 5*time.Second, 5*time.Millisecond)
+	cancel()
+	<-ran
+	n, err := s.RunOnce(alice, sqlstore.Relay{Name: "given-up", Owner: "next", Lease: lease, Deliver: noop})
+	require.NoError(t, err, "an hour's lease, given up when its relay stopped")
+	assert.Zero(t, n, "and nothing delivered twice")
+
+	// A relay that loses its lease is stopped mid-delivery, and the cursor
+	// does not move for it.
+	stolen := make(chan struct{})
+	var cause error
+	loser := sqlstore.Relay{Name: "stolen", Owner: "loser", Lease: lease, Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error {
+		if e.Seq == events[1].Seq {
+			close(stolen)
+			<-ctx.Done()
+			cause = ctx.Err()
+			return ctx.Err()
+		}
+		return nil
+	}}
+	lost := make(chan error, 1)
+	go func() { _, err := s.RunOnce(alice, loser); lost <- err }()
+	<-stolen
+	_, err = s.DB.Exec(s.Dialect.Rebind("UPDATE accord_relays SET owner = 'thief' WHERE name = ?"), "stolen")
+	require.NoError(t, err)
+	select {
+	case err := <-lost:
+		require.Error(t, err)
+		assert.Error(t, cause, "the delivery's context was cancelled")
+	case <-time.After(3 * lease):
+		t.Fatal("a relay that lost its lease kept delivering")
+	}
+	after, err = s.Cursor(alice, "stolen")
+	require.NoError(t, err)
+	assert.Equal(t, events[0].Seq, after, "only the event delivered before the theft is past the cursor")
 }

@@ -32,6 +32,8 @@ type hookReceiver struct {
 	took   map[string]int
 	order  []string // summaries, in the order taken
 	bad    atomic.Int32
+	hooks  *webhook.Service
+	sub    webhook.Subscription
 }
 
 func (h *hookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -61,19 +63,21 @@ func (h *hookReceiver) count() int {
 // hooked subscribes a local receiver to every requirement event of
 // project p and runs a Dispatcher over the outbox until the test ends.
 func hooked(t testing.TB, s *sqlstore.Stores) (*hookReceiver, *requirement.Service) {
-	hooks, err := webhook.NewService(webhook.Options{Store: s.Webhooks, Retry: webhook.RetryPolicy{Attempts: 8, Base: time.Millisecond, Max: 5 * time.Millisecond}})
+	// The receiver listens on 127.0.0.1: only the allow-list lets deliveries reach it.
+	hooks, err := webhook.NewService(webhook.Options{Store: s.Webhooks, Retry: webhook.RetryPolicy{Attempts: 8, Base: time.Millisecond, Max: 5 * time.Millisecond},
+		Allow: []string{"127.0.0.1/32"}})
 	require.NoError(t, err)
 	rcv := &hookReceiver{took: map[string]int{}}
 	srv := httptest.NewServer(rcv)
 	t.Cleanup(srv.Close)
-	_, secret, err := hooks.Subscribe(admin, "p", webhook.NewSubscription{URL: srv.URL, Kinds: []string{"requirement.*"}})
+	sub, secret, err := hooks.Subscribe(admin, "p", webhook.NewSubscription{URL: srv.URL, Kinds: []string{"requirement.*"}})
 	require.NoError(t, err)
-	rcv.secret = []byte(secret)
+	rcv.secret, rcv.hooks, rcv.sub = []byte(secret), hooks, sub
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	d := webhook.Dispatcher{Service: hooks, Store: s.Webhooks, Refresh: 10 * time.Millisecond,
 		Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-			return s.Run(ctx, sqlstore.Relay{Name: name, Poll: 10 * time.Millisecond, Lease: hooks.Retry().Longest() + time.Minute,
+			return s.Run(ctx, sqlstore.Relay{Name: name, Poll: 10 * time.Millisecond,
 				Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 		}}
 	go func() { defer close(done); _ = d.Serve(ctx) }()
@@ -116,7 +120,6 @@ func Webhooks(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	require.Eventually(t, func() bool { return rcv.count() == 24 }, 20*time.Second, 10*time.Millisecond)
 	time.Sleep(50 * time.Millisecond) // anything more would be a duplicate or the rolled-back event
 	rcv.mu.Lock()
-	defer rcv.mu.Unlock()
 	assert.Len(t, rcv.took, 24, "12 creations and 12 transitions; nothing from the unit that failed")
 	for id, n := range rcv.took {
 		assert.Equal(t, 1, n, "event %s taken %d times", id, n)
@@ -124,6 +127,20 @@ func Webhooks(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	assert.Zero(t, rcv.bad.Load(), "every signature verified")
 	// Per record, created comes before transitioned: the outbox's order.
 	assert.Equal(t, requirement.EventCreated, rcv.order[0])
+	rcv.mu.Unlock()
+
+	// A changed subscription gets a new relay, which takes over from the
+	// old one at once: the old one gives its lease up as it ends.
+	_, err := rcv.hooks.Update(admin, "p", rcv.sub.ID, rcv.sub.Revision, webhook.Content{URL: rcv.sub.URL, Kinds: rcv.sub.Kinds, Active: true})
+	require.NoError(t, err)
+	time.Sleep(50 * time.Millisecond) // the dispatcher sees the change
+	changed := time.Now()
+	require.NoError(t, s.Atomically(alice, func(ctx context.Context) error {
+		_, err := svc.Create(ctx, "p", requirement.Content{Title: "after the change"}, "")
+		return err
+	}))
+	require.Eventually(t, func() bool { return rcv.count() == 25 }, 10*time.Second, 5*time.Millisecond)
+	assert.Less(t, time.Since(changed), 2*time.Second, "the new relay did not wait out the old one's lease")
 }
 
 // BenchmarkOutboxWebhooks measures events per second from a committed
