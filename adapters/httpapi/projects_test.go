@@ -26,16 +26,17 @@ const carolToken = "carol-token"
 func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
 	hookStore, watchStore := memory.NewWebhookStore(), memory.NewWatchStore()
+	// Every service asks the projects who may do what.
+	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
+	require.NoError(t, err)
 	// The test receivers listen on 127.0.0.1: only the allow-list lets deliveries reach them.
-	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}, Allow: []string{"127.0.0.1/32"}})
+	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}, Allow: []string{"127.0.0.1/32"}, Authorizer: projects})
 	require.NoError(t, err)
 	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
 		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore(),
-		Events: webhook.Direct(hooks, hookStore, watchStore)})
+		Events: webhook.Direct(hooks, hookStore, watchStore), Authorizer: projects})
 	require.NoError(t, err)
-	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records})
-	require.NoError(t, err)
-	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
+	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records, Authorizer: projects})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
 	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Reports: s, Webhooks: hooks, Watches: watches, Promoter: s,
