@@ -79,11 +79,14 @@ func importCommand(ctx context.Context, args []string, defaultDB string, in io.R
 		defer f.Close()
 		r = f
 	}
-	var doc transfer.Document
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return usageError("import: %s is not an accord project export: %v", fs.Arg(0), err)
+	doc, err := transfer.Read(r)
+	if err != nil {
+		return usageError("import: %s: %v", fs.Arg(0), err)
+	}
+	// A document that cannot be imported is refused before any database
+	// is opened or created.
+	if err := doc.Validate(); err != nil {
+		return usageError("import: %s: %v", fs.Arg(0), err)
 	}
 	b, err := openBackend(ctx, *db)
 	if err != nil {
@@ -93,7 +96,6 @@ func importCommand(ctx context.Context, args []string, defaultDB string, in io.R
 	if err := b.atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, b.transferStores(), doc) }); err != nil {
 		return err
 	}
-	key := doc.Project[len(doc.Project)-1].Record.Key
-	_, err = io.WriteString(out, "imported project "+key+" into "+b.describe+"\n")
+	_, err = io.WriteString(out, "imported project "+doc.Key()+" into "+b.describe+"\n")
 	return err
 }
