@@ -72,6 +72,9 @@ func (f TestRunFilter) Match(r *TestRun) bool {
 // exercised. Errors: Unauthenticated, Invalid (naming the operation or
 // response), NotFound (the version).
 func (s *Service) RecordTestRun(ctx context.Context, project, id, version string, report TestReport) (TestRun, error) {
+	if err := svc.Bounded("test run", report); err != nil {
+		return TestRun{}, err
+	}
 	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return TestRun{}, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 var methods = []string{"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"}
@@ -20,6 +21,7 @@ var methods = []string{"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS
 func (s Spec) Validate() error {
 	var errs accord.FieldErrors
 	s.validate(&errs)
+	svc.CheckBounds(&errs, "", s)
 	return errs.Err("contract")
 }
 

@@ -178,7 +178,7 @@ func (in ScheduleInput) Validate() error {
 		errs.Add("ref.kind", "an iteration schedules requirements, change requests and contract versions, not %q", in.Ref.Kind)
 	}
 	for i, a := range in.Assignees {
-		svc.CheckText(&errs, fmt.Sprintf("assignees[%d]", i), a, svc.MaxName, true)
+		svc.CheckID(&errs, fmt.Sprintf("assignees[%d]", i), a)
 	}
 	if o := in.Override; o != nil {
 		if o.Days <= 0 || o.Days > 1000 {
@@ -187,6 +187,7 @@ func (in ScheduleInput) Validate() error {
 		svc.CheckText(&errs, "override.reason", o.Reason, svc.MaxText, true)
 	}
 	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
+	svc.CheckBounds(&errs, "", in)
 	return errs.Err("schedule")
 }
 
@@ -205,7 +206,7 @@ func (c IterationContent) Validate() error {
 	members := map[string]bool{}
 	for i, cp := range c.Capacity {
 		at := fmt.Sprintf("capacity[%d].", i)
-		svc.CheckText(&errs, at+"member", cp.Member, svc.MaxName, true)
+		svc.CheckID(&errs, at+"member", cp.Member)
 		if members[cp.Member] {
 			errs.Add(at+"member", "%q is listed twice", cp.Member)
 		}
@@ -224,6 +225,7 @@ func (c IterationContent) Validate() error {
 		}
 	}
 	svc.CheckText(&errs, "note", c.Note, svc.MaxText, false)
+	svc.CheckBounds(&errs, "", c)
 	return errs.Err("iteration")
 }
 
@@ -322,6 +324,7 @@ func (c MilestoneContent) Validate() error {
 		d.Validate(fmt.Sprintf("deliverables[%d]", i), &errs)
 	}
 	svc.CheckText(&errs, "note", c.Note, svc.MaxText, false)
+	svc.CheckBounds(&errs, "", c)
 	return errs.Err("milestone")
 }
 

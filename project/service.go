@@ -120,7 +120,7 @@ func (s *Service) Member(ctx context.Context, key, actor string) (Member, error)
 // a member), PermissionDenied (not an admin), FailedPrecondition (last admin).
 func (s *Service) SetMember(ctx context.Context, key, actor string, in MemberInput) (Project, error) {
 	var errs accord.FieldErrors
-	svc.CheckText(&errs, "actor", actor, svc.MaxName, true)
+	svc.CheckID(&errs, "actor", actor)
 	if err := errs.Err("member"); err != nil {
 		return Project{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // DueReview is a risk whose review is due.
@@ -226,6 +227,9 @@ type Rescored struct {
 // under another scoring method, changes nothing, and lists the levels that
 // would change, from what to what. Errors: Invalid.
 func (s *Service) Rescore(ctx context.Context, project string, scoring Scoring) ([]Rescored, error) {
+	if err := svc.Bounded("scoring", scoring); err != nil {
+		return nil, err
+	}
 	st, err := s.Settings(ctx, project)
 	if err != nil {
 		return nil, err

@@ -80,6 +80,9 @@ func (s *Service) resolve(ctx context.Context, project, field string, ref accord
 // Errors: Unauthenticated, Invalid (an end that does not exist, an unknown
 // role, a record linked to itself), Conflict (already linked so).
 func (s *Service) Link(ctx context.Context, project string, in NewLink) (Link, error) {
+	if err := svc.Bounded("link", in); err != nil {
+		return Link{}, err
+	}
 	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return Link{}, err
@@ -302,6 +305,9 @@ func (s *Service) Unlink(ctx context.Context, project, id string) error {
 // it is written). adapters/link calls it after every change of a record
 // that declares links. Errors: Unauthenticated, Invalid.
 func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, decls []Declaration) error {
+	if err := svc.Bounded("declarations", map[string]any{"declarations": decls}); err != nil {
+		return err
+	}
 	actor, err := svc.Begin(ctx, project)
 	if err != nil {
 		return err
@@ -507,6 +513,9 @@ func (s *Service) Recheck(ctx context.Context, project string) ([]Link, error) {
 // suspect already. No fields: a change of status or bookkeeping only,
 // which turns nothing suspect. Errors: Invalid.
 func (s *Service) Impact(ctx context.Context, project string, target accord.Ref, fields []string) (Impact, error) {
+	if err := svc.Bounded("fields", map[string]any{"fields": fields}); err != nil {
+		return Impact{}, err
+	}
 	links, err := s.All(ctx, project, Filter{To: target})
 	if err != nil {
 		return Impact{}, err

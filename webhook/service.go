@@ -158,6 +158,9 @@ func check(errs *accord.FieldErrors, rawURL string, kinds []string, f Format, de
 // the one given, or a new random one. The secret is shown this once.
 // Errors: Unauthenticated, PermissionDenied (not an admin), Invalid.
 func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscription) (Subscription, string, error) {
+	if err := svc.Bounded("subscription", in); err != nil {
+		return Subscription{}, "", err
+	}
 	actor, err := admin(ctx, project)
 	if err != nil {
 		return Subscription{}, "", err
@@ -256,6 +259,9 @@ func (s *Service) List(ctx context.Context, project string, q accord.PageQuery) 
 // whether it is active, at revision base. Errors: PermissionDenied,
 // Invalid, NotFound, Conflict (stale).
 func (s *Service) Update(ctx context.Context, project, id string, base int, in Content) (Subscription, error) {
+	if err := svc.Bounded("webhook", in); err != nil {
+		return Subscription{}, err
+	}
 	actor, err := admin(ctx, project)
 	if err != nil {
 		return Subscription{}, err

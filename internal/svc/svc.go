@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/accordhq/accord"
 )
@@ -271,9 +273,16 @@ const MaxItems = 1000
 // every string in v longer than MaxLongText bytes and every list or map
 // with more than MaxItems entries. It is the backstop behind each input's
 // own, tighter limits: a field added later, or one no Validate names, is
-// still bounded. Raw JSON (json.RawMessage, []byte) counts as text.
+// still bounded. Raw JSON (json.RawMessage, []byte) counts as text. A
+// field errs already names is not named twice.
 func CheckBounds(errs *accord.FieldErrors, prefix string, v any) {
-	checkBounds(errs, prefix, reflect.ValueOf(v), 0)
+	found := accord.FieldErrors{}
+	checkBounds(&found, prefix, reflect.ValueOf(v), 0)
+	for _, f := range found {
+		if !slices.ContainsFunc(*errs, func(e accord.FieldError) bool { return e.Field == f.Field }) {
+			*errs = append(*errs, f)
+		}
+	}
 }
 
 // Bounded is CheckBounds as an error: Invalid, naming every field over its
@@ -360,4 +369,24 @@ func fieldName(path string) string {
 		return "(body)"
 	}
 	return path
+}
+
+// CheckID adds a field error when id is not an identifier a person can
+// read back: required, at most MaxName bytes of valid UTF-8, printable
+// (no control characters, no spaces at either end). Member and actor IDs
+// are shown in every record and message, so a control character in one
+// would garble them.
+func CheckID(errs *accord.FieldErrors, field, id string) {
+	switch {
+	case strings.TrimSpace(id) == "":
+		errs.Add(field, "required")
+	case len(id) > MaxName:
+		errs.Add(field, "longer than %d bytes", MaxName)
+	case !utf8.ValidString(id):
+		errs.Add(field, "not valid UTF-8")
+	case strings.TrimSpace(id) != id:
+		errs.Add(field, "starts or ends with a space")
+	case strings.IndexFunc(id, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0:
+		errs.Add(field, "has a control or other unprintable character")
+	}
 }

@@ -120,3 +120,23 @@ func TestCheckBounds(t *testing.T) {
 	assert.Contains(t, err.Error(), "longer than 65536 bytes")
 	assert.Contains(t, err.Error(), "more than 1000 entries")
 }
+
+func TestCheckID(t *testing.T) {
+	for id, want := range map[string]string{
+		"alice": "", "李雷": "", "bob.smith@example.com": "", "a b": "",
+		"": "required", "  ": "required", strings.Repeat("a", MaxName+1): "longer than 200 bytes",
+		"bob\n": "starts or ends", " bob": "starts or ends", "bo\x00b": "unprintable", "bo\x1bb": "unprintable",
+		"bo\u200bb": "unprintable", "\xff": "UTF-8",
+	} {
+		var errs accord.FieldErrors
+		CheckID(&errs, "actor", id)
+		if want == "" {
+			assert.Empty(t, errs, "%q", id)
+			continue
+		}
+		if assert.Len(t, errs, 1, "%q", id) {
+			assert.Equal(t, "actor", errs[0].Field)
+			assert.Contains(t, errs[0].Message, want, "%q", id)
+		}
+	}
+}
