@@ -191,6 +191,25 @@ func (in ScheduleInput) Validate() error {
 	return errs.Err("schedule")
 }
 
+// Limits of an iteration. Iterations usually last weeks; a span of years
+// is allowed, but not more: every working day of it is a point of its
+// burn-up and a term of its capacity.
+const (
+	MaxIterationDays = 4 * 366 // first to last day, both included
+	MaxGoals         = 100
+)
+
+// days is the number of calendar days from the start to the end, both
+// included; 0 when either date is malformed.
+func (c IterationContent) days() int {
+	start, ok1 := c.Start.Time()
+	end, ok2 := c.End.Time()
+	if !ok1 || !ok2 {
+		return 0
+	}
+	return int(end.Sub(start).Hours()/24) + 1
+}
+
 // Validate reports every problem of the content, naming its field.
 func (c IterationContent) Validate() error {
 	var errs accord.FieldErrors
@@ -199,6 +218,11 @@ func (c IterationContent) Validate() error {
 	c.End.validate("end", &errs, true)
 	if c.Start != "" && c.End != "" && c.End < c.Start {
 		errs.Add("end", "is before the start (%s)", c.Start)
+	} else if n := c.days(); n > MaxIterationDays {
+		errs.Add("end", "is %d days from the start (%s); an iteration lasts at most %d days", n, c.Start, MaxIterationDays)
+	}
+	if len(c.Goals) > MaxGoals {
+		errs.Add("goals", "more than %d goals", MaxGoals)
 	}
 	for i, g := range c.Goals {
 		svc.CheckText(&errs, fmt.Sprintf("goals[%d]", i), g, svc.MaxText, true)
@@ -313,6 +337,21 @@ type MilestoneContent struct {
 	Date         Date         `json:"date"`
 	Deliverables []accord.Ref `json:"deliverables,omitempty"`
 	Note         string       `json:"note,omitempty"`
+}
+
+// MaxMilestoneYears is how far after today a milestone may be set: a
+// plan's horizon is a few years, and forecasts run up to the date.
+const MaxMilestoneYears = 10
+
+// checkHorizon refuses a milestone date more than MaxMilestoneYears after
+// now.
+func (c MilestoneContent) checkHorizon(now time.Time) error {
+	d, ok := c.Date.Time()
+	if limit := now.AddDate(MaxMilestoneYears, 0, 0); ok && d.After(limit) {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid milestone", Fields: []accord.FieldError{{Field: "date",
+			Message: fmt.Sprintf("is more than %d years from today; set a milestone on or before %s", MaxMilestoneYears, limit.Format(time.DateOnly))}}}
+	}
+	return nil
 }
 
 // Validate reports every problem of the content, naming its field.
