@@ -197,7 +197,7 @@ func (s *Service) All(ctx context.Context, project string, f Filter) ([]Link, er
 }
 
 // Neighbours returns what the record depends on and what depends on it.
-// Errors: Invalid.
+// Errors: Invalid, NotFound (no such record).
 func (s *Service) Neighbours(ctx context.Context, project string, record accord.Ref) (Neighbours, error) {
 	var errs accord.FieldErrors
 	record.Validate("record", &errs)
@@ -207,10 +207,13 @@ func (s *Service) Neighbours(ctx context.Context, project string, record accord.
 	if err := accord.ValidateProject(project); err != nil {
 		return Neighbours{}, err
 	}
-	record, err := s.canonical(ctx, project, record)
+	// A record that does not exist has no links to show: say so rather
+	// than answer with empty lists, which would look like an orphan.
+	t, err := s.targets.Target(ctx, project, record)
 	if err != nil {
 		return Neighbours{}, err
 	}
+	record = t.Ref
 	links, err := svc.All(ctx, project, Filter{Record: record}, s.store.ListLinks)
 	if err != nil {
 		return Neighbours{}, err
