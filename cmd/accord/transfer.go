@@ -19,12 +19,11 @@ func (b *backend) transferStores() transfer.Stores {
 // exportCommand writes a project as one JSON document.
 func exportCommand(ctx context.Context, args []string, defaultDB string, out io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	project := fs.String("project", "", "the project's key (required)")
 	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
 	file := fs.String("o", "", "write to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return usageError("export: %v", err)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if *project == "" {
 		return usageError("export: -project is required")
@@ -32,7 +31,7 @@ func exportCommand(ctx context.Context, args []string, defaultDB string, out io.
 	if *db == "memory" {
 		return usageError("export: -db memory is empty; give the server's database")
 	}
-	b, err := openBackend(ctx, *db)
+	b, err := openExisting(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -59,10 +58,9 @@ func exportCommand(ctx context.Context, args []string, defaultDB string, out io.
 // input) into a database that does not have the project, all or nothing.
 func importCommand(ctx context.Context, args []string, defaultDB string, in io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
-	if err := fs.Parse(args); err != nil {
-		return usageError("import: %v", err)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("usage: accord import [-db ...] FILE (- for standard input)")
