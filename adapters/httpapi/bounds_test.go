@@ -121,7 +121,7 @@ func TestOverLimitInputIsRefusedOverHTTP(t *testing.T) {
 	counts := call(t, h, "GET", p+"/risks/level-counts?at="+ats, pmToken, "")
 	assert.Equal(t, http.StatusBadRequest, counts.status, counts.raw)
 	assert.Contains(t, counts.raw, `"field":"at"`)
-	assert.Contains(t, counts.raw, "at most 100")
+	assert.Contains(t, counts.raw, "100 moments")
 	svg := call(t, h, "GET", p+"/iterations/IT-1/burnup.svg", pmToken, "")
 	assert.Equal(t, http.StatusOK, svg.status)
 	assert.Less(t, len(svg.raw), 100_000)
