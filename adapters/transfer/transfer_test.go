@@ -2,6 +2,7 @@ package transfer_test
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -102,9 +103,11 @@ func TestImportRefusesAnExistingProject(t *testing.T) {
 // Read refuses a document over MaxDocumentBytes, saying so, and names
 // what is malformed otherwise.
 func TestReadBoundsTheDocument(t *testing.T) {
-	huge := `{"format":"` + transfer.Format + `","exported":"` + t0.Format(time.RFC3339) + `","project":[` +
-		strings.Repeat(" ", transfer.MaxDocumentBytes) + `]}`
-	_, err := transfer.Read(strings.NewReader(huge))
+	// Spaces are valid JSON between the brackets, so only the size is
+	// wrong; they are made as read, not held in memory.
+	huge := io.MultiReader(strings.NewReader(`{"format":"`+transfer.Format+`","exported":"`+t0.Format(time.RFC3339)+`","project":[`),
+		io.LimitReader(spaces{}, transfer.MaxDocumentBytes), strings.NewReader(`]}`))
+	_, err := transfer.Read(huge)
 	require.Error(t, err)
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "larger than 268435456 bytes")
@@ -116,4 +119,14 @@ func TestReadBoundsTheDocument(t *testing.T) {
 	d, err := transfer.Read(strings.NewReader(`{"format":"accord.project/1","project":[{"number":1,"record":{"key":"p"}}]}`))
 	require.NoError(t, err)
 	assert.Equal(t, "p", d.Key())
+}
+
+// spaces reads as endless spaces.
+type spaces struct{}
+
+func (spaces) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
 }
