@@ -79,6 +79,7 @@ func (st Settings) Validate() error {
 	for i, role := range st.BreakingApprovers {
 		svc.CheckText(&errs, fmt.Sprintf("breaking_approvers[%d]", i), role, 64, true)
 	}
+	svc.CheckBounds(&errs, "", st)
 	return errs.Err("contract settings")
 }
 

@@ -269,3 +269,18 @@ func TestRecordTestRun(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, runs.Items, 1, "refused reports store nothing")
 }
+
+// The test runs of a contract or version that does not exist are
+// NotFound, not an empty page.
+func TestTestRunsOfAMissingVersion(t *testing.T) {
+	s, _ := newService(t, nil)
+	v, err := s.Create(pm, "shop", "1.0.0", ordersSpec(t), "")
+	require.NoError(t, err)
+	for _, f := range []contract.TestRunFilter{{ContractID: "NOPE", Version: "1.0.0"}, {ContractID: v.ContractID, Version: "9.9.9"}, {ContractID: "NOPE"}} {
+		_, err := s.TestRuns(pm, "shop", f, accord.PageQuery{})
+		assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%+v", f)
+	}
+	page, err := s.TestRuns(pm, "shop", contract.TestRunFilter{ContractID: v.ContractID, Version: "1.0.0"}, accord.PageQuery{})
+	require.NoError(t, err)
+	assert.Empty(t, page.Items)
+}

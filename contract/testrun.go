@@ -101,6 +101,9 @@ func (s *Service) RecordTestRun(ctx context.Context, project, id, version string
 			errs.Add(field+".id", "operation %q is reported twice", o.ID)
 		}
 		seen[o.ID] = true
+		// As many operations as the contract has, but each one's lists
+		// are bounded.
+		svc.CheckBounds(&errs, field, o)
 		for j, key := range o.Responses {
 			if _, ok := op.Responses[key]; !ok {
 				errs.Add(fmt.Sprintf("%s.responses[%d]", field, j), "%s declares no response %q", o.ID, key)
@@ -148,12 +151,24 @@ func (s *Service) RecordTestRun(ctx context.Context, project, id, version string
 }
 
 // TestRuns returns one page of the test runs recorded for a contract (and
-// a version, when f names one), oldest first. Errors: Invalid.
+// a version, when f names one), oldest first. Errors: Invalid, NotFound
+// (the contract or version f names).
 func (s *Service) TestRuns(ctx context.Context, project string, f TestRunFilter, q accord.PageQuery) (accord.Page[TestRun], error) {
 	if err := accord.ValidateProject(project); err != nil {
 		return accord.Page[TestRun]{}, err
 	}
 	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[TestRun]{}, err
+	}
+	// Runs of a contract or version that does not exist are NotFound, not
+	// an empty page that looks like a version nobody has tested.
+	switch {
+	case f.Version != "":
+		_, err = s.store.GetVersion(ctx, project, f.ContractID, f.Version)
+	case f.ContractID != "":
+		_, err = s.store.GetContract(ctx, project, f.ContractID)
+	}
 	if err != nil {
 		return accord.Page[TestRun]{}, err
 	}

@@ -13,7 +13,9 @@ import (
 // iteration's last working day that an even pace would follow, and the
 // team's capacity. The x axis runs from the first point to end, so an
 // iteration under way shows how much time is left. It is meant to be
-// looked at: one glance says whether done is catching up with scope.
+// looked at: one glance says whether done is catching up with scope. It
+// draws at most MaxIterationDays days: points and days after those are
+// left off, so the picture stays small whatever it is given.
 func BurnUpSVG(title string, points []BurnUpPoint, end Date, capacity float64) []byte {
 	const (
 		width, height            = 760, 380
@@ -28,6 +30,7 @@ func BurnUpSVG(title string, points []BurnUpPoint, end Date, capacity float64) [
 	if yMax == 0 {
 		yMax = 1
 	}
+	points = points[:min(len(points), MaxIterationDays)]
 	n := len(points)
 	// Every working day from the first point to end has a place on the
 	// axis, drawn or not yet.
@@ -37,7 +40,7 @@ func BurnUpSVG(title string, points []BurnUpPoint, end Date, capacity float64) [
 	}
 	if n > 0 {
 		if t, ok := points[n-1].Date.Time(); ok {
-			for d := t.AddDate(0, 0, 1); Date(d.Format(time.DateOnly)) <= end; d = d.AddDate(0, 0, 1) {
+			for d := t.AddDate(0, 0, 1); Date(d.Format(time.DateOnly)) <= end && len(dates) < MaxIterationDays; d = d.AddDate(0, 0, 1) {
 				if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
 					dates = append(dates, Date(d.Format(time.DateOnly)))
 				}

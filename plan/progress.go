@@ -233,6 +233,11 @@ func (s *Service) BurnUp(ctx context.Context, project, id string) ([]BurnUpPoint
 	if err != nil {
 		return nil, err
 	}
+	// An iteration stored before its span was bounded could run for
+	// millennia: refuse to draw it rather than build a point per day.
+	if n := it.days(); n > MaxIterationDays {
+		return nil, accord.Errorf(accord.FailedPrecondition, "%s runs %d days, more than the %d an iteration may; change its dates to see its burn-up", it.Key, n, MaxIterationDays)
+	}
 	revs, err := s.store.ListIterationRevisions(ctx, project, it.ID)
 	if err != nil {
 		return nil, err

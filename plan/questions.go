@@ -77,6 +77,7 @@ func (in Ask) Validate() error {
 	}
 	svc.CheckText(&errs, "to.actor", in.To.Actor, svc.MaxName, false)
 	svc.CheckText(&errs, "to.role", in.To.Role, svc.MaxName, false)
+	svc.CheckBounds(&errs, "", in)
 	return errs.Err("question")
 }
 

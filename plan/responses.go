@@ -34,6 +34,9 @@ type ChangeRequests interface {
 // Errors: Unauthenticated, Invalid, NotFound, Unimplemented (no
 // ChangeRequests), and those of the requirement domain.
 func (s *Service) TrimScope(ctx context.Context, project, id string, requirement accord.Ref, proposed json.RawMessage, reason string) (Iteration, accord.Ref, error) {
+	if err := svc.Bounded("proposed", map[string]any{"proposed": proposed}); err != nil {
+		return Iteration{}, accord.Ref{}, err
+	}
 	var errs accord.FieldErrors
 	requirement.Validate("requirement", &errs)
 	if requirement.Kind != "" && requirement.Kind != "requirement" {
@@ -150,6 +153,9 @@ func (s *Service) MoveItem(ctx context.Context, project, from, to string, item a
 // important first, at revision base; order must name every item once.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
 func (s *Service) Reprioritise(ctx context.Context, project, id string, base int, order []accord.Ref, reason string) (Iteration, error) {
+	if err := svc.Bounded("order", map[string]any{"order": order}); err != nil {
+		return Iteration{}, err
+	}
 	var errs accord.FieldErrors
 	for i, r := range order {
 		r.Validate(fmt.Sprintf("order[%d]", i), &errs)

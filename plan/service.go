@@ -549,6 +549,9 @@ func (s *Service) CreateMilestone(ctx context.Context, project string, in Milest
 	if err := in.Validate(); err != nil {
 		return Milestone{}, err
 	}
+	if err := in.checkHorizon(s.clock.Now()); err != nil {
+		return Milestone{}, err
+	}
 	note := in.Note
 	in.Note = ""
 	now := s.clock.Now()
@@ -595,6 +598,9 @@ func (s *Service) UpdateMilestone(ctx context.Context, project, id string, base 
 		return Milestone{}, err
 	}
 	if err := in.Validate(); err != nil {
+		return Milestone{}, err
+	}
+	if err := in.checkHorizon(s.clock.Now()); err != nil {
 		return Milestone{}, err
 	}
 	m, err := s.GetMilestone(ctx, project, id)

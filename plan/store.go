@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // Rule is a check Commit makes.
@@ -84,6 +85,7 @@ func (s Settings) Validate() error {
 			errs.Add("working_hours.location", "unknown time zone %q", w.Location)
 		}
 	}
+	svc.CheckBounds(&errs, "", s)
 	return errs.Err("plan settings")
 }
 

@@ -178,7 +178,7 @@ func (in ScheduleInput) Validate() error {
 		errs.Add("ref.kind", "an iteration schedules requirements, change requests and contract versions, not %q", in.Ref.Kind)
 	}
 	for i, a := range in.Assignees {
-		svc.CheckText(&errs, fmt.Sprintf("assignees[%d]", i), a, svc.MaxName, true)
+		svc.CheckID(&errs, fmt.Sprintf("assignees[%d]", i), a)
 	}
 	if o := in.Override; o != nil {
 		if o.Days <= 0 || o.Days > 1000 {
@@ -187,7 +187,27 @@ func (in ScheduleInput) Validate() error {
 		svc.CheckText(&errs, "override.reason", o.Reason, svc.MaxText, true)
 	}
 	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
+	svc.CheckBounds(&errs, "", in)
 	return errs.Err("schedule")
+}
+
+// Limits of an iteration. Iterations usually last weeks; a span of years
+// is allowed, but not more: every working day of it is a point of its
+// burn-up and a term of its capacity.
+const (
+	MaxIterationDays = 4 * 366 // first to last day, both included
+	MaxGoals         = 100
+)
+
+// days is the number of calendar days from the start to the end, both
+// included; 0 when either date is malformed.
+func (c IterationContent) days() int {
+	start, ok1 := c.Start.Time()
+	end, ok2 := c.End.Time()
+	if !ok1 || !ok2 {
+		return 0
+	}
+	return int(end.Sub(start).Hours()/24) + 1
 }
 
 // Validate reports every problem of the content, naming its field.
@@ -198,6 +218,11 @@ func (c IterationContent) Validate() error {
 	c.End.validate("end", &errs, true)
 	if c.Start != "" && c.End != "" && c.End < c.Start {
 		errs.Add("end", "is before the start (%s)", c.Start)
+	} else if n := c.days(); n > MaxIterationDays {
+		errs.Add("end", "is %d days from the start (%s); an iteration lasts at most %d days", n, c.Start, MaxIterationDays)
+	}
+	if len(c.Goals) > MaxGoals {
+		errs.Add("goals", "more than %d goals", MaxGoals)
 	}
 	for i, g := range c.Goals {
 		svc.CheckText(&errs, fmt.Sprintf("goals[%d]", i), g, svc.MaxText, true)
@@ -205,7 +230,7 @@ func (c IterationContent) Validate() error {
 	members := map[string]bool{}
 	for i, cp := range c.Capacity {
 		at := fmt.Sprintf("capacity[%d].", i)
-		svc.CheckText(&errs, at+"member", cp.Member, svc.MaxName, true)
+		svc.CheckID(&errs, at+"member", cp.Member)
 		if members[cp.Member] {
 			errs.Add(at+"member", "%q is listed twice", cp.Member)
 		}
@@ -224,6 +249,7 @@ func (c IterationContent) Validate() error {
 		}
 	}
 	svc.CheckText(&errs, "note", c.Note, svc.MaxText, false)
+	svc.CheckBounds(&errs, "", c)
 	return errs.Err("iteration")
 }
 
@@ -313,6 +339,21 @@ type MilestoneContent struct {
 	Note         string       `json:"note,omitempty"`
 }
 
+// MaxMilestoneYears is how far after today a milestone may be set: a
+// plan's horizon is a few years, and forecasts run up to the date.
+const MaxMilestoneYears = 10
+
+// checkHorizon refuses a milestone date more than MaxMilestoneYears after
+// now.
+func (c MilestoneContent) checkHorizon(now time.Time) error {
+	d, ok := c.Date.Time()
+	if limit := now.AddDate(MaxMilestoneYears, 0, 0); ok && d.After(limit) {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid milestone", Fields: []accord.FieldError{{Field: "date",
+			Message: fmt.Sprintf("is more than %d years from today; set a milestone on or before %s", MaxMilestoneYears, limit.Format(time.DateOnly))}}}
+	}
+	return nil
+}
+
 // Validate reports every problem of the content, naming its field.
 func (c MilestoneContent) Validate() error {
 	var errs accord.FieldErrors
@@ -322,6 +363,7 @@ func (c MilestoneContent) Validate() error {
 		d.Validate(fmt.Sprintf("deliverables[%d]", i), &errs)
 	}
 	svc.CheckText(&errs, "note", c.Note, svc.MaxText, false)
+	svc.CheckBounds(&errs, "", c)
 	return errs.Err("milestone")
 }
 

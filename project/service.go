@@ -129,7 +129,7 @@ func (s *Service) member(ctx context.Context, key, actor string) (Member, Projec
 // a member), PermissionDenied (not an admin), FailedPrecondition (last admin).
 func (s *Service) SetMember(ctx context.Context, key, actor string, in MemberInput) (Project, error) {
 	var errs accord.FieldErrors
-	svc.CheckText(&errs, "actor", actor, svc.MaxName, true)
+	svc.CheckID(&errs, "actor", actor)
 	if err := errs.Err("member"); err != nil {
 		return Project{}, err
 	}

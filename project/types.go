@@ -89,8 +89,15 @@ func (in NewProject) Validate() error {
 		errs.Add("key", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 	}
 	svc.CheckText(&errs, "name", in.Name, svc.MaxName, true)
+	svc.CheckBounds(&errs, "", in)
 	return errs.Err("project")
 }
+
+// MaxRole is the longest role name; MaxRoles the most roles a member holds.
+const (
+	MaxRole  = 64
+	MaxRoles = 50
+)
 
 // MemberInput sets a member's roles.
 type MemberInput struct {
@@ -103,13 +110,17 @@ func (in MemberInput) Validate() error {
 	if len(in.Roles) == 0 {
 		errs.Add("roles", "required: at least one role, such as admin, product or backend")
 	}
+	if len(in.Roles) > MaxRoles {
+		errs.Add("roles", "more than %d roles", MaxRoles)
+		return errs.Err("member")
+	}
 	for i, r := range in.Roles {
 		field := "roles[" + strconv.Itoa(i) + "]"
 		switch {
 		case strings.TrimSpace(r) == "":
 			errs.Add(field, "required")
-		case len(r) > 64:
-			errs.Add(field, "longer than 64 bytes")
+		case len(r) > MaxRole:
+			errs.Add(field, "longer than %d bytes", MaxRole)
 		case strings.ContainsFunc(r, func(c rune) bool { return c <= ' ' || c == 0x7f || c == ',' || !unicode.IsPrint(c) }):
 			errs.Add(field, "must be a word without spaces, commas or control characters")
 		case r == accord.RoleMember:

@@ -96,6 +96,7 @@ func (p ChangeProposal) Validate() error {
 	for i, r := range p.Impact.Affected {
 		r.Validate(fmt.Sprintf("impact.affected[%d]", i), &errs)
 	}
+	svc.CheckBounds(&errs, "", p)
 	return errs.Err("change request")
 }
 

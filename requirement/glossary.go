@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // Term is a glossary entry: one agreed word for one concept, the aliases
@@ -72,5 +73,6 @@ func (d TermDefinition) Validate() error {
 	}
 	check("aliases", d.Aliases)
 	check("forbidden", d.Forbidden)
+	svc.CheckBounds(&errs, "", d)
 	return errs.Err("glossary term")
 }

@@ -368,6 +368,9 @@ func (s *Service) Settings(ctx context.Context, project string) (Settings, error
 // Errors: Unauthenticated, Invalid (bad project), Conflict wrapping
 // accord.ErrStale (stale base).
 func (s *Service) UpdateSettings(ctx context.Context, project string, base int, in Settings) (Settings, error) {
+	if err := svc.Bounded("requirement settings", in); err != nil {
+		return Settings{}, err
+	}
 	in.Project = project // in is the caller's copy; the store copies it in
 	st := svc.Settings[Settings]{Guard: s.guard, What: "requirement settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })

@@ -58,11 +58,13 @@ func (s *Service) ListChanges(ctx context.Context, project, requirementID string
 	if err := accord.ValidateProject(project); err != nil {
 		return nil, err
 	}
-	id, err := s.idOf(ctx, project, requirementID)
+	// The requirement is read, not just its ID: a requirement that does
+	// not exist is NotFound, not one without change requests.
+	r, err := s.Get(ctx, project, requirementID)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.ListChangeRequests(ctx, project, id)
+	return s.store.ListChangeRequests(ctx, project, r.ID)
 }
 
 // DecideChange approves, rejects or withdraws a change request whose

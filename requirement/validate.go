@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // Limits that keep one record a document rather than a dump.
@@ -22,6 +23,7 @@ const (
 func (c Content) Validate() error {
 	var errs accord.FieldErrors
 	c.validate(&errs, "")
+	svc.CheckBounds(&errs, "", c)
 	return errs.Err("requirement")
 }
 

@@ -105,6 +105,7 @@ func (st Settings) Validate() error {
 	for i, h := range st.Health {
 		svc.CheckText(&errs, fmt.Sprintf("health[%d]", i), h, 64, true)
 	}
+	svc.CheckBounds(&errs, "", st)
 	return errs.Err("retro settings")
 }
 
@@ -134,6 +135,9 @@ type NewRetro struct {
 // retrospectives it has been carried through. Anonymity is fixed here.
 // Errors: Unauthenticated, Invalid.
 func (s *Service) Create(ctx context.Context, project string, in NewRetro) (Retro, error) {
+	if err := svc.Bounded("retro", in); err != nil {
+		return Retro{}, err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Retro{}, err
@@ -474,6 +478,9 @@ type ItemInput struct {
 // AddItem adds a card while collecting. Errors: Invalid, NotFound,
 // FailedPrecondition (not collecting).
 func (s *Service) AddItem(ctx context.Context, project, id string, in ItemInput) (Retro, error) {
+	if err := svc.Bounded("item", in); err != nil {
+		return Retro{}, err
+	}
 	var errs accord.FieldErrors
 	svc.CheckText(&errs, "text", in.Text, svc.MaxText, true)
 	if err := errs.Err("item"); err != nil {
@@ -530,6 +537,9 @@ type GroupInput struct {
 // Group gathers items while grouping; an item moves out of any group it
 // was in.
 func (s *Service) Group(ctx context.Context, project, id string, in GroupInput) (Retro, error) {
+	if err := svc.Bounded("group", in); err != nil {
+		return Retro{}, err
+	}
 	var errs accord.FieldErrors
 	svc.CheckText(&errs, "title", in.Title, 200, true)
 	if len(in.Items) == 0 {
@@ -621,6 +631,9 @@ type NoteInput struct {
 
 // AddNote records a discussion note while discussing.
 func (s *Service) AddNote(ctx context.Context, project, id string, in NoteInput) (Retro, error) {
+	if err := svc.Bounded("note", in); err != nil {
+		return Retro{}, err
+	}
 	var errs accord.FieldErrors
 	svc.CheckText(&errs, "text", in.Text, svc.MaxText, true)
 	if err := errs.Err("note"); err != nil {
@@ -647,6 +660,9 @@ type ActionInput struct {
 
 // AddAction records an action item while discussing.
 func (s *Service) AddAction(ctx context.Context, project, id string, in ActionInput) (Retro, error) {
+	if err := svc.Bounded("action", in); err != nil {
+		return Retro{}, err
+	}
 	var errs accord.FieldErrors
 	in.Validate("", &errs)
 	if err := errs.Err("action"); err != nil {
@@ -669,6 +685,9 @@ func (s *Service) AddAction(ctx context.Context, project, id string, in ActionIn
 // UpdateAction changes an action; unlike everything else, also on a
 // closed retrospective, so that an action can be marked done later.
 func (s *Service) UpdateAction(ctx context.Context, project, id, actionID string, in accord.ActionInput) (Retro, error) {
+	if err := svc.Bounded("action", in); err != nil {
+		return Retro{}, err
+	}
 	var errs accord.FieldErrors
 	in.Validate("", &errs)
 	if err := errs.Err("action"); err != nil {
@@ -697,6 +716,9 @@ type LessonInput struct {
 
 // AddLesson records a lesson learned while discussing.
 func (s *Service) AddLesson(ctx context.Context, project, id string, in LessonInput) (Retro, error) {
+	if err := svc.Bounded("lesson", in); err != nil {
+		return Retro{}, err
+	}
 	var errs accord.FieldErrors
 	svc.CheckText(&errs, "text", in.Text, svc.MaxText, true)
 	for i, t := range in.Tags {
@@ -717,6 +739,9 @@ func (s *Service) AddLesson(ctx context.Context, project, id string, in LessonIn
 // in its Private part until it closes, so that no revision shows one
 // answer replaced by another of the same person.
 func (s *Service) AnswerHealth(ctx context.Context, project, id string, scores map[string]int) (Retro, error) {
+	if err := svc.Bounded("health check", map[string]any{"scores": scores}); err != nil {
+		return Retro{}, err
+	}
 	st, err := s.Settings(ctx, project)
 	if err != nil {
 		return Retro{}, err

@@ -30,6 +30,9 @@ type VerdictInput struct {
 // participant), Conflict wrapping ErrStale (the round was superseded),
 // FailedPrecondition (the role may not veto).
 func (s *Service) Verdict(ctx context.Context, project, id string, in VerdictInput) (Review, error) {
+	if err := svc.Bounded("verdict", in); err != nil {
+		return Review{}, err
+	}
 	var errs accord.FieldErrors
 	if !slices.Contains(Decisions(), in.Decision) {
 		errs.Add("decision", "unknown decision %q; one of approve, request_changes, reject, comment", in.Decision)
@@ -131,6 +134,7 @@ func (in AssessmentInput) Validate() error {
 		}
 	}
 	checkText(&errs, "notes", in.Notes, in.Feasibility == Infeasible)
+	svc.CheckBounds(&errs, "", in)
 	return errs.Err("assessment")
 }
 
@@ -188,6 +192,9 @@ type CheckInput struct {
 // ErrStale (the round was superseded), FailedPrecondition (not an
 // acceptance review).
 func (s *Service) Check(ctx context.Context, project, id string, in CheckInput) (Review, error) {
+	if err := svc.Bounded("check", in); err != nil {
+		return Review{}, err
+	}
 	var errs accord.FieldErrors
 	if len(in.Results) == 0 {
 		errs.Add("results", "required: at least one criterion result")
@@ -249,6 +256,9 @@ type ThreadInput struct {
 // Errors: Unauthenticated, Invalid, NotFound, PermissionDenied (not a
 // participant).
 func (s *Service) OpenThread(ctx context.Context, project, id string, in ThreadInput) (Review, error) {
+	if err := svc.Bounded("thread", in); err != nil {
+		return Review{}, err
+	}
 	var errs accord.FieldErrors
 	if len(in.Anchor) > svc.MaxName {
 		errs.Add("anchor", "longer than %d bytes", svc.MaxName)
@@ -346,6 +356,9 @@ type OverrideInput struct {
 // permission or override role), Conflict wrapping ErrStale (the round was
 // superseded).
 func (s *Service) Override(ctx context.Context, project, id string, in OverrideInput) (Review, error) {
+	if err := svc.Bounded("override", in); err != nil {
+		return Review{}, err
+	}
 	var errs accord.FieldErrors
 	if in.Outcome != Approved && in.Outcome != ChangesRequested && in.Outcome != Rejected {
 		errs.Add("outcome", "must be approved, changes_requested or rejected, not %q", in.Outcome)

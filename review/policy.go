@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // Policy decides when a round is approved. A project keeps one per review
@@ -209,6 +210,7 @@ func (s Settings) Validate() error {
 		}
 		s.Policies[k].validate("policies."+string(k), k, roles, &errs)
 	}
+	svc.CheckBounds(&errs, "", s)
 	return errs.Err("review settings")
 }
 

@@ -115,7 +115,7 @@ func checkText(errs *accord.FieldErrors, field, text string, required bool) {
 }
 
 func checkParticipant(errs *accord.FieldErrors, field string, p NewParticipant, roles []string) {
-	svc.CheckText(errs, field+".actor", p.Actor, svc.MaxName, true)
+	svc.CheckID(errs, field+".actor", p.Actor)
 	if !slices.Contains(roles, p.Role) {
 		errs.Add(field+".role", "unknown role %q; known roles: %s", p.Role, strings.Join(roles, ", "))
 	}
@@ -128,6 +128,9 @@ func checkParticipant(errs *accord.FieldErrors, field string, p NewParticipant, 
 // FailedPrecondition (an acceptance review of a requirement without
 // acceptance criteria).
 func (s *Service) Create(ctx context.Context, project string, in NewReview) (Review, error) {
+	if err := svc.Bounded("review", in); err != nil {
+		return Review{}, err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Review{}, err
@@ -482,6 +485,9 @@ func (s *Service) announce(ctx context.Context, before *Evaluation, after Review
 // Errors: Unauthenticated, Invalid (bad actor or role), NotFound,
 // Conflict (already a participant).
 func (s *Service) AddParticipant(ctx context.Context, project, id string, p NewParticipant) (Review, error) {
+	if err := svc.Bounded("participant", p); err != nil {
+		return Review{}, err
+	}
 	settings, err := s.store.GetSettings(ctx, project)
 	if err != nil {
 		return Review{}, err

@@ -154,6 +154,7 @@ func (st Settings) Validate() error {
 			errs.Add("accept_roles."+string(l), "unknown level")
 		}
 	}
+	svc.CheckBounds(&errs, "", st)
 	return errs.Err("risk settings")
 }
 
@@ -189,6 +190,9 @@ func (s *Service) checkStatement(errs *accord.FieldErrors, title, cause, event, 
 // to the author, the kind to threat, the source to manual. Errors:
 // Unauthenticated, Invalid, Conflict (a risk from the same source exists).
 func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk, error) {
+	if err := svc.Bounded("risk", in); err != nil {
+		return Risk{}, err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Risk{}, err
@@ -366,6 +370,9 @@ func lapse(r *Risk, now time.Time, why string) {
 // changed statement lapses a standing acceptance: it accepted another risk.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (stale base).
 func (s *Service) Update(ctx context.Context, project, id string, base int, in Content) (Risk, error) {
+	if err := svc.Bounded("risk", in); err != nil {
+		return Risk{}, err
+	}
 	st, err := s.Settings(ctx, project)
 	if err != nil {
 		return Risk{}, err
@@ -487,6 +494,9 @@ func describeImpact(v map[string]int, dims []Dimension) string {
 // lapses the acceptance. Assessing counts as reviewing.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict.
 func (s *Service) Assess(ctx context.Context, project, id string, base int, in AssessInput) (Risk, error) {
+	if err := svc.Bounded("assessment", in); err != nil {
+		return Risk{}, err
+	}
 	st, err := s.Settings(ctx, project)
 	if err != nil {
 		return Risk{}, err
@@ -528,6 +538,9 @@ type ResponseInput struct {
 // treating. Errors: Unauthenticated, Invalid (a strategy the risk's kind
 // does not have), NotFound, Conflict.
 func (s *Service) Respond(ctx context.Context, project, id string, base int, in ResponseInput) (Risk, error) {
+	if err := svc.Bounded("response", in); err != nil {
+		return Risk{}, err
+	}
 	var errs accord.FieldErrors
 	svc.CheckText(&errs, "plan", in.Plan, svc.MaxText, false)
 	if err := errs.Err("response"); err != nil {
@@ -553,6 +566,9 @@ func (s *Service) Respond(ctx context.Context, project, id string, base int, in 
 // AddAction adds a mitigation action to the risk's response (there must
 // be one). Errors: Unauthenticated, Invalid, NotFound, FailedPrecondition.
 func (s *Service) AddAction(ctx context.Context, project, id string, in accord.ActionInput) (Risk, error) {
+	if err := svc.Bounded("action", in); err != nil {
+		return Risk{}, err
+	}
 	var errs accord.FieldErrors
 	in.Validate("", &errs)
 	if err := errs.Err("action"); err != nil {
@@ -575,6 +591,9 @@ func (s *Service) AddAction(ctx context.Context, project, id string, in accord.A
 // UpdateAction replaces an action of the risk's response.
 // Errors: Unauthenticated, Invalid, NotFound (risk or action).
 func (s *Service) UpdateAction(ctx context.Context, project, id, actionID string, in accord.ActionInput) (Risk, error) {
+	if err := svc.Bounded("action", in); err != nil {
+		return Risk{}, err
+	}
 	var errs accord.FieldErrors
 	in.Validate("", &errs)
 	if err := errs.Err("action"); err != nil {
@@ -611,6 +630,9 @@ type AcceptInput struct {
 // Errors: Unauthenticated, Invalid, NotFound, Conflict, PermissionDenied,
 // FailedPrecondition (not assessed, or closed).
 func (s *Service) Accept(ctx context.Context, project, id string, base int, in AcceptInput) (Risk, error) {
+	if err := svc.Bounded("acceptance", in); err != nil {
+		return Risk{}, err
+	}
 	st, err := s.Settings(ctx, project)
 	if err != nil {
 		return Risk{}, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 )
 
 // DueReview is a risk whose review is due.
@@ -226,6 +227,9 @@ type Rescored struct {
 // under another scoring method, changes nothing, and lists the levels that
 // would change, from what to what. Errors: Invalid.
 func (s *Service) Rescore(ctx context.Context, project string, scoring Scoring) ([]Rescored, error) {
+	if err := svc.Bounded("scoring", scoring); err != nil {
+		return nil, err
+	}
 	st, err := s.Settings(ctx, project)
 	if err != nil {
 		return nil, err
@@ -290,9 +294,17 @@ func (s *Service) AsOf(ctx context.Context, project string, at time.Time) ([]Ris
 	return out, nil
 }
 
+// MaxMoments is the most moments one LevelCounts call counts at: each is
+// a reading of the whole register's history.
+const MaxMoments = 100
+
 // LevelCounts counts the open risks per current level as of each moment:
-// the register over time.
+// the register over time. Errors: Invalid (more than MaxMoments moments).
 func (s *Service) LevelCounts(ctx context.Context, project string, at ...time.Time) ([]map[Level]int, error) {
+	if len(at) > MaxMoments {
+		return nil, &accord.Error{Code: accord.Invalid, Message: "too many moments",
+			Fields: []accord.FieldError{{Field: "at", Message: fmt.Sprintf("%d moments; at most %d", len(at), MaxMoments)}}}
+	}
 	out := make([]map[Level]int, len(at))
 	for i, t := range at {
 		risks, err := s.AsOf(ctx, project, t)

@@ -86,6 +86,9 @@ func (s *Service) resolve(ctx context.Context, project, field string, ref accord
 // Errors: Unauthenticated, Invalid (an end that does not exist, an unknown
 // role, a record linked to itself), Conflict (already linked so).
 func (s *Service) Link(ctx context.Context, project string, in NewLink) (Link, error) {
+	if err := svc.Bounded("link", in); err != nil {
+		return Link{}, err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Link{}, err
@@ -200,7 +203,7 @@ func (s *Service) All(ctx context.Context, project string, f Filter) ([]Link, er
 }
 
 // Neighbours returns what the record depends on and what depends on it.
-// Errors: Invalid.
+// Errors: Invalid, NotFound (no such record).
 func (s *Service) Neighbours(ctx context.Context, project string, record accord.Ref) (Neighbours, error) {
 	var errs accord.FieldErrors
 	record.Validate("record", &errs)
@@ -210,10 +213,13 @@ func (s *Service) Neighbours(ctx context.Context, project string, record accord.
 	if err := accord.ValidateProject(project); err != nil {
 		return Neighbours{}, err
 	}
-	record, err := s.canonical(ctx, project, record)
+	// A record that does not exist has no links to show: say so rather
+	// than answer with empty lists, which would look like an orphan.
+	t, err := s.targets.Target(ctx, project, record)
 	if err != nil {
 		return Neighbours{}, err
 	}
+	record = t.Ref
 	links, err := svc.All(ctx, project, Filter{Record: record}, s.store.ListLinks)
 	if err != nil {
 		return Neighbours{}, err
@@ -311,6 +317,9 @@ func (s *Service) Unlink(ctx context.Context, project, id string) error {
 // it is written). adapters/link calls it after every change of a record
 // that declares links. Errors: Unauthenticated, Invalid.
 func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, decls []Declaration) error {
+	if err := svc.Bounded("declarations", map[string]any{"declarations": decls}); err != nil {
+		return err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return err
@@ -516,6 +525,9 @@ func (s *Service) Recheck(ctx context.Context, project string) ([]Link, error) {
 // suspect already. No fields: a change of status or bookkeeping only,
 // which turns nothing suspect. Errors: Invalid.
 func (s *Service) Impact(ctx context.Context, project string, target accord.Ref, fields []string) (Impact, error) {
+	if err := svc.Bounded("fields", map[string]any{"fields": fields}); err != nil {
+		return Impact{}, err
+	}
 	links, err := s.All(ctx, project, Filter{To: target})
 	if err != nil {
 		return Impact{}, err

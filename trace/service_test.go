@@ -284,3 +284,14 @@ func TestConcurrentSuspicionAndConfirmation(t *testing.T) {
 		assert.Equal(t, trace.Suspect, final.Status, "confirmed before the last change: suspect, never silently current")
 	}
 }
+
+// The neighbours of a record that does not exist are NotFound, not two
+// empty lists.
+func TestNeighboursOfAMissingRecord(t *testing.T) {
+	s, _, _ := newService(t)
+	_, err := s.Neighbours(bob, "shop", accord.Ref{Kind: "requirement", ID: "REQ-0"})
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
+	n, err := s.Neighbours(bob, "shop", req)
+	require.NoError(t, err)
+	assert.Empty(t, n.DependsOn)
+}

@@ -55,6 +55,9 @@ func NewService(opts Options) (*Service, error) {
 // (project/<key>). Events from now on reach their inbox. Errors:
 // Unauthenticated, Invalid (no such record), Conflict (watched already).
 func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) (Watch, error) {
+	if err := svc.Bounded("watch", target); err != nil {
+		return Watch{}, err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Watch{}, err

@@ -75,10 +75,10 @@ type Options struct {
 	// one. Without it, callers hold the roles their accord.Actor carries,
 	// under accord.DefaultPermissions.
 	Authorizer accord.Authorizer
-	Store  Store
-	Events accord.EventSink // optional: the service's own events (never delivered to webhooks)
-	Clock  accord.Clock     // optional
-	Retry  RetryPolicy
+	Store      Store
+	Events     accord.EventSink // optional: the service's own events (never delivered to webhooks)
+	Clock      accord.Clock     // optional
+	Retry      RetryPolicy
 	// Allow names the hosts and networks that deliveries may reach
 	// although they are not public: an address ("10.1.2.3"), a CIDR
 	// ("127.0.0.1/32", "fd00::/8") or a host name as the URL writes it
@@ -190,6 +190,9 @@ func (s *Service) checkDestination(errs *accord.FieldErrors, rawURL string) {
 // the one given, or a new random one. The secret is shown this once.
 // Errors: Unauthenticated, PermissionDenied (not an admin), Invalid.
 func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscription) (Subscription, string, error) {
+	if err := svc.Bounded("subscription", in); err != nil {
+		return Subscription{}, "", err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermWebhookManage)
 	if err != nil {
 		return Subscription{}, "", err
@@ -289,6 +292,9 @@ func (s *Service) List(ctx context.Context, project string, q accord.PageQuery) 
 // whether it is active, at revision base. Errors: PermissionDenied,
 // Invalid, NotFound, Conflict (stale).
 func (s *Service) Update(ctx context.Context, project, id string, base int, in Content) (Subscription, error) {
+	if err := svc.Bounded("webhook", in); err != nil {
+		return Subscription{}, err
+	}
 	actor, err := s.guard.Begin(ctx, project, accord.PermWebhookManage)
 	if err != nil {
 		return Subscription{}, err

@@ -22,7 +22,10 @@ package transfer
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/accordhq/accord"
@@ -39,6 +42,32 @@ import (
 
 // Format names the document's shape; Import refuses any other.
 const Format = "accord.project/1"
+
+// MaxDocumentBytes is the largest document Read accepts: 256 MiB, many
+// times a busy project's years of history, and a bound on the memory an
+// import takes.
+const MaxDocumentBytes = 256 << 20
+
+// Read decodes one document from r: at most MaxDocumentBytes, no unknown
+// fields. Errors: Invalid, naming what is wrong with the document.
+func Read(r io.Reader) (Document, error) {
+	var d Document
+	lr := &io.LimitedReader{R: r, N: MaxDocumentBytes + 1}
+	dec := json.NewDecoder(lr)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&d)
+	if lr.N <= 0 {
+		return Document{}, &accord.Error{Code: accord.Invalid, Message: "the project export is too large",
+			Fields: []accord.FieldError{{Field: "(document)", Message: fmt.Sprintf("is larger than %d bytes (MaxDocumentBytes)", MaxDocumentBytes)}}}
+	}
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			err = errors.New("it is empty")
+		}
+		return Document{}, accord.Errorf(accord.Invalid, "not an accord project export: %v", err)
+	}
+	return d, nil
+}
 
 // Stores are the stores a project is read from or written to. Every one
 // is required.
@@ -283,20 +312,21 @@ func putSettings[S any](ctx context.Context, s S, stamp func(*S) *accord.Stamp, 
 
 // Import writes the document's project into the stores, which must not
 // hold it yet. Run it inside a unit of work (sqlstore.Stores.Atomically)
-// to have all of it or nothing. Errors: Invalid (not a document of this
-// format), Conflict (the project exists), and what the stores refuse.
+// to have all of it or nothing. Every record of the document must belong
+// to the document's project: the stores trust what they are handed, so a
+// record naming another project would land in that project. Both checks
+// run before anything is written. Errors: Invalid (not a document of this
+// format, or a record of another project), Conflict (the project exists),
+// and what the stores refuse.
 func Import(ctx context.Context, s Stores, d Document) error {
-	if d.Format != Format {
-		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
-			Fields: []accord.FieldError{{Field: "format", Message: fmt.Sprintf("is %q, want %q", d.Format, Format)}}}
+	if err := d.Validate(); err != nil {
+		return err
 	}
-	if len(d.Project) == 0 {
-		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
-			Fields: []accord.FieldError{{Field: "project", Message: "has no revision"}}}
-	}
-	key := d.Project[len(d.Project)-1].Record.Key
+	key := d.Key()
 	if _, err := s.Projects.GetProject(ctx, key); err == nil {
 		return accord.Errorf(accord.Conflict, "project %q exists here: import into a store without it", key)
+	} else if accord.ErrorCode(err) != accord.NotFound {
+		return err
 	}
 	steps := []func() error{
 		func() error {
@@ -376,4 +406,97 @@ func Import(ctx context.Context, s Stores, d Document) error {
 		}
 	}
 	return nil
+}
+
+// Key is the key of the document's project; empty when it has none.
+func (d Document) Key() string {
+	if len(d.Project) == 0 {
+		return ""
+	}
+	return d.Project[len(d.Project)-1].Record.Key
+}
+
+// Validate checks what Import checks of the document alone, before it
+// writes anything: the format, a project with a valid key, and every
+// record belonging to that project. Errors: Invalid, naming the fields.
+func (d Document) Validate() error {
+	if d.Format != Format {
+		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
+			Fields: []accord.FieldError{{Field: "format", Message: fmt.Sprintf("is %q, want %q", d.Format, Format)}}}
+	}
+	if len(d.Project) == 0 {
+		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
+			Fields: []accord.FieldError{{Field: "project", Message: "has no revision"}}}
+	}
+	if err := accord.ValidateProject(d.Key()); err != nil {
+		return err
+	}
+	return d.checkProject(d.Key())
+}
+
+// checkProject refuses a document any of whose records belongs to a
+// project other than key, naming every such record by where it is in the
+// document.
+func (d Document) checkProject(key string) error {
+	var errs accord.FieldErrors
+	check := func(field, got string) {
+		if got != key {
+			errs.Add(field, "names project %q, not the document's project %q", got, key)
+		}
+	}
+	for i, r := range d.Project {
+		check(fmt.Sprintf("project[%d].record.key", i), r.Record.Key)
+	}
+	checkAll(check, "requirements", d.Requirements, func(r requirement.Requirement) string { return r.Project })
+	checkAll(check, "change_requests", d.ChangeRequests, func(r requirement.ChangeRequest) string { return r.Project })
+	checkAll(check, "glossary", d.Terms, func(r requirement.Term) string { return r.Project })
+	for i, c := range d.Contracts {
+		check(fmt.Sprintf("contracts[%d].contract.project", i), c.Contract.Project)
+		checkAll(check, fmt.Sprintf("contracts[%d].versions", i), c.Versions, func(v contract.Version) string { return v.Project })
+	}
+	for i, r := range d.TestRuns {
+		check(fmt.Sprintf("test_runs[%d].project", i), r.Project)
+	}
+	checkAll(check, "reviews", d.Reviews, func(r review.Review) string { return r.Project })
+	checkAll(check, "risks", d.Risks, func(r risk.Risk) string { return r.Project })
+	checkAll(check, "retros", d.Retros, func(r retro.Retro) string { return r.Project })
+	checkAll(check, "iterations", d.Iterations, func(r plan.Iteration) string { return r.Project })
+	checkAll(check, "milestones", d.Milestones, func(r plan.Milestone) string { return r.Project })
+	checkAll(check, "questions", d.Questions, func(r plan.Question) string { return r.Project })
+	checkAll(check, "links", d.Links, func(r trace.Link) string { return r.Project })
+	// Settings never written (revision 0) are not written on import either.
+	st := d.Settings
+	for _, s := range []struct {
+		field, project string
+		revision       int
+	}{
+		{"settings.requirements.project", st.Requirements.Project, st.Requirements.Revision},
+		{"settings.contracts.project", st.Contracts.Project, st.Contracts.Revision},
+		{"settings.reviews.project", st.Reviews.Project, st.Reviews.Revision},
+		{"settings.risks.project", st.Risks.Project, st.Risks.Revision},
+		{"settings.retros.project", st.Retros.Project, st.Retros.Revision},
+		{"settings.plans.project", st.Plans.Project, st.Plans.Revision},
+	} {
+		if s.revision > 0 {
+			check(s.field, s.project)
+		}
+	}
+	if len(errs) > maxReported {
+		more := len(errs) - maxReported
+		errs = append(errs[:maxReported], accord.FieldError{Field: "(document)", Message: fmt.Sprintf("and %d more records of another project", more)})
+	}
+	return errs.Err("project export: every record must belong to project " + key)
+}
+
+// maxReported bounds the field errors of one refused document: a
+// document of another project names it in every record.
+const maxReported = 20
+
+// checkAll checks the project of every revision of every record of a list.
+func checkAll[T any](check func(field, project string), field string, records [][]accord.Revision[T], project func(T) string) {
+	for i, revs := range records {
+		for j, r := range revs {
+			check(fmt.Sprintf("%s[%d][%d].record.project", field, i, j), project(r.Record))
+		}
+	}
 }

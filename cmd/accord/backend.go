@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
-
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
-	"strings"
 
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
@@ -53,9 +57,57 @@ type backend struct {
 	close        func() error
 }
 
+// openExisting opens the database named by spec as openBackend does, but
+// never creates one: the read-only commands (report, export) say that an
+// SQLite file is missing rather than leave an empty one behind.
+func openExisting(ctx context.Context, spec string) (*backend, error) {
+	if spec != "memory" && !isPostgres(spec) && !strings.Contains(spec, "://") {
+		if _, err := os.Stat(spec); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s: give the server's database with -db (or $ACCORD_DB)", spec)
+		}
+	}
+	return openBackend(ctx, spec)
+}
+
+// checkSQLitePath says what stands in the way of opening an SQLite file at
+// path, before the driver reports it in its own words: a directory that
+// does not exist, a file or directory the user may not write.
+func checkSQLitePath(path string) error {
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("SQLite %s: the directory %s does not exist; create it first", path, dir)
+	case err != nil:
+		return fmt.Errorf("SQLite %s: %w", path, err)
+	case !info.IsDir():
+		return fmt.Errorf("SQLite %s: %s is not a directory", path, dir)
+	}
+	if info, err := os.Stat(path); err == nil {
+		if info.IsDir() {
+			return fmt.Errorf("SQLite %s: is a directory, not a database file", path)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return fmt.Errorf("SQLite %s: cannot open the file for reading and writing: %w", path, err)
+		}
+		return f.Close()
+	}
+	// A new file: the directory must take it.
+	f, err := os.CreateTemp(dir, ".accord-probe-*")
+	if err != nil {
+		return fmt.Errorf("SQLite %s: cannot create the database in %s: %w", path, dir, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
 // openBackend opens the database named by spec ("memory", a postgres://
 // URL, or an SQLite file) and applies pending migrations.
 func openBackend(ctx context.Context, spec string) (*backend, error) {
+	if scheme, _, ok := strings.Cut(spec, "://"); ok && !isPostgres(spec) {
+		return nil, fmt.Errorf("-db %s: %q databases are not supported; give an SQLite file path, \"memory\", or a postgres:// URL", redact(spec), scheme)
+	}
 	if spec == "memory" {
 		watches := memory.NewWatchStore()
 		return &backend{watches: watches, memLog: watches, describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
@@ -72,6 +124,9 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		listen = func(ctx context.Context) { _ = postgres.Listen(ctx, s) }
 	} else {
 		describe = "SQLite " + spec
+		if err := checkSQLitePath(spec); err != nil {
+			return nil, err
+		}
 		s, err = sqlite.Open(spec)
 	}
 	if err != nil {

@@ -39,6 +39,10 @@ func contractCommand(args []string, out io.Writer) error {
 	if len(args) == 0 {
 		return usageError("%s", contractUsage)
 	}
+	if isHelp(args[0]) {
+		_, err := fmt.Fprintln(out, contractUsage)
+		return err
+	}
 	switch args[0] {
 	case "diff":
 		return contractDiff(args[1:], out)
@@ -57,11 +61,10 @@ func contractCommand(args []string, out io.Writer) error {
 
 func contractDiff(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("contract diff", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	format := fs.String("format", "text", "text, json or markdown")
 	failOn := fs.String("fail-on", "", "breaking or warning: exit 1 when such a change is found")
-	if err := fs.Parse(args); err != nil {
-		return usageError("%v\n%s", err, contractUsage)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 2 {
 		return usageError("contract diff needs two files, OLD and NEW\n%s", contractUsage)
@@ -101,6 +104,11 @@ func contractDiff(args []string, out io.Writer) error {
 
 // contractLint prints the lint findings of a contract file; errors exit 1.
 func contractLint(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("contract lint", flag.ContinueOnError)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	args = fs.Args()
 	if len(args) != 1 {
 		return usageError("contract lint needs one file\n%s", contractUsage)
 	}
@@ -141,15 +149,17 @@ type recordedResponse struct {
 // contractValidate checks one recorded exchange against a contract file;
 // a violation exits 1.
 func contractValidate(args []string, out io.Writer) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		args = append([]string{""}, args...) // the flags come after the file
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return usageError("contract validate needs the contract file first\n%s", contractUsage)
 	}
 	fs := flag.NewFlagSet("contract validate", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	reqFile := fs.String("request", "", "the recorded request: {method, path, headers, body}")
 	respFile := fs.String("response", "", "the recorded response: {status, headers, body}")
-	if err := fs.Parse(args[1:]); err != nil {
-		return usageError("%v\n%s", err, contractUsage)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
 	}
 	if *reqFile == "" || fs.NArg() > 0 {
 		return usageError("contract validate needs -request (and takes one contract file)\n%s", contractUsage)
@@ -265,10 +275,9 @@ func readSpec(path string) (contract.Spec, error) {
 // contractExport prints a contract file as OpenAPI 3.1.
 func contractExport(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("contract export", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	version := fs.String("version", "0.0.0", "info.version of the document")
-	if err := fs.Parse(args); err != nil {
-		return usageError("%v\n%s", err, contractUsage)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("contract export needs one file\n%s", contractUsage)
@@ -288,6 +297,11 @@ func contractExport(args []string, out io.Writer) error {
 // contractImport prints an OpenAPI document as an accord spec, with the
 // report of what was dropped or approximated.
 func contractImport(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("contract import", flag.ContinueOnError)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	args = fs.Args()
 	if len(args) != 1 {
 		return usageError("contract import needs one file\n%s", contractUsage)
 	}

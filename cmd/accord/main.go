@@ -93,8 +93,47 @@ func exitCode(err error) int {
 	return 1
 }
 
-// cli runs one command.
+// helpRequest is what parse returns for -h: cli prints the command's
+// flags and ends with status 0.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h helpRequest) Error() string { return "accord " + h.fs.Name() + ": help requested" }
+
+// parse reads a command's flags: -h (or -help) asks for its flags, any
+// other mistake is a usage error (exit status 2).
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return helpRequest{fs}
+	case err != nil:
+		return usageError("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// cli runs one command; asked for help (-h), it prints the command's flags
+// and succeeds.
 func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	err := command(ctx, args, out, log)
+	var help helpRequest
+	if errors.As(err, &help) {
+		fmt.Fprintf(out, "usage of accord %s:\n", help.fs.Name())
+		help.fs.SetOutput(out)
+		help.fs.PrintDefaults()
+		return nil
+	}
+	return err
+}
+
+// command runs the command args name.
+func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
 	if len(args) == 0 {
 		fmt.Fprint(out, usage)
 		return flag.ErrHelp
@@ -110,7 +149,7 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		db := fs.String("db", defaultDB, `SQLite file, "memory", or postgres:// URL`)
 		allow := fs.String("webhook-allow", os.Getenv("ACCORD_WEBHOOK_ALLOW"),
 			"internal hosts and networks webhooks may reach, comma separated (127.0.0.1/32,hooks.corp.example); default $ACCORD_WEBHOOK_ALLOW, else none")
-		if err := fs.Parse(rest); err != nil {
+		if err := parse(fs, rest); err != nil {
 			return err
 		}
 		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow}, out, log)
@@ -119,7 +158,7 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
 		print := fs.Bool("print", false, "print the schema SQL instead of applying it")
 		dialect := fs.String("dialect", "", "with -print: sqlite or postgres (default: the engine of -db)")
-		if err := fs.Parse(rest); err != nil {
+		if err := parse(fs, rest); err != nil {
 			return err
 		}
 		if *print {
@@ -131,7 +170,7 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 			}
 			d, ok := map[string]sqlstore.Dialect{"sqlite": sqlstore.SQLite, "postgres": sqlstore.Postgres}[*dialect]
 			if !ok {
-				return fmt.Errorf("-dialect %q: one of sqlite, postgres", *dialect)
+				return usageError("migrate: -dialect %q: one of sqlite, postgres", *dialect)
 			}
 			script, err := sqlstore.MigrationSQL(d)
 			if err != nil {
@@ -148,22 +187,27 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		fmt.Fprintf(out, "%s: schema at version %d (%d migration(s) applied now)\n", b.describe, b.version, b.applied)
 		return nil
 	case "token":
+		const tokenUsage = "usage: accord token create -actor ID -role ROLE [-name NAME] [-db ...]"
+		if len(rest) > 0 && isHelp(rest[0]) {
+			_, err := fmt.Fprintln(out, tokenUsage)
+			return err
+		}
 		if len(rest) == 0 || rest[0] != "create" {
-			return errors.New("usage: accord token create -actor ID -role ROLE [-name NAME] [-db ...]")
+			return usageError(tokenUsage)
 		}
 		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
 		actor := fs.String("actor", "", "the actor ID the token speaks for (required)")
 		role := fs.String("role", "", "roles of the actor, comma separated (product, backend, …)")
 		name := fs.String("name", "", "a display name")
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
-		if err := fs.Parse(rest[1:]); err != nil {
+		if err := parse(fs, rest[1:]); err != nil {
 			return err
 		}
 		if *actor == "" {
-			return errors.New("token create: -actor is required")
+			return usageError("token create: -actor is required")
 		}
 		if *db == "memory" {
-			return errors.New(`token create: -db memory forgets the token at once; give the server's database`)
+			return usageError(`token create: -db memory forgets the token at once; give the server's database`)
 		}
 		b, err := openBackend(ctx, *db)
 		if err != nil {
@@ -183,6 +227,9 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		fmt.Fprintln(out, tok)
 		return nil
 	case "openapi":
+		if err := parse(flag.NewFlagSet("openapi", flag.ContinueOnError), rest); err != nil {
+			return err
+		}
 		doc, err := contract.OpenAPI(httpapi.Contract(), httpapi.APIVersion)
 		if err != nil {
 			return err
@@ -202,6 +249,6 @@ func cli(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		return nil
 	default:
 		fmt.Fprint(out, usage)
-		return fmt.Errorf("unknown command %q", cmd)
+		return usageError("unknown command %q", cmd)
 	}
 }

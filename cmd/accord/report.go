@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/accordhq/accord"
 )
 
 // reportCommand prints a project's progress or coverage report from the
@@ -21,13 +24,12 @@ func reportCommand(ctx context.Context, args []string, defaultDB string, out io.
 	}
 	kind := args[0]
 	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	project := fs.String("project", "", "the project's key (required)")
 	since := fs.String("since", "", "progress: start of the period, a date (2026-11-16) or an RFC 3339 time; default a week ago")
 	format := fs.String("format", "markdown", "markdown, json, or csv (coverage only)")
 	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
-	if err := fs.Parse(args[1:]); err != nil {
-		return usageError("report %s: %v", kind, err)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
 	}
 	if *project == "" {
 		return usageError("report: -project is required")
@@ -48,11 +50,18 @@ func reportCommand(ctx context.Context, args []string, defaultDB string, out io.
 	if *db == "memory" {
 		return usageError("report: -db memory is empty; give the server's database")
 	}
-	b, err := openBackend(ctx, *db)
+	b, err := openExisting(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer b.close()
+	// A project that does not exist has no report, not an empty one.
+	if _, err := b.projects.GetProject(ctx, *project); err != nil {
+		if accord.ErrorCode(err) == accord.NotFound {
+			return fmt.Errorf("report: no project %q in %s", *project, b.describe)
+		}
+		return err
+	}
 	s, err := b.services(nil)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +43,14 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	// Bind first: a busy port must fail the start before the demo is
+	// seeded, or the demo tokens, shown only at the first start, would be
+	// made and never shown.
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", opts.addr, err)
+	}
+	defer ln.Close()
 	b, err := openBackend(ctx, opts.db)
 	if err != nil {
 		return err
@@ -150,11 +159,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		return err
 	}
 
-	ln, err := net.Listen("tcp", opts.addr)
-	if err != nil {
-		return err
-	}
-	srv := newServer(logRequests(h, log))
+	srv := newServer(logRequests(limitHeaders(h, maxHeaderBytes), log))
 	url := "http://" + ln.Addr().String()
 	log.Info("accord server listening", slog.String("url", url), slog.String("db", b.describe))
 	switch {
@@ -235,12 +240,47 @@ func everyProject(ctx context.Context, b *backend, every time.Duration, what str
 	}
 }
 
+// Header limits. maxHeaderBytes is what a request may send (its request
+// line and headers); limitHeaders answers a request over it with a
+// problem. net/http refuses headers over serverHeaderBytes itself, with a
+// text/plain 431, before any handler runs: that cap is set far above the
+// limit, so in practice every over-limit request gets the problem.
+const (
+	maxHeaderBytes    = 64 << 10
+	serverHeaderBytes = 1 << 20
+)
+
 // newServer bounds every read, write and idle connection: a client that
 // sends its headers and then one body byte a second cannot hold a handler
 // for ever, nor can an idle keep-alive connection stay open for good.
 func newServer(h http.Handler) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: serverHeaderBytes}
+}
+
+// limitHeaders answers 431 with a problem, naming the limit, for a request
+// whose request line and headers are larger than limit bytes, counted as
+// sent (each header line with its ": " and CRLF).
+func limitHeaders(h http.Handler, limit int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		size := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
+		size += len(r.Host) + len("Host: \r\n")
+		for k, vs := range r.Header {
+			for _, v := range vs {
+				size += len(k) + len(v) + 4
+			}
+		}
+		if size <= limit {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusRequestHeaderFieldsTooLarge)
+		_ = json.NewEncoder(w).Encode(httpapi.Problem{Type: "urn:accord:problem:headers_too_large", Title: http.StatusText(http.StatusRequestHeaderFieldsTooLarge),
+			Status: http.StatusRequestHeaderFieldsTooLarge, Detail: fmt.Sprintf("the request line and headers are %d bytes, more than the %d this server takes", size, limit)})
+	})
 }
 
 // parseTokens reads "actor:role:token" entries separated by commas: fixed

@@ -19,12 +19,11 @@ func (b *backend) transferStores() transfer.Stores {
 // exportCommand writes a project as one JSON document.
 func exportCommand(ctx context.Context, args []string, defaultDB string, out io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	project := fs.String("project", "", "the project's key (required)")
 	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
 	file := fs.String("o", "", "write to this file instead of standard output")
-	if err := fs.Parse(args); err != nil {
-		return usageError("export: %v", err)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if *project == "" {
 		return usageError("export: -project is required")
@@ -32,7 +31,7 @@ func exportCommand(ctx context.Context, args []string, defaultDB string, out io.
 	if *db == "memory" {
 		return usageError("export: -db memory is empty; give the server's database")
 	}
-	b, err := openBackend(ctx, *db)
+	b, err := openExisting(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -59,10 +58,9 @@ func exportCommand(ctx context.Context, args []string, defaultDB string, out io.
 // input) into a database that does not have the project, all or nothing.
 func importCommand(ctx context.Context, args []string, defaultDB string, in io.Reader, out io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
-	if err := fs.Parse(args); err != nil {
-		return usageError("import: %v", err)
+	if err := parse(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("usage: accord import [-db ...] FILE (- for standard input)")
@@ -79,11 +77,14 @@ func importCommand(ctx context.Context, args []string, defaultDB string, in io.R
 		defer f.Close()
 		r = f
 	}
-	var doc transfer.Document
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return usageError("import: %s is not an accord project export: %v", fs.Arg(0), err)
+	doc, err := transfer.Read(r)
+	if err != nil {
+		return usageError("import: %s: %v", fs.Arg(0), err)
+	}
+	// A document that cannot be imported is refused before any database
+	// is opened or created.
+	if err := doc.Validate(); err != nil {
+		return usageError("import: %s: %v", fs.Arg(0), err)
 	}
 	b, err := openBackend(ctx, *db)
 	if err != nil {
@@ -93,7 +94,6 @@ func importCommand(ctx context.Context, args []string, defaultDB string, in io.R
 	if err := b.atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, b.transferStores(), doc) }); err != nil {
 		return err
 	}
-	key := doc.Project[len(doc.Project)-1].Record.Key
-	_, err = io.WriteString(out, "imported project "+key+" into "+b.describe+"\n")
+	_, err = io.WriteString(out, "imported project "+doc.Key()+" into "+b.describe+"\n")
 	return err
 }

@@ -12,8 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/requirement"
 )
 
 // exported is a document as canonical JSON (object keys sorted), the
@@ -98,4 +100,60 @@ func sameDocument(t *testing.T, want, got, where string) {
 	}
 	from := max(0, i-300)
 	t.Errorf("the project that came out of %s differs at byte %d:\nwant …%s…\ngot  …%s…", where, i, want[from:min(len(want), i+200)], got[from:min(len(got), i+200)])
+}
+
+// `accord import` of a document for a new project whose records name an
+// existing project is refused (exit 2) before anything is written: the
+// existing project's export is unchanged and the new project is not made.
+func TestImportRefusesRecordsOfAnotherProject(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "accord.db")
+	mem, err := openBackend(ctx, "memory")
+	require.NoError(t, err)
+	services, err := mem.services(nil)
+	require.NoError(t, err)
+	projects, err := project.NewService(project.Options{Store: mem.projects})
+	require.NoError(t, err)
+	_, err = seedOnce(ctx, projects, services, mem)
+	require.NoError(t, err)
+	doc, err := transfer.Export(ctx, mem.transferStores(), "demo", time.Now())
+	require.NoError(t, err)
+	raw, err := json.Marshal(doc)
+	require.NoError(t, err)
+	file := filepath.Join(dir, "demo.json")
+	require.NoError(t, os.WriteFile(file, raw, 0o644))
+	require.NoError(t, cli(ctx, []string{"import", "-db", db, file}, &bytes.Buffer{}, quiet))
+	var before bytes.Buffer
+	require.NoError(t, cli(ctx, []string{"export", "-project", "demo", "-db", db}, &before, quiet))
+
+	// The attacker's document: a new project "evil", one of whose
+	// requirements names "demo".
+	for i := range doc.Project {
+		doc.Project[i].Record.Key = "evil"
+	}
+	planted := doc.Requirements[0][0]
+	planted.Record.ID, planted.Record.Title = "planted", "planted"
+	doc.Requirements = [][]accord.Revision[requirement.Requirement]{{planted}}
+	doc.ChangeRequests, doc.Contracts, doc.TestRuns, doc.Reviews, doc.Risks, doc.Retros, doc.Iterations, doc.Milestones, doc.Questions, doc.Links, doc.Terms = nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
+	doc.Settings = transfer.Settings{}
+	raw, err = json.Marshal(doc)
+	require.NoError(t, err)
+	evil := filepath.Join(dir, "evil.json")
+	require.NoError(t, os.WriteFile(evil, raw, 0o644))
+	err = cli(ctx, []string{"import", "-db", db, evil}, &bytes.Buffer{}, quiet)
+	require.Error(t, err)
+	assert.Equal(t, 2, exitCode(err))
+	assert.Contains(t, err.Error(), `requirements[0][0].record.project: names project "demo", not the document's project "evil"`)
+
+	var after bytes.Buffer
+	require.NoError(t, cli(ctx, []string{"export", "-project", "demo", "-db", db}, &after, quiet))
+	assert.Equal(t, exported(t, before.Bytes()), exported(t, after.Bytes()), "demo is unchanged")
+	err = cli(ctx, []string{"export", "-project", "evil", "-db", db}, &bytes.Buffer{}, quiet)
+	assert.ErrorContains(t, err, "evil", "the new project was not made")
+
+	// Nor is a database made for a document refused so.
+	err = cli(ctx, []string{"import", "-db", filepath.Join(dir, "fresh.db"), evil}, &bytes.Buffer{}, quiet)
+	assert.Equal(t, 2, exitCode(err))
+	assert.NoFileExists(t, filepath.Join(dir, "fresh.db"))
 }

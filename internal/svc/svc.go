@@ -9,10 +9,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/accordhq/accord"
 )
@@ -371,4 +374,136 @@ func (g Guard) MayDelete(ctx context.Context, project string, actor accord.Actor
 		e.Message = "deleting " + what + ": " + why + "; " + e.Message
 	}
 	return err
+}
+
+// MaxLongText is the longest string any field of an input may hold when
+// the input sets no tighter limit of its own (a description, a spec's
+// prose, a schema's pattern), in bytes: 64 KiB.
+const MaxLongText = 64 << 10
+
+// MaxItems is the most entries any list or map of an input may hold when
+// the input sets no tighter limit of its own (labels, criteria, steps,
+// deliverables).
+const MaxItems = 1000
+
+// CheckBounds adds a field error, named by its JSON path under prefix, for
+// every string in v longer than MaxLongText bytes and every list or map
+// with more than MaxItems entries. It is the backstop behind each input's
+// own, tighter limits: a field added later, or one no Validate names, is
+// still bounded. Raw JSON (json.RawMessage, []byte) counts as text. A
+// field errs already names is not named twice.
+func CheckBounds(errs *accord.FieldErrors, prefix string, v any) {
+	found := accord.FieldErrors{}
+	checkBounds(&found, prefix, reflect.ValueOf(v), 0)
+	for _, f := range found {
+		if !slices.ContainsFunc(*errs, func(e accord.FieldError) bool { return e.Field == f.Field }) {
+			*errs = append(*errs, f)
+		}
+	}
+}
+
+// Bounded is CheckBounds as an error: Invalid, naming every field over its
+// bound, or nil. what names the input in the message ("risk").
+func Bounded(what string, v any) error {
+	var errs accord.FieldErrors
+	CheckBounds(&errs, "", v)
+	return errs.Err(what)
+}
+
+// maxDepth stops the walk of a value nested deeper than any input is: a
+// JSON body cannot be cyclic, but a value built in Go can.
+const maxDepth = 32
+
+func checkBounds(errs *accord.FieldErrors, path string, v reflect.Value, depth int) {
+	if !v.IsValid() || depth > maxDepth {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			checkBounds(errs, path, v.Elem(), depth+1)
+		}
+	case reflect.String:
+		if v.Len() > MaxLongText {
+			errs.Add(fieldName(path), "longer than %d bytes", MaxLongText)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			if v.Len() > MaxLongText {
+				errs.Add(fieldName(path), "longer than %d bytes", MaxLongText)
+			}
+			return
+		}
+		if v.Len() > MaxItems {
+			errs.Add(fieldName(path), "more than %d entries", MaxItems)
+			return
+		}
+		for i := 0; i < v.Len(); i++ {
+			checkBounds(errs, path+"["+strconv.Itoa(i)+"]", v.Index(i), depth+1)
+		}
+	case reflect.Map:
+		if v.Len() > MaxItems {
+			errs.Add(fieldName(path), "more than %d entries", MaxItems)
+			return
+		}
+		it := v.MapRange()
+		for it.Next() {
+			key := fmt.Sprint(it.Key().Interface())
+			if len(key) > MaxName {
+				errs.Add(fieldName(path), "has a key longer than %d bytes", MaxName)
+				continue
+			}
+			checkBounds(errs, path+"."+key, it.Value(), depth+1)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case name == "-":
+				continue
+			case f.Anonymous && name == "":
+				checkBounds(errs, path, v.Field(i), depth+1) // embedded: its fields are the outer's
+				continue
+			case name == "":
+				name = f.Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			checkBounds(errs, name, v.Field(i), depth+1)
+		}
+	}
+}
+
+// fieldName is the name of a field at path; the whole input when empty.
+func fieldName(path string) string {
+	if path == "" {
+		return "(body)"
+	}
+	return path
+}
+
+// CheckID adds a field error when id is not an identifier a person can
+// read back: required, at most MaxName bytes of valid UTF-8, printable
+// (no control characters, no spaces at either end). Member and actor IDs
+// are shown in every record and message, so a control character in one
+// would garble them.
+func CheckID(errs *accord.FieldErrors, field, id string) {
+	switch {
+	case strings.TrimSpace(id) == "":
+		errs.Add(field, "required")
+	case len(id) > MaxName:
+		errs.Add(field, "longer than %d bytes", MaxName)
+	case !utf8.ValidString(id):
+		errs.Add(field, "not valid UTF-8")
+	case strings.TrimSpace(id) != id:
+		errs.Add(field, "starts or ends with a space")
+	case strings.IndexFunc(id, func(r rune) bool { return !unicode.IsPrint(r) && r != ' ' }) >= 0:
+		errs.Add(field, "has a control or other unprintable character")
+	}
 }

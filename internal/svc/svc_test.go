@@ -2,6 +2,7 @@ package svc
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,4 +76,67 @@ func TestNextSettings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, second.Revision)
 	assert.Equal(t, "alice", second.CreatedBy)
+}
+
+// CheckBounds names every over-long string and over-full list or map by
+// its JSON path, however deep, and passes what is within bounds.
+func TestCheckBounds(t *testing.T) {
+	type inner struct {
+		Text string            `json:"text"`
+		Tags []string          `json:"tags,omitempty"`
+		Raw  []byte            `json:"raw"`
+		Map  map[string]string `json:"map"`
+	}
+	type Embedded struct {
+		Reason string `json:"reason"`
+	}
+	type input struct {
+		Embedded
+		Name   string  `json:"name"`
+		Items  []inner `json:"items"`
+		Ptr    *inner  `json:"ptr"`
+		Any    any     `json:"any"`
+		Hidden string  `json:"-"`
+		hidden string
+	}
+	long := strings.Repeat("x", MaxLongText+1)
+	ok := input{Embedded: Embedded{Reason: strings.Repeat("x", MaxLongText)}, Name: "n", Items: make([]inner, MaxItems)}
+	assert.NoError(t, Bounded("input", ok))
+
+	bad := input{Embedded: Embedded{Reason: long}, Name: "n", Hidden: long, hidden: long,
+		Items: []inner{{}, {Text: long, Tags: make([]string, MaxItems+1), Raw: []byte(long)}},
+		Ptr:   &inner{Map: map[string]string{"k": long}},
+		Any:   map[string]any{"deep": []any{long}}}
+	err := Bounded("input", bad)
+	require.Error(t, err)
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
+	var e *accord.Error
+	require.ErrorAs(t, err, &e)
+	var fields []string
+	for _, f := range e.Fields {
+		fields = append(fields, f.Field)
+	}
+	assert.ElementsMatch(t, []string{"reason", "items[1].text", "items[1].tags", "items[1].raw", "ptr.map.k", "any.deep[0]"}, fields)
+	assert.Contains(t, err.Error(), "longer than 65536 bytes")
+	assert.Contains(t, err.Error(), "more than 1000 entries")
+}
+
+func TestCheckID(t *testing.T) {
+	for id, want := range map[string]string{
+		"alice": "", "李雷": "", "bob.smith@example.com": "", "a b": "",
+		"": "required", "  ": "required", strings.Repeat("a", MaxName+1): "longer than 200 bytes",
+		"bob\n": "starts or ends", " bob": "starts or ends", "bo\x00b": "unprintable", "bo\x1bb": "unprintable",
+		"bo\u200bb": "unprintable", "\xff": "UTF-8",
+	} {
+		var errs accord.FieldErrors
+		CheckID(&errs, "actor", id)
+		if want == "" {
+			assert.Empty(t, errs, "%q", id)
+			continue
+		}
+		if assert.Len(t, errs, 1, "%q", id) {
+			assert.Equal(t, "actor", errs[0].Field)
+			assert.Contains(t, errs[0].Message, want, "%q", id)
+		}
+	}
 }
