@@ -58,7 +58,7 @@ func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) 
 	if err := svc.Bounded("watch", target); err != nil {
 		return Watch{}, err
 	}
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
+	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
 		return Watch{}, err
 	}
@@ -95,7 +95,7 @@ func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) 
 // Unwatch stops one of the caller's watches. Errors: NotFound (also for
 // someone else's).
 func (s *Service) Unwatch(ctx context.Context, project, id string) error {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
+	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,7 @@ func (s *Service) Unwatch(ctx context.Context, project, id string) error {
 
 // Watches returns one page of the caller's watches in the project.
 func (s *Service) Watches(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Watch], error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
+	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
 		return accord.Page[Watch]{}, err
 	}
@@ -133,7 +133,7 @@ const scan = 2000
 // limit (0: 50, at most 500). Their own watch events are left out. It
 // changes nothing: MarkRead(inbox.Through) marks it read.
 func (s *Service) Inbox(ctx context.Context, project string, limit int) (Inbox, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
+	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
 		return Inbox{}, err
 	}
@@ -186,7 +186,7 @@ func (s *Service) Inbox(ctx context.Context, project string, limit int) (Inbox, 
 // MarkRead moves the caller's read mark in the project to seq (never
 // back): what Inbox showed up to Through is read. Errors: Invalid.
 func (s *Service) MarkRead(ctx context.Context, project string, seq int64) error {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
+	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
 		return err
 	}

@@ -175,8 +175,9 @@ func permissionOf(e endpoint) accord.Permission {
 		return ""
 	case strings.Contains(e.path, "/webhooks"):
 		return accord.PermWebhookManage
-	case e.method == http.MethodGet || e.method == http.MethodHead:
-		return ""
+	case e.method == http.MethodGet || e.method == http.MethodHead,
+		strings.Contains(e.path, "/watches"), strings.Contains(e.path, "/inbox"):
+		return "" // reads, and what concerns only the caller
 	case strings.Contains(e.path, "/settings/"):
 		return accord.PermSettingsUpdate
 	case e.method == http.MethodDelete:

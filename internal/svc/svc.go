@@ -301,6 +301,17 @@ func (g Guard) Begin(ctx context.Context, project string, perm accord.Permission
 	return actor, nil
 }
 
+// Member starts a call that needs only membership of project: reading,
+// and what concerns only the caller (their watches, their inbox).
+func (g Guard) Member(ctx context.Context, project string) (accord.Actor, error) {
+	actor, err := Begin(ctx, project)
+	if err != nil {
+		return actor, err
+	}
+	actor, _, err = g.access(ctx, project, actor)
+	return actor, err
+}
+
 // Allows reports whether actor (as Begin returned it) holds perm in
 // project, for commands whose permission depends on the record (deleting
 // one's own draft needs less than deleting someone else's).
