@@ -141,7 +141,7 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 // deprecate it instead. Errors: Unauthenticated, Invalid, NotFound,
 // FailedPrecondition.
 func (s *Service) Delete(ctx context.Context, project, id string) error {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
+	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
 		return err
 	}

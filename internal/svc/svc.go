@@ -367,14 +367,14 @@ func withRoles(roles []string, more ...string) []string {
 	return roles
 }
 
-// MayDelete says whether actor (as Begin returned it) may delete a record
+// MayDelete says whether actor (as Member returned it) may delete a record
 // that author created and that is still a draft or not: the author may
 // delete their own draft with record.write; anything else needs
 // record.delete (admins, by default). what names the record for the
 // message.
 func (g Guard) MayDelete(ctx context.Context, project string, actor accord.Actor, what, author string, draft bool) error {
 	if author == actor.ID && draft {
-		return nil
+		return g.Allows(ctx, project, actor, accord.PermRecordWrite)
 	}
 	err := g.Allows(ctx, project, actor, accord.PermRecordDelete)
 	if e, ok := err.(*accord.Error); ok && e.Code == accord.PermissionDenied {
