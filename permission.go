@@ -39,10 +39,10 @@ const (
 	// PermWebhookManage: subscribe, change, rotate, replay and delete
 	// webhooks, and read their delivery logs.
 	PermWebhookManage Permission = "webhook.manage"
-	// PermProjectExport: export a whole project as one document.
+	// PermProjectExport: export a whole project as one document, every
+	// revision of every record. (Importing makes a new project: that is
+	// the installation's, `accord import` on the database.)
 	PermProjectExport Permission = "project.export"
-	// PermProjectImport: import a project document.
-	PermProjectImport Permission = "project.import"
 	// PermReviewOverride: force a review's outcome with a written reason
 	// (the review policy also names the roles that may, per kind).
 	PermReviewOverride Permission = "review.override"
@@ -67,7 +67,7 @@ type Permissions map[Permission][]string
 // AllPermissions lists every permission, in a stable order.
 func AllPermissions() []Permission {
 	return []Permission{PermRecordWrite, PermRecordDelete, PermRecordRestore, PermSettingsUpdate,
-		PermMembersManage, PermPermissionsUpdate, PermWebhookManage, PermProjectExport, PermProjectImport,
+		PermMembersManage, PermPermissionsUpdate, PermWebhookManage, PermProjectExport,
 		PermReviewOverride, PermRiskAccept}
 }
 
@@ -84,7 +84,6 @@ func DefaultPermissions() Permissions {
 		PermPermissionsUpdate: {RoleAdmin},
 		PermWebhookManage:     {RoleAdmin},
 		PermProjectExport:     {RoleAdmin},
-		PermProjectImport:     {RoleAdmin},
 		PermReviewOverride:    {RoleAdmin, "product", "architect"},
 		PermRiskAccept:        {RoleMember},
 	}

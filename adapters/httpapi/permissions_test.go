@@ -11,6 +11,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/transfer"
 )
 
 // shopWithMembers makes the project shop with alice (admin, product), bob
@@ -56,6 +57,11 @@ func TestAMemberWhoIsNotAdminCannotRewriteSettings(t *testing.T) {
 	// Nor can he hand himself the rights another way.
 	forbidden(t, call(t, h, "PUT", "/v1/projects/shop/members/bob", devToken, `{"roles":["backend","admin"]}`), "members.manage")
 	forbidden(t, call(t, h, "PUT", "/v1/projects/shop/settings/permissions", devToken, `{"permissions":{"settings.update":["backend"]}}`, "If-Match", `"4"`), "permissions.update")
+	forbidden(t, call(t, h, "GET", "/v1/projects/shop/export", devToken, ""), "project.export")
+	doc := call(t, h, "GET", "/v1/projects/shop/export", pmToken, "")
+	require.Equal(t, http.StatusOK, doc.status, doc.raw)
+	assert.Equal(t, transfer.Format, doc.body["format"])
+	assert.Len(t, doc.body["requirements"], 1)
 	forbidden(t, call(t, h, "POST", "/v1/projects/shop/webhooks", devToken, `{"url":"https://hooks.example.com/x","kinds":["requirement.created"]}`), "webhook.manage")
 	// A non-member still does not see the project at all.
 	mallory, err := httpapi.NewToken(context.Background(), tokens, accord.Actor{ID: "mallory", Roles: []string{"admin"}})

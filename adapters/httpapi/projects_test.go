@@ -14,6 +14,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
@@ -27,19 +28,23 @@ func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
 	hookStore, watchStore := memory.NewWebhookStore(), memory.NewWatchStore()
 	// Every service asks the projects who may do what.
-	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
+	projectStore := memory.NewProjectStore()
+	projects, err := project.NewService(project.Options{Store: projectStore})
 	require.NoError(t, err)
 	// The test receivers listen on 127.0.0.1: only the allow-list lets deliveries reach them.
 	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}, Allow: []string{"127.0.0.1/32"}, Authorizer: projects})
 	require.NoError(t, err)
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore(),
+	stores := transfer.Stores{Projects: projectStore, Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(),
+		Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore(), Traces: memory.NewTraceStore()}
+	s, err := link.New(link.Options{RequirementStore: stores.Requirements, ContractStore: stores.Contracts,
+		ReviewStore: stores.Reviews, RiskStore: stores.Risks, RetroStore: stores.Retros, PlanStore: stores.Plans, TraceStore: stores.Traces,
 		Events: webhook.Direct(hooks, hookStore, watchStore), Authorizer: projects})
 	require.NoError(t, err)
 	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records, Authorizer: projects})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
 	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Reports: s, Webhooks: hooks, Watches: watches, Promoter: s,
+		Exports: &transfer.Exporter{Stores: stores, Authorizer: projects},
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},
 			devToken:   {ID: "bob"},

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
 )
 
@@ -13,6 +15,14 @@ import (
 type Reports interface {
 	Coverage(ctx context.Context, project string) (link.CoverageReport, error)
 	Progress(ctx context.Context, project string, since time.Time) (link.ProgressReport, error)
+}
+
+func exportEndpoints() []endpoint {
+	return []endpoint{
+		{id: "exportProject", method: "GET", path: base + "/export", summary: "The whole project as one document: every record with every revision (the format of accord export and accord import)",
+			status: 200, result: transfer.Document{}, permission: accord.PermProjectExport,
+			handle: read(func(c in) (transfer.Document, error) { return c.exports.Export(c.ctx(), c.project()) })},
+	}
 }
 
 // defaultPeriod is how far back a progress report looks when the caller

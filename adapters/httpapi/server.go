@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
@@ -33,12 +34,15 @@ type Options struct {
 	// Projects (optional) serves /v1/projects and, unless Authorizer says
 	// otherwise, authorizes by membership (ProjectMembers).
 	Projects *project.Service
-	Risks    *risk.Service    // optional: without it the risk routes answer 404
-	Retros   *retro.Service   // optional: without it the retro routes answer 404
-	Plans    *plan.Service    // optional: without it the plan routes answer 404
-	Traces   *trace.Service   // optional: without it the link routes answer 404
-	Impacts  Impacts          // optional, with Traces: serves /impact
-	Reports  Reports          // optional: serves /reports (coverage, progress)
+	Risks    *risk.Service  // optional: without it the risk routes answer 404
+	Retros   *retro.Service // optional: without it the retro routes answer 404
+	Plans    *plan.Service  // optional: without it the plan routes answer 404
+	Traces   *trace.Service // optional: without it the link routes answer 404
+	Impacts  Impacts        // optional, with Traces: serves /impact
+	Reports  Reports        // optional: serves /reports (coverage, progress)
+	// Exports (optional) serves GET /v1/projects/{project}/export: the
+	// whole project as one document, to holders of project.export.
+	Exports  *transfer.Exporter
 	Webhooks *webhook.Service // optional: serves /webhooks to project admins
 	Watches  *watch.Service   // optional: serves /watches and /inbox
 	// Atomically (optional) runs each request that may change something
@@ -66,6 +70,7 @@ type server struct {
 	traces    *trace.Service
 	impacts   Impacts
 	reports   Reports
+	exports   *transfer.Exporter
 	webhooks  *webhook.Service
 	watches   *watch.Service
 	atomic    func(ctx context.Context, fn func(ctx context.Context) error) error
@@ -89,7 +94,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -121,6 +126,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.reports != nil {
 		groups = append(groups, reportEndpoints())
+	}
+	if s.exports != nil {
+		groups = append(groups, exportEndpoints())
 	}
 	if s.webhooks != nil {
 		groups = append(groups, webhookEndpoints())

@@ -134,7 +134,33 @@ func histories[T any](ctx context.Context, records []T, id func(T) string, revis
 	return out, nil
 }
 
-// Export reads the whole project. Errors: NotFound (no such project).
+// Exporter exports projects on behalf of their members: only a caller
+// holding the permission project.export (admins, by default) may take a
+// whole project away. The reference API serves it at
+// GET /v1/projects/{project}/export.
+type Exporter struct {
+	Stores     Stores
+	Authorizer accord.Authorizer // optional: accord.ActorRoles without it
+	Clock      accord.Clock      // optional: accord.SystemClock()
+}
+
+// Export reads the whole project for the actor in ctx.
+// Errors: Unauthenticated, Invalid (bad key), NotFound (no such project,
+// or the actor is not a member), PermissionDenied (no project.export).
+func (e Exporter) Export(ctx context.Context, key string) (Document, error) {
+	if _, err := (svc.Guard{Authz: e.Authorizer}).Begin(ctx, key, accord.PermProjectExport); err != nil {
+		return Document{}, err
+	}
+	clock := e.Clock
+	if clock == nil {
+		clock = accord.SystemClock()
+	}
+	return Export(ctx, e.Stores, key, clock.Now().UTC())
+}
+
+// Export reads the whole project, for whoever holds the stores (the
+// operator's `accord export`); Exporter checks the caller's permission
+// first. Errors: NotFound (no such project).
 func Export(ctx context.Context, s Stores, key string, now time.Time) (Document, error) {
 	d := Document{Format: Format, Exported: now}
 	if _, err := s.Projects.GetProject(ctx, key); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
@@ -137,7 +138,8 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	}
 	api := httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
 		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Reports: services,
-		Webhooks: hooks, Watches: watches, Promoter: services, Projects: projects, Authenticator: authn, Logger: log}
+		Webhooks: hooks, Watches: watches, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
+		Exports: &transfer.Exporter{Stores: b.transferStores(), Authorizer: authz}}
 	if b.sql != nil {
 		// Every request that changes something is a unit of work: its
 		// changes and their events commit together.
