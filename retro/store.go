@@ -60,7 +60,14 @@ type Store interface {
 	GetRetro(ctx context.Context, project, id string) (Retro, error)
 	GetRetroByKey(ctx context.Context, project, key string) (Retro, error)
 	UpdateRetro(ctx context.Context, next accord.Revision[Retro]) (Retro, error)
-	DeleteRetro(ctx context.Context, project, id string) error
+	// DeleteRetro stores tombstone, a revision of kind accord.RevisionDeleted
+	// whose stamp's Deleted says who deleted the retrospective, when and why, as
+	// its next revision (compare-and-swap, like an update), and hides it:
+	// gets, finds and lists answer as if it did not exist and its key is never given again, its
+	// revisions stay. An update of kind accord.RevisionRestored brings it
+	// back. Its secret
+	// is the service's to erase. NotFound if absent or deleted; Conflict (ErrStale) if stale.
+	DeleteRetro(ctx context.Context, tombstone accord.Revision[Retro]) error
 	// ListRetros returns one page of the retrospectives that match f, in
 	// creation order.
 	ListRetros(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Retro], error)

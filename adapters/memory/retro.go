@@ -65,10 +65,10 @@ func (s *RetroStore) UpdateRetro(_ context.Context, next accord.Revision[retro.R
 }
 
 // DeleteRetro implements retro.Store.
-func (s *RetroStore) DeleteRetro(_ context.Context, project, id string) error {
+func (s *RetroStore) DeleteRetro(_ context.Context, tombstone accord.Revision[retro.Retro]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.retros.delete(project, id)
+	return s.retros.tombstone(tombstone)
 }
 
 // ListRetros implements retro.Store.

@@ -55,9 +55,10 @@ func (s *RetroStore) UpdateRetro(ctx context.Context, next accord.Revision[retro
 }
 
 // DeleteRetro implements retro.Store; its secret goes with it.
-func (s *RetroStore) DeleteRetro(ctx context.Context, project, id string) error {
+func (s *RetroStore) DeleteRetro(ctx context.Context, tombstone accord.Revision[retro.Retro]) error {
+	project, id := tombstone.Record.Project, tombstone.Record.ID
 	return s.retros.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.retros.deleteIn(ctx, tx, project, id); err != nil {
+		if err := s.retros.tombstoneIn(ctx, tx, tombstone); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, s.retros.d.q("DELETE FROM accord_secrets WHERE kind = 'retro' AND project = ? AND id = ?"), project, id)
