@@ -112,7 +112,9 @@ func requirementEndpoints() []endpoint {
 			query: reasonQuery, handle: remove(func(c in) error { return c.reqs.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
 		{id: "restoreRequirement", method: "POST", path: one + "/restore", summary: "Bring back a deleted requirement (by ID) within the retention window; admins only",
 			body: reasonBody{}, status: 200, result: requirement.Requirement{}, etag: true,
-			handle: act(func(c in, b reasonBody) (requirement.Requirement, error) { return c.reqs.Restore(c.ctx(), c.project(), c.id(), b.Reason) })},
+			handle: act(func(c in, b reasonBody) (requirement.Requirement, error) {
+				return c.reqs.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		{id: "transitionRequirement", method: "POST", path: one + "/transitions", summary: "Move a requirement along its lifecycle",
 			body: transitionBody{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true,
 			handle: update(1, func(c in, base int, b transitionBody) (requirement.Requirement, error) {
@@ -198,7 +200,9 @@ func requirementEndpoints() []endpoint {
 			query: reasonQuery, handle: remove(func(c in) error { return c.reqs.DeleteTerm(c.ctx(), c.project(), c.path("term"), c.query("reason")) })},
 		{id: "restoreTerm", method: "POST", path: p + "/glossary/{term}/restore", summary: "Bring back a removed glossary term within the retention window; admins only",
 			body: reasonBody{}, status: 200, result: requirement.Term{}, etag: true,
-			handle: act(func(c in, b reasonBody) (requirement.Term, error) { return c.reqs.RestoreTerm(c.ctx(), c.project(), c.path("term"), b.Reason) })},
+			handle: act(func(c in, b reasonBody) (requirement.Term, error) {
+				return c.reqs.RestoreTerm(c.ctx(), c.project(), c.path("term"), b.Reason)
+			})},
 		{id: "listTermRevisions", method: "GET", path: p + "/glossary/{term}/revisions", summary: "A term's history",
 			status: 200, result: items[termRevisionSummary]{},
 			handle: read(func(c in) (items[termRevisionSummary], error) {

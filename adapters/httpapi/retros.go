@@ -79,7 +79,9 @@ func retroEndpoints() []endpoint {
 			query: reasonQuery, handle: remove(func(c in) error { return c.retros.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
 		{id: "restoreRetro", method: "POST", path: one + "/restore", summary: "Bring back a deleted retrospective (by ID) within the retention window; admins only",
 			body: reasonBody{}, status: 200, result: retro.Retro{}, etag: true,
-			handle: act(func(c in, b reasonBody) (retro.Retro, error) { return c.retros.Restore(c.ctx(), c.project(), c.id(), b.Reason) })},
+			handle: act(func(c in, b reasonBody) (retro.Retro, error) {
+				return c.retros.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		change("moveRetroPhase", "POST", one+"/phase", "Move to the next phase (the facilitator)", phaseBody{},
 			act(func(c in, b phaseBody) (retro.Retro, error) {
 				return c.retros.Transition(c.ctx(), c.project(), c.id(), b.To)

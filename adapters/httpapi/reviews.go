@@ -55,7 +55,9 @@ func reviewEndpoints() []endpoint {
 			query: reasonQuery, handle: remove(func(c in) error { return c.reviews.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
 		{id: "restoreReview", method: "POST", path: one + "/restore", summary: "Bring back a deleted review (by ID) within the retention window; admins only",
 			body: reasonBody{}, status: 200, result: review.Review{}, etag: true,
-			handle: act(func(c in, b reasonBody) (review.Review, error) { return c.reviews.Restore(c.ctx(), c.project(), c.id(), b.Reason) })},
+			handle: act(func(c in, b reasonBody) (review.Review, error) {
+				return c.reviews.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		{id: "getReviewOutcome", method: "GET", path: one + "/outcome", summary: "The outcome of the open round and every unmet rule",
 			status: 200, result: review.Evaluation{},
 			handle: read(func(c in) (review.Evaluation, error) { return c.reviews.Outcome(c.ctx(), c.project(), c.id()) })},

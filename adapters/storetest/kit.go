@@ -47,10 +47,10 @@ type Records[T any] struct {
 	ID       func(rec T) string
 	Project  func(rec *T, project string) // moves rec to another project (to test isolation)
 
-	Create    func(ctx context.Context, first accord.Revision[T]) (T, error)
-	Get       func(ctx context.Context, project, id string) (T, error)
-	Update    func(ctx context.Context, next accord.Revision[T]) (T, error)                         // nil: the record never changes
-	Delete    func(ctx context.Context, project, id string) error                                   // nil: never erased
+	Create func(ctx context.Context, first accord.Revision[T]) (T, error)
+	Get    func(ctx context.Context, project, id string) (T, error)
+	Update func(ctx context.Context, next accord.Revision[T]) (T, error) // nil: the record never changes
+	Delete func(ctx context.Context, project, id string) error           // nil: never erased
 	// Tombstone (optional) deletes a record the way accord records are
 	// deleted: it stores a revision of kind accord.RevisionDeleted whose
 	// stamp says who, when and why, and the record is hidden from then on.
