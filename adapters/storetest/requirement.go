@@ -41,6 +41,7 @@ func RequirementStore(t *testing.T, open func(t *testing.T) requirement.Store) {
 	t.Run("delete_cascades", func(t *testing.T) { testRequirementCascade(t, open(t)) })
 	t.Run("term_names", func(t *testing.T) { testTermNames(t, open(t)) })
 	t.Run("scenario", func(t *testing.T) { requirementScenario(t, open(t)) })
+	t.Run("delete_restore", func(t *testing.T) { requirementDeletion(t, open(t)) })
 }
 
 func target(v float64) *float64 { return &v }
