@@ -11,6 +11,12 @@ const (
 	RevisionCreated      RevisionKind = "created"
 	RevisionEdited       RevisionKind = "edited"
 	RevisionTransitioned RevisionKind = "transitioned"
+	// RevisionDeleted is a tombstone: the record as it was when deleted,
+	// its Stamp.Deleted saying who deleted it, when and why. The record
+	// is hidden from then on but its history stays.
+	RevisionDeleted RevisionKind = "deleted"
+	// RevisionRestored brings a deleted record back, as it was.
+	RevisionRestored RevisionKind = "restored"
 )
 
 // Revision is one immutable version of a record: the whole record as it

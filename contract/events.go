@@ -12,6 +12,7 @@ const (
 const (
 	EventCreated              = "contract.created"
 	EventDeleted              = "contract.deleted"
+	EventRestored             = "contract.restored"
 	EventVersionCreated       = "contract.version_created"
 	EventVersionUpdated       = "contract.version_updated"
 	EventVersionTransitioned  = "contract.version_transitioned"

@@ -136,13 +136,19 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	return page, err
 }
 
-// Delete removes a contract with all its versions. A contract with an
-// agreed version is an agreement others rely on and cannot be deleted;
-// deprecate it instead. Errors: Unauthenticated, Invalid, NotFound,
-// FailedPrecondition.
-func (s *Service) Delete(ctx context.Context, project, id string) error {
+// Delete deletes a contract for reason (may be empty): it leaves a
+// tombstone revision saying who, when and why, and disappears from gets
+// and lists with its versions, its service name free again; Restore
+// brings it back within accord.RetentionWindow. A contract with an agreed
+// version is an agreement others rely on and cannot be deleted; deprecate
+// it instead. Errors: Unauthenticated, Invalid, NotFound,
+// PermissionDenied, FailedPrecondition, Conflict (deleted meanwhile).
+func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
+		return err
+	}
+	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
 	c, err := s.store.GetContract(ctx, project, id)
@@ -162,11 +168,41 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 			return accord.Errorf(accord.FailedPrecondition, "contract %s has agreed version %s; deprecate it instead of deleting", c.Service, v.Version)
 		}
 	}
-	if err := s.store.DeleteContract(ctx, project, id); err != nil {
+	if err := s.store.DeleteContract(ctx, svc.Tombstone(c, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventDeleted, project, c.Ref(), actor, "contract for %s deleted by %s", c.Service, actor.ID)
+	s.pub.Publish(ctx, EventDeleted, project, c.Ref(), actor, "contract for %s deleted by %s%s", c.Service, actor.ID, svc.Because(reason))
 	return nil
+}
+
+// Restore brings back a deleted contract with its versions, as a new
+// revision of the contract, for reason: within accord.RetentionWindow of
+// its deletion, with accord.PermRecordRestore (admins). Errors:
+// Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
+// (not deleted, or the window has passed), Conflict (restored meanwhile,
+// or its service has another contract now).
+func (s *Service) Restore(ctx context.Context, project, id, reason string) (Contract, error) {
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return Contract{}, err
+	}
+	if err := svc.CheckReason(reason); err != nil {
+		return Contract{}, err
+	}
+	revs, err := s.store.ListContractRevisions(ctx, project, id)
+	if err != nil {
+		return Contract{}, err
+	}
+	next, err := svc.Restoration(func(c Contract) string { return "contract for " + c.Service }, revs, actor.ID, s.clock.Now(), reason)
+	if err != nil {
+		return Contract{}, err
+	}
+	c, err := s.store.RestoreContract(ctx, next)
+	if err != nil {
+		return Contract{}, err
+	}
+	s.pub.Publish(ctx, EventRestored, project, c.Ref(), actor, "contract for %s restored by %s%s", c.Service, actor.ID, svc.Because(reason))
+	return c, nil
 }
 
 // Versions returns a contract's versions in creation order.

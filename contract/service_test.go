@@ -111,9 +111,9 @@ func TestServiceLifecycle(t *testing.T) {
 	assert.Equal(t, "Orders of the shop.", v2.Spec.Description, "starts from the copied spec")
 
 	// A contract with an agreed version cannot be deleted.
-	err = s.Delete(pm, "shop", v1.ContractID)
+	err = s.Delete(pm, "shop", v1.ContractID, "")
 	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "past its drafts, deleting needs record.delete")
-	err = s.Delete(accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{accord.RoleAdmin}}), "shop", v1.ContractID)
+	err = s.Delete(accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{accord.RoleAdmin}}), "shop", v1.ContractID, "")
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 
 	versions, err := s.Versions(pm, "shop", v1.ContractID)

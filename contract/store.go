@@ -42,9 +42,21 @@ type Store interface {
 	// ListContracts returns one page of the contracts that match f, in
 	// creation order. Invalid for a malformed token.
 	ListContracts(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Contract], error)
-	// DeleteContract removes a contract with all its versions. NotFound if
-	// it does not exist.
-	DeleteContract(ctx context.Context, project, id string) error
+	// DeleteContract stores tombstone, a revision of kind accord.RevisionDeleted
+	// whose stamp's Deleted says who deleted the contract, when and why, as
+	// its next revision (compare-and-swap, like an update), and hides it:
+	// gets, finds and lists answer as if it did not exist (its versions too) and its service name is free again, its
+	// revisions stay. RestoreContract brings it back. NotFound if absent or deleted; Conflict (ErrStale) if stale.
+	DeleteContract(ctx context.Context, tombstone accord.Revision[Contract]) error
+	// RestoreContract stores next, a revision of kind
+	// accord.RevisionRestored, over a deleted contract's tombstone: the
+	// contract and its versions are back. NotFound if absent or not
+	// deleted; Conflict if stale or its service name was taken meanwhile.
+	RestoreContract(ctx context.Context, next accord.Revision[Contract]) (Contract, error)
+	// ListContractRevisions returns every revision of a contract (its
+	// creation, deletions and restorations), oldest first, deleted or not.
+	// NotFound if absent.
+	ListContractRevisions(ctx context.Context, project, id string) ([]accord.Revision[Contract], error)
 
 	// CreateVersion stores a new version of an existing contract from its
 	// first revision. NotFound if the contract does not exist; Conflict if

@@ -28,6 +28,7 @@ const (
 	EventUpdated         = "requirement.updated"
 	EventTransitioned    = "requirement.transitioned"
 	EventDeleted         = "requirement.deleted"
+	EventRestored        = "requirement.restored" // brought back from its tombstone
 	EventSettingsChanged = "requirement.settings_changed"
 
 	EventChangeProposed  = "change_request.proposed"
@@ -36,7 +37,8 @@ const (
 	EventChangeWithdrawn = "change_request.withdrawn"
 	EventChangeApplied   = "change_request.applied"
 
-	EventTermCreated = "glossary.term_created"
-	EventTermUpdated = "glossary.term_updated"
-	EventTermDeleted = "glossary.term_deleted"
+	EventTermCreated  = "glossary.term_created"
+	EventTermUpdated  = "glossary.term_updated"
+	EventTermDeleted  = "glossary.term_deleted"
+	EventTermRestored = "glossary.term_restored"
 )

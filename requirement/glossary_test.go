@@ -31,7 +31,7 @@ func TestGlossaryTermsAreVersioned(t *testing.T) {
 	assert.Equal(t, "dev-bob", hist[1].Actor)
 	assert.Equal(t, "narrowed", hist[1].Note)
 
-	require.NoError(t, svc.DeleteTerm(pm, "shop", order.ID))
+	require.NoError(t, svc.DeleteTerm(pm, "shop", order.ID, ""))
 	_, err = svc.GetTerm(pm, "shop", order.ID)
 	require.Equal(t, accord.NotFound, accord.ErrorCode(err))
 	assert.Equal(t, []string{"glossary.term_created", "glossary.term_updated", "glossary.term_deleted"}, rec.Kinds())

@@ -277,11 +277,18 @@ func (s *Service) admit(ctx context.Context, r Requirement, c Content, to Status
 	return nil
 }
 
-// Delete removes a requirement with its history and change requests.
-// Errors: Unauthenticated, Invalid (bad project), NotFound.
-func (s *Service) Delete(ctx context.Context, project, id string) error {
+// Delete deletes a requirement for reason (may be empty): it leaves a
+// tombstone revision saying who, when and why, and disappears from gets
+// and lists with its change requests; History still answers by its ID,
+// and Restore brings it back within accord.RetentionWindow.
+// Errors: Unauthenticated, Invalid (bad project, reason too long),
+// NotFound, PermissionDenied, Conflict (changed meanwhile).
+func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
+		return err
+	}
+	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
 	cur, err := s.lookup(ctx, project, id)
@@ -291,11 +298,41 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.guard.MayDelete(ctx, project, actor, cur.Key, cur.CreatedBy, cur.Status == Draft); err != nil {
 		return err
 	}
-	if err := s.store.DeleteRequirement(ctx, project, cur.ID); err != nil {
+	if err := s.store.DeleteRequirement(ctx, svc.Tombstone(cur, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventDeleted, project, cur.Ref(), actor, "%s %q deleted by %s", cur.Key, cur.Title, actor.ID)
+	s.pub.Publish(ctx, EventDeleted, project, cur.Ref(), actor, "%s %q deleted by %s%s", cur.Key, cur.Title, actor.ID, svc.Because(reason))
 	return nil
+}
+
+// Restore brings back a deleted requirement (named by its ID: its key
+// no longer resolves) as it was, as a new revision, for reason. Only
+// within accord.RetentionWindow of its deletion, and only with
+// accord.PermRecordRestore (admins). Errors: Unauthenticated, Invalid,
+// NotFound, PermissionDenied, FailedPrecondition (not deleted, or the
+// window has passed), Conflict (restored meanwhile).
+func (s *Service) Restore(ctx context.Context, project, id, reason string) (Requirement, error) {
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return Requirement{}, err
+	}
+	if err := svc.CheckReason(reason); err != nil {
+		return Requirement{}, err
+	}
+	revs, err := s.store.ListRequirementRevisions(ctx, project, id)
+	if err != nil {
+		return Requirement{}, err
+	}
+	next, err := svc.Restoration(func(r Requirement) string { return "requirement " + r.Key }, revs, actor.ID, s.clock.Now(), reason)
+	if err != nil {
+		return Requirement{}, err
+	}
+	r, err := s.store.UpdateRequirement(ctx, next)
+	if err != nil {
+		return Requirement{}, err
+	}
+	s.pub.Publish(ctx, EventRestored, project, r.Ref(), actor, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
+	return r, nil
 }
 
 // History returns every revision of a requirement, oldest first.

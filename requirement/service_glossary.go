@@ -136,11 +136,18 @@ func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, 
 	return next, nil
 }
 
-// DeleteTerm removes a glossary term and its history.
-// Errors: Unauthenticated, Invalid (bad project), NotFound.
-func (s *Service) DeleteTerm(ctx context.Context, project, id string) error {
+// DeleteTerm deletes a glossary term for reason (may be empty): it
+// leaves a tombstone revision and leaves the glossary, its name free
+// again; TermHistory still answers, and RestoreTerm brings it back within
+// accord.RetentionWindow.
+// Errors: Unauthenticated, Invalid (bad project, reason too long),
+// NotFound, PermissionDenied, Conflict (changed meanwhile).
+func (s *Service) DeleteTerm(ctx context.Context, project, id, reason string) error {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
+		return err
+	}
+	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
 	cur, err := s.store.GetTerm(ctx, project, id)
@@ -150,11 +157,40 @@ func (s *Service) DeleteTerm(ctx context.Context, project, id string) error {
 	if err := s.guard.MayDelete(ctx, project, actor, "term "+cur.Term, cur.CreatedBy, true); err != nil {
 		return err
 	}
-	if err := s.store.DeleteTerm(ctx, project, id); err != nil {
+	if err := s.store.DeleteTerm(ctx, svc.Tombstone(cur, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventTermDeleted, project, termRef(id), actor, "glossary term %q deleted by %s", cur.Term, actor.ID)
+	s.pub.Publish(ctx, EventTermDeleted, project, termRef(id), actor, "glossary term %q deleted by %s%s", cur.Term, actor.ID, svc.Because(reason))
 	return nil
+}
+
+// RestoreTerm brings back a deleted glossary term as a new revision, for
+// reason: within accord.RetentionWindow, with accord.PermRecordRestore.
+// Errors: Unauthenticated, Invalid, NotFound, PermissionDenied,
+// FailedPrecondition (not deleted, or the window has passed), Conflict
+// (its name was taken meanwhile).
+func (s *Service) RestoreTerm(ctx context.Context, project, id, reason string) (Term, error) {
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return Term{}, err
+	}
+	if err := svc.CheckReason(reason); err != nil {
+		return Term{}, err
+	}
+	revs, err := s.store.ListTermRevisions(ctx, project, id)
+	if err != nil {
+		return Term{}, err
+	}
+	next, err := svc.Restoration(func(t Term) string { return fmt.Sprintf("glossary term %q", t.Term) }, revs, actor.ID, s.clock.Now(), reason)
+	if err != nil {
+		return Term{}, err
+	}
+	t, err := s.store.UpdateTerm(ctx, next)
+	if err != nil {
+		return Term{}, err
+	}
+	s.pub.Publish(ctx, EventTermRestored, project, termRef(id), actor, "glossary term %q restored by %s%s", t.Term, actor.ID, svc.Because(reason))
+	return t, nil
 }
 
 // TermHistory returns every revision of a glossary term, oldest first.

@@ -262,12 +262,12 @@ func TestDeleteAndIsolation(t *testing.T) {
 	require.NoError(t, err)
 	_, err = svc.Get(pm, "other", r.ID)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
-	assert.Equal(t, accord.NotFound, accord.ErrorCode(svc.Delete(pm, "other", r.ID)))
-	assert.Equal(t, accord.Unauthenticated, accord.ErrorCode(svc.Delete(context.Background(), "shop", r.ID)))
-	err = svc.Delete(dev, "shop", r.ID)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(svc.Delete(pm, "other", r.ID, "")))
+	assert.Equal(t, accord.Unauthenticated, accord.ErrorCode(svc.Delete(context.Background(), "shop", r.ID, "")))
+	err = svc.Delete(dev, "shop", r.ID, "")
 	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "another member's draft needs record.delete")
 	assert.Contains(t, err.Error(), "record.delete")
-	require.NoError(t, svc.Delete(pm, "shop", r.ID), "the author deletes their own draft")
+	require.NoError(t, svc.Delete(pm, "shop", r.ID, ""), "the author deletes their own draft")
 	_, err = svc.Get(pm, "shop", r.ID)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
 	assert.Equal(t, "requirement.deleted", rec.Kinds()[len(rec.Kinds())-1])
@@ -315,8 +315,8 @@ func TestMethodsAcceptKeys(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, 42, n)
 	assert.Equal(t, "REQ-42", requirement.KeyOf(42))
-	require.Equal(t, accord.PermissionDenied, accord.ErrorCode(svc.Delete(pm, "shop", "REQ-1")), "no longer a draft: the author needs record.delete too")
-	require.NoError(t, svc.Delete(admin, "shop", "REQ-1"))
+	require.Equal(t, accord.PermissionDenied, accord.ErrorCode(svc.Delete(pm, "shop", "REQ-1", "")), "no longer a draft: the author needs record.delete too")
+	require.NoError(t, svc.Delete(admin, "shop", "REQ-1", ""))
 }
 
 func TestNewServiceNeedsStore(t *testing.T) {

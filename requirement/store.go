@@ -76,9 +76,13 @@ type Store interface {
 	// UpdateRequirement stores next as the new current revision.
 	// NotFound if absent; Conflict (ErrStale) if stale.
 	UpdateRequirement(ctx context.Context, next accord.Revision[Requirement]) (Requirement, error)
-	// DeleteRequirement removes a requirement with its revisions and its
-	// change requests. NotFound if absent.
-	DeleteRequirement(ctx context.Context, project, id string) error
+	// DeleteRequirement stores tombstone, a revision of kind accord.RevisionDeleted
+	// whose stamp's Deleted says who deleted the requirement, when and why, as
+	// its next revision (compare-and-swap, like an update), and hides it:
+	// gets, finds and lists answer as if it did not exist (its change requests too) and its key is never given again, its
+	// revisions stay. An update of kind accord.RevisionRestored brings it
+	// back. NotFound if absent or deleted; Conflict (ErrStale) if stale.
+	DeleteRequirement(ctx context.Context, tombstone accord.Revision[Requirement]) error
 	// ListRequirements returns one page of the requirements that match f,
 	// in creation (key) order. Invalid for a malformed token.
 	ListRequirements(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error)
@@ -114,8 +118,13 @@ type Store interface {
 	// absent; Conflict (ErrStale) if stale; Conflict if renamed to another
 	// term's name.
 	UpdateTerm(ctx context.Context, next accord.Revision[Term]) (Term, error)
-	// DeleteTerm removes a term and its revisions. NotFound if absent.
-	DeleteTerm(ctx context.Context, project, id string) error
+	// DeleteTerm stores tombstone, a revision of kind accord.RevisionDeleted
+	// whose stamp's Deleted says who deleted the term, when and why, as
+	// its next revision (compare-and-swap, like an update), and hides it:
+	// gets, finds and lists answer as if it did not exist and its name is free again, its
+	// revisions stay. An update of kind accord.RevisionRestored brings it
+	// back. NotFound if absent or deleted; Conflict (ErrStale) if stale.
+	DeleteTerm(ctx context.Context, tombstone accord.Revision[Term]) error
 	// ListTerms returns every term of the project, sorted by name.
 	ListTerms(ctx context.Context, project string) ([]Term, error)
 	// ListTermRevisions returns every revision of a term, oldest first.

@@ -35,5 +35,6 @@ const (
 	EventHealthAnswered  = "retro.health_answered"
 	EventPromoted        = "retro.promoted"
 	EventDeleted         = "retro.deleted"
+	EventRestored        = "retro.restored"
 	EventSettingsChanged = "retro.settings_changed"
 )

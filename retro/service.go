@@ -294,10 +294,17 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 	return revs, err
 }
 
-// Delete removes a retrospective, its history and its Private part.
-func (s *Service) Delete(ctx context.Context, project, id string) error {
+// Delete deletes a retrospective for reason (may be empty): it leaves a
+// tombstone revision saying who, when and why and disappears from gets
+// and lists; Restore brings it back within accord.RetentionWindow. An
+// anonymous one's Private part (secret, pseudonyms) is erased for good all
+// the same, so a restored anonymous retrospective takes no more input.
+func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
+		return err
+	}
+	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
 	r, err := s.lookup(ctx, project, id)
@@ -307,11 +314,44 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Phase == Collecting && len(r.Items) == 0); err != nil {
 		return err
 	}
-	if err := s.store.DeleteRetro(ctx, project, r.ID); err != nil {
+	if err := s.store.DeleteRetro(ctx, svc.Tombstone(r, actor.ID, s.publisher(r).Clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.publisher(r).Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s deleted by %s", r.Key, actor.ID)
+	s.publisher(r).Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s deleted by %s%s", r.Key, actor.ID, svc.Because(reason))
 	return nil
+}
+
+// Restore brings back a deleted retrospective (named by its ID: its key no longer resolves) as it
+// was, as a new revision, for reason: within accord.RetentionWindow of its
+// deletion, with accord.PermRecordRestore (admins). Errors:
+// Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
+// (not deleted, or the window has passed), Conflict (restored meanwhile).
+func (s *Service) Restore(ctx context.Context, project, id, reason string) (Retro, error) {
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return Retro{}, err
+	}
+	if err := svc.CheckReason(reason); err != nil {
+		return Retro{}, err
+	}
+	revs, err := s.store.ListRetroRevisions(ctx, project, id)
+	if err != nil {
+		return Retro{}, err
+	}
+	now := s.clock.Now()
+	if len(revs) > 0 && revs[len(revs)-1].Record.Anonymous {
+		now = coarse(now)
+	}
+	next, err := svc.Restoration(func(r Retro) string { return "retrospective " + r.Key }, revs, actor.ID, now, reason)
+	if err != nil {
+		return Retro{}, err
+	}
+	r, err := s.store.UpdateRetro(ctx, next)
+	if err != nil {
+		return Retro{}, err
+	}
+	s.publisher(r).Publish(ctx, EventRestored, project, r.Ref(), actor, "%s restored by %s%s", r.Key, actor.ID, svc.Because(reason))
+	return s.view(r), nil
 }
 
 // who is how a retrospective knows the acting participant: by ID, or by a

@@ -60,9 +60,15 @@ type Store interface {
 	GetRetro(ctx context.Context, project, id string) (Retro, error)
 	GetRetroByKey(ctx context.Context, project, key string) (Retro, error)
 	UpdateRetro(ctx context.Context, next accord.Revision[Retro]) (Retro, error)
-	// DeleteRetro removes a retrospective, its revisions and its Private
-	// part.
-	DeleteRetro(ctx context.Context, project, id string) error
+	// DeleteRetro stores tombstone, a revision of kind
+	// accord.RevisionDeleted whose stamp's Deleted says who deleted the
+	// retrospective, when and why, as its next revision (compare-and-swap,
+	// like an update), hides it and erases its Private part in the same
+	// unit: gets, finds and lists answer as if it did not exist and its key
+	// is never given again; its revisions stay. An update of kind
+	// accord.RevisionRestored brings it back. NotFound if absent or
+	// deleted; Conflict (ErrStale) if stale.
+	DeleteRetro(ctx context.Context, tombstone accord.Revision[Retro]) error
 	// ListRetros returns one page of the retrospectives that match f, in
 	// creation order.
 	ListRetros(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Retro], error)

@@ -22,6 +22,7 @@ func ParseKey(s string) (int, bool) { return svc.ParseKey(KeyPrefix, s) }
 const (
 	EventCreated            = "review.created"
 	EventDeleted            = "review.deleted"
+	EventRestored           = "review.restored"
 	EventRoundOpened        = "review.round_opened"
 	EventParticipantAdded   = "review.participant_added"
 	EventParticipantRemoved = "review.participant_removed"

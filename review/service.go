@@ -260,11 +260,17 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 	return s.store.ListReviewRevisions(ctx, project, rv.ID)
 }
 
-// Delete removes a review with its history.
-// Errors: Unauthenticated, Invalid (bad project), NotFound.
-func (s *Service) Delete(ctx context.Context, project, id string) error {
+// Delete deletes a review for reason (may be empty): it leaves a
+// tombstone revision saying who, when and why and disappears from gets
+// and lists; Restore brings it back within accord.RetentionWindow.
+// Errors: Unauthenticated, Invalid (bad project, reason too long),
+// NotFound, PermissionDenied, Conflict (changed meanwhile).
+func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
+		return err
+	}
+	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
 	rv, err := s.lookup(ctx, project, id)
@@ -275,11 +281,40 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.guard.MayDelete(ctx, project, actor, rv.Key, rv.CreatedBy, draft); err != nil {
 		return err
 	}
-	if err := s.store.DeleteReview(ctx, project, rv.ID); err != nil {
+	if err := s.store.DeleteReview(ctx, svc.Tombstone(rv, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventDeleted, project, rv.Ref(), actor, "%s (%s review of %s) deleted by %s", rv.Key, rv.Kind, rv.Subject, actor.ID)
+	s.pub.Publish(ctx, EventDeleted, project, rv.Ref(), actor, "%s (%s review of %s) deleted by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
 	return nil
+}
+
+// Restore brings back a deleted review (named by its ID: its key no longer resolves) as it
+// was, as a new revision, for reason: within accord.RetentionWindow of its
+// deletion, with accord.PermRecordRestore (admins). Errors:
+// Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
+// (not deleted, or the window has passed), Conflict (restored meanwhile).
+func (s *Service) Restore(ctx context.Context, project, id, reason string) (Review, error) {
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return Review{}, err
+	}
+	if err := svc.CheckReason(reason); err != nil {
+		return Review{}, err
+	}
+	revs, err := s.store.ListReviewRevisions(ctx, project, id)
+	if err != nil {
+		return Review{}, err
+	}
+	next, err := svc.Restoration(func(rv Review) string { return "review " + rv.Key }, revs, actor.ID, s.clock.Now(), reason)
+	if err != nil {
+		return Review{}, err
+	}
+	rv, err := s.store.UpdateReview(ctx, next)
+	if err != nil {
+		return Review{}, err
+	}
+	s.pub.Publish(ctx, EventRestored, project, rv.Ref(), actor, "%s (%s review of %s) restored by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
+	return rv, nil
 }
 
 // Outcome evaluates the review's open round now.

@@ -56,8 +56,13 @@ type Store interface {
 	// be the stored revision + 1. NotFound if absent; Conflict (ErrStale)
 	// if stale. Key, kind and subject never change.
 	UpdateReview(ctx context.Context, next accord.Revision[Review]) (Review, error)
-	// DeleteReview removes a review. NotFound if absent.
-	DeleteReview(ctx context.Context, project, id string) error
+	// DeleteReview stores tombstone, a revision of kind accord.RevisionDeleted
+	// whose stamp's Deleted says who deleted the review, when and why, as
+	// its next revision (compare-and-swap, like an update), and hides it:
+	// gets, finds and lists answer as if it did not exist and its key is never given again, its
+	// revisions stay. An update of kind accord.RevisionRestored brings it
+	// back. NotFound if absent or deleted; Conflict (ErrStale) if stale.
+	DeleteReview(ctx context.Context, tombstone accord.Revision[Review]) error
 	// ListReviews returns one page of the reviews that match f, in
 	// creation order. Tokens stay valid while reviews are added or
 	// removed. Invalid for a malformed token.

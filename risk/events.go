@@ -30,5 +30,6 @@ const (
 	EventReviewed         = "risk.reviewed"
 	EventReviewDue        = "risk.review_due"
 	EventDeleted          = "risk.deleted"
+	EventRestored         = "risk.restored"
 	EventSettingsChanged  = "risk.settings_changed"
 )

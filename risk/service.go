@@ -696,10 +696,17 @@ func (s *Service) MarkReviewed(ctx context.Context, project, id, note string) (R
 	})
 }
 
-// Delete removes a risk with its history. Errors: Unauthenticated, NotFound.
-func (s *Service) Delete(ctx context.Context, project, id string) error {
+// Delete deletes a risk for reason (may be empty): it leaves a tombstone
+// revision saying who, when and why and leaves the register; Restore
+// brings it back within accord.RetentionWindow.
+// Errors: Unauthenticated, Invalid (reason too long), NotFound,
+// PermissionDenied, Conflict (changed meanwhile).
+func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
+		return err
+	}
+	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
 	r, err := s.lookup(ctx, project, id)
@@ -709,11 +716,40 @@ func (s *Service) Delete(ctx context.Context, project, id string) error {
 	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Status == Identified); err != nil {
 		return err
 	}
-	if err := s.store.DeleteRisk(ctx, project, r.ID); err != nil {
+	if err := s.store.DeleteRisk(ctx, svc.Tombstone(r, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s %q deleted by %s", r.Key, r.Title, actor.ID)
+	s.pub.Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s %q deleted by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
 	return nil
+}
+
+// Restore brings back a deleted risk (named by its ID: its key no longer resolves) as it
+// was, as a new revision, for reason: within accord.RetentionWindow of its
+// deletion, with accord.PermRecordRestore (admins). Errors:
+// Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
+// (not deleted, or the window has passed), Conflict (restored meanwhile).
+func (s *Service) Restore(ctx context.Context, project, id, reason string) (Risk, error) {
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return Risk{}, err
+	}
+	if err := svc.CheckReason(reason); err != nil {
+		return Risk{}, err
+	}
+	revs, err := s.store.ListRiskRevisions(ctx, project, id)
+	if err != nil {
+		return Risk{}, err
+	}
+	next, err := svc.Restoration(func(r Risk) string { return "risk " + r.Key }, revs, actor.ID, s.clock.Now(), reason)
+	if err != nil {
+		return Risk{}, err
+	}
+	r, err := s.store.UpdateRisk(ctx, next)
+	if err != nil {
+		return Risk{}, err
+	}
+	s.pub.Publish(ctx, EventRestored, project, r.Ref(), actor, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
+	return r, nil
 }
 
 // History returns every revision of a risk, oldest first.

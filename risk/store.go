@@ -96,8 +96,13 @@ type Store interface {
 	// UpdateRisk stores next as the new current revision. NotFound if
 	// absent; Conflict (ErrStale) if stale.
 	UpdateRisk(ctx context.Context, next accord.Revision[Risk]) (Risk, error)
-	// DeleteRisk removes a risk and its revisions. NotFound if absent.
-	DeleteRisk(ctx context.Context, project, id string) error
+	// DeleteRisk stores tombstone, a revision of kind accord.RevisionDeleted
+	// whose stamp's Deleted says who deleted the risk, when and why, as
+	// its next revision (compare-and-swap, like an update), and hides it:
+	// gets, finds and lists answer as if it did not exist and its key is never given again, its
+	// revisions stay. An update of kind accord.RevisionRestored brings it
+	// back. NotFound if absent or deleted; Conflict (ErrStale) if stale.
+	DeleteRisk(ctx context.Context, tombstone accord.Revision[Risk]) error
 	// ListRisks returns one page of the risks that match f, in creation
 	// order. Invalid for a malformed token.
 	ListRisks(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Risk], error)

@@ -9,6 +9,7 @@ const (
 	EventLinked    = "trace.linked"    // a link made by hand
 	EventDeclared  = "trace.declared"  // a link a record declares, taken in
 	EventUnlinked  = "trace.unlinked"  // a link removed, or no longer declared
+	EventRestored  = "trace.restored"  // an unlinked link brought back
 	EventSuspect   = "trace.suspect"   // its target's content changed
 	EventConfirmed = "trace.confirmed" // confirmed at the target's current revision
 )

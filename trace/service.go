@@ -285,12 +285,18 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 	return out, nil
 }
 
-// Unlink removes a link made by hand. A declared link goes when its record
-// stops declaring it. Errors: Unauthenticated, NotFound,
+// Unlink removes a link made by hand, for reason (may be empty): it
+// leaves a tombstone revision saying who, when and why and leaves the
+// lists; Restore brings it back within accord.RetentionWindow. A declared
+// link goes when its record stops declaring it. Errors: Unauthenticated,
+// Invalid (reason too long), NotFound, PermissionDenied,
 // FailedPrecondition (declared).
-func (s *Service) Unlink(ctx context.Context, project, id string) error {
+func (s *Service) Unlink(ctx context.Context, project, id, reason string) error {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
+		return err
+	}
+	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
 	l, err := s.store.GetLink(ctx, project, id)
@@ -303,11 +309,45 @@ func (s *Service) Unlink(ctx context.Context, project, id string) error {
 	if err := s.guard.MayDelete(ctx, project, actor, "link "+l.ID, l.CreatedBy, true); err != nil {
 		return err
 	}
-	if err := s.store.DeleteLink(ctx, project, id); err != nil {
+	if err := s.store.DeleteLink(ctx, svc.Tombstone(l, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer %s %s (removed by %s)", l.From, l.Role, l.To, actor.ID)
+	s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer %s %s (removed by %s%s)", l.From, l.Role, l.To, actor.ID, svc.Because(reason))
 	return nil
+}
+
+// Restore brings back a link removed by hand, as a new revision, for
+// reason: within accord.RetentionWindow of its removal, with
+// accord.PermRecordRestore (admins). A declared link comes back when its
+// record declares it again. Errors: Unauthenticated, Invalid, NotFound,
+// PermissionDenied, FailedPrecondition (declared, not removed, or the
+// window has passed), Conflict (the same link was made again meanwhile).
+func (s *Service) Restore(ctx context.Context, project, id, reason string) (Link, error) {
+	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return Link{}, err
+	}
+	if err := svc.CheckReason(reason); err != nil {
+		return Link{}, err
+	}
+	revs, err := s.store.ListLinkRevisions(ctx, project, id)
+	if err != nil {
+		return Link{}, err
+	}
+	if len(revs) > 0 && revs[0].Record.Origin == Declared {
+		l := revs[0].Record
+		return Link{}, accord.Errorf(accord.FailedPrecondition, "%s declared this link itself: it comes back when %s names %s again", l.From, l.From, l.To)
+	}
+	next, err := svc.Restoration(func(l Link) string { return fmt.Sprintf("link %s %s %s", l.From, l.Role, l.To) }, revs, actor.ID, s.clock.Now(), reason)
+	if err != nil {
+		return Link{}, err
+	}
+	l, err := s.store.UpdateLink(ctx, next)
+	if err != nil {
+		return Link{}, err
+	}
+	s.pub.Publish(ctx, EventRestored, project, l.Ref(), actor, "%s %s %s again (restored by %s%s)", l.From, l.Role, l.To, actor.ID, svc.Because(reason))
+	return l, nil
 }
 
 // Declare keeps the links that record from declares itself in step with
@@ -379,10 +419,15 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 		if l.Origin != Declared || keep[name] {
 			continue
 		}
-		if err := s.store.DeleteLink(ctx, project, l.ID); err != nil && accord.ErrorCode(err) != accord.NotFound {
+		why := fmt.Sprintf("%s no longer declares it", l.From)
+		if _, err := s.targets.Target(ctx, project, from); accord.ErrorCode(err) == accord.NotFound {
+			why = fmt.Sprintf("%s was deleted", l.From)
+		}
+		err := s.store.DeleteLink(ctx, svc.Tombstone(l, actor.ID, s.clock.Now(), why))
+		if err != nil && accord.ErrorCode(err) != accord.NotFound && !errors.Is(err, accord.ErrStale) {
 			return err
 		}
-		s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer declares that it %s %s", l.From, l.Role, l.To)
+		s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer declares that it %s %s (%s)", l.From, l.Role, l.To, why)
 	}
 	return nil
 }

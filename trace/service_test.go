@@ -209,7 +209,7 @@ func TestDeclareKeepsStep(t *testing.T) {
 	assert.Equal(t, manual.ID, all[0].ID)
 	assert.Equal(t, trace.Declared, all[1].Origin)
 	assert.Equal(t, "operations a", all[1].Note)
-	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(s.Unlink(bob, "p", all[1].ID)))
+	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(s.Unlink(bob, "p", all[1].ID, "")))
 
 	w.revise(req, "goal")
 	require.NoError(t, s.Declare(bob, "p", api, nil))
@@ -217,8 +217,8 @@ func TestDeclareKeepsStep(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, all, 1, "no longer declared: gone; the manual link stays")
 	assert.Equal(t, manual.ID, all[0].ID)
-	require.NoError(t, s.Unlink(bob, "p", manual.ID))
-	assert.Equal(t, accord.NotFound, accord.ErrorCode(s.Unlink(bob, "p", manual.ID)))
+	require.NoError(t, s.Unlink(bob, "p", manual.ID, ""))
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(s.Unlink(bob, "p", manual.ID, "")))
 
 	err = s.Declare(bob, "p", api, []trace.Declaration{{To: req, Role: "owns"}})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))

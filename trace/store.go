@@ -55,8 +55,13 @@ type Store interface {
 	// UpdateLink stores next as the new current revision. NotFound if
 	// absent; Conflict (ErrStale) if stale.
 	UpdateLink(ctx context.Context, next accord.Revision[Link]) (Link, error)
-	// DeleteLink removes a link and its revisions. NotFound if absent.
-	DeleteLink(ctx context.Context, project, id string) error
+	// DeleteLink stores tombstone, a revision of kind accord.RevisionDeleted
+	// whose stamp's Deleted says who deleted the link, when and why, as
+	// its next revision (compare-and-swap, like an update), and hides it:
+	// gets, finds and lists answer as if it did not exist and its name is free again, its
+	// revisions stay. An update of kind accord.RevisionRestored brings it
+	// back. NotFound if absent or deleted; Conflict (ErrStale) if stale.
+	DeleteLink(ctx context.Context, tombstone accord.Revision[Link]) error
 	// ListLinks returns one page of the links that match f, in creation
 	// order. Invalid for a malformed token.
 	ListLinks(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Link], error)

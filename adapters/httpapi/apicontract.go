@@ -60,6 +60,9 @@ func filterParam(name, desc string) contract.Parameter {
 	return contract.Parameter{Name: name, In: contract.InQuery, Description: desc, Schema: stringSchema}
 }
 
+// reasonQuery is the optional why of a DELETE, kept in the tombstone.
+var reasonQuery = []contract.Parameter{filterParam("reason", "why: kept in the tombstone revision the deletion leaves")}
+
 func revisionQuery(name string) contract.Parameter {
 	return contract.Parameter{Name: name, In: contract.InQuery, Required: true, Description: "a revision number", Schema: json.RawMessage(`{"type":"integer","minimum":1}`)}
 }

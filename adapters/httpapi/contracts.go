@@ -135,8 +135,13 @@ func contractEndpoints() []endpoint {
 			handle: create(importedLocation, importVersion)},
 		{id: "getContract", method: "GET", path: one, summary: "Read a contract and its versions", status: 200, result: contractResponse{}, etag: true,
 			handle: read(getContract)},
-		{id: "deleteContract", method: "DELETE", path: one, summary: "Delete a contract that has no agreed version", status: 204,
-			handle: remove(func(c in) error { return c.contracts.Delete(c.ctx(), c.project(), c.id()) })},
+		{id: "deleteContract", method: "DELETE", path: one, summary: "Delete a contract that has no agreed version: a tombstone revision ends its history, which stays", status: 204,
+			query: reasonQuery, handle: remove(func(c in) error { return c.contracts.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
+		{id: "restoreContract", method: "POST", path: one + "/restore", summary: "Bring back a deleted contract with its versions within the retention window; admins only",
+			body: reasonBody{}, status: 200, result: contract.Contract{}, etag: true,
+			handle: act(func(c in, b reasonBody) (contract.Contract, error) {
+				return c.contracts.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		{id: "listContractVersions", method: "GET", path: one + "/versions", summary: "Every version, whole", status: 200, result: items[contract.Version]{},
 			handle: read(func(c in) (items[contract.Version], error) {
 				return list(c.contracts.Versions(c.ctx(), c.project(), c.id()))

@@ -108,8 +108,13 @@ func requirementEndpoints() []endpoint {
 			handle: update(1, func(c in, base int, b requirementBody) (requirement.Requirement, error) {
 				return c.reqs.Update(c.ctx(), c.project(), c.id(), base, b.Content, b.Note)
 			})},
-		{id: "deleteRequirement", method: "DELETE", path: one, summary: "Delete a requirement with its history", status: 204,
-			handle: remove(func(c in) error { return c.reqs.Delete(c.ctx(), c.project(), c.id()) })},
+		{id: "deleteRequirement", method: "DELETE", path: one, summary: "Delete a requirement: a tombstone revision ends its history, which stays (admins restore it within the retention window)", status: 204,
+			query: reasonQuery, handle: remove(func(c in) error { return c.reqs.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
+		{id: "restoreRequirement", method: "POST", path: one + "/restore", summary: "Bring back a deleted requirement (by ID) within the retention window; admins only",
+			body: reasonBody{}, status: 200, result: requirement.Requirement{}, etag: true,
+			handle: act(func(c in, b reasonBody) (requirement.Requirement, error) {
+				return c.reqs.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		{id: "transitionRequirement", method: "POST", path: one + "/transitions", summary: "Move a requirement along its lifecycle",
 			body: transitionBody{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true,
 			handle: update(1, func(c in, base int, b transitionBody) (requirement.Requirement, error) {
@@ -191,8 +196,13 @@ func requirementEndpoints() []endpoint {
 			handle: update(1, func(c in, base int, b termBody) (requirement.Term, error) {
 				return c.reqs.UpdateTerm(c.ctx(), c.project(), c.path("term"), base, b.TermDefinition, b.Note)
 			})},
-		{id: "deleteTerm", method: "DELETE", path: p + "/glossary/{term}", summary: "Remove a glossary term", status: 204,
-			handle: remove(func(c in) error { return c.reqs.DeleteTerm(c.ctx(), c.project(), c.path("term")) })},
+		{id: "deleteTerm", method: "DELETE", path: p + "/glossary/{term}", summary: "Remove a glossary term: a tombstone revision ends its history, which stays", status: 204,
+			query: reasonQuery, handle: remove(func(c in) error { return c.reqs.DeleteTerm(c.ctx(), c.project(), c.path("term"), c.query("reason")) })},
+		{id: "restoreTerm", method: "POST", path: p + "/glossary/{term}/restore", summary: "Bring back a removed glossary term within the retention window; admins only",
+			body: reasonBody{}, status: 200, result: requirement.Term{}, etag: true,
+			handle: act(func(c in, b reasonBody) (requirement.Term, error) {
+				return c.reqs.RestoreTerm(c.ctx(), c.project(), c.path("term"), b.Reason)
+			})},
 		{id: "listTermRevisions", method: "GET", path: p + "/glossary/{term}/revisions", summary: "A term's history",
 			status: 200, result: items[termRevisionSummary]{},
 			handle: read(func(c in) (items[termRevisionSummary], error) {

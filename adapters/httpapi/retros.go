@@ -75,8 +75,13 @@ func retroEndpoints() []endpoint {
 			})},
 		{id: "getRetro", method: "GET", path: one, summary: "A retrospective by ID or key (RETRO-2)", status: 200, result: retro.Retro{}, etag: true,
 			handle: read(func(c in) (retro.Retro, error) { return c.retros.Get(c.ctx(), c.project(), c.id()) })},
-		{id: "deleteRetro", method: "DELETE", path: one, summary: "Delete a retrospective with its history", status: 204,
-			handle: remove(func(c in) error { return c.retros.Delete(c.ctx(), c.project(), c.id()) })},
+		{id: "deleteRetro", method: "DELETE", path: one, summary: "Delete a retrospective: a tombstone revision ends its history, which stays (an anonymous one's secret is erased)", status: 204,
+			query: reasonQuery, handle: remove(func(c in) error { return c.retros.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
+		{id: "restoreRetro", method: "POST", path: one + "/restore", summary: "Bring back a deleted retrospective (by ID) within the retention window; admins only",
+			body: reasonBody{}, status: 200, result: retro.Retro{}, etag: true,
+			handle: act(func(c in, b reasonBody) (retro.Retro, error) {
+				return c.retros.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		change("moveRetroPhase", "POST", one+"/phase", "Move to the next phase (the facilitator)", phaseBody{},
 			act(func(c in, b phaseBody) (retro.Retro, error) {
 				return c.retros.Transition(c.ctx(), c.project(), c.id(), b.To)

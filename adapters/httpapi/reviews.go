@@ -51,8 +51,13 @@ func reviewEndpoints() []endpoint {
 			})},
 		{id: "getReview", method: "GET", path: one, summary: "Read a review by ID or key (RV-3), with its outcome", status: 200, result: reviewResponse{}, etag: true,
 			handle: read(func(c in) (reviewResponse, error) { return c.outcome(c.reviews.Get(c.ctx(), c.project(), c.id())) })},
-		{id: "deleteReview", method: "DELETE", path: one, summary: "Delete a review", status: 204,
-			handle: remove(func(c in) error { return c.reviews.Delete(c.ctx(), c.project(), c.id()) })},
+		{id: "deleteReview", method: "DELETE", path: one, summary: "Delete a review: a tombstone revision ends its history, which stays", status: 204,
+			query: reasonQuery, handle: remove(func(c in) error { return c.reviews.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
+		{id: "restoreReview", method: "POST", path: one + "/restore", summary: "Bring back a deleted review (by ID) within the retention window; admins only",
+			body: reasonBody{}, status: 200, result: review.Review{}, etag: true,
+			handle: act(func(c in, b reasonBody) (review.Review, error) {
+				return c.reviews.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		{id: "getReviewOutcome", method: "GET", path: one + "/outcome", summary: "The outcome of the open round and every unmet rule",
 			status: 200, result: review.Evaluation{},
 			handle: read(func(c in) (review.Evaluation, error) { return c.reviews.Outcome(c.ctx(), c.project(), c.id()) })},

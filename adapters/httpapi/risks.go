@@ -78,8 +78,13 @@ func riskEndpoints() []endpoint {
 			update(1, func(c in, base int, b risk.Content) (riskResponse, error) {
 				return withFindings(c.risks.Update(c.ctx(), c.project(), c.id(), base, b))
 			})),
-		{id: "deleteRisk", method: "DELETE", path: one, summary: "Delete a risk with its history", status: 204,
-			handle: remove(func(c in) error { return c.risks.Delete(c.ctx(), c.project(), c.id()) })},
+		{id: "deleteRisk", method: "DELETE", path: one, summary: "Delete a risk: a tombstone revision ends its history, which stays", status: 204,
+			query: reasonQuery, handle: remove(func(c in) error { return c.risks.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
+		{id: "restoreRisk", method: "POST", path: one + "/restore", summary: "Bring back a deleted risk (by ID) within the retention window; admins only",
+			body: reasonBody{}, status: 200, result: risk.Risk{}, etag: true,
+			handle: act(func(c in, b reasonBody) (risk.Risk, error) {
+				return c.risks.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		change("transitionRisk", "POST", one+"/transitions", "Move a risk along its lifecycle", riskTransitionBody{}, true,
 			update(1, func(c in, base int, b riskTransitionBody) (riskResponse, error) {
 				return withFindings(c.risks.Transition(c.ctx(), c.project(), c.id(), base, b.To, b.Reason))

@@ -42,8 +42,13 @@ func traceEndpoints(impacts bool) []endpoint {
 			})},
 		{id: "getLink", method: "GET", path: one, summary: "A link", status: 200, result: trace.Link{}, etag: true,
 			handle: read(func(c in) (trace.Link, error) { return c.traces.Get(c.ctx(), c.project(), c.id()) })},
-		{id: "deleteLink", method: "DELETE", path: one, summary: "Remove a link made by hand", status: 204,
-			handle: remove(func(c in) error { return c.traces.Unlink(c.ctx(), c.project(), c.id()) })},
+		{id: "deleteLink", method: "DELETE", path: one, summary: "Remove a link made by hand: a tombstone revision ends its history, which stays", status: 204,
+			query: reasonQuery, handle: remove(func(c in) error { return c.traces.Unlink(c.ctx(), c.project(), c.id(), c.query("reason")) })},
+		{id: "restoreLink", method: "POST", path: one + "/restore", summary: "Bring back a link removed by hand within the retention window; admins only",
+			body: reasonBody{}, status: 200, result: trace.Link{}, etag: true,
+			handle: act(func(c in, b reasonBody) (trace.Link, error) {
+				return c.traces.Restore(c.ctx(), c.project(), c.id(), b.Reason)
+			})},
 		{id: "confirmLink", method: "POST", path: one + "/confirmations", summary: "Confirm a link against its target's current revision, with a note",
 			body: noteBody{}, ifMatch: true, status: 200, result: trace.Link{}, etag: true,
 			handle: update(1, func(c in, base int, b noteBody) (trace.Link, error) {

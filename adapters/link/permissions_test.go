@@ -99,7 +99,7 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "still not approved: %v", err)
 
 	// Deleting someone else's record needs record.delete.
-	err = s.Requirements.Delete(carol, "shop", r.ID)
+	err = s.Requirements.Delete(carol, "shop", r.ID, "")
 	denied(t, err, accord.PermRecordDelete)
 	_, err = s.Requirements.Get(alice, "shop", r.ID)
 	require.NoError(t, err, "still there")
@@ -111,7 +111,7 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
 	_, err = s.Reviews.UpdateSettings(mallory, "shop", 0, loose)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
-	assert.Equal(t, accord.NotFound, accord.ErrorCode(s.Requirements.Delete(mallory, "shop", r.ID)))
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(s.Requirements.Delete(mallory, "shop", r.ID, "")))
 	// An admin of another project is no one here.
 	_, err = projects.Create(member("mallory"), project.NewProject{Key: "mine", Name: "Mine"})
 	require.NoError(t, err)
@@ -127,5 +127,5 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Requirements.Create(carol, "shop", content(), "")
 	denied(t, err, accord.PermRecordWrite)
-	require.NoError(t, s.Requirements.Delete(carol, "shop", r.ID))
+	require.NoError(t, s.Requirements.Delete(carol, "shop", r.ID, "not needed"))
 }

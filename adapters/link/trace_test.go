@@ -272,12 +272,12 @@ func TestChangeRequestImpactThenConfirm(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []accord.RevisionKind{accord.RevisionCreated, "suspected", "confirmed"}, []accord.RevisionKind{hist[0].Kind, hist[1].Kind, hist[2].Kind})
 
-	err = s.Traces.Unlink(bob, "p", ok.ID)
+	err = s.Traces.Unlink(bob, "p", ok.ID, "")
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "a declared link goes with its declaration")
-	require.NoError(t, s.Traces.Unlink(bob, "p", test.ID))
+	require.NoError(t, s.Traces.Unlink(bob, "p", test.ID, ""))
 
 	// Deleting the contract takes its versions' declared links with it.
-	require.NoError(t, s.Contracts.Delete(bob, "p", v.ContractID))
+	require.NoError(t, s.Contracts.Delete(bob, "p", v.ContractID, ""))
 	left, err := s.Traces.All(ctx, "p", trace.Filter{From: v.Ref()})
 	require.NoError(t, err)
 	assert.Empty(t, left)

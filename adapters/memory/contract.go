@@ -92,23 +92,36 @@ func (s *ContractStore) ListContracts(_ context.Context, project string, f contr
 	return s.contracts.list(project, f.Match, q)
 }
 
-// DeleteContract implements contract.Store: the versions go with it.
-func (s *ContractStore) DeleteContract(_ context.Context, project, id string) error {
+// DeleteContract implements contract.Store: its versions are hidden with
+// it.
+func (s *ContractStore) DeleteContract(_ context.Context, tombstone accord.Revision[contract.Contract]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.contracts.delete(project, id); err != nil {
-		return err
+	return s.contracts.tombstone(tombstone)
+}
+
+// RestoreContract implements contract.Store.
+func (s *ContractStore) RestoreContract(_ context.Context, next accord.Revision[contract.Contract]) (contract.Contract, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if next.Kind != accord.RevisionRestored {
+		return contract.Contract{}, accord.Errorf(accord.Invalid, "a contract is restored by a revision of kind %s", accord.RevisionRestored)
 	}
-	s.versions.deleteWhere(project, func(v *contract.Version) bool { return v.ContractID == id })
-	s.runs.deleteWhere(project, func(r *contract.TestRun) bool { return r.ContractID == id })
-	return nil
+	return s.contracts.update(next)
+}
+
+// ListContractRevisions implements contract.Store.
+func (s *ContractStore) ListContractRevisions(_ context.Context, project, id string) ([]accord.Revision[contract.Contract], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.contracts.revisions(project, id)
 }
 
 // CreateTestRun implements contract.Store.
 func (s *ContractStore) CreateTestRun(_ context.Context, first accord.Revision[contract.TestRun]) (contract.TestRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.contracts.row(first.Record.Project, first.Record.ContractID); err != nil {
+	if _, err := s.contracts.live(first.Record.Project, first.Record.ContractID); err != nil {
 		return contract.TestRun{}, err
 	}
 	return s.runs.create(first)
@@ -118,7 +131,11 @@ func (s *ContractStore) CreateTestRun(_ context.Context, first accord.Revision[c
 func (s *ContractStore) ListTestRuns(_ context.Context, project string, f contract.TestRunFilter, q accord.PageQuery) (accord.Page[contract.TestRun], error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.runs.list(project, f.Match, q)
+	// The runs of a deleted contract are hidden with it.
+	return s.runs.list(project, func(r *contract.TestRun) bool {
+		_, err := s.contracts.live(project, r.ContractID)
+		return err == nil && f.Match(r)
+	}, q)
 }
 
 // CreateVersion implements contract.Store.
@@ -126,7 +143,7 @@ func (s *ContractStore) CreateVersion(_ context.Context, first accord.Revision[c
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v := first.Record
-	if _, err := s.contracts.row(v.Project, v.ContractID); err != nil {
+	if _, err := s.contracts.live(v.Project, v.ContractID); err != nil {
 		return contract.Version{}, err
 	}
 	if _, err := s.versions.row(v.Project, versionID(v.ContractID, v.Version)); err == nil {
@@ -139,7 +156,7 @@ func (s *ContractStore) CreateVersion(_ context.Context, first accord.Revision[c
 func (s *ContractStore) GetVersion(_ context.Context, project, id, version string) (contract.Version, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, err := s.contracts.row(project, id); err != nil {
+	if _, err := s.contracts.live(project, id); err != nil {
 		return contract.Version{}, err
 	}
 	return s.versions.get(project, versionID(id, version))
@@ -149,7 +166,7 @@ func (s *ContractStore) GetVersion(_ context.Context, project, id, version strin
 func (s *ContractStore) ListVersions(_ context.Context, project, id string) ([]contract.Version, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, err := s.contracts.row(project, id); err != nil {
+	if _, err := s.contracts.live(project, id); err != nil {
 		return nil, err
 	}
 	return s.versions.all(project, func(v *contract.Version) bool { return v.ContractID == id }), nil
@@ -159,6 +176,9 @@ func (s *ContractStore) ListVersions(_ context.Context, project, id string) ([]c
 func (s *ContractStore) UpdateVersion(_ context.Context, next accord.Revision[contract.Version]) (contract.Version, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if _, err := s.contracts.live(next.Record.Project, next.Record.ContractID); err != nil {
+		return contract.Version{}, err
+	}
 	return s.versions.update(next)
 }
 

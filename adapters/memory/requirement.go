@@ -72,16 +72,12 @@ func (s *RequirementStore) UpdateRequirement(_ context.Context, next accord.Revi
 	return s.reqs.update(next)
 }
 
-// DeleteRequirement implements requirement.Store: the change requests go
-// with the requirement.
-func (s *RequirementStore) DeleteRequirement(_ context.Context, project, id string) error {
+// DeleteRequirement implements requirement.Store: its change requests
+// are hidden with it.
+func (s *RequirementStore) DeleteRequirement(_ context.Context, tombstone accord.Revision[requirement.Requirement]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.reqs.delete(project, id); err != nil {
-		return err
-	}
-	s.changes.deleteWhere(project, func(c *requirement.ChangeRequest) bool { return c.RequirementID == id })
-	return nil
+	return s.reqs.tombstone(tombstone)
 }
 
 // ListRequirements implements requirement.Store.
@@ -109,7 +105,7 @@ func (s *RequirementStore) ListRequirementRevisions(_ context.Context, project, 
 func (s *RequirementStore) CreateChangeRequest(_ context.Context, first accord.Revision[requirement.ChangeRequest]) (requirement.ChangeRequest, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.reqs.row(first.Record.Project, first.Record.RequirementID); err != nil {
+	if _, err := s.reqs.live(first.Record.Project, first.Record.RequirementID); err != nil {
 		return requirement.ChangeRequest{}, err
 	}
 	return s.changes.create(first)
@@ -119,7 +115,13 @@ func (s *RequirementStore) CreateChangeRequest(_ context.Context, first accord.R
 func (s *RequirementStore) GetChangeRequest(_ context.Context, project, id string) (requirement.ChangeRequest, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.changes.get(project, id)
+	cr, err := s.changes.get(project, id)
+	if err == nil {
+		if _, err := s.reqs.live(project, cr.RequirementID); err != nil {
+			return requirement.ChangeRequest{}, s.changes.notFound(project, id) // hidden with its requirement
+		}
+	}
+	return cr, err
 }
 
 // UpdateChangeRequest implements requirement.Store. The requirement a
@@ -137,7 +139,7 @@ func (s *RequirementStore) UpdateChangeRequest(_ context.Context, next accord.Re
 func (s *RequirementStore) ListChangeRequests(_ context.Context, project, requirementID string) ([]requirement.ChangeRequest, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if _, err := s.reqs.row(project, requirementID); err != nil {
+	if _, err := s.reqs.live(project, requirementID); err != nil {
 		return nil, err
 	}
 	return s.changes.all(project, func(c *requirement.ChangeRequest) bool { return c.RequirementID == requirementID }), nil
@@ -172,10 +174,10 @@ func (s *RequirementStore) UpdateTerm(_ context.Context, next accord.Revision[re
 }
 
 // DeleteTerm implements requirement.Store.
-func (s *RequirementStore) DeleteTerm(_ context.Context, project, id string) error {
+func (s *RequirementStore) DeleteTerm(_ context.Context, tombstone accord.Revision[requirement.Term]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.terms.delete(project, id)
+	return s.terms.tombstone(tombstone)
 }
 
 // ListTerms implements requirement.Store.

@@ -64,14 +64,14 @@ func (s *RetroStore) UpdateRetro(_ context.Context, next accord.Revision[retro.R
 	return s.retros.update(next)
 }
 
-// DeleteRetro implements retro.Store; its Private part goes with it.
-func (s *RetroStore) DeleteRetro(_ context.Context, project, id string) error {
+// DeleteRetro implements retro.Store; its Private part is erased with it.
+func (s *RetroStore) DeleteRetro(_ context.Context, tombstone accord.Revision[retro.Retro]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.retros.delete(project, id); err != nil {
+	if err := s.retros.tombstone(tombstone); err != nil {
 		return err
 	}
-	s.erasePrivate(project, id)
+	s.erasePrivate(tombstone.Record.Project, tombstone.Record.ID)
 	return nil
 }
 

@@ -81,10 +81,10 @@ func (s *ReviewStore) UpdateReview(_ context.Context, next accord.Revision[revie
 }
 
 // DeleteReview implements review.Store.
-func (s *ReviewStore) DeleteReview(_ context.Context, project, id string) error {
+func (s *ReviewStore) DeleteReview(_ context.Context, tombstone accord.Revision[review.Review]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.reviews.delete(project, id)
+	return s.reviews.tombstone(tombstone)
 }
 
 // ListReviews implements review.Store.

@@ -77,10 +77,10 @@ func (s *RiskStore) UpdateRisk(_ context.Context, next accord.Revision[risk.Risk
 }
 
 // DeleteRisk implements risk.Store.
-func (s *RiskStore) DeleteRisk(_ context.Context, project, id string) error {
+func (s *RiskStore) DeleteRisk(_ context.Context, tombstone accord.Revision[risk.Risk]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.risks.delete(project, id)
+	return s.risks.tombstone(tombstone)
 }
 
 // ListRisks implements risk.Store.

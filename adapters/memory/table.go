@@ -41,6 +41,30 @@ type row[T any] struct {
 
 func (r *row[T]) current() *T { return &r.revs[len(r.revs)-1].Record }
 
+// copy is clone, with the stamp's deletion copied too: no caller shares
+// the stored one.
+func (t *table[T]) copy(v T) T {
+	v = t.clone(v)
+	if st := t.stamp(&v); st.Deleted != nil {
+		d := *st.Deleted
+		st.Deleted = &d
+	}
+	return v
+}
+
+// gone reports whether rec is deleted: its tombstone is its current
+// revision, and only its history answers for it.
+func (t *table[T]) gone(rec *T) bool { return t.stamp(rec).Deleted != nil }
+
+// nameOf is the record's unique name; a deleted record holds none, so the
+// name may be used again (and restoring it then conflicts).
+func (t *table[T]) nameOf(rec *T) string {
+	if t.name == nil || t.gone(rec) {
+		return ""
+	}
+	return t.name(rec)
+}
+
 func (t *table[T]) project(name string, create bool) *tableProject[T] {
 	if t.projects == nil {
 		t.projects = map[string]*tableProject[T]{}
@@ -66,8 +90,17 @@ func (t *table[T]) row(project, id string) (*row[T], error) {
 	return nil, t.notFound(project, id)
 }
 
+// live is row for a record that is not deleted.
+func (t *table[T]) live(project, id string) (*row[T], error) {
+	r, err := t.row(project, id)
+	if err == nil && t.gone(r.current()) {
+		return nil, t.notFound(project, id)
+	}
+	return r, err
+}
+
 func (t *table[T]) copyRevision(v accord.Revision[T]) accord.Revision[T] {
-	v.Record = t.clone(v.Record)
+	v.Record = t.copy(v.Record)
 	return v
 }
 
@@ -75,7 +108,7 @@ func (t *table[T]) copyRevision(v accord.Revision[T]) accord.Revision[T] {
 // sequence number of the project (and the key made from it).
 func (t *table[T]) create(first accord.Revision[T]) (T, error) {
 	var zero T
-	rec := t.clone(first.Record)
+	rec := t.copy(first.Record)
 	project, id := t.ident(&rec)
 	if project == "" || id == "" || first.Number != 1 || t.stamp(&rec).Revision != 1 {
 		return zero, accord.Errorf(accord.Invalid, "a new %s needs a project, an ID and revision 1", t.what)
@@ -86,7 +119,7 @@ func (t *table[T]) create(first accord.Revision[T]) (T, error) {
 	}
 	var name string
 	if t.name != nil {
-		if name = t.name(&rec); name != "" && p.names[name] != nil {
+		if name = t.nameOf(&rec); name != "" && p.names[name] != nil {
 			return zero, t.taken(p.names[name].current())
 		}
 	}
@@ -113,22 +146,22 @@ func (t *table[T]) create(first accord.Revision[T]) (T, error) {
 	if name != "" {
 		p.names[name] = r
 	}
-	return t.clone(rec), nil
+	return t.copy(rec), nil
 }
 
 func (t *table[T]) get(project, id string) (T, error) {
-	r, err := t.row(project, id)
+	r, err := t.live(project, id)
 	if err != nil {
 		var zero T
 		return zero, err
 	}
-	return t.clone(*r.current()), nil
+	return t.copy(*r.current()), nil
 }
 
 func (t *table[T]) getByKey(project, key string) (T, error) {
 	if p := t.project(project, false); p != nil {
-		if r := p.keys[key]; r != nil {
-			return t.clone(*r.current()), nil
+		if r := p.keys[key]; r != nil && !t.gone(r.current()) {
+			return t.copy(*r.current()), nil
 		}
 	}
 	var zero T
@@ -136,10 +169,11 @@ func (t *table[T]) getByKey(project, key string) (T, error) {
 }
 
 // update stores next as the record's next revision (compare-and-swap).
-// Identity and creation never change, whatever the caller sent.
+// Identity and creation never change, whatever the caller sent. A deleted
+// record takes only a restoring revision.
 func (t *table[T]) update(next accord.Revision[T]) (T, error) {
 	var zero T
-	rec := t.clone(next.Record)
+	rec := t.copy(next.Record)
 	project, id := t.ident(&rec)
 	if next.Number != t.stamp(&rec).Revision {
 		return zero, accord.Errorf(accord.Invalid, "revision number %d differs from the %s's revision %d", next.Number, t.what, t.stamp(&rec).Revision)
@@ -149,6 +183,9 @@ func (t *table[T]) update(next accord.Revision[T]) (T, error) {
 		return zero, err
 	}
 	cur := r.current()
+	if t.gone(cur) && next.Kind != accord.RevisionRestored {
+		return zero, t.notFound(project, id)
+	}
 	if st := t.stamp(cur); next.Number != st.Revision+1 {
 		return zero, accord.StaleError(t.what+" "+t.display(cur, id), next.Number-1, st.Revision)
 	}
@@ -157,11 +194,13 @@ func (t *table[T]) update(next accord.Revision[T]) (T, error) {
 		*t.key(&rec) = *t.key(cur)
 	}
 	if t.name != nil {
-		oldName, name := t.name(cur), t.name(&rec)
+		oldName, name := t.nameOf(cur), t.nameOf(&rec)
 		if other := p.names[name]; name != "" && other != nil && other != r {
 			return zero, t.taken(other.current())
 		}
-		delete(p.names, oldName)
+		if oldName != "" {
+			delete(p.names, oldName)
+		}
 		if name != "" {
 			p.names[name] = r
 		}
@@ -170,7 +209,7 @@ func (t *table[T]) update(next accord.Revision[T]) (T, error) {
 	st.CreatedAt, st.CreatedBy = was.CreatedAt, was.CreatedBy
 	next.Record = rec
 	r.revs = append(r.revs, next)
-	return t.clone(rec), nil
+	return t.copy(rec), nil
 }
 
 // display names a record in messages: its key if it has one.
@@ -179,6 +218,17 @@ func (t *table[T]) display(rec *T, id string) string {
 		return *t.key(rec)
 	}
 	return id
+}
+
+// tombstone stores next, a revision of kind accord.RevisionDeleted whose
+// stamp carries the deletion, as the record's last: the record is hidden
+// from then on, its key never used again, its history kept.
+func (t *table[T]) tombstone(next accord.Revision[T]) error {
+	if next.Kind != accord.RevisionDeleted || !t.gone(&next.Record) {
+		return accord.Errorf(accord.Invalid, "a %s's tombstone is a revision of kind %s whose stamp says who deleted it", t.what, accord.RevisionDeleted)
+	}
+	_, err := t.update(next)
+	return err
 }
 
 func (t *table[T]) delete(project, id string) error {
@@ -199,8 +249,8 @@ func (t *table[T]) drop(project, id string, r *row[T]) {
 	if t.key != nil {
 		delete(p.keys, *t.key(r.current()))
 	}
-	if t.name != nil && p.names[t.name(r.current())] == r {
-		delete(p.names, t.name(r.current()))
+	if t.name != nil && p.names[t.nameOf(r.current())] == r {
+		delete(p.names, t.nameOf(r.current()))
 	}
 }
 
@@ -224,8 +274,8 @@ func (t *table[T]) all(project string, match func(*T) bool) []T {
 	out := []T{}
 	if p := t.project(project, false); p != nil {
 		for _, r := range p.order {
-			if match == nil || match(r.current()) {
-				out = append(out, t.clone(*r.current()))
+			if !t.gone(r.current()) && (match == nil || match(r.current())) {
+				out = append(out, t.copy(*r.current()))
 			}
 		}
 	}
@@ -276,14 +326,14 @@ func (t *table[T]) page(rows []*row[T], after int, match func(*T) bool, q accord
 	start, _ := slices.BinarySearchFunc(rows, after+1, func(x *row[T], seq int) int { return x.seq - seq })
 	last := 0
 	for _, r := range rows[start:] {
-		if match != nil && !match(r.current()) {
+		if t.gone(r.current()) || (match != nil && !match(r.current())) {
 			continue
 		}
 		if len(page.Items) == q.Size {
 			page.NextPageToken = encodeToken(last) // one more match exists
 			break
 		}
-		page.Items = append(page.Items, t.clone(*r.current()))
+		page.Items = append(page.Items, t.copy(*r.current()))
 		last = r.seq
 	}
 	return page

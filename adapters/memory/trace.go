@@ -89,18 +89,12 @@ func (s *TraceStore) UpdateLink(_ context.Context, next accord.Revision[trace.Li
 }
 
 // DeleteLink implements trace.Store.
-func (s *TraceStore) DeleteLink(_ context.Context, project, id string) error {
+// The link keeps its place in the index of its ends: lists skip it, and a
+// restore finds it there again.
+func (s *TraceStore) DeleteLink(_ context.Context, tombstone accord.Revision[trace.Link]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	l, err := s.links.get(project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.links.delete(project, id); err != nil {
-		return err
-	}
-	s.index(l, true)
-	return nil
+	return s.links.tombstone(tombstone)
 }
 
 // ListLinks implements trace.Store.

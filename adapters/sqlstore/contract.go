@@ -83,9 +83,23 @@ func (s *ContractStore) ListContracts(ctx context.Context, project string, f con
 	return s.contracts.list(ctx, project, w, q)
 }
 
-// DeleteContract implements contract.Store: its versions go with it.
-func (s *ContractStore) DeleteContract(ctx context.Context, project, id string) error {
-	return s.contracts.delete(ctx, project, id, contract.VersionRefKind, contract.TestRunRefKind)
+// DeleteContract implements contract.Store: its versions are hidden with
+// it.
+func (s *ContractStore) DeleteContract(ctx context.Context, tombstone accord.Revision[contract.Contract]) error {
+	return s.contracts.tombstone(ctx, tombstone)
+}
+
+// RestoreContract implements contract.Store.
+func (s *ContractStore) RestoreContract(ctx context.Context, next accord.Revision[contract.Contract]) (contract.Contract, error) {
+	if next.Kind != accord.RevisionRestored {
+		return contract.Contract{}, accord.Errorf(accord.Invalid, "a contract is restored by a revision of kind %s", accord.RevisionRestored)
+	}
+	return s.contracts.update(ctx, next)
+}
+
+// ListContractRevisions implements contract.Store.
+func (s *ContractStore) ListContractRevisions(ctx context.Context, project, id string) ([]accord.Revision[contract.Contract], error) {
+	return s.contracts.revisions(ctx, project, id)
 }
 
 // CreateTestRun implements contract.Store: the run's parent is its
@@ -112,6 +126,8 @@ func (s *ContractStore) ListTestRuns(ctx context.Context, project string, f cont
 	if f.Version != "" {
 		w.add("r.ref_id = ?", f.Version)
 	}
+	// The runs of a deleted contract are hidden with it.
+	w.add("NOT EXISTS (SELECT 1 FROM accord_records p WHERE p.kind = ? AND p.project = r.project AND p.id = r.parent AND p.deleted_at IS NOT NULL)", contract.RefKind)
 	return s.runs.list(ctx, project, w, q)
 }
 
@@ -153,7 +169,16 @@ func (s *ContractStore) ListVersions(ctx context.Context, project, id string) ([
 
 // UpdateVersion implements contract.Store.
 func (s *ContractStore) UpdateVersion(ctx context.Context, next accord.Revision[contract.Version]) (contract.Version, error) {
-	return s.versions.update(ctx, next)
+	var out contract.Version
+	err := s.versions.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.contracts.exists(ctx, tx, next.Record.Project, next.Record.ContractID); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.versions.updateIn(ctx, tx, next)
+		return err
+	})
+	return out, err
 }
 
 // GetVersionRevision implements contract.Store.

@@ -72,10 +72,10 @@ func (s *RequirementStore) UpdateRequirement(ctx context.Context, next accord.Re
 	return s.reqs.update(ctx, next)
 }
 
-// DeleteRequirement implements requirement.Store: its change requests go
-// with it.
-func (s *RequirementStore) DeleteRequirement(ctx context.Context, project, id string) error {
-	return s.reqs.delete(ctx, project, id, requirement.ChangeRequestRefKind)
+// DeleteRequirement implements requirement.Store: its change requests are
+// hidden with it.
+func (s *RequirementStore) DeleteRequirement(ctx context.Context, tombstone accord.Revision[requirement.Requirement]) error {
+	return s.reqs.tombstone(ctx, tombstone)
 }
 
 // ListRequirements implements requirement.Store: every filter is a column
@@ -122,7 +122,13 @@ func (s *RequirementStore) CreateChangeRequest(ctx context.Context, first accord
 
 // GetChangeRequest implements requirement.Store.
 func (s *RequirementStore) GetChangeRequest(ctx context.Context, project, id string) (requirement.ChangeRequest, error) {
-	return s.changes.get(ctx, project, id)
+	cr, err := s.changes.get(ctx, project, id)
+	if err == nil {
+		if err := s.reqs.exists(ctx, on(ctx, s.reqs.db), project, cr.RequirementID); err != nil {
+			return requirement.ChangeRequest{}, s.changes.notFound(project, id) // hidden with its requirement
+		}
+	}
+	return cr, err
 }
 
 // UpdateChangeRequest implements requirement.Store. The requirement a
@@ -172,8 +178,8 @@ func (s *RequirementStore) UpdateTerm(ctx context.Context, next accord.Revision[
 }
 
 // DeleteTerm implements requirement.Store.
-func (s *RequirementStore) DeleteTerm(ctx context.Context, project, id string) error {
-	return s.terms.delete(ctx, project, id)
+func (s *RequirementStore) DeleteTerm(ctx context.Context, tombstone accord.Revision[requirement.Term]) error {
+	return s.terms.tombstone(ctx, tombstone)
 }
 
 // ListTerms implements requirement.Store.

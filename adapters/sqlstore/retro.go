@@ -57,10 +57,12 @@ func (s *RetroStore) UpdateRetro(ctx context.Context, next accord.Revision[retro
 	return s.retros.update(ctx, next)
 }
 
-// DeleteRetro implements retro.Store; its Private part goes with it.
-func (s *RetroStore) DeleteRetro(ctx context.Context, project, id string) error {
+// DeleteRetro implements retro.Store; its Private part is erased in the
+// same transaction.
+func (s *RetroStore) DeleteRetro(ctx context.Context, tombstone accord.Revision[retro.Retro]) error {
+	project, id := tombstone.Record.Project, tombstone.Record.ID
 	return s.retros.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.retros.deleteIn(ctx, tx, project, id); err != nil {
+		if err := s.retros.tombstoneIn(ctx, tx, tombstone); err != nil {
 			return err
 		}
 		return s.erasePrivate(ctx, tx, project, id)

@@ -73,6 +73,9 @@ func (s *ReviewStore) UpdateReview(ctx context.Context, next accord.Revision[rev
 	var out review.Review
 	err := s.reviews.tx(ctx, func(tx *sql.Tx) error {
 		cur, err := s.reviews.getIn(ctx, tx, next.Record.Project, next.Record.ID)
+		if next.Kind == accord.RevisionRestored {
+			cur, err = s.reviews.current(ctx, tx, next.Record.Project, next.Record.ID)
+		}
 		if err != nil {
 			return err
 		}
@@ -86,8 +89,8 @@ func (s *ReviewStore) UpdateReview(ctx context.Context, next accord.Revision[rev
 }
 
 // DeleteReview implements review.Store.
-func (s *ReviewStore) DeleteReview(ctx context.Context, project, id string) error {
-	return s.reviews.delete(ctx, project, id)
+func (s *ReviewStore) DeleteReview(ctx context.Context, tombstone accord.Revision[review.Review]) error {
+	return s.reviews.tombstone(ctx, tombstone)
 }
 
 // ListReviews implements review.Store.

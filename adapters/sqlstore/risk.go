@@ -71,8 +71,8 @@ func (s *RiskStore) UpdateRisk(ctx context.Context, next accord.Revision[risk.Ri
 }
 
 // DeleteRisk implements risk.Store.
-func (s *RiskStore) DeleteRisk(ctx context.Context, project, id string) error {
-	return s.risks.delete(ctx, project, id)
+func (s *RiskStore) DeleteRisk(ctx context.Context, tombstone accord.Revision[risk.Risk]) error {
+	return s.risks.tombstone(ctx, tombstone)
 }
 
 // ListRisks implements risk.Store: every filter is a column or tag

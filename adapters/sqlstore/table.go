@@ -46,6 +46,27 @@ type table[T any] struct {
 
 func nanos(t time.Time) int64 { return t.UnixNano() }
 
+// gone reports whether rec is deleted: its tombstone is its last
+// revision, and only its history answers for it.
+func (t *table[T]) gone(rec *T) bool { return t.stamp(rec).Deleted != nil }
+
+// nameOf is the record's unique name; a deleted record holds none, so the
+// name may be used again (and restoring it then conflicts).
+func (t *table[T]) nameOf(rec *T) string {
+	if t.name == nil || t.gone(rec) {
+		return ""
+	}
+	return t.name(rec)
+}
+
+// deletedAt is the deleted_at column of rec: NULL while it lives.
+func (t *table[T]) deletedAt(rec *T) any {
+	if d := t.stamp(rec).Deleted; d != nil {
+		return nanos(d.At)
+	}
+	return nil
+}
+
 func (t *table[T]) notFound(project, id string) error {
 	return accord.Errorf(accord.NotFound, "%s %q not found in project %q", t.what, id, project)
 }
@@ -149,8 +170,8 @@ func (t *table[T]) createIn(ctx context.Context, outer *sql.Tx, first accord.Rev
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return internal("create", err)
 		}
-		if t.name != nil && t.name(&rec) != "" {
-			if have, err := t.byName(ctx, tx, project, t.name(&rec)); err == nil {
+		if t.nameOf(&rec) != "" {
+			if have, err := t.byName(ctx, tx, project, t.nameOf(&rec)); err == nil {
 				return t.taken(&have)
 			} else if accord.ErrorCode(err) != accord.NotFound {
 				return err
@@ -195,9 +216,7 @@ func (t *table[T]) write(ctx context.Context, tx *sql.Tx, change accord.Revision
 	if t.key != nil {
 		key = *t.key(rec)
 	}
-	if t.name != nil {
-		name = t.name(rec)
-	}
+	name = t.nameOf(rec)
 	if t.parent != nil {
 		parent = t.parent(rec)
 	}
@@ -205,15 +224,20 @@ func (t *table[T]) write(ctx context.Context, tx *sql.Tx, change accord.Revision
 	search := strings.ToLower(strings.Join(c.search, "\n"))
 	if insert {
 		_, err = tx.ExecContext(ctx, t.d.q(`INSERT INTO accord_records (kind, project, id, seq, rkey, name, parent, status, class, owner, ref_kind, ref_id, search,
-			revision, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			revision, created_at, updated_at, deleted_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			t.kind, project, id, seq, nullable(key), nullable(name), nullable(parent), c.status, c.class, c.owner, c.refKind, c.refID, search,
-			st.Revision, nanos(st.CreatedAt), nanos(st.UpdatedAt), data)
+			st.Revision, nanos(st.CreatedAt), nanos(st.UpdatedAt), t.deletedAt(rec), data)
 	} else {
 		var res sql.Result
+		// A deleted record takes only a restoring revision.
+		restoring := 0
+		if change == accord.RevisionRestored {
+			restoring = 1
+		}
 		res, err = tx.ExecContext(ctx, t.d.q(`UPDATE accord_records SET name = ?, status = ?, class = ?, owner = ?, ref_kind = ?, ref_id = ?, search = ?,
-			revision = ?, updated_at = ?, record = ? WHERE kind = ? AND project = ? AND id = ? AND revision = ?`),
-			nullable(name), c.status, c.class, c.owner, c.refKind, c.refID, search, st.Revision, nanos(st.UpdatedAt), data,
-			t.kind, project, id, st.Revision-1)
+			revision = ?, updated_at = ?, deleted_at = ?, record = ? WHERE kind = ? AND project = ? AND id = ? AND revision = ? AND (deleted_at IS NULL OR ? = 1)`),
+			nullable(name), c.status, c.class, c.owner, c.refKind, c.refID, search, st.Revision, nanos(st.UpdatedAt), t.deletedAt(rec), data,
+			t.kind, project, id, st.Revision-1, restoring)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n != 1 {
 				return errStaleRace
@@ -286,10 +310,10 @@ func (t *table[T]) updateIn(ctx context.Context, outer *sql.Tx, next accord.Revi
 	// compare-and-swap UPDATE, and only when it matches no row does the
 	// store look at what is there, to say NotFound or stale.
 	do := func(tx *sql.Tx) error {
-		if t.name != nil && t.name(&rec) != "" {
+		if t.nameOf(&rec) != "" {
 			// A name taken by another record is a Conflict that names it;
 			// PostgreSQL cannot be asked after a failed statement.
-			if have, err := t.byName(ctx, tx, project, t.name(&rec)); err == nil {
+			if have, err := t.byName(ctx, tx, project, t.nameOf(&rec)); err == nil {
 				if _, hid := t.ident(&have); hid != id {
 					return t.taken(&have)
 				}
@@ -300,8 +324,9 @@ func (t *table[T]) updateIn(ctx context.Context, outer *sql.Tx, next accord.Revi
 			return err
 		}
 		var stored int
-		err = tx.QueryRowContext(ctx, t.d.q("SELECT revision FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id).Scan(&stored)
-		if errors.Is(err, sql.ErrNoRows) {
+		var deleted sql.NullInt64
+		err = tx.QueryRowContext(ctx, t.d.q("SELECT revision, deleted_at FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id).Scan(&stored, &deleted)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && deleted.Valid && next.Kind != accord.RevisionRestored) {
 			return t.notFound(project, id)
 		}
 		if err != nil {
@@ -313,6 +338,21 @@ func (t *table[T]) updateIn(ctx context.Context, outer *sql.Tx, next accord.Revi
 		return zero, err
 	}
 	return rec, nil
+}
+
+// tombstone stores next, a revision of kind accord.RevisionDeleted whose
+// stamp carries the deletion, as the record's last: the record is hidden
+// from then on, its key never used again, its history kept.
+func (t *table[T]) tombstone(ctx context.Context, next accord.Revision[T]) error {
+	return t.tombstoneIn(ctx, nil, next)
+}
+
+func (t *table[T]) tombstoneIn(ctx context.Context, outer *sql.Tx, next accord.Revision[T]) error {
+	if next.Kind != accord.RevisionDeleted || !t.gone(&next.Record) {
+		return accord.Errorf(accord.Invalid, "a %s's tombstone is a revision of kind %s whose stamp says who deleted it", t.what, accord.RevisionDeleted)
+	}
+	_, err := t.updateIn(ctx, outer, next)
+	return err
 }
 
 func (t *table[T]) display(rec *T, id string) string {
@@ -330,7 +370,7 @@ type querier interface {
 
 func (t *table[T]) one(ctx context.Context, q querier, where string, args ...any) (T, error) {
 	var data []byte
-	err := q.QueryRowContext(ctx, t.d.q("SELECT record FROM accord_records WHERE kind = ? AND project = ? AND "+where), append([]any{t.kind}, args...)...).Scan(&data)
+	err := q.QueryRowContext(ctx, t.d.q("SELECT record FROM accord_records WHERE kind = ? AND project = ? AND deleted_at IS NULL AND "+where), append([]any{t.kind}, args...)...).Scan(&data)
 	if err != nil {
 		var zero T
 		if errors.Is(err, sql.ErrNoRows) {
@@ -349,6 +389,21 @@ func (t *table[T]) getIn(ctx context.Context, q querier, project, id string) (T,
 		return rec, t.notFound(project, id)
 	}
 	return rec, err
+}
+
+// current returns the record as stored, deleted or not: what a restoring
+// revision starts from.
+func (t *table[T]) current(ctx context.Context, q querier, project, id string) (T, error) {
+	var data []byte
+	err := q.QueryRowContext(ctx, t.d.q("SELECT record FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		var zero T
+		return zero, t.notFound(project, id)
+	} else if err != nil {
+		var zero T
+		return zero, internal("reading "+t.what, err)
+	}
+	return t.decode(data)
 }
 
 func (t *table[T]) get(ctx context.Context, project, id string) (T, error) {
@@ -375,10 +430,16 @@ func (t *table[T]) byName(ctx context.Context, q querier, project, name string) 
 	return rec, err
 }
 
-// exists reports NotFound unless the record is stored.
+// exists reports NotFound unless the record is stored and not deleted.
 func (t *table[T]) exists(ctx context.Context, q querier, project, id string) error {
+	return t.stored(ctx, q, project, id, " AND deleted_at IS NULL")
+}
+
+// stored reports NotFound unless the record is stored (deleted or not,
+// when cond is empty).
+func (t *table[T]) stored(ctx context.Context, q querier, project, id, cond string) error {
 	var one int
-	err := q.QueryRowContext(ctx, t.d.q("SELECT 1 FROM accord_records WHERE kind = ? AND project = ? AND id = ?"), t.kind, project, id).Scan(&one)
+	err := q.QueryRowContext(ctx, t.d.q("SELECT 1 FROM accord_records WHERE kind = ? AND project = ? AND id = ?"+cond), t.kind, project, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t.notFound(project, id)
 	}
@@ -468,7 +529,7 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 	for _, w := range f.where {
 		cond += " AND " + w
 	}
-	const sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ?"
+	const sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NULL"
 	query, args, order := sel+cond, append([]any{t.kind, project, after}, f.args...), "r.seq"
 	if len(f.branches) > 0 {
 		parts := make([]string, len(f.branches))
@@ -516,7 +577,7 @@ func (t *table[T]) all(ctx context.Context, q querier, project string, f filter)
 	for _, w := range f.where {
 		cond += " AND " + w
 	}
-	rows, err := q.QueryContext(ctx, t.d.q("SELECT r.record FROM accord_records r WHERE r.kind = ? AND r.project = ?"+cond+" ORDER BY r.seq"),
+	rows, err := q.QueryContext(ctx, t.d.q("SELECT r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.deleted_at IS NULL"+cond+" ORDER BY r.seq"),
 		append([]any{t.kind, project}, f.args...)...)
 	if err != nil {
 		return nil, internal("listing "+t.what, err)
@@ -579,7 +640,7 @@ func (t *table[T]) revisionsWhere(ctx context.Context, project, id, cond string,
 	}
 	if len(out) == 0 {
 		// No revision: either no such record, or (with cond) no such number.
-		if err := t.exists(ctx, on(ctx, t.db), project, id); err != nil {
+		if err := t.stored(ctx, on(ctx, t.db), project, id, ""); err != nil {
 			return nil, err
 		}
 	}

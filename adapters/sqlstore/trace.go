@@ -53,8 +53,8 @@ func (s *TraceStore) UpdateLink(ctx context.Context, next accord.Revision[trace.
 }
 
 // DeleteLink implements trace.Store.
-func (s *TraceStore) DeleteLink(ctx context.Context, project, id string) error {
-	return s.links.delete(ctx, project, id)
+func (s *TraceStore) DeleteLink(ctx context.Context, tombstone accord.Revision[trace.Link]) error {
+	return s.links.tombstone(ctx, tombstone)
 }
 
 // ListLinks implements trace.Store: From is the parent column, To the ref

@@ -83,7 +83,7 @@ func contractRecords(s contract.Store) Records[contract.Contract] {
 			v.ContractID, v.Spec.Service = c.ID, c.Service
 			return s.CreateContract(ctx, c, firstVersion(v))
 		},
-		Get: s.GetContract, Delete: s.DeleteContract,
+		Get: s.GetContract, Tombstone: s.DeleteContract, Restore: s.RestoreContract, Revisions: s.ListContractRevisions,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[contract.Contract], error) {
 			return s.ListContracts(ctx, p, contract.Filter{}, q)
 		},
@@ -207,15 +207,19 @@ func testContractSpecifics(t *testing.T, s contract.Store) {
 	if runs, err := s.ListTestRuns(ctx, "beta", contract.TestRunFilter{}, accord.PageQuery{Size: 10}); err != nil || len(runs.Items) != 0 {
 		t.Errorf("test runs of another project: %d (%v)", len(runs.Items), err)
 	}
-	if err := s.DeleteContract(ctx, "alpha", c.ID); err != nil {
+	if err := contractRecords(s).remove(ctx, "alpha", c.ID); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
 	_, err = s.GetVersion(ctx, "alpha", c.ID, "1.1.0")
 	checkCode(t, "a version of a deleted contract", accord.NotFound, err)
 	if runs, err := s.ListTestRuns(ctx, "alpha", contract.TestRunFilter{ContractID: c.ID}, accord.PageQuery{Size: 10}); err != nil || len(runs.Items) != 0 {
-		t.Errorf("test runs of a deleted contract: %d (%v), want none: they go with it", len(runs.Items), err)
+		t.Errorf("test runs of a deleted contract: %d (%v), want none: they are hidden with it", len(runs.Items), err)
 	}
-	if _, err := s.CreateContract(ctx, c, firstVersion(v)); err != nil {
-		t.Errorf("re-creating a deleted contract (its service name is free again): %v", err)
+	anew, av := c, v
+	anew.ID, av.ContractID = c.ID+"-again", c.ID+"-again"
+	if _, err := s.CreateContract(ctx, anew, firstVersion(av)); err != nil {
+		t.Errorf("a new contract for a deleted contract's service (its name is free again): %v", err)
 	}
+	_, err = s.CreateContract(ctx, c, firstVersion(v))
+	checkCode(t, "re-creating a deleted contract under its ID", accord.Conflict, err)
 }

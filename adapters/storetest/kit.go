@@ -47,10 +47,17 @@ type Records[T any] struct {
 	ID       func(rec T) string
 	Project  func(rec *T, project string) // moves rec to another project (to test isolation)
 
-	Create    func(ctx context.Context, first accord.Revision[T]) (T, error)
-	Get       func(ctx context.Context, project, id string) (T, error)
-	Update    func(ctx context.Context, next accord.Revision[T]) (T, error)                         // nil: the record never changes
-	Delete    func(ctx context.Context, project, id string) error                                   // nil: deleted only with a parent
+	Create func(ctx context.Context, first accord.Revision[T]) (T, error)
+	Get    func(ctx context.Context, project, id string) (T, error)
+	Update func(ctx context.Context, next accord.Revision[T]) (T, error) // nil: the record never changes
+	Delete func(ctx context.Context, project, id string) error           // nil: never erased
+	// Tombstone (optional) deletes a record the way accord records are
+	// deleted: it stores a revision of kind accord.RevisionDeleted whose
+	// stamp says who, when and why, and the record is hidden from then on.
+	// Restore stores a revision of kind accord.RevisionRestored over it
+	// (the store's Update, for most kinds).
+	Tombstone func(ctx context.Context, tombstone accord.Revision[T]) error
+	Restore   func(ctx context.Context, next accord.Revision[T]) (T, error)
 	List      func(ctx context.Context, project string, q accord.PageQuery) (accord.Page[T], error) // nil: no paged list
 	Revisions func(ctx context.Context, project, id string) ([]accord.Revision[T], error)           // nil with Update
 	Revision  func(ctx context.Context, project, id string, n int) (accord.Revision[T], error)      // optional
@@ -78,6 +85,37 @@ func (r Records[T]) next(cur T, writer int) accord.Revision[T] {
 	*st = st.Next(fmt.Sprintf("writer-%d", writer), r.Stamp(&cur).UpdatedAt.Add(time.Minute))
 	return accord.Revision[T]{Number: st.Revision, Kind: accord.RevisionEdited, Actor: st.UpdatedBy, Time: st.UpdatedAt,
 		Note: fmt.Sprintf("edit by writer %d", writer), Record: rec}
+}
+
+// tombstone returns the revision that deletes cur: by actor, a minute
+// after its last change, for reason.
+func (r Records[T]) tombstone(cur T, actor, reason string) accord.Revision[T] {
+	st := r.Stamp(&cur)
+	*st = st.Tombstone(actor, st.UpdatedAt.Add(time.Minute), reason)
+	return accord.Revision[T]{Number: st.Revision, Kind: accord.RevisionDeleted, Actor: actor, Time: st.UpdatedAt, Note: reason, Record: cur}
+}
+
+// restoration returns the revision that brings back the record whose
+// tombstone is dead.
+func (r Records[T]) restoration(dead T, actor, reason string) accord.Revision[T] {
+	st := r.Stamp(&dead)
+	*st = st.Next(actor, st.UpdatedAt.Add(time.Minute))
+	return accord.Revision[T]{Number: st.Revision, Kind: accord.RevisionRestored, Actor: actor, Time: st.UpdatedAt, Note: reason, Record: dead}
+}
+
+// deletes reports whether the store deletes this kind at all.
+func (r Records[T]) deletes() bool { return r.Delete != nil || r.Tombstone != nil }
+
+// remove deletes a record the way the store deletes its kind.
+func (r Records[T]) remove(ctx context.Context, project, id string) error {
+	if r.Delete != nil {
+		return r.Delete(ctx, project, id)
+	}
+	cur, err := r.Get(ctx, project, id)
+	if err != nil {
+		return err
+	}
+	return r.Tombstone(ctx, r.tombstone(cur, "kit", "removed by the kit"))
 }
 
 // same compares records the way JSON clients see them: nil and empty lists
@@ -115,6 +153,9 @@ func CheckRecords[T any](t *testing.T, open func(t *testing.T) Records[T]) {
 	}
 	if r := open(t); r.Key != nil {
 		t.Run("keys", func(t *testing.T) { checkKeys(t, open(t)) })
+	}
+	if r := open(t); r.Tombstone != nil {
+		t.Run("tombstones", func(t *testing.T) { checkTombstones(t, open(t)) })
 	}
 	if r := open(t); r.List != nil {
 		t.Run("pages", func(t *testing.T) { checkPages(t, open(t)) })
@@ -156,18 +197,142 @@ func checkCreateGet[T any](t *testing.T, r Records[T]) {
 	checkCode(t, "creating the same ID again", accord.Conflict, err)
 	_, err = r.Get(ctx, "alpha", "no-such-id")
 	checkCode(t, "get of a missing ID", accord.NotFound, err)
-	if r.Delete == nil {
+	if !r.deletes() {
 		return
 	}
-	if err := r.Delete(ctx, "alpha", id); err != nil {
+	if err := r.remove(ctx, "alpha", id); err != nil {
 		t.Errorf("delete: %v", err)
 	}
 	_, err = r.Get(ctx, "alpha", id)
 	checkCode(t, "get after delete", accord.NotFound, err)
-	checkCode(t, "deleting again", accord.NotFound, r.Delete(ctx, "alpha", id))
-	if r.Revisions != nil {
+	checkCode(t, "deleting again", accord.NotFound, r.remove(ctx, "alpha", id))
+	if r.Revisions != nil && r.Delete != nil {
 		_, err = r.Revisions(ctx, "alpha", id)
-		checkCode(t, "revisions after delete", accord.NotFound, err)
+		checkCode(t, "revisions after erasing", accord.NotFound, err)
+	}
+}
+
+// checkTombstones checks what deleting an accord record means: a
+// tombstone revision (who, when, why) ends its history, the record is
+// hidden from gets, key lookups and lists, takes no further edit or
+// tombstone, and its key is never given again; a restoring revision
+// brings it back where it was.
+func checkTombstones[T any](t *testing.T, r Records[T]) {
+	a, b, c := mustCreate(t, r, "alpha", 1), mustCreate(t, r, "alpha", 2), mustCreate(t, r, "alpha", 3)
+	id := r.ID(b)
+	var err error
+	if r.Update != nil {
+		if b, err = r.Update(ctx, r.next(b, 1)); err != nil {
+			t.Fatalf("update before deleting: %v", err)
+		}
+	}
+	before := r.Stamp(&b).Revision
+	stale := r.tombstone(a, "admin-ann", "stale")
+	stale.Number++
+	r.Stamp(&stale.Record).Revision++
+	_, err = r.Get(ctx, "alpha", r.ID(a))
+	if err == nil {
+		err = r.Tombstone(ctx, stale)
+		if checkCode(t, "a tombstone two revisions ahead", accord.Conflict, err) && !errors.Is(err, accord.ErrStale) {
+			t.Errorf("a stale tombstone: %v does not wrap accord.ErrStale", err)
+		}
+	}
+	notDeleted := r.tombstone(a, "admin-ann", "no deletion")
+	r.Stamp(&notDeleted.Record).Deleted = nil
+	checkCode(t, "a tombstone whose stamp says no deletion", accord.Invalid, r.Tombstone(ctx, notDeleted))
+	if _, err := r.Get(ctx, "alpha", r.ID(a)); err != nil {
+		t.Errorf("refused tombstones deleted the record: %v", err)
+	}
+
+	tomb := r.tombstone(b, "admin-ann", "a duplicate of the first")
+	if err := r.Tombstone(ctx, tomb); err != nil {
+		t.Fatalf("tombstone: %v", err)
+	}
+	_, err = r.Get(ctx, "alpha", id)
+	checkCode(t, "get of a deleted record", accord.NotFound, err)
+	if r.Key != nil {
+		_, err = r.GetByKey(ctx, "alpha", r.Key(b))
+		checkCode(t, "get by the key of a deleted record", accord.NotFound, err)
+	}
+	listed := func() []string {
+		var ids []string
+		q := accord.PageQuery{Size: 1}
+		for range 10 {
+			page, err := r.List(ctx, "alpha", q)
+			if err != nil {
+				t.Fatalf("list: %v", err)
+			}
+			for _, it := range page.Items {
+				ids = append(ids, r.ID(it))
+			}
+			if page.NextPageToken == "" {
+				break
+			}
+			q.Token = page.NextPageToken
+		}
+		return ids
+	}
+	if r.List != nil {
+		if got, want := listed(), []string{r.ID(a), r.ID(c)}; !slices.Equal(got, want) {
+			t.Errorf("list after deleting %s: %v, want %v (pages of one)", id, got, want)
+		}
+	}
+	if r.Revisions != nil {
+		revs, err := r.Revisions(ctx, "alpha", id)
+		if err != nil {
+			t.Errorf("revisions of a deleted record: %v; its history stays", err)
+		} else if len(revs) != before+1 {
+			t.Errorf("a deleted record has %d revisions, want %d: every one before and the tombstone", len(revs), before+1)
+		} else {
+			last := revs[len(revs)-1]
+			d := r.Stamp(&last.Record).Deleted
+			if last.Number != before+1 || last.Kind != accord.RevisionDeleted || last.Actor != "admin-ann" || last.Note != "a duplicate of the first" || !last.Time.Equal(tomb.Time) {
+				t.Errorf("tombstone revision %d %s by %q at %v (%q); want %d %s by admin-ann at %v with the reason", last.Number, last.Kind, last.Actor, last.Time, last.Note, before+1, accord.RevisionDeleted, tomb.Time)
+			}
+			if d == nil || d.By != "admin-ann" || d.Reason != "a duplicate of the first" || !d.At.Equal(tomb.Time) {
+				t.Errorf("the tombstone's stamp says deleted %+v; want by admin-ann at %v with the reason", d, tomb.Time)
+			}
+		}
+	}
+	checkCode(t, "deleting a deleted record again", accord.NotFound, r.Tombstone(ctx, r.tombstone(tomb.Record, "admin-ann", "again")))
+	if r.Update != nil {
+		_, err = r.Update(ctx, r.next(tomb.Record, 2))
+		checkCode(t, "an edit of a deleted record", accord.NotFound, err)
+	}
+	if r.Key != nil {
+		d := mustCreate(t, r, "alpha", 4)
+		if got, want := r.Key(d), r.KeyOf(4); got != want {
+			t.Errorf("the record created after a deletion got key %s, want %s: keys are never given again", got, want)
+		}
+	}
+
+	back := r.restoration(tomb.Record, "admin-bo", "not a duplicate after all")
+	restored, err := r.Restore(ctx, back)
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	if st := r.Stamp(&restored); st.Revision != before+2 || st.Deleted != nil {
+		t.Errorf("restored at revision %d, deleted %+v; want revision %d, not deleted", st.Revision, st.Deleted, before+2)
+	}
+	if got, err := r.Get(ctx, "alpha", id); err != nil {
+		t.Errorf("get after restore: %v", err)
+	} else if d := cmp.Diff(restored, got, same...); d != "" {
+		t.Errorf("get after restore is not the restored record (-restored +got):\n%s", d)
+	}
+	if r.Key != nil {
+		if _, err := r.GetByKey(ctx, "alpha", r.Key(b)); err != nil {
+			t.Errorf("get by key after restore: %v", err)
+		}
+	}
+	if r.List != nil {
+		if got := listed(); len(got) < 3 || !slices.Equal(got[:3], []string{r.ID(a), id, r.ID(c)}) {
+			t.Errorf("list after restoring %s: %v; want it back in its place, between %s and %s", id, got, r.ID(a), r.ID(c))
+		}
+	}
+	if r.Revisions != nil {
+		if revs, err := r.Revisions(ctx, "alpha", id); err != nil || len(revs) != before+2 || revs[len(revs)-1].Kind != accord.RevisionRestored {
+			t.Errorf("after restore: %d revisions (%v); want %d, the last %s", len(revs), err, before+2, accord.RevisionRestored)
+		}
 	}
 }
 
@@ -489,8 +654,8 @@ func checkChurn[T any](t *testing.T, r Records[T]) {
 			seen[r.ID(it)]++
 			order = append(order, r.ID(it))
 		}
-		if r.Delete != nil && 15+pages < 20 {
-			if err := r.Delete(ctx, "alpha", r.ID(all[15+pages])); err != nil {
+		if r.deletes() && 15+pages < 20 {
+			if err := r.remove(ctx, "alpha", r.ID(all[15+pages])); err != nil {
 				t.Errorf("delete while listing: %v", err)
 			}
 		}
@@ -541,8 +706,13 @@ func checkIsolation[T any](t *testing.T, r Records[T]) {
 		_, err = r.Revisions(ctx, "beta", id)
 		checkCode(t, "revisions from another project", accord.NotFound, err)
 	}
-	if r.Delete != nil {
-		checkCode(t, "delete from another project", accord.NotFound, r.Delete(ctx, "beta", id))
+	if r.deletes() {
+		checkCode(t, "delete from another project", accord.NotFound, r.remove(ctx, "beta", id))
+	}
+	if r.Tombstone != nil {
+		other := r.tombstone(rec, "kit", "addressed to another project")
+		r.Project(&other.Record, "beta")
+		checkCode(t, "a tombstone addressed to another project", accord.NotFound, r.Tombstone(ctx, other))
 	}
 	if _, err := r.Get(ctx, "alpha", id); err != nil {
 		t.Errorf("calls addressed to another project touched the record: %v", err)

@@ -41,6 +41,7 @@ func RequirementStore(t *testing.T, open func(t *testing.T) requirement.Store) {
 	t.Run("delete_cascades", func(t *testing.T) { testRequirementCascade(t, open(t)) })
 	t.Run("term_names", func(t *testing.T) { testTermNames(t, open(t)) })
 	t.Run("scenario", func(t *testing.T) { requirementScenario(t, open(t)) })
+	t.Run("delete_restore", func(t *testing.T) { requirementDeletion(t, open(t)) })
 }
 
 func target(v float64) *float64 { return &v }
@@ -89,7 +90,7 @@ func requirementRecords(s requirement.Store) Records[requirement.Requirement] {
 		Stamp:   func(r *requirement.Requirement) *accord.Stamp { return &r.Stamp },
 		ID:      func(r requirement.Requirement) string { return r.ID },
 		Project: func(r *requirement.Requirement, p string) { r.Project = p },
-		Create:  s.CreateRequirement, Get: s.GetRequirement, Update: s.UpdateRequirement, Delete: s.DeleteRequirement,
+		Create:  s.CreateRequirement, Get: s.GetRequirement, Update: s.UpdateRequirement, Tombstone: s.DeleteRequirement, Restore: s.UpdateRequirement,
 		List: func(ctx_ context.Context, p string, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 			return s.ListRequirements(ctx_, p, requirement.Filter{}, q)
 		},
@@ -154,7 +155,7 @@ func termRecords(s requirement.Store) Records[requirement.Term] {
 		Stamp:    func(t *requirement.Term) *accord.Stamp { return &t.Stamp },
 		ID:       func(t requirement.Term) string { return t.ID },
 		Project:  func(t *requirement.Term, p string) { t.Project = p },
-		Create:   s.CreateTerm, Get: s.GetTerm, Update: s.UpdateTerm, Delete: s.DeleteTerm, Revisions: s.ListTermRevisions,
+		Create:   s.CreateTerm, Get: s.GetTerm, Update: s.UpdateTerm, Tombstone: s.DeleteTerm, Restore: s.UpdateTerm, Revisions: s.ListTermRevisions,
 	}
 }
 
@@ -235,11 +236,15 @@ func testRequirementCascade(t *testing.T, s requirement.Store) {
 	checkCode(t, "change request of a missing requirement", accord.NotFound, err)
 	_, err = s.ListChangeRequests(ctx, "alpha", "missing")
 	checkCode(t, "change requests of a missing requirement", accord.NotFound, err)
-	if err := s.DeleteRequirement(ctx, "alpha", created.RequirementID); err != nil {
+	if err := requirementRecords(s).remove(ctx, "alpha", created.RequirementID); err != nil {
 		t.Fatalf("delete requirement: %v", err)
 	}
 	_, err = s.GetChangeRequest(ctx, "alpha", created.ID)
 	checkCode(t, "change request after its requirement was deleted", accord.NotFound, err)
+	_, err = s.ListChangeRequests(ctx, "alpha", created.RequirementID)
+	checkCode(t, "change requests of a deleted requirement", accord.NotFound, err)
+	_, err = s.CreateChangeRequest(ctx, cr.first(cr.New("alpha", 4)))
+	checkCode(t, "a change request of a deleted requirement", accord.NotFound, err)
 }
 
 func testTermNames(t *testing.T, s requirement.Store) {

@@ -105,7 +105,7 @@ func testRetroPrivate(t *testing.T, s retro.Store) {
 	if err := s.PutPrivate(ctx, "alpha", b.ID, priv); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteRetro(ctx, "alpha", b.ID); err != nil {
+	if err := rr.remove(ctx, "alpha", b.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.GetPrivate(ctx, "alpha", b.ID)

@@ -80,7 +80,7 @@ func reviewRecords(s review.Store) Records[review.Review] {
 		Stamp:   func(rv *review.Review) *accord.Stamp { return &rv.Stamp },
 		ID:      func(rv review.Review) string { return rv.ID },
 		Project: func(rv *review.Review, p string) { rv.Project = p },
-		Create:  s.CreateReview, Get: s.GetReview, Update: s.UpdateReview, Delete: s.DeleteReview,
+		Create:  s.CreateReview, Get: s.GetReview, Update: s.UpdateReview, Tombstone: s.DeleteReview, Restore: s.UpdateReview,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[review.Review], error) {
 			return s.ListReviews(ctx, p, review.Filter{}, q)
 		},
@@ -138,7 +138,7 @@ func testReviewSpecifics(t *testing.T, s review.Store) {
 	if err == nil {
 		t.Errorf("an update changed a review's subject")
 	}
-	if err := s.DeleteReview(ctx, "alpha", a.ID); err != nil {
+	if err := rr.remove(ctx, "alpha", a.ID); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
 	if _, err := s.CreateReview(ctx, rr.first(newReview("alpha", "rv-5", review.RequirementReview, reqRef("R1")))); err != nil {

@@ -141,3 +141,58 @@ func contractScenario(t *testing.T, s contract.Store) {
 	_, err = svc.Create(alice, "shop", "1.0.0", sampleSpec("orders"), "")
 	checkCode(t, "a second contract for the same service", accord.Conflict, err)
 }
+
+// requirementDeletion deletes and restores a requirement through the real
+// Service: only admins restore, only within accord.RetentionWindow, and a
+// refused command changes nothing.
+func requirementDeletion(t *testing.T, s requirement.Store) {
+	clock := &stepClock{t: epoch}
+	svc, err := requirement.NewService(requirement.Options{Store: s, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, bob, carol := as("alice", "admin"), as("bob", "backend"), as("carol", "qa")
+	r := must[requirement.Requirement](t, "create")(svc.Create(bob, "shop", requirement.Content{Title: "Refund a paid order"}, ""))
+	err = svc.Delete(carol, "shop", r.Key, "not needed")
+	if checkCode(t, "a member deleting another's draft", accord.PermissionDenied, err) {
+		if perm, _ := accord.MissingPermission(err); perm != accord.PermRecordDelete {
+			t.Errorf("refused delete names the permission %q, want %s", perm, accord.PermRecordDelete)
+		}
+	}
+	if err := svc.Delete(bob, "shop", r.Key, "a duplicate of REQ-9"); err != nil {
+		t.Fatalf("the author deletes their draft: %v", err)
+	}
+	_, err = svc.Get(bob, "shop", r.ID)
+	checkCode(t, "get of a deleted requirement", accord.NotFound, err)
+	hist := must[[]accord.Revision[requirement.Requirement]](t, "history of a deleted requirement")(svc.History(admin, "shop", r.ID))
+	if last := hist[len(hist)-1]; last.Kind != accord.RevisionDeleted || last.Actor != "bob" || last.Note != "a duplicate of REQ-9" || last.Record.Deleted == nil {
+		t.Errorf("the last revision is %s by %s (%q, %+v); want the tombstone by bob with his reason", last.Kind, last.Actor, last.Note, last.Record.Deleted)
+	}
+	for who, ctx := range map[string]context.Context{"the author": bob, "another member": carol} {
+		_, err = svc.Restore(ctx, "shop", r.ID, "")
+		if checkCode(t, who+" restoring", accord.PermissionDenied, err) {
+			if perm, _ := accord.MissingPermission(err); perm != accord.PermRecordRestore {
+				t.Errorf("refused restore names the permission %q, want %s", perm, accord.PermRecordRestore)
+			}
+		}
+	}
+	back := must[requirement.Requirement](t, "restore")(svc.Restore(admin, "shop", r.ID, "needed after all"))
+	if back.Revision != 3 || back.Key != r.Key || back.Deleted != nil || back.UpdatedBy != "alice" {
+		t.Errorf("restored %s at revision %d by %s (deleted %+v); want %s at 3 by alice", back.Key, back.Revision, back.UpdatedBy, back.Deleted, r.Key)
+	}
+	must[requirement.Requirement](t, "get after restore")(svc.Get(bob, "shop", r.Key))
+	_, err = svc.Restore(admin, "shop", r.ID, "")
+	checkCode(t, "restoring a live requirement", accord.FailedPrecondition, err)
+
+	if err := svc.Delete(admin, "shop", r.Key, "really gone"); err != nil {
+		t.Fatalf("an admin deletes: %v", err)
+	}
+	clock.t = clock.t.Add(accord.RetentionWindow + time.Hour)
+	_, err = svc.Restore(admin, "shop", r.ID, "too late")
+	checkCode(t, "restoring after the retention window", accord.FailedPrecondition, err)
+	_, err = svc.Get(admin, "shop", r.ID)
+	checkCode(t, "get after a refused late restore", accord.NotFound, err)
+	if hist := must[[]accord.Revision[requirement.Requirement]](t, "history")(svc.History(admin, "shop", r.ID)); len(hist) != 4 {
+		t.Errorf("%d revisions after create, delete, restore, delete and a refused restore; want 4", len(hist))
+	}
+}

@@ -43,7 +43,7 @@ func linkRecords(s trace.Store) Records[trace.Link] {
 		Stamp:    func(l *trace.Link) *accord.Stamp { return &l.Stamp },
 		ID:       func(l trace.Link) string { return l.ID },
 		Project:  func(l *trace.Link, p string) { l.Project = p },
-		Create:   s.CreateLink, Get: s.GetLink, Update: s.UpdateLink, Delete: s.DeleteLink,
+		Create:   s.CreateLink, Get: s.GetLink, Update: s.UpdateLink, Tombstone: s.DeleteLink, Restore: s.UpdateLink,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[trace.Link], error) {
 			return s.ListLinks(ctx, p, trace.Filter{}, q)
 		},
@@ -109,7 +109,7 @@ func testTraceSpecifics(t *testing.T, s trace.Store) {
 	if err != nil || len(first.Items) != 2 || first.NextPageToken == "" {
 		t.Fatalf("first page of R1's links: %d (%v), want 2 and a token", len(first.Items), err)
 	}
-	if err := s.DeleteLink(ctx, "alpha", "alpha-link-002"); err != nil {
+	if err := linkRecords(s).remove(ctx, "alpha", "alpha-link-002"); err != nil {
 		t.Fatal(err)
 	}
 	rest, err := s.ListLinks(ctx, "alpha", trace.Filter{Record: req("R1")}, accord.PageQuery{Size: 2, Token: first.NextPageToken})

@@ -518,3 +518,61 @@ func CheckID(errs *accord.FieldErrors, field, id string) {
 		errs.Add(field, "has a control or other unprintable character")
 	}
 }
+
+// Tombstone returns the revision that deletes rec: rec as it stands, its
+// stamp moved on by actor at now and marked deleted for reason. Stores
+// keep it as the record's last revision and hide the record.
+func Tombstone[T any, P interface {
+	*T
+	accord.Stamped
+}](rec T, actor string, now time.Time, reason string) accord.Revision[T] {
+	st := P(&rec).StampRef()
+	*st = st.Tombstone(actor, now, reason)
+	return Revision[T, P](rec, accord.RevisionDeleted, reason)
+}
+
+// CheckReason refuses a deletion's or restoration's reason that is too
+// long; it may be empty.
+func CheckReason(reason string) error {
+	var errs accord.FieldErrors
+	CheckText(&errs, "reason", reason, MaxText, false)
+	return errs.Err("request")
+}
+
+// Restoration returns the revision that brings a deleted record back from
+// its history revs (oldest first), made by actor at now for reason: the
+// record as it was deleted, at the next revision. NotFound when there is
+// no history; FailedPrecondition when the record is not deleted or was
+// deleted longer than accord.RetentionWindow ago. name names the record
+// for messages ("requirement REQ-3").
+func Restoration[T any, P interface {
+	*T
+	accord.Stamped
+}](name func(T) string, revs []accord.Revision[T], actor string, now time.Time, reason string) (accord.Revision[T], error) {
+	if len(revs) == 0 {
+		return accord.Revision[T]{}, accord.Errorf(accord.NotFound, "no such record: it has no history")
+	}
+	rec := revs[len(revs)-1].Record
+	what := name(rec)
+	st := P(&rec).StampRef()
+	d := st.Deleted
+	if d == nil {
+		return accord.Revision[T]{}, accord.Errorf(accord.FailedPrecondition, "%s is not deleted: there is nothing to restore", what)
+	}
+	if until := d.At.Add(accord.RetentionWindow); now.After(until) {
+		return accord.Revision[T]{}, accord.Errorf(accord.FailedPrecondition,
+			"%s was deleted by %s on %s; it could be restored for %d days, until %s, and that window has passed (its history stays readable)",
+			what, d.By, d.At.Format(time.DateOnly), int(accord.RetentionWindow/(24*time.Hour)), until.Format(time.DateOnly))
+	}
+	*st = st.Next(actor, now)
+	return Revision[T, P](rec, accord.RevisionRestored, reason), nil
+}
+
+// Because words a deletion's or restoration's reason for an event's
+// summary: ": reason", or nothing.
+func Because(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return ": " + reason
+}
