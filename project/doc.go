@@ -6,9 +6,15 @@
 //
 // The main calls, on a Service over a Store: Create (the creator becomes
 // the first member, an admin), Get, List (the caller's projects), SetMember
-// and RemoveMember (admins only; the last admin cannot go), and Member,
-// which authorizers ask. Every change is a new revision, like every record.
+// and RemoveMember (members.manage; only admins make or remove admins; the
+// last admin cannot go), Permissions and SetPermissions (the project's
+// permission table; only admins change it), and Member and Access, which
+// authorizers ask. The Service is itself an accord.Authorizer: give it to
+// every domain service's Options (or adapters/link's) and each command is
+// checked against the caller's project roles and the project's table.
+// Every change is a new revision, like every record.
 //
 // After every change the Service publishes an event (events.go):
-// project.created, project.member_set and project.member_removed.
+// project.created, project.member_set, project.member_removed and
+// project.permissions_set.
 package project
