@@ -105,7 +105,7 @@ func (st Settings) Apply(changes []Change, now time.Time) (kept, ignored []Chang
 // Settings returns the project's contract policy.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Settings{}, err
 	}
 	st, err := s.store.GetSettings(ctx, project)

@@ -112,7 +112,7 @@ func (s *Service) Create(ctx context.Context, project, version string, spec Spec
 
 // Get returns a contract. Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Contract, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Contract{}, err
 	}
 	return s.store.GetContract(ctx, project, id)
@@ -122,7 +122,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Contract, error)
 // creation order.
 // Errors: Invalid (bad project, page size outside 1–500, malformed token).
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Contract], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Contract]{}, err
 	}
 	q, err := q.Normalize()
@@ -208,7 +208,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Cont
 // Versions returns a contract's versions in creation order.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Versions(ctx context.Context, project, id string) ([]Version, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	return s.store.ListVersions(ctx, project, id)
@@ -217,7 +217,7 @@ func (s *Service) Versions(ctx context.Context, project, id string) ([]Version, 
 // Version returns one version of a contract.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Version(ctx context.Context, project, id, version string) (Version, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Version{}, err
 	}
 	return s.store.GetVersion(ctx, project, id, version)
@@ -512,7 +512,7 @@ func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version 
 // its draft and its status changes.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id, version string) ([]accord.Revision[Version], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	return s.store.ListVersionRevisions(ctx, project, id, version)
@@ -521,7 +521,7 @@ func (s *Service) History(ctx context.Context, project, id, version string) ([]a
 // Revision returns revision n of a version.
 // Errors: Invalid (bad project), NotFound (version or revision).
 func (s *Service) Revision(ctx context.Context, project, id, version string, n int) (accord.Revision[Version], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Revision[Version]{}, err
 	}
 	return s.store.GetVersionRevision(ctx, project, id, version, n)

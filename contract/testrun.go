@@ -154,7 +154,7 @@ func (s *Service) RecordTestRun(ctx context.Context, project, id, version string
 // a version, when f names one), oldest first. Errors: Invalid, NotFound
 // (the contract or version f names).
 func (s *Service) TestRuns(ctx context.Context, project string, f TestRunFilter, q accord.PageQuery) (accord.Page[TestRun], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[TestRun]{}, err
 	}
 	q, err := q.Normalize()

@@ -195,7 +195,7 @@ func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, er
 
 // GetQuestion returns a question by ID or key. Errors: Invalid, NotFound.
 func (s *Service) GetQuestion(ctx context.Context, project, id string) (Question, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Question{}, err
 	}
 	if _, key := svc.ParseKey(QuestionKeyPrefix, id); key {
@@ -207,7 +207,7 @@ func (s *Service) GetQuestion(ctx context.Context, project, id string) (Question
 // ListQuestions returns one page of the project's questions that match f,
 // in the order they were asked. Errors: Invalid.
 func (s *Service) ListQuestions(ctx context.Context, project string, f QuestionFilter, q accord.PageQuery) (accord.Page[Question], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Question]{}, err
 	}
 	q, err := q.Normalize()

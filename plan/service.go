@@ -93,7 +93,7 @@ func NewService(opts Options) (*Service, error) {
 // Settings returns the project's planning settings, the defaults filled
 // in. Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Settings{}, err
 	}
 	st, err := s.store.GetSettings(ctx, project)
@@ -159,7 +159,7 @@ func (s *Service) lookupIteration(ctx context.Context, project, ref string) (Ite
 // GetIteration returns an iteration by ID or key. Errors: Invalid,
 // NotFound.
 func (s *Service) GetIteration(ctx context.Context, project, id string) (Iteration, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Iteration{}, err
 	}
 	return s.lookupIteration(ctx, project, id)
@@ -168,7 +168,7 @@ func (s *Service) GetIteration(ctx context.Context, project, id string) (Iterati
 // ListIterations returns one page of the project's iterations that match
 // f, in creation order. Errors: Invalid.
 func (s *Service) ListIterations(ctx context.Context, project string, f IterationFilter, q accord.PageQuery) (accord.Page[Iteration], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Iteration]{}, err
 	}
 	q, err := q.Normalize()
@@ -378,7 +378,7 @@ func (s *Service) Estimate(ctx context.Context, project string, item Item) (Esti
 // each with the action the project's settings give it; nothing is changed.
 // Errors: Invalid, NotFound, and those of the Estimator and Standing.
 func (s *Service) Check(ctx context.Context, project, id string) ([]Finding, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	it, err := s.lookupIteration(ctx, project, id)
@@ -568,7 +568,7 @@ func (s *Service) CreateMilestone(ctx context.Context, project string, in Milest
 // GetMilestone returns a milestone by ID or key. Errors: Invalid,
 // NotFound.
 func (s *Service) GetMilestone(ctx context.Context, project, id string) (Milestone, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Milestone{}, err
 	}
 	if _, key := svc.ParseKey(MilestoneKeyPrefix, id); key {
@@ -580,7 +580,7 @@ func (s *Service) GetMilestone(ctx context.Context, project, id string) (Milesto
 // ListMilestones returns one page of the project's milestones, in
 // creation order. Errors: Invalid.
 func (s *Service) ListMilestones(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Milestone], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Milestone]{}, err
 	}
 	q, err := q.Normalize()

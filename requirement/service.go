@@ -141,7 +141,7 @@ func (s *Service) Create(ctx context.Context, project string, c Content, note st
 // Get returns the current revision of a requirement.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Requirement, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Requirement{}, err
 	}
 	return s.lookup(ctx, project, id)
@@ -151,7 +151,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Requirement, err
 // creation (key) order.
 // Errors: Invalid (bad project, page size outside 1–500, malformed token).
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Requirement]{}, err
 	}
 	q, err := q.Normalize()
@@ -338,7 +338,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Requ
 // History returns every revision of a requirement, oldest first.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Requirement], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	id, err := s.idOf(ctx, project, id)
@@ -351,7 +351,7 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // Revision returns revision n of a requirement.
 // Errors: Invalid (bad project), NotFound (requirement or revision).
 func (s *Service) Revision(ctx context.Context, project, id string, n int) (accord.Revision[Requirement], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Revision[Requirement]{}, err
 	}
 	id, err := s.idOf(ctx, project, id)
@@ -378,7 +378,7 @@ func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([
 // Lint checks content against the lint rules and the project's glossary.
 // Errors: Invalid (bad project).
 func (s *Service) Lint(ctx context.Context, project string, c Content) ([]Finding, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	terms, err := s.store.ListTerms(ctx, project)
@@ -392,7 +392,7 @@ func (s *Service) Lint(ctx context.Context, project string, c Content) ([]Findin
 // were never set.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Settings{}, err
 	}
 	st, err := s.store.GetSettings(ctx, project)

@@ -46,7 +46,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 // GetChange returns a change request.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) GetChange(ctx context.Context, project, id string) (ChangeRequest, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return ChangeRequest{}, err
 	}
 	return s.store.GetChangeRequest(ctx, project, id)
@@ -55,7 +55,7 @@ func (s *Service) GetChange(ctx context.Context, project, id string) (ChangeRequ
 // ListChanges returns the change requests of a requirement, oldest first.
 // Errors: Invalid (bad project), NotFound (requirement).
 func (s *Service) ListChanges(ctx context.Context, project, requirementID string) ([]ChangeRequest, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	// The requirement is read, not just its ID: a requirement that does

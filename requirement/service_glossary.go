@@ -89,7 +89,7 @@ func (s *Service) checkTerm(ctx context.Context, project, id string, d TermDefin
 // GetTerm returns a glossary term.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) GetTerm(ctx context.Context, project, id string) (Term, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Term{}, err
 	}
 	return s.store.GetTerm(ctx, project, id)
@@ -98,7 +98,7 @@ func (s *Service) GetTerm(ctx context.Context, project, id string) (Term, error)
 // ListTerms returns the project's glossary sorted by term.
 // Errors: Invalid (bad project).
 func (s *Service) ListTerms(ctx context.Context, project string) ([]Term, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	return s.store.ListTerms(ctx, project)
@@ -196,7 +196,7 @@ func (s *Service) RestoreTerm(ctx context.Context, project, id, reason string) (
 // TermHistory returns every revision of a glossary term, oldest first.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) TermHistory(ctx context.Context, project, id string) ([]accord.Revision[Term], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	return s.store.ListTermRevisions(ctx, project, id)

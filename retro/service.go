@@ -57,7 +57,7 @@ func (s *Service) lookup(ctx context.Context, project, ref string) (Retro, error
 
 // Settings returns the project's retrospective settings, defaults filled in.
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Settings{}, err
 	}
 	st, err := s.store.GetSettings(ctx, project)
@@ -251,7 +251,7 @@ func (s *Service) view(r Retro) Retro {
 
 // Get returns a retrospective by ID or key. Errors: Invalid, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Retro, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Retro{}, err
 	}
 	r, err := s.lookup(ctx, project, id)
@@ -260,7 +260,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Retro, error) {
 
 // List returns one page of the project's retrospectives that match f.
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Retro], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Retro]{}, err
 	}
 	q, err := q.Normalize()

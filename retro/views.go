@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/svc"
 )
 
@@ -39,7 +38,7 @@ func (s *Service) Lessons(ctx context.Context, project, text string) ([]LessonFo
 }
 
 func (s *Service) all(ctx context.Context, project string, f Filter) ([]Retro, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	return svc.All(ctx, project, f, s.store.ListRetros)

@@ -188,7 +188,7 @@ func (s *Service) Require(ctx context.Context, project string, kind Kind, subjec
 // applies to every kind filled in.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Settings{}, err
 	}
 	st, err := s.store.GetSettings(ctx, project)

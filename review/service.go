@@ -211,7 +211,7 @@ func newRound(n int, kind Kind, info SubjectInfo, t *txn) Round {
 // Get returns a review by ID or key.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Review, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Review{}, err
 	}
 	return s.lookup(ctx, project, id)
@@ -220,7 +220,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Review, error) {
 // Find returns the review of kind about subject.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Find(ctx context.Context, project string, kind Kind, subject accord.Ref) (Review, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Review{}, err
 	}
 	return s.store.FindReview(ctx, project, kind, subject)
@@ -231,7 +231,7 @@ func (s *Service) Find(ctx context.Context, project string, kind Kind, subject a
 // Errors: Invalid (bad project, unknown kind, page size outside 1–500,
 // malformed token).
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Review], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Review]{}, err
 	}
 	if f.Kind != "" && !f.Kind.Valid() {

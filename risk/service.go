@@ -60,7 +60,7 @@ func (s *Service) lookup(ctx context.Context, project, ref string) (Risk, error)
 // Settings returns the project's risk settings, the defaults filled in.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Settings{}, err
 	}
 	st, err := s.store.GetSettings(ctx, project)
@@ -238,7 +238,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk,
 
 // Get returns a risk by ID or key. Errors: Invalid, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Risk, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Risk{}, err
 	}
 	return s.lookup(ctx, project, id)
@@ -247,7 +247,7 @@ func (s *Service) Get(ctx context.Context, project, id string) (Risk, error) {
 // List returns one page of the project's risks that match f, in key
 // order. Errors: Invalid.
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Risk], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Risk]{}, err
 	}
 	q, err := q.Normalize()

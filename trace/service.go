@@ -136,7 +136,7 @@ func (s *Service) create(ctx context.Context, project string, actor accord.Actor
 
 // Get returns a link. Errors: Invalid, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Link, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Link{}, err
 	}
 	return s.store.GetLink(ctx, project, id)
@@ -163,7 +163,7 @@ func (s *Service) canonical(ctx context.Context, project string, ref accord.Ref)
 // project: Filter{Status: []Status{Suspect}}; of a record: with Record
 // set too. Errors: Invalid.
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Link], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Link]{}, err
 	}
 	q, err := q.Normalize()
@@ -192,7 +192,7 @@ func (s *Service) canonicalFilter(ctx context.Context, project string, f Filter)
 
 // All returns every link of the project that matches f.
 func (s *Service) All(ctx context.Context, project string, f Filter) ([]Link, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	f, err := s.canonicalFilter(ctx, project, f)
@@ -210,7 +210,7 @@ func (s *Service) Neighbours(ctx context.Context, project string, record accord.
 	if err := errs.Err("record"); err != nil {
 		return Neighbours{}, err
 	}
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return Neighbours{}, err
 	}
 	// A record that does not exist has no links to show: say so rather
@@ -438,7 +438,7 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 // turns suspect as gone. It returns the links that turned suspect.
 // adapters/link calls it for the record of every event.
 func (s *Service) TargetRevised(ctx context.Context, project string, target accord.Ref) ([]Link, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	links, err := svc.All(ctx, project, Filter{To: target}, s.store.ListLinks)
@@ -596,7 +596,7 @@ func (s *Service) Impact(ctx context.Context, project string, target accord.Ref,
 // History returns every revision of a link, oldest first: when it was
 // made, turned suspect and confirmed.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Link], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	return s.store.ListLinkRevisions(ctx, project, id)

@@ -112,6 +112,16 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	_, err = s.Reviews.UpdateSettings(mallory, "shop", 0, loose)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(s.Requirements.Delete(mallory, "shop", r.ID, "")))
+	// Nor read anything: the same NotFound as for a project that does not
+	// exist. The embedding program's own reads (no actor) pass.
+	_, err = s.Requirements.Get(mallory, "shop", r.ID)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
+	_, err = s.Requirements.List(mallory, "shop", requirement.Filter{}, accord.PageQuery{})
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
+	_, err = s.Reviews.Get(mallory, "shop", rv.ID)
+	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
+	_, err = s.Requirements.Get(context.Background(), "shop", r.ID)
+	assert.NoError(t, err)
 	// An admin of another project is no one here.
 	_, err = projects.Create(member("mallory"), project.NewProject{Key: "mine", Name: "Mine"})
 	require.NoError(t, err)

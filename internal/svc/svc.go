@@ -312,6 +312,22 @@ func (g Guard) Member(ctx context.Context, project string) (accord.Actor, error)
 	return actor, err
 }
 
+// Read checks a read of project: a valid key and, when ctx carries an
+// actor, membership (NotFound for a non-member, as for a project that does
+// not exist). A context without an actor is the embedding program's own
+// read (a report, a background job) and passes.
+func (g Guard) Read(ctx context.Context, project string) error {
+	if err := accord.ValidateProject(project); err != nil {
+		return err
+	}
+	actor, ok := accord.ActorFrom(ctx)
+	if !ok || g.Trusting() {
+		return nil
+	}
+	_, err := g.authz().Access(ctx, project, actor.ID)
+	return err
+}
+
 // Allows reports whether actor (as Begin returned it) holds perm in
 // project, for commands whose permission depends on the record (deleting
 // one's own draft needs less than deleting someone else's).
