@@ -136,6 +136,17 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	return page, err
 }
 
+// ListDeleted returns one page of the project's deleted contracts, in
+// creation order, each as its tombstone: Deleted says who deleted it,
+// when and why; Restore brings one back within
+// accord.RetentionWindow. Members may read it, as they read a deleted
+// record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Contract], error) {
+	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedContracts)
+}
+
 // Delete deletes a contract for reason (may be empty): it leaves a
 // tombstone revision saying who, when and why, and disappears from gets
 // and lists with its versions, its service name free again; Restore
