@@ -519,6 +519,18 @@ func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version 
 	return next, nil
 }
 
+// ContractHistory returns every revision of the contract itself, oldest
+// first: its creation, deletions and restorations (its versions keep
+// their own, see History). A deleted contract answers by its ID, its
+// tombstone last.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) ContractHistory(ctx context.Context, project, id string) ([]accord.Revision[Contract], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListContractRevisions(ctx, project, id)
+}
+
 // History returns every revision of a version, oldest first: the edits of
 // its draft and its status changes.
 // Errors: Invalid (bad project), NotFound.
