@@ -136,6 +136,17 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	return page, err
 }
 
+// ListDeleted returns one page of the project's deleted contracts, in
+// creation order, each as its tombstone: Deleted says who deleted it,
+// when and why; Restore brings one back within
+// accord.RetentionWindow. Members may read it, as they read a deleted
+// record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Contract], error) {
+	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedContracts)
+}
+
 // Delete deletes a contract for reason (may be empty): it leaves a
 // tombstone revision saying who, when and why, and disappears from gets
 // and lists with its versions, its service name free again; Restore
@@ -506,6 +517,18 @@ func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version 
 	s.pub.Publish(ctx, EventBreakingAcknowledged, project, next.Ref(), actor, "%s %s: %d breaking change(s) against %s acknowledged by %s: %s",
 		cur.Spec.Service, version, compat.Breaking, compat.Base, actor.ID, note)
 	return next, nil
+}
+
+// ContractHistory returns every revision of the contract itself, oldest
+// first: its creation, deletions and restorations (its versions keep
+// their own, see History). A deleted contract answers by its ID, its
+// tombstone last.
+// Errors: Invalid (bad project), NotFound.
+func (s *Service) ContractHistory(ctx context.Context, project, id string) ([]accord.Revision[Contract], error) {
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	return s.store.ListContractRevisions(ctx, project, id)
 }
 
 // History returns every revision of a version, oldest first: the edits of

@@ -53,6 +53,11 @@ type Store interface {
 	// contract and its versions are back. NotFound if absent or not
 	// deleted; Conflict if stale or its service name was taken meanwhile.
 	RestoreContract(ctx context.Context, next accord.Revision[Contract]) (Contract, error)
+	// ListDeletedContracts returns one page of the project's deleted
+	// contracts, each as its tombstone (Stamp.Deleted says who, when and
+	// why), in creation order: what an admin may restore. Invalid for a
+	// malformed token.
+	ListDeletedContracts(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Contract], error)
 	// ListContractRevisions returns every revision of a contract (its
 	// creation, deletions and restorations), oldest first, deleted or not.
 	// NotFound if absent.

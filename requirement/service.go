@@ -165,6 +165,17 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	return page, err
 }
 
+// ListDeleted returns one page of the project's deleted requirements, in
+// creation order, each as its tombstone: Deleted says who deleted it,
+// when and why; Restore brings one back within
+// accord.RetentionWindow. Members may read it, as they read a deleted
+// record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Requirement], error) {
+	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedRequirements)
+}
+
 // Update replaces the content of a requirement, making revision base+1.
 // An empty owner or priority keeps the current one.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (base is stale),

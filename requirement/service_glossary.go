@@ -104,6 +104,17 @@ func (s *Service) ListTerms(ctx context.Context, project string) ([]Term, error)
 	return s.store.ListTerms(ctx, project)
 }
 
+// ListDeletedTerms returns one page of the project's deleted glossary terms, in
+// creation order, each as its tombstone: Deleted says who deleted it,
+// when and why; RestoreTerm brings one back within
+// accord.RetentionWindow. Members may read it, as they read a deleted
+// record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeletedTerms(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Term], error) {
+	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedTerms)
+}
+
 // UpdateTerm replaces a term's definition, making revision base+1.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (stale base, or
 // renamed onto another term).

@@ -86,6 +86,11 @@ type Store interface {
 	// ListRequirements returns one page of the requirements that match f,
 	// in creation (key) order. Invalid for a malformed token.
 	ListRequirements(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error)
+	// ListDeletedRequirements returns one page of the project's deleted
+	// requirements, each as its tombstone (Stamp.Deleted says who, when and
+	// why), in creation order: what an admin may restore. Invalid for a
+	// malformed token.
+	ListDeletedRequirements(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Requirement], error)
 	// GetRequirementRevision returns revision n. NotFound if the
 	// requirement or the revision does not exist.
 	GetRequirementRevision(ctx context.Context, project, id string, n int) (accord.Revision[Requirement], error)
@@ -127,6 +132,11 @@ type Store interface {
 	DeleteTerm(ctx context.Context, tombstone accord.Revision[Term]) error
 	// ListTerms returns every term of the project, sorted by name.
 	ListTerms(ctx context.Context, project string) ([]Term, error)
+	// ListDeletedTerms returns one page of the project's deleted
+	// glossary terms, each as its tombstone (Stamp.Deleted says who, when and
+	// why), in creation order: what an admin may restore. Invalid for a
+	// malformed token.
+	ListDeletedTerms(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Term], error)
 	// ListTermRevisions returns every revision of a term, oldest first.
 	// NotFound if absent.
 	ListTermRevisions(ctx context.Context, project, id string) ([]accord.Revision[Term], error)

@@ -55,6 +55,16 @@ func (s *Service) lookup(ctx context.Context, project, ref string) (Retro, error
 	return s.store.GetRetro(ctx, project, ref)
 }
 
+// idOf returns the ID of the retrospective ref names: a key names a live one
+// only, an ID a deleted one too, so its history still answers.
+func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
+	if _, key := ParseKey(ref); !key {
+		return ref, nil
+	}
+	r, err := s.store.GetRetroByKey(ctx, project, ref)
+	return r.ID, err
+}
+
 // Settings returns the project's retrospective settings, defaults filled in.
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
 	if err := s.guard.Read(ctx, project); err != nil {
@@ -280,14 +290,33 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	return page, nil
 }
 
+// ListDeleted returns one page of the project's deleted retrospectives,
+// in creation order, each as its tombstone (as callers may see it):
+// Deleted says who deleted it, when and why; Restore brings one back
+// within accord.RetentionWindow. Members may read it, as they read a
+// deleted record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Retro], error) {
+	page, err := svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedRetros)
+	for i := range page.Items {
+		page.Items[i] = s.view(page.Items[i])
+	}
+	return page, err
+}
+
 // History returns every revision of a retrospective, oldest first, each as
-// callers may see it.
+// callers may see it. A deleted one answers by its ID, its tombstone last.
+// Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Retro], error) {
-	r, err := s.Get(ctx, project, id)
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	id, err := s.idOf(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}
-	revs, err := s.store.ListRetroRevisions(ctx, project, r.ID)
+	revs, err := s.store.ListRetroRevisions(ctx, project, id)
 	for i := range revs {
 		revs[i].Record = s.view(revs[i].Record)
 	}

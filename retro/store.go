@@ -72,6 +72,11 @@ type Store interface {
 	// ListRetros returns one page of the retrospectives that match f, in
 	// creation order.
 	ListRetros(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Retro], error)
+	// ListDeletedRetros returns one page of the project's deleted
+	// retrospectives, each as its tombstone (Stamp.Deleted says who, when and
+	// why), in creation order: what an admin may restore. Invalid for a
+	// malformed token.
+	ListDeletedRetros(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Retro], error)
 	GetRetroRevision(ctx context.Context, project, id string, n int) (accord.Revision[Retro], error)
 	ListRetroRevisions(ctx context.Context, project, id string) ([]accord.Revision[Retro], error)
 

@@ -93,6 +93,16 @@ func (s *Service) lookup(ctx context.Context, project, ref string) (Review, erro
 	return s.store.GetReview(ctx, project, ref)
 }
 
+// idOf returns the ID of the review ref names: a key names a live one
+// only, an ID a deleted one too, so its history still answers.
+func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
+	if _, key := ParseKey(ref); !key {
+		return ref, nil
+	}
+	r, err := s.store.GetReviewByKey(ctx, project, ref)
+	return r.ID, err
+}
+
 // NewParticipant names someone to take part in a review, and in which role.
 type NewParticipant struct {
 	Actor string `json:"actor"`
@@ -249,15 +259,30 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	return page, err
 }
 
+// ListDeleted returns one page of the project's deleted reviews, in
+// creation order, each as its tombstone: Deleted says who deleted it,
+// when and why; Restore brings one back within
+// accord.RetentionWindow. Members may read it, as they read a deleted
+// record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Review], error) {
+	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedReviews)
+}
+
 // History returns every revision of a review, oldest first: one per
-// change, each the whole review as it stood.
+// change, each the whole review as it stood. A deleted review answers by
+// its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Review], error) {
-	rv, err := s.Get(ctx, project, id)
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	id, err := s.idOf(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.ListReviewRevisions(ctx, project, rv.ID)
+	return s.store.ListReviewRevisions(ctx, project, id)
 }
 
 // Delete deletes a review for reason (may be empty): it leaves a

@@ -67,6 +67,11 @@ type Store interface {
 	// creation order. Tokens stay valid while reviews are added or
 	// removed. Invalid for a malformed token.
 	ListReviews(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Review], error)
+	// ListDeletedReviews returns one page of the project's deleted
+	// reviews, each as its tombstone (Stamp.Deleted says who, when and
+	// why), in creation order: what an admin may restore. Invalid for a
+	// malformed token.
+	ListDeletedReviews(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Review], error)
 	// GetReviewRevision returns revision n of a review. NotFound if the
 	// review or the revision does not exist.
 	GetReviewRevision(ctx context.Context, project, id string, n int) (accord.Revision[Review], error)

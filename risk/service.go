@@ -57,6 +57,16 @@ func (s *Service) lookup(ctx context.Context, project, ref string) (Risk, error)
 	return s.store.GetRisk(ctx, project, ref)
 }
 
+// idOf returns the ID of the risk ref names: a key names a live one
+// only, an ID a deleted one too, so its history still answers.
+func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
+	if _, key := ParseKey(ref); !key {
+		return ref, nil
+	}
+	r, err := s.store.GetRiskByKey(ctx, project, ref)
+	return r.ID, err
+}
+
 // Settings returns the project's risk settings, the defaults filled in.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
@@ -262,6 +272,17 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 		page.Items = []Risk{}
 	}
 	return page, err
+}
+
+// ListDeleted returns one page of the project's deleted risks, in
+// creation order, each as its tombstone: Deleted says who deleted it,
+// when and why; Restore brings one back within
+// accord.RetentionWindow. Members may read it, as they read a deleted
+// record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Risk], error) {
+	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedRisks)
 }
 
 // listOverdue pages through the risks with something overdue at
@@ -752,26 +773,35 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Risk
 	return r, nil
 }
 
-// History returns every revision of a risk, oldest first.
+// History returns every revision of a risk, oldest first. A deleted risk
+// answers by its ID, its tombstone last.
+// Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Risk], error) {
-	r, err := s.Get(ctx, project, id)
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	id, err := s.idOf(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.ListRiskRevisions(ctx, project, r.ID)
+	return s.store.ListRiskRevisions(ctx, project, id)
 }
 
-// Diff returns the field-level changes between two revisions of a risk.
+// Diff returns the field-level changes between two revisions of a risk
+// (of a deleted one too, by its ID).
 func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([]accord.FieldChange, error) {
-	r, err := s.Get(ctx, project, id)
+	if err := accord.ValidateProject(project); err != nil {
+		return nil, err
+	}
+	id, err := s.idOf(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.store.GetRiskRevision(ctx, project, r.ID, from)
+	a, err := s.store.GetRiskRevision(ctx, project, id, from)
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.store.GetRiskRevision(ctx, project, r.ID, to)
+	b, err := s.store.GetRiskRevision(ctx, project, id, to)
 	if err != nil {
 		return nil, err
 	}

@@ -106,6 +106,11 @@ type Store interface {
 	// ListRisks returns one page of the risks that match f, in creation
 	// order. Invalid for a malformed token.
 	ListRisks(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Risk], error)
+	// ListDeletedRisks returns one page of the project's deleted
+	// risks, each as its tombstone (Stamp.Deleted says who, when and
+	// why), in creation order: what an admin may restore. Invalid for a
+	// malformed token.
+	ListDeletedRisks(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Risk], error)
 	// GetRiskRevision returns revision n. NotFound if absent.
 	GetRiskRevision(ctx context.Context, project, id string, n int) (accord.Revision[Risk], error)
 	// ListRiskRevisions returns every revision, oldest first. NotFound if absent.

@@ -180,6 +180,18 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	return page, err
 }
 
+// ListDeleted returns one page of the project's deleted links, in
+// creation order, each as its tombstone: Deleted says who removed it,
+// when and why (a declared link is removed when its record stops naming
+// it). Restore brings back one removed by hand within
+// accord.RetentionWindow. Members may read it, as they read a deleted
+// record's history.
+// Errors: Unauthenticated, Invalid (bad project, page size outside 1–500,
+// malformed token), NotFound (not a member).
+func (s *Service) ListDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Link], error) {
+	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedLinks)
+}
+
 func (s *Service) canonicalFilter(ctx context.Context, project string, f Filter) (Filter, error) {
 	var err error
 	for _, r := range []*accord.Ref{&f.From, &f.To, &f.Record} {

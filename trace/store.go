@@ -65,6 +65,11 @@ type Store interface {
 	// ListLinks returns one page of the links that match f, in creation
 	// order. Invalid for a malformed token.
 	ListLinks(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Link], error)
+	// ListDeletedLinks returns one page of the project's deleted
+	// links, each as its tombstone (Stamp.Deleted says who, when and
+	// why), in creation order: what an admin may restore. Invalid for a
+	// malformed token.
+	ListDeletedLinks(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Link], error)
 	// GetLinkRevision returns revision n. NotFound if absent.
 	GetLinkRevision(ctx context.Context, project, id string, n int) (accord.Revision[Link], error)
 	// ListLinkRevisions returns every revision, oldest first. NotFound if absent.

@@ -115,6 +115,19 @@ func contractEndpoints() []endpoint {
 				}
 				return c.contracts.List(c.ctx(), c.project(), contract.Filter{Service: c.query("service")}, accord.PageQuery{Size: size, Token: token})
 			})},
+		{id: "listDeletedContracts", method: "GET", path: c + "/deleted", summary: deletedSummary("contracts"), query: withPage(),
+			status: 200, result: accord.Page[contract.Contract]{},
+			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[contract.Contract], error) {
+				return c.contracts.ListDeleted(c.ctx(), c.project(), q)
+			})},
+		{id: "listContractRevisions", method: "GET", path: one + "/revisions", summary: "A contract's own history: created, deleted, restored (a deleted one's too, by ID)",
+			status: 200, result: items[recordRevisionSummary]{},
+			handle: read(func(c in) (items[recordRevisionSummary], error) {
+				revs, err := c.contracts.ContractHistory(c.ctx(), c.project(), c.id())
+				return summaries(revs, err, func(v accord.Revision[contract.Contract]) recordRevisionSummary {
+					return recordRevisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note}
+				})
+			})},
 		{id: "createContract", method: "POST", path: c, summary: "Create a contract with its first version, a draft",
 			body: createContractBody{}, status: 201, result: contract.Version{}, etag: true, location: true,
 			handle: create(versionLocation, func(c in, b createContractBody) (contract.Version, error) {

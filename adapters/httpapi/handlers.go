@@ -126,6 +126,24 @@ func read[T any](fn func(c in) (T, error)) handler {
 	}
 }
 
+// listDeleted answers one page of a project's deleted records, each as
+// its tombstone (who deleted it, when and why), from a service's
+// ListDeleted call.
+func listDeleted[T any](fn func(c in, q accord.PageQuery) (accord.Page[T], error)) handler {
+	return read(func(c in) (accord.Page[T], error) {
+		size, token, err := listQuery(c.r)
+		if err != nil {
+			return accord.Page[T]{}, err
+		}
+		return fn(c, accord.PageQuery{Size: size, Token: token})
+	})
+}
+
+// deletedSummary describes the routes that list deleted records.
+func deletedSummary(what string) string {
+	return "Deleted " + what + ", each as its tombstone (deleted: who, when, why), in creation order; admins restore within the retention window"
+}
+
 // create decodes a B and answers 201 with the record fn makes, and where it
 // lives in Location.
 func create[B, T any](location func(T) string, fn func(c in, body B) (T, error)) handler {

@@ -41,6 +41,16 @@ type revisionSummary struct {
 	Status requirement.Status  `json:"status"`
 }
 
+// recordRevisionSummary lists a revision of a record with no status of
+// its own to show.
+type recordRevisionSummary struct {
+	Number int                 `json:"number"`
+	Kind   accord.RevisionKind `json:"kind"`
+	Actor  string              `json:"actor"`
+	Time   time.Time           `json:"time"`
+	Note   string              `json:"note,omitempty"`
+}
+
 type termRevisionSummary struct {
 	Number int       `json:"number"`
 	Actor  string    `json:"actor"`
@@ -120,6 +130,11 @@ func requirementEndpoints() []endpoint {
 			handle: update(1, func(c in, base int, b transitionBody) (requirement.Requirement, error) {
 				return c.reqs.Transition(c.ctx(), c.project(), c.id(), base, b.To, b.Reason)
 			})},
+		{id: "listDeletedRequirements", method: "GET", path: p + "/requirements/deleted", summary: deletedSummary("requirements"), query: withPage(),
+			status: 200, result: accord.Page[requirement.Requirement]{},
+			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+				return c.reqs.ListDeleted(c.ctx(), c.project(), q)
+			})},
 		{id: "listRequirementRevisions", method: "GET", path: one + "/revisions", summary: "Who changed a requirement, when and why",
 			status: 200, result: items[revisionSummary]{},
 			handle: read(func(c in) (items[revisionSummary], error) {
@@ -184,6 +199,11 @@ func requirementEndpoints() []endpoint {
 			ifMatch: true, status: 200, result: applyResponse{}, etag: true, handle: (*server).applyChange},
 		{id: "listTerms", method: "GET", path: p + "/glossary", summary: "The project's glossary", status: 200, result: items[requirement.Term]{},
 			handle: read(func(c in) (items[requirement.Term], error) { return list(c.reqs.ListTerms(c.ctx(), c.project())) })},
+		{id: "listDeletedTerms", method: "GET", path: p + "/glossary/deleted", summary: deletedSummary("glossary terms"), query: withPage(),
+			status: 200, result: accord.Page[requirement.Term]{},
+			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[requirement.Term], error) {
+				return c.reqs.ListDeletedTerms(c.ctx(), c.project(), q)
+			})},
 		{id: "createTerm", method: "POST", path: p + "/glossary", summary: "Add a glossary term",
 			body: termBody{}, status: 201, result: requirement.Term{}, etag: true, location: true,
 			handle: create(termLocation, func(c in, b termBody) (requirement.Term, error) {

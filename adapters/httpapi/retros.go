@@ -138,6 +138,11 @@ func retroEndpoints() []endpoint {
 			})},
 		{id: "getRetroSummary", method: "GET", path: one + "/summary", summary: "The retrospective as Markdown, safe to share",
 			status: 200, result: "", media: "text/markdown", handle: markdownOf(func(c in) (string, error) { return c.retros.Summary(c.ctx(), c.project(), c.id()) })},
+		{id: "listDeletedRetros", method: "GET", path: all + "/deleted", summary: deletedSummary("retrospectives"), query: withPage(),
+			status: 200, result: accord.Page[retro.Retro]{},
+			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[retro.Retro], error) {
+				return c.retros.ListDeleted(c.ctx(), c.project(), q)
+			})},
 		{id: "listRetroRevisions", method: "GET", path: one + "/revisions", summary: "The history of a retrospective", status: 200, result: items[retroRevisionSummary]{},
 			handle: read(func(c in) (items[retroRevisionSummary], error) {
 				revs, err := c.retros.History(c.ctx(), c.project(), c.id())

@@ -58,6 +58,19 @@ func reviewEndpoints() []endpoint {
 			handle: act(func(c in, b reasonBody) (review.Review, error) {
 				return c.reviews.Restore(c.ctx(), c.project(), c.id(), b.Reason)
 			})},
+		{id: "listDeletedReviews", method: "GET", path: r + "/deleted", summary: deletedSummary("reviews"), query: withPage(),
+			status: 200, result: accord.Page[review.Review]{},
+			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[review.Review], error) {
+				return c.reviews.ListDeleted(c.ctx(), c.project(), q)
+			})},
+		{id: "listReviewRevisions", method: "GET", path: one + "/revisions", summary: "Who changed a review, when and why (a deleted one's too, by ID, its tombstone last)",
+			status: 200, result: items[recordRevisionSummary]{},
+			handle: read(func(c in) (items[recordRevisionSummary], error) {
+				revs, err := c.reviews.History(c.ctx(), c.project(), c.id())
+				return summaries(revs, err, func(v accord.Revision[review.Review]) recordRevisionSummary {
+					return recordRevisionSummary{Number: v.Number, Kind: v.Kind, Actor: v.Actor, Time: v.Time, Note: v.Note}
+				})
+			})},
 		{id: "getReviewOutcome", method: "GET", path: one + "/outcome", summary: "The outcome of the open round and every unmet rule",
 			status: 200, result: review.Evaluation{},
 			handle: read(func(c in) (review.Evaluation, error) { return c.reviews.Outcome(c.ctx(), c.project(), c.id()) })},

@@ -113,6 +113,11 @@ func riskEndpoints() []endpoint {
 			act(func(c in, b noteBody) (riskResponse, error) {
 				return withFindings(c.risks.MarkReviewed(c.ctx(), c.project(), c.id(), b.Note))
 			})),
+		{id: "listDeletedRisks", method: "GET", path: all + "/deleted", summary: deletedSummary("risks"), query: withPage(),
+			status: 200, result: accord.Page[risk.Risk]{},
+			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[risk.Risk], error) {
+				return c.risks.ListDeleted(c.ctx(), c.project(), q)
+			})},
 		{id: "listRiskRevisions", method: "GET", path: one + "/revisions", summary: "Who changed a risk, when and why", status: 200, result: items[riskRevisionSummary]{},
 			handle: read(func(c in) (items[riskRevisionSummary], error) {
 				revs, err := c.risks.History(c.ctx(), c.project(), c.id())

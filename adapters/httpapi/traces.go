@@ -54,6 +54,11 @@ func traceEndpoints(impacts bool) []endpoint {
 			handle: update(1, func(c in, base int, b noteBody) (trace.Link, error) {
 				return c.traces.Confirm(c.ctx(), c.project(), c.id(), base, b.Note)
 			})},
+		{id: "listDeletedLinks", method: "GET", path: all + "/deleted", summary: deletedSummary("links"), query: withPage(),
+			status: 200, result: accord.Page[trace.Link]{},
+			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[trace.Link], error) {
+				return c.traces.ListDeleted(c.ctx(), c.project(), q)
+			})},
 		{id: "listLinkRevisions", method: "GET", path: one + "/revisions", summary: "When a link was made, turned suspect and confirmed", status: 200, result: items[linkRevisionSummary]{},
 			handle: read(func(c in) (items[linkRevisionSummary], error) {
 				revs, err := c.traces.History(c.ctx(), c.project(), c.id())

@@ -92,6 +92,13 @@ func (s *ContractStore) ListContracts(_ context.Context, project string, f contr
 	return s.contracts.list(project, f.Match, q)
 }
 
+// ListDeletedContracts implements contract.Store.
+func (s *ContractStore) ListDeletedContracts(_ context.Context, project string, q accord.PageQuery) (accord.Page[contract.Contract], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.contracts.listDeleted(project, q)
+}
+
 // DeleteContract implements contract.Store: its versions are hidden with
 // it.
 func (s *ContractStore) DeleteContract(_ context.Context, tombstone accord.Revision[contract.Contract]) error {

@@ -87,6 +87,13 @@ func (s *RequirementStore) ListRequirements(_ context.Context, project string, f
 	return s.reqs.list(project, f.Match, q)
 }
 
+// ListDeletedRequirements implements requirement.Store.
+func (s *RequirementStore) ListDeletedRequirements(_ context.Context, project string, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.reqs.listDeleted(project, q)
+}
+
 // GetRequirementRevision implements requirement.Store.
 func (s *RequirementStore) GetRequirementRevision(_ context.Context, project, id string, n int) (accord.Revision[requirement.Requirement], error) {
 	s.mu.RLock()
@@ -189,6 +196,13 @@ func (s *RequirementStore) ListTerms(_ context.Context, project string) ([]requi
 		return strings.Compare(strings.ToLower(a.Term), strings.ToLower(b.Term))
 	})
 	return terms, nil
+}
+
+// ListDeletedTerms implements requirement.Store.
+func (s *RequirementStore) ListDeletedTerms(_ context.Context, project string, q accord.PageQuery) (accord.Page[requirement.Term], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.terms.listDeleted(project, q)
 }
 
 // ListTermRevisions implements requirement.Store.

@@ -82,6 +82,13 @@ func (s *RetroStore) ListRetros(_ context.Context, project string, f retro.Filte
 	return s.retros.list(project, f.Match, q)
 }
 
+// ListDeletedRetros implements retro.Store.
+func (s *RetroStore) ListDeletedRetros(_ context.Context, project string, q accord.PageQuery) (accord.Page[retro.Retro], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.retros.listDeleted(project, q)
+}
+
 // GetRetroRevision implements retro.Store.
 func (s *RetroStore) GetRetroRevision(_ context.Context, project, id string, n int) (accord.Revision[retro.Retro], error) {
 	s.mu.RLock()

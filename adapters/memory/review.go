@@ -94,6 +94,13 @@ func (s *ReviewStore) ListReviews(_ context.Context, project string, f review.Fi
 	return s.reviews.list(project, f.Match, q)
 }
 
+// ListDeletedReviews implements review.Store.
+func (s *ReviewStore) ListDeletedReviews(_ context.Context, project string, q accord.PageQuery) (accord.Page[review.Review], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.reviews.listDeleted(project, q)
+}
+
 // GetReviewRevision implements review.Store.
 func (s *ReviewStore) GetReviewRevision(_ context.Context, project, id string, n int) (accord.Revision[review.Review], error) {
 	s.mu.RLock()

@@ -90,6 +90,13 @@ func (s *RiskStore) ListRisks(_ context.Context, project string, f risk.Filter, 
 	return s.risks.list(project, f.Match, q)
 }
 
+// ListDeletedRisks implements risk.Store.
+func (s *RiskStore) ListDeletedRisks(_ context.Context, project string, q accord.PageQuery) (accord.Page[risk.Risk], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.risks.listDeleted(project, q)
+}
+
 // GetRiskRevision implements risk.Store.
 func (s *RiskStore) GetRiskRevision(_ context.Context, project, id string, n int) (accord.Revision[risk.Risk], error) {
 	s.mu.RLock()

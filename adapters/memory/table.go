@@ -295,7 +295,21 @@ func (t *table[T]) list(project string, match func(*T) bool, q accord.PageQuery)
 	if p == nil {
 		return page, nil
 	}
-	return t.page(p.order, after, match, q), nil
+	return t.page(p.order, after, match, false, q), nil
+}
+
+// listDeleted returns one page of the project's deleted records, in
+// creation order, each as its tombstone.
+func (t *table[T]) listDeleted(project string, q accord.PageQuery) (accord.Page[T], error) {
+	after, err := decodeToken(q.Token)
+	if err != nil {
+		return accord.Page[T]{Items: []T{}}, err
+	}
+	p := t.project(project, false)
+	if p == nil {
+		return accord.Page[T]{Items: []T{}}, nil
+	}
+	return t.page(p.order, after, nil, true, q), nil
 }
 
 // listAmong is list over the records with the given IDs only: for stores
@@ -316,17 +330,18 @@ func (t *table[T]) listAmong(project string, ids []string, match func(*T) bool, 
 		}
 	}
 	slices.SortFunc(rows, func(a, b *row[T]) int { return a.seq - b.seq })
-	return t.page(rows, after, match, q), nil
+	return t.page(rows, after, match, false, q), nil
 }
 
 // page returns the records of rows (in seq order) after seq after that
-// match, one page of them.
-func (t *table[T]) page(rows []*row[T], after int, match func(*T) bool, q accord.PageQuery) accord.Page[T] {
+// match, one page of them: the live ones, or with deleted the deleted
+// ones only.
+func (t *table[T]) page(rows []*row[T], after int, match func(*T) bool, deleted bool, q accord.PageQuery) accord.Page[T] {
 	page := accord.Page[T]{Items: []T{}}
 	start, _ := slices.BinarySearchFunc(rows, after+1, func(x *row[T], seq int) int { return x.seq - seq })
 	last := 0
 	for _, r := range rows[start:] {
-		if t.gone(r.current()) || (match != nil && !match(r.current())) {
+		if t.gone(r.current()) != deleted || (match != nil && !match(r.current())) {
 			continue
 		}
 		if len(page.Items) == q.Size {

@@ -110,6 +110,13 @@ func (s *TraceStore) ListLinks(_ context.Context, project string, f trace.Filter
 	return s.links.list(project, f.Match, q)
 }
 
+// ListDeletedLinks implements trace.Store.
+func (s *TraceStore) ListDeletedLinks(_ context.Context, project string, q accord.PageQuery) (accord.Page[trace.Link], error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.links.listDeleted(project, q)
+}
+
 // GetLinkRevision implements trace.Store.
 func (s *TraceStore) GetLinkRevision(_ context.Context, project, id string, n int) (accord.Revision[trace.Link], error) {
 	s.mu.RLock()

@@ -83,6 +83,11 @@ func (s *ContractStore) ListContracts(ctx context.Context, project string, f con
 	return s.contracts.list(ctx, project, w, q)
 }
 
+// ListDeletedContracts implements contract.Store.
+func (s *ContractStore) ListDeletedContracts(ctx context.Context, project string, q accord.PageQuery) (accord.Page[contract.Contract], error) {
+	return s.contracts.listDeleted(ctx, project, q)
+}
+
 // DeleteContract implements contract.Store: its versions are hidden with
 // it.
 func (s *ContractStore) DeleteContract(ctx context.Context, tombstone accord.Revision[contract.Contract]) error {

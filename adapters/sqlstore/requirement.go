@@ -96,6 +96,11 @@ func (s *RequirementStore) ListRequirements(ctx context.Context, project string,
 	return s.reqs.list(ctx, project, w, q)
 }
 
+// ListDeletedRequirements implements requirement.Store.
+func (s *RequirementStore) ListDeletedRequirements(ctx context.Context, project string, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	return s.reqs.listDeleted(ctx, project, q)
+}
+
 // GetRequirementRevision implements requirement.Store.
 func (s *RequirementStore) GetRequirementRevision(ctx context.Context, project, id string, n int) (accord.Revision[requirement.Requirement], error) {
 	return s.reqs.revision(ctx, project, id, n)
@@ -189,6 +194,11 @@ func (s *RequirementStore) ListTerms(ctx context.Context, project string) ([]req
 		return strings.Compare(strings.ToLower(a.Term), strings.ToLower(b.Term))
 	})
 	return terms, err
+}
+
+// ListDeletedTerms implements requirement.Store.
+func (s *RequirementStore) ListDeletedTerms(ctx context.Context, project string, q accord.PageQuery) (accord.Page[requirement.Term], error) {
+	return s.terms.listDeleted(ctx, project, q)
 }
 
 // ListTermRevisions implements requirement.Store.

@@ -84,6 +84,11 @@ func (s *RetroStore) ListRetros(ctx context.Context, project string, f retro.Fil
 	return s.retros.list(ctx, project, w, q)
 }
 
+// ListDeletedRetros implements retro.Store.
+func (s *RetroStore) ListDeletedRetros(ctx context.Context, project string, q accord.PageQuery) (accord.Page[retro.Retro], error) {
+	return s.retros.listDeleted(ctx, project, q)
+}
+
 // GetRetroRevision implements retro.Store.
 func (s *RetroStore) GetRetroRevision(ctx context.Context, project, id string, n int) (accord.Revision[retro.Retro], error) {
 	return s.retros.revision(ctx, project, id, n)

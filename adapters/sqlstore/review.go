@@ -111,6 +111,11 @@ func (s *ReviewStore) ListReviews(ctx context.Context, project string, f review.
 	return s.reviews.list(ctx, project, w, q)
 }
 
+// ListDeletedReviews implements review.Store.
+func (s *ReviewStore) ListDeletedReviews(ctx context.Context, project string, q accord.PageQuery) (accord.Page[review.Review], error) {
+	return s.reviews.listDeleted(ctx, project, q)
+}
+
 // GetReviewRevision implements review.Store.
 func (s *ReviewStore) GetReviewRevision(ctx context.Context, project, id string, n int) (accord.Revision[review.Review], error) {
 	return s.reviews.revision(ctx, project, id, n)

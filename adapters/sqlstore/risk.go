@@ -100,6 +100,11 @@ func (s *RiskStore) ListRisks(ctx context.Context, project string, f risk.Filter
 	return s.risks.list(ctx, project, w, q)
 }
 
+// ListDeletedRisks implements risk.Store.
+func (s *RiskStore) ListDeletedRisks(ctx context.Context, project string, q accord.PageQuery) (accord.Page[risk.Risk], error) {
+	return s.risks.listDeleted(ctx, project, q)
+}
+
 // GetRiskRevision implements risk.Store.
 func (s *RiskStore) GetRiskRevision(ctx context.Context, project, id string, n int) (accord.Revision[risk.Risk], error) {
 	return s.risks.revision(ctx, project, id, n)

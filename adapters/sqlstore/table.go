@@ -483,6 +483,8 @@ type filter struct {
 	// read through its own index and merged in creation order; an OR of
 	// two indexed columns would scan the project in order instead.
 	branches []filter
+	// deleted selects the deleted records instead of the live ones.
+	deleted bool
 }
 
 // either selects the records that any of the branches selects, besides
@@ -529,7 +531,10 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 	for _, w := range f.where {
 		cond += " AND " + w
 	}
-	const sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NULL"
+	sel := "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NULL"
+	if f.deleted {
+		sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NOT NULL"
+	}
 	query, args, order := sel+cond, append([]any{t.kind, project, after}, f.args...), "r.seq"
 	if len(f.branches) > 0 {
 		parts := make([]string, len(f.branches))
@@ -569,6 +574,12 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 		return page, internal("listing "+t.what, err)
 	}
 	return page, nil
+}
+
+// listDeleted returns one page of the project's deleted records, in
+// creation order, each as its tombstone.
+func (t *table[T]) listDeleted(ctx context.Context, project string, q accord.PageQuery) (accord.Page[T], error) {
+	return t.list(ctx, project, filter{deleted: true}, q)
 }
 
 // all returns every record of the project that f selects, in creation order.

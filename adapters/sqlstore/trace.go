@@ -89,6 +89,11 @@ func (s *TraceStore) ListLinks(ctx context.Context, project string, f trace.Filt
 	return s.links.list(ctx, project, w, q)
 }
 
+// ListDeletedLinks implements trace.Store.
+func (s *TraceStore) ListDeletedLinks(ctx context.Context, project string, q accord.PageQuery) (accord.Page[trace.Link], error) {
+	return s.links.listDeleted(ctx, project, q)
+}
+
 // GetLinkRevision implements trace.Store.
 func (s *TraceStore) GetLinkRevision(ctx context.Context, project, id string, n int) (accord.Revision[trace.Link], error) {
 	return s.links.revision(ctx, project, id, n)

@@ -83,7 +83,7 @@ func contractRecords(s contract.Store) Records[contract.Contract] {
 			v.ContractID, v.Spec.Service = c.ID, c.Service
 			return s.CreateContract(ctx, c, firstVersion(v))
 		},
-		Get: s.GetContract, Tombstone: s.DeleteContract, Restore: s.RestoreContract, Revisions: s.ListContractRevisions,
+		Get: s.GetContract, Tombstone: s.DeleteContract, Restore: s.RestoreContract, ListDeleted: s.ListDeletedContracts, Revisions: s.ListContractRevisions,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[contract.Contract], error) {
 			return s.ListContracts(ctx, p, contract.Filter{}, q)
 		},

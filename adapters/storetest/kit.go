@@ -58,9 +58,12 @@ type Records[T any] struct {
 	// (the store's Update, for most kinds).
 	Tombstone func(ctx context.Context, tombstone accord.Revision[T]) error
 	Restore   func(ctx context.Context, next accord.Revision[T]) (T, error)
-	List      func(ctx context.Context, project string, q accord.PageQuery) (accord.Page[T], error) // nil: no paged list
-	Revisions func(ctx context.Context, project, id string) ([]accord.Revision[T], error)           // nil with Update
-	Revision  func(ctx context.Context, project, id string, n int) (accord.Revision[T], error)      // optional
+	// ListDeleted (required with Tombstone) lists a project's deleted
+	// records, each as its tombstone, in creation order.
+	ListDeleted func(ctx context.Context, project string, q accord.PageQuery) (accord.Page[T], error)
+	List        func(ctx context.Context, project string, q accord.PageQuery) (accord.Page[T], error) // nil: no paged list
+	Revisions   func(ctx context.Context, project, id string) ([]accord.Revision[T], error)           // nil with Update
+	Revision    func(ctx context.Context, project, id string, n int) (accord.Revision[T], error)      // optional
 
 	// Key and GetByKey, for records with a human key: Key reads it, KeyOf
 	// formats the n-th of a project.
@@ -216,9 +219,39 @@ func checkCreateGet[T any](t *testing.T, r Records[T]) {
 // tombstone revision (who, when, why) ends its history, the record is
 // hidden from gets, key lookups and lists, takes no further edit or
 // tombstone, and its key is never given again; a restoring revision
-// brings it back where it was.
+// brings it back where it was. The deleted records are listed apart, in
+// creation order, each as its tombstone.
 func checkTombstones[T any](t *testing.T, r Records[T]) {
+	if r.ListDeleted == nil {
+		t.Fatal("Records with Tombstone need ListDeleted: an admin finds what to restore there")
+	}
 	a, b, c := mustCreate(t, r, "alpha", 1), mustCreate(t, r, "alpha", 2), mustCreate(t, r, "alpha", 3)
+	deleted := func(project string) []T {
+		var out []T
+		q := accord.PageQuery{Size: 1}
+		for range 10 {
+			page, err := r.ListDeleted(ctx, project, q)
+			if err != nil {
+				t.Fatalf("list of deleted records: %v", err)
+			}
+			out = append(out, page.Items...)
+			if page.NextPageToken == "" {
+				break
+			}
+			q.Token = page.NextPageToken
+		}
+		return out
+	}
+	ids := func(recs []T) []string {
+		out := []string{}
+		for _, rec := range recs {
+			out = append(out, r.ID(rec))
+		}
+		return out
+	}
+	if got := deleted("alpha"); len(got) != 0 {
+		t.Errorf("deleted records before any deletion: %v, want none", ids(got))
+	}
 	id := r.ID(b)
 	var err error
 	if r.Update != nil {
@@ -294,6 +327,16 @@ func checkTombstones[T any](t *testing.T, r Records[T]) {
 			}
 		}
 	}
+	if got := deleted("alpha"); len(got) != 1 || r.ID(got[0]) != id {
+		t.Errorf("deleted records after deleting %s: %v, want it alone (pages of one)", id, ids(got))
+	} else if d := cmp.Diff(tomb.Record, got[0], same...); d != "" {
+		t.Errorf("a deleted record is not listed as its tombstone (-tombstone +listed):\n%s", d)
+	}
+	if got := deleted("beta"); len(got) != 0 {
+		t.Errorf("deleted records of another project: %v, want none", ids(got))
+	}
+	_, err = r.ListDeleted(ctx, "alpha", accord.PageQuery{Size: 1, Token: "not-a-token"})
+	checkCode(t, "a list of deleted records with a malformed token", accord.Invalid, err)
 	checkCode(t, "deleting a deleted record again", accord.NotFound, r.Tombstone(ctx, r.tombstone(tomb.Record, "admin-ann", "again")))
 	if r.Update != nil {
 		_, err = r.Update(ctx, r.next(tomb.Record, 2))
@@ -333,6 +376,20 @@ func checkTombstones[T any](t *testing.T, r Records[T]) {
 		if revs, err := r.Revisions(ctx, "alpha", id); err != nil || len(revs) != before+2 || revs[len(revs)-1].Kind != accord.RevisionRestored {
 			t.Errorf("after restore: %d revisions (%v); want %d, the last %s", len(revs), err, before+2, accord.RevisionRestored)
 		}
+	}
+	if got := deleted("alpha"); len(got) != 0 {
+		t.Errorf("deleted records after the restore: %v, want none", ids(got))
+	}
+	// Deleted last, c is listed after a: the list is in creation order.
+	for _, rec := range []T{c, a} {
+		if cur, err := r.Get(ctx, "alpha", r.ID(rec)); err != nil {
+			t.Errorf("get before deleting: %v", err)
+		} else if err := r.Tombstone(ctx, r.tombstone(cur, "admin-ann", "tidying")); err != nil {
+			t.Errorf("tombstone: %v", err)
+		}
+	}
+	if got, want := ids(deleted("alpha")), []string{r.ID(a), r.ID(c)}; !slices.Equal(got, want) {
+		t.Errorf("deleted records: %v, want %v (creation order, pages of one)", got, want)
 	}
 }
 

@@ -90,7 +90,7 @@ func requirementRecords(s requirement.Store) Records[requirement.Requirement] {
 		Stamp:   func(r *requirement.Requirement) *accord.Stamp { return &r.Stamp },
 		ID:      func(r requirement.Requirement) string { return r.ID },
 		Project: func(r *requirement.Requirement, p string) { r.Project = p },
-		Create:  s.CreateRequirement, Get: s.GetRequirement, Update: s.UpdateRequirement, Tombstone: s.DeleteRequirement, Restore: s.UpdateRequirement,
+		Create:  s.CreateRequirement, Get: s.GetRequirement, Update: s.UpdateRequirement, Tombstone: s.DeleteRequirement, Restore: s.UpdateRequirement, ListDeleted: s.ListDeletedRequirements,
 		List: func(ctx_ context.Context, p string, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 			return s.ListRequirements(ctx_, p, requirement.Filter{}, q)
 		},
@@ -155,7 +155,7 @@ func termRecords(s requirement.Store) Records[requirement.Term] {
 		Stamp:    func(t *requirement.Term) *accord.Stamp { return &t.Stamp },
 		ID:       func(t requirement.Term) string { return t.ID },
 		Project:  func(t *requirement.Term, p string) { t.Project = p },
-		Create:   s.CreateTerm, Get: s.GetTerm, Update: s.UpdateTerm, Tombstone: s.DeleteTerm, Restore: s.UpdateTerm, Revisions: s.ListTermRevisions,
+		Create:   s.CreateTerm, Get: s.GetTerm, Update: s.UpdateTerm, Tombstone: s.DeleteTerm, Restore: s.UpdateTerm, ListDeleted: s.ListDeletedTerms, Revisions: s.ListTermRevisions,
 	}
 }
 

@@ -68,7 +68,7 @@ func retroRecords(s retro.Store) Records[retro.Retro] {
 		Stamp:   func(r *retro.Retro) *accord.Stamp { return &r.Stamp },
 		ID:      func(r retro.Retro) string { return r.ID },
 		Project: func(r *retro.Retro, p string) { r.Project = p },
-		Create:  s.CreateRetro, Get: s.GetRetro, Update: s.UpdateRetro, Tombstone: s.DeleteRetro, Restore: s.UpdateRetro,
+		Create:  s.CreateRetro, Get: s.GetRetro, Update: s.UpdateRetro, Tombstone: s.DeleteRetro, Restore: s.UpdateRetro, ListDeleted: s.ListDeletedRetros,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[retro.Retro], error) {
 			return s.ListRetros(ctx, p, retro.Filter{}, q)
 		},

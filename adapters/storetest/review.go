@@ -80,7 +80,7 @@ func reviewRecords(s review.Store) Records[review.Review] {
 		Stamp:   func(rv *review.Review) *accord.Stamp { return &rv.Stamp },
 		ID:      func(rv review.Review) string { return rv.ID },
 		Project: func(rv *review.Review, p string) { rv.Project = p },
-		Create:  s.CreateReview, Get: s.GetReview, Update: s.UpdateReview, Tombstone: s.DeleteReview, Restore: s.UpdateReview,
+		Create:  s.CreateReview, Get: s.GetReview, Update: s.UpdateReview, Tombstone: s.DeleteReview, Restore: s.UpdateReview, ListDeleted: s.ListDeletedReviews,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[review.Review], error) {
 			return s.ListReviews(ctx, p, review.Filter{}, q)
 		},

@@ -64,7 +64,7 @@ func riskRecords(s risk.Store) Records[risk.Risk] {
 		Stamp:   func(r *risk.Risk) *accord.Stamp { return &r.Stamp },
 		ID:      func(r risk.Risk) string { return r.ID },
 		Project: func(r *risk.Risk, p string) { r.Project = p },
-		Create:  s.CreateRisk, Get: s.GetRisk, Update: s.UpdateRisk, Tombstone: s.DeleteRisk, Restore: s.UpdateRisk,
+		Create:  s.CreateRisk, Get: s.GetRisk, Update: s.UpdateRisk, Tombstone: s.DeleteRisk, Restore: s.UpdateRisk, ListDeleted: s.ListDeletedRisks,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[risk.Risk], error) {
 			return s.ListRisks(ctx, p, risk.Filter{}, q)
 		},

@@ -43,7 +43,7 @@ func linkRecords(s trace.Store) Records[trace.Link] {
 		Stamp:    func(l *trace.Link) *accord.Stamp { return &l.Stamp },
 		ID:       func(l trace.Link) string { return l.ID },
 		Project:  func(l *trace.Link, p string) { l.Project = p },
-		Create:   s.CreateLink, Get: s.GetLink, Update: s.UpdateLink, Tombstone: s.DeleteLink, Restore: s.UpdateLink,
+		Create:   s.CreateLink, Get: s.GetLink, Update: s.UpdateLink, Tombstone: s.DeleteLink, Restore: s.UpdateLink, ListDeleted: s.ListDeletedLinks,
 		List: func(ctx context.Context, p string, q accord.PageQuery) (accord.Page[trace.Link], error) {
 			return s.ListLinks(ctx, p, trace.Filter{}, q)
 		},

@@ -9,6 +9,14 @@
 // It writes into a project that does not exist in the target yet, and
 // refuses otherwise.
 //
+// Deleted requirements, glossary terms, reviews, risks, retrospectives
+// and links go too (the stores' ListDeleted… calls find them), with
+// every revision, the tombstone last; Import replays a tombstone through
+// the store's Delete…, so they stay hidden, restorable within
+// accord.RetentionWindow of their deletion, their keys taken. Not yet:
+// deleted contracts and the change requests of deleted requirements,
+// which the stores hide with their parent and list for no one.
+//
 // Left out: secrets (webhook signing secrets, the private part of an open
 // anonymous retrospective: its pseudonym secret and whose cards, votes and
 // health answers are whose), API tokens, webhook subscriptions and their
@@ -26,6 +34,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/accordhq/accord"
@@ -174,7 +183,12 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 	if err != nil {
 		return d, err
 	}
-	if d.Requirements, err = histories(ctx, reqs, func(r requirement.Requirement) string { return r.ID },
+	deletedReqs, err := svc.All(ctx, key, struct{}{}, unfiltered(s.Requirements.ListDeletedRequirements))
+	if err != nil {
+		return d, err
+	}
+	if d.Requirements, err = histories(ctx, withDeleted(reqs, deletedReqs, func(r requirement.Requirement) (int, bool) { return requirement.ParseKey(r.Key) }),
+		func(r requirement.Requirement) string { return r.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.Requirement], error) {
 			return s.Requirements.ListRequirementRevisions(ctx, key, id)
 		}); err != nil {
@@ -198,7 +212,11 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 	if err != nil {
 		return d, err
 	}
-	if d.Terms, err = histories(ctx, terms, func(t requirement.Term) string { return t.ID },
+	deletedTerms, err := svc.All(ctx, key, struct{}{}, unfiltered(s.Requirements.ListDeletedTerms))
+	if err != nil {
+		return d, err
+	}
+	if d.Terms, err = histories(ctx, withDeleted(terms, deletedTerms, nil), func(t requirement.Term) string { return t.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.Term], error) {
 			return s.Requirements.ListTermRevisions(ctx, key, id)
 		}); err != nil {
@@ -225,13 +243,16 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 	if d.TestRuns, err = svc.All(ctx, key, contract.TestRunFilter{}, s.Contracts.ListTestRuns); err != nil {
 		return d, err
 	}
-	if d.Reviews, err = listed(ctx, key, review.Filter{}, s.Reviews.ListReviews, func(r review.Review) string { return r.ID }, s.Reviews.ListReviewRevisions); err != nil {
+	if d.Reviews, err = listedWithDeleted(ctx, key, review.Filter{}, s.Reviews.ListReviews, s.Reviews.ListDeletedReviews,
+		func(r review.Review) (int, bool) { return review.ParseKey(r.Key) }, func(r review.Review) string { return r.ID }, s.Reviews.ListReviewRevisions); err != nil {
 		return d, err
 	}
-	if d.Risks, err = listed(ctx, key, risk.Filter{}, s.Risks.ListRisks, func(r risk.Risk) string { return r.ID }, s.Risks.ListRiskRevisions); err != nil {
+	if d.Risks, err = listedWithDeleted(ctx, key, risk.Filter{}, s.Risks.ListRisks, s.Risks.ListDeletedRisks,
+		func(r risk.Risk) (int, bool) { return risk.ParseKey(r.Key) }, func(r risk.Risk) string { return r.ID }, s.Risks.ListRiskRevisions); err != nil {
 		return d, err
 	}
-	if d.Retros, err = listed(ctx, key, retro.Filter{}, s.Retros.ListRetros, func(r retro.Retro) string { return r.ID }, s.Retros.ListRetroRevisions); err != nil {
+	if d.Retros, err = listedWithDeleted(ctx, key, retro.Filter{}, s.Retros.ListRetros, s.Retros.ListDeletedRetros,
+		func(r retro.Retro) (int, bool) { return retro.ParseKey(r.Key) }, func(r retro.Retro) string { return r.ID }, s.Retros.ListRetroRevisions); err != nil {
 		return d, err
 	}
 	d.Retros = anonymized(d.Retros)
@@ -247,7 +268,7 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 	if d.Questions, err = listed(ctx, key, plan.QuestionFilter{}, s.Plans.ListQuestions, func(q plan.Question) string { return q.ID }, s.Plans.ListQuestionRevisions); err != nil {
 		return d, err
 	}
-	if d.Links, err = listed(ctx, key, trace.Filter{}, s.Traces.ListLinks, func(l trace.Link) string { return l.ID }, s.Traces.ListLinkRevisions); err != nil {
+	if d.Links, err = listedWithDeleted(ctx, key, trace.Filter{}, s.Traces.ListLinks, s.Traces.ListDeletedLinks, nil, func(l trace.Link) string { return l.ID }, s.Traces.ListLinkRevisions); err != nil {
 		return d, err
 	}
 	st := &d.Settings
@@ -282,6 +303,51 @@ func listed[T, F any](ctx context.Context, project string, f F, list func(contex
 	})
 }
 
+// listedWithDeleted is listed over the live records and the deleted ones
+// (deleted lists them), in the order withDeleted gives.
+func listedWithDeleted[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error),
+	deleted func(context.Context, string, accord.PageQuery) (accord.Page[T], error), seq func(T) (int, bool),
+	id func(T) string, revisions func(ctx context.Context, project, id string) ([]accord.Revision[T], error)) ([][]accord.Revision[T], error) {
+	live, err := svc.All(ctx, project, f, list)
+	if err != nil {
+		return nil, err
+	}
+	gone, err := svc.All(ctx, project, struct{}{}, unfiltered(deleted))
+	if err != nil {
+		return nil, err
+	}
+	return histories(ctx, withDeleted(live, gone, seq), id, func(ctx context.Context, rid string) ([]accord.Revision[T], error) {
+		return revisions(ctx, project, rid)
+	})
+}
+
+// unfiltered makes a store's ListDeleted… call fit svc.All.
+func unfiltered[T any](list func(context.Context, string, accord.PageQuery) (accord.Page[T], error)) func(context.Context, string, struct{}, accord.PageQuery) (accord.Page[T], error) {
+	return func(ctx context.Context, project string, _ struct{}, q accord.PageQuery) (accord.Page[T], error) {
+		return list(ctx, project, q)
+	}
+}
+
+// withDeleted returns the live records and the deleted ones in the order
+// an import must create them. Records with keys go by key (seq reads its
+// number), since a store keeps a key given in advance only above the
+// project's last. Records without (seq nil) go deleted first: a unique
+// name a deleted record held may be held by a live one now, and is free
+// again once the deleted one is replayed to its tombstone. Either order
+// comes out of an import the same, so exports of the import match.
+func withDeleted[T any](live, deleted []T, seq func(T) (int, bool)) []T {
+	if seq == nil {
+		return append(slices.Clip(deleted), live...)
+	}
+	out := append(slices.Clip(live), deleted...)
+	slices.SortStableFunc(out, func(a, b T) int {
+		na, _ := seq(a)
+		nb, _ := seq(b)
+		return na - nb
+	})
+	return out
+}
+
 // anonymized returns retrospectives' revisions with every anonymous one
 // Anonymized, leaving retros as they are.
 func anonymized(retros [][]accord.Revision[retro.Retro]) [][]accord.Revision[retro.Retro] {
@@ -297,13 +363,20 @@ func anonymized(retros [][]accord.Revision[retro.Retro]) [][]accord.Revision[ret
 }
 
 // replay writes one record's revisions: the first creates it, each next
-// one updates it.
-func replay[T any](ctx context.Context, what string, revs []accord.Revision[T], create, update func(context.Context, accord.Revision[T]) (T, error)) error {
+// one updates it, and a tombstone (a revision of kind
+// accord.RevisionDeleted) goes through del, the store's Delete…, so the
+// record is hidden as it was in the source (a restoring revision is an
+// update). del is nil for kinds that are never deleted.
+func replay[T any](ctx context.Context, what string, revs []accord.Revision[T], create, update func(context.Context, accord.Revision[T]) (T, error),
+	del func(context.Context, accord.Revision[T]) error) error {
 	for i, r := range revs {
 		var err error
-		if i == 0 {
+		switch {
+		case i == 0:
 			_, err = create(ctx, r)
-		} else {
+		case r.Kind == accord.RevisionDeleted && del != nil:
+			err = del(ctx, r)
+		default:
 			_, err = update(ctx, r)
 		}
 		if err != nil {
@@ -313,9 +386,10 @@ func replay[T any](ctx context.Context, what string, revs []accord.Revision[T], 
 	return nil
 }
 
-func replayAll[T any](ctx context.Context, what string, records [][]accord.Revision[T], create, update func(context.Context, accord.Revision[T]) (T, error)) error {
+func replayAll[T any](ctx context.Context, what string, records [][]accord.Revision[T], create, update func(context.Context, accord.Revision[T]) (T, error),
+	del func(context.Context, accord.Revision[T]) error) error {
 	for i, revs := range records {
-		if err := replay(ctx, fmt.Sprintf("%s %d", what, i+1), revs, create, update); err != nil {
+		if err := replay(ctx, fmt.Sprintf("%s %d", what, i+1), revs, create, update, del); err != nil {
 			return err
 		}
 	}
@@ -356,16 +430,16 @@ func Import(ctx context.Context, s Stores, d Document) error {
 	}
 	steps := []func() error{
 		func() error {
-			return replay(ctx, "project", d.Project, s.Projects.CreateProject, s.Projects.UpdateProject)
+			return replay(ctx, "project", d.Project, s.Projects.CreateProject, s.Projects.UpdateProject, nil)
 		},
 		func() error {
-			return replayAll(ctx, "requirement", d.Requirements, s.Requirements.CreateRequirement, s.Requirements.UpdateRequirement)
+			return replayAll(ctx, "requirement", d.Requirements, s.Requirements.CreateRequirement, s.Requirements.UpdateRequirement, s.Requirements.DeleteRequirement)
 		},
 		func() error {
-			return replayAll(ctx, "change request", d.ChangeRequests, s.Requirements.CreateChangeRequest, s.Requirements.UpdateChangeRequest)
+			return replayAll(ctx, "change request", d.ChangeRequests, s.Requirements.CreateChangeRequest, s.Requirements.UpdateChangeRequest, nil)
 		},
 		func() error {
-			return replayAll(ctx, "term", d.Terms, s.Requirements.CreateTerm, s.Requirements.UpdateTerm)
+			return replayAll(ctx, "term", d.Terms, s.Requirements.CreateTerm, s.Requirements.UpdateTerm, s.Requirements.DeleteTerm)
 		},
 		func() error {
 			for _, c := range d.Contracts {
@@ -377,7 +451,7 @@ func Import(ctx context.Context, s Stores, d Document) error {
 							return first.Record, err
 						}
 					}
-					if err := replay(ctx, "contract "+c.Contract.Service, revs, create, s.Contracts.UpdateVersion); err != nil {
+					if err := replay(ctx, "contract "+c.Contract.Service, revs, create, s.Contracts.UpdateVersion, nil); err != nil {
 						return err
 					}
 				}
@@ -393,22 +467,26 @@ func Import(ctx context.Context, s Stores, d Document) error {
 			return nil
 		},
 		func() error {
-			return replayAll(ctx, "review", d.Reviews, s.Reviews.CreateReview, s.Reviews.UpdateReview)
-		},
-		func() error { return replayAll(ctx, "risk", d.Risks, s.Risks.CreateRisk, s.Risks.UpdateRisk) },
-		func() error {
-			return replayAll(ctx, "retro", anonymized(d.Retros), s.Retros.CreateRetro, s.Retros.UpdateRetro)
+			return replayAll(ctx, "review", d.Reviews, s.Reviews.CreateReview, s.Reviews.UpdateReview, s.Reviews.DeleteReview)
 		},
 		func() error {
-			return replayAll(ctx, "iteration", d.Iterations, s.Plans.CreateIteration, s.Plans.UpdateIteration)
+			return replayAll(ctx, "risk", d.Risks, s.Risks.CreateRisk, s.Risks.UpdateRisk, s.Risks.DeleteRisk)
 		},
 		func() error {
-			return replayAll(ctx, "milestone", d.Milestones, s.Plans.CreateMilestone, s.Plans.UpdateMilestone)
+			return replayAll(ctx, "retro", anonymized(d.Retros), s.Retros.CreateRetro, s.Retros.UpdateRetro, s.Retros.DeleteRetro)
 		},
 		func() error {
-			return replayAll(ctx, "question", d.Questions, s.Plans.CreateQuestion, s.Plans.UpdateQuestion)
+			return replayAll(ctx, "iteration", d.Iterations, s.Plans.CreateIteration, s.Plans.UpdateIteration, nil)
 		},
-		func() error { return replayAll(ctx, "link", d.Links, s.Traces.CreateLink, s.Traces.UpdateLink) },
+		func() error {
+			return replayAll(ctx, "milestone", d.Milestones, s.Plans.CreateMilestone, s.Plans.UpdateMilestone, nil)
+		},
+		func() error {
+			return replayAll(ctx, "question", d.Questions, s.Plans.CreateQuestion, s.Plans.UpdateQuestion, nil)
+		},
+		func() error {
+			return replayAll(ctx, "link", d.Links, s.Traces.CreateLink, s.Traces.UpdateLink, s.Traces.DeleteLink)
+		},
 		func() error {
 			st := d.Settings
 			for _, err := range []error{

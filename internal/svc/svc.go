@@ -592,3 +592,25 @@ func Because(reason string) string {
 	}
 	return ": " + reason
 }
+
+// ListDeleted returns one page of a project's deleted records, each as
+// its tombstone, from list (a store's ListDeleted… call): what an admin
+// may restore. Like any read it needs membership only: a deleted record's
+// history stays readable to members too. Errors: Unauthenticated,
+// Invalid (bad project, page size outside 1–500, malformed token),
+// NotFound (not a member).
+func ListDeleted[T any](ctx context.Context, g Guard, project string, q accord.PageQuery,
+	list func(context.Context, string, accord.PageQuery) (accord.Page[T], error)) (accord.Page[T], error) {
+	if _, err := g.Member(ctx, project); err != nil {
+		return accord.Page[T]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[T]{}, err
+	}
+	page, err := list(ctx, project, q)
+	if page.Items == nil && err == nil {
+		page.Items = []T{} // an empty list, never null
+	}
+	return page, err
+}
