@@ -525,7 +525,7 @@ func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version 
 // tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) ContractHistory(ctx context.Context, project, id string) ([]accord.Revision[Contract], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	return s.store.ListContractRevisions(ctx, project, id)

@@ -275,7 +275,7 @@ func (s *Service) ListDeleted(ctx context.Context, project string, q accord.Page
 // its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Review], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	id, err := s.idOf(ctx, project, id)

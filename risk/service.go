@@ -777,7 +777,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Risk
 // answers by its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Risk], error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	id, err := s.idOf(ctx, project, id)
@@ -790,7 +790,7 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // Diff returns the field-level changes between two revisions of a risk
 // (of a deleted one too, by its ID).
 func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([]accord.FieldChange, error) {
-	if err := accord.ValidateProject(project); err != nil {
+	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
 	id, err := s.idOf(ctx, project, id)
