@@ -72,6 +72,13 @@ type Store interface {
 	// ListVersions returns a contract's versions in creation order.
 	// NotFound if the contract does not exist.
 	ListVersions(ctx context.Context, project, id string) ([]Version, error)
+	// ListDeletedVersions returns a deleted contract's versions in
+	// creation order, as they stand: hidden with the contract, they come
+	// back when it is restored, and a project export carries them with
+	// it (ListVersionRevisions answers for them too). NotFound if the
+	// contract is absent or not deleted (ListVersions answers for a live
+	// one).
+	ListDeletedVersions(ctx context.Context, project, id string) ([]Version, error)
 	// UpdateVersion stores next as the version's new revision. NotFound if
 	// it does not exist; Conflict (ErrStale) if stale.
 	UpdateVersion(ctx context.Context, next accord.Revision[Version]) (Version, error)
@@ -79,7 +86,7 @@ type Store interface {
 	// version or the revision does not exist.
 	GetVersionRevision(ctx context.Context, project, id, version string, n int) (accord.Revision[Version], error)
 	// ListVersionRevisions returns every revision of a version, oldest
-	// first. NotFound if absent.
+	// first, its contract deleted or not. NotFound if absent.
 	ListVersionRevisions(ctx context.Context, project, id, version string) ([]accord.Revision[Version], error)
 
 	// CreateTestRun stores a test run of a version. NotFound if the

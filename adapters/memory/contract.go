@@ -179,6 +179,25 @@ func (s *ContractStore) ListVersions(_ context.Context, project, id string) ([]c
 	return s.versions.all(project, func(v *contract.Version) bool { return v.ContractID == id }), nil
 }
 
+// ListDeletedVersions implements contract.Store.
+func (s *ContractStore) ListDeletedVersions(_ context.Context, project, id string) ([]contract.Version, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, err := s.contracts.row(project, id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.contracts.gone(r.current()) {
+		return nil, notDeleted(project, id)
+	}
+	return s.versions.all(project, func(v *contract.Version) bool { return v.ContractID == id }), nil
+}
+
+// notDeleted is ListDeletedVersions' answer for a live contract.
+func notDeleted(project, id string) error {
+	return accord.Errorf(accord.NotFound, "contract %q in project %q is not deleted: ListVersions lists its versions", id, project)
+}
+
 // UpdateVersion implements contract.Store.
 func (s *ContractStore) UpdateVersion(_ context.Context, next accord.Revision[contract.Version]) (contract.Version, error) {
 	s.mu.Lock()

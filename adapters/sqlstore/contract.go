@@ -172,6 +172,23 @@ func (s *ContractStore) ListVersions(ctx context.Context, project, id string) ([
 	return s.versions.all(ctx, on(ctx, s.versions.db), project, w)
 }
 
+// ListDeletedVersions implements contract.Store: a deleted contract's
+// versions keep their rows (only the contract carries the tombstone).
+func (s *ContractStore) ListDeletedVersions(ctx context.Context, project, id string) ([]contract.Version, error) {
+	q := on(ctx, s.contracts.db)
+	if err := s.contracts.stored(ctx, q, project, id, ""); err != nil {
+		return nil, err
+	}
+	if err := s.contracts.stored(ctx, q, project, id, " AND deleted_at IS NOT NULL"); accord.ErrorCode(err) == accord.NotFound {
+		return nil, accord.Errorf(accord.NotFound, "contract %q in project %q is not deleted: ListVersions lists its versions", id, project)
+	} else if err != nil {
+		return nil, err
+	}
+	var w filter
+	w.add("r.parent = ?", id)
+	return s.versions.all(ctx, on(ctx, s.versions.db), project, w)
+}
+
 // UpdateVersion implements contract.Store.
 func (s *ContractStore) UpdateVersion(ctx context.Context, next accord.Revision[contract.Version]) (contract.Version, error) {
 	var out contract.Version

@@ -215,6 +215,29 @@ func testContractSpecifics(t *testing.T, s contract.Store) {
 	if runs, err := s.ListTestRuns(ctx, "alpha", contract.TestRunFilter{ContractID: c.ID}, accord.PageQuery{Size: 10}); err != nil || len(runs.Items) != 0 {
 		t.Errorf("test runs of a deleted contract: %d (%v), want none: they are hidden with it", len(runs.Items), err)
 	}
+	_, err = s.ListVersions(ctx, "alpha", c.ID)
+	checkCode(t, "ListVersions of a deleted contract", accord.NotFound, err)
+	if gone, err := s.ListDeletedVersions(ctx, "alpha", c.ID); err != nil || len(gone) != 3 || gone[0].Version != "1.0.0" || gone[2].Version != "1.2.0" || gone[1].ContractID != c.ID {
+		t.Errorf("ListDeletedVersions of a deleted contract: %d (%v), want 1.0.0, 1.1.0, 1.2.0 in creation order", len(gone), err)
+	} else {
+		gone[0].Spec.ErrorCodes[0].Code = "SCRIBBLED" // the store keeps its own copy
+		if again, err := s.ListDeletedVersions(ctx, "alpha", c.ID); err != nil || again[0].Spec.ErrorCodes[0].Code != "NOPE" {
+			t.Errorf("ListDeletedVersions handed out the stored version, not a copy: a caller's edit shows in the next call (%v)", err)
+		}
+	}
+	if revs, err := s.ListVersionRevisions(ctx, "alpha", c.ID, "1.1.0"); err != nil || len(revs) != 1 || revs[0].Record.Version != "1.1.0" {
+		t.Errorf("ListVersionRevisions of a deleted contract's version: %d (%v), want its one revision", len(revs), err)
+	}
+	_, err = s.ListDeletedVersions(ctx, "alpha", "missing")
+	checkCode(t, "ListDeletedVersions of a missing contract", accord.NotFound, err)
+	_, err = s.ListDeletedVersions(ctx, "beta", c.ID)
+	checkCode(t, "ListDeletedVersions of another project's deleted contract", accord.NotFound, err)
+	live, lv := newContract("alpha", 3)
+	if _, err := s.CreateContract(ctx, live, firstVersion(lv)); err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	_, err = s.ListDeletedVersions(ctx, "alpha", live.ID)
+	checkCode(t, "ListDeletedVersions of a live contract", accord.NotFound, err)
 	anew, av := c, v
 	anew.ID, av.ContractID = c.ID+"-again", c.ID+"-again"
 	if _, err := s.CreateContract(ctx, anew, firstVersion(av)); err != nil {
