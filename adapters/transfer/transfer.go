@@ -9,13 +9,17 @@
 // It writes into a project that does not exist in the target yet, and
 // refuses otherwise.
 //
-// Deleted requirements, glossary terms, reviews, risks, retrospectives
-// and links go too (the stores' ListDeleted… calls find them), with
-// every revision, the tombstone last; Import replays a tombstone through
-// the store's Delete…, so they stay hidden, restorable within
-// accord.RetentionWindow of their deletion, their keys taken. Not yet:
-// deleted contracts and the change requests of deleted requirements,
-// which the stores hide with their parent and list for no one.
+// Deleted requirements, glossary terms, reviews, risks, retrospectives,
+// contracts and links go too (the stores' ListDeleted… calls find them),
+// with every revision, the tombstone last; Import replays a tombstone
+// through the store's Delete…, so they stay hidden, restorable within
+// accord.RetentionWindow of their deletion, their keys taken. A deleted
+// contract takes its versions with it (contract.Store's
+// ListDeletedVersions), and every contract carries its own revisions
+// (created, deleted, restored), which Import replays in order. Not yet:
+// the change requests of deleted requirements and the test runs of
+// deleted contracts, which the stores hide with their parent and list
+// for no one.
 //
 // Left out: secrets (webhook signing secrets, the private part of an open
 // anonymous retrospective: its pseudonym secret and whose cards, votes and
@@ -112,10 +116,24 @@ type Document struct {
 	Settings       Settings                                       `json:"settings"`
 }
 
-// ContractHistory is a contract with every version's revisions, in the
-// order the versions were made.
+// ContractHistory is a contract with its own revisions and every
+// version's revisions, in the order the versions were made.
+//
+// Revisions were added to format accord.project/1 without changing it:
+// they are left out while a contract has only its creation, so an export
+// of a project whose contracts were never deleted reads as before, and
+// an importer that predates them refuses (as an unknown field) what it
+// could not replay. Import reads a document without them as a contract
+// at revision 1.
 type ContractHistory struct {
-	Contract contract.Contract                     `json:"contract"`
+	// Contract is the contract as it stands: for a deleted one, its
+	// tombstone.
+	Contract contract.Contract `json:"contract"`
+	// Revisions are the contract's own revisions, oldest first, the last
+	// being Contract: its creation, then each deletion and restoration.
+	// Empty while the contract has only its creation.
+	Revisions []accord.Revision[contract.Contract] `json:"revisions,omitempty"`
+	// Versions are its versions' revisions, deleted contract or not.
 	Versions [][]accord.Revision[contract.Version] `json:"versions"`
 }
 
@@ -226,12 +244,29 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 	if err != nil {
 		return d, err
 	}
-	for _, c := range contracts {
-		versions, err := s.Contracts.ListVersions(ctx, key, c.ID)
+	deletedContracts, err := svc.All(ctx, key, struct{}{}, unfiltered(s.Contracts.ListDeletedContracts))
+	if err != nil {
+		return d, err
+	}
+	// Deleted first, like terms: a deleted contract's service name may be
+	// a live contract's now (a contract's name never changes).
+	for _, c := range withDeleted(contracts, deletedContracts, nil) {
+		listVersions := s.Contracts.ListVersions
+		if c.Deleted != nil {
+			listVersions = s.Contracts.ListDeletedVersions
+		}
+		versions, err := listVersions(ctx, key, c.ID)
 		if err != nil {
 			return d, err
 		}
 		h := ContractHistory{Contract: c}
+		revs, err := s.Contracts.ListContractRevisions(ctx, key, c.ID)
+		if err != nil {
+			return d, err
+		}
+		if len(revs) > 1 {
+			h.Revisions = revs
+		}
 		if h.Versions, err = histories(ctx, versions, func(v contract.Version) string { return v.Version },
 			func(ctx context.Context, version string) ([]accord.Revision[contract.Version], error) {
 				return s.Contracts.ListVersionRevisions(ctx, key, c.ID, version)
@@ -396,6 +431,50 @@ func replayAll[T any](ctx context.Context, what string, records [][]accord.Revis
 	return nil
 }
 
+// importContract replays one contract: created at its first revision
+// with its first version, every version's revisions while it is live
+// (a deleted contract's versions take no writes), then its own later
+// revisions in order, each deletion through DeleteContract and each
+// restoration through RestoreContract. Its versions' revisions and its
+// own are numbered apart, so replaying them apart comes out the same as
+// the source's interleaving.
+func importContract(ctx context.Context, s contract.Store, c ContractHistory) error {
+	what := "contract " + c.Contract.Service
+	revs := c.Revisions
+	if len(revs) == 0 {
+		revs = []accord.Revision[contract.Contract]{{Number: 1, Kind: accord.RevisionCreated, Record: c.Contract}}
+	}
+	for i, vrevs := range c.Versions {
+		create := s.CreateVersion
+		if i == 0 {
+			create = func(ctx context.Context, first accord.Revision[contract.Version]) (contract.Version, error) {
+				_, err := s.CreateContract(ctx, revs[0].Record, first)
+				return first.Record, err
+			}
+		}
+		if len(vrevs) > 0 {
+			if err := replay(ctx, what+", version "+vrevs[0].Record.Version, vrevs, create, s.UpdateVersion, nil); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range revs[1:] {
+		var err error
+		switch r.Kind {
+		case accord.RevisionDeleted:
+			err = s.DeleteContract(ctx, r)
+		case accord.RevisionRestored:
+			_, err = s.RestoreContract(ctx, r)
+		default: // Validate refuses it first
+			err = accord.Errorf(accord.Invalid, "a contract changes only by deletion and restoration, not by a revision of kind %q", r.Kind)
+		}
+		if err != nil {
+			return fmt.Errorf("importing %s, revision %d: %w", what, r.Number, err)
+		}
+	}
+	return nil
+}
+
 // putSettings writes settings at their revision: once per revision, the
 // current content each time (settings keep no history of their own).
 func putSettings[S any](ctx context.Context, s S, stamp func(*S) *accord.Stamp, put func(context.Context, S) (S, error)) error {
@@ -443,17 +522,8 @@ func Import(ctx context.Context, s Stores, d Document) error {
 		},
 		func() error {
 			for _, c := range d.Contracts {
-				for i, revs := range c.Versions {
-					create := s.Contracts.CreateVersion
-					if i == 0 {
-						create = func(ctx context.Context, first accord.Revision[contract.Version]) (contract.Version, error) {
-							_, err := s.Contracts.CreateContract(ctx, c.Contract, first)
-							return first.Record, err
-						}
-					}
-					if err := replay(ctx, "contract "+c.Contract.Service, revs, create, s.Contracts.UpdateVersion, nil); err != nil {
-						return err
-					}
+				if err := importContract(ctx, s.Contracts, c); err != nil {
+					return err
 				}
 			}
 			return nil
@@ -535,7 +605,58 @@ func (d Document) Validate() error {
 	if err := accord.ValidateProject(d.Key()); err != nil {
 		return err
 	}
-	return d.checkProject(d.Key())
+	if err := d.checkProject(d.Key()); err != nil {
+		return err
+	}
+	return d.checkContracts()
+}
+
+// checkContracts refuses contracts Import could not replay: one without
+// versions (a contract is created with its first), and one whose own
+// revisions are missing, out of step with it, or of a kind a contract
+// never takes. A document exported before contracts carried their
+// revisions holds a contract once deleted and restored at revision 3 or
+// more without them: it must be exported again.
+func (d Document) checkContracts() error {
+	var errs accord.FieldErrors
+	for i, c := range d.Contracts {
+		field := fmt.Sprintf("contracts[%d]", i)
+		if len(c.Versions) == 0 {
+			errs.Add(field+".versions", "is empty: contract %s (%s) is created with its first version", c.Contract.ID, c.Contract.Service)
+		}
+		for j, revs := range c.Versions {
+			if len(revs) == 0 {
+				errs.Add(fmt.Sprintf("%s.versions[%d]", field, j), "has no revision")
+			}
+		}
+		if len(c.Revisions) == 0 {
+			if c.Contract.Revision != 1 {
+				errs.Add(field+".revisions", "is missing, but contract %s (%s) is at revision %d: export it again with a version of accord that carries a contract's revisions",
+					c.Contract.ID, c.Contract.Service, c.Contract.Revision)
+			}
+			continue
+		}
+		for j, r := range c.Revisions {
+			at := fmt.Sprintf("%s.revisions[%d]", field, j)
+			if r.Number != j+1 || r.Record.Revision != j+1 {
+				errs.Add(at+".number", "is %d (record revision %d), want %d: revisions go oldest first from 1", r.Number, r.Record.Revision, j+1)
+			}
+			if r.Record.ID != c.Contract.ID {
+				errs.Add(at+".record.id", "is %q, not the contract's %q", r.Record.ID, c.Contract.ID)
+			}
+			if j > 0 && r.Kind != accord.RevisionDeleted && r.Kind != accord.RevisionRestored {
+				errs.Add(at+".kind", "is %q: a contract changes only by deletion (%s) and restoration (%s)", r.Kind, accord.RevisionDeleted, accord.RevisionRestored)
+			}
+		}
+		if last := c.Revisions[len(c.Revisions)-1].Record; last.Revision != c.Contract.Revision {
+			errs.Add(field+".revisions", "end at revision %d, but contract %s is at revision %d", last.Revision, c.Contract.ID, c.Contract.Revision)
+		}
+	}
+	if len(errs) > maxReported {
+		more := len(errs) - maxReported
+		errs = append(errs[:maxReported], accord.FieldError{Field: "(document)", Message: fmt.Sprintf("and %d more problems with contracts", more)})
+	}
+	return errs.Err("project export: contracts")
 }
 
 // checkProject refuses a document any of whose records belongs to a
@@ -556,6 +677,9 @@ func (d Document) checkProject(key string) error {
 	checkAll(check, "glossary", d.Terms, func(r requirement.Term) string { return r.Project })
 	for i, c := range d.Contracts {
 		check(fmt.Sprintf("contracts[%d].contract.project", i), c.Contract.Project)
+		for j, r := range c.Revisions {
+			check(fmt.Sprintf("contracts[%d].revisions[%d].record.project", i, j), r.Record.Project)
+		}
 		checkAll(check, fmt.Sprintf("contracts[%d].versions", i), c.Versions, func(v contract.Version) string { return v.Project })
 	}
 	for i, r := range d.TestRuns {
