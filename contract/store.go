@@ -95,6 +95,12 @@ type Store interface {
 	// ListTestRuns returns one page of the test runs that match f, in
 	// creation order. Invalid for a malformed token.
 	ListTestRuns(ctx context.Context, project string, f TestRunFilter, q accord.PageQuery) (accord.Page[TestRun], error)
+	// ListDeletedTestRuns returns a deleted contract's test runs in
+	// creation order: hidden with the contract, they come back when it is
+	// restored, and a project export carries them with it. NotFound if
+	// the contract is absent or not deleted (ListTestRuns answers for a
+	// live one).
+	ListDeletedTestRuns(ctx context.Context, project, id string) ([]TestRun, error)
 
 	// GetSettings returns the project's policy; revision 0 if never set.
 	GetSettings(ctx context.Context, project string) (Settings, error)

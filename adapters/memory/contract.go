@@ -183,19 +183,32 @@ func (s *ContractStore) ListVersions(_ context.Context, project, id string) ([]c
 func (s *ContractStore) ListDeletedVersions(_ context.Context, project, id string) ([]contract.Version, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, err := s.contracts.row(project, id)
-	if err != nil {
+	if err := s.deleted(project, id); err != nil {
 		return nil, err
-	}
-	if !s.contracts.gone(r.current()) {
-		return nil, notDeleted(project, id)
 	}
 	return s.versions.all(project, func(v *contract.Version) bool { return v.ContractID == id }), nil
 }
 
-// notDeleted is ListDeletedVersions' answer for a live contract.
-func notDeleted(project, id string) error {
-	return accord.Errorf(accord.NotFound, "contract %q in project %q is not deleted: ListVersions lists its versions", id, project)
+// ListDeletedTestRuns implements contract.Store.
+func (s *ContractStore) ListDeletedTestRuns(_ context.Context, project, id string) ([]contract.TestRun, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.deleted(project, id); err != nil {
+		return nil, err
+	}
+	return s.runs.all(project, func(r *contract.TestRun) bool { return r.ContractID == id }), nil
+}
+
+// deleted answers NotFound unless the contract is stored and deleted.
+func (s *ContractStore) deleted(project, id string) error {
+	r, err := s.contracts.row(project, id)
+	if err != nil {
+		return err
+	}
+	if !s.contracts.gone(r.current()) {
+		return accord.Errorf(accord.NotFound, "contract %q in project %q is not deleted: ListVersions and ListTestRuns answer for it", id, project)
+	}
+	return nil
 }
 
 // UpdateVersion implements contract.Store.

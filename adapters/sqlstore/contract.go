@@ -175,18 +175,37 @@ func (s *ContractStore) ListVersions(ctx context.Context, project, id string) ([
 // ListDeletedVersions implements contract.Store: a deleted contract's
 // versions keep their rows (only the contract carries the tombstone).
 func (s *ContractStore) ListDeletedVersions(ctx context.Context, project, id string) ([]contract.Version, error) {
-	q := on(ctx, s.contracts.db)
-	if err := s.contracts.stored(ctx, q, project, id, ""); err != nil {
-		return nil, err
-	}
-	if err := s.contracts.stored(ctx, q, project, id, " AND deleted_at IS NOT NULL"); accord.ErrorCode(err) == accord.NotFound {
-		return nil, accord.Errorf(accord.NotFound, "contract %q in project %q is not deleted: ListVersions lists its versions", id, project)
-	} else if err != nil {
+	if err := s.deleted(ctx, project, id); err != nil {
 		return nil, err
 	}
 	var w filter
 	w.add("r.parent = ?", id)
 	return s.versions.all(ctx, on(ctx, s.versions.db), project, w)
+}
+
+// ListDeletedTestRuns implements contract.Store: like versions, the runs
+// keep their rows.
+func (s *ContractStore) ListDeletedTestRuns(ctx context.Context, project, id string) ([]contract.TestRun, error) {
+	if err := s.deleted(ctx, project, id); err != nil {
+		return nil, err
+	}
+	var w filter
+	w.add("r.parent = ?", id)
+	return s.runs.all(ctx, on(ctx, s.runs.db), project, w)
+}
+
+// deleted answers NotFound unless the contract is stored and deleted.
+func (s *ContractStore) deleted(ctx context.Context, project, id string) error {
+	q := on(ctx, s.contracts.db)
+	if err := s.contracts.stored(ctx, q, project, id, ""); err != nil {
+		return err
+	}
+	if err := s.contracts.stored(ctx, q, project, id, " AND deleted_at IS NOT NULL"); accord.ErrorCode(err) == accord.NotFound {
+		return accord.Errorf(accord.NotFound, "contract %q in project %q is not deleted: ListVersions and ListTestRuns answer for it", id, project)
+	} else if err != nil {
+		return err
+	}
+	return nil
 }
 
 // UpdateVersion implements contract.Store.

@@ -238,6 +238,20 @@ func testContractSpecifics(t *testing.T, s contract.Store) {
 	}
 	_, err = s.ListDeletedVersions(ctx, "alpha", live.ID)
 	checkCode(t, "ListDeletedVersions of a live contract", accord.NotFound, err)
+	if runs, err := s.ListDeletedTestRuns(ctx, "alpha", c.ID); err != nil || len(runs) != 3 || runs[0].ID != "run-0" || runs[2].ID != "run-2" {
+		t.Errorf("ListDeletedTestRuns of a deleted contract: %d (%v), want run-0, run-1, run-2 in creation order", len(runs), err)
+	} else {
+		runs[0].Operations[0].Responses[0] = "scribbled" // the store keeps its own copy
+		if again, err := s.ListDeletedTestRuns(ctx, "alpha", c.ID); err != nil || again[0].Operations[0].Responses[0] != "200" {
+			t.Errorf("ListDeletedTestRuns handed out the stored run, not a copy: a caller's edit shows in the next call (%v)", err)
+		}
+	}
+	_, err = s.ListDeletedTestRuns(ctx, "alpha", live.ID)
+	checkCode(t, "ListDeletedTestRuns of a live contract", accord.NotFound, err)
+	_, err = s.ListDeletedTestRuns(ctx, "alpha", "missing")
+	checkCode(t, "ListDeletedTestRuns of a missing contract", accord.NotFound, err)
+	_, err = s.ListDeletedTestRuns(ctx, "beta", c.ID)
+	checkCode(t, "ListDeletedTestRuns of another project's deleted contract", accord.NotFound, err)
 	anew, av := c, v
 	anew.ID, av.ContractID = c.ID+"-again", c.ID+"-again"
 	if _, err := s.CreateContract(ctx, anew, firstVersion(av)); err != nil {
