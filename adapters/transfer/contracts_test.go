@@ -53,8 +53,13 @@ func TestDeletedContractsMoveStillDeleted(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Contracts.NewVersion(ann, "shop", old.ContractID, "1.0.0", "1.1.0", "next")
 	require.NoError(t, err)
+	report := contract.TestReport{Source: "ci orders#7", Operations: []contract.ExercisedOperation{{ID: "get", Responses: []string{"200"}}}}
+	oldRun, err := s.Contracts.RecordTestRun(ann, "shop", old.ContractID, "1.1.0", report)
+	require.NoError(t, err)
 	require.NoError(t, s.Contracts.Delete(ann, "shop", old.ContractID, "replaced by a new orders contract"))
 	taker, err := s.Contracts.Create(ann, "shop", "2.0.0", contractSpec("orders"), "")
+	require.NoError(t, err)
+	takerRun, err := s.Contracts.RecordTestRun(ann, "shop", taker.ContractID, "2.0.0", report)
 	require.NoError(t, err)
 	back, err := s.Contracts.Create(ann, "shop", "1.0.0", contractSpec("payments"), "")
 	require.NoError(t, err)
@@ -74,11 +79,16 @@ func TestDeletedContractsMoveStillDeleted(t *testing.T) {
 	require.Len(t, gone.Versions, 2, "with both its versions")
 	assert.Len(t, gone.Versions[0], 2, "1.0.0: created, edited")
 	assert.Equal(t, "1.1.0", gone.Versions[1][0].Record.Version)
+	require.Len(t, gone.TestRuns, 1, "and its test run")
+	assert.Equal(t, oldRun.ID, gone.TestRuns[0].ID)
+	require.Len(t, doc.TestRuns, 1, "a live contract's runs are the document's")
+	assert.Equal(t, takerRun.ID, doc.TestRuns[0].ID)
 	assert.Equal(t, taker.ContractID, doc.Contracts[1].Contract.ID)
 	assert.Nil(t, doc.Contracts[1].Revisions, "a contract with only its creation carries no revisions: the document reads as before")
 	plain, err := json.Marshal(doc.Contracts[1])
 	require.NoError(t, err)
 	assert.NotContains(t, string(plain), `"revisions"`)
+	assert.NotContains(t, string(plain), `"test_runs"`)
 	assert.Equal(t, []accord.RevisionKind{accord.RevisionCreated, accord.RevisionDeleted, accord.RevisionRestored}, kinds(doc.Contracts[2].Revisions))
 	text := withoutTime(t, doc)
 
@@ -109,6 +119,10 @@ func TestDeletedContractsMoveStillDeleted(t *testing.T) {
 			assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "its versions are hidden with it")
 			_, err = d.Contracts.Version(ann, "shop", old.ContractID, "1.1.0")
 			assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "its versions are hidden with it")
+			runs, err := d.Contracts.TestRuns(ann, "shop", contract.TestRunFilter{}, accord.PageQuery{})
+			require.NoError(t, err)
+			require.Len(t, runs.Items, 1, "its test runs are hidden with it")
+			assert.Equal(t, takerRun.ID, runs.Items[0].ID)
 			live, err := d.Contracts.List(ann, "shop", contract.Filter{}, accord.PageQuery{})
 			require.NoError(t, err)
 			require.Len(t, live.Items, 2)
@@ -140,6 +154,11 @@ func TestDeletedContractsMoveStillDeleted(t *testing.T) {
 			assert.Equal(t, "Read an order", versions[0].Spec.Operations[0].Summary)
 			assert.Equal(t, 2, versions[0].Revision)
 			assert.Equal(t, "1.1.0", versions[1].Version)
+			runs, err = d.Contracts.TestRuns(ann, "shop", contract.TestRunFilter{ContractID: old.ContractID}, accord.PageQuery{})
+			require.NoError(t, err)
+			require.Len(t, runs.Items, 1, "its test run is back with it")
+			assert.Equal(t, oldRun.ID, runs.Items[0].ID)
+			assert.Equal(t, "ci orders#7", runs.Items[0].Source)
 		})
 	}
 }
@@ -149,7 +168,7 @@ func TestDeletedContractsMoveStillDeleted(t *testing.T) {
 // the problem: a contract at revision 3 without its revisions (what
 // exports made before contracts carried them hold for a contract once
 // deleted and restored), revisions of a kind a contract never takes, and
-// a contract without versions.
+// a contract without versions, and another contract's test run.
 func TestImportRefusesContractsItCannotReplay(t *testing.T) {
 	ctx := context.Background()
 	ann := accord.WithActor(ctx, accord.Actor{ID: "ann", Name: "Ann", Roles: []string{"admin"}})
@@ -197,8 +216,14 @@ func TestImportRefusesContractsItCannotReplay(t *testing.T) {
 	got = fields(empty.Validate())
 	assert.Contains(t, got["contracts[0].versions"], "is empty")
 
+	alien := withContract(func(c *transfer.ContractHistory) {
+		c.TestRuns = []contract.TestRun{{ID: "run-1", Project: "shop", ContractID: "another", Version: "1.0.0"}}
+	})
+	got = fields(alien.Validate())
+	assert.Contains(t, got["contracts[0].test_runs[0].contract_id"], `is "another", not the contract's`)
+
 	dst := memoryStores()
-	for _, d := range []transfer.Document{old, edited, empty} {
+	for _, d := range []transfer.Document{old, edited, empty, alien} {
 		assert.Equal(t, accord.Invalid, accord.ErrorCode(transfer.Import(ctx, dst, d)))
 		_, err := dst.Projects.GetProject(ctx, "shop")
 		assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "nothing is written")

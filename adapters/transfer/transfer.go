@@ -14,12 +14,12 @@
 // with every revision, the tombstone last; Import replays a tombstone
 // through the store's Delete…, so they stay hidden, restorable within
 // accord.RetentionWindow of their deletion, their keys taken. A deleted
-// contract takes its versions with it (contract.Store's
-// ListDeletedVersions), and every contract carries its own revisions
-// (created, deleted, restored), which Import replays in order. Not yet:
-// the change requests of deleted requirements and the test runs of
-// deleted contracts, which the stores hide with their parent and list
-// for no one.
+// contract takes its versions and test runs with it (contract.Store's
+// ListDeletedVersions and ListDeletedTestRuns), and every contract
+// carries its own revisions (created, deleted, restored), which Import
+// replays in order. Not yet: the change requests of deleted
+// requirements, which the store hides with their parent and lists for
+// no one.
 //
 // Left out: secrets (webhook signing secrets, the private part of an open
 // anonymous retrospective: its pseudonym secret and whose cards, votes and
@@ -135,6 +135,11 @@ type ContractHistory struct {
 	Revisions []accord.Revision[contract.Contract] `json:"revisions,omitempty"`
 	// Versions are its versions' revisions, deleted contract or not.
 	Versions [][]accord.Revision[contract.Version] `json:"versions"`
+	// TestRuns are a deleted contract's test runs, in creation order
+	// (a live contract's are the document's TestRuns): Import creates
+	// them before the contract's tombstone, and they come back when it
+	// is restored.
+	TestRuns []contract.TestRun `json:"test_runs,omitempty"`
 }
 
 // Settings are each domain's project settings as they stand (revision 0:
@@ -266,6 +271,11 @@ func Export(ctx context.Context, s Stores, key string, now time.Time) (Document,
 		}
 		if len(revs) > 1 {
 			h.Revisions = revs
+		}
+		if c.Deleted != nil {
+			if h.TestRuns, err = s.Contracts.ListDeletedTestRuns(ctx, key, c.ID); err != nil {
+				return d, err
+			}
 		}
 		if h.Versions, err = histories(ctx, versions, func(v contract.Version) string { return v.Version },
 			func(ctx context.Context, version string) ([]accord.Revision[contract.Version], error) {
@@ -432,9 +442,9 @@ func replayAll[T any](ctx context.Context, what string, records [][]accord.Revis
 }
 
 // importContract replays one contract: created at its first revision
-// with its first version, every version's revisions while it is live
-// (a deleted contract's versions take no writes), then its own later
-// revisions in order, each deletion through DeleteContract and each
+// with its first version, every version's revisions and its test runs
+// while it is live (a deleted contract takes no writes), then its own
+// later revisions in order, each deletion through DeleteContract and each
 // restoration through RestoreContract. Its versions' revisions and its
 // own are numbered apart, so replaying them apart comes out the same as
 // the source's interleaving.
@@ -456,6 +466,11 @@ func importContract(ctx context.Context, s contract.Store, c ContractHistory) er
 			if err := replay(ctx, what+", version "+vrevs[0].Record.Version, vrevs, create, s.UpdateVersion, nil); err != nil {
 				return err
 			}
+		}
+	}
+	for _, r := range c.TestRuns {
+		if _, err := s.CreateTestRun(ctx, svc.Revision(r, accord.RevisionCreated, r.Source)); err != nil {
+			return fmt.Errorf("importing %s, test run %s: %w", what, r.ID, err)
 		}
 	}
 	for _, r := range revs[1:] {
@@ -612,9 +627,9 @@ func (d Document) Validate() error {
 }
 
 // checkContracts refuses contracts Import could not replay: one without
-// versions (a contract is created with its first), and one whose own
+// versions (a contract is created with its first), one whose own
 // revisions are missing, out of step with it, or of a kind a contract
-// never takes. A document exported before contracts carried their
+// never takes, and one carrying another contract's test runs. A document exported before contracts carried their
 // revisions holds a contract once deleted and restored at revision 3 or
 // more without them: it must be exported again.
 func (d Document) checkContracts() error {
@@ -627,6 +642,11 @@ func (d Document) checkContracts() error {
 		for j, revs := range c.Versions {
 			if len(revs) == 0 {
 				errs.Add(fmt.Sprintf("%s.versions[%d]", field, j), "has no revision")
+			}
+		}
+		for j, r := range c.TestRuns {
+			if r.ContractID != c.Contract.ID {
+				errs.Add(fmt.Sprintf("%s.test_runs[%d].contract_id", field, j), "is %q, not the contract's %q", r.ContractID, c.Contract.ID)
 			}
 		}
 		if len(c.Revisions) == 0 {
@@ -679,6 +699,9 @@ func (d Document) checkProject(key string) error {
 		check(fmt.Sprintf("contracts[%d].contract.project", i), c.Contract.Project)
 		for j, r := range c.Revisions {
 			check(fmt.Sprintf("contracts[%d].revisions[%d].record.project", i, j), r.Record.Project)
+		}
+		for j, r := range c.TestRuns {
+			check(fmt.Sprintf("contracts[%d].test_runs[%d].project", i, j), r.Project)
 		}
 		checkAll(check, fmt.Sprintf("contracts[%d].versions", i), c.Versions, func(v contract.Version) string { return v.Project })
 	}
