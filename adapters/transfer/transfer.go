@@ -138,7 +138,8 @@ type ContractHistory struct {
 	// TestRuns are a deleted contract's test runs, in creation order
 	// (a live contract's are the document's TestRuns): Import creates
 	// them before the contract's tombstone, and they come back when it
-	// is restored.
+	// is restored (listed then before the runs of contracts that stayed
+	// live, since a list goes by when the target stored them).
 	TestRuns []contract.TestRun `json:"test_runs,omitempty"`
 }
 
