@@ -352,8 +352,9 @@ func TestImportRealWorldExamples(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			_, err = contract.Compile(spec)
+			v, err := contract.Compile(spec)
 			require.NoError(t, err, "the imported contract compiles")
+			checkGeneratedRequests(t, spec, v)
 			for _, n := range report.Notes {
 				assert.True(t, strings.HasPrefix(n.Pointer, "/") || strings.Contains(n.Pointer, "#/"), "a note has a pointer: %+v", n)
 				assert.Contains(t, []string{"dropped", "approximated"}, n.Kind)
