@@ -396,11 +396,24 @@ func compileDocs(spec Spec) (*jsonschema.Compiler, map[string]any, []Finding) {
 	}
 	// Compile every schema where it is written, to blame the right field.
 	for _, name := range sortedKeys(spec.Schemas) {
-		if _, err := c.Compile(partURL(requestDoc, "/components/schemas/"+escapeToken(name))); err != nil {
+		if _, err := compileSchema(c, partURL(requestDoc, "/components/schemas/"+escapeToken(name))); err != nil {
 			findings = append(findings, schemaFinding("schemas."+name, "", err))
 		}
 	}
 	return c, docs, findings
+}
+
+// compileSchema compiles the schema at url. The library panics on a few
+// malformed schemas that reach it through a $ref without being checked
+// against the meta-schema ("properties": null); that is a schema that does
+// not compile, not a crash.
+func compileSchema(c *jsonschema.Compiler, url string) (s *jsonschema.Schema, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, fmt.Errorf("malformed where a $ref leads: %v", p)
+		}
+	}()
+	return c.Compile(url)
 }
 
 // addParts adds each component schema and each schema of an operation in
@@ -710,7 +723,7 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, fc map[string]*fast
 	var findings []Finding
 	at := fmt.Sprintf("operations[%d].", i)
 	compile := func(doc, ptr, field string) *jsonschema.Schema {
-		s, err := c.Compile(partURL(doc, fmt.Sprintf("/ops/%d/%s", i, ptr)))
+		s, err := compileSchema(c, partURL(doc, fmt.Sprintf("/ops/%d/%s", i, ptr)))
 		if err != nil {
 			findings = append(findings, schemaFinding(at+field, op.ID, err))
 		}
