@@ -139,6 +139,17 @@ func (v *Validator) Operations() []string {
 	return ids
 }
 
+// Label names an operation as its author knows it, for messages:
+// getOrder (GET /orders/{id}), with the operationId as an imported
+// document wrote it. It is empty for an unknown operation.
+func (v *Validator) Label(operationID string) string {
+	op := v.byID[operationID]
+	if op == nil {
+		return ""
+	}
+	return op.Operation.label()
+}
+
 // Responses returns the response keys ("200", "4XX", "default") that the
 // operation declares, sorted; nil for an unknown operation.
 func (v *Validator) Responses(operationID string) []string {

@@ -107,6 +107,17 @@ func importOpenAPI(doc []byte, dir string, opts ImportOptions) (Spec, ImportRepo
 	if err != nil {
 		return Spec{}, ImportReport{}, err
 	}
+	if len(spec.Operations) == 0 {
+		// Say why there is nothing, rather than "operations: required".
+		switch hooks := obj(m["webhooks"]); {
+		case len(obj(im.root["paths"])) == 0 && len(hooks) > 0:
+			return Spec{}, ImportReport{}, importErr("/paths", "no paths, only %d webhook(s): webhooks are requests the API sends, and a contract checks the requests it receives", len(hooks))
+		case len(obj(im.root["paths"])) == 0:
+			return Spec{}, ImportReport{}, importErr("/paths", "no paths: a contract needs at least one operation")
+		default:
+			return Spec{}, ImportReport{Notes: im.report.Notes}, importErr("/paths", "none of the operations could be imported: the report's notes say why")
+		}
+	}
 	if err := spec.Validate(); err != nil {
 		return Spec{}, ImportReport{}, fmt.Errorf("the imported contract is not valid: %w", err)
 	}

@@ -214,7 +214,13 @@ func contractValidate(args []string, out io.Writer) error {
 	broken := 0
 	for _, r := range results {
 		for _, viol := range r.Violations {
-			fmt.Fprintln(out, viol.String())
+			// Name the operation as the contract's author knows it.
+			if label := v.Label(viol.Operation); label != "" {
+				viol.Operation = ""
+				fmt.Fprintf(out, "%s: %s\n", label, viol.String())
+			} else {
+				fmt.Fprintln(out, viol.String())
+			}
 			broken++
 		}
 	}

@@ -223,7 +223,7 @@ components:
 	assert.Contains(t, out, "the exchange keeps the contract")
 	out, _, code = runCLI(t, "contract", "validate", doc, "-request", req, "-response", bad)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "listPets 500 response_body /code: type: must be an integer")
+	assert.Contains(t, out, "listPets (GET /pets): 500 response_body /code: type: must be an integer")
 
 	out, _, code = runCLI(t, "contract", "import", doc)
 	require.Equal(t, 0, code, out)
