@@ -303,3 +303,58 @@ func TestFindingsPointIntoTheDocument(t *testing.T) {
 	_, err = contract.Compile(spec)
 	require.NoError(t, err, "quality findings do not stop Compile")
 }
+
+// TestImportWhatGoCannotCompile: a valid document compiles even where Go
+// would refuse it as written. A pattern with lookaround is left unchecked,
+// a path parameter missing from either side is made to agree, and of two
+// operations that collide the second is dropped; each is noted.
+func TestImportWhatGoCannotCompile(t *testing.T) {
+	doc := `
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /users/{id}:
+    put:
+      operationId: putUser
+      parameters:
+        - {name: user, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                password: {type: string, minLength: 8, pattern: '^(?=.*[A-Z]).+$'}
+              patternProperties:
+                '^(?!x-)': {type: string}
+      responses: {'204': {description: ok}}
+  /users/{name}:
+    put:
+      operationId: putUserByName
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string}}
+      responses: {'204': {description: ok}}
+`
+	spec, report, err := contract.ImportOpenAPI([]byte(doc))
+	require.NoError(t, err)
+	notes := map[string]string{}
+	for _, n := range report.Notes {
+		notes[n.Pointer] += n.Message + "\n"
+	}
+	assert.Contains(t, notes["/paths/~1users~1{id}/put/requestBody/content/application~1json/schema/properties/password/pattern"], "is not checked")
+	assert.Contains(t, notes["/paths/~1users~1{id}/put/requestBody/content/application~1json/schema/patternProperties/^(?!x-)"], "are not checked")
+	assert.Contains(t, notes["/paths/~1users~1{id}/put"], `the path parameter "user" is not in the path /users/{id}`)
+	assert.Contains(t, notes["/paths/~1users~1{id}/put"], "the path /users/{id} has {id} but no parameter declares it: read as a string")
+	assert.Contains(t, notes["/paths/~1users~1{name}/put"], "putUserByName (PUT /users/{name}) collides with putUser (PUT /users/{id})")
+	require.Len(t, spec.Operations, 1)
+
+	v, err := contract.Compile(spec)
+	require.NoError(t, err)
+	r := httptest.NewRequest("PUT", "/users/7", strings.NewReader(`{"password":"lowercase"}`))
+	r.Header.Set("Content-Type", "application/json")
+	assert.True(t, v.ValidateRequest(r, []byte(`{"password":"lowercase"}`)).OK(), "the lookahead is not checked")
+	r = httptest.NewRequest("PUT", "/users/7", strings.NewReader(`{"password":"short"}`))
+	r.Header.Set("Content-Type", "application/json")
+	assert.False(t, v.ValidateRequest(r, []byte(`{"password":"short"}`)).OK(), "the rest of the schema is")
+}

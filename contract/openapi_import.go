@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -507,6 +508,7 @@ func (im *importer) spec() (Spec, error) {
 	}
 	paths := obj(im.root["paths"])
 	tagged := 0
+	routes := map[string]string{} // method and path shape → the operation there
 	for _, path := range sortedKeys(paths) {
 		pp := "/paths/" + escapeToken(path)
 		item, pp, ok, err := im.follow(paths[path], pp, "the operations of "+path+" are not imported")
@@ -537,6 +539,12 @@ func (im *importer) spec() (Spec, error) {
 				im.note(pp+"/"+method, "dropped", "the operation %s %s cannot be imported: %s", strings.ToUpper(method), path, strings.Join(msgs, "; "))
 				continue
 			}
+			im.matchPathParameters(&op, pp+"/"+method)
+			if other, taken := routes[routeKey(op)]; taken {
+				im.note(pp+"/"+method, "dropped", "%s collides with %s: a request could match either, so this one is not imported", op.label(), other)
+				continue
+			}
+			routes[routeKey(op)] = op.label()
 			if obj(raw)["tags"] != nil {
 				tagged++
 			}
@@ -632,6 +640,56 @@ func serverPath(raw string, vars map[string]any) (string, string) {
 		return "", ""
 	}
 	return p, ""
+}
+
+// matchPathParameters makes an operation's path parameters agree with its
+// path template, as Compile requires, noting each change: a {name} no
+// parameter declares becomes a string parameter, and a path parameter
+// the template does not have is dropped.
+func (im *importer) matchPathParameters(op *Operation, ptr string) {
+	segs, _ := parseTemplate(op.Path)
+	inTemplate := map[string]bool{}
+	for _, s := range segs {
+		for _, name := range s.params() {
+			inTemplate[name] = true
+		}
+	}
+	declared := map[string]bool{}
+	kept := op.Parameters[:0]
+	for _, p := range op.Parameters {
+		if p.In == InPath && !inTemplate[p.Name] {
+			im.note(ptr, "dropped", "the path parameter %q is not in the path %s", p.Name, op.Path)
+			continue
+		}
+		if p.In == InPath {
+			declared[p.Name] = true
+		}
+		kept = append(kept, p)
+	}
+	op.Parameters = kept
+	for _, s := range segs {
+		for _, name := range s.params() {
+			if !declared[name] {
+				im.note(ptr, "approximated", "the path %s has {%s} but no parameter declares it: read as a string", op.Path, name)
+				op.Parameters = append(op.Parameters, Parameter{Name: name, In: InPath, Schema: json.RawMessage(`{"type":"string"}`)})
+				declared[name] = true
+			}
+		}
+	}
+}
+
+// routeKey is what makes two operations collide: the method and the
+// path with its parameters' names left out.
+func routeKey(op Operation) string {
+	segs, _ := parseTemplate(op.Path)
+	var b strings.Builder
+	b.WriteString(op.Method)
+	b.WriteByte(' ')
+	for _, s := range segs {
+		b.WriteByte('/')
+		b.WriteString(s.shape())
+	}
+	return b.String()
 }
 
 func remarshal(in, out any) error {
@@ -944,6 +1002,25 @@ func (im *importer) convert(v any, ptr string) (any, error) {
 		default:
 			out["$ref"] = to
 		}
+	}
+	// ECMA-262 patterns that Go's regexp cannot read (lookaround,
+	// backreferences) would keep the whole contract from compiling.
+	if p, ok := out["pattern"].(string); ok {
+		if _, err := regexp.Compile(p); err != nil {
+			im.note(ptr+"/pattern", "approximated", "the pattern %q is not checked: it uses what Go's regular expressions do not read (lookaround or backreferences)", p)
+			delete(out, "pattern")
+		}
+	}
+	if pp, ok := out["patternProperties"].(map[string]any); ok {
+		kept := make(map[string]any, len(pp))
+		for p, sub := range pp {
+			if _, err := regexp.Compile(p); err != nil {
+				im.note(ptr+"/patternProperties/"+escapeToken(p), "approximated", "the properties matching %q are not checked: Go's regular expressions do not read the pattern", p)
+				continue
+			}
+			kept[p] = sub
+		}
+		out["patternProperties"] = kept
 	}
 	for _, k := range []string{"discriminator", "xml", "externalDocs"} {
 		if out[k] != nil {
