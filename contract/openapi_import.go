@@ -588,13 +588,16 @@ func (im *importer) basePath(servers []any) string {
 		}
 	}
 	if len(servers) > 1 && from >= 0 {
-		shown := chosen
-		if shown == "" {
-			shown = "/"
-		}
+		shown := orDefault(chosen, "/")
 		same := "the others give the same"
 		if len(paths) > 1 {
-			same = fmt.Sprintf("traffic to the others' (%s) is outside the contract", strings.Join(slices.DeleteFunc(sortedKeys(paths), func(p string) bool { return p == chosen }), ", "))
+			var others []string
+			for _, p := range sortedKeys(paths) {
+				if p != chosen {
+					others = append(others, orDefault(p, "/"))
+				}
+			}
+			same = fmt.Sprintf("traffic to the others' (%s) is outside the contract", strings.Join(others, ", "))
 		}
 		im.note("/servers", "approximated", "%d servers: the base path %s comes from servers[%d]; %s", len(servers), shown, from, same)
 	}
