@@ -195,7 +195,10 @@ func Lint(spec Spec) []Finding {
 // HasErrors reports whether any finding has severity error.
 func HasErrors(findings []Finding) bool { return hasErrors(findings) }
 
-// blocks reports whether f keeps a contract from compiling.
+// Blocking reports whether the finding keeps the contract from compiling
+// (Compile fails with it); the others are about quality and only fail Lint.
+func (f Finding) Blocking() bool { return blocks(f) }
+
 func blocks(f Finding) bool { return f.Severity == SeverityError && blocksCompile[f.Rule] }
 
 func hasBlocking(findings []Finding) bool {

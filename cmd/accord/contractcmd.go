@@ -174,7 +174,17 @@ func contractValidate(args []string, out io.Writer) error {
 	}
 	v, err := contract.Compile(spec)
 	if err != nil {
-		return usageError("%s: %v", args[0], err)
+		// Lint says the same placed in the document, not in a Go slice.
+		var lines []string
+		for _, f := range contract.Lint(spec) {
+			if f.Blocking() {
+				lines = append(lines, "  "+f.String())
+			}
+		}
+		if len(lines) == 0 {
+			return usageError("%s: %v", args[0], err)
+		}
+		return usageError("%s: the contract does not compile:\n%s", args[0], strings.Join(lines, "\n"))
 	}
 	var rr recordedRequest
 	if err := readJSON(*reqFile, &rr); err != nil {

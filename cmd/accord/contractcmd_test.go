@@ -266,3 +266,18 @@ components:
 	assert.Contains(t, out, `"version": "1.0.7"`, "export keeps info.version")
 	assert.Contains(t, out, `"operationId": "show pet"`, "export writes the operationId as the document did")
 }
+
+// TestContractValidateNamesWhatDoesNotCompile: a document whose schema
+// does not compile is refused with the place in the document and the
+// operation as the document names it.
+func TestContractValidateNamesWhatDoesNotCompile(t *testing.T) {
+	dir := t.TempDir()
+	doc := writeFile(t, dir, "bad.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: makeA\n"+
+		"      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {type: object, properties: {n: {type: whole}}}\n"+
+		"      responses: {'200': {description: ok}}\n")
+	req := writeFile(t, dir, "req.json", `{"method":"POST","path":"/a"}`)
+	_, stderr, code := runCLI(t, "contract", "validate", doc, "-request", req)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "the contract does not compile:\n  error schema-invalid /paths/~1a/post/requestBody/content/application~1json/schema: makeA (POST /a): schema does not compile: at /properties/n/type")
+	assert.NotContains(t, stderr, "operations[0]")
+}
