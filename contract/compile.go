@@ -143,6 +143,9 @@ func (v *Validator) Operations() []string {
 // getOrder (GET /orders/{id}), with the operationId as an imported
 // document wrote it. It is empty for an unknown operation.
 func (v *Validator) Label(operationID string) string {
+	if v == nil {
+		return ""
+	}
 	op := v.byID[operationID]
 	if op == nil {
 		return ""

@@ -184,7 +184,8 @@ func writeContent(b *strings.Builder, mt string) {
 // Lint checks spec and reports every problem it finds: malformed fields,
 // schemas that do not compile, duplicate operation ids, colliding routes,
 // path parameters missing from the template or vice versa, operations
-// without a success response, error codes outside the catalogue, and
+// without a success response (a warning when a default response stands
+// in for it), error codes outside the catalogue, and
 // examples that do not validate. An empty result means the contract is
 // clean.
 func Lint(spec Spec) []Finding {
