@@ -103,16 +103,23 @@ func RedactValues() CompileOption { return func(v *Validator) { v.redact = true 
 // not compile, colliding routes, duplicate operation IDs, or path parameters
 // that do not match their template. Lint reports the same problems and more
 // as findings.
+//
+// Compile never returns a nil Validator without an error: findings that
+// only concern quality (an operation that declares just a default
+// response, an error code outside the catalogue) do not stop it.
 func Compile(spec Spec, opts ...CompileOption) (*Validator, error) {
 	v, findings := build(spec, false)
 	var errs accord.FieldErrors
 	for _, f := range findings {
-		if f.Severity == SeverityError && blocksCompile[f.Rule] {
+		if blocks(f) {
 			errs = append(errs, accord.FieldError{Field: f.Field, Message: f.Message})
 		}
 	}
 	if err := errs.Err("contract"); err != nil {
 		return nil, err
+	}
+	if v == nil { // cannot happen: build only gives up on blocking findings
+		return nil, accord.Errorf(accord.Internal, "contract: the validator of %s could not be built", spec.Service)
 	}
 	for _, o := range opts {
 		o(v)
@@ -132,6 +139,20 @@ func (v *Validator) Operations() []string {
 	return ids
 }
 
+// Label names an operation as its author knows it, for messages:
+// getOrder (GET /orders/{id}), with the operationId as an imported
+// document wrote it. It is empty for an unknown operation.
+func (v *Validator) Label(operationID string) string {
+	if v == nil {
+		return ""
+	}
+	op := v.byID[operationID]
+	if op == nil {
+		return ""
+	}
+	return op.Operation.label()
+}
+
 // Responses returns the response keys ("200", "4XX", "default") that the
 // operation declares, sorted; nil for an unknown operation.
 func (v *Validator) Responses(operationID string) []string {
@@ -142,9 +163,16 @@ func (v *Validator) Responses(operationID string) []string {
 	return sortedKeys(op.Responses)
 }
 
-// build checks spec and, when nothing blocks it, compiles it. Examples are
-// only checked when withExamples is set.
+// build checks spec and, when nothing blocks it (blocksCompile), compiles
+// it. Examples are only checked when withExamples is set. Every finding
+// names its operation and its place in OpenAPI terms (describeFindings).
 func build(spec Spec, withExamples bool) (*Validator, []Finding) {
+	v, findings := buildValidator(spec, withExamples)
+	describeFindings(spec, findings)
+	return v, findings
+}
+
+func buildValidator(spec Spec, withExamples bool) (*Validator, []Finding) {
 	var fe accord.FieldErrors
 	spec.validate(&fe)
 	var findings []Finding
@@ -174,7 +202,7 @@ func build(spec Spec, withExamples bool) (*Validator, []Finding) {
 	c, docs, schemaFindings := compileDocs(spec)
 	findings = append(findings, schemaFindings...)
 	v.docs = docs
-	if hasErrors(findings) {
+	if hasBlocking(findings) {
 		return nil, findings
 	}
 	fc, checks := map[string]*fastschema.Compiler{}, formats(c)
@@ -184,7 +212,7 @@ func build(spec Spec, withExamples bool) (*Validator, []Finding) {
 	for i, op := range v.ops {
 		findings = append(findings, v.compileOperation(c, fc, i, op)...)
 	}
-	if hasErrors(findings) {
+	if hasBlocking(findings) {
 		return nil, findings
 	}
 	if withExamples {
@@ -196,7 +224,7 @@ func build(spec Spec, withExamples bool) (*Validator, []Finding) {
 // checkOperations builds the routes and reports what makes them ambiguous.
 func (v *Validator) checkOperations() []Finding {
 	var findings []Finding
-	shapes := map[string]string{}
+	shapes := map[string]*operation{}
 	for i, spec := range v.spec.Operations {
 		at := fmt.Sprintf("operations[%d]", i)
 		op := &operation{Operation: spec, index: i, errorCodes: map[string]bool{}}
@@ -204,7 +232,7 @@ func (v *Validator) checkOperations() []Finding {
 		v.ops = append(v.ops, op)
 		if prev, dup := v.byID[op.ID]; dup {
 			findings = append(findings, Finding{Rule: RuleDuplicateOperationID, Severity: SeverityError, Field: at + ".id",
-				Operation: op.ID, Message: fmt.Sprintf("operation id %q is also used by operations[%d]", op.ID, prev.index)})
+				Operation: op.ID, Message: fmt.Sprintf("operation id %q is also used by %s", op.ID, prev.label())})
 		} else {
 			v.byID[op.ID] = op
 		}
@@ -222,9 +250,9 @@ func (v *Validator) checkOperations() []Finding {
 		key := op.Method + " " + shape.String()
 		if other, taken := shapes[key]; taken {
 			findings = append(findings, Finding{Rule: RuleRouteCollision, Severity: SeverityError, Field: at + ".path", Operation: op.ID,
-				Message: fmt.Sprintf("%s %s collides with operation %q: a request could match either", op.Method, op.Path, other)})
+				Message: fmt.Sprintf("collides with %s: a request could match either", other.label())})
 		} else {
-			shapes[key] = op.ID
+			shapes[key] = op
 			v.routes.insert(segs, op)
 		}
 		declared := map[string]bool{}
@@ -247,8 +275,15 @@ func (v *Validator) checkOperations() []Finding {
 			}
 		}
 		if !hasSuccess(op.Responses) {
-			findings = append(findings, Finding{Rule: RuleNoSuccessResponse, Severity: SeverityError, Field: at + ".responses", Operation: op.ID,
-				Message: "no success response (1XX–3XX) is declared"})
+			// Only a default response is valid OpenAPI (the classic
+			// Petstore has them): it validates every status, so it is
+			// worth a warning, not a refusal.
+			f := Finding{Rule: RuleNoSuccessResponse, Severity: SeverityError, Field: at + ".responses", Operation: op.ID,
+				Message: "no success response (1XX–3XX) is declared"}
+			if _, ok := op.Responses["default"]; ok {
+				f.Severity, f.Message = SeverityWarning, "only a default response is declared, so every status is accepted; declare the success response (200, 201…)"
+			}
+			findings = append(findings, f)
 		}
 		for j, code := range op.ErrorCodes {
 			op.errorCodes[code] = true
@@ -375,11 +410,24 @@ func compileDocs(spec Spec) (*jsonschema.Compiler, map[string]any, []Finding) {
 	}
 	// Compile every schema where it is written, to blame the right field.
 	for _, name := range sortedKeys(spec.Schemas) {
-		if _, err := c.Compile(partURL(requestDoc, "/components/schemas/"+escapeToken(name))); err != nil {
+		if _, err := compileSchema(c, partURL(requestDoc, "/components/schemas/"+escapeToken(name))); err != nil {
 			findings = append(findings, schemaFinding("schemas."+name, "", err))
 		}
 	}
 	return c, docs, findings
+}
+
+// compileSchema compiles the schema at url. The library panics on a few
+// malformed schemas that reach it through a $ref without being checked
+// against the meta-schema ("properties": null); that is a schema that does
+// not compile, not a crash.
+func compileSchema(c *jsonschema.Compiler, url string) (s *jsonschema.Schema, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, fmt.Errorf("malformed where a $ref leads: %v", p)
+		}
+	}()
+	return c.Compile(url)
 }
 
 // addParts adds each component schema and each schema of an operation in
@@ -689,7 +737,7 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, fc map[string]*fast
 	var findings []Finding
 	at := fmt.Sprintf("operations[%d].", i)
 	compile := func(doc, ptr, field string) *jsonschema.Schema {
-		s, err := c.Compile(partURL(doc, fmt.Sprintf("/ops/%d/%s", i, ptr)))
+		s, err := compileSchema(c, partURL(doc, fmt.Sprintf("/ops/%d/%s", i, ptr)))
 		if err != nil {
 			findings = append(findings, schemaFinding(at+field, op.ID, err))
 		}

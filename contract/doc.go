@@ -6,13 +6,20 @@
 // The main calls:
 //
 //   - Compile turns a Spec into a Validator; compile once and share it.
+//     It returns a Validator or an error, never neither.
 //   - Validator.ValidateRequest and ValidateResponse check an exchange and
 //     report every violation with its operation, part, JSON pointer, schema
 //     keyword and a message a product manager can read.
 //   - Validator.Middleware validates live traffic in report or enforce mode.
 //   - SchemaSet generates JSON Schemas from Go types.
-//   - Lint finds what is wrong or missing in a contract.
-//   - OpenAPI exports a Spec as an OpenAPI 3.1 document.
+//   - Lint finds what is wrong or missing in a contract. Findings and
+//     Compile's errors name an operation as its author does,
+//     getOrder (GET /orders/{id}), and a Finding's Pointer is the place
+//     in the contract's OpenAPI form.
+//   - OpenAPI exports a Spec as an OpenAPI 3.1 document; ImportOpenAPI
+//     and ImportOpenAPIFile read OpenAPI 3.0, 3.1 and Swagger 2.0 into one,
+//     reporting what they drop or approximate (an unresolved $ref among
+//     them; ImportOptions.Strict makes that an error).
 //   - Service keeps contracts and their versions over a Store: drafts change,
 //     agreed versions never do. Every revision of a version is kept
 //     (History, Revision), and Diff, DiffRevisions and DiffVersions say

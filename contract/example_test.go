@@ -101,8 +101,8 @@ func ExampleLint() {
 		fmt.Println(f)
 	}
 	// Output:
-	// error no-success-response operations[0].responses: no success response (1XX–3XX) is declared
-	// warning unknown-error-code operations[0].responses.400: response 400 is an error response, but the contract has no error-code catalogue
+	// error no-success-response /paths/~1pets/post/responses: addPet (POST /pets): no success response (1XX–3XX) is declared
+	// warning unknown-error-code /paths/~1pets/post/responses/400: addPet (POST /pets): response 400 is an error response, but the contract has no error-code catalogue
 }
 
 func ExampleOpenAPI() {

@@ -10,7 +10,11 @@ import (
 
 // ValidateExamples checks every example of every operation against the
 // contract and returns one finding (rule example-invalid) per violation.
-func (v *Validator) ValidateExamples() []Finding { return v.checkExamples() }
+func (v *Validator) ValidateExamples() []Finding {
+	findings := v.checkExamples()
+	describeFindings(v.spec, findings)
+	return findings
+}
 
 func (v *Validator) checkExamples() []Finding {
 	var findings []Finding
@@ -39,6 +43,7 @@ func (v *Validator) checkExamples() []Finding {
 			}
 			for _, res := range results {
 				for _, vl := range res.Violations {
+					vl.Operation = "" // the finding names it
 					findings = append(findings, Finding{Rule: RuleExampleInvalid, Severity: SeverityError, Field: at, Operation: op.ID,
 						Message: fmt.Sprintf("example %q: %s", ex.Name, vl.String())})
 				}

@@ -2,7 +2,8 @@ package contract_test
 
 import (
 	"encoding/json"
-
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -22,7 +23,7 @@ func TestLintRules(t *testing.T) {
 		compiles bool
 	}{
 		{"malformed field", func(s *contract.Spec) { s.Operations[0].Method = "FETCH" },
-			contract.RuleInvalid, "operations[0].method", `unknown method "FETCH"; one of GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS, TRACE`, false},
+			contract.RuleInvalid, "operations[0].method", `createOrder (FETCH /orders): unknown method "FETCH"; one of GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS, TRACE`, false},
 		{"schema that does not compile", func(s *contract.Spec) {
 			s.Schemas["Bad"] = rawJSON(`{"type":"whole number"}`)
 		}, contract.RuleSchemaInvalid, "schemas.Bad", "", false},
@@ -30,29 +31,29 @@ func TestLintRules(t *testing.T) {
 			s.Operations[1].Responses["200"] = contract.Response{Content: map[string]contract.MediaType{"application/json": {Schema: rawJSON(`{"$ref":"#/components/schemas/Nope"}`)}}}
 		}, contract.RuleSchemaInvalid, "operations[1].responses.200.content.application/json.schema", "", false},
 		{"duplicate operation id", func(s *contract.Spec) { s.Operations[1].ID = s.Operations[0].ID },
-			contract.RuleDuplicateOperationID, "operations[1].id", `operation id "createOrder" is also used by operations[0]`, false},
+			contract.RuleDuplicateOperationID, "operations[1].id", `createOrder (GET /orders/{id}): operation id "createOrder" is also used by createOrder (POST /orders)`, false},
 		{"routes that collide", func(s *contract.Spec) {
 			s.Operations = append(s.Operations, contract.Operation{ID: "getByNumber", Method: "get", Path: "/orders/{number}",
 				Parameters: []contract.Parameter{{Name: "number", In: contract.InPath}}, Responses: json200})
-		}, contract.RuleRouteCollision, "operations[6].path", `GET /orders/{number} collides with operation "getOrder": a request could match either`, false},
+		}, contract.RuleRouteCollision, "operations[6].path", `getByNumber (GET /orders/{number}): collides with getOrder (GET /orders/{id}): a request could match either`, false},
 		{"path parameter not in the template", func(s *contract.Spec) {
 			s.Operations[3].Parameters = append(s.Operations[3].Parameters, contract.Parameter{Name: "shop", In: contract.InPath})
-		}, contract.RulePathParameter, "operations[3].parameters[4].name", `path parameter "shop" does not appear in the path /orders`, false},
+		}, contract.RulePathParameter, "operations[3].parameters[4].name", `listOrders (GET /orders): path parameter "shop" does not appear in the path /orders`, false},
 		{"template parameter not declared", func(s *contract.Spec) { s.Operations[1].Parameters = nil },
-			contract.RulePathParameter, "operations[1].parameters", "the path /orders/{id} has {id} but no path parameter declares it", false},
+			contract.RulePathParameter, "operations[1].parameters", "getOrder (GET /orders/{id}): the path /orders/{id} has {id} but no path parameter declares it", false},
 		{"no success response", func(s *contract.Spec) { delete(s.Operations[1].Responses, "200") },
-			contract.RuleNoSuccessResponse, "operations[1].responses", "no success response (1XX–3XX) is declared", true},
+			contract.RuleNoSuccessResponse, "operations[1].responses", "getOrder (GET /orders/{id}): no success response (1XX–3XX) is declared", true},
 		{"error code outside the catalogue", func(s *contract.Spec) { s.Operations[1].ErrorCodes = append(s.Operations[1].ErrorCodes, "GONE") },
-			contract.RuleUnknownErrorCode, "operations[1].error_codes[1]", `error code "GONE" is not in the error-code catalogue`, true},
+			contract.RuleUnknownErrorCode, "operations[1].error_codes[1]", `getOrder (GET /orders/{id}): error code "GONE" is not in the error-code catalogue`, true},
 		{"error code whose status has no response", func(s *contract.Spec) {
 			s.Operations[1].ErrorCodes = append(s.Operations[1].ErrorCodes, "RATE_LIMITED")
 		},
-			contract.RuleErrorStatusUndeclared, "operations[1].error_codes[1]", `error code "RATE_LIMITED" has status 429, but the operation declares no response for it`, true},
+			contract.RuleErrorStatusUndeclared, "operations[1].error_codes[1]", `getOrder (GET /orders/{id}): error code "RATE_LIMITED" has status 429, but the operation declares no response for it`, true},
 		{"example that does not validate", func(s *contract.Spec) {
 			s.Operations[1].Examples = []contract.Example{{Name: "found",
 				Request:  &contract.ExampleRequest{PathParams: map[string]string{"id": "42"}},
 				Response: &contract.ExampleResponse{Status: 200, Body: rawJSON(`{"id":"42"}`)}}}
-		}, contract.RuleExampleInvalid, "operations[1].examples[0]", `example "found": getOrder path_parameter "id": format: must be a valid uuid (got "42")`, true},
+		}, contract.RuleExampleInvalid, "operations[1].examples[0]", `getOrder (GET /orders/{id}): example "found": path_parameter "id": format: must be a valid uuid (got "42")`, true},
 	}
 	require.Empty(t, contract.Lint(ordersSpec(t)), "the fixture is clean")
 	for _, tc := range cases {
@@ -73,12 +74,17 @@ func TestLintRules(t *testing.T) {
 			} else {
 				assert.Contains(t, match.Message, "schema does not compile")
 			}
-			_, err := contract.Compile(spec)
+			v, err := contract.Compile(spec)
 			if tc.compiles {
 				assert.NoError(t, err)
+				assert.NotNil(t, v, "a contract that compiles gives a validator")
 			} else {
 				require.Error(t, err)
+				assert.Nil(t, v)
 				assert.Contains(t, err.Error(), tc.field)
+				if match.Operation != "" {
+					assert.Contains(t, err.Error(), match.Operation+" (", "the error names the operation with its method and path")
+				}
 			}
 		})
 	}
@@ -136,4 +142,31 @@ func TestValidateNamesEveryField(t *testing.T) {
 	} {
 		requireField(t, err, field, message)
 	}
+}
+
+// TestDefaultOnlyResponse: an operation that declares only a default
+// response (the classic Petstore's) is valid OpenAPI. It compiles, its
+// responses are checked against the default, and Lint warns.
+func TestDefaultOnlyResponse(t *testing.T) {
+	spec := contract.Spec{Service: "pets", Operations: []contract.Operation{{
+		ID: "listPets", Method: "GET", Path: "/pets",
+		Responses: map[string]contract.Response{"default": {Content: map[string]contract.MediaType{
+			"application/json": {Schema: rawJSON(`{"type":"array","items":{"type":"string"}}`)}}}},
+	}}}
+	v, err := contract.Compile(spec)
+	require.NoError(t, err)
+	require.NotNil(t, v)
+	req := httptest.NewRequest("GET", "/pets", nil)
+	ct := http.Header{"Content-Type": {"application/json"}}
+	assert.True(t, v.ValidateResponse(req, 200, ct, []byte(`["rex"]`)).OK())
+	bad := v.ValidateResponse(req, 500, ct, []byte(`[1]`))
+	require.Len(t, bad.Violations, 1, "%v", bad)
+	assert.Equal(t, "/0", bad.Violations[0].Pointer)
+
+	findings := contract.Lint(spec)
+	require.Len(t, findings, 1)
+	assert.Equal(t, contract.SeverityWarning, findings[0].Severity)
+	assert.Equal(t, contract.RuleNoSuccessResponse, findings[0].Rule)
+	assert.Equal(t, "/paths/~1pets/get/responses", findings[0].Pointer)
+	assert.Equal(t, "listPets (GET /pets): only a default response is declared, so every status is accepted; declare the success response (200, 201…)", findings[0].Message)
 }

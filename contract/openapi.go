@@ -8,7 +8,9 @@ import (
 )
 
 // OpenAPI exports spec as an OpenAPI 3.1 document (JSON) with version as
-// info.version. Schemas keep their JSON Schema 2020-12 form, which OpenAPI
+// info.version; an empty version exports spec.APIVersion, or 0.0.0. An
+// operation whose ID was made from an operationId accord does not allow
+// (DisplayName) exports that operationId, with its ID in x-accord-id. Schemas keep their JSON Schema 2020-12 form, which OpenAPI
 // 3.1 uses as is; the error-code catalogue, each operation's error codes and
 // the unknown-properties policy travel as x-accord-* extensions. The output
 // is deterministic: the same spec gives the same bytes.
@@ -18,7 +20,7 @@ func OpenAPI(spec Spec, version string) ([]byte, error) {
 	}
 	doc := openAPIDoc{
 		OpenAPI: "3.1.0",
-		Info: openAPIInfo{Title: spec.Service, Version: orDefault(version, "0.0.0"), Description: spec.Description,
+		Info: openAPIInfo{Title: spec.Service, Version: orDefault(orDefault(version, spec.APIVersion), "0.0.0"), Description: spec.Description,
 			Owner: spec.Owner, Requirements: refs(spec)},
 		Dialect:    "https://json-schema.org/draft/2020-12/schema",
 		Paths:      map[string]map[string]openAPIOperation{},
@@ -57,6 +59,9 @@ func exportOperation(op Operation) openAPIOperation {
 	o := openAPIOperation{ID: op.ID, Summary: op.Summary, Description: op.Description, ErrorCodes: op.ErrorCodes,
 		Requirements: refs(Spec{Requirements: op.Requirements}),
 		Responses:    map[string]openAPIResponse{}}
+	if op.DisplayName != "" && op.DisplayName != op.ID {
+		o.ID, o.AccordID = op.DisplayName, op.ID
+	}
 	for _, p := range op.Parameters {
 		o.Parameters = append(o.Parameters, openAPIParameter{Name: p.Name, In: p.In, Required: p.Required || p.In == InPath,
 			Description: p.Description, Style: p.Style, Explode: p.Explode, Schema: orEmptySchema(p.Schema)})
@@ -186,6 +191,7 @@ type openAPIComponents struct {
 
 type openAPIOperation struct {
 	ID           string                     `json:"operationId"`
+	AccordID     string                     `json:"x-accord-id,omitempty"`
 	Summary      string                     `json:"summary,omitempty"`
 	Description  string                     `json:"description,omitempty"`
 	Parameters   []openAPIParameter         `json:"parameters,omitempty"`

@@ -3,12 +3,15 @@ package contract
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -39,8 +42,36 @@ type ImportNote struct {
 // XML, discriminators…) is listed in the report with a pointer each. An
 // error names the place in the document that is wrong. A reference to
 // another file fails, naming it: use ImportOpenAPIFile to follow them.
+//
+// A $ref that cannot be resolved (a missing component, a file that is not
+// there) is a note with its pointer, and what it named is imported as
+// accepting anything; ImportOptions.Strict makes it an error instead.
 func ImportOpenAPI(doc []byte) (Spec, ImportReport, error) {
-	return importOpenAPI(doc, "")
+	return ImportOptions{}.Import(doc)
+}
+
+// ImportOptions change how an OpenAPI document is imported. The zero
+// value is what ImportOpenAPI and ImportOpenAPIFile do.
+type ImportOptions struct {
+	// Strict fails the import on a $ref that cannot be resolved, naming
+	// it, instead of noting it and importing what it named as accepting
+	// anything.
+	Strict bool
+}
+
+// Import imports an OpenAPI document as ImportOpenAPI does, with o.
+func (o ImportOptions) Import(doc []byte) (Spec, ImportReport, error) {
+	return importOpenAPI(doc, "", o)
+}
+
+// ImportFile imports the document at path as ImportOpenAPIFile does,
+// with o.
+func (o ImportOptions) ImportFile(path string) (Spec, ImportReport, error) {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return Spec{}, ImportReport{}, err
+	}
+	return importOpenAPI(doc, filepath.Dir(path), o)
 }
 
 // ImportOpenAPIFile imports the OpenAPI document at path as ImportOpenAPI
@@ -49,14 +80,10 @@ func ImportOpenAPI(doc []byte) (Spec, ImportReport, error) {
 // each listed in the report; a file that cannot be read fails the import,
 // naming it and the reference.
 func ImportOpenAPIFile(path string) (Spec, ImportReport, error) {
-	doc, err := os.ReadFile(path)
-	if err != nil {
-		return Spec{}, ImportReport{}, err
-	}
-	return importOpenAPI(doc, filepath.Dir(path))
+	return ImportOptions{}.ImportFile(path)
 }
 
-func importOpenAPI(doc []byte, dir string) (Spec, ImportReport, error) {
+func importOpenAPI(doc []byte, dir string, opts ImportOptions) (Spec, ImportReport, error) {
 	root, repeated, err := decodeDocument(doc)
 	if err != nil {
 		return Spec{}, ImportReport{}, err
@@ -66,7 +93,7 @@ func importOpenAPI(doc []byte, dir string) (Spec, ImportReport, error) {
 		return Spec{}, ImportReport{}, importErr("", "the document is not an object")
 	}
 	version, _ := m["openapi"].(string)
-	im := &importer{root: m, dir: dir, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: repeated}}
+	im := &importer{root: m, dir: dir, strict: opts.Strict, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: repeated}}
 	switch {
 	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1."):
 	case m["swagger"] == "2.0":
@@ -80,6 +107,17 @@ func importOpenAPI(doc []byte, dir string) (Spec, ImportReport, error) {
 	spec, err := im.spec()
 	if err != nil {
 		return Spec{}, ImportReport{}, err
+	}
+	if len(spec.Operations) == 0 {
+		// Say why there is nothing, rather than "operations: required".
+		switch hooks := obj(m["webhooks"]); {
+		case len(obj(im.root["paths"])) == 0 && len(hooks) > 0:
+			return Spec{}, ImportReport{}, importErr("/paths", "no paths, only %d webhook(s): webhooks are requests the API sends, and a contract checks the requests it receives", len(hooks))
+		case len(obj(im.root["paths"])) == 0:
+			return Spec{}, ImportReport{}, importErr("/paths", "no paths: a contract needs at least one operation")
+		default:
+			return Spec{}, ImportReport{Notes: im.report.Notes}, importErr("/paths", "none of the operations could be imported: the report's notes say why")
+		}
 	}
 	if err := spec.Validate(); err != nil {
 		return Spec{}, ImportReport{}, fmt.Errorf("the imported contract is not valid: %w", err)
@@ -194,6 +232,7 @@ type importer struct {
 	root   map[string]any
 	dir    string // the root document's directory; "" when other files cannot be read
 	files  map[string]any
+	strict bool // an unresolved $ref fails the import
 	v30    bool
 	report ImportReport
 	ids    map[string]bool // operation IDs given so far
@@ -206,6 +245,20 @@ type importer struct {
 
 func (im *importer) note(pointer, kind, format string, args ...any) {
 	im.report.Notes = append(im.report.Notes, ImportNote{Pointer: pointer, Kind: kind, Message: fmt.Sprintf(format, args...)})
+}
+
+// scalarText is a string, number or boolean as written: YAML reads
+// version: 1.0 as a number.
+func scalarText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
 }
 
 func obj(v any) map[string]any {
@@ -260,13 +313,7 @@ func (im *importer) lookup(ref, ptr string) (any, string, error) {
 		}
 		doc = loaded
 	}
-	cur := doc
-	if frag != "" && frag != "/" {
-		for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
-			tok, _ = url.PathUnescape(tok)
-			cur = obj(cur)[unescapeToken(tok)]
-		}
-	}
+	cur := resolvePointerIn(doc, frag)
 	if cur == nil {
 		return nil, "", importErr(ptr+"/$ref", "the reference %q points at nothing", ref)
 	}
@@ -274,6 +321,50 @@ func (im *importer) lookup(ref, ptr string) (any, string, error) {
 		return cur, file + "#" + frag, nil
 	}
 	return cur, frag, nil
+}
+
+// resolvePointerIn finds what the fragment of a $ref (a JSON pointer,
+// percent-encoded) names in doc; nil when it names nothing.
+func resolvePointerIn(doc any, frag string) any {
+	cur := doc
+	if frag == "" || frag == "/" {
+		return cur
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(frag, "/"), "/") {
+		if u, err := url.PathUnescape(tok); err == nil {
+			tok = u
+		}
+		tok = unescapeToken(tok)
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil
+			}
+			cur = c[i]
+		default:
+			return nil
+		}
+	}
+	return cur
+}
+
+// unresolved handles a $ref at ptr that lookup could not follow: under
+// Strict it is the import's error; otherwise a note says what it named
+// and what was imported instead (instead), and the caller carries on.
+func (im *importer) unresolved(ptr, ref string, err error, instead string) error {
+	if im.strict {
+		return err
+	}
+	reason := err.Error()
+	var ae *accord.Error
+	if errors.As(err, &ae) && len(ae.Fields) > 0 {
+		reason = ae.Fields[0].Message
+	}
+	im.note(ptr+"/$ref", "dropped", "the $ref %q cannot be resolved (%s): %s", ref, strings.TrimPrefix(reason, fmt.Sprintf("the reference %q ", ref)), instead)
+	return nil
 }
 
 // deref follows $refs to what they point at, here or in another file.
@@ -286,11 +377,36 @@ func (im *importer) deref(v any, ptr string) (map[string]any, string, error) {
 		}
 		target, tptr, err := im.lookup(ref, ptr)
 		if err != nil {
-			return nil, ptr, err
+			return nil, ptr, &refError{at: ptr, ref: ref, err: err}
 		}
 		v, ptr = target, tptr
 	}
-	return nil, ptr, importErr(ptr, "too many references in a row")
+	return nil, ptr, &refError{at: ptr, ref: text(obj(v)["$ref"]), err: importErr(ptr, "too many references in a row")}
+}
+
+// refError is a $ref that cannot be followed: the place that holds it,
+// the reference, and why.
+type refError struct {
+	at, ref string
+	err     error
+}
+
+func (e *refError) Error() string { return e.err.Error() }
+func (e *refError) Unwrap() error { return e.err }
+
+// follow is deref for the parts of a document: a $ref that cannot be
+// followed is noted, saying that instead happened, and ok is false; under
+// Strict it is the error.
+func (im *importer) follow(v any, ptr, instead string) (m map[string]any, at string, ok bool, err error) {
+	m, at, err = im.deref(v, ptr)
+	var re *refError
+	switch {
+	case err == nil:
+		return m, at, true, nil
+	case errors.As(err, &re):
+		return nil, ptr, false, im.unresolved(re.at, re.ref, re.err, instead)
+	}
+	return nil, ptr, false, err
 }
 
 // schemaRef turns a $ref that is not to the root document's components
@@ -298,11 +414,14 @@ func (im *importer) deref(v any, ptr string) (map[string]any, string, error) {
 // own, once however often it is referred to.
 func (im *importer) schemaRef(ref, ptr string) (string, error) {
 	if fileOf(ptr) == "" && strings.HasPrefix(ref, componentPrefix) {
+		if resolvePointerIn(im.root, ref[1:]) == nil {
+			return "", &refError{at: ptr, ref: ref, err: importErr(ptr+"/$ref", "the reference %q points at nothing", ref)}
+		}
 		return ref, nil
 	}
 	target, tptr, err := im.lookup(ref, ptr)
 	if err != nil {
-		return "", err
+		return "", &refError{at: ptr, ref: ref, err: err}
 	}
 	if name, ok := im.origin[tptr]; ok {
 		return componentPrefix + escapeToken(name), nil
@@ -334,7 +453,13 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 
 func (im *importer) spec() (Spec, error) {
 	info := obj(im.root["info"])
-	spec := Spec{Service: strings.TrimSpace(text(info["title"])), Description: text(info["description"]), Owner: text(info["x-accord-owner"])}
+	spec := Spec{Service: strings.TrimSpace(text(info["title"])), Description: text(info["description"]), Owner: text(info["x-accord-owner"]),
+		APIVersion: scalarText(info["version"])}
+	for _, k := range []string{"summary", "termsOfService", "contact", "license"} {
+		if info[k] != nil {
+			im.note("/info/"+k, "dropped", "info.%s is not part of an accord contract", k)
+		}
+	}
 	if spec.Service == "" {
 		return Spec{}, importErr("/info/title", "required: it becomes the service name")
 	}
@@ -344,20 +469,7 @@ func (im *importer) spec() (Spec, error) {
 	}
 	spec.Requirements = reqs
 	if servers, _ := im.root["servers"].([]any); len(servers) > 0 {
-		// Server variables ({protocol}://{host}/api/v3) take their defaults.
-		server := obj(servers[0])
-		raw := text(server["url"])
-		for name, v := range obj(server["variables"]) {
-			raw = strings.ReplaceAll(raw, "{"+name+"}", text(obj(v)["default"]))
-		}
-		if u, err := url.Parse(raw); err != nil || strings.ContainsAny(u.Path, "{}") {
-			im.note("/servers/0/url", "approximated", "the server URL %q gives no base path accord can use", text(server["url"]))
-		} else if p := strings.TrimSuffix(u.Path, "/"); p != "" {
-			spec.BasePath = p
-		}
-		if len(servers) > 1 {
-			im.note("/servers", "approximated", "%d servers: the base path comes from the first, %q", len(servers), spec.BasePath)
-		}
+		spec.BasePath = im.basePath(servers)
 	}
 	if raw, ok := im.root["x-accord-error-codes"]; ok {
 		if err := remarshal(raw, &spec.ErrorCodes); err != nil {
@@ -396,11 +508,15 @@ func (im *importer) spec() (Spec, error) {
 	}
 	paths := obj(im.root["paths"])
 	tagged := 0
+	routes := map[string]string{} // method and path shape → the operation there
 	for _, path := range sortedKeys(paths) {
 		pp := "/paths/" + escapeToken(path)
-		item, pp, err := im.deref(paths[path], pp)
+		item, pp, ok, err := im.follow(paths[path], pp, "the operations of "+path+" are not imported")
 		if err != nil {
 			return Spec{}, err
+		}
+		if !ok {
+			continue
 		}
 		for _, method := range httpMethods {
 			raw, ok := item[method]
@@ -423,6 +539,12 @@ func (im *importer) spec() (Spec, error) {
 				im.note(pp+"/"+method, "dropped", "the operation %s %s cannot be imported: %s", strings.ToUpper(method), path, strings.Join(msgs, "; "))
 				continue
 			}
+			im.matchPathParameters(&op, pp+"/"+method)
+			if other, taken := routes[routeKey(op)]; taken {
+				im.note(pp+"/"+method, "dropped", "%s collides with %s: a request could match either, so this one is not imported", op.label(), other)
+				continue
+			}
+			routes[routeKey(op)] = op.label()
 			if obj(raw)["tags"] != nil {
 				tagged++
 			}
@@ -443,6 +565,134 @@ func (im *importer) spec() (Spec, error) {
 		spec.Schemas[name] = raw
 	}
 	return spec, nil
+}
+
+// basePath reads the base path from the servers: the path of the first
+// server URL that gives one, with its variables at their defaults. Every
+// legal form is read: absolute (https://api.example.com/v1/), relative
+// (/v1, v1, ./v1), with variables ({scheme}://{host}/{version}). Where
+// there are several servers, a note says which path was chosen.
+func (im *importer) basePath(servers []any) string {
+	chosen, from := "", -1
+	paths := map[string]bool{}
+	for i, s := range servers {
+		server := obj(s)
+		p, why := serverPath(text(server["url"]), obj(server["variables"]))
+		if why != "" {
+			im.note(fmt.Sprintf("/servers/%d/url", i), "approximated", "the server URL %q gives no base path: %s", text(server["url"]), why)
+			continue
+		}
+		paths[p] = true
+		if from < 0 {
+			chosen, from = p, i
+		}
+	}
+	if len(servers) > 1 && from >= 0 {
+		shown := orDefault(chosen, "/")
+		same := "the others give the same"
+		if len(paths) > 1 {
+			var others []string
+			for _, p := range sortedKeys(paths) {
+				if p != chosen {
+					others = append(others, orDefault(p, "/"))
+				}
+			}
+			same = fmt.Sprintf("traffic to the others' (%s) is outside the contract", strings.Join(others, ", "))
+		}
+		im.note("/servers", "approximated", "%d servers: the base path %s comes from servers[%d]; %s", len(servers), shown, from, same)
+	}
+	return chosen
+}
+
+// serverPath is the base path of one server URL, or why it has none.
+func serverPath(raw string, vars map[string]any) (string, string) {
+	for name, v := range vars {
+		raw = strings.ReplaceAll(raw, "{"+name+"}", text(obj(v)["default"]))
+	}
+	// Cut the scheme and host by hand: a variable with no default may
+	// stand in either, which url.Parse would refuse.
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "", ""
+		}
+		raw = rest[j:]
+	} else if strings.HasPrefix(raw, "//") { // scheme-relative
+		rest := raw[2:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "", ""
+		}
+		raw = rest[j:]
+	}
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		raw = raw[:i]
+	}
+	if strings.ContainsAny(raw, "{}") {
+		return "", "a variable in its path has no default"
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err.Error()
+	}
+	// A relative URL is relative to where the document is served; read
+	// it from the root, as most tools do.
+	p := path.Clean("/" + u.EscapedPath())
+	if p == "/" {
+		return "", ""
+	}
+	return p, ""
+}
+
+// matchPathParameters makes an operation's path parameters agree with its
+// path template, as Compile requires, noting each change: a {name} no
+// parameter declares becomes a string parameter, and a path parameter
+// the template does not have is dropped.
+func (im *importer) matchPathParameters(op *Operation, ptr string) {
+	segs, _ := parseTemplate(op.Path)
+	inTemplate := map[string]bool{}
+	for _, s := range segs {
+		for _, name := range s.params() {
+			inTemplate[name] = true
+		}
+	}
+	declared := map[string]bool{}
+	kept := op.Parameters[:0]
+	for _, p := range op.Parameters {
+		if p.In == InPath && !inTemplate[p.Name] {
+			im.note(ptr, "dropped", "the path parameter %q is not in the path %s", p.Name, op.Path)
+			continue
+		}
+		if p.In == InPath {
+			declared[p.Name] = true
+		}
+		kept = append(kept, p)
+	}
+	op.Parameters = kept
+	for _, s := range segs {
+		for _, name := range s.params() {
+			if !declared[name] {
+				im.note(ptr, "approximated", "the path %s has {%s} but no parameter declares it: read as a string", op.Path, name)
+				op.Parameters = append(op.Parameters, Parameter{Name: name, In: InPath, Schema: json.RawMessage(`{"type":"string"}`)})
+				declared[name] = true
+			}
+		}
+	}
+}
+
+// routeKey is what makes two operations collide: the method and the
+// path with its parameters' names left out.
+func routeKey(op Operation) string {
+	segs, _ := parseTemplate(op.Path)
+	var b strings.Builder
+	b.WriteString(op.Method)
+	b.WriteByte(' ')
+	for _, s := range segs {
+		b.WriteByte('/')
+		b.WriteString(s.shape())
+	}
+	return b.String()
 }
 
 func remarshal(in, out any) error {
@@ -470,9 +720,17 @@ func importRefs(v any, ptr string) ([]accord.Ref, error) {
 
 func (im *importer) operation(path, method string, o map[string]any, shared any, base string) (Operation, error) {
 	ptr := base + "/" + method
-	op := Operation{ID: text(o["operationId"]), Method: strings.ToUpper(method), Path: path,
+	written := text(o["operationId"])
+	op := Operation{ID: written, Method: strings.ToUpper(method), Path: path,
 		Summary: text(o["summary"]), Description: text(o["description"]), Responses: map[string]Response{}}
-	if op.ID == "" {
+	switch id := text(o["x-accord-id"]); {
+	case id != "" && validComponentName(id) && written != "":
+		// An accord export: the ID it had, and the operationId as first written.
+		op.ID = id
+		if written != id {
+			op.DisplayName = written
+		}
+	case written == "":
 		op.ID = method + strings.Map(func(r rune) rune {
 			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
 				return r
@@ -480,13 +738,22 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 			return '_'
 		}, path)
 		im.note(ptr+"/operationId", "approximated", "no operationId: named %s", op.ID)
-	} else if !validComponentName(op.ID) {
-		id := exampleKey(op.ID)
-		im.note(ptr+"/operationId", "approximated", "the operationId %q has characters accord does not allow in an ID: named %s", op.ID, id)
-		op.ID = id
+	case !validComponentName(written):
+		op.ID, op.DisplayName = exampleKey(written), written
+		if len(op.ID) > 200 {
+			op.ID = op.ID[:200]
+		}
+		im.note(ptr+"/operationId", "approximated", "the operationId %q has characters accord does not allow in an ID: its ID is %s, and messages still call it %q", written, op.ID, written)
 	}
-	for base, n := op.ID, 2; im.ids[op.ID]; n++ {
-		op.ID = fmt.Sprintf("%s_%d", base, n)
+	if im.ids[op.ID] {
+		base := op.ID
+		for n := 2; im.ids[op.ID]; n++ {
+			op.ID = fmt.Sprintf("%s_%d", base, n)
+		}
+		if written != "" {
+			op.DisplayName = written
+		}
+		im.note(ptr+"/operationId", "approximated", "the ID %s is already taken by another operation: this one's ID is %s", base, op.ID)
 	}
 	if im.ids == nil {
 		im.ids = map[string]bool{}
@@ -516,9 +783,12 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		ptr  string
 	}{{o["parameters"], ptr + "/parameters"}, {shared, base + "/parameters"}} {
 		for i, raw := range asList(set.list) {
-			p, pptr, err := im.deref(raw, fmt.Sprintf("%s/%d", set.ptr, i))
+			p, pptr, ok, err := im.follow(raw, fmt.Sprintf("%s/%d", set.ptr, i), "the parameter is not imported, so it is not checked")
 			if err != nil {
 				return Operation{}, err
+			}
+			if !ok {
+				continue
 			}
 			key := text(p["in"]) + ":" + text(p["name"])
 			if seen[key] {
@@ -535,9 +805,12 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		}
 	}
 	if raw, ok := o["requestBody"]; ok {
-		rb, rptr, err := im.deref(raw, ptr+"/requestBody")
+		rb, rptr, ok, err := im.follow(raw, ptr+"/requestBody", "any request body is accepted")
 		if err != nil {
 			return Operation{}, err
+		}
+		if !ok {
+			rb = map[string]any{"content": map[string]any{"*/*": map[string]any{}}}
 		}
 		content, err := im.content(rb["content"], rptr+"/content")
 		if err != nil {
@@ -551,9 +824,13 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		im.note(ptr+"/responses", "approximated", "no responses declared: imported with a default response that accepts any answer")
 	}
 	for _, status := range sortedKeys(responses) {
-		r, rptr, err := im.deref(responses[status], ptr+"/responses/"+escapeToken(status))
+		r, rptr, ok, err := im.follow(responses[status], ptr+"/responses/"+escapeToken(status), "any "+status+" response is accepted")
 		if err != nil {
 			return Operation{}, err
+		}
+		if !ok {
+			op.Responses[status] = Response{Content: map[string]MediaType{"*/*": {}}}
+			continue
 		}
 		resp := Response{Description: text(r["description"])}
 		if resp.Description == describeStatus(status) {
@@ -564,9 +841,12 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		}
 		headers := obj(r["headers"])
 		for _, name := range sortedKeys(headers) {
-			h, hptr, err := im.deref(headers[name], rptr+"/headers/"+escapeToken(name))
+			h, hptr, ok, err := im.follow(headers[name], rptr+"/headers/"+escapeToken(name), "the header is not checked")
 			if err != nil {
 				return Operation{}, err
+			}
+			if !ok {
+				continue
 			}
 			schema, err := im.schema(h["schema"], hptr+"/schema")
 			if err != nil {
@@ -697,9 +977,9 @@ func (im *importer) schema(v any, ptr string) (json.RawMessage, error) {
 // schemaChildren are the keywords whose values hold schemas: one, a list,
 // or a map of them.
 var (
-	schemaOne  = []string{"items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"}
+	schemaOne  = []string{"items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties", "additionalItems", "contentSchema"}
 	schemaList = []string{"allOf", "anyOf", "oneOf", "prefixItems"}
-	schemaMap  = []string{"properties", "patternProperties", "$defs", "dependentSchemas"}
+	schemaMap  = []string{"properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies"}
 )
 
 func (im *importer) convert(v any, ptr string) (any, error) {
@@ -713,10 +993,37 @@ func (im *importer) convert(v any, ptr string) (any, error) {
 	}
 	if ref, ok := out["$ref"].(string); ok {
 		to, err := im.schemaRef(ref, ptr)
-		if err != nil {
+		var re *refError
+		switch {
+		case errors.As(err, &re) && re.at == ptr:
+			if err := im.unresolved(ptr, ref, re.err, "imported without it, so this schema checks only its other keywords"); err != nil {
+				return nil, err
+			}
+			delete(out, "$ref")
+		case err != nil:
 			return nil, err
+		default:
+			out["$ref"] = to
 		}
-		out["$ref"] = to
+	}
+	// ECMA-262 patterns that Go's regexp cannot read (lookaround,
+	// backreferences) would keep the whole contract from compiling.
+	if p, ok := out["pattern"].(string); ok {
+		if _, err := regexp.Compile(p); err != nil {
+			im.note(ptr+"/pattern", "approximated", "the pattern %q is not checked: it uses what Go's regular expressions do not read (lookaround or backreferences)", p)
+			delete(out, "pattern")
+		}
+	}
+	if pp, ok := out["patternProperties"].(map[string]any); ok {
+		kept := make(map[string]any, len(pp))
+		for p, sub := range pp {
+			if _, err := regexp.Compile(p); err != nil {
+				im.note(ptr+"/patternProperties/"+escapeToken(p), "approximated", "the properties matching %q are not checked: Go's regular expressions do not read the pattern", p)
+				continue
+			}
+			kept[p] = sub
+		}
+		out["patternProperties"] = kept
 	}
 	for _, k := range []string{"discriminator", "xml", "externalDocs"} {
 		if out[k] != nil {
@@ -760,6 +1067,16 @@ func (im *importer) convert(v any, ptr string) (any, error) {
 		}
 	}
 	for _, k := range schemaOne {
+		if x, ok := out[k].([]any); ok { // draft 4's items: [a, b], read for its $refs
+			for i, item := range x {
+				c, err := im.convert(item, fmt.Sprintf("%s/%s/%d", ptr, k, i))
+				if err != nil {
+					return nil, err
+				}
+				x[i] = c
+			}
+			continue
+		}
 		if x, ok := out[k]; ok {
 			c, err := im.convert(x, ptr+"/"+k)
 			if err != nil {

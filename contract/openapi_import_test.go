@@ -169,7 +169,8 @@ func TestImportOpenAPIErrorsSayWhere(t *testing.T) {
 		"not a document": {`[1,2]`, "/", "not an object"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := contract.ImportOpenAPI([]byte(tc.doc))
+			// Strict: an unresolved $ref fails instead of being noted.
+			_, _, err := contract.ImportOptions{Strict: true}.Import([]byte(tc.doc))
 			require.Error(t, err)
 			assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
 			var e *accord.Error
@@ -227,12 +228,30 @@ paths:
 	}
 	assert.Equal(t, 2, brought)
 
-	_, _, err = contract.ImportOpenAPI([]byte("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"x\",\"version\":\"1\"},\"paths\":{\"/a\":{\"get\":{\"responses\":{\"200\":{\"$ref\":\"r.yaml#/Ok\"}}}}}}"))
+	strict := contract.ImportOptions{Strict: true}
+	_, _, err = strict.Import([]byte("{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"x\",\"version\":\"1\"},\"paths\":{\"/a\":{\"get\":{\"responses\":{\"200\":{\"$ref\":\"r.yaml#/Ok\"}}}}}}"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ImportOpenAPIFile", "from bytes, the error says how to follow other files")
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "api", "schemas", "line.yaml")))
-	_, _, err = contract.ImportOpenAPIFile(root)
+	// Not strict: the missing file is a note with the pointer of the $ref,
+	// and the import goes on.
+	spec, report, err = contract.ImportOpenAPIFile(root)
+	require.NoError(t, err)
+	var missing []contract.ImportNote
+	for _, n := range report.Notes {
+		if strings.Contains(n.Message, "cannot be resolved") {
+			missing = append(missing, n)
+		}
+	}
+	require.Len(t, missing, 1, "%+v", report.Notes)
+	assert.Equal(t, "schemas/order.yaml#/properties/lines/items/$ref", missing[0].Pointer)
+	assert.Equal(t, "dropped", missing[0].Kind)
+	assert.Contains(t, missing[0].Message, `"schemas/line.yaml"`)
+	_, err = contract.Compile(spec)
+	require.NoError(t, err, "what the missing file named accepts anything")
+
+	_, _, err = strict.ImportFile(root)
 	require.Error(t, err)
 	var e *accord.Error
 	require.ErrorAs(t, err, &e)
@@ -329,12 +348,13 @@ func TestImportRealWorldExamples(t *testing.T) {
 			spec, report, err := contract.ImportOpenAPIFile(file)
 			if strings.HasPrefix(filepath.Base(file), "webhooks.") {
 				require.Error(t, err)
-				assert.Contains(t, err.Error(), "at least one operation is required")
+				assert.Contains(t, err.Error(), "only 1 webhook(s): webhooks are requests the API sends")
 				return
 			}
 			require.NoError(t, err)
-			_, err = contract.Compile(spec)
+			v, err := contract.Compile(spec)
 			require.NoError(t, err, "the imported contract compiles")
+			checkGeneratedRequests(t, spec, v)
 			for _, n := range report.Notes {
 				assert.True(t, strings.HasPrefix(n.Pointer, "/") || strings.Contains(n.Pointer, "#/"), "a note has a pointer: %+v", n)
 				assert.Contains(t, []string{"dropped", "approximated"}, n.Kind)

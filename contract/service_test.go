@@ -74,7 +74,7 @@ func TestServiceLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 3, contract.Proposed, "")
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
-	assert.Contains(t, err.Error(), `operations[1].error_codes[0]: error code "GONE" is not in the error-code catalogue (unknown-error-code)`)
+	assert.Contains(t, err.Error(), `operations[1].error_codes[0]: getOrder (GET /orders/{id}): error code "GONE" is not in the error-code catalogue (unknown-error-code)`)
 	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 3, spec, "fixed")
 	require.NoError(t, err)
 

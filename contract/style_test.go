@@ -164,7 +164,7 @@ func TestMixedPathSegments(t *testing.T) {
 	collide.Operations = append(slices.Clone(spec.Operations), contract.Operation{ID: "asJSON2", Method: "GET", Path: "/files/{other}.json", Parameters: path("other"), Responses: ok})
 	_, err = contract.Compile(collide)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "collides with operation \"asJSON\"")
+	assert.Contains(t, err.Error(), "asJSON2 (GET /files/{other}.json): collides with asJSON (GET /files/{name}.json)")
 }
 
 // FuzzStyles sends arbitrary paths and queries to parameters of every

@@ -13,8 +13,12 @@ import (
 // operations, the shared schemas they reference and the error-code catalogue.
 // A Spec is plain data; Compile turns it into a Validator.
 type Spec struct {
-	Service      string       `json:"service"`
-	Description  string       `json:"description,omitempty"`
+	Service     string `json:"service"`
+	Description string `json:"description,omitempty"`
+	// APIVersion is the version the API description declares of itself
+	// (OpenAPI info.version), as written: 1.4.2, or Stripe's 2023-10-16.
+	// It is not the contract version a Service keeps.
+	APIVersion   string       `json:"api_version,omitempty"`
 	Owner        string       `json:"owner,omitempty"`
 	BasePath     string       `json:"base_path,omitempty"` // prefix of every operation path on the wire, e.g. /api
 	Requirements []accord.Ref `json:"requirements,omitempty"`
@@ -71,7 +75,11 @@ func (u UnknownProperties) response() Strictness {
 // Operation is one endpoint: a method on a path template such as
 // /orders/{id}.
 type Operation struct {
-	ID          string       `json:"id"`
+	ID string `json:"id"`
+	// DisplayName is the operationId as an imported document wrote it, when
+	// accord had to change it to make the ID (spaces, slashes, a repeat).
+	// Messages name the operation by it; OpenAPI exports it back.
+	DisplayName string       `json:"display_name,omitempty"`
 	Method      string       `json:"method"`
 	Path        string       `json:"path"`
 	Summary     string       `json:"summary,omitempty"`

@@ -32,6 +32,9 @@ func (s Spec) validate(errs *accord.FieldErrors) {
 	} else if len(s.Service) > 200 {
 		errs.Add("service", "longer than 200 characters")
 	}
+	if len(s.APIVersion) > 200 {
+		errs.Add("api_version", "longer than 200 characters")
+	}
 	if s.BasePath != "" && (!strings.HasPrefix(s.BasePath, "/") || strings.HasSuffix(s.BasePath, "/") || strings.ContainsAny(s.BasePath, "{}?#")) {
 		errs.Add("base_path", "must start with / and not end with /, without {, }, ? or #")
 	}
@@ -86,6 +89,9 @@ func (s Spec) validate(errs *accord.FieldErrors) {
 func (op Operation) validate(errs *accord.FieldErrors, prefix string) {
 	for i, r := range op.Requirements {
 		r.Validate(fmt.Sprintf("%srequirements[%d]", prefix, i), errs)
+	}
+	if len(op.DisplayName) > 200 {
+		errs.Add(prefix+"display_name", "longer than 200 characters")
 	}
 	if op.ID == "" {
 		errs.Add(prefix+"id", "required")

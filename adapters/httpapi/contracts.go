@@ -293,6 +293,9 @@ type importBody struct {
 	From     string `json:"from,omitempty"` // for a new version: the version it follows; default the latest
 	Document string `json:"document"`
 	Note     string `json:"note,omitempty"`
+	// Strict fails the import on a $ref that cannot be resolved, instead
+	// of noting it in the report.
+	Strict bool `json:"strict,omitempty"`
 }
 
 type importedVersion struct {
@@ -306,7 +309,7 @@ func importDocument(b importBody) (contract.Spec, contract.ImportReport, error) 
 	if strings.TrimSpace(b.Document) == "" {
 		return contract.Spec{}, contract.ImportReport{}, invalid("document", "required: the OpenAPI document, JSON or YAML, as a string")
 	}
-	spec, report, err := contract.ImportOpenAPI([]byte(b.Document))
+	spec, report, err := contract.ImportOptions{Strict: b.Strict}.Import([]byte(b.Document))
 	var e *accord.Error
 	if errors.As(err, &e) && e.Code == accord.Invalid {
 		// Name the field the document came in, then the place in it.

@@ -302,3 +302,34 @@ func TestImportOpenAPIOverHTTP(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, empty.status)
 	assert.Contains(t, empty.raw, `"field":"document"`)
 }
+
+// TestValidateADefaultOnlyContract: the classic Petstore declares only a
+// default response for an operation. It imports, and the validate route
+// checks traffic against it (it used to panic on a nil validator); a
+// dangling $ref is a note, or under strict a 400 naming it.
+func TestValidateADefaultOnlyContract(t *testing.T) {
+	h := newAPI(t)
+	const c = "/v1/projects/shop/contracts"
+	doc := "openapi: 3.0.0\ninfo: {title: petstore, version: 1.0.0}\nservers: [{url: 'http://petstore.swagger.io/v1/'}]\npaths:\n  /pets:\n    get:\n" +
+		"      operationId: listPets\n      responses:\n        default:\n          description: unexpected error\n          content:\n            application/json:\n" +
+		"              schema: {type: object, required: [code], properties: {code: {type: integer}, tag: {$ref: '#/components/schemas/Tag'}}}\n"
+	body, _ := json.Marshal(map[string]any{"version": "1.0.0", "document": doc})
+	created := call(t, h, "POST", c+"/import", pmToken, string(body))
+	require.Equal(t, http.StatusCreated, created.status, created.raw)
+	assert.Contains(t, created.raw, `"pointer":"/paths/~1pets/get/responses/default/content/application~1json/schema/properties/tag/$ref"`)
+	v1 := c + "/" + created.body["contract_id"].(string) + "/versions/1.0.0"
+
+	check := call(t, h, "POST", v1+"/validate", devToken, `{"request":{"method":"GET","path":"/v1/pets"},"response":{"status":500,"body":{"code":"x"}}}`)
+	require.Equal(t, http.StatusOK, check.status, check.raw)
+	assert.Equal(t, false, check.body["valid"])
+	violations := check.body["response"].(map[string]any)["violations"].([]any)
+	require.Len(t, violations, 1)
+	assert.Equal(t, "/code", violations[0].(map[string]any)["pointer"])
+	good := call(t, h, "POST", v1+"/validate", devToken, `{"request":{"method":"GET","path":"/v1/pets"},"response":{"status":200,"body":{"code":1}}}`)
+	assert.Equal(t, true, good.body["valid"], good.raw)
+
+	body, _ = json.Marshal(map[string]any{"version": "1.0.0", "document": strings.Replace(doc, "petstore", "petstore2", 1), "strict": true})
+	strict := call(t, h, "POST", c+"/import", pmToken, string(body))
+	assert.Equal(t, http.StatusBadRequest, strict.status, strict.raw)
+	assert.Contains(t, strict.raw, "#/components/schemas/Tag")
+}

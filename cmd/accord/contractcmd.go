@@ -29,10 +29,13 @@ func usageError(format string, args ...any) error {
 
 const contractUsage = `usage:
   accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
-  accord contract import FILE
+  accord contract import [-strict] FILE
   accord contract export [-version 1.0.0] FILE
   accord contract lint FILE
-  accord contract validate FILE -request REQUEST.json [-response RESPONSE.json]`
+  accord contract validate FILE [-strict] -request REQUEST.json [-response RESPONSE.json]
+
+-strict: a $ref in an OpenAPI document that cannot be resolved is an error,
+not a note in the import report.`
 
 // contractCommand runs `accord contract ...`.
 func contractCommand(args []string, out io.Writer) error {
@@ -158,19 +161,30 @@ func contractValidate(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("contract validate", flag.ContinueOnError)
 	reqFile := fs.String("request", "", "the recorded request: {method, path, headers, body}")
 	respFile := fs.String("response", "", "the recorded response: {status, headers, body}")
+	strict := fs.Bool("strict", false, "fail on a $ref in an OpenAPI document that cannot be resolved")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if *reqFile == "" || fs.NArg() > 0 {
 		return usageError("contract validate needs -request (and takes one contract file)\n%s", contractUsage)
 	}
-	spec, err := readSpec(args[0])
+	spec, err := readSpecWith(args[0], contract.ImportOptions{Strict: *strict})
 	if err != nil {
 		return err
 	}
 	v, err := contract.Compile(spec)
 	if err != nil {
-		return usageError("%s: %v", args[0], err)
+		// Lint says the same placed in the document, not in a Go slice.
+		var lines []string
+		for _, f := range contract.Lint(spec) {
+			if f.Blocking() {
+				lines = append(lines, "  "+f.String())
+			}
+		}
+		if len(lines) == 0 {
+			return usageError("%s: %v", args[0], err)
+		}
+		return usageError("%s: the contract does not compile:\n%s", args[0], strings.Join(lines, "\n"))
 	}
 	var rr recordedRequest
 	if err := readJSON(*reqFile, &rr); err != nil {
@@ -210,7 +224,13 @@ func contractValidate(args []string, out io.Writer) error {
 	broken := 0
 	for _, r := range results {
 		for _, viol := range r.Violations {
-			fmt.Fprintln(out, viol.String())
+			// Name the operation as the contract's author knows it.
+			if label := v.Label(viol.Operation); label != "" {
+				viol.Operation = ""
+				fmt.Fprintf(out, "%s: %s\n", label, viol.String())
+			} else {
+				fmt.Fprintln(out, viol.String())
+			}
 			broken++
 		}
 	}
@@ -238,6 +258,11 @@ func readJSON(path string, out any) error {
 // version ({"spec": …}) as the HTTP API returns it, or an OpenAPI 3
 // document in JSON or YAML.
 func readSpec(path string) (contract.Spec, error) {
+	return readSpecWith(path, contract.ImportOptions{})
+}
+
+// readSpecWith is readSpec with the options for importing OpenAPI.
+func readSpecWith(path string, opts contract.ImportOptions) (contract.Spec, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return contract.Spec{}, usageError("%v", err)
@@ -251,7 +276,7 @@ func readSpec(path string) (contract.Spec, error) {
 		}
 	}
 	if !isJSON || probe["openapi"] != nil || probe["swagger"] != nil {
-		spec, _, err := contract.ImportOpenAPIFile(path)
+		spec, _, err := opts.ImportFile(path)
 		if err != nil {
 			return contract.Spec{}, usageError("%s: %v", path, err)
 		}
@@ -275,7 +300,7 @@ func readSpec(path string) (contract.Spec, error) {
 // contractExport prints a contract file as OpenAPI 3.1.
 func contractExport(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("contract export", flag.ContinueOnError)
-	version := fs.String("version", "0.0.0", "info.version of the document")
+	version := fs.String("version", "", "info.version of the document (default: the version the file declares, or 0.0.0)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -298,6 +323,7 @@ func contractExport(args []string, out io.Writer) error {
 // report of what was dropped or approximated.
 func contractImport(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("contract import", flag.ContinueOnError)
+	strict := fs.Bool("strict", false, "fail on a $ref that cannot be resolved, instead of noting it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -305,7 +331,7 @@ func contractImport(args []string, out io.Writer) error {
 	if len(args) != 1 {
 		return usageError("contract import needs one file\n%s", contractUsage)
 	}
-	spec, report, err := contract.ImportOpenAPIFile(args[0])
+	spec, report, err := contract.ImportOptions{Strict: *strict}.ImportFile(args[0])
 	if err != nil {
 		return usageError("%s: %v", args[0], err)
 	}

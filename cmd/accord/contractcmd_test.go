@@ -178,3 +178,106 @@ func TestContractExportCommand(t *testing.T) {
 	_, _, code = runCLI(t, "contract", "export")
 	assert.Equal(t, 2, code)
 }
+
+// TestContractCommandsOnTheClassicPetstore: an operation that declares
+// only a default response validates (it used to panic on a nil
+// validator), and -strict turns an unresolved $ref from a note into an
+// error.
+func TestContractCommandsOnTheClassicPetstore(t *testing.T) {
+	dir := t.TempDir()
+	doc := writeFile(t, dir, "petstore.yaml", `
+openapi: 3.0.0
+info: {title: Swagger Petstore, version: 1.0.7}
+servers: [{url: 'http://petstore.swagger.io/v1/'}]
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      responses:
+        default:
+          description: unexpected error
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Error'}
+  /pets/{petId}:
+    get:
+      operationId: show pet
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: string}}
+        - $ref: 'common.yaml#/Limit'
+      responses:
+        '200': {description: a pet}
+components:
+  schemas:
+    Error:
+      type: object
+      required: [code]
+      properties: {code: {type: integer}}
+`)
+	req := writeFile(t, dir, "req.json", `{"method":"GET","path":"/v1/pets"}`)
+	good := writeFile(t, dir, "good.json", `{"status":500,"body":{"code":7}}`)
+	bad := writeFile(t, dir, "bad.json", `{"status":500,"body":{"code":"seven"}}`)
+
+	out, stderr, code := runCLI(t, "contract", "validate", doc, "-request", req, "-response", good)
+	assert.Equal(t, 0, code, "%s%s", out, stderr)
+	assert.Contains(t, out, "the exchange keeps the contract")
+	out, _, code = runCLI(t, "contract", "validate", doc, "-request", req, "-response", bad)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "listPets (GET /pets): 500 response_body /code: type: must be an integer")
+
+	out, _, code = runCLI(t, "contract", "import", doc)
+	require.Equal(t, 0, code, out)
+	var imported struct {
+		Spec struct {
+			APIVersion string `json:"api_version"`
+			BasePath   string `json:"base_path"`
+			Operations []struct {
+				ID          string `json:"id"`
+				DisplayName string `json:"display_name"`
+			} `json:"operations"`
+		} `json:"spec"`
+		Report struct {
+			Notes []struct{ Pointer, Kind, Message string } `json:"notes"`
+		} `json:"report"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &imported), out)
+	assert.Equal(t, "1.0.7", imported.Spec.APIVersion)
+	assert.Equal(t, "/v1", imported.Spec.BasePath, "the trailing slash of the server URL is dropped")
+	require.Len(t, imported.Spec.Operations, 2)
+	assert.Equal(t, "show_pet", imported.Spec.Operations[1].ID)
+	assert.Equal(t, "show pet", imported.Spec.Operations[1].DisplayName)
+	var unresolved []string
+	for _, n := range imported.Report.Notes {
+		if strings.Contains(n.Message, "cannot be resolved") {
+			unresolved = append(unresolved, n.Pointer)
+		}
+	}
+	assert.Equal(t, []string{"/paths/~1pets~1{petId}/get/parameters/1/$ref"}, unresolved)
+
+	_, stderr, code = runCLI(t, "contract", "import", "-strict", doc)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "common.yaml")
+	_, stderr, code = runCLI(t, "contract", "validate", doc, "-strict", "-request", req)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "/paths/~1pets~1{petId}/get/parameters/1/$ref")
+
+	out, _, code = runCLI(t, "contract", "export", doc)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, `"version": "1.0.7"`, "export keeps info.version")
+	assert.Contains(t, out, `"operationId": "show pet"`, "export writes the operationId as the document did")
+}
+
+// TestContractValidateNamesWhatDoesNotCompile: a document whose schema
+// does not compile is refused with the place in the document and the
+// operation as the document names it.
+func TestContractValidateNamesWhatDoesNotCompile(t *testing.T) {
+	dir := t.TempDir()
+	doc := writeFile(t, dir, "bad.yaml", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    post:\n      operationId: makeA\n"+
+		"      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {type: object, properties: {n: {type: whole}}}\n"+
+		"      responses: {'200': {description: ok}}\n")
+	req := writeFile(t, dir, "req.json", `{"method":"POST","path":"/a"}`)
+	_, stderr, code := runCLI(t, "contract", "validate", doc, "-request", req)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "the contract does not compile:\n  error schema-invalid /paths/~1a/post/requestBody/content/application~1json/schema: makeA (POST /a): schema does not compile: at /properties/n/type")
+	assert.NotContains(t, stderr, "operations[0]")
+}

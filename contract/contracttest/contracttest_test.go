@@ -166,7 +166,7 @@ func TestAssertExamples(t *testing.T) {
 	spec := petSpec()
 	spec.Operations[0].Examples[0].Response.Body = json.RawMessage(`{"id":1}`)
 	newChecker(t, spec).AssertExamples(ft)
-	assert.Equal(t, "contract: 1 example violation(s):\n    operations[0].examples[0]: example \"rex\": getPet 200 response_body /name: required: is required", ft.output())
+	assert.Equal(t, "contract: 1 example violation(s):\n    getPet (GET /pets/{id}): example \"rex\": 200 response_body /name: required: is required", ft.output())
 }
 
 func TestCoverage(t *testing.T) {
@@ -229,4 +229,24 @@ func TestReportForUpload(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &got))
 	assert.Equal(t, contract.TestReport{Service: petSpec().Service, Source: "ci pets#12", Operations: []contract.ExercisedOperation{
 		{ID: "getPet", Responses: []string{"200"}, Statuses: []int{200}}, {ID: "addPet", Responses: []string{}}}}, got)
+}
+
+// TestNilValidator: a Checker made from the nil of an unchecked Compile
+// error fails each check saying so, and never panics.
+func TestNilValidator(t *testing.T) {
+	c := contracttest.New(nil)
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) })
+	ft := &fakeT{TB: t}
+	assert.Nil(t, c.Serve(ft, h, httptest.NewRequest("GET", "/pets/1", nil)))
+	c.ValidateRequest(ft, httptest.NewRequest("GET", "/pets/1", nil))
+	c.ValidateResponse(ft, httptest.NewRequest("GET", "/pets/1", nil), httptest.NewRecorder())
+	c.AssertExamples(ft)
+	c.AssertAllOperations(ft)
+	c.AssertAllResponses(ft)
+	require.Len(t, ft.errors, 6)
+	for _, e := range ft.errors {
+		assert.Contains(t, e, "contracttest: the Checker has no validator")
+	}
+	assert.Empty(t, c.Exercised())
+	assert.Empty(t, c.Report("ci").Operations)
 }
