@@ -57,7 +57,7 @@ func start(t *testing.T, db, tokens string) running {
 			}
 		}
 		return r.url != ""
-	}, 10*time.Second, 10*time.Millisecond, "server did not start: %s", out)
+	}, 60*time.Second, 10*time.Millisecond, "server did not start: %s", out)
 	r.out = out
 	r.stop = func() {
 		cancel()
