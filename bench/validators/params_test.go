@@ -123,6 +123,13 @@ func TestGetSameVerdicts(t *testing.T) {
 
 // BenchmarkGetWithQuery measures each validator's check of the same GET
 // (routing, one path and three query parameters, no body).
+//
+// Before parameters took accord's one-pass path (commit 2ac10c8), one
+// run with -benchtime 20000x gave accord 12961 ns/op, 2840 B/op, 90
+// allocs/op; kin-openapi 7585 ns/op, 1816 B/op, 36 allocs/op;
+// libopenapi-validator 137586 ns/op, 27878 B/op, 359 allocs/op. After,
+// accord: 0 allocs/op (contract's BenchmarkValidateGet compares both
+// paths in one run).
 func BenchmarkGetWithQuery(b *testing.B) {
 	for _, name := range []string{"accord", "kin-openapi", "libopenapi-validator"} {
 		b.Run(name, func(b *testing.B) {
