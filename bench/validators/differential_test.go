@@ -479,6 +479,9 @@ func runDocument(t *testing.T, path string) (docReport, []disagreement) {
 			}
 			if x.kind == "valid" && a.err != nil {
 				rep.accordRefusesValid++
+				if os.Getenv("DIFF_DEBUG") != "" {
+					t.Logf("DEBUG %s %s %s: %s", name, x.op, x.name, short(a.err))
+				}
 			}
 			if x.kind != "valid" && a.err == nil {
 				rep.accordAcceptsInvalid++
