@@ -523,7 +523,8 @@ func sortedMapKeys(m map[string]any) []string {
 
 // generator makes values from an OpenAPI 3 document's schemas.
 type generator struct {
-	root map[string]any
+	root     map[string]any
+	response bool // making a response: readOnly properties are sent
 }
 
 func (g *generator) deref(v any) map[string]any {
@@ -656,7 +657,7 @@ func (g *generator) value(v any, depth int) (any, error) {
 					ps = map[string]any{"type": "string"}
 				}
 			}
-			if g.deref(ps)["readOnly"] == true {
+			if g.deref(ps)["readOnly"] == true && !g.response {
 				continue
 			}
 			val, err := g.value(ps, depth+1)
@@ -1010,7 +1011,9 @@ func (g *generator) operation(base, path, method string) ([]exchange, string) {
 			}
 			header.Set(name, w)
 		}
+		g.response = true
 		rv, err := g.value(schema, 0)
+		g.response = false
 		if err != nil || unsatisfied {
 			xs = append(xs, exchange{op: opName, name: ""}) // counted as skipped below
 			continue
@@ -1020,7 +1023,10 @@ func (g *generator) operation(base, path, method string) ([]exchange, string) {
 		base.rbody, _ = json.Marshal(rv)
 		base.name, base.kind = fmt.Sprintf("valid %d response", status), "valid"
 		xs = append(xs, base)
-		for _, m := range g.mutations(schema, rv) {
+		g.response = true
+		ms := g.mutations(schema, rv)
+		g.response = false
+		for _, m := range ms {
 			x := base
 			x.name, x.kind = fmt.Sprintf("%d response: %s", status, m.name), m.kind
 			x.rbody, _ = json.Marshal(m.value)
