@@ -294,3 +294,37 @@ func BenchmarkCompareFloor(b *testing.B) {
 		Diff(Version{Spec: old}, Version{Spec: new})
 	}
 }
+
+// BenchmarkValidateGet measures a valid GET with a path parameter, three
+// query parameters and no body (bench/validators' BenchmarkGetWithQuery),
+// with the one-pass path and with the full path, in one run.
+func BenchmarkValidateGet(b *testing.B) {
+	for _, path := range []struct {
+		name    string
+		onePass bool
+	}{{"accord", true}, {"full-path", false}} {
+		b.Run(path.name, func(b *testing.B) {
+			v, err := Compile(Spec{Service: "pets", Operations: []Operation{{
+				ID: "listPetFriends", Method: "GET", Path: "/pets/{petId}",
+				Parameters: []Parameter{
+					{Name: "petId", In: InPath, Schema: json.RawMessage(`{"type":"integer","minimum":1}`)},
+					{Name: "limit", In: InQuery, Required: true, Schema: json.RawMessage(`{"type":"integer","minimum":1,"maximum":100}`)},
+					{Name: "sort", In: InQuery, Schema: json.RawMessage(`{"type":"string","enum":["name","age"]}`)},
+					{Name: "tag", In: InQuery, Schema: json.RawMessage(`{"type":"array","items":{"type":"string","minLength":1}}`)},
+				},
+				Responses: map[string]Response{"200": {Description: "ok"}},
+			}}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			v.onePass = path.onePass
+			r := httptest.NewRequest("GET", "/pets/42?limit=20&sort=name&tag=cat&tag=dog", nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				if res := v.ValidateRequest(r, nil); !res.OK() {
+					b.Fatal(res.String())
+				}
+			}
+		})
+	}
+}

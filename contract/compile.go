@@ -81,6 +81,9 @@ type param struct {
 	types     []string            // the schema's types, for converting strings from the wire
 	itemType  []string            // for arrays: the items' types
 	propTypes map[string][]string // for deepObject: each property's types
+	fast      *fastschema.Program // nil: only the full path checks it
+	key       string              // the canonical header name
+	array     bool                // the schema's types include array
 }
 
 type response struct {
@@ -759,6 +762,7 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, fc map[string]*fast
 		pr := &param{Parameter: p}
 		pr.schema = compile(requestDoc, fmt.Sprintf("p/%d", j), fmt.Sprintf("parameters[%d].schema", j))
 		pr.types, pr.itemType = wireTypes(v.spec.Schemas, p.Schema)
+		pr.onePass(fc[requestDoc], fmt.Sprintf("/ops/%d/p/%d", i, j))
 		if style, _ := p.serialization(); style == StyleDeepObject {
 			pr.propTypes = propertyTypes(v.spec.Schemas, p.Schema)
 		}
@@ -801,6 +805,7 @@ func (v *Validator) compileOperation(c *jsonschema.Compiler, fc map[string]*fast
 			hp := &param{Parameter: Parameter{Name: h.Name, In: InHeader, Required: h.Required, Schema: h.Schema}}
 			hp.schema = compile(responseDoc, fmt.Sprintf("r/%d/h/%d", j, k), fmt.Sprintf("responses.%s.headers[%d].schema", key, k))
 			hp.types, hp.itemType = wireTypes(v.spec.Schemas, h.Schema)
+			hp.onePass(fc[responseDoc], fmt.Sprintf("/ops/%d/r/%d/h/%d", i, j, k))
 			res.headers = append(res.headers, hp)
 		}
 		for k, mt := range res.bodyTypes {

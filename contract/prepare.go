@@ -31,7 +31,9 @@ func makeStrict(components map[string]any, roots []any) {
 		if !ok {
 			return
 		}
-		if !member && openByDefault(m) {
+		open := !member && openByDefault(m)
+		declareRequired(m) // before: a schema with required alone stays open
+		if open {
 			m["unevaluatedProperties"] = false
 		}
 		eachSubschema(m, mark)
@@ -41,6 +43,43 @@ func makeStrict(components map[string]any, roots []any) {
 	}
 	for _, r := range roots {
 		mark(r, false)
+	}
+}
+
+// declareRequired adds each name m requires but does not describe to its
+// properties, as true: required names a property, and a strict schema
+// that rejected it could accept no object at all (Readme's
+// schema-enums.yaml requires "enum (with example) *required" and
+// describes only its neighbours). Only schemas with no rule of their own
+// for other properties are touched, where the addition changes nothing
+// but which properties count as declared.
+func declareRequired(m map[string]any) {
+	required, _ := m["required"].([]any)
+	if len(required) == 0 {
+		return
+	}
+	for _, k := range []string{"additionalProperties", "unevaluatedProperties", "patternProperties"} {
+		if _, ok := m[k]; ok {
+			return
+		}
+	}
+	props, ok := m["properties"].(map[string]any)
+	if !ok && m["properties"] != nil {
+		return
+	}
+	for _, r := range required {
+		name, ok := r.(string)
+		if !ok {
+			continue
+		}
+		if _, described := props[name]; described {
+			continue
+		}
+		if props == nil {
+			props = map[string]any{}
+			m["properties"] = props
+		}
+		props[name] = true
 	}
 }
 

@@ -173,13 +173,25 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 		return Result{Violations: []Violation{*bad}}
 	}
 	res := Result{Operation: op.ID}
+	if !v.paramsValid(op, r, &caps) {
+		v.checkParams(&res, op, r, &caps)
+	}
+	v.checkBody(&res, op, PartRequestBody, 0, op.RequestBody != nil, op.RequestBody != nil && op.RequestBody.Required,
+		op.bodyTypes, op.bodies, op.fast, r.Header.Get("Content-Type"), body)
+	sortViolations(res.Violations)
+	return res
+}
+
+// checkParams checks the path, query and header parameters the full way:
+// parsed, converted and walked by the schema validator.
+func (v *Validator) checkParams(res *Result, op *operation, r *http.Request, caps *[maxSegments]string) {
 	for _, p := range op.pathParams {
-		values, sep, err := pathValue(unescapeSegment(p.value(&caps)), p.param)
+		values, sep, err := pathValue(unescapeSegment(p.value(caps)), p.param)
 		if err != nil {
 			res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: PartPathParameter, Name: p.Name, Keyword: "style", Message: err.Error()})
 			continue
 		}
-		v.checkValue(&res, op, p.param, PartPathParameter, 0, values, sep)
+		v.checkValue(res, op, p.param, PartPathParameter, 0, values, sep)
 	}
 	if len(op.query) > 0 {
 		var query url.Values
@@ -188,20 +200,16 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 		}
 		for _, p := range op.query {
 			if style, _ := p.serialization(); style == StyleDeepObject {
-				v.checkDeepObject(&res, op, p, query)
+				v.checkDeepObject(res, op, p, query)
 				continue
 			}
 			values, sep := queryValues(query, p)
-			v.checkValue(&res, op, p, PartQueryParameter, 0, values, sep)
+			v.checkValue(res, op, p, PartQueryParameter, 0, values, sep)
 		}
 	}
 	for _, p := range op.headers {
-		v.checkValue(&res, op, p, PartHeaderParameter, 0, r.Header.Values(p.Name), ",")
+		v.checkValue(res, op, p, PartHeaderParameter, 0, r.Header.Values(p.Name), ",")
 	}
-	v.checkBody(&res, op, PartRequestBody, 0, op.RequestBody != nil, op.RequestBody != nil && op.RequestBody.Required,
-		op.bodyTypes, op.bodies, op.fast, r.Header.Get("Content-Type"), body)
-	sortViolations(res.Violations)
-	return res
 }
 
 // ValidateResponse checks a response to r against the operation r is for:
@@ -215,15 +223,16 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 		return Result{Violations: []Violation{*bad}}
 	}
 	res := Result{Operation: op.ID}
-	key, ok := lookupResponse(op.responses, status)
-	if !ok {
+	resp := op.response(status)
+	if resp == nil {
 		res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: PartResponseStatus, Status: status, Keyword: "status",
 			Message: fmt.Sprintf("status %d is not declared; declared: %s", status, strings.Join(sortedKeys(op.responses), ", "))})
 		return res
 	}
-	resp := op.responses[key]
-	for _, h := range resp.headers {
-		v.checkValue(&res, op, h, PartResponseHeader, status, header.Values(h.Name), ",")
+	if !v.headersValid(resp.headers, header) {
+		for _, h := range resp.headers {
+			v.checkValue(&res, op, h, PartResponseHeader, status, header.Values(h.Name), ",")
+		}
 	}
 	decoded := v.checkBody(&res, op, PartResponseBody, status, len(resp.bodyTypes) > 0, false,
 		resp.bodyTypes, resp.bodies, resp.fast, header.Get("Content-Type"), body)
@@ -232,6 +241,22 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	}
 	sortViolations(res.Violations)
 	return res
+}
+
+// response finds the declared response for status as lookupResponse
+// does, without making the key a string of its own.
+func (op *operation) response(status int) *response {
+	var buf [3]byte
+	exact := strconv.AppendInt(buf[:0], int64(status), 10)
+	if r := op.responses[string(exact)]; r != nil {
+		return r
+	}
+	if len(exact) == 3 {
+		if r := op.responses[string([]byte{exact[0], 'X', 'X'})]; r != nil {
+			return r
+		}
+	}
+	return op.responses["default"]
 }
 
 // checkValue checks a parameter or header given as strings on the wire.

@@ -215,6 +215,15 @@ func newKin(tb testing.TB) checker {
 	}
 }
 
+// failed joins libopenapi-validator's errors into one.
+func failed(errs []*validationerrors.ValidationError) error {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return errors.New(strings.Join(msgs, "; "))
+}
+
 func newLibopenapi(tb testing.TB) checker {
 	doc, err := libopenapi.NewDocument(peerDocument(tb, "3.1.0"))
 	if err != nil {
@@ -227,13 +236,6 @@ func newLibopenapi(tb testing.TB) checker {
 	req := httptest.NewRequest("POST", "/orders", nil)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Request-ID", "0f8fad5b-d9cb-469f-a165-70867728950e")
-	failed := func(errs []*validationerrors.ValidationError) error {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = e.Error()
-		}
-		return errors.New(strings.Join(msgs, "; "))
-	}
 	return checker{
 		request: func(body []byte) error {
 			req.Body = io.NopCloser(bytes.NewReader(body))
