@@ -314,7 +314,7 @@ func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
 		}
 		return
 	case n == nil:
-		c.add("request-body-removed", Warning, DirectionRequest, label, oldBase, rel, "%s no longer takes a request body", label)
+		c.add("request-body-removed", Breaking, DirectionRequest, label, oldBase, rel, "%s no longer takes a request body: callers that send one may be refused or misread", label)
 		return
 	}
 	if n.Required && !o.Required {

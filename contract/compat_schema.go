@@ -209,42 +209,232 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 		c.visiting[pair] = true
 		defer delete(c.visiting, pair)
 	}
-	o, _ := c.olds.resolve(oldRaw).(map[string]any)
-	w, _ := c.news.resolve(newRaw).(map[string]any)
+	ro, rw := c.olds.resolve(oldRaw), c.news.resolve(newRaw)
+	req := sc.dir == DirectionRequest
+	// false admits nothing: in a request nothing could be sent before, in a
+	// response nothing could come back after.
+	switch oldFalse, newFalse := ro == false, rw == false; {
+	case oldFalse && newFalse:
+		return
+	case req && oldFalse, !req && newFalse:
+		return
+	case req && newFalse:
+		c.report(sc, n, "schema-became-false", Breaking, "no value is accepted any more")
+		return
+	case !req && oldFalse:
+		c.report(sc, n, "schema-became-not-false", Breaking, "values may now come back where none could")
+		return
+	}
+	o, _ := ro.(map[string]any)
+	w, _ := rw.(map[string]any)
 	if o == nil {
 		o = map[string]any{}
 	}
 	if w == nil {
 		w = map[string]any{}
 	}
-	req := sc.dir == DirectionRequest
 
 	c.types(sc, n, o, w, req)
 	c.enums(sc, n, o, w, req)
 	c.bounds(sc, n, o, w, req)
-	if ps, pw := text(o["pattern"]), text(w["pattern"]); ps != pw {
-		switch {
-		case req && ps == "":
-			c.report(sc, n, "pattern-added", Breaking, "values must now match %q", pw)
-		case req && pw != "":
-			c.report(sc, n, "pattern-changed", Breaking, "the pattern changed from %q to %q", ps, pw)
-		case !req && ps != "":
-			c.report(sc, n, "pattern-changed", Warning, "the pattern changed from %q to %q", ps, pw)
-		}
-	}
+	c.pattern(sc, n, o, w, req)
+	c.extensibleEnum(sc, n, o, w, req)
 	if d0, ok0 := o["default"]; ok0 && req {
 		if d1, ok1 := w["default"]; ok1 && !sameJSON(d0, d1) {
 			c.report(sc, n, "default-value-changed", Warning, "the default changed from %s to %s: callers that leave it out get other behaviour", js(d0), js(d1))
 		}
 	}
 	c.properties(sc, n, o, w, req, depth)
-	if oi, ok := o["items"]; ok {
-		if wi, ok := w["items"]; ok {
-			c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, oi, wi, depth+1)
+	c.unknownProperties(sc, n, o, w)
+	// No items is items: true, so adding items: false to a request (or
+	// dropping a response's) is compared like any other change of it.
+	oi, inOld := o["items"]
+	wi, inNew := w["items"]
+	if (inOld || inNew) && applies("maxItems", o, w) {
+		if !inOld {
+			oi = true
 		}
+		if !inNew {
+			wi = true
+		}
+		c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, oi, wi, depth+1)
 	}
 	for _, kw := range []string{"oneOf", "anyOf"} {
 		c.alternatives(sc, n, kw, o, w, req, depth)
+	}
+	c.subschemas(sc, n, o, w, req, depth)
+}
+
+// pattern follows oasdiff: in a request a new pattern refuses values that
+// passed, a changed one may (which one cannot tell, so a warning), and
+// ".*" refuses nothing; in a response a pattern dropped lets values
+// through that callers may have relied on never seeing.
+func (c *comparer) pattern(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	ps, pw := text(o["pattern"]), text(w["pattern"])
+	if ps == pw {
+		return
+	}
+	anything := func(p string) bool { return p == "" || p == ".*" || p == "^.*$" }
+	switch {
+	case req && anything(pw):
+	case req && anything(ps):
+		c.report(sc, n, "pattern-added", Breaking, "values must now match %q", pw)
+	case req:
+		c.report(sc, n, "pattern-changed", Warning, "the pattern changed from %q to %q: values that matched the old one may be refused", ps, pw)
+	case anything(ps):
+	case anything(pw):
+		c.report(sc, n, "pattern-removed", Breaking, "values no longer promised to match %q may come back", ps)
+	default:
+		c.report(sc, n, "pattern-changed", Warning, "the pattern changed from %q to %q", ps, pw)
+	}
+}
+
+// extensibleEnum reads x-extensible-enum (Zalando's guidelines): the
+// values a request may carry today, more may come. Removing one refuses
+// callers that send it.
+func (c *comparer) extensibleEnum(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	oe, ok0 := o["x-extensible-enum"].([]any)
+	we, ok1 := w["x-extensible-enum"].([]any)
+	if !req || !ok0 || !ok1 {
+		return
+	}
+	in := map[string]bool{}
+	for _, v := range we {
+		in[js(v)] = true
+	}
+	for _, v := range oe {
+		if !in[js(v)] {
+			c.report(sc, n, "x-extensible-enum-value-removed", Breaking, "the value %s is no longer accepted", js(v))
+		}
+	}
+}
+
+// subschemaKeywords are the keywords holding one schema that applies to
+// part of the value, with the suffix of their rules.
+var subschemaKeywords = []struct{ kw, rule string }{
+	{"additionalProperties", "additional-properties"},
+	{"unevaluatedProperties", "unevaluated-properties"},
+	{"unevaluatedItems", "unevaluated-items"},
+	{"propertyNames", "property-names"},
+	{"contains", "contains"},
+	{"contentSchema", "content-schema"},
+	{"if", "if"},
+	{"then", "then"},
+	{"else", "else"},
+}
+
+// subschemas compares what the rest of compare does not: the schemas in
+// additionalProperties, contains, if/then/else and the like (at any
+// depth, through the same schemaAt), keywords that constrain added to a
+// request or dropped from a response, and not, where tightening the inner
+// schema loosens the outer one.
+func (c *comparer) subschemas(sc schemaScope, n spot, o, w map[string]any, req bool, depth int) {
+	at := func(rel string) spot { return spot{path: n.path + rel, name: n.name} }
+	for _, k := range subschemaKeywords {
+		ov, inOld := o[k.kw]
+		wv, inNew := w[k.kw]
+		switch {
+		case inOld && inNew && req && wv == false && (k.kw == "additionalProperties" || k.kw == "unevaluatedProperties"):
+			// refusing unknown properties is judged once, in unknownProperties
+		case inOld && inNew:
+			c.schemaAt(sc, at("/"+k.kw), ov, wv, depth+1)
+		case req && inNew && wv != true && c.constrains(k.kw, o):
+			c.report(sc, n, k.rule+"-added", Breaking, "%s was added: values that passed may be refused", k.kw)
+		case !req && inOld && ov != true && k.kw != "additionalProperties":
+			c.report(sc, n, k.rule+"-removed", Breaking, "%s was removed: values it ruled out may come back", k.kw)
+		}
+	}
+	// Schemas by key: a new key constrains requests, a dropped one lets
+	// anything through in responses.
+	for _, k := range []struct{ kw, rule string }{{"patternProperties", "pattern-property"}, {"dependentSchemas", "dependent-schema"}} {
+		om, _ := o[k.kw].(map[string]any)
+		wm, _ := w[k.kw].(map[string]any)
+		for _, key := range sortedKeys(wm) {
+			if ov, ok := om[key]; ok {
+				c.schemaAt(sc, at("/"+k.kw+"/"+escapeToken(key)), ov, wm[key], depth+1)
+			} else if req && c.constrains(k.kw, o) {
+				c.report(sc, n, k.rule+"-added", Breaking, "%s %q was added: values that passed may be refused", k.kw, key)
+			}
+		}
+		for _, key := range sortedKeys(om) {
+			if _, ok := wm[key]; !ok && !req {
+				c.report(sc, n, k.rule+"-removed", Breaking, "%s %q was removed: values it ruled out may come back", k.kw, key)
+			}
+		}
+	}
+	oi, _ := o["prefixItems"].([]any)
+	wi, _ := w["prefixItems"].([]any)
+	for i := range min(len(oi), len(wi)) {
+		c.schemaAt(sc, spot{path: fmt.Sprintf("%s/prefixItems/%d", n.path, i), name: fmt.Sprintf("%s[%d]", n.name, i)}, oi[i], wi[i], depth+1)
+	}
+	c.dependentRequired(sc, n, o, w, req)
+	for _, k := range []struct{ kw, rule string }{{"contentEncoding", "content-encoding-changed"}, {"contentMediaType", "content-media-type-changed"}} {
+		// Either way a caller reads or writes the value in the old form.
+		if a, b := text(o[k.kw]), text(w[k.kw]); a != b {
+			c.report(sc, n, k.rule, Breaking, "%s changed from %q to %q", k.kw, a, b)
+		}
+	}
+	ov, inOld := o["not"]
+	wv, inNew := w["not"]
+	switch {
+	case inOld && inNew && !sameJSON(ov, wv):
+		// not inverts: the inner schema is compared the other way round,
+		// and anything breaking there breaks here.
+		flipped := sc
+		flipped.dir = DirectionResponse
+		if !req {
+			flipped.dir = DirectionRequest
+		}
+		saved := c.out
+		c.out = nil
+		c.schemaAt(flipped, at("/not"), ov, wv, depth+1)
+		breaking := len(BreakingChanges(c.out)) > 0
+		c.out = saved
+		if breaking {
+			c.report(sc, n, "not-changed", Breaking, "the schema under not changed so that values that passed may be refused")
+		}
+	case req && inNew && !inOld:
+		c.report(sc, n, "not-added", Breaking, "not was added: values that passed may be refused")
+	case !req && inOld && !inNew:
+		c.report(sc, n, "not-removed", Breaking, "not was removed: values it ruled out may come back")
+	}
+}
+
+// constrains reports whether adding kw to a request schema like o can
+// refuse what o accepted. Schemas about unknown properties only narrow an
+// object that accepted them: where o already refused them, they loosen it.
+func (c *comparer) constrains(kw string, o map[string]any) bool {
+	switch kw {
+	case "additionalProperties", "unevaluatedProperties", "patternProperties":
+		return !c.refusesUnknownIn(c.old, o)
+	}
+	return true
+}
+
+// dependentRequired: a property that now needs others refuses requests
+// that sent it alone; in a response, one that no longer does may come
+// back without them.
+func (c *comparer) dependentRequired(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	om, _ := o["dependentRequired"].(map[string]any)
+	wm, _ := w["dependentRequired"].(map[string]any)
+	from, to, verb := om, wm, "added"
+	if !req {
+		from, to, verb = wm, om, "removed"
+	}
+	for _, key := range sortedKeys(to) {
+		have, existed := from[key]
+		had := stringSet(have)
+		for name := range stringSet(to[key]) {
+			if had[name] {
+				continue
+			}
+			rule := "dependent-required-changed"
+			if !existed {
+				rule = "dependent-required-" + verb
+			}
+			c.report(sc, n, rule, Breaking, "with %q, %q is required in one version and not in the other", key, name)
+			break
+		}
 	}
 }
 
@@ -408,7 +598,12 @@ func (c *comparer) bounds(sc schemaScope, n spot, o, w map[string]any, req bool)
 		{"minItems", "", false, "min-items-increased", "min-items-decreased"},
 		{"maxProperties", "", true, "max-properties-decreased", "max-properties-increased"},
 		{"minProperties", "", false, "min-properties-increased", "min-properties-decreased"},
+		{"maxContains", "", true, "max-contains-decreased", "max-contains-increased"},
+		{"minContains", "", false, "min-contains-increased", "min-contains-decreased"},
 	} {
+		if !applies(l.inclusive, o, w) {
+			continue
+		}
 		ob, wb := boundOf(o, l.inclusive, l.exclusive), boundOf(w, l.inclusive, l.exclusive)
 		if req && tighter(wb, ob, l.upper) {
 			rule := l.tightened
@@ -421,6 +616,26 @@ func (c *comparer) bounds(sc schemaScope, n spot, o, w map[string]any, req bool)
 			c.report(sc, n, l.loosened, Breaking, "%s changed from %s to %s: values callers did not expect may come back", l.inclusive, showBound(ob), showBound(wb))
 		}
 	}
+}
+
+// applies reports whether a bound keyword can bind a value of either
+// schema: maxItems on a string schema is inert, and changing it changes
+// nothing.
+func applies(kw string, o, w map[string]any) bool {
+	var t string
+	switch kw {
+	case "maximum", "minimum":
+		t = "number"
+	case "maxLength", "minLength":
+		t = "string"
+	case "maxItems", "minItems", "maxContains", "minContains":
+		t = "array"
+	case "maxProperties", "minProperties":
+		t = "object"
+	}
+	ot, _ := typeSet(o)
+	wt, _ := typeSet(w)
+	return t == "" || admits(ot, t) || admits(wt, t) || (t == "number" && (admits(ot, "integer") || admits(wt, "integer")))
 }
 
 func showBound(b *bound) string {
@@ -448,6 +663,26 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 		}
 		return spot{path: n.path + "/properties/" + escapeToken(name), name: full}
 	}
+	// readOnly and writeOnly are annotations in 2020-12, which is what the
+	// validator applies: required binds either way. But a caller does not
+	// send a readOnly property it need not send, and a response never
+	// holds a writeOnly one, so changes to those bind nobody.
+	flag := func(cs *components, v any, kw string) bool {
+		m, _ := cs.resolve(v).(map[string]any)
+		return m[kw] == true
+	}
+	oHidden := func(name string) bool {
+		if req {
+			return flag(c.olds, op[name], "readOnly") && !oreq[name]
+		}
+		return flag(c.olds, op[name], "writeOnly")
+	}
+	wHidden := func(name string) bool {
+		if req {
+			return flag(c.news, wp[name], "readOnly") && !wreq[name]
+		}
+		return flag(c.news, wp[name], "writeOnly")
+	}
 	for _, name := range sortedKeys(wp) {
 		cn := child(name)
 		ps, existed := op[name]
@@ -460,10 +695,15 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 			c.at(sc, cn, "response-property-added", Info, fmt.Sprintf("%s: the new property %q may come back", sc.what, cn.name))
 		case req && wreq[name] && !oreq[name]:
 			c.at(sc, cn, "request-property-became-required", Breaking, fmt.Sprintf("%s: the property %q became required%s", sc.what, cn.name, defaultNoteOf(c.new, wp[name])))
+		case req && !flag(c.olds, ps, "readOnly") && flag(c.news, wp[name], "readOnly"):
+			c.at(sc, cn, "request-property-became-read-only", Warning, fmt.Sprintf("%s: the property %q became read-only: what callers send in it is ignored or refused", sc.what, cn.name))
+		case !req && oHidden(name):
+		case !req && oreq[name] && wHidden(name):
+			c.at(sc, cn, "response-required-property-became-write-only", Breaking, fmt.Sprintf("%s: the property %q, which was always there, became write-only and no longer comes back", sc.what, cn.name))
 		case !req && oreq[name] && !wreq[name]:
 			c.at(sc, cn, "response-property-became-optional", Breaking, fmt.Sprintf("%s: the property %q is no longer always there", sc.what, cn.name))
 		}
-		if existed {
+		if existed && !wHidden(name) {
 			c.schemaAt(sc, cn, ps, wp[name], depth+1)
 		}
 	}
@@ -473,6 +713,8 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 		}
 		cn := child(name)
 		switch {
+		case oHidden(name):
+			// callers never had to send it (request) or never got it (response)
 		case req && c.refusesUnknownIn(c.new, w):
 			c.at(sc, cn, "request-property-removed", Breaking, fmt.Sprintf("%s: the property %q was removed, and requests that still send it are refused as unknown", sc.what, cn.name))
 		case req:
@@ -483,9 +725,22 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 			c.at(sc, cn, "response-optional-property-removed", Warning, fmt.Sprintf("%s: the optional property %q was removed", sc.what, cn.name))
 		}
 	}
+}
+
+// unknownProperties reports a request object schema that now refuses
+// properties it does not declare (additionalProperties: false added,
+// say), which oasdiff does not see: callers that send extra properties
+// were accepted and are refused.
+func (c *comparer) unknownProperties(sc schemaScope, n spot, o, w map[string]any) {
+	if sc.dir != DirectionRequest || !admits(typesOf(w), "object") {
+		return
+	}
+	if _, declared := w["additionalProperties"]; !declared && w["properties"] == nil && w["unevaluatedProperties"] == nil {
+		return // not an object schema of the contract's own
+	}
 	// A flip of the spec's own strictness is reported once, at the top.
 	flipped := c.old.UnknownProperties.request() != c.new.UnknownProperties.request()
-	if req && !flipped && !c.refusesUnknownIn(c.old, o) && c.refusesUnknownIn(c.new, w) {
+	if !flipped && !c.refusesUnknownIn(c.old, o) && c.refusesUnknownIn(c.new, w) {
 		c.at(sc, n, "request-unknown-properties-refused", Breaking, fmt.Sprintf("%s: properties the schema does not declare are now refused", sc.describe(n)))
 	}
 }
