@@ -92,6 +92,9 @@ type comparer struct {
 	out        []Change
 	reqs       map[string][]accord.Ref // by operation label
 	visiting   map[string]bool         // pairs of $refs being compared, for recursive schemas
+	misfits    map[string]int          // breaking changes between two branches of a oneOf or anyOf, by their JSON
+	trials     int                     // how deep in trial pairings of branches the comparison is
+	trialWork  int                     // schema nodes compared in trials so far
 }
 
 // opKey identifies an operation across versions: the method and the path

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"slices"
@@ -197,6 +198,16 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 	if depth > 64 { // a guard; recursion through $refs stops below
 		return
 	}
+	if c.trials > 0 {
+		c.trialWork++
+	}
+	// The same component on both sides, unchanged through every $ref it
+	// makes, has nothing to report.
+	if ref := refOf(oldRaw); ref != "" && ref == refOf(newRaw) && len(oldRaw.(map[string]any)) == 1 && len(newRaw.(map[string]any)) == 1 {
+		if name, ok := strings.CutPrefix(ref, componentPrefix); ok && !c.olds.changed(unescapeToken(name), 0) {
+			return
+		}
+	}
 	// A recursive schema (a tree of nodes) meets the same pair of $refs
 	// again further down: its changes were reported the first time.
 	if pair := refOf(oldRaw) + "\x00" + refOf(newRaw); pair != "\x00" {
@@ -234,6 +245,9 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 		w = map[string]any{}
 	}
 
+	if c.wrapped(sc, n, o, w, req, depth) {
+		return
+	}
 	c.types(sc, n, o, w, req)
 	c.enums(sc, n, o, w, req)
 	c.bounds(sc, n, o, w, req)
@@ -771,48 +785,309 @@ func (c *comparer) alternatives(sc schemaScope, n spot, kw string, o, w map[stri
 	if oa == nil && wa == nil {
 		return
 	}
-	rule := map[string]string{"oneOf": "one-of", "anyOf": "any-of"}[kw]
-	switch {
-	case req && len(wa) < len(oa):
-		c.report(sc, n, rule+"-removed", Breaking, "%s went from %d alternatives to %d: a caller may send one that is no longer accepted", kw, len(oa), len(wa))
-	case !req && len(wa) > len(oa):
-		c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
-	case len(wa) == len(oa):
-		// Alternatives that are the same in both, wherever they stand, are
-		// the same; the rest are compared in order.
-		used := make([]bool, len(wa))
-		newJSON := make([]string, len(wa))
-		for j, x := range wa {
-			newJSON[j] = js(x)
-		}
-		var restOld []int
-		for i := range oa {
-			old := js(oa[i])
-			j := slices.IndexFunc(newJSON, func(x string) bool { return x == old })
-			for j >= 0 && used[j] {
-				next := slices.IndexFunc(newJSON[j+1:], func(x string) bool { return x == old })
-				if next < 0 {
-					j = -1
-				} else {
-					j += 1 + next
-				}
+	c.branches(sc, n, kw, oa, wa, req, depth)
+}
+
+// wrapped handles a schema that became a oneOf or anyOf, or stopped
+// being one: the plain side is compared as a single branch, with the
+// other side's keywords beside the list merged into each branch. It
+// reports whether it did, in which case nothing else is compared here.
+func (c *comparer) wrapped(sc schemaScope, n spot, o, w map[string]any, req bool, depth int) bool {
+	composite := func(m map[string]any) string {
+		for _, kw := range []string{"oneOf", "anyOf"} {
+			if _, ok := m[kw].([]any); ok {
+				return kw
 			}
-			if j >= 0 {
-				used[j] = true
+		}
+		return ""
+	}
+	ok, wk := composite(o), composite(w)
+	if (ok == "") == (wk == "") {
+		return false
+	}
+	spread := func(m map[string]any, kw string) []any {
+		rest := map[string]any{}
+		for k, v := range m {
+			if k != kw {
+				rest[k] = v
+			}
+		}
+		var out []any
+		for _, b := range m[kw].([]any) {
+			if len(rest) == 0 {
+				out = append(out, b)
 			} else {
-				restOld = append(restOld, i)
+				out = append(out, map[string]any{"allOf": []any{rest, b}})
 			}
 		}
-		k := 0
-		for j := range wa {
-			if used[j] {
-				continue
+		return out
+	}
+	if wk != "" {
+		c.branches(sc, n, wk, []any{o}, spread(w, wk), req, depth)
+	} else {
+		c.branches(sc, n, ok, spread(o, ok), []any{w}, req, depth)
+	}
+	return true
+}
+
+// trialBudget bounds the schema nodes compared in trial pairings of
+// branches in one Compare; past it, branches pair by position.
+const trialBudget = 200_000
+
+// trial runs f and returns the changes it found instead of keeping them.
+func (c *comparer) trial(f func()) []Change {
+	saved := c.out
+	c.out = nil
+	c.trials++
+	f()
+	c.trials--
+	got := c.out
+	c.out = saved
+	return got
+}
+
+// branches pairs the alternatives of a oneOf or anyOf by content, not by
+// position or $ref name: every value a caller could send must still be
+// accepted by some branch (request), and every value that may come back
+// must fit some branch the caller knew (response). Identical branches
+// pair first; each other branch is paired with the one that breaks
+// least, and only when none fits is a branch reported as removed
+// (request) or added (response). In a request oneOf, a new branch that
+// overlaps another makes values that matched one branch match two,
+// which oneOf refuses; oasdiff misses that.
+func (c *comparer) branches(sc schemaScope, n spot, kw string, oa, wa []any, req bool, depth int) {
+	rule := map[string]string{"oneOf": "one-of", "anyOf": "any-of"}[kw]
+	oldJSON, newJSON := make([]string, len(oa)), make([]string, len(wa))
+	for i, x := range oa {
+		oldJSON[i] = js(x)
+	}
+	for j, x := range wa {
+		newJSON[j] = js(x)
+	}
+	// The side every branch of which must be matched: the old one for a
+	// request, the new one for a response.
+	from, to := oa, wa
+	fromJSON, toJSON := oldJSON, newJSON
+	if !req {
+		from, to, fromJSON, toJSON = wa, oa, newJSON, oldJSON
+	}
+	matched := make([]bool, len(to)) // a branch of to that some branch of from pairs with
+	// When the list shrank in a request (grew in a response), branches do
+	// not share a partner, so that the surplus is reported as removed
+	// (added): a new object branch a loose old one happens to admit is
+	// still a kind of value callers never saw.
+	exclusive := len(from) > len(to)
+	// A branch written the same on both sides pairs with itself
+	// unexamined: its components' own changes are reported where the spec
+	// uses them otherwise, and following every such $ref through nested
+	// lists costs more than a large spec allows.
+	same := make([]bool, len(from))
+	for i := range from {
+		j := slices.IndexFunc(toJSON, func(x string) bool { return x == fromJSON[i] })
+		for j >= 0 && matched[j] {
+			next := slices.Index(toJSON[j+1:], fromJSON[i])
+			if next < 0 {
+				j = -1
+			} else {
+				j += 1 + next
 			}
-			i := restOld[k]
-			k++
-			c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, j), name: n.name}, oa[i], wa[j], depth+1)
+		}
+		if j >= 0 {
+			matched[j], same[i] = true, true
 		}
 	}
+	for i := range from {
+		if same[i] {
+			continue
+		}
+		if c.trials > 0 || c.trialWork > trialBudget {
+			// Inside a trial, or once the budget is spent, lists pair by
+			// position: searching at every level of nested lists multiplies
+			// the work (Stripe's expandable fields nest deep).
+			switch {
+			case i < len(to) && req:
+				matched[i] = true
+				c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, i), name: n.name}, from[i], to[i], depth+1)
+			case i < len(to):
+				matched[i] = true
+				c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, i), name: n.name}, to[i], from[i], depth+1)
+			case req:
+				c.report(sc, n, rule+"-removed", Breaking, "the %s branch %d of %d accepts values that no branch accepts now", kw, i+1, len(oa))
+			default:
+				c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
+			}
+			continue
+		}
+		// The branch in the same place first: most lists keep their order,
+		// and the first that fits ends the search.
+		order := make([]int, 0, len(to))
+		if i < len(to) {
+			order = append(order, i)
+		}
+		for j := range to {
+			if j != i {
+				order = append(order, j)
+			}
+		}
+		run := func(j int) []Change {
+			oldB, newB, at := from[i], to[j], j
+			if !req {
+				oldB, newB, at = to[j], from[i], i
+			}
+			return c.trial(func() {
+				c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, at), name: n.name}, oldB, newB, depth+1)
+			})
+		}
+		// How many breaking changes a pair has is remembered by content:
+		// the same branches meet again under every operation that uses
+		// them, and nested lists would otherwise multiply the work.
+		best, bestBreaking, bestRan := -1, 0, false
+		var bestChanges []Change
+		for _, j := range order {
+			if exclusive && matched[j] || c.apart(from[i], to[j]) {
+				continue
+			}
+			key := fromJSON[i] + "\x00" + toJSON[j] + "\x00" + string(sc.dir)
+			k, seen := c.misfits[key]
+			var got []Change
+			if !seen {
+				if c.misfits == nil {
+					c.misfits = map[string]int{}
+				}
+				// Recursive schemas meet this pair again inside the trial:
+				// there it counts as no fit, and is not tried again.
+				c.misfits[key] = math.MaxInt32
+				got = run(j)
+				k = len(BreakingChanges(got))
+				c.misfits[key] = k
+			}
+			if k == math.MaxInt32 {
+				continue
+			}
+			if best < 0 || k < bestBreaking {
+				best, bestBreaking, bestChanges, bestRan = j, k, got, !seen
+			}
+			if k == 0 {
+				break
+			}
+		}
+		if best >= 0 && !bestRan {
+			bestChanges = run(best)
+		}
+		switch {
+		case best >= 0 && bestBreaking == 0:
+			matched[best] = true
+			c.out = append(c.out, bestChanges...)
+		case req && best < 0:
+			c.report(sc, n, rule+"-removed", Breaking, "the %s branch %d of %d accepts values that no branch accepts now", kw, i+1, len(oa))
+		case !req && best < 0:
+			c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
+		default:
+			matched[best] = true
+			c.out = append(c.out, bestChanges...)
+		}
+	}
+	if !req || kw != "oneOf" {
+		return
+	}
+	for j := range wa {
+		if matched[j] {
+			continue
+		}
+		for k := range wa {
+			if k != j && c.overlaps(wa[j], wa[k]) {
+				c.report(sc, n, "one-of-overlapping-branch-added", Breaking, "the new oneOf branch %d also matches values of branch %d, and oneOf refuses a value that matches two", j+1, k+1)
+				break
+			}
+		}
+	}
+}
+
+// apart reports whether two branches admit no type in common, so that
+// pairing them needs no closer look (Stripe's expandable fields, a
+// string or an object, nest this deep).
+func (c *comparer) apart(a, b any) bool {
+	x, _ := c.olds.resolve(a).(map[string]any)
+	y, _ := c.news.resolve(b).(map[string]any)
+	if x == nil || y == nil {
+		return false
+	}
+	xt, _ := typeSet(x)
+	yt, _ := typeSet(y)
+	if xt == nil || yt == nil {
+		return false
+	}
+	for _, t := range xt {
+		if admits(yt, t) || slices.Contains(yt, t) || (t == "number" && slices.Contains(yt, "integer")) {
+			return false
+		}
+	}
+	return true
+}
+
+// overlaps reports whether some value could match both request schemas
+// a and b. It errs towards yes: two schemas are kept apart only by types
+// that do not meet, a required property whose const or enum values do
+// not meet, or, when unknown properties are refused, a required property
+// one of them does not declare.
+func (c *comparer) overlaps(a, b any) bool {
+	x, _ := c.news.resolve(a).(map[string]any)
+	y, _ := c.news.resolve(b).(map[string]any)
+	if x == nil || y == nil {
+		return a != false && b != false
+	}
+	xt, _ := typeSet(x)
+	yt, _ := typeSet(y)
+	if xt != nil && yt != nil && !slices.ContainsFunc(xt, func(t string) bool { return admits(yt, t) || slices.Contains(yt, t) }) &&
+		!slices.ContainsFunc(yt, func(t string) bool { return admits(xt, t) }) {
+		return false
+	}
+	if disjointValues(x, y) {
+		return false
+	}
+	xp, _ := x["properties"].(map[string]any)
+	yp, _ := y["properties"].(map[string]any)
+	xr, yr := stringSet(x["required"]), stringSet(y["required"])
+	for name := range xr {
+		if yr[name] && disjointValues(c.news.resolve(xp[name]), c.news.resolve(yp[name])) {
+			return false
+		}
+		if _, declared := yp[name]; !declared && c.refusesUnknownIn(c.new, y) {
+			return false
+		}
+	}
+	for name := range yr {
+		if _, declared := xp[name]; !declared && c.refusesUnknownIn(c.new, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// disjointValues reports whether two schemas' const or enum lists share
+// no value.
+func disjointValues(a, b any) bool {
+	values := func(v any) ([]any, bool) {
+		m, _ := v.(map[string]any)
+		if c, ok := m["const"]; ok {
+			return []any{c}, true
+		}
+		e, ok := m["enum"].([]any)
+		return e, ok
+	}
+	av, okA := values(a)
+	bv, okB := values(b)
+	if !okA || !okB {
+		return false
+	}
+	for _, x := range av {
+		for _, y := range bv {
+			if sameJSON(x, y) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func rat(v any) *big.Rat {
