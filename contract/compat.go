@@ -364,6 +364,13 @@ func (c *comparer) responses(label, oldBase, base string, o, n Operation) {
 			case h.Required && !nh.Required:
 				c.addAt("response-header-became-optional", Breaking, DirectionResponse, label, at, key, fmt.Sprintf("the header %s of the %s response of %s became optional", h.Name, status, label))
 			}
+			if ok {
+				// A header's value is read like a response body's: its type,
+				// format and limits are compared the same way.
+				j := slices.IndexFunc(nr.Headers, func(x Header) bool { return http.CanonicalHeaderKey(x.Name) == http.CanonicalHeaderKey(h.Name) })
+				c.schema(schemaScope{label: label, base: fmt.Sprintf("%s%s/headers/%d", base, rel, j), rel: key, dir: DirectionResponse, kind: "response-header",
+					what: fmt.Sprintf("the header %s of the %s response", h.Name, status)}, "/schema", h.Schema, nh.Schema)
+			}
 		}
 		for _, mt := range sortedKeys(or.Content) {
 			nm, ok := nr.Content[mt]
