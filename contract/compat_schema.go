@@ -264,7 +264,9 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 	// dropping a response's) is compared like any other change of it.
 	oi, inOld := o["items"]
 	wi, inNew := w["items"]
-	if (inOld || inNew) && applies("maxItems", o, w) {
+	ot, _ := typeSet(o)
+	wt, _ := typeSet(w)
+	if (inOld || admits(ot, "array")) && (inNew || admits(wt, "array")) && (inOld || inNew) {
 		if !inOld {
 			oi = true
 		}
@@ -272,6 +274,10 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 			wi = true
 		}
 		c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, oi, wi, depth+1)
+	} else if inNew && req && sc.kind == "request-parameter" && slices.Contains(wt, "array") && !admits(ot, "array") {
+		// A scalar parameter became an array: the single value sent is
+		// now its one item, and must pass the items' schema.
+		c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, o, wi, depth+1)
 	}
 	for _, kw := range []string{"oneOf", "anyOf"} {
 		c.alternatives(sc, n, kw, o, w, req, depth)
@@ -492,9 +498,19 @@ func (c *comparer) types(sc schemaScope, n spot, o, w map[string]any, req bool) 
 	if !req {
 		narrower, wider = ot, wt
 	}
+	// A parameter (and each property of a deepObject one) is a string on
+	// the wire: a string schema takes every number or boolean that was
+	// sent, and an array takes a single value as one item.
+	param := req && sc.kind == "request-parameter"
+	if param && slices.Contains(wt, "array") {
+		if items, ok := c.news.resolve(w["items"]).(map[string]any); ok {
+			it, _ := typeSet(items)
+			narrower = append(slices.Clone(narrower), it...)
+		}
+	}
 	lost := wider == nil && narrower != nil
 	for _, t := range wider {
-		lost = lost || !admits(narrower, t)
+		lost = lost || !(admits(narrower, t) || param && t != "array" && t != "object" && slices.Contains(narrower, "string"))
 	}
 	if lost {
 		c.report(sc, n, "type-changed", Breaking, "the type changed from %s to %s", from, to)
