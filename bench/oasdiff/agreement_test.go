@@ -27,7 +27,13 @@ import (
 // loadable by oasdiff) on which accord reaches the same breaking verdict.
 // It is the figure reached when it was set: a change that lowers it fails
 // TestAgreement. The pairs it still differs on are judged in AGREEMENT.md.
-const agreementFloor = 0.79
+const agreementFloor = 0.795
+
+// governance lists the folders of oasdiff's data whose pairs test
+// deprecation, sunset dates and x-stability-level, which accord's
+// contracts do not model (AGREEMENT.md): the figure without them is
+// logged too, never used for the floor.
+var governance = []string{"deprecation/", "param-deprecation/", "stability/"}
 
 // docPair is a base and a revision document that one of oasdiff's checker
 // tests compares, as paths inside oasdiff's module.
@@ -271,7 +277,7 @@ func TestAgreement(t *testing.T) {
 	if len(pairs) < 100 {
 		t.Fatalf("found only %d pairs in oasdiff's checker tests: has their layout changed?", len(pairs))
 	}
-	var compared, agree, bothBreaking, bothClean, sameIDs, oasdiffFails int
+	var compared, agree, bothBreaking, bothClean, sameIDs, oasdiffFails, govCompared, govAgree int
 	var diffs []string
 	type record struct {
 		Base, Revision string
@@ -296,6 +302,13 @@ func TestAgreement(t *testing.T) {
 		compared++
 		a := accordVerdict(p)
 		oids, aids := set(o.ids), set(a.ids)
+		gov := slices.ContainsFunc(governance, func(g string) bool { return strings.HasPrefix(rel(p.base), g) })
+		if gov {
+			govCompared++
+			if a.err == "" && o.breaking() == a.breaking() {
+				govAgree++
+			}
+		}
 		switch {
 		case a.err == "" && o.breaking() == a.breaking():
 			agree++
@@ -317,6 +330,8 @@ func TestAgreement(t *testing.T) {
 	t.Logf("pairs in oasdiff's checker tests: %d; oasdiff cannot load or compare %d", len(pairs), oasdiffFails)
 	t.Logf("compared %d | same verdict %d (%.1f%%): both breaking %d, both not %d | same breaking rule ids %d | differ %d",
 		compared, agree, 100*share, bothBreaking, bothClean, sameIDs, len(diffs))
+	t.Logf("without the deprecation, sunset and stability pairs (%d, not modelled): %d of %d (%.1f%%)",
+		govCompared, agree-govAgree, compared-govCompared, 100*float64(agree-govAgree)/float64(compared-govCompared))
 	for _, d := range diffs {
 		t.Log(d)
 	}
