@@ -59,8 +59,13 @@ type Change struct {
 
 // Compare returns every change from old to new that a caller of old could
 // notice, breaking ones first, then in the order of the spec. Schemas are
-// compared through $ref, allOf, anyOf and oneOf; the strictness of
-// unknown properties is taken into account.
+// compared at any depth: through $ref and allOf (flattened), items,
+// properties, additionalProperties, if/then/else, contains, prefixItems,
+// not and the other 2020-12 sub-schemas, and response headers. oneOf and
+// anyOf branches are paired by content, not by position or $ref name.
+// readOnly and writeOnly properties, and the strictness of unknown
+// properties, are taken into account. Rule IDs are oasdiff's where one
+// matches (bench/oasdiff/AGREEMENT.md compares the two).
 func Compare(old, new Spec) []Change {
 	c := &comparer{old: old, new: new, olds: &components{spec: old, other: &new}, news: &components{spec: new, other: &old}}
 	c.compare()
@@ -92,6 +97,9 @@ type comparer struct {
 	out        []Change
 	reqs       map[string][]accord.Ref // by operation label
 	visiting   map[string]bool         // pairs of $refs being compared, for recursive schemas
+	misfits    map[string]int          // breaking changes between two branches of a oneOf or anyOf, by their JSON
+	trials     int                     // how deep in trial pairings of branches the comparison is
+	trialWork  int                     // schema nodes compared in trials so far
 }
 
 // opKey identifies an operation across versions: the method and the path
@@ -314,7 +322,7 @@ func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
 		}
 		return
 	case n == nil:
-		c.add("request-body-removed", Warning, DirectionRequest, label, oldBase, rel, "%s no longer takes a request body", label)
+		c.add("request-body-removed", Breaking, DirectionRequest, label, oldBase, rel, "%s no longer takes a request body: callers that send one may be refused or misread", label)
 		return
 	}
 	if n.Required && !o.Required {
@@ -360,6 +368,13 @@ func (c *comparer) responses(label, oldBase, base string, o, n Operation) {
 				c.addAt("optional-response-header-removed", Warning, DirectionResponse, label, at, key, fmt.Sprintf("the %s response of %s no longer has the header %s", status, label, h.Name))
 			case h.Required && !nh.Required:
 				c.addAt("response-header-became-optional", Breaking, DirectionResponse, label, at, key, fmt.Sprintf("the header %s of the %s response of %s became optional", h.Name, status, label))
+			}
+			if ok {
+				// A header's value is read like a response body's: its type,
+				// format and limits are compared the same way.
+				j := slices.IndexFunc(nr.Headers, func(x Header) bool { return http.CanonicalHeaderKey(x.Name) == http.CanonicalHeaderKey(h.Name) })
+				c.schema(schemaScope{label: label, base: fmt.Sprintf("%s%s/headers/%d", base, rel, j), rel: key, dir: DirectionResponse, kind: "response-header",
+					what: fmt.Sprintf("the header %s of the %s response", h.Name, status)}, "/schema", h.Schema, nh.Schema)
 			}
 		}
 		for _, mt := range sortedKeys(or.Content) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"slices"
@@ -197,6 +198,16 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 	if depth > 64 { // a guard; recursion through $refs stops below
 		return
 	}
+	if c.trials > 0 {
+		c.trialWork++
+	}
+	// The same component on both sides, unchanged through every $ref it
+	// makes, has nothing to report.
+	if ref := refOf(oldRaw); ref != "" && ref == refOf(newRaw) && len(oldRaw.(map[string]any)) == 1 && len(newRaw.(map[string]any)) == 1 {
+		if name, ok := strings.CutPrefix(ref, componentPrefix); ok && !c.olds.changed(unescapeToken(name), 0) {
+			return
+		}
+	}
 	// A recursive schema (a tree of nodes) meets the same pair of $refs
 	// again further down: its changes were reported the first time.
 	if pair := refOf(oldRaw) + "\x00" + refOf(newRaw); pair != "\x00" {
@@ -209,42 +220,241 @@ func (c *comparer) schemaAt(sc schemaScope, n spot, oldRaw, newRaw any, depth in
 		c.visiting[pair] = true
 		defer delete(c.visiting, pair)
 	}
-	o, _ := c.olds.resolve(oldRaw).(map[string]any)
-	w, _ := c.news.resolve(newRaw).(map[string]any)
+	ro, rw := c.olds.resolve(oldRaw), c.news.resolve(newRaw)
+	req := sc.dir == DirectionRequest
+	// false admits nothing: in a request nothing could be sent before, in a
+	// response nothing could come back after.
+	switch oldFalse, newFalse := ro == false, rw == false; {
+	case oldFalse && newFalse:
+		return
+	case req && oldFalse, !req && newFalse:
+		return
+	case req && newFalse:
+		c.report(sc, n, "schema-became-false", Breaking, "no value is accepted any more")
+		return
+	case !req && oldFalse:
+		c.report(sc, n, "schema-became-not-false", Breaking, "values may now come back where none could")
+		return
+	}
+	o, _ := ro.(map[string]any)
+	w, _ := rw.(map[string]any)
 	if o == nil {
 		o = map[string]any{}
 	}
 	if w == nil {
 		w = map[string]any{}
 	}
-	req := sc.dir == DirectionRequest
 
+	if c.wrapped(sc, n, o, w, req, depth) {
+		return
+	}
 	c.types(sc, n, o, w, req)
 	c.enums(sc, n, o, w, req)
 	c.bounds(sc, n, o, w, req)
-	if ps, pw := text(o["pattern"]), text(w["pattern"]); ps != pw {
-		switch {
-		case req && ps == "":
-			c.report(sc, n, "pattern-added", Breaking, "values must now match %q", pw)
-		case req && pw != "":
-			c.report(sc, n, "pattern-changed", Breaking, "the pattern changed from %q to %q", ps, pw)
-		case !req && ps != "":
-			c.report(sc, n, "pattern-changed", Warning, "the pattern changed from %q to %q", ps, pw)
-		}
-	}
+	c.pattern(sc, n, o, w, req)
+	c.extensibleEnum(sc, n, o, w, req)
 	if d0, ok0 := o["default"]; ok0 && req {
 		if d1, ok1 := w["default"]; ok1 && !sameJSON(d0, d1) {
 			c.report(sc, n, "default-value-changed", Warning, "the default changed from %s to %s: callers that leave it out get other behaviour", js(d0), js(d1))
 		}
 	}
 	c.properties(sc, n, o, w, req, depth)
-	if oi, ok := o["items"]; ok {
-		if wi, ok := w["items"]; ok {
-			c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, oi, wi, depth+1)
+	c.unknownProperties(sc, n, o, w)
+	// No items is items: true, so adding items: false to a request (or
+	// dropping a response's) is compared like any other change of it.
+	oi, inOld := o["items"]
+	wi, inNew := w["items"]
+	ot, _ := typeSet(o)
+	wt, _ := typeSet(w)
+	if (inOld || admits(ot, "array")) && (inNew || admits(wt, "array")) && (inOld || inNew) {
+		if !inOld {
+			oi = true
 		}
+		if !inNew {
+			wi = true
+		}
+		c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, oi, wi, depth+1)
+	} else if inNew && req && sc.kind == "request-parameter" && slices.Contains(wt, "array") && !admits(ot, "array") {
+		// A scalar parameter became an array: the single value sent is
+		// now its one item, and must pass the items' schema.
+		c.schemaAt(sc, spot{path: n.path + "/items", name: n.name + "[]"}, o, wi, depth+1)
 	}
 	for _, kw := range []string{"oneOf", "anyOf"} {
 		c.alternatives(sc, n, kw, o, w, req, depth)
+	}
+	c.subschemas(sc, n, o, w, req, depth)
+}
+
+// pattern follows oasdiff: in a request a new pattern refuses values that
+// passed, a changed one may (which one cannot tell, so a warning), and
+// ".*" refuses nothing; in a response a pattern dropped lets values
+// through that callers may have relied on never seeing.
+func (c *comparer) pattern(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	ps, pw := text(o["pattern"]), text(w["pattern"])
+	if ps == pw {
+		return
+	}
+	anything := func(p string) bool { return p == "" || p == ".*" || p == "^.*$" }
+	switch {
+	case req && anything(pw):
+	case req && anything(ps):
+		c.report(sc, n, "pattern-added", Breaking, "values must now match %q", pw)
+	case req:
+		c.report(sc, n, "pattern-changed", Warning, "the pattern changed from %q to %q: values that matched the old one may be refused", ps, pw)
+	case anything(ps):
+	case anything(pw):
+		c.report(sc, n, "pattern-removed", Breaking, "values no longer promised to match %q may come back", ps)
+	default:
+		c.report(sc, n, "pattern-changed", Warning, "the pattern changed from %q to %q", ps, pw)
+	}
+}
+
+// extensibleEnum reads x-extensible-enum (Zalando's guidelines): the
+// values a request may carry today, more may come. Removing one refuses
+// callers that send it.
+func (c *comparer) extensibleEnum(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	oe, ok0 := o["x-extensible-enum"].([]any)
+	we, ok1 := w["x-extensible-enum"].([]any)
+	if !req || !ok0 || !ok1 {
+		return
+	}
+	in := map[string]bool{}
+	for _, v := range we {
+		in[js(v)] = true
+	}
+	for _, v := range oe {
+		if !in[js(v)] {
+			c.report(sc, n, "x-extensible-enum-value-removed", Breaking, "the value %s is no longer accepted", js(v))
+		}
+	}
+}
+
+// subschemaKeywords are the keywords holding one schema that applies to
+// part of the value, with the suffix of their rules.
+var subschemaKeywords = []struct{ kw, rule string }{
+	{"additionalProperties", "additional-properties"},
+	{"unevaluatedProperties", "unevaluated-properties"},
+	{"unevaluatedItems", "unevaluated-items"},
+	{"propertyNames", "property-names"},
+	{"contains", "contains"},
+	{"contentSchema", "content-schema"},
+	{"if", "if"},
+	{"then", "then"},
+	{"else", "else"},
+}
+
+// subschemas compares what the rest of compare does not: the schemas in
+// additionalProperties, contains, if/then/else and the like (at any
+// depth, through the same schemaAt), keywords that constrain added to a
+// request or dropped from a response, and not, where tightening the inner
+// schema loosens the outer one.
+func (c *comparer) subschemas(sc schemaScope, n spot, o, w map[string]any, req bool, depth int) {
+	at := func(rel string) spot { return spot{path: n.path + rel, name: n.name} }
+	for _, k := range subschemaKeywords {
+		ov, inOld := o[k.kw]
+		wv, inNew := w[k.kw]
+		switch {
+		case inOld && inNew && req && wv == false && (k.kw == "additionalProperties" || k.kw == "unevaluatedProperties"):
+			// refusing unknown properties is judged once, in unknownProperties
+		case inOld && inNew:
+			c.schemaAt(sc, at("/"+k.kw), ov, wv, depth+1)
+		case req && inNew && wv != true && c.constrains(k.kw, o):
+			c.report(sc, n, k.rule+"-added", Breaking, "%s was added: values that passed may be refused", k.kw)
+		case !req && inOld && ov != true && k.kw != "additionalProperties":
+			c.report(sc, n, k.rule+"-removed", Breaking, "%s was removed: values it ruled out may come back", k.kw)
+		}
+	}
+	// Schemas by key: a new key constrains requests, a dropped one lets
+	// anything through in responses.
+	for _, k := range []struct{ kw, rule string }{{"patternProperties", "pattern-property"}, {"dependentSchemas", "dependent-schema"}} {
+		om, _ := o[k.kw].(map[string]any)
+		wm, _ := w[k.kw].(map[string]any)
+		for _, key := range sortedKeys(wm) {
+			if ov, ok := om[key]; ok {
+				c.schemaAt(sc, at("/"+k.kw+"/"+escapeToken(key)), ov, wm[key], depth+1)
+			} else if req && c.constrains(k.kw, o) {
+				c.report(sc, n, k.rule+"-added", Breaking, "%s %q was added: values that passed may be refused", k.kw, key)
+			}
+		}
+		for _, key := range sortedKeys(om) {
+			if _, ok := wm[key]; !ok && !req {
+				c.report(sc, n, k.rule+"-removed", Breaking, "%s %q was removed: values it ruled out may come back", k.kw, key)
+			}
+		}
+	}
+	oi, _ := o["prefixItems"].([]any)
+	wi, _ := w["prefixItems"].([]any)
+	for i := range min(len(oi), len(wi)) {
+		c.schemaAt(sc, spot{path: fmt.Sprintf("%s/prefixItems/%d", n.path, i), name: fmt.Sprintf("%s[%d]", n.name, i)}, oi[i], wi[i], depth+1)
+	}
+	c.dependentRequired(sc, n, o, w, req)
+	for _, k := range []struct{ kw, rule string }{{"contentEncoding", "content-encoding-changed"}, {"contentMediaType", "content-media-type-changed"}} {
+		// Either way a caller reads or writes the value in the old form.
+		if a, b := text(o[k.kw]), text(w[k.kw]); a != b {
+			c.report(sc, n, k.rule, Breaking, "%s changed from %q to %q", k.kw, a, b)
+		}
+	}
+	ov, inOld := o["not"]
+	wv, inNew := w["not"]
+	switch {
+	case inOld && inNew && !sameJSON(ov, wv):
+		// not inverts: the inner schema is compared the other way round,
+		// and anything breaking there breaks here.
+		flipped := sc
+		flipped.dir = DirectionResponse
+		if !req {
+			flipped.dir = DirectionRequest
+		}
+		saved := c.out
+		c.out = nil
+		c.schemaAt(flipped, at("/not"), ov, wv, depth+1)
+		breaking := len(BreakingChanges(c.out)) > 0
+		c.out = saved
+		if breaking {
+			c.report(sc, n, "not-changed", Breaking, "the schema under not changed so that values that passed may be refused")
+		}
+	case req && inNew && !inOld:
+		c.report(sc, n, "not-added", Breaking, "not was added: values that passed may be refused")
+	case !req && inOld && !inNew:
+		c.report(sc, n, "not-removed", Breaking, "not was removed: values it ruled out may come back")
+	}
+}
+
+// constrains reports whether adding kw to a request schema like o can
+// refuse what o accepted. Schemas about unknown properties only narrow an
+// object that accepted them: where o already refused them, they loosen it.
+func (c *comparer) constrains(kw string, o map[string]any) bool {
+	switch kw {
+	case "additionalProperties", "unevaluatedProperties", "patternProperties":
+		return !c.refusesUnknownIn(c.old, o)
+	}
+	return true
+}
+
+// dependentRequired: a property that now needs others refuses requests
+// that sent it alone; in a response, one that no longer does may come
+// back without them.
+func (c *comparer) dependentRequired(sc schemaScope, n spot, o, w map[string]any, req bool) {
+	om, _ := o["dependentRequired"].(map[string]any)
+	wm, _ := w["dependentRequired"].(map[string]any)
+	from, to, verb := om, wm, "added"
+	if !req {
+		from, to, verb = wm, om, "removed"
+	}
+	for _, key := range sortedKeys(to) {
+		have, existed := from[key]
+		had := stringSet(have)
+		for name := range stringSet(to[key]) {
+			if had[name] {
+				continue
+			}
+			rule := "dependent-required-changed"
+			if !existed {
+				rule = "dependent-required-" + verb
+			}
+			c.report(sc, n, rule, Breaking, "with %q, %q is required in one version and not in the other", key, name)
+			break
+		}
 	}
 }
 
@@ -288,9 +498,19 @@ func (c *comparer) types(sc schemaScope, n spot, o, w map[string]any, req bool) 
 	if !req {
 		narrower, wider = ot, wt
 	}
+	// A parameter (and each property of a deepObject one) is a string on
+	// the wire: a string schema takes every number or boolean that was
+	// sent, and an array takes a single value as one item.
+	param := req && sc.kind == "request-parameter"
+	if param && slices.Contains(wt, "array") {
+		if items, ok := c.news.resolve(w["items"]).(map[string]any); ok {
+			it, _ := typeSet(items)
+			narrower = append(slices.Clone(narrower), it...)
+		}
+	}
 	lost := wider == nil && narrower != nil
 	for _, t := range wider {
-		lost = lost || !admits(narrower, t)
+		lost = lost || !(admits(narrower, t) || param && t != "array" && t != "object" && slices.Contains(narrower, "string"))
 	}
 	if lost {
 		c.report(sc, n, "type-changed", Breaking, "the type changed from %s to %s", from, to)
@@ -408,7 +628,12 @@ func (c *comparer) bounds(sc schemaScope, n spot, o, w map[string]any, req bool)
 		{"minItems", "", false, "min-items-increased", "min-items-decreased"},
 		{"maxProperties", "", true, "max-properties-decreased", "max-properties-increased"},
 		{"minProperties", "", false, "min-properties-increased", "min-properties-decreased"},
+		{"maxContains", "", true, "max-contains-decreased", "max-contains-increased"},
+		{"minContains", "", false, "min-contains-increased", "min-contains-decreased"},
 	} {
+		if !applies(l.inclusive, o, w) {
+			continue
+		}
 		ob, wb := boundOf(o, l.inclusive, l.exclusive), boundOf(w, l.inclusive, l.exclusive)
 		if req && tighter(wb, ob, l.upper) {
 			rule := l.tightened
@@ -421,6 +646,26 @@ func (c *comparer) bounds(sc schemaScope, n spot, o, w map[string]any, req bool)
 			c.report(sc, n, l.loosened, Breaking, "%s changed from %s to %s: values callers did not expect may come back", l.inclusive, showBound(ob), showBound(wb))
 		}
 	}
+}
+
+// applies reports whether a bound keyword can bind a value of either
+// schema: maxItems on a string schema is inert, and changing it changes
+// nothing.
+func applies(kw string, o, w map[string]any) bool {
+	var t string
+	switch kw {
+	case "maximum", "minimum":
+		t = "number"
+	case "maxLength", "minLength":
+		t = "string"
+	case "maxItems", "minItems", "maxContains", "minContains":
+		t = "array"
+	case "maxProperties", "minProperties":
+		t = "object"
+	}
+	ot, _ := typeSet(o)
+	wt, _ := typeSet(w)
+	return t == "" || admits(ot, t) || admits(wt, t) || (t == "number" && (admits(ot, "integer") || admits(wt, "integer")))
 }
 
 func showBound(b *bound) string {
@@ -448,6 +693,26 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 		}
 		return spot{path: n.path + "/properties/" + escapeToken(name), name: full}
 	}
+	// readOnly and writeOnly are annotations in 2020-12, which is what the
+	// validator applies: required binds either way. But a caller does not
+	// send a readOnly property it need not send, and a response never
+	// holds a writeOnly one, so changes to those bind nobody.
+	flag := func(cs *components, v any, kw string) bool {
+		m, _ := cs.resolve(v).(map[string]any)
+		return m[kw] == true
+	}
+	oHidden := func(name string) bool {
+		if req {
+			return flag(c.olds, op[name], "readOnly") && !oreq[name]
+		}
+		return flag(c.olds, op[name], "writeOnly")
+	}
+	wHidden := func(name string) bool {
+		if req {
+			return flag(c.news, wp[name], "readOnly") && !wreq[name]
+		}
+		return flag(c.news, wp[name], "writeOnly")
+	}
 	for _, name := range sortedKeys(wp) {
 		cn := child(name)
 		ps, existed := op[name]
@@ -460,10 +725,15 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 			c.at(sc, cn, "response-property-added", Info, fmt.Sprintf("%s: the new property %q may come back", sc.what, cn.name))
 		case req && wreq[name] && !oreq[name]:
 			c.at(sc, cn, "request-property-became-required", Breaking, fmt.Sprintf("%s: the property %q became required%s", sc.what, cn.name, defaultNoteOf(c.new, wp[name])))
+		case req && !flag(c.olds, ps, "readOnly") && flag(c.news, wp[name], "readOnly"):
+			c.at(sc, cn, "request-property-became-read-only", Warning, fmt.Sprintf("%s: the property %q became read-only: what callers send in it is ignored or refused", sc.what, cn.name))
+		case !req && oHidden(name):
+		case !req && oreq[name] && wHidden(name):
+			c.at(sc, cn, "response-required-property-became-write-only", Breaking, fmt.Sprintf("%s: the property %q, which was always there, became write-only and no longer comes back", sc.what, cn.name))
 		case !req && oreq[name] && !wreq[name]:
 			c.at(sc, cn, "response-property-became-optional", Breaking, fmt.Sprintf("%s: the property %q is no longer always there", sc.what, cn.name))
 		}
-		if existed {
+		if existed && !wHidden(name) {
 			c.schemaAt(sc, cn, ps, wp[name], depth+1)
 		}
 	}
@@ -473,6 +743,8 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 		}
 		cn := child(name)
 		switch {
+		case oHidden(name):
+			// callers never had to send it (request) or never got it (response)
 		case req && c.refusesUnknownIn(c.new, w):
 			c.at(sc, cn, "request-property-removed", Breaking, fmt.Sprintf("%s: the property %q was removed, and requests that still send it are refused as unknown", sc.what, cn.name))
 		case req:
@@ -483,9 +755,22 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 			c.at(sc, cn, "response-optional-property-removed", Warning, fmt.Sprintf("%s: the optional property %q was removed", sc.what, cn.name))
 		}
 	}
+}
+
+// unknownProperties reports a request object schema that now refuses
+// properties it does not declare (additionalProperties: false added,
+// say), which oasdiff does not see: callers that send extra properties
+// were accepted and are refused.
+func (c *comparer) unknownProperties(sc schemaScope, n spot, o, w map[string]any) {
+	if sc.dir != DirectionRequest || !admits(typesOf(w), "object") {
+		return
+	}
+	if _, declared := w["additionalProperties"]; !declared && w["properties"] == nil && w["unevaluatedProperties"] == nil {
+		return // not an object schema of the contract's own
+	}
 	// A flip of the spec's own strictness is reported once, at the top.
 	flipped := c.old.UnknownProperties.request() != c.new.UnknownProperties.request()
-	if req && !flipped && !c.refusesUnknownIn(c.old, o) && c.refusesUnknownIn(c.new, w) {
+	if !flipped && !c.refusesUnknownIn(c.old, o) && c.refusesUnknownIn(c.new, w) {
 		c.at(sc, n, "request-unknown-properties-refused", Breaking, fmt.Sprintf("%s: properties the schema does not declare are now refused", sc.describe(n)))
 	}
 }
@@ -516,48 +801,309 @@ func (c *comparer) alternatives(sc schemaScope, n spot, kw string, o, w map[stri
 	if oa == nil && wa == nil {
 		return
 	}
-	rule := map[string]string{"oneOf": "one-of", "anyOf": "any-of"}[kw]
-	switch {
-	case req && len(wa) < len(oa):
-		c.report(sc, n, rule+"-removed", Breaking, "%s went from %d alternatives to %d: a caller may send one that is no longer accepted", kw, len(oa), len(wa))
-	case !req && len(wa) > len(oa):
-		c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
-	case len(wa) == len(oa):
-		// Alternatives that are the same in both, wherever they stand, are
-		// the same; the rest are compared in order.
-		used := make([]bool, len(wa))
-		newJSON := make([]string, len(wa))
-		for j, x := range wa {
-			newJSON[j] = js(x)
-		}
-		var restOld []int
-		for i := range oa {
-			old := js(oa[i])
-			j := slices.IndexFunc(newJSON, func(x string) bool { return x == old })
-			for j >= 0 && used[j] {
-				next := slices.IndexFunc(newJSON[j+1:], func(x string) bool { return x == old })
-				if next < 0 {
-					j = -1
-				} else {
-					j += 1 + next
-				}
+	c.branches(sc, n, kw, oa, wa, req, depth)
+}
+
+// wrapped handles a schema that became a oneOf or anyOf, or stopped
+// being one: the plain side is compared as a single branch, with the
+// other side's keywords beside the list merged into each branch. It
+// reports whether it did, in which case nothing else is compared here.
+func (c *comparer) wrapped(sc schemaScope, n spot, o, w map[string]any, req bool, depth int) bool {
+	composite := func(m map[string]any) string {
+		for _, kw := range []string{"oneOf", "anyOf"} {
+			if _, ok := m[kw].([]any); ok {
+				return kw
 			}
-			if j >= 0 {
-				used[j] = true
+		}
+		return ""
+	}
+	ok, wk := composite(o), composite(w)
+	if (ok == "") == (wk == "") {
+		return false
+	}
+	spread := func(m map[string]any, kw string) []any {
+		rest := map[string]any{}
+		for k, v := range m {
+			if k != kw {
+				rest[k] = v
+			}
+		}
+		var out []any
+		for _, b := range m[kw].([]any) {
+			if len(rest) == 0 {
+				out = append(out, b)
 			} else {
-				restOld = append(restOld, i)
+				out = append(out, map[string]any{"allOf": []any{rest, b}})
 			}
 		}
-		k := 0
-		for j := range wa {
-			if used[j] {
-				continue
+		return out
+	}
+	if wk != "" {
+		c.branches(sc, n, wk, []any{o}, spread(w, wk), req, depth)
+	} else {
+		c.branches(sc, n, ok, spread(o, ok), []any{w}, req, depth)
+	}
+	return true
+}
+
+// trialBudget bounds the schema nodes compared in trial pairings of
+// branches in one Compare; past it, branches pair by position.
+const trialBudget = 200_000
+
+// trial runs f and returns the changes it found instead of keeping them.
+func (c *comparer) trial(f func()) []Change {
+	saved := c.out
+	c.out = nil
+	c.trials++
+	f()
+	c.trials--
+	got := c.out
+	c.out = saved
+	return got
+}
+
+// branches pairs the alternatives of a oneOf or anyOf by content, not by
+// position or $ref name: every value a caller could send must still be
+// accepted by some branch (request), and every value that may come back
+// must fit some branch the caller knew (response). Identical branches
+// pair first; each other branch is paired with the one that breaks
+// least, and only when none fits is a branch reported as removed
+// (request) or added (response). In a request oneOf, a new branch that
+// overlaps another makes values that matched one branch match two,
+// which oneOf refuses; oasdiff misses that.
+func (c *comparer) branches(sc schemaScope, n spot, kw string, oa, wa []any, req bool, depth int) {
+	rule := map[string]string{"oneOf": "one-of", "anyOf": "any-of"}[kw]
+	oldJSON, newJSON := make([]string, len(oa)), make([]string, len(wa))
+	for i, x := range oa {
+		oldJSON[i] = js(x)
+	}
+	for j, x := range wa {
+		newJSON[j] = js(x)
+	}
+	// The side every branch of which must be matched: the old one for a
+	// request, the new one for a response.
+	from, to := oa, wa
+	fromJSON, toJSON := oldJSON, newJSON
+	if !req {
+		from, to, fromJSON, toJSON = wa, oa, newJSON, oldJSON
+	}
+	matched := make([]bool, len(to)) // a branch of to that some branch of from pairs with
+	// When the list shrank in a request (grew in a response), branches do
+	// not share a partner, so that the surplus is reported as removed
+	// (added): a new object branch a loose old one happens to admit is
+	// still a kind of value callers never saw.
+	exclusive := len(from) > len(to)
+	// A branch written the same on both sides pairs with itself
+	// unexamined: its components' own changes are reported where the spec
+	// uses them otherwise, and following every such $ref through nested
+	// lists costs more than a large spec allows.
+	same := make([]bool, len(from))
+	for i := range from {
+		j := slices.IndexFunc(toJSON, func(x string) bool { return x == fromJSON[i] })
+		for j >= 0 && matched[j] {
+			next := slices.Index(toJSON[j+1:], fromJSON[i])
+			if next < 0 {
+				j = -1
+			} else {
+				j += 1 + next
 			}
-			i := restOld[k]
-			k++
-			c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, j), name: n.name}, oa[i], wa[j], depth+1)
+		}
+		if j >= 0 {
+			matched[j], same[i] = true, true
 		}
 	}
+	for i := range from {
+		if same[i] {
+			continue
+		}
+		if c.trials > 0 || c.trialWork > trialBudget {
+			// Inside a trial, or once the budget is spent, lists pair by
+			// position: searching at every level of nested lists multiplies
+			// the work (Stripe's expandable fields nest deep).
+			switch {
+			case i < len(to) && req:
+				matched[i] = true
+				c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, i), name: n.name}, from[i], to[i], depth+1)
+			case i < len(to):
+				matched[i] = true
+				c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, i), name: n.name}, to[i], from[i], depth+1)
+			case req:
+				c.report(sc, n, rule+"-removed", Breaking, "the %s branch %d of %d accepts values that no branch accepts now", kw, i+1, len(oa))
+			default:
+				c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
+			}
+			continue
+		}
+		// The branch in the same place first: most lists keep their order,
+		// and the first that fits ends the search.
+		order := make([]int, 0, len(to))
+		if i < len(to) {
+			order = append(order, i)
+		}
+		for j := range to {
+			if j != i {
+				order = append(order, j)
+			}
+		}
+		run := func(j int) []Change {
+			oldB, newB, at := from[i], to[j], j
+			if !req {
+				oldB, newB, at = to[j], from[i], i
+			}
+			return c.trial(func() {
+				c.schemaAt(sc, spot{path: fmt.Sprintf("%s/%s/%d", n.path, kw, at), name: n.name}, oldB, newB, depth+1)
+			})
+		}
+		// How many breaking changes a pair has is remembered by content:
+		// the same branches meet again under every operation that uses
+		// them, and nested lists would otherwise multiply the work.
+		best, bestBreaking, bestRan := -1, 0, false
+		var bestChanges []Change
+		for _, j := range order {
+			if exclusive && matched[j] || c.apart(from[i], to[j]) {
+				continue
+			}
+			key := fromJSON[i] + "\x00" + toJSON[j] + "\x00" + string(sc.dir)
+			k, seen := c.misfits[key]
+			var got []Change
+			if !seen {
+				if c.misfits == nil {
+					c.misfits = map[string]int{}
+				}
+				// Recursive schemas meet this pair again inside the trial:
+				// there it counts as no fit, and is not tried again.
+				c.misfits[key] = math.MaxInt32
+				got = run(j)
+				k = len(BreakingChanges(got))
+				c.misfits[key] = k
+			}
+			if k == math.MaxInt32 {
+				continue
+			}
+			if best < 0 || k < bestBreaking {
+				best, bestBreaking, bestChanges, bestRan = j, k, got, !seen
+			}
+			if k == 0 {
+				break
+			}
+		}
+		if best >= 0 && !bestRan {
+			bestChanges = run(best)
+		}
+		switch {
+		case best >= 0 && bestBreaking == 0:
+			matched[best] = true
+			c.out = append(c.out, bestChanges...)
+		case req && best < 0:
+			c.report(sc, n, rule+"-removed", Breaking, "the %s branch %d of %d accepts values that no branch accepts now", kw, i+1, len(oa))
+		case !req && best < 0:
+			c.report(sc, n, rule+"-added", Breaking, "%s went from %d alternatives to %d: a value callers do not know may come back", kw, len(oa), len(wa))
+		default:
+			matched[best] = true
+			c.out = append(c.out, bestChanges...)
+		}
+	}
+	if !req || kw != "oneOf" {
+		return
+	}
+	for j := range wa {
+		if matched[j] {
+			continue
+		}
+		for k := range wa {
+			if k != j && c.overlaps(wa[j], wa[k]) {
+				c.report(sc, n, "one-of-overlapping-branch-added", Breaking, "the new oneOf branch %d also matches values of branch %d, and oneOf refuses a value that matches two", j+1, k+1)
+				break
+			}
+		}
+	}
+}
+
+// apart reports whether two branches admit no type in common, so that
+// pairing them needs no closer look (Stripe's expandable fields, a
+// string or an object, nest this deep).
+func (c *comparer) apart(a, b any) bool {
+	x, _ := c.olds.resolve(a).(map[string]any)
+	y, _ := c.news.resolve(b).(map[string]any)
+	if x == nil || y == nil {
+		return false
+	}
+	xt, _ := typeSet(x)
+	yt, _ := typeSet(y)
+	if xt == nil || yt == nil {
+		return false
+	}
+	for _, t := range xt {
+		if admits(yt, t) || slices.Contains(yt, t) || (t == "number" && slices.Contains(yt, "integer")) {
+			return false
+		}
+	}
+	return true
+}
+
+// overlaps reports whether some value could match both request schemas
+// a and b. It errs towards yes: two schemas are kept apart only by types
+// that do not meet, a required property whose const or enum values do
+// not meet, or, when unknown properties are refused, a required property
+// one of them does not declare.
+func (c *comparer) overlaps(a, b any) bool {
+	x, _ := c.news.resolve(a).(map[string]any)
+	y, _ := c.news.resolve(b).(map[string]any)
+	if x == nil || y == nil {
+		return a != false && b != false
+	}
+	xt, _ := typeSet(x)
+	yt, _ := typeSet(y)
+	if xt != nil && yt != nil && !slices.ContainsFunc(xt, func(t string) bool { return admits(yt, t) || slices.Contains(yt, t) }) &&
+		!slices.ContainsFunc(yt, func(t string) bool { return admits(xt, t) }) {
+		return false
+	}
+	if disjointValues(x, y) {
+		return false
+	}
+	xp, _ := x["properties"].(map[string]any)
+	yp, _ := y["properties"].(map[string]any)
+	xr, yr := stringSet(x["required"]), stringSet(y["required"])
+	for name := range xr {
+		if yr[name] && disjointValues(c.news.resolve(xp[name]), c.news.resolve(yp[name])) {
+			return false
+		}
+		if _, declared := yp[name]; !declared && c.refusesUnknownIn(c.new, y) {
+			return false
+		}
+	}
+	for name := range yr {
+		if _, declared := xp[name]; !declared && c.refusesUnknownIn(c.new, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// disjointValues reports whether two schemas' const or enum lists share
+// no value.
+func disjointValues(a, b any) bool {
+	values := func(v any) ([]any, bool) {
+		m, _ := v.(map[string]any)
+		if c, ok := m["const"]; ok {
+			return []any{c}, true
+		}
+		e, ok := m["enum"].([]any)
+		return e, ok
+	}
+	av, okA := values(a)
+	bv, okB := values(b)
+	if !okA || !okB {
+		return false
+	}
+	for _, x := range av {
+		for _, y := range bv {
+			if sameJSON(x, y) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func rat(v any) *big.Rat {
