@@ -121,6 +121,10 @@ func TestOnePassParamsGiveTheSameResults(t *testing.T) {
 // parameters, and a response with headers, are checked without
 // allocating.
 func TestOnePassParamsDoNotAllocate(t *testing.T) {
+	if raceEnabled {
+		// .ci/run runs this test again without -race.
+		t.Skip("under -race sync.Pool drops pooled buffers at random, so allocations cannot be counted; run without -race")
+	}
 	v, err := Compile(paramSpec())
 	require.NoError(t, err)
 	// No %20 in the path: url.URL.EscapedPath allocates to escape it again.

@@ -46,6 +46,10 @@ var causes = []cause{
 		func(d disagreement) bool {
 			return d.peer == "kin-openapi" && accepts(d.accord) && refuses(d.other, `invalid serialization method: style="deepObject"`)
 		}},
+	{"kin-openapi checks security and refuses every request whose requirement names a scheme the document never declares; accord validates shapes, not credentials (the document is at fault, not the request)", accordRight,
+		func(d disagreement) bool {
+			return d.peer == "kin-openapi" && accepts(d.accord) && refuses(d.other, "security requirements failed", "is not declared")
+		}},
 	{"libopenapi-validator refuses to compile nullable in an OpenAPI 3.1 document, where it is an unknown word to ignore", accordRight,
 		func(d disagreement) bool {
 			return d.peer == "libopenapi-validator" && accepts(d.accord) && refuses(d.other, "The `nullable` keyword is not supported in OpenAPI 3.1+")
