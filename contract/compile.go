@@ -47,6 +47,7 @@ type Validator struct {
 
 type operation struct {
 	Operation
+	name       string // getOrder (GET /orders/{id}), for messages
 	index      int
 	segments   int
 	pathParams []pathParam
@@ -230,7 +231,7 @@ func (v *Validator) checkOperations() []Finding {
 	shapes := map[string]*operation{}
 	for i, spec := range v.spec.Operations {
 		at := fmt.Sprintf("operations[%d]", i)
-		op := &operation{Operation: spec, index: i, errorCodes: map[string]bool{}}
+		op := &operation{Operation: spec, name: spec.label(), index: i, errorCodes: map[string]bool{}}
 		op.Method = strings.ToUpper(op.Method)
 		v.ops = append(v.ops, op)
 		if prev, dup := v.byID[op.ID]; dup {

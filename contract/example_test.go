@@ -51,9 +51,9 @@ func ExampleValidator_ValidateRequest() {
 	res := v.ValidateRequest(req, []byte(body))
 	fmt.Println(res)
 	// Output:
-	// addPet request_body /age: minimum: must be at least 0 (got -1)
-	// addPet request_body /colour: unevaluatedProperties: is not a property the contract declares (got "brown")
-	// addPet request_body /name: minLength: must be at least 1 characters long (got "")
+	// addPet (POST /pets) request_body /age: minimum: must be at least 0 (got -1)
+	// addPet (POST /pets) request_body /colour: unevaluatedProperties: is not a property the contract declares (got "brown")
+	// addPet (POST /pets) request_body /name: minLength: must be at least 1 characters long (got "")
 }
 
 func ExampleValidator_ValidateResponse() {
@@ -61,7 +61,7 @@ func ExampleValidator_ValidateResponse() {
 	req := httptest.NewRequest("POST", "/pets", nil)
 	res := v.ValidateResponse(req, 200, http.Header{}, nil)
 	fmt.Println(res)
-	// Output: addPet 200 response_status: status: status 200 is not declared; declared: 201
+	// Output: addPet (POST /pets) 200 response_status: status: status 200 is not declared; declared: 201
 }
 
 func ExampleValidator_Middleware() {

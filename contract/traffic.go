@@ -89,6 +89,7 @@ func (v Violation) field() string {
 type Result struct {
 	Operation  string      `json:"operation,omitempty"` // the matched operation; empty if none matched
 	Violations []Violation `json:"violations"`
+	name       string      // the operation as messages name it
 }
 
 // OK reports whether nothing broke the contract.
@@ -101,7 +102,9 @@ func (r Result) Err() error {
 		return nil
 	}
 	e := &accord.Error{Code: accord.Invalid, Message: fmt.Sprintf("%d contract violation(s)", len(r.Violations))}
-	if r.Operation != "" {
+	if r.name != "" {
+		e.Message += " in " + r.name
+	} else if r.Operation != "" {
 		e.Message += " in operation " + r.Operation
 	}
 	for _, v := range r.Violations {
@@ -110,10 +113,14 @@ func (r Result) Err() error {
 	return e
 }
 
-// String lists the violations, one per line.
+// String lists the violations, one per line, each naming its operation
+// as the document does: getOrder (GET /orders/{id}).
 func (r Result) String() string {
 	lines := make([]string, len(r.Violations))
 	for i, v := range r.Violations {
+		if r.name != "" && v.Operation == r.Operation {
+			v.Operation = r.name
+		}
 		lines[i] = v.String()
 	}
 	return strings.Join(lines, "\n")
@@ -172,7 +179,7 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 	if bad != nil {
 		return Result{Violations: []Violation{*bad}}
 	}
-	res := Result{Operation: op.ID}
+	res := Result{Operation: op.ID, name: op.name}
 	if !v.paramsValid(op, r, &caps) {
 		v.checkParams(&res, op, r, &caps)
 	}
@@ -222,7 +229,7 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	if bad != nil {
 		return Result{Violations: []Violation{*bad}}
 	}
-	res := Result{Operation: op.ID}
+	res := Result{Operation: op.ID, name: op.name}
 	resp := op.response(status)
 	if resp == nil {
 		res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: PartResponseStatus, Status: status, Keyword: "status",
