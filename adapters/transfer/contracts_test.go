@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
-	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
 )
@@ -92,20 +91,7 @@ func TestDeletedContractsMoveStillDeleted(t *testing.T) {
 	assert.Equal(t, []accord.RevisionKind{accord.RevisionCreated, accord.RevisionDeleted, accord.RevisionRestored}, kinds(doc.Contracts[2].Revisions))
 	text := withoutTime(t, doc)
 
-	sqliteDst, raw := sqliteStores(t)
-	targets := []struct {
-		name   string
-		stores transfer.Stores
-		raw    *sqlstore.Stores
-	}{{"sqlite", sqliteDst, raw}}
-	if pg, raw, ok := postgresStores(t); ok {
-		targets = append(targets, struct {
-			name   string
-			stores transfer.Stores
-			raw    *sqlstore.Stores
-		}{"postgres", pg, raw})
-	}
-	for _, dst := range targets {
+	for _, dst := range sqlTargets(t) {
 		t.Run(dst.name, func(t *testing.T) {
 			require.NoError(t, dst.raw.Atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, dst.stores, doc) }))
 			again, err := transfer.Export(ctx, dst.stores, "shop", t0)

@@ -25,6 +25,25 @@ import (
 // postgresStores returns migrated stores in a schema of their own on the
 // server ACCORD_POSTGRES_URL names, dropped when the test ends; nil
 // without one.
+// sqlTarget is an SQL engine a test imports into.
+type sqlTarget struct {
+	name   string
+	stores transfer.Stores
+	raw    *sqlstore.Stores
+}
+
+// sqlTargets are the engines an import is tried on: SQLite, and
+// PostgreSQL when ACCORD_POSTGRES_URL names a server.
+func sqlTargets(t *testing.T) []sqlTarget {
+	t.Helper()
+	stores, raw := sqliteStores(t)
+	targets := []sqlTarget{{"sqlite", stores, raw}}
+	if pg, raw, ok := postgresStores(t); ok {
+		targets = append(targets, sqlTarget{"postgres", pg, raw})
+	}
+	return targets
+}
+
 func postgresStores(t *testing.T) (transfer.Stores, *sqlstore.Stores, bool) {
 	t.Helper()
 	base := os.Getenv("ACCORD_POSTGRES_URL")
@@ -110,20 +129,7 @@ func TestDeletedRecordsMoveStillDeleted(t *testing.T) {
 	assert.Len(t, doc.Terms, 2)
 	text := withoutTime(t, doc)
 
-	sqliteDst, raw := sqliteStores(t)
-	targets := []struct {
-		name   string
-		stores transfer.Stores
-		raw    *sqlstore.Stores
-	}{{"sqlite", sqliteDst, raw}}
-	if pg, raw, ok := postgresStores(t); ok {
-		targets = append(targets, struct {
-			name   string
-			stores transfer.Stores
-			raw    *sqlstore.Stores
-		}{"postgres", pg, raw})
-	}
-	for _, dst := range targets {
+	for _, dst := range sqlTargets(t) {
 		t.Run(dst.name, func(t *testing.T) {
 			require.NoError(t, dst.raw.Atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, dst.stores, doc) }))
 			again, err := transfer.Export(ctx, dst.stores, "shop", t0)
