@@ -162,7 +162,7 @@ type Tagged struct {
 	Map      map[string]int    `json:"map"`
 	Child    *Money            `json:"child"`
 	Skipped  string            `json:"-"`
-	unexport string            //nolint:unused // must not appear
+	unexport string            //lint:ignore U1000 an unexported field, which must not appear in the schema
 	Labels   map[string]string `json:"labels,omitempty"`
 	Embedded
 }

@@ -128,23 +128,6 @@ func NewRecords(s Stores) Records {
 // bookkeeping is what every record's Stamp adds to its JSON.
 var bookkeeping = []string{"revision", "created_at", "created_by", "updated_at", "updated_by"}
 
-// between finds revisions from and to in a record's history.
-func between[T any](revs []accord.Revision[T], what string, from, to int) (a, b T, err error) {
-	var okA, okB bool
-	for _, r := range revs {
-		if r.Number == from {
-			a, okA = r.Record, true
-		}
-		if r.Number == to {
-			b, okB = r.Record, true
-		}
-	}
-	if !okA || !okB {
-		err = accord.Errorf(accord.NotFound, "%s has no revision %d or %d", what, from, to)
-	}
-	return a, b, err
-}
-
 // kind describes one kind of record to the registry: how to read one (by
 // ID or human key), name it, read a revision of it, what of it is
 // content, and which links it declares (optional).
