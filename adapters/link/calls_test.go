@@ -1,0 +1,87 @@
+package link_test
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/internal/testkit"
+	"github.com/accordhq/accord/review"
+)
+
+// calls counts store calls by store and method.
+type calls struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *calls) count(store, method string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[store+"."+method]++
+}
+
+// take returns the counts since the last take, and starts again.
+func (c *calls) take() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.n
+	c.n = map[string]int{}
+	return out
+}
+
+func perStore(n map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range n {
+		store, _, _ := strings.Cut(k, ".")
+		out[store] += v
+	}
+	return out
+}
+
+func describe(n map[string]int) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(n)) {
+		fmt.Fprintf(&b, "%s=%d ", k, n[k])
+	}
+	return b.String()
+}
+
+// One requirement update under review, every domain wired on memory
+// stores: the store calls it costs while the caller waits.
+func TestCallsPerRequirementUpdate(t *testing.T) {
+	c := &calls{n: map[string]int{}}
+	s, err := link.New(link.Options{
+		RequirementStore: countedRequirement{memory.NewRequirementStore(), c.count},
+		ContractStore:    countedContract{memory.NewContractStore(), c.count},
+		ReviewStore:      countedReview{memory.NewReviewStore(), c.count},
+		RiskStore:        countedRisk{memory.NewRiskStore(), c.count},
+		RetroStore:       countedRetro{memory.NewRetroStore(), c.count},
+		PlanStore:        countedPlan{memory.NewPlanStore(), c.count},
+		TraceStore:       countedTrace{memory.NewTraceStore(), c.count},
+		Clock:            testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	require.NoError(t, err)
+	r, err := s.Requirements.Create(alice, "p", content(), "")
+	require.NoError(t, err)
+	_, err = s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
+		Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "bob", Role: "backend"}}})
+	require.NoError(t, err)
+	c.take()
+
+	changed := r.Content
+	changed.Description += " Partial refunds too."
+	_, err = s.Requirements.Update(alice, "p", r.ID, r.Revision, changed, "partial refunds")
+	require.NoError(t, err)
+	got := c.take()
+	t.Logf("calls: %s", describe(got))
+	require.Equal(t, map[string]int{"requirement": 6, "review": 3, "trace": 2}, perStore(got), describe(got))
+	require.Equal(t, 1, got["requirement.UpdateRequirement"], describe(got))
+}
