@@ -26,19 +26,15 @@ const carolToken = "carol-token"
 // authorization, and stored (hashed) tokens beside the fixed ones.
 func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
-	hookStore, watchStore := memory.NewWebhookStore(), memory.NewWatchStore()
+	stores := memory.New()
+	hookStore, watchStore := stores.Webhooks, stores.Watches.(*memory.WatchStore)
 	// Every service asks the projects who may do what.
-	projectStore := memory.NewProjectStore()
-	projects, err := project.NewService(project.Options{Store: projectStore})
+	projects, err := project.NewService(project.Options{Store: stores.Projects})
 	require.NoError(t, err)
 	// The test receivers listen on 127.0.0.1: only the allow-list lets deliveries reach them.
 	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}, Allow: []string{"127.0.0.1/32"}, Authorizer: projects})
 	require.NoError(t, err)
-	stores := transfer.Stores{Projects: projectStore, Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(),
-		Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore(), Traces: memory.NewTraceStore()}
-	s, err := link.New(link.Options{RequirementStore: stores.Requirements, ContractStore: stores.Contracts,
-		ReviewStore: stores.Reviews, RiskStore: stores.Risks, RetroStore: stores.Retros, PlanStore: stores.Plans, TraceStore: stores.Traces,
-		Events: webhook.Direct(hooks, hookStore, watchStore), Authorizer: projects})
+	s, err := link.New(link.Options{Stores: stores, Events: webhook.Direct(hooks, hookStore, watchStore), Authorizer: projects})
 	require.NoError(t, err)
 	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records, Authorizer: projects})
 	require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/sqlite"
@@ -169,7 +170,7 @@ func runTraceBenchmarks(b *testing.B, s benchStores) {
 func BenchmarkTraceability(b *testing.B) {
 	b.Run("memory", func(b *testing.B) {
 		s := benchStores{reqs: memory.NewRequirementStore(), contracts: memory.NewContractStore(), traces: memory.NewTraceStore()}
-		wire(b, &s, link.Options{ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore()})
+		wire(b, &s, link.Options{Stores: adapters.Stores{Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore()}})
 		loadTraceWorld(b, s)
 		runTraceBenchmarks(b, s)
 	})
@@ -183,7 +184,7 @@ func BenchmarkTraceability(b *testing.B) {
 			b.Fatal(err)
 		}
 		s := benchStores{reqs: db.Requirements, contracts: db.Contracts, traces: db.Traces}
-		wire(b, &s, link.Options{ReviewStore: db.Reviews, RiskStore: db.Risks, RetroStore: db.Retros, PlanStore: db.Plans})
+		wire(b, &s, link.Options{Stores: adapters.Stores{Reviews: db.Reviews, Risks: db.Risks, Retros: db.Retros, Plans: db.Plans}})
 		db.DB.SetMaxOpenConns(1) // the relaxed setting holds for the whole load
 		if _, err := db.DB.Exec("PRAGMA synchronous=OFF"); err != nil {
 			b.Fatal(err)
@@ -199,7 +200,7 @@ func BenchmarkTraceability(b *testing.B) {
 
 // wire builds the services over the stores, every domain included.
 func wire(b *testing.B, s *benchStores, o link.Options) {
-	o.RequirementStore, o.ContractStore, o.TraceStore = s.reqs, s.contracts, s.traces
+	o.Requirements, o.Contracts, o.Traces = s.reqs, s.contracts, s.traces
 	var err error
 	if s.services, err = link.New(o); err != nil {
 		b.Fatal(err)

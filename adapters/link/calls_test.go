@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
@@ -59,15 +60,15 @@ func describe(n map[string]int) string {
 // stores: the store calls it costs while the caller waits.
 func TestCallsPerRequirementUpdate(t *testing.T) {
 	c := &calls{n: map[string]int{}}
-	s, err := link.New(link.Options{
-		RequirementStore: countedRequirement{memory.NewRequirementStore(), c.count},
-		ContractStore:    countedContract{memory.NewContractStore(), c.count},
-		ReviewStore:      countedReview{memory.NewReviewStore(), c.count},
-		RiskStore:        countedRisk{memory.NewRiskStore(), c.count},
-		RetroStore:       countedRetro{memory.NewRetroStore(), c.count},
-		PlanStore:        countedPlan{memory.NewPlanStore(), c.count},
-		TraceStore:       countedTrace{memory.NewTraceStore(), c.count},
-		Clock:            testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	s, err := link.New(link.Options{Stores: adapters.Stores{
+		Requirements: countedRequirement{memory.NewRequirementStore(), c.count},
+		Contracts:    countedContract{memory.NewContractStore(), c.count},
+		Reviews:      countedReview{memory.NewReviewStore(), c.count},
+		Risks:        countedRisk{memory.NewRiskStore(), c.count},
+		Retros:       countedRetro{memory.NewRetroStore(), c.count},
+		Plans:        countedPlan{memory.NewPlanStore(), c.count},
+		Traces:       countedTrace{memory.NewTraceStore(), c.count},
+	}, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	r, err := s.Requirements.Create(alice, "p", content(), "")
 	require.NoError(t, err)

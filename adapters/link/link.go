@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/plan"
@@ -363,18 +364,18 @@ func Follow(reviews *review.Service, reqs requirement.Store, next accord.EventSi
 	})
 }
 
-// Options configure New. The three stores are required.
+// Options configure New.
 type Options struct {
-	RequirementStore requirement.Store
-	ContractStore    contract.Store
-	ReviewStore      review.Store
-	RiskStore        risk.Store       // optional: a risk register, fed by the reviews' assessments
-	RetroStore       retro.Store      // optional: retrospectives, whose items and actions can be promoted
-	PlanStore        plan.Store       // optional: plans, with effort and standing from the other domains
-	TraceStore       trace.Store      // optional: typed links between the records, which turn suspect when their target changes
-	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
-	Events           accord.EventSink // optional: receives every service's events
-	Clock            accord.Clock     // optional
+	// Stores: Requirements, Contracts and Reviews are required. Optional:
+	// Risks (a risk register, fed by the reviews' assessments), Retros
+	// (retrospectives, whose items and actions can be promoted), Plans
+	// (plans, with effort and standing from the other domains) and Traces
+	// (typed links between the records, which turn suspect when their
+	// target changes). Projects, Webhooks and Watches are not used here.
+	adapters.Stores
+	Subjects Subjects         // optional: more kinds of record to review, by ref kind
+	Events   accord.EventSink // optional: receives every service's events
+	Clock    accord.Clock     // optional
 	// Authorizer (optional) is given to every service: it says who may do
 	// what in each project (project.Service is the one accord ships).
 	// Without it, callers hold the roles their accord.Actor carries.
@@ -386,12 +387,12 @@ type Services struct {
 	Requirements *requirement.Service
 	Contracts    *contract.Service
 	Reviews      *review.Service
-	Risks        *risk.Service  // with Options.RiskStore
-	Retros       *retro.Service // with Options.RetroStore
-	Plans        *plan.Service  // with Options.PlanStore
-	Traces       *trace.Service // with Options.TraceStore
+	Risks        *risk.Service  // with Options.Risks
+	Retros       *retro.Service // with Options.Retros
+	Plans        *plan.Service  // with Options.Plans
+	Traces       *trace.Service // with Options.Traces
 	Records      Records        // what links can point at, over the stores given
-	Impacts      Impacts        // with Options.TraceStore: what a proposal would turn suspect
+	Impacts      Impacts        // with Options.Traces: what a proposal would turn suspect
 
 	coverage Coverage
 }
@@ -406,18 +407,18 @@ func (s Services) Coverage(ctx context.Context, project string) (CoverageReport,
 // New builds the three services with the review gates and round following
 // in place.
 func New(opts Options) (Services, error) {
-	if opts.RequirementStore == nil || opts.ContractStore == nil || opts.ReviewStore == nil {
+	if opts.Requirements == nil || opts.Contracts == nil || opts.Reviews == nil {
 		return Services{}, accord.Errorf(accord.Invalid, "link.Options: the requirement, contract and review stores are required")
 	}
-	subjects := NewSubjects(opts.RequirementStore, opts.ContractStore)
+	subjects := NewSubjects(opts.Requirements, opts.Contracts)
 	for kind, sub := range opts.Subjects {
 		subjects[kind] = sub
 	}
-	records := NewRecords(Stores{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Risks: opts.RiskStore, Retros: opts.RetroStore, Plans: opts.PlanStore})
+	records := NewRecords(opts.Stores)
 	var traces *trace.Service
-	if opts.TraceStore != nil {
+	if opts.Traces != nil {
 		var err error
-		if traces, err = trace.NewService(trace.Options{Authorizer: opts.Authorizer, Store: opts.TraceStore, Targets: records, Events: opts.Events, Clock: opts.Clock}); err != nil {
+		if traces, err = trace.NewService(trace.Options{Authorizer: opts.Authorizer, Store: opts.Traces, Targets: records, Events: opts.Events, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
 		// Every domain's events go through Trace, so links follow.
@@ -427,52 +428,52 @@ func New(opts Options) (Services, error) {
 	var follow accord.EventSink
 	reviewEvents := opts.Events
 	var register review.Register
-	if opts.RiskStore != nil {
+	if opts.Risks != nil {
 		var err error
 		// Risk events go through Follow too (reviews of a risk's response
 		// follow its revisions); Follow is made once the review service is.
 		riskEvents := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) { follow.Publish(ctx, e) })
-		if risks, err = risk.NewService(risk.Options{Authorizer: opts.Authorizer, Store: opts.RiskStore, Events: riskEvents, Clock: opts.Clock}); err != nil {
+		if risks, err = risk.NewService(risk.Options{Authorizer: opts.Authorizer, Store: opts.Risks, Events: riskEvents, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
-		reviewEvents = FileRisks(opts.ReviewStore, risks, opts.RiskStore, opts.Events)
-		register = Register{Store: opts.RiskStore}
-		subjects[risk.RefKind] = RiskSubject{Store: opts.RiskStore}
+		reviewEvents = FileRisks(opts.Reviews, risks, opts.Risks, opts.Events)
+		register = Register{Store: opts.Risks}
+		subjects[risk.RefKind] = RiskSubject{Store: opts.Risks}
 	}
-	reviews, err := review.NewService(review.Options{Authorizer: opts.Authorizer, Store: opts.ReviewStore, Subjects: subjects, Register: register, Events: reviewEvents, Clock: opts.Clock})
+	reviews, err := review.NewService(review.Options{Authorizer: opts.Authorizer, Store: opts.Reviews, Subjects: subjects, Register: register, Events: reviewEvents, Clock: opts.Clock})
 	if err != nil {
 		return Services{}, err
 	}
-	follow = Follow(reviews, opts.RequirementStore, opts.Events)
-	reqs, err := requirement.NewService(requirement.Options{Authorizer: opts.Authorizer, Store: opts.RequirementStore, Events: follow, Clock: opts.Clock,
+	follow = Follow(reviews, opts.Requirements, opts.Events)
+	reqs, err := requirement.NewService(requirement.Options{Authorizer: opts.Authorizer, Store: opts.Requirements, Events: follow, Clock: opts.Clock,
 		Gate: RequirementGate{Reviews: reviews}})
 	if err != nil {
 		return Services{}, err
 	}
-	contracts, err := contract.NewService(contract.Options{Authorizer: opts.Authorizer, Store: opts.ContractStore, Events: follow, Clock: opts.Clock,
+	contracts, err := contract.NewService(contract.Options{Authorizer: opts.Authorizer, Store: opts.Contracts, Events: follow, Clock: opts.Clock,
 		Gate: ContractGate{Reviews: reviews}})
 	if err != nil {
 		return Services{}, err
 	}
 	var retros *retro.Service
-	if opts.RetroStore != nil {
-		if retros, err = retro.NewService(retro.Options{Authorizer: opts.Authorizer, Store: opts.RetroStore, Events: opts.Events, Clock: opts.Clock}); err != nil {
+	if opts.Retros != nil {
+		if retros, err = retro.NewService(retro.Options{Authorizer: opts.Authorizer, Store: opts.Retros, Events: opts.Events, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
 	}
 	var plans *plan.Service
-	if opts.PlanStore != nil {
-		inputs := PlanInputs{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Reviews: opts.ReviewStore, Clock: opts.Clock}
+	if opts.Plans != nil {
+		inputs := PlanInputs{Requirements: opts.Requirements, Contracts: opts.Contracts, Reviews: opts.Reviews, Clock: opts.Clock}
 		var slips plan.ScheduleRisks
 		if risks != nil {
-			slips = PlanRisks{Risks: risks, Store: opts.RiskStore}
+			slips = PlanRisks{Risks: risks, Store: opts.Risks}
 		}
-		if plans, err = plan.NewService(plan.Options{Authorizer: opts.Authorizer, Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips,
+		if plans, err = plan.NewService(plan.Options{Authorizer: opts.Authorizer, Store: opts.Plans, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips,
 			ChangeRequests: PlanChanges{Requirements: reqs}}); err != nil {
 			return Services{}, err
 		}
 	}
 	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans, Traces: traces, Records: records,
-		Impacts:  Impacts{Traces: traces, Requirements: opts.RequirementStore, Contracts: opts.ContractStore},
-		coverage: Coverage{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Reviews: opts.ReviewStore, Clock: opts.Clock}}, nil
+		Impacts:  Impacts{Traces: traces, Requirements: opts.Requirements, Contracts: opts.Contracts},
+		coverage: Coverage{Requirements: opts.Requirements, Contracts: opts.Contracts, Reviews: opts.Reviews, Clock: opts.Clock}}, nil
 }

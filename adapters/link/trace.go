@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/plan"
@@ -72,17 +73,8 @@ func (r Records) Changes(ctx context.Context, project string, ref accord.Ref, fr
 	return rec.Changes(ctx, project, ref.ID, from, to)
 }
 
-// Stores are the stores NewRecords reads; any may be nil, and its kinds
-// are then left out.
-type Stores struct {
-	Requirements requirement.Store
-	Contracts    contract.Store
-	Risks        risk.Store
-	Retros       retro.Store
-	Plans        plan.Store
-}
-
-// NewRecords returns the registry of the built-in kinds over the stores:
+// NewRecords returns the registry of the built-in kinds over the stores
+// (any may be nil, and its kinds are then left out):
 // requirements and change requests, contract versions and contracts (a
 // contract's revision is the number of its agreed versions: a link to a
 // contract follows the version its callers use), risks, iterations,
@@ -92,7 +84,7 @@ type Stores struct {
 // priority, owner, labels and links are not content; nor are a risk's
 // status, assessments, acceptance and review dates, or a contract
 // version's status and notes.
-func NewRecords(s Stores) Records {
+func NewRecords(s adapters.Stores) Records {
 	r := Records{}
 	if s.Requirements != nil {
 		r[requirement.RefKind] = requirementRecord(s.Requirements)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/contract"
@@ -25,10 +26,7 @@ import (
 // traced wires every domain with links.
 func traced(t *testing.T) link.Services {
 	t.Helper()
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(),
-		PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore(),
-		Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore(), Traces: memory.NewTraceStore()}, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	return s
 }
@@ -297,9 +295,9 @@ func TestChangeRequestImpactThenConfirm(t *testing.T) {
 // service unwired) is caught by Recheck.
 func TestRecheckCatchesUp(t *testing.T) {
 	reqs, traces := memory.NewRequirementStore(), memory.NewTraceStore()
-	wiredOn, err := link.New(link.Options{RequirementStore: reqs, ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore(), TraceStore: traces})
+	wiredOn, err := link.New(link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Traces: traces}})
 	require.NoError(t, err)
-	unwired, err := link.New(link.Options{RequirementStore: reqs, ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore()})
+	unwired, err := link.New(link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore()}})
 	require.NoError(t, err)
 	r, err := wiredOn.Requirements.Create(alice, "p", content(), "")
 	require.NoError(t, err)
@@ -351,8 +349,7 @@ func statusOnly(t *testing.T, s link.Services, r requirement.Requirement) requir
 // what changed in the period field by field, and suspect links by name.
 func TestProgressReportSections(t *testing.T) {
 	clock := testkit.NewStepClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), TraceStore: memory.NewTraceStore(), Clock: clock})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Traces: memory.NewTraceStore()}, Clock: clock})
 	require.NoError(t, err)
 	ctx := context.Background()
 	old, err := s.Requirements.Create(alice, "p", content(), "")

@@ -56,7 +56,7 @@ func reportCommand(ctx context.Context, args []string, defaultDB string, out io.
 	}
 	defer b.close()
 	// A project that does not exist has no report, not an empty one.
-	if _, err := b.projects.GetProject(ctx, *project); err != nil {
+	if _, err := b.Projects.GetProject(ctx, *project); err != nil {
 		if accord.ErrorCode(err) == accord.NotFound {
 			return fmt.Errorf("report: no project %q in %s", *project, b.describe)
 		}

@@ -139,8 +139,8 @@ func seedOnce(ctx context.Context, projects *project.Service, s link.Services, b
 	if err := seedRetros(ctx, s); err != nil {
 		return true, err
 	}
-	inputs := link.PlanInputs{Requirements: b.requirements, Contracts: b.contracts, Reviews: b.reviews}
-	if err := seedPlans(ctx, s, b.plans, inputs, b.risks); err != nil {
+	inputs := link.PlanInputs{Requirements: b.Requirements, Contracts: b.Contracts, Reviews: b.Reviews}
+	if err := seedPlans(ctx, s, b.Plans, inputs, b.Risks); err != nil {
 		return true, err
 	}
 	return true, seedAcceptance(ctx, s)
