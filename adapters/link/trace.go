@@ -149,20 +149,31 @@ type kind[T any] struct {
 }
 
 func (k kind[T]) record() Record {
+	// The subscribers of an event share one read of its record (shared),
+	// and the record read is the newer revision a change compares.
+	get := func(ctx context.Context, project, id string) (T, error) {
+		return shared(ctx, id, func() (T, error) { return k.get(ctx, project, id) })
+	}
+	revision := func(ctx context.Context, project, id string, n int) (T, error) {
+		if x, ok := current[T](ctx, id); ok && k.target(x).Revision == n {
+			return x, nil
+		}
+		return k.revision(ctx, project, id, n)
+	}
 	r := Record{
 		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
-			x, err := k.get(ctx, project, id)
+			x, err := get(ctx, project, id)
 			if err != nil {
 				return trace.Target{}, err
 			}
 			return k.target(x), nil
 		},
 		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
-			a, err := k.revision(ctx, project, id, from)
+			a, err := revision(ctx, project, id, from)
 			if err != nil {
 				return nil, err
 			}
-			b, err := k.revision(ctx, project, id, to)
+			b, err := revision(ctx, project, id, to)
 			if err != nil {
 				return nil, err
 			}
@@ -171,7 +182,7 @@ func (k kind[T]) record() Record {
 	}
 	if k.declares != nil {
 		r.Declares = func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
-			x, err := k.get(ctx, project, id)
+			x, err := get(ctx, project, id)
 			if err != nil {
 				return nil, err
 			}
@@ -480,20 +491,22 @@ const EventTraceFailed = "trace.sync_failed"
 // the records it concerns (Record.Related), the links each declares are
 // brought in step (Declare) and the links to each are examined
 // (TargetRevised). A failure is passed on as an EventTraceFailed event.
+// New runs the same as its "traceability" subscriber.
 func Trace(links *trace.Service, records Records, next accord.EventSink) accord.EventSink {
-	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
-		if next != nil {
-			next.Publish(ctx, e)
-		}
+	return chained(next, traceability(links, records))
+}
+
+// traceability brings the links of an event's record, and of the records
+// it concerns, in step.
+func traceability(links *trace.Service, records Records) step {
+	return func(ctx context.Context, e accord.Event, failed func(accord.Event)) {
 		rec, ok := records[e.Ref.Kind]
 		if !ok {
 			return
 		}
 		fail := func(ref accord.Ref, err error) {
-			if next != nil {
-				next.Publish(ctx, accord.Event{Kind: EventTraceFailed, Project: e.Project, Ref: ref, Actor: e.Actor, Time: e.Time,
-					Summary: fmt.Sprintf("links of %s could not follow %s: %v", ref, e.Kind, err)})
-			}
+			failed(accord.Event{Kind: EventTraceFailed, Project: e.Project, Ref: ref, Actor: e.Actor, Time: e.Time,
+				Summary: fmt.Sprintf("links of %s could not follow %s: %v", ref, e.Kind, err)})
 		}
 		refs := []accord.Ref{e.Ref}
 		if rec.Related != nil {
@@ -513,7 +526,7 @@ func Trace(links *trace.Service, records Records, next accord.EventSink) accord.
 				fail(ref, err)
 			}
 		}
-	})
+	}
 }
 
 // deletedVersions names the versions of a deleted contract that still

@@ -100,6 +100,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	var pipeline []string
+	for _, sub := range services.Subscribers() {
+		pipeline = append(pipeline, sub.Name)
+	}
+	log.Info("event pipeline", slog.String("subscribers", strings.Join(pipeline, " → ")))
 	// Watches name records by ID, as their events do: a watch by key works.
 	watches, err := watch.NewService(watch.Options{Store: b.Watches, Records: services.Records, Authorizer: authz})
 	if err != nil {
