@@ -14,6 +14,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
@@ -39,7 +40,9 @@ func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records, Authorizer: projects})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Reports: s, Webhooks: hooks, Watches: watches, Promoter: s,
+	reports, err := report.New(report.Options{Services: s, Stores: stores})
+	require.NoError(t, err)
+	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: reports.Impacts, Reports: reports, Webhooks: hooks, Watches: watches, Promoter: s,
 		Exports: &transfer.Exporter{Stores: stores, Authorizer: projects},
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},

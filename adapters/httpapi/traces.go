@@ -5,14 +5,15 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/trace"
 )
 
 // Impacts answers what a proposal (a change request, a contract version)
-// would turn suspect; adapters/link.Impacts is one.
+// would turn suspect; adapters/report.Impacts is one.
 type Impacts interface {
-	Of(ctx context.Context, project string, proposal accord.Ref) (trace.Impact, error)
+	Of(ctx context.Context, project string, proposal accord.Ref) (report.Impact, error)
 }
 
 type linkRevisionSummary struct {
@@ -89,11 +90,11 @@ func traceEndpoints(impacts bool) []endpoint {
 	if impacts {
 		out = append(out, endpoint{id: "getImpact", method: "GET", path: p + "/impact", summary: "What a proposed change request or contract version would turn suspect",
 			query:  []contract.Parameter{filterParam("of", "change_request/<id> or contract_version/<contract id>@<version>")},
-			status: 200, result: trace.Impact{},
-			handle: read(func(c in) (trace.Impact, error) {
+			status: 200, result: report.Impact{},
+			handle: read(func(c in) (report.Impact, error) {
 				ref, err := refParam("of", c.query("of"))
 				if err != nil {
-					return trace.Impact{}, err
+					return report.Impact{}, err
 				}
 				return c.impacts.Of(c.ctx(), c.project(), ref)
 			})})

@@ -426,17 +426,8 @@ type Services struct {
 	Plans        *plan.Service  // with Options.Plans
 	Traces       *trace.Service // with Options.Traces
 	Records      Records        // what links can point at, over the stores given
-	Impacts      Impacts        // with Options.Traces: what a proposal would turn suspect
 
-	coverage    Coverage
 	subscribers []Subscriber
-}
-
-// Coverage traces the project's requirements to the operations that
-// implement them, the tests that exercised those, the acceptance criteria
-// and their checks (see Coverage.Report).
-func (s Services) Coverage(ctx context.Context, project string) (CoverageReport, error) {
-	return s.coverage.Report(ctx, project)
 }
 
 // The subscribers' documentation, as Services.Subscribers gives it.
@@ -549,7 +540,5 @@ func New(opts Options) (Services, error) {
 	}
 
 	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans, Traces: traces, Records: records,
-		Impacts:     Impacts{Traces: traces, Requirements: opts.Requirements, Contracts: opts.Contracts},
-		coverage:    Coverage{Requirements: opts.Requirements, Contracts: opts.Contracts, Reviews: opts.Reviews, Clock: opts.Clock},
 		subscribers: slices.Clone(events.steps)}, nil
 }

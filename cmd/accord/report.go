@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/report"
 )
 
 // reportCommand prints a project's progress or coverage report from the
@@ -62,7 +63,11 @@ func reportCommand(ctx context.Context, args []string, defaultDB string, out io.
 		}
 		return err
 	}
-	s, err := b.services(nil)
+	services, err := b.services(nil)
+	if err != nil {
+		return err
+	}
+	s, err := report.New(report.Options{Services: services, Stores: b.Stores})
 	if err != nil {
 		return err
 	}

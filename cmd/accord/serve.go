@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/internal/svc"
@@ -105,6 +106,10 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		pipeline = append(pipeline, sub.Name)
 	}
 	log.Info("event pipeline", slog.String("subscribers", strings.Join(pipeline, " → ")))
+	reports, err := report.New(report.Options{Services: services, Stores: b.Stores})
+	if err != nil {
+		return err
+	}
 	// Watches name records by ID, as their events do: a watch by key works.
 	watches, err := watch.NewService(watch.Options{Store: b.Watches, Records: services.Records, Authorizer: authz})
 	if err != nil {
@@ -142,7 +147,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
 	api := httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Reports: services,
+		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: reports.Impacts, Reports: reports,
 		Webhooks: hooks, Watches: watches, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
 		Exports: &transfer.Exporter{Stores: b.Stores, Authorizer: authz}}
 	if b.sql != nil {

@@ -1,4 +1,4 @@
-package link
+package report
 
 import (
 	"context"
@@ -138,7 +138,7 @@ const topRisks = 5
 
 // Progress reports on the project for the period from since to now (the
 // clock's). Errors: Invalid (bad project, since after now).
-func (s Services) Progress(ctx context.Context, project string, since time.Time) (ProgressReport, error) {
+func (s Reports) Progress(ctx context.Context, project string, since time.Time) (ProgressReport, error) {
 	if err := accord.ValidateProject(project); err != nil {
 		return ProgressReport{}, err
 	}
@@ -153,7 +153,7 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 		Suspect: []SuspectLine{}, Gaps: []Gap{}}
 	// The requirements are read once, for their section, the coverage
 	// and the names of suspect links' ends.
-	reqs, err := svc.All(ctx, project, requirement.Filter{}, s.Requirements.List)
+	reqs, err := svc.All(ctx, project, requirement.Filter{}, s.services.Requirements.List)
 	if err != nil {
 		return r, err
 	}
@@ -166,18 +166,18 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 	return r, nil
 }
 
-func (s Services) clock() accord.Clock {
+func (s Reports) clock() accord.Clock {
 	if s.coverage.Clock != nil {
 		return s.coverage.Clock
 	}
 	return accord.SystemClock()
 }
 
-func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
-	if s.Plans == nil {
+func (s Reports) planSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+	if s.services.Plans == nil {
 		return nil
 	}
-	its, err := svc.All(ctx, r.Project, plan.IterationFilter{}, s.Plans.ListIterations)
+	its, err := svc.All(ctx, r.Project, plan.IterationFilter{}, s.services.Plans.ListIterations)
 	if err != nil {
 		return err
 	}
@@ -186,30 +186,30 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 		if it.Status == plan.Closed && it.End < sinceDay {
 			continue
 		}
-		p, err := s.Plans.IterationProgress(ctx, r.Project, it.ID)
+		p, err := s.services.Plans.IterationProgress(ctx, r.Project, it.ID)
 		if err != nil {
 			return err
 		}
 		r.Iterations = append(r.Iterations, IterationStanding{Key: it.Key, Name: it.Name, Status: it.Status, Start: it.Start, End: it.End, Progress: p})
 	}
 	ms, err := svc.All(ctx, r.Project, struct{}{}, func(ctx context.Context, project string, _ struct{}, q accord.PageQuery) (accord.Page[plan.Milestone], error) {
-		return s.Plans.ListMilestones(ctx, project, q)
+		return s.services.Plans.ListMilestones(ctx, project, q)
 	})
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
-		p, err := s.Plans.MilestoneProgress(ctx, r.Project, m.ID)
+		p, err := s.services.Plans.MilestoneProgress(ctx, r.Project, m.ID)
 		if err != nil {
 			return err
 		}
-		f, err := s.Plans.ForecastMilestone(ctx, r.Project, m.ID)
+		f, err := s.services.Plans.ForecastMilestone(ctx, r.Project, m.ID)
 		if err != nil {
 			return err
 		}
 		r.Milestones = append(r.Milestones, MilestoneStanding{Key: m.Key, Name: m.Name, Date: m.Date, Progress: p, Forecast: f})
 	}
-	qs, err := s.Plans.Overdue(ctx, r.Project)
+	qs, err := s.services.Plans.Overdue(ctx, r.Project)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 		subject := q.About.String()
 		if i := slices.IndexFunc(reqs, func(x requirement.Requirement) bool { return x.Ref() == q.About }); i >= 0 {
 			subject = reqs[i].Key + " " + reqs[i].Title
-		} else if t, err := s.Records.Target(ctx, r.Project, q.About); err == nil {
+		} else if t, err := s.services.Records.Target(ctx, r.Project, q.About); err == nil {
 			subject = t.Title
 		}
 		r.Questions = append(r.Questions, OverdueQuestion{Key: q.Key, About: q.About, Subject: subject, Text: q.Text, To: to, Blocking: q.Blocking, AskedAt: q.AskedAt})
@@ -229,7 +229,7 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 	return nil
 }
 
-func (s Services) requirementSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
 	st := &r.Requirements
 	owners := map[string]int{}
 	for _, q := range reqs {
@@ -258,7 +258,7 @@ func (s Services) requirementSection(ctx context.Context, r *ProgressReport, req
 			continue
 		}
 		// Changed in the period: against the last revision before it.
-		hist, err := s.Requirements.History(ctx, r.Project, q.ID)
+		hist, err := s.services.Requirements.History(ctx, r.Project, q.ID)
 		if err != nil {
 			return err
 		}
@@ -278,16 +278,16 @@ func (s Services) requirementSection(ctx context.Context, r *ProgressReport, req
 	return nil
 }
 
-func (s Services) reviewSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
-	if s.Reviews == nil {
+func (s Reports) reviewSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+	if s.services.Reviews == nil {
 		return nil
 	}
-	rvs, err := svc.All(ctx, r.Project, review.Filter{}, s.Reviews.List)
+	rvs, err := svc.All(ctx, r.Project, review.Filter{}, s.services.Reviews.List)
 	if err != nil {
 		return err
 	}
 	for _, rv := range rvs {
-		ev := s.Reviews.Evaluate(rv)
+		ev := s.services.Reviews.Evaluate(rv)
 		if ev.Outcome == review.Approved || ev.Outcome == review.Rejected {
 			continue
 		}
@@ -300,11 +300,11 @@ func (s Services) reviewSection(ctx context.Context, r *ProgressReport, _ []requ
 	return nil
 }
 
-func (s Services) riskSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
-	if s.Risks == nil {
+func (s Reports) riskSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+	if s.services.Risks == nil {
 		return nil
 	}
-	risks, err := svc.All(ctx, r.Project, risk.Filter{}, s.Risks.List)
+	risks, err := svc.All(ctx, r.Project, risk.Filter{}, s.services.Risks.List)
 	if err != nil {
 		return err
 	}
@@ -318,7 +318,7 @@ func (s Services) riskSection(ctx context.Context, r *ProgressReport, _ []requir
 	for _, k := range open[:min(topRisks, len(open))] {
 		r.TopRisks = append(r.TopRisks, line(k, ""))
 	}
-	od, err := s.Risks.Overdue(ctx, r.Project, r.Until)
+	od, err := s.services.Risks.Overdue(ctx, r.Project, r.Until)
 	if err != nil {
 		return err
 	}
@@ -364,11 +364,11 @@ func openAction(from string, a accord.Action, now time.Time) []OpenAction {
 	return []OpenAction{{From: from, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
 }
 
-func (s Services) retroSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
-	if s.Retros == nil {
+func (s Reports) retroSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+	if s.services.Retros == nil {
 		return nil
 	}
-	retros, err := svc.All(ctx, r.Project, retro.Filter{}, s.Retros.List)
+	retros, err := svc.All(ctx, r.Project, retro.Filter{}, s.services.Retros.List)
 	if err != nil {
 		return err
 	}
@@ -395,9 +395,9 @@ func (s Services) retroSection(ctx context.Context, r *ProgressReport, _ []requi
 	return nil
 }
 
-func (s Services) traceSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
-	if s.Traces != nil {
-		links, err := s.Traces.All(ctx, r.Project, trace.Filter{Status: []trace.Status{trace.Suspect}})
+func (s Reports) traceSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+	if s.services.Traces != nil {
+		links, err := s.services.Traces.All(ctx, r.Project, trace.Filter{Status: []trace.Status{trace.Suspect}})
 		if err != nil {
 			return err
 		}
@@ -409,7 +409,7 @@ func (s Services) traceSection(ctx context.Context, r *ProgressReport, reqs []re
 			t, ok := titles[ref]
 			if !ok {
 				t = ref.String()
-				if got, err := s.Records.Target(ctx, r.Project, ref); err == nil {
+				if got, err := s.services.Records.Target(ctx, r.Project, ref); err == nil {
 					t = got.Title
 				}
 				titles[ref] = t

@@ -1,4 +1,4 @@
-package link_test
+package report_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/contract"
@@ -38,6 +39,7 @@ type benchStores struct {
 	contracts contract.Store
 	traces    trace.Store
 	services  link.Services
+	reports   report.Reports
 }
 
 func loadTraceWorld(b *testing.B, s benchStores) {
@@ -151,7 +153,7 @@ func runTraceBenchmarks(b *testing.B, s benchStores) {
 	})
 	b.Run("coverage_report", func(b *testing.B) {
 		for b.Loop() {
-			r, err := s.services.Coverage(alice, benchProject)
+			r, err := s.reports.Coverage(alice, benchProject)
 			if err != nil || r.Totals.Operations != benchContracts*benchOps {
 				b.Fatal(r.Totals, err)
 			}
@@ -159,7 +161,7 @@ func runTraceBenchmarks(b *testing.B, s benchStores) {
 	})
 	b.Run("progress_report", func(b *testing.B) {
 		for b.Loop() {
-			r, err := s.services.Progress(alice, benchProject, benchT0.Add(24*time.Hour))
+			r, err := s.reports.Progress(alice, benchProject, benchT0.Add(24*time.Hour))
 			if err != nil || len(r.Suspect) != benchLinks/10 {
 				b.Fatal(len(r.Suspect), err)
 			}
@@ -203,6 +205,9 @@ func wire(b *testing.B, s *benchStores, o link.Options) {
 	o.Requirements, o.Contracts, o.Traces = s.reqs, s.contracts, s.traces
 	var err error
 	if s.services, err = link.New(o); err != nil {
+		b.Fatal(err)
+	}
+	if s.reports, err = report.New(report.Options{Services: s.services, Stores: o.Stores}); err != nil {
 		b.Fatal(err)
 	}
 }
