@@ -246,6 +246,11 @@ func TestChangeRequestImpactThenConfirm(t *testing.T) {
 	im, err := impacts.Of(ctx, "p", cr.Ref())
 	require.NoError(t, err)
 	assert.Equal(t, r.Ref(), im.Target)
+	assert.Equal(t, "REQ-1 Refund an order", im.TargetTitle, "the impact names its target by key and title")
+	for _, l := range im.Links {
+		assert.Equal(t, "REQ-1 Refund an order", l.ToTitle)
+		assert.NotEqual(t, l.From.String(), l.FromTitle, "named, not by ref")
+	}
 	assert.Equal(t, []string{"acceptance_criteria[0].text"}, im.Fields, "priority is not content")
 	require.Len(t, im.Links, 2)
 	assert.False(t, im.Links[0].AlreadySuspect)

@@ -82,7 +82,7 @@ type RequirementLine struct {
 	Status  requirement.Status `json:"status"`
 	Owner   string             `json:"owner"`
 	Changed []string           `json:"changed,omitempty"` // fields changed in the period; "created" when new
-	By      string             `json:"by,omitempty"`      // who changed it last
+	By      string             `json:"by,omitempty"`      // who created it (when new in the period), else who changed it last
 }
 
 // PendingReview is a review not yet decided and what it waits on.
@@ -118,19 +118,16 @@ type RiskLine struct {
 
 // SuspectLine is a suspect link with both ends named as people read
 // them (RISK-2 The payment provider…, REQ-1 Refund a paid order).
-type SuspectLine struct {
-	trace.Link
-	FromTitle string `json:"from_title"`
-	ToTitle   string `json:"to_title"`
-}
+type SuspectLine = NamedLink
 
 // OpenAction is an action not finished, from a risk or a retrospective.
 type OpenAction struct {
-	From    string    `json:"from"` // RISK-2, RETRO-1
-	Title   string    `json:"title"`
-	Owner   string    `json:"owner"`
-	Due     time.Time `json:"due,omitzero"`
-	Overdue bool      `json:"overdue"`
+	From      string    `json:"from"`       // RISK-2, RETRO-1
+	FromTitle string    `json:"from_title"` // RISK-2 Provider limits, RETRO-1 Sprint 9
+	Title     string    `json:"title"`
+	Owner     string    `json:"owner"`
+	Due       time.Time `json:"due,omitzero"`
+	Overdue   bool      `json:"overdue"`
 }
 
 // topRisks is how many of the highest risks a report lists.
@@ -253,7 +250,8 @@ func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, reqs
 		}
 		line.By = q.UpdatedBy
 		if !q.CreatedAt.Before(r.Since) {
-			line.Changed = []string{"created"}
+			// "created by" names who created it, whoever edited it since.
+			line.Changed, line.By = []string{"created"}, q.CreatedBy
 			st.Changed = append(st.Changed, line)
 			continue
 		}
@@ -351,17 +349,17 @@ func (s Reports) riskSection(ctx context.Context, r *ProgressReport, _ []require
 			continue
 		}
 		for _, a := range k.Response.Actions {
-			r.Actions = append(r.Actions, openAction(k.Key, a, r.Until)...)
+			r.Actions = append(r.Actions, openAction(k.Key, k.Key+" "+k.Title, a, r.Until)...)
 		}
 	}
 	return nil
 }
 
-func openAction(from string, a accord.Action, now time.Time) []OpenAction {
+func openAction(from, fromTitle string, a accord.Action, now time.Time) []OpenAction {
 	if a.Status.Finished() {
 		return nil
 	}
-	return []OpenAction{{From: from, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
+	return []OpenAction{{From: from, FromTitle: fromTitle, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
 }
 
 func (s Reports) retroSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
@@ -375,8 +373,8 @@ func (s Reports) retroSection(ctx context.Context, r *ProgressReport, _ []requir
 	// An action carried forward appears in every retrospective since;
 	// the newest holds its current state.
 	type held struct {
-		from   string
-		action accord.Action
+		from, title string
+		action      accord.Action
 	}
 	latest := map[string]held{}
 	var order []string
@@ -386,11 +384,11 @@ func (s Reports) retroSection(ctx context.Context, r *ProgressReport, _ []requir
 			if _, ok := latest[key]; !ok {
 				order = append(order, key)
 			}
-			latest[key] = held{rt.Key, a.Action}
+			latest[key] = held{rt.Key, rt.Key + " " + rt.Title, a.Action}
 		}
 	}
 	for _, key := range order {
-		r.Actions = append(r.Actions, openAction(latest[key].from, latest[key].action, r.Until)...)
+		r.Actions = append(r.Actions, openAction(latest[key].from, latest[key].title, latest[key].action, r.Until)...)
 	}
 	return nil
 }
@@ -417,7 +415,7 @@ func (s Reports) traceSection(ctx context.Context, r *ProgressReport, reqs []req
 			return t
 		}
 		for _, l := range links {
-			r.Suspect = append(r.Suspect, SuspectLine{Link: l, FromTitle: title(l.From), ToTitle: title(l.To)})
+			r.Suspect = append(r.Suspect, NamedLink{Link: l, FromTitle: title(l.From), ToTitle: title(l.To)})
 		}
 	}
 	if s.coverage.Requirements == nil {
@@ -539,7 +537,7 @@ func (r ProgressReport) Markdown() string {
 				due += " (overdue)"
 			}
 		}
-		lines = append(lines, fmt.Sprintf("- %s: %s, owner %s%s", a.From, a.Title, a.Owner, due))
+		lines = append(lines, fmt.Sprintf("- %s: %s, owner %s%s", a.FromTitle, a.Title, a.Owner, due))
 	}
 	list("Open actions", lines)
 	lines = nil
@@ -553,7 +551,7 @@ func (r ProgressReport) Markdown() string {
 	list("Suspect links", lines)
 	lines = nil
 	for _, g := range r.Gaps {
-		lines = append(lines, fmt.Sprintf("- %s, %s: %s", g.Kind, g.Requirement, g.Detail))
+		lines = append(lines, fmt.Sprintf("- %s, %s %s: %s", g.Kind, g.Requirement, g.Title, g.Detail))
 	}
 	list("Coverage gaps", lines)
 	return strings.TrimRight(b.String(), "\n") + "\n"

@@ -53,6 +53,9 @@ func TestProgressReportSections(t *testing.T) {
 	require.NoError(t, err)
 	fresh, err := s.Requirements.Create(bob, "p", requirement.Content{Title: "Partial refunds"}, "")
 	require.NoError(t, err)
+	// Edited by alice the same day: still created by bob.
+	_, err = s.Requirements.Update(alice, "p", fresh.ID, fresh.Revision, requirement.Content{Title: "Partial refunds", Description: "Part of an order."}, "")
+	require.NoError(t, err)
 	_, err = s.Risks.Create(bob, "p", risk.NewRisk{Title: "Provider limits", Cause: "a limit", Event: "queues", Effect: "late refunds", Category: risk.Dependency})
 	require.NoError(t, err)
 
@@ -65,13 +68,14 @@ func TestProgressReportSections(t *testing.T) {
 	assert.Equal(t, []string{"goal"}, r.Requirements.Changed[0].Changed)
 	assert.Equal(t, fresh.Key, r.Requirements.Changed[1].Key)
 	assert.Equal(t, []string{"created"}, r.Requirements.Changed[1].Changed)
+	assert.Equal(t, "bob", r.Requirements.Changed[1].By, "created by its creator, not its last editor")
 	require.Len(t, r.Suspect, 1)
 	assert.Equal(t, "REQ-2 Refund to the wallet", r.Suspect[0].FromTitle)
 	assert.Equal(t, "REQ-1 Refund an order", r.Suspect[0].ToTitle)
 	require.Len(t, r.TopRisks, 1)
 	md := r.Markdown()
 	for _, want := range []string{"# Progress report: p, 2026-03-09 to 2026-03-09", "- Requirements: draft 3", "  - owned by carol: draft 1",
-		"## Changed since 2026-03-09", "- REQ-1 Refund an order (draft, alice): goal by alice", "not assessed",
+		"## Changed since 2026-03-09", "- REQ-1 Refund an order (draft, alice): goal by alice", "- REQ-3 Partial refunds (draft, bob): created by bob", "not assessed",
 		"- REQ-2 Refund to the wallet relates_to REQ-1 Refund an order: goal changed (revision 1 to 2)"} {
 		assert.Contains(t, md, want)
 	}

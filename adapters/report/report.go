@@ -115,9 +115,36 @@ func (im Impacts) Of(ctx context.Context, project string, ref accord.Ref) (Impac
 	return out, nil
 }
 
+// Names says what records are called as people read them: the Title of
+// a trace.Target (REQ-3 Refund an order). link.Records is one.
+type Names interface {
+	Target(ctx context.Context, project string, ref accord.Ref) (trace.Target, error)
+}
+
+// NamedLink is a link with both ends named as people read them.
+type NamedLink struct {
+	trace.Link
+	FromTitle string `json:"from_title"` // RISK-2 The payment provider rate-limits refunds
+	ToTitle   string `json:"to_title"`   // REQ-1 Refund a paid order
+}
+
+// NameLinks names both ends of each link, reading each record once; an
+// end that cannot be read (deleted, or names nil) is named by its ref.
+func NameLinks(ctx context.Context, names Names, project string, links []trace.Link) []NamedLink {
+	return nameLinks(namer(ctx, names, project), links)
+}
+
+func nameLinks(name func(accord.Ref) string, links []trace.Link) []NamedLink {
+	out := make([]NamedLink, len(links))
+	for i, l := range links {
+		out[i] = NamedLink{Link: l, FromTitle: name(l.From), ToTitle: name(l.To)}
+	}
+	return out
+}
+
 // namer names records as people read them (REQ-3 Refund an order), each
 // read once; a record it cannot read is named by its ref.
-func namer(ctx context.Context, records link.Records, project string) func(accord.Ref) string {
+func namer(ctx context.Context, records Names, project string) func(accord.Ref) string {
 	names := map[accord.Ref]string{}
 	return func(ref accord.Ref) string {
 		if n, ok := names[ref]; ok {
@@ -132,4 +159,18 @@ func namer(ctx context.Context, records link.Records, project string) func(accor
 		names[ref] = n
 		return n
 	}
+}
+
+// Neighbours is trace.Neighbours with every record named.
+type Neighbours struct {
+	Record      accord.Ref  `json:"record"`
+	RecordTitle string      `json:"record_title"`
+	DependsOn   []NamedLink `json:"depends_on"`
+	Dependents  []NamedLink `json:"dependents"`
+}
+
+// NameNeighbours names the record and both ends of each of its links.
+func NameNeighbours(ctx context.Context, names Names, project string, nb trace.Neighbours) Neighbours {
+	name := namer(ctx, names, project)
+	return Neighbours{Record: nb.Record, RecordTitle: name(nb.Record), DependsOn: nameLinks(name, nb.DependsOn), Dependents: nameLinks(name, nb.Dependents)}
 }

@@ -60,6 +60,7 @@ func TestReportsOnTheDemo(t *testing.T) {
 	got := map[report.GapKind][]string{}
 	for _, g := range cov.Gaps {
 		got[g.Kind] = append(got[g.Kind], g.Requirement+" "+g.Operation+g.Criterion)
+		assert.NotEmpty(t, g.Title, "the gap of %s names its requirement's title", g.Requirement)
 	}
 	assert.Equal(t, []string{"REQ-4 "}, got[report.GapNoOperation], "REQ-4 is in development; the orders contract has no search")
 	assert.Equal(t, []string{"REQ-1 orders refundOrder"}, got[report.GapNotExercised], "1.1.0's tests never reached the new refund")
@@ -85,6 +86,11 @@ func TestReportsOnTheDemo(t *testing.T) {
 		"- IT-1 Sprint 15 relates_to REQ-1 Refund a paid order:", "### Coverage gaps"} {
 		assert.Contains(t, md, want)
 	}
+	// Open actions name where they come from by key and title.
+	_, actions, _ := strings.Cut(md, "### Open actions")
+	actions, _, _ = strings.Cut(actions, "\n### ")
+	assert.Regexp(t, `\n- (RISK|RETRO)-\d+ [^:]+: `, actions)
+	assert.NotRegexp(t, `\n- (RISK|RETRO)-\d+: `, actions, "a key alone")
 
 	err := cli(context.Background(), []string{"report", "progress", "-project", "demo", "-format", "csv", "-db", db}, &out, quiet)
 	require.Error(t, err)
