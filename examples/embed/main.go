@@ -14,7 +14,6 @@ import (
 	"os"
 
 	"github.com/accordhq/accord"
-	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
@@ -40,7 +39,7 @@ func run(out io.Writer) error {
 	// The services, wired: approval needs an approved review, and a new
 	// revision opens the review's next round. Any store works here: these
 	// are the in-memory ones; yours pass adapters/storetest.
-	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore()}})
+	s, err := link.New(link.Options{Stores: memory.New()})
 	if err != nil {
 		return err
 	}
