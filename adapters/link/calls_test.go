@@ -16,6 +16,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
+	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
 
@@ -108,4 +109,40 @@ func TestCallsPerRequirementUpdate(t *testing.T) {
 	require.Equal(t, 2, round.SubjectRevision)
 	require.True(t, round.ChangesKnown)
 	require.Equal(t, []string{"description"}, round.Changes)
+}
+
+// BenchmarkRequirementUpdateUnderReview is the update TestCallsPerRequirementUpdate
+// counts, every domain wired on memory stores: what the caller waits for.
+// Every update opens a round, so every 20 a fresh requirement and review
+// keep the review from growing without bound.
+func BenchmarkRequirementUpdateUnderReview(b *testing.B) {
+	s, err := link.New(link.Options{Stores: memory.New(), Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var r requirement.Requirement
+	fresh := func() {
+		if r, err = s.Requirements.Create(alice, "p", content(), ""); err != nil {
+			b.Fatal(err)
+		}
+		if _, err = s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
+			Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "bob", Role: "backend"}}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if i%20 == 0 {
+			b.StopTimer()
+			fresh()
+			b.StartTimer()
+		}
+		c := r.Content
+		c.Description = fmt.Sprintf("A buyer refunds a paid order within %d days.", i)
+		if r, err = s.Requirements.Update(alice, "p", r.ID, r.Revision, c, ""); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
 }
