@@ -24,13 +24,8 @@ import (
 	"github.com/accordhq/accord/trace"
 )
 
-// traced wires every domain with links.
-func traced(t *testing.T) link.Services {
-	s, _ := tracedStores(t)
-	return s
-}
-
-// tracedStores is traced with its stores, and the impacts over both.
+// tracedStores wires every domain with links, and gives the impacts of
+// proposals over the same stores.
 func tracedStores(t *testing.T) (link.Services, report.Impacts) {
 	t.Helper()
 	stores := memory.New()
