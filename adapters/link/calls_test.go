@@ -12,12 +12,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
+	"github.com/accordhq/accord/trace"
 )
 
 // calls counts store calls by store and method.
@@ -58,10 +61,9 @@ func describe(n map[string]int) string {
 	return b.String()
 }
 
-// One requirement update under review, every domain wired on memory
-// stores: the store calls it costs while the caller waits.
-func TestCallsPerRequirementUpdate(t *testing.T) {
-	c := &calls{n: map[string]int{}}
+// counted wires every domain on memory stores whose calls c counts.
+func counted(t *testing.T, c *calls) link.Services {
+	t.Helper()
 	s, err := link.New(link.Options{Stores: adapters.Stores{
 		Requirements: countedRequirement{memory.NewRequirementStore(), c.count},
 		Contracts:    countedContract{memory.NewContractStore(), c.count},
@@ -72,6 +74,14 @@ func TestCallsPerRequirementUpdate(t *testing.T) {
 		Traces:       countedTrace{memory.NewTraceStore(), c.count},
 	}, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
+	return s
+}
+
+// One requirement update under review, every domain wired on memory
+// stores: the store calls it costs while the caller waits.
+func TestCallsPerRequirementUpdate(t *testing.T) {
+	c := &calls{n: map[string]int{}}
+	s := counted(t, c)
 	r, err := s.Requirements.Create(alice, "p", content(), "")
 	require.NoError(t, err)
 	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
@@ -109,6 +119,52 @@ func TestCallsPerRequirementUpdate(t *testing.T) {
 	require.Equal(t, 2, round.SubjectRevision)
 	require.True(t, round.ChangesKnown)
 	require.Equal(t, []string{"description"}, round.Changes)
+}
+
+// The same update when a risk links the requirement: traceability reads
+// the requirement and the revision the link last saw, which the review's
+// round saw too, and turns the link suspect.
+func TestCallsPerLinkedRequirementUpdate(t *testing.T) {
+	c := &calls{n: map[string]int{}}
+	s := counted(t, c)
+	r, err := s.Requirements.Create(alice, "p", content(), "")
+	require.NoError(t, err)
+	_, err = s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
+		Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "bob", Role: "backend"}}})
+	require.NoError(t, err)
+	k, err := s.Risks.Create(bob, "p", risk.NewRisk{Title: "Refunds queue up", Cause: "a rate limit", Event: "refunds queue", Effect: "miss the window",
+		Category: risk.Dependency, Links: []accord.Ref{r.Ref()}})
+	require.NoError(t, err)
+	c.take()
+
+	changed := r.Content
+	changed.Description += " Partial refunds too."
+	_, err = s.Requirements.Update(alice, "p", r.ID, r.Revision, changed, "partial refunds")
+	require.NoError(t, err)
+	got := c.take()
+	t.Logf("calls: %s", describe(got))
+	// Before the subscribers shared their reads: requirement 9 (1 write;
+	// the service's read, one each for traceability's declarations, its
+	// target and review rounds, and four revision reads: 1 and 2 for the
+	// link, 1 and 2 for the round), review 3, trace 4.
+	require.Equal(t, map[string]int{
+		"requirement.UpdateRequirement":      1,
+		"requirement.GetRequirement":         2, // the service's, and one for every subscriber
+		"requirement.GetRequirementRevision": 1, // revision 1, which the link and the open round both saw
+		"review.ListReviews":                 1,
+		"review.GetReview":                   1,
+		"review.UpdateReview":                1,
+		"trace.ListLinks":                    2,
+		"trace.GetLink":                      1,
+		"trace.UpdateLink":                   1, // it turns suspect
+	}, got, describe(got))
+	require.Equal(t, map[string]int{"requirement": 4, "review": 3, "trace": 4}, perStore(got))
+
+	links, err := s.Traces.All(context.Background(), "p", trace.Filter{From: k.Ref(), To: r.Ref()})
+	require.NoError(t, err)
+	require.Len(t, links, 1)
+	require.Equal(t, trace.Suspect, links[0].Status)
+	require.Equal(t, []string{"description"}, links[0].Suspicion.Fields)
 }
 
 // BenchmarkRequirementUpdateUnderReview is the update TestCallsPerRequirementUpdate

@@ -142,15 +142,14 @@ func (s RequirementSubject) Changes(ctx context.Context, project string, ref acc
 }
 
 // revisionOrShared reads revision n of the record id names with read,
-// unless a subscriber of the event being handled read the record already
-// at that revision (the newer of the two a change compares, usually).
+// unless a subscriber of the event being handled read it already
+// (sharedRevision).
 func revisionOrShared[T any](ctx context.Context, id string, revisionOf func(T) int, read func(n int) (accord.Revision[T], error)) func(n int) (T, error) {
 	return func(n int) (T, error) {
-		if x, ok := current[T](ctx, id); ok && revisionOf(x) == n {
-			return x, nil
-		}
-		r, err := read(n)
-		return r.Record, err
+		return sharedRevision(ctx, id, n, revisionOf, func() (T, error) {
+			r, err := read(n)
+			return r.Record, err
+		})
 	}
 }
 

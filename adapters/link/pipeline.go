@@ -70,13 +70,24 @@ func chained(next accord.EventSink, s step) accord.EventSink {
 
 type memoKey struct{}
 
-// memo holds the record an event names once a subscriber has read it.
-// Subscribers only read the event's record, so it stays current while
-// they run; what they write (reviews, links, risks) is other records.
+// memo holds the record an event names, and the revisions of it, once a
+// subscriber has read them. Subscribers only read the event's record, so
+// it stays current while they run; what they write (reviews, links, risks)
+// is other records.
 type memo struct {
-	id  string
-	mu  sync.Mutex
-	val any // nil until read
+	id        string
+	mu        sync.Mutex
+	val       any         // the record as it stands; nil until read
+	revisions map[int]any // revisions by number, as read
+}
+
+// memoOf returns the memo of the event being handled if it names id.
+func memoOf(ctx context.Context, id string) *memo {
+	m, _ := ctx.Value(memoKey{}).(*memo)
+	if m == nil || m.id != id {
+		return nil
+	}
+	return m
 }
 
 // shared reads the record id names with read, or, when it is the record
@@ -84,8 +95,8 @@ type memo struct {
 // already: one requirement update reads its requirement once for
 // traceability and review rounds together.
 func shared[T any](ctx context.Context, id string, read func() (T, error)) (T, error) {
-	m, _ := ctx.Value(memoKey{}).(*memo)
-	if m == nil || m.id != id {
+	m := memoOf(ctx, id)
+	if m == nil {
 		return read()
 	}
 	m.mu.Lock()
@@ -100,16 +111,30 @@ func shared[T any](ctx context.Context, id string, read func() (T, error)) (T, e
 	return v, err
 }
 
-// current returns the record id names if a subscriber of the event being
-// handled read it already.
-func current[T any](ctx context.Context, id string) (T, bool) {
-	m, _ := ctx.Value(memoKey{}).(*memo)
-	if m == nil || m.id != id {
-		var zero T
-		return zero, false
+// sharedRevision reads revision n of the record id names with read, or,
+// when it is the record the event being handled names, takes what a
+// subscriber before read: the record itself when it stands at n (the
+// newer of the two revisions a change compares), or revision n (links and
+// reviews that both last saw the same revision).
+func sharedRevision[T any](ctx context.Context, id string, n int, revisionOf func(T) int, read func() (T, error)) (T, error) {
+	m := memoOf(ctx, id)
+	if m == nil {
+		return read()
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	v, ok := m.val.(T)
-	return v, ok
+	if v, ok := m.val.(T); ok && revisionOf(v) == n {
+		return v, nil
+	}
+	if v, ok := m.revisions[n].(T); ok {
+		return v, nil
+	}
+	v, err := read()
+	if err == nil {
+		if m.revisions == nil {
+			m.revisions = map[int]any{}
+		}
+		m.revisions[n] = v
+	}
+	return v, err
 }

@@ -149,16 +149,13 @@ type kind[T any] struct {
 }
 
 func (k kind[T]) record() Record {
-	// The subscribers of an event share one read of its record (shared),
-	// and the record read is the newer revision a change compares.
+	// The subscribers of an event share one read of its record and of each
+	// of its revisions (shared, sharedRevision).
 	get := func(ctx context.Context, project, id string) (T, error) {
 		return shared(ctx, id, func() (T, error) { return k.get(ctx, project, id) })
 	}
 	revision := func(ctx context.Context, project, id string, n int) (T, error) {
-		if x, ok := current[T](ctx, id); ok && k.target(x).Revision == n {
-			return x, nil
-		}
-		return k.revision(ctx, project, id, n)
+		return sharedRevision(ctx, id, n, func(x T) int { return k.target(x).Revision }, func() (T, error) { return k.revision(ctx, project, id, n) })
 	}
 	r := Record{
 		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
