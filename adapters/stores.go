@@ -1,8 +1,9 @@
 // Package adapters holds what the storage adapters share: Stores, the
 // bundle of one store per domain. memory.New returns one, sqlstore.Stores
 // embeds one, and link.New, transfer and cmd/accord take one, so the list
-// of domains is written once: adding a domain adds one field here (plus
-// the domain's own files in each engine).
+// of domains is written once: adding a domain adds one field here, one
+// line in memory.New and in sqlstore.New, and the domain's own file in
+// each engine.
 //
 // The packages under adapters may import each other; the domain packages
 // never import an adapter, this one included.

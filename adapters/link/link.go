@@ -415,7 +415,8 @@ type Options struct {
 	Authorizer accord.Authorizer
 }
 
-// Services are the requirement, contract and review services, wired.
+// Services are the services of the domains New wires: requirements,
+// contracts and reviews always, the others with their stores.
 type Services struct {
 	Requirements *requirement.Service
 	Contracts    *contract.Service
