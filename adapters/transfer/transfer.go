@@ -94,7 +94,7 @@ func needed(s adapters.Stores) error {
 		store any
 	}{{"Projects", s.Projects}, {"Requirements", s.Requirements}, {"Contracts", s.Contracts}, {"Reviews", s.Reviews},
 		{"Risks", s.Risks}, {"Retros", s.Retros}, {"Plans", s.Plans}, {"Traces", s.Traces}} {
-		if st.store == nil || reflect.ValueOf(st.store).IsZero() {
+		if v := reflect.ValueOf(st.store); st.store == nil || v.Kind() == reflect.Pointer && v.IsNil() {
 			errs.Add("stores."+st.name, "required: a project's content lives there")
 		}
 	}
