@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,8 @@ import (
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/sqlite"
+	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
@@ -168,11 +171,26 @@ func TestCallsPerLinkedRequirementUpdate(t *testing.T) {
 }
 
 // BenchmarkRequirementUpdateUnderReview is the update TestCallsPerRequirementUpdate
-// counts, every domain wired on memory stores: what the caller waits for.
-// Every update opens a round, so every 20 a fresh requirement and review
-// keep the review from growing without bound.
+// counts, every domain wired on memory stores and on SQLite: what the
+// caller waits for. Every update opens a round, so every 20 a fresh
+// requirement and review keep the review from growing without bound.
 func BenchmarkRequirementUpdateUnderReview(b *testing.B) {
-	s, err := link.New(link.Options{Stores: memory.New(), Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	b.Run("memory", func(b *testing.B) { benchUpdateUnderReview(b, memory.New()) })
+	b.Run("sqlite", func(b *testing.B) {
+		db, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := sqlstore.Migrate(context.Background(), db.DB, db.Dialect); err != nil {
+			b.Fatal(err)
+		}
+		benchUpdateUnderReview(b, db.Stores)
+	})
+}
+
+func benchUpdateUnderReview(b *testing.B, stores adapters.Stores) {
+	s, err := link.New(link.Options{Stores: stores, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	if err != nil {
 		b.Fatal(err)
 	}
