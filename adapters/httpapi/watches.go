@@ -59,7 +59,7 @@ func watchEndpoints() []endpoint {
 		{id: "markInboxRead", method: "POST", path: inbox + "/read", summary: "Mark the inbox read up to an entry (the inbox's through)",
 			body: readBody{}, status: 200, result: readMark{},
 			handle: act(func(c in, b readBody) (readMark, error) {
-				return readMark{Through: b.Through}, c.watches.MarkRead(c.ctx(), c.project(), b.Through)
+				return readMark(b), c.watches.MarkRead(c.ctx(), c.project(), b.Through)
 			})},
 	}
 }

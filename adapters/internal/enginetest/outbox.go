@@ -29,14 +29,6 @@ func outboxWorld(t *testing.T, s *sqlstore.Stores) *requirement.Service {
 
 var alice = accord.WithActor(context.Background(), accord.Actor{ID: "alice"})
 
-func kinds(events []sqlstore.OutboxEvent) []string {
-	var out []string
-	for _, e := range events {
-		out = append(out, e.Kind+" "+e.Summary[:5])
-	}
-	return out
-}
-
 // Outbox checks the unit of work, the outbox and the relays on an engine.
 func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("a change and its event commit together or not at all", func(t *testing.T) {
