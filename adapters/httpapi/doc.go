@@ -14,7 +14,8 @@
 //
 // With Options.Traces it serves the links between records (…/links:
 // suspect ones, a record's neighbours, confirmation, recheck; a
-// requirement's at …/requirements/{id}/links) and, with Impacts, what a
+// requirement's at …/requirements/{id}/links), both ends of each link
+// named by key and title with Options.Names, and, with Impacts, what a
 // proposal would turn suspect (…/impact); with Options.Reports, the
 // coverage and progress reports (…/reports/coverage as JSON, .md and
 // .csv; …/reports/progress as JSON and .md).

@@ -14,6 +14,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
@@ -26,24 +27,22 @@ const carolToken = "carol-token"
 // authorization, and stored (hashed) tokens beside the fixed ones.
 func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	t.Helper()
-	hookStore, watchStore := memory.NewWebhookStore(), memory.NewWatchStore()
+	stores := memory.New()
+	hookStore, watchStore := stores.Webhooks, stores.Watches.(*memory.WatchStore)
 	// Every service asks the projects who may do what.
-	projectStore := memory.NewProjectStore()
-	projects, err := project.NewService(project.Options{Store: projectStore})
+	projects, err := project.NewService(project.Options{Store: stores.Projects})
 	require.NoError(t, err)
 	// The test receivers listen on 127.0.0.1: only the allow-list lets deliveries reach them.
 	hooks, err := webhook.NewService(webhook.Options{Store: hookStore, Retry: webhook.RetryPolicy{Attempts: 1}, Allow: []string{"127.0.0.1/32"}, Authorizer: projects})
 	require.NoError(t, err)
-	stores := transfer.Stores{Projects: projectStore, Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(),
-		Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore(), Traces: memory.NewTraceStore()}
-	s, err := link.New(link.Options{RequirementStore: stores.Requirements, ContractStore: stores.Contracts,
-		ReviewStore: stores.Reviews, RiskStore: stores.Risks, RetroStore: stores.Retros, PlanStore: stores.Plans, TraceStore: stores.Traces,
-		Events: webhook.Direct(hooks, hookStore, watchStore), Authorizer: projects})
+	s, err := link.New(link.Options{Stores: stores, Events: webhook.Direct(hooks, hookStore, watchStore), Authorizer: projects})
 	require.NoError(t, err)
 	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records, Authorizer: projects})
 	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: s.Impacts, Reports: s, Webhooks: hooks, Watches: watches, Promoter: s,
+	reports, err := report.New(report.Options{Services: s, Stores: stores})
+	require.NoError(t, err)
+	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: reports.Impacts, Names: s.Records, Reports: reports, Webhooks: hooks, Watches: watches, Promoter: s,
 		Exports: &transfer.Exporter{Stores: stores, Authorizer: projects},
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},

@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
-	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
 )
 
-// Reports makes the cross-domain reports; link.Services is one.
+// Reports makes the cross-domain reports; report.Reports is one.
 type Reports interface {
-	Coverage(ctx context.Context, project string) (link.CoverageReport, error)
-	Progress(ctx context.Context, project string, since time.Time) (link.ProgressReport, error)
+	Coverage(ctx context.Context, project string) (report.CoverageReport, error)
+	Progress(ctx context.Context, project string, since time.Time) (report.ProgressReport, error)
 }
 
 func exportEndpoints() []endpoint {
@@ -34,7 +34,7 @@ func reportEndpoints() []endpoint {
 	since := []contract.Parameter{filterParam("since", "start of the period: an RFC 3339 time or a date (2026-11-16); default a week ago")}
 	return []endpoint{
 		{id: "getCoverageReport", method: "GET", path: p + "/coverage", summary: "Requirement → operations → exercised in tests → criteria → accepted, with the gaps",
-			status: 200, result: link.CoverageReport{}, handle: read(func(c in) (link.CoverageReport, error) { return c.reports.Coverage(c.ctx(), c.project()) })},
+			status: 200, result: report.CoverageReport{}, handle: read(func(c in) (report.CoverageReport, error) { return c.reports.Coverage(c.ctx(), c.project()) })},
 		{id: "getCoverageMarkdown", method: "GET", path: p + "/coverage.md", summary: "The coverage report as Markdown",
 			status: 200, result: "", media: "text/markdown", handle: markdownOf(func(c in) (string, error) {
 				r, err := c.reports.Coverage(c.ctx(), c.project())
@@ -52,10 +52,10 @@ func reportEndpoints() []endpoint {
 				return err
 			}},
 		{id: "getProgressReport", method: "GET", path: p + "/progress", summary: "The progress report (进度报告) for a period: plan, requirements, reviews, questions, risks, actions, suspect links, gaps",
-			query: since, status: 200, result: link.ProgressReport{}, handle: read(func(c in) (link.ProgressReport, error) {
+			query: since, status: 200, result: report.ProgressReport{}, handle: read(func(c in) (report.ProgressReport, error) {
 				from, err := sinceParam(c)
 				if err != nil {
-					return link.ProgressReport{}, err
+					return report.ProgressReport{}, err
 				}
 				return c.reports.Progress(c.ctx(), c.project(), from)
 			})},

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
@@ -27,13 +28,11 @@ func newWiredAPI(t testing.TB) (http.Handler, *[]accord.Event) {
 	t.Helper()
 	var mu sync.Mutex
 	var events []accord.Event
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), Clock: testkit.NewStepClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)),
-		Events: accord.EventSinkFunc(func(_ context.Context, e accord.Event) {
-			mu.Lock()
-			defer mu.Unlock()
-			events = append(events, e)
-		})})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore()}, Clock: testkit.NewStepClock(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)), Events: accord.EventSinkFunc(func(_ context.Context, e accord.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, e)
+	})})
 	require.NoError(t, err)
 	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/plan"
@@ -39,7 +40,11 @@ type Options struct {
 	Plans    *plan.Service  // optional: without it the plan routes answer 404
 	Traces   *trace.Service // optional: without it the link routes answer 404
 	Impacts  Impacts        // optional, with Traces: serves /impact
-	Reports  Reports        // optional: serves /reports (coverage, progress)
+	// Names (optional, with Traces) names both ends of the links the link
+	// routes list (from_title, to_title: REQ-3 Refund an order);
+	// link.Services.Records is one. Without it an end is named by its ref.
+	Names   report.Names
+	Reports Reports // optional: serves /reports (coverage, progress)
 	// Exports (optional) serves GET /v1/projects/{project}/export: the
 	// whole project as one document, to holders of project.export.
 	Exports  *transfer.Exporter
@@ -69,6 +74,7 @@ type server struct {
 	plans     *plan.Service
 	traces    *trace.Service
 	impacts   Impacts
+	names     report.Names
 	reports   Reports
 	exports   *transfer.Exporter
 	webhooks  *webhook.Service
@@ -94,7 +100,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, names: opts.Names, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()

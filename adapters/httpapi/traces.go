@@ -5,14 +5,15 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/trace"
 )
 
 // Impacts answers what a proposal (a change request, a contract version)
-// would turn suspect; adapters/link.Impacts is one.
+// would turn suspect; adapters/report.Impacts is one.
 type Impacts interface {
-	Of(ctx context.Context, project string, proposal accord.Ref) (trace.Impact, error)
+	Of(ctx context.Context, project string, proposal accord.Ref) (report.Impact, error)
 }
 
 type linkRevisionSummary struct {
@@ -34,7 +35,7 @@ func traceEndpoints(impacts bool) []endpoint {
 			query: withPage(filterParam("from", "kind/id of the dependent record"), filterParam("to", "kind/id of the record depended on"),
 				filterParam("record", "kind/id of a record at either end"), filterParam("role", "roles, comma-separated"),
 				filterParam("status", "current or suspect, comma-separated"), filterParam("origin", "manual or declared")),
-			status: 200, result: accord.Page[trace.Link]{}, handle: read(listLinks)},
+			status: 200, result: accord.Page[report.NamedLink]{}, handle: read(listLinks)},
 		{id: "createLink", method: "POST", path: all, summary: "Link two records in a role, at the target's current revision", body: trace.NewLink{},
 			status: 201, result: trace.Link{}, etag: true, location: true,
 			handle: create(func(l trace.Link) string { return "/v1/projects/" + l.Project + "/links/" + l.ID }, func(c in, b trace.NewLink) (trace.Link, error) {
@@ -67,33 +68,30 @@ func traceEndpoints(impacts bool) []endpoint {
 				})
 			})},
 		{id: "getRecordLinks", method: "GET", path: all + "/of/{kind}/{record}", summary: "What a record depends on and what depends on it",
-			status: 200, result: trace.Neighbours{},
-			handle: read(func(c in) (trace.Neighbours, error) {
-				return c.traces.Neighbours(c.ctx(), c.project(), accord.Ref{Kind: c.path("kind"), ID: c.path("record")})
+			status: 200, result: report.Neighbours{},
+			handle: read(func(c in) (report.Neighbours, error) {
+				return c.neighbours(accord.Ref{Kind: c.path("kind"), ID: c.path("record")})
 			})},
 		{id: "getRequirementLinks", method: "GET", path: p + "/requirements/{id}/links", summary: "What a requirement (by ID or key) depends on and what depends on it",
-			status: 200, result: trace.Neighbours{},
-			handle: read(func(c in) (trace.Neighbours, error) {
-				return c.traces.Neighbours(c.ctx(), c.project(), accord.Ref{Kind: "requirement", ID: c.id()})
+			status: 200, result: report.Neighbours{},
+			handle: read(func(c in) (report.Neighbours, error) {
+				return c.neighbours(accord.Ref{Kind: "requirement", ID: c.id()})
 			})},
 		{id: "recheckLinks", method: "POST", path: all + "/recheck", summary: "Examine every link against its target now; returns those that turned suspect",
-			status: 200, result: items[trace.Link]{},
-			handle: read(func(c in) (items[trace.Link], error) {
+			status: 200, result: items[report.NamedLink]{},
+			handle: read(func(c in) (items[report.NamedLink], error) {
 				turned, err := c.traces.Recheck(c.ctx(), c.project())
-				if turned == nil {
-					turned = []trace.Link{}
-				}
-				return items[trace.Link]{Items: turned}, err
+				return items[report.NamedLink]{Items: report.NameLinks(c.ctx(), c.names, c.project(), turned)}, err
 			})},
 	}
 	if impacts {
 		out = append(out, endpoint{id: "getImpact", method: "GET", path: p + "/impact", summary: "What a proposed change request or contract version would turn suspect",
 			query:  []contract.Parameter{filterParam("of", "change_request/<id> or contract_version/<contract id>@<version>")},
-			status: 200, result: trace.Impact{},
-			handle: read(func(c in) (trace.Impact, error) {
+			status: 200, result: report.Impact{},
+			handle: read(func(c in) (report.Impact, error) {
 				ref, err := refParam("of", c.query("of"))
 				if err != nil {
-					return trace.Impact{}, err
+					return report.Impact{}, err
 				}
 				return c.impacts.Of(c.ctx(), c.project(), ref)
 			})})
@@ -101,7 +99,24 @@ func traceEndpoints(impacts bool) []endpoint {
 	return out
 }
 
-func listLinks(c in) (accord.Page[trace.Link], error) {
+// neighbours answers what ref depends on and what depends on it, named.
+func (c in) neighbours(ref accord.Ref) (report.Neighbours, error) {
+	nb, err := c.traces.Neighbours(c.ctx(), c.project(), ref)
+	if err != nil {
+		return report.Neighbours{}, err
+	}
+	return report.NameNeighbours(c.ctx(), c.names, c.project(), nb), nil
+}
+
+func listLinks(c in) (accord.Page[report.NamedLink], error) {
+	page, err := listTraceLinks(c)
+	if err != nil {
+		return accord.Page[report.NamedLink]{}, err
+	}
+	return accord.Page[report.NamedLink]{Items: report.NameLinks(c.ctx(), c.names, c.project(), page.Items), NextPageToken: page.NextPageToken}, nil
+}
+
+func listTraceLinks(c in) (accord.Page[trace.Link], error) {
 	size, token, err := listQuery(c.r, "from", "to", "record", "role", "status", "origin")
 	if err != nil {
 		return accord.Page[trace.Link]{}, err

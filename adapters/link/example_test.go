@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/requirement"
@@ -12,8 +13,7 @@ import (
 )
 
 func ExampleNew() {
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(),
-		ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore()})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore()}})
 	if err != nil {
 		panic(err)
 	}

@@ -14,9 +14,24 @@
 //   - a new revision of a reviewed subject (an edit, an applied change
 //     request) supersedes the review's open round and opens the next one.
 //
-// New builds the three services wired together; the pieces (Subjects,
-// RequirementGate, ContractGate, Follow) are exported for platforms that
-// build their services themselves.
+// New builds the services wired together, and the event pipeline every
+// one of them publishes to: an ordered list of named subscribers
+// (Services.Subscribers) that run after each event, synchronously, inside
+// the writer's unit of work when it has one:
+//
+//  1. outbox: Options.Events, the embedder's sink (durable delivery to
+//     webhooks and watches in the reference server);
+//  2. traceability: the links the changed record declares, and the links
+//     to it turned suspect when its content changed (with Stores.Traces);
+//  3. review rounds: a new revision of a reviewed record opens the next
+//     round of its reviews;
+//  4. risk filing: the risks an assessment raised go into the register
+//     (with Stores.Risks).
+//
+// The subscribers of one event share one read of the record it names. The
+// pieces (Subjects, RequirementGate, ContractGate, Follow, Trace,
+// FileRisks) are exported for platforms that build their services
+// themselves.
 package link
 
 import (
@@ -31,6 +46,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/plan"
@@ -101,7 +117,7 @@ func (s RequirementSubject) get(ctx context.Context, project, id string) (requir
 	if _, key := requirement.ParseKey(id); key {
 		return s.Store.GetRequirementByKey(ctx, project, id)
 	}
-	return s.Store.GetRequirement(ctx, project, id)
+	return shared(ctx, id, func() (requirement.Requirement, error) { return s.Store.GetRequirement(ctx, project, id) })
 }
 
 // Subject implements review.Subjects.
@@ -119,14 +135,27 @@ func (s RequirementSubject) Subject(ctx context.Context, project string, ref acc
 
 // Changes implements review.Subjects.
 func (s RequirementSubject) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
-	return contentChanges(from, to, requirement.Diff, func(n int) (accord.Revision[requirement.Requirement], error) {
-		return s.Store.GetRequirementRevision(ctx, project, ref.ID, n)
-	})
+	return contentChanges(from, to, requirement.Diff, revisionOrShared(ctx, ref.ID, func(r requirement.Requirement) int { return r.Revision },
+		func(n int) (accord.Revision[requirement.Requirement], error) {
+			return s.Store.GetRequirementRevision(ctx, project, ref.ID, n)
+		}))
+}
+
+// revisionOrShared reads revision n of the record id names with read,
+// unless a subscriber of the event being handled read it already
+// (sharedRevision).
+func revisionOrShared[T any](ctx context.Context, id string, revisionOf func(T) int, read func(n int) (accord.Revision[T], error)) func(n int) (T, error) {
+	return func(n int) (T, error) {
+		return sharedRevision(ctx, id, n, revisionOf, func() (T, error) {
+			r, err := read(n)
+			return r.Record, err
+		})
+	}
 }
 
 // contentChanges lists the fields that differ between revisions from and
 // to, read with revision; status is bookkeeping, not content.
-func contentChanges[T any](from, to int, compare func(a, b T) []accord.FieldChange, revision func(n int) (accord.Revision[T], error)) ([]string, bool, error) {
+func contentChanges[T any](from, to int, compare func(a, b T) []accord.FieldChange, revision func(n int) (T, error)) ([]string, bool, error) {
 	a, err := revision(from)
 	if err != nil {
 		return nil, false, err
@@ -135,7 +164,7 @@ func contentChanges[T any](from, to int, compare func(a, b T) []accord.FieldChan
 	if err != nil {
 		return nil, false, err
 	}
-	return diff.Paths(compare(a.Record, b.Record), "status"), true, nil
+	return diff.Paths(compare(a, b), "status"), true, nil
 }
 
 // ChangeRequestSubject reads change requests for reviews. A proposal never
@@ -180,7 +209,7 @@ func (s ContractVersionSubject) Subject(ctx context.Context, project string, ref
 	if err != nil {
 		return review.SubjectInfo{}, err
 	}
-	v, err := s.Store.GetVersion(ctx, project, id, version)
+	v, err := shared(ctx, ref.ID, func() (contract.Version, error) { return s.Store.GetVersion(ctx, project, id, version) })
 	if err != nil {
 		return review.SubjectInfo{}, err
 	}
@@ -224,9 +253,10 @@ func (s ContractVersionSubject) Changes(ctx context.Context, project string, ref
 	if err != nil {
 		return nil, false, err
 	}
-	return contentChanges(from, to, contract.Diff, func(n int) (accord.Revision[contract.Version], error) {
-		return s.Store.GetVersionRevision(ctx, project, id, version, n)
-	})
+	return contentChanges(from, to, contract.Diff, revisionOrShared(ctx, ref.ID, func(v contract.Version) int { return v.Revision },
+		func(n int) (accord.Revision[contract.Version], error) {
+			return s.Store.GetVersionRevision(ctx, project, id, version, n)
+		}))
 }
 
 // RequirementGate is the requirement.TransitionGate that asks for reviews:
@@ -344,135 +374,171 @@ const EventSyncFailed = "review.sync_failed"
 // Give it to the requirement and contract services as their Events.
 // reqs (may be nil) finds the requirement of an applied change request.
 // A sync that fails is passed on as an EventSyncFailed event; the gates
-// sync again before deciding, so nothing stale is ever approved.
+// sync again before deciding, so nothing stale is ever approved. New runs
+// the same as its "review rounds" subscriber.
 func Follow(reviews *review.Service, reqs requirement.Store, next accord.EventSink) accord.EventSink {
-	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
-		if next != nil {
-			next.Publish(ctx, e)
-		}
+	return chained(next, reviewRounds(reviews, reqs))
+}
+
+// reviewRounds syncs the reviews of each record an event gives a new
+// revision (revisingEvents).
+func reviewRounds(reviews *review.Service, reqs requirement.Store) step {
+	return func(ctx context.Context, e accord.Event, fail func(accord.Event)) {
 		refsOf, ok := revisingEvents[e.Kind]
 		if !ok {
 			return
 		}
 		for _, ref := range refsOf(ctx, reqs, e) {
-			if err := reviews.SubjectRevised(ctx, e.Project, ref); err != nil && next != nil {
-				next.Publish(ctx, accord.Event{Kind: EventSyncFailed, Project: e.Project, Ref: ref, Actor: e.Actor, Time: e.Time,
+			if err := reviews.SubjectRevised(ctx, e.Project, ref); err != nil {
+				fail(accord.Event{Kind: EventSyncFailed, Project: e.Project, Ref: ref, Actor: e.Actor, Time: e.Time,
 					Summary: fmt.Sprintf("reviews of %s could not follow %s: %v", ref, e.Kind, err)})
 			}
 		}
-	})
+	}
 }
 
-// Options configure New. The three stores are required.
+// Options configure New.
 type Options struct {
-	RequirementStore requirement.Store
-	ContractStore    contract.Store
-	ReviewStore      review.Store
-	RiskStore        risk.Store       // optional: a risk register, fed by the reviews' assessments
-	RetroStore       retro.Store      // optional: retrospectives, whose items and actions can be promoted
-	PlanStore        plan.Store       // optional: plans, with effort and standing from the other domains
-	TraceStore       trace.Store      // optional: typed links between the records, which turn suspect when their target changes
-	Subjects         Subjects         // optional: more kinds of record to review, by ref kind
-	Events           accord.EventSink // optional: receives every service's events
-	Clock            accord.Clock     // optional
+	// Stores: Requirements, Contracts and Reviews are required. Optional:
+	// Risks (a risk register, fed by the reviews' assessments), Retros
+	// (retrospectives, whose items and actions can be promoted), Plans
+	// (plans, with effort and standing from the other domains) and Traces
+	// (typed links between the records, which turn suspect when their
+	// target changes). Projects, Webhooks and Watches are not used here.
+	adapters.Stores
+	Subjects Subjects         // optional: more kinds of record to review, by ref kind
+	Events   accord.EventSink // optional: receives every service's events
+	Clock    accord.Clock     // optional
 	// Authorizer (optional) is given to every service: it says who may do
 	// what in each project (project.Service is the one accord ships).
 	// Without it, callers hold the roles their accord.Actor carries.
 	Authorizer accord.Authorizer
 }
 
-// Services are the requirement, contract and review services, wired.
+// Services are the services of the domains New wires: requirements,
+// contracts and reviews always, the others with their stores.
 type Services struct {
 	Requirements *requirement.Service
 	Contracts    *contract.Service
 	Reviews      *review.Service
-	Risks        *risk.Service  // with Options.RiskStore
-	Retros       *retro.Service // with Options.RetroStore
-	Plans        *plan.Service  // with Options.PlanStore
-	Traces       *trace.Service // with Options.TraceStore
+	Risks        *risk.Service  // with Options.Risks
+	Retros       *retro.Service // with Options.Retros
+	Plans        *plan.Service  // with Options.Plans
+	Traces       *trace.Service // with Options.Traces
 	Records      Records        // what links can point at, over the stores given
-	Impacts      Impacts        // with Options.TraceStore: what a proposal would turn suspect
 
-	coverage Coverage
+	subscribers []Subscriber
 }
 
-// Coverage traces the project's requirements to the operations that
-// implement them, the tests that exercised those, the acceptance criteria
-// and their checks (see Coverage.Report).
-func (s Services) Coverage(ctx context.Context, project string) (CoverageReport, error) {
-	return s.coverage.Report(ctx, project)
+// The subscribers' documentation, as Services.Subscribers gives it.
+const (
+	outboxDoc = "Options.Events, the embedder's sink (the reference server's outbox, which feeds webhooks and watches): " +
+		"gets every event first; on SQL the outbox writes it inside the writer's unit of work, so it commits with the change."
+	traceabilityDoc = "Reads the changed record (once, shared with the subscribers after it), the records it concerns and the links from and to them; " +
+		"writes the links it declares and marks the links to it suspect when its content changed. Inside the writer's unit of work; " +
+		"a failure is published as trace.sync_failed and Traces.Recheck catches up."
+	reviewRoundsDoc = "On a new revision of a reviewed record (requirement, change request, contract version, risk): reads its reviews, " +
+		"the record (shared) and the revision the open round covers; writes each review whose subject's content changed " +
+		"(the open round is superseded, the next opens). Inside the writer's unit of work; a failure is published as review.sync_failed " +
+		"and the gates sync again before deciding."
+	riskFilingDoc = "On review.assessed: reads the review and the register; files each risk the assessment raised that the register " +
+		"does not hold yet. Inside the writer's unit of work; a failure is published as risk.filing_failed and the next assessment files what is missing."
+)
+
+// Subscribers returns the event pipeline's subscribers in the order they
+// run (see Subscriber): outbox (with Options.Events), traceability (with
+// Options.Traces), review rounds, risk filing (with Options.Risks). Plans
+// subscribe to nothing: they read effort and standing when asked.
+func (s Services) Subscribers() []Subscriber {
+	return slices.Clone(s.subscribers)
 }
 
-// New builds the three services with the review gates and round following
-// in place.
+// New builds the services with the review gates, the round following and
+// the rest of the event pipeline in place.
 func New(opts Options) (Services, error) {
-	if opts.RequirementStore == nil || opts.ContractStore == nil || opts.ReviewStore == nil {
-		return Services{}, accord.Errorf(accord.Invalid, "link.Options: the requirement, contract and review stores are required")
+	var missing []string
+	for _, st := range []struct {
+		name  string
+		store any
+	}{{"Stores.Requirements", opts.Requirements}, {"Stores.Contracts", opts.Contracts}, {"Stores.Reviews", opts.Reviews}} {
+		if st.store == nil {
+			missing = append(missing, st.name)
+		}
 	}
-	subjects := NewSubjects(opts.RequirementStore, opts.ContractStore)
+	if len(missing) > 0 {
+		return Services{}, accord.Errorf(accord.Invalid, "link.Options: %s required (the requirement, contract and review stores are)", strings.Join(missing, ", "))
+	}
+	subjects := NewSubjects(opts.Requirements, opts.Contracts)
 	for kind, sub := range opts.Subjects {
 		subjects[kind] = sub
 	}
-	records := NewRecords(Stores{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Risks: opts.RiskStore, Retros: opts.RetroStore, Plans: opts.PlanStore})
+	records := NewRecords(opts.Stores)
+	// Every service publishes to the pipeline; its subscribers are set
+	// below, once the services they call exist.
+	events := &pipeline{outbox: opts.Events}
 	var traces *trace.Service
-	if opts.TraceStore != nil {
+	if opts.Traces != nil {
 		var err error
-		if traces, err = trace.NewService(trace.Options{Authorizer: opts.Authorizer, Store: opts.TraceStore, Targets: records, Events: opts.Events, Clock: opts.Clock}); err != nil {
+		if traces, err = trace.NewService(trace.Options{Authorizer: opts.Authorizer, Store: opts.Traces, Targets: records, Events: events, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
-		// Every domain's events go through Trace, so links follow.
-		opts.Events = Trace(traces, records, opts.Events)
 	}
 	var risks *risk.Service
-	var follow accord.EventSink
-	reviewEvents := opts.Events
 	var register review.Register
-	if opts.RiskStore != nil {
+	if opts.Risks != nil {
 		var err error
-		// Risk events go through Follow too (reviews of a risk's response
-		// follow its revisions); Follow is made once the review service is.
-		riskEvents := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) { follow.Publish(ctx, e) })
-		if risks, err = risk.NewService(risk.Options{Authorizer: opts.Authorizer, Store: opts.RiskStore, Events: riskEvents, Clock: opts.Clock}); err != nil {
+		if risks, err = risk.NewService(risk.Options{Authorizer: opts.Authorizer, Store: opts.Risks, Events: events, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
-		reviewEvents = FileRisks(opts.ReviewStore, risks, opts.RiskStore, opts.Events)
-		register = Register{Store: opts.RiskStore}
-		subjects[risk.RefKind] = RiskSubject{Store: opts.RiskStore}
+		register = Register{Store: opts.Risks}
+		subjects[risk.RefKind] = RiskSubject{Store: opts.Risks}
 	}
-	reviews, err := review.NewService(review.Options{Authorizer: opts.Authorizer, Store: opts.ReviewStore, Subjects: subjects, Register: register, Events: reviewEvents, Clock: opts.Clock})
+	reviews, err := review.NewService(review.Options{Authorizer: opts.Authorizer, Store: opts.Reviews, Subjects: subjects, Register: register, Events: events, Clock: opts.Clock})
 	if err != nil {
 		return Services{}, err
 	}
-	follow = Follow(reviews, opts.RequirementStore, opts.Events)
-	reqs, err := requirement.NewService(requirement.Options{Authorizer: opts.Authorizer, Store: opts.RequirementStore, Events: follow, Clock: opts.Clock,
+	reqs, err := requirement.NewService(requirement.Options{Authorizer: opts.Authorizer, Store: opts.Requirements, Events: events, Clock: opts.Clock,
 		Gate: RequirementGate{Reviews: reviews}})
 	if err != nil {
 		return Services{}, err
 	}
-	contracts, err := contract.NewService(contract.Options{Authorizer: opts.Authorizer, Store: opts.ContractStore, Events: follow, Clock: opts.Clock,
+	contracts, err := contract.NewService(contract.Options{Authorizer: opts.Authorizer, Store: opts.Contracts, Events: events, Clock: opts.Clock,
 		Gate: ContractGate{Reviews: reviews}})
 	if err != nil {
 		return Services{}, err
 	}
 	var retros *retro.Service
-	if opts.RetroStore != nil {
-		if retros, err = retro.NewService(retro.Options{Authorizer: opts.Authorizer, Store: opts.RetroStore, Events: opts.Events, Clock: opts.Clock}); err != nil {
+	if opts.Retros != nil {
+		if retros, err = retro.NewService(retro.Options{Authorizer: opts.Authorizer, Store: opts.Retros, Events: events, Clock: opts.Clock}); err != nil {
 			return Services{}, err
 		}
 	}
 	var plans *plan.Service
-	if opts.PlanStore != nil {
-		inputs := PlanInputs{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Reviews: opts.ReviewStore, Clock: opts.Clock}
+	if opts.Plans != nil {
+		inputs := PlanInputs{Requirements: opts.Requirements, Contracts: opts.Contracts, Reviews: opts.Reviews, Clock: opts.Clock}
 		var slips plan.ScheduleRisks
 		if risks != nil {
-			slips = PlanRisks{Risks: risks, Store: opts.RiskStore}
+			slips = PlanRisks{Risks: risks, Store: opts.Risks}
 		}
-		if plans, err = plan.NewService(plan.Options{Authorizer: opts.Authorizer, Store: opts.PlanStore, Events: opts.Events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips,
+		if plans, err = plan.NewService(plan.Options{Authorizer: opts.Authorizer, Store: opts.Plans, Events: events, Clock: opts.Clock, Estimator: inputs, Standing: inputs, Risks: slips,
 			ChangeRequests: PlanChanges{Requirements: reqs}}); err != nil {
 			return Services{}, err
 		}
 	}
+
+	// The pipeline, in order.
+	if opts.Events != nil {
+		events.steps = append(events.steps, Subscriber{Name: "outbox", Doc: outboxDoc,
+			handle: func(ctx context.Context, e accord.Event, _ func(accord.Event)) { opts.Events.Publish(ctx, e) }})
+	}
+	if traces != nil {
+		events.steps = append(events.steps, Subscriber{Name: "traceability", Doc: traceabilityDoc, handle: traceability(traces, records)})
+	}
+	events.steps = append(events.steps, Subscriber{Name: "review rounds", Doc: reviewRoundsDoc, handle: reviewRounds(reviews, opts.Requirements)})
+	if risks != nil {
+		events.steps = append(events.steps, Subscriber{Name: "risk filing", Doc: riskFilingDoc, handle: riskFiling(opts.Reviews, risks, opts.Risks)})
+	}
+
 	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans, Traces: traces, Records: records,
-		Impacts:  Impacts{Traces: traces, Requirements: opts.RequirementStore, Contracts: opts.ContractStore},
-		coverage: Coverage{Requirements: opts.RequirementStore, Contracts: opts.ContractStore, Reviews: opts.ReviewStore, Clock: opts.Clock}}, nil
+		subscribers: slices.Clone(events.steps)}, nil
 }

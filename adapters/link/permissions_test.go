@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/project"
@@ -29,8 +30,7 @@ func guarded(t *testing.T) (link.Services, *project.Service, *webhook.Service) {
 	t.Helper()
 	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
 	require.NoError(t, err)
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), Authorizer: projects})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore()}, Authorizer: projects})
 	require.NoError(t, err)
 	hooks, err := webhook.NewService(webhook.Options{Store: memory.NewWebhookStore(), Authorizer: projects})
 	require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
@@ -24,9 +25,7 @@ import (
 // it came from RV-1, and commits an iteration with it. REQ-2, still in
 // review, cannot be committed.
 func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), PlanStore: memory.NewPlanStore(),
-		Clock: testkit.NewStepClock(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Plans: memory.NewPlanStore()}, Clock: testkit.NewStepClock(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	require.NotNil(t, s.Plans)
 	carol := accord.WithActor(context.Background(), accord.Actor{ID: "carol", Roles: []string{"backend"}})
@@ -116,9 +115,7 @@ func TestASlipRaisesOneScheduleRisk(t *testing.T) {
 	clock := testkit.NewStepClock(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
 	riskStore := memory.NewRiskStore()
 	var events []accord.Event
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: riskStore, PlanStore: memory.NewPlanStore(), Clock: clock,
-		Events: accord.EventSinkFunc(func(_ context.Context, e accord.Event) { events = append(events, e) })})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: riskStore, Plans: memory.NewPlanStore()}, Clock: clock, Events: accord.EventSinkFunc(func(_ context.Context, e accord.Event) { events = append(events, e) })})
 	require.NoError(t, err)
 	small, big := content(), content()
 	small.Title, big.Title = "Refund reason codes", "Partial refunds"

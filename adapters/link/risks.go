@@ -48,12 +48,15 @@ func ReviewRisks(ctx context.Context, risks *risk.Service, store risk.Store, rv 
 // register whenever someone assesses it, then passes every event on to
 // next (which may be nil). Give it to the review service as its Events. A
 // filing that fails is passed on as an EventRiskFilingFailed event; the
-// next assessment, or ReviewRisks, files what is missing.
+// next assessment, or ReviewRisks, files what is missing. New runs the
+// same as its "risk filing" subscriber.
 func FileRisks(reviews review.Store, risks *risk.Service, store risk.Store, next accord.EventSink) accord.EventSink {
-	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
-		if next != nil {
-			next.Publish(ctx, e)
-		}
+	return chained(next, riskFiling(reviews, risks, store))
+}
+
+// riskFiling files the risks of an assessed review.
+func riskFiling(reviews review.Store, risks *risk.Service, store risk.Store) step {
+	return func(ctx context.Context, e accord.Event, fail func(accord.Event)) {
 		if e.Kind != review.EventAssessed {
 			return
 		}
@@ -61,11 +64,11 @@ func FileRisks(reviews review.Store, risks *risk.Service, store risk.Store, next
 		if err == nil {
 			_, err = ReviewRisks(ctx, risks, store, rv)
 		}
-		if err != nil && next != nil {
-			next.Publish(ctx, accord.Event{Kind: EventRiskFilingFailed, Project: e.Project, Ref: e.Ref, Actor: e.Actor, Time: e.Time,
+		if err != nil {
+			fail(accord.Event{Kind: EventRiskFilingFailed, Project: e.Project, Ref: e.Ref, Actor: e.Actor, Time: e.Time,
 				Summary: fmt.Sprintf("the risks of %s could not be filed in the register: %v", e.Ref, err)})
 		}
-	})
+	}
 }
 
 // EventRiskFilingFailed is published when the risks of a review could not
@@ -92,7 +95,7 @@ func (s RiskSubject) get(ctx context.Context, project, id string) (risk.Risk, er
 	if _, key := risk.ParseKey(id); key {
 		return s.Store.GetRiskByKey(ctx, project, id)
 	}
-	return s.Store.GetRisk(ctx, project, id)
+	return shared(ctx, id, func() (risk.Risk, error) { return s.Store.GetRisk(ctx, project, id) })
 }
 
 // Subject implements review.Subjects.
@@ -106,9 +109,10 @@ func (s RiskSubject) Subject(ctx context.Context, project string, ref accord.Ref
 
 // Changes implements review.Subjects.
 func (s RiskSubject) Changes(ctx context.Context, project string, ref accord.Ref, from, to int) ([]string, bool, error) {
-	paths, known, err := contentChanges(from, to, risk.Diff, func(n int) (accord.Revision[risk.Risk], error) {
-		return s.Store.GetRiskRevision(ctx, project, ref.ID, n)
-	})
+	paths, known, err := contentChanges(from, to, risk.Diff, revisionOrShared(ctx, ref.ID, func(r risk.Risk) int { return r.Revision },
+		func(n int) (accord.Revision[risk.Risk], error) {
+			return s.Store.GetRiskRevision(ctx, project, ref.ID, n)
+		}))
 	// Being reviewed is bookkeeping, not content.
 	return slices.DeleteFunc(paths, func(p string) bool {
 		return p == "reviewed_at" || p == "reviewed_by" || p == "due_notified"

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
@@ -19,8 +20,7 @@ import (
 func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
 	riskStore := memory.NewRiskStore()
 	events := &testkit.Events{}
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: riskStore, Events: events, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: riskStore}, Events: events, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
 	require.NotNil(t, s.Risks)
 
@@ -73,8 +73,7 @@ func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
 }
 
 func TestRiskResponsePlansAreReviewed(t *testing.T) {
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore()})
+	s, err := link.New(link.Options{Stores: adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore()}})
 	require.NoError(t, err)
 	r, err := s.Risks.Create(bob, "p", risk.NewRisk{Title: "Refunds queue up", Cause: "a rate limit", Event: "refunds queue", Effect: "miss the window", Category: risk.Dependency})
 	require.NoError(t, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/plan"
@@ -72,17 +73,8 @@ func (r Records) Changes(ctx context.Context, project string, ref accord.Ref, fr
 	return rec.Changes(ctx, project, ref.ID, from, to)
 }
 
-// Stores are the stores NewRecords reads; any may be nil, and its kinds
-// are then left out.
-type Stores struct {
-	Requirements requirement.Store
-	Contracts    contract.Store
-	Risks        risk.Store
-	Retros       retro.Store
-	Plans        plan.Store
-}
-
-// NewRecords returns the registry of the built-in kinds over the stores:
+// NewRecords returns the registry of the built-in kinds over the stores
+// (any may be nil, and its kinds are then left out):
 // requirements and change requests, contract versions and contracts (a
 // contract's revision is the number of its agreed versions: a link to a
 // contract follows the version its callers use), risks, iterations,
@@ -92,7 +84,7 @@ type Stores struct {
 // priority, owner, labels and links are not content; nor are a risk's
 // status, assessments, acceptance and review dates, or a contract
 // version's status and notes.
-func NewRecords(s Stores) Records {
+func NewRecords(s adapters.Stores) Records {
 	r := Records{}
 	if s.Requirements != nil {
 		r[requirement.RefKind] = requirementRecord(s.Requirements)
@@ -140,20 +132,28 @@ type kind[T any] struct {
 }
 
 func (k kind[T]) record() Record {
+	// The subscribers of an event share one read of its record and of each
+	// of its revisions (shared, sharedRevision).
+	get := func(ctx context.Context, project, id string) (T, error) {
+		return shared(ctx, id, func() (T, error) { return k.get(ctx, project, id) })
+	}
+	revision := func(ctx context.Context, project, id string, n int) (T, error) {
+		return sharedRevision(ctx, id, n, func(x T) int { return k.target(x).Revision }, func() (T, error) { return k.revision(ctx, project, id, n) })
+	}
 	r := Record{
 		Read: func(ctx context.Context, project, id string) (trace.Target, error) {
-			x, err := k.get(ctx, project, id)
+			x, err := get(ctx, project, id)
 			if err != nil {
 				return trace.Target{}, err
 			}
 			return k.target(x), nil
 		},
 		Changes: func(ctx context.Context, project, id string, from, to int) ([]string, error) {
-			a, err := k.revision(ctx, project, id, from)
+			a, err := revision(ctx, project, id, from)
 			if err != nil {
 				return nil, err
 			}
-			b, err := k.revision(ctx, project, id, to)
+			b, err := revision(ctx, project, id, to)
 			if err != nil {
 				return nil, err
 			}
@@ -162,7 +162,7 @@ func (k kind[T]) record() Record {
 	}
 	if k.declares != nil {
 		r.Declares = func(ctx context.Context, project, id string) ([]trace.Declaration, error) {
-			x, err := k.get(ctx, project, id)
+			x, err := get(ctx, project, id)
 			if err != nil {
 				return nil, err
 			}
@@ -471,20 +471,22 @@ const EventTraceFailed = "trace.sync_failed"
 // the records it concerns (Record.Related), the links each declares are
 // brought in step (Declare) and the links to each are examined
 // (TargetRevised). A failure is passed on as an EventTraceFailed event.
+// New runs the same as its "traceability" subscriber.
 func Trace(links *trace.Service, records Records, next accord.EventSink) accord.EventSink {
-	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
-		if next != nil {
-			next.Publish(ctx, e)
-		}
+	return chained(next, traceability(links, records))
+}
+
+// traceability brings the links of an event's record, and of the records
+// it concerns, in step.
+func traceability(links *trace.Service, records Records) step {
+	return func(ctx context.Context, e accord.Event, failed func(accord.Event)) {
 		rec, ok := records[e.Ref.Kind]
 		if !ok {
 			return
 		}
 		fail := func(ref accord.Ref, err error) {
-			if next != nil {
-				next.Publish(ctx, accord.Event{Kind: EventTraceFailed, Project: e.Project, Ref: ref, Actor: e.Actor, Time: e.Time,
-					Summary: fmt.Sprintf("links of %s could not follow %s: %v", ref, e.Kind, err)})
-			}
+			failed(accord.Event{Kind: EventTraceFailed, Project: e.Project, Ref: ref, Actor: e.Actor, Time: e.Time,
+				Summary: fmt.Sprintf("links of %s could not follow %s: %v", ref, e.Kind, err)})
 		}
 		refs := []accord.Ref{e.Ref}
 		if rec.Related != nil {
@@ -504,7 +506,7 @@ func Trace(links *trace.Service, records Records, next accord.EventSink) accord.
 				fail(ref, err)
 			}
 		}
-	})
+	}
 }
 
 // deletedVersions names the versions of a deleted contract that still
@@ -543,57 +545,4 @@ func follow(ctx context.Context, links *trace.Service, records Records, project 
 	}
 	_, err := links.TargetRevised(ctx, project, ref)
 	return err
-}
-
-// Impacts answers, before a change is made, which links it would turn
-// suspect: for a proposed change request, the links to its requirement
-// over the content the proposal changes; for a contract version not yet
-// agreed, the links to its contract over the operations that differ from
-// the agreed version its callers use.
-type Impacts struct {
-	Traces       *trace.Service
-	Requirements requirement.Store
-	Contracts    contract.Store
-}
-
-// Of returns the impact of the proposal ref names: a change_request by ID,
-// or a contract_version (<contract id>@<version>). Errors: Invalid (another
-// kind), NotFound.
-func (im Impacts) Of(ctx context.Context, project string, ref accord.Ref) (trace.Impact, error) {
-	switch {
-	case ref.Kind == requirement.ChangeRequestRefKind && im.Requirements != nil:
-		cr, err := im.Requirements.GetChangeRequest(ctx, project, ref.ID)
-		if err != nil {
-			return trace.Impact{}, err
-		}
-		r, err := im.Requirements.GetRequirement(ctx, project, cr.RequirementID)
-		if err != nil {
-			return trace.Impact{}, err
-		}
-		proposed := r.Clone()
-		proposed.Content = cr.Proposed.Clone()
-		return im.Traces.Impact(ctx, project, r.Ref(), RequirementContentChanges(r, proposed))
-	case ref.Kind == contract.VersionRefKind && im.Contracts != nil:
-		id, version, err := splitVersion(ref.ID)
-		if err != nil {
-			return trace.Impact{}, err
-		}
-		v, err := im.Contracts.GetVersion(ctx, project, id, version)
-		if err != nil {
-			return trace.Impact{}, err
-		}
-		_, agreed, err := agreedVersions(ctx, im.Contracts, project, id)
-		if err != nil {
-			return trace.Impact{}, err
-		}
-		var base contract.Spec
-		for _, a := range agreed {
-			if a.Version != v.Version {
-				base = a.Spec
-			}
-		}
-		return im.Traces.Impact(ctx, project, accord.Ref{Kind: contract.RefKind, ID: id}, changedOperations(base, v.Spec))
-	}
-	return trace.Impact{}, &accord.Error{Code: accord.Invalid, Message: "invalid proposal",
-		Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("%q is not a proposal; one of change_request, contract_version", ref.Kind)}}}
 }

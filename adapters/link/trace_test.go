@@ -10,8 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/plan"
@@ -22,15 +24,14 @@ import (
 	"github.com/accordhq/accord/trace"
 )
 
-// traced wires every domain with links.
-func traced(t *testing.T) link.Services {
+// tracedStores wires every domain with links, and gives the impacts of
+// proposals over the same stores.
+func tracedStores(t *testing.T) (link.Services, report.Impacts) {
 	t.Helper()
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(),
-		PlanStore: memory.NewPlanStore(), TraceStore: memory.NewTraceStore(),
-		Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
+	stores := memory.New()
+	s, err := link.New(link.Options{Stores: stores, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
-	return s
+	return s, report.Impacts{Traces: s.Traces, Records: s.Records, Stores: stores}
 }
 
 // only returns the one link from → to, failing when there is not exactly one.
@@ -69,7 +70,7 @@ func opSpec(reqs ...accord.Ref) contract.Spec {
 // Every pair of domains that links today: each link turns suspect on a
 // content revision of its target and not on a status-only one.
 func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
-	s := traced(t)
+	s, impacts := tracedStores(t)
 	ctx := context.Background()
 	r1, err := s.Requirements.Create(alice, "p", content(), "")
 	require.NoError(t, err)
@@ -200,7 +201,7 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		require.NoError(t, err)
 		requireCurrent(t, s, l, "a draft changes nothing its callers use")
 
-		im, err := s.Impacts.Of(ctx, "p", next.Ref())
+		im, err := impacts.Of(ctx, "p", next.Ref())
 		require.NoError(t, err)
 		assert.Equal(t, []string{"GET /orders/{id}"}, im.Fields)
 		require.Len(t, im.Links, 1)
@@ -214,7 +215,7 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 // would turn suspect; once applied, they are; confirming needs a note and
 // makes them current at the new revision.
 func TestChangeRequestImpactThenConfirm(t *testing.T) {
-	s := traced(t)
+	s, impacts := tracedStores(t)
 	ctx := context.Background()
 	r, err := s.Requirements.Create(alice, "p", content(), "")
 	require.NoError(t, err)
@@ -237,9 +238,14 @@ func TestChangeRequestImpactThenConfirm(t *testing.T) {
 	cr, err := s.Requirements.ProposeChange(alice, "p", r.ID, requirement.ChangeProposal{Proposed: changed, Reason: "legal asks for 30 days",
 		Impact: requirement.Impact{Technical: "window constant"}})
 	require.NoError(t, err)
-	im, err := s.Impacts.Of(ctx, "p", cr.Ref())
+	im, err := impacts.Of(ctx, "p", cr.Ref())
 	require.NoError(t, err)
 	assert.Equal(t, r.Ref(), im.Target)
+	assert.Equal(t, "REQ-1 Refund an order", im.TargetTitle, "the impact names its target by key and title")
+	for _, l := range im.Links {
+		assert.Equal(t, "REQ-1 Refund an order", l.ToTitle)
+		assert.NotEqual(t, l.From.String(), l.FromTitle, "named, not by ref")
+	}
 	assert.Equal(t, []string{"acceptance_criteria[0].text"}, im.Fields, "priority is not content")
 	require.Len(t, im.Links, 2)
 	assert.False(t, im.Links[0].AlreadySuspect)
@@ -297,9 +303,9 @@ func TestChangeRequestImpactThenConfirm(t *testing.T) {
 // service unwired) is caught by Recheck.
 func TestRecheckCatchesUp(t *testing.T) {
 	reqs, traces := memory.NewRequirementStore(), memory.NewTraceStore()
-	wiredOn, err := link.New(link.Options{RequirementStore: reqs, ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore(), TraceStore: traces})
+	wiredOn, err := link.New(link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Traces: traces}})
 	require.NoError(t, err)
-	unwired, err := link.New(link.Options{RequirementStore: reqs, ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore()})
+	unwired, err := link.New(link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore()}})
 	require.NoError(t, err)
 	r, err := wiredOn.Requirements.Create(alice, "p", content(), "")
 	require.NoError(t, err)
@@ -345,52 +351,4 @@ func statusOnly(t *testing.T, s link.Services, r requirement.Requirement) requir
 	r, err := s.Requirements.Transition(alice, "p", r.ID, r.Revision, to, "status only")
 	require.NoError(t, err)
 	return r
-}
-
-// The progress report's requirement section: counts by status and owner,
-// what changed in the period field by field, and suspect links by name.
-func TestProgressReportSections(t *testing.T) {
-	clock := testkit.NewStepClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	s, err := link.New(link.Options{RequirementStore: memory.NewRequirementStore(), ContractStore: memory.NewContractStore(),
-		ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), TraceStore: memory.NewTraceStore(), Clock: clock})
-	require.NoError(t, err)
-	ctx := context.Background()
-	old, err := s.Requirements.Create(alice, "p", content(), "")
-	require.NoError(t, err)
-	c := content()
-	c.Title, c.Owner, c.Links = "Refund to the wallet", "carol", []accord.Ref{old.Ref()}
-	_, err = s.Requirements.Create(alice, "p", c, "")
-	require.NoError(t, err)
-	clock.Set(time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC))
-	since := time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)
-	edited := content()
-	edited.Goal = "No refund tickets"
-	_, err = s.Requirements.Update(alice, "p", old.ID, old.Revision, edited, "")
-	require.NoError(t, err)
-	fresh, err := s.Requirements.Create(bob, "p", requirement.Content{Title: "Partial refunds"}, "")
-	require.NoError(t, err)
-	_, err = s.Risks.Create(bob, "p", risk.NewRisk{Title: "Provider limits", Cause: "a limit", Event: "queues", Effect: "late refunds", Category: risk.Dependency})
-	require.NoError(t, err)
-
-	r, err := s.Progress(ctx, "p", since)
-	require.NoError(t, err)
-	assert.Equal(t, map[requirement.Status]int{requirement.Draft: 3}, r.Requirements.ByStatus)
-	require.Len(t, r.Requirements.ByOwner, 3)
-	assert.Equal(t, link.OwnerStanding{Owner: "carol", ByStatus: map[requirement.Status]int{requirement.Draft: 1}}, r.Requirements.ByOwner[1])
-	require.Len(t, r.Requirements.Changed, 2, "the edit and the new one; REQ-2 did not change in the period")
-	assert.Equal(t, []string{"goal"}, r.Requirements.Changed[0].Changed)
-	assert.Equal(t, fresh.Key, r.Requirements.Changed[1].Key)
-	assert.Equal(t, []string{"created"}, r.Requirements.Changed[1].Changed)
-	require.Len(t, r.Suspect, 1)
-	assert.Equal(t, "REQ-2 Refund to the wallet", r.Suspect[0].FromTitle)
-	assert.Equal(t, "REQ-1 Refund an order", r.Suspect[0].ToTitle)
-	require.Len(t, r.TopRisks, 1)
-	md := r.Markdown()
-	for _, want := range []string{"# Progress report: p, 2026-03-09 to 2026-03-09", "- Requirements: draft 3", "  - owned by carol: draft 1",
-		"## Changed since 2026-03-09", "- REQ-1 Refund an order (draft, alice): goal by alice", "not assessed",
-		"- REQ-2 Refund to the wallet relates_to REQ-1 Refund an order: goal changed (revision 1 to 2)"} {
-		assert.Contains(t, md, want)
-	}
-	_, err = s.Progress(ctx, "p", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
-	assert.Equal(t, accord.Invalid, accord.ErrorCode(err), "a period that starts in the future")
 }

@@ -3,4 +3,7 @@
 // stored data, and pass the conformance suites in adapters/storetest. They
 // are meant for tests, demos and small single-process deployments: nothing
 // survives a restart.
+//
+// New returns a store for every domain as one adapters.Stores, ready for
+// link.New; the New…Store constructors make one store at a time.
 package memory

@@ -19,23 +19,16 @@ import (
 	"database/sql"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 )
 
-// Stores are the SQL stores of every domain over one database.
+// Stores are the SQL stores of every domain over one database: the
+// embedded adapters.Stores is what link.New, transfer and the server take.
 type Stores struct {
-	DB           *sql.DB
-	Dialect      Dialect
-	Requirements *RequirementStore
-	Contracts    *ContractStore
-	Reviews      *ReviewStore
-	Projects     *ProjectStore
-	Risks        *RiskStore
-	Retros       *RetroStore
-	Plans        *PlanStore
-	Traces       *TraceStore
-	Webhooks     *WebhookStore
-	Watches      *WatchStore
-	Tokens       *TokenStore
+	adapters.Stores
+	DB      *sql.DB
+	Dialect Dialect
+	Tokens  *TokenStore
 
 	// OnOutboxError (optional) hears of an event Outbox could not write
 	// outside a unit of work (inside one the unit fails instead).
@@ -73,8 +66,18 @@ func (s *Stores) Close() error {
 // New returns the stores over db, which must be migrated (Migrate).
 func New(db *sql.DB, d Dialect) *Stores {
 	c := newReadCache(nil)
-	s := &Stores{DB: db, Dialect: d, cache: c, Requirements: newRequirementStore(db, d, c), Contracts: newContractStore(db, d, c), Reviews: newReviewStore(db, d, c),
-		Projects: newProjectStore(db, d, c), Risks: newRiskStore(db, d, c), Retros: newRetroStore(db, d, c), Plans: newPlanStore(db, d, c), Traces: newTraceStore(db, d, c), Webhooks: newWebhookStore(db, d, c), Tokens: &TokenStore{db: db, d: d}}
-	s.Watches = newWatchStore(s)
+	s := &Stores{DB: db, Dialect: d, cache: c, Tokens: &TokenStore{db: db, d: d}}
+	s.Stores = adapters.Stores{
+		Projects:     newProjectStore(db, d, c),
+		Requirements: newRequirementStore(db, d, c),
+		Contracts:    newContractStore(db, d, c),
+		Reviews:      newReviewStore(db, d, c),
+		Risks:        newRiskStore(db, d, c),
+		Retros:       newRetroStore(db, d, c),
+		Plans:        newPlanStore(db, d, c),
+		Traces:       newTraceStore(db, d, c),
+		Webhooks:     newWebhookStore(db, d, c),
+		Watches:      newWatchStore(s),
+	}
 	return s
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
@@ -20,12 +21,9 @@ const benchRequirements = 10_000
 
 var t0 = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 
-func memoryStores() transfer.Stores {
-	return transfer.Stores{Projects: memory.NewProjectStore(), Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(),
-		Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore(), Traces: memory.NewTraceStore()}
-}
+func memoryStores() adapters.Stores { return memory.New() }
 
-func sqliteStores(b testing.TB) (transfer.Stores, *sqlstore.Stores) {
+func sqliteStores(b testing.TB) (adapters.Stores, *sqlstore.Stores) {
 	s, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {
 		b.Fatal(err)
@@ -34,13 +32,12 @@ func sqliteStores(b testing.TB) (transfer.Stores, *sqlstore.Stores) {
 	if _, err := sqlstore.Migrate(context.Background(), s.DB, s.Dialect); err != nil {
 		b.Fatal(err)
 	}
-	return transfer.Stores{Projects: s.Projects, Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews,
-		Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces}, s
+	return s.Stores, s
 }
 
 // load fills a project with benchRequirements requirements of two
 // revisions each.
-func load(b *testing.B, s transfer.Stores) {
+func load(b *testing.B, s adapters.Stores) {
 	ctx := context.Background()
 	p := project.Project{Key: "bench", Name: "Bench", Members: []project.Member{{Actor: "alice", Roles: []string{"admin"}}}, Stamp: accord.NewStamp("alice", t0)}
 	if _, err := s.Projects.CreateProject(ctx, accord.Revision[project.Project]{Number: 1, Kind: accord.RevisionCreated, Actor: "alice", Time: t0, Record: p}); err != nil {
@@ -67,7 +64,7 @@ func load(b *testing.B, s transfer.Stores) {
 // of reading every requirement once.
 func BenchmarkTransfer(b *testing.B) {
 	ctx := context.Background()
-	run := func(b *testing.B, src transfer.Stores, fresh func() (transfer.Stores, func(context.Context, func(context.Context) error) error)) {
+	run := func(b *testing.B, src adapters.Stores, fresh func() (adapters.Stores, func(context.Context, func(context.Context) error) error)) {
 		load(b, src)
 		b.Run("floor_read_every_requirement", func(b *testing.B) {
 			for b.Loop() {
@@ -105,7 +102,7 @@ func BenchmarkTransfer(b *testing.B) {
 	}
 	direct := func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) }
 	b.Run("memory", func(b *testing.B) {
-		run(b, memoryStores(), func() (transfer.Stores, func(context.Context, func(context.Context) error) error) {
+		run(b, memoryStores(), func() (adapters.Stores, func(context.Context, func(context.Context) error) error) {
 			return memoryStores(), direct
 		})
 	})
@@ -115,7 +112,7 @@ func BenchmarkTransfer(b *testing.B) {
 		if _, err := raw.DB.Exec("PRAGMA synchronous=OFF"); err != nil {
 			b.Fatal(err)
 		}
-		run(b, src, func() (transfer.Stores, func(context.Context, func(context.Context) error) error) {
+		run(b, src, func() (adapters.Stores, func(context.Context, func(context.Context) error) error) {
 			dst, s := sqliteStores(b)
 			return dst, s.Atomically
 		})

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/postgres"
 	"github.com/accordhq/accord/adapters/sqlstore"
@@ -28,7 +29,7 @@ import (
 // sqlTarget is an SQL engine a test imports into.
 type sqlTarget struct {
 	name   string
-	stores transfer.Stores
+	stores adapters.Stores
 	raw    *sqlstore.Stores
 }
 
@@ -44,11 +45,11 @@ func sqlTargets(t *testing.T) []sqlTarget {
 	return targets
 }
 
-func postgresStores(t *testing.T) (transfer.Stores, *sqlstore.Stores, bool) {
+func postgresStores(t *testing.T) (adapters.Stores, *sqlstore.Stores, bool) {
 	t.Helper()
 	base := os.Getenv("ACCORD_POSTGRES_URL")
 	if base == "" {
-		return transfer.Stores{}, nil, false
+		return adapters.Stores{}, nil, false
 	}
 	schema := "accord_transfer_" + strings.ToLower(rand.Text()[:10])
 	admin, err := sql.Open("pgx", base)
@@ -66,15 +67,13 @@ func postgresStores(t *testing.T) (transfer.Stores, *sqlstore.Stores, bool) {
 	require.NoError(t, err)
 	t.Cleanup(func() { s.DB.Close() })
 	require.NoError(t, postgres.Migrate(context.Background(), s.DB))
-	return transfer.Stores{Projects: s.Projects, Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews,
-		Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces}, s, true
+	return s.Stores, s, true
 }
 
 // wired returns the real services over s.
-func wired(t *testing.T, s transfer.Stores) link.Services {
+func wired(t *testing.T, s adapters.Stores) link.Services {
 	t.Helper()
-	services, err := link.New(link.Options{RequirementStore: s.Requirements, ContractStore: s.Contracts, ReviewStore: s.Reviews,
-		RiskStore: s.Risks, RetroStore: s.Retros, PlanStore: s.Plans, TraceStore: s.Traces})
+	services, err := link.New(link.Options{Stores: s})
 	require.NoError(t, err)
 	return services
 }

@@ -38,10 +38,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
@@ -82,17 +84,21 @@ func Read(r io.Reader) (Document, error) {
 	return d, nil
 }
 
-// Stores are the stores a project is read from or written to. Every one
-// is required.
-type Stores struct {
-	Projects     project.Store
-	Requirements requirement.Store
-	Contracts    contract.Store
-	Reviews      review.Store
-	Risks        risk.Store
-	Retros       retro.Store
-	Plans        plan.Store
-	Traces       trace.Store
+// needed says which of the stores Export and Import use is missing: the
+// stores of every domain that holds a project's content are required
+// (webhooks and watches belong to an installation and are left out).
+func needed(s adapters.Stores) error {
+	var errs accord.FieldErrors
+	for _, st := range []struct {
+		name  string
+		store any
+	}{{"Projects", s.Projects}, {"Requirements", s.Requirements}, {"Contracts", s.Contracts}, {"Reviews", s.Reviews},
+		{"Risks", s.Risks}, {"Retros", s.Retros}, {"Plans", s.Plans}, {"Traces", s.Traces}} {
+		if v := reflect.ValueOf(st.store); st.store == nil || v.Kind() == reflect.Pointer && v.IsNil() {
+			errs.Add("stores."+st.name, "required: a project's content lives there")
+		}
+	}
+	return errs.Err("incomplete stores")
 }
 
 // Document is a whole project: each record as the list of its revisions,
@@ -172,7 +178,7 @@ func histories[T any](ctx context.Context, records []T, id func(T) string, revis
 // whole project away. The reference API serves it at
 // GET /v1/projects/{project}/export.
 type Exporter struct {
-	Stores     Stores
+	Stores     adapters.Stores
 	Authorizer accord.Authorizer // optional: accord.ActorRoles without it
 	Clock      accord.Clock      // optional: accord.SystemClock()
 }
@@ -193,9 +199,13 @@ func (e Exporter) Export(ctx context.Context, key string) (Document, error) {
 
 // Export reads the whole project, for whoever holds the stores (the
 // operator's `accord export`); Exporter checks the caller's permission
-// first. Errors: NotFound (no such project).
-func Export(ctx context.Context, s Stores, key string, now time.Time) (Document, error) {
+// first. Errors: Invalid (a store of a domain with content is missing),
+// NotFound (no such project).
+func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (Document, error) {
 	d := Document{Format: Format, Exported: now}
+	if err := needed(s); err != nil {
+		return d, err
+	}
 	if _, err := s.Projects.GetProject(ctx, key); err != nil {
 		return d, err
 	}
@@ -510,10 +520,14 @@ func putSettings[S any](ctx context.Context, s S, stamp func(*S) *accord.Stamp, 
 // to have all of it or nothing. Every record of the document must belong
 // to the document's project: the stores trust what they are handed, so a
 // record naming another project would land in that project. Both checks
-// run before anything is written. Errors: Invalid (not a document of this
-// format, or a record of another project), Conflict (the project exists),
+// run before anything is written. Errors: Invalid (a store of a domain
+// with content is missing, not a document of this format, or a record of
+// another project), Conflict (the project exists),
 // and what the stores refuse.
-func Import(ctx context.Context, s Stores, d Document) error {
+func Import(ctx context.Context, s adapters.Stores, d Document) error {
+	if err := needed(s); err != nil {
+		return err
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}

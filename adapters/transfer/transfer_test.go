@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
@@ -25,7 +26,7 @@ func as(id string) context.Context {
 	return accord.WithActor(context.Background(), accord.Actor{ID: id, Name: "Name of " + id})
 }
 
-func createProject(t *testing.T, s transfer.Stores, key string) {
+func createProject(t *testing.T, s adapters.Stores, key string) {
 	t.Helper()
 	p := project.Project{Key: key, Name: "Shop", Members: []project.Member{{Actor: "fac", Roles: []string{"admin"}}}, Stamp: accord.NewStamp("fac", t0)}
 	_, err := s.Projects.CreateProject(context.Background(), accord.Revision[project.Project]{Number: 1, Kind: accord.RevisionCreated, Actor: "fac", Time: t0, Record: p})
@@ -107,7 +108,7 @@ func TestExportOfAClosedAnonymousRetroLinksNobody(t *testing.T) {
 	require.NoError(t, transfer.Import(ctx, memDst, doc))
 	sqlDst, raw := sqliteStores(t)
 	require.NoError(t, raw.Atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, sqlDst, doc) }))
-	for name, dst := range map[string]transfer.Stores{"memory": memDst, "sqlite": sqlDst} {
+	for name, dst := range map[string]adapters.Stores{"memory": memDst, "sqlite": sqlDst} {
 		again, err := transfer.Export(ctx, dst, "shop", t0)
 		require.NoError(t, err, name)
 		assert.JSONEq(t, text, withoutTime(t, again), "%s: the import comes out as it went in", name)
@@ -175,7 +176,7 @@ func requirementRevision(projectKey, id, title string) accord.Revision[requireme
 }
 
 // titles lists a project's requirements' titles as the store holds them.
-func titles(t *testing.T, s transfer.Stores, key string) []string {
+func titles(t *testing.T, s adapters.Stores, key string) []string {
 	t.Helper()
 	page, err := s.Requirements.ListRequirements(context.Background(), key, requirement.Filter{}, accord.PageQuery{Size: 100})
 	require.NoError(t, err)
@@ -275,4 +276,20 @@ func (spaces) Read(p []byte) (int, error) {
 		p[i] = ' '
 	}
 	return len(p), nil
+}
+
+// Export and Import name the store of a domain with content that is
+// missing, before reading or writing anything.
+func TestTransferNamesAMissingStore(t *testing.T) {
+	ctx := context.Background()
+	s := memoryStores()
+	createProject(t, s, "shop")
+	s.Traces, s.Plans = nil, nil
+	_, err := transfer.Export(ctx, s, "shop", t0)
+	require.Equal(t, accord.Invalid, accord.ErrorCode(err), "%v", err)
+	assert.Contains(t, err.Error(), "stores.Plans")
+	assert.Contains(t, err.Error(), "stores.Traces")
+	err = transfer.Import(ctx, s, transfer.Document{Format: transfer.Format})
+	require.Equal(t, accord.Invalid, accord.ErrorCode(err), "%v", err)
+	assert.Contains(t, err.Error(), "stores.Traces")
 }

@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
@@ -99,8 +100,7 @@ func setup(store string) (http.Handler, string, error) {
 	switch store {
 	case "memory":
 		reqs, projects = memory.NewRequirementStore(), memory.NewProjectStore()
-		opts = link.Options{RequirementStore: reqs, ContractStore: memory.NewContractStore(), ReviewStore: memory.NewReviewStore(),
-			RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore()}
+		opts = link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore()}}
 	case "sqlite":
 		dir, err := os.MkdirTemp("", "accord-load")
 		if err != nil {
@@ -114,7 +114,7 @@ func setup(store string) (http.Handler, string, error) {
 			return nil, "", err
 		}
 		reqs, projects = s.Requirements, s.Projects
-		opts = link.Options{RequirementStore: reqs, ContractStore: s.Contracts, ReviewStore: s.Reviews, RiskStore: s.Risks, RetroStore: s.Retros}
+		opts = link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: s.Contracts, Reviews: s.Reviews, Risks: s.Risks, Retros: s.Retros}}
 	default:
 		return nil, "", fmt.Errorf("unknown store %q (memory or sqlite)", store)
 	}

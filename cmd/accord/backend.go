@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 
 	"github.com/accordhq/accord/adapters/httpapi"
@@ -17,16 +18,7 @@ import (
 	"github.com/accordhq/accord/adapters/postgres"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
-	"github.com/accordhq/accord/contract"
-	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
-	"github.com/accordhq/accord/requirement"
-	"github.com/accordhq/accord/retro"
-	"github.com/accordhq/accord/review"
-	"github.com/accordhq/accord/risk"
-	"github.com/accordhq/accord/trace"
-	"github.com/accordhq/accord/watch"
-	"github.com/accordhq/accord/webhook"
 )
 
 // tokenStore is where the server keeps hashed API tokens.
@@ -37,24 +29,15 @@ type tokenStore interface {
 
 // backend is the stores of one database, migrated.
 type backend struct {
-	describe     string // for the log: "SQLite accord.db"
-	requirements requirement.Store
-	contracts    contract.Store
-	reviews      review.Store
-	projects     project.Store
-	risks        risk.Store
-	retros       retro.Store
-	plans        plan.Store
-	traces       trace.Store
-	webhooks     webhook.Store
-	watches      watch.Store
-	memLog       accord.EventSink          // memory: the watches' log, fed as a sink
-	sql          *sqlstore.Stores          // nil for memory: no outbox, no units of work
-	listen       func(ctx context.Context) // PostgreSQL: wake the relays on other instances' commits
-	tokens       tokenStore
-	version      int // schema version after migrating
-	applied      int // migrations applied at this start
-	close        func() error
+	adapters.Stores
+	describe string                    // for the log: "SQLite accord.db"
+	memLog   accord.EventSink          // memory: the watches' log, fed as a sink
+	sql      *sqlstore.Stores          // nil for memory: no outbox, no units of work
+	listen   func(ctx context.Context) // PostgreSQL: wake the relays on other instances' commits
+	tokens   tokenStore
+	version  int // schema version after migrating
+	applied  int // migrations applied at this start
+	close    func() error
 }
 
 // openExisting opens the database named by spec as openBackend does, but
@@ -109,9 +92,8 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		return nil, fmt.Errorf("-db %s: %q databases are not supported; give an SQLite file path, \"memory\", or a postgres:// URL", redact(spec), scheme)
 	}
 	if spec == "memory" {
-		watches := memory.NewWatchStore()
-		return &backend{watches: watches, memLog: watches, describe: "memory (nothing survives a restart)", requirements: memory.NewRequirementStore(),
-			contracts: memory.NewContractStore(), reviews: memory.NewReviewStore(), projects: memory.NewProjectStore(), risks: memory.NewRiskStore(), retros: memory.NewRetroStore(), plans: memory.NewPlanStore(), traces: memory.NewTraceStore(), webhooks: memory.NewWebhookStore(),
+		stores := memory.New()
+		return &backend{Stores: stores, memLog: stores.Watches.(*memory.WatchStore), describe: "memory (nothing survives a restart)",
 			tokens: memory.NewTokenStore(), close: func() error { return nil }}, nil
 	}
 	var s *sqlstore.Stores
@@ -142,8 +124,7 @@ func openBackend(ctx context.Context, spec string) (*backend, error) {
 		s.Close()
 		return nil, err
 	}
-	return &backend{describe: describe, requirements: s.Requirements, contracts: s.Contracts, reviews: s.Reviews,
-		projects: s.Projects, risks: s.Risks, retros: s.Retros, plans: s.Plans, traces: s.Traces, webhooks: s.Webhooks, watches: s.Watches, sql: s, listen: listen, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
+	return &backend{Stores: s.Stores, describe: describe, sql: s, listen: listen, tokens: s.Tokens, version: version, applied: applied, close: s.Close}, nil
 }
 
 func isPostgres(spec string) bool {
@@ -173,14 +154,13 @@ func (b *backend) services(events accord.EventSink) (link.Services, error) {
 	if err != nil {
 		return link.Services{}, err
 	}
-	return link.New(link.Options{RequirementStore: b.requirements, ContractStore: b.contracts, ReviewStore: b.reviews,
-		RiskStore: b.risks, RetroStore: b.retros, PlanStore: b.plans, TraceStore: b.traces, Events: events, Authorizer: authz})
+	return link.New(link.Options{Stores: b.Stores, Events: events, Authorizer: authz})
 }
 
 // authorizer reads memberships and permission tables from the project
 // store, for every service's permission checks.
 func (b *backend) authorizer() (accord.Authorizer, error) {
-	return project.NewService(project.Options{Store: b.projects})
+	return project.NewService(project.Options{Store: b.Projects})
 }
 
 // atomically runs fn as one unit of work on an SQL backend, so its

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/report"
 )
 
 // reportCommand prints a project's progress or coverage report from the
@@ -56,13 +57,17 @@ func reportCommand(ctx context.Context, args []string, defaultDB string, out io.
 	}
 	defer b.close()
 	// A project that does not exist has no report, not an empty one.
-	if _, err := b.projects.GetProject(ctx, *project); err != nil {
+	if _, err := b.Projects.GetProject(ctx, *project); err != nil {
 		if accord.ErrorCode(err) == accord.NotFound {
 			return fmt.Errorf("report: no project %q in %s", *project, b.describe)
 		}
 		return err
 	}
-	s, err := b.services(nil)
+	services, err := b.services(nil)
+	if err != nil {
+		return err
+	}
+	s, err := report.New(report.Options{Services: services, Stores: b.Stores})
 	if err != nil {
 		return err
 	}

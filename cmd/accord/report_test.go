@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/adapters/report"
 )
 
 // The demo project's coverage report has a gap of each kind, its progress
@@ -55,17 +55,18 @@ func TestReportsOnTheDemo(t *testing.T) {
 
 	var out bytes.Buffer
 	require.NoError(t, cli(context.Background(), []string{"report", "coverage", "-project", "demo", "-format", "json", "-db", db}, &out, quiet))
-	var cov link.CoverageReport
+	var cov report.CoverageReport
 	require.NoError(t, json.Unmarshal(out.Bytes(), &cov))
-	got := map[link.GapKind][]string{}
+	got := map[report.GapKind][]string{}
 	for _, g := range cov.Gaps {
 		got[g.Kind] = append(got[g.Kind], g.Requirement+" "+g.Operation+g.Criterion)
+		assert.NotEmpty(t, g.Title, "the gap of %s names its requirement's title", g.Requirement)
 	}
-	assert.Equal(t, []string{"REQ-4 "}, got[link.GapNoOperation], "REQ-4 is in development; the orders contract has no search")
-	assert.Equal(t, []string{"REQ-1 orders refundOrder"}, got[link.GapNotExercised], "1.1.0's tests never reached the new refund")
-	assert.Equal(t, []string{"REQ-4 AC-1"}, got[link.GapCheckFailed])
-	assert.Contains(t, got[link.GapNoTestRef], "REQ-3 AC-1")
-	req1 := cov.Requirements[slices.IndexFunc(cov.Requirements, func(r link.RequirementCoverage) bool { return r.Key == "REQ-1" })]
+	assert.Equal(t, []string{"REQ-4 "}, got[report.GapNoOperation], "REQ-4 is in development; the orders contract has no search")
+	assert.Equal(t, []string{"REQ-1 orders refundOrder"}, got[report.GapNotExercised], "1.1.0's tests never reached the new refund")
+	assert.Equal(t, []string{"REQ-4 AC-1"}, got[report.GapCheckFailed])
+	assert.Contains(t, got[report.GapNoTestRef], "REQ-3 AC-1")
+	req1 := cov.Requirements[slices.IndexFunc(cov.Requirements, func(r report.RequirementCoverage) bool { return r.Key == "REQ-1" })]
 	require.Len(t, req1.Operations, 2)
 	assert.True(t, req1.Operations[0].Exercised, "getOrder")
 	assert.Equal(t, "TestRefundInsideWindow", req1.Criteria[0].TestRef)
@@ -85,6 +86,11 @@ func TestReportsOnTheDemo(t *testing.T) {
 		"- IT-1 Sprint 15 relates_to REQ-1 Refund a paid order:", "### Coverage gaps"} {
 		assert.Contains(t, md, want)
 	}
+	// Open actions name where they come from by key and title.
+	_, actions, _ := strings.Cut(md, "### Open actions")
+	actions, _, _ = strings.Cut(actions, "\n### ")
+	assert.Regexp(t, `\n- (RISK|RETRO)-\d+ [^:]+: `, actions)
+	assert.NotRegexp(t, `\n- (RISK|RETRO)-\d+: `, actions, "a key alone")
 
 	err := cli(context.Background(), []string{"report", "progress", "-project", "demo", "-format", "csv", "-db", db}, &out, quiet)
 	require.Error(t, err)

@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
+	_ "embed"
+	"encoding/json"
 	"time"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/contract"
-	orders "github.com/accordhq/accord/examples/contracttest"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
@@ -16,11 +17,22 @@ import (
 	"github.com/accordhq/accord/risk"
 )
 
+// ordersContract is the contract of the orders service in
+// examples/contracttest, as JSON: the server binary does not link example
+// code, and a test keeps the two the same.
+//
+//go:embed seed_orders.json
+var ordersContract []byte
+
 // seedContract stores the orders contract: 1.0.0 agreed after a contract
 // review by backend and frontend, 1.1.0 a draft.
 func seedContract(pm, dev context.Context, s link.Services) error {
 	contracts := s.Contracts
-	v, err := contracts.Create(pm, demoProject, "1.0.0", orders.Contract(), "from the kickoff")
+	var spec contract.Spec
+	if err := json.Unmarshal(ordersContract, &spec); err != nil {
+		return err
+	}
+	v, err := contracts.Create(pm, demoProject, "1.0.0", spec, "from the kickoff")
 	if err != nil {
 		return err
 	}
@@ -47,7 +59,7 @@ func seedContract(pm, dev context.Context, s link.Services) error {
 	}
 	// 1.1.0 adds refunds for REQ-1, and reading an order shows one; the
 	// orders service's tests exercised all but the new operation.
-	spec := next.Spec.Clone()
+	spec = next.Spec.Clone()
 	refundReq := []accord.Ref{{Kind: requirement.RefKind, ID: "REQ-1"}}
 	for i := range spec.Operations {
 		if spec.Operations[i].ID == "getOrder" {
@@ -139,8 +151,8 @@ func seedOnce(ctx context.Context, projects *project.Service, s link.Services, b
 	if err := seedRetros(ctx, s); err != nil {
 		return true, err
 	}
-	inputs := link.PlanInputs{Requirements: b.requirements, Contracts: b.contracts, Reviews: b.reviews}
-	if err := seedPlans(ctx, s, b.plans, inputs, b.risks); err != nil {
+	inputs := link.PlanInputs{Requirements: b.Requirements, Contracts: b.Contracts, Reviews: b.Reviews}
+	if err := seedPlans(ctx, s, b.Plans, inputs, b.Risks); err != nil {
 		return true, err
 	}
 	return true, seedAcceptance(ctx, s)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/internal/svc"
@@ -72,7 +73,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 			allow = append(allow, entry)
 		}
 	}
-	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged, Allow: allow, Authorizer: authz})
+	hooks, err := webhook.NewService(webhook.Options{Store: b.Webhooks, Events: logged, Allow: allow, Authorizer: authz})
 	if err != nil {
 		return fmt.Errorf("-webhook-allow (or ACCORD_WEBHOOK_ALLOW) %q: %w", opts.webhookAllow, err)
 	}
@@ -80,7 +81,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	// and from there to the webhooks and the inboxes; on memory straight
 	// to the webhooks, at most once, and to the inboxes' log in memory,
 	// as memory keeps nothing anyway.
-	var events accord.EventSink = webhook.Direct(hooks, b.webhooks, accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
+	var events accord.EventSink = webhook.Direct(hooks, b.Webhooks, accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		logged.Publish(ctx, e)
 		b.memLog.Publish(ctx, e)
 	}))
@@ -100,12 +101,21 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	// Watches name records by ID, as their events do: a watch by key works.
-	watches, err := watch.NewService(watch.Options{Store: b.watches, Records: services.Records, Authorizer: authz})
+	var pipeline []string
+	for _, sub := range services.Subscribers() {
+		pipeline = append(pipeline, sub.Name)
+	}
+	log.Info("event pipeline", slog.String("subscribers", strings.Join(pipeline, " → ")))
+	reports, err := report.New(report.Options{Services: services, Stores: b.Stores})
 	if err != nil {
 		return err
 	}
-	projects, err := project.NewService(project.Options{Store: b.projects, Events: events})
+	// Watches name records by ID, as their events do: a watch by key works.
+	watches, err := watch.NewService(watch.Options{Store: b.Watches, Records: services.Records, Authorizer: authz})
+	if err != nil {
+		return err
+	}
+	projects, err := project.NewService(project.Options{Store: b.Projects, Events: events})
 	if err != nil {
 		return err
 	}
@@ -137,16 +147,16 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
 	api := httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: services.Impacts, Reports: services,
+		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: reports.Impacts, Names: services.Records, Reports: reports,
 		Webhooks: hooks, Watches: watches, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
-		Exports: &transfer.Exporter{Stores: b.transferStores(), Authorizer: authz}}
+		Exports: &transfer.Exporter{Stores: b.Stores, Authorizer: authz}}
 	if b.sql != nil {
 		// Every request that changes something is a unit of work: its
 		// changes and their events commit together.
 		api.Atomically = b.sql.Atomically
 		// One relay per webhook over the outbox: in order, at least once,
 		// one instance at a time.
-		d := webhook.Dispatcher{Service: hooks, Store: b.webhooks, Logger: log,
+		d := webhook.Dispatcher{Service: hooks, Store: b.Webhooks, Logger: log,
 			Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
 				return b.sql.Run(ctx, sqlstore.Relay{Name: name,
 					Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
@@ -222,7 +232,7 @@ func everyProject(ctx context.Context, b *backend, every time.Duration, what str
 	system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
 	for {
 		all, err := svc.All(ctx, "", project.Filter{}, func(ctx context.Context, _ string, f project.Filter, q accord.PageQuery) (accord.Page[project.Project], error) {
-			return b.projects.ListProjects(ctx, f, q)
+			return b.Projects.ListProjects(ctx, f, q)
 		})
 		if err != nil && ctx.Err() == nil {
 			log.Warn("listing projects for "+what, slog.Any("error", err))

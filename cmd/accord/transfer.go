@@ -11,11 +11,6 @@ import (
 	"github.com/accordhq/accord/adapters/transfer"
 )
 
-func (b *backend) transferStores() transfer.Stores {
-	return transfer.Stores{Projects: b.projects, Requirements: b.requirements, Contracts: b.contracts, Reviews: b.reviews,
-		Risks: b.risks, Retros: b.retros, Plans: b.plans, Traces: b.traces}
-}
-
 // exportCommand writes a project as one JSON document.
 func exportCommand(ctx context.Context, args []string, defaultDB string, out io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
@@ -36,7 +31,7 @@ func exportCommand(ctx context.Context, args []string, defaultDB string, out io.
 		return err
 	}
 	defer b.close()
-	doc, err := transfer.Export(ctx, b.transferStores(), *project, time.Now().UTC())
+	doc, err := transfer.Export(ctx, b.Stores, *project, time.Now().UTC())
 	if err != nil {
 		return err
 	}
@@ -91,7 +86,7 @@ func importCommand(ctx context.Context, args []string, defaultDB string, in io.R
 		return err
 	}
 	defer b.close()
-	if err := b.atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, b.transferStores(), doc) }); err != nil {
+	if err := b.atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, b.Stores, doc) }); err != nil {
 		return err
 	}
 	_, err = io.WriteString(out, "imported project "+doc.Key()+" into "+b.describe+"\n")

@@ -39,11 +39,7 @@ func run(out io.Writer) error {
 	// The services, wired: approval needs an approved review, and a new
 	// revision opens the review's next round. Any store works here: these
 	// are the in-memory ones; yours pass adapters/storetest.
-	s, err := link.New(link.Options{
-		RequirementStore: memory.NewRequirementStore(),
-		ContractStore:    memory.NewContractStore(),
-		ReviewStore:      memory.NewReviewStore(),
-	})
+	s, err := link.New(link.Options{Stores: memory.New()})
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package enginetest
 
 import (
 	"github.com/accordhq/accord"
+	"reflect"
 	"testing"
 
 	"github.com/accordhq/accord/adapters/sqlstore"
@@ -21,6 +22,16 @@ import (
 // Suites runs every domain's conformance suite on stores that open makes:
 // a new, migrated database (or schema) for each call.
 func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
+	t.Run("every domain", func(t *testing.T) {
+		// A domain added to adapters.Stores without a line in sqlstore.New
+		// fails here.
+		s := reflect.ValueOf(open(t).Stores)
+		for i := range s.NumField() {
+			if s.Field(i).IsNil() {
+				t.Errorf("sqlstore.New leaves Stores.%s nil", s.Type().Field(i).Name)
+			}
+		}
+	})
 	t.Run("requirements", func(t *testing.T) {
 		t.Parallel()
 		storetest.RequirementStore(t, func(t *testing.T) requirement.Store { return open(t).Requirements })

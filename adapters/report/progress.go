@@ -1,4 +1,4 @@
-package link
+package report
 
 import (
 	"context"
@@ -82,7 +82,7 @@ type RequirementLine struct {
 	Status  requirement.Status `json:"status"`
 	Owner   string             `json:"owner"`
 	Changed []string           `json:"changed,omitempty"` // fields changed in the period; "created" when new
-	By      string             `json:"by,omitempty"`      // who changed it last
+	By      string             `json:"by,omitempty"`      // who created it (when new in the period), else who changed it last
 }
 
 // PendingReview is a review not yet decided and what it waits on.
@@ -118,19 +118,16 @@ type RiskLine struct {
 
 // SuspectLine is a suspect link with both ends named as people read
 // them (RISK-2 The payment provider…, REQ-1 Refund a paid order).
-type SuspectLine struct {
-	trace.Link
-	FromTitle string `json:"from_title"`
-	ToTitle   string `json:"to_title"`
-}
+type SuspectLine = NamedLink
 
 // OpenAction is an action not finished, from a risk or a retrospective.
 type OpenAction struct {
-	From    string    `json:"from"` // RISK-2, RETRO-1
-	Title   string    `json:"title"`
-	Owner   string    `json:"owner"`
-	Due     time.Time `json:"due,omitzero"`
-	Overdue bool      `json:"overdue"`
+	From      string    `json:"from"`       // RISK-2, RETRO-1
+	FromTitle string    `json:"from_title"` // RISK-2 Provider limits, RETRO-1 Sprint 9
+	Title     string    `json:"title"`
+	Owner     string    `json:"owner"`
+	Due       time.Time `json:"due,omitzero"`
+	Overdue   bool      `json:"overdue"`
 }
 
 // topRisks is how many of the highest risks a report lists.
@@ -138,7 +135,7 @@ const topRisks = 5
 
 // Progress reports on the project for the period from since to now (the
 // clock's). Errors: Invalid (bad project, since after now).
-func (s Services) Progress(ctx context.Context, project string, since time.Time) (ProgressReport, error) {
+func (s Reports) Progress(ctx context.Context, project string, since time.Time) (ProgressReport, error) {
 	if err := accord.ValidateProject(project); err != nil {
 		return ProgressReport{}, err
 	}
@@ -153,7 +150,7 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 		Suspect: []SuspectLine{}, Gaps: []Gap{}}
 	// The requirements are read once, for their section, the coverage
 	// and the names of suspect links' ends.
-	reqs, err := svc.All(ctx, project, requirement.Filter{}, s.Requirements.List)
+	reqs, err := svc.All(ctx, project, requirement.Filter{}, s.services.Requirements.List)
 	if err != nil {
 		return r, err
 	}
@@ -166,18 +163,18 @@ func (s Services) Progress(ctx context.Context, project string, since time.Time)
 	return r, nil
 }
 
-func (s Services) clock() accord.Clock {
+func (s Reports) clock() accord.Clock {
 	if s.coverage.Clock != nil {
 		return s.coverage.Clock
 	}
 	return accord.SystemClock()
 }
 
-func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
-	if s.Plans == nil {
+func (s Reports) planSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+	if s.services.Plans == nil {
 		return nil
 	}
-	its, err := svc.All(ctx, r.Project, plan.IterationFilter{}, s.Plans.ListIterations)
+	its, err := svc.All(ctx, r.Project, plan.IterationFilter{}, s.services.Plans.ListIterations)
 	if err != nil {
 		return err
 	}
@@ -186,30 +183,30 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 		if it.Status == plan.Closed && it.End < sinceDay {
 			continue
 		}
-		p, err := s.Plans.IterationProgress(ctx, r.Project, it.ID)
+		p, err := s.services.Plans.IterationProgress(ctx, r.Project, it.ID)
 		if err != nil {
 			return err
 		}
 		r.Iterations = append(r.Iterations, IterationStanding{Key: it.Key, Name: it.Name, Status: it.Status, Start: it.Start, End: it.End, Progress: p})
 	}
 	ms, err := svc.All(ctx, r.Project, struct{}{}, func(ctx context.Context, project string, _ struct{}, q accord.PageQuery) (accord.Page[plan.Milestone], error) {
-		return s.Plans.ListMilestones(ctx, project, q)
+		return s.services.Plans.ListMilestones(ctx, project, q)
 	})
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
-		p, err := s.Plans.MilestoneProgress(ctx, r.Project, m.ID)
+		p, err := s.services.Plans.MilestoneProgress(ctx, r.Project, m.ID)
 		if err != nil {
 			return err
 		}
-		f, err := s.Plans.ForecastMilestone(ctx, r.Project, m.ID)
+		f, err := s.services.Plans.ForecastMilestone(ctx, r.Project, m.ID)
 		if err != nil {
 			return err
 		}
 		r.Milestones = append(r.Milestones, MilestoneStanding{Key: m.Key, Name: m.Name, Date: m.Date, Progress: p, Forecast: f})
 	}
-	qs, err := s.Plans.Overdue(ctx, r.Project)
+	qs, err := s.services.Plans.Overdue(ctx, r.Project)
 	if err != nil {
 		return err
 	}
@@ -221,7 +218,7 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 		subject := q.About.String()
 		if i := slices.IndexFunc(reqs, func(x requirement.Requirement) bool { return x.Ref() == q.About }); i >= 0 {
 			subject = reqs[i].Key + " " + reqs[i].Title
-		} else if t, err := s.Records.Target(ctx, r.Project, q.About); err == nil {
+		} else if t, err := s.services.Records.Target(ctx, r.Project, q.About); err == nil {
 			subject = t.Title
 		}
 		r.Questions = append(r.Questions, OverdueQuestion{Key: q.Key, About: q.About, Subject: subject, Text: q.Text, To: to, Blocking: q.Blocking, AskedAt: q.AskedAt})
@@ -229,7 +226,7 @@ func (s Services) planSection(ctx context.Context, r *ProgressReport, reqs []req
 	return nil
 }
 
-func (s Services) requirementSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
 	st := &r.Requirements
 	owners := map[string]int{}
 	for _, q := range reqs {
@@ -253,12 +250,13 @@ func (s Services) requirementSection(ctx context.Context, r *ProgressReport, req
 		}
 		line.By = q.UpdatedBy
 		if !q.CreatedAt.Before(r.Since) {
-			line.Changed = []string{"created"}
+			// "created by" names who created it, whoever edited it since.
+			line.Changed, line.By = []string{"created"}, q.CreatedBy
 			st.Changed = append(st.Changed, line)
 			continue
 		}
 		// Changed in the period: against the last revision before it.
-		hist, err := s.Requirements.History(ctx, r.Project, q.ID)
+		hist, err := s.services.Requirements.History(ctx, r.Project, q.ID)
 		if err != nil {
 			return err
 		}
@@ -278,16 +276,16 @@ func (s Services) requirementSection(ctx context.Context, r *ProgressReport, req
 	return nil
 }
 
-func (s Services) reviewSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
-	if s.Reviews == nil {
+func (s Reports) reviewSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+	if s.services.Reviews == nil {
 		return nil
 	}
-	rvs, err := svc.All(ctx, r.Project, review.Filter{}, s.Reviews.List)
+	rvs, err := svc.All(ctx, r.Project, review.Filter{}, s.services.Reviews.List)
 	if err != nil {
 		return err
 	}
 	for _, rv := range rvs {
-		ev := s.Reviews.Evaluate(rv)
+		ev := s.services.Reviews.Evaluate(rv)
 		if ev.Outcome == review.Approved || ev.Outcome == review.Rejected {
 			continue
 		}
@@ -300,11 +298,11 @@ func (s Services) reviewSection(ctx context.Context, r *ProgressReport, _ []requ
 	return nil
 }
 
-func (s Services) riskSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
-	if s.Risks == nil {
+func (s Reports) riskSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+	if s.services.Risks == nil {
 		return nil
 	}
-	risks, err := svc.All(ctx, r.Project, risk.Filter{}, s.Risks.List)
+	risks, err := svc.All(ctx, r.Project, risk.Filter{}, s.services.Risks.List)
 	if err != nil {
 		return err
 	}
@@ -318,7 +316,7 @@ func (s Services) riskSection(ctx context.Context, r *ProgressReport, _ []requir
 	for _, k := range open[:min(topRisks, len(open))] {
 		r.TopRisks = append(r.TopRisks, line(k, ""))
 	}
-	od, err := s.Risks.Overdue(ctx, r.Project, r.Until)
+	od, err := s.services.Risks.Overdue(ctx, r.Project, r.Until)
 	if err != nil {
 		return err
 	}
@@ -351,32 +349,32 @@ func (s Services) riskSection(ctx context.Context, r *ProgressReport, _ []requir
 			continue
 		}
 		for _, a := range k.Response.Actions {
-			r.Actions = append(r.Actions, openAction(k.Key, a, r.Until)...)
+			r.Actions = append(r.Actions, openAction(k.Key, k.Key+" "+k.Title, a, r.Until)...)
 		}
 	}
 	return nil
 }
 
-func openAction(from string, a accord.Action, now time.Time) []OpenAction {
+func openAction(from, fromTitle string, a accord.Action, now time.Time) []OpenAction {
 	if a.Status.Finished() {
 		return nil
 	}
-	return []OpenAction{{From: from, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
+	return []OpenAction{{From: from, FromTitle: fromTitle, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
 }
 
-func (s Services) retroSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
-	if s.Retros == nil {
+func (s Reports) retroSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+	if s.services.Retros == nil {
 		return nil
 	}
-	retros, err := svc.All(ctx, r.Project, retro.Filter{}, s.Retros.List)
+	retros, err := svc.All(ctx, r.Project, retro.Filter{}, s.services.Retros.List)
 	if err != nil {
 		return err
 	}
 	// An action carried forward appears in every retrospective since;
 	// the newest holds its current state.
 	type held struct {
-		from   string
-		action accord.Action
+		from, title string
+		action      accord.Action
 	}
 	latest := map[string]held{}
 	var order []string
@@ -386,18 +384,18 @@ func (s Services) retroSection(ctx context.Context, r *ProgressReport, _ []requi
 			if _, ok := latest[key]; !ok {
 				order = append(order, key)
 			}
-			latest[key] = held{rt.Key, a.Action}
+			latest[key] = held{rt.Key, rt.Key + " " + rt.Title, a.Action}
 		}
 	}
 	for _, key := range order {
-		r.Actions = append(r.Actions, openAction(latest[key].from, latest[key].action, r.Until)...)
+		r.Actions = append(r.Actions, openAction(latest[key].from, latest[key].title, latest[key].action, r.Until)...)
 	}
 	return nil
 }
 
-func (s Services) traceSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
-	if s.Traces != nil {
-		links, err := s.Traces.All(ctx, r.Project, trace.Filter{Status: []trace.Status{trace.Suspect}})
+func (s Reports) traceSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+	if s.services.Traces != nil {
+		links, err := s.services.Traces.All(ctx, r.Project, trace.Filter{Status: []trace.Status{trace.Suspect}})
 		if err != nil {
 			return err
 		}
@@ -409,7 +407,7 @@ func (s Services) traceSection(ctx context.Context, r *ProgressReport, reqs []re
 			t, ok := titles[ref]
 			if !ok {
 				t = ref.String()
-				if got, err := s.Records.Target(ctx, r.Project, ref); err == nil {
+				if got, err := s.services.Records.Target(ctx, r.Project, ref); err == nil {
 					t = got.Title
 				}
 				titles[ref] = t
@@ -417,7 +415,7 @@ func (s Services) traceSection(ctx context.Context, r *ProgressReport, reqs []re
 			return t
 		}
 		for _, l := range links {
-			r.Suspect = append(r.Suspect, SuspectLine{Link: l, FromTitle: title(l.From), ToTitle: title(l.To)})
+			r.Suspect = append(r.Suspect, NamedLink{Link: l, FromTitle: title(l.From), ToTitle: title(l.To)})
 		}
 	}
 	if s.coverage.Requirements == nil {
@@ -539,7 +537,7 @@ func (r ProgressReport) Markdown() string {
 				due += " (overdue)"
 			}
 		}
-		lines = append(lines, fmt.Sprintf("- %s: %s, owner %s%s", a.From, a.Title, a.Owner, due))
+		lines = append(lines, fmt.Sprintf("- %s: %s, owner %s%s", a.FromTitle, a.Title, a.Owner, due))
 	}
 	list("Open actions", lines)
 	lines = nil
@@ -553,7 +551,7 @@ func (r ProgressReport) Markdown() string {
 	list("Suspect links", lines)
 	lines = nil
 	for _, g := range r.Gaps {
-		lines = append(lines, fmt.Sprintf("- %s, %s: %s", g.Kind, g.Requirement, g.Detail))
+		lines = append(lines, fmt.Sprintf("- %s, %s %s: %s", g.Kind, g.Requirement, g.Title, g.Detail))
 	}
 	list("Coverage gaps", lines)
 	return strings.TrimRight(b.String(), "\n") + "\n"

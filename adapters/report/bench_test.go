@@ -1,4 +1,4 @@
-package link_test
+package report_test
 
 import (
 	"context"
@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/contract"
@@ -37,6 +39,7 @@ type benchStores struct {
 	contracts contract.Store
 	traces    trace.Store
 	services  link.Services
+	reports   report.Reports
 }
 
 func loadTraceWorld(b *testing.B, s benchStores) {
@@ -150,7 +153,7 @@ func runTraceBenchmarks(b *testing.B, s benchStores) {
 	})
 	b.Run("coverage_report", func(b *testing.B) {
 		for b.Loop() {
-			r, err := s.services.Coverage(alice, benchProject)
+			r, err := s.reports.Coverage(alice, benchProject)
 			if err != nil || r.Totals.Operations != benchContracts*benchOps {
 				b.Fatal(r.Totals, err)
 			}
@@ -158,7 +161,7 @@ func runTraceBenchmarks(b *testing.B, s benchStores) {
 	})
 	b.Run("progress_report", func(b *testing.B) {
 		for b.Loop() {
-			r, err := s.services.Progress(alice, benchProject, benchT0.Add(24*time.Hour))
+			r, err := s.reports.Progress(alice, benchProject, benchT0.Add(24*time.Hour))
 			if err != nil || len(r.Suspect) != benchLinks/10 {
 				b.Fatal(len(r.Suspect), err)
 			}
@@ -169,7 +172,7 @@ func runTraceBenchmarks(b *testing.B, s benchStores) {
 func BenchmarkTraceability(b *testing.B) {
 	b.Run("memory", func(b *testing.B) {
 		s := benchStores{reqs: memory.NewRequirementStore(), contracts: memory.NewContractStore(), traces: memory.NewTraceStore()}
-		wire(b, &s, link.Options{ReviewStore: memory.NewReviewStore(), RiskStore: memory.NewRiskStore(), RetroStore: memory.NewRetroStore(), PlanStore: memory.NewPlanStore()})
+		wire(b, &s, link.Options{Stores: adapters.Stores{Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Retros: memory.NewRetroStore(), Plans: memory.NewPlanStore()}})
 		loadTraceWorld(b, s)
 		runTraceBenchmarks(b, s)
 	})
@@ -183,7 +186,7 @@ func BenchmarkTraceability(b *testing.B) {
 			b.Fatal(err)
 		}
 		s := benchStores{reqs: db.Requirements, contracts: db.Contracts, traces: db.Traces}
-		wire(b, &s, link.Options{ReviewStore: db.Reviews, RiskStore: db.Risks, RetroStore: db.Retros, PlanStore: db.Plans})
+		wire(b, &s, link.Options{Stores: adapters.Stores{Reviews: db.Reviews, Risks: db.Risks, Retros: db.Retros, Plans: db.Plans}})
 		db.DB.SetMaxOpenConns(1) // the relaxed setting holds for the whole load
 		if _, err := db.DB.Exec("PRAGMA synchronous=OFF"); err != nil {
 			b.Fatal(err)
@@ -199,9 +202,12 @@ func BenchmarkTraceability(b *testing.B) {
 
 // wire builds the services over the stores, every domain included.
 func wire(b *testing.B, s *benchStores, o link.Options) {
-	o.RequirementStore, o.ContractStore, o.TraceStore = s.reqs, s.contracts, s.traces
+	o.Requirements, o.Contracts, o.Traces = s.reqs, s.contracts, s.traces
 	var err error
 	if s.services, err = link.New(o); err != nil {
+		b.Fatal(err)
+	}
+	if s.reports, err = report.New(report.Options{Services: s.services, Stores: o.Stores}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package link
+package report
 
 import (
 	"bytes"
@@ -102,6 +102,7 @@ type CriterionCoverage struct {
 type Gap struct {
 	Kind        GapKind `json:"kind"`
 	Requirement string  `json:"requirement"`         // its key
+	Title       string  `json:"title"`               // the requirement's
 	Operation   string  `json:"operation,omitempty"` // service operation
 	Criterion   string  `json:"criterion,omitempty"` // its ID
 	Detail      string  `json:"detail"`
@@ -234,7 +235,7 @@ func (c Coverage) report(ctx context.Context, project string, reqs []requirement
 	for i := range out.Requirements {
 		rc := &out.Requirements[i]
 		gap := func(g Gap) {
-			g.Requirement = rc.Key
+			g.Requirement, g.Title = rc.Key, rc.Title
 			out.Gaps = append(out.Gaps, g)
 			if !slices.Contains(rc.Gaps, g.Kind) {
 				rc.Gaps = append(rc.Gaps, g.Kind)
@@ -328,7 +329,7 @@ func (r CoverageReport) Markdown() string {
 		var lines []string
 		for _, g := range r.Gaps {
 			if g.Kind == kind {
-				lines = append(lines, fmt.Sprintf("- %s: %s", g.Requirement, g.Detail))
+				lines = append(lines, fmt.Sprintf("- %s %s: %s", g.Requirement, g.Title, g.Detail))
 			}
 		}
 		if len(lines) > 0 {
