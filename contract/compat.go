@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -100,6 +101,7 @@ type comparer struct {
 	misfits    map[string]int          // breaking changes between two branches of a oneOf or anyOf, by their JSON
 	trials     int                     // how deep in trial pairings of branches the comparison is
 	trialWork  int                     // schema nodes compared in trials so far
+	now        time.Time               // when the comparison is made, for sunset dates; zero is time.Now
 }
 
 // opKey identifies an operation across versions: the method and the path
@@ -166,26 +168,22 @@ func (c *comparer) compare() {
 		newPaths[paramName.ReplaceAllString(o.Path, "{}")] = true
 	}
 	oldOps := map[string]bool{}
-	pathReported := map[string]bool{}
 	for i, o := range c.old.Operations {
 		key := opKey(o)
 		oldOps[key] = true
 		label := strings.ToUpper(o.Method) + " " + o.Path
 		j, ok := newOps[key]
 		if !ok {
-			path := paramName.ReplaceAllString(o.Path, "{}")
-			switch {
-			case !newPaths[path] && !pathReported[path]:
-				pathReported[path] = true
-				c.add("api-path-removed-without-deprecation", Breaking, "", label, fmt.Sprintf("/operations/%d", i), "", "the path %s was removed", o.Path)
-			case !newPaths[path]:
-			default:
-				c.add("api-removed-without-deprecation", Breaking, "", label, fmt.Sprintf("/operations/%d", i), "", "the operation %s was removed", label)
-			}
+			c.operationRemoved(label, fmt.Sprintf("/operations/%d", i), o, !newPaths[paramName.ReplaceAllString(o.Path, "{}")])
 			continue
 		}
 		n := c.new.Operations[j]
-		c.operation(strings.ToUpper(n.Method)+" "+n.Path, fmt.Sprintf("/operations/%d", i), fmt.Sprintf("/operations/%d", j), o, n)
+		label = strings.ToUpper(n.Method) + " " + n.Path
+		oldBase, base := fmt.Sprintf("/operations/%d", i), fmt.Sprintf("/operations/%d", j)
+		c.lifecycle(label, oldBase, base, o, n)
+		from := len(c.out)
+		c.operation(label, oldBase, base, o, n)
+		c.unpromised(from, n.Stability, "the operation")
 	}
 	for i, o := range c.new.Operations {
 		if !oldOps[opKey(o)] {
@@ -193,6 +191,46 @@ func (c *comparer) compare() {
 			c.add("endpoint-added", Info, "", label, fmt.Sprintf("/operations/%d", i), "", "the operation %s was added", label)
 		}
 	}
+	c.hooks("webhook", "", "/webhooks", "/webhooks", c.old.Webhooks, c.new.Webhooks)
+}
+
+// unpromised makes info of the changes found since from, when what they
+// are in is draft or alpha: it promises no compatibility (oasdiff leaves
+// such operations out).
+func (c *comparer) unpromised(from int, stability, what string) {
+	if !unstable(stability) {
+		return
+	}
+	for k := from; k < len(c.out); k++ {
+		if ch := &c.out[k]; ch.Level != Info {
+			ch.Level = Info
+			ch.Message += fmt.Sprintf(" (%s is %s: it promises no compatibility)", what, stability)
+		}
+	}
+}
+
+// operationRemoved reports an operation that is gone, judged by its
+// lifecycle in the older version, with oasdiff's rule IDs (api-path-*
+// when its whole path went).
+func (c *comparer) operationRemoved(label, at string, o Operation, wholePath bool) {
+	ids := lifecycleIDs{removed: "api-removed-without-deprecation", withDeprecation: "api-removed-with-deprecation", parse: "api-path-sunset-parse",
+		beforeSunset: "api-removed-before-sunset", afterSunset: "api-removed-after-sunset"}
+	what := "the operation " + label
+	if wholePath {
+		ids.removed, ids.withDeprecation, ids.beforeSunset, ids.afterSunset = "api-path-removed-without-deprecation", "api-path-removed-with-deprecation",
+			"api-path-removed-before-sunset", "api-path-removed-after-sunset"
+		what = fmt.Sprintf("the path %s, with the operation %s,", o.Path, label)
+	}
+	if _, ok := stabilityRank(o.Stability); !ok {
+		c.add("api-invalid-stability-level", Breaking, "", label, at, "/stability",
+			"%s was removed, and its stability level %q is not one of draft, alpha, beta, stable: whether it promised compatibility cannot be told", what, o.Stability)
+		return
+	}
+	if unstable(o.Stability) {
+		c.add("api-removed-unstable", Info, "", label, at, "", "%s was removed; it was %s, which promises no compatibility", what, o.Stability)
+		return
+	}
+	c.removal("", label, at, "", Breaking, o.Deprecated, o.Sunset, ids, what, "")
 }
 
 func (c *comparer) errorCodes() {
@@ -231,6 +269,7 @@ func (c *comparer) operation(label, oldBase, base string, o, n Operation) {
 	c.parameters(label, oldBase, base, o, n)
 	c.requestBody(label, oldBase, base, o.RequestBody, n.RequestBody)
 	c.responses(label, oldBase, base, o, n)
+	c.hooks("callback", label, oldBase+"/callbacks", base+"/callbacks", o.Callbacks, n.Callbacks)
 }
 
 func paramKey(p Parameter) string {
@@ -266,15 +305,33 @@ func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 				fmt.Sprintf("the %s parameter %q became required%s", p.In, p.Name, defaultNote(c.new, p.Schema)))
 		}
 		c.serialization(label, ptr, rel, op, p)
+		// As oasdiff: nothing is said of a parameter's deprecation while
+		// the operation's stability cannot be read.
+		_, stabilityOK := stabilityRank(n.Stability)
+		what := fmt.Sprintf("the %s parameter %q", p.In, p.Name)
+		c.deprecation(DirectionRequest, label, ptr, rel, op.Deprecated, p.Deprecated, p.Sunset, stabilityOK, paramLifecycle, what)
+		if stabilityOK {
+			c.sunsetChanged(DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, slices.IndexFunc(o.Parameters, func(x Parameter) bool { return paramKey(x) == key })), ptr, rel,
+				p.Deprecated, op.Sunset, p.Sunset, paramLifecycle, what)
+		}
 		c.schema(schemaScope{label: label, base: ptr, rel: rel, dir: DirectionRequest, kind: "request-parameter", what: fmt.Sprintf("the %s parameter %q", p.In, p.Name)},
 			"/schema", op.Schema, p.Schema)
 	}
 	for i, p := range o.Parameters {
 		if !seen[paramKey(p)] && p.In != InPath {
-			c.addAt("request-parameter-removed", Warning, DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, i), "/parameters/"+escapeToken(paramKey(p)),
-				fmt.Sprintf("the %s parameter %q was removed: callers that still send it are ignored", p.In, p.Name))
+			c.removal(DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, i), "/parameters/"+escapeToken(paramKey(p)), Warning, p.Deprecated, p.Sunset,
+				paramLifecycle, fmt.Sprintf("the %s parameter %q", p.In, p.Name), ": callers that still send it are ignored")
 		}
 	}
+}
+
+// paramLifecycle are oasdiff's rule IDs for a parameter's deprecation.
+var paramLifecycle = lifecycleIDs{
+	deprecated: "request-parameter-deprecated", reactivated: "request-parameter-reactivated",
+	announceParse: "request-parameter-sunset-parse", parse: "request-parameter-sunset-parse",
+	deleted: "request-parameter-sunset-deleted", tooSmall: "request-parameter-sunset-date-changed-too-small",
+	removed: "request-parameter-removed", withDeprecation: "request-parameter-removed-with-deprecation",
+	beforeSunset: "request-parameter-removed-before-sunset", afterSunset: "request-parameter-removed-after-sunset",
 }
 
 // serialization reports a parameter written differently on the wire: a

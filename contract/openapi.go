@@ -44,6 +44,15 @@ func OpenAPI(spec Spec, version string) ([]byte, error) {
 		}
 		path[strings.ToLower(op.Method)] = exportOperation(op)
 	}
+	for _, h := range spec.Webhooks {
+		if doc.Webhooks == nil {
+			doc.Webhooks = map[string]map[string]openAPIOperation{}
+		}
+		if doc.Webhooks[h.Name] == nil {
+			doc.Webhooks[h.Name] = map[string]openAPIOperation{}
+		}
+		doc.Webhooks[h.Name][strings.ToLower(h.Operation.Method)] = exportOperation(h.Operation)
+	}
 	return json.MarshalIndent(doc, "", "  ")
 }
 
@@ -58,13 +67,26 @@ func refs(spec Spec) []string {
 func exportOperation(op Operation) openAPIOperation {
 	o := openAPIOperation{ID: op.ID, Summary: op.Summary, Description: op.Description, ErrorCodes: op.ErrorCodes,
 		Requirements: refs(Spec{Requirements: op.Requirements}),
-		Responses:    map[string]openAPIResponse{}}
+		Deprecated:   op.Deprecated, Sunset: op.Sunset, Stability: op.Stability,
+		Responses: map[string]openAPIResponse{}}
+	for _, h := range op.Callbacks {
+		if o.Callbacks == nil {
+			o.Callbacks = map[string]map[string]map[string]openAPIOperation{}
+		}
+		if o.Callbacks[h.Name] == nil {
+			o.Callbacks[h.Name] = map[string]map[string]openAPIOperation{}
+		}
+		if o.Callbacks[h.Name][h.URL] == nil {
+			o.Callbacks[h.Name][h.URL] = map[string]openAPIOperation{}
+		}
+		o.Callbacks[h.Name][h.URL][strings.ToLower(h.Operation.Method)] = exportOperation(h.Operation)
+	}
 	if op.DisplayName != "" && op.DisplayName != op.ID {
 		o.ID, o.AccordID = op.DisplayName, op.ID
 	}
 	for _, p := range op.Parameters {
 		o.Parameters = append(o.Parameters, openAPIParameter{Name: p.Name, In: p.In, Required: p.Required || p.In == InPath,
-			Description: p.Description, Style: p.Style, Explode: p.Explode, Schema: orEmptySchema(p.Schema)})
+			Description: p.Description, Style: p.Style, Explode: p.Explode, Deprecated: p.Deprecated, Sunset: p.Sunset, Schema: orEmptySchema(p.Schema)})
 	}
 	if b := op.RequestBody; b != nil {
 		o.RequestBody = &openAPIRequestBody{Required: b.Required, Description: b.Description, Content: exportContent(b.Content)}
@@ -167,6 +189,7 @@ type openAPIDoc struct {
 	Dialect    string                                 `json:"jsonSchemaDialect"`
 	Servers    []openAPIServer                        `json:"servers,omitempty"`
 	Paths      map[string]map[string]openAPIOperation `json:"paths"`
+	Webhooks   map[string]map[string]openAPIOperation `json:"webhooks,omitempty"`
 	Components *openAPIComponents                     `json:"components,omitempty"`
 	ErrorCodes []ErrorCode                            `json:"x-accord-error-codes,omitempty"`
 	CodeField  string                                 `json:"x-accord-error-code-field,omitempty"`
@@ -199,6 +222,11 @@ type openAPIOperation struct {
 	Responses    map[string]openAPIResponse `json:"responses"`
 	ErrorCodes   []string                   `json:"x-accord-error-codes,omitempty"`
 	Requirements []string                   `json:"x-accord-requirements,omitempty"`
+	Deprecated   bool                       `json:"deprecated,omitempty"`
+	Sunset       string                     `json:"x-sunset,omitempty"`
+	Stability    string                     `json:"x-stability-level,omitempty"`
+	// Callbacks by name, then URL expression, then method.
+	Callbacks map[string]map[string]map[string]openAPIOperation `json:"callbacks,omitempty"`
 }
 
 type openAPIParameter struct {
@@ -208,6 +236,8 @@ type openAPIParameter struct {
 	Description string          `json:"description,omitempty"`
 	Style       string          `json:"style,omitempty"`
 	Explode     *bool           `json:"explode,omitempty"`
+	Deprecated  bool            `json:"deprecated,omitempty"`
+	Sunset      string          `json:"x-sunset,omitempty"`
 	Schema      json.RawMessage `json:"schema"`
 }
 

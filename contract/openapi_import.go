@@ -109,12 +109,13 @@ func importOpenAPI(doc []byte, dir string, opts ImportOptions) (Spec, ImportRepo
 		return Spec{}, ImportReport{}, err
 	}
 	if len(spec.Operations) == 0 {
-		// Say why there is nothing, rather than "operations: required".
-		switch hooks := obj(m["webhooks"]); {
-		case len(obj(im.root["paths"])) == 0 && len(hooks) > 0:
-			return Spec{}, ImportReport{}, importErr("/paths", "no paths, only %d webhook(s): webhooks are requests the API sends, and a contract checks the requests it receives", len(hooks))
+		// A document of webhooks only, or of nothing yet, is a contract;
+		// one whose every operation was dropped is not what its author meant.
+		switch {
+		case len(obj(im.root["paths"])) == 0 && len(spec.Webhooks) > 0:
+			im.note("/paths", "approximated", "no paths, only webhooks: the contract describes what the API sends, and Compile has no request to check")
 		case len(obj(im.root["paths"])) == 0:
-			return Spec{}, ImportReport{}, importErr("/paths", "no paths: a contract needs at least one operation")
+			im.note("/paths", "approximated", "no paths and no webhooks: the contract is empty")
 		default:
 			return Spec{}, ImportReport{Notes: im.report.Notes}, importErr("/paths", "none of the operations could be imported: the report's notes say why")
 		}
@@ -485,14 +486,14 @@ func (im *importer) spec() (Spec, error) {
 			spec.UnknownProperties.Response = r
 		}
 	}
-	for _, k := range []string{"security", "tags", "externalDocs", "webhooks"} {
+	for _, k := range []string{"security", "tags", "externalDocs"} {
 		if im.root[k] != nil {
 			im.note("/"+k, "dropped", "%s is not part of an accord contract", k)
 		}
 	}
 	comps := obj(im.root["components"])
 	for _, k := range sortedKeys(comps) {
-		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" {
+		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" && k != "callbacks" && k != "pathItems" {
 			im.note("/components/"+k, "dropped", "components.%s are not part of an accord contract", k)
 		}
 	}
@@ -553,6 +554,14 @@ func (im *importer) spec() (Spec, error) {
 	}
 	if tagged > 0 {
 		im.note("/paths", "dropped", "the tags of %d operation(s)", tagged)
+	}
+	hooks := obj(im.root["webhooks"])
+	for _, name := range sortedKeys(hooks) {
+		hs, err := im.hooks(name, "", hooks[name], "/webhooks/"+escapeToken(name))
+		if err != nil {
+			return Spec{}, err
+		}
+		spec.Webhooks = append(spec.Webhooks, hs...)
 	}
 	for _, name := range sortedKeys(im.extra) {
 		raw, err := json.Marshal(im.extra[name])
@@ -737,7 +746,7 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 			}
 			return '_'
 		}, path)
-		im.note(ptr+"/operationId", "approximated", "no operationId: named %s", op.ID)
+		im.note(ptr, "approximated", "no operationId: named %s", op.ID)
 	case !validComponentName(written):
 		op.ID, op.DisplayName = exampleKey(written), written
 		if len(op.ID) > 200 {
@@ -759,7 +768,9 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		im.ids = map[string]bool{}
 	}
 	im.ids[op.ID] = true
-	for _, k := range []string{"callbacks", "security", "servers", "deprecated", "externalDocs"} {
+	op.Deprecated = o["deprecated"] == true
+	op.Sunset, op.Stability = im.lifecycleText(o["x-sunset"], ptr+"/x-sunset"), im.lifecycleText(o["x-stability-level"], ptr+"/x-stability-level")
+	for _, k := range []string{"security", "servers", "externalDocs"} {
 		if o[k] != nil {
 			im.note(ptr+"/"+k, "dropped", "%s is not part of an accord contract", k)
 		}
@@ -769,6 +780,26 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		return Operation{}, err
 	}
 	op.Requirements = reqs
+	callbacks := obj(o["callbacks"])
+	for _, name := range sortedKeys(callbacks) {
+		cb, cptr, ok, err := im.follow(callbacks[name], ptr+"/callbacks/"+escapeToken(name), "the callback is not compared")
+		if err != nil {
+			return Operation{}, err
+		}
+		if !ok {
+			continue
+		}
+		for _, url := range sortedKeys(cb) {
+			if strings.HasPrefix(url, "x-") {
+				continue
+			}
+			hs, err := im.hooks(name, url, cb[url], cptr+"/"+escapeToken(url))
+			if err != nil {
+				return Operation{}, err
+			}
+			op.Callbacks = append(op.Callbacks, hs...)
+		}
+	}
 	for i, c := range asList(o["x-accord-error-codes"]) {
 		code := text(c)
 		if code == "" {
@@ -865,6 +896,52 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 	return op, nil
 }
 
+// hooks imports the path item of a webhook (url empty) or a callback: one
+// Hook per method. An operation that cannot be imported is dropped with a
+// note, as on a path.
+func (im *importer) hooks(name, url string, raw any, ptr string) ([]Hook, error) {
+	item, ptr, ok, err := im.follow(raw, ptr, "it is not compared")
+	if err != nil || !ok {
+		return nil, err
+	}
+	var out []Hook
+	for _, method := range httpMethods {
+		raw, ok := item[method]
+		if !ok {
+			continue
+		}
+		op, err := im.operation(name, method, obj(raw), item["parameters"], ptr)
+		if err != nil {
+			return nil, err
+		}
+		op.Path = ""
+		h := Hook{Name: name, URL: url, Operation: op}
+		var errs accord.FieldErrors
+		validateHooks(&errs, "", []Hook{h})
+		if len(errs) > 0 {
+			im.note(ptr+"/"+method, "dropped", "%s %s cannot be imported: %s: %s", strings.ToUpper(method), name, errs[0].Field, errs[0].Message)
+			continue
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// lifecycleText reads x-sunset or x-stability-level as written: a value
+// that is not text (x-stability-level: 1) is kept as its text, so that
+// Compare and Lint can say it cannot be read.
+func (im *importer) lifecycleText(v any, ptr string) string {
+	switch v.(type) {
+	case nil:
+		return ""
+	case map[string]any, []any:
+		im.note(ptr, "approximated", "%s is not a single value: kept as its JSON", ptr[strings.LastIndexByte(ptr, '/')+1:])
+		raw, _ := json.Marshal(v)
+		return string(raw)
+	}
+	return scalarText(v)
+}
+
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
@@ -913,7 +990,9 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 		im.note(ptr+"/style", "approximated", "the parameter %q: %s; accord checks the default serialization", param.Name, styleErrs[0].Message)
 		param.Style, param.Explode = "", nil
 	}
-	for _, k := range []string{"example", "examples", "deprecated", "allowEmptyValue", "allowReserved"} {
+	param.Deprecated = p["deprecated"] == true
+	param.Sunset = im.lifecycleText(p["x-sunset"], ptr+"/x-sunset")
+	for _, k := range []string{"example", "examples", "allowEmptyValue", "allowReserved"} {
 		if p[k] != nil {
 			im.note(ptr+"/"+k, "dropped", "%s of the parameter %q", k, param.Name)
 		}

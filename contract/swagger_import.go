@@ -104,7 +104,7 @@ func (im *importer) swaggerParams(v any, ptr string) []any {
 		schema := map[string]any{}
 		for k, x := range p {
 			switch k {
-			case "name", "in", "required", "description", "allowEmptyValue":
+			case "name", "in", "required", "description", "allowEmptyValue", "deprecated", "x-sunset":
 				np[k] = x
 			case "collectionFormat":
 			default:

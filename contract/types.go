@@ -37,6 +37,11 @@ type Spec struct {
 	// UnknownProperties decides, per direction, whether objects may carry
 	// properties their schema does not declare.
 	UnknownProperties UnknownProperties `json:"unknown_properties,omitzero"`
+
+	// Webhooks are the requests the service sends to its subscribers
+	// (OpenAPI 3.1 webhooks), for Compare and export; Compile does not
+	// check them. A spec of webhooks only has no Operations.
+	Webhooks []Hook `json:"webhooks,omitempty"`
 }
 
 // Strictness says what happens to object properties a schema does not
@@ -96,6 +101,44 @@ type Operation struct {
 	// change to it names whom it affects. The spec's own Requirements
 	// apply to every operation.
 	Requirements []accord.Ref `json:"requirements,omitempty"`
+
+	// Deprecated, Sunset and Stability are the operation's lifecycle, as
+	// OpenAPI's deprecated, x-sunset and x-stability-level write it.
+	// Compare reads them as oasdiff does: removing a deprecated operation
+	// after its sunset is not breaking, removing it before is, and so is
+	// lowering its stability.
+	Deprecated bool `json:"deprecated,omitempty"`
+	// Sunset is the date from which a deprecated operation may be removed,
+	// as written: 2026-06-30 or an RFC 3339 time. It is kept even when it
+	// does not parse, so that Compare and Lint can say so.
+	Sunset string `json:"sunset,omitempty"`
+	// Stability is draft, alpha, beta or stable (empty means stable).
+	// Draft and alpha operations promise no compatibility: Compare reports
+	// their changes as info. Any other value is kept as written, and
+	// Compare and Lint report it.
+	Stability string `json:"stability,omitempty"`
+
+	// Callbacks are the requests the service sends because of this
+	// operation (OpenAPI callbacks), for Compare and export; Compile does
+	// not check them.
+	Callbacks []Hook `json:"callbacks,omitempty"`
+}
+
+// Hook is a request the service sends instead of receives: an OpenAPI 3.1
+// webhook (Spec.Webhooks) or an operation's callback. Its Operation's
+// request body is what the service sends and its responses what it reads
+// back, so Compare judges them the other way round from an operation's:
+// a field dropped from the body breaks subscribers, a field the
+// subscriber must now answer with breaks them too.
+type Hook struct {
+	// Name is the webhook's name, or the callback's.
+	Name string `json:"name"`
+	// URL is a callback's runtime expression for where it is sent, such as
+	// {$request.body#/callbackUrl}; empty for a webhook.
+	URL string `json:"url,omitempty"`
+	// Operation is what is sent: its Method, body and responses. Its Path
+	// is unused (a webhook's URL is the subscriber's).
+	Operation Operation `json:"operation"`
 }
 
 // Parameter locations.
@@ -123,6 +166,10 @@ type Parameter struct {
 	// the others; form without explode is ?id=1,2.
 	Style   string `json:"style,omitempty"`
 	Explode *bool  `json:"explode,omitempty"`
+	// Deprecated and Sunset are as on Operation: removing a deprecated
+	// parameter after its sunset is not reported.
+	Deprecated bool   `json:"deprecated,omitempty"`
+	Sunset     string `json:"sunset,omitempty"`
 }
 
 // RequestBody declares the accepted bodies by media type.
@@ -253,6 +300,7 @@ func (s Spec) Clone() Spec {
 	c.Requirements = slices.Clone(s.Requirements)
 	c.Schemas = cloneSchemas(s.Schemas)
 	c.ErrorCodes = slices.Clone(s.ErrorCodes)
+	c.Webhooks = cloneHooks(s.Webhooks)
 	if s.Operations != nil {
 		c.Operations = make([]Operation, len(s.Operations))
 		for i, op := range s.Operations {
@@ -283,6 +331,7 @@ func (v Version) Clone() Version {
 func (op Operation) Clone() Operation {
 	c := op
 	c.ErrorCodes = slices.Clone(op.ErrorCodes)
+	c.Callbacks = cloneHooks(op.Callbacks)
 	c.Requirements = slices.Clone(op.Requirements)
 	if op.Parameters != nil {
 		c.Parameters = make([]Parameter, len(op.Parameters))
@@ -332,6 +381,18 @@ func (op Operation) Clone() Operation {
 			}
 			c.Examples[i] = e
 		}
+	}
+	return c
+}
+
+func cloneHooks(hooks []Hook) []Hook {
+	if hooks == nil {
+		return nil
+	}
+	c := make([]Hook, len(hooks))
+	for i, h := range hooks {
+		h.Operation = h.Operation.Clone()
+		c[i] = h
 	}
 	return c
 }
