@@ -279,18 +279,31 @@ func paramKey(p Parameter) string {
 	return p.In + ":" + p.Name
 }
 
+// matchKey pairs parameters across versions: by location and name, but
+// path parameters by their place in the template, since /orders/{id} and
+// /orders/{order_id} take the same requests.
+func matchKey(op Operation, p Parameter) string {
+	if p.In == InPath {
+		if i := slices.Index(paramName.FindAllString(op.Path, -1), "{"+p.Name+"}"); i >= 0 {
+			return fmt.Sprintf("path:#%d", i)
+		}
+	}
+	return paramKey(p)
+}
+
 func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 	olds := map[string]Parameter{}
-	for _, p := range o.Parameters {
-		olds[paramKey(p)] = p
+	oldAt := map[string]int{}
+	for i, p := range o.Parameters {
+		olds[matchKey(o, p)], oldAt[matchKey(o, p)] = p, i
 	}
 	seen := map[string]bool{}
 	for i, p := range n.Parameters {
 		key := paramKey(p)
-		seen[key] = true
+		seen[matchKey(n, p)] = true
 		ptr := fmt.Sprintf("%s/parameters/%d", base, i)
 		rel := "/parameters/" + escapeToken(key)
-		op, ok := olds[key]
+		op, ok := olds[matchKey(n, p)]
 		if !ok {
 			if p.Required && p.In != InPath {
 				c.addAt("new-required-request-parameter", Breaking, DirectionRequest, label, ptr, rel,
@@ -311,14 +324,14 @@ func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 		what := fmt.Sprintf("the %s parameter %q", p.In, p.Name)
 		c.deprecation(DirectionRequest, label, ptr, rel, op.Deprecated, p.Deprecated, p.Sunset, stabilityOK, paramLifecycle, what)
 		if stabilityOK {
-			c.sunsetChanged(DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, slices.IndexFunc(o.Parameters, func(x Parameter) bool { return paramKey(x) == key })), ptr, rel,
+			c.sunsetChanged(DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, oldAt[matchKey(n, p)]), ptr, rel,
 				p.Deprecated, op.Sunset, p.Sunset, paramLifecycle, what)
 		}
 		c.schema(schemaScope{label: label, base: ptr, rel: rel, dir: DirectionRequest, kind: "request-parameter", what: fmt.Sprintf("the %s parameter %q", p.In, p.Name)},
 			"/schema", op.Schema, p.Schema)
 	}
 	for i, p := range o.Parameters {
-		if !seen[paramKey(p)] && p.In != InPath {
+		if !seen[matchKey(o, p)] && p.In != InPath {
 			c.removal(DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, i), "/parameters/"+escapeToken(paramKey(p)), Warning, p.Deprecated, p.Sunset,
 				paramLifecycle, fmt.Sprintf("the %s parameter %q", p.In, p.Name), ": callers that still send it are ignored")
 		}

@@ -216,3 +216,86 @@ func (c *comparer) today() time.Time {
 	now = now.UTC()
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 }
+
+// propertyRemoved judges a removed property by its deprecation in the
+// older version (deprecated and x-sunset in its schema), with oasdiff's
+// rule IDs: id-with-deprecation without a sunset, id-before-sunset
+// (breaking) before it, id-after-sunset after. It returns false for a
+// property that was not deprecated, or whose sunset cannot be read: its
+// removal is reported as any other.
+func (c *comparer) propertyRemoved(sc schemaScope, n spot, old any, id string) bool {
+	m, _ := c.olds.resolve(old).(map[string]any)
+	if m["deprecated"] != true {
+		return false
+	}
+	sunset := scalarText(m["x-sunset"])
+	if sunset == "" {
+		c.at(sc, n, id+"-with-deprecation", Info, fmt.Sprintf("%s: the deprecated property %q was removed", sc.what, n.name))
+		return true
+	}
+	d, err := sunsetDate(sunset)
+	switch {
+	case err != nil:
+		return false
+	case c.today().Before(d):
+		c.at(sc, n, id+"-before-sunset", Breaking, fmt.Sprintf("%s: the property %q was removed before its sunset date %s", sc.what, n.name, sunset))
+	default:
+		c.at(sc, n, id+"-after-sunset", Info, fmt.Sprintf("%s: the property %q was removed after its sunset date %s", sc.what, n.name, sunset))
+	}
+	return true
+}
+
+// propertyLifecycle compares the stability (x-stability-level) and the
+// deprecation of a property of a body kept in both versions, as oasdiff
+// does: a level lowered from beta or stable is breaking, one that cannot
+// be read is api-invalid-stability-level, and so is a deprecation whose
+// sunset date cannot be read.
+func (c *comparer) propertyLifecycle(sc schemaScope, n spot, old, new any, req bool) {
+	if sc.kind != "request-property" && sc.kind != "response-property" {
+		return
+	}
+	o, _ := c.olds.resolve(old).(map[string]any)
+	w, _ := c.news.resolve(new).(map[string]any)
+	dir := "response"
+	if req {
+		dir = "request"
+	}
+	so, sw := c.lifecycleText(o["x-stability-level"]), c.lifecycleText(w["x-stability-level"])
+	ro, okOld := stabilityRank(so)
+	rw, okNew := stabilityRank(sw)
+	switch {
+	case !okOld:
+		c.at(sc, n, "api-invalid-stability-level", Breaking, fmt.Sprintf("%s: the stability level %q of the property %q in the older version is not one of draft, alpha, beta, stable", sc.what, so, n.name))
+	case !okNew:
+		c.at(sc, n, "api-invalid-stability-level", Breaking, fmt.Sprintf("%s: the stability level %q of the property %q is not one of draft, alpha, beta, stable", sc.what, sw, n.name))
+	case rw < ro && !unstable(so):
+		c.at(sc, n, dir+"-property-stability-decreased", Breaking, fmt.Sprintf("%s: the property %q became %s (it was %s)", sc.what, n.name, orDefault(sw, StabilityStable), orDefault(so, StabilityStable)))
+	case rw > ro:
+		c.at(sc, n, dir+"-property-stability-increased", Info, fmt.Sprintf("%s: the property %q became %s (it was %s)", sc.what, n.name, orDefault(sw, StabilityStable), orDefault(so, StabilityStable)))
+	}
+	was, is := o["deprecated"] == true, w["deprecated"] == true
+	switch {
+	case was == is:
+	case !is:
+		c.at(sc, n, dir+"-property-reactivated", Info, fmt.Sprintf("%s: the property %q is no longer deprecated", sc.what, n.name))
+	default:
+		sunset := scalarText(w["x-sunset"])
+		if _, err := sunsetDate(sunset); sunset != "" && err != nil {
+			c.at(sc, n, dir+"-property-deprecated-sunset-invalid", Breaking, fmt.Sprintf("%s: the property %q is deprecated, but %v", sc.what, n.name, err))
+			return
+		}
+		c.at(sc, n, dir+"-property-deprecated", Info, fmt.Sprintf("%s: the property %q is deprecated", sc.what, n.name))
+	}
+}
+
+// lifecycleText is x-stability-level or x-sunset in a schema, as text
+// (a number is written as one).
+func (c *comparer) lifecycleText(v any) string {
+	switch v.(type) {
+	case nil:
+		return ""
+	case map[string]any, []any:
+		return js(v)
+	}
+	return scalarText(v)
+}
