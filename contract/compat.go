@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/accordhq/accord"
 )
@@ -101,7 +100,6 @@ type comparer struct {
 	misfits    map[string]int          // breaking changes between two branches of a oneOf or anyOf, by their JSON
 	trials     int                     // how deep in trial pairings of branches the comparison is
 	trialWork  int                     // schema nodes compared in trials so far
-	now        time.Time               // when the comparison is made, for sunset dates; zero is time.Now
 }
 
 // opKey identifies an operation across versions: the method and the path

@@ -207,13 +207,10 @@ func (c *comparer) removal(dir ChangeDirection, label, loc, key string, level Ch
 	}
 }
 
-// today is the comparison's date, in UTC.
+// today is the comparison's date, in UTC, which sunset dates are judged
+// against.
 func (c *comparer) today() time.Time {
-	now := c.now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.UTC()
+	now := time.Now().UTC()
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 }
 
