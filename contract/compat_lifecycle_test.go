@@ -116,9 +116,9 @@ func TestCompareLifecycleAndHooksMinimalPairs(t *testing.T) {
 
 		// Properties.
 		{"property removed before its sunset", "request-property-removed-before-sunset", contract.Breaking,
-			propDoc(`,"deprecated":true,"x-sunset":"`+future+`"`), propDocOf(`{"type":"object","properties":{}}`)},
+			propDoc(`,"deprecated":true,"x-sunset":"` + future + `"`), propDocOf(`{"type":"object","properties":{}}`)},
 		{"property removed after its sunset", "response-required-property-removed-after-sunset", contract.Info,
-			propDoc(`,"deprecated":true,"x-sunset":"`+past+`"`), propDocOf(`{"type":"object","properties":{}}`)},
+			propDoc(`,"deprecated":true,"x-sunset":"` + past + `"`), propDocOf(`{"type":"object","properties":{}}`)},
 		{"property stability lowered", "response-property-stability-decreased", contract.Breaking, propDoc(`,"x-stability-level":"stable"`), propDoc(`,"x-stability-level":"draft"`)},
 		{"property deprecated with a sunset that cannot be read", "request-property-deprecated-sunset-invalid", contract.Breaking, propDoc(``), propDoc(`,"deprecated":true,"x-sunset":"soon"`)},
 
