@@ -264,6 +264,7 @@ func (c *comparer) operation(label, oldBase, base string, o, n Operation) {
 				fmt.Sprintf("%s may now return the error code %s", label, code))
 		}
 	}
+	c.security(label, oldBase, base, o.Security, n.Security)
 	c.parameters(label, oldBase, base, o, n)
 	c.requestBody(label, oldBase, base, o.RequestBody, n.RequestBody)
 	c.responses(label, oldBase, base, o, n)

@@ -50,6 +50,23 @@ func propDocOf(schema string) []byte {
 "responses":{"200":{"description":"ok","content":{"application/json":{"schema":` + schema + `}}}}}}}}`)
 }
 
+// secDoc is an OpenAPI 3.0 document with the security schemes oauth and
+// key, whose GET /s has the security op (none when empty) under the
+// global security global (none when empty).
+func secDoc(op, global string) []byte {
+	doc := `{"openapi":"3.0.3","info":{"title":"s","version":"1"},`
+	if global != "" {
+		doc += `"security":` + global + `,`
+	}
+	doc += `"components":{"securitySchemes":{"key":{"type":"apiKey","in":"header","name":"X-Key"},
+"oauth":{"type":"oauth2","flows":{"implicit":{"authorizationUrl":"https://example.com/auth","scopes":{"read":"r","write":"w"}}}}}},
+"paths":{"/s":{"get":{"operationId":"s",`
+	if op != "" {
+		doc += `"security":` + op + `,`
+	}
+	return []byte(doc + `"responses":{"200":{"description":"ok"}}}}}}`)
+}
+
 // hookDoc is an OpenAPI 3.1 document with the webhooks given and one
 // operation, POST /subscribe, with the callbacks given.
 func hookDoc(webhooks, callbacks string) []byte {
@@ -121,6 +138,15 @@ func TestCompareLifecycleAndHooksMinimalPairs(t *testing.T) {
 			propDoc(`,"deprecated":true,"x-sunset":"` + past + `"`), propDocOf(`{"type":"object","properties":{}}`)},
 		{"property stability lowered", "response-property-stability-decreased", contract.Breaking, propDoc(`,"x-stability-level":"stable"`), propDoc(`,"x-stability-level":"draft"`)},
 		{"property deprecated with a sunset that cannot be read", "request-property-deprecated-sunset-invalid", contract.Breaking, propDoc(``), propDoc(`,"deprecated":true,"x-sunset":"soon"`)},
+
+		// Security.
+		{"anonymous access removed", "api-security-anonymous-access-removed", contract.Breaking, secDoc(``, ``), secDoc(`[{"oauth":["read"]}]`, ``)},
+		{"global security added", "api-security-anonymous-access-removed", contract.Breaking, secDoc(``, ``), secDoc(``, `[{"oauth":["read"]}]`)},
+		{"an operation opts out of the global security", "api-security-anonymous-access-added", contract.Info, secDoc(``, `[{"oauth":["read"]}]`), secDoc(`[]`, `[{"oauth":["read"]}]`)},
+		{"scope added", "api-security-scope-added", contract.Breaking, secDoc(`[{"oauth":["read"]}]`, ``), secDoc(`[{"oauth":["read","write"]}]`, ``)},
+		{"scope removed", "api-security-scope-removed", contract.Info, secDoc(`[{"oauth":["read","write"]}]`, ``), secDoc(`[{"oauth":["read"]}]`, ``)},
+		{"an alternative removed", "api-security-removed", contract.Breaking, secDoc(`[{"oauth":["read"]},{"key":[]}]`, ``), secDoc(`[{"oauth":["read"]}]`, ``)},
+		{"an alternative added", "api-security-added", contract.Info, secDoc(`[{"oauth":["read"]}]`, ``), secDoc(`[{"oauth":["read"]},{"key":[]}]`, ``)},
 
 		// Webhooks and callbacks: the body is what the service sends.
 		{"webhook removed", "webhook-removed", contract.Breaking, hookDoc(`{"created":`+hook(event, answer, false)+`}`, ``), hookDoc(`{}`, ``)},
@@ -213,6 +239,16 @@ func TestLifecycleAndHooksRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &decoded))
 	check(t, decoded)
 	assert.Equal(t, spec, decoded)
+
+	sec, _, err := contract.ImportOpenAPI(secDoc(`[{"oauth":["read"]},{}]`, `[{"key":[]}]`))
+	require.NoError(t, err)
+	assert.Equal(t, []contract.SecurityRequirement{{"oauth": {"read"}}, {}}, sec.Operations[0].Security)
+	out, err = contract.OpenAPI(sec, "")
+	require.NoError(t, err)
+	secAgain, _, err := contract.ImportOpenAPI(out)
+	require.NoError(t, err)
+	assert.Equal(t, sec.Operations[0].Security, secAgain.Operations[0].Security)
+	assert.Equal(t, sec.SecuritySchemes, secAgain.SecuritySchemes)
 
 	swagger := `{"swagger":"2.0","info":{"title":"s","version":"1"},"paths":{"/a":{"get":{"operationId":"a","deprecated":true,"x-sunset":"2030-01-31","x-stability-level":"alpha",
 "parameters":[{"name":"q","in":"query","type":"string","deprecated":true,"x-sunset":"2029-12-31"}],"responses":{"200":{"description":"ok"}}}}}}`

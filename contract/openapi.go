@@ -33,8 +33,8 @@ func OpenAPI(spec Spec, version string) ([]byte, error) {
 	if spec.BasePath != "" {
 		doc.Servers = []openAPIServer{{URL: spec.BasePath}}
 	}
-	if len(spec.Schemas) > 0 {
-		doc.Components = &openAPIComponents{Schemas: spec.Schemas}
+	if len(spec.Schemas) > 0 || len(spec.SecuritySchemes) > 0 {
+		doc.Components = &openAPIComponents{Schemas: spec.Schemas, SecuritySchemes: spec.SecuritySchemes}
 	}
 	for _, op := range spec.Operations {
 		path := doc.Paths[op.Path]
@@ -67,7 +67,7 @@ func refs(spec Spec) []string {
 func exportOperation(op Operation) openAPIOperation {
 	o := openAPIOperation{ID: op.ID, Summary: op.Summary, Description: op.Description, ErrorCodes: op.ErrorCodes,
 		Requirements: refs(Spec{Requirements: op.Requirements}),
-		Deprecated:   op.Deprecated, Sunset: op.Sunset, Stability: op.Stability,
+		Deprecated:   op.Deprecated, Sunset: op.Sunset, Stability: op.Stability, Security: op.Security,
 		Responses: map[string]openAPIResponse{}}
 	for _, h := range op.Callbacks {
 		if o.Callbacks == nil {
@@ -209,7 +209,8 @@ type openAPIServer struct {
 }
 
 type openAPIComponents struct {
-	Schemas map[string]json.RawMessage `json:"schemas,omitempty"`
+	Schemas         map[string]json.RawMessage `json:"schemas,omitempty"`
+	SecuritySchemes map[string]json.RawMessage `json:"securitySchemes,omitempty"`
 }
 
 type openAPIOperation struct {
@@ -225,6 +226,8 @@ type openAPIOperation struct {
 	Deprecated   bool                       `json:"deprecated,omitempty"`
 	Sunset       string                     `json:"x-sunset,omitempty"`
 	Stability    string                     `json:"x-stability-level,omitempty"`
+	// Security is each operation's own: export writes no global security.
+	Security []SecurityRequirement `json:"security,omitempty"`
 	// Callbacks by name, then URL expression, then method.
 	Callbacks map[string]map[string]map[string]openAPIOperation `json:"callbacks,omitempty"`
 }

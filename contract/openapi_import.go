@@ -486,16 +486,27 @@ func (im *importer) spec() (Spec, error) {
 			spec.UnknownProperties.Response = r
 		}
 	}
-	for _, k := range []string{"security", "tags", "externalDocs"} {
+	for _, k := range []string{"tags", "externalDocs"} {
 		if im.root[k] != nil {
 			im.note("/"+k, "dropped", "%s is not part of an accord contract", k)
 		}
 	}
 	comps := obj(im.root["components"])
 	for _, k := range sortedKeys(comps) {
-		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" && k != "callbacks" && k != "pathItems" {
+		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" && k != "callbacks" && k != "pathItems" && k != "securitySchemes" {
 			im.note("/components/"+k, "dropped", "components.%s are not part of an accord contract", k)
 		}
+	}
+	for _, name := range sortedKeys(obj(comps["securitySchemes"])) {
+		raw, err := json.Marshal(obj(comps["securitySchemes"])[name])
+		if err != nil || raw[0] != '{' {
+			im.note("/components/securitySchemes/"+escapeToken(name), "dropped", "the security scheme %s is not an object", name)
+			continue
+		}
+		if spec.SecuritySchemes == nil {
+			spec.SecuritySchemes = map[string]json.RawMessage{}
+		}
+		spec.SecuritySchemes[name] = raw
 	}
 	if schemas := obj(comps["schemas"]); len(schemas) > 0 {
 		spec.Schemas = map[string]json.RawMessage{}
@@ -770,7 +781,14 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 	im.ids[op.ID] = true
 	op.Deprecated = o["deprecated"] == true
 	op.Sunset, op.Stability = im.lifecycleText(o["x-sunset"], ptr+"/x-sunset"), im.lifecycleText(o["x-stability-level"], ptr+"/x-stability-level")
-	for _, k := range []string{"security", "servers", "externalDocs"} {
+	// An operation's own security replaces the document's, even when it
+	// is empty (security: [], no credentials).
+	sec, sptr := o["security"], ptr+"/security"
+	if _, own := o["security"]; !own {
+		sec, sptr = im.root["security"], "/security"
+	}
+	op.Security = im.security(sec, sptr)
+	for _, k := range []string{"servers", "externalDocs"} {
 		if o[k] != nil {
 			im.note(ptr+"/"+k, "dropped", "%s is not part of an accord contract", k)
 		}
@@ -894,6 +912,37 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		op.Responses[status] = resp
 	}
 	return op, nil
+}
+
+// security reads a list of security requirements. One that is not a list
+// of objects of lists of scopes is dropped with a note.
+func (im *importer) security(v any, ptr string) []SecurityRequirement {
+	if v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		im.note(ptr, "dropped", "security is not a list of requirements")
+		return nil
+	}
+	out := make([]SecurityRequirement, 0, len(list))
+	for i, x := range list {
+		m, ok := x.(map[string]any)
+		if !ok {
+			im.note(fmt.Sprintf("%s/%d", ptr, i), "dropped", "a security requirement is not an object")
+			continue
+		}
+		req := SecurityRequirement{}
+		for _, name := range sortedKeys(m) {
+			scopes := []string{}
+			for _, sc := range asList(m[name]) {
+				scopes = append(scopes, scalarText(sc))
+			}
+			req[name] = scopes
+		}
+		out = append(out, req)
+	}
+	return out
 }
 
 // hooks imports the path item of a webhook (url empty) or a callback: one

@@ -125,13 +125,16 @@ func TestImportOpenAPI30YAML(t *testing.T) {
 		pointers[n.Pointer] = n.Kind
 	}
 	for ptr, kind := range map[string]string{
-		"/servers": "approximated", "/security": "dropped", "/components/securitySchemes": "dropped",
+		"/servers":                              "approximated",
 		"/paths/~1pets~1{id}/get/parameters/0":  "dropped",
 		"/components/schemas/Pet/discriminator": "dropped", "/paths": "dropped",
 	} {
 		assert.Equal(t, kind, pointers[ptr], "a note at %s; got %v", ptr, report.Notes)
 	}
 	assert.NotContains(t, pointers, "/paths/~1pets~1{id}/get/parameters/1/style", "the style is kept, not approximated")
+	assert.NotContains(t, pointers, "/security", "security is imported")
+	assert.Equal(t, []contract.SecurityRequirement{{"apiKey": {}}}, spec.Operations[0].Security, "the global security applies")
+	assert.JSONEq(t, `{"type":"apiKey","in":"header","name":"X-API-Key"}`, string(spec.SecuritySchemes["apiKey"]))
 
 	// The imported contract validates traffic.
 	v, err := contract.Compile(spec)
@@ -322,7 +325,8 @@ func TestImportSwagger20(t *testing.T) {
 	for _, n := range report.Notes {
 		kinds[n.Pointer] = n.Kind
 	}
-	assert.Equal(t, "dropped", kinds["/securityDefinitions"])
+	assert.NotContains(t, kinds, "/securityDefinitions", "security definitions are imported")
+	assert.JSONEq(t, `{"type":"apiKey","name":"api_key","in":"header"}`, string(spec.SecuritySchemes["key"]))
 	assert.NotContains(t, kinds, "/paths/~1pets/get/parameters/1/collectionFormat", "collectionFormat becomes a style")
 	tags := list.Parameters[1]
 	assert.Equal(t, contract.StyleForm, tags.Style, "multi is form, exploded")

@@ -49,7 +49,8 @@ type Violation struct {
 	Message   string `json:"message"`
 	Value     string `json:"value,omitempty"` // the offending value as short JSON; empty when redacted
 	// label names the operation as its document does, addPet (POST /pets),
-	// for String; Operation stays the ID, which tools match on.
+	// for String; Operation stays the ID, which tools match on. Blanking
+	// Operation leaves the operation out of String.
 	label string
 }
 
@@ -59,10 +60,11 @@ type Violation struct {
 func (v Violation) String() string {
 	var b strings.Builder
 	switch {
+	case v.Operation == "": // blanked by a caller that names it already
 	case v.label != "":
 		b.WriteString(v.label)
 		b.WriteByte(' ')
-	case v.Operation != "":
+	default:
 		b.WriteString(v.Operation)
 		b.WriteByte(' ')
 	}

@@ -38,6 +38,11 @@ type Spec struct {
 	// properties their schema does not declare.
 	UnknownProperties UnknownProperties `json:"unknown_properties,omitzero"`
 
+	// SecuritySchemes are the security schemes operations name in their
+	// Security (OpenAPI's components.securitySchemes), kept as written for
+	// export. accord does not check credentials.
+	SecuritySchemes map[string]json.RawMessage `json:"security_schemes,omitempty"`
+
 	// Webhooks are the requests the service sends to its subscribers
 	// (OpenAPI 3.1 webhooks), for Compare and export; Compile does not
 	// check them. A spec of webhooks only has no Operations.
@@ -118,11 +123,24 @@ type Operation struct {
 	// Compare and Lint report it.
 	Stability string `json:"stability,omitempty"`
 
+	// Security is what a caller must present: any one of the requirements
+	// (an empty one, or none at all, lets a caller in without credentials).
+	// An imported operation carries the document's global security unless
+	// it declares its own. Compare reports what shuts callers out: anonymous
+	// access removed, a requirement removed, a scope added. The Validator
+	// does not check credentials.
+	Security []SecurityRequirement `json:"security,omitempty"`
+
 	// Callbacks are the requests the service sends because of this
 	// operation (OpenAPI callbacks), for Compare and export; Compile does
 	// not check them.
 	Callbacks []Hook `json:"callbacks,omitempty"`
 }
+
+// SecurityRequirement names the security schemes a request presents
+// together, each with the scopes it needs, as OpenAPI's security
+// requirement object: {"oauth": ["read:pets"], "apiKey": []}.
+type SecurityRequirement map[string][]string
 
 // Hook is a request the service sends instead of receives: an OpenAPI 3.1
 // webhook (Spec.Webhooks) or an operation's callback. Its Operation's
@@ -301,6 +319,7 @@ func (s Spec) Clone() Spec {
 	c.Schemas = cloneSchemas(s.Schemas)
 	c.ErrorCodes = slices.Clone(s.ErrorCodes)
 	c.Webhooks = cloneHooks(s.Webhooks)
+	c.SecuritySchemes = cloneSchemas(s.SecuritySchemes)
 	if s.Operations != nil {
 		c.Operations = make([]Operation, len(s.Operations))
 		for i, op := range s.Operations {
@@ -332,6 +351,15 @@ func (op Operation) Clone() Operation {
 	c := op
 	c.ErrorCodes = slices.Clone(op.ErrorCodes)
 	c.Callbacks = cloneHooks(op.Callbacks)
+	if op.Security != nil {
+		c.Security = make([]SecurityRequirement, len(op.Security))
+		for i, r := range op.Security {
+			c.Security[i] = make(SecurityRequirement, len(r))
+			for name, scopes := range r {
+				c.Security[i][name] = slices.Clone(scopes)
+			}
+		}
+	}
 	c.Requirements = slices.Clone(op.Requirements)
 	if op.Parameters != nil {
 		c.Parameters = make([]Parameter, len(op.Parameters))

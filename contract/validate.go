@@ -52,6 +52,11 @@ func (s Spec) validate(errs *accord.FieldErrors) {
 	for i, r := range s.Requirements {
 		r.Validate(fmt.Sprintf("requirements[%d]", i), errs)
 	}
+	for _, name := range sortedKeys(s.SecuritySchemes) {
+		if raw := s.SecuritySchemes[name]; !json.Valid(raw) || raw[firstNonSpace(raw)] != '{' {
+			errs.Add("security_schemes."+name, "must be a JSON object")
+		}
+	}
 	for _, name := range sortedKeys(s.Schemas) {
 		field := "schemas." + name
 		if !validComponentName(name) {
@@ -173,6 +178,13 @@ func (op Operation) validate(errs *accord.FieldErrors, prefix string) {
 		}
 	}
 	validateHooks(errs, prefix+"callbacks", op.Callbacks)
+	for j, r := range op.Security {
+		for _, name := range sortedKeys(r) {
+			if name == "" {
+				errs.Add(fmt.Sprintf("%ssecurity[%d]", prefix, j), "a security scheme name is required")
+			}
+		}
+	}
 	for j, code := range op.ErrorCodes {
 		if code == "" {
 			errs.Add(fmt.Sprintf("%serror_codes[%d]", prefix, j), "required")

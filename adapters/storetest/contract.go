@@ -56,8 +56,10 @@ func sampleSpec(service string) contract.Spec {
 			Examples:   []contract.Example{{Name: "one", Request: &contract.ExampleRequest{PathParams: map[string]string{"id": "1"}}}},
 			Deprecated: true, Sunset: "2030-06-30", Stability: contract.StabilityBeta,
 			Callbacks: []contract.Hook{{Name: "onRead", URL: "{$request.query.cb}", Operation: hookOperation("read")}},
+			Security:  []contract.SecurityRequirement{{"oauth": {"read"}}, {}},
 		}},
-		Webhooks: []contract.Hook{{Name: "thingCreated", Operation: hookOperation("created")}},
+		Webhooks:        []contract.Hook{{Name: "thingCreated", Operation: hookOperation("created")}},
+		SecuritySchemes: map[string]json.RawMessage{"oauth": json.RawMessage(`{"type":"oauth2","flows":{}}`)},
 	}
 }
 
