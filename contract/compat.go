@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"regexp"
 	"slices"
@@ -398,7 +399,7 @@ func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
 		c.add("request-body-became-required", Breaking, DirectionRequest, label, base, rel, "the request body of %s became required", label)
 	}
 	for _, mt := range sortedKeys(o.Content) {
-		nm, ok := n.Content[mt]
+		nm, ok := sameMedia(o.Content, n.Content, mt)
 		r := rel + "/content/" + escapeToken(mt)
 		if !ok {
 			c.add("request-body-media-type-removed", Breaking, DirectionRequest, label, oldBase, r, "requests of %s can no longer be sent as %s", label, mt)
@@ -406,6 +407,58 @@ func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
 		}
 		c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionRequest, kind: "request-property", root: "request-body", what: "the request body"},
 			"/schema", o.Content[mt].Schema, nm.Schema)
+	}
+}
+
+// sameMedia finds the media type mt of old in new: by its name, or else
+// by its type and subtype alone when only its parameters changed
+// (application/json to application/json; charset=utf-8), which a client
+// that asks for or sends application/json does not notice.
+func sameMedia(old, new map[string]MediaType, mt string) (MediaType, bool) {
+	m, _, ok := sameMediaKey(old, new, mt)
+	return m, ok
+}
+
+func sameMediaKey(old, new map[string]MediaType, mt string) (MediaType, string, bool) {
+	if m, ok := new[mt]; ok {
+		return m, mt, true
+	}
+	essence := func(s string) string {
+		base, _, _ := strings.Cut(s, ";")
+		return strings.ToLower(strings.TrimSpace(base))
+	}
+	for _, k := range sortedKeys(new) {
+		if _, taken := old[k]; !taken && essence(k) == essence(mt) {
+			return new[k], k, true
+		}
+	}
+	return MediaType{}, "", false
+}
+
+// mediaParameters reports, as oasdiff does, the parameters of a response
+// media type that were removed or changed (charset=utf-8 no longer
+// promised) as breaking, and those added as info.
+func (c *comparer) mediaParameters(label, base, rel, status, was, is string) {
+	if was == is {
+		return
+	}
+	_, op, err1 := mime.ParseMediaType(was)
+	_, np, err2 := mime.ParseMediaType(is)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	for _, k := range sortedKeys(op) {
+		switch v, ok := np[k]; {
+		case !ok:
+			c.add("response-media-type-parameter-removed", Breaking, DirectionResponse, label, base, rel+"/"+escapeToken(k), "the %s response of %s is sent as %s: the parameter %s=%s is no longer promised", status, label, is, k, op[k])
+		case v != op[k]:
+			c.add("response-media-type-parameter-changed", Breaking, DirectionResponse, label, base, rel+"/"+escapeToken(k), "the %s response of %s is sent as %s: the parameter %s changed from %s to %s", status, label, is, k, op[k], v)
+		}
+	}
+	for _, k := range sortedKeys(np) {
+		if _, ok := op[k]; !ok {
+			c.add("response-media-type-parameter-added", Info, DirectionResponse, label, base, rel+"/"+escapeToken(k), "the %s response of %s is sent as %s", status, label, is)
+		}
 	}
 }
 
@@ -447,12 +500,13 @@ func (c *comparer) responses(label, oldBase, base string, o, n Operation) {
 			}
 		}
 		for _, mt := range sortedKeys(or.Content) {
-			nm, ok := nr.Content[mt]
+			nm, nkey, ok := sameMediaKey(or.Content, nr.Content, mt)
 			r := rel + "/content/" + escapeToken(mt)
 			if !ok {
 				c.add("response-media-type-removed", Breaking, DirectionResponse, label, oldBase, r, "the %s response of %s is no longer sent as %s", status, label, mt)
 				continue
 			}
+			c.mediaParameters(label, base, rel+"/content/"+escapeToken(nkey), status, mt, nkey)
 			c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body", what: "the " + status + " response body"},
 				"/schema", or.Content[mt].Schema, nm.Schema)
 		}

@@ -67,6 +67,12 @@ func secDoc(op, global string) []byte {
 	return []byte(doc + `"responses":{"200":{"description":"ok"}}}}}}`)
 }
 
+// mediaDoc is an OpenAPI 3.1 document whose GET /m answers 200 as mt.
+func mediaDoc(mt string) []byte {
+	return []byte(`{"openapi":"3.1.0","info":{"title":"m","version":"1"},"paths":{"/m":{"get":{"operationId":"m",
+"responses":{"200":{"description":"ok","content":{"` + mt + `":{"schema":{"type":"object"}}}}}}}}}`)
+}
+
 // hookDoc is an OpenAPI 3.1 document with the webhooks given and one
 // operation, POST /subscribe, with the callbacks given.
 func hookDoc(webhooks, callbacks string) []byte {
@@ -147,6 +153,12 @@ func TestCompareLifecycleAndHooksMinimalPairs(t *testing.T) {
 		{"scope removed", "api-security-scope-removed", contract.Info, secDoc(`[{"oauth":["read","write"]}]`, ``), secDoc(`[{"oauth":["read"]}]`, ``)},
 		{"an alternative removed", "api-security-removed", contract.Breaking, secDoc(`[{"oauth":["read"]},{"key":[]}]`, ``), secDoc(`[{"oauth":["read"]}]`, ``)},
 		{"an alternative added", "api-security-added", contract.Info, secDoc(`[{"oauth":["read"]}]`, ``), secDoc(`[{"oauth":["read"]},{"key":[]}]`, ``)},
+
+		// Media type parameters, as oasdiff: added is fine, removed or
+		// changed is not promised any more.
+		{"response media type gains a parameter", "response-media-type-parameter-added", contract.Info, mediaDoc("application/json"), mediaDoc("application/json; charset=utf-8")},
+		{"response media type loses a parameter", "response-media-type-parameter-removed", contract.Breaking, mediaDoc("application/json; charset=utf-8"), mediaDoc("application/json")},
+		{"response media type parameter changed", "response-media-type-parameter-changed", contract.Breaking, mediaDoc("application/json; charset=utf-8"), mediaDoc("application/json; charset=latin1")},
 
 		// Webhooks and callbacks: the body is what the service sends.
 		{"webhook removed", "webhook-removed", contract.Breaking, hookDoc(`{"created":`+hook(event, answer, false)+`}`, ``), hookDoc(`{}`, ``)},

@@ -71,7 +71,7 @@ func (c *comparer) hook(label, oldBase, base, key string, o, n Operation) {
 		}
 		for _, mt := range sortedKeys(ob.Content) {
 			r := rel + "/content/" + escapeToken(mt)
-			nm, ok := nb.Content[mt]
+			nm, ok := sameMedia(ob.Content, nb.Content, mt)
 			if !ok {
 				c.addAt("request-body-media-type-removed", Breaking, DirectionResponse, label, oldBase+"/request_body/content/"+escapeToken(mt), r,
 					fmt.Sprintf("the %s is no longer sent as %s: subscribers that read that get something else", label, mt))
@@ -89,7 +89,7 @@ func (c *comparer) hook(label, oldBase, base, key string, o, n Operation) {
 		}
 		or := o.Responses[status]
 		for _, mt := range sortedKeys(or.Content) {
-			nm, ok := nr.Content[mt]
+			nm, ok := sameMedia(or.Content, nr.Content, mt)
 			if !ok {
 				continue
 			}
