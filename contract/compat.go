@@ -65,7 +65,12 @@ type Change struct {
 // not and the other 2020-12 sub-schemas, and response headers. oneOf and
 // anyOf branches are paired by content, not by position or $ref name.
 // readOnly and writeOnly properties, and the strictness of unknown
-// properties, are taken into account. Rule IDs are oasdiff's where one
+// properties, are taken into account. Deprecation, sunset dates and
+// stability levels decide whether a removal breaks callers (not after
+// its sunset, nor of a draft or alpha operation); security requirements
+// are compared for callers they shut out; webhooks and callbacks are
+// compared with the direction reversed (the service sends them). Sunset
+// dates are judged against today's date. Rule IDs are oasdiff's where one
 // matches (bench/oasdiff/AGREEMENT.md compares the two).
 func Compare(old, new Spec) []Change {
 	c := &comparer{old: old, new: new, olds: &components{spec: old, other: &new}, news: &components{spec: new, other: &old}}

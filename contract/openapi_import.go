@@ -37,9 +37,11 @@ type ImportNote struct {
 // ImportOpenAPI reads an OpenAPI 3.0.x or 3.1.x document, or a Swagger
 // 2.0 one, JSON or YAML, into a Spec. Schemas are converted to JSON Schema 2020-12 (nullable,
 // boolean exclusive bounds, example); $refs within the document are
-// followed; x-accord-* extensions (what OpenAPI exports) come back. What
-// accord does not model (security, callbacks, links, cookie parameters,
-// XML, discriminators…) is listed in the report with a pointer each. An
+// followed; x-accord-* extensions (what OpenAPI exports) come back, and so
+// do deprecated, x-sunset and x-stability-level, security, webhooks and
+// callbacks. A document of webhooks only, or with no paths, imports (with
+// a note). What accord does not model (links, cookie parameters, XML,
+// discriminators…) is listed in the report with a pointer each. An
 // error names the place in the document that is wrong. A reference to
 // another file fails, naming it: use ImportOpenAPIFile to follow them.
 //
