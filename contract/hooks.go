@@ -6,9 +6,10 @@ import (
 )
 
 // hookKey identifies a webhook or callback across versions: its name, its
-// URL expression and its method.
+// URL expression and its method, as a JSON pointer's tail (it is part of
+// the changes' fingerprints).
 func hookKey(h Hook) string {
-	return h.Name + "\x00" + h.URL + "\x00" + strings.ToUpper(h.Operation.Method)
+	return escapeToken(h.Name) + "/" + escapeToken(h.URL) + "/" + strings.ToUpper(h.Operation.Method)
 }
 
 // hookLabel names a webhook or callback in changes: webhook newPet (POST),
@@ -37,7 +38,7 @@ func (c *comparer) hooks(kind, parent, oldBase, base string, olds, news []Hook) 
 		seen[key] = true
 		j, ok := newAt[key]
 		label := hookLabel(kind, parent, o)
-		rel := "/" + kind + "s/" + escapeToken(key)
+		rel := "/" + kind + "s/" + key
 		if !ok {
 			c.addAt(kind+"-removed", Breaking, "", label, fmt.Sprintf("%s/%d", oldBase, i), rel, fmt.Sprintf("the %s was removed: subscribers no longer receive it", label))
 			continue
@@ -47,7 +48,7 @@ func (c *comparer) hooks(kind, parent, oldBase, base string, olds, news []Hook) 
 	for j, n := range news {
 		if !seen[hookKey(n)] {
 			label := hookLabel(kind, parent, n)
-			c.addAt(kind+"-added", Info, "", label, fmt.Sprintf("%s/%d", base, j), "/"+kind+"s/"+escapeToken(hookKey(n)), fmt.Sprintf("the %s was added", label))
+			c.addAt(kind+"-added", Info, "", label, fmt.Sprintf("%s/%d", base, j), "/"+kind+"s/"+hookKey(n), fmt.Sprintf("the %s was added", label))
 		}
 	}
 }

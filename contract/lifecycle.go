@@ -85,11 +85,13 @@ func lintLifecycle(spec Spec) []Finding {
 func (c *comparer) lifecycle(label, oldBase, base string, o, n Operation) {
 	_, okOld := stabilityRank(o.Stability)
 	_, okNew := stabilityRank(n.Stability)
-	if !okOld {
+	// An unreadable level is reported when it changes, so that comparing a
+	// contract with itself finds nothing (Lint warns about it anyway).
+	if o.Stability != n.Stability && !okOld {
 		c.add("api-invalid-stability-level", Breaking, "", label, oldBase, "/stability",
 			"the stability level %q of %s in the older version is not one of draft, alpha, beta, stable: whether it was lowered cannot be told", o.Stability, label)
 	}
-	if !okNew {
+	if o.Stability != n.Stability && !okNew {
 		c.add("api-invalid-stability-level", Breaking, "", label, base, "/stability",
 			"the stability level %q of %s is not one of draft, alpha, beta, stable: whether it was lowered cannot be told", n.Stability, label)
 	}
@@ -261,6 +263,7 @@ func (c *comparer) propertyLifecycle(sc schemaScope, n spot, old, new any, req b
 	ro, okOld := stabilityRank(so)
 	rw, okNew := stabilityRank(sw)
 	switch {
+	case so == sw:
 	case !okOld:
 		c.at(sc, n, "api-invalid-stability-level", Breaking, fmt.Sprintf("%s: the stability level %q of the property %q in the older version is not one of draft, alpha, beta, stable", sc.what, so, n.name))
 	case !okNew:
