@@ -43,7 +43,9 @@ type Change struct {
 	Level     ChangeLevel     `json:"level"`
 	Direction ChangeDirection `json:"direction,omitempty"`
 	// Operation is "METHOD /path" as the newer spec has it (the older one
-	// for what was removed).
+	// for what was removed), or for a webhook or callback its name:
+	// "webhook created (POST)", "callback onDone of POST /subscribe
+	// (POST {$request.body#/url})".
 	Operation string `json:"operation,omitempty"`
 	// Location is a JSON pointer into the spec the change is found in: the
 	// newer one, or the older one for what was removed.
