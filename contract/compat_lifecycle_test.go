@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -310,4 +311,37 @@ func TestLintLifecycle(t *testing.T) {
 	findings := contract.Lint(contract.Spec{Service: "empty"})
 	require.Len(t, findings, 1)
 	assert.Equal(t, contract.RuleNoOperations, findings[0].Rule)
+}
+
+// TestExamplesSurviveExportAndImport: every oas-examples document
+// (webhooks, callbacks, security, deprecation among them) compares equal
+// to itself, and to what its export imports back as.
+func TestExamplesSurviveExportAndImport(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "oas-examples", "*", "*.*"))
+	require.NoError(t, err)
+	require.Greater(t, len(files), 50)
+	hooks, secured, deprecated := 0, 0, 0
+	for _, file := range files {
+		spec, _, err := contract.ImportOpenAPIFile(file)
+		require.NoError(t, err, file)
+		assert.Empty(t, contract.Compare(spec, spec), file)
+		out, err := contract.OpenAPI(spec, "")
+		require.NoError(t, err, file)
+		again, _, err := contract.ImportOpenAPI(out)
+		require.NoError(t, err, file)
+		assert.Empty(t, contract.Compare(spec, again), "%s: import → export → import changes nothing", file)
+		hooks += len(spec.Webhooks)
+		for _, op := range spec.Operations {
+			hooks += len(op.Callbacks)
+			if len(op.Security) > 0 {
+				secured++
+			}
+			if op.Deprecated {
+				deprecated++
+			}
+		}
+	}
+	assert.Positive(t, hooks, "the examples hold webhooks and callbacks")
+	assert.Positive(t, secured, "and secured operations")
+	assert.Positive(t, deprecated, "and deprecated ones")
 }
