@@ -412,8 +412,17 @@ func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
 			c.add("request-body-media-type-removed", Breaking, DirectionRequest, label, oldBase, r, "requests of %s can no longer be sent as %s", label, mt)
 			continue
 		}
-		c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionRequest, kind: "request-property", root: "request-body", what: "the request body"},
-			"/schema", o.Content[mt].Schema, nm.Schema)
+		c.media(schemaScope{label: label, base: base + r, rel: r, dir: DirectionRequest, kind: "request-property", root: "request-body", what: "the request body"}, o.Content[mt], nm)
+	}
+}
+
+// media compares the schemas of one media type: the body's, and for a
+// sequential media type (OpenAPI 3.2's itemSchema) each item's.
+func (c *comparer) media(sc schemaScope, o, n MediaType) {
+	c.schema(sc, "/schema", o.Schema, n.Schema)
+	if len(o.ItemSchema) > 0 || len(n.ItemSchema) > 0 {
+		sc.what += " (each item)"
+		c.schema(sc, "/item_schema", o.ItemSchema, n.ItemSchema)
 	}
 }
 
@@ -514,8 +523,7 @@ func (c *comparer) responses(label, oldBase, base string, o, n Operation) {
 				continue
 			}
 			c.mediaParameters(label, base, rel+"/content/"+escapeToken(nkey), status, mt, nkey)
-			c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body", what: "the " + status + " response body"},
-				"/schema", or.Content[mt].Schema, nm.Schema)
+			c.media(schemaScope{label: label, base: base + r, rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body", what: "the " + status + " response body"}, or.Content[mt], nm)
 		}
 	}
 }

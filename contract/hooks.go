@@ -78,8 +78,8 @@ func (c *comparer) hook(label, oldBase, base, key string, o, n Operation) {
 					fmt.Sprintf("the %s is no longer sent as %s: subscribers that read that get something else", label, mt))
 				continue
 			}
-			c.schema(schemaScope{label: label, base: base + "/request_body/content/" + escapeToken(mt), rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body",
-				what: "the body the " + label + " sends"}, "/schema", ob.Content[mt].Schema, nm.Schema)
+			c.media(schemaScope{label: label, base: base + "/request_body/content/" + escapeToken(mt), rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body",
+				what: "the body the " + label + " sends"}, ob.Content[mt], nm)
 		}
 	}
 	// The subscriber's answers: what the service reads back.
@@ -95,8 +95,8 @@ func (c *comparer) hook(label, oldBase, base, key string, o, n Operation) {
 				continue
 			}
 			r := "/responses/" + escapeToken(status) + "/content/" + escapeToken(mt)
-			c.schema(schemaScope{label: label, base: base + r, rel: key + r, dir: DirectionRequest, kind: "request-property", root: "request-body",
-				what: "the " + status + " answer the " + label + " expects"}, "/schema", or.Content[mt].Schema, nm.Schema)
+			c.media(schemaScope{label: label, base: base + r, rel: key + r, dir: DirectionRequest, kind: "request-property", root: "request-body",
+				what: "the " + status + " answer the " + label + " expects"}, or.Content[mt], nm)
 		}
 	}
 	c.hooks("callback", label, oldBase+"/callbacks", base+"/callbacks", o.Callbacks, n.Callbacks)

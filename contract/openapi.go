@@ -53,7 +53,42 @@ func OpenAPI(spec Spec, version string) ([]byte, error) {
 		}
 		doc.Webhooks[h.Name][strings.ToLower(h.Operation.Method)] = exportOperation(h.Operation)
 	}
+	if usesItemSchema(spec) {
+		doc.OpenAPI = "3.2.0" // itemSchema is 3.2's
+	}
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// usesItemSchema reports whether any body of spec has an item schema.
+func usesItemSchema(spec Spec) bool {
+	has := func(content map[string]MediaType) bool {
+		for _, m := range content {
+			if len(m.ItemSchema) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var ops []Operation
+	ops = append(ops, spec.Operations...)
+	for _, h := range spec.Webhooks {
+		ops = append(ops, h.Operation)
+	}
+	for i := 0; i < len(ops); i++ {
+		op := ops[i]
+		for _, h := range op.Callbacks {
+			ops = append(ops, h.Operation)
+		}
+		if op.RequestBody != nil && has(op.RequestBody.Content) {
+			return true
+		}
+		for _, r := range op.Responses {
+			if has(r.Content) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func refs(spec Spec) []string {
@@ -126,7 +161,7 @@ func exportContent(content map[string]MediaType) map[string]*openAPIMediaType {
 	}
 	out := make(map[string]*openAPIMediaType, len(content))
 	for mt, m := range content {
-		out[mt] = &openAPIMediaType{Schema: m.Schema}
+		out[mt] = &openAPIMediaType{Schema: m.Schema, ItemSchema: m.ItemSchema}
 	}
 	return out
 }
@@ -251,8 +286,9 @@ type openAPIRequestBody struct {
 }
 
 type openAPIMediaType struct {
-	Schema   json.RawMessage           `json:"schema,omitempty"`
-	Examples map[string]openAPIExample `json:"examples,omitempty"`
+	Schema     json.RawMessage           `json:"schema,omitempty"`
+	ItemSchema json.RawMessage           `json:"itemSchema,omitempty"`
+	Examples   map[string]openAPIExample `json:"examples,omitempty"`
 }
 
 type openAPIExample struct {

@@ -34,8 +34,10 @@ type ImportNote struct {
 	Message string `json:"message"`
 }
 
-// ImportOpenAPI reads an OpenAPI 3.0.x or 3.1.x document, or a Swagger
-// 2.0 one, JSON or YAML, into a Spec. Schemas are converted to JSON Schema 2020-12 (nullable,
+// ImportOpenAPI reads an OpenAPI 3.0.x, 3.1.x or 3.2.x document, or a
+// Swagger 2.0 one, JSON or YAML, into a Spec (of 3.2 what 3.1 has, and
+// itemSchema; the QUERY method and querystring parameters are noted as
+// dropped). Schemas are converted to JSON Schema 2020-12 (nullable,
 // boolean exclusive bounds, example); $refs within the document are
 // followed; x-accord-* extensions (what OpenAPI exports) come back, and so
 // do deprecated, x-sunset and x-stability-level, security, webhooks and
@@ -97,14 +99,14 @@ func importOpenAPI(doc []byte, dir string, opts ImportOptions) (Spec, ImportRepo
 	version, _ := m["openapi"].(string)
 	im := &importer{root: m, dir: dir, strict: opts.Strict, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: repeated}}
 	switch {
-	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1."):
+	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1.") || strings.HasPrefix(version, "3.2."):
 	case m["swagger"] == "2.0":
 		im.report.Format, im.v30 = "Swagger 2.0", true
 		im.root = im.swaggerTo30(m)
 	case m["swagger"] != nil:
 		return Spec{}, ImportReport{}, importErr("/swagger", "%v is not a Swagger version accord reads (2.0)", m["swagger"])
 	default:
-		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document (openapi is %q)", version)
+		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0, 3.1 or 3.2 or a Swagger 2.0 document (openapi is %q)", version)
 	}
 	spec, err := im.spec()
 	if err != nil {
@@ -532,6 +534,7 @@ func (im *importer) spec() (Spec, error) {
 		if !ok {
 			continue
 		}
+		im.unreadMethods(item, pp)
 		for _, method := range httpMethods {
 			raw, ok := item[method]
 			if !ok {
@@ -916,6 +919,16 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 	return op, nil
 }
 
+// unreadMethods notes the operations of OpenAPI 3.2 a path item may hold
+// that accord does not read: QUERY and additionalOperations.
+func (im *importer) unreadMethods(item map[string]any, ptr string) {
+	for _, k := range []string{"query", "additionalOperations"} {
+		if item[k] != nil {
+			im.note(ptr+"/"+k, "dropped", "%s: accord contracts hold the methods GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH and TRACE", k)
+		}
+	}
+}
+
 // security reads a list of security requirements. One that is not a list
 // of objects of lists of scopes is dropped with a note.
 func (im *importer) security(v any, ptr string) []SecurityRequirement {
@@ -955,6 +968,7 @@ func (im *importer) hooks(name, url string, raw any, ptr string) ([]Hook, error)
 	if err != nil || !ok {
 		return nil, err
 	}
+	im.unreadMethods(item, ptr)
 	var out []Hook
 	for _, method := range httpMethods {
 		raw, ok := item[method]
@@ -1014,6 +1028,9 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 	case InPath, InQuery, InHeader:
 	case "cookie":
 		im.note(ptr, "dropped", "the cookie parameter %q: accord contracts do not check cookies", param.Name)
+		return Parameter{}, false, nil
+	case "querystring": // OpenAPI 3.2: the whole query string as one value
+		im.note(ptr, "dropped", "the querystring parameter %q: accord checks query parameters one by one", param.Name)
 		return Parameter{}, false, nil
 	default:
 		return Parameter{}, false, importErr(ptr+"/in", "%q is not one of path, query, header, cookie", param.In)
@@ -1075,15 +1092,20 @@ func (im *importer) content(v any, ptr string) (map[string]MediaType, error) {
 				im.note(mptr+"/"+k, "dropped", "%s of %s", k, mt)
 			}
 		}
-		var schema json.RawMessage
-		if m["schema"] != nil {
-			raw, err := im.schema(m["schema"], mptr+"/schema")
-			if err != nil {
-				return nil, err
+		var media MediaType
+		for _, f := range []struct {
+			key string
+			to  *json.RawMessage
+		}{{"schema", &media.Schema}, {"itemSchema", &media.ItemSchema}} {
+			if m[f.key] != nil {
+				raw, err := im.schema(m[f.key], mptr+"/"+f.key)
+				if err != nil {
+					return nil, err
+				}
+				*f.to = raw
 			}
-			schema = raw
 		}
-		out[mt] = MediaType{Schema: schema}
+		out[mt] = media
 	}
 	return out, nil
 }

@@ -201,6 +201,10 @@ type RequestBody struct {
 // media types (application/json, anything+json) are validated against it.
 type MediaType struct {
 	Schema json.RawMessage `json:"schema,omitempty"`
+	// ItemSchema is the schema of each item of a sequential media type
+	// (application/jsonl, text/event-stream), as OpenAPI 3.2's itemSchema.
+	// Compare judges it like Schema; the Validator does not read streams.
+	ItemSchema json.RawMessage `json:"item_schema,omitempty"`
 }
 
 // Response declares one response: its headers and bodies by media type. An
@@ -431,7 +435,7 @@ func cloneContent(m map[string]MediaType) map[string]MediaType {
 	}
 	c := make(map[string]MediaType, len(m))
 	for k, v := range m {
-		c[k] = MediaType{Schema: slices.Clone(v.Schema)}
+		c[k] = MediaType{Schema: slices.Clone(v.Schema), ItemSchema: slices.Clone(v.ItemSchema)}
 	}
 	return c
 }

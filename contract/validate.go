@@ -216,6 +216,7 @@ func checkContent(errs *accord.FieldErrors, at string, content map[string]MediaT
 			errs.Add(at+"."+mt, "not a media type: %v", err)
 		}
 		checkSchemaJSON(errs, at+"."+mt+".schema", content[mt].Schema, false)
+		checkSchemaJSON(errs, at+"."+mt+".item_schema", content[mt].ItemSchema, false)
 	}
 }
 

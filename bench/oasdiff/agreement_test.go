@@ -27,7 +27,7 @@ import (
 // loadable by oasdiff) on which accord reaches the same breaking verdict.
 // It is the figure reached when it was set: a change that lowers it fails
 // TestAgreement. The pairs it still differs on are judged in AGREEMENT.md.
-const agreementFloor = 0.904
+const agreementFloor = 0.907
 
 // governance lists the folders of oasdiff's data whose pairs test
 // deprecation, sunset dates and x-stability-level: their agreement is
