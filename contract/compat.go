@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"regexp"
 	"slices"
@@ -42,7 +43,9 @@ type Change struct {
 	Level     ChangeLevel     `json:"level"`
 	Direction ChangeDirection `json:"direction,omitempty"`
 	// Operation is "METHOD /path" as the newer spec has it (the older one
-	// for what was removed).
+	// for what was removed), or for a webhook or callback its name:
+	// "webhook created (POST)", "callback onDone of POST /subscribe
+	// (POST {$request.body#/url})".
 	Operation string `json:"operation,omitempty"`
 	// Location is a JSON pointer into the spec the change is found in: the
 	// newer one, or the older one for what was removed.
@@ -64,7 +67,12 @@ type Change struct {
 // not and the other 2020-12 sub-schemas, and response headers. oneOf and
 // anyOf branches are paired by content, not by position or $ref name.
 // readOnly and writeOnly properties, and the strictness of unknown
-// properties, are taken into account. Rule IDs are oasdiff's where one
+// properties, are taken into account. Deprecation, sunset dates and
+// stability levels decide whether a removal breaks callers (not after
+// its sunset, nor of a draft or alpha operation); security requirements
+// are compared for callers they shut out; webhooks and callbacks are
+// compared with the direction reversed (the service sends them). Sunset
+// dates are judged against today's date. Rule IDs are oasdiff's where one
 // matches (bench/oasdiff/AGREEMENT.md compares the two).
 func Compare(old, new Spec) []Change {
 	c := &comparer{old: old, new: new, olds: &components{spec: old, other: &new}, news: &components{spec: new, other: &old}}
@@ -166,26 +174,22 @@ func (c *comparer) compare() {
 		newPaths[paramName.ReplaceAllString(o.Path, "{}")] = true
 	}
 	oldOps := map[string]bool{}
-	pathReported := map[string]bool{}
 	for i, o := range c.old.Operations {
 		key := opKey(o)
 		oldOps[key] = true
 		label := strings.ToUpper(o.Method) + " " + o.Path
 		j, ok := newOps[key]
 		if !ok {
-			path := paramName.ReplaceAllString(o.Path, "{}")
-			switch {
-			case !newPaths[path] && !pathReported[path]:
-				pathReported[path] = true
-				c.add("api-path-removed-without-deprecation", Breaking, "", label, fmt.Sprintf("/operations/%d", i), "", "the path %s was removed", o.Path)
-			case !newPaths[path]:
-			default:
-				c.add("api-removed-without-deprecation", Breaking, "", label, fmt.Sprintf("/operations/%d", i), "", "the operation %s was removed", label)
-			}
+			c.operationRemoved(label, fmt.Sprintf("/operations/%d", i), o, !newPaths[paramName.ReplaceAllString(o.Path, "{}")])
 			continue
 		}
 		n := c.new.Operations[j]
-		c.operation(strings.ToUpper(n.Method)+" "+n.Path, fmt.Sprintf("/operations/%d", i), fmt.Sprintf("/operations/%d", j), o, n)
+		label = strings.ToUpper(n.Method) + " " + n.Path
+		oldBase, base := fmt.Sprintf("/operations/%d", i), fmt.Sprintf("/operations/%d", j)
+		c.lifecycle(label, oldBase, base, o, n)
+		from := len(c.out)
+		c.operation(label, oldBase, base, o, n)
+		c.unpromised(from, n.Stability, "the operation")
 	}
 	for i, o := range c.new.Operations {
 		if !oldOps[opKey(o)] {
@@ -193,6 +197,46 @@ func (c *comparer) compare() {
 			c.add("endpoint-added", Info, "", label, fmt.Sprintf("/operations/%d", i), "", "the operation %s was added", label)
 		}
 	}
+	c.hooks("webhook", "", "/webhooks", "/webhooks", c.old.Webhooks, c.new.Webhooks)
+}
+
+// unpromised makes info of the changes found since from, when what they
+// are in is draft or alpha: it promises no compatibility (oasdiff leaves
+// such operations out).
+func (c *comparer) unpromised(from int, stability, what string) {
+	if !unstable(stability) {
+		return
+	}
+	for k := from; k < len(c.out); k++ {
+		if ch := &c.out[k]; ch.Level != Info {
+			ch.Level = Info
+			ch.Message += fmt.Sprintf(" (%s is %s: it promises no compatibility)", what, stability)
+		}
+	}
+}
+
+// operationRemoved reports an operation that is gone, judged by its
+// lifecycle in the older version, with oasdiff's rule IDs (api-path-*
+// when its whole path went).
+func (c *comparer) operationRemoved(label, at string, o Operation, wholePath bool) {
+	ids := lifecycleIDs{removed: "api-removed-without-deprecation", withDeprecation: "api-removed-with-deprecation", parse: "api-path-sunset-parse",
+		beforeSunset: "api-removed-before-sunset", afterSunset: "api-removed-after-sunset"}
+	what := "the operation " + label
+	if wholePath {
+		ids.removed, ids.withDeprecation, ids.beforeSunset, ids.afterSunset = "api-path-removed-without-deprecation", "api-path-removed-with-deprecation",
+			"api-path-removed-before-sunset", "api-path-removed-after-sunset"
+		what = fmt.Sprintf("the path %s, with the operation %s,", o.Path, label)
+	}
+	if _, ok := stabilityRank(o.Stability); !ok {
+		c.add("api-invalid-stability-level", Breaking, "", label, at, "/stability",
+			"%s was removed, and its stability level %q is not one of draft, alpha, beta, stable: whether it promised compatibility cannot be told", what, o.Stability)
+		return
+	}
+	if unstable(o.Stability) {
+		c.add("api-removed-unstable", Info, "", label, at, "", "%s was removed; it was %s, which promises no compatibility", what, o.Stability)
+		return
+	}
+	c.removal("", label, at, "", Breaking, o.Deprecated, o.Sunset, ids, what, "")
 }
 
 func (c *comparer) errorCodes() {
@@ -228,9 +272,11 @@ func (c *comparer) operation(label, oldBase, base string, o, n Operation) {
 				fmt.Sprintf("%s may now return the error code %s", label, code))
 		}
 	}
+	c.security(label, oldBase, base, o.Security, n.Security)
 	c.parameters(label, oldBase, base, o, n)
 	c.requestBody(label, oldBase, base, o.RequestBody, n.RequestBody)
 	c.responses(label, oldBase, base, o, n)
+	c.hooks("callback", label, oldBase+"/callbacks", base+"/callbacks", o.Callbacks, n.Callbacks)
 }
 
 func paramKey(p Parameter) string {
@@ -240,18 +286,31 @@ func paramKey(p Parameter) string {
 	return p.In + ":" + p.Name
 }
 
+// matchKey pairs parameters across versions: by location and name, but
+// path parameters by their place in the template, since /orders/{id} and
+// /orders/{order_id} take the same requests.
+func matchKey(op Operation, p Parameter) string {
+	if p.In == InPath {
+		if i := slices.Index(paramName.FindAllString(op.Path, -1), "{"+p.Name+"}"); i >= 0 {
+			return fmt.Sprintf("path:#%d", i)
+		}
+	}
+	return paramKey(p)
+}
+
 func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 	olds := map[string]Parameter{}
-	for _, p := range o.Parameters {
-		olds[paramKey(p)] = p
+	oldAt := map[string]int{}
+	for i, p := range o.Parameters {
+		olds[matchKey(o, p)], oldAt[matchKey(o, p)] = p, i
 	}
 	seen := map[string]bool{}
 	for i, p := range n.Parameters {
 		key := paramKey(p)
-		seen[key] = true
+		seen[matchKey(n, p)] = true
 		ptr := fmt.Sprintf("%s/parameters/%d", base, i)
 		rel := "/parameters/" + escapeToken(key)
-		op, ok := olds[key]
+		op, ok := olds[matchKey(n, p)]
 		if !ok {
 			if p.Required && p.In != InPath {
 				c.addAt("new-required-request-parameter", Breaking, DirectionRequest, label, ptr, rel,
@@ -266,15 +325,33 @@ func (c *comparer) parameters(label, oldBase, base string, o, n Operation) {
 				fmt.Sprintf("the %s parameter %q became required%s", p.In, p.Name, defaultNote(c.new, p.Schema)))
 		}
 		c.serialization(label, ptr, rel, op, p)
+		// As oasdiff: nothing is said of a parameter's deprecation while
+		// the operation's stability cannot be read.
+		_, stabilityOK := stabilityRank(n.Stability)
+		what := fmt.Sprintf("the %s parameter %q", p.In, p.Name)
+		c.deprecation(DirectionRequest, label, ptr, rel, op.Deprecated, p.Deprecated, p.Sunset, stabilityOK, paramLifecycle, what)
+		if stabilityOK {
+			c.sunsetChanged(DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, oldAt[matchKey(n, p)]), ptr, rel,
+				p.Deprecated, op.Sunset, p.Sunset, paramLifecycle, what)
+		}
 		c.schema(schemaScope{label: label, base: ptr, rel: rel, dir: DirectionRequest, kind: "request-parameter", what: fmt.Sprintf("the %s parameter %q", p.In, p.Name)},
 			"/schema", op.Schema, p.Schema)
 	}
 	for i, p := range o.Parameters {
-		if !seen[paramKey(p)] && p.In != InPath {
-			c.addAt("request-parameter-removed", Warning, DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, i), "/parameters/"+escapeToken(paramKey(p)),
-				fmt.Sprintf("the %s parameter %q was removed: callers that still send it are ignored", p.In, p.Name))
+		if !seen[matchKey(o, p)] && p.In != InPath {
+			c.removal(DirectionRequest, label, fmt.Sprintf("%s/parameters/%d", oldBase, i), "/parameters/"+escapeToken(paramKey(p)), Warning, p.Deprecated, p.Sunset,
+				paramLifecycle, fmt.Sprintf("the %s parameter %q", p.In, p.Name), ": callers that still send it are ignored")
 		}
 	}
+}
+
+// paramLifecycle are oasdiff's rule IDs for a parameter's deprecation.
+var paramLifecycle = lifecycleIDs{
+	deprecated: "request-parameter-deprecated", reactivated: "request-parameter-reactivated",
+	announceParse: "request-parameter-sunset-parse", parse: "request-parameter-sunset-parse",
+	deleted: "request-parameter-sunset-deleted", tooSmall: "request-parameter-sunset-date-changed-too-small",
+	removed: "request-parameter-removed", withDeprecation: "request-parameter-removed-with-deprecation",
+	beforeSunset: "request-parameter-removed-before-sunset", afterSunset: "request-parameter-removed-after-sunset",
 }
 
 // serialization reports a parameter written differently on the wire: a
@@ -329,14 +406,75 @@ func (c *comparer) requestBody(label, oldBase, base string, o, n *RequestBody) {
 		c.add("request-body-became-required", Breaking, DirectionRequest, label, base, rel, "the request body of %s became required", label)
 	}
 	for _, mt := range sortedKeys(o.Content) {
-		nm, ok := n.Content[mt]
+		nm, ok := sameMedia(o.Content, n.Content, mt)
 		r := rel + "/content/" + escapeToken(mt)
 		if !ok {
 			c.add("request-body-media-type-removed", Breaking, DirectionRequest, label, oldBase, r, "requests of %s can no longer be sent as %s", label, mt)
 			continue
 		}
-		c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionRequest, kind: "request-property", root: "request-body", what: "the request body"},
-			"/schema", o.Content[mt].Schema, nm.Schema)
+		c.media(schemaScope{label: label, base: base + r, rel: r, dir: DirectionRequest, kind: "request-property", root: "request-body", what: "the request body"}, o.Content[mt], nm)
+	}
+}
+
+// media compares the schemas of one media type: the body's, and for a
+// sequential media type (OpenAPI 3.2's itemSchema) each item's.
+func (c *comparer) media(sc schemaScope, o, n MediaType) {
+	c.schema(sc, "/schema", o.Schema, n.Schema)
+	if len(o.ItemSchema) > 0 || len(n.ItemSchema) > 0 {
+		sc.what += " (each item)"
+		c.schema(sc, "/item_schema", o.ItemSchema, n.ItemSchema)
+	}
+}
+
+// sameMedia finds the media type mt of old in new: by its name, or else
+// by its type and subtype alone when only its parameters changed
+// (application/json to application/json; charset=utf-8), which a client
+// that asks for or sends application/json does not notice.
+func sameMedia(old, new map[string]MediaType, mt string) (MediaType, bool) {
+	m, _, ok := sameMediaKey(old, new, mt)
+	return m, ok
+}
+
+func sameMediaKey(old, new map[string]MediaType, mt string) (MediaType, string, bool) {
+	if m, ok := new[mt]; ok {
+		return m, mt, true
+	}
+	essence := func(s string) string {
+		base, _, _ := strings.Cut(s, ";")
+		return strings.ToLower(strings.TrimSpace(base))
+	}
+	for _, k := range sortedKeys(new) {
+		if _, taken := old[k]; !taken && essence(k) == essence(mt) {
+			return new[k], k, true
+		}
+	}
+	return MediaType{}, "", false
+}
+
+// mediaParameters reports, as oasdiff does, the parameters of a response
+// media type that were removed or changed (charset=utf-8 no longer
+// promised) as breaking, and those added as info.
+func (c *comparer) mediaParameters(label, base, rel, status, was, is string) {
+	if was == is {
+		return
+	}
+	_, op, err1 := mime.ParseMediaType(was)
+	_, np, err2 := mime.ParseMediaType(is)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	for _, k := range sortedKeys(op) {
+		switch v, ok := np[k]; {
+		case !ok:
+			c.add("response-media-type-parameter-removed", Breaking, DirectionResponse, label, base, rel+"/"+escapeToken(k), "the %s response of %s is sent as %s: the parameter %s=%s is no longer promised", status, label, is, k, op[k])
+		case v != op[k]:
+			c.add("response-media-type-parameter-changed", Breaking, DirectionResponse, label, base, rel+"/"+escapeToken(k), "the %s response of %s is sent as %s: the parameter %s changed from %s to %s", status, label, is, k, op[k], v)
+		}
+	}
+	for _, k := range sortedKeys(np) {
+		if _, ok := op[k]; !ok {
+			c.add("response-media-type-parameter-added", Info, DirectionResponse, label, base, rel+"/"+escapeToken(k), "the %s response of %s is sent as %s", status, label, is)
+		}
 	}
 }
 
@@ -378,14 +516,14 @@ func (c *comparer) responses(label, oldBase, base string, o, n Operation) {
 			}
 		}
 		for _, mt := range sortedKeys(or.Content) {
-			nm, ok := nr.Content[mt]
+			nm, nkey, ok := sameMediaKey(or.Content, nr.Content, mt)
 			r := rel + "/content/" + escapeToken(mt)
 			if !ok {
 				c.add("response-media-type-removed", Breaking, DirectionResponse, label, oldBase, r, "the %s response of %s is no longer sent as %s", status, label, mt)
 				continue
 			}
-			c.schema(schemaScope{label: label, base: base + r, rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body", what: "the " + status + " response body"},
-				"/schema", or.Content[mt].Schema, nm.Schema)
+			c.mediaParameters(label, base, rel+"/content/"+escapeToken(nkey), status, mt, nkey)
+			c.media(schemaScope{label: label, base: base + r, rel: r, dir: DirectionResponse, kind: "response-property", root: "response-body", what: "the " + status + " response body"}, or.Content[mt], nm)
 		}
 	}
 }

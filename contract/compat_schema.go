@@ -734,6 +734,7 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 			c.at(sc, cn, "response-property-became-optional", Breaking, fmt.Sprintf("%s: the property %q is no longer always there", sc.what, cn.name))
 		}
 		if existed && !wHidden(name) {
+			c.propertyLifecycle(sc, cn, ps, wp[name], req)
 			c.schemaAt(sc, cn, ps, wp[name], depth+1)
 		}
 	}
@@ -745,6 +746,8 @@ func (c *comparer) properties(sc schemaScope, n spot, o, w map[string]any, req b
 		switch {
 		case oHidden(name):
 			// callers never had to send it (request) or never got it (response)
+		case req && c.propertyRemoved(sc, cn, op[name], "request-property-removed"):
+		case !req && oreq[name] && c.propertyRemoved(sc, cn, op[name], "response-required-property-removed"):
 		case req && c.refusesUnknownIn(c.new, w):
 			c.at(sc, cn, "request-property-removed", Breaking, fmt.Sprintf("%s: the property %q was removed, and requests that still send it are refused as unknown", sc.what, cn.name))
 		case req:

@@ -202,6 +202,7 @@ func buildValidator(spec Spec, withExamples bool) (*Validator, []Finding) {
 		v.catalogue[c.Code] = c
 	}
 	findings = append(findings, v.checkOperations()...)
+	findings = append(findings, lintLifecycle(spec)...)
 
 	c, docs, schemaFindings := compileDocs(spec)
 	findings = append(findings, schemaFindings...)

@@ -173,3 +173,16 @@ func ExampleValidator_BodyChecks() {
 	}
 	// Output: addPet request_body application/json one pass: true
 }
+
+func ExampleViolation_String() {
+	v, _ := contract.Compile(exampleSpec())
+	body := `{"name":""}`
+	req := httptest.NewRequest("POST", "/pets", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	violation := v.ValidateRequest(req, []byte(body)).Violations[0]
+	fmt.Println(violation)
+	fmt.Println(violation.Operation)
+	// Output:
+	// addPet (POST /pets) request_body /name: minLength: must be at least 1 characters long (got "")
+	// addPet
+}

@@ -43,7 +43,7 @@ func (v *Validator) checkExamples() []Finding {
 			}
 			for _, res := range results {
 				for _, vl := range res.Violations {
-					vl.Operation = "" // the finding names it
+					vl.Operation, vl.label = "", "" // the finding names it
 					findings = append(findings, Finding{Rule: RuleExampleInvalid, Severity: SeverityError, Field: at, Operation: op.ID,
 						Message: fmt.Sprintf("example %q: %s", ex.Name, vl.String())})
 				}

@@ -17,6 +17,8 @@ const (
 	RuleUnknownErrorCode      = "unknown-error-code"      // an error code is not in the catalogue
 	RuleErrorStatusUndeclared = "error-status-undeclared" // an error code's status has no response
 	RuleExampleInvalid        = "example-invalid"         // an example does not validate
+	RuleLifecycle             = "lifecycle-invalid"       // a stability level or sunset date cannot be read
+	RuleNoOperations          = "no-operations"           // the contract declares nothing yet
 )
 
 // blocksCompile lists the rules whose findings make a contract impossible to

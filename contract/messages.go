@@ -32,6 +32,7 @@ func (v *Validator) addSchemaViolations(res *Result, base Violation, err error, 
 }
 
 func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.ValidationError, instance any, dropped *[]Violation) {
+	loc := plainPointer(ve.InstanceLocation)
 	keyword := lastToken(ve.KeywordLocation)
 	if len(ve.Causes) > 0 && keyword != "anyOf" && keyword != "oneOf" {
 		for _, c := range ve.Causes {
@@ -42,13 +43,13 @@ func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.Valid
 	schemaValue, parent := v.schemaAt(ve.AbsoluteKeywordLocation)
 	switch keyword {
 	case "required":
-		if obj, ok := v.instanceAt(instance, ve.InstanceLocation).(map[string]any); ok {
+		if obj, ok := v.instanceAt(instance, loc).(map[string]any); ok {
 			if names, ok := schemaValue.([]any); ok {
 				for _, n := range names {
 					name, _ := n.(string)
 					if _, present := obj[name]; !present {
 						vl := base
-						vl.Pointer = ve.InstanceLocation + "/" + escapeToken(name)
+						vl.Pointer = loc + "/" + escapeToken(name)
 						vl.Keyword, vl.Message = "required", "is required"
 						res.Violations = append(res.Violations, vl)
 					}
@@ -61,27 +62,43 @@ func (v *Validator) walkErrors(res *Result, base Violation, ve *jsonschema.Valid
 		// declared property reads as unevaluated as soon as anything else in
 		// its object fails. Only report properties no branch declares.
 		doc, _ := logicalLocation(ve.AbsoluteKeywordLocation)
-		if v.declares(v.docs[doc], parent, lastToken(ve.InstanceLocation), 0) {
+		if v.declares(v.docs[doc], parent, lastToken(loc), 0) {
 			var scratch Result
-			v.add(&scratch, base, ve.InstanceLocation, keyword, describe(keyword, schemaValue, ve.Message), instance)
+			v.add(&scratch, base, loc, keyword, describe(keyword, schemaValue, ve.Message), instance)
 			*dropped = append(*dropped, scratch.Violations...)
 			return
 		}
 	case "additionalProperties":
 		if schemaValue == false {
-			obj, _ := v.instanceAt(instance, ve.InstanceLocation).(map[string]any)
+			obj, _ := v.instanceAt(instance, loc).(map[string]any)
 			props, _ := parent["properties"].(map[string]any)
 			if _, hasPatterns := parent["patternProperties"]; obj != nil && !hasPatterns {
 				for _, name := range sortedKeys(obj) {
 					if _, declared := props[name]; !declared {
-						v.add(res, base, ve.InstanceLocation+"/"+escapeToken(name), keyword, "is not a property the contract declares", instance)
+						v.add(res, base, loc+"/"+escapeToken(name), keyword, "is not a property the contract declares", instance)
 					}
 				}
 				return
 			}
 		}
 	}
-	v.add(res, base, ve.InstanceLocation, keywordName(keyword, ve.Message), describe(keyword, schemaValue, ve.Message), instance)
+	v.add(res, base, loc, keywordName(keyword, ve.Message), describe(keyword, schemaValue, ve.Message), instance)
+}
+
+// plainPointer undoes the percent-encoding the JSON Schema library puts
+// on instance locations (/first%20name), so that a violation's pointer is
+// a JSON pointer into the body as sent (/first name), and finds its value.
+func plainPointer(loc string) string {
+	if !strings.Contains(loc, "%") {
+		return loc
+	}
+	toks := strings.Split(loc, "/")
+	for i, t := range toks {
+		if u, err := url.PathUnescape(t); err == nil {
+			toks[i] = u
+		}
+	}
+	return strings.Join(toks, "/")
 }
 
 func (v *Validator) add(res *Result, base Violation, pointer, keyword, message string, instance any) {

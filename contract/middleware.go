@@ -67,7 +67,7 @@ func (v *Validator) Middleware(opts MiddlewareOptions) func(http.Handler) http.H
 			} else {
 				res = v.ValidateRequest(r, nil)
 				res.Violations = dropPart(res.Violations, PartRequestBody)
-				res.Violations = append(res.Violations, tooLarge(res.Operation, PartRequestBody, 0, limit))
+				res.Violations = append(res.Violations, tooLarge(res, PartRequestBody, 0, limit))
 			}
 			if !res.OK() {
 				report(r, res)
@@ -88,7 +88,7 @@ func (v *Validator) Middleware(opts MiddlewareOptions) func(http.Handler) http.H
 			if rec.overflow {
 				out = v.ValidateResponse(r, rec.status, rec.header, nil)
 				out.Violations = dropPart(out.Violations, PartResponseBody)
-				out.Violations = append(out.Violations, tooLarge(out.Operation, PartResponseBody, rec.status, limit))
+				out.Violations = append(out.Violations, tooLarge(out, PartResponseBody, rec.status, limit))
 			} else {
 				out = v.ValidateResponse(r, rec.status, rec.header, rec.body.Bytes())
 			}
@@ -140,8 +140,8 @@ func dropPart(vs []Violation, part Part) []Violation {
 	return out
 }
 
-func tooLarge(op string, part Part, status int, limit int64) Violation {
-	return Violation{Operation: op, Part: part, Status: status, Keyword: "body_size",
+func tooLarge(res Result, part Part, status int, limit int64) Violation {
+	return Violation{Operation: res.Operation, label: res.name, Part: part, Status: status, Keyword: "body_size",
 		Message: fmt.Sprintf("larger than the %d-byte validation limit; not validated", limit)}
 }
 

@@ -33,8 +33,8 @@ func OpenAPI(spec Spec, version string) ([]byte, error) {
 	if spec.BasePath != "" {
 		doc.Servers = []openAPIServer{{URL: spec.BasePath}}
 	}
-	if len(spec.Schemas) > 0 {
-		doc.Components = &openAPIComponents{Schemas: spec.Schemas}
+	if len(spec.Schemas) > 0 || len(spec.SecuritySchemes) > 0 {
+		doc.Components = &openAPIComponents{Schemas: spec.Schemas, SecuritySchemes: spec.SecuritySchemes}
 	}
 	for _, op := range spec.Operations {
 		path := doc.Paths[op.Path]
@@ -44,7 +44,51 @@ func OpenAPI(spec Spec, version string) ([]byte, error) {
 		}
 		path[strings.ToLower(op.Method)] = exportOperation(op)
 	}
+	for _, h := range spec.Webhooks {
+		if doc.Webhooks == nil {
+			doc.Webhooks = map[string]map[string]openAPIOperation{}
+		}
+		if doc.Webhooks[h.Name] == nil {
+			doc.Webhooks[h.Name] = map[string]openAPIOperation{}
+		}
+		doc.Webhooks[h.Name][strings.ToLower(h.Operation.Method)] = exportOperation(h.Operation)
+	}
+	if usesItemSchema(spec) {
+		doc.OpenAPI = "3.2.0" // itemSchema is 3.2's
+	}
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// usesItemSchema reports whether any body of spec has an item schema.
+func usesItemSchema(spec Spec) bool {
+	has := func(content map[string]MediaType) bool {
+		for _, m := range content {
+			if len(m.ItemSchema) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var ops []Operation
+	ops = append(ops, spec.Operations...)
+	for _, h := range spec.Webhooks {
+		ops = append(ops, h.Operation)
+	}
+	for i := 0; i < len(ops); i++ {
+		op := ops[i]
+		for _, h := range op.Callbacks {
+			ops = append(ops, h.Operation)
+		}
+		if op.RequestBody != nil && has(op.RequestBody.Content) {
+			return true
+		}
+		for _, r := range op.Responses {
+			if has(r.Content) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func refs(spec Spec) []string {
@@ -58,13 +102,26 @@ func refs(spec Spec) []string {
 func exportOperation(op Operation) openAPIOperation {
 	o := openAPIOperation{ID: op.ID, Summary: op.Summary, Description: op.Description, ErrorCodes: op.ErrorCodes,
 		Requirements: refs(Spec{Requirements: op.Requirements}),
-		Responses:    map[string]openAPIResponse{}}
+		Deprecated:   op.Deprecated, Sunset: op.Sunset, Stability: op.Stability, Security: op.Security,
+		Responses: map[string]openAPIResponse{}}
+	for _, h := range op.Callbacks {
+		if o.Callbacks == nil {
+			o.Callbacks = map[string]map[string]map[string]openAPIOperation{}
+		}
+		if o.Callbacks[h.Name] == nil {
+			o.Callbacks[h.Name] = map[string]map[string]openAPIOperation{}
+		}
+		if o.Callbacks[h.Name][h.URL] == nil {
+			o.Callbacks[h.Name][h.URL] = map[string]openAPIOperation{}
+		}
+		o.Callbacks[h.Name][h.URL][strings.ToLower(h.Operation.Method)] = exportOperation(h.Operation)
+	}
 	if op.DisplayName != "" && op.DisplayName != op.ID {
 		o.ID, o.AccordID = op.DisplayName, op.ID
 	}
 	for _, p := range op.Parameters {
 		o.Parameters = append(o.Parameters, openAPIParameter{Name: p.Name, In: p.In, Required: p.Required || p.In == InPath,
-			Description: p.Description, Style: p.Style, Explode: p.Explode, Schema: orEmptySchema(p.Schema)})
+			Description: p.Description, Style: p.Style, Explode: p.Explode, Deprecated: p.Deprecated, Sunset: p.Sunset, Schema: orEmptySchema(p.Schema)})
 	}
 	if b := op.RequestBody; b != nil {
 		o.RequestBody = &openAPIRequestBody{Required: b.Required, Description: b.Description, Content: exportContent(b.Content)}
@@ -104,7 +161,7 @@ func exportContent(content map[string]MediaType) map[string]*openAPIMediaType {
 	}
 	out := make(map[string]*openAPIMediaType, len(content))
 	for mt, m := range content {
-		out[mt] = &openAPIMediaType{Schema: m.Schema}
+		out[mt] = &openAPIMediaType{Schema: m.Schema, ItemSchema: m.ItemSchema}
 	}
 	return out
 }
@@ -167,6 +224,7 @@ type openAPIDoc struct {
 	Dialect    string                                 `json:"jsonSchemaDialect"`
 	Servers    []openAPIServer                        `json:"servers,omitempty"`
 	Paths      map[string]map[string]openAPIOperation `json:"paths"`
+	Webhooks   map[string]map[string]openAPIOperation `json:"webhooks,omitempty"`
 	Components *openAPIComponents                     `json:"components,omitempty"`
 	ErrorCodes []ErrorCode                            `json:"x-accord-error-codes,omitempty"`
 	CodeField  string                                 `json:"x-accord-error-code-field,omitempty"`
@@ -186,7 +244,8 @@ type openAPIServer struct {
 }
 
 type openAPIComponents struct {
-	Schemas map[string]json.RawMessage `json:"schemas,omitempty"`
+	Schemas         map[string]json.RawMessage `json:"schemas,omitempty"`
+	SecuritySchemes map[string]json.RawMessage `json:"securitySchemes,omitempty"`
 }
 
 type openAPIOperation struct {
@@ -199,6 +258,13 @@ type openAPIOperation struct {
 	Responses    map[string]openAPIResponse `json:"responses"`
 	ErrorCodes   []string                   `json:"x-accord-error-codes,omitempty"`
 	Requirements []string                   `json:"x-accord-requirements,omitempty"`
+	Deprecated   bool                       `json:"deprecated,omitempty"`
+	Sunset       string                     `json:"x-sunset,omitempty"`
+	Stability    string                     `json:"x-stability-level,omitempty"`
+	// Security is each operation's own: export writes no global security.
+	Security []SecurityRequirement `json:"security,omitempty"`
+	// Callbacks by name, then URL expression, then method.
+	Callbacks map[string]map[string]map[string]openAPIOperation `json:"callbacks,omitempty"`
 }
 
 type openAPIParameter struct {
@@ -208,6 +274,8 @@ type openAPIParameter struct {
 	Description string          `json:"description,omitempty"`
 	Style       string          `json:"style,omitempty"`
 	Explode     *bool           `json:"explode,omitempty"`
+	Deprecated  bool            `json:"deprecated,omitempty"`
+	Sunset      string          `json:"x-sunset,omitempty"`
 	Schema      json.RawMessage `json:"schema"`
 }
 
@@ -218,8 +286,9 @@ type openAPIRequestBody struct {
 }
 
 type openAPIMediaType struct {
-	Schema   json.RawMessage           `json:"schema,omitempty"`
-	Examples map[string]openAPIExample `json:"examples,omitempty"`
+	Schema     json.RawMessage           `json:"schema,omitempty"`
+	ItemSchema json.RawMessage           `json:"itemSchema,omitempty"`
+	Examples   map[string]openAPIExample `json:"examples,omitempty"`
 }
 
 type openAPIExample struct {

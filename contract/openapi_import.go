@@ -34,12 +34,16 @@ type ImportNote struct {
 	Message string `json:"message"`
 }
 
-// ImportOpenAPI reads an OpenAPI 3.0.x or 3.1.x document, or a Swagger
-// 2.0 one, JSON or YAML, into a Spec. Schemas are converted to JSON Schema 2020-12 (nullable,
+// ImportOpenAPI reads an OpenAPI 3.0.x, 3.1.x or 3.2.x document, or a
+// Swagger 2.0 one, JSON or YAML, into a Spec (of 3.2 what 3.1 has, and
+// itemSchema; the QUERY method and querystring parameters are noted as
+// dropped). Schemas are converted to JSON Schema 2020-12 (nullable,
 // boolean exclusive bounds, example); $refs within the document are
-// followed; x-accord-* extensions (what OpenAPI exports) come back. What
-// accord does not model (security, callbacks, links, cookie parameters,
-// XML, discriminators…) is listed in the report with a pointer each. An
+// followed; x-accord-* extensions (what OpenAPI exports) come back, and so
+// do deprecated, x-sunset and x-stability-level, security, webhooks and
+// callbacks. A document of webhooks only, or with no paths, imports (with
+// a note). What accord does not model (links, cookie parameters, XML,
+// discriminators…) is listed in the report with a pointer each. An
 // error names the place in the document that is wrong. A reference to
 // another file fails, naming it: use ImportOpenAPIFile to follow them.
 //
@@ -95,26 +99,27 @@ func importOpenAPI(doc []byte, dir string, opts ImportOptions) (Spec, ImportRepo
 	version, _ := m["openapi"].(string)
 	im := &importer{root: m, dir: dir, strict: opts.Strict, v30: strings.HasPrefix(version, "3.0."), report: ImportReport{Format: "OpenAPI " + version, Notes: repeated}}
 	switch {
-	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1."):
+	case strings.HasPrefix(version, "3.0.") || strings.HasPrefix(version, "3.1.") || strings.HasPrefix(version, "3.2."):
 	case m["swagger"] == "2.0":
 		im.report.Format, im.v30 = "Swagger 2.0", true
 		im.root = im.swaggerTo30(m)
 	case m["swagger"] != nil:
 		return Spec{}, ImportReport{}, importErr("/swagger", "%v is not a Swagger version accord reads (2.0)", m["swagger"])
 	default:
-		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0 or 3.1 or a Swagger 2.0 document (openapi is %q)", version)
+		return Spec{}, ImportReport{}, importErr("/openapi", "not an OpenAPI 3.0, 3.1 or 3.2 or a Swagger 2.0 document (openapi is %q)", version)
 	}
 	spec, err := im.spec()
 	if err != nil {
 		return Spec{}, ImportReport{}, err
 	}
 	if len(spec.Operations) == 0 {
-		// Say why there is nothing, rather than "operations: required".
-		switch hooks := obj(m["webhooks"]); {
-		case len(obj(im.root["paths"])) == 0 && len(hooks) > 0:
-			return Spec{}, ImportReport{}, importErr("/paths", "no paths, only %d webhook(s): webhooks are requests the API sends, and a contract checks the requests it receives", len(hooks))
+		// A document of webhooks only, or of nothing yet, is a contract;
+		// one whose every operation was dropped is not what its author meant.
+		switch {
+		case len(obj(im.root["paths"])) == 0 && len(spec.Webhooks) > 0:
+			im.note("/paths", "approximated", "no paths, only webhooks: the contract describes what the API sends, and Compile has no request to check")
 		case len(obj(im.root["paths"])) == 0:
-			return Spec{}, ImportReport{}, importErr("/paths", "no paths: a contract needs at least one operation")
+			im.note("/paths", "approximated", "no paths and no webhooks: the contract is empty")
 		default:
 			return Spec{}, ImportReport{Notes: im.report.Notes}, importErr("/paths", "none of the operations could be imported: the report's notes say why")
 		}
@@ -485,16 +490,27 @@ func (im *importer) spec() (Spec, error) {
 			spec.UnknownProperties.Response = r
 		}
 	}
-	for _, k := range []string{"security", "tags", "externalDocs", "webhooks"} {
+	for _, k := range []string{"tags", "externalDocs"} {
 		if im.root[k] != nil {
 			im.note("/"+k, "dropped", "%s is not part of an accord contract", k)
 		}
 	}
 	comps := obj(im.root["components"])
 	for _, k := range sortedKeys(comps) {
-		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" {
+		if k != "schemas" && k != "parameters" && k != "responses" && k != "requestBodies" && k != "headers" && k != "callbacks" && k != "pathItems" && k != "securitySchemes" {
 			im.note("/components/"+k, "dropped", "components.%s are not part of an accord contract", k)
 		}
+	}
+	for _, name := range sortedKeys(obj(comps["securitySchemes"])) {
+		raw, err := json.Marshal(obj(comps["securitySchemes"])[name])
+		if err != nil || raw[0] != '{' {
+			im.note("/components/securitySchemes/"+escapeToken(name), "dropped", "the security scheme %s is not an object", name)
+			continue
+		}
+		if spec.SecuritySchemes == nil {
+			spec.SecuritySchemes = map[string]json.RawMessage{}
+		}
+		spec.SecuritySchemes[name] = raw
 	}
 	if schemas := obj(comps["schemas"]); len(schemas) > 0 {
 		spec.Schemas = map[string]json.RawMessage{}
@@ -518,6 +534,7 @@ func (im *importer) spec() (Spec, error) {
 		if !ok {
 			continue
 		}
+		im.unreadMethods(item, pp)
 		for _, method := range httpMethods {
 			raw, ok := item[method]
 			if !ok {
@@ -553,6 +570,14 @@ func (im *importer) spec() (Spec, error) {
 	}
 	if tagged > 0 {
 		im.note("/paths", "dropped", "the tags of %d operation(s)", tagged)
+	}
+	hooks := obj(im.root["webhooks"])
+	for _, name := range sortedKeys(hooks) {
+		hs, err := im.hooks(name, "", hooks[name], "/webhooks/"+escapeToken(name))
+		if err != nil {
+			return Spec{}, err
+		}
+		spec.Webhooks = append(spec.Webhooks, hs...)
 	}
 	for _, name := range sortedKeys(im.extra) {
 		raw, err := json.Marshal(im.extra[name])
@@ -737,7 +762,7 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 			}
 			return '_'
 		}, path)
-		im.note(ptr+"/operationId", "approximated", "no operationId: named %s", op.ID)
+		im.note(ptr, "approximated", "no operationId: named %s", op.ID)
 	case !validComponentName(written):
 		op.ID, op.DisplayName = exampleKey(written), written
 		if len(op.ID) > 200 {
@@ -759,7 +784,16 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		im.ids = map[string]bool{}
 	}
 	im.ids[op.ID] = true
-	for _, k := range []string{"callbacks", "security", "servers", "deprecated", "externalDocs"} {
+	op.Deprecated = o["deprecated"] == true
+	op.Sunset, op.Stability = im.lifecycleText(o["x-sunset"], ptr+"/x-sunset"), im.lifecycleText(o["x-stability-level"], ptr+"/x-stability-level")
+	// An operation's own security replaces the document's, even when it
+	// is empty (security: [], no credentials).
+	sec, sptr := o["security"], ptr+"/security"
+	if _, own := o["security"]; !own {
+		sec, sptr = im.root["security"], "/security"
+	}
+	op.Security = im.security(sec, sptr)
+	for _, k := range []string{"servers", "externalDocs"} {
 		if o[k] != nil {
 			im.note(ptr+"/"+k, "dropped", "%s is not part of an accord contract", k)
 		}
@@ -769,6 +803,26 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 		return Operation{}, err
 	}
 	op.Requirements = reqs
+	callbacks := obj(o["callbacks"])
+	for _, name := range sortedKeys(callbacks) {
+		cb, cptr, ok, err := im.follow(callbacks[name], ptr+"/callbacks/"+escapeToken(name), "the callback is not compared")
+		if err != nil {
+			return Operation{}, err
+		}
+		if !ok {
+			continue
+		}
+		for _, url := range sortedKeys(cb) {
+			if strings.HasPrefix(url, "x-") {
+				continue
+			}
+			hs, err := im.hooks(name, url, cb[url], cptr+"/"+escapeToken(url))
+			if err != nil {
+				return Operation{}, err
+			}
+			op.Callbacks = append(op.Callbacks, hs...)
+		}
+	}
 	for i, c := range asList(o["x-accord-error-codes"]) {
 		code := text(c)
 		if code == "" {
@@ -865,6 +919,94 @@ func (im *importer) operation(path, method string, o map[string]any, shared any,
 	return op, nil
 }
 
+// unreadMethods notes the operations of OpenAPI 3.2 a path item may hold
+// that accord does not read: QUERY and additionalOperations.
+func (im *importer) unreadMethods(item map[string]any, ptr string) {
+	for _, k := range []string{"query", "additionalOperations"} {
+		if item[k] != nil {
+			im.note(ptr+"/"+k, "dropped", "%s: accord contracts hold the methods GET, PUT, POST, DELETE, OPTIONS, HEAD, PATCH and TRACE", k)
+		}
+	}
+}
+
+// security reads a list of security requirements. One that is not a list
+// of objects of lists of scopes is dropped with a note.
+func (im *importer) security(v any, ptr string) []SecurityRequirement {
+	if v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		im.note(ptr, "dropped", "security is not a list of requirements")
+		return nil
+	}
+	out := make([]SecurityRequirement, 0, len(list))
+	for i, x := range list {
+		m, ok := x.(map[string]any)
+		if !ok {
+			im.note(fmt.Sprintf("%s/%d", ptr, i), "dropped", "a security requirement is not an object")
+			continue
+		}
+		req := SecurityRequirement{}
+		for _, name := range sortedKeys(m) {
+			scopes := []string{}
+			for _, sc := range asList(m[name]) {
+				scopes = append(scopes, scalarText(sc))
+			}
+			req[name] = scopes
+		}
+		out = append(out, req)
+	}
+	return out
+}
+
+// hooks imports the path item of a webhook (url empty) or a callback: one
+// Hook per method. An operation that cannot be imported is dropped with a
+// note, as on a path.
+func (im *importer) hooks(name, url string, raw any, ptr string) ([]Hook, error) {
+	item, ptr, ok, err := im.follow(raw, ptr, "it is not compared")
+	if err != nil || !ok {
+		return nil, err
+	}
+	im.unreadMethods(item, ptr)
+	var out []Hook
+	for _, method := range httpMethods {
+		raw, ok := item[method]
+		if !ok {
+			continue
+		}
+		op, err := im.operation(name, method, obj(raw), item["parameters"], ptr)
+		if err != nil {
+			return nil, err
+		}
+		op.Path = ""
+		h := Hook{Name: name, URL: url, Operation: op}
+		var errs accord.FieldErrors
+		validateHooks(&errs, "", []Hook{h})
+		if len(errs) > 0 {
+			im.note(ptr+"/"+method, "dropped", "%s %s cannot be imported: %s: %s", strings.ToUpper(method), name, errs[0].Field, errs[0].Message)
+			continue
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// lifecycleText reads x-sunset or x-stability-level as written: a value
+// that is not text (x-stability-level: 1) is kept as its text, so that
+// Compare and Lint can say it cannot be read.
+func (im *importer) lifecycleText(v any, ptr string) string {
+	switch v.(type) {
+	case nil:
+		return ""
+	case map[string]any, []any:
+		im.note(ptr, "approximated", "%s is not a single value: kept as its JSON", ptr[strings.LastIndexByte(ptr, '/')+1:])
+		raw, _ := json.Marshal(v)
+		return string(raw)
+	}
+	return scalarText(v)
+}
+
 func asList(v any) []any {
 	l, _ := v.([]any)
 	return l
@@ -886,6 +1028,9 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 	case InPath, InQuery, InHeader:
 	case "cookie":
 		im.note(ptr, "dropped", "the cookie parameter %q: accord contracts do not check cookies", param.Name)
+		return Parameter{}, false, nil
+	case "querystring": // OpenAPI 3.2: the whole query string as one value
+		im.note(ptr, "dropped", "the querystring parameter %q: accord checks query parameters one by one", param.Name)
 		return Parameter{}, false, nil
 	default:
 		return Parameter{}, false, importErr(ptr+"/in", "%q is not one of path, query, header, cookie", param.In)
@@ -913,7 +1058,9 @@ func (im *importer) parameter(p map[string]any, ptr string) (Parameter, bool, er
 		im.note(ptr+"/style", "approximated", "the parameter %q: %s; accord checks the default serialization", param.Name, styleErrs[0].Message)
 		param.Style, param.Explode = "", nil
 	}
-	for _, k := range []string{"example", "examples", "deprecated", "allowEmptyValue", "allowReserved"} {
+	param.Deprecated = p["deprecated"] == true
+	param.Sunset = im.lifecycleText(p["x-sunset"], ptr+"/x-sunset")
+	for _, k := range []string{"example", "examples", "allowEmptyValue", "allowReserved"} {
 		if p[k] != nil {
 			im.note(ptr+"/"+k, "dropped", "%s of the parameter %q", k, param.Name)
 		}
@@ -945,15 +1092,20 @@ func (im *importer) content(v any, ptr string) (map[string]MediaType, error) {
 				im.note(mptr+"/"+k, "dropped", "%s of %s", k, mt)
 			}
 		}
-		var schema json.RawMessage
-		if m["schema"] != nil {
-			raw, err := im.schema(m["schema"], mptr+"/schema")
-			if err != nil {
-				return nil, err
+		var media MediaType
+		for _, f := range []struct {
+			key string
+			to  *json.RawMessage
+		}{{"schema", &media.Schema}, {"itemSchema", &media.ItemSchema}} {
+			if m[f.key] != nil {
+				raw, err := im.schema(m[f.key], mptr+"/"+f.key)
+				if err != nil {
+					return nil, err
+				}
+				*f.to = raw
 			}
-			schema = raw
 		}
-		out[mt] = MediaType{Schema: schema}
+		out[mt] = media
 	}
 	return out, nil
 }

@@ -151,7 +151,7 @@ func TestServiceRefusesBadInput(t *testing.T) {
 	_, err = s.Create(pm, "shop", "v1", ordersSpec(t), "")
 	requireField(t, err, "version", `"v1" is not a semantic version MAJOR.MINOR.PATCH`)
 	_, err = s.Create(pm, "shop", "1.0.0", contract.Spec{}, "")
-	requireField(t, err, "operations", "at least one operation is required")
+	requireField(t, err, "service", "required")
 	page, err := s.List(pm, "shop", contract.Filter{}, accord.PageQuery{})
 	require.NoError(t, err)
 	assert.Empty(t, page.Items, "nothing was stored")

@@ -27,12 +27,16 @@ func (im *importer) swaggerTo30(doc map[string]any) map[string]any {
 			out[k] = v
 		}
 	}
-	if doc["securityDefinitions"] != nil {
-		im.note("/securityDefinitions", "dropped", "securityDefinitions are not part of an accord contract")
-	}
 	consumes := mediaTypes(doc["consumes"])
 	produces := mediaTypes(doc["produces"])
 	comps := map[string]any{}
+	if defs := obj(doc["securityDefinitions"]); defs != nil {
+		schemes := map[string]any{}
+		for name, d := range defs {
+			schemes[name] = swaggerSecurityScheme(obj(d))
+		}
+		comps["securitySchemes"] = schemes
+	}
 	if defs := obj(doc["definitions"]); defs != nil {
 		comps["schemas"] = defs
 	}
@@ -76,6 +80,39 @@ func (im *importer) swaggerTo30(doc map[string]any) map[string]any {
 	return swaggerRefs(out).(map[string]any)
 }
 
+// swaggerSecurityScheme writes a Swagger 2.0 security definition as an
+// OpenAPI 3 security scheme: basic as http, an OAuth2 flow as flows.
+func swaggerSecurityScheme(d map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range d {
+		switch k {
+		case "flow", "authorizationUrl", "tokenUrl", "scopes":
+		default:
+			out[k] = v
+		}
+	}
+	switch d["type"] {
+	case "basic":
+		out["type"], out["scheme"] = "http", "basic"
+	case "oauth2":
+		flow := map[string]any{"scopes": obj(d["scopes"])}
+		if flow["scopes"] == nil {
+			flow["scopes"] = map[string]any{}
+		}
+		for _, k := range []string{"authorizationUrl", "tokenUrl"} {
+			if d[k] != nil {
+				flow[k] = d[k]
+			}
+		}
+		name := map[any]string{"implicit": "implicit", "password": "password", "application": "clientCredentials", "accessCode": "authorizationCode"}[d["flow"]]
+		if name == "" {
+			name = "implicit"
+		}
+		out["flows"] = map[string]any{name: flow}
+	}
+	return out
+}
+
 func mediaTypes(v any) []string {
 	var out []string
 	for _, x := range asList(v) {
@@ -104,7 +141,7 @@ func (im *importer) swaggerParams(v any, ptr string) []any {
 		schema := map[string]any{}
 		for k, x := range p {
 			switch k {
-			case "name", "in", "required", "description", "allowEmptyValue":
+			case "name", "in", "required", "description", "allowEmptyValue", "deprecated", "x-sunset":
 				np[k] = x
 			case "collectionFormat":
 			default:

@@ -48,13 +48,23 @@ type Violation struct {
 	Keyword   string `json:"keyword"`
 	Message   string `json:"message"`
 	Value     string `json:"value,omitempty"` // the offending value as short JSON; empty when redacted
+	// label names the operation as its document does, addPet (POST /pets),
+	// for String; Operation stays the ID, which tools match on. Blanking
+	// Operation leaves the operation out of String.
+	label string
 }
 
-// String renders the violation on one line:
-// createOrder request_body /items/0/qty: minimum: must be at least 1.
+// String renders the violation on one line, naming the operation as its
+// document does when a Validator wrote it:
+// createOrder (POST /orders) request_body /items/0/qty: minimum: must be at least 1.
 func (v Violation) String() string {
 	var b strings.Builder
-	if v.Operation != "" {
+	switch {
+	case v.Operation == "": // blanked by a caller that names it already
+	case v.label != "":
+		b.WriteString(v.label)
+		b.WriteByte(' ')
+	default:
 		b.WriteString(v.Operation)
 		b.WriteByte(' ')
 	}
@@ -113,13 +123,23 @@ func (r Result) Err() error {
 	return e
 }
 
+// finish sorts the violations and gives each the operation's label.
+func (r *Result) finish() {
+	sortViolations(r.Violations)
+	for i := range r.Violations {
+		if r.Violations[i].Operation == r.Operation {
+			r.Violations[i].label = r.name
+		}
+	}
+}
+
 // String lists the violations, one per line, each naming its operation
 // as the document does: getOrder (GET /orders/{id}).
 func (r Result) String() string {
 	lines := make([]string, len(r.Violations))
 	for i, v := range r.Violations {
 		if r.name != "" && v.Operation == r.Operation {
-			v.Operation = r.name
+			v.label = r.name
 		}
 		lines[i] = v.String()
 	}
@@ -185,7 +205,7 @@ func (v *Validator) ValidateRequest(r *http.Request, body []byte) Result {
 	}
 	v.checkBody(&res, op, PartRequestBody, 0, op.RequestBody != nil, op.RequestBody != nil && op.RequestBody.Required,
 		op.bodyTypes, op.bodies, op.fast, r.Header.Get("Content-Type"), body)
-	sortViolations(res.Violations)
+	res.finish()
 	return res
 }
 
@@ -233,7 +253,7 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	resp := op.response(status)
 	if resp == nil {
 		res.Violations = append(res.Violations, Violation{Operation: op.ID, Part: PartResponseStatus, Status: status, Keyword: "status",
-			Message: fmt.Sprintf("status %d is not declared; declared: %s", status, strings.Join(sortedKeys(op.responses), ", "))})
+			Message: fmt.Sprintf("status %d is not declared; declared: %s", status, strings.Join(sortedKeys(op.responses), ", ")), label: op.name})
 		return res
 	}
 	if !v.headersValid(resp.headers, header) {
@@ -246,7 +266,7 @@ func (v *Validator) ValidateResponse(r *http.Request, status int, header http.He
 	if status >= 400 && decoded != nil {
 		v.checkErrorCode(&res, op, status, decoded)
 	}
-	sortViolations(res.Violations)
+	res.finish()
 	return res
 }
 

@@ -37,6 +37,16 @@ type Spec struct {
 	// UnknownProperties decides, per direction, whether objects may carry
 	// properties their schema does not declare.
 	UnknownProperties UnknownProperties `json:"unknown_properties,omitzero"`
+
+	// SecuritySchemes are the security schemes operations name in their
+	// Security (OpenAPI's components.securitySchemes), kept as written for
+	// export. accord does not check credentials.
+	SecuritySchemes map[string]json.RawMessage `json:"security_schemes,omitempty"`
+
+	// Webhooks are the requests the service sends to its subscribers
+	// (OpenAPI 3.1 webhooks), for Compare and export; Compile does not
+	// check them. A spec of webhooks only has no Operations.
+	Webhooks []Hook `json:"webhooks,omitempty"`
 }
 
 // Strictness says what happens to object properties a schema does not
@@ -96,6 +106,57 @@ type Operation struct {
 	// change to it names whom it affects. The spec's own Requirements
 	// apply to every operation.
 	Requirements []accord.Ref `json:"requirements,omitempty"`
+
+	// Deprecated, Sunset and Stability are the operation's lifecycle, as
+	// OpenAPI's deprecated, x-sunset and x-stability-level write it.
+	// Compare reads them as oasdiff does: removing a deprecated operation
+	// after its sunset is not breaking, removing it before is, and so is
+	// lowering its stability.
+	Deprecated bool `json:"deprecated,omitempty"`
+	// Sunset is the date from which a deprecated operation may be removed,
+	// as written: 2026-06-30 or an RFC 3339 time. It is kept even when it
+	// does not parse, so that Compare and Lint can say so.
+	Sunset string `json:"sunset,omitempty"`
+	// Stability is draft, alpha, beta or stable (empty means stable).
+	// Draft and alpha operations promise no compatibility: Compare reports
+	// their changes as info. Any other value is kept as written, and
+	// Compare and Lint report it.
+	Stability string `json:"stability,omitempty"`
+
+	// Security is what a caller must present: any one of the requirements
+	// (an empty one, or none at all, lets a caller in without credentials).
+	// An imported operation carries the document's global security unless
+	// it declares its own. Compare reports what shuts callers out: anonymous
+	// access removed, a requirement removed, a scope added. The Validator
+	// does not check credentials.
+	Security []SecurityRequirement `json:"security,omitempty"`
+
+	// Callbacks are the requests the service sends because of this
+	// operation (OpenAPI callbacks), for Compare and export; Compile does
+	// not check them.
+	Callbacks []Hook `json:"callbacks,omitempty"`
+}
+
+// SecurityRequirement names the security schemes a request presents
+// together, each with the scopes it needs, as OpenAPI's security
+// requirement object: {"oauth": ["read:pets"], "apiKey": []}.
+type SecurityRequirement map[string][]string
+
+// Hook is a request the service sends instead of receives: an OpenAPI 3.1
+// webhook (Spec.Webhooks) or an operation's callback. Its Operation's
+// request body is what the service sends and its responses what it reads
+// back, so Compare judges them the other way round from an operation's:
+// a field dropped from the body breaks subscribers, a field the
+// subscriber must now answer with breaks them too.
+type Hook struct {
+	// Name is the webhook's name, or the callback's.
+	Name string `json:"name"`
+	// URL is a callback's runtime expression for where it is sent, such as
+	// {$request.body#/callbackUrl}; empty for a webhook.
+	URL string `json:"url,omitempty"`
+	// Operation is what is sent: its Method, body and responses. Its Path
+	// is unused (a webhook's URL is the subscriber's).
+	Operation Operation `json:"operation"`
 }
 
 // Parameter locations.
@@ -123,6 +184,10 @@ type Parameter struct {
 	// the others; form without explode is ?id=1,2.
 	Style   string `json:"style,omitempty"`
 	Explode *bool  `json:"explode,omitempty"`
+	// Deprecated and Sunset are as on Operation: removing a deprecated
+	// parameter after its sunset is not reported.
+	Deprecated bool   `json:"deprecated,omitempty"`
+	Sunset     string `json:"sunset,omitempty"`
 }
 
 // RequestBody declares the accepted bodies by media type.
@@ -136,6 +201,10 @@ type RequestBody struct {
 // media types (application/json, anything+json) are validated against it.
 type MediaType struct {
 	Schema json.RawMessage `json:"schema,omitempty"`
+	// ItemSchema is the schema of each item of a sequential media type
+	// (application/jsonl, text/event-stream), as OpenAPI 3.2's itemSchema.
+	// Compare judges it like Schema; the Validator does not read streams.
+	ItemSchema json.RawMessage `json:"item_schema,omitempty"`
 }
 
 // Response declares one response: its headers and bodies by media type. An
@@ -253,6 +322,8 @@ func (s Spec) Clone() Spec {
 	c.Requirements = slices.Clone(s.Requirements)
 	c.Schemas = cloneSchemas(s.Schemas)
 	c.ErrorCodes = slices.Clone(s.ErrorCodes)
+	c.Webhooks = cloneHooks(s.Webhooks)
+	c.SecuritySchemes = cloneSchemas(s.SecuritySchemes)
 	if s.Operations != nil {
 		c.Operations = make([]Operation, len(s.Operations))
 		for i, op := range s.Operations {
@@ -283,6 +354,16 @@ func (v Version) Clone() Version {
 func (op Operation) Clone() Operation {
 	c := op
 	c.ErrorCodes = slices.Clone(op.ErrorCodes)
+	c.Callbacks = cloneHooks(op.Callbacks)
+	if op.Security != nil {
+		c.Security = make([]SecurityRequirement, len(op.Security))
+		for i, r := range op.Security {
+			c.Security[i] = make(SecurityRequirement, len(r))
+			for name, scopes := range r {
+				c.Security[i][name] = slices.Clone(scopes)
+			}
+		}
+	}
 	c.Requirements = slices.Clone(op.Requirements)
 	if op.Parameters != nil {
 		c.Parameters = make([]Parameter, len(op.Parameters))
@@ -336,13 +417,25 @@ func (op Operation) Clone() Operation {
 	return c
 }
 
+func cloneHooks(hooks []Hook) []Hook {
+	if hooks == nil {
+		return nil
+	}
+	c := make([]Hook, len(hooks))
+	for i, h := range hooks {
+		h.Operation = h.Operation.Clone()
+		c[i] = h
+	}
+	return c
+}
+
 func cloneContent(m map[string]MediaType) map[string]MediaType {
 	if m == nil {
 		return nil
 	}
 	c := make(map[string]MediaType, len(m))
 	for k, v := range m {
-		c[k] = MediaType{Schema: slices.Clone(v.Schema)}
+		c[k] = MediaType{Schema: slices.Clone(v.Schema), ItemSchema: slices.Clone(v.ItemSchema)}
 	}
 	return c
 }

@@ -52,6 +52,11 @@ func (s Spec) validate(errs *accord.FieldErrors) {
 	for i, r := range s.Requirements {
 		r.Validate(fmt.Sprintf("requirements[%d]", i), errs)
 	}
+	for _, name := range sortedKeys(s.SecuritySchemes) {
+		if raw := s.SecuritySchemes[name]; !json.Valid(raw) || raw[firstNonSpace(raw)] != '{' {
+			errs.Add("security_schemes."+name, "must be a JSON object")
+		}
+	}
 	for _, name := range sortedKeys(s.Schemas) {
 		field := "schemas." + name
 		if !validComponentName(name) {
@@ -78,11 +83,34 @@ func (s Spec) validate(errs *accord.FieldErrors) {
 			errs.Add(at("message"), "required")
 		}
 	}
-	if len(s.Operations) == 0 {
-		errs.Add("operations", "at least one operation is required")
-	}
+	// No operations is allowed: a document of webhooks only, or a service
+	// whose contract is still being written (Lint says so).
 	for i, op := range s.Operations {
 		op.validate(errs, fmt.Sprintf("operations[%d].", i))
+	}
+	validateHooks(errs, "webhooks", s.Webhooks)
+}
+
+// validateHooks checks webhooks or callbacks: named, each kind of request
+// (name, URL and method) once, and their operations well-formed apart
+// from the path, which a hook does not have.
+func validateHooks(errs *accord.FieldErrors, field string, hooks []Hook) {
+	seen := map[string]bool{}
+	for i, h := range hooks {
+		at := fmt.Sprintf("%s[%d].", field, i)
+		if strings.TrimSpace(h.Name) == "" {
+			errs.Add(at+"name", "required")
+		}
+		key := h.Name + "\x00" + h.URL + "\x00" + strings.ToUpper(h.Operation.Method)
+		if seen[key] {
+			errs.Add(at+"name", "duplicate %s %s", strings.ToUpper(h.Operation.Method), h.Name)
+		}
+		seen[key] = true
+		op := h.Operation
+		if op.Path == "" {
+			op.Path = "/"
+		}
+		op.validate(errs, at+"operation.")
 	}
 }
 
@@ -149,6 +177,14 @@ func (op Operation) validate(errs *accord.FieldErrors, prefix string) {
 			checkSchemaJSON(errs, fmt.Sprintf("%s.headers[%d].schema", at, j), h.Schema, false)
 		}
 	}
+	validateHooks(errs, prefix+"callbacks", op.Callbacks)
+	for j, r := range op.Security {
+		for _, name := range sortedKeys(r) {
+			if name == "" {
+				errs.Add(fmt.Sprintf("%ssecurity[%d]", prefix, j), "a security scheme name is required")
+			}
+		}
+	}
 	for j, code := range op.ErrorCodes {
 		if code == "" {
 			errs.Add(fmt.Sprintf("%serror_codes[%d]", prefix, j), "required")
@@ -180,6 +216,7 @@ func checkContent(errs *accord.FieldErrors, at string, content map[string]MediaT
 			errs.Add(at+"."+mt, "not a media type: %v", err)
 		}
 		checkSchemaJSON(errs, at+"."+mt+".schema", content[mt].Schema, false)
+		checkSchemaJSON(errs, at+"."+mt+".item_schema", content[mt].ItemSchema, false)
 	}
 }
 

@@ -48,13 +48,26 @@ func sampleSpec(service string) contract.Spec {
 		ErrorCodes:   []contract.ErrorCode{{Code: "NOPE", Status: 404, Message: "no"}},
 		Operations: []contract.Operation{{
 			ID: "get", Method: "GET", Path: "/things/{id}",
-			Parameters: []contract.Parameter{{Name: "id", In: contract.InPath, Schema: json.RawMessage(`{"type":"string"}`)}},
+			Parameters: []contract.Parameter{{Name: "id", In: contract.InPath, Schema: json.RawMessage(`{"type":"string"}`)},
+				{Name: "v", In: contract.InQuery, Deprecated: true, Sunset: "2030-01-31"}},
 			Responses: map[string]contract.Response{"200": {Content: map[string]contract.MediaType{
 				"application/json": {Schema: json.RawMessage(`{"$ref":"#/components/schemas/Thing"}`)}}}},
 			ErrorCodes: []string{"NOPE"},
 			Examples:   []contract.Example{{Name: "one", Request: &contract.ExampleRequest{PathParams: map[string]string{"id": "1"}}}},
+			Deprecated: true, Sunset: "2030-06-30", Stability: contract.StabilityBeta,
+			Callbacks: []contract.Hook{{Name: "onRead", URL: "{$request.query.cb}", Operation: hookOperation("read")}},
+			Security:  []contract.SecurityRequirement{{"oauth": {"read"}}, {}},
 		}},
+		Webhooks:        []contract.Hook{{Name: "thingCreated", Operation: hookOperation("created")}},
+		SecuritySchemes: map[string]json.RawMessage{"oauth": json.RawMessage(`{"type":"oauth2","flows":{}}`)},
 	}
+}
+
+// hookOperation is what a webhook or callback sends.
+func hookOperation(id string) contract.Operation {
+	return contract.Operation{ID: id, Method: "POST",
+		RequestBody: &contract.RequestBody{Content: map[string]contract.MediaType{"application/json": {Schema: json.RawMessage(`{"$ref":"#/components/schemas/Thing"}`)}}},
+		Responses:   map[string]contract.Response{"204": {}}}
 }
 
 func newContract(project string, i int) (contract.Contract, contract.Version) {

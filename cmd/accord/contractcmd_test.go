@@ -151,8 +151,8 @@ func TestContractImportCommandAndOpenAPIDiffs(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &imported), out)
 	assert.Equal(t, "orders", imported.Spec["service"])
 	assert.Equal(t, 1, imported.Report.Operations)
-	require.Len(t, imported.Report.Notes, 1)
-	assert.Equal(t, "/paths/~1orders/post/security", imported.Report.Notes[0].Pointer)
+	assert.Empty(t, imported.Report.Notes, "security is imported, not dropped")
+	assert.Equal(t, []any{map[string]any{"key": []any{}}}, imported.Spec["operations"].([]any)[0].(map[string]any)["security"])
 
 	out, _, code = runCLI(t, "contract", "diff", "-fail-on", "breaking", old, tighter)
 	assert.Equal(t, 1, code, "OpenAPI files are compared too: %s", out)
