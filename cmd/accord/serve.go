@@ -16,6 +16,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/transfer"
+	"github.com/accordhq/accord/adapters/web"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
@@ -29,6 +30,9 @@ type serveOptions struct {
 	// webhookAllow lists, comma separated, the internal hosts and networks
 	// webhooks may reach (-webhook-allow, ACCORD_WEBHOOK_ALLOW).
 	webhookAllow string
+	// publicURL is where people reach the server (-public-url,
+	// ACCORD_PUBLIC_URL): webhook deliveries link to record pages there.
+	publicURL string
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -160,8 +164,19 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	console, err := web.New(web.Options{Requirements: services.Requirements, Reviews: services.Reviews, Plans: services.Plans,
+		Retros: services.Retros, Risks: services.Risks, Traces: services.Traces, Records: services.Records, Watches: watches,
+		Reports: services, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log})
+	if err != nil {
+		return err
+	}
+	// The API under /v1/ (and its health check); the console everywhere else.
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", h)
+	mux.Handle("/healthz", h)
+	mux.Handle("/", console)
 
-	srv := newServer(logRequests(limitHeaders(h, maxHeaderBytes), log))
+	srv := newServer(logRequests(limitHeaders(mux, maxHeaderBytes), log))
 	url := "http://" + ln.Addr().String()
 	log.Info("accord server listening", slog.String("url", url), slog.String("db", b.describe))
 	switch {

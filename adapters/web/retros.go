@@ -1,0 +1,112 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/retro"
+)
+
+func (s *server) retroRoutes() {
+	s.route("GET /projects/{project}/retros", s.retroList)
+	s.route("GET /projects/{project}/retros/{key}", s.retroBoard)
+	s.route("POST /projects/{project}/retros/{key}/items", s.retroAddItem)
+	s.route("POST /projects/{project}/retros/{key}/vote", s.retroVote)
+	s.route("POST /projects/{project}/retros/{key}/phase", s.retroPhase)
+}
+
+func (s *server) retroList(c *call) error {
+	page, err := s.Retros.List(c.ctx(), c.project(), retro.Filter{}, accord.PageQuery{Size: 200})
+	if err != nil {
+		return err
+	}
+	return c.render(http.StatusOK, "retros", c.lang.t("retros.title"), page.Items, nil)
+}
+
+// phases is the order a retrospective goes through.
+var phases = []retro.Phase{retro.Collecting, retro.Grouping, retro.Voting, retro.Discussing, retro.Closed}
+
+type retroData struct {
+	R        retro.Retro
+	Columns  []retroColumn
+	Votes    map[string]int // by item or group
+	Next     retro.Phase    // the phase after this one; empty when closed
+	Settings retro.Settings
+	Facil    bool // the caller facilitates
+	Phases   []retro.Phase
+}
+
+type retroColumn struct {
+	retro.Column
+	Items []retro.Item
+}
+
+func (s *server) retroBoard(c *call) error {
+	r, err := s.Retros.Get(c.ctx(), c.project(), c.r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	st, err := s.Retros.Settings(c.ctx(), c.project())
+	if err != nil {
+		return err
+	}
+	d := retroData{R: r, Votes: map[string]int{}, Settings: st, Facil: r.Facilitator == c.actor.ID, Phases: phases}
+	for _, col := range r.Columns {
+		rc := retroColumn{Column: col}
+		for _, it := range r.Items {
+			if it.Column == col.ID {
+				rc.Items = append(rc.Items, it)
+			}
+		}
+		d.Columns = append(d.Columns, rc)
+	}
+	for _, v := range r.Votes {
+		d.Votes[v.Target]++
+	}
+	for i, p := range phases {
+		if p == r.Phase && i+1 < len(phases) {
+			d.Next = phases[i+1]
+		}
+	}
+	return c.render(http.StatusOK, "retro", r.Key+" "+r.Title, d, nil)
+}
+
+func (s *server) retroAddItem(c *call) error {
+	in := retro.ItemInput{Column: c.r.PostFormValue("column"), Text: strings.TrimSpace(c.r.PostFormValue("text"))}
+	return s.retroChange(c, func(ctx context.Context) error {
+		_, err := s.Retros.AddItem(ctx, c.project(), c.r.PathValue("key"), in)
+		return err
+	})
+}
+
+func (s *server) retroVote(c *call) error {
+	return s.retroChange(c, func(ctx context.Context) error {
+		_, err := s.Retros.Vote(ctx, c.project(), c.r.PathValue("key"), c.r.PostFormValue("target"))
+		return err
+	})
+}
+
+func (s *server) retroPhase(c *call) error {
+	return s.retroChange(c, func(ctx context.Context) error {
+		_, err := s.Retros.Transition(ctx, c.project(), c.r.PathValue("key"), retro.Phase(c.r.PostFormValue("phase")))
+		return err
+	})
+}
+
+// retroChange runs a change and shows the board again, with the service's
+// refusal (a vote over the limit, a card in the wrong phase) on it.
+func (s *server) retroChange(c *call, fn func(ctx context.Context) error) error {
+	err := s.unit(c.ctx(), fn)
+	if err == nil {
+		return c.redirect("/projects/" + url.PathEscape(c.project()) + "/retros/" + url.PathEscape(c.r.PathValue("key")))
+	}
+	switch accord.ErrorCode(err) {
+	case accord.Invalid, accord.FailedPrecondition, accord.PermissionDenied, accord.Conflict:
+		c.refused, c.status = c.refusal(err), http.StatusUnprocessableEntity
+		return s.retroBoard(c)
+	}
+	return err
+}
