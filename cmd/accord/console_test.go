@@ -1,0 +1,370 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The console's browser tests drive headless Chromium (Debian's package
+// "chromium") against the demo server, in this process. Each fails when a
+// page throws, logs an error or breaks the Content-Security-Policy.
+
+// consoleTokens are the demo actors' fixed tokens for these tests.
+const consoleTokens = "alice:product:pm-secret-token,bob:backend:dev-secret-token"
+
+// chromium returns the path of a Chromium binary, or "" when none is found.
+func chromium() string {
+	if p := os.Getenv("ACCORD_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser is one headless Chromium tab and what its pages reported.
+type browser struct {
+	t        *testing.T
+	ctx      context.Context
+	base     string
+	mu       sync.Mutex
+	problems []string
+}
+
+func newBrowser(t *testing.T, base string, width, height int) *browser {
+	t.Helper()
+	path := chromium()
+	if path == "" {
+		t.Skip("no Chromium binary found (apt-get install chromium); the console's browser tests need one")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.WindowSize(width, height),
+		chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	ctx, cancelTime := context.WithTimeout(ctx, 2*time.Minute)
+	b := &browser{t: t, ctx: ctx, base: base}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			b.problem("exception: " + ev.ExceptionDetails.Error())
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeWarning {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value))
+				}
+				b.problem("console." + string(ev.Type) + ": " + strings.Join(args, " "))
+			}
+		case *cdplog.EventEntryAdded:
+			// A refusal answers 409 or 422 on purpose, which Chromium logs
+			// as a failed resource; everything else at error level counts,
+			// CSP violations above all.
+			e := ev.Entry
+			if e.Level == cdplog.LevelError && !(e.Source == cdplog.SourceNetwork && strings.Contains(e.Text, "status of 4")) {
+				b.problem(string(e.Source) + ": " + e.Text + " " + e.URL)
+			}
+		}
+	})
+	require.NoError(t, chromedp.Run(ctx, cdplog.Enable()))
+	t.Cleanup(func() {
+		cancelTime()
+		cancelCtx()
+		cancelAlloc()
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for _, p := range b.problems {
+			t.Errorf("the page reported: %s", p)
+		}
+	})
+	return b
+}
+
+func (b *browser) problem(p string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.problems = append(b.problems, p)
+}
+
+func (b *browser) run(actions ...chromedp.Action) {
+	b.t.Helper()
+	require.NoError(b.t, chromedp.Run(b.ctx, actions...))
+}
+
+// text returns the visible text of the first element matching sel.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	var s string
+	b.run(chromedp.WaitVisible(sel, chromedp.ByQuery), chromedp.Text(sel, &s, chromedp.ByQuery, chromedp.NodeVisible))
+	return s
+}
+
+// waitText waits until the element's text contains want.
+func (b *browser) waitText(sel, want string) {
+	b.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		_ = chromedp.Run(b.ctx, chromedp.Text(sel, &got, chromedp.ByQuery, chromedp.AtLeast(0)))
+		if strings.Contains(got, want) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.t.Fatalf("%s never showed %q; it shows %q", sel, want, got)
+}
+
+// login signs in with a token through the login form.
+func (b *browser) login(token string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(b.base+"/"), chromedp.WaitVisible("#token", chromedp.ByQuery),
+		chromedp.SendKeys("#token", token, chromedp.ByQuery), chromedp.Click(".login button", chromedp.ByQuery),
+		chromedp.WaitVisible("header .actor", chromedp.ByQuery))
+}
+
+// logout signs out with the header's button.
+func (b *browser) logout() {
+	b.t.Helper()
+	b.run(chromedp.Click(".who form:last-of-type button", chromedp.ByQuery), chromedp.WaitVisible("#token", chromedp.ByQuery))
+}
+
+func (b *browser) open(path, sel string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(b.base+path), chromedp.WaitVisible(sel, chromedp.ByQuery))
+}
+
+func startConsole(t *testing.T) running {
+	t.Helper()
+	r := start(t, "memory", consoleTokens)
+	t.Cleanup(r.stop)
+	return r
+}
+
+const pmToken, devToken = "pm-secret-token", "dev-secret-token"
+
+// editRequirement sets one content field of a requirement through the
+// API, as Bob: somebody else's edit, for the console to meet.
+func editRequirement(t *testing.T, srv running, key, field, value string) {
+	t.Helper()
+	var r map[string]any
+	do(t, "GET", srv.url+"/v1/projects/demo/requirements/"+key, devToken, "", &r)
+	content := map[string]any{}
+	for _, k := range []string{"title", "background", "goal", "kpis", "description", "flow", "scenarios", "exceptions",
+		"interface_notes", "performance", "acceptance_criteria", "priority", "owner", "labels", "links"} {
+		if v, ok := r[k]; ok {
+			content[k] = v
+		}
+	}
+	content[field] = value
+	body, err := json.Marshal(content)
+	require.NoError(t, err)
+	res := do(t, "PUT", srv.url+"/v1/projects/demo/requirements/"+key, devToken, string(body), nil, "If-Match", fmt.Sprintf(`"%v"`, r["revision"]))
+	require.Equal(t, http.StatusOK, res.StatusCode)
+}
+
+func TestConsoleLogInOpenTheDemoAndReadREQ1AndItsDiff(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	// One project: the start page opens it, its home is the progress report.
+	b.waitText("h1", "Demo shop")
+	assert.Contains(t, b.text("main"), "REQ-4")
+	b.run(chromedp.Click(`nav.menu a[href$="/requirements"]`, chromedp.ByQuery))
+	b.waitText("table.list", "REQ-1")
+	b.run(chromedp.Click(`table.list a[href$="/requirements/REQ-1"]`, chromedp.ByQuery))
+	b.waitText("h1", "Refund a paid order")
+	page := b.text("main")
+	for _, want := range []string{"REFUND_WINDOW_CLOSED", "Support staff refund orders by hand", "Consumer law in two new markets", "RV-1"} {
+		assert.Contains(t, page, want)
+	}
+	// Compare the two newest revisions: the approval moved its status.
+	b.run(chromedp.Click("#compare", chromedp.ByQuery))
+	b.waitText("#diff", "status")
+	assert.Contains(t, b.text("#diff"), "approved")
+	// No token in any address the browser went to.
+	var loc string
+	b.run(chromedp.Location(&loc))
+	assert.NotContains(t, loc, pmToken)
+}
+
+func TestConsoleEditFromAStaleRevisionShowsBothVersionsAndKeepsTheirs(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/requirements/REQ-2/edit", "#f-title")
+	// Bob saves REQ-2 through the API while the form is open.
+	editRequirement(t, srv, "REQ-2", "title", "Stack one shop and one platform coupon")
+	b.run(chromedp.SetValue("#f-title", "Stack coupons, at most two", chromedp.ByQuery), chromedp.Click("#save", chromedp.ByQuery))
+	b.waitText("#conflict", "Stack one shop and one platform coupon")
+	conflict := b.text("#conflict")
+	assert.Contains(t, conflict, "Stack coupons, at most two", "my version is shown")
+	assert.Contains(t, conflict, "title", "what changed in between is shown")
+	var now map[string]any
+	do(t, "GET", srv.url+"/v1/projects/demo/requirements/REQ-2", devToken, "", &now)
+	assert.Equal(t, "Stack one shop and one platform coupon", now["title"], "theirs was not overwritten")
+	// Asked, Alice keeps hers: saved on top of the newest revision.
+	b.run(chromedp.Click("#save", chromedp.ByQuery))
+	b.waitText("h1", "Stack coupons, at most two")
+}
+
+func TestConsoleApprovingTheReviewMakesTheRequirementApprovable(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/requirements/REQ-3", "#waiting")
+	for i, token := range []string{pmToken, devToken} {
+		if i > 0 {
+			b.logout()
+			b.login(token)
+		}
+		b.open("/projects/demo/reviews/RV-2", "#verdict-form")
+		b.run(chromedp.Click("#give-verdict", chromedp.ByQuery))
+		b.waitText("#verdict-form", "") // back on the review
+	}
+	b.waitText("#outcome", "approved")
+	b.open("/projects/demo/requirements/REQ-3", "#approvable")
+	b.run(chromedp.Click(`button[data-to="approved"]`, chromedp.ByQuery))
+	b.waitText("#status", "approved")
+}
+
+func TestConsoleAnsweringTheBlockingQuestionUnblocksTheItem(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/iterations/IT-1", "#board")
+	b.waitText(`section[data-state="blocked"]`, "REQ-1")
+	b.run(chromedp.Click(`nav.menu a[href$="/questions"]`, chromedp.ByQuery))
+	b.waitText("#Q-1", "partial refund")
+	b.run(chromedp.SendKeys("#reply-Q-1", "Only the money; the coupon stays used.", chromedp.ByQuery),
+		chromedp.Click(`#Q-1 button[value="answer"]`, chromedp.ByQuery))
+	b.waitText("#Q-1", "Only the money")
+	b.open("/projects/demo/iterations/IT-1", "#board")
+	b.waitText(`section[data-state="in_progress"]`, "REQ-1")
+	assert.NotContains(t, b.text(`section[data-state="blocked"]`), "REQ-1")
+}
+
+func TestConsoleAddARetroCardAndVote(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/retros/RETRO-2", ".retro-board")
+	b.run(chromedp.SendKeys(`section[data-column="well"] textarea`, "Pairing on the refund review", chromedp.ByQuery),
+		chromedp.Click(`section[data-column="well"] .add-card button`, chromedp.ByQuery))
+	b.waitText(`section[data-column="well"]`, "Pairing on the refund review")
+	// Alice facilitates: on to grouping, then voting.
+	for _, phase := range []string{"grouping", "voting"} {
+		b.run(chromedp.Click("#next-phase", chromedp.ByQuery))
+		b.waitText("#phase", phase)
+	}
+	b.run(chromedp.Click(`section[data-column="well"] .card button.vote`, chromedp.ByQuery))
+	b.waitText(`section[data-column="well"] .card .votes`, "1")
+	// The anonymous retro names nobody on a card.
+	assert.NotContains(t, b.text(".retro-board"), "alice")
+}
+
+func TestConsoleConfirmASuspectLink(t *testing.T) {
+	srv := startConsole(t)
+	// Bob edits REQ-3: the opportunity RISK-3 linked to it turns suspect.
+	editRequirement(t, srv, "REQ-3", "description", "Finance downloads any month's invoices as one CSV file.")
+
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/requirements/REQ-3", "#links")
+	b.waitText("#links .suspect", "description")
+	suspect := func() int {
+		var n int
+		b.run(chromedp.Evaluate(`document.querySelectorAll("#links .suspect").length`, &n))
+		return n
+	}
+	before := suspect()
+	b.run(chromedp.SendKeys("#links .suspect input[name=note]", "the export still saves a week", chromedp.ByQuery),
+		chromedp.Click("#links .suspect button", chromedp.ByQuery))
+	require.Eventually(t, func() bool { return suspect() == before-1 }, 15*time.Second, 100*time.Millisecond,
+		"the confirmed link is current again, the others stay suspect")
+	var links []map[string]any
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	do(t, "GET", srv.url+"/v1/projects/demo/links?status=suspect", devToken, "", &page)
+	links = page.Items
+	assert.Len(t, links, before-1)
+}
+
+func TestConsoleSwitchToChineseShowsTheSamePageInChinese(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/requirements/REQ-1", "#history")
+	assert.Contains(t, b.text("nav.menu"), "Requirements")
+	b.run(chromedp.Click(`form.lang button`, chromedp.ByQuery))
+	b.waitText("nav.menu", "需求")
+	var lang string
+	b.run(chromedp.AttributeValue("html", "lang", &lang, nil, chromedp.ByQuery))
+	assert.Equal(t, "zh-CN", lang)
+	page := b.text("main")
+	assert.Contains(t, page, "Refund a paid order", "what people wrote is not translated")
+	assert.Contains(t, page, "验收标准")
+	assert.Contains(t, page, "修订历史")
+	assert.Contains(t, page, "年", "dates are written the Chinese way")
+	// The choice is remembered on the next page.
+	b.open("/projects/demo/requirements", "table.list")
+	assert.Contains(t, b.text("h1"), "需求")
+}
+
+// TestConsoleScreenshots opens the main pages at a desktop and a phone
+// width, fails on any page error, and keeps the screenshots in
+// $ACCORD_SCREENSHOTS (or a temporary directory) for people to look at.
+func TestConsoleScreenshots(t *testing.T) {
+	srv := startConsole(t)
+	dir := os.Getenv("ACCORD_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	pages := []struct{ name, path, sel string }{
+		{"login", "/login", "#token"},
+		{"home", "/projects/demo", "main h1"},
+		{"requirements", "/projects/demo/requirements", "table.list"},
+		{"requirement", "/projects/demo/requirements/REQ-2", "#history"},
+		{"diff", "/projects/demo/requirements/REQ-1/diff?from=1&to=3", "#diff"},
+		{"edit", "/projects/demo/requirements/REQ-2/edit", "#f-title"},
+		{"review", "/projects/demo/reviews/RV-2", "#outcome"},
+		{"board", "/projects/demo/iterations/IT-1", "#board"},
+		{"plans", "/projects/demo/plans", "main h1"},
+		{"questions", "/projects/demo/questions", "main h1"},
+		{"retro", "/projects/demo/retros/RETRO-1", ".retro-board"},
+		{"risks", "/projects/demo/risks", "#heatmap"},
+		{"trace", "/projects/demo/trace", "#matrix"},
+	}
+	for _, size := range []struct {
+		name          string
+		width, height int
+	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
+		b := newBrowser(t, srv.url, size.width, size.height)
+		for _, p := range pages {
+			if p.name == "home" {
+				b.login(pmToken)
+			}
+			var png []byte
+			b.run(chromedp.Navigate(b.base+p.path), chromedp.WaitVisible(p.sel, chromedp.ByQuery), chromedp.FullScreenshot(&png, 80))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, size.name+"-"+p.name+".png"), png, 0o644))
+		}
+	}
+}
