@@ -363,7 +363,7 @@ func TestConsoleScreenshots(t *testing.T) {
 				b.login(pmToken)
 			}
 			var png []byte
-			b.run(chromedp.Navigate(b.base+p.path), chromedp.WaitVisible(p.sel, chromedp.ByQuery), chromedp.FullScreenshot(&png, 80))
+			b.run(chromedp.Navigate(b.base+p.path), chromedp.WaitVisible(p.sel, chromedp.ByQuery), chromedp.FullScreenshot(&png, 100))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, size.name+"-"+p.name+".png"), png, 0o644))
 		}
 	}
