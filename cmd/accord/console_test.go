@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -367,4 +368,48 @@ func TestConsoleScreenshots(t *testing.T) {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, size.name+"-"+p.name+".png"), png, 0o644))
 		}
 	}
+}
+
+func TestPublicURLMustBeAnAbsoluteHTTPAddress(t *testing.T) {
+	for _, ok := range []string{"", "https://accord.example.com", "http://10.0.0.5:8080/accord"} {
+		assert.NoError(t, checkPublicURL(ok), ok)
+	}
+	for _, bad := range []string{"accord.example.com", "ftp://accord.example.com", "https://", "https://a.example/?x=1"} {
+		err := checkPublicURL(bad)
+		if assert.Error(t, err, bad) {
+			assert.Contains(t, err.Error(), "-public-url")
+		}
+	}
+}
+
+func TestWebhookDeliveriesLinkToTheRecordPage(t *testing.T) {
+	got := make(chan map[string]any, 4)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var e map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&e); err == nil {
+			got <- e
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer rcv.Close()
+	srv := start(t, "memory", consoleTokens, func(o *serveOptions) {
+		o.webhookAllow, o.publicURL = "127.0.0.1/32", "https://accord.example/"
+	})
+	defer srv.stop()
+	res := do(t, "POST", srv.url+"/v1/projects/demo/webhooks", pmToken, `{"url":"`+rcv.URL+`","kinds":["requirement.created"]}`, nil)
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	var created map[string]any
+	res = do(t, "POST", srv.url+"/v1/projects/demo/requirements", pmToken, `{"title":"Show refunds in the order history"}`, &created)
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	select {
+	case e := <-got:
+		assert.Equal(t, "https://accord.example/projects/demo/go/requirement/"+created["id"].(string), e["url"])
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery")
+	}
+	// The link opens the record's page, by its key, once signed in.
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/go/requirement/"+created["id"].(string), "#history")
+	assert.Contains(t, b.text("h1"), "Show refunds in the order history")
 }

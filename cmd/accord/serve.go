@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -48,6 +49,9 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	if err := checkPublicURL(opts.publicURL); err != nil {
+		return err
+	}
 	// Bind first: a busy port must fail the start before the demo is
 	// seeded, or the demo tokens, shown only at the first start, would be
 	// made and never shown.
@@ -76,7 +80,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 			allow = append(allow, entry)
 		}
 	}
-	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged, Allow: allow, Authorizer: authz})
+	var pageURL func(accord.Event) string
+	if opts.publicURL != "" {
+		pageURL = func(e accord.Event) string { return web.RecordURL(opts.publicURL, e.Project, e.Ref) }
+	}
+	hooks, err := webhook.NewService(webhook.Options{Store: b.webhooks, Events: logged, Allow: allow, Authorizer: authz, PageURL: pageURL})
 	if err != nil {
 		return fmt.Errorf("-webhook-allow (or ACCORD_WEBHOOK_ALLOW) %q: %w", opts.webhookAllow, err)
 	}
@@ -300,6 +308,18 @@ func limitHeaders(h http.Handler, limit int) http.Handler {
 	})
 }
 
+// checkPublicURL accepts an empty public URL or an absolute http(s) one.
+func checkPublicURL(public string) error {
+	if public == "" {
+		return nil
+	}
+	u, err := url.Parse(public)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("-public-url (or ACCORD_PUBLIC_URL) %q: want an absolute http or https address, as https://accord.example.com", public)
+	}
+	return nil
+}
+
 // parseTokens reads "actor:role:token" entries separated by commas: fixed
 // tokens, for deployments that keep their secrets outside the database.
 func parseTokens(spec string) (map[string]accord.Actor, error) {
@@ -340,6 +360,8 @@ export PM_TOKEN=%[2]s   # alice, product
 export DEV_TOKEN=%[3]s  # bob, backend
 
 curl -s -H "Authorization: Bearer $PM_TOKEN" "$ACCORD/v1/projects/demo/requirements?page_size=5"
+
+Or open %[1]s/ in a browser and sign in with either token.
 
 `, url, pm, dev)
 }
