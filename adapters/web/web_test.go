@@ -35,7 +35,7 @@ type fixture struct {
 	reqs *requirement.Service
 }
 
-func newFixture(t testing.TB) fixture {
+func newFixture(t testing.TB, more ...func(*web.Options)) fixture {
 	t.Helper()
 	projects, err := project.NewService(project.Options{Store: memory.NewProjectStore()})
 	require.NoError(t, err)
@@ -51,9 +51,13 @@ func newFixture(t testing.TB) fixture {
 	_, err = s.Requirements.Create(ctx, "shop", requirement.Content{Title: "Refund a paid order", Description: "A buyer refunds within 14 days.",
 		Acceptance: []requirement.AcceptanceCriterion{{Text: "A refund after 14 days fails with REFUND_WINDOW_CLOSED"}}}, "first draft")
 	require.NoError(t, err)
-	h, err := web.New(web.Options{Requirements: s.Requirements, Reviews: s.Reviews, Plans: s.Plans, Retros: s.Retros, Risks: s.Risks,
+	opts := web.Options{Requirements: s.Requirements, Reviews: s.Reviews, Plans: s.Plans, Retros: s.Retros, Risks: s.Risks,
 		Traces: s.Traces, Records: s.Records, Reports: s, Projects: projects,
-		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"tok-alice": alice, "tok-mallory": mallory})})
+		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"tok-alice": alice, "tok-mallory": mallory})}
+	for _, m := range more {
+		m(&opts)
+	}
+	h, err := web.New(opts)
 	require.NoError(t, err)
 	return fixture{h: h, reqs: s.Requirements}
 }
@@ -352,3 +356,48 @@ func TestNewNamesTheMissingOptions(t *testing.T) {
 		assert.Contains(t, err.Error(), field)
 	}
 }
+
+func TestTheConsoleMountsUnderABasePath(t *testing.T) {
+	b := newFixture(t, func(o *web.Options) { o.BasePath = "/console/" }).browser(t)
+	w := b.do("GET", "/console/projects/shop", nil)
+	assert.Equal(t, http.StatusSeeOther, w.Code)
+	assert.Equal(t, "/console/login?next=%2Fconsole%2Fprojects%2Fshop", w.Header().Get("Location"))
+	w = b.post("/console/login", url.Values{"token": {"tok-alice"}, "next": {"/console/projects/shop"}})
+	require.Equal(t, http.StatusSeeOther, w.Code)
+	assert.Equal(t, "/console/projects/shop", w.Header().Get("Location"))
+	assert.Equal(t, "/console", b.cookies["accord_session"].Path)
+	body := b.do("GET", "/console/projects/shop/requirements", nil).Body.String()
+	assert.Contains(t, body, `href="/console/projects/shop/requirements/REQ-1"`)
+	assert.Contains(t, body, `src="/console/static/htmx.min.js"`)
+	assert.Equal(t, http.StatusOK, b.do("GET", "/console/static/console.css", nil).Code)
+	// Outside the base path the console serves nothing, not even a redirect home.
+	w = b.post("/console/login", url.Values{"token": {"tok-alice"}, "next": {"/elsewhere"}})
+	assert.Equal(t, "/console/", w.Header().Get("Location"))
+}
+
+func TestAnEmbeddersSignInReplacesTheLoginPage(t *testing.T) {
+	sso := authFunc(func(r *http.Request) (accord.Actor, error) {
+		if r.Header.Get("X-Corp-User") == "alice" {
+			return alice, nil
+		}
+		return accord.Actor{}, accord.Errorf(accord.Unauthenticated, "no corp session")
+	})
+	f := newFixture(t, func(o *web.Options) { o.Authenticator, o.LoginURL = sso, "https://sso.corp.example/login" })
+	r := httptest.NewRequest("GET", "/projects/shop/requirements", nil)
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	assert.Equal(t, http.StatusSeeOther, w.Code)
+	assert.Equal(t, "https://sso.corp.example/login", w.Header().Get("Location"))
+	r.Header.Set("X-Corp-User", "alice")
+	w = httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Contains(t, w.Body.String(), "Refund a paid order")
+	w = httptest.NewRecorder()
+	f.h.ServeHTTP(w, httptest.NewRequest("GET", "/login", nil))
+	assert.Equal(t, http.StatusNotFound, w.Code, "no login page of its own")
+}
+
+type authFunc func(r *http.Request) (accord.Actor, error)
+
+func (f authFunc) Authenticate(r *http.Request) (accord.Actor, error) { return f(r) }
