@@ -33,6 +33,9 @@ func (s *server) routes() {
 	if s.Reviews != nil {
 		s.reviewRoutes()
 	}
+	if s.Contracts != nil {
+		s.contractRoutes()
+	}
 	if s.Plans != nil {
 		s.planRoutes()
 	}
@@ -91,8 +94,8 @@ func (s *server) home(c *call) error {
 
 // kindPages maps a record kind (accord.Ref.Kind) to its pages.
 var kindPages = map[string]string{"requirement": "requirements", "review": "reviews", "risk": "risks",
-	"retro": "retros", "iteration": "iterations", "question": "questions", "milestone": "plans", "contract": "trace",
-	"contract_version": "trace", "change_request": "requirements"}
+	"retro": "retros", "iteration": "iterations", "question": "questions", "milestone": "plans", "contract": "contracts",
+	"contract_version": "contracts", "change_request": "requirements"}
 
 // goTo redirects from a record's ID to its page, for links that only know
 // the ID (chat messages, links between records).
@@ -140,7 +143,15 @@ func (s *server) pageOf(c *call, ref accord.Ref) (string, error) {
 				key = k
 			}
 		}
-	case "milestone", "contract", "contract_version":
+	case "contract_version":
+		id, version, _ := strings.Cut(ref.ID, "@")
+		if s.Contracts != nil {
+			if k, err := s.Contracts.Get(c.ctx(), c.project(), id); err == nil {
+				return base + "/contracts/" + url.PathEscape(k.Service) + "/" + url.PathEscape(version), nil
+			}
+		}
+		return base + "/" + section, nil
+	case "milestone", "contract":
 		return base + "/" + section, nil
 	}
 	if section == "questions" {

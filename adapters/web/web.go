@@ -16,6 +16,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
@@ -47,6 +48,7 @@ type Reports interface {
 type Options struct {
 	Requirements *requirement.Service
 	Reviews      *review.Service
+	Contracts    *contract.Service
 	Plans        *plan.Service
 	Retros       *retro.Service
 	Risks        *risk.Service
@@ -328,7 +330,7 @@ func (c *call) render(status int, page, title string, data any, errs fieldErrors
 // has says which domains have pages, for the menu.
 func (s *server) has() map[string]bool {
 	return map[string]bool{"reviews": s.Reviews != nil, "plans": s.Plans != nil, "retros": s.Retros != nil,
-		"risks": s.Risks != nil, "trace": s.Reports != nil, "inbox": s.Watches != nil, "links": s.Traces != nil}
+		"risks": s.Risks != nil, "trace": s.Reports != nil, "contracts": s.Contracts != nil, "inbox": s.Watches != nil, "links": s.Traces != nil}
 }
 
 // fieldErrors are a refusal's messages by the field they name.

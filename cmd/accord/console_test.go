@@ -353,6 +353,12 @@ func TestConsoleScreenshots(t *testing.T) {
 		{"retro", "/projects/demo/retros/RETRO-1", ".retro-board"},
 		{"risks", "/projects/demo/risks", "#heatmap"},
 		{"trace", "/projects/demo/trace", "#matrix"},
+		{"contracts", "/projects/demo/contracts", "main h1"},
+		{"contract", "/projects/demo/contracts/orders/1.1.0", "#op-refundOrder"},
+		{"contractdiff", "/projects/demo/contracts/orders/diff?from=1.0.0&to=1.1.0", "#changes"},
+		{"risk", "/projects/demo/risks/RISK-2", "main h1"},
+		{"reviews", "/projects/demo/reviews", "main h1"},
+		{"retro-collecting", "/projects/demo/retros/RETRO-2", ".retro-board"},
 	}
 	for _, size := range []struct {
 		name          string
@@ -364,7 +370,10 @@ func TestConsoleScreenshots(t *testing.T) {
 				b.login(pmToken)
 			}
 			var png []byte
-			b.run(chromedp.Navigate(b.base+p.path), chromedp.WaitVisible(p.sel, chromedp.ByQuery), chromedp.FullScreenshot(&png, 100))
+			var failed bool
+			b.run(chromedp.Navigate(b.base+p.path), chromedp.WaitVisible(p.sel, chromedp.ByQuery),
+				chromedp.Evaluate(`document.querySelector(".error-message") !== null`, &failed), chromedp.FullScreenshot(&png, 100))
+			assert.False(t, failed, "%s at %s shows an error page", p.path, size.name)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, size.name+"-"+p.name+".png"), png, 0o644))
 		}
 	}
