@@ -85,6 +85,10 @@ func newBrowser(t *testing.T, base string, width, height int) *browser {
 		}
 	})
 	require.NoError(t, chromedp.Run(ctx, cdplog.Enable()))
+	if width < 500 {
+		// A window is never narrower than 500 pixels: a phone is emulated.
+		require.NoError(t, chromedp.Run(ctx, chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile)))
+	}
 	t.Cleanup(func() {
 		cancelTime()
 		cancelCtx()
@@ -376,6 +380,12 @@ func TestConsoleScreenshots(t *testing.T) {
 			assert.False(t, failed, "%s at %s shows an error page", p.path, size.name)
 			require.NoError(t, os.WriteFile(filepath.Join(dir, size.name+"-"+p.name+".png"), png, 0o644))
 		}
+		// The same requirement in Chinese.
+		var png []byte
+		b.run(chromedp.Navigate(b.base+"/projects/demo/requirements/REQ-1"), chromedp.WaitVisible("#history", chromedp.ByQuery),
+			chromedp.Click("form.lang button", chromedp.ByQuery), chromedp.WaitVisible(`html[lang="zh-CN"] #history`, chromedp.ByQuery),
+			chromedp.FullScreenshot(&png, 100))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, size.name+"-requirement-zh.png"), png, 0o644))
 	}
 }
 
