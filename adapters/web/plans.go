@@ -166,12 +166,18 @@ func (s *server) questions(c *call) error {
 	return c.render(http.StatusOK, "questions", c.lang.t("questions.title"), d, nil)
 }
 
-// reply answers a question, or follows up on it ("kind" = followup).
+// reply answers a question, follows up on it ("kind" = followup) or
+// resolves it ("kind" = resolve, the text its note).
 func (s *server) reply(c *call) error {
 	key := c.r.PathValue("key")
-	answer := c.r.PostFormValue("kind") != "followup"
+	kind := c.r.PostFormValue("kind")
 	err := s.unit(c.ctx(), func(ctx context.Context) error {
-		_, err := s.Plans.Reply(ctx, c.project(), key, strings.TrimSpace(c.r.PostFormValue("text")), answer)
+		var err error
+		if kind == "resolve" {
+			_, err = s.Plans.Resolve(ctx, c.project(), key, strings.TrimSpace(c.r.PostFormValue("text")))
+		} else {
+			_, err = s.Plans.Reply(ctx, c.project(), key, strings.TrimSpace(c.r.PostFormValue("text")), kind != "followup")
+		}
 		return err
 	})
 	if err != nil {

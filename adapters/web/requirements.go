@@ -23,6 +23,48 @@ func (s *server) requirementRoutes() {
 	s.route("POST /projects/{project}/requirements/{key}/edit", s.requirementEdit)
 	s.route("POST /projects/{project}/requirements/{key}/transition", s.requirementTransition)
 	s.route("GET /projects/{project}/requirements/{key}/diff", s.requirementDiff)
+	s.route("POST /projects/{project}/requirements/{key}/changes/{id}/decide", s.changeDecide)
+	s.route("POST /projects/{project}/requirements/{key}/changes/{id}/apply", s.changeApply)
+}
+
+// changeDecide approves, rejects or withdraws a change request.
+func (s *server) changeDecide(c *call) error {
+	base, err := formInt(c.r, "base")
+	if err != nil {
+		return err
+	}
+	return s.requirementChange(c, func(ctx context.Context) error {
+		_, err := s.Requirements.DecideChange(ctx, c.project(), c.r.PathValue("id"), base,
+			requirement.ChangeState(c.r.PostFormValue("to")), strings.TrimSpace(c.r.PostFormValue("reason")))
+		return err
+	})
+}
+
+// changeApply applies an approved change request: a new revision, back in review.
+func (s *server) changeApply(c *call) error {
+	base, err := formInt(c.r, "base")
+	if err != nil {
+		return err
+	}
+	return s.requirementChange(c, func(ctx context.Context) error {
+		_, _, err := s.Requirements.ApplyChange(ctx, c.project(), c.r.PathValue("id"), base)
+		return err
+	})
+}
+
+// requirementChange runs a change and shows the requirement again, with
+// the service's refusal beside the buttons when it refused.
+func (s *server) requirementChange(c *call, fn func(ctx context.Context) error) error {
+	err := s.unit(c.ctx(), fn)
+	if err == nil {
+		return c.redirect("/projects/" + url.PathEscape(c.project()) + "/requirements/" + url.PathEscape(c.r.PathValue("key")))
+	}
+	switch accord.ErrorCode(err) {
+	case accord.Invalid, accord.FailedPrecondition, accord.PermissionDenied, accord.Conflict:
+		c.refused, c.status = c.refusal(err), http.StatusUnprocessableEntity
+		return s.requirementPage(c)
+	}
+	return err
 }
 
 type listData struct {
@@ -69,7 +111,7 @@ type requirementData struct {
 	Lint     map[string][]requirement.Finding // by the section they are about
 	LintAll  []requirement.Finding
 	History  []accord.Revision[requirement.Requirement]
-	Changes  []requirement.ChangeRequest
+	Changes  []changeView
 	Links    []linkView
 	Reviews  []review.Review
 	Outcomes map[string]review.Evaluation
@@ -96,8 +138,14 @@ func (s *server) requirementPage(c *call) error {
 		return err
 	}
 	slices.Reverse(d.History)
-	if d.Changes, err = s.Requirements.ListChanges(c.ctx(), c.project(), r.ID); err != nil {
+	crs, err := s.Requirements.ListChanges(c.ctx(), c.project(), r.ID)
+	if err != nil {
 		return err
+	}
+	for _, cr := range crs {
+		proposed := r
+		proposed.Content = cr.Proposed
+		d.Changes = append(d.Changes, changeView{ChangeRequest: cr, Fields: requirement.Diff(r, proposed)})
 	}
 	if d.Links, err = s.links(c, r.Ref()); err != nil {
 		return err
@@ -121,6 +169,13 @@ func (s *server) requirementPage(c *call) error {
 		}
 	}
 	return c.render(http.StatusOK, "requirement", r.Key+" "+r.Title, d, nil)
+}
+
+// changeView is a change request with what it would change in the
+// current revision.
+type changeView struct {
+	requirement.ChangeRequest
+	Fields []accord.FieldChange
 }
 
 // section is the top-level field a JSON path is about:

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/retro"
@@ -16,6 +17,25 @@ func (s *server) retroRoutes() {
 	s.route("POST /projects/{project}/retros/{key}/items", s.retroAddItem)
 	s.route("POST /projects/{project}/retros/{key}/vote", s.retroVote)
 	s.route("POST /projects/{project}/retros/{key}/phase", s.retroPhase)
+	s.route("POST /projects/{project}/retros/{key}/actions", s.retroAction)
+}
+
+// retroAction records an action agreed in the discussion.
+func (s *server) retroAction(c *call) error {
+	in := retro.ActionInput{ActionInput: accord.ActionInput{Title: strings.TrimSpace(c.r.PostFormValue("title")), Owner: strings.TrimSpace(c.r.PostFormValue("owner"))},
+		Target: c.r.PostFormValue("target")}
+	if d := strings.TrimSpace(c.r.PostFormValue("due")); d != "" {
+		due, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			c.refused, c.status = fieldErrors{"due": {"a date, as 2026-05-31"}}, http.StatusUnprocessableEntity
+			return s.retroBoard(c)
+		}
+		in.Due = due
+	}
+	return s.retroChange(c, func(ctx context.Context) error {
+		_, err := s.Retros.AddAction(ctx, c.project(), c.r.PathValue("key"), in)
+		return err
+	})
 }
 
 func (s *server) retroList(c *call) error {

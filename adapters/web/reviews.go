@@ -15,6 +15,30 @@ func (s *server) reviewRoutes() {
 	s.route("GET /projects/{project}/reviews/{key}", s.reviewPage)
 	s.route("POST /projects/{project}/reviews/{key}/verdict", s.reviewVerdict)
 	s.route("POST /projects/{project}/reviews/{key}/assess", s.reviewAssess)
+	s.route("POST /projects/{project}/reviews/{key}/threads", s.reviewThread)
+	s.route("POST /projects/{project}/reviews/{key}/threads/{thread}", s.reviewReply)
+}
+
+// reviewThread opens a thread, anchored to a field of the subject or not.
+func (s *server) reviewThread(c *call) error {
+	in := review.ThreadInput{Anchor: strings.TrimSpace(c.r.PostFormValue("anchor")), Body: strings.TrimSpace(c.r.PostFormValue("body"))}
+	return s.reviewChange(c, func(ctx context.Context) error {
+		_, err := s.Reviews.OpenThread(ctx, c.project(), c.r.PathValue("key"), in)
+		return err
+	})
+}
+
+// reviewReply replies in a thread, or resolves or reopens it ("resolve").
+func (s *server) reviewReply(c *call) error {
+	key, thread := c.r.PathValue("key"), c.r.PathValue("thread")
+	return s.reviewChange(c, func(ctx context.Context) error {
+		if v := c.r.PostFormValue("resolve"); v != "" {
+			_, err := s.Reviews.ResolveThread(ctx, c.project(), key, thread, v == "true")
+			return err
+		}
+		_, err := s.Reviews.Reply(ctx, c.project(), key, thread, strings.TrimSpace(c.r.PostFormValue("body")))
+		return err
+	})
 }
 
 type reviewLine struct {

@@ -432,3 +432,40 @@ func TestWebhookDeliveriesLinkToTheRecordPage(t *testing.T) {
 	b.open("/projects/demo/go/requirement/"+created["id"].(string), "#history")
 	assert.Contains(t, b.text("h1"), "Show refunds in the order history")
 }
+
+func TestConsoleDecideAndApplyAChangeRequest(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/requirements/REQ-1", "#changes")
+	// What it would change is shown before anyone decides.
+	b.run(chromedp.Click("#changes details summary", chromedp.ByQuery))
+	b.waitText("#changes details", "30 days")
+	b.run(chromedp.Click(`#changes button[value="approved"]`, chromedp.ByQuery))
+	b.waitText("#changes", "Apply")
+	b.run(chromedp.Click(`#changes form[action$="/apply"] button`, chromedp.ByQuery))
+	b.waitText("#status", "in review")
+	assert.Contains(t, b.text("article.doc"), "within 30 days of delivery")
+}
+
+func TestConsoleDiscussAReviewInAThread(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(devToken)
+	b.open("/projects/demo/reviews/RV-2", "#t-body")
+	b.run(chromedp.SendKeys("#t-anchor", "exceptions", chromedp.ByQuery),
+		chromedp.SendKeys("#t-body", "What happens with more than 100000 invoices on a slow day?", chromedp.ByQuery),
+		chromedp.Click(`form[action$="/threads"] button`, chromedp.ByQuery))
+	b.waitText(".thread", "100000 invoices")
+	b.logout()
+	b.login(pmToken)
+	b.open("/projects/demo/reviews/RV-2", ".thread")
+	b.run(chromedp.SendKeys(".thread input[name=body]", "The same: a link by email.", chromedp.ByQuery),
+		chromedp.Click(".thread form button:not([name])", chromedp.ByQuery))
+	b.waitText(".thread", "a link by email")
+	b.run(chromedp.Click(`.thread button[name=resolve][value="true"]`, chromedp.ByQuery))
+	b.waitText(".thread", "resolved")
+	// A refusal shows beside the form: an empty thread.
+	b.run(chromedp.Click(`form[action$="/threads"] button`, chromedp.ByQuery))
+	b.waitText(`form[action$="/threads"] .field-error`, "required")
+}
