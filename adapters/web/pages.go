@@ -50,6 +50,8 @@ func (s *server) routes() {
 	}
 	if s.Watches != nil {
 		s.route("GET /projects/{project}/inbox", s.inbox)
+		s.route("POST /projects/{project}/inbox/read", s.inboxRead)
+		s.route("POST /projects/{project}/watch", s.watch)
 	}
 	// Everything else: the same page whether the path is wrong or hidden.
 	s.mux.HandleFunc(s.BasePath+"/", func(w http.ResponseWriter, r *http.Request) {
@@ -233,6 +235,32 @@ func (s *server) inbox(c *call) error {
 		return err
 	}
 	return c.render(http.StatusOK, "inbox", c.lang.t("inbox.title"), in, nil)
+}
+
+// inboxRead marks the inbox read up to what the page showed.
+func (s *server) inboxRead(c *call) error {
+	through, err := strconv.ParseInt(c.r.PostFormValue("through"), 10, 64)
+	if err != nil {
+		return &accord.Error{Code: accord.Invalid, Message: "invalid read mark", Fields: []accord.FieldError{{Field: "through", Message: "a whole number"}}}
+	}
+	if err := s.unit(c.ctx(), func(ctx context.Context) error { return s.Watches.MarkRead(ctx, c.project(), through) }); err != nil {
+		return err
+	}
+	return c.redirect("/projects/" + url.PathEscape(c.project()) + "/inbox")
+}
+
+// watch starts watching a record: its events reach the caller's inbox.
+// Watching it again changes nothing.
+func (s *server) watch(c *call) error {
+	ref := accord.Ref{Kind: c.r.PostFormValue("kind"), ID: c.r.PostFormValue("id")}
+	err := s.unit(c.ctx(), func(ctx context.Context) error {
+		_, err := s.Watches.Watch(ctx, c.project(), ref)
+		return err
+	})
+	if err != nil && accord.ErrorCode(err) != accord.Conflict {
+		return err
+	}
+	return c.redirect(strings.TrimPrefix(s.safeNext(c.r.PostFormValue("next")), s.BasePath))
 }
 
 // traceMatrix is requirement → operation → test → acceptance, with gaps.

@@ -322,6 +322,11 @@ func (c *call) render(status int, page, title string, data any, errs fieldErrors
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Vary", "Cookie, Accept-Language")
+	if c.r.Method == http.MethodPost && c.r.Header.Get("HX-Request") == "true" {
+		// A form shown again with its refusal: the address stays the
+		// form's page, so that reloading it reads rather than posts.
+		h.Set("HX-Push-Url", "false")
+	}
 	c.w.WriteHeader(status)
 	_, _ = c.w.Write(buf.Bytes())
 	return nil

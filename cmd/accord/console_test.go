@@ -468,4 +468,21 @@ func TestConsoleDiscussAReviewInAThread(t *testing.T) {
 	// A refusal shows beside the form: an empty thread.
 	b.run(chromedp.Click(`form[action$="/threads"] button`, chromedp.ByQuery))
 	b.waitText(`form[action$="/threads"] .field-error`, "required")
+	var loc string
+	b.run(chromedp.Location(&loc))
+	assert.Equal(t, srv.url+"/projects/demo/reviews/RV-2", loc, "reloading after a refusal reads the page, it does not post again")
+}
+
+func TestConsoleWatchARequirementAndReadTheInbox(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(pmToken)
+	b.open("/projects/demo/requirements/REQ-3", "#watch")
+	b.run(chromedp.Click("#watch", chromedp.ByQuery))
+	b.waitText("h1", "REQ-3")
+	editRequirement(t, srv, "REQ-3", "goal", "Finance closes the month a day sooner.")
+	b.open("/projects/demo/inbox", "main h1")
+	b.waitText("main", "REQ-3")
+	b.run(chromedp.Click(`form[action$="/inbox/read"] button`, chromedp.ByQuery))
+	b.waitText("main", "Nothing new")
 }
