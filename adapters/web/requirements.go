@@ -229,20 +229,20 @@ func (s *server) requirementDiff(c *call) error {
 // formData is the requirement form: its fields as text, one entry a line
 // for the lists, so that it works in any browser without script.
 type formData struct {
-	Key       string // empty for a new requirement
-	Base      int    // the revision the edit starts from
-	Title     string
-	Fields    map[string]string
-	Current   *requirement.Requirement // on a conflict: what is stored now
-	Changed   []accord.FieldChange     // on a conflict: what others changed since Base
-	Conflict  bool
-	Priorites []requirement.Priority
+	Key        string // empty for a new requirement
+	Base       int    // the revision the edit starts from
+	Title      string
+	Fields     map[string]string
+	Current    *requirement.Requirement // on a conflict: what is stored now
+	Changed    []accord.FieldChange     // on a conflict: what others changed since Base
+	Conflict   bool
+	Priorities []requirement.Priority
 }
 
 var priorities = []requirement.Priority{requirement.P0, requirement.P1, requirement.P2, requirement.P3}
 
 func (s *server) requirementNew(c *call) error {
-	return c.render(http.StatusOK, "edit", c.lang.t("edit.new"), formData{Fields: map[string]string{"priority": string(requirement.P2)}, Priorites: priorities}, nil)
+	return c.render(http.StatusOK, "edit", c.lang.t("edit.new"), formData{Fields: map[string]string{"priority": string(requirement.P2)}, Priorities: priorities}, nil)
 }
 
 func (s *server) requirementCreate(c *call) error {
@@ -262,7 +262,7 @@ func (s *server) requirementCreate(c *call) error {
 		}
 		errs = c.refusal(err)
 	}
-	return c.render(http.StatusUnprocessableEntity, "edit", c.lang.t("edit.new"), formData{Fields: formFields(c.r), Priorites: priorities}, errs)
+	return c.render(http.StatusUnprocessableEntity, "edit", c.lang.t("edit.new"), formData{Fields: formFields(c.r), Priorities: priorities}, errs)
 }
 
 func (s *server) requirementEditForm(c *call) error {
@@ -270,7 +270,7 @@ func (s *server) requirementEditForm(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.render(http.StatusOK, "edit", r.Key+" "+c.lang.t("edit.title"), formData{Key: r.Key, Base: r.Revision, Title: r.Title, Fields: contentFields(r.Content), Priorites: priorities}, nil)
+	return c.render(http.StatusOK, "edit", r.Key+" "+c.lang.t("edit.title"), formData{Key: r.Key, Base: r.Revision, Title: r.Title, Fields: contentFields(r.Content), Priorities: priorities}, nil)
 }
 
 // requirementEdit saves an edit made from revision "base". When somebody
@@ -282,8 +282,13 @@ func (s *server) requirementEdit(c *call) error {
 	if err != nil {
 		return err
 	}
+	if base < 1 {
+		// Without the revision it started from, an edit could overwrite
+		// one it never saw.
+		return &accord.Error{Code: accord.Invalid, Message: "invalid edit", Fields: []accord.FieldError{{Field: "base", Message: "the revision the edit starts from is required"}}}
+	}
 	content, errs := contentFromForm(c.r)
-	d := formData{Key: key, Base: base, Fields: formFields(c.r), Priorites: priorities}
+	d := formData{Key: key, Base: base, Fields: formFields(c.r), Priorities: priorities}
 	if len(errs) == 0 {
 		err := s.unit(c.ctx(), func(ctx context.Context) error {
 			_, err := s.Requirements.Update(ctx, c.project(), key, base, content, c.r.PostFormValue("note"))

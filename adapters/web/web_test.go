@@ -401,3 +401,15 @@ func TestAnEmbeddersSignInReplacesTheLoginPage(t *testing.T) {
 type authFunc func(r *http.Request) (accord.Actor, error)
 
 func (f authFunc) Authenticate(r *http.Request) (accord.Actor, error) { return f(r) }
+
+func TestAnEditWithoutItsBaseRevisionIsRefused(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.login("tok-alice")
+	w := b.post("/projects/shop/requirements/REQ-1/edit", url.Values{"title": {"Overwritten blindly"}})
+	assert.Equal(t, http.StatusBadRequest, w.Code)
+	assert.Contains(t, w.Body.String(), "base")
+	r, err := f.reqs.Get(accord.WithActor(context.Background(), alice), "shop", "REQ-1")
+	require.NoError(t, err)
+	assert.Equal(t, "Refund a paid order", r.Title)
+}
