@@ -345,7 +345,7 @@ func contentFields(c requirement.Content) map[string]string {
 		"kpis": strings.Join(c.KPIs, "\n")}
 	var lines []string
 	for _, st := range c.Flow {
-		lines = append(lines, joinCells(st.Actor, st.Action))
+		lines = append(lines, joinCells(st.Actor, st.Action, st.Diagram))
 	}
 	f["flow"] = strings.Join(lines, "\n")
 	lines = nil
