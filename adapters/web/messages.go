@@ -71,7 +71,7 @@ var en = map[string]string{
 	"questions.tab_resolved": "Resolved", "questions.tab_all": "All",
 	"retros.title": "Retrospectives", "retros.series": "Series", "retros.phase": "Phase", "retros.cards": "Cards",
 	"retros.anonymous": "anonymous", "retros.none": "No retrospectives.", "retros.facilitator": "facilitated by",
-	"retros.votes_limit": "%d votes each, at most %d on one card", "retros.next_phase": "Move on to %s", "retros.votes": "%d votes",
+	"retros.votes_limit": "%d votes each, at most %d on one card", "retros.next_phase": "Move on to %s", "retros.votes": "votes: %d",
 	"retros.vote": "Vote", "retros.add_card": "Add card", "retros.card_placeholder": "what you noticed",
 	"retros.actions": "Actions", "retros.lessons": "Lessons",
 	"risks.title": "Risk register", "risks.heatmap": "Heat map (current)", "risks.axes": "Up: more likely; right: more impact.",
