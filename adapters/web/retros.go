@@ -18,6 +18,16 @@ func (s *server) retroRoutes() {
 	s.route("POST /projects/{project}/retros/{key}/vote", s.retroVote)
 	s.route("POST /projects/{project}/retros/{key}/phase", s.retroPhase)
 	s.route("POST /projects/{project}/retros/{key}/actions", s.retroAction)
+	s.route("POST /projects/{project}/retros/{key}/groups", s.retroGroup)
+}
+
+// retroGroup gathers the checked cards under a title.
+func (s *server) retroGroup(c *call) error {
+	in := retro.GroupInput{Title: strings.TrimSpace(c.r.PostFormValue("title")), Items: c.r.PostForm["items"]}
+	return s.retroChange(c, func(ctx context.Context) error {
+		_, err := s.Retros.Group(ctx, c.project(), c.r.PathValue("key"), in)
+		return err
+	})
 }
 
 // retroAction records an action agreed in the discussion.
@@ -57,6 +67,13 @@ type retroData struct {
 	Settings retro.Settings
 	Facil    bool // the caller facilitates
 	Phases   []retro.Phase
+	Groups   []groupView
+	Summary  string // once closed: the summary, in Markdown
+}
+
+type groupView struct {
+	retro.Group
+	Texts []string
 }
 
 type retroColumn struct {
@@ -85,6 +102,22 @@ func (s *server) retroBoard(c *call) error {
 	}
 	for _, v := range r.Votes {
 		d.Votes[v.Target]++
+	}
+	for _, g := range r.Groups {
+		gv := groupView{Group: g}
+		for _, id := range g.Items {
+			for _, it := range r.Items {
+				if it.ID == id {
+					gv.Texts = append(gv.Texts, it.Text)
+				}
+			}
+		}
+		d.Groups = append(d.Groups, gv)
+	}
+	if r.Phase == retro.Closed {
+		if d.Summary, err = s.Retros.Summary(c.ctx(), c.project(), r.ID); err != nil {
+			return err
+		}
 	}
 	for i, p := range phases {
 		if p == r.Phase && i+1 < len(phases) {

@@ -273,11 +273,14 @@ func TestConsoleAddARetroCardAndVote(t *testing.T) {
 	b.run(chromedp.SendKeys(`section[data-column="well"] textarea`, "Pairing on the refund review", chromedp.ByQuery),
 		chromedp.Click(`section[data-column="well"] .add-card button`, chromedp.ByQuery))
 	b.waitText(`section[data-column="well"]`, "Pairing on the refund review")
-	// Alice facilitates: on to grouping, then voting.
-	for _, phase := range []string{"grouping", "voting"} {
-		b.run(chromedp.Click("#next-phase", chromedp.ByQuery))
-		b.waitText("#phase", phase)
-	}
+	// Alice facilitates: on to grouping, where two cards become one group, then voting.
+	b.run(chromedp.Click("#next-phase", chromedp.ByQuery))
+	b.waitText("#phase", "grouping")
+	b.run(chromedp.Click(`.card input[type=checkbox]`, chromedp.ByQuery), chromedp.Click(`section[data-column="improve"] .card input[type=checkbox]`, chromedp.ByQuery),
+		chromedp.SendKeys(`#group-form input[name=title]`, "Reviews and pairing", chromedp.ByQuery), chromedp.Click("#group-form button", chromedp.ByQuery))
+	b.waitText("#groups", "Reviews and pairing")
+	b.run(chromedp.Click("#next-phase", chromedp.ByQuery))
+	b.waitText("#phase", "voting")
 	b.run(chromedp.Click(`section[data-column="well"] .card button.vote`, chromedp.ByQuery))
 	b.waitText(`section[data-column="well"] .card .votes`, "1")
 	// The anonymous retro names nobody on a card.
