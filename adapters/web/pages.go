@@ -22,6 +22,11 @@ func (s *server) routes() {
 		s.mux.HandleFunc("POST "+s.BasePath+"/login", s.login)
 	}
 	s.mux.HandleFunc("POST "+s.BasePath+"/logout", s.logout)
+	s.mux.HandleFunc("GET "+s.BasePath+"/logout", func(w http.ResponseWriter, r *http.Request) {
+		// Signing out changes state, so it takes a POST: GET asks.
+		c := s.newCall(w, r)
+		_ = c.render(http.StatusOK, "logout", c.lang.t("logout.title"), nil, nil)
+	})
 	s.mux.HandleFunc("POST "+s.BasePath+"/lang", s.setLang)
 	s.route("GET /{$}", s.projects)
 	s.route("GET /projects/{project}", s.home)

@@ -413,3 +413,14 @@ func TestAnEditWithoutItsBaseRevisionIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Refund a paid order", r.Title)
 }
+
+func TestGettingLogoutAsksAndOnlyAPostEndsTheSession(t *testing.T) {
+	b := newFixture(t).browser(t)
+	b.login("tok-alice")
+	w := b.do("GET", "/logout", nil)
+	assert.Equal(t, http.StatusOK, w.Code)
+	assert.Regexp(t, `(?s)<form method="post" action="/logout".*name="csrf"`, w.Body.String())
+	assert.Equal(t, http.StatusOK, b.do("GET", "/projects/shop", nil).Code, "still signed in")
+	b.post("/logout", url.Values{})
+	assert.Equal(t, http.StatusSeeOther, b.do("GET", "/projects/shop", nil).Code)
+}
