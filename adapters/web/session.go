@@ -162,6 +162,9 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.cookie(w, r, sessionCookie, s.sessions.create(token), 0)
+	// A new CSRF secret with the new session: one planted before sign-in
+	// (by a neighbouring subdomain, say) is worth nothing after it.
+	s.cookie(w, r, csrfCookie, rand.Text()+rand.Text(), 0)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 

@@ -145,12 +145,14 @@ func TestWithoutASessionPagesRedirectToTheLoginPage(t *testing.T) {
 
 func TestLoginSetsASessionCookieAndLogoutEndsIt(t *testing.T) {
 	b := newFixture(t).browser(t)
+	before := b.csrf()
 	w := b.post("/login", url.Values{"token": {"tok-alice"}, "next": {"/projects/shop/requirements"}})
 	require.Equal(t, http.StatusSeeOther, w.Code)
 	assert.Equal(t, "/projects/shop/requirements", w.Header().Get("Location"))
 	assert.NotContains(t, w.Header().Get("Location"), "tok-alice")
 	s := b.cookies["accord_session"]
 	require.NotNil(t, s)
+	assert.NotEqual(t, before, b.cookies["accord_csrf"].Value, "signing in renews the CSRF secret")
 	assert.True(t, s.HttpOnly)
 	assert.Equal(t, http.SameSiteStrictMode, s.SameSite)
 	assert.False(t, s.Secure, "plain HTTP: a Secure cookie would never come back")
