@@ -68,7 +68,7 @@ func (s *server) requirementChange(c *call, fn func(ctx context.Context) error) 
 }
 
 type listData struct {
-	Items    []requirement.Requirement
+	Items    []requirementRow
 	Filter   url.Values
 	Statuses []requirement.Status
 	Next     string // the next page's token
@@ -94,7 +94,15 @@ func (s *server) requirementList(c *call) error {
 	if err != nil {
 		return err
 	}
-	d := listData{Items: page.Items, Filter: q, Statuses: requirement.Statuses()}
+	d := listData{Filter: q, Statuses: requirement.Statuses()}
+	// Rows are prepared here rather than in the template: the list is the
+	// page people open most, and the template's reflection is its cost.
+	base := s.path("/projects/" + url.PathEscape(c.project()) + "/requirements/")
+	for _, r := range page.Items {
+		d.Items = append(d.Items, requirementRow{Key: r.Key, Title: r.Title, URL: base + url.PathEscape(r.Key), Status: string(r.Status),
+			StatusLabel: c.lang.enum("status", r.Status), Priority: string(r.Priority), Owner: r.Owner,
+			Labels: strings.Join(r.Labels, ", "), Updated: c.lang.date(r.UpdatedAt)})
+	}
 	if page.NextPageToken != "" {
 		next := url.Values{}
 		for k, v := range q {
@@ -104,6 +112,11 @@ func (s *server) requirementList(c *call) error {
 		d.More = s.path("/projects/"+url.PathEscape(c.project())+"/requirements") + "?" + next.Encode()
 	}
 	return c.render(http.StatusOK, "requirements", c.lang.t("requirements.title"), d, nil)
+}
+
+// requirementRow is one line of the requirements list, ready to print.
+type requirementRow struct {
+	Key, Title, URL, Status, StatusLabel, Priority, Owner, Labels, Updated string
 }
 
 type requirementData struct {
