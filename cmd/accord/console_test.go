@@ -250,7 +250,15 @@ func TestConsoleApprovingTheReviewMakesTheRequirementApprovable(t *testing.T) {
 }
 
 func TestConsoleAnsweringTheBlockingQuestionUnblocksTheItem(t *testing.T) {
-	srv := startConsole(t)
+	// On memory and on SQLite, where each change is a unit of work with its events.
+	for _, db := range []string{"memory", filepath.Join(t.TempDir(), "console.db")} {
+		t.Run(filepath.Base(db), func(t *testing.T) { answerTheBlockingQuestion(t, db) })
+	}
+}
+
+func answerTheBlockingQuestion(t *testing.T, db string) {
+	srv := start(t, db, consoleTokens)
+	t.Cleanup(srv.stop)
 	b := newBrowser(t, srv.url, 1280, 900)
 	b.login(pmToken)
 	b.open("/projects/demo/iterations/IT-1", "#board")
