@@ -162,6 +162,11 @@ type areaArgs struct {
 	Hint string
 }
 
+type targetArgs struct {
+	V      view
+	Target string
+}
+
 type changesArgs struct {
 	V       view
 	Changes []accord.FieldChange
@@ -190,6 +195,7 @@ var funcs = template.FuncMap{
 	},
 	"area":    func(v view, name string, rows int, hint string) areaArgs { return areaArgs{v, name, rows, hint} },
 	"changes": func(v view, c []accord.FieldChange) changesArgs { return changesArgs{v, c} },
+	"target":  func(v view, id string) targetArgs { return targetArgs{v, id} },
 }
 
 // num formats a number without trailing zeros (4, 2.5).

@@ -19,6 +19,16 @@ func (s *server) retroRoutes() {
 	s.route("POST /projects/{project}/retros/{key}/phase", s.retroPhase)
 	s.route("POST /projects/{project}/retros/{key}/actions", s.retroAction)
 	s.route("POST /projects/{project}/retros/{key}/groups", s.retroGroup)
+	s.route("POST /projects/{project}/retros/{key}/notes", s.retroNote)
+}
+
+// retroNote records a note of the discussion on a card or a group.
+func (s *server) retroNote(c *call) error {
+	in := retro.NoteInput{Target: c.r.PostFormValue("target"), Text: strings.TrimSpace(c.r.PostFormValue("text"))}
+	return s.retroChange(c, func(ctx context.Context) error {
+		_, err := s.Retros.AddNote(ctx, c.project(), c.r.PathValue("key"), in)
+		return err
+	})
 }
 
 // retroGroup gathers the checked cards under a title.
@@ -62,8 +72,9 @@ var phases = []retro.Phase{retro.Collecting, retro.Grouping, retro.Voting, retro
 type retroData struct {
 	R        retro.Retro
 	Columns  []retroColumn
-	Votes    map[string]int // by item or group
-	Next     retro.Phase    // the phase after this one; empty when closed
+	Votes    map[string]int          // by item or group
+	Notes    map[string][]retro.Note // by item or group
+	Next     retro.Phase             // the phase after this one; empty when closed
 	Settings retro.Settings
 	Facil    bool // the caller facilitates
 	Phases   []retro.Phase
@@ -90,7 +101,7 @@ func (s *server) retroBoard(c *call) error {
 	if err != nil {
 		return err
 	}
-	d := retroData{R: r, Votes: map[string]int{}, Settings: st, Facil: r.Facilitator == c.actor.ID, Phases: phases}
+	d := retroData{R: r, Votes: map[string]int{}, Notes: map[string][]retro.Note{}, Settings: st, Facil: r.Facilitator == c.actor.ID, Phases: phases}
 	for _, col := range r.Columns {
 		rc := retroColumn{Column: col}
 		for _, it := range r.Items {
@@ -102,6 +113,9 @@ func (s *server) retroBoard(c *call) error {
 	}
 	for _, v := range r.Votes {
 		d.Votes[v.Target]++
+	}
+	for _, n := range r.Notes {
+		d.Notes[n.Target] = append(d.Notes[n.Target], n)
 	}
 	for _, g := range r.Groups {
 		gv := groupView{Group: g}

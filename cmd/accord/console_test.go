@@ -293,6 +293,15 @@ func TestConsoleAddARetroCardAndVote(t *testing.T) {
 	b.waitText(`section[data-column="well"] .card .votes`, "1")
 	// The anonymous retro names nobody on a card.
 	assert.NotContains(t, b.text(".retro-board"), "alice")
+	// Discussing: a note on the card, then an action.
+	b.run(chromedp.Click("#next-phase", chromedp.ByQuery))
+	b.waitText("#phase", "discussing")
+	b.run(chromedp.SendKeys(`section[data-column="well"] .note-form input[name=text]`, "pair on every payment review", chromedp.ByQuery),
+		chromedp.Click(`section[data-column="well"] .note-form button`, chromedp.ByQuery))
+	b.waitText(`section[data-column="well"]`, "pair on every payment review")
+	b.run(chromedp.SendKeys(`#actions input[name=title]`, "Pair on the next two reviews", chromedp.ByQuery),
+		chromedp.SendKeys(`#actions input[name=owner]`, "bob", chromedp.ByQuery), chromedp.Click(`#actions button`, chromedp.ByQuery))
+	b.waitText("#actions", "Pair on the next two reviews")
 }
 
 func TestConsoleConfirmASuspectLink(t *testing.T) {
