@@ -426,3 +426,19 @@ func TestGettingLogoutAsksAndOnlyAPostEndsTheSession(t *testing.T) {
 	b.post("/logout", url.Values{})
 	assert.Equal(t, http.StatusSeeOther, b.do("GET", "/projects/shop", nil).Code)
 }
+
+func TestANewRequirementIsCreatedFromTheForm(t *testing.T) {
+	f := newFixture(t)
+	b := f.browser(t)
+	b.login("tok-alice")
+	w := b.post("/projects/shop/requirements", url.Values{"title": {"Export invoices as CSV"}, "priority": {"P3"},
+		"description": {"Finance downloads last month's invoices as one CSV file."}, "labels": {"finance, export"},
+		"acceptance_criteria": {"The CSV has one row per invoice | TestExportRows"}, "note": {"from the finance call"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, w.Body.String())
+	assert.Equal(t, "/projects/shop/requirements/REQ-2", w.Header().Get("Location"))
+	r, err := f.reqs.Get(accord.WithActor(context.Background(), alice), "shop", "REQ-2")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"finance", "export"}, r.Labels)
+	assert.Equal(t, requirement.AcceptanceCriterion{ID: "AC-1", Text: "The CSV has one row per invoice", TestRef: "TestExportRows"}, r.Acceptance[0])
+	assert.Equal(t, "alice", r.Owner, "the author owns it by default")
+}
