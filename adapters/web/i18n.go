@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -181,11 +182,11 @@ var funcs = template.FuncMap{
 	},
 	// value shows one side of a field change: text as it is, the rest as JSON.
 	"value": func(v any) string {
-		switch x := v.(type) {
-		case nil:
+		if v == nil {
 			return "—"
-		case string:
-			return x
+		}
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+			return rv.String() // a status is shown as draft, not "draft"
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
