@@ -506,3 +506,16 @@ func TestConsoleWatchARequirementAndReadTheInbox(t *testing.T) {
 	b.run(chromedp.Click(`form[action$="/inbox/read"] button`, chromedp.ByQuery))
 	b.waitText("main", "Nothing new")
 }
+
+func TestConsoleWorkARisksActions(t *testing.T) {
+	srv := startConsole(t)
+	b := newBrowser(t, srv.url, 1280, 900)
+	b.login(devToken)
+	b.open("/projects/demo/risks/RISK-2", "#response")
+	assert.Contains(t, b.text("main"), "likelihood", "the scoring's working is shown")
+	b.run(chromedp.Click(`#response form[action$="/done"] button`, chromedp.ByQuery))
+	b.waitText("#response", "done")
+	b.run(chromedp.SendKeys(`#response input[name=title]`, "Batch refunds at month end", chromedp.ByQuery),
+		chromedp.SendKeys(`#response input[name=owner]`, "bob", chromedp.ByQuery), chromedp.Click(`#response form[action$="/actions"] button`, chromedp.ByQuery))
+	b.waitText("#response", "Batch refunds at month end")
+}
