@@ -23,10 +23,24 @@
 //
 // Records are addressed by their human keys: /projects/demo/requirements/REQ-3,
 // /projects/demo/reviews/RV-2, /projects/demo/iterations/IT-1,
-// /projects/demo/retros/RETRO-2. /projects/{p}/go/{kind}/{id} redirects
-// from a record's ID to its page: chat messages link there (see RecordURL).
-// Reading works without JavaScript; a little vendored JavaScript (htmx,
-// BSD-0, in static/) makes links and forms swap the page body.
+// /projects/demo/retros/RETRO-2, /projects/demo/risks/RISK-1,
+// /projects/demo/contracts/orders/1.1.0. /projects/{p}/go/{kind}/{id}
+// redirects from a record's ID to its page: chat messages link there (see
+// RecordURL). A project's home is its progress report; the other pages
+// are the requirements (list, document with lint, revisions and diffs,
+// change requests, links, edit), reviews, contracts, plans (boards,
+// burn-up, milestones, questions), retrospectives, risks, traceability
+// and the inbox. A domain whose service is not given has no pages.
+//
+// Writes go through the same services and rules as the JSON API, each in a
+// unit of work when Options.Atomically is set; a refusal is shown beside
+// the field it names. An edit made from a revision someone has since
+// replaced saves nothing: the page shows what changed, both versions, and
+// asks.
+//
+// Reading works without JavaScript; a little vendored JavaScript (htmx
+// 2.0.4 from npm, BSD-0 licence in static/htmx.LICENSE) makes links and
+// forms swap the page body instead of loading a new page.
 //
 // # Safety
 //
