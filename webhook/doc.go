@@ -12,7 +12,9 @@
 // delivery that fails is retried with exponential backoff and full
 // jitter up to the RetryPolicy's limit; every attempt is logged in a
 // Delivery (status code, latency, error), and a failed delivery can be
-// replayed.
+// replayed. With Options.PageURL, a delivery links to the page of its
+// event's record (LinkedPayload): a "url" field in accord's JSON, a last
+// line in the chat formats, so that a chat message opens the record.
 //
 // Deliveries reach public addresses only: the service dials the address
 // a receiver's name resolved to after checking it, refuses loopback,

@@ -8,16 +8,34 @@ import (
 	"github.com/accordhq/accord"
 )
 
-// Payload returns the body of a delivery of e in the format, and its
-// content type.
-func Payload(f Format, e accord.Event) ([]byte, error) {
+// Payload returns the body of a delivery of e in the format.
+func Payload(f Format, e accord.Event) ([]byte, error) { return LinkedPayload(f, e, "") }
+
+// LinkedPayload is Payload with a link to the page of the event's record
+// (empty: none): the accord format carries it as "url", the chat formats
+// as a last line, so that a chat message opens the record in a browser.
+func LinkedPayload(f Format, e accord.Event, url string) ([]byte, error) {
 	switch f {
 	case FormatSlack:
-		return json.Marshal(map[string]string{"text": slackText(e)})
+		text := slackText(e)
+		if url != "" {
+			text += "\n<" + url + "|" + strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(e.Ref.Kind) + ">"
+		}
+		return json.Marshal(map[string]string{"text": text})
 	case FormatDingTalk:
-		return json.Marshal(map[string]any{"msgtype": "text", "text": map[string]string{"content": dingTalkText(e)}})
+		text := dingTalkText(e)
+		if url != "" {
+			text += "\n" + url
+		}
+		return json.Marshal(map[string]any{"msgtype": "text", "text": map[string]string{"content": text}})
 	case FormatAccord, "":
-		return json.Marshal(e)
+		if url == "" {
+			return json.Marshal(e)
+		}
+		return json.Marshal(struct {
+			accord.Event
+			URL string `json:"url"`
+		}{e, url})
 	}
 	return nil, fmt.Errorf("webhook: unknown format %q", f)
 }

@@ -87,6 +87,10 @@ type Options struct {
 	// reserved is refused, checked on the resolved address when a
 	// delivery connects. Default: none.
 	Allow []string
+	// PageURL (optional) returns the address of the page of an event's
+	// record, which deliveries carry (see LinkedPayload); "" for none.
+	// web.RecordURL makes one for the accord console.
+	PageURL func(e accord.Event) string
 	// Resolver looks up receivers' host names; default net.DefaultResolver.
 	Resolver Resolver
 	// Sleep waits between attempts; tests make it instant. Default: a
@@ -105,6 +109,15 @@ type Service struct {
 	allow  allowList
 	retry  RetryPolicy
 	sleep  func(ctx context.Context, d time.Duration) error
+	page   func(e accord.Event) string
+}
+
+// pageURL is the link a delivery of e carries, if any.
+func (s *Service) pageURL(e accord.Event) string {
+	if s.page == nil {
+		return ""
+	}
+	return s.page(e)
 }
 
 // NewService returns a Service over opts.Store.
@@ -135,7 +148,7 @@ func NewService(opts Options) (*Service, error) {
 		}
 	}
 	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
-		client: newClient(&guard{allow: allow, resolver: opts.Resolver}), allow: allow, retry: opts.Retry.withDefaults(), sleep: opts.Sleep}, nil
+		client: newClient(&guard{allow: allow, resolver: opts.Resolver}), allow: allow, retry: opts.Retry.withDefaults(), sleep: opts.Sleep, page: opts.PageURL}, nil
 }
 
 // Retry returns the service's retry policy, its defaults filled in.
@@ -375,7 +388,7 @@ func (s *Service) Deliver(ctx context.Context, sub Subscription, e accord.Event)
 	if err != nil {
 		return err
 	}
-	body, err := Payload(sub.Format, e)
+	body, err := LinkedPayload(sub.Format, e, s.pageURL(e))
 	if err != nil {
 		return err
 	}
@@ -492,7 +505,7 @@ func (s *Service) Replay(ctx context.Context, project, id string) (Delivery, err
 	if err != nil {
 		return Delivery{}, err
 	}
-	body, err := Payload(sub.Format, d.Event)
+	body, err := LinkedPayload(sub.Format, d.Event, s.pageURL(d.Event))
 	if err != nil {
 		return Delivery{}, err
 	}

@@ -202,6 +202,28 @@ func TestChatFormats(t *testing.T) {
 	assert.Error(t, err)
 }
 
+func TestPayloadsLinkToTheRecordPage(t *testing.T) {
+	e := event("requirement.updated", "REQ-1 Refund a paid order edited by alice")
+	const page = "https://accord.example/projects/shop/go/requirement/01J"
+	body, err := webhook.LinkedPayload(webhook.FormatAccord, e, page)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(body, &got))
+	assert.Equal(t, page, got["url"])
+	assert.Equal(t, e.Summary, got["summary"], "the event's own fields stay where they were")
+	plain, err := webhook.Payload(webhook.FormatAccord, e)
+	require.NoError(t, err)
+	assert.NotContains(t, string(plain), `"url"`, "no page, no url")
+	slack, err := webhook.LinkedPayload(webhook.FormatSlack, e, page)
+	require.NoError(t, err)
+	var sm struct{ Text string }
+	require.NoError(t, json.Unmarshal(slack, &sm))
+	assert.True(t, strings.HasSuffix(sm.Text, "\n<"+page+"|requirement>"), sm.Text)
+	ding, err := webhook.LinkedPayload(webhook.FormatDingTalk, e, page)
+	require.NoError(t, err)
+	assert.Contains(t, string(ding), page)
+}
+
 func TestUpdateAndUnsubscribe(t *testing.T) {
 	s, store, _ := newService(t)
 	sub, _, err := s.Subscribe(admin, "shop", webhook.NewSubscription{URL: "https://example.com/a"})

@@ -1,6 +1,6 @@
 // Command accord is the accord reference server and its command-line tool.
 //
-//	accord serve [-addr 127.0.0.1:8080] [-db accord.db] [-webhook-allow …]   run the HTTP API
+//	accord serve [-addr 127.0.0.1:8080] [-db accord.db] [-webhook-allow …] [-public-url …]   run the API and the web console
 //	accord migrate [-db accord.db] [-print [-dialect postgres]] apply (or print) the schema
 //	accord token create -actor bob -role backend [-db …]  make an API token
 //	accord openapi                                        print the API's OpenAPI 3.1 description
@@ -12,7 +12,9 @@
 // ACCORD_TOKENS ("actor:role:token" entries, comma separated) adds fixed
 // tokens that are never stored. Webhooks reach public addresses only;
 // -webhook-allow (default $ACCORD_WEBHOOK_ALLOW) names the internal hosts
-// and networks they may reach too.
+// and networks they may reach too. The web console is served at / and the
+// API under /v1/; -public-url (default $ACCORD_PUBLIC_URL) is the address
+// people reach the server at, for the links webhook deliveries carry.
 package main
 
 import (
@@ -149,10 +151,12 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		db := fs.String("db", defaultDB, `SQLite file, "memory", or postgres:// URL`)
 		allow := fs.String("webhook-allow", os.Getenv("ACCORD_WEBHOOK_ALLOW"),
 			"internal hosts and networks webhooks may reach, comma separated (127.0.0.1/32,hooks.corp.example); default $ACCORD_WEBHOOK_ALLOW, else none")
+		public := fs.String("public-url", os.Getenv("ACCORD_PUBLIC_URL"),
+			"the address people reach this server at (https://accord.example.com), for links to record pages in webhook deliveries; default $ACCORD_PUBLIC_URL")
 		if err := parse(fs, rest); err != nil {
 			return err
 		}
-		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow}, out, log)
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public}, out, log)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)

@@ -33,12 +33,16 @@ type running struct {
 
 // start runs `accord serve` in this process on a free port and waits until
 // it prints where it listens.
-func start(t *testing.T, db, tokens string) running {
+func start(t *testing.T, db, tokens string, more ...func(*serveOptions)) running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, serveOptions{addr: "127.0.0.1:0", db: db, tokens: tokens}, out, quiet) }()
+	opts := serveOptions{addr: "127.0.0.1:0", db: db, tokens: tokens}
+	for _, m := range more {
+		m(&opts)
+	}
+	go func() { done <- serve(ctx, opts, out, quiet) }()
 	var r running
 	require.Eventually(t, func() bool {
 		text := out.String()

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/transfer"
+	"github.com/accordhq/accord/adapters/web"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
@@ -30,6 +32,9 @@ type serveOptions struct {
 	// webhookAllow lists, comma separated, the internal hosts and networks
 	// webhooks may reach (-webhook-allow, ACCORD_WEBHOOK_ALLOW).
 	webhookAllow string
+	// publicURL is where people reach the server (-public-url,
+	// ACCORD_PUBLIC_URL): webhook deliveries link to record pages there.
+	publicURL string
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -43,6 +48,9 @@ var (
 func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logger) error {
 	fixed, err := parseTokens(opts.tokens)
 	if err != nil {
+		return err
+	}
+	if err := checkPublicURL(opts.publicURL); err != nil {
 		return err
 	}
 	// Bind first: a busy port must fail the start before the demo is
@@ -73,7 +81,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 			allow = append(allow, entry)
 		}
 	}
-	hooks, err := webhook.NewService(webhook.Options{Store: b.Webhooks, Events: logged, Allow: allow, Authorizer: authz})
+	var pageURL func(accord.Event) string
+	if opts.publicURL != "" {
+		pageURL = func(e accord.Event) string { return web.RecordURL(opts.publicURL, e.Project, e.Ref) }
+	}
+	hooks, err := webhook.NewService(webhook.Options{Store: b.Webhooks, Events: logged, Allow: allow, Authorizer: authz, PageURL: pageURL})
 	if err != nil {
 		return fmt.Errorf("-webhook-allow (or ACCORD_WEBHOOK_ALLOW) %q: %w", opts.webhookAllow, err)
 	}
@@ -170,8 +182,19 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	console, err := web.New(web.Options{Requirements: services.Requirements, Reviews: services.Reviews, Contracts: services.Contracts, Plans: services.Plans,
+		Retros: services.Retros, Risks: services.Risks, Traces: services.Traces, Records: services.Records, Watches: watches,
+		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log})
+	if err != nil {
+		return err
+	}
+	// The API under /v1/ (and its health check); the console everywhere else.
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", h)
+	mux.Handle("/healthz", h)
+	mux.Handle("/", console)
 
-	srv := newServer(logRequests(limitHeaders(h, maxHeaderBytes), log))
+	srv := newServer(logRequests(limitHeaders(mux, maxHeaderBytes), log))
 	url := "http://" + ln.Addr().String()
 	log.Info("accord server listening", slog.String("url", url), slog.String("db", b.describe))
 	switch {
@@ -295,6 +318,18 @@ func limitHeaders(h http.Handler, limit int) http.Handler {
 	})
 }
 
+// checkPublicURL accepts an empty public URL or an absolute http(s) one.
+func checkPublicURL(public string) error {
+	if public == "" {
+		return nil
+	}
+	u, err := url.Parse(public)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("-public-url (or ACCORD_PUBLIC_URL) %q: want an absolute http or https address, as https://accord.example.com", public)
+	}
+	return nil
+}
+
 // parseTokens reads "actor:role:token" entries separated by commas: fixed
 // tokens, for deployments that keep their secrets outside the database.
 func parseTokens(spec string) (map[string]accord.Actor, error) {
@@ -335,6 +370,8 @@ export PM_TOKEN=%[2]s   # alice, product
 export DEV_TOKEN=%[3]s  # bob, backend
 
 curl -s -H "Authorization: Bearer $PM_TOKEN" "$ACCORD/v1/projects/demo/requirements?page_size=5"
+
+Or open %[1]s/ in a browser and sign in with either token.
 
 `, url, pm, dev)
 }
