@@ -610,3 +610,36 @@ func TestSlackWebhook(t *testing.T) {
 	require.Len(t, d.Attempts, 1, "a removed webhook is not retried")
 	assert.Equal(t, "no_service", d.Attempts[0].Response)
 }
+
+func TestRobotSubscriptionsAreChecked(t *testing.T) {
+	s, clock := newRobotService(t)
+	_, _, err := s.Subscribe(admin, "shop", webhook.NewSubscription{URL: "https://oapi.dingtalk.com/robot/send?access_token=x", Format: webhook.FormatDingTalk,
+		Language: "fr", Secret: "whsec_0123456789abcdef0123456789abcdef"})
+	var e *accord.Error
+	require.ErrorAs(t, err, &e)
+	var fields []string
+	for _, f := range e.Fields {
+		fields = append(fields, f.Field)
+	}
+	assert.Equal(t, []string{"language", "secret"}, fields, "a language it cannot write, a secret that is not the robot's")
+	_, _, err = s.Subscribe(admin, "shop", webhook.NewSubscription{URL: "https://example.com/hook", Format: "lark"})
+	require.ErrorAs(t, err, &e)
+	assert.Contains(t, e.Fields[0].Message, "accord, slack, dingtalk, feishu, wecom")
+
+	// The robot's secret was reset in the group's settings: an update
+	// gives the new one, and the next message is signed with it.
+	const old, reset = "SEC1111111111111111111111111111111111111111", "SEC2222222222222222222222222222222222222222"
+	rr := dingTalkRobot(t, clock, "t", reset)
+	sub, _, err := s.Subscribe(admin, "shop", webhook.NewSubscription{URL: rr.srv.URL + "/robot/send?access_token=t", Format: webhook.FormatDingTalk, Secret: old})
+	require.NoError(t, err)
+	sub, err = s.Update(admin, "shop", sub.ID, sub.Revision, webhook.Content{URL: sub.URL, Secret: reset, Language: webhook.Chinese, Active: true})
+	require.NoError(t, err)
+	assert.Equal(t, webhook.FormatDingTalk, sub.Format, "kept")
+	assert.Equal(t, webhook.Chinese, sub.Language)
+	raw, _ := json.Marshal(sub)
+	assert.NotContains(t, string(raw), reset, "the record never holds the secret")
+	require.NoError(t, s.Deliver(context.Background(), sub, robotEvent(clock, 1)))
+	assert.Equal(t, webhook.Delivered, onlyAttempt(t, s, sub).Status)
+	_, err = s.Update(admin, "shop", sub.ID, sub.Revision, webhook.Content{URL: sub.URL, Format: webhook.FormatWeCom, Secret: reset, Active: true})
+	assert.Equal(t, accord.Invalid, accord.ErrorCode(err), "a WeCom robot takes no secret")
+}

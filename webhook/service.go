@@ -52,7 +52,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // Longest is the most a delivery can take under the policy: every attempt
-// timing out and every pause at its ceiling.
+// timing out and every pause at its ceiling; a chat robot's turn within
+// its rate, and a throttled robot's window, come on top.
 func (p RetryPolicy) Longest() time.Duration {
 	p = p.withDefaults()
 	total := time.Duration(p.Attempts) * p.Timeout
