@@ -34,3 +34,23 @@ func BenchmarkSignAndVerify(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkChatPayloads measures each chat format's message for the same
+// event, with a page to link to, in Chinese: what a delivery spends
+// before its robot's turn.
+func BenchmarkChatPayloads(b *testing.B) {
+	e := event("requirement.updated", `REQ-12 "Refund a paid order" edited by alice: acceptance criteria, flow (revision 4)`)
+	r := webhook.Rendering{URL: "https://accord.example/projects/shop/go/requirement/01J", Language: webhook.Chinese}
+	for _, f := range []webhook.Format{webhook.FormatSlack, webhook.FormatDingTalk, webhook.FormatFeishu, webhook.FormatWeCom} {
+		b.Run(string(f), func(b *testing.B) {
+			body, err := webhook.Render(f, e, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				_, _ = webhook.Render(f, e, r)
+			}
+			b.ReportMetric(float64(len(body)), "bytes/msg")
+		})
+	}
+}

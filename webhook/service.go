@@ -52,7 +52,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 }
 
 // Longest is the most a delivery can take under the policy: every attempt
-// timing out and every pause at its ceiling.
+// timing out and every pause at its ceiling; a chat robot's turn within
+// its rate, and a throttled robot's window, come on top.
 func (p RetryPolicy) Longest() time.Duration {
 	p = p.withDefaults()
 	total := time.Duration(p.Attempts) * p.Timeout
@@ -93,7 +94,8 @@ type Options struct {
 	PageURL func(e accord.Event) string
 	// Resolver looks up receivers' host names; default net.DefaultResolver.
 	Resolver Resolver
-	// Sleep waits between attempts; tests make it instant. Default: a
+	// Sleep waits between attempts, and for a chat robot's turn within
+	// its rate (measured with Clock); tests make it instant. Default: a
 	// timer that ctx can cut short.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -110,6 +112,7 @@ type Service struct {
 	retry  RetryPolicy
 	sleep  func(ctx context.Context, d time.Duration) error
 	page   func(e accord.Event) string
+	robots *robots
 }
 
 // pageURL is the link a delivery of e carries, if any.
@@ -148,7 +151,8 @@ func NewService(opts Options) (*Service, error) {
 		}
 	}
 	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
-		client: newClient(&guard{allow: allow, resolver: opts.Resolver}), allow: allow, retry: opts.Retry.withDefaults(), sleep: opts.Sleep, page: opts.PageURL}, nil
+		client: newClient(&guard{allow: allow, resolver: opts.Resolver}), allow: allow, retry: opts.Retry.withDefaults(), sleep: opts.Sleep, page: opts.PageURL,
+		robots: &robots{clock: opts.Clock, sleep: opts.Sleep, by: map[string]*robot{}}}, nil
 }
 
 // Retry returns the service's retry policy, its defaults filled in.
@@ -172,7 +176,7 @@ func check(errs *accord.FieldErrors, rawURL string, kinds []string, f Format, de
 		}
 	}
 	if f != "" && !f.Valid() {
-		errs.Add("format", "unknown format %q; one of accord, slack, dingtalk", f)
+		errs.Add("format", "unknown format %q; one of %s", f, formatNames())
 	}
 	svc.CheckText(errs, "description", description, svc.MaxText, false)
 }
@@ -213,9 +217,7 @@ func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscript
 	var errs accord.FieldErrors
 	check(&errs, in.URL, in.Kinds, in.Format, in.Description)
 	s.checkDestination(&errs, in.URL)
-	if in.Secret != "" && (len(in.Secret) < 16 || len(in.Secret) > 256) {
-		errs.Add("secret", "must be 16 to 256 bytes, or left out for a generated one")
-	}
+	checkChat(&errs, in.Format, in.Language, in.Secret)
 	if err := errs.Err("subscription"); err != nil {
 		return Subscription{}, "", err
 	}
@@ -229,7 +231,7 @@ func (s *Service) Subscribe(ctx context.Context, project string, in NewSubscript
 		in.Format = FormatAccord
 	}
 	now := s.clock.Now()
-	sub := Subscription{ID: accord.NewID(now), Project: project, URL: in.URL, Kinds: in.Kinds, Format: in.Format,
+	sub := Subscription{ID: accord.NewID(now), Project: project, URL: in.URL, Kinds: in.Kinds, Format: in.Format, Language: in.Language,
 		Description: in.Description, Active: true, Stamp: accord.NewStamp(actor.ID, now)}
 	sub, err = s.store.CreateSubscription(ctx, svc.Revision(sub, accord.RevisionCreated, in.Description))
 	if err != nil {
@@ -315,6 +317,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 	var errs accord.FieldErrors
 	check(&errs, in.URL, in.Kinds, in.Format, in.Description)
 	s.checkDestination(&errs, in.URL)
+	checkChat(&errs, in.Format, in.Language, in.Secret)
 	if err := errs.Err("subscription"); err != nil {
 		return Subscription{}, err
 	}
@@ -328,11 +331,19 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 	if in.Format == "" {
 		in.Format = sub.Format
 	}
+	if in.Language != "" {
+		sub.Language = in.Language
+	}
 	sub.URL, sub.Kinds, sub.Format, sub.Description, sub.Active = in.URL, in.Kinds, in.Format, in.Description, in.Active
 	sub.Stamp = sub.Stamp.Next(actor.ID, s.clock.Now())
 	sub, err = s.store.UpdateSubscription(ctx, svc.Revision(sub, accord.RevisionEdited, "updated by "+actor.ID))
 	if err != nil {
 		return Subscription{}, err
+	}
+	if in.Secret != "" {
+		if err := s.store.PutSecret(ctx, project, sub.ID, []byte(in.Secret)); err != nil {
+			return Subscription{}, err
+		}
 	}
 	s.pub.Publish(ctx, EventUpdated, project, sub.Ref(), actor, "%s changed the webhook to %s (%s, active: %t)", actor.ID, sub.URL, kindsText(sub.Kinds), sub.Active)
 	return sub, nil
@@ -388,13 +399,13 @@ func (s *Service) Deliver(ctx context.Context, sub Subscription, e accord.Event)
 	if err != nil {
 		return err
 	}
-	body, err := LinkedPayload(sub.Format, e, s.pageURL(e))
+	body, err := Render(sub.Format, e, Rendering{URL: s.pageURL(e), Language: sub.Language})
 	if err != nil {
 		return err
 	}
 	var attempts []Attempt
 	for n := 1; ; n++ {
-		a := s.attempt(ctx, sub, secret, e, body)
+		a, header := s.attempt(ctx, sub, secret, e, body)
 		attempts = append(attempts, a)
 		if a.OK() {
 			_, err := s.log(ctx, sub, e, Delivered, attempts)
@@ -403,10 +414,11 @@ func (s *Service) Deliver(ctx context.Context, sub Subscription, e accord.Event)
 		if ctx.Err() != nil {
 			return ctx.Err() // the relay tries again: nothing is logged as failed
 		}
-		if n == s.retry.Attempts || a.Error == ErrInternalAddress.Error() {
-			break // a refused address stays refused: trying again would only wait
+		retry, least := again(sub.Format, a, header)
+		if n == s.retry.Attempts || !retry {
+			break // a refused address, or a robot's refusal, stays: trying again would only wait
 		}
-		pause := time.Duration(mrand.Int64N(int64(s.retry.ceiling(n)) + 1))
+		pause := max(least, time.Duration(mrand.Int64N(int64(s.retry.ceiling(n))+1)))
 		if err := s.sleep(ctx, pause); err != nil {
 			return err
 		}
@@ -431,16 +443,28 @@ func describe(a Attempt) string {
 	return fmt.Sprintf("HTTP %d", a.StatusCode)
 }
 
-// attempt makes one POST.
-func (s *Service) attempt(ctx context.Context, sub Subscription, secret []byte, e accord.Event, body []byte) Attempt {
+// attempt makes one POST, in the robot's turn if the format's platform
+// limits its rate, signed as the platform documents; it returns the
+// answer's header too (Retry-After).
+func (s *Service) attempt(ctx context.Context, sub Subscription, secret []byte, e accord.Event, body []byte) (a Attempt, header http.Header) {
+	done, err := s.robots.wait(ctx, sub.URL, limits(sub.Format))
+	if err != nil {
+		return Attempt{At: s.clock.Now(), Error: err.Error()}, nil
+	}
+	defer func() { done(a.StatusCode != 0 || (a.Error != "" && a.Error != ErrInternalAddress.Error())) }()
 	start := time.Now()
-	a := Attempt{At: s.clock.Now()}
+	a = Attempt{At: s.clock.Now()}
 	ctx, cancel := context.WithTimeout(ctx, s.retry.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.URL, bytes.NewReader(body))
+	target, body, err := signed(sub.Format, sub.URL, body, secret, s.clock.Now())
 	if err != nil {
 		a.Error = err.Error()
-		return a
+		return a, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		a.Error = err.Error()
+		return a, nil
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "accord-webhook/1")
@@ -451,25 +475,28 @@ func (s *Service) attempt(ctx context.Context, sub Subscription, secret []byte, 
 	a.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if errors.Is(err, ErrInternalAddress) {
 		a.Error = ErrInternalAddress.Error() // no connection was made: nothing more to say
-		return a
+		return a, nil
 	}
 	if err != nil {
 		a.Error = err.Error()
-		return a
+		return a, nil
 	}
-	head := make([]byte, maxExcerpt)
+	head := make([]byte, 4<<10) // a robot's answer, whole, to read its code
 	n, _ := io.ReadFull(resp.Body, head)
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	a.StatusCode = resp.StatusCode
 	switch {
-	case a.OK():
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
+		if code, msg := refusal(sub.Format, head[:n]); code != 0 {
+			a.Code, a.Error, a.Response = code, fmt.Sprintf("refused by the robot: code %d: %s", code, excerpt([]byte(msg))), excerpt(head[:n])
+		}
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		a.Error = "redirect not followed" // nor its Location logged: it may point inside
 	default:
 		a.Response = excerpt(head[:n])
 	}
-	return a
+	return a, resp.Header
 }
 
 // log records a delivery.
@@ -505,11 +532,11 @@ func (s *Service) Replay(ctx context.Context, project, id string) (Delivery, err
 	if err != nil {
 		return Delivery{}, err
 	}
-	body, err := LinkedPayload(sub.Format, d.Event, s.pageURL(d.Event))
+	body, err := Render(sub.Format, d.Event, Rendering{URL: s.pageURL(d.Event), Language: sub.Language})
 	if err != nil {
 		return Delivery{}, err
 	}
-	a := s.attempt(ctx, sub, secret, d.Event, body)
+	a, _ := s.attempt(ctx, sub, secret, d.Event, body)
 	a.Replay = true
 	d.Attempts = append(slices.Clone(d.Attempts), a)
 	if a.OK() {

@@ -184,20 +184,40 @@ func TestChatFormats(t *testing.T) {
 	e := event("requirement.change_applied", "REQ-1 Refund a paid order: change request applied by alice (30-day window)")
 	slack, err := webhook.Payload(webhook.FormatSlack, e)
 	require.NoError(t, err)
-	var sm struct{ Text string }
+	var sm struct {
+		Text   string
+		Blocks []map[string]any
+	}
 	require.NoError(t, json.Unmarshal(slack, &sm))
-	assert.Contains(t, sm.Text, "*requirement change applied* · shop\nREQ-1 Refund a paid order: change request applied by alice (30-day window)\n_Alice (product), ")
+	assert.Contains(t, sm.Text, "*Requirement change applied* · shop\nREQ-1 Refund a paid order: change request applied by alice (30-day window)\n_Alice (product) · ")
+	require.Len(t, sm.Blocks, 2)
+	assert.Nil(t, sm.Blocks[0]["accessory"], "no page, no button")
 	ding, err := webhook.Payload(webhook.FormatDingTalk, e)
 	require.NoError(t, err)
 	var dm struct {
-		Msgtype string
-		Text    struct{ Content string }
+		Msgtype  string
+		Markdown struct{ Title, Text string }
 	}
 	require.NoError(t, json.Unmarshal(ding, &dm))
-	assert.Equal(t, "text", dm.Msgtype)
-	assert.Contains(t, dm.Text.Content, "【requirement change applied · shop】\nREQ-1 Refund a paid order: change request applied by alice (30-day window)\n—— Alice (product), ")
+	assert.Equal(t, "markdown", dm.Msgtype, "no page to open: markdown, not an actionCard")
+	assert.Equal(t, "Requirement change applied · shop", dm.Markdown.Title)
+	assert.Contains(t, dm.Markdown.Text, "#### Requirement change applied · shop\n\nREQ-1 Refund a paid order: change request applied by alice (30-day window)\n\n> By: Alice (product) · ")
+	zh, err := webhook.Render(webhook.FormatDingTalk, e, webhook.Rendering{Language: webhook.Chinese})
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(zh, &dm))
+	assert.Equal(t, "需求变更已应用 · shop", dm.Markdown.Title)
+	assert.Contains(t, dm.Markdown.Text, "> 操作人: Alice (product)")
+	wecom, err := webhook.Render(webhook.FormatWeCom, event("risk.transitioned", "RISK-2 \"Card data leak\" moved from open to mitigating by bob"), webhook.Rendering{Language: webhook.Chinese})
+	require.NoError(t, err)
+	assert.Contains(t, string(wecom), `"content":"**风险状态已变更** · shop\nRISK-2 \"Card data leak\" moved from open to mitigating by bob\n\u003e 操作人: `)
+	other, err := webhook.Render(webhook.FormatFeishu, event("billing.paid", "paid"), webhook.Rendering{Language: webhook.Chinese})
+	require.NoError(t, err)
+	assert.Contains(t, string(other), `Billing paid · shop`, "a kind without a translation reads as English")
 	esc, _ := webhook.Payload(webhook.FormatSlack, event("requirement.updated", "a <b> & c"))
 	assert.Contains(t, string(esc), `a \u0026lt;b\u0026gt; \u0026amp; c`, "Slack markup is escaped")
+	long, err := webhook.Payload(webhook.FormatWeCom, event("requirement.updated", strings.Repeat("长", 3000)))
+	require.NoError(t, err)
+	assert.Less(t, len(long), 4096, "within WeCom's markdown limit")
 	_, err = webhook.Payload("teams", e)
 	assert.Error(t, err)
 }
@@ -216,12 +236,21 @@ func TestPayloadsLinkToTheRecordPage(t *testing.T) {
 	assert.NotContains(t, string(plain), `"url"`, "no page, no url")
 	slack, err := webhook.LinkedPayload(webhook.FormatSlack, e, page)
 	require.NoError(t, err)
-	var sm struct{ Text string }
+	var sm struct {
+		Text   string
+		Blocks []struct {
+			Accessory struct{ Type, URL string }
+		}
+	}
 	require.NoError(t, json.Unmarshal(slack, &sm))
-	assert.True(t, strings.HasSuffix(sm.Text, "\n<"+page+"|requirement>"), sm.Text)
-	ding, err := webhook.LinkedPayload(webhook.FormatDingTalk, e, page)
-	require.NoError(t, err)
-	assert.Contains(t, string(ding), page)
+	assert.True(t, strings.HasSuffix(sm.Text, "\n<"+page+"|Open in accord>"), sm.Text)
+	assert.Equal(t, "button", sm.Blocks[0].Accessory.Type)
+	assert.Equal(t, page, sm.Blocks[0].Accessory.URL)
+	for _, f := range []webhook.Format{webhook.FormatDingTalk, webhook.FormatFeishu, webhook.FormatWeCom} {
+		body, err := webhook.LinkedPayload(f, e, page)
+		require.NoError(t, err)
+		assert.Contains(t, string(body), page, f)
+	}
 }
 
 func TestUpdateAndUnsubscribe(t *testing.T) {

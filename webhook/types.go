@@ -16,6 +16,7 @@ type Subscription struct {
 	URL         string   `json:"url"`
 	Kinds       []string `json:"kinds"` // event kinds or patterns ("requirement.*", "*"); empty: every event
 	Format      Format   `json:"format"`
+	Language    string   `json:"language,omitempty"` // of a chat message: en (default) or zh-CN
 	Description string   `json:"description,omitempty"`
 	Active      bool     `json:"active"`
 	accord.Stamp
@@ -52,10 +53,13 @@ func matchAny(patterns []string, kind string) bool {
 
 // NewSubscription is what an admin submits to subscribe a URL. Without a
 // Secret one is generated; either way it is returned once, on creation.
+// For a DingTalk or Feishu robot, Secret is the robot's own signing
+// secret (DingTalk's SEC…), which its deliveries are signed with.
 type NewSubscription struct {
 	URL         string   `json:"url"`
 	Kinds       []string `json:"kinds,omitempty"`
-	Format      Format   `json:"format,omitempty"` // default accord
+	Format      Format   `json:"format,omitempty"`   // default accord
+	Language    string   `json:"language,omitempty"` // en (default) or zh-CN
 	Description string   `json:"description,omitempty"`
 	Secret      string   `json:"secret,omitempty"`
 }
@@ -65,7 +69,11 @@ type Content struct {
 	URL         string   `json:"url"`
 	Kinds       []string `json:"kinds,omitempty"`
 	Format      Format   `json:"format,omitempty"`
+	Language    string   `json:"language,omitempty"` // empty: unchanged
 	Description string   `json:"description,omitempty"`
+	// Secret (optional) replaces the secret: a robot's new signing
+	// secret after it was reset in the chat's settings. Empty: unchanged.
+	Secret string `json:"secret,omitempty"`
 	// Active false pauses the webhook: it keeps its place in the event
 	// log, and what happened meanwhile is delivered once it is active
 	// again (unsubscribe to drop it).
@@ -97,8 +105,12 @@ func (d Delivery) Clone() Delivery {
 type Attempt struct {
 	At         time.Time `json:"at"`
 	StatusCode int       `json:"status_code,omitempty"` // 0 when no answer came
-	LatencyMS  float64   `json:"latency_ms"`
-	Error      string    `json:"error,omitempty"`
+	// Code is a chat robot's own error code when it refused the message
+	// in the body of a 2xx answer (DingTalk's and WeCom's errcode,
+	// Feishu's code); Error then carries its message.
+	Code      int     `json:"code,omitempty"`
+	LatencyMS float64 `json:"latency_ms"`
+	Error     string  `json:"error,omitempty"`
 	// Response is the start of a refusing receiver's answer (at most 200
 	// bytes of valid UTF-8, control characters made spaces): enough to
 	// say why, and no more of what it serves.
@@ -106,8 +118,11 @@ type Attempt struct {
 	Replay   bool   `json:"replay,omitempty"` // made by Replay, not by the relay
 }
 
-// OK reports whether the receiver took the delivery (2xx).
-func (a Attempt) OK() bool { return a.StatusCode >= 200 && a.StatusCode < 300 }
+// OK reports whether the receiver took the delivery: 2xx, and no
+// refusal in the body (a chat robot answers 200 when it refuses, too).
+func (a Attempt) OK() bool {
+	return a.StatusCode >= 200 && a.StatusCode < 300 && a.Code == 0 && a.Error == ""
+}
 
 // matchErr reports whether pattern is a well-formed path.Match pattern.
 func matchErr(pattern string) (bool, error) { return path.Match(pattern, "") }

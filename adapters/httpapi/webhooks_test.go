@@ -1,6 +1,9 @@
 package httpapi_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -94,4 +97,52 @@ func TestWebhookRoutes(t *testing.T) {
 	assert.Equal(t, false, off.body["active"])
 	assert.Equal(t, http.StatusNoContent, call(t, h, "DELETE", hook, pmToken, "").status)
 	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", hook, pmToken, "").status)
+}
+
+// A DingTalk robot subscribed through the API, with its 加签 secret and
+// Chinese messages: the message is signed as DingTalk documents it, and a
+// refusal in a 200 answer is logged as a failure with the robot's code.
+func TestDingTalkRobotThroughTheAPI(t *testing.T) {
+	h, _ := newProjectAPI(t)
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", "/v1/projects", pmToken, `{"key":"shop","name":"Shop"}`).status)
+	const robotSecret = "SEC9f8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e3d2c1b"
+	got := make(chan string, 10)
+	robot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		q := r.URL.Query()
+		m := hmac.New(sha256.New, []byte(robotSecret))
+		m.Write([]byte(q.Get("timestamp") + "\n" + robotSecret))
+		if q.Get("sign") != base64.StdEncoding.EncodeToString(m.Sum(nil)) {
+			_, _ = io.WriteString(w, `{"errcode":310000,"errmsg":"sign not match"}`)
+			return
+		}
+		got <- string(body)
+		_, _ = io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+	}))
+	defer robot.Close()
+	const p = "/v1/projects/shop"
+	made := call(t, h, "POST", p+"/webhooks", pmToken, `{"url":"`+robot.URL+`/robot/send?access_token=t","format":"dingtalk","language":"zh-CN","secret":"`+robotSecret+`","kinds":["requirement.*"]}`)
+	require.Equal(t, http.StatusCreated, made.status, made.raw)
+	assert.Equal(t, "zh-CN", made.body["language"])
+	wrong := call(t, h, "POST", p+"/webhooks", pmToken, `{"url":"`+robot.URL+`/robot/send?access_token=t","format":"dingtalk","secret":"SEC0000000000000000000000","kinds":["requirement.*"]}`)
+	require.Equal(t, http.StatusCreated, wrong.status, wrong.raw)
+
+	require.Equal(t, http.StatusCreated, call(t, h, "POST", p+"/requirements", pmToken, `{"title":"Refund a paid order"}`).status)
+	select {
+	case body := <-got:
+		assert.Contains(t, body, `"title":"需求已创建 · shop"`)
+		assert.Contains(t, body, `Refund a paid order`)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the robot got nothing")
+	}
+	hook := wrong.header.Get("Location")
+	var failed response
+	require.Eventually(t, func() bool {
+		failed = call(t, h, "GET", hook+"/deliveries?status=failed", pmToken, "")
+		return failed.status == http.StatusOK && len(failed.body["items"].([]any)) == 1
+	}, 5*time.Second, 10*time.Millisecond)
+	a := failed.body["items"].([]any)[0].(map[string]any)["attempts"].([]any)[0].(map[string]any)
+	assert.EqualValues(t, 200, a["status_code"])
+	assert.EqualValues(t, 310000, a["code"])
+	assert.Contains(t, a["error"], "sign not match")
 }
