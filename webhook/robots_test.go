@@ -82,10 +82,6 @@ func robotEvent(clock *fakeClock, i int) accord.Event {
 type robotReceiver struct {
 	t      *testing.T
 	clock  *fakeClock
-	limits []struct {
-		n      int
-		window time.Duration
-	}
 	handle func(r *http.Request, body []byte) (status int, answer string)
 	header http.Header // sent with every answer
 
