@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/internal/svc"
 )
 
@@ -374,4 +375,34 @@ func (m Milestone) Ref() accord.Ref { return accord.Ref{Kind: MilestoneRefKind, 
 func (m Milestone) Clone() Milestone {
 	m.Deliverables = slices.Clone(m.Deliverables)
 	return m
+}
+
+// IterationContentChanges lists the content fields that differ from a to
+// b: what a link to the iteration relies on, its dates, goals and the
+// items it schedules (by ref: efforts and notes move on their own).
+func IterationContentChanges(a, b Iteration) []string {
+	type content struct {
+		Start Date         `json:"start"`
+		End   Date         `json:"end"`
+		Goals []string     `json:"goals"`
+		Items []accord.Ref `json:"items"`
+	}
+	view := func(it Iteration) content {
+		c := content{Start: it.Start, End: it.End, Goals: it.Goals}
+		for _, item := range it.Items {
+			c.Items = append(c.Items, item.Ref)
+		}
+		return c
+	}
+	return diff.Paths(diff.Fields(view(a), view(b)))
+}
+
+// MilestoneContentChanges lists the content fields that differ from a to
+// b: what a link to the milestone relies on, its date and deliverables.
+func MilestoneContentChanges(a, b Milestone) []string {
+	type content struct {
+		Date         Date         `json:"date"`
+		Deliverables []accord.Ref `json:"deliverables"`
+	}
+	return diff.Paths(diff.Fields(content{a.Date, a.Deliverables}, content{b.Date, b.Deliverables}))
 }

@@ -93,7 +93,7 @@ func BenchmarkVote(b *testing.B) {
 				}
 			}
 			for _, to := range []retro.Phase{retro.Grouping, retro.Voting} {
-				if _, err := svc.Transition(as("fac"), "shop", r.Key, to); err != nil {
+				if _, err := svc.Transition(as("fac"), "shop", r.Key, 0, retro.TransitionInput{To: to}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -73,6 +73,7 @@ type Service struct {
 	register Register
 	pub      svc.Publisher
 	clock    accord.Clock
+	cmds     svc.Commands[Review, *Review]
 }
 
 // NewService returns a Service over opts.Store.
@@ -83,24 +84,19 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+	s.cmds = svc.Commands[Review, *Review]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Review]{
+		What: "review", Prefix: KeyPrefix, Get: opts.Store.GetReview, ByKey: opts.Store.GetReviewByKey, Update: opts.Store.UpdateReview,
+		Name: func(rv Review) (string, string) { return rv.Key, rv.Title }}}
+	return s, nil
 }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
-	if _, key := ParseKey(ref); key {
-		return s.store.GetReviewByKey(ctx, project, ref)
-	}
-	return s.store.GetReview(ctx, project, ref)
+	return s.cmds.Lookup(ctx, project, ref)
 }
 
-// idOf returns the ID of the review ref names: a key names a live one
-// only, an ID a deleted one too, so its history still answers.
 func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	if _, key := ParseKey(ref); !key {
-		return ref, nil
-	}
-	r, err := s.store.GetReviewByKey(ctx, project, ref)
-	return r.ID, err
+	return s.cmds.IDOf(ctx, project, ref)
 }
 
 // NewParticipant names someone to take part in a review, and in which role.
@@ -205,7 +201,9 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 	if err != nil {
 		return Review{}, err
 	}
-	s.announce(ctx, nil, stored, t)
+	for _, e := range t.events {
+		s.cmds.Publish(ctx, project, stored, actor, e.kind, "%s: %s", stored.Key, e.summary)
+	}
 	return stored, nil
 }
 
@@ -309,7 +307,7 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 	if err := s.store.DeleteReview(ctx, svc.Tombstone(rv, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventDeleted, project, rv.Ref(), actor, "%s (%s review of %s) deleted by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, rv, actor, EventDeleted, "%s (%s review of %s) deleted by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
 	return nil
 }
 
@@ -338,7 +336,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Revi
 	if err != nil {
 		return Review{}, err
 	}
-	s.pub.Publish(ctx, EventRestored, project, rv.Ref(), actor, "%s (%s review of %s) restored by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, rv, actor, EventRestored, "%s (%s review of %s) restored by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
 	return rv, nil
 }
 
@@ -475,46 +473,28 @@ func (s *Service) change(ctx context.Context, project, id string, edit func(t *t
 
 // changeAt is change for a caller that names the revision it read (If-Match):
 // base 0 applies the edit to whatever is newest; any other base must be the
-// current revision, and a lost race is reported instead of retried.
+// current revision, and a lost race is reported instead of retried. An
+// edit that logs nothing changes nothing.
 func (s *Service) changeAt(ctx context.Context, project, id string, base int, edit func(t *txn) error) (Review, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Review{}, err
-	}
-	var out Review
-	err = svc.Retry(func() error {
-		// The store hands out its own copy, so the edit works on it in place.
-		next, err := s.lookup(ctx, project, id)
-		if err != nil {
-			return err
-		}
-		if base != 0 {
-			if err := svc.CheckBase("review "+next.Key, base, next.Revision); err != nil {
-				return svc.Final(err)
+	var t *txn
+	var before Evaluation
+	return s.cmds.Run(ctx, svc.Change[Review]{Project: project, Ref: id, Base: base,
+		Edit: func(rv *Review, c *svc.Cmd) error {
+			t = &txn{rv: rv, actor: c.Actor, now: c.Now}
+			logged := len(rv.Log)
+			before = Evaluate(*rv, t.now)
+			if err := edit(t); err != nil {
+				return err
 			}
-		}
-		t := &txn{rv: &next, actor: actor, now: s.clock.Now()}
-		before, logged := Evaluate(next, t.now), len(next.Log)
-		if err := edit(t); err != nil {
-			return svc.Final(err)
-		}
-		if len(next.Log) == logged {
-			out = next // nothing changed
+			if len(rv.Log) == logged {
+				c.Unchanged()
+				return nil
+			}
+			c.Kind, c.Note = accord.RevisionKind(rv.Log[logged].Action), t.note(logged)
 			return nil
-		}
-		next.Stamp = next.Stamp.Next(actor.ID, t.now)
-		stored, err := s.store.UpdateReview(ctx, svc.Revision(next, accord.RevisionKind(next.Log[logged].Action), t.note(logged)))
-		if err != nil {
-			if base != 0 {
-				return svc.Final(err)
-			}
-			return err
-		}
-		s.announce(ctx, &before, stored, t)
-		out = stored
-		return nil
+		},
+		Stored: func(out Review, c *svc.Cmd) { t.announce(c, &before, out) },
 	})
-	return out, err
 }
 
 // note sums up the history entries from index from on, for the revision.
@@ -526,18 +506,17 @@ func (t *txn) note(from int) string {
 	return strings.Join(parts, "; ")
 }
 
-// announce publishes the change's events and, when the outcome moved, an
-// outcome_changed event.
-func (s *Service) announce(ctx context.Context, before *Evaluation, after Review, t *txn) {
+// announce queues the change's events on c and, when the outcome moved,
+// an outcome_changed event.
+func (t *txn) announce(c *svc.Cmd, before *Evaluation, after Review) {
 	for _, e := range t.events {
-		s.pub.Publish(ctx, e.kind, after.Project, after.Ref(), t.actor, "%s: %s", after.Key, e.summary)
+		c.Event(e.kind, "%s: %s", after.Key, e.summary)
 	}
 	if before == nil {
 		return
 	}
 	if is := Evaluate(after, t.now); before.Outcome != is.Outcome {
-		s.pub.Publish(ctx, EventOutcomeChanged, after.Project, after.Ref(), t.actor,
-			"%s: outcome changed from %s to %s (%s)", after.Key, before.Outcome, is.Outcome, is.Explain())
+		c.Event(EventOutcomeChanged, "%s: outcome changed from %s to %s (%s)", after.Key, before.Outcome, is.Outcome, is.Explain())
 	}
 }
 

@@ -37,6 +37,7 @@ type Service struct {
 	pub    svc.Publisher
 	clock  accord.Clock
 	scorer Scorer
+	cmds   svc.Commands[Risk, *Risk]
 }
 
 // NewService returns a Service over opts.Store.
@@ -47,24 +48,20 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, scorer: opts.Scorer}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, scorer: opts.Scorer}
+	s.cmds = svc.Commands[Risk, *Risk]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Risk]{
+		What: "risk", Prefix: KeyPrefix, Get: opts.Store.GetRisk, ByKey: opts.Store.GetRiskByKey, Update: opts.Store.UpdateRisk,
+		Name: func(r Risk) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+	}}
+	return s, nil
 }
 
 func (s *Service) lookup(ctx context.Context, project, ref string) (Risk, error) {
-	if _, key := ParseKey(ref); key {
-		return s.store.GetRiskByKey(ctx, project, ref)
-	}
-	return s.store.GetRisk(ctx, project, ref)
+	return s.cmds.Lookup(ctx, project, ref)
 }
 
-// idOf returns the ID of the risk ref names: a key names a live one
-// only, an ID a deleted one too, so its history still answers.
 func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	if _, key := ParseKey(ref); !key {
-		return ref, nil
-	}
-	r, err := s.store.GetRiskByKey(ctx, project, ref)
-	return r.ID, err
+	return s.cmds.IDOf(ctx, project, ref)
 }
 
 // Settings returns the project's risk settings, the defaults filled in.
@@ -242,7 +239,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk,
 	if err != nil {
 		return Risk{}, err
 	}
-	s.pub.Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q filed by %s (%s, %s)", r.Key, r.Title, actor.ID, r.Kind, r.Category)
+	s.cmds.Publish(ctx, project, r, actor, EventCreated, "%s %q filed by %s (%s, %s)", r.Key, r.Title, actor.ID, r.Kind, r.Category)
 	return r, nil
 }
 
@@ -335,44 +332,24 @@ func (s *Service) all(ctx context.Context, project string, f Filter) ([]Risk, er
 type edit func(r *Risk, actor accord.Actor, now time.Time) (kind accord.RevisionKind, event, summary string, err error)
 
 // change applies e to the risk at revision base (0: the newest, retrying
-// when a concurrent change got there first) and stores the next revision.
+// when a concurrent change got there first) on the one command path.
 func (s *Service) change(ctx context.Context, project, id string, base int, e edit) (Risk, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Risk{}, err
-	}
-	var out Risk
-	var event, summary string
-	err = svc.Retry(func() error {
-		r, err := s.lookup(ctx, project, id)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if base != 0 {
-			if err := svc.CheckBase("risk "+r.Key, base, r.Revision); err != nil {
-				return svc.Final(err)
+	return s.cmds.Run(ctx, svc.Change[Risk]{Project: project, Ref: id, Base: base,
+		Edit: func(r *Risk, c *svc.Cmd) error {
+			kind, event, summary, err := e(r, c.Actor, c.Now)
+			if err != nil {
+				return err
 			}
-		}
-		now := s.clock.Now()
-		var kind accord.RevisionKind
-		if kind, event, summary, err = e(&r, actor, now); err != nil {
-			return svc.Final(err)
-		}
-		r.Stamp = r.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateRisk(ctx, svc.Revision(r, kind, summary))
-		if err != nil && base != 0 {
-			return svc.Final(err)
-		}
-		return err
+			c.Kind = kind
+			c.Event(event, "%s", summary)
+			return nil
+		},
+		Stored: func(out Risk, c *svc.Cmd) {
+			if out.Acceptance != nil && !out.Acceptance.LapsedAt.IsZero() && out.Acceptance.LapsedAt.Equal(out.UpdatedAt) {
+				c.Event(EventAcceptanceLapsed, "%s: acceptance lapsed: %s", out.Key, out.Acceptance.LapsedWhy)
+			}
+		},
 	})
-	if err != nil {
-		return Risk{}, err
-	}
-	s.pub.Publish(ctx, event, project, out.Ref(), actor, "%s", summary)
-	if out.Acceptance != nil && !out.Acceptance.LapsedAt.IsZero() && out.Acceptance.LapsedAt.Equal(out.UpdatedAt) {
-		s.pub.Publish(ctx, EventAcceptanceLapsed, project, out.Ref(), actor, "%s: acceptance lapsed: %s", out.Key, out.Acceptance.LapsedWhy)
-	}
-	return out, nil
 }
 
 // lapse ends a standing acceptance with the reason, and puts the risk back
@@ -740,7 +717,7 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 	if err := s.store.DeleteRisk(ctx, svc.Tombstone(r, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s %q deleted by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, r, actor, EventDeleted, "%s %q deleted by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
 	return nil
 }
 
@@ -769,7 +746,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Risk
 	if err != nil {
 		return Risk{}, err
 	}
-	s.pub.Publish(ctx, EventRestored, project, r.Ref(), actor, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, r, actor, EventRestored, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
 	return r, nil
 }
 
@@ -806,6 +783,15 @@ func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([
 		return nil, err
 	}
 	return Diff(a.Record, b.Record), nil
+}
+
+// ContentChanges lists the content fields that differ from a to b: what a
+// link to the risk (a mitigation, a test) relies on. The statement and the
+// response are content; scores, reviews, decisions, filing and
+// bookkeeping move on their own.
+func ContentChanges(a, b Risk) []string {
+	return diff.Paths(Diff(a, b), "status", "current", "assessments", "acceptance",
+		"reviewed_at", "reviewed_by", "labels", "links", "owner", "review_due_notified")
 }
 
 // Diff returns the field-level changes from a to b; bookkeeping is left out.

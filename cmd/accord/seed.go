@@ -162,7 +162,7 @@ func seedRetros(ctx context.Context, s link.Services) error {
 		}
 	}
 	for _, ph := range []retro.Phase{retro.Grouping, retro.Voting} {
-		if last, err = s.Retros.Transition(pm, demoProject, last.Key, ph); err != nil {
+		if last, err = s.Retros.Transition(pm, demoProject, last.Key, 0, retro.TransitionInput{To: ph}); err != nil {
 			return err
 		}
 	}
@@ -171,7 +171,7 @@ func seedRetros(ctx context.Context, s link.Services) error {
 			return err
 		}
 	}
-	if _, err = s.Retros.Transition(pm, demoProject, last.Key, retro.Discussing); err != nil {
+	if _, err = s.Retros.Transition(pm, demoProject, last.Key, 0, retro.TransitionInput{To: retro.Discussing}); err != nil {
 		return err
 	}
 	for _, a := range []accord.ActionInput{{Title: "Quarantine flaky payment tests", Owner: "bob", Due: time.Now().UTC().AddDate(0, 0, 7)},
@@ -183,7 +183,7 @@ func seedRetros(ctx context.Context, s link.Services) error {
 	if _, err := s.Retros.AddLesson(pm, demoProject, last.Key, retro.LessonInput{Text: "Rate limits belong in the API contract", Tags: []string{"contracts"}}); err != nil {
 		return err
 	}
-	if _, err := s.Retros.Transition(pm, demoProject, last.Key, retro.Closed); err != nil {
+	if _, err := s.Retros.Transition(pm, demoProject, last.Key, 0, retro.TransitionInput{To: retro.Closed}); err != nil {
 		return err
 	}
 	next, err := s.Retros.Create(pm, demoProject, retro.NewRetro{Title: "Sprint 15", Series: "payments", Anonymous: true})

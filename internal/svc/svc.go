@@ -150,6 +150,18 @@ func (p Publisher) Publish(ctx context.Context, kind, project string, ref accord
 		Time: now, Summary: fmt.Sprintf(format, args...)})
 }
 
+// Send sends e, giving it an ID and, when it has none, the time.
+func (p Publisher) Send(ctx context.Context, e accord.Event) {
+	if p.Events == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = p.Clock.Now()
+	}
+	e.ID = accord.NewID(e.Time) // an anonymous retrospective's minutes stay minutes
+	p.Events.Publish(ctx, e)
+}
+
 // MaxText is the longest free text (a note, a reason, a comment) a service
 // accepts, in bytes.
 const MaxText = 4000

@@ -1,0 +1,234 @@
+package svc
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/accordhq/accord"
+)
+
+// Record is what the command path needs of a record type: its stamp, its
+// Ref and a deep copy (the edit changes the record in place, and the
+// content it had before is compared with what it has after).
+type Record[T any] interface {
+	*T
+	accord.Stamped
+	Ref() accord.Ref
+	Clone() T
+}
+
+// Table is how the command path reads, names and writes one kind of
+// record. A service keeps one per kind of record it changes.
+type Table[T any] struct {
+	What   string // "risk": messages name a record as "risk RISK-3"
+	Prefix string // of human keys ("RISK-"); empty: records have IDs only
+	Get    func(ctx context.Context, project, id string) (T, error)
+	ByKey  func(ctx context.Context, project, key string) (T, error) // with Prefix
+	Update func(ctx context.Context, next accord.Revision[T]) (T, error)
+	// Name returns the record's human key (empty when it has none) and
+	// title, for events and messages.
+	Name func(T) (key, title string)
+	// Content lists the content fields that differ from a to b (the
+	// domain's ContentChanges); nil: the kind has no content to follow.
+	Content func(a, b T) []string
+}
+
+// Lookup reads the record ref names: by human key when it has the
+// table's prefix, else by ID.
+func (t Table[T]) Lookup(ctx context.Context, project, ref string) (T, error) {
+	return Lookup(ctx, project, ref, t.Prefix, t.Get, t.ByKey)
+}
+
+// Lookup reads the record ref names with byKey when ref is a human key
+// with prefix (REQ-7 for "REQ-"), else with byID: the one "ID or key"
+// rule of every service and adapter.
+func Lookup[T any](ctx context.Context, project, ref, prefix string, byID, byKey func(ctx context.Context, project, ref string) (T, error)) (T, error) {
+	if _, key := ParseKey(prefix, ref); key && prefix != "" && byKey != nil {
+		return byKey(ctx, project, ref)
+	}
+	return byID(ctx, project, ref)
+}
+
+// Change is one command on one stored record: the one command path looks
+// it up, checks permission and the base revision, applies Edit, stamps
+// the next revision, stores it with compare-and-swap and publishes what
+// the edit said.
+type Change[T any] struct {
+	Project string
+	Ref     string // the record's ID or human key
+	// Base is the revision the caller read (If-Match). 0 applies the edit
+	// to whatever is newest, re-reading and re-applying it when a
+	// concurrent change got there first; any other base must be current,
+	// and a lost race is reported instead of retried.
+	Base        int
+	RequireBase bool              // refuse base 0 (Invalid, naming base_revision)
+	Perm        accord.Permission // checked with the guard; "": accord.PermRecordWrite
+	// As, when set, makes the change on behalf of that actor with no
+	// permission check: what the system does after an event (a link
+	// turning suspect).
+	As *accord.Actor
+	// Edit changes rec in place and says what it did through c; an error
+	// ends the command with that error, unretried.
+	Edit func(rec *T, c *Cmd) error
+	// Stored (optional) runs once after the write with the stored record,
+	// and may add events that depend on it.
+	Stored func(out T, c *Cmd)
+}
+
+// Cmd is what an edit knows and says: who acts and when, the revision it
+// makes and the events to publish once the change is stored.
+type Cmd struct {
+	// Actor acts; Now is the time of the revision and its events. An edit
+	// may replace both (an anonymous retrospective names nobody and
+	// records minutes).
+	Actor accord.Actor
+	Now   time.Time
+	// Kind and Note describe the revision; Kind defaults to edited, Note
+	// to the first event's summary.
+	Kind accord.RevisionKind
+	Note string
+
+	events    []pending
+	unchanged bool
+}
+
+type pending struct{ kind, summary string }
+
+// Event adds an event of kind to publish after the change is stored, its
+// summary format applied to args.
+func (c *Cmd) Event(kind, format string, args ...any) {
+	c.events = append(c.events, pending{kind, fmt.Sprintf(format, args...)})
+}
+
+// Unchanged says the edit changed nothing: nothing is stored or published,
+// and the command returns the record as it stands.
+func (c *Cmd) Unchanged() { c.unchanged = true }
+
+// Commands runs Changes of one kind of record: a service keeps one per
+// kind, made from its guard, publisher and Table.
+type Commands[T any, P Record[T]] struct {
+	Guard Guard
+	Pub   Publisher
+	Table Table[T]
+}
+
+// Run runs ch through the one command path and returns the stored record.
+func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
+	var zero T
+	if ch.RequireBase && ch.Base < 1 {
+		return zero, CheckBase("", ch.Base, 0)
+	}
+	var actor accord.Actor
+	if ch.As != nil {
+		actor = *ch.As
+	} else {
+		perm := ch.Perm
+		if perm == "" {
+			perm = accord.PermRecordWrite
+		}
+		var err error
+		if actor, err = m.Guard.Begin(ctx, ch.Project, perm); err != nil {
+			return zero, err
+		}
+	}
+	var out T
+	var c *Cmd
+	var changed []string
+	err := Retry(func() error {
+		rec, err := m.Table.Lookup(ctx, ch.Project, ch.Ref)
+		if err != nil {
+			return Final(err)
+		}
+		if ch.Base != 0 {
+			if err := CheckBase(m.name(rec), ch.Base, P(&rec).StampRef().Revision); err != nil {
+				return Final(err)
+			}
+		}
+		var before T
+		if m.Table.Content != nil {
+			before = P(&rec).Clone()
+		}
+		c = &Cmd{Actor: actor, Now: m.Pub.Clock.Now(), Kind: accord.RevisionEdited}
+		if err := ch.Edit(&rec, c); err != nil {
+			return Final(err)
+		}
+		if c.unchanged {
+			out = rec
+			return nil
+		}
+		st := P(&rec).StampRef()
+		*st = st.Next(c.Actor.ID, c.Now)
+		note := c.Note
+		if note == "" && len(c.events) > 0 {
+			note = c.events[0].summary
+		}
+		out, err = m.Table.Update(ctx, accord.Revision[T]{Number: st.Revision, Kind: c.Kind, Actor: c.Actor.ID, Time: c.Now, Note: note, Record: rec})
+		if err != nil && ch.Base != 0 {
+			return Final(err)
+		}
+		if err == nil && m.Table.Content != nil {
+			changed = m.Table.Content(before, out)
+		}
+		return err
+	})
+	if err != nil {
+		return zero, err
+	}
+	if c.unchanged {
+		return out, nil
+	}
+	if ch.Stored != nil {
+		ch.Stored(out, c)
+	}
+	for _, e := range c.events {
+		m.Pub.Send(ctx, m.event(ch.Project, out, c, e.kind, e.summary, changed))
+	}
+	return out, nil
+}
+
+// Publish publishes an event of kind about rec, named by its key, title
+// and revision: for commands outside Run (a creation, a deletion).
+func (m Commands[T, P]) Publish(ctx context.Context, project string, rec T, actor accord.Actor, kind, format string, args ...any) {
+	m.Pub.Send(ctx, m.event(project, rec, &Cmd{Actor: actor}, kind, fmt.Sprintf(format, args...), nil))
+}
+
+// Lookup reads the record ref (an ID or a human key) names.
+func (m Commands[T, P]) Lookup(ctx context.Context, project, ref string) (T, error) {
+	return m.Table.Lookup(ctx, project, ref)
+}
+
+// IDOf returns the ID of the record ref names, reading it only when ref
+// is a human key: a key names a live record only, an ID a deleted one
+// too, so its history still answers.
+func (m Commands[T, P]) IDOf(ctx context.Context, project, ref string) (string, error) {
+	if _, key := ParseKey(m.Table.Prefix, ref); m.Table.Prefix == "" || !key {
+		return ref, nil
+	}
+	rec, err := m.Table.ByKey(ctx, project, ref)
+	return P(&rec).Ref().ID, err
+}
+
+func (m Commands[T, P]) event(project string, rec T, c *Cmd, kind, summary string, changed []string) accord.Event {
+	e := accord.Event{Kind: kind, Project: project, Ref: P(&rec).Ref(), Actor: c.Actor, Time: c.Now, Summary: summary,
+		Revision: P(&rec).StampRef().Revision, Changed: changed}
+	if m.Table.Name != nil {
+		e.Key, e.Title = m.Table.Name(rec)
+	}
+	return e
+}
+
+// name names rec for messages: "risk RISK-3", or by ID without a key.
+func (m Commands[T, P]) name(rec T) string {
+	key := ""
+	if m.Table.Name != nil {
+		key, _ = m.Table.Name(rec)
+	}
+	if key == "" {
+		key = P(&rec).Ref().ID
+	}
+	if m.Table.What == "" {
+		return key
+	}
+	return m.Table.What + " " + key
+}
