@@ -213,7 +213,7 @@ func (s *Service) changeIteration(ctx context.Context, project, id string, base 
 			if err != nil {
 				return err
 			}
-			c.Kind = kind
+			c.Kind, c.Note = kind, summary
 			c.Event(event, "%s", summary)
 			return nil
 		}})
@@ -600,6 +600,7 @@ func (s *Service) UpdateMilestone(ctx context.Context, project, id string, base 
 			if note != "" {
 				summary += ": " + note
 			}
+			c.Note = summary
 			c.Event(EventMilestoneUpdated, "%s", summary)
 			return nil
 		}})

@@ -76,6 +76,13 @@ func (c ChangeRequest) Clone() ChangeRequest {
 	return c
 }
 
+// DecisionInput approves, rejects or withdraws a change request;
+// rejecting and withdrawing need a reason.
+type DecisionInput struct {
+	To     ChangeState `json:"to"`
+	Reason string      `json:"reason,omitempty"`
+}
+
 // ChangeProposal is what a caller submits to propose a change.
 type ChangeProposal struct {
 	Proposed Content `json:"proposed"`

@@ -340,7 +340,7 @@ func (s *Service) change(ctx context.Context, project, id string, base int, e ed
 			if err != nil {
 				return err
 			}
-			c.Kind = kind
+			c.Kind, c.Note = kind, summary
 			c.Event(event, "%s", summary)
 			return nil
 		},

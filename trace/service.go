@@ -46,6 +46,7 @@ type Service struct {
 	targets Targets
 	pub     svc.Publisher
 	clock   accord.Clock
+	cmds    svc.Commands[Link, *Link]
 }
 
 // NewService returns a Service over opts.Store.
@@ -56,7 +57,9 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, targets: opts.Targets, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, targets: opts.Targets, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+	s.cmds = svc.Commands[Link, *Link]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Link]{What: "link", Get: opts.Store.GetLink, Update: opts.Store.UpdateLink}}
+	return s, nil
 }
 
 // resolve reads the record at one end of a link; a record that does not
@@ -258,43 +261,21 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 	if err := errs.Err("confirmation"); err != nil {
 		return Link{}, err
 	}
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Link{}, err
-	}
-	var out Link
-	var target Target
-	err = svc.Retry(func() error {
-		l, err := s.store.GetLink(ctx, project, id)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if base != 0 {
-			if err := svc.CheckBase("link "+l.ID, base, l.Revision); err != nil {
-				return svc.Final(err)
+	return s.cmds.Run(ctx, svc.Change[Link]{Project: project, Ref: id, Base: base,
+		Edit: func(l *Link, c *svc.Cmd) error {
+			target, err := s.targets.Target(ctx, project, l.To)
+			if err != nil {
+				if accord.ErrorCode(err) == accord.NotFound {
+					err = accord.Errorf(accord.FailedPrecondition, "%s no longer exists: remove the link instead of confirming it", l.To)
+				}
+				return err
 			}
-		}
-		if target, err = s.targets.Target(ctx, project, l.To); err != nil {
-			if accord.ErrorCode(err) == accord.NotFound {
-				err = accord.Errorf(accord.FailedPrecondition, "%s no longer exists: remove the link instead of confirming it", l.To)
-			}
-			return svc.Final(err)
-		}
-		now := s.clock.Now()
-		l.TargetRevision, l.Status, l.Suspicion = target.Revision, Current, nil
-		l.Confirmed = &Confirmation{Revision: target.Revision, By: actor.ID, At: now, Note: note}
-		l.Stamp = l.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateLink(ctx, svc.Revision(l, "confirmed", note))
-		if err != nil && base != 0 {
-			return svc.Final(err)
-		}
-		return err
-	})
-	if err != nil {
-		return Link{}, err
-	}
-	s.pub.Publish(ctx, EventConfirmed, project, out.Ref(), actor, "%s %s %s confirmed at revision %d by %s: %s", out.From, out.Role, out.To, out.TargetRevision, actor.ID, note)
-	return out, nil
+			l.TargetRevision, l.Status, l.Suspicion = target.Revision, Current, nil
+			l.Confirmed = &Confirmation{Revision: target.Revision, By: c.Actor.ID, At: c.Now, Note: note}
+			c.Kind, c.Note = "confirmed", note
+			c.Event(EventConfirmed, "%s %s %s confirmed at revision %d by %s: %s", l.From, l.Role, target.Title, target.Revision, c.Actor.ID, note)
+			return nil
+		}})
 }
 
 // Unlink removes a link made by hand, for reason (may be empty): it
@@ -515,41 +496,35 @@ func (s *Service) TargetRevised(ctx context.Context, project string, target acco
 // link confirmed meanwhile is judged again from the revision it was
 // confirmed at.
 func (s *Service) suspect(ctx context.Context, project string, l Link, actor accord.Actor, rev int, fields []string, gone bool) (Link, error) {
-	var out Link
-	err := svc.Retry(func() error {
-		cur, err := s.store.GetLink(ctx, project, l.ID)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if cur.TargetRevision != l.TargetRevision && !gone {
-			if cur.TargetRevision >= rev {
-				out = cur // confirmed at this revision or a later one
-				return nil
+	return s.cmds.Run(ctx, svc.Change[Link]{Project: project, Ref: l.ID, As: &actor,
+		Edit: func(cur *Link, c *svc.Cmd) error {
+			if cur.TargetRevision != l.TargetRevision && !gone {
+				if cur.TargetRevision >= rev {
+					c.Unchanged() // confirmed at this revision or a later one
+					return nil
+				}
+				var err error
+				if fields, err = s.targets.Changes(ctx, project, cur.To, cur.TargetRevision, rev); err != nil {
+					return err
+				}
+				l = *cur
 			}
-			if fields, err = s.targets.Changes(ctx, project, cur.To, cur.TargetRevision, rev); err != nil {
-				return svc.Final(err)
+			if len(fields) == 0 && !gone {
+				if cur.Status == Current {
+					c.Unchanged()
+					return nil
+				}
+				cur.Status, cur.Suspicion = Current, nil
+			} else {
+				since := c.Now
+				if cur.Suspicion != nil {
+					since = cur.Suspicion.Since
+				}
+				cur.Status, cur.Suspicion = Suspect, &Suspicion{Revision: rev, Fields: fields, Since: since, Gone: gone}
 			}
-			l = cur
-		}
-		now := s.clock.Now()
-		if len(fields) == 0 && !gone {
-			if cur.Status == Current {
-				out = cur
-				return nil
-			}
-			cur.Status, cur.Suspicion = Current, nil
-		} else {
-			since := now
-			if cur.Suspicion != nil {
-				since = cur.Suspicion.Since
-			}
-			cur.Status, cur.Suspicion = Suspect, &Suspicion{Revision: rev, Fields: fields, Since: since, Gone: gone}
-		}
-		cur.Stamp = cur.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateLink(ctx, svc.Revision(cur, "suspected", fmt.Sprintf("%s revision %d", cur.To, rev)))
-		return err
-	})
-	return out, err
+			c.Kind, c.Note = "suspected", fmt.Sprintf("%s revision %d", cur.To, rev)
+			return nil
+		}})
 }
 
 // Recheck examines every link of the project against its target, as

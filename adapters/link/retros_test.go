@@ -33,10 +33,10 @@ func TestPromotionKeepsRefsBothWays(t *testing.T) {
 	r, err = s.Retros.AddAction(bob, "p", r.Key, retro.ActionInput{ActionInput: accord.ActionInput{Title: "Add a refund retry queue", Owner: "bob"}})
 	require.NoError(t, err)
 	action := r.Actions[0].ID
-	req, err := s.Requirements.Create(alice, "p", content(), "")
+	req, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
 	for _, tr := range []requirement.Status{requirement.InReview} {
-		req, err = s.Requirements.Transition(alice, "p", req.Key, req.Revision, tr, "")
+		req, err = s.Requirements.Transition(alice, "p", req.Key, req.Revision, requirement.TransitionInput{To: tr})
 		require.NoError(t, err)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
+	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -24,7 +25,7 @@ func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, s.Risks)
 
-	r, err := s.Requirements.Create(alice, "p", content(), "")
+	r, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
 	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
 		Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}, {Actor: "bob", Role: review.RoleBackend}}})

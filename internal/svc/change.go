@@ -29,6 +29,9 @@ type Table[T any] struct {
 	// Name returns the record's human key (empty when it has none) and
 	// title, for events and messages.
 	Name func(T) (key, title string)
+	// Label (optional) names the record in messages when What and its key
+	// (or ID) would not ("version 1.2.0 of orders").
+	Label func(T) string
 	// Content lists the content fields that differ from a to b (the
 	// domain's ContentChanges); nil: the kind has no content to follow.
 	Content func(a, b T) []string
@@ -84,8 +87,7 @@ type Cmd struct {
 	// records minutes).
 	Actor accord.Actor
 	Now   time.Time
-	// Kind and Note describe the revision; Kind defaults to edited, Note
-	// to the first event's summary.
+	// Kind and Note describe the revision; Kind defaults to edited.
 	Kind accord.RevisionKind
 	Note string
 
@@ -159,11 +161,7 @@ func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
 		}
 		st := P(&rec).StampRef()
 		*st = st.Next(c.Actor.ID, c.Now)
-		note := c.Note
-		if note == "" && len(c.events) > 0 {
-			note = c.events[0].summary
-		}
-		out, err = m.Table.Update(ctx, accord.Revision[T]{Number: st.Revision, Kind: c.Kind, Actor: c.Actor.ID, Time: c.Now, Note: note, Record: rec})
+		out, err = m.Table.Update(ctx, accord.Revision[T]{Number: st.Revision, Kind: c.Kind, Actor: c.Actor.ID, Time: c.Now, Note: c.Note, Record: rec})
 		if err != nil && ch.Base != 0 {
 			return Final(err)
 		}
@@ -220,6 +218,9 @@ func (m Commands[T, P]) event(project string, rec T, c *Cmd, kind, summary strin
 
 // name names rec for messages: "risk RISK-3", or by ID without a key.
 func (m Commands[T, P]) name(rec T) string {
+	if m.Table.Label != nil {
+		return m.Table.Label(rec)
+	}
 	key := ""
 	if m.Table.Name != nil {
 		key, _ = m.Table.Name(rec)

@@ -7,6 +7,7 @@ package svc
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -625,4 +626,37 @@ func ListDeleted[T any](ctx context.Context, g Guard, project string, q accord.P
 		page.Items = []T{} // an empty list, never null
 	}
 	return page, err
+}
+
+// PageAfter returns one page of items (in the order given, distinct by
+// key) for a normalised q: the token names the key of the last item a
+// page returned, and the next page starts after it; when that item has
+// gone, after the first key above it, so resuming stays correct while
+// items are added or removed as long as the order follows the keys. For
+// short lists a store returns whole (a glossary, a requirement's change
+// requests). prefix tells one list's tokens from another's.
+func PageAfter[T any](prefix string, items []T, q accord.PageQuery, key func(T) string) (accord.Page[T], error) {
+	after := ""
+	if q.Token != "" {
+		b, err := base64.RawURLEncoding.DecodeString(q.Token)
+		var ok bool
+		if after, ok = strings.CutPrefix(string(b), prefix+":"); err != nil || !ok || after == "" {
+			return accord.Page[T]{}, accord.BadPageToken()
+		}
+	}
+	start := 0
+	if after != "" {
+		start = len(items)
+		if i := slices.IndexFunc(items, func(it T) bool { return key(it) == after }); i >= 0 {
+			start = i + 1
+		} else if i := slices.IndexFunc(items, func(it T) bool { return key(it) > after }); i >= 0 {
+			start = i
+		}
+	}
+	end := min(start+q.Size, len(items))
+	page := accord.Page[T]{Items: append([]T{}, items[start:end]...)}
+	if end < len(items) {
+		page.NextPageToken = base64.RawURLEncoding.EncodeToString([]byte(prefix + ":" + key(items[end-1])))
+	}
+	return page, nil
 }
