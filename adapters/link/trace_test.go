@@ -165,7 +165,7 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		requireCurrent(t, s, looksBack, "a new name is not what the retrospective relies on")
 		_, err = s.Plans.UpdateIteration(alice, "p", it.ID, it.Revision, plan.IterationContent{Name: it.Name, Start: it.Start, End: plan.Date("2026-03-20")})
 		require.NoError(t, err)
-		requireSuspect(t, s, looksBack, "End")
+		requireSuspect(t, s, looksBack, "end") // named by its JSON path, as every content field is
 
 		ms, err := s.Plans.CreateMilestone(alice, "p", plan.MilestoneContent{Name: "Refunds live", Date: plan.Date("2026-03-27"), Deliverables: []accord.Ref{r1.Ref()}})
 		require.NoError(t, err)
