@@ -291,3 +291,16 @@ func TestMilestones(t *testing.T) {
 	_, err = e.svc.CreateMilestone(e.pm, "shop", plan.MilestoneContent{Name: "x", Date: "soon"})
 	assert.Contains(t, err.Error(), "date:")
 }
+
+func TestParseKey(t *testing.T) {
+	for key, want := range map[string]string{"IT-5": plan.IterationRefKind, "MS-2": plan.MilestoneRefKind, "Q-1": plan.QuestionRefKind} {
+		kind, n, ok := plan.ParseKey(key)
+		assert.True(t, ok, key)
+		assert.Equal(t, want, kind, key)
+		assert.Positive(t, n, key)
+	}
+	for _, bad := range []string{"", "IT-", "IT-0", "REQ-3", "it-5", "Q-1x"} {
+		_, _, ok := plan.ParseKey(bad)
+		assert.False(t, ok, bad)
+	}
+}

@@ -349,8 +349,7 @@ const MaxMilestoneYears = 10
 func (c MilestoneContent) checkHorizon(now time.Time) error {
 	d, ok := c.Date.Time()
 	if limit := now.AddDate(MaxMilestoneYears, 0, 0); ok && d.After(limit) {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid milestone", Fields: []accord.FieldError{{Field: "date",
-			Message: fmt.Sprintf("is more than %d years from today; set a milestone on or before %s", MaxMilestoneYears, limit.Format(time.DateOnly))}}}
+		return accord.InvalidField("milestone", "date", "is more than %d years from today; set a milestone on or before %s", MaxMilestoneYears, limit.Format(time.DateOnly))
 	}
 	return nil
 }

@@ -109,8 +109,7 @@ func (p ChangeProposal) Validate() error {
 
 func checkChangeTransition(id string, from, to ChangeState) error {
 	if _, ok := changeTransitions[to]; !ok || to == ChangeApplied {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid change request transition",
-			Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("%q is not a decision; one of approved, rejected, withdrawn (apply an approved change with apply)", to)}}}
+		return accord.InvalidField("change request transition", "to", "%q is not a decision; one of approved, rejected, withdrawn (apply an approved change with apply)", to)
 	}
 	if slices.Contains(changeTransitions[from], to) {
 		return nil

@@ -570,7 +570,7 @@ func (s *Service) AddItem(ctx context.Context, project, id string, in ItemInput)
 	}
 	return s.change(ctx, project, id, 0, []Phase{Collecting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if !slices.ContainsFunc(r.Columns, func(c Column) bool { return c.ID == in.Column }) {
-			return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid item", Fields: []accord.FieldError{{Field: "column", Message: fmt.Sprintf("no column %q in %s", in.Column, r.Key)}}}
+			return "", "", accord.InvalidField("item", "column", "no column %q in %s", in.Column, r.Key)
 		}
 		item := Item{ID: accord.NewID(now), Column: in.Column, Text: in.Text, Time: now}
 		if r.Anonymous {

@@ -243,8 +243,7 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 		return accord.Page[Review]{}, err
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
-		return accord.Page[Review]{}, &accord.Error{Code: accord.Invalid, Message: "invalid filter",
-			Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("unknown review kind %q; one of %s", f.Kind, joinKinds())}}}
+		return accord.Page[Review]{}, accord.InvalidField("filter", "kind", "unknown review kind %q; one of %s", f.Kind, joinKinds())
 	}
 	q, err := q.Normalize()
 	if err != nil {
@@ -458,8 +457,7 @@ func (t *txn) openRound(n int) (*Round, error) {
 			"round %d of %s was superseded by round %d on revision %d of %s: review that revision and name round %d",
 			n, t.rv.Key, cur.Number, cur.SubjectRevision, t.rv.Subject, cur.Number)}
 	default:
-		return nil, &accord.Error{Code: accord.Invalid, Message: "invalid round",
-			Fields: []accord.FieldError{{Field: "round", Message: fmt.Sprintf("%s has no round %d; the open round is %d", t.rv.Key, n, cur.Number)}}}
+		return nil, accord.InvalidField("round", "round", "%s has no round %d; the open round is %d", t.rv.Key, n, cur.Number)
 	}
 }
 
@@ -576,8 +574,7 @@ func (s *Service) RemoveParticipant(ctx context.Context, project, id, actor stri
 // NotFound, Conflict wrapping accord.ErrStale (base is not current).
 func (s *Service) SetDue(ctx context.Context, project, id string, base int, due time.Time) (Review, error) {
 	if !due.IsZero() && !due.After(s.clock.Now()) {
-		return Review{}, &accord.Error{Code: accord.Invalid, Message: "invalid due date",
-			Fields: []accord.FieldError{{Field: "due", Message: "must be in the future"}}}
+		return Review{}, accord.InvalidField("due date", "due", "must be in the future")
 	}
 	if base < 1 {
 		return Review{}, svc.CheckBase("review", base, 0)

@@ -401,7 +401,7 @@ func TestAssessmentValidation(t *testing.T) {
 		assert.Equal(t, tc.fields, fields(err), tc.name)
 	}
 	rv, err := e.svc.Assess(bob, "p", rv.ID, review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 4, EffortDays: 12.5,
-		Risks: []review.RiskInput{{Title: "payment provider has no refund API", Category: review.DependencyRisk}}})
+		Risks: []review.RiskInput{{Title: "payment provider has no refund API", Category: accord.RiskDependency}}})
 	require.NoError(t, err)
 	risks := rv.Risks()
 	require.Len(t, risks, 1)

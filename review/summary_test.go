@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/review"
 )
 
@@ -17,7 +18,7 @@ func TestMarkdown(t *testing.T) {
 	r := &rv.Rounds[0]
 	r.Verdicts = []review.Verdict{{Actor: "bob", Decision: review.RequestChanges, Comment: "split | pipes\nand lines", Time: t0}}
 	r.Assessments = []review.Assessment{{Actor: "bob", Feasibility: review.FeasibleWithRisks, Difficulty: 4, EffortDays: 2.5,
-		Risks: []review.Risk{{Title: "provider API", Category: review.DependencyRisk}}}}
+		Risks: []review.Risk{{Title: "provider API", Category: accord.RiskDependency}}}}
 	r.Checks = []review.Check{{CriterionID: "AC-2", Result: review.Failed, Problem: "500 on day 15", Actor: "fay"}}
 	rv.Vetoes = []review.Veto{{Actor: "alice", Reason: "out of scope", Round: 1, Time: t0}}
 	rv.Threads = []review.Thread{

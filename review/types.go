@@ -104,32 +104,14 @@ const (
 	Infeasible        Feasibility = "infeasible"
 )
 
-// RiskCategory classifies a technical risk raised in a review, using the
-// categories of DOMAIN §4 so a risk register can take the risk over as is.
-type RiskCategory string
-
-// The risk categories.
-const (
-	TechnicalRisk         RiskCategory = "technical"
-	RequirementChangeRisk RiskCategory = "requirement_change"
-	ResourceRisk          RiskCategory = "resource"
-	ScheduleRisk          RiskCategory = "schedule"
-	DependencyRisk        RiskCategory = "dependency"
-)
-
-// RiskCategories lists every risk category.
-func RiskCategories() []RiskCategory {
-	return []RiskCategory{TechnicalRisk, RequirementChangeRisk, ResourceRisk, ScheduleRisk, DependencyRisk}
-}
-
 // Risk is a risk an engineer raised in a feasibility assessment. Its ID is
 // unique within the review; RiskRef makes the back-link a risk register
 // keeps when it takes the risk over.
 type Risk struct {
-	ID          string       `json:"id"`
-	Title       string       `json:"title"`
-	Description string       `json:"description,omitempty"`
-	Category    RiskCategory `json:"category"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Category    string `json:"category"` // one of accord.RiskCategories, so a register takes the risk over as is
 }
 
 // RiskRef returns the reference to risk riskID raised in review reviewID.

@@ -406,8 +406,7 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 // Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
 func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Risk, error) {
 	if to == Accepted {
-		return Risk{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "to", Message: "accepting a risk is a decision: use acceptance, with a rationale and an expiry"}}}
+		return Risk{}, accord.InvalidField("transition", "to", "accepting a risk is a decision: use acceptance, with a rationale and an expiry")
 	}
 	var errs accord.FieldErrors
 	svc.CheckText(&errs, "reason", reason, svc.MaxText, to == Closed || to == Escalated)
@@ -546,8 +545,7 @@ func (s *Service) Respond(ctx context.Context, project, id string, base int, in 
 	}
 	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
 		if !slices.Contains(strategies[r.Kind], in.Strategy) {
-			return "", "", "", &accord.Error{Code: accord.Invalid, Message: "invalid response", Fields: []accord.FieldError{{Field: "strategy",
-				Message: fmt.Sprintf("%q is not a response to a %s; one of %s", in.Strategy, r.Kind, svc.Join(strategies[r.Kind]))}}}
+			return "", "", "", accord.InvalidField("response", "strategy", "%q is not a response to a %s; one of %s", in.Strategy, r.Kind, svc.Join(strategies[r.Kind]))
 		}
 		if r.Response == nil {
 			r.Response = &Response{Actions: []accord.Action{}}

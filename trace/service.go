@@ -67,8 +67,9 @@ func NewService(opts Options) (*Service, error) {
 func (s *Service) resolve(ctx context.Context, project, field string, ref accord.Ref) (Target, error) {
 	t, err := s.targets.Target(ctx, project, ref)
 	if accord.ErrorCode(err) == accord.NotFound {
-		return t, &accord.Error{Code: accord.Invalid, Message: "invalid link", Err: err,
-			Fields: []accord.FieldError{{Field: field, Message: fmt.Sprintf("no %s %q in project %q", ref.Kind, ref.ID, project)}}}
+		e := accord.InvalidField("link", field, "no %s %q in project %q", ref.Kind, ref.ID, project)
+		e.Err = err
+		return t, e
 	}
 	// A ref Targets refuses names its own fields (kind, id): under this end.
 	var e *accord.Error
@@ -115,8 +116,7 @@ func (s *Service) Link(ctx context.Context, project string, in NewLink) (Link, e
 		return Link{}, err
 	}
 	if from.Ref == to.Ref {
-		return Link{}, &accord.Error{Code: accord.Invalid, Message: "invalid link",
-			Fields: []accord.FieldError{{Field: "to", Message: "a record cannot depend on itself"}}}
+		return Link{}, accord.InvalidField("link", "to", "a record cannot depend on itself")
 	}
 	l, err := s.create(ctx, project, actor, from.Ref, in.Role, to, Manual, in.Note)
 	if err != nil {

@@ -34,9 +34,9 @@ func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
 		_, err := s.Reviews.Assess(bob, "p", rv.Key, review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 5, Risks: risks})
 		require.NoError(t, err)
 	}
-	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: review.DependencyRisk})
-	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: review.DependencyRisk},
-		review.RiskInput{Title: "Ledger migration", Description: "the ledger schema changes in May", Category: review.TechnicalRisk})
+	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: accord.RiskDependency})
+	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: accord.RiskDependency},
+		review.RiskInput{Title: "Ledger migration", Description: "the ledger schema changes in May", Category: accord.RiskTechnical})
 
 	page, err := s.Risks.List(bob, "p", risk.Filter{}, accord.PageQuery{})
 	require.NoError(t, err)

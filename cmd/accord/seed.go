@@ -202,7 +202,7 @@ func seedRisks(ctx context.Context, s link.Services) error {
 	admin := accord.WithActor(ctx, accord.Actor{ID: alice.ID, Name: alice.Name, Roles: []string{"product", project.RoleAdmin}})
 	dev := accord.WithActor(ctx, bob)
 	if _, err := s.Reviews.Assess(dev, demoProject, "RV-2", review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 6,
-		Risks: []review.RiskInput{{Title: "The invoice export overloads the reporting database", Category: review.TechnicalRisk,
+		Risks: []review.RiskInput{{Title: "The invoice export overloads the reporting database", Category: accord.RiskTechnical,
 			Description: "the export reads a month of invoices in one query"}}}); err != nil {
 		return err
 	}

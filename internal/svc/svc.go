@@ -36,8 +36,7 @@ func Begin(ctx context.Context, project string) (accord.Actor, error) {
 // accord.ErrStale for a stale one. what names the record ("requirement REQ-3").
 func CheckBase(what string, base, current int) error {
 	if base < 1 {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid base revision",
-			Fields: []accord.FieldError{{Field: "base_revision", Message: "must be a revision number (1 or more)"}}}
+		return accord.InvalidField("base revision", "base_revision", "must be a revision number (1 or more)")
 	}
 	if base != current {
 		return accord.StaleError(what, base, current)
@@ -59,8 +58,7 @@ func (t Transitions[S]) Next(s S) []S { return slices.Clone(t[s]) }
 // next states otherwise. all lists every state for the message.
 func (t Transitions[S]) Check(what string, from, to S, all []S) error {
 	if !t.Valid(to) {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("unknown status %q; one of %s", to, Join(all))}}}
+		return accord.InvalidField("transition", "to", "unknown status %q; one of %s", to, Join(all))
 	}
 	if slices.Contains(t[from], to) {
 		return nil
