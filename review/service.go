@@ -187,6 +187,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 	rv := Review{ID: accord.NewID(now), Project: project, Kind: in.Kind, Subject: in.Subject, Title: in.Title, Due: in.Due,
 		Policy: settings.Policy(in.Kind), Participants: []Participant{}, Vetoes: []Veto{}, Threads: []Thread{}, Log: []Entry{},
 		Stamp: accord.NewStamp(actor.ID, now)}
+	rv.SubjectName = info.Title
 	if rv.Title == "" {
 		rv.Title = info.Title
 	}
@@ -194,7 +195,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 		rv.Participants = append(rv.Participants, Participant{Actor: p.Actor, Role: p.Role, AddedAt: now, AddedBy: actor.ID})
 	}
 	t := &txn{rv: &rv, actor: actor, now: now}
-	t.record("created", EventCreated, "%s review of %s opened by %s", in.Kind, in.Subject, actor.ID)
+	t.record("created", EventCreated, "%s review of %s opened by %s", in.Kind, rv.SubjectTitle(), actor.ID)
 	rv.Rounds = []Round{newRound(1, in.Kind, info, t)}
 	t.record("round_opened", EventRoundOpened, "round 1 opened on revision %d", info.Revision)
 	stored, err := s.store.CreateReview(ctx, svc.Revision(rv, accord.RevisionCreated, t.note(0)))
@@ -306,7 +307,7 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 	if err := s.store.DeleteReview(ctx, svc.Tombstone(rv, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.cmds.Publish(ctx, project, rv, actor, EventDeleted, "%s (%s review of %s) deleted by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, rv, actor, EventDeleted, "%s (%s review of %s) deleted by %s%s", rv.Key, rv.Kind, rv.SubjectTitle(), actor.ID, svc.Because(reason))
 	return nil
 }
 
@@ -335,7 +336,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Revi
 	if err != nil {
 		return Review{}, err
 	}
-	s.cmds.Publish(ctx, project, rv, actor, EventRestored, "%s (%s review of %s) restored by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, rv, actor, EventRestored, "%s (%s review of %s) restored by %s%s", rv.Key, rv.Kind, rv.SubjectTitle(), actor.ID, svc.Because(reason))
 	return rv, nil
 }
 
@@ -455,7 +456,7 @@ func (t *txn) openRound(n int) (*Round, error) {
 	case n >= 1 && n < cur.Number:
 		return nil, &accord.Error{Code: accord.Conflict, Err: accord.ErrStale, Message: fmt.Sprintf(
 			"round %d of %s was superseded by round %d on revision %d of %s: review that revision and name round %d",
-			n, t.rv.Key, cur.Number, cur.SubjectRevision, t.rv.Subject, cur.Number)}
+			n, t.rv.Key, cur.Number, cur.SubjectRevision, t.rv.SubjectTitle(), cur.Number)}
 	default:
 		return nil, accord.InvalidField("round", "round", "%s has no round %d; the open round is %d", t.rv.Key, n, cur.Number)
 	}

@@ -1,11 +1,13 @@
 package trace
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/svc"
@@ -122,7 +124,7 @@ func (s *Service) Link(ctx context.Context, project string, in NewLink) (Link, e
 	if err != nil {
 		return Link{}, err
 	}
-	s.pub.Publish(ctx, EventLinked, project, l.Ref(), actor, "%s now %s %s (%s, revision %d), linked by %s", from.Title, in.Role, to.Title, to.Ref, to.Revision, actor.ID)
+	s.cmds.Publish(ctx, project, l, actor, EventLinked, "%s now %s %s (%s, revision %d), linked by %s", from.Title, in.Role, to.Title, to.Ref, to.Revision, actor.ID)
 	return l, nil
 }
 
@@ -273,9 +275,18 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 			l.TargetRevision, l.Status, l.Suspicion = target.Revision, Current, nil
 			l.Confirmed = &Confirmation{Revision: target.Revision, By: c.Actor.ID, At: c.Now, Note: note}
 			c.Kind, c.Note = "confirmed", note
-			c.Event(EventConfirmed, "%s %s %s confirmed at revision %d by %s: %s", l.From, l.Role, target.Title, target.Revision, c.Actor.ID, note)
+			c.Event(EventConfirmed, "%s %s %s confirmed at revision %d by %s: %s", s.title(ctx, project, l.From), l.Role, target.Title, target.Revision, c.Actor.ID, note)
 			return nil
 		}})
+}
+
+// title names ref for a person ("REQ-3 Login by SMS"); by its Ref when it
+// cannot be read (it was deleted).
+func (s *Service) title(ctx context.Context, project string, ref accord.Ref) string {
+	if t, err := s.targets.Target(ctx, project, ref); err == nil && t.Title != "" {
+		return t.Title
+	}
+	return ref.String()
 }
 
 // Unlink removes a link made by hand, for reason (may be empty): it
@@ -305,7 +316,7 @@ func (s *Service) Unlink(ctx context.Context, project, id, reason string) error 
 	if err := s.store.DeleteLink(ctx, svc.Tombstone(l, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer %s %s (removed by %s%s)", l.From, l.Role, l.To, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, l, actor, EventUnlinked, "%s no longer %s %s (removed by %s%s)", s.title(ctx, project, l.From), l.Role, s.title(ctx, project, l.To), actor.ID, svc.Because(reason))
 	return nil
 }
 
@@ -339,7 +350,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Link
 	if err != nil {
 		return Link{}, err
 	}
-	s.pub.Publish(ctx, EventRestored, project, l.Ref(), actor, "%s %s %s again (restored by %s%s)", l.From, l.Role, l.To, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, l, actor, EventRestored, "%s %s %s again (restored by %s%s)", s.title(ctx, project, l.From), l.Role, s.title(ctx, project, l.To), actor.ID, svc.Because(reason))
 	return l, nil
 }
 
@@ -368,6 +379,7 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 	if err := errs.Err("declaration"); err != nil {
 		return err
 	}
+	fromTitle := sync.OnceValue(func() string { return s.title(ctx, project, from) }) // read only when a link is made
 	have, err := svc.All(ctx, project, Filter{From: from}, s.store.ListLinks)
 	if err != nil {
 		return err
@@ -406,7 +418,7 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 		if err != nil {
 			return err
 		}
-		s.pub.Publish(ctx, EventDeclared, project, l.Ref(), actor, "%s %s %s (%s, revision %d)", from, d.Role, to.Title, to.Ref, to.Revision)
+		s.cmds.Publish(ctx, project, l, actor, EventDeclared, "%s %s %s (%s, revision %d)", fromTitle(), d.Role, to.Title, to.Ref, to.Revision)
 	}
 	for name, l := range byName {
 		if l.Origin != Declared || keep[name] {
@@ -420,7 +432,7 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 		if err != nil && accord.ErrorCode(err) != accord.NotFound && !errors.Is(err, accord.ErrStale) {
 			return err
 		}
-		s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer declares that it %s %s (%s)", l.From, l.Role, l.To, why)
+		s.cmds.Publish(ctx, project, l, actor, EventUnlinked, "%s no longer declares that it %s %s (%s)", s.title(ctx, project, l.From), l.Role, s.title(ctx, project, l.To), why)
 	}
 	return nil
 }
@@ -485,7 +497,7 @@ func (s *Service) TargetRevised(ctx context.Context, project string, target acco
 			if gone {
 				what = "no longer exists"
 			}
-			s.pub.Publish(ctx, EventSuspect, project, next.Ref(), actor, "%s %s %s, which %s", next.From, next.Role, next.To, what)
+			s.cmds.Publish(ctx, project, next, actor, EventSuspect, "%s %s %s, which %s", s.title(ctx, project, next.From), next.Role, cmp.Or(cur.Title, next.To.String()), what)
 		}
 	}
 	return turned, nil
