@@ -1,8 +1,13 @@
-// Package svc holds the skeleton every domain service shares: the checks at
-// the start of a call, base revisions, transition tables, human keys, the
-// retry loop for additive changes and event publishing. Domain packages may
-// not import each other, so what they have in common lives here, out of the
-// public API.
+// Package svc holds the skeleton every domain service shares, out of the
+// public API (domain packages may not import each other). Its centre is
+// the one command path: a service keeps a Commands per kind of record (its
+// guard, publisher and Table) and runs every change as a Change through
+// Commands.Run: look up by ID or key (Lookup), check permission (Guard),
+// check the base revision, apply the edit, stamp the next revision, store
+// it with compare-and-swap (Retry on a lost race when no base was named)
+// and publish events that carry the record's key, title, revision and
+// changed content. Around it: transition tables, human keys, settings,
+// bounds on input, tombstones and restorations, and paging helpers.
 package svc
 
 import (
