@@ -56,12 +56,14 @@ func NewService(opts Options) (*Service, error) {
 	st := opts.Store
 	s.reqs = svc.Commands[Requirement, *Requirement]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Requirement]{
 		What: "requirement", Prefix: KeyPrefix, Get: st.GetRequirement, ByKey: st.GetRequirementByKey, Update: st.UpdateRequirement,
-		Name: func(r Requirement) (string, string) { return r.Key, r.Title }, Content: ContentChanges}}
+		Name: func(r Requirement) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+		Delete: st.DeleteRequirement, History: st.ListRequirementRevisions}}
 	s.changes = svc.Commands[ChangeRequest, *ChangeRequest]{Guard: s.guard, Pub: s.pub, Table: svc.Table[ChangeRequest]{
 		What: "change request", Get: st.GetChangeRequest, Update: st.UpdateChangeRequest}}
 	s.terms = svc.Commands[Term, *Term]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Term]{
 		What: "glossary term", Get: st.GetTerm, Update: st.UpdateTerm,
-		Name: func(t Term) (string, string) { return "", t.Term }}}
+		Name:   func(t Term) (string, string) { return "", t.Term },
+		Delete: st.DeleteTerm, History: st.ListTermRevisions}}
 	return s, nil
 }
 
@@ -274,25 +276,7 @@ func (s *Service) admit(ctx context.Context, r Requirement, c Content, to Status
 // Errors: Unauthenticated, Invalid (bad project, reason too long),
 // NotFound, PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	cur, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, cur.Key, cur.CreatedBy, cur.Status == Draft); err != nil {
-		return err
-	}
-	if err := s.store.DeleteRequirement(ctx, svc.Tombstone(cur, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.reqs.Publish(ctx, project, cur, actor, EventDeleted, "%s %q deleted by %s%s", cur.Key, cur.Title, actor.ID, svc.Because(reason))
-	return nil
+	return s.reqs.Delete(ctx, project, id, reason, func(r Requirement) bool { return r.Status == Draft }, EventDeleted)
 }
 
 // Restore brings back a deleted requirement (named by its ID: its key
@@ -302,27 +286,7 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // NotFound, PermissionDenied, FailedPrecondition (not deleted, or the
 // window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Requirement, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Requirement{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Requirement{}, err
-	}
-	revs, err := s.store.ListRequirementRevisions(ctx, project, id)
-	if err != nil {
-		return Requirement{}, err
-	}
-	next, err := svc.Restoration(func(r Requirement) string { return "requirement " + r.Key }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Requirement{}, err
-	}
-	r, err := s.store.UpdateRequirement(ctx, next)
-	if err != nil {
-		return Requirement{}, err
-	}
-	s.reqs.Publish(ctx, project, r, actor, EventRestored, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
-	return r, nil
+	return s.reqs.Restore(ctx, project, id, reason, EventRestored)
 }
 
 // History returns every revision of a requirement, oldest first.

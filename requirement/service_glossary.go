@@ -154,25 +154,7 @@ func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, 
 // Errors: Unauthenticated, Invalid (bad project, reason too long),
 // NotFound, PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) DeleteTerm(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	cur, err := s.store.GetTerm(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, "term "+cur.Term, cur.CreatedBy, true); err != nil {
-		return err
-	}
-	if err := s.store.DeleteTerm(ctx, svc.Tombstone(cur, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.terms.Publish(ctx, project, cur, actor, EventTermDeleted, "glossary term %q deleted by %s%s", cur.Term, actor.ID, svc.Because(reason))
-	return nil
+	return s.terms.Delete(ctx, project, id, reason, func(Term) bool { return true }, EventTermDeleted)
 }
 
 // RestoreTerm brings back a deleted glossary term as a new revision, for
@@ -181,27 +163,7 @@ func (s *Service) DeleteTerm(ctx context.Context, project, id, reason string) er
 // FailedPrecondition (not deleted, or the window has passed), Conflict
 // (its name was taken meanwhile).
 func (s *Service) RestoreTerm(ctx context.Context, project, id, reason string) (Term, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Term{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Term{}, err
-	}
-	revs, err := s.store.ListTermRevisions(ctx, project, id)
-	if err != nil {
-		return Term{}, err
-	}
-	next, err := svc.Restoration(func(t Term) string { return fmt.Sprintf("glossary term %q", t.Term) }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Term{}, err
-	}
-	t, err := s.store.UpdateTerm(ctx, next)
-	if err != nil {
-		return Term{}, err
-	}
-	s.terms.Publish(ctx, project, t, actor, EventTermRestored, "glossary term %q restored by %s%s", t.Term, actor.ID, svc.Because(reason))
-	return t, nil
+	return s.terms.Restore(ctx, project, id, reason, EventTermRestored)
 }
 
 // TermHistory returns every revision of a glossary term, oldest first.

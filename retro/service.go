@@ -49,7 +49,14 @@ func NewService(opts Options) (*Service, error) {
 	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
 	s.cmds = svc.Commands[Retro, *Retro]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Retro]{
 		What: "retrospective", Prefix: KeyPrefix, Get: opts.Store.GetRetro, ByKey: opts.Store.GetRetroByKey, Update: opts.Store.UpdateRetro,
-		Name: func(r Retro) (string, string) { return r.Key, r.Title }, Content: ContentChanges}}
+		Name: func(r Retro) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+		Delete: opts.Store.DeleteRetro, History: opts.Store.ListRetroRevisions,
+		Time: func(r Retro, now time.Time) time.Time {
+			if r.Anonymous {
+				return coarse(now) // to the minute, as everything it records
+			}
+			return now
+		}}}
 	return s, nil
 }
 
@@ -325,25 +332,8 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // anonymous one's Private part (secret, pseudonyms) is erased for good all
 // the same, so a restored anonymous retrospective takes no more input.
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	r, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Phase == Collecting && len(r.Items) == 0); err != nil {
-		return err
-	}
-	if err := s.store.DeleteRetro(ctx, svc.Tombstone(r, actor.ID, s.publisher(r).Clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.publish(ctx, r, actor, EventDeleted, "%s deleted by %s%s", r.Key, actor.ID, svc.Because(reason))
-	return nil
+	draft := func(r Retro) bool { return r.Phase == Collecting && len(r.Items) == 0 }
+	return s.cmds.Delete(ctx, project, id, reason, draft, EventDeleted)
 }
 
 // Restore brings back a deleted retrospective (named by its ID: its key no longer resolves) as it
@@ -352,30 +342,10 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
 // (not deleted, or the window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Retro, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	r, err := s.cmds.Restore(ctx, project, id, reason, EventRestored)
 	if err != nil {
 		return Retro{}, err
 	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Retro{}, err
-	}
-	revs, err := s.store.ListRetroRevisions(ctx, project, id)
-	if err != nil {
-		return Retro{}, err
-	}
-	now := s.clock.Now()
-	if len(revs) > 0 && revs[len(revs)-1].Record.Anonymous {
-		now = coarse(now)
-	}
-	next, err := svc.Restoration(func(r Retro) string { return "retrospective " + r.Key }, revs, actor.ID, now, reason)
-	if err != nil {
-		return Retro{}, err
-	}
-	r, err := s.store.UpdateRetro(ctx, next)
-	if err != nil {
-		return Retro{}, err
-	}
-	s.publish(ctx, r, actor, EventRestored, "%s restored by %s%s", r.Key, actor.ID, svc.Because(reason))
 	return s.view(r), nil
 }
 
@@ -478,9 +448,6 @@ func (s *Service) change(ctx context.Context, project, id string, base int, phas
 				if private != nil {
 					p.key = pseudonym(private.Secret, actor.ID)
 				}
-			}
-			if r.Anonymous {
-				c.Now = coarse(c.Now) // and so the event's time
 			}
 			event, summary, err := st(r, p, c.Now)
 			if err != nil {

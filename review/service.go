@@ -87,7 +87,8 @@ func NewService(opts Options) (*Service, error) {
 	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
 	s.cmds = svc.Commands[Review, *Review]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Review]{
 		What: "review", Prefix: KeyPrefix, Get: opts.Store.GetReview, ByKey: opts.Store.GetReviewByKey, Update: opts.Store.UpdateReview,
-		Name: func(rv Review) (string, string) { return rv.Key, rv.Title }}}
+		Name:   func(rv Review) (string, string) { return rv.Key, rv.Title },
+		Delete: opts.Store.DeleteReview, History: opts.Store.ListReviewRevisions}}
 	return s, nil
 }
 
@@ -289,26 +290,10 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // Errors: Unauthenticated, Invalid (bad project, reason too long),
 // NotFound, PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
+	draft := func(rv Review) bool {
+		return !slices.ContainsFunc(rv.Rounds, func(r Round) bool { return len(r.Verdicts) > 0 })
 	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	rv, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	draft := !slices.ContainsFunc(rv.Rounds, func(r Round) bool { return len(r.Verdicts) > 0 })
-	if err := s.guard.MayDelete(ctx, project, actor, rv.Key, rv.CreatedBy, draft); err != nil {
-		return err
-	}
-	if err := s.store.DeleteReview(ctx, svc.Tombstone(rv, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.cmds.Publish(ctx, project, rv, actor, EventDeleted, "%s (%s review of %s) deleted by %s%s", rv.Key, rv.Kind, rv.SubjectTitle(), actor.ID, svc.Because(reason))
-	return nil
+	return s.cmds.Delete(ctx, project, id, reason, draft, EventDeleted)
 }
 
 // Restore brings back a deleted review (named by its ID: its key no longer resolves) as it
@@ -317,27 +302,7 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
 // (not deleted, or the window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Review, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Review{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Review{}, err
-	}
-	revs, err := s.store.ListReviewRevisions(ctx, project, id)
-	if err != nil {
-		return Review{}, err
-	}
-	next, err := svc.Restoration(func(rv Review) string { return "review " + rv.Key }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Review{}, err
-	}
-	rv, err := s.store.UpdateReview(ctx, next)
-	if err != nil {
-		return Review{}, err
-	}
-	s.cmds.Publish(ctx, project, rv, actor, EventRestored, "%s (%s review of %s) restored by %s%s", rv.Key, rv.Kind, rv.SubjectTitle(), actor.ID, svc.Because(reason))
-	return rv, nil
+	return s.cmds.Restore(ctx, project, id, reason, EventRestored)
 }
 
 // Outcome evaluates the review's open round now.

@@ -52,6 +52,7 @@ func NewService(opts Options) (*Service, error) {
 	s.cmds = svc.Commands[Risk, *Risk]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Risk]{
 		What: "risk", Prefix: KeyPrefix, Get: opts.Store.GetRisk, ByKey: opts.Store.GetRiskByKey, Update: opts.Store.UpdateRisk,
 		Name: func(r Risk) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+		Delete: opts.Store.DeleteRisk, History: opts.Store.ListRiskRevisions,
 	}}
 	return s, nil
 }
@@ -698,25 +699,7 @@ func (s *Service) MarkReviewed(ctx context.Context, project, id, note string) (R
 // Errors: Unauthenticated, Invalid (reason too long), NotFound,
 // PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	r, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Status == Identified); err != nil {
-		return err
-	}
-	if err := s.store.DeleteRisk(ctx, svc.Tombstone(r, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.cmds.Publish(ctx, project, r, actor, EventDeleted, "%s %q deleted by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
-	return nil
+	return s.cmds.Delete(ctx, project, id, reason, func(r Risk) bool { return r.Status == Identified }, EventDeleted)
 }
 
 // Restore brings back a deleted risk (named by its ID: its key no longer resolves) as it
@@ -725,27 +708,7 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
 // (not deleted, or the window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Risk, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Risk{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Risk{}, err
-	}
-	revs, err := s.store.ListRiskRevisions(ctx, project, id)
-	if err != nil {
-		return Risk{}, err
-	}
-	next, err := svc.Restoration(func(r Risk) string { return "risk " + r.Key }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Risk{}, err
-	}
-	r, err := s.store.UpdateRisk(ctx, next)
-	if err != nil {
-		return Risk{}, err
-	}
-	s.cmds.Publish(ctx, project, r, actor, EventRestored, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
-	return r, nil
+	return s.cmds.Restore(ctx, project, id, reason, EventRestored)
 }
 
 // History returns every revision of a risk, oldest first. A deleted risk

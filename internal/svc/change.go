@@ -3,6 +3,8 @@ package svc
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/accordhq/accord"
@@ -35,6 +37,13 @@ type Table[T any] struct {
 	// Content lists the content fields that differ from a to b (the
 	// domain's ContentChanges); nil: the kind has no content to follow.
 	Content func(a, b T) []string
+	// Delete stores a tombstone and History lists a record's revisions,
+	// oldest first: for Commands.Delete and Commands.Restore.
+	Delete  func(ctx context.Context, tombstone accord.Revision[T]) error
+	History func(ctx context.Context, project, id string) ([]accord.Revision[T], error)
+	// Time (optional) says what time a change of rec records: an
+	// anonymous retrospective records minutes.
+	Time func(rec T, now time.Time) time.Time
 }
 
 // Lookup reads the record ref names: by human key when it has the
@@ -151,7 +160,7 @@ func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
 		if m.Table.Content != nil {
 			before = P(&rec).Clone()
 		}
-		c = &Cmd{Actor: actor, Now: m.Pub.Clock.Now(), Kind: accord.RevisionEdited}
+		c = &Cmd{Actor: actor, Now: m.now(rec), Kind: accord.RevisionEdited}
 		if err := ch.Edit(&rec, c); err != nil {
 			return Final(err)
 		}
@@ -183,6 +192,101 @@ func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
 		m.Pub.Send(ctx, m.event(ch.Project, out, c, e.kind, e.summary, changed))
 	}
 	return out, nil
+}
+
+// Delete deletes the record ref names, for reason (may be empty), and
+// publishes kind: it needs membership, and then the record's author may
+// delete it while draft says it is one, anyone else needs record.delete.
+// It stores a tombstone revision saying who, when and why.
+func (m Commands[T, P]) Delete(ctx context.Context, project, ref, reason string, draft func(T) bool, kind string) error {
+	actor, err := m.Guard.Member(ctx, project)
+	if err != nil {
+		return err
+	}
+	if err := CheckReason(reason); err != nil {
+		return err
+	}
+	rec, err := m.Table.Lookup(ctx, project, ref)
+	if err != nil {
+		return err
+	}
+	if err := m.Guard.MayDelete(ctx, project, actor, m.keyOrID(rec), P(&rec).StampRef().CreatedBy, draft(rec)); err != nil {
+		return err
+	}
+	now := m.now(rec)
+	tomb := Tombstone[T, P](rec, actor.ID, now, reason)
+	if err := m.Table.Delete(ctx, tomb); err != nil {
+		return err
+	}
+	m.Pub.Send(ctx, m.event(project, tomb.Record, &Cmd{Actor: actor, Now: now}, kind, m.says(rec, "deleted", actor, reason), nil))
+	return nil
+}
+
+// Restore brings back the deleted record id (an ID: a deleted record's
+// key no longer resolves) as it was, as a new revision, for reason, and
+// publishes kind: within accord.RetentionWindow of its deletion, with
+// record.restore.
+func (m Commands[T, P]) Restore(ctx context.Context, project, id, reason, kind string) (T, error) {
+	var zero T
+	actor, err := m.Guard.Begin(ctx, project, accord.PermRecordRestore)
+	if err != nil {
+		return zero, err
+	}
+	if err := CheckReason(reason); err != nil {
+		return zero, err
+	}
+	revs, err := m.Table.History(ctx, project, id)
+	if err != nil {
+		return zero, err
+	}
+	now := m.Pub.Clock.Now()
+	if len(revs) > 0 {
+		now = m.now(revs[len(revs)-1].Record)
+	}
+	next, err := Restoration[T, P](m.name, revs, actor.ID, now, reason)
+	if err != nil {
+		return zero, err
+	}
+	rec, err := m.Table.Update(ctx, next)
+	if err != nil {
+		return zero, err
+	}
+	m.Pub.Send(ctx, m.event(project, rec, &Cmd{Actor: actor, Now: now}, kind, m.says(rec, "restored", actor, reason), nil))
+	return rec, nil
+}
+
+// says words what happened to rec for an event: `REQ-3 "Login by SMS"
+// deleted by ann: duplicate`.
+func (m Commands[T, P]) says(rec T, what string, actor accord.Actor, reason string) string {
+	key, title := "", ""
+	if m.Table.Name != nil {
+		key, title = m.Table.Name(rec)
+	}
+	name := strings.TrimSpace(key + " " + strconv.Quote(title))
+	switch {
+	case title == "":
+		name = m.name(rec)
+	case key == "" && m.Table.What != "":
+		name = m.Table.What + " " + name // glossary term "refund"
+	}
+	return name + " " + what + " by " + actor.ID + Because(reason)
+}
+
+func (m Commands[T, P]) keyOrID(rec T) string {
+	if m.Table.Name != nil {
+		if key, _ := m.Table.Name(rec); key != "" {
+			return key
+		}
+	}
+	return P(&rec).Ref().ID
+}
+
+func (m Commands[T, P]) now(rec T) time.Time {
+	now := m.Pub.Clock.Now()
+	if m.Table.Time != nil {
+		now = m.Table.Time(rec, now)
+	}
+	return now
 }
 
 // Publish publishes an event of kind about rec, named by its key, title
@@ -221,15 +325,8 @@ func (m Commands[T, P]) name(rec T) string {
 	if m.Table.Label != nil {
 		return m.Table.Label(rec)
 	}
-	key := ""
-	if m.Table.Name != nil {
-		key, _ = m.Table.Name(rec)
-	}
-	if key == "" {
-		key = P(&rec).Ref().ID
-	}
 	if m.Table.What == "" {
-		return key
+		return m.keyOrID(rec)
 	}
-	return m.Table.What + " " + key
+	return m.Table.What + " " + m.keyOrID(rec)
 }

@@ -68,12 +68,27 @@ func (s *notes) update(_ context.Context, next accord.Revision[note]) (note, err
 	return s.cur, nil
 }
 
+func (s *notes) delete(ctx context.Context, tomb accord.Revision[note]) error {
+	_, err := s.update(ctx, tomb)
+	return err
+}
+
+func (s *notes) history(_ context.Context, _, id string) ([]accord.Revision[note], error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id != s.cur.ID {
+		return nil, accord.Errorf(accord.NotFound, "no note %s", id)
+	}
+	return append([]accord.Revision[note](nil), s.revs...), nil
+}
+
 func newNotes(t *testing.T) (*notes, Commands[note, *note], *testkit.Events) {
 	t.Helper()
 	store := &notes{cur: note{ID: "01N", Key: "N-1", Title: "Refunds", Body: "v1", Stamp: accord.NewStamp("ann", time.Now())}}
 	events := &testkit.Events{}
 	cmds := Commands[note, *note]{Pub: Publisher{Events: events, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))},
 		Table: Table[note]{What: "note", Prefix: "N-", Get: store.get, ByKey: store.byKey, Update: store.update,
+			Delete: store.delete, History: store.history,
 			Name: func(n note) (string, string) { return n.Key, n.Title },
 			Content: func(a, b note) []string {
 				if a.Body != b.Body {
@@ -204,4 +219,27 @@ func TestPageAfter(t *testing.T) {
 	assert.Empty(t, p.NextPageToken)
 	_, err = PageAfter("y", items, accord.PageQuery{Size: 2, Token: next}, key)
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err), "another list's token")
+}
+
+func TestDeleteAndRestore(t *testing.T) {
+	store, cmds, events := newNotes(t)
+	draft := func(note) bool { return true }
+	bob := accord.WithActor(context.Background(), accord.Actor{ID: "bob"})
+	err := cmds.Delete(bob, "p", "N-1", "", draft, "note.deleted")
+	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "someone else's note needs record.delete")
+	require.NoError(t, cmds.Delete(ann, "p", "N-1", "a duplicate", draft, "note.deleted"), "the author deletes their draft")
+	require.NotNil(t, store.cur.Deleted)
+	assert.Equal(t, "a duplicate", store.cur.Deleted.Reason)
+	e := events.All()[0]
+	assert.Equal(t, `N-1 "Refunds" deleted by ann: a duplicate`, e.Summary)
+	assert.Equal(t, 2, e.Revision, "the tombstone's revision")
+
+	_, err = cmds.Restore(ann, "p", "01N", "", "note.restored")
+	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "restoring needs record.restore")
+	admin := accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{accord.RoleAdmin}})
+	back, err := cmds.Restore(admin, "p", "01N", "", "note.restored")
+	require.NoError(t, err)
+	assert.Nil(t, back.Deleted)
+	assert.Equal(t, 3, back.Revision)
+	assert.Equal(t, `N-1 "Refunds" restored by ada`, events.All()[1].Summary)
 }
