@@ -195,10 +195,7 @@ func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, er
 
 // GetQuestion returns a question by ID or key. Errors: Invalid, NotFound.
 func (s *Service) GetQuestion(ctx context.Context, project, id string) (Question, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Question{}, err
-	}
-	return s.questions.Lookup(ctx, project, id)
+	return s.questions.Get(ctx, project, id)
 }
 
 // ListQuestions returns one page of the project's questions that match f,

@@ -164,17 +164,10 @@ func (s *Service) CreateIteration(ctx context.Context, project string, in Iterat
 	return it, nil
 }
 
-func (s *Service) lookupIteration(ctx context.Context, project, ref string) (Iteration, error) {
-	return s.iterations.Lookup(ctx, project, ref)
-}
-
 // GetIteration returns an iteration by ID or key. Errors: Invalid,
 // NotFound.
 func (s *Service) GetIteration(ctx context.Context, project, id string) (Iteration, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Iteration{}, err
-	}
-	return s.lookupIteration(ctx, project, id)
+	return s.iterations.Get(ctx, project, id)
 }
 
 // ListIterations returns one page of the project's iterations that match
@@ -371,7 +364,7 @@ func (s *Service) Check(ctx context.Context, project, id string) ([]Finding, err
 	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
-	it, err := s.lookupIteration(ctx, project, id)
+	it, err := s.iterations.Lookup(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -558,10 +551,7 @@ func (s *Service) CreateMilestone(ctx context.Context, project string, in Milest
 // GetMilestone returns a milestone by ID or key. Errors: Invalid,
 // NotFound.
 func (s *Service) GetMilestone(ctx context.Context, project, id string) (Milestone, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Milestone{}, err
-	}
-	return s.milestones.Lookup(ctx, project, id)
+	return s.milestones.Get(ctx, project, id)
 }
 
 // ListMilestones returns one page of the project's milestones, in

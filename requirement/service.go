@@ -101,16 +101,6 @@ func checkNote(field, note string) error {
 	return errs.Err("request")
 }
 
-// lookup reads a requirement by ID or key.
-func (s *Service) lookup(ctx context.Context, project, ref string) (Requirement, error) {
-	return s.reqs.Lookup(ctx, project, ref)
-}
-
-// idOf returns the ID of the requirement named by ID or key.
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	return s.reqs.IDOf(ctx, project, ref)
-}
-
 // Create stores a new requirement in draft as revision 1 and assigns its key.
 // An empty owner defaults to the acting user and an empty priority to
 // DefaultPriority.
@@ -140,10 +130,7 @@ func (s *Service) Create(ctx context.Context, project string, in ContentInput) (
 // Get returns the current revision of a requirement.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Requirement, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Requirement{}, err
-	}
-	return s.lookup(ctx, project, id)
+	return s.reqs.Get(ctx, project, id)
 }
 
 // List returns one page of the project's requirements that match f, in
@@ -292,14 +279,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Requ
 // History returns every revision of a requirement, oldest first.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Requirement], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ListRequirementRevisions(ctx, project, id)
+	return s.reqs.History(ctx, project, id)
 }
 
 // Revision returns revision n of a requirement.
@@ -308,7 +288,7 @@ func (s *Service) Revision(ctx context.Context, project, id string, n int) (acco
 	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Revision[Requirement]{}, err
 	}
-	id, err := s.idOf(ctx, project, id)
+	id, err := s.reqs.IDOf(ctx, project, id)
 	if err != nil {
 		return accord.Revision[Requirement]{}, err
 	}

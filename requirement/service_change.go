@@ -20,7 +20,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	r, err := s.lookup(ctx, project, requirementID)
+	r, err := s.reqs.Lookup(ctx, project, requirementID)
 	if err != nil {
 		return ChangeRequest{}, err
 	}

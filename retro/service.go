@@ -60,14 +60,6 @@ func NewService(opts Options) (*Service, error) {
 	return s, nil
 }
 
-func (s *Service) lookup(ctx context.Context, project, ref string) (Retro, error) {
-	return s.cmds.Lookup(ctx, project, ref)
-}
-
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	return s.cmds.IDOf(ctx, project, ref)
-}
-
 // Settings returns the project's retrospective settings, defaults filled in.
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
 	if err := s.guard.Read(ctx, project); err != nil {
@@ -264,10 +256,7 @@ func (s *Service) view(r Retro) Retro {
 
 // Get returns a retrospective by ID or key. Errors: Invalid, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Retro, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Retro{}, err
-	}
-	r, err := s.lookup(ctx, project, id)
+	r, err := s.cmds.Get(ctx, project, id)
 	return s.view(r), err
 }
 
@@ -312,14 +301,7 @@ func (s *Service) ListDeleted(ctx context.Context, project string, q accord.Page
 // callers may see it. A deleted one answers by its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Retro], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	revs, err := s.store.ListRetroRevisions(ctx, project, id)
+	revs, err := s.cmds.History(ctx, project, id)
 	for i := range revs {
 		revs[i].Record = s.view(revs[i].Record)
 	}

@@ -92,14 +92,6 @@ func NewService(opts Options) (*Service, error) {
 	return s, nil
 }
 
-func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
-	return s.cmds.Lookup(ctx, project, ref)
-}
-
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	return s.cmds.IDOf(ctx, project, ref)
-}
-
 // NewParticipant names someone to take part in a review, and in which role.
 type NewParticipant struct {
 	Actor string `json:"actor"`
@@ -221,10 +213,7 @@ func newRound(n int, kind Kind, info SubjectInfo, t *txn) Round {
 // Get returns a review by ID or key.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Review, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Review{}, err
-	}
-	return s.lookup(ctx, project, id)
+	return s.cmds.Get(ctx, project, id)
 }
 
 // Find returns the review of kind about subject.
@@ -274,14 +263,7 @@ func (s *Service) ListDeleted(ctx context.Context, project string, q accord.Page
 // its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Review], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ListReviewRevisions(ctx, project, id)
+	return s.cmds.History(ctx, project, id)
 }
 
 // Delete deletes a review for reason (may be empty): it leaves a

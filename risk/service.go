@@ -57,14 +57,6 @@ func NewService(opts Options) (*Service, error) {
 	return s, nil
 }
 
-func (s *Service) lookup(ctx context.Context, project, ref string) (Risk, error) {
-	return s.cmds.Lookup(ctx, project, ref)
-}
-
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	return s.cmds.IDOf(ctx, project, ref)
-}
-
 // Settings returns the project's risk settings, the defaults filled in.
 // Errors: Invalid (bad project).
 func (s *Service) Settings(ctx context.Context, project string) (Settings, error) {
@@ -246,10 +238,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk,
 
 // Get returns a risk by ID or key. Errors: Invalid, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Risk, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Risk{}, err
-	}
-	return s.lookup(ctx, project, id)
+	return s.cmds.Get(ctx, project, id)
 }
 
 // List returns one page of the project's risks that match f, in key
@@ -715,14 +704,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Risk
 // answers by its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Risk], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ListRiskRevisions(ctx, project, id)
+	return s.cmds.History(ctx, project, id)
 }
 
 // Diff returns the field-level changes between two revisions of a risk
@@ -731,7 +713,7 @@ func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([
 	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
-	id, err := s.idOf(ctx, project, id)
+	id, err := s.cmds.IDOf(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}

@@ -295,6 +295,29 @@ func (m Commands[T, P]) Publish(ctx context.Context, project string, rec T, acto
 	m.Pub.Send(ctx, m.event(project, rec, &Cmd{Actor: actor}, kind, fmt.Sprintf(format, args...), nil))
 }
 
+// Get reads the record ref (an ID or a human key) names, for a member of
+// project or the embedding program's own read (no actor).
+func (m Commands[T, P]) Get(ctx context.Context, project, ref string) (T, error) {
+	if err := m.Guard.Read(ctx, project); err != nil {
+		var zero T
+		return zero, err
+	}
+	return m.Table.Lookup(ctx, project, ref)
+}
+
+// History returns every revision of the record ref names, oldest first;
+// a deleted record answers by its ID, its tombstone last.
+func (m Commands[T, P]) History(ctx context.Context, project, ref string) ([]accord.Revision[T], error) {
+	if err := m.Guard.Read(ctx, project); err != nil {
+		return nil, err
+	}
+	id, err := m.IDOf(ctx, project, ref)
+	if err != nil {
+		return nil, err
+	}
+	return m.Table.History(ctx, project, id)
+}
+
 // Lookup reads the record ref (an ID or a human key) names.
 func (m Commands[T, P]) Lookup(ctx context.Context, project, ref string) (T, error) {
 	return m.Table.Lookup(ctx, project, ref)
