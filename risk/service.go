@@ -391,10 +391,18 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 	})
 }
 
-// Transition moves a risk along its lifecycle at revision base. Accepting
-// takes a decision (Accept), not a transition.
+// TransitionInput moves a risk to another status; closing and escalating
+// need a reason.
+type TransitionInput struct {
+	To     Status `json:"to"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Transition moves a risk along its lifecycle at revision base (0: the
+// newest). Accepting takes a decision (Accept), not a transition.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
-func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Risk, error) {
+func (s *Service) Transition(ctx context.Context, project, id string, base int, in TransitionInput) (Risk, error) {
+	to, reason := in.To, in.Reason
 	if to == Accepted {
 		return Risk{}, accord.InvalidField("transition", "to", "accepting a risk is a decision: use acceptance, with a rationale and an expiry")
 	}

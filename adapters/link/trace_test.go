@@ -128,7 +128,7 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, rk.Ref(), mitigation.To, "stored by ID")
 
-		rk, err = s.Risks.Transition(bob, "p", rk.ID, rk.Revision, risk.Escalated, "to the lead")
+		rk, err = s.Risks.Transition(bob, "p", rk.ID, rk.Revision, risk.TransitionInput{To: risk.Escalated, Reason: "to the lead"})
 		require.NoError(t, err)
 		requireCurrent(t, s, mitigation, "a status change of the risk is not content")
 		rk, err = s.Risks.Update(bob, "p", rk.ID, rk.Revision, risk.Content{Title: rk.Title, Cause: rk.Cause, Event: rk.Event,
