@@ -78,14 +78,14 @@ func retroEndpoints() []endpoint {
 			handle: act(func(c in, b reasonBody) (retro.Retro, error) {
 				return c.retros.Restore(c.ctx(), c.project(), c.id(), b.Reason)
 			})},
-		change("moveRetroPhase", "POST", one+"/phase", "Move to the next phase (the facilitator); If-Match, when sent, must name the current revision", retro.TransitionInput{},
+		optionalIfMatch(change("moveRetroPhase", "POST", one+"/phase", "Move to the next phase (the facilitator); If-Match, when sent, must name the current revision", retro.TransitionInput{},
 			act(func(c in, b retro.TransitionInput) (retro.Retro, error) {
 				base, err := c.optionalIfMatch()
 				if err != nil {
 					return retro.Retro{}, err
 				}
 				return c.retros.Transition(c.ctx(), c.project(), c.id(), base, b)
-			})),
+			}))),
 		change("addRetroItem", "POST", one+"/items", "Add a card (collecting)", retro.ItemInput{},
 			act(func(c in, b retro.ItemInput) (retro.Retro, error) {
 				return c.retros.AddItem(c.ctx(), c.project(), c.id(), b)
