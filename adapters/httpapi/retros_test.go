@@ -2,8 +2,8 @@ package httpapi_test
 
 import (
 	"net/http"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
