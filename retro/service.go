@@ -50,6 +50,8 @@ func NewService(opts Options) (*Service, error) {
 	s.cmds = svc.Commands[Retro, *Retro]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Retro]{
 		What: "retrospective", Prefix: KeyPrefix, Get: opts.Store.GetRetro, ByKey: opts.Store.GetRetroByKey, Update: opts.Store.UpdateRetro,
 		Name: func(r Retro) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+		// Only the conclusions are content: a vote need not copy every card.
+		Keep:   func(r Retro) Retro { return Retro{Lessons: r.Lessons, Actions: r.Actions}.Clone() },
 		Delete: opts.Store.DeleteRetro, History: opts.Store.ListRetroRevisions,
 		Time: func(r Retro, now time.Time) time.Time {
 			if r.Anonymous {

@@ -92,7 +92,7 @@ func BenchmarkVerdict(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "p03"})
+	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "p03", Roles: []string{"qa"}}) // the role p03 takes part in
 	in := review.VerdictInput{Round: 3, Decision: review.CommentOnly, Comment: "still reading"}
 	b.ReportAllocs()
 	i := 0

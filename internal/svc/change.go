@@ -37,6 +37,9 @@ type Table[T any] struct {
 	// Content lists the content fields that differ from a to b (the
 	// domain's ContentChanges); nil: the kind has no content to follow.
 	Content func(a, b T) []string
+	// Keep (optional) copies what Content compares, before the edit
+	// changes the record in place; without it the whole record is cloned.
+	Keep func(T) T
 	// Delete stores a tombstone and History lists a record's revisions,
 	// oldest first: for Commands.Delete and Commands.Restore.
 	Delete  func(ctx context.Context, tombstone accord.Revision[T]) error
@@ -157,7 +160,10 @@ func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
 			}
 		}
 		var before T
-		if m.Table.Content != nil {
+		switch {
+		case m.Table.Keep != nil && m.Table.Content != nil:
+			before = m.Table.Keep(rec)
+		case m.Table.Content != nil:
 			before = P(&rec).Clone()
 		}
 		c = &Cmd{Actor: actor, Now: m.now(rec), Kind: accord.RevisionEdited}
