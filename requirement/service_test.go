@@ -178,14 +178,26 @@ func TestTransitionRecordsActorTimeReasonAndNeedsReasons(t *testing.T) {
 }
 
 func TestUpdateMakesRevisionsAndRefusesStaleOrLocked(t *testing.T) {
-	svc, _ := newService(t)
+	svc, rec := newService(t)
 	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
 	c := goodContent()
 	c.Title = "Refund a paid order"
+	c.Owner = "someone-else"
 	r2, err := svc.Update(pm, "shop", r.ID, 1, requirement.ContentInput{Content: c, Note: "clearer title"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, r2.Revision)
+	// The event names the record and says what content changed, so a
+	// subscriber need not read it again; the owner is filing, not content.
+	e := rec.All()[len(rec.All())-1]
+	assert.Equal(t, requirement.EventUpdated, e.Kind)
+	assert.Equal(t, r.Key, e.Key)
+	assert.Equal(t, "Refund a paid order", e.Title)
+	assert.Equal(t, 2, e.Revision)
+	assert.Equal(t, []string{"title"}, e.Changed)
+	hist, err := svc.History(pm, "shop", r.Key)
+	require.NoError(t, err)
+	assert.Equal(t, "clearer title", hist[1].Note, "the note lands in the revision")
 
 	c.Title = "lost update"
 	_, err = svc.Update(dev, "shop", r.ID, 1, requirement.ContentInput{Content: c})
