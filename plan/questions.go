@@ -273,8 +273,7 @@ func (s *Service) changeQuestion(ctx context.Context, project, id string, e func
 		Edit: func(q *Question, c *svc.Cmd) error {
 			event, summary, err := e(q, c.Actor, c.Now)
 			if err == nil {
-				c.Note = summary
-				c.Event(event, "%s", summary)
+				c.Did("", event, summary)
 			}
 			return err
 		}})

@@ -203,12 +203,10 @@ func (s *Service) changeIteration(ctx context.Context, project, id string, base 
 				return accord.Errorf(accord.FailedPrecondition, "iteration %s is closed", it.Key)
 			}
 			kind, event, summary, err := e(it, c.Actor, c.Now)
-			if err != nil {
-				return err
+			if err == nil {
+				c.Did(kind, event, summary)
 			}
-			c.Kind, c.Note = kind, summary
-			c.Event(event, "%s", summary)
-			return nil
+			return err
 		}})
 }
 
@@ -590,8 +588,7 @@ func (s *Service) UpdateMilestone(ctx context.Context, project, id string, base 
 			if note != "" {
 				summary += ": " + note
 			}
-			c.Note = summary
-			c.Event(EventMilestoneUpdated, "%s", summary)
+			c.Did("", EventMilestoneUpdated, summary)
 			return nil
 		}})
 }

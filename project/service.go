@@ -209,8 +209,7 @@ func (s *Service) change(ctx context.Context, key string, base int, event string
 			}
 			summary, err := edit(p, by, func() Member { return Member{AddedAt: c.Now, AddedBy: actor.ID} })
 			if err == nil {
-				c.Note = summary
-				c.Event(event, "%s", summary)
+				c.Did("", event, summary)
 			}
 			return err
 		}})

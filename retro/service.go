@@ -440,8 +440,7 @@ func (s *Service) change(ctx context.Context, project, id string, base int, phas
 			// In an anonymous retrospective a participant's revision and
 			// event name nobody.
 			c.Actor = accord.Actor{ID: p.name}
-			c.Kind, c.Note = accord.RevisionKind(strings.TrimPrefix(event, "retro.")), summary
-			c.Event(event, "%s", summary)
+			c.Did(accord.RevisionKind(strings.TrimPrefix(event, "retro.")), event, summary)
 			return nil
 		}})
 	if err != nil {

@@ -327,12 +327,10 @@ func (s *Service) change(ctx context.Context, project, id string, base int, e ed
 	return s.cmds.Run(ctx, svc.Change[Risk]{Project: project, Ref: id, Base: base,
 		Edit: func(r *Risk, c *svc.Cmd) error {
 			kind, event, summary, err := e(r, c.Actor, c.Now)
-			if err != nil {
-				return err
+			if err == nil {
+				c.Did(kind, event, summary)
 			}
-			c.Kind, c.Note = kind, summary
-			c.Event(event, "%s", summary)
-			return nil
+			return err
 		},
 		Stored: func(out Risk, c *svc.Cmd) {
 			if out.Acceptance != nil && !out.Acceptance.LapsedAt.IsZero() && out.Acceptance.LapsedAt.Equal(out.UpdatedAt) {

@@ -115,6 +115,17 @@ func (c *Cmd) Event(kind, format string, args ...any) {
 	c.events = append(c.events, pending{kind, fmt.Sprintf(format, args...)})
 }
 
+// Did records a change whose revision note and event summary are one
+// sentence: the revision is of kind ("" keeps the default), and an event
+// of event follows.
+func (c *Cmd) Did(kind accord.RevisionKind, event, summary string) {
+	if kind != "" {
+		c.Kind = kind
+	}
+	c.Note = summary
+	c.Event(event, "%s", summary)
+}
+
 // Unchanged says the edit changed nothing: nothing is stored or published,
 // and the command returns the record as it stands.
 func (c *Cmd) Unchanged() { c.unchanged = true }
