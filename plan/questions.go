@@ -171,7 +171,8 @@ func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, er
 		return Question{}, err
 	}
 	// A question about REQ-3 is about the requirement, however it was named.
-	if in.About, err = s.canonical(ctx, project, in.About); err != nil {
+	var about string
+	if in.About, about, err = s.named(ctx, project, in.About); err != nil {
 		return Question{}, err
 	}
 	now := s.clock.Now()
@@ -189,7 +190,7 @@ func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, er
 	if q.Blocking {
 		blocking = ", blocking it"
 	}
-	s.questions.Publish(ctx, project, q, actor, EventQuestionAsked, "%s from %s to %s about %s%s: %s", q.Key, actor.ID, to, q.About, blocking, q.Text)
+	s.questions.Publish(ctx, project, q, actor, EventQuestionAsked, "%s from %s to %s about %s%s: %s", q.Key, actor.ID, to, about, blocking, q.Text)
 	return q, nil
 }
 

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -252,7 +253,8 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 		return Iteration{}, err
 	}
 	var err error
-	if in.Ref, err = s.canonical(ctx, project, in.Ref); err != nil {
+	var name string
+	if in.Ref, name, err = s.named(ctx, project, in.Ref); err != nil {
 		return Iteration{}, err
 	}
 	elsewhere, err := s.openIterationOf(ctx, project, in.Ref)
@@ -267,7 +269,7 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: unschedule or move it there first", in.Ref, elsewhere.Key)
 		}
 		it.Items = append(it.Items, newItem(in, actor.ID, now))
-		summary := fmt.Sprintf("%s: %s scheduled by %s", it.Key, in.Ref, actor.ID)
+		summary := fmt.Sprintf("%s: %s scheduled by %s", it.Key, name, actor.ID)
 		if len(in.Assignees) > 0 {
 			summary += " for " + strings.Join(in.Assignees, ", ")
 		}
@@ -295,17 +297,24 @@ func (s *Service) openIterationOf(ctx context.Context, project string, ref accor
 // named by key, through Standing; other refs, and every ref without
 // Standing, stay as they are. NotFound when Standing knows no such record.
 func (s *Service) canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error) {
+	ref, _, err := s.named(ctx, project, ref)
+	return ref, err
+}
+
+// named is canonical with the name people know the record by (REQ-3
+// Refund an order), for summaries: Standing's, else the ref itself.
+func (s *Service) named(ctx context.Context, project string, ref accord.Ref) (accord.Ref, string, error) {
 	if s.standing == nil || !slices.Contains(schedulable, ref.Kind) {
-		return ref, nil
+		return ref, ref.String(), nil
 	}
 	st, err := s.standing.Standing(ctx, project, ref)
 	if err != nil {
-		return ref, err
+		return ref, "", err
 	}
 	if st.Ref.Kind != "" {
-		return st.Ref, nil
+		ref = st.Ref
 	}
-	return ref, nil
+	return ref, cmp.Or(st.Name, ref.String()), nil
 }
 
 // Unschedule takes an item out of an iteration at revision base, saying
@@ -321,7 +330,7 @@ func (s *Service) Unschedule(ctx context.Context, project, id string, base int, 
 	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
-	item, err := s.canonical(ctx, project, item)
+	item, name, err := s.named(ctx, project, item)
 	if err != nil {
 		return Iteration{}, err
 	}
@@ -331,7 +340,7 @@ func (s *Service) Unschedule(ctx context.Context, project, id string, base int, 
 			return "", "", "", err
 		}
 		it.Items = slices.Delete(it.Items, i, i+1)
-		return accord.RevisionEdited, EventItemUnscheduled, fmt.Sprintf("%s: %s unscheduled by %s: %s", it.Key, item, actor.ID, reason), nil
+		return accord.RevisionEdited, EventItemUnscheduled, fmt.Sprintf("%s: %s unscheduled by %s: %s", it.Key, name, actor.ID, reason), nil
 	})
 }
 
