@@ -73,6 +73,13 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: err.Error(), Err: errors.Unwrap(err)}
 }
 
+// InvalidField returns the Invalid error for one bad field of what: its
+// message reads "invalid <what>", and the field's message is format
+// applied to args. Use FieldErrors to report several fields at once.
+func InvalidField(what, field, format string, args ...any) *Error {
+	return &Error{Code: Invalid, Message: "invalid " + what, Fields: []FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
+}
+
 // StaleError is the Conflict error for an update whose base revision is not
 // the current one.
 func StaleError(what string, base, current int) *Error {

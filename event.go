@@ -10,13 +10,23 @@ import (
 type Event struct {
 	// ID is unique per event and stays the same however often the event
 	// is delivered, so a receiver can drop what it has seen.
-	ID      string    `json:"id"`
-	Kind    string    `json:"kind"` // "requirement.created", "requirement.transitioned", …
-	Project string    `json:"project"`
-	Ref     Ref       `json:"ref"`
-	Actor   Actor     `json:"actor"`
-	Time    time.Time `json:"time"`
-	Summary string    `json:"summary"` // one readable sentence
+	ID      string `json:"id"`
+	Kind    string `json:"kind"` // "requirement.created", "requirement.transitioned", …
+	Project string `json:"project"`
+	Ref     Ref    `json:"ref"`
+	// Key, Title and Revision name the changed record as it stands after
+	// the change (REQ-3, "Login by SMS", 4), so a subscriber need not read
+	// it again. Key is empty for records without a human key.
+	Key      string    `json:"key,omitempty"`
+	Title    string    `json:"title,omitempty"`
+	Revision int       `json:"revision,omitempty"`
+	Actor    Actor     `json:"actor"`
+	Time     time.Time `json:"time"`
+	Summary  string    `json:"summary"` // one readable sentence
+	// Changed names the content fields the change altered (what turns a
+	// link to the record suspect), as the record's domain defines its
+	// content; empty when the change touched no content.
+	Changed []string `json:"changed,omitempty"`
 }
 
 // EventSink receives events. Publish is called after the change is stored,

@@ -1,7 +1,5 @@
 package accord
 
-import "fmt"
-
 // List pages: DefaultPageSize when a query leaves the size at zero, and never
 // more than MaxPageSize records in one page.
 const (
@@ -24,8 +22,7 @@ func (q PageQuery) Normalize() (PageQuery, error) {
 		q.Size = DefaultPageSize
 	}
 	if q.Size < 1 || q.Size > MaxPageSize {
-		return q, &Error{Code: Invalid, Message: "invalid page size",
-			Fields: []FieldError{{Field: "page_size", Message: fmt.Sprintf("must be between 1 and %d, not %d", MaxPageSize, q.Size)}}}
+		return q, InvalidField("page size", "page_size", "must be between 1 and %d, not %d", MaxPageSize, q.Size)
 	}
 	return q, nil
 }
@@ -39,6 +36,5 @@ type Page[T any] struct {
 
 // BadPageToken is the error for a token that no list handed out.
 func BadPageToken() *Error {
-	return &Error{Code: Invalid, Message: "invalid page token",
-		Fields: []FieldError{{Field: "page_token", Message: "malformed: pass next_page_token from a previous page unchanged"}}}
+	return InvalidField("page token", "page_token", "malformed: pass next_page_token from a previous page unchanged")
 }

@@ -11,8 +11,7 @@ func ValidateProject(project string) error {
 		ok = alnum || (i > 0 && (c == '.' || c == '_' || c == '-'))
 	}
 	if !ok {
-		return &Error{Code: Invalid, Message: "invalid project",
-			Fields: []FieldError{{Field: "project", Message: "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"}}}
+		return InvalidField("project", "project", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
 	}
 	return nil
 }

@@ -12,6 +12,13 @@ type diffView struct {
 	Spec   Spec   `json:"spec"`
 }
 
+// ContentChanges lists the content fields that differ from a to b, two
+// revisions of one version: what a link to the version relies on, its
+// spec. Status and notes move on their own.
+func ContentChanges(a, b Version) []string {
+	return diff.Paths(Diff(a, b), "status")
+}
+
 // Diff returns the field-level changes from a to b, two revisions of one
 // version or two versions of one contract, as JSON paths into the version
 // (spec.operations[1].summary). A schema that changed is reported whole, at

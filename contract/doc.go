@@ -20,10 +20,14 @@
 //     and ImportOpenAPIFile read OpenAPI 3.0, 3.1 and Swagger 2.0 into one,
 //     reporting what they drop or approximate (an unresolved $ref among
 //     them; ImportOptions.Strict makes that an error).
-//   - Service keeps contracts and their versions over a Store: drafts change,
-//     agreed versions never do. Every revision of a version is kept
-//     (History, Revision), and Diff, DiffRevisions and DiffVersions say
-//     field by field what changed between two revisions or two versions.
+//   - Service keeps contracts and their versions over a Store: Create (a
+//     NewContract; it returns the first version, the record the next
+//     command changes), NewVersion, UpdateVersion (a SpecInput) and
+//     Transition (a TransitionInput) with the version's base revision;
+//     drafts change, agreed versions never do. Every revision of a version
+//     is kept (History, Revision), and Diff, DiffRevisions and DiffVersions
+//     say field by field what changed between two revisions or two
+//     versions; ContentChanges says what a link to a version relies on.
 //     List takes a Filter and an accord.PageQuery.
 //
 // After every change the Service publishes an event (events.go):

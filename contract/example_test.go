@@ -121,11 +121,11 @@ func ExampleOpenAPI() {
 func ExampleService_DiffRevisions() {
 	svc, _ := contract.NewService(contract.Options{Store: memory.NewContractStore()})
 	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "bob"})
-	v, _ := svc.Create(ctx, "shop", "1.0.0", exampleSpec(), "first draft")
+	v, _ := svc.Create(ctx, "shop", contract.NewContract{Version: "1.0.0", Spec: exampleSpec(), Note: "first draft"})
 
 	spec := exampleSpec()
 	spec.Operations[0].Summary = "Add a pet to the shop"
-	v, _ = svc.UpdateVersion(ctx, "shop", v.ContractID, "1.0.0", v.Revision, spec, "summary")
+	v, _ = svc.UpdateVersion(ctx, "shop", v.ContractID, "1.0.0", v.Revision, contract.SpecInput{Spec: spec, Note: "summary"})
 
 	changes, _ := svc.DiffRevisions(ctx, "shop", v.ContractID, "1.0.0", 1, 2)
 	for _, c := range changes {

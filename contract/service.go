@@ -42,6 +42,8 @@ type Service struct {
 	clock accord.Clock
 	gate  TransitionGate
 
+	versions svc.Commands[Version, *Version]
+
 	mu    sync.Mutex
 	cache map[cacheKey]*Validator
 }
@@ -63,13 +65,27 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate, cache: map[cacheKey]*Validator{}}
+	s.versions = svc.Commands[Version, *Version]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Version]{
+		Get: func(ctx context.Context, project, ref string) (Version, error) {
+			id, version, _ := strings.Cut(ref, "@")
+			return opts.Store.GetVersion(ctx, project, id, version)
+		},
+		Update:  opts.Store.UpdateVersion,
+		Name:    func(v Version) (string, string) { return "", v.Spec.Service + " " + v.Version },
+		Label:   func(v Version) string { return "version " + v.Version + " of " + v.Spec.Service },
+		Content: ContentChanges,
+	}}
+	return s, nil
 }
+
+// versionRef is how the command path names a version: contract ID and
+// version, as Version.Ref does.
+func versionRef(id, version string) string { return id + "@" + version }
 
 func checkVersion(version string) error {
 	if _, err := parseSemver(version); err != nil {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid version",
-			Fields: []accord.FieldError{{Field: "version", Message: err.Error()}}}
+		return accord.InvalidField("version", "version", "%s", err.Error())
 	}
 	return nil
 }
@@ -81,10 +97,14 @@ func checkNote(note string) error {
 	return errs.Err("request")
 }
 
-// Create stores a new contract for spec.Service with its first version, a
-// draft. Errors: Unauthenticated, Invalid (bad project, version or spec),
-// Conflict (the service already has a contract in the project).
-func (s *Service) Create(ctx context.Context, project, version string, spec Spec, note string) (Version, error) {
+// Create stores a new contract for in.Spec.Service with its first version,
+// a draft, and returns that version: in contracts the record every later
+// command changes is a version, and its revision is the next command's
+// base (the contract is its ContractID). Errors: Unauthenticated, Invalid
+// (bad project, version or spec), Conflict (the service already has a
+// contract in the project).
+func (s *Service) Create(ctx context.Context, project string, in NewContract) (Version, error) {
+	version, spec, note := in.Version, in.Spec, in.Note
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Version{}, err
@@ -106,7 +126,8 @@ func (s *Service) Create(ctx context.Context, project, version string, spec Spec
 	if err != nil {
 		return Version{}, err
 	}
-	s.pub.Publish(ctx, EventCreated, project, c.Ref(), actor, "contract for %s created at %s by %s", c.Service, version, actor.ID)
+	s.pub.Send(ctx, accord.Event{Kind: EventCreated, Project: project, Ref: c.Ref(), Title: c.Service, Revision: c.Revision, Actor: actor,
+		Summary: fmt.Sprintf("contract for %s created at %s by %s", c.Service, version, actor.ID)})
 	return v, nil
 }
 
@@ -238,7 +259,8 @@ func (s *Service) Version(ctx context.Context, project, id, version string) (Ver
 // draft. The new version must be higher than every existing one.
 // Errors: Unauthenticated, Invalid (bad version), NotFound (contract or
 // from), Conflict (the version exists), FailedPrecondition (not higher).
-func (s *Service) NewVersion(ctx context.Context, project, id, from, version, note string) (Version, error) {
+func (s *Service) NewVersion(ctx context.Context, project, id string, in NewVersionInput) (Version, error) {
+	from, version, note := in.From, in.Version, in.Note
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Version{}, err
@@ -271,7 +293,7 @@ func (s *Service) NewVersion(ctx context.Context, project, id, from, version, no
 	if err != nil {
 		return Version{}, err
 	}
-	s.pub.Publish(ctx, EventVersionCreated, project, v.Ref(), actor, "%s %s started from %s by %s", v.Spec.Service, version, from, actor.ID)
+	s.versions.Publish(ctx, project, v, actor, EventVersionCreated, "%s %s started from %s by %s", v.Spec.Service, version, from, actor.ID)
 	return v, nil
 }
 
@@ -279,51 +301,35 @@ func (s *Service) NewVersion(ctx context.Context, project, id, from, version, no
 // the change starts from. Errors: Unauthenticated, Invalid (bad spec, or a
 // different service name), NotFound, Conflict (stale base),
 // FailedPrecondition (the version is no longer a draft).
-func (s *Service) UpdateVersion(ctx context.Context, project, id, version string, base int, spec Spec, note string) (Version, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
+func (s *Service) UpdateVersion(ctx context.Context, project, id, version string, base int, in SpecInput) (Version, error) {
+	if err := checkNote(in.Note); err != nil {
 		return Version{}, err
 	}
-	cur, err := s.versionAt(ctx, project, id, version, base, note)
-	if err != nil {
-		return Version{}, err
-	}
-	if !cur.Status.Editable() {
-		hint := "start a new version"
-		if cur.Status == Proposed {
-			hint = "move it back to draft first"
-		}
-		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s of %s is %s and cannot change; %s",
-			version, cur.Spec.Service, cur.Status, hint)
-	}
-	if err := spec.Validate(); err != nil {
-		return Version{}, err
-	}
-	if spec.Service != cur.Spec.Service {
-		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid contract",
-			Fields: []accord.FieldError{{Field: "service", Message: fmt.Sprintf("cannot change from %q; a different service needs its own contract", cur.Spec.Service)}}}
-	}
-	next := cur
-	next.Spec, next.Note, next.Stamp = spec.Clone(), note, cur.Stamp.Next(actor.ID, s.clock.Now())
-	next, err = s.store.UpdateVersion(ctx, svc.Revision(next, accord.RevisionEdited, note))
-	if err != nil {
-		return Version{}, err
-	}
-	s.pub.Publish(ctx, EventVersionUpdated, project, next.Ref(), actor, "%s %s edited by %s: %s (revision %d)", spec.Service, version, actor.ID, diff.Describe(diff.Paths(Diff(cur, next))), next.Revision)
-	return next, nil
-}
-
-// versionAt reads the version a change starts from: it must be at
-// revision base, and the change's note within bounds.
-func (s *Service) versionAt(ctx context.Context, project, id, version string, base int, note string) (Version, error) {
-	if err := checkNote(note); err != nil {
-		return Version{}, err
-	}
-	cur, err := s.store.GetVersion(ctx, project, id, version)
-	if err != nil {
-		return Version{}, err
-	}
-	return cur, svc.CheckBase("version "+cur.Version+" of "+cur.Spec.Service, base, cur.Revision)
+	var before Version
+	return s.versions.Run(ctx, svc.Change[Version]{Project: project, Ref: versionRef(id, version), Base: base, RequireBase: true,
+		Edit: func(v *Version, c *svc.Cmd) error {
+			if !v.Status.Editable() {
+				hint := "start a new version"
+				if v.Status == Proposed {
+					hint = "move it back to draft first"
+				}
+				return accord.Errorf(accord.FailedPrecondition, "version %s of %s is %s and cannot change; %s",
+					version, v.Spec.Service, v.Status, hint)
+			}
+			if err := in.Spec.Validate(); err != nil {
+				return err
+			}
+			if in.Spec.Service != v.Spec.Service {
+				return accord.InvalidField("contract", "service", "cannot change from %q; a different service needs its own contract", v.Spec.Service)
+			}
+			before = *v
+			v.Spec, v.Note = in.Spec.Clone(), in.Note
+			c.Note = in.Note
+			return nil
+		},
+		Stored: func(next Version, c *svc.Cmd) {
+			c.Event(EventVersionUpdated, "%s %s edited by %s: %s (revision %d)", next.Spec.Service, version, c.Actor.ID, diff.Describe(diff.Paths(Diff(before, next))), next.Revision)
+		}})
 }
 
 // Transition moves a version along draft → proposed → agreed → deprecated
@@ -333,61 +339,56 @@ func (s *Service) versionAt(ctx context.Context, project, id, version string, ba
 // Errors: Unauthenticated, Invalid (unknown status, missing note),
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current status, lint errors, or refused by the gate).
-func (s *Service) Transition(ctx context.Context, project, id, version string, base int, to Status, note string) (Version, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Version{}, err
-	}
+func (s *Service) Transition(ctx context.Context, project, id, version string, base int, in TransitionInput) (Version, error) {
+	to, note := in.To, in.Note
 	if !to.Valid() {
+		if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
+			return Version{}, err
+		}
 		return Version{}, transitions.Check("", "", to, Statuses())
 	}
-	cur, err := s.versionAt(ctx, project, id, version, base, note)
-	if err != nil {
+	if err := checkNote(note); err != nil {
 		return Version{}, err
 	}
-	if err := transitions.Check("version "+version+" of "+cur.Spec.Service, cur.Status, to, Statuses()); err != nil {
-		return Version{}, err
-	}
-	if cur.Status == Proposed && to == Draft && strings.TrimSpace(note) == "" {
-		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "note", Message: "required when sending a proposal back to draft: tell the others why"}}}
-	}
-	if to == Proposed {
-		if findings := Lint(cur.Spec); HasErrors(findings) {
-			var msgs []string
-			for _, f := range findings {
-				if f.Severity == SeverityError {
-					msgs = append(msgs, f.Field+": "+f.Message+" ("+f.Rule+")")
+	return s.versions.Run(ctx, svc.Change[Version]{Project: project, Ref: versionRef(id, version), Base: base, RequireBase: true,
+		Edit: func(v *Version, c *svc.Cmd) error {
+			from := v.Status
+			if err := transitions.Check("version "+version+" of "+v.Spec.Service, from, to, Statuses()); err != nil {
+				return err
+			}
+			if from == Proposed && to == Draft && strings.TrimSpace(note) == "" {
+				return accord.InvalidField("transition", "note", "required when sending a proposal back to draft: tell the others why")
+			}
+			if to == Proposed {
+				if findings := Lint(v.Spec); HasErrors(findings) {
+					var msgs []string
+					for _, f := range findings {
+						if f.Severity == SeverityError {
+							msgs = append(msgs, f.Field+": "+f.Message+" ("+f.Rule+")")
+						}
+					}
+					return accord.Errorf(accord.FailedPrecondition, "version %s of %s cannot be proposed while lint reports errors: %s",
+						version, v.Spec.Service, strings.Join(msgs, "; "))
+				}
+				compat, err := s.compatibility(ctx, *v)
+				if err != nil {
+					return err
+				}
+				if err := breakingGate(*v, compat); err != nil {
+					return err
+				}
+				v.Compatibility = &compat
+			}
+			if s.gate != nil {
+				if err := s.gate.CheckTransition(ctx, v.Clone(), to); err != nil {
+					return err
 				}
 			}
-			return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s of %s cannot be proposed while lint reports errors: %s",
-				version, cur.Spec.Service, strings.Join(msgs, "; "))
-		}
-	}
-	next := cur
-	if to == Proposed {
-		compat, err := s.compatibility(ctx, cur)
-		if err != nil {
-			return Version{}, err
-		}
-		if err := breakingGate(cur, compat); err != nil {
-			return Version{}, err
-		}
-		next.Compatibility = &compat
-	}
-	if s.gate != nil {
-		if err := s.gate.CheckTransition(ctx, next.Clone(), to); err != nil {
-			return Version{}, err
-		}
-	}
-	next.Status, next.Note, next.Stamp = to, note, cur.Stamp.Next(actor.ID, s.clock.Now())
-	next, err = s.store.UpdateVersion(ctx, svc.Revision(next, accord.RevisionTransitioned, note))
-	if err != nil {
-		return Version{}, err
-	}
-	s.pub.Publish(ctx, EventVersionTransitioned, project, next.Ref(), actor, "%s %s moved from %s to %s by %s",
-		cur.Spec.Service, version, cur.Status, to, actor.ID)
-	return next, nil
+			v.Status, v.Note = to, note
+			c.Kind, c.Note = accord.RevisionTransitioned, note
+			c.Event(EventVersionTransitioned, "%s %s moved from %s to %s by %s", v.Spec.Service, version, from, to, c.Actor.ID)
+			return nil
+		}})
 }
 
 // Compatibility judges a version against the latest agreed version lower
@@ -477,46 +478,41 @@ func breakingGate(v Version, c Compatibility) error {
 // Errors: Unauthenticated, Invalid (no note), NotFound, Conflict (stale
 // base), FailedPrecondition (agreed or deprecated, or nothing breaking).
 func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version string, base int, note string) (Version, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Version{}, err
-	}
 	if strings.TrimSpace(note) == "" {
-		return Version{}, &accord.Error{Code: accord.Invalid, Message: "invalid acknowledgement",
-			Fields: []accord.FieldError{{Field: "note", Message: "required: say why callers may be broken without a new major version"}}}
+		if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
+			return Version{}, err
+		}
+		return Version{}, accord.InvalidField("acknowledgement", "note", "required: say why callers may be broken without a new major version")
 	}
-	cur, err := s.versionAt(ctx, project, id, version, base, note)
-	if err != nil {
+	if err := checkNote(note); err != nil {
 		return Version{}, err
 	}
-	if cur.Status != Draft && cur.Status != Proposed {
-		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s is %s: only a draft or proposed version can acknowledge breaking changes", version, cur.Status)
-	}
-	compat, err := s.compatibility(ctx, cur)
-	if err != nil {
-		return Version{}, err
-	}
-	if compat.Base == "" {
-		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s has no agreed version before it: there is nothing to acknowledge", version)
-	}
-	if compat.Breaking == 0 {
-		return Version{}, accord.Errorf(accord.FailedPrecondition, "version %s breaks nothing in %s: there is nothing to acknowledge", version, compat.Base)
-	}
-	now := s.clock.Now()
-	next := cur
-	next.Acknowledged = &Acknowledgement{By: actor.ID, Time: now, Note: note}
-	for _, ch := range BreakingChanges(compat.Changes) {
-		next.Acknowledged.Fingerprints = append(next.Acknowledged.Fingerprints, ch.Fingerprint)
-	}
-	next.Compatibility = &compat
-	next.Note, next.Stamp = note, cur.Stamp.Next(actor.ID, now)
-	next, err = s.store.UpdateVersion(ctx, svc.Revision(next, accord.RevisionEdited, note))
-	if err != nil {
-		return Version{}, err
-	}
-	s.pub.Publish(ctx, EventBreakingAcknowledged, project, next.Ref(), actor, "%s %s: %d breaking change(s) against %s acknowledged by %s: %s",
-		cur.Spec.Service, version, compat.Breaking, compat.Base, actor.ID, note)
-	return next, nil
+	return s.versions.Run(ctx, svc.Change[Version]{Project: project, Ref: versionRef(id, version), Base: base, RequireBase: true,
+		Edit: func(v *Version, c *svc.Cmd) error {
+			if v.Status != Draft && v.Status != Proposed {
+				return accord.Errorf(accord.FailedPrecondition, "version %s is %s: only a draft or proposed version can acknowledge breaking changes", version, v.Status)
+			}
+			compat, err := s.compatibility(ctx, *v)
+			if err != nil {
+				return err
+			}
+			if compat.Base == "" {
+				return accord.Errorf(accord.FailedPrecondition, "version %s has no agreed version before it: there is nothing to acknowledge", version)
+			}
+			if compat.Breaking == 0 {
+				return accord.Errorf(accord.FailedPrecondition, "version %s breaks nothing in %s: there is nothing to acknowledge", version, compat.Base)
+			}
+			v.Acknowledged = &Acknowledgement{By: c.Actor.ID, Time: c.Now, Note: note}
+			for _, ch := range BreakingChanges(compat.Changes) {
+				v.Acknowledged.Fingerprints = append(v.Acknowledged.Fingerprints, ch.Fingerprint)
+			}
+			v.Compatibility = &compat
+			v.Note = note
+			c.Note = note
+			c.Event(EventBreakingAcknowledged, "%s %s: %d breaking change(s) against %s acknowledged by %s: %s",
+				v.Spec.Service, version, compat.Breaking, compat.Base, c.Actor.ID, note)
+			return nil
+		}})
 }
 
 // ContractHistory returns every revision of the contract itself, oldest

@@ -49,63 +49,63 @@ func TestServiceLifecycle(t *testing.T) {
 		return nil
 	}))
 	spec := ordersSpec(t)
-	v1, err := s.Create(pm, "shop", "1.0.0", spec, "first draft")
+	v1, err := s.Create(pm, "shop", contract.NewContract{Version: "1.0.0", Spec: spec, Note: "first draft"})
 	require.NoError(t, err)
 	assert.Equal(t, contract.Draft, v1.Status)
 	assert.Equal(t, 1, v1.Revision)
 	assert.Equal(t, "pm", v1.CreatedBy)
 
-	_, err = s.Create(pm, "shop", "1.0.0", spec, "")
+	_, err = s.Create(pm, "shop", contract.NewContract{Version: "1.0.0", Spec: spec})
 	assert.Equal(t, accord.Conflict, accord.ErrorCode(err), "one contract per service")
 
 	// Edit the draft; a stale base is refused.
 	spec.Description = "Orders of the shop."
-	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 1, spec, "describe")
+	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 1, contract.SpecInput{Spec: spec, Note: "describe"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, v1.Revision)
-	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 1, spec, "again")
+	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 1, contract.SpecInput{Spec: spec, Note: "again"})
 	assert.True(t, errors.Is(err, accord.ErrStale))
 
 	// A lint error blocks proposing.
 	broken := spec
 	broken.Operations = append([]contract.Operation(nil), spec.Operations...)
 	broken.Operations[1].ErrorCodes = []string{"GONE"}
-	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 2, broken, "oops")
+	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 2, contract.SpecInput{Spec: broken, Note: "oops"})
 	require.NoError(t, err)
-	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 3, contract.Proposed, "")
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 3, contract.TransitionInput{To: contract.Proposed})
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), `operations[1].error_codes[0]: getOrder (GET /orders/{id}): error code "GONE" is not in the error-code catalogue (unknown-error-code)`)
-	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 3, spec, "fixed")
+	v1, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 3, contract.SpecInput{Spec: spec, Note: "fixed"})
 	require.NoError(t, err)
 
-	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 4, contract.Proposed, "")
+	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 4, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
-	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 5, spec, "")
+	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 5, contract.SpecInput{Spec: spec})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "move it back to draft first")
 
 	// Going back to draft needs a note.
-	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.Draft, "")
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.TransitionInput{To: contract.Draft})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
 
 	// The gate refuses agreement until the review is approved.
-	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.Agreed, "")
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.TransitionInput{To: contract.Agreed})
 	assert.EqualError(t, err, "failed_precondition: version 1.0.0 needs an approved contract review")
 	reviewed = true
-	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.Agreed, "reviewed")
+	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 5, contract.TransitionInput{To: contract.Agreed, Note: "reviewed"})
 	require.NoError(t, err)
 
 	// Agreed is immutable: changes make a new version.
-	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 6, spec, "")
+	_, err = s.UpdateVersion(pm, "shop", v1.ContractID, "1.0.0", 6, contract.SpecInput{Spec: spec})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "start a new version")
-	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 6, contract.Draft, "why not")
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 6, contract.TransitionInput{To: contract.Draft, Note: "why not"})
 	assert.EqualError(t, err, "failed_precondition: version 1.0.0 of orders cannot move from agreed to draft; allowed next: deprecated")
-	_, err = s.NewVersion(pm, "shop", v1.ContractID, "1.0.0", "0.9.0", "")
+	_, err = s.NewVersion(pm, "shop", v1.ContractID, contract.NewVersionInput{From: "1.0.0", Version: "0.9.0"})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
-	_, err = s.NewVersion(pm, "shop", v1.ContractID, "1.0.0", "1.0", "")
+	_, err = s.NewVersion(pm, "shop", v1.ContractID, contract.NewVersionInput{From: "1.0.0", Version: "1.0"})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
-	v2, err := s.NewVersion(pm, "shop", v1.ContractID, "1.0.0", "1.1.0", "add refunds")
+	v2, err := s.NewVersion(pm, "shop", v1.ContractID, contract.NewVersionInput{From: "1.0.0", Version: "1.1.0", Note: "add refunds"})
 	require.NoError(t, err)
 	assert.Equal(t, contract.Draft, v2.Status)
 	assert.Equal(t, "Orders of the shop.", v2.Spec.Description, "starts from the copied spec")
@@ -125,7 +125,7 @@ func TestServiceLifecycle(t *testing.T) {
 
 func TestServiceCachesValidators(t *testing.T) {
 	s, _ := newService(t, nil)
-	v, err := s.Create(pm, "shop", "1.0.0", ordersSpec(t), "")
+	v, err := s.Create(pm, "shop", contract.NewContract{Version: "1.0.0", Spec: ordersSpec(t)})
 	require.NoError(t, err)
 	a, err := s.Validator(pm, "shop", v.ContractID, "1.0.0")
 	require.NoError(t, err)
@@ -134,7 +134,7 @@ func TestServiceCachesValidators(t *testing.T) {
 	assert.Same(t, a, b, "compiled once")
 	spec := ordersSpec(t)
 	spec.Owner = "someone else"
-	_, err = s.UpdateVersion(pm, "shop", v.ContractID, "1.0.0", 1, spec, "")
+	_, err = s.UpdateVersion(pm, "shop", v.ContractID, "1.0.0", 1, contract.SpecInput{Spec: spec})
 	require.NoError(t, err)
 	c, err := s.Validator(pm, "shop", v.ContractID, "1.0.0")
 	require.NoError(t, err)
@@ -144,13 +144,13 @@ func TestServiceCachesValidators(t *testing.T) {
 
 func TestServiceRefusesBadInput(t *testing.T) {
 	s, _ := newService(t, nil)
-	_, err := s.Create(context.Background(), "shop", "1.0.0", ordersSpec(t), "")
+	_, err := s.Create(context.Background(), "shop", contract.NewContract{Version: "1.0.0", Spec: ordersSpec(t)})
 	assert.Equal(t, accord.Unauthenticated, accord.ErrorCode(err))
-	_, err = s.Create(pm, "bad project!", "1.0.0", ordersSpec(t), "")
+	_, err = s.Create(pm, "bad project!", contract.NewContract{Version: "1.0.0", Spec: ordersSpec(t)})
 	requireField(t, err, "project", "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit")
-	_, err = s.Create(pm, "shop", "v1", ordersSpec(t), "")
+	_, err = s.Create(pm, "shop", contract.NewContract{Version: "v1", Spec: ordersSpec(t)})
 	requireField(t, err, "version", `"v1" is not a semantic version MAJOR.MINOR.PATCH`)
-	_, err = s.Create(pm, "shop", "1.0.0", contract.Spec{}, "")
+	_, err = s.Create(pm, "shop", contract.NewContract{Version: "1.0.0", Spec: contract.Spec{}})
 	requireField(t, err, "service", "required")
 	page, err := s.List(pm, "shop", contract.Filter{}, accord.PageQuery{})
 	require.NoError(t, err)
@@ -175,30 +175,30 @@ func TestCompareVersions(t *testing.T) {
 func TestProposingGatesBreakingChanges(t *testing.T) {
 	s, ev := newService(t, nil)
 	spec := ordersSpec(t)
-	v1, err := s.Create(pm, "shop", "1.0.0", spec, "first draft")
+	v1, err := s.Create(pm, "shop", contract.NewContract{Version: "1.0.0", Spec: spec, Note: "first draft"})
 	require.NoError(t, err)
-	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 1, contract.Proposed, "")
+	v1, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 1, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
 	require.NotNil(t, v1.Compatibility)
 	assert.Empty(t, v1.Compatibility.Base, "the first version has nothing to break")
-	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 2, contract.Agreed, "reviewed")
+	_, err = s.Transition(pm, "shop", v1.ContractID, "1.0.0", 2, contract.TransitionInput{To: contract.Agreed, Note: "reviewed"})
 	require.NoError(t, err)
 	id := v1.ContractID
 
 	// 1.1.0 drops an operation: proposing it is refused, naming the change.
-	v11, err := s.NewVersion(pm, "shop", id, "1.0.0", "1.1.0", "")
+	v11, err := s.NewVersion(pm, "shop", id, contract.NewVersionInput{From: "1.0.0", Version: "1.1.0"})
 	require.NoError(t, err)
 	smaller := v11.Spec.Clone()
 	dropped := smaller.Operations[len(smaller.Operations)-1]
 	smaller.Operations = smaller.Operations[:len(smaller.Operations)-1]
-	v11, err = s.UpdateVersion(pm, "shop", id, "1.1.0", v11.Revision, smaller, "drop "+dropped.ID)
+	v11, err = s.UpdateVersion(pm, "shop", id, "1.1.0", v11.Revision, contract.SpecInput{Spec: smaller, Note: "drop " + dropped.ID})
 	require.NoError(t, err)
 	compat, err := s.Compatibility(pm, "shop", id, "1.1.0")
 	require.NoError(t, err)
 	assert.Equal(t, "1.0.0", compat.Base)
 	require.Positive(t, compat.Breaking)
 
-	_, err = s.Transition(pm, "shop", id, "1.1.0", v11.Revision, contract.Proposed, "")
+	_, err = s.Transition(pm, "shop", id, "1.1.0", v11.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "breaks callers of 1.0.0")
 	assert.Contains(t, err.Error(), compat.Changes[0].ID)
@@ -212,32 +212,32 @@ func TestProposingGatesBreakingChanges(t *testing.T) {
 	require.NotNil(t, acked.Acknowledged)
 	assert.Equal(t, "pm", acked.Acknowledged.By)
 	assert.Len(t, acked.Acknowledged.Fingerprints, compat.Breaking)
-	proposed, err := s.Transition(pm, "shop", id, "1.1.0", acked.Revision, contract.Proposed, "")
+	proposed, err := s.Transition(pm, "shop", id, "1.1.0", acked.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err, "acknowledged breaking changes may be proposed")
 	assert.Equal(t, compat.Breaking, proposed.Compatibility.Breaking, "the proposal keeps what it was judged on")
 	assert.Contains(t, ev.kinds, contract.EventBreakingAcknowledged)
 
 	// A compatible version is proposed without ceremony, and has nothing to acknowledge.
-	v12, err := s.NewVersion(pm, "shop", id, "1.0.0", "1.2.0", "")
+	v12, err := s.NewVersion(pm, "shop", id, contract.NewVersionInput{From: "1.0.0", Version: "1.2.0"})
 	require.NoError(t, err)
 	_, err = s.AcknowledgeBreaking(pm, "shop", id, "1.2.0", v12.Revision, "just in case")
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
-	_, err = s.Transition(pm, "shop", id, "1.2.0", v12.Revision, contract.Proposed, "")
+	_, err = s.Transition(pm, "shop", id, "1.2.0", v12.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
 
 	// A new major version needs no acknowledgement.
-	v2, err := s.NewVersion(pm, "shop", id, "1.0.0", "2.0.0", "")
+	v2, err := s.NewVersion(pm, "shop", id, contract.NewVersionInput{From: "1.0.0", Version: "2.0.0"})
 	require.NoError(t, err)
-	v2, err = s.UpdateVersion(pm, "shop", id, "2.0.0", v2.Revision, smaller, "drop "+dropped.ID)
+	v2, err = s.UpdateVersion(pm, "shop", id, "2.0.0", v2.Revision, contract.SpecInput{Spec: smaller, Note: "drop " + dropped.ID})
 	require.NoError(t, err)
-	_, err = s.Transition(pm, "shop", id, "2.0.0", v2.Revision, contract.Proposed, "")
+	_, err = s.Transition(pm, "shop", id, "2.0.0", v2.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
 }
 
 func TestRecordTestRun(t *testing.T) {
 	s, ev := newService(t, nil)
 	spec := ordersSpec(t)
-	v, err := s.Create(pm, "shop", "1.0.0", spec, "")
+	v, err := s.Create(pm, "shop", contract.NewContract{Version: "1.0.0", Spec: spec})
 	require.NoError(t, err)
 	op := spec.Operations[0]
 	var key string
@@ -274,7 +274,7 @@ func TestRecordTestRun(t *testing.T) {
 // NotFound, not an empty page.
 func TestTestRunsOfAMissingVersion(t *testing.T) {
 	s, _ := newService(t, nil)
-	v, err := s.Create(pm, "shop", "1.0.0", ordersSpec(t), "")
+	v, err := s.Create(pm, "shop", contract.NewContract{Version: "1.0.0", Spec: ordersSpec(t)})
 	require.NoError(t, err)
 	for _, f := range []contract.TestRunFilter{{ContractID: "NOPE", Version: "1.0.0"}, {ContractID: v.ContractID, Version: "9.9.9"}, {ContractID: "NOPE"}} {
 		_, err := s.TestRuns(pm, "shop", f, accord.PageQuery{})

@@ -450,3 +450,33 @@ func cloneSchemas(m map[string]json.RawMessage) map[string]json.RawMessage {
 	}
 	return c
 }
+
+// NewContract is the body of Create: the service's first version, a
+// draft, and a note saying why, which lands in its first revision.
+type NewContract struct {
+	Version string `json:"version"`
+	Spec    Spec   `json:"spec"`
+	Note    string `json:"note,omitempty"`
+}
+
+// NewVersionInput is the body of NewVersion: the version to start, the
+// version whose spec it starts from, and a note.
+type NewVersionInput struct {
+	From    string `json:"from"`
+	Version string `json:"version"`
+	Note    string `json:"note,omitempty"`
+}
+
+// SpecInput is the body of UpdateVersion: the draft's new spec and a note
+// saying why, which lands in the revision.
+type SpecInput struct {
+	Spec Spec   `json:"spec"`
+	Note string `json:"note,omitempty"`
+}
+
+// TransitionInput moves a version to another status; sending a proposal
+// back to draft needs a note saying why.
+type TransitionInput struct {
+	To   Status `json:"to"`
+	Note string `json:"note,omitempty"`
+}

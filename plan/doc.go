@@ -21,17 +21,17 @@
 // the first answer counts working hours only (Settings.WorkingHours), and
 // Overdue lists the questions past the project's response target.
 //
-// Main calls: CreateIteration, Schedule, Unschedule, Estimate, Check,
-// Commit, Close; CreateMilestone, UpdateMilestone; Ask, Reply, Resolve,
-// Overdue, TimeToAnswer; Settings and UpdateSettings.
+// Main calls, in the order a newcomer uses them: NewService;
+// CreateIteration; Schedule and Unschedule; Estimate and Check; Commit;
+// SetItemState, IterationProgress and BurnUp while it runs; Close.
+// CreateMilestone, UpdateMilestone, ForecastMilestone and CheckSlips, with
+// TrimScope, MoveItem, Reprioritise and SwapScope as responses to a slip.
+// Ask, Reply, Resolve, Overdue and TimeToAnswer for questions. ParseKey
+// tells IT-n, MS-n and Q-n apart; Settings and UpdateSettings.
 //
 // Events: EventIterationCreated, EventIterationUpdated, EventItemScheduled,
 // EventItemUnscheduled, EventIterationCommitted, EventIterationClosed,
 // EventMilestoneCreated, EventMilestoneUpdated, EventQuestionAsked,
 // EventQuestionAnswered, EventQuestionResolved, EventQuestionOverdue,
 // EventSettingsChanged.
-//
-// Still to come (issue 15): progress and burn-up from the items' states,
-// forecasts and the schedule risks a slip raises, the responses to a
-// slip, and HTTP.
 package plan

@@ -46,6 +46,22 @@ const (
 // QuestionKeyOf returns the key of a project's n-th question.
 func QuestionKeyOf(n int) string { return svc.Key(QuestionKeyPrefix, n) }
 
+// ParseKey reads a plan record's human key: the kind of record it names
+// (IterationRefKind for IT-5, MilestoneRefKind for MS-2, QuestionRefKind
+// for Q-1) and its sequence number. ok is false for anything else. Plans
+// keep three kinds of keyed record, so unlike other domains' ParseKey it
+// says which.
+func ParseKey(s string) (kind string, n int, ok bool) {
+	for _, k := range []struct{ kind, prefix string }{
+		{IterationRefKind, IterationKeyPrefix}, {MilestoneRefKind, MilestoneKeyPrefix}, {QuestionRefKind, QuestionKeyPrefix},
+	} {
+		if n, ok := svc.ParseKey(k.prefix, s); ok {
+			return k.kind, n, true
+		}
+	}
+	return "", 0, false
+}
+
 // The kinds of the question events.
 const (
 	EventQuestionAsked    = "plan.question_asked"

@@ -190,7 +190,7 @@ func (s *Service) CheckSlips(ctx context.Context, project string) ([]Forecast, e
 			if f.Risk != "" {
 				summary += " Schedule risk " + f.Risk + "."
 			}
-			s.pub.Publish(ctx, EventMilestoneSlipped, project, m.Ref(), actor, "%s", summary)
+			s.milestones.Publish(ctx, project, m, actor, EventMilestoneSlipped, "%s", summary)
 		}
 		out = append(out, f)
 	}

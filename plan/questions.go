@@ -171,7 +171,8 @@ func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, er
 		return Question{}, err
 	}
 	// A question about REQ-3 is about the requirement, however it was named.
-	if in.About, err = s.canonical(ctx, project, in.About); err != nil {
+	var about string
+	if in.About, about, err = s.named(ctx, project, in.About); err != nil {
 		return Question{}, err
 	}
 	now := s.clock.Now()
@@ -189,19 +190,13 @@ func (s *Service) Ask(ctx context.Context, project string, in Ask) (Question, er
 	if q.Blocking {
 		blocking = ", blocking it"
 	}
-	s.pub.Publish(ctx, EventQuestionAsked, project, q.Ref(), actor, "%s from %s to %s about %s%s: %s", q.Key, actor.ID, to, q.About, blocking, q.Text)
+	s.questions.Publish(ctx, project, q, actor, EventQuestionAsked, "%s from %s to %s about %s%s: %s", q.Key, actor.ID, to, about, blocking, q.Text)
 	return q, nil
 }
 
 // GetQuestion returns a question by ID or key. Errors: Invalid, NotFound.
 func (s *Service) GetQuestion(ctx context.Context, project, id string) (Question, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Question{}, err
-	}
-	if _, key := svc.ParseKey(QuestionKeyPrefix, id); key {
-		return s.store.GetQuestionByKey(ctx, project, id)
-	}
-	return s.store.GetQuestion(ctx, project, id)
+	return s.questions.Get(ctx, project, id)
 }
 
 // ListQuestions returns one page of the project's questions that match f,
@@ -273,31 +268,16 @@ func (s *Service) Resolve(ctx context.Context, project, id, note string) (Questi
 	})
 }
 
+// changeQuestion applies e to the newest question on the one command path.
 func (s *Service) changeQuestion(ctx context.Context, project, id string, e func(q *Question, actor accord.Actor, now time.Time) (string, string, error)) (Question, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Question{}, err
-	}
-	var out Question
-	var event, summary string
-	err = svc.Retry(func() error {
-		q, err := s.GetQuestion(ctx, project, id)
-		if err != nil {
-			return svc.Final(err)
-		}
-		now := s.clock.Now()
-		if event, summary, err = e(&q, actor, now); err != nil {
-			return svc.Final(err)
-		}
-		q.Stamp = q.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateQuestion(ctx, svc.Revision(q, accord.RevisionEdited, summary))
-		return err
-	})
-	if err != nil {
-		return Question{}, err
-	}
-	s.pub.Publish(ctx, event, project, out.Ref(), actor, "%s", summary)
-	return out, nil
+	return s.questions.Run(ctx, svc.Change[Question]{Project: project, Ref: id,
+		Edit: func(q *Question, c *svc.Cmd) error {
+			event, summary, err := e(q, c.Actor, c.Now)
+			if err == nil {
+				c.Did("", event, summary)
+			}
+			return err
+		}})
 }
 
 // Overdue lists the open questions that have waited longer than the
@@ -312,7 +292,7 @@ func (s *Service) Overdue(ctx context.Context, project string) ([]Question, erro
 	now := s.clock.Now()
 	target := st.responseTarget()
 	for _, q := range late {
-		s.pub.Publish(ctx, EventQuestionOverdue, project, q.Ref(), accord.Actor{ID: "accord"}, "%s has waited %s (working time) for an answer; the target is %s",
+		s.questions.Publish(ctx, project, q, accord.Actor{ID: "accord"}, EventQuestionOverdue, "%s has waited %s (working time) for an answer; the target is %s",
 			q.Key, q.WaitedFor(st.WorkingHours, now).Round(time.Minute), target)
 	}
 	return late, nil

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -76,6 +77,10 @@ type Service struct {
 	standing  Standing
 	risks     ScheduleRisks
 	changes   ChangeRequests
+
+	iterations svc.Commands[Iteration, *Iteration]
+	milestones svc.Commands[Milestone, *Milestone]
+	questions  svc.Commands[Question, *Question]
 }
 
 // NewService returns a Service over opts.Store.
@@ -86,8 +91,19 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
-		estimator: opts.Estimator, standing: opts.Standing, risks: opts.Risks, changes: opts.ChangeRequests}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock,
+		estimator: opts.Estimator, standing: opts.Standing, risks: opts.Risks, changes: opts.ChangeRequests}
+	st := opts.Store
+	s.iterations = svc.Commands[Iteration, *Iteration]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Iteration]{
+		What: "iteration", Prefix: IterationKeyPrefix, Get: st.GetIteration, ByKey: st.GetIterationByKey, Update: st.UpdateIteration,
+		Name: func(it Iteration) (string, string) { return it.Key, it.Name }, Content: IterationContentChanges}}
+	s.milestones = svc.Commands[Milestone, *Milestone]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Milestone]{
+		What: "milestone", Prefix: MilestoneKeyPrefix, Get: st.GetMilestone, ByKey: st.GetMilestoneByKey, Update: st.UpdateMilestone,
+		Name: func(m Milestone) (string, string) { return m.Key, m.Name }, Content: MilestoneContentChanges}}
+	s.questions = svc.Commands[Question, *Question]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Question]{
+		What: "question", Prefix: QuestionKeyPrefix, Get: st.GetQuestion, ByKey: st.GetQuestionByKey, Update: st.UpdateQuestion,
+		Name: func(q Question) (string, string) { return q.Key, q.Text }}}
+	return s, nil
 }
 
 // Settings returns the project's planning settings, the defaults filled
@@ -145,24 +161,14 @@ func (s *Service) CreateIteration(ctx context.Context, project string, in Iterat
 	if err != nil {
 		return Iteration{}, err
 	}
-	s.pub.Publish(ctx, EventIterationCreated, project, it.Ref(), actor, "%s %q planned by %s, %s to %s", it.Key, it.Name, actor.ID, it.Start, it.End)
+	s.iterations.Publish(ctx, project, it, actor, EventIterationCreated, "%s %q planned by %s, %s to %s", it.Key, it.Name, actor.ID, it.Start, it.End)
 	return it, nil
-}
-
-func (s *Service) lookupIteration(ctx context.Context, project, ref string) (Iteration, error) {
-	if _, key := svc.ParseKey(IterationKeyPrefix, ref); key {
-		return s.store.GetIterationByKey(ctx, project, ref)
-	}
-	return s.store.GetIteration(ctx, project, ref)
 }
 
 // GetIteration returns an iteration by ID or key. Errors: Invalid,
 // NotFound.
 func (s *Service) GetIteration(ctx context.Context, project, id string) (Iteration, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Iteration{}, err
-	}
-	return s.lookupIteration(ctx, project, id)
+	return s.iterations.Get(ctx, project, id)
 }
 
 // ListIterations returns one page of the project's iterations that match
@@ -189,44 +195,20 @@ func (s *Service) ListIterations(ctx context.Context, project string, f Iteratio
 type iterationEdit func(it *Iteration, actor accord.Actor, now time.Time) (kind accord.RevisionKind, event, summary string, err error)
 
 // changeIteration applies e to the iteration at revision base (0: the
-// newest, retrying when a concurrent change got there first).
+// newest, retrying when a concurrent change got there first) on the one
+// command path. A closed iteration takes no change.
 func (s *Service) changeIteration(ctx context.Context, project, id string, base int, e iterationEdit) (Iteration, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Iteration{}, err
-	}
-	var out Iteration
-	var event, summary string
-	err = svc.Retry(func() error {
-		it, err := s.lookupIteration(ctx, project, id)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if base != 0 {
-			if err := svc.CheckBase("iteration "+it.Key, base, it.Revision); err != nil {
-				return svc.Final(err)
+	return s.iterations.Run(ctx, svc.Change[Iteration]{Project: project, Ref: id, Base: base,
+		Edit: func(it *Iteration, c *svc.Cmd) error {
+			if it.Status == Closed {
+				return accord.Errorf(accord.FailedPrecondition, "iteration %s is closed", it.Key)
 			}
-		}
-		if it.Status == Closed {
-			return svc.Final(accord.Errorf(accord.FailedPrecondition, "iteration %s is closed", it.Key))
-		}
-		now := s.clock.Now()
-		var kind accord.RevisionKind
-		if kind, event, summary, err = e(&it, actor, now); err != nil {
-			return svc.Final(err)
-		}
-		it.Stamp = it.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateIteration(ctx, svc.Revision(it, kind, summary))
-		if err != nil && base != 0 {
-			return svc.Final(err)
-		}
-		return err
-	})
-	if err != nil {
-		return Iteration{}, err
-	}
-	s.pub.Publish(ctx, event, project, out.Ref(), actor, "%s", summary)
-	return out, nil
+			kind, event, summary, err := e(it, c.Actor, c.Now)
+			if err == nil {
+				c.Did(kind, event, summary)
+			}
+			return err
+		}})
 }
 
 // UpdateIteration replaces an iteration's name, dates, goals and capacity
@@ -271,7 +253,8 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 		return Iteration{}, err
 	}
 	var err error
-	if in.Ref, err = s.canonical(ctx, project, in.Ref); err != nil {
+	var name string
+	if in.Ref, name, err = s.named(ctx, project, in.Ref); err != nil {
 		return Iteration{}, err
 	}
 	elsewhere, err := s.openIterationOf(ctx, project, in.Ref)
@@ -286,7 +269,7 @@ func (s *Service) Schedule(ctx context.Context, project, id string, base int, in
 			return "", "", "", accord.Errorf(accord.Conflict, "%s is already scheduled in %s: unschedule or move it there first", in.Ref, elsewhere.Key)
 		}
 		it.Items = append(it.Items, newItem(in, actor.ID, now))
-		summary := fmt.Sprintf("%s: %s scheduled by %s", it.Key, in.Ref, actor.ID)
+		summary := fmt.Sprintf("%s: %s scheduled by %s", it.Key, name, actor.ID)
 		if len(in.Assignees) > 0 {
 			summary += " for " + strings.Join(in.Assignees, ", ")
 		}
@@ -314,17 +297,24 @@ func (s *Service) openIterationOf(ctx context.Context, project string, ref accor
 // named by key, through Standing; other refs, and every ref without
 // Standing, stay as they are. NotFound when Standing knows no such record.
 func (s *Service) canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error) {
+	ref, _, err := s.named(ctx, project, ref)
+	return ref, err
+}
+
+// named is canonical with the name people know the record by (REQ-3
+// Refund an order), for summaries: Standing's, else the ref itself.
+func (s *Service) named(ctx context.Context, project string, ref accord.Ref) (accord.Ref, string, error) {
 	if s.standing == nil || !slices.Contains(schedulable, ref.Kind) {
-		return ref, nil
+		return ref, ref.String(), nil
 	}
 	st, err := s.standing.Standing(ctx, project, ref)
 	if err != nil {
-		return ref, err
+		return ref, "", err
 	}
 	if st.Ref.Kind != "" {
-		return st.Ref, nil
+		ref = st.Ref
 	}
-	return ref, nil
+	return ref, cmp.Or(st.Name, ref.String()), nil
 }
 
 // Unschedule takes an item out of an iteration at revision base, saying
@@ -340,7 +330,7 @@ func (s *Service) Unschedule(ctx context.Context, project, id string, base int, 
 	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
-	item, err := s.canonical(ctx, project, item)
+	item, name, err := s.named(ctx, project, item)
 	if err != nil {
 		return Iteration{}, err
 	}
@@ -350,7 +340,7 @@ func (s *Service) Unschedule(ctx context.Context, project, id string, base int, 
 			return "", "", "", err
 		}
 		it.Items = slices.Delete(it.Items, i, i+1)
-		return accord.RevisionEdited, EventItemUnscheduled, fmt.Sprintf("%s: %s unscheduled by %s: %s", it.Key, item, actor.ID, reason), nil
+		return accord.RevisionEdited, EventItemUnscheduled, fmt.Sprintf("%s: %s unscheduled by %s: %s", it.Key, name, actor.ID, reason), nil
 	})
 }
 
@@ -381,7 +371,7 @@ func (s *Service) Check(ctx context.Context, project, id string) ([]Finding, err
 	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
-	it, err := s.lookupIteration(ctx, project, id)
+	it, err := s.iterations.Lookup(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -561,20 +551,14 @@ func (s *Service) CreateMilestone(ctx context.Context, project string, in Milest
 	if err != nil {
 		return Milestone{}, err
 	}
-	s.pub.Publish(ctx, EventMilestoneCreated, project, m.Ref(), actor, "%s %q set for %s by %s", m.Key, m.Name, m.Date, actor.ID)
+	s.milestones.Publish(ctx, project, m, actor, EventMilestoneCreated, "%s %q set for %s by %s", m.Key, m.Name, m.Date, actor.ID)
 	return m, nil
 }
 
 // GetMilestone returns a milestone by ID or key. Errors: Invalid,
 // NotFound.
 func (s *Service) GetMilestone(ctx context.Context, project, id string) (Milestone, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Milestone{}, err
-	}
-	if _, key := svc.ParseKey(MilestoneKeyPrefix, id); key {
-		return s.store.GetMilestoneByKey(ctx, project, id)
-	}
-	return s.store.GetMilestone(ctx, project, id)
+	return s.milestones.Get(ctx, project, id)
 }
 
 // ListMilestones returns one page of the project's milestones, in
@@ -593,40 +577,27 @@ func (s *Service) ListMilestones(ctx context.Context, project string, q accord.P
 // UpdateMilestone replaces a milestone's name, date and deliverables at
 // revision base. Errors: Unauthenticated, Invalid, NotFound, Conflict.
 func (s *Service) UpdateMilestone(ctx context.Context, project, id string, base int, in MilestoneContent) (Milestone, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Milestone{}, err
-	}
 	if err := in.Validate(); err != nil {
 		return Milestone{}, err
 	}
 	if err := in.checkHorizon(s.clock.Now()); err != nil {
 		return Milestone{}, err
 	}
-	m, err := s.GetMilestone(ctx, project, id)
-	if err != nil {
-		return Milestone{}, err
-	}
-	if err := svc.CheckBase("milestone "+m.Key, base, m.Revision); err != nil {
-		return Milestone{}, err
-	}
 	note := in.Note
 	in.Note = ""
-	moved := m.Date != in.Date
-	m.MilestoneContent = in
-	m.Deliverables = slices.Clone(in.Deliverables)
-	m.Stamp = m.Stamp.Next(actor.ID, s.clock.Now())
-	summary := fmt.Sprintf("%s: edited by %s", m.Key, actor.ID)
-	if moved {
-		summary = fmt.Sprintf("%s: moved to %s by %s", m.Key, m.Date, actor.ID)
-	}
-	if note != "" {
-		summary += ": " + note
-	}
-	m, err = s.store.UpdateMilestone(ctx, svc.Revision(m, accord.RevisionEdited, summary))
-	if err != nil {
-		return Milestone{}, err
-	}
-	s.pub.Publish(ctx, EventMilestoneUpdated, project, m.Ref(), actor, "%s", summary)
-	return m, nil
+	return s.milestones.Run(ctx, svc.Change[Milestone]{Project: project, Ref: id, Base: base, RequireBase: true,
+		Edit: func(m *Milestone, c *svc.Cmd) error {
+			moved := m.Date != in.Date
+			m.MilestoneContent = in
+			m.Deliverables = slices.Clone(in.Deliverables)
+			summary := fmt.Sprintf("%s: edited by %s", m.Key, c.Actor.ID)
+			if moved {
+				summary = fmt.Sprintf("%s: moved to %s by %s", m.Key, m.Date, c.Actor.ID)
+			}
+			if note != "" {
+				summary += ": " + note
+			}
+			c.Did("", EventMilestoneUpdated, summary)
+			return nil
+		}})
 }

@@ -119,6 +119,7 @@ func TestEffortComesFromTheApprovedReviewOrAnOverride(t *testing.T) {
 
 func TestScheduleOnceAndMove(t *testing.T) {
 	e := newEnv(t)
+	e.reviews.standings[req("1")] = plan.ItemStanding{Name: "REQ-1 Refund an order", Status: "approved", Approved: true}
 	a, err := e.svc.CreateIteration(e.pm, "shop", sprint())
 	require.NoError(t, err)
 	next := sprint()
@@ -131,6 +132,10 @@ func TestScheduleOnceAndMove(t *testing.T) {
 	require.Len(t, a.Items, 1)
 	assert.Equal(t, plan.NotStarted, a.Items[0].State)
 	assert.Equal(t, "alice", a.Items[0].ScheduledBy)
+	last := e.events.All()[len(e.events.All())-1]
+	assert.Equal(t, "IT-1: REQ-1 Refund an order scheduled by alice for bob", last.Summary, "the item is named as people know it")
+	assert.Equal(t, "IT-1", last.Key)
+	assert.Equal(t, []string{"items"}, last.Changed, "what it schedules is an iteration's content")
 
 	_, err = e.svc.Schedule(e.pm, "shop", a.Key, 0, plan.ScheduleInput{Ref: req("1")})
 	assert.Equal(t, accord.Conflict, accord.ErrorCode(err), "twice in one iteration")
@@ -157,7 +162,7 @@ func TestScheduleOnceAndMove(t *testing.T) {
 	history, err := e.store.ListIterationRevisions(e.pm, "shop", a.ID)
 	require.NoError(t, err)
 	require.Len(t, history, 3, "every change keeps a revision")
-	assert.Equal(t, "IT-1: requirement/1 unscheduled by alice: moved to the next sprint", history[2].Note)
+	assert.Equal(t, "IT-1: REQ-1 Refund an order unscheduled by alice: moved to the next sprint", history[2].Note)
 
 	page, err := e.svc.ListIterations(e.pm, "shop", plan.IterationFilter{Item: req("1")}, accord.PageQuery{})
 	require.NoError(t, err)
@@ -290,4 +295,17 @@ func TestMilestones(t *testing.T) {
 	assert.Equal(t, "MS-1: moved to 2027-01-08 by alice: payments provider late", events[len(events)-1].Summary)
 	_, err = e.svc.CreateMilestone(e.pm, "shop", plan.MilestoneContent{Name: "x", Date: "soon"})
 	assert.Contains(t, err.Error(), "date:")
+}
+
+func TestParseKey(t *testing.T) {
+	for key, want := range map[string]string{"IT-5": plan.IterationRefKind, "MS-2": plan.MilestoneRefKind, "Q-1": plan.QuestionRefKind} {
+		kind, n, ok := plan.ParseKey(key)
+		assert.True(t, ok, key)
+		assert.Equal(t, want, kind, key)
+		assert.Positive(t, n, key)
+	}
+	for _, bad := range []string{"", "IT-", "IT-0", "REQ-3", "it-5", "Q-1x"} {
+		_, _, ok := plan.ParseKey(bad)
+		assert.False(t, ok, bad)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/internal/svc"
 )
 
@@ -348,8 +349,7 @@ const MaxMilestoneYears = 10
 func (c MilestoneContent) checkHorizon(now time.Time) error {
 	d, ok := c.Date.Time()
 	if limit := now.AddDate(MaxMilestoneYears, 0, 0); ok && d.After(limit) {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid milestone", Fields: []accord.FieldError{{Field: "date",
-			Message: fmt.Sprintf("is more than %d years from today; set a milestone on or before %s", MaxMilestoneYears, limit.Format(time.DateOnly))}}}
+		return accord.InvalidField("milestone", "date", "is more than %d years from today; set a milestone on or before %s", MaxMilestoneYears, limit.Format(time.DateOnly))
 	}
 	return nil
 }
@@ -374,4 +374,34 @@ func (m Milestone) Ref() accord.Ref { return accord.Ref{Kind: MilestoneRefKind, 
 func (m Milestone) Clone() Milestone {
 	m.Deliverables = slices.Clone(m.Deliverables)
 	return m
+}
+
+// IterationContentChanges lists the content fields that differ from a to
+// b: what a link to the iteration relies on, its dates, goals and the
+// items it schedules (by ref: efforts and notes move on their own).
+func IterationContentChanges(a, b Iteration) []string {
+	type content struct {
+		Start Date         `json:"start"`
+		End   Date         `json:"end"`
+		Goals []string     `json:"goals"`
+		Items []accord.Ref `json:"items"`
+	}
+	view := func(it Iteration) content {
+		c := content{Start: it.Start, End: it.End, Goals: it.Goals}
+		for _, item := range it.Items {
+			c.Items = append(c.Items, item.Ref)
+		}
+		return c
+	}
+	return diff.Paths(diff.Fields(view(a), view(b)))
+}
+
+// MilestoneContentChanges lists the content fields that differ from a to
+// b: what a link to the milestone relies on, its date and deliverables.
+func MilestoneContentChanges(a, b Milestone) []string {
+	type content struct {
+		Date         Date         `json:"date"`
+		Deliverables []accord.Ref `json:"deliverables"`
+	}
+	return diff.Paths(diff.Fields(content{a.Date, a.Deliverables}, content{b.Date, b.Deliverables}))
 }

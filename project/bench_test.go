@@ -68,14 +68,14 @@ func BenchmarkCommandGuard(b *testing.B) {
 				b.Fatal(err)
 			}
 			c := requirement.Content{Title: "Refund an order", Description: "A buyer refunds a paid order.", Priority: requirement.P2, Owner: "alice"}
-			r, err := reqs.Create(alice, "shop", c, "")
+			r, err := reqs.Create(alice, "shop", requirement.ContentInput{Content: c})
 			if err != nil {
 				b.Fatal(err)
 			}
 			dev := as("dev48")
 			b.ReportAllocs()
 			for b.Loop() {
-				if r, err = reqs.Update(dev, "shop", r.ID, r.Revision, c, ""); err != nil {
+				if r, err = reqs.Update(dev, "shop", r.ID, r.Revision, requirement.ContentInput{Content: c}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -41,7 +41,7 @@ func ExampleService_SetPermissions() {
 
 	_, _ = projects.Create(alice, project.NewProject{Key: "shop", Name: "The shop"})
 	_, _ = projects.SetMember(alice, "shop", "bob", project.MemberInput{Roles: []string{"backend"}})
-	r, _ := reqs.Create(alice, "shop", requirement.Content{Title: "Refund an order", Priority: requirement.P2, Owner: "alice"}, "")
+	r, _ := reqs.Create(alice, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Refund an order", Priority: requirement.P2, Owner: "alice"}})
 
 	err := reqs.Delete(bob, "shop", r.Key, "duplicate")
 	perm, _ := accord.MissingPermission(err)

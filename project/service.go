@@ -21,6 +21,7 @@ type Service struct {
 	store Store
 	pub   svc.Publisher
 	clock accord.Clock
+	cmds  svc.Commands[Project, *Project]
 }
 
 // NewService returns a Service over opts.Store.
@@ -31,7 +32,12 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	s := &Service{store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+	s.cmds = svc.Commands[Project, *Project]{Pub: s.pub, Table: svc.Table[Project]{What: "project",
+		Get:    func(ctx context.Context, _, key string) (Project, error) { return opts.Store.GetProject(ctx, key) },
+		Update: opts.Store.UpdateProject,
+		Name:   func(p Project) (string, string) { return p.Key, p.Name }}}
+	return s, nil
 }
 
 // Create makes a project whose first member, an admin, is the acting user.
@@ -51,7 +57,7 @@ func (s *Service) Create(ctx context.Context, in NewProject) (Project, error) {
 	if err != nil {
 		return Project{}, err
 	}
-	s.pub.Publish(ctx, EventCreated, p.Key, p.Ref(), actor, "project %s (%s) created by %s", p.Key, p.Name, actor.ID)
+	s.cmds.Publish(ctx, p.Key, p, actor, EventCreated, "project %s (%s) created by %s", p.Key, p.Name, actor.ID)
 	return p, nil
 }
 
@@ -136,7 +142,7 @@ func (s *Service) SetMember(ctx context.Context, key, actor string, in MemberInp
 	if err := in.Validate(); err != nil {
 		return Project{}, err
 	}
-	return s.change(ctx, key, EventMemberSet, accord.PermMembersManage, func(p *Project, by accord.Actor, now func() Member) (string, error) {
+	return s.change(ctx, key, 0, EventMemberSet, accord.PermMembersManage, func(p *Project, by accord.Actor, now func() Member) (string, error) {
 		i := slices.IndexFunc(p.Members, func(m Member) bool { return m.Actor == actor })
 		var before []string
 		if i >= 0 {
@@ -164,7 +170,7 @@ func (s *Service) SetMember(ctx context.Context, key, actor string, in MemberInp
 // Errors: Unauthenticated, NotFound (project, member, or the caller is not
 // a member), PermissionDenied (not an admin), FailedPrecondition (last admin).
 func (s *Service) RemoveMember(ctx context.Context, key, actor string) (Project, error) {
-	return s.change(ctx, key, EventMemberRemoved, accord.PermMembersManage, func(p *Project, by accord.Actor, _ func() Member) (string, error) {
+	return s.change(ctx, key, 0, EventMemberRemoved, accord.PermMembersManage, func(p *Project, by accord.Actor, _ func() Member) (string, error) {
 		i := slices.IndexFunc(p.Members, func(m Member) bool { return m.Actor == actor })
 		if i < 0 {
 			return "", accord.Errorf(accord.NotFound, "%q is not a member of %s", actor, p.Key)
@@ -180,42 +186,33 @@ func (s *Service) RemoveMember(ctx context.Context, key, actor string) (Project,
 	})
 }
 
-// change applies edit to the newest project for an actor holding perm in
-// it, retrying when a concurrent change got there first.
-func (s *Service) change(ctx context.Context, key, event string, perm accord.Permission, edit func(p *Project, by accord.Actor, newMember func() Member) (string, error)) (Project, error) {
+// change applies edit to the project at revision base (0: the newest,
+// retrying when a concurrent change got there first) for an actor holding
+// perm in it. The permission is checked against the very revision the
+// edit changes, so a change of roles cannot slip between the check and
+// the write.
+func (s *Service) change(ctx context.Context, key string, base int, event string, perm accord.Permission, edit func(p *Project, by accord.Actor, newMember func() Member) (string, error)) (Project, error) {
 	actor, err := svc.Begin(ctx, key)
 	if err != nil {
 		return Project{}, err
 	}
-	var out Project
-	var summary string
-	err = svc.Retry(func() error {
-		p, err := s.store.GetProject(ctx, key)
-		if err != nil {
-			return svc.Final(err)
-		}
-		me, ok := p.Member(actor.ID)
-		if !ok {
-			return svc.Final(notFound(key))
-		}
-		by := actor
-		by.Roles = append(slices.Clone(actor.Roles), me.Roles...)
-		if perms := p.Permissions.Merged(); !perms.Allows(perm, by.Roles) {
-			return svc.Final(accord.Denied(by, key, perm, perms))
-		}
-		now := s.clock.Now()
-		if summary, err = edit(&p, by, func() Member { return Member{AddedAt: now, AddedBy: actor.ID} }); err != nil {
-			return svc.Final(err)
-		}
-		p.Stamp = p.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateProject(ctx, svc.Revision(p, accord.RevisionEdited, summary))
-		return err
-	})
-	if err != nil {
-		return Project{}, err
-	}
-	s.pub.Publish(ctx, event, key, out.Ref(), actor, "%s", summary)
-	return out, nil
+	return s.cmds.Run(ctx, svc.Change[Project]{Project: key, Ref: key, Base: base, As: &actor,
+		Edit: func(p *Project, c *svc.Cmd) error {
+			me, ok := p.Member(actor.ID)
+			if !ok {
+				return notFound(key)
+			}
+			by := actor
+			by.Roles = append(slices.Clone(actor.Roles), me.Roles...)
+			if perms := p.Permissions.Merged(); !perms.Allows(perm, by.Roles) {
+				return accord.Denied(by, key, perm, perms)
+			}
+			summary, err := edit(p, by, func() Member { return Member{AddedAt: c.Now, AddedBy: actor.ID} })
+			if err == nil {
+				c.Did("", event, summary)
+			}
+			return err
+		}})
 }
 
 func joinRoles(roles []string) string { return svc.Join(roles) }
@@ -253,10 +250,10 @@ func (s *Service) SetPermissions(ctx context.Context, key string, base int, in P
 	}
 	var out Project
 	var err error
-	out, err = s.change(ctx, key, EventPermissionsSet, accord.PermPermissionsUpdate, func(p *Project, by accord.Actor, _ func() Member) (string, error) {
-		if err := svc.CheckBase("project "+p.Key, base, p.Revision); err != nil {
-			return "", err
-		}
+	if base < 1 {
+		return PermissionTable{}, svc.CheckBase("", base, 0)
+	}
+	out, err = s.change(ctx, key, base, EventPermissionsSet, accord.PermPermissionsUpdate, func(p *Project, by accord.Actor, _ func() Member) (string, error) {
 		defaults := accord.DefaultPermissions()
 		next := accord.Permissions{}
 		for perm, roles := range in.Permissions {

@@ -42,10 +42,10 @@ func seeded(b *testing.B, n int) (*requirement.Service, []requirement.Requiremen
 	svc, _ := newService(b, func(o *requirement.Options) { o.Events = nil })
 	reqs := make([]requirement.Requirement, n)
 	for i := range n {
-		r, err := svc.Create(pm, "big", fullRequirement(i), "")
+		r, err := svc.Create(pm, "big", requirement.ContentInput{Content: fullRequirement(i)})
 		require.NoError(b, err)
 		if i%4 == 0 {
-			r, err = svc.Transition(pm, "big", r.ID, 1, requirement.InReview, "")
+			r, err = svc.Transition(pm, "big", r.ID, 1, requirement.TransitionInput{To: requirement.InReview})
 			require.NoError(b, err)
 		}
 		reqs[i] = r
@@ -87,7 +87,7 @@ func BenchmarkServiceUpdate100k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		r := &reqs[i%len(reqs)]
 		c.Title = fmt.Sprintf("title %d", i)
-		next, err := svc.Update(pm, "big", r.ID, r.Revision, c, "bench")
+		next, err := svc.Update(pm, "big", r.ID, r.Revision, requirement.ContentInput{Content: c, Note: "bench"})
 		if err != nil {
 			b.Fatal(err)
 		}

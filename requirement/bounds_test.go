@@ -15,7 +15,7 @@ import (
 func TestChangeRequestsOfAMissingRequirement(t *testing.T) {
 	svc, _ := newService(t)
 	for _, id := range []string{"missing", "REQ-99"} {
-		_, err := svc.ListChanges(pm, "shop", id)
+		_, err := svc.ListChanges(pm, "shop", id, accord.PageQuery{})
 		assert.Equal(t, accord.NotFound, accord.ErrorCode(err), id)
 	}
 }
@@ -38,7 +38,7 @@ func TestChangeRequestTextIsBounded(t *testing.T) {
 		assert.Contains(t, f.Message, "longer than 65536 bytes")
 	}
 	assert.ElementsMatch(t, []string{"reason", "impact.technical"}, fields)
-	crs, err := svc.ListChanges(pm, "shop", r.ID)
+	crs, err := svc.ListChanges(pm, "shop", r.ID, accord.PageQuery{})
 	require.NoError(t, err)
-	assert.Empty(t, crs)
+	assert.Empty(t, crs.Items)
 }

@@ -76,6 +76,13 @@ func (c ChangeRequest) Clone() ChangeRequest {
 	return c
 }
 
+// DecisionInput approves, rejects or withdraws a change request;
+// rejecting and withdrawing need a reason.
+type DecisionInput struct {
+	To     ChangeState `json:"to"`
+	Reason string      `json:"reason,omitempty"`
+}
+
 // ChangeProposal is what a caller submits to propose a change.
 type ChangeProposal struct {
 	Proposed Content `json:"proposed"`
@@ -102,8 +109,7 @@ func (p ChangeProposal) Validate() error {
 
 func checkChangeTransition(id string, from, to ChangeState) error {
 	if _, ok := changeTransitions[to]; !ok || to == ChangeApplied {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid change request transition",
-			Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("%q is not a decision; one of approved, rejected, withdrawn (apply an approved change with apply)", to)}}}
+		return accord.InvalidField("change request transition", "to", "%q is not a decision; one of approved, rejected, withdrawn (apply an approved change with apply)", to)
 	}
 	if slices.Contains(changeTransitions[from], to) {
 		return nil

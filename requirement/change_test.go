@@ -14,11 +14,11 @@ import (
 // approved returns a requirement moved to approved.
 func approved(t *testing.T, svc *requirement.Service) requirement.Requirement {
 	t.Helper()
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
-	r, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.InReview, "")
+	r, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
-	r, err = svc.Transition(dev, "shop", r.ID, r.Revision, requirement.Approved, "")
+	r, err = svc.Transition(dev, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.NoError(t, err)
 	return r
 }
@@ -34,7 +34,7 @@ func proposal() requirement.ChangeProposal {
 
 func TestChangeRequestOnlyForApprovedOrLater(t *testing.T) {
 	svc, _ := newService(t)
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
 	_, err = svc.ProposeChange(pm, "shop", r.ID, proposal())
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
@@ -71,10 +71,10 @@ func TestChangeRequestApproveAndApply(t *testing.T) {
 
 	_, _, err = svc.ApplyChange(pm, "shop", cr.ID, cr.Revision)
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "a proposed change cannot be applied")
-	_, err = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.ChangeApplied, "")
+	_, err = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.DecisionInput{To: requirement.ChangeApplied})
 	require.Equal(t, accord.Invalid, accord.ErrorCode(err), "applied is not a decision")
 
-	cr, err = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.ChangeApproved, "")
+	cr, err = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.DecisionInput{To: requirement.ChangeApproved})
 	require.NoError(t, err)
 	assert.Equal(t, requirement.ChangeApproved, cr.State)
 	require.Len(t, cr.Decisions, 1)
@@ -108,10 +108,10 @@ func TestChangeRequestApproveAndApply(t *testing.T) {
 	_, _, err = svc.ApplyChange(pm, "shop", cr.ID, applied.Revision)
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "applied once only")
 
-	list, err := svc.ListChanges(pm, "shop", r.ID)
+	list, err := svc.ListChanges(pm, "shop", r.ID, accord.PageQuery{})
 	require.NoError(t, err)
-	require.Len(t, list, 1)
-	assert.Equal(t, requirement.ChangeApplied, list[0].State)
+	require.Len(t, list.Items, 1)
+	assert.Equal(t, requirement.ChangeApplied, list.Items[0].State)
 	assert.Contains(t, rec.Kinds(), "change_request.applied")
 }
 
@@ -130,13 +130,13 @@ func TestChangeRequestDecisions(t *testing.T) {
 	} {
 		cr, err := svc.ProposeChange(pm, "shop", r.ID, proposal())
 		require.NoError(t, err)
-		got, err := svc.DecideChange(dev, "shop", cr.ID, cr.Revision, tc.to, tc.reason)
+		got, err := svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.DecisionInput{To: tc.to, Reason: tc.reason})
 		require.Equal(t, tc.code, accord.ErrorCode(err), "%s %q: %v", tc.to, tc.reason, err)
 		if tc.code != "" {
 			continue
 		}
 		assert.Equal(t, tc.to, got.State)
-		_, err = svc.DecideChange(dev, "shop", cr.ID, got.Revision, requirement.ChangeApproved, "")
+		_, err = svc.DecideChange(dev, "shop", cr.ID, got.Revision, requirement.DecisionInput{To: requirement.ChangeApproved})
 		require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "%s is final", tc.to)
 		assert.Contains(t, err.Error(), "is final")
 	}
@@ -147,9 +147,9 @@ func TestApplyRefusedWhenRequirementNoLongerLocked(t *testing.T) {
 	r := approved(t, svc)
 	cr, err := svc.ProposeChange(pm, "shop", r.ID, proposal())
 	require.NoError(t, err)
-	cr, err = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.ChangeApproved, "")
+	cr, err = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.DecisionInput{To: requirement.ChangeApproved})
 	require.NoError(t, err)
-	_, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.Deferred, "budget cut")
+	_, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Deferred, Reason: "budget cut"})
 	require.NoError(t, err)
 	_, _, err = svc.ApplyChange(pm, "shop", cr.ID, cr.Revision)
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
@@ -174,11 +174,11 @@ func TestTransitionGateCanRefuse(t *testing.T) {
 			return nil
 		})
 	})
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
-	r, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.InReview, "")
+	r, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
-	_, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.Approved, "")
+	_, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "no approved review")
 }

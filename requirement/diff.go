@@ -13,6 +13,13 @@ type diffView struct {
 	Content
 }
 
+// ContentChanges lists the content fields that differ from a to b: what a
+// link to the requirement (a contract operation, a test, a plan) relies on.
+// Status, priority, owner, labels and links are filing, not content.
+func ContentChanges(a, b Requirement) []string {
+	return diff.Paths(Diff(a, b), "status", "priority", "owner", "labels", "links")
+}
+
 // Diff returns the field-level changes from a to b, in document order.
 // Nil and empty lists count as equal: JSON clients send either.
 func Diff(a, b Requirement) []accord.FieldChange {

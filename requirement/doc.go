@@ -5,16 +5,23 @@
 // (需求变更) with impact assessment, a per-project glossary (统一的术语), and a
 // lint that finds vague or incomplete requirements.
 //
-// The main calls, on a Service over a Store:
+// The main calls, on a Service over a Store, in the order a newcomer uses
+// them:
 //
-//   - Create, Get, List (a Filter and an accord.PageQuery), Update,
-//     Transition and Delete; History, Revision and Diff read the kept
-//     revisions. Keys are REQ-n (KeyOf, ParseKey) and every call that takes
-//     an ID also takes the key.
-//   - ProposeChange, DecideChange and ApplyChange for change requests.
-//   - CreateTerm, UpdateTerm, DeleteTerm, ListTerms and TermHistory for the
-//     glossary; Lint checks content against the lint rules and the glossary.
+//   - Create (a ContentInput), Get, List (a Filter and an
+//     accord.PageQuery), Update (base revision and a ContentInput),
+//     Transition (base revision and a TransitionInput) and Delete;
+//     History, Revision and Diff read the kept revisions. Keys are REQ-n
+//     (KeyOf, ParseKey) and every call that takes an ID also takes the key.
+//   - ProposeChange, DecideChange (a DecisionInput), ApplyChange and
+//     ListChanges (a page) for change requests.
+//   - CreateTerm and UpdateTerm (a TermInput), DeleteTerm, ListTerms (a
+//     page) and TermHistory for the glossary; Lint checks content against
+//     the lint rules and the glossary.
 //   - Settings and UpdateSettings (compare-and-swap, like every record).
+//
+// ContentChanges says which fields are content: what a link to a
+// requirement relies on.
 //
 // The Store is a small interface so a platform can keep requirements in its
 // own tables; adapters/memory implements it, and adapters/storetest holds
@@ -25,6 +32,6 @@
 // the Service publishes an event (events.go): requirement.created,
 // requirement.updated, requirement.transitioned, requirement.deleted,
 // requirement.settings_changed; change_request.proposed, .approved,
-// .rejected, .withdrawn and .applied; glossary.term_created, .term_updated
-// and .term_deleted.
+// .rejected, .withdrawn and .applied; glossary.term_created, .term_updated,
+// .term_deleted and .term_restored.
 package requirement

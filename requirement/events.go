@@ -6,7 +6,7 @@ import "github.com/accordhq/accord/internal/svc"
 const (
 	RefKind              = "requirement"
 	ChangeRequestRefKind = "change_request"
-	TermRefKind          = "glossary_term"
+	TermRefKind          = "glossary" // as its events start (glossary.term_created); stores keep "glossary_term"
 )
 
 // KeyPrefix starts every requirement's human key: REQ-1, REQ-2, …

@@ -25,14 +25,14 @@ func ExampleService_Create() {
 	svc := exampleService()
 	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "alice", Roles: []string{"product"}})
 
-	r, err := svc.Create(ctx, "shop", requirement.Content{
+	r, err := svc.Create(ctx, "shop", requirement.ContentInput{Content: requirement.Content{
 		Title:    "Refund a paid order",
 		Priority: requirement.P1,
 		Owner:    "alice",
 		Acceptance: []requirement.AcceptanceCriterion{
 			{Text: "A refund inside the window returns 201"},
 		},
-	}, "first draft")
+	}, Note: "first draft"})
 	if err != nil {
 		fmt.Println(accord.ErrorCode(err), err)
 		return
@@ -40,10 +40,10 @@ func ExampleService_Create() {
 	fmt.Println(r.Key, r.Status, r.Revision, r.Acceptance[0].ID)
 
 	// Only a title: the owner defaults to the author, the priority to P2.
-	quick, _ := svc.Create(ctx, "shop", requirement.Content{Title: "Export orders as CSV"}, "")
+	quick, _ := svc.Create(ctx, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Export orders as CSV"}})
 	fmt.Println(quick.Key, quick.Owner, quick.Priority)
 
-	_, err = svc.Create(ctx, "shop", requirement.Content{Title: "Bad priority", Priority: "P7"}, "")
+	_, err = svc.Create(ctx, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Bad priority", Priority: "P7"}})
 	fmt.Println(err)
 	// Output:
 	// REQ-1 draft 1 AC-1
@@ -56,11 +56,11 @@ func ExampleService_Diff() {
 	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "alice"})
 	c := requirement.Content{Title: "Refund a paid order", Priority: requirement.P1, Owner: "alice",
 		Acceptance: []requirement.AcceptanceCriterion{{Text: "A refund after 14 days fails"}}}
-	r, _ := svc.Create(ctx, "shop", c, "")
+	r, _ := svc.Create(ctx, "shop", requirement.ContentInput{Content: c})
 
 	c.Acceptance[0].Text = "A refund after 30 days fails"
 	c.Priority = requirement.P0
-	r, err := svc.Update(ctx, "shop", r.ID, r.Revision, c, "legal asked for 30 days")
+	r, err := svc.Update(ctx, "shop", r.ID, r.Revision, requirement.ContentInput{Content: c, Note: "legal asked for 30 days"})
 	if err != nil {
 		panic(err)
 	}
@@ -76,12 +76,12 @@ func ExampleService_Diff() {
 func ExampleService_Transition() {
 	svc := exampleService()
 	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "alice"})
-	r, _ := svc.Create(ctx, "shop", requirement.Content{Title: "Export invoices", Priority: requirement.P3, Owner: "alice"}, "")
+	r, _ := svc.Create(ctx, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Export invoices", Priority: requirement.P3, Owner: "alice"}})
 
-	_, err := svc.Transition(ctx, "shop", r.Key, r.Revision, requirement.Accepted, "")
+	_, err := svc.Transition(ctx, "shop", r.Key, r.Revision, requirement.TransitionInput{To: requirement.Accepted})
 	fmt.Println(accord.ErrorCode(err), err)
 
-	r, _ = svc.Transition(ctx, "shop", r.Key, r.Revision, requirement.InReview, "ready")
+	r, _ = svc.Transition(ctx, "shop", r.Key, r.Revision, requirement.TransitionInput{To: requirement.InReview, Reason: "ready"})
 	fmt.Println(r.Status, r.Revision)
 	// Output:
 	// failed_precondition failed_precondition: REQ-1 cannot move from draft to accepted; allowed next: in_review, deferred, rejected
@@ -110,9 +110,9 @@ func ExampleService_ProposeChange() {
 	dev := accord.WithActor(context.Background(), accord.Actor{ID: "bob"})
 	c := requirement.Content{Title: "Refund a paid order", Priority: requirement.P1, Owner: "alice",
 		Description: "Refunds within 14 days."}
-	r, _ := svc.Create(pm, "shop", c, "")
-	r, _ = svc.Transition(pm, "shop", r.Key, r.Revision, requirement.InReview, "")
-	r, _ = svc.Transition(dev, "shop", r.Key, r.Revision, requirement.Approved, "")
+	r, _ := svc.Create(pm, "shop", requirement.ContentInput{Content: c})
+	r, _ = svc.Transition(pm, "shop", r.Key, r.Revision, requirement.TransitionInput{To: requirement.InReview})
+	r, _ = svc.Transition(dev, "shop", r.Key, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 
 	// Approved content is locked: changes go through a change request.
 	c.Description = "Refunds within 30 days."
@@ -123,7 +123,7 @@ func ExampleService_ProposeChange() {
 	if err != nil {
 		panic(err)
 	}
-	cr, _ = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.ChangeApproved, "")
+	cr, _ = svc.DecideChange(dev, "shop", cr.ID, cr.Revision, requirement.DecisionInput{To: requirement.ChangeApproved})
 	r, cr, _ = svc.ApplyChange(pm, "shop", cr.ID, cr.Revision)
 	fmt.Println(r.Status, r.Revision, r.Description, cr.State)
 	// Output:

@@ -29,6 +29,16 @@ func (t Term) Clone() Term {
 	return t
 }
 
+// TermInput is the body of CreateTerm and UpdateTerm: the definition,
+// and a note saying why, which lands in the revision.
+type TermInput struct {
+	TermDefinition
+	Note string `json:"note,omitempty"`
+}
+
+// Ref names the term for links, events and watches.
+func (t Term) Ref() accord.Ref { return termRef(t.ID) }
+
 // TermDefinition is what a caller writes for a glossary term.
 type TermDefinition struct {
 	Term       string   `json:"term"`

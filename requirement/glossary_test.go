@@ -12,16 +12,16 @@ import (
 
 func TestGlossaryTermsAreVersioned(t *testing.T) {
 	svc, rec := newService(t)
-	order, err := svc.CreateTerm(pm, "shop", requirement.TermDefinition{Term: "order", Definition: "a buyer's commitment to pay",
-		Aliases: []string{"purchase"}, Forbidden: []string{"deal"}}, "agreed in kickoff")
+	order, err := svc.CreateTerm(pm, "shop", requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "a buyer's commitment to pay",
+		Aliases: []string{"purchase"}, Forbidden: []string{"deal"}}, Note: "agreed in kickoff"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, order.Revision)
 
-	updated, err := svc.UpdateTerm(dev, "shop", order.ID, 1, requirement.TermDefinition{Term: "order", Definition: "a paid commitment",
-		Forbidden: []string{"deal", "transaction"}}, "narrowed")
+	updated, err := svc.UpdateTerm(dev, "shop", order.ID, 1, requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "a paid commitment",
+		Forbidden: []string{"deal", "transaction"}}, Note: "narrowed"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, updated.Revision)
-	_, err = svc.UpdateTerm(dev, "shop", order.ID, 1, requirement.TermDefinition{Term: "order", Definition: "x"}, "")
+	_, err = svc.UpdateTerm(dev, "shop", order.ID, 1, requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "x"}})
 	require.Equal(t, accord.Conflict, accord.ErrorCode(err))
 
 	hist, err := svc.TermHistory(pm, "shop", order.ID)
@@ -39,7 +39,7 @@ func TestGlossaryTermsAreVersioned(t *testing.T) {
 
 func TestGlossaryRefusesContradictions(t *testing.T) {
 	svc, _ := newService(t)
-	_, err := svc.CreateTerm(pm, "shop", requirement.TermDefinition{Term: "order", Definition: "d", Aliases: []string{"purchase"}, Forbidden: []string{"deal"}}, "")
+	_, err := svc.CreateTerm(pm, "shop", requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "d", Aliases: []string{"purchase"}, Forbidden: []string{"deal"}}})
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name  string
@@ -55,7 +55,7 @@ func TestGlossaryRefusesContradictions(t *testing.T) {
 		{"duplicate name", requirement.TermDefinition{Term: "ORDER", Definition: "d"}, accord.Conflict, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := svc.CreateTerm(pm, "shop", tc.def, "")
+			_, err := svc.CreateTerm(pm, "shop", requirement.TermInput{TermDefinition: tc.def})
 			require.Equal(t, tc.code, accord.ErrorCode(err), "%v", err)
 			if tc.field != "" {
 				var e *accord.Error
@@ -64,7 +64,7 @@ func TestGlossaryRefusesContradictions(t *testing.T) {
 			}
 		})
 	}
-	terms, err := svc.ListTerms(pm, "shop")
+	terms, err := svc.ListTerms(pm, "shop", accord.PageQuery{})
 	require.NoError(t, err)
-	assert.Len(t, terms, 1)
+	assert.Len(t, terms.Items, 1)
 }

@@ -115,32 +115,32 @@ func TestLintGateBlocksReview(t *testing.T) {
 	svc, _ := newService(t)
 	c := goodContent()
 	c.Acceptance = nil
-	r, err := svc.Create(pm, "shop", c, "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: c})
 	require.NoError(t, err)
 
 	// Off by default: lint errors do not block.
-	r2, err := svc.Transition(pm, "shop", r.ID, 1, requirement.InReview, "")
+	r2, err := svc.Transition(pm, "shop", r.ID, 1, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
-	r3, err := svc.Transition(pm, "shop", r.ID, r2.Revision, requirement.Draft, "needs criteria")
+	r3, err := svc.Transition(pm, "shop", r.ID, r2.Revision, requirement.TransitionInput{To: requirement.Draft, Reason: "needs criteria"})
 	require.NoError(t, err)
 
 	_, err = svc.UpdateSettings(admin, "shop", 0, requirement.Settings{LintBlocksReview: true})
 	require.NoError(t, err)
-	_, err = svc.Transition(pm, "shop", r.ID, r3.Revision, requirement.InReview, "")
+	_, err = svc.Transition(pm, "shop", r.ID, r3.Revision, requirement.TransitionInput{To: requirement.InReview})
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), requirement.RuleAcceptanceMissing)
 
 	c.Acceptance = goodContent().Acceptance
 	c.Description = "fast" // a warning does not block
-	r4, err := svc.Update(pm, "shop", r.ID, r3.Revision, c, "added criteria")
+	r4, err := svc.Update(pm, "shop", r.ID, r3.Revision, requirement.ContentInput{Content: c, Note: "added criteria"})
 	require.NoError(t, err)
-	_, err = svc.Transition(pm, "shop", r.ID, r4.Revision, requirement.InReview, "")
+	_, err = svc.Transition(pm, "shop", r.ID, r4.Revision, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
 }
 
 func TestServiceLintUsesProjectGlossary(t *testing.T) {
 	svc, _ := newService(t)
-	_, err := svc.CreateTerm(pm, "shop", requirement.TermDefinition{Term: "order", Definition: "a buyer's commitment to pay", Forbidden: []string{"deal"}}, "")
+	_, err := svc.CreateTerm(pm, "shop", requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "a buyer's commitment to pay", Forbidden: []string{"deal"}}})
 	require.NoError(t, err)
 	c := goodContent()
 	c.Title = "Refund a deal"

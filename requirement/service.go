@@ -38,6 +38,10 @@ type Service struct {
 	pub   svc.Publisher
 	clock accord.Clock
 	gate  TransitionGate
+
+	reqs    svc.Commands[Requirement, *Requirement]
+	changes svc.Commands[ChangeRequest, *ChangeRequest]
+	terms   svc.Commands[Term, *Term]
 }
 
 // NewService returns a Service over opts.Store.
@@ -48,7 +52,19 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, gate: opts.Gate}
+	st := opts.Store
+	s.reqs = svc.Commands[Requirement, *Requirement]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Requirement]{
+		What: "requirement", Prefix: KeyPrefix, Get: st.GetRequirement, ByKey: st.GetRequirementByKey, Update: st.UpdateRequirement,
+		Name: func(r Requirement) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+		Delete: st.DeleteRequirement, History: st.ListRequirementRevisions}}
+	s.changes = svc.Commands[ChangeRequest, *ChangeRequest]{Guard: s.guard, Pub: s.pub, Table: svc.Table[ChangeRequest]{
+		What: "change request", Get: st.GetChangeRequest, Update: st.UpdateChangeRequest}}
+	s.terms = svc.Commands[Term, *Term]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Term]{
+		What: "glossary term", Get: st.GetTerm, Update: st.UpdateTerm,
+		Name:   func(t Term) (string, string) { return "", t.Term },
+		Delete: st.DeleteTerm, History: st.ListTermRevisions}}
+	return s, nil
 }
 
 // DefaultPriority is the priority of a requirement created without one.
@@ -85,43 +101,16 @@ func checkNote(field, note string) error {
 	return errs.Err("request")
 }
 
-// lookup reads a requirement by ID or key.
-func (s *Service) lookup(ctx context.Context, project, ref string) (Requirement, error) {
-	if _, key := ParseKey(ref); key {
-		return s.store.GetRequirementByKey(ctx, project, ref)
-	}
-	return s.store.GetRequirement(ctx, project, ref)
-}
-
-// at reads the requirement a change starts from, which must be at
-// revision base.
-func (s *Service) at(ctx context.Context, project, id string, base int) (Requirement, error) {
-	cur, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return Requirement{}, err
-	}
-	return cur, svc.CheckBase("requirement "+cur.Key, base, cur.Revision)
-}
-
-// idOf returns the ID of the requirement named by ID or key.
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	if _, key := ParseKey(ref); !key {
-		return ref, nil
-	}
-	r, err := s.store.GetRequirementByKey(ctx, project, ref)
-	return r.ID, err
-}
-
 // Create stores a new requirement in draft as revision 1 and assigns its key.
 // An empty owner defaults to the acting user and an empty priority to
 // DefaultPriority.
 // Errors: Unauthenticated (no actor), Invalid (bad project, content or note).
-func (s *Service) Create(ctx context.Context, project string, c Content, note string) (Requirement, error) {
+func (s *Service) Create(ctx context.Context, project string, in ContentInput) (Requirement, error) {
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Requirement{}, err
 	}
-	c = withCriterionIDs(withDefaults(c, actor))
+	c, note := withCriterionIDs(withDefaults(in.Content, actor)), in.Note
 	if err := c.Validate(); err != nil {
 		return Requirement{}, err
 	}
@@ -134,17 +123,14 @@ func (s *Service) Create(ctx context.Context, project string, c Content, note st
 	if err != nil {
 		return Requirement{}, err
 	}
-	s.pub.Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q created by %s", r.Key, r.Title, actor.ID)
+	s.reqs.Publish(ctx, project, r, actor, EventCreated, "%s %q created by %s", r.Key, r.Title, actor.ID)
 	return r, nil
 }
 
 // Get returns the current revision of a requirement.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Requirement, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Requirement{}, err
-	}
-	return s.lookup(ctx, project, id)
+	return s.reqs.Get(ctx, project, id)
 }
 
 // List returns one page of the project's requirements that match f, in
@@ -176,84 +162,66 @@ func (s *Service) ListDeleted(ctx context.Context, project string, q accord.Page
 	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedRequirements)
 }
 
-// Update replaces the content of a requirement, making revision base+1.
-// An empty owner or priority keeps the current one.
+// Update replaces the content of a requirement, making revision base+1;
+// in.Note lands in the revision. An empty owner or priority keeps the
+// current one.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (base is stale),
 // FailedPrecondition (the requirement is approved or later: propose a
 // change request instead).
-func (s *Service) Update(ctx context.Context, project, id string, base int, c Content, note string) (Requirement, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
+func (s *Service) Update(ctx context.Context, project, id string, base int, in ContentInput) (Requirement, error) {
+	if err := checkNote("note", in.Note); err != nil {
 		return Requirement{}, err
 	}
-	cur, err := s.at(ctx, project, id, base)
-	if err != nil {
-		return Requirement{}, err
-	}
-	c = withCriterionIDs(keepOwnerAndPriority(c, cur.Content))
-	if err := c.Validate(); err != nil {
-		return Requirement{}, err
-	}
-	if err := checkNote("note", note); err != nil {
-		return Requirement{}, err
-	}
-	if cur.Status.Locked() {
-		return Requirement{}, accord.Errorf(accord.FailedPrecondition,
-			"%s is %s: its content can no longer be edited directly; propose a change request instead", cur.Key, cur.Status)
-	}
-	next, err := s.save(ctx, cur, actor, accord.RevisionEdited, note, func(r *Requirement) { r.Content = c })
-	if err != nil {
-		return Requirement{}, err
-	}
-	s.pub.Publish(ctx, EventUpdated, project, next.Ref(), actor, "%s %q edited by %s: %s (revision %d)", next.Key, next.Title, actor.ID, diff.Describe(diff.Paths(Diff(cur, next))), next.Revision)
-	return next, nil
-}
-
-// save stores cur changed by edit as the next revision. cur must be the
-// caller's own copy (as the store returns it): edit changes it in place, and
-// the store copies it in.
-func (s *Service) save(ctx context.Context, cur Requirement, actor accord.Actor, kind accord.RevisionKind, note string, edit func(*Requirement)) (Requirement, error) {
-	next := cur
-	edit(&next)
-	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
-	return s.store.UpdateRequirement(ctx, svc.Revision(next, kind, note))
+	var before Requirement
+	return s.reqs.Run(ctx, svc.Change[Requirement]{Project: project, Ref: id, Base: base, RequireBase: true,
+		Edit: func(r *Requirement, c *svc.Cmd) error {
+			content := withCriterionIDs(keepOwnerAndPriority(in.Content, r.Content))
+			if err := content.Validate(); err != nil {
+				return err
+			}
+			if r.Status.Locked() {
+				return accord.Errorf(accord.FailedPrecondition,
+					"%s is %s: its content can no longer be edited directly; propose a change request instead", r.Key, r.Status)
+			}
+			before = r.Clone()
+			r.Content = content
+			c.Note = in.Note
+			return nil
+		},
+		Stored: func(next Requirement, c *svc.Cmd) {
+			c.Event(EventUpdated, "%s %q edited by %s: %s (revision %d)", next.Key, next.Title, c.Actor.ID, diff.Describe(diff.Paths(Diff(before, next))), next.Revision)
+		}})
 }
 
 // Transition moves a requirement to another status along the lifecycle,
-// making revision base+1 with the reason as its note. Sending back, rejecting
-// and deferring need a reason. Moving to in_review runs the lint gate when
+// making revision base+1 with the reason as its note. Sending back, rejecting and
+// deferring need a reason. Moving to in_review runs the lint gate when
 // the project enables it; every move asks the TransitionGate.
 // Errors: Unauthenticated, Invalid (unknown status, missing reason),
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current status, or refused by a gate).
-func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Requirement, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Requirement{}, err
-	}
-	cur, err := s.at(ctx, project, id, base)
-	if err != nil {
-		return Requirement{}, err
-	}
-	if err := transitions.Check(cur.Key, cur.Status, to, Statuses()); err != nil {
-		return Requirement{}, err
-	}
-	if err := checkNote("reason", reason); err != nil {
-		return Requirement{}, err
-	}
-	if strings.TrimSpace(reason) == "" && (to == Rejected || to == Deferred || (cur.Status == InReview && to == Draft)) {
-		return Requirement{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "reason", Message: "required when moving to " + string(to) + ": tell the others why"}}}
-	}
-	if err := s.admit(ctx, cur, cur.Content, to); err != nil {
-		return Requirement{}, err
-	}
-	next, err := s.save(ctx, cur, actor, accord.RevisionTransitioned, reason, func(r *Requirement) { r.Status = to })
-	if err != nil {
-		return Requirement{}, err
-	}
-	s.pub.Publish(ctx, EventTransitioned, project, next.Ref(), actor, "%s %q moved from %s to %s by %s", next.Key, next.Title, cur.Status, to, actor.ID)
-	return next, nil
+func (s *Service) Transition(ctx context.Context, project, id string, base int, in TransitionInput) (Requirement, error) {
+	to := in.To
+	return s.reqs.Run(ctx, svc.Change[Requirement]{Project: project, Ref: id, Base: base, RequireBase: true,
+		Edit: func(r *Requirement, c *svc.Cmd) error {
+			if err := transitions.Check(r.Key, r.Status, to, Statuses()); err != nil {
+				return err
+			}
+			if err := checkNote("reason", in.Reason); err != nil {
+				return err
+			}
+			if strings.TrimSpace(in.Reason) == "" && (to == Rejected || to == Deferred || (r.Status == InReview && to == Draft)) {
+				return accord.InvalidField("transition", "reason", "required when moving to %s: tell the others why", to)
+			}
+			if err := s.admit(ctx, *r, r.Content, to); err != nil {
+				return err
+			}
+			from := r.Status
+			r.Status = to
+			c.Kind, c.Note = accord.RevisionTransitioned, in.Reason
+			c.Event(EventTransitioned, "%s %q moved from %s to %s by %s", r.Key, r.Title, from, to, c.Actor.ID)
+			return nil
+		}})
 }
 
 // admit runs the gates for moving r (with content c) to status to.
@@ -295,25 +263,7 @@ func (s *Service) admit(ctx context.Context, r Requirement, c Content, to Status
 // Errors: Unauthenticated, Invalid (bad project, reason too long),
 // NotFound, PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	cur, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, cur.Key, cur.CreatedBy, cur.Status == Draft); err != nil {
-		return err
-	}
-	if err := s.store.DeleteRequirement(ctx, svc.Tombstone(cur, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.pub.Publish(ctx, EventDeleted, project, cur.Ref(), actor, "%s %q deleted by %s%s", cur.Key, cur.Title, actor.ID, svc.Because(reason))
-	return nil
+	return s.reqs.Delete(ctx, project, id, reason, func(r Requirement) bool { return r.Status == Draft }, EventDeleted)
 }
 
 // Restore brings back a deleted requirement (named by its ID: its key
@@ -323,40 +273,13 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // NotFound, PermissionDenied, FailedPrecondition (not deleted, or the
 // window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Requirement, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Requirement{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Requirement{}, err
-	}
-	revs, err := s.store.ListRequirementRevisions(ctx, project, id)
-	if err != nil {
-		return Requirement{}, err
-	}
-	next, err := svc.Restoration(func(r Requirement) string { return "requirement " + r.Key }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Requirement{}, err
-	}
-	r, err := s.store.UpdateRequirement(ctx, next)
-	if err != nil {
-		return Requirement{}, err
-	}
-	s.pub.Publish(ctx, EventRestored, project, r.Ref(), actor, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
-	return r, nil
+	return s.reqs.Restore(ctx, project, id, reason, EventRestored)
 }
 
 // History returns every revision of a requirement, oldest first.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Requirement], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ListRequirementRevisions(ctx, project, id)
+	return s.reqs.History(ctx, project, id)
 }
 
 // Revision returns revision n of a requirement.
@@ -365,7 +288,7 @@ func (s *Service) Revision(ctx context.Context, project, id string, n int) (acco
 	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Revision[Requirement]{}, err
 	}
-	id, err := s.idOf(ctx, project, id)
+	id, err := s.reqs.IDOf(ctx, project, id)
 	if err != nil {
 		return accord.Revision[Requirement]{}, err
 	}

@@ -3,6 +3,7 @@ package requirement
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/diff"
@@ -19,7 +20,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	r, err := s.lookup(ctx, project, requirementID)
+	r, err := s.reqs.Lookup(ctx, project, requirementID)
 	if err != nil {
 		return ChangeRequest{}, err
 	}
@@ -38,7 +39,7 @@ func (s *Service) ProposeChange(ctx context.Context, project, requirementID stri
 	if err != nil {
 		return ChangeRequest{}, err
 	}
-	s.pub.Publish(ctx, EventChangeProposed, project, cr.Ref(), actor,
+	s.changes.Publish(ctx, project, cr, actor, EventChangeProposed,
 		"change to %s proposed by %s: %s (schedule %+g days, effort %+g person-days)", r.Key, actor.ID, cr.Reason, cr.Impact.ScheduleDays, cr.Impact.EffortDays)
 	return cr, nil
 }
@@ -52,19 +53,29 @@ func (s *Service) GetChange(ctx context.Context, project, id string) (ChangeRequ
 	return s.store.GetChangeRequest(ctx, project, id)
 }
 
-// ListChanges returns the change requests of a requirement, oldest first.
-// Errors: Invalid (bad project), NotFound (requirement).
-func (s *Service) ListChanges(ctx context.Context, project, requirementID string) ([]ChangeRequest, error) {
+// ListChanges returns one page of the change requests of a requirement,
+// oldest first.
+// Errors: Invalid (bad project, page size outside 1–500, malformed
+// token), NotFound (requirement).
+func (s *Service) ListChanges(ctx context.Context, project, requirementID string, q accord.PageQuery) (accord.Page[ChangeRequest], error) {
 	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
+		return accord.Page[ChangeRequest]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[ChangeRequest]{}, err
 	}
 	// The requirement is read, not just its ID: a requirement that does
 	// not exist is NotFound, not one without change requests.
 	r, err := s.Get(ctx, project, requirementID)
 	if err != nil {
-		return nil, err
+		return accord.Page[ChangeRequest]{}, err
 	}
-	return s.store.ListChangeRequests(ctx, project, r.ID)
+	all, err := s.store.ListChangeRequests(ctx, project, r.ID)
+	if err != nil {
+		return accord.Page[ChangeRequest]{}, err
+	}
+	return svc.PageAfter("change", all, q, func(cr ChangeRequest) string { return cr.ID })
 }
 
 // DecideChange approves, rejects or withdraws a change request whose
@@ -72,44 +83,30 @@ func (s *Service) ListChanges(ctx context.Context, project, requirementID string
 // Errors: Unauthenticated, Invalid (unknown decision, missing reason),
 // NotFound, Conflict (stale base), FailedPrecondition (not allowed from the
 // current state).
-func (s *Service) DecideChange(ctx context.Context, project, id string, base int, to ChangeState, reason string) (ChangeRequest, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return ChangeRequest{}, err
-	}
-	cur, err := s.store.GetChangeRequest(ctx, project, id)
-	if err != nil {
-		return ChangeRequest{}, err
-	}
-	if err := svc.CheckBase("change request "+id, base, cur.Revision); err != nil {
-		return ChangeRequest{}, err
-	}
-	if err := checkChangeTransition(id, cur.State, to); err != nil {
-		return ChangeRequest{}, err
-	}
-	if strings.TrimSpace(reason) == "" && to != ChangeApproved {
-		return ChangeRequest{}, &accord.Error{Code: accord.Invalid, Message: "invalid decision",
-			Fields: []accord.FieldError{{Field: "reason", Message: "required when the change is " + string(to)}}}
-	}
-	if err := checkNote("reason", reason); err != nil {
-		return ChangeRequest{}, err
-	}
-	next, err := s.store.UpdateChangeRequest(ctx, svc.Revision(s.decided(cur, actor, to, reason), accord.RevisionTransitioned, reason))
-	if err != nil {
-		return ChangeRequest{}, err
-	}
-	s.pub.Publish(ctx, changeEvents[to], project, next.Ref(), actor, "change request %s %s by %s", id, to, actor.ID)
-	return next, nil
+func (s *Service) DecideChange(ctx context.Context, project, id string, base int, in DecisionInput) (ChangeRequest, error) {
+	to, reason := in.To, in.Reason
+	return s.changes.Run(ctx, svc.Change[ChangeRequest]{Project: project, Ref: id, Base: base, RequireBase: true,
+		Edit: func(cr *ChangeRequest, c *svc.Cmd) error {
+			if err := checkChangeTransition(id, cr.State, to); err != nil {
+				return err
+			}
+			if strings.TrimSpace(reason) == "" && to != ChangeApproved {
+				return accord.InvalidField("decision", "reason", "required when the change is %s", to)
+			}
+			if err := checkNote("reason", reason); err != nil {
+				return err
+			}
+			decide(cr, c.Actor, c.Now, to, reason)
+			c.Kind, c.Note = accord.RevisionTransitioned, reason
+			c.Event(changeEvents[to], "change request %s %s by %s", id, to, c.Actor.ID)
+			return nil
+		}})
 }
 
-// decided returns cur moved to state to, with the decision recorded.
-func (s *Service) decided(cur ChangeRequest, actor accord.Actor, to ChangeState, reason string) ChangeRequest {
-	next := cur.Clone()
-	now := s.clock.Now()
-	next.Decisions = append(next.Decisions, ChangeDecision{From: cur.State, To: to, Actor: actor.ID, Time: now, Reason: reason})
-	next.State = to
-	next.Stamp = cur.Stamp.Next(actor.ID, now)
-	return next
+// decide moves cr to state to, with the decision recorded.
+func decide(cr *ChangeRequest, actor accord.Actor, now time.Time, to ChangeState, reason string) {
+	cr.Decisions = append(cr.Decisions, ChangeDecision{From: cr.State, To: to, Actor: actor.ID, Time: now, Reason: reason})
+	cr.State = to
 }
 
 var changeEvents = map[ChangeState]string{ChangeApproved: EventChangeApproved, ChangeRejected: EventChangeRejected,
@@ -152,16 +149,22 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 	}
 	// Claim the change request first so two callers cannot both apply it;
 	// release the claim if the requirement cannot be updated.
-	claimed := s.decided(cr, actor, ChangeApplied, "applied as revision of "+r.Key)
+	now := s.clock.Now()
+	claimed := cr.Clone()
+	decide(&claimed, actor, now, ChangeApplied, "applied as revision of "+r.Key)
+	claimed.Stamp = cr.Stamp.Next(actor.ID, now)
 	claimed.AppliedAs = r.Revision + 1
 	claimed, err = s.store.UpdateChangeRequest(ctx, svc.Revision(claimed, accord.RevisionTransitioned, "applying"))
 	if err != nil {
 		return Requirement{}, ChangeRequest{}, err
 	}
-	next, err := s.save(ctx, r, actor, ChangeRequestApplied, "applied change request "+id+": "+cr.Reason, func(n *Requirement) {
-		n.Content = cr.Proposed // cr is our own copy; the store copies it in
-		n.Status = InReview
-	})
+	// The claim above is what keeps a second caller out, so the
+	// requirement is written once, at the revision read: no retry.
+	next := r
+	next.Content = cr.Proposed // cr is our own copy; the store copies it in
+	next.Status = InReview
+	next.Stamp = r.Stamp.Next(actor.ID, now)
+	next, err = s.store.UpdateRequirement(ctx, svc.Revision(next, ChangeRequestApplied, "applied change request "+id+": "+cr.Reason))
 	if err != nil {
 		released := cr.Clone()
 		released.Stamp = claimed.Stamp.Next(actor.ID, s.clock.Now())
@@ -171,7 +174,7 @@ func (s *Service) ApplyChange(ctx context.Context, project, id string, base int)
 		}
 		return Requirement{}, ChangeRequest{}, err
 	}
-	s.pub.Publish(ctx, EventChangeApplied, project, claimed.Ref(), actor,
+	s.changes.Publish(ctx, project, claimed, actor, EventChangeApplied,
 		"change request to %s %q applied by %s: %s (revision %d); %s is back in review", r.Key, next.Title, actor.ID, diff.Describe(diff.Paths(Diff(r, next))), next.Revision, r.Key)
 	return next, claimed, nil
 }

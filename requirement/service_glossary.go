@@ -14,7 +14,8 @@ func termRef(id string) accord.Ref { return accord.Ref{Kind: TermRefKind, ID: id
 // CreateTerm adds a glossary term to the project as revision 1.
 // Errors: Unauthenticated, Invalid (bad definition, or a word that clashes
 // with another term), Conflict (the term exists).
-func (s *Service) CreateTerm(ctx context.Context, project string, d TermDefinition, note string) (Term, error) {
+func (s *Service) CreateTerm(ctx context.Context, project string, in TermInput) (Term, error) {
+	d, note := in.TermDefinition, in.Note
 	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
 	if err != nil {
 		return Term{}, err
@@ -32,7 +33,7 @@ func (s *Service) CreateTerm(ctx context.Context, project string, d TermDefiniti
 	if err != nil {
 		return Term{}, err
 	}
-	s.pub.Publish(ctx, EventTermCreated, project, termRef(t.ID), actor, "glossary term %q added by %s", t.Term, actor.ID)
+	s.terms.Publish(ctx, project, t, actor, EventTermCreated, "glossary term %q added by %s", t.Term, actor.ID)
 	return t, nil
 }
 
@@ -95,13 +96,22 @@ func (s *Service) GetTerm(ctx context.Context, project, id string) (Term, error)
 	return s.store.GetTerm(ctx, project, id)
 }
 
-// ListTerms returns the project's glossary sorted by term.
-// Errors: Invalid (bad project).
-func (s *Service) ListTerms(ctx context.Context, project string) ([]Term, error) {
+// ListTerms returns one page of the project's glossary, sorted by term
+// (letter case aside).
+// Errors: Invalid (bad project, page size outside 1–500, malformed token).
+func (s *Service) ListTerms(ctx context.Context, project string, q accord.PageQuery) (accord.Page[Term], error) {
 	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
+		return accord.Page[Term]{}, err
 	}
-	return s.store.ListTerms(ctx, project)
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Term]{}, err
+	}
+	terms, err := s.store.ListTerms(ctx, project)
+	if err != nil {
+		return accord.Page[Term]{}, err
+	}
+	return svc.PageAfter("term", terms, q, func(t Term) string { return strings.ToLower(t.Term) + "\x00" + t.ID })
 }
 
 // ListDeletedTerms returns one page of the project's deleted glossary terms, in
@@ -115,36 +125,26 @@ func (s *Service) ListDeletedTerms(ctx context.Context, project string, q accord
 	return svc.ListDeleted(ctx, s.guard, project, q, s.store.ListDeletedTerms)
 }
 
-// UpdateTerm replaces a term's definition, making revision base+1.
+// UpdateTerm replaces a term's definition, making revision base+1;
+// in.Note lands in the revision.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict (stale base, or
 // renamed onto another term).
-func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, d TermDefinition, note string) (Term, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
+func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, in TermInput) (Term, error) {
+	if err := checkNote("note", in.Note); err != nil {
 		return Term{}, err
 	}
-	if err := s.checkTerm(ctx, project, id, d); err != nil {
-		return Term{}, err
-	}
-	cur, err := s.store.GetTerm(ctx, project, id)
-	if err != nil {
-		return Term{}, err
-	}
-	if err := svc.CheckBase(fmt.Sprintf("glossary term %q", cur.Term), base, cur.Revision); err != nil {
-		return Term{}, err
-	}
-	if err := checkNote("note", note); err != nil {
-		return Term{}, err
-	}
-	next := cur.Clone()
-	d.apply(&next)
-	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
-	next, err = s.store.UpdateTerm(ctx, svc.Revision(next, accord.RevisionEdited, note))
-	if err != nil {
-		return Term{}, err
-	}
-	s.pub.Publish(ctx, EventTermUpdated, project, termRef(id), actor, "glossary term %q updated to revision %d by %s", next.Term, next.Revision, actor.ID)
-	return next, nil
+	return s.terms.Run(ctx, svc.Change[Term]{Project: project, Ref: id, Base: base, RequireBase: true,
+		Edit: func(t *Term, c *svc.Cmd) error {
+			if err := s.checkTerm(ctx, project, id, in.TermDefinition); err != nil {
+				return err
+			}
+			in.TermDefinition.apply(t)
+			c.Note = in.Note
+			return nil
+		},
+		Stored: func(next Term, c *svc.Cmd) {
+			c.Event(EventTermUpdated, "glossary term %q updated to revision %d by %s", next.Term, next.Revision, c.Actor.ID)
+		}})
 }
 
 // DeleteTerm deletes a glossary term for reason (may be empty): it
@@ -154,25 +154,7 @@ func (s *Service) UpdateTerm(ctx context.Context, project, id string, base int, 
 // Errors: Unauthenticated, Invalid (bad project, reason too long),
 // NotFound, PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) DeleteTerm(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	cur, err := s.store.GetTerm(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, "term "+cur.Term, cur.CreatedBy, true); err != nil {
-		return err
-	}
-	if err := s.store.DeleteTerm(ctx, svc.Tombstone(cur, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.pub.Publish(ctx, EventTermDeleted, project, termRef(id), actor, "glossary term %q deleted by %s%s", cur.Term, actor.ID, svc.Because(reason))
-	return nil
+	return s.terms.Delete(ctx, project, id, reason, func(Term) bool { return true }, EventTermDeleted)
 }
 
 // RestoreTerm brings back a deleted glossary term as a new revision, for
@@ -181,27 +163,7 @@ func (s *Service) DeleteTerm(ctx context.Context, project, id, reason string) er
 // FailedPrecondition (not deleted, or the window has passed), Conflict
 // (its name was taken meanwhile).
 func (s *Service) RestoreTerm(ctx context.Context, project, id, reason string) (Term, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Term{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Term{}, err
-	}
-	revs, err := s.store.ListTermRevisions(ctx, project, id)
-	if err != nil {
-		return Term{}, err
-	}
-	next, err := svc.Restoration(func(t Term) string { return fmt.Sprintf("glossary term %q", t.Term) }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Term{}, err
-	}
-	t, err := s.store.UpdateTerm(ctx, next)
-	if err != nil {
-		return Term{}, err
-	}
-	s.pub.Publish(ctx, EventTermRestored, project, termRef(id), actor, "glossary term %q restored by %s%s", t.Term, actor.ID, svc.Because(reason))
-	return t, nil
+	return s.terms.Restore(ctx, project, id, reason, EventTermRestored)
 }
 
 // TermHistory returns every revision of a glossary term, oldest first.

@@ -18,7 +18,7 @@ func TestCreateAssignsKeyRevisionAndActor(t *testing.T) {
 	svc, rec := newService(t)
 	c := goodContent()
 	c.Acceptance = append(c.Acceptance, requirement.AcceptanceCriterion{Text: "the buyer gets an email that states the amount"})
-	r, err := svc.Create(pm, "shop", c, "first draft")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: c, Note: "first draft"})
 	require.NoError(t, err)
 	assert.Equal(t, "REQ-1", r.Key)
 	assert.Equal(t, requirement.Draft, r.Status)
@@ -62,7 +62,7 @@ func TestCreateRefusesBadInputNamingFields(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(&c)
 			}
-			_, err := svc.Create(tc.ctx, tc.proj, c, "")
+			_, err := svc.Create(tc.ctx, tc.proj, requirement.ContentInput{Content: c})
 			require.Equal(t, tc.code, accord.ErrorCode(err), "error: %v", err)
 			if tc.fields != nil {
 				var e *accord.Error
@@ -108,14 +108,14 @@ func TestLifecycleTable(t *testing.T) {
 	for _, from := range all {
 		assert.ElementsMatch(t, allowed[from], from.Next(), "Next(%s)", from)
 		for _, to := range all {
-			r, err := svc.Create(pm, "shop", goodContent(), "")
+			r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 			require.NoError(t, err)
 			for _, s := range pathTo[from] {
-				r, err = svc.Transition(pm, "shop", r.ID, r.Revision, s, "because")
+				r, err = svc.Transition(pm, "shop", r.ID, r.Revision, requirement.TransitionInput{To: s, Reason: "because"})
 				require.NoError(t, err)
 			}
 			require.Equal(t, from, r.Status)
-			got, err := svc.Transition(dev, "shop", r.ID, r.Revision, to, "reason")
+			got, err := svc.Transition(dev, "shop", r.ID, r.Revision, requirement.TransitionInput{To: to, Reason: "reason"})
 			if contains(allowed[from], to) {
 				require.NoError(t, err, "%s -> %s", from, to)
 				assert.Equal(t, to, got.Status)
@@ -146,23 +146,23 @@ func contains(ss []requirement.Status, s requirement.Status) bool {
 
 func TestTransitionRecordsActorTimeReasonAndNeedsReasons(t *testing.T) {
 	svc, rec := newService(t)
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
-	r, err = svc.Transition(pm, "shop", r.ID, 1, requirement.InReview, "ready for review")
+	r, err = svc.Transition(pm, "shop", r.ID, 1, requirement.TransitionInput{To: requirement.InReview, Reason: "ready for review"})
 	require.NoError(t, err)
 
-	_, err = svc.Transition(dev, "shop", r.ID, r.Revision, requirement.Draft, "  ")
+	_, err = svc.Transition(dev, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Draft, Reason: "  "})
 	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "reason")
-	_, err = svc.Transition(dev, "shop", r.ID, r.Revision, "shipped", "x")
+	_, err = svc.Transition(dev, "shop", r.ID, r.Revision, requirement.TransitionInput{To: "shipped", Reason: "x"})
 	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), `unknown status "shipped"`)
-	_, err = svc.Transition(dev, "shop", r.ID, 1, requirement.Approved, "")
+	_, err = svc.Transition(dev, "shop", r.ID, 1, requirement.TransitionInput{To: requirement.Approved})
 	require.Equal(t, accord.Conflict, accord.ErrorCode(err), "stale base")
-	_, err = svc.Transition(context.Background(), "shop", r.ID, r.Revision, requirement.Approved, "")
+	_, err = svc.Transition(context.Background(), "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.Equal(t, accord.Unauthenticated, accord.ErrorCode(err))
 
-	back, err := svc.Transition(dev, "shop", r.ID, r.Revision, requirement.Draft, "flow misses the refund to gift cards")
+	back, err := svc.Transition(dev, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Draft, Reason: "flow misses the refund to gift cards"})
 	require.NoError(t, err)
 	hist, err := svc.History(pm, "shop", r.ID)
 	require.NoError(t, err)
@@ -178,41 +178,53 @@ func TestTransitionRecordsActorTimeReasonAndNeedsReasons(t *testing.T) {
 }
 
 func TestUpdateMakesRevisionsAndRefusesStaleOrLocked(t *testing.T) {
-	svc, _ := newService(t)
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	svc, rec := newService(t)
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
 	c := goodContent()
 	c.Title = "Refund a paid order"
-	r2, err := svc.Update(pm, "shop", r.ID, 1, c, "clearer title")
+	c.Owner = "someone-else"
+	r2, err := svc.Update(pm, "shop", r.ID, 1, requirement.ContentInput{Content: c, Note: "clearer title"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, r2.Revision)
+	// The event names the record and says what content changed, so a
+	// subscriber need not read it again; the owner is filing, not content.
+	e := rec.All()[len(rec.All())-1]
+	assert.Equal(t, requirement.EventUpdated, e.Kind)
+	assert.Equal(t, r.Key, e.Key)
+	assert.Equal(t, "Refund a paid order", e.Title)
+	assert.Equal(t, 2, e.Revision)
+	assert.Equal(t, []string{"title"}, e.Changed)
+	hist, err := svc.History(pm, "shop", r.Key)
+	require.NoError(t, err)
+	assert.Equal(t, "clearer title", hist[1].Note, "the note lands in the revision")
 
 	c.Title = "lost update"
-	_, err = svc.Update(dev, "shop", r.ID, 1, c, "")
+	_, err = svc.Update(dev, "shop", r.ID, 1, requirement.ContentInput{Content: c})
 	require.Equal(t, accord.Conflict, accord.ErrorCode(err))
 	assert.True(t, errors.Is(err, accord.ErrStale))
 	bad := goodContent()
 	bad.Title = ""
-	_, err = svc.Update(dev, "shop", r.ID, 2, bad, "")
+	_, err = svc.Update(dev, "shop", r.ID, 2, requirement.ContentInput{Content: bad})
 	require.Equal(t, accord.Invalid, accord.ErrorCode(err))
-	_, err = svc.Update(dev, "shop", "nope", 2, goodContent(), "")
+	_, err = svc.Update(dev, "shop", "nope", 2, requirement.ContentInput{Content: goodContent()})
 	require.Equal(t, accord.NotFound, accord.ErrorCode(err))
 	cur, err := svc.Get(pm, "shop", r.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "Refund a paid order", cur.Title, "refused updates leave the data as it was")
 
-	r3, err := svc.Transition(pm, "shop", r.ID, 2, requirement.InReview, "")
+	r3, err := svc.Transition(pm, "shop", r.ID, 2, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
-	r4, err := svc.Transition(pm, "shop", r.ID, r3.Revision, requirement.Approved, "")
+	r4, err := svc.Transition(pm, "shop", r.ID, r3.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.NoError(t, err)
-	_, err = svc.Update(pm, "shop", r.ID, r4.Revision, goodContent(), "")
+	_, err = svc.Update(pm, "shop", r.ID, r4.Revision, requirement.ContentInput{Content: goodContent()})
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "change request")
 }
 
 func TestDiffBetweenRevisions(t *testing.T) {
 	svc, _ := newService(t)
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
 	c := goodContent()
 	c.Acceptance[1].Text = "A refund after 14 days fails with REFUND_EXPIRED"
@@ -220,9 +232,9 @@ func TestDiffBetweenRevisions(t *testing.T) {
 	c.Performance[0].Target = ptr(250)
 	c.Labels = nil
 	c.Flow = c.Flow[:1]
-	_, err = svc.Update(pm, "shop", r.ID, 1, c, "")
+	_, err = svc.Update(pm, "shop", r.ID, 1, requirement.ContentInput{Content: c})
 	require.NoError(t, err)
-	_, err = svc.Transition(pm, "shop", r.ID, 2, requirement.InReview, "")
+	_, err = svc.Transition(pm, "shop", r.ID, 2, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
 
 	changes, err := svc.Diff(pm, "shop", r.ID, 1, 3)
@@ -258,7 +270,7 @@ func TestDiffTreatsNilAndEmptyListsAlike(t *testing.T) {
 
 func TestDeleteAndIsolation(t *testing.T) {
 	svc, rec := newService(t)
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
 	_, err = svc.Get(pm, "other", r.ID)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
@@ -276,7 +288,7 @@ func TestDeleteAndIsolation(t *testing.T) {
 func TestListValidatesPageSize(t *testing.T) {
 	svc, _ := newService(t)
 	for i := 0; i < 3; i++ {
-		_, err := svc.Create(pm, "shop", goodContent(), "")
+		_, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 		require.NoError(t, err)
 	}
 	page, err := svc.List(pm, "shop", requirement.Filter{}, accord.PageQuery{Size: 2})
@@ -291,12 +303,12 @@ func TestListValidatesPageSize(t *testing.T) {
 
 func TestMethodsAcceptKeys(t *testing.T) {
 	svc, _ := newService(t)
-	r, err := svc.Create(pm, "shop", goodContent(), "")
+	r, err := svc.Create(pm, "shop", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
 	byKey, err := svc.Get(pm, "shop", "REQ-1")
 	require.NoError(t, err)
 	assert.Equal(t, r.ID, byKey.ID)
-	moved, err := svc.Transition(pm, "shop", "REQ-1", 1, requirement.InReview, "")
+	moved, err := svc.Transition(pm, "shop", "REQ-1", 1, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
 	assert.Equal(t, r.ID, moved.ID)
 	hist, err := svc.History(pm, "shop", "REQ-1")
@@ -328,12 +340,12 @@ func TestNewServiceNeedsStore(t *testing.T) {
 // did it.
 func TestEventsSayWhatChanged(t *testing.T) {
 	svc, rec := newService(t)
-	r, err := svc.Create(pm, "p", goodContent(), "")
+	r, err := svc.Create(pm, "p", requirement.ContentInput{Content: goodContent()})
 	require.NoError(t, err)
 	c := goodContent()
 	c.Description = "A buyer can refund a paid order within 30 days of delivery."
 	c.Acceptance[1].Text = "A refund after 30 days fails with REFUND_WINDOW_CLOSED"
-	_, err = svc.Update(dev, "p", r.ID, r.Revision, c, "")
+	_, err = svc.Update(dev, "p", r.ID, r.Revision, requirement.ContentInput{Content: c})
 	require.NoError(t, err)
 	all := rec.All()
 	last := all[len(all)-1]

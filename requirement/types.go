@@ -145,3 +145,17 @@ func (r Requirement) Clone() Requirement {
 // ChangeRequestApplied is the kind of the revision an applied change
 // request makes; the others are accord's (created, edited, transitioned).
 const ChangeRequestApplied accord.RevisionKind = "change_request_applied"
+
+// ContentInput is the body of Create and Update: the content, and a note
+// saying why, which lands in the revision.
+type ContentInput struct {
+	Content
+	Note string `json:"note,omitempty"`
+}
+
+// TransitionInput moves a requirement to another status. Sending back,
+// rejecting and deferring need a reason; any reason lands in the revision.
+type TransitionInput struct {
+	To     Status `json:"to"`
+	Reason string `json:"reason,omitempty"`
+}

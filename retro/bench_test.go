@@ -1,6 +1,7 @@
 package retro_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -80,7 +81,8 @@ func BenchmarkVote(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := svc.UpdateSettings(as("fac"), "shop", 0, retro.Settings{VotesPerPerson: 100, VotesPerTarget: 100}); err != nil {
+			admin := accord.WithActor(context.Background(), accord.Actor{ID: "fac", Roles: []string{accord.RoleAdmin}}) // settings are an admin's
+			if _, err := svc.UpdateSettings(admin, "shop", 0, retro.Settings{VotesPerPerson: 100, VotesPerTarget: 100}); err != nil {
 				b.Fatal(err)
 			}
 			r, err := svc.Create(as("fac"), "shop", retro.NewRetro{Title: "Sprint", Series: "s", Anonymous: anonymous})
@@ -93,7 +95,7 @@ func BenchmarkVote(b *testing.B) {
 				}
 			}
 			for _, to := range []retro.Phase{retro.Grouping, retro.Voting} {
-				if _, err := svc.Transition(as("fac"), "shop", r.Key, to); err != nil {
+				if _, err := svc.Transition(as("fac"), "shop", r.Key, 0, retro.TransitionInput{To: to}); err != nil {
 					b.Fatal(err)
 				}
 			}

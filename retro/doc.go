@@ -1,4 +1,4 @@
-// Package retro runs retrospectives (DOMAIN §5): what went well, what
+// Package retro runs retrospectives: what went well, what
 // failed, what was learned and what to improve, with owners, shared as a
 // summary, and improvements that are never forgotten.
 //
@@ -34,6 +34,13 @@
 // carried. Lessons are searchable across a project; a team health check
 // shows once at least MinHealthAnswers answered (in an anonymous
 // retrospective, once it is closed). Summary renders Markdown.
+//
+// Main calls, in the order a newcomer uses them: NewService; Create;
+// AddItem and EditItem (collecting), Group, Vote, AddNote, AddAction,
+// AddLesson and AnswerHealth in their phases; Transition (the facilitator,
+// with an optional base revision and reason) from phase to phase;
+// Summary, Results, Lessons and HealthTrend to read; UpdateAction and
+// MarkPromoted after it closes.
 //
 // Events (events.go): retro.created, .phase_changed, .item_added,
 // .item_edited, .grouped, .voted, .note_added, .action_added,

@@ -15,7 +15,7 @@ func ExampleService_Create() {
 	fac := accord.WithActor(context.Background(), accord.Actor{ID: "alice"})
 	move := func(key string, phases ...retro.Phase) {
 		for _, p := range phases {
-			_, _ = svc.Transition(fac, "shop", key, p)
+			_, _ = svc.Transition(fac, "shop", key, 0, retro.TransitionInput{To: p})
 		}
 	}
 	first, _ := svc.Create(fac, "shop", retro.NewRetro{Title: "Sprint 1", Series: "payments"})

@@ -35,6 +35,7 @@ type Service struct {
 	store Store
 	pub   svc.Publisher
 	clock accord.Clock
+	cmds  svc.Commands[Retro, *Retro]
 }
 
 // NewService returns a Service over opts.Store.
@@ -45,24 +46,20 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
-}
-
-func (s *Service) lookup(ctx context.Context, project, ref string) (Retro, error) {
-	if _, key := ParseKey(ref); key {
-		return s.store.GetRetroByKey(ctx, project, ref)
-	}
-	return s.store.GetRetro(ctx, project, ref)
-}
-
-// idOf returns the ID of the retrospective ref names: a key names a live one
-// only, an ID a deleted one too, so its history still answers.
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	if _, key := ParseKey(ref); !key {
-		return ref, nil
-	}
-	r, err := s.store.GetRetroByKey(ctx, project, ref)
-	return r.ID, err
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+	s.cmds = svc.Commands[Retro, *Retro]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Retro]{
+		What: "retrospective", Prefix: KeyPrefix, Get: opts.Store.GetRetro, ByKey: opts.Store.GetRetroByKey, Update: opts.Store.UpdateRetro,
+		Name: func(r Retro) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+		// Only the conclusions are content: a vote need not copy every card.
+		Keep:   func(r Retro) Retro { return Retro{Lessons: r.Lessons, Actions: r.Actions}.Clone() },
+		Delete: opts.Store.DeleteRetro, History: opts.Store.ListRetroRevisions,
+		Time: func(r Retro, now time.Time) time.Time {
+			if r.Anonymous {
+				return coarse(now) // to the minute, as everything it records
+			}
+			return now
+		}}}
+	return s, nil
 }
 
 // Settings returns the project's retrospective settings, defaults filled in.
@@ -199,7 +196,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewRetro) (Retr
 			return Retro{}, err
 		}
 	}
-	s.publisher(r).Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q opened by %s (%s, %d action(s) carried forward)", r.Key, r.Title, actor.ID, r.Series, len(r.Actions))
+	s.publish(ctx, r, actor, EventCreated, "%s %q opened by %s (%s, %d action(s) carried forward)", r.Key, r.Title, actor.ID, r.Series, len(r.Actions))
 	return s.view(r), nil
 }
 
@@ -261,10 +258,7 @@ func (s *Service) view(r Retro) Retro {
 
 // Get returns a retrospective by ID or key. Errors: Invalid, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Retro, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Retro{}, err
-	}
-	r, err := s.lookup(ctx, project, id)
+	r, err := s.cmds.Get(ctx, project, id)
 	return s.view(r), err
 }
 
@@ -309,14 +303,7 @@ func (s *Service) ListDeleted(ctx context.Context, project string, q accord.Page
 // callers may see it. A deleted one answers by its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Retro], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	revs, err := s.store.ListRetroRevisions(ctx, project, id)
+	revs, err := s.cmds.History(ctx, project, id)
 	for i := range revs {
 		revs[i].Record = s.view(revs[i].Record)
 	}
@@ -329,25 +316,8 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // anonymous one's Private part (secret, pseudonyms) is erased for good all
 // the same, so a restored anonymous retrospective takes no more input.
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	r, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Phase == Collecting && len(r.Items) == 0); err != nil {
-		return err
-	}
-	if err := s.store.DeleteRetro(ctx, svc.Tombstone(r, actor.ID, s.publisher(r).Clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.publisher(r).Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s deleted by %s%s", r.Key, actor.ID, svc.Because(reason))
-	return nil
+	draft := func(r Retro) bool { return r.Phase == Collecting && len(r.Items) == 0 }
+	return s.cmds.Delete(ctx, project, id, reason, draft, EventDeleted)
 }
 
 // Restore brings back a deleted retrospective (named by its ID: its key no longer resolves) as it
@@ -356,30 +326,10 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
 // (not deleted, or the window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Retro, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
+	r, err := s.cmds.Restore(ctx, project, id, reason, EventRestored)
 	if err != nil {
 		return Retro{}, err
 	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Retro{}, err
-	}
-	revs, err := s.store.ListRetroRevisions(ctx, project, id)
-	if err != nil {
-		return Retro{}, err
-	}
-	now := s.clock.Now()
-	if len(revs) > 0 && revs[len(revs)-1].Record.Anonymous {
-		now = coarse(now)
-	}
-	next, err := svc.Restoration(func(r Retro) string { return "retrospective " + r.Key }, revs, actor.ID, now, reason)
-	if err != nil {
-		return Retro{}, err
-	}
-	r, err := s.store.UpdateRetro(ctx, next)
-	if err != nil {
-		return Retro{}, err
-	}
-	s.publisher(r).Publish(ctx, EventRestored, project, r.Ref(), actor, "%s restored by %s%s", r.Key, actor.ID, svc.Because(reason))
 	return s.view(r), nil
 }
 
@@ -420,84 +370,82 @@ func (s *Service) publisher(r Retro) svc.Publisher {
 	return svc.Publisher{Events: s.pub.Events, Clock: minuteClock{s.pub.Clock}}
 }
 
+// publish publishes an event about r, with the time to the minute when r
+// is anonymous.
+func (s *Service) publish(ctx context.Context, r Retro, actor accord.Actor, kind, format string, args ...any) {
+	cmds := s.cmds
+	cmds.Pub = s.publisher(r)
+	cmds.Publish(ctx, r.Project, r, actor, kind, format, args...)
+}
+
 // step is one change to a retrospective, made by the participant p; it
 // says what it did for the event and the revision.
 type step func(r *Retro, p who, now time.Time) (event, summary string, err error)
 
-// change applies st to the newest retrospective, retrying when another
-// change got there first. phases lists the phases it is allowed in;
-// facilitator marks changes only the facilitator may make, which are
-// named in anonymous retrospectives too. In an open anonymous
-// retrospective the record and its Private part are written together, and
-// the write that closes it erases the Private part.
-func (s *Service) change(ctx context.Context, project, id string, phases []Phase, facilitator bool, st step) (Retro, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Retro{}, err
-	}
-	var out Retro
-	var event, summary string
-	var name string
-	err = svc.Retry(func() error {
-		r, err := s.lookup(ctx, project, id)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if !slices.Contains(phases, r.Phase) {
-			return svc.Final(accord.Errorf(accord.FailedPrecondition, "%s is %s: this is done while %s", r.Key, r.Phase, svc.Join(phases)))
-		}
-		if facilitator && actor.ID != r.Facilitator {
-			return svc.Final(accord.Errorf(accord.PermissionDenied, "only the facilitator (%s) may do this in %s", r.Facilitator, r.Key))
-		}
-		// Read after the record: a Private part newer than it belongs to a
-		// change that the compare-and-swap below refuses as stale.
-		var private *Private
-		if r.Anonymous && r.Phase != Closed {
-			got, err := s.store.GetPrivate(ctx, project, r.ID)
-			switch {
-			case err == nil:
-				private = &got
-			case accord.ErrorCode(err) != accord.NotFound:
-				return svc.Final(err)
-			case !facilitator:
-				return svc.Final(accord.Errorf(accord.FailedPrecondition, "%s is anonymous and its secret is gone: it takes no more input", r.Key))
-			}
-		}
-		p := who{key: actor.ID, name: actor.ID, private: private}
-		if !facilitator && r.Anonymous {
-			// Once closed nothing per person happens (actions are marked
-			// done, promotions recorded), and the secret is gone.
-			p.key, p.name = "", AnonymousActor
-			if private != nil {
-				p.key = pseudonym(private.Secret, actor.ID)
-			}
-		}
-		name = p.name
-		now := s.clock.Now()
-		if r.Anonymous {
-			now = coarse(now)
-		}
-		if event, summary, err = st(&r, p, now); err != nil {
-			return svc.Final(err)
-		}
-		r.Stamp = r.Stamp.Next(p.name, now)
-		next := accord.Revision[Retro]{Number: r.Revision, Kind: accord.RevisionKind(strings.TrimPrefix(event, "retro.")),
-			Actor: p.name, Time: now, Note: summary, Record: r}
+// change applies st to the retrospective at revision base (0: the newest,
+// retrying when another change got there first) on the one command path.
+// phases lists the phases it is allowed in; facilitator marks changes
+// only the facilitator may make, which are named in anonymous
+// retrospectives too. In an open anonymous retrospective the record and
+// its Private part are written together, and the write that closes it
+// erases the Private part.
+func (s *Service) change(ctx context.Context, project, id string, base int, phases []Phase, facilitator bool, st step) (Retro, error) {
+	var private *Private // read with the record, written with it
+	cmds := s.cmds
+	cmds.Table.Update = func(ctx context.Context, next accord.Revision[Retro]) (Retro, error) {
 		if private == nil {
-			out, err = s.store.UpdateRetro(ctx, next)
-			return err
+			return s.store.UpdateRetro(ctx, next)
 		}
-		if r.Phase == Closed {
+		if next.Record.Phase == Closed {
 			private = nil // erased with the write that closes
 		}
-		out, err = s.store.UpdateRetroPrivately(ctx, next, private)
-		return err
-	})
+		return s.store.UpdateRetroPrivately(ctx, next, private)
+	}
+	out, err := cmds.Run(ctx, svc.Change[Retro]{Project: project, Ref: id, Base: base,
+		Edit: func(r *Retro, c *svc.Cmd) error {
+			actor := c.Actor
+			if !slices.Contains(phases, r.Phase) {
+				return accord.Errorf(accord.FailedPrecondition, "%s is %s: this is done while %s", r.Key, r.Phase, svc.Join(phases))
+			}
+			if facilitator && actor.ID != r.Facilitator {
+				return accord.Errorf(accord.PermissionDenied, "only the facilitator (%s) may do this in %s", r.Facilitator, r.Key)
+			}
+			// Read after the record: a Private part newer than it belongs to a
+			// change that the compare-and-swap refuses as stale.
+			private = nil
+			if r.Anonymous && r.Phase != Closed {
+				got, err := s.store.GetPrivate(ctx, project, r.ID)
+				switch {
+				case err == nil:
+					private = &got
+				case accord.ErrorCode(err) != accord.NotFound:
+					return err
+				case !facilitator:
+					return accord.Errorf(accord.FailedPrecondition, "%s is anonymous and its secret is gone: it takes no more input", r.Key)
+				}
+			}
+			p := who{key: actor.ID, name: actor.ID, private: private}
+			if !facilitator && r.Anonymous {
+				// Once closed nothing per person happens (actions are marked
+				// done, promotions recorded), and the secret is gone.
+				p.key, p.name = "", AnonymousActor
+				if private != nil {
+					p.key = pseudonym(private.Secret, actor.ID)
+				}
+			}
+			event, summary, err := st(r, p, c.Now)
+			if err != nil {
+				return err
+			}
+			// In an anonymous retrospective a participant's revision and
+			// event name nobody.
+			c.Actor = accord.Actor{ID: p.name}
+			c.Did(accord.RevisionKind(strings.TrimPrefix(event, "retro.")), event, summary)
+			return nil
+		}})
 	if err != nil {
 		return Retro{}, err
 	}
-	// In an anonymous retrospective a participant's event names nobody.
-	s.publisher(out).Publish(ctx, event, project, out.Ref(), accord.Actor{ID: name}, "%s", summary)
 	return s.view(out), nil
 }
 
@@ -509,11 +457,19 @@ var openPhases = []Phase{Collecting, Grouping, Voting, Discussing}
 // in the same write, after moving the health answers into the record
 // without respondents, in an order set by the scores alone. No revision
 // ever held any of it, so afterwards nothing stored ties a contribution to
-// a person or to another contribution of the same person. Errors:
-// Unauthenticated, NotFound, PermissionDenied, FailedPrecondition (not the
-// next phase).
-func (s *Service) Transition(ctx context.Context, project, id string, to Phase) (Retro, error) {
-	return s.change(ctx, project, id, Phases(), true, func(r *Retro, p who, now time.Time) (string, string, error) {
+// a person or to another contribution of the same person. base is the
+// revision the facilitator read (If-Match; 0: the newest); the reason,
+// optional, lands in the revision and the event. Errors:
+// Unauthenticated, Invalid (reason too long), NotFound, PermissionDenied,
+// Conflict (stale base), FailedPrecondition (not the next phase).
+func (s *Service) Transition(ctx context.Context, project, id string, base int, in TransitionInput) (Retro, error) {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "reason", in.Reason, svc.MaxText, false)
+	if err := errs.Err("transition"); err != nil {
+		return Retro{}, err
+	}
+	to := in.To
+	return s.change(ctx, project, id, base, Phases(), true, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if err := transitions.Check(r.Key, r.Phase, to, Phases()); err != nil {
 			return "", "", err
 		}
@@ -534,8 +490,15 @@ func (s *Service) Transition(ctx context.Context, project, id string, to Phase) 
 				r.Health[i].Respondent = ""
 			}
 		}
-		return EventPhaseChanged, fmt.Sprintf("%s moved from %s to %s", r.Key, from, to), nil
+		return EventPhaseChanged, fmt.Sprintf("%s moved from %s to %s%s", r.Key, from, to, svc.Because(in.Reason)), nil
 	})
+}
+
+// TransitionInput moves a retrospective to another phase, saying why
+// (optional).
+type TransitionInput struct {
+	To     Phase  `json:"to"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // ItemInput is a card.
@@ -555,9 +518,9 @@ func (s *Service) AddItem(ctx context.Context, project, id string, in ItemInput)
 	if err := errs.Err("item"); err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, []Phase{Collecting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Collecting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if !slices.ContainsFunc(r.Columns, func(c Column) bool { return c.ID == in.Column }) {
-			return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid item", Fields: []accord.FieldError{{Field: "column", Message: fmt.Sprintf("no column %q in %s", in.Column, r.Key)}}}
+			return "", "", accord.InvalidField("item", "column", "no column %q in %s", in.Column, r.Key)
 		}
 		item := Item{ID: accord.NewID(now), Column: in.Column, Text: in.Text, Time: now}
 		if r.Anonymous {
@@ -580,7 +543,7 @@ func (s *Service) EditItem(ctx context.Context, project, id, itemID, text string
 	if err := errs.Err("item"); err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, []Phase{Collecting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Collecting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		i := slices.IndexFunc(r.Items, func(it Item) bool { return it.ID == itemID })
 		if i < 0 {
 			return "", "", accord.Errorf(accord.NotFound, "%s has no item %q", r.Key, itemID)
@@ -617,7 +580,7 @@ func (s *Service) Group(ctx context.Context, project, id string, in GroupInput) 
 	if err := errs.Err("group"); err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, []Phase{Grouping}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Grouping}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		g := Group{ID: accord.NewID(now), Title: in.Title, Items: []string{}}
 		for _, itemID := range in.Items {
 			i := slices.IndexFunc(r.Items, func(it Item) bool { return it.ID == itemID })
@@ -648,7 +611,7 @@ func (s *Service) Vote(ctx context.Context, project, id, target string) (Retro, 
 	if err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, []Phase{Voting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Voting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if !r.hasTarget(target) {
 			return "", "", accord.Errorf(accord.NotFound, "%s has no item or group %q", r.Key, target)
 		}
@@ -708,7 +671,7 @@ func (s *Service) AddNote(ctx context.Context, project, id string, in NoteInput)
 	if err := errs.Err("note"); err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, []Phase{Discussing}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Discussing}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if in.Target != "" && !r.hasTarget(in.Target) {
 			return "", "", accord.Errorf(accord.NotFound, "%s has no item or group %q", r.Key, in.Target)
 		}
@@ -740,7 +703,7 @@ func (s *Service) AddAction(ctx context.Context, project, id string, in ActionIn
 	if in.Status == "" {
 		in.Status = accord.ActionOpen
 	}
-	return s.change(ctx, project, id, []Phase{Discussing}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Discussing}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if in.Target != "" && !r.hasTarget(in.Target) {
 			return "", "", accord.Errorf(accord.NotFound, "%s has no item or group %q", r.Key, in.Target)
 		}
@@ -762,7 +725,7 @@ func (s *Service) UpdateAction(ctx context.Context, project, id, actionID string
 	if err := errs.Err("action"); err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, Phases(), false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, Phases(), false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		i := slices.IndexFunc(r.Actions, func(a Action) bool { return a.ID == actionID })
 		if i < 0 {
 			return "", "", accord.Errorf(accord.NotFound, "%s has no action %q", r.Key, actionID)
@@ -796,7 +759,7 @@ func (s *Service) AddLesson(ctx context.Context, project, id string, in LessonIn
 	if err := errs.Err("lesson"); err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, []Phase{Discussing}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Discussing}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		r.Lessons = append(r.Lessons, Lesson{ID: accord.NewID(now), Text: in.Text, Tags: in.Tags})
 		return EventLessonAdded, fmt.Sprintf("%s: a lesson learned", r.Key), nil
 	})
@@ -829,7 +792,7 @@ func (s *Service) AnswerHealth(ctx context.Context, project, id string, scores m
 	if err := errs.Err("health check"); err != nil {
 		return Retro{}, err
 	}
-	return s.change(ctx, project, id, openPhases, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, openPhases, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		if r.Anonymous {
 			if p.private.Health == nil {
 				p.private.Health = map[string]map[string]int{}
@@ -847,7 +810,7 @@ func (s *Service) AnswerHealth(ctx context.Context, project, id string, scores m
 // risk, a requirement, a change request): adapters/link calls it after
 // creating that record, so the ref points both ways.
 func (s *Service) MarkPromoted(ctx context.Context, project, id, target string, to accord.Ref) (Retro, error) {
-	return s.change(ctx, project, id, []Phase{Discussing, Closed}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
+	return s.change(ctx, project, id, 0, []Phase{Discussing, Closed}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		for i := range r.Items {
 			if r.Items[i].ID == target {
 				r.Items[i].Promoted = append(r.Items[i].Promoted, to)

@@ -46,7 +46,7 @@ func (e env) to(t *testing.T, key string, phases ...retro.Phase) retro.Retro {
 	var r retro.Retro
 	for _, p := range phases {
 		var err error
-		r, err = e.svc.Transition(as("fac"), "shop", key, p)
+		r, err = e.svc.Transition(as("fac"), "shop", key, 0, retro.TransitionInput{To: p})
 		require.NoError(t, err)
 	}
 	return r
@@ -93,7 +93,7 @@ func TestPhaseRules(t *testing.T) {
 	}{{"item", item}, {"group", group}, {"vote", vote}, {"note", note}, {"action", action}, {"lesson", lesson}}
 	for i, phase := range retro.Phases() {
 		if i > 0 {
-			_, err := e.svc.Transition(as("bob"), "shop", r.Key, phase)
+			_, err := e.svc.Transition(as("bob"), "shop", r.Key, 0, retro.TransitionInput{To: phase})
 			assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "only the facilitator moves phases")
 			e.to(t, r.Key, phase)
 		}
@@ -107,12 +107,12 @@ func TestPhaseRules(t *testing.T) {
 			}
 		}
 	}
-	_, err = e.svc.Transition(as("fac"), "shop", r.Key, retro.Collecting)
+	_, err = e.svc.Transition(as("fac"), "shop", r.Key, 0, retro.TransitionInput{To: retro.Collecting})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "a closed retro stays closed")
 
 	r2, err := e.svc.Create(as("fac"), "shop", retro.NewRetro{Title: "Sprint 2", Series: "payments"})
 	require.NoError(t, err)
-	_, err = e.svc.Transition(as("fac"), "shop", r2.Key, retro.Voting)
+	_, err = e.svc.Transition(as("fac"), "shop", r2.Key, 0, retro.TransitionInput{To: retro.Voting})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "phases are not skipped")
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/diff"
 )
 
 // Column is one column of a retrospective's board, with the prompt that
@@ -217,4 +218,15 @@ func (p Private) Clone() Private {
 		p.Health = health
 	}
 	return p
+}
+
+// ContentChanges lists the content fields that differ from a to b: what a
+// link to the retrospective relies on, what it concluded (its lessons and
+// actions). Cards, votes and phases move on their own.
+func ContentChanges(a, b Retro) []string {
+	type content struct {
+		Lessons []Lesson `json:"lessons"`
+		Actions []Action `json:"actions"`
+	}
+	return diff.Paths(diff.Fields(content{a.Lessons, a.Actions}, content{b.Lessons, b.Actions}))
 }

@@ -90,9 +90,9 @@ func (s *Service) WithdrawVeto(ctx context.Context, project, id, reason string) 
 
 // RiskInput is a technical risk raised in an assessment.
 type RiskInput struct {
-	Title       string       `json:"title"`
-	Description string       `json:"description,omitempty"`
-	Category    RiskCategory `json:"category"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Category    string `json:"category"` // one of accord.RiskCategories
 }
 
 // AssessmentInput is a feasibility assessment of the open round.
@@ -129,8 +129,8 @@ func (in AssessmentInput) Validate() error {
 		f := fmt.Sprintf("risks[%d]", i)
 		checkText(&errs, f+".title", r.Title, true)
 		checkText(&errs, f+".description", r.Description, false)
-		if !slices.Contains(RiskCategories(), r.Category) {
-			errs.Add(f+".category", "unknown category %q; one of technical, requirement_change, resource, schedule, dependency", r.Category)
+		if !slices.Contains(accord.RiskCategories(), r.Category) {
+			errs.Add(f+".category", "unknown category %q; one of %s", r.Category, strings.Join(accord.RiskCategories(), ", "))
 		}
 	}
 	checkText(&errs, "notes", in.Notes, in.Feasibility == Infeasible)

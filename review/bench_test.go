@@ -38,7 +38,7 @@ func bigReview() review.Review {
 	for i := range 20 {
 		if r := roles[i%len(roles)]; r == "backend" || r == "frontend" {
 			round.Assessments = append(round.Assessments, review.Assessment{Actor: fmt.Sprintf("p%02d", i), Feasibility: review.FeasibleWithRisks,
-				Difficulty: 3, EffortDays: 5, Risks: []review.Risk{{ID: fmt.Sprint(i), Title: "load", Category: review.TechnicalRisk}}})
+				Difficulty: 3, EffortDays: 5, Risks: []review.Risk{{ID: fmt.Sprint(i), Title: "load", Category: accord.RiskTechnical}}})
 		}
 	}
 	for i := range 50 {
@@ -92,7 +92,7 @@ func BenchmarkVerdict(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "p03"})
+	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "p03", Roles: []string{"qa"}}) // the role p03 takes part in
 	in := review.VerdictInput{Round: 3, Decision: review.CommentOnly, Comment: "still reading"}
 	b.ReportAllocs()
 	i := 0

@@ -20,6 +20,12 @@
 // and lists every unmet rule and whom it waits on; Markdown renders the
 // review for sharing.
 //
+// Main calls, in the order a newcomer uses them: NewService with a
+// Subjects; Create; AddParticipant; Verdict, Assess, Check, OpenThread
+// and Reply in a round; Outcome and Summary to read; Sync (or
+// SubjectRevised, wired to the subject's events) when the subject
+// changes; Override, WithdrawVeto, SetDue; Require for gates.
+//
 // Every change is appended to the review's Log (who, what, when, in which
 // round) and published as an event: review.created, review.round_opened,
 // review.verdict_given, review.assessed, review.checked,

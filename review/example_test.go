@@ -55,7 +55,7 @@ func ExampleService_Verdict() {
 
 	// Bob assesses feasibility and asks for a change; Alice approves.
 	_, _ = svc.Assess(dev, "shop", rv.ID, review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 4, EffortDays: 8,
-		Risks: []review.RiskInput{{Title: "the payment provider refunds asynchronously", Category: review.DependencyRisk}}})
+		Risks: []review.RiskInput{{Title: "the payment provider refunds asynchronously", Category: accord.RiskDependency}}})
 	_, _ = svc.Verdict(dev, "shop", rv.ID, review.VerdictInput{Round: 1, Decision: review.RequestChanges, Comment: "name the pending state"})
 	rv, _ = svc.Verdict(pm, "shop", rv.ID, review.VerdictInput{Round: 1, Decision: review.Approve})
 	fmt.Println(svc.Evaluate(rv).Explain())

@@ -58,6 +58,9 @@ func (s *Service) follow(ctx context.Context, t *txn) error {
 	if info.Revision <= cur.SubjectRevision {
 		return nil
 	}
+	if info.Title != "" {
+		rv.SubjectName = info.Title // a renamed subject is named anew
+	}
 	var changes []string
 	known := info.Fingerprint != "" && info.Fingerprint == cur.Fingerprint // same content
 	if !known {

@@ -73,6 +73,7 @@ type Service struct {
 	register Register
 	pub      svc.Publisher
 	clock    accord.Clock
+	cmds     svc.Commands[Review, *Review]
 }
 
 // NewService returns a Service over opts.Store.
@@ -83,24 +84,12 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
-}
-
-func (s *Service) lookup(ctx context.Context, project, ref string) (Review, error) {
-	if _, key := ParseKey(ref); key {
-		return s.store.GetReviewByKey(ctx, project, ref)
-	}
-	return s.store.GetReview(ctx, project, ref)
-}
-
-// idOf returns the ID of the review ref names: a key names a live one
-// only, an ID a deleted one too, so its history still answers.
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	if _, key := ParseKey(ref); !key {
-		return ref, nil
-	}
-	r, err := s.store.GetReviewByKey(ctx, project, ref)
-	return r.ID, err
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, subjects: opts.Subjects, register: opts.Register, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+	s.cmds = svc.Commands[Review, *Review]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Review]{
+		What: "review", Prefix: KeyPrefix, Get: opts.Store.GetReview, ByKey: opts.Store.GetReviewByKey, Update: opts.Store.UpdateReview,
+		Name:   func(rv Review) (string, string) { return rv.Key, rv.Title },
+		Delete: opts.Store.DeleteReview, History: opts.Store.ListReviewRevisions}}
+	return s, nil
 }
 
 // NewParticipant names someone to take part in a review, and in which role.
@@ -191,6 +180,7 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 	rv := Review{ID: accord.NewID(now), Project: project, Kind: in.Kind, Subject: in.Subject, Title: in.Title, Due: in.Due,
 		Policy: settings.Policy(in.Kind), Participants: []Participant{}, Vetoes: []Veto{}, Threads: []Thread{}, Log: []Entry{},
 		Stamp: accord.NewStamp(actor.ID, now)}
+	rv.SubjectName = info.Title
 	if rv.Title == "" {
 		rv.Title = info.Title
 	}
@@ -198,14 +188,16 @@ func (s *Service) Create(ctx context.Context, project string, in NewReview) (Rev
 		rv.Participants = append(rv.Participants, Participant{Actor: p.Actor, Role: p.Role, AddedAt: now, AddedBy: actor.ID})
 	}
 	t := &txn{rv: &rv, actor: actor, now: now}
-	t.record("created", EventCreated, "%s review of %s opened by %s", in.Kind, in.Subject, actor.ID)
+	t.record("created", EventCreated, "%s review of %s opened by %s", in.Kind, rv.SubjectTitle(), actor.ID)
 	rv.Rounds = []Round{newRound(1, in.Kind, info, t)}
 	t.record("round_opened", EventRoundOpened, "round 1 opened on revision %d", info.Revision)
 	stored, err := s.store.CreateReview(ctx, svc.Revision(rv, accord.RevisionCreated, t.note(0)))
 	if err != nil {
 		return Review{}, err
 	}
-	s.announce(ctx, nil, stored, t)
+	for _, e := range t.events {
+		s.cmds.Publish(ctx, project, stored, actor, e.kind, "%s: %s", stored.Key, e.summary)
+	}
 	return stored, nil
 }
 
@@ -221,10 +213,7 @@ func newRound(n int, kind Kind, info SubjectInfo, t *txn) Round {
 // Get returns a review by ID or key.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Review, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Review{}, err
-	}
-	return s.lookup(ctx, project, id)
+	return s.cmds.Get(ctx, project, id)
 }
 
 // Find returns the review of kind about subject.
@@ -245,8 +234,7 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 		return accord.Page[Review]{}, err
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
-		return accord.Page[Review]{}, &accord.Error{Code: accord.Invalid, Message: "invalid filter",
-			Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("unknown review kind %q; one of %s", f.Kind, joinKinds())}}}
+		return accord.Page[Review]{}, accord.InvalidField("filter", "kind", "unknown review kind %q; one of %s", f.Kind, joinKinds())
 	}
 	q, err := q.Normalize()
 	if err != nil {
@@ -275,14 +263,7 @@ func (s *Service) ListDeleted(ctx context.Context, project string, q accord.Page
 // its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Review], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ListReviewRevisions(ctx, project, id)
+	return s.cmds.History(ctx, project, id)
 }
 
 // Delete deletes a review for reason (may be empty): it leaves a
@@ -291,26 +272,10 @@ func (s *Service) History(ctx context.Context, project, id string) ([]accord.Rev
 // Errors: Unauthenticated, Invalid (bad project, reason too long),
 // NotFound, PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
+	draft := func(rv Review) bool {
+		return !slices.ContainsFunc(rv.Rounds, func(r Round) bool { return len(r.Verdicts) > 0 })
 	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	rv, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	draft := !slices.ContainsFunc(rv.Rounds, func(r Round) bool { return len(r.Verdicts) > 0 })
-	if err := s.guard.MayDelete(ctx, project, actor, rv.Key, rv.CreatedBy, draft); err != nil {
-		return err
-	}
-	if err := s.store.DeleteReview(ctx, svc.Tombstone(rv, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.pub.Publish(ctx, EventDeleted, project, rv.Ref(), actor, "%s (%s review of %s) deleted by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
-	return nil
+	return s.cmds.Delete(ctx, project, id, reason, draft, EventDeleted)
 }
 
 // Restore brings back a deleted review (named by its ID: its key no longer resolves) as it
@@ -319,27 +284,7 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
 // (not deleted, or the window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Review, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Review{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Review{}, err
-	}
-	revs, err := s.store.ListReviewRevisions(ctx, project, id)
-	if err != nil {
-		return Review{}, err
-	}
-	next, err := svc.Restoration(func(rv Review) string { return "review " + rv.Key }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Review{}, err
-	}
-	rv, err := s.store.UpdateReview(ctx, next)
-	if err != nil {
-		return Review{}, err
-	}
-	s.pub.Publish(ctx, EventRestored, project, rv.Ref(), actor, "%s (%s review of %s) restored by %s%s", rv.Key, rv.Kind, rv.Subject, actor.ID, svc.Because(reason))
-	return rv, nil
+	return s.cmds.Restore(ctx, project, id, reason, EventRestored)
 }
 
 // Outcome evaluates the review's open round now.
@@ -458,10 +403,9 @@ func (t *txn) openRound(n int) (*Round, error) {
 	case n >= 1 && n < cur.Number:
 		return nil, &accord.Error{Code: accord.Conflict, Err: accord.ErrStale, Message: fmt.Sprintf(
 			"round %d of %s was superseded by round %d on revision %d of %s: review that revision and name round %d",
-			n, t.rv.Key, cur.Number, cur.SubjectRevision, t.rv.Subject, cur.Number)}
+			n, t.rv.Key, cur.Number, cur.SubjectRevision, t.rv.SubjectTitle(), cur.Number)}
 	default:
-		return nil, &accord.Error{Code: accord.Invalid, Message: "invalid round",
-			Fields: []accord.FieldError{{Field: "round", Message: fmt.Sprintf("%s has no round %d; the open round is %d", t.rv.Key, n, cur.Number)}}}
+		return nil, accord.InvalidField("round", "round", "%s has no round %d; the open round is %d", t.rv.Key, n, cur.Number)
 	}
 }
 
@@ -475,46 +419,28 @@ func (s *Service) change(ctx context.Context, project, id string, edit func(t *t
 
 // changeAt is change for a caller that names the revision it read (If-Match):
 // base 0 applies the edit to whatever is newest; any other base must be the
-// current revision, and a lost race is reported instead of retried.
+// current revision, and a lost race is reported instead of retried. An
+// edit that logs nothing changes nothing.
 func (s *Service) changeAt(ctx context.Context, project, id string, base int, edit func(t *txn) error) (Review, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Review{}, err
-	}
-	var out Review
-	err = svc.Retry(func() error {
-		// The store hands out its own copy, so the edit works on it in place.
-		next, err := s.lookup(ctx, project, id)
-		if err != nil {
-			return err
-		}
-		if base != 0 {
-			if err := svc.CheckBase("review "+next.Key, base, next.Revision); err != nil {
-				return svc.Final(err)
+	var t *txn
+	var before Evaluation
+	return s.cmds.Run(ctx, svc.Change[Review]{Project: project, Ref: id, Base: base,
+		Edit: func(rv *Review, c *svc.Cmd) error {
+			t = &txn{rv: rv, actor: c.Actor, now: c.Now}
+			logged := len(rv.Log)
+			before = Evaluate(*rv, t.now)
+			if err := edit(t); err != nil {
+				return err
 			}
-		}
-		t := &txn{rv: &next, actor: actor, now: s.clock.Now()}
-		before, logged := Evaluate(next, t.now), len(next.Log)
-		if err := edit(t); err != nil {
-			return svc.Final(err)
-		}
-		if len(next.Log) == logged {
-			out = next // nothing changed
+			if len(rv.Log) == logged {
+				c.Unchanged()
+				return nil
+			}
+			c.Kind, c.Note = accord.RevisionKind(rv.Log[logged].Action), t.note(logged)
 			return nil
-		}
-		next.Stamp = next.Stamp.Next(actor.ID, t.now)
-		stored, err := s.store.UpdateReview(ctx, svc.Revision(next, accord.RevisionKind(next.Log[logged].Action), t.note(logged)))
-		if err != nil {
-			if base != 0 {
-				return svc.Final(err)
-			}
-			return err
-		}
-		s.announce(ctx, &before, stored, t)
-		out = stored
-		return nil
+		},
+		Stored: func(out Review, c *svc.Cmd) { t.announce(c, &before, out) },
 	})
-	return out, err
 }
 
 // note sums up the history entries from index from on, for the revision.
@@ -526,18 +452,17 @@ func (t *txn) note(from int) string {
 	return strings.Join(parts, "; ")
 }
 
-// announce publishes the change's events and, when the outcome moved, an
-// outcome_changed event.
-func (s *Service) announce(ctx context.Context, before *Evaluation, after Review, t *txn) {
+// announce queues the change's events on c and, when the outcome moved,
+// an outcome_changed event.
+func (t *txn) announce(c *svc.Cmd, before *Evaluation, after Review) {
 	for _, e := range t.events {
-		s.pub.Publish(ctx, e.kind, after.Project, after.Ref(), t.actor, "%s: %s", after.Key, e.summary)
+		c.Event(e.kind, "%s: %s", after.Key, e.summary)
 	}
 	if before == nil {
 		return
 	}
 	if is := Evaluate(after, t.now); before.Outcome != is.Outcome {
-		s.pub.Publish(ctx, EventOutcomeChanged, after.Project, after.Ref(), t.actor,
-			"%s: outcome changed from %s to %s (%s)", after.Key, before.Outcome, is.Outcome, is.Explain())
+		c.Event(EventOutcomeChanged, "%s: outcome changed from %s to %s (%s)", after.Key, before.Outcome, is.Outcome, is.Explain())
 	}
 }
 
@@ -597,8 +522,7 @@ func (s *Service) RemoveParticipant(ctx context.Context, project, id, actor stri
 // NotFound, Conflict wrapping accord.ErrStale (base is not current).
 func (s *Service) SetDue(ctx context.Context, project, id string, base int, due time.Time) (Review, error) {
 	if !due.IsZero() && !due.After(s.clock.Now()) {
-		return Review{}, &accord.Error{Code: accord.Invalid, Message: "invalid due date",
-			Fields: []accord.FieldError{{Field: "due", Message: "must be in the future"}}}
+		return Review{}, accord.InvalidField("due date", "due", "must be in the future")
 	}
 	if base < 1 {
 		return Review{}, svc.CheckBase("review", base, 0)

@@ -27,8 +27,13 @@ func TestCreate(t *testing.T) {
 	assert.Equal(t, review.RoundOpen, rv.Rounds[0].State)
 	assert.Empty(t, rv.Rounds[0].Criteria, "only acceptance reviews keep criteria")
 	assert.Equal(t, []string{"review.created", "review.round_opened"}, e.events.Kinds())
+	assert.Equal(t, "Refund an order", rv.SubjectName, "the subject as its Subjects name it")
+	summary, err := e.svc.Summary(alice, "p", rv.Key)
+	require.NoError(t, err)
+	assert.Contains(t, summary, "- **Subject:** Refund an order, revision 1\n", "named, not by its ID")
+	assert.NotContains(t, summary, req1.ID)
 
-	_, err := e.svc.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: req1})
+	_, err = e.svc.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: req1})
 	requireCode(t, accord.Conflict, err)
 
 	acc, err := e.svc.Create(alice, "p", review.NewReview{Kind: review.AcceptanceReview, Subject: req1})
@@ -401,7 +406,7 @@ func TestAssessmentValidation(t *testing.T) {
 		assert.Equal(t, tc.fields, fields(err), tc.name)
 	}
 	rv, err := e.svc.Assess(bob, "p", rv.ID, review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 4, EffortDays: 12.5,
-		Risks: []review.RiskInput{{Title: "payment provider has no refund API", Category: review.DependencyRisk}}})
+		Risks: []review.RiskInput{{Title: "payment provider has no refund API", Category: accord.RiskDependency}}})
 	require.NoError(t, err)
 	risks := rv.Risks()
 	require.Len(t, risks, 1)

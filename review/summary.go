@@ -20,7 +20,7 @@ func markdown(rv Review, e Evaluation, riskKeys map[string]string, notes []strin
 	var b strings.Builder
 	round := rv.Current()
 	fmt.Fprintf(&b, "# %s: %s review of %s\n\n", rv.Key, kindName(rv.Kind), cell(rv.Title))
-	fmt.Fprintf(&b, "- **Subject:** %s, revision %d\n", rv.Subject, e.SubjectRevision)
+	fmt.Fprintf(&b, "- **Subject:** %s, revision %d\n", cell(rv.SubjectTitle()), e.SubjectRevision)
 	fmt.Fprintf(&b, "- **Round:** %d, opened %s by %s\n", e.Round, stamp(round.OpenedAt), round.OpenedBy)
 	if !rv.Due.IsZero() {
 		fmt.Fprintf(&b, "- **Due:** %s\n", stamp(rv.Due))

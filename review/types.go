@@ -104,32 +104,14 @@ const (
 	Infeasible        Feasibility = "infeasible"
 )
 
-// RiskCategory classifies a technical risk raised in a review, using the
-// categories of DOMAIN §4 so a risk register can take the risk over as is.
-type RiskCategory string
-
-// The risk categories.
-const (
-	TechnicalRisk         RiskCategory = "technical"
-	RequirementChangeRisk RiskCategory = "requirement_change"
-	ResourceRisk          RiskCategory = "resource"
-	ScheduleRisk          RiskCategory = "schedule"
-	DependencyRisk        RiskCategory = "dependency"
-)
-
-// RiskCategories lists every risk category.
-func RiskCategories() []RiskCategory {
-	return []RiskCategory{TechnicalRisk, RequirementChangeRisk, ResourceRisk, ScheduleRisk, DependencyRisk}
-}
-
 // Risk is a risk an engineer raised in a feasibility assessment. Its ID is
 // unique within the review; RiskRef makes the back-link a risk register
 // keeps when it takes the risk over.
 type Risk struct {
-	ID          string       `json:"id"`
-	Title       string       `json:"title"`
-	Description string       `json:"description,omitempty"`
-	Category    RiskCategory `json:"category"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Category    string `json:"category"` // one of accord.RiskCategories, so a register takes the risk over as is
 }
 
 // RiskRef returns the reference to risk riskID raised in review reviewID.
@@ -264,8 +246,12 @@ type Review struct {
 	Key     string     `json:"key"` // RV-1, RV-2, … unique per project
 	Kind    Kind       `json:"kind"`
 	Subject accord.Ref `json:"subject"`
-	Title   string     `json:"title"`
-	Due     time.Time  `json:"due,omitzero"`
+	// SubjectName is the subject as a person reads it ("REQ-3 Login by
+	// SMS"), as its Subjects gave it when the review opened and at each
+	// new round; summaries and events name the subject by it.
+	SubjectName string    `json:"subject_name,omitempty"`
+	Title       string    `json:"title"`
+	Due         time.Time `json:"due,omitzero"`
 	// Policy is the project's policy for the kind when the review was
 	// created. It is kept with the review so that its outcome cannot change
 	// because somebody edited the project settings later.
@@ -348,4 +334,13 @@ func (rv Review) Clone() Review {
 	}
 	rv.Log = slices.Clone(rv.Log)
 	return rv
+}
+
+// SubjectTitle names the review's subject for a person: its SubjectName,
+// or its Ref where the review has none (one stored before it had names).
+func (rv Review) SubjectTitle() string {
+	if rv.SubjectName != "" {
+		return rv.SubjectName
+	}
+	return rv.Subject.String()
 }

@@ -1,4 +1,4 @@
-// Package risk is the risk register (DOMAIN §4): risks identified early,
+// Package risk is the risk register: risks identified early,
 // scored with the working shown, treated, reviewed on time and linked to
 // the work.
 //
@@ -26,6 +26,12 @@
 //
 // Views: List with filters, HeatMap (JSON, and SVG), AsOf (the register at
 // a past moment, from revisions), LevelCounts, and Register (Markdown).
+//
+// Main calls, in the order a newcomer uses them: NewService; Create;
+// Assess; Respond and AddAction; Transition, Accept, MarkReviewed; List,
+// Overdue, HeatMap and Register to read; Update when the statement
+// changes; History and Diff. Categories are accord.RiskCategories plus
+// the project's own.
 //
 // Events (events.go): risk.created, .updated, .transitioned, .assessed,
 // .responded, .action_changed, .accepted, .acceptance_lapsed, .reviewed,

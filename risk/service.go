@@ -37,6 +37,7 @@ type Service struct {
 	pub    svc.Publisher
 	clock  accord.Clock
 	scorer Scorer
+	cmds   svc.Commands[Risk, *Risk]
 }
 
 // NewService returns a Service over opts.Store.
@@ -47,24 +48,13 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, scorer: opts.Scorer}, nil
-}
-
-func (s *Service) lookup(ctx context.Context, project, ref string) (Risk, error) {
-	if _, key := ParseKey(ref); key {
-		return s.store.GetRiskByKey(ctx, project, ref)
-	}
-	return s.store.GetRisk(ctx, project, ref)
-}
-
-// idOf returns the ID of the risk ref names: a key names a live one
-// only, an ID a deleted one too, so its history still answers.
-func (s *Service) idOf(ctx context.Context, project, ref string) (string, error) {
-	if _, key := ParseKey(ref); !key {
-		return ref, nil
-	}
-	r, err := s.store.GetRiskByKey(ctx, project, ref)
-	return r.ID, err
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, scorer: opts.Scorer}
+	s.cmds = svc.Commands[Risk, *Risk]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Risk]{
+		What: "risk", Prefix: KeyPrefix, Get: opts.Store.GetRisk, ByKey: opts.Store.GetRiskByKey, Update: opts.Store.UpdateRisk,
+		Name: func(r Risk) (string, string) { return r.Key, r.Title }, Content: ContentChanges,
+		Delete: opts.Store.DeleteRisk, History: opts.Store.ListRiskRevisions,
+	}}
+	return s, nil
 }
 
 // Settings returns the project's risk settings, the defaults filled in.
@@ -242,16 +232,13 @@ func (s *Service) Create(ctx context.Context, project string, in NewRisk) (Risk,
 	if err != nil {
 		return Risk{}, err
 	}
-	s.pub.Publish(ctx, EventCreated, project, r.Ref(), actor, "%s %q filed by %s (%s, %s)", r.Key, r.Title, actor.ID, r.Kind, r.Category)
+	s.cmds.Publish(ctx, project, r, actor, EventCreated, "%s %q filed by %s (%s, %s)", r.Key, r.Title, actor.ID, r.Kind, r.Category)
 	return r, nil
 }
 
 // Get returns a risk by ID or key. Errors: Invalid, NotFound.
 func (s *Service) Get(ctx context.Context, project, id string) (Risk, error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return Risk{}, err
-	}
-	return s.lookup(ctx, project, id)
+	return s.cmds.Get(ctx, project, id)
 }
 
 // List returns one page of the project's risks that match f, in key
@@ -335,44 +322,22 @@ func (s *Service) all(ctx context.Context, project string, f Filter) ([]Risk, er
 type edit func(r *Risk, actor accord.Actor, now time.Time) (kind accord.RevisionKind, event, summary string, err error)
 
 // change applies e to the risk at revision base (0: the newest, retrying
-// when a concurrent change got there first) and stores the next revision.
+// when a concurrent change got there first) on the one command path.
 func (s *Service) change(ctx context.Context, project, id string, base int, e edit) (Risk, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Risk{}, err
-	}
-	var out Risk
-	var event, summary string
-	err = svc.Retry(func() error {
-		r, err := s.lookup(ctx, project, id)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if base != 0 {
-			if err := svc.CheckBase("risk "+r.Key, base, r.Revision); err != nil {
-				return svc.Final(err)
+	return s.cmds.Run(ctx, svc.Change[Risk]{Project: project, Ref: id, Base: base,
+		Edit: func(r *Risk, c *svc.Cmd) error {
+			kind, event, summary, err := e(r, c.Actor, c.Now)
+			if err == nil {
+				c.Did(kind, event, summary)
 			}
-		}
-		now := s.clock.Now()
-		var kind accord.RevisionKind
-		if kind, event, summary, err = e(&r, actor, now); err != nil {
-			return svc.Final(err)
-		}
-		r.Stamp = r.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateRisk(ctx, svc.Revision(r, kind, summary))
-		if err != nil && base != 0 {
-			return svc.Final(err)
-		}
-		return err
+			return err
+		},
+		Stored: func(out Risk, c *svc.Cmd) {
+			if out.Acceptance != nil && !out.Acceptance.LapsedAt.IsZero() && out.Acceptance.LapsedAt.Equal(out.UpdatedAt) {
+				c.Event(EventAcceptanceLapsed, "%s: acceptance lapsed: %s", out.Key, out.Acceptance.LapsedWhy)
+			}
+		},
 	})
-	if err != nil {
-		return Risk{}, err
-	}
-	s.pub.Publish(ctx, event, project, out.Ref(), actor, "%s", summary)
-	if out.Acceptance != nil && !out.Acceptance.LapsedAt.IsZero() && out.Acceptance.LapsedAt.Equal(out.UpdatedAt) {
-		s.pub.Publish(ctx, EventAcceptanceLapsed, project, out.Ref(), actor, "%s: acceptance lapsed: %s", out.Key, out.Acceptance.LapsedWhy)
-	}
-	return out, nil
 }
 
 // lapse ends a standing acceptance with the reason, and puts the risk back
@@ -424,13 +389,20 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, in C
 	})
 }
 
-// Transition moves a risk along its lifecycle at revision base. Accepting
-// takes a decision (Accept), not a transition.
+// TransitionInput moves a risk to another status; closing and escalating
+// need a reason.
+type TransitionInput struct {
+	To     Status `json:"to"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Transition moves a risk along its lifecycle at revision base (0: the
+// newest). Accepting takes a decision (Accept), not a transition.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
-func (s *Service) Transition(ctx context.Context, project, id string, base int, to Status, reason string) (Risk, error) {
+func (s *Service) Transition(ctx context.Context, project, id string, base int, in TransitionInput) (Risk, error) {
+	to, reason := in.To, in.Reason
 	if to == Accepted {
-		return Risk{}, &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "to", Message: "accepting a risk is a decision: use acceptance, with a rationale and an expiry"}}}
+		return Risk{}, accord.InvalidField("transition", "to", "accepting a risk is a decision: use acceptance, with a rationale and an expiry")
 	}
 	var errs accord.FieldErrors
 	svc.CheckText(&errs, "reason", reason, svc.MaxText, to == Closed || to == Escalated)
@@ -569,8 +541,7 @@ func (s *Service) Respond(ctx context.Context, project, id string, base int, in 
 	}
 	return s.change(ctx, project, id, base, func(r *Risk, actor accord.Actor, now time.Time) (accord.RevisionKind, string, string, error) {
 		if !slices.Contains(strategies[r.Kind], in.Strategy) {
-			return "", "", "", &accord.Error{Code: accord.Invalid, Message: "invalid response", Fields: []accord.FieldError{{Field: "strategy",
-				Message: fmt.Sprintf("%q is not a response to a %s; one of %s", in.Strategy, r.Kind, svc.Join(strategies[r.Kind]))}}}
+			return "", "", "", accord.InvalidField("response", "strategy", "%q is not a response to a %s; one of %s", in.Strategy, r.Kind, svc.Join(strategies[r.Kind]))
 		}
 		if r.Response == nil {
 			r.Response = &Response{Actions: []accord.Action{}}
@@ -723,25 +694,7 @@ func (s *Service) MarkReviewed(ctx context.Context, project, id, note string) (R
 // Errors: Unauthenticated, Invalid (reason too long), NotFound,
 // PermissionDenied, Conflict (changed meanwhile).
 func (s *Service) Delete(ctx context.Context, project, id, reason string) error {
-	actor, err := s.guard.Member(ctx, project)
-	if err != nil {
-		return err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return err
-	}
-	r, err := s.lookup(ctx, project, id)
-	if err != nil {
-		return err
-	}
-	if err := s.guard.MayDelete(ctx, project, actor, r.Key, r.CreatedBy, r.Status == Identified); err != nil {
-		return err
-	}
-	if err := s.store.DeleteRisk(ctx, svc.Tombstone(r, actor.ID, s.clock.Now(), reason)); err != nil {
-		return err
-	}
-	s.pub.Publish(ctx, EventDeleted, project, r.Ref(), actor, "%s %q deleted by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
-	return nil
+	return s.cmds.Delete(ctx, project, id, reason, func(r Risk) bool { return r.Status == Identified }, EventDeleted)
 }
 
 // Restore brings back a deleted risk (named by its ID: its key no longer resolves) as it
@@ -750,41 +703,14 @@ func (s *Service) Delete(ctx context.Context, project, id, reason string) error 
 // Unauthenticated, Invalid, NotFound, PermissionDenied, FailedPrecondition
 // (not deleted, or the window has passed), Conflict (restored meanwhile).
 func (s *Service) Restore(ctx context.Context, project, id, reason string) (Risk, error) {
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordRestore)
-	if err != nil {
-		return Risk{}, err
-	}
-	if err := svc.CheckReason(reason); err != nil {
-		return Risk{}, err
-	}
-	revs, err := s.store.ListRiskRevisions(ctx, project, id)
-	if err != nil {
-		return Risk{}, err
-	}
-	next, err := svc.Restoration(func(r Risk) string { return "risk " + r.Key }, revs, actor.ID, s.clock.Now(), reason)
-	if err != nil {
-		return Risk{}, err
-	}
-	r, err := s.store.UpdateRisk(ctx, next)
-	if err != nil {
-		return Risk{}, err
-	}
-	s.pub.Publish(ctx, EventRestored, project, r.Ref(), actor, "%s %q restored by %s%s", r.Key, r.Title, actor.ID, svc.Because(reason))
-	return r, nil
+	return s.cmds.Restore(ctx, project, id, reason, EventRestored)
 }
 
 // History returns every revision of a risk, oldest first. A deleted risk
 // answers by its ID, its tombstone last.
 // Errors: Invalid (bad project), NotFound.
 func (s *Service) History(ctx context.Context, project, id string) ([]accord.Revision[Risk], error) {
-	if err := s.guard.Read(ctx, project); err != nil {
-		return nil, err
-	}
-	id, err := s.idOf(ctx, project, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ListRiskRevisions(ctx, project, id)
+	return s.cmds.History(ctx, project, id)
 }
 
 // Diff returns the field-level changes between two revisions of a risk
@@ -793,7 +719,7 @@ func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([
 	if err := s.guard.Read(ctx, project); err != nil {
 		return nil, err
 	}
-	id, err := s.idOf(ctx, project, id)
+	id, err := s.cmds.IDOf(ctx, project, id)
 	if err != nil {
 		return nil, err
 	}
@@ -806,6 +732,15 @@ func (s *Service) Diff(ctx context.Context, project, id string, from, to int) ([
 		return nil, err
 	}
 	return Diff(a.Record, b.Record), nil
+}
+
+// ContentChanges lists the content fields that differ from a to b: what a
+// link to the risk (a mitigation, a test) relies on. The statement and the
+// response are content; scores, reviews, decisions, filing and
+// bookkeeping move on their own.
+func ContentChanges(a, b Risk) []string {
+	return diff.Paths(Diff(a, b), "status", "current", "assessments", "acceptance",
+		"reviewed_at", "reviewed_by", "labels", "links", "owner", "review_due_notified")
 }
 
 // Diff returns the field-level changes from a to b; bookkeeping is left out.

@@ -283,7 +283,7 @@ func TestHeatMapAndRescore(t *testing.T) {
 	e.assess(t, e.file(t, "c"), risk.Current, 1, 5)
 	e.file(t, "not assessed")
 	closed := e.assess(t, e.file(t, "closed"), risk.Current, 5, 5)
-	_, err := e.svc.Transition(e.bob, "shop", closed.Key, closed.Revision, risk.Closed, "provider fixed it")
+	_, err := e.svc.Transition(e.bob, "shop", closed.Key, closed.Revision, risk.TransitionInput{To: risk.Closed, Reason: "provider fixed it"})
 	require.NoError(t, err)
 
 	h, err := e.svc.HeatMap(e.bob, "shop", risk.Current)

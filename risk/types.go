@@ -16,21 +16,20 @@ const (
 	Opportunity Kind = "opportunity"
 )
 
-// The built-in categories (DOMAIN §4); a project adds its own in Settings.
+// The built-in categories, shared with reviews (accord.RiskCategories);
+// a project adds its own in Settings.
 const (
-	Technical         = "technical"
-	RequirementChange = "requirement_change"
-	Resource          = "resource"
-	Schedule          = "schedule"
-	Dependency        = "dependency"
-	Security          = "security"
-	Compliance        = "compliance"
+	Technical         = accord.RiskTechnical
+	RequirementChange = accord.RiskRequirementChange
+	Resource          = accord.RiskResource
+	Schedule          = accord.RiskSchedule
+	Dependency        = accord.RiskDependency
+	Security          = accord.RiskSecurity
+	Compliance        = accord.RiskCompliance
 )
 
 // BuiltinCategories lists the categories every project has.
-func BuiltinCategories() []string {
-	return []string{Technical, RequirementChange, Resource, Schedule, Dependency, Security, Compliance}
-}
+func BuiltinCategories() []string { return accord.RiskCategories() }
 
 // Source says where a risk came from.
 type Source struct {

@@ -133,7 +133,7 @@ type HeatMap struct {
 // the stage. Errors: Invalid (bad project or stage).
 func (s *Service) HeatMap(ctx context.Context, project string, stage Stage) (HeatMap, error) {
 	if !slices.Contains(Stages(), stage) {
-		return HeatMap{}, &accord.Error{Code: accord.Invalid, Message: "invalid stage", Fields: []accord.FieldError{{Field: "stage", Message: "one of inherent, current, target"}}}
+		return HeatMap{}, accord.InvalidField("stage", "stage", "one of inherent, current, target")
 	}
 	st, err := s.Settings(ctx, project)
 	if err != nil {

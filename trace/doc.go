@@ -1,6 +1,6 @@
 // Package trace keeps the typed links between records of every domain and
-// tells when one has gone stale (DOMAIN: keep documents current; test and
-// accept together).
+// tells when one has gone stale, so documents stay current and work is
+// tested and accepted against what was agreed.
 //
 // A Link says that one record (From) depends on another (To) in a Role:
 // implements, verifies, derives_from, refines, mitigates or relates_to. It
@@ -23,6 +23,14 @@
 // TargetRevised is called, by adapters/link, for every event; Recheck
 // re-examines a whole project, for links whose event never arrived.
 //
-// Events (events.go): trace.linked, .declared, .unlinked, .suspect and
-// .confirmed.
+// Main calls, in the order a newcomer uses them: NewService over a Store
+// and a Targets; Link; List and Neighbours; TargetRevised (adapters/link
+// calls it after every event); Confirm a suspect link; Impact before a
+// change; Unlink, Restore and History.
+//
+// What counts as content is each domain's to say (requirement.ContentChanges
+// and the like); Targets asks them.
+//
+// Events (events.go): trace.linked, .declared, .unlinked, .restored,
+// .suspect and .confirmed; a link's Ref kind is "trace".
 package trace

@@ -1,7 +1,9 @@
 package trace
 
-// RefKind is the kind of accord.Ref that points at a link.
-const RefKind = "trace_link"
+// RefKind is the kind of accord.Ref that points at a link: the domain's
+// name, which its events start with too (trace.linked). It used to be
+// "trace_link"; the SQL store keeps that name for the rows it holds.
+const RefKind = "trace"
 
 // The kinds of the events the Service publishes; Event.Ref points at the
 // link.

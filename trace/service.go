@@ -1,11 +1,13 @@
 package trace
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/svc"
@@ -46,6 +48,7 @@ type Service struct {
 	targets Targets
 	pub     svc.Publisher
 	clock   accord.Clock
+	cmds    svc.Commands[Link, *Link]
 }
 
 // NewService returns a Service over opts.Store.
@@ -56,7 +59,9 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, targets: opts.Targets, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, targets: opts.Targets, pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+	s.cmds = svc.Commands[Link, *Link]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Link]{What: "link", Get: opts.Store.GetLink, Update: opts.Store.UpdateLink}}
+	return s, nil
 }
 
 // resolve reads the record at one end of a link; a record that does not
@@ -64,8 +69,9 @@ func NewService(opts Options) (*Service, error) {
 func (s *Service) resolve(ctx context.Context, project, field string, ref accord.Ref) (Target, error) {
 	t, err := s.targets.Target(ctx, project, ref)
 	if accord.ErrorCode(err) == accord.NotFound {
-		return t, &accord.Error{Code: accord.Invalid, Message: "invalid link", Err: err,
-			Fields: []accord.FieldError{{Field: field, Message: fmt.Sprintf("no %s %q in project %q", ref.Kind, ref.ID, project)}}}
+		e := accord.InvalidField("link", field, "no %s %q in project %q", ref.Kind, ref.ID, project)
+		e.Err = err
+		return t, e
 	}
 	// A ref Targets refuses names its own fields (kind, id): under this end.
 	var e *accord.Error
@@ -112,14 +118,13 @@ func (s *Service) Link(ctx context.Context, project string, in NewLink) (Link, e
 		return Link{}, err
 	}
 	if from.Ref == to.Ref {
-		return Link{}, &accord.Error{Code: accord.Invalid, Message: "invalid link",
-			Fields: []accord.FieldError{{Field: "to", Message: "a record cannot depend on itself"}}}
+		return Link{}, accord.InvalidField("link", "to", "a record cannot depend on itself")
 	}
 	l, err := s.create(ctx, project, actor, from.Ref, in.Role, to, Manual, in.Note)
 	if err != nil {
 		return Link{}, err
 	}
-	s.pub.Publish(ctx, EventLinked, project, l.Ref(), actor, "%s now %s %s (%s, revision %d), linked by %s", from.Title, in.Role, to.Title, to.Ref, to.Revision, actor.ID)
+	s.cmds.Publish(ctx, project, l, actor, EventLinked, "%s now %s %s (%s, revision %d), linked by %s", from.Title, in.Role, to.Title, to.Ref, to.Revision, actor.ID)
 	return l, nil
 }
 
@@ -258,43 +263,30 @@ func (s *Service) Confirm(ctx context.Context, project, id string, base int, not
 	if err := errs.Err("confirmation"); err != nil {
 		return Link{}, err
 	}
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Link{}, err
-	}
-	var out Link
-	var target Target
-	err = svc.Retry(func() error {
-		l, err := s.store.GetLink(ctx, project, id)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if base != 0 {
-			if err := svc.CheckBase("link "+l.ID, base, l.Revision); err != nil {
-				return svc.Final(err)
+	return s.cmds.Run(ctx, svc.Change[Link]{Project: project, Ref: id, Base: base,
+		Edit: func(l *Link, c *svc.Cmd) error {
+			target, err := s.targets.Target(ctx, project, l.To)
+			if err != nil {
+				if accord.ErrorCode(err) == accord.NotFound {
+					err = accord.Errorf(accord.FailedPrecondition, "%s no longer exists: remove the link instead of confirming it", l.To)
+				}
+				return err
 			}
-		}
-		if target, err = s.targets.Target(ctx, project, l.To); err != nil {
-			if accord.ErrorCode(err) == accord.NotFound {
-				err = accord.Errorf(accord.FailedPrecondition, "%s no longer exists: remove the link instead of confirming it", l.To)
-			}
-			return svc.Final(err)
-		}
-		now := s.clock.Now()
-		l.TargetRevision, l.Status, l.Suspicion = target.Revision, Current, nil
-		l.Confirmed = &Confirmation{Revision: target.Revision, By: actor.ID, At: now, Note: note}
-		l.Stamp = l.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateLink(ctx, svc.Revision(l, "confirmed", note))
-		if err != nil && base != 0 {
-			return svc.Final(err)
-		}
-		return err
-	})
-	if err != nil {
-		return Link{}, err
+			l.TargetRevision, l.Status, l.Suspicion = target.Revision, Current, nil
+			l.Confirmed = &Confirmation{Revision: target.Revision, By: c.Actor.ID, At: c.Now, Note: note}
+			c.Kind, c.Note = "confirmed", note
+			c.Event(EventConfirmed, "%s %s %s confirmed at revision %d by %s: %s", s.title(ctx, project, l.From), l.Role, target.Title, target.Revision, c.Actor.ID, note)
+			return nil
+		}})
+}
+
+// title names ref for a person ("REQ-3 Login by SMS"); by its Ref when it
+// cannot be read (it was deleted).
+func (s *Service) title(ctx context.Context, project string, ref accord.Ref) string {
+	if t, err := s.targets.Target(ctx, project, ref); err == nil && t.Title != "" {
+		return t.Title
 	}
-	s.pub.Publish(ctx, EventConfirmed, project, out.Ref(), actor, "%s %s %s confirmed at revision %d by %s: %s", out.From, out.Role, out.To, out.TargetRevision, actor.ID, note)
-	return out, nil
+	return ref.String()
 }
 
 // Unlink removes a link made by hand, for reason (may be empty): it
@@ -324,7 +316,7 @@ func (s *Service) Unlink(ctx context.Context, project, id, reason string) error 
 	if err := s.store.DeleteLink(ctx, svc.Tombstone(l, actor.ID, s.clock.Now(), reason)); err != nil {
 		return err
 	}
-	s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer %s %s (removed by %s%s)", l.From, l.Role, l.To, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, l, actor, EventUnlinked, "%s no longer %s %s (removed by %s%s)", s.title(ctx, project, l.From), l.Role, s.title(ctx, project, l.To), actor.ID, svc.Because(reason))
 	return nil
 }
 
@@ -358,7 +350,7 @@ func (s *Service) Restore(ctx context.Context, project, id, reason string) (Link
 	if err != nil {
 		return Link{}, err
 	}
-	s.pub.Publish(ctx, EventRestored, project, l.Ref(), actor, "%s %s %s again (restored by %s%s)", l.From, l.Role, l.To, actor.ID, svc.Because(reason))
+	s.cmds.Publish(ctx, project, l, actor, EventRestored, "%s %s %s again (restored by %s%s)", s.title(ctx, project, l.From), l.Role, s.title(ctx, project, l.To), actor.ID, svc.Because(reason))
 	return l, nil
 }
 
@@ -387,6 +379,7 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 	if err := errs.Err("declaration"); err != nil {
 		return err
 	}
+	fromTitle := sync.OnceValue(func() string { return s.title(ctx, project, from) }) // read only when a link is made
 	have, err := svc.All(ctx, project, Filter{From: from}, s.store.ListLinks)
 	if err != nil {
 		return err
@@ -425,7 +418,7 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 		if err != nil {
 			return err
 		}
-		s.pub.Publish(ctx, EventDeclared, project, l.Ref(), actor, "%s %s %s (%s, revision %d)", from, d.Role, to.Title, to.Ref, to.Revision)
+		s.cmds.Publish(ctx, project, l, actor, EventDeclared, "%s %s %s (%s, revision %d)", fromTitle(), d.Role, to.Title, to.Ref, to.Revision)
 	}
 	for name, l := range byName {
 		if l.Origin != Declared || keep[name] {
@@ -439,7 +432,7 @@ func (s *Service) Declare(ctx context.Context, project string, from accord.Ref, 
 		if err != nil && accord.ErrorCode(err) != accord.NotFound && !errors.Is(err, accord.ErrStale) {
 			return err
 		}
-		s.pub.Publish(ctx, EventUnlinked, project, l.Ref(), actor, "%s no longer declares that it %s %s (%s)", l.From, l.Role, l.To, why)
+		s.cmds.Publish(ctx, project, l, actor, EventUnlinked, "%s no longer declares that it %s %s (%s)", s.title(ctx, project, l.From), l.Role, s.title(ctx, project, l.To), why)
 	}
 	return nil
 }
@@ -504,7 +497,7 @@ func (s *Service) TargetRevised(ctx context.Context, project string, target acco
 			if gone {
 				what = "no longer exists"
 			}
-			s.pub.Publish(ctx, EventSuspect, project, next.Ref(), actor, "%s %s %s, which %s", next.From, next.Role, next.To, what)
+			s.cmds.Publish(ctx, project, next, actor, EventSuspect, "%s %s %s, which %s", s.title(ctx, project, next.From), next.Role, cmp.Or(cur.Title, next.To.String()), what)
 		}
 	}
 	return turned, nil
@@ -515,41 +508,35 @@ func (s *Service) TargetRevised(ctx context.Context, project string, target acco
 // link confirmed meanwhile is judged again from the revision it was
 // confirmed at.
 func (s *Service) suspect(ctx context.Context, project string, l Link, actor accord.Actor, rev int, fields []string, gone bool) (Link, error) {
-	var out Link
-	err := svc.Retry(func() error {
-		cur, err := s.store.GetLink(ctx, project, l.ID)
-		if err != nil {
-			return svc.Final(err)
-		}
-		if cur.TargetRevision != l.TargetRevision && !gone {
-			if cur.TargetRevision >= rev {
-				out = cur // confirmed at this revision or a later one
-				return nil
+	return s.cmds.Run(ctx, svc.Change[Link]{Project: project, Ref: l.ID, As: &actor,
+		Edit: func(cur *Link, c *svc.Cmd) error {
+			if cur.TargetRevision != l.TargetRevision && !gone {
+				if cur.TargetRevision >= rev {
+					c.Unchanged() // confirmed at this revision or a later one
+					return nil
+				}
+				var err error
+				if fields, err = s.targets.Changes(ctx, project, cur.To, cur.TargetRevision, rev); err != nil {
+					return err
+				}
+				l = *cur
 			}
-			if fields, err = s.targets.Changes(ctx, project, cur.To, cur.TargetRevision, rev); err != nil {
-				return svc.Final(err)
+			if len(fields) == 0 && !gone {
+				if cur.Status == Current {
+					c.Unchanged()
+					return nil
+				}
+				cur.Status, cur.Suspicion = Current, nil
+			} else {
+				since := c.Now
+				if cur.Suspicion != nil {
+					since = cur.Suspicion.Since
+				}
+				cur.Status, cur.Suspicion = Suspect, &Suspicion{Revision: rev, Fields: fields, Since: since, Gone: gone}
 			}
-			l = cur
-		}
-		now := s.clock.Now()
-		if len(fields) == 0 && !gone {
-			if cur.Status == Current {
-				out = cur
-				return nil
-			}
-			cur.Status, cur.Suspicion = Current, nil
-		} else {
-			since := now
-			if cur.Suspicion != nil {
-				since = cur.Suspicion.Since
-			}
-			cur.Status, cur.Suspicion = Suspect, &Suspicion{Revision: rev, Fields: fields, Since: since, Gone: gone}
-		}
-		cur.Stamp = cur.Stamp.Next(actor.ID, now)
-		out, err = s.store.UpdateLink(ctx, svc.Revision(cur, "suspected", fmt.Sprintf("%s revision %d", cur.To, rev)))
-		return err
-	})
-	return out, err
+			c.Kind, c.Note = "suspected", fmt.Sprintf("%s revision %d", cur.To, rev)
+			return nil
+		}})
 }
 
 // Recheck examines every link of the project against its target, as

@@ -34,7 +34,7 @@ func BenchmarkInbox(b *testing.B) {
 	})
 	b.Run("inbox", func(b *testing.B) {
 		for b.Loop() {
-			if in, err := s.Inbox(bob, "shop", 50); err != nil || len(in.Entries) != 50 {
+			if in, err := s.Inbox(bob, "shop", accord.PageQuery{Size: 50}); err != nil || len(in.Entries) != 50 {
 				b.Fatal(len(in.Entries), err)
 			}
 		}

@@ -21,12 +21,12 @@ func ExampleService_Inbox() {
 	store.Publish(bob, accord.Event{Kind: "requirement.updated", Project: "shop", Ref: refund, Time: time.Now(), Summary: "REQ-1 Refund a paid order: edited by alice"})
 	store.Publish(bob, accord.Event{Kind: "requirement.created", Project: "shop", Ref: accord.Ref{Kind: "requirement", ID: "REQ-2"}, Time: time.Now(), Summary: "REQ-2 created"})
 
-	in, _ := watches.Inbox(bob, "shop", 0)
+	in, _ := watches.Inbox(bob, "shop", accord.PageQuery{})
 	for _, e := range in.Entries {
 		fmt.Println(e.Event.Summary)
 	}
 	watches.MarkRead(bob, "shop", in.Through)
-	in, _ = watches.Inbox(bob, "shop", 0)
+	in, _ = watches.Inbox(bob, "shop", accord.PageQuery{})
 	fmt.Println(len(in.Entries), "unread")
 	// Output:
 	// REQ-1 Refund a paid order: edited by alice

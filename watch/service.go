@@ -2,9 +2,9 @@ package watch
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/pagetoken"
 	"github.com/accordhq/accord/internal/svc"
 )
 
@@ -74,8 +74,9 @@ func (s *Service) Watch(ctx context.Context, project string, target accord.Ref) 
 	if s.records != nil && target.Kind != ProjectKind {
 		canonical, err := s.records.Canonical(ctx, project, target)
 		if accord.ErrorCode(err) == accord.NotFound {
-			return Watch{}, &accord.Error{Code: accord.Invalid, Message: "invalid watch", Err: err,
-				Fields: []accord.FieldError{{Field: "target", Message: fmt.Sprintf("no %s %q in project %q", target.Kind, target.ID, project)}}}
+			e := accord.InvalidField("watch", "target", "no %s %q in project %q", target.Kind, target.ID, project)
+			e.Err = err
+			return Watch{}, e
 		}
 		if err != nil {
 			return Watch{}, err
@@ -128,16 +129,22 @@ func (s *Service) Watches(ctx context.Context, project string, q accord.PageQuer
 // scan is how many log entries one Inbox call reads at most.
 const scan = 2000
 
-// Inbox returns the caller's unread events in the project, oldest first:
-// those after their read mark that one of their watches takes, up to
-// limit (0: 50, at most 500). Their own watch events are left out. It
-// changes nothing: MarkRead(inbox.Through) marks it read.
-func (s *Service) Inbox(ctx context.Context, project string, limit int) (Inbox, error) {
+// Inbox returns one page of the caller's unread events in the project,
+// oldest first: those after their read mark that one of their watches
+// takes. Their own watch events are left out. It changes nothing:
+// MarkRead(inbox.Through) marks what it showed read, and the page's
+// NextPageToken reads on without marking. Errors: Invalid (page size
+// outside 1–500, malformed token), NotFound (not a member).
+func (s *Service) Inbox(ctx context.Context, project string, q accord.PageQuery) (in Inbox, err error) {
 	actor, err := s.guard.Member(ctx, project)
 	if err != nil {
 		return Inbox{}, err
 	}
-	q, err := accord.PageQuery{Size: limit}.Normalize()
+	q, err = q.Normalize()
+	if err != nil {
+		return Inbox{}, err
+	}
+	after, err := pagetoken.Decode("inbox:", q.Token)
 	if err != nil {
 		return Inbox{}, err
 	}
@@ -149,7 +156,12 @@ func (s *Service) Inbox(ctx context.Context, project string, limit int) (Inbox, 
 	if err != nil {
 		return Inbox{}, err
 	}
-	in := Inbox{Actor: actor.ID, Project: project, ReadTo: mark, Entries: []Entry{}, Through: mark}
+	in = Inbox{Actor: actor.ID, Project: project, ReadTo: mark, Entries: []Entry{}, Through: max(mark, int64(after))}
+	defer func() {
+		if in.More && in.Through > 0 {
+			in.NextPageToken = pagetoken.Encode("inbox:", int(in.Through))
+		}
+	}()
 	if len(watches) == 0 {
 		return in, nil
 	}
@@ -191,7 +203,7 @@ func (s *Service) MarkRead(ctx context.Context, project string, seq int64) error
 		return err
 	}
 	if seq < 0 {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid read mark", Fields: []accord.FieldError{{Field: "through", Message: "must be 0 or more"}}}
+		return accord.InvalidField("read mark", "through", "must be 0 or more")
 	}
 	return s.store.SetReadMark(ctx, project, actor.ID, seq)
 }

@@ -46,7 +46,9 @@ type Inbox struct {
 	ReadTo  int64   `json:"read_to"` // the read mark the inbox starts after
 	Entries []Entry `json:"entries"`
 	// Through is how far the log was read: MarkRead(Through) marks all of
-	// this inbox read. More is true when the log goes on beyond it.
-	Through int64 `json:"through"`
-	More    bool  `json:"more"`
+	// this inbox read. More is true when the log goes on beyond it, and
+	// NextPageToken then asks for the page after this one.
+	Through       int64  `json:"through"`
+	More          bool   `json:"more"`
+	NextPageToken string `json:"next_page_token,omitempty"`
 }

@@ -1,7 +1,13 @@
 // Package webhook delivers accord's events to the URLs a project
 // subscribes: its own JSON, or messages that read well in Slack,
-// DingTalk, Feishu/Lark and WeCom (DOMAIN: around all of it, events easy
-// to forward).
+// DingTalk, Feishu/Lark and WeCom, so that what happens in accord reaches
+// where people talk.
+//
+// Main calls, in the order a newcomer uses them: NewService; Subscribe
+// (the secret is returned once), then a Dispatcher over the SQL outbox
+// or Direct as the event sink, which call Deliver; Deliveries and Replay
+// for what failed; Update, RotateSecret, Unsubscribe; Sign and Verify on
+// the receiving side.
 //
 // A Subscription names a URL, the event kinds it wants (patterns such as
 // "requirement.*"), a payload Format, and a secret kept apart from the

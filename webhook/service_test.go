@@ -177,7 +177,7 @@ func TestDeliveryIsSignedRetriedAndLogged(t *testing.T) {
 	assert.NoError(t, webhook.Verify([]byte(secret), sig, body, time.Minute, time.Now()))
 	assert.ErrorIs(t, webhook.Verify([]byte("another secret!!"), sig, body, time.Minute, time.Now()), webhook.ErrBadSignature)
 	assert.ErrorIs(t, webhook.Verify([]byte(secret), sig, []byte(`{"id":"y"}`), time.Minute, time.Now()), webhook.ErrBadSignature)
-	assert.ErrorIs(t, webhook.Verify([]byte(secret), sig, body, time.Minute, time.Now().Add(time.Hour)), webhook.ErrStale)
+	assert.ErrorIs(t, webhook.Verify([]byte(secret), sig, body, time.Minute, time.Now().Add(time.Hour)), webhook.ErrSignatureTime)
 }
 
 func TestChatFormats(t *testing.T) {

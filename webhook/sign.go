@@ -34,10 +34,11 @@ func mac(secret []byte, ts string, body []byte) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// Errors of Verify.
+// Errors of Verify. (ErrSignatureTime was ErrStale, which read like
+// accord.ErrStale, a stale revision.)
 var (
-	ErrBadSignature = errors.New("webhook: signature does not match")
-	ErrStale        = errors.New("webhook: signature too old or from the future")
+	ErrBadSignature  = errors.New("webhook: signature does not match")
+	ErrSignatureTime = errors.New("webhook: signature too old or from the future")
 )
 
 // Verify checks a delivery as a receiver would: header is its
@@ -60,7 +61,7 @@ func Verify(secret []byte, header string, body []byte, tolerance time.Duration, 
 		return fmt.Errorf("%w: malformed header %q", ErrBadSignature, header)
 	}
 	if d := now.Sub(time.Unix(sec, 0)); d > tolerance || d < -tolerance {
-		return ErrStale
+		return ErrSignatureTime
 	}
 	if !hmac.Equal([]byte(mac(secret, ts, body)), []byte(sig)) {
 		return ErrBadSignature

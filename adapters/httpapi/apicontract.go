@@ -56,6 +56,13 @@ func withPage(more ...contract.Parameter) []contract.Parameter {
 	}, more...)
 }
 
+// optionalIfMatch describes an If-Match that e's command may go without.
+func optionalIfMatch(e endpoint) endpoint {
+	e.query = append(e.query, contract.Parameter{Name: "If-Match", In: contract.InHeader,
+		Description: "optional: the ETag of the revision the change starts from", Schema: stringSchema})
+	return e
+}
+
 func filterParam(name, desc string) contract.Parameter {
 	return contract.Parameter{Name: name, In: contract.InQuery, Description: desc, Schema: stringSchema}
 }

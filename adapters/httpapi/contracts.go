@@ -15,28 +15,6 @@ import (
 	"github.com/accordhq/accord/contract"
 )
 
-type createContractBody struct {
-	Version string        `json:"version"`
-	Spec    contract.Spec `json:"spec"`
-	Note    string        `json:"note,omitempty"`
-}
-
-type newVersionBody struct {
-	From    string `json:"from"`
-	Version string `json:"version"`
-	Note    string `json:"note,omitempty"`
-}
-
-type updateVersionBody struct {
-	Spec contract.Spec `json:"spec"`
-	Note string        `json:"note,omitempty"`
-}
-
-type versionTransitionBody struct {
-	To   contract.Status `json:"to"`
-	Note string          `json:"note,omitempty"`
-}
-
 // versionSummary lists a version without its spec.
 type versionSummary struct {
 	Version   string          `json:"version"`
@@ -129,9 +107,9 @@ func contractEndpoints() []endpoint {
 				})
 			})},
 		{id: "createContract", method: "POST", path: c, summary: "Create a contract with its first version, a draft",
-			body: createContractBody{}, status: 201, result: contract.Version{}, etag: true, location: true,
-			handle: create(versionLocation, func(c in, b createContractBody) (contract.Version, error) {
-				return c.contracts.Create(c.ctx(), c.project(), b.Version, b.Spec, b.Note)
+			body: contract.NewContract{}, status: 201, result: contract.Version{}, etag: true, location: true,
+			handle: create(versionLocation, func(c in, b contract.NewContract) (contract.Version, error) {
+				return c.contracts.Create(c.ctx(), c.project(), b)
 			})},
 		{id: "importContract", method: "POST", path: c + "/import", summary: "Create a contract from an OpenAPI 3.0 or 3.1 document (JSON or YAML, as a string), with the report of what was dropped",
 			body: importBody{}, status: 201, result: importedVersion{}, etag: true, location: true,
@@ -140,7 +118,7 @@ func contractEndpoints() []endpoint {
 				if err != nil {
 					return importedVersion{}, err
 				}
-				v, err := c.contracts.Create(c.ctx(), c.project(), b.Version, spec, b.Note)
+				v, err := c.contracts.Create(c.ctx(), c.project(), contract.NewContract{Version: b.Version, Spec: spec, Note: b.Note})
 				return importedVersion{Version: v, Report: report}, err
 			})},
 		{id: "importContractVersion", method: "POST", path: one + "/versions/import", summary: "Start a new version from an OpenAPI document; the contract keeps its service name",
@@ -160,26 +138,26 @@ func contractEndpoints() []endpoint {
 				return list(c.contracts.Versions(c.ctx(), c.project(), c.id()))
 			})},
 		{id: "createContractVersion", method: "POST", path: one + "/versions", summary: "Start a new version from an existing one",
-			body: newVersionBody{}, status: 201, result: contract.Version{}, etag: true, location: true,
-			handle: create(versionLocation, func(c in, b newVersionBody) (contract.Version, error) {
+			body: contract.NewVersionInput{}, status: 201, result: contract.Version{}, etag: true, location: true,
+			handle: create(versionLocation, func(c in, b contract.NewVersionInput) (contract.Version, error) {
 				if b.From == "" {
 					return contract.Version{}, invalid("from", "required: the version to start from")
 				}
-				return c.contracts.NewVersion(c.ctx(), c.project(), c.id(), b.From, b.Version, b.Note)
+				return c.contracts.NewVersion(c.ctx(), c.project(), c.id(), b)
 			})},
 		{id: "getContractVersion", method: "GET", path: v, summary: "Read a version", status: 200, result: contract.Version{}, etag: true,
 			handle: read(func(c in) (contract.Version, error) {
 				return c.contracts.Version(c.ctx(), c.project(), c.id(), c.version())
 			})},
 		{id: "updateContractVersion", method: "PUT", path: v, summary: "Replace a draft version's spec",
-			body: updateVersionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
-			handle: update(1, func(c in, base int, b updateVersionBody) (contract.Version, error) {
-				return c.contracts.UpdateVersion(c.ctx(), c.project(), c.id(), c.version(), base, b.Spec, b.Note)
+			body: contract.SpecInput{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
+			handle: update(1, func(c in, base int, b contract.SpecInput) (contract.Version, error) {
+				return c.contracts.UpdateVersion(c.ctx(), c.project(), c.id(), c.version(), base, b)
 			})},
 		{id: "transitionContractVersion", method: "POST", path: v + "/transitions", summary: "Propose, agree or deprecate a version",
-			body: versionTransitionBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
-			handle: update(1, func(c in, base int, b versionTransitionBody) (contract.Version, error) {
-				return c.contracts.Transition(c.ctx(), c.project(), c.id(), c.version(), base, b.To, b.Note)
+			body: contract.TransitionInput{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
+			handle: update(1, func(c in, base int, b contract.TransitionInput) (contract.Version, error) {
+				return c.contracts.Transition(c.ctx(), c.project(), c.id(), c.version(), base, b)
 			})},
 		{id: "getContractSettings", method: "GET", path: base + "/settings/contracts", summary: "The project's compatibility policy: rule levels and ignored findings",
 			status: 200, result: contract.Settings{}, etag: true,
@@ -351,11 +329,11 @@ func importVersion(c in, b importBody) (importedVersion, error) {
 	if err := spec.Validate(); err != nil {
 		return importedVersion{}, err
 	}
-	v, err := c.contracts.NewVersion(c.ctx(), c.project(), c.id(), from, b.Version, b.Note)
+	v, err := c.contracts.NewVersion(c.ctx(), c.project(), c.id(), contract.NewVersionInput{From: from, Version: b.Version, Note: b.Note})
 	if err != nil {
 		return importedVersion{}, err
 	}
-	v, err = c.contracts.UpdateVersion(c.ctx(), c.project(), c.id(), b.Version, v.Revision, spec, cmp.Or(b.Note, "imported from OpenAPI"))
+	v, err = c.contracts.UpdateVersion(c.ctx(), c.project(), c.id(), b.Version, v.Revision, contract.SpecInput{Spec: spec, Note: cmp.Or(b.Note, "imported from OpenAPI")})
 	return importedVersion{Version: v, Report: report}, err
 }
 

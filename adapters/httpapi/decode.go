@@ -143,6 +143,15 @@ func position(data []byte, offset int64) (line, col int) {
 // ifMatch reads the revision an update is based on from If-Match.
 func ifMatch(r *http.Request) (int, error) { return ifMatchFrom(r, 1) }
 
+// optionalIfMatch reads If-Match where a command may go without it: 0
+// (apply to the newest revision) when it is absent.
+func (c in) optionalIfMatch() (int, error) {
+	if c.r.Header.Get("If-Match") == "" {
+		return 0, nil
+	}
+	return ifMatch(c.r)
+}
+
 // ifMatchFrom reads If-Match allowing revisions from lowest up; settings
 // that were never written are at revision 0.
 func ifMatchFrom(r *http.Request, lowest int) (int, error) {

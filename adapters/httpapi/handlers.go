@@ -130,6 +130,12 @@ func read[T any](fn func(c in) (T, error)) handler {
 // its tombstone (who deleted it, when and why), from a service's
 // ListDeleted call.
 func listDeleted[T any](fn func(c in, q accord.PageQuery) (accord.Page[T], error)) handler {
+	return paged(fn)
+}
+
+// paged reads page_size and page_token and answers one page of what fn
+// lists.
+func paged[T any](fn func(c in, q accord.PageQuery) (accord.Page[T], error)) handler {
 	return read(func(c in) (accord.Page[T], error) {
 		size, token, err := listQuery(c.r)
 		if err != nil {

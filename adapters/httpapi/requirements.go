@@ -9,28 +9,6 @@ import (
 	"github.com/accordhq/accord/requirement"
 )
 
-// requirementBody is the body of create and update: the content plus a note
-// saying why, which lands in the revision.
-type requirementBody struct {
-	requirement.Content
-	Note string `json:"note,omitempty"`
-}
-
-type transitionBody struct {
-	To     requirement.Status `json:"to"`
-	Reason string             `json:"reason,omitempty"`
-}
-
-type decisionBody struct {
-	To     requirement.ChangeState `json:"to"`
-	Reason string                  `json:"reason,omitempty"`
-}
-
-type termBody struct {
-	requirement.TermDefinition
-	Note string `json:"note,omitempty"`
-}
-
 // revisionSummary lists a revision without its full snapshot.
 type revisionSummary struct {
 	Number int                 `json:"number"`
@@ -106,17 +84,17 @@ func requirementEndpoints() []endpoint {
 				filterParam("owner", "owner"), filterParam("label", "label"), filterParam("q", "text in key, title, background or description")),
 			status: 200, result: accord.Page[requirement.Requirement]{}, handle: read(listRequirements)},
 		{id: "createRequirement", method: "POST", path: p + "/requirements", summary: "Create a requirement (revision 1, draft); owner and priority have defaults",
-			body: requirementBody{}, status: 201, result: requirement.Requirement{}, etag: true, location: true,
-			handle: create(requirementLocation, func(c in, b requirementBody) (requirement.Requirement, error) {
-				return c.reqs.Create(c.ctx(), c.project(), b.Content, b.Note)
+			body: requirement.ContentInput{}, status: 201, result: requirement.Requirement{}, etag: true, location: true,
+			handle: create(requirementLocation, func(c in, b requirement.ContentInput) (requirement.Requirement, error) {
+				return c.reqs.Create(c.ctx(), c.project(), b)
 			})},
 		{id: "getRequirement", method: "GET", path: one, summary: "Read a requirement by ID or key (REQ-7)",
 			status: 200, result: requirement.Requirement{}, etag: true,
 			handle: readRecord(func(c in) (requirement.Requirement, error) { return c.reqs.Get(c.ctx(), c.project(), c.id()) })},
 		{id: "updateRequirement", method: "PUT", path: one, summary: "Replace a requirement's content",
-			body: requirementBody{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true,
-			handle: update(1, func(c in, base int, b requirementBody) (requirement.Requirement, error) {
-				return c.reqs.Update(c.ctx(), c.project(), c.id(), base, b.Content, b.Note)
+			body: requirement.ContentInput{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true,
+			handle: update(1, func(c in, base int, b requirement.ContentInput) (requirement.Requirement, error) {
+				return c.reqs.Update(c.ctx(), c.project(), c.id(), base, b)
 			})},
 		{id: "deleteRequirement", method: "DELETE", path: one, summary: "Delete a requirement: a tombstone revision ends its history, which stays (admins restore it within the retention window)", status: 204,
 			query: reasonQuery, handle: remove(func(c in) error { return c.reqs.Delete(c.ctx(), c.project(), c.id(), c.query("reason")) })},
@@ -126,9 +104,9 @@ func requirementEndpoints() []endpoint {
 				return c.reqs.Restore(c.ctx(), c.project(), c.id(), b.Reason)
 			})},
 		{id: "transitionRequirement", method: "POST", path: one + "/transitions", summary: "Move a requirement along its lifecycle",
-			body: transitionBody{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true,
-			handle: update(1, func(c in, base int, b transitionBody) (requirement.Requirement, error) {
-				return c.reqs.Transition(c.ctx(), c.project(), c.id(), base, b.To, b.Reason)
+			body: requirement.TransitionInput{}, ifMatch: true, status: 200, result: requirement.Requirement{}, etag: true,
+			handle: update(1, func(c in, base int, b requirement.TransitionInput) (requirement.Requirement, error) {
+				return c.reqs.Transition(c.ctx(), c.project(), c.id(), base, b)
 			})},
 		{id: "listDeletedRequirements", method: "GET", path: p + "/requirements/deleted", summary: deletedSummary("requirements"), query: withPage(),
 			status: 200, result: accord.Page[requirement.Requirement]{},
@@ -175,10 +153,10 @@ func requirementEndpoints() []endpoint {
 			handle: act(func(c in, content requirement.Content) (lintResponse, error) {
 				return lint(c.reqs.Lint(c.ctx(), c.project(), content))
 			})},
-		{id: "listChangeRequests", method: "GET", path: one + "/change-requests", summary: "A requirement's change requests",
-			status: 200, result: items[requirement.ChangeRequest]{},
-			handle: read(func(c in) (items[requirement.ChangeRequest], error) {
-				return list(c.reqs.ListChanges(c.ctx(), c.project(), c.id()))
+		{id: "listChangeRequests", method: "GET", path: one + "/change-requests", summary: "A requirement's change requests, oldest first",
+			query: withPage(), status: 200, result: accord.Page[requirement.ChangeRequest]{},
+			handle: paged(func(c in, q accord.PageQuery) (accord.Page[requirement.ChangeRequest], error) {
+				return c.reqs.ListChanges(c.ctx(), c.project(), c.id(), q)
 			})},
 		{id: "proposeChange", method: "POST", path: one + "/change-requests", summary: "Propose a change to an approved requirement",
 			body: requirement.ChangeProposal{}, status: 201, result: requirement.ChangeRequest{}, etag: true, location: true,
@@ -191,30 +169,33 @@ func requirementEndpoints() []endpoint {
 				return c.reqs.GetChange(c.ctx(), c.project(), c.path("cr"))
 			})},
 		{id: "decideChangeRequest", method: "POST", path: p + "/change-requests/{cr}/decisions", summary: "Approve, reject or withdraw a change request",
-			body: decisionBody{}, ifMatch: true, status: 200, result: requirement.ChangeRequest{}, etag: true,
-			handle: update(1, func(c in, base int, b decisionBody) (requirement.ChangeRequest, error) {
-				return c.reqs.DecideChange(c.ctx(), c.project(), c.path("cr"), base, b.To, b.Reason)
+			body: requirement.DecisionInput{}, ifMatch: true, status: 200, result: requirement.ChangeRequest{}, etag: true,
+			handle: update(1, func(c in, base int, b requirement.DecisionInput) (requirement.ChangeRequest, error) {
+				return c.reqs.DecideChange(c.ctx(), c.project(), c.path("cr"), base, b)
 			})},
 		{id: "applyChangeRequest", method: "POST", path: p + "/change-requests/{cr}/apply", summary: "Apply an approved change request",
 			ifMatch: true, status: 200, result: applyResponse{}, etag: true, handle: (*server).applyChange},
-		{id: "listTerms", method: "GET", path: p + "/glossary", summary: "The project's glossary", status: 200, result: items[requirement.Term]{},
-			handle: read(func(c in) (items[requirement.Term], error) { return list(c.reqs.ListTerms(c.ctx(), c.project())) })},
+		{id: "listTerms", method: "GET", path: p + "/glossary", summary: "The project's glossary, sorted by term", query: withPage(),
+			status: 200, result: accord.Page[requirement.Term]{},
+			handle: paged(func(c in, q accord.PageQuery) (accord.Page[requirement.Term], error) {
+				return c.reqs.ListTerms(c.ctx(), c.project(), q)
+			})},
 		{id: "listDeletedTerms", method: "GET", path: p + "/glossary/deleted", summary: deletedSummary("glossary terms"), query: withPage(),
 			status: 200, result: accord.Page[requirement.Term]{},
 			handle: listDeleted(func(c in, q accord.PageQuery) (accord.Page[requirement.Term], error) {
 				return c.reqs.ListDeletedTerms(c.ctx(), c.project(), q)
 			})},
 		{id: "createTerm", method: "POST", path: p + "/glossary", summary: "Add a glossary term",
-			body: termBody{}, status: 201, result: requirement.Term{}, etag: true, location: true,
-			handle: create(termLocation, func(c in, b termBody) (requirement.Term, error) {
-				return c.reqs.CreateTerm(c.ctx(), c.project(), b.TermDefinition, b.Note)
+			body: requirement.TermInput{}, status: 201, result: requirement.Term{}, etag: true, location: true,
+			handle: create(termLocation, func(c in, b requirement.TermInput) (requirement.Term, error) {
+				return c.reqs.CreateTerm(c.ctx(), c.project(), b)
 			})},
 		{id: "getTerm", method: "GET", path: p + "/glossary/{term}", summary: "Read a glossary term", status: 200, result: requirement.Term{}, etag: true,
 			handle: read(func(c in) (requirement.Term, error) { return c.reqs.GetTerm(c.ctx(), c.project(), c.path("term")) })},
 		{id: "updateTerm", method: "PUT", path: p + "/glossary/{term}", summary: "Change a glossary term",
-			body: termBody{}, ifMatch: true, status: 200, result: requirement.Term{}, etag: true,
-			handle: update(1, func(c in, base int, b termBody) (requirement.Term, error) {
-				return c.reqs.UpdateTerm(c.ctx(), c.project(), c.path("term"), base, b.TermDefinition, b.Note)
+			body: requirement.TermInput{}, ifMatch: true, status: 200, result: requirement.Term{}, etag: true,
+			handle: update(1, func(c in, base int, b requirement.TermInput) (requirement.Term, error) {
+				return c.reqs.UpdateTerm(c.ctx(), c.project(), c.path("term"), base, b)
 			})},
 		{id: "deleteTerm", method: "DELETE", path: p + "/glossary/{term}", summary: "Remove a glossary term: a tombstone revision ends its history, which stays", status: 204,
 			query: reasonQuery, handle: remove(func(c in) error { return c.reqs.DeleteTerm(c.ctx(), c.project(), c.path("term"), c.query("reason")) })},

@@ -17,10 +17,6 @@ type Promoter interface {
 	Promote(ctx context.Context, project, retroID string, p retro.Promotion) (accord.Ref, error)
 }
 
-type phaseBody struct {
-	To retro.Phase `json:"to"`
-}
-
 type textBody struct {
 	Text string `json:"text"`
 }
@@ -82,10 +78,14 @@ func retroEndpoints() []endpoint {
 			handle: act(func(c in, b reasonBody) (retro.Retro, error) {
 				return c.retros.Restore(c.ctx(), c.project(), c.id(), b.Reason)
 			})},
-		change("moveRetroPhase", "POST", one+"/phase", "Move to the next phase (the facilitator)", phaseBody{},
-			act(func(c in, b phaseBody) (retro.Retro, error) {
-				return c.retros.Transition(c.ctx(), c.project(), c.id(), b.To)
-			})),
+		optionalIfMatch(change("moveRetroPhase", "POST", one+"/phase", "Move to the next phase (the facilitator); If-Match, when sent, must name the current revision", retro.TransitionInput{},
+			act(func(c in, b retro.TransitionInput) (retro.Retro, error) {
+				base, err := c.optionalIfMatch()
+				if err != nil {
+					return retro.Retro{}, err
+				}
+				return c.retros.Transition(c.ctx(), c.project(), c.id(), base, b)
+			}))),
 		change("addRetroItem", "POST", one+"/items", "Add a card (collecting)", retro.ItemInput{},
 			act(func(c in, b retro.ItemInput) (retro.Retro, error) {
 				return c.retros.AddItem(c.ctx(), c.project(), c.id(), b)

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -38,8 +39,11 @@ func TestRetroRoutes(t *testing.T) {
 	early := call(t, h, "POST", one+"/votes", devToken, `{"target":"`+itemID+`"}`)
 	assert.Equal(t, http.StatusConflict, early.status, "no votes while collecting: %s", early.raw)
 	assert.Equal(t, http.StatusForbidden, call(t, h, "POST", one+"/phase", devToken, `{"to":"grouping"}`).status, "only the facilitator moves phases")
+	stale := call(t, h, "POST", one+"/phase", pmToken, `{"to":"grouping"}`, "If-Match", `"1"`)
+	assert.Equal(t, http.StatusPreconditionFailed, stale.status, "a named revision must be current: %s", stale.raw)
 
-	phase("grouping")
+	grouped := call(t, h, "POST", one+"/phase", pmToken, `{"to":"grouping","reason":"the cards are in"}`, "If-Match", `"`+strconv.Itoa(int(health.body["revision"].(float64)))+`"`)
+	require.Equal(t, http.StatusOK, grouped.status, grouped.raw)
 	group := call(t, h, "POST", one+"/groups", devToken, `{"title":"reviews","items":["`+itemID+`"]}`)
 	require.Equal(t, http.StatusOK, group.status, group.raw)
 	phase("voting")

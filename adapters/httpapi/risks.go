@@ -9,11 +9,6 @@ import (
 	"github.com/accordhq/accord/risk"
 )
 
-type riskTransitionBody struct {
-	To     risk.Status `json:"to"`
-	Reason string      `json:"reason,omitempty"`
-}
-
 // riskSettingsBody is what a client may set; what it leaves out keeps the
 // defaults (risk.DefaultSettings).
 type riskSettingsBody struct {
@@ -85,9 +80,9 @@ func riskEndpoints() []endpoint {
 			handle: act(func(c in, b reasonBody) (risk.Risk, error) {
 				return c.risks.Restore(c.ctx(), c.project(), c.id(), b.Reason)
 			})},
-		change("transitionRisk", "POST", one+"/transitions", "Move a risk along its lifecycle", riskTransitionBody{}, true,
-			update(1, func(c in, base int, b riskTransitionBody) (riskResponse, error) {
-				return withFindings(c.risks.Transition(c.ctx(), c.project(), c.id(), base, b.To, b.Reason))
+		change("transitionRisk", "POST", one+"/transitions", "Move a risk along its lifecycle", risk.TransitionInput{}, true,
+			update(1, func(c in, base int, b risk.TransitionInput) (riskResponse, error) {
+				return withFindings(c.risks.Transition(c.ctx(), c.project(), c.id(), base, b))
 			})),
 		change("assessRisk", "POST", one+"/assessments", "Score a stage; the working is kept", risk.AssessInput{}, true,
 			update(1, func(c in, base int, b risk.AssessInput) (riskResponse, error) {

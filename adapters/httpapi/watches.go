@@ -1,11 +1,7 @@
 package httpapi
 
 import (
-	"encoding/json"
-	"strconv"
-
 	"github.com/accordhq/accord"
-	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/watch"
 )
 
@@ -42,19 +38,13 @@ func watchEndpoints() []endpoint {
 		{id: "deleteWatch", method: "DELETE", path: all + "/{id}", summary: "Stop watching", status: 204,
 			handle: remove(func(c in) error { return c.watches.Unwatch(c.ctx(), c.project(), c.id()) })},
 		{id: "getInbox", method: "GET", path: inbox, summary: "What happened to what the caller watches since they last marked it read",
-			query: []contract.Parameter{{Name: "limit", In: contract.InQuery, Description: "entries at most, 1 to 500, default 50",
-				Schema: json.RawMessage(`{"type":"integer","minimum":1,"maximum":500}`)}},
-			status: 200, result: watch.Inbox{},
+			query: withPage(), status: 200, result: watch.Inbox{},
 			handle: read(func(c in) (watch.Inbox, error) {
-				limit := 0
-				if v := c.query("limit"); v != "" {
-					n, err := strconv.Atoi(v)
-					if err != nil || n < 1 || n > accord.MaxPageSize {
-						return watch.Inbox{}, invalid("limit", "must be 1 to %d, not %q", accord.MaxPageSize, v)
-					}
-					limit = n
+				size, token, err := listQuery(c.r)
+				if err != nil {
+					return watch.Inbox{}, err
 				}
-				return c.watches.Inbox(c.ctx(), c.project(), limit)
+				return c.watches.Inbox(c.ctx(), c.project(), accord.PageQuery{Size: size, Token: token})
 			})},
 		{id: "markInboxRead", method: "POST", path: inbox + "/read", summary: "Mark the inbox read up to an entry (the inbox's through)",
 			body: readBody{}, status: 200, result: readMark{},

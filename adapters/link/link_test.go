@@ -71,12 +71,12 @@ func approveRound(t *testing.T, s link.Services, id string) {
 
 func TestRequirementGates(t *testing.T) {
 	s, events := wired(t)
-	r, err := s.Requirements.Create(alice, "p", content(), "first draft")
+	r, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content(), Note: "first draft"})
 	require.NoError(t, err)
-	r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.InReview, "")
+	r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
 
-	_, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.Approved, "")
+	_, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	refused(t, err, "REQ-1 cannot move to approved: requirement/"+r.ID+" needs an approved requirement review and has none")
 
 	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview,
@@ -87,14 +87,14 @@ func TestRequirementGates(t *testing.T) {
 	assert.Equal(t, "REQ-1 Refund an order", rv.Title)
 	assert.Equal(t, r.Revision, rv.Current().SubjectRevision)
 
-	_, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.Approved, "")
+	_, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	refused(t, err, "REQ-1 cannot move to approved: requirement review RV-1 (round 1, revision 2) is pending: min_approvals: 0 of 2 approvals")
 	got, err := s.Requirements.Get(context.Background(), "p", r.ID)
 	require.NoError(t, err)
 	assert.Equal(t, requirement.InReview, got.Status, "a refused transition changes nothing")
 
 	approveRound(t, s, rv.ID)
-	r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.Approved, "")
+	r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.NoError(t, err)
 	rv, err = s.Reviews.Get(context.Background(), "p", rv.ID)
 	require.NoError(t, err)
@@ -107,7 +107,7 @@ func TestRequirementGates(t *testing.T) {
 	cr, err := s.Requirements.ProposeChange(alice, "p", r.ID, requirement.ChangeProposal{Proposed: changed,
 		Reason: "legal asks for 30 days", Impact: requirement.Impact{Technical: "window constant and tests"}})
 	require.NoError(t, err)
-	cr, err = s.Requirements.DecideChange(bob, "p", cr.ID, cr.Revision, requirement.ChangeApproved, "")
+	cr, err = s.Requirements.DecideChange(bob, "p", cr.ID, cr.Revision, requirement.DecisionInput{To: requirement.ChangeApproved})
 	require.NoError(t, err)
 	r, _, err = s.Requirements.ApplyChange(alice, "p", cr.ID, cr.Revision)
 	require.NoError(t, err)
@@ -117,18 +117,18 @@ func TestRequirementGates(t *testing.T) {
 	assert.Equal(t, r.Revision, rv.Current().SubjectRevision)
 	assert.Equal(t, []string{"description"}, rv.Current().Changes)
 	assert.Empty(t, rv.Current().Verdicts)
-	_, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.Approved, "")
+	_, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	refused(t, err, "(round 2, revision 4) is pending")
 	approveRound(t, s, rv.ID)
-	r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.Approved, "")
+	r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.NoError(t, err)
 
 	// Acceptance.
 	for _, to := range []requirement.Status{requirement.InDevelopment, requirement.InTesting} {
-		r, err = s.Requirements.Transition(bob, "p", r.ID, r.Revision, to, "")
+		r, err = s.Requirements.Transition(bob, "p", r.ID, r.Revision, requirement.TransitionInput{To: to})
 		require.NoError(t, err)
 	}
-	_, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.Accepted, "")
+	_, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Accepted})
 	refused(t, err, "REQ-1 cannot move to accepted", "needs an approved acceptance review")
 	acc, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.AcceptanceReview, Subject: r.Ref(),
 		Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "fay", Role: "qa"}}})
@@ -140,11 +140,11 @@ func TestRequirementGates(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Reviews.Verdict(alice, "p", acc.ID, review.VerdictInput{Round: 1, Decision: review.Approve})
 	require.NoError(t, err)
-	_, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.Accepted, "")
+	_, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Accepted})
 	refused(t, err, "acceptance review RV-2 (round 1, revision 7) is changes_requested: criteria_failed: failed: AC-2 (returns 500)")
 	_, err = s.Reviews.Check(fay, "p", acc.ID, review.CheckInput{Round: 1, Results: []review.CriterionResult{{CriterionID: "AC-2", Result: review.Passed}}})
 	require.NoError(t, err)
-	r, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.Accepted, "")
+	r, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Accepted})
 	require.NoError(t, err)
 	assert.Equal(t, requirement.Accepted, r.Status)
 
@@ -169,11 +169,11 @@ func spec() contract.Spec {
 
 func TestContractGate(t *testing.T) {
 	s, _ := wired(t)
-	v, err := s.Contracts.Create(bob, "p", "1.0.0", spec(), "")
+	v, err := s.Contracts.Create(bob, "p", contract.NewContract{Version: "1.0.0", Spec: spec()})
 	require.NoError(t, err)
-	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Proposed, "")
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
-	_, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Agreed, "")
+	_, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Agreed})
 	refused(t, err, "orders 1.0.0 cannot move to agreed", "needs an approved contract review")
 
 	rv, err := s.Reviews.Create(bob, "p", review.NewReview{Kind: review.ContractReview, Subject: v.Ref(),
@@ -182,13 +182,13 @@ func TestContractGate(t *testing.T) {
 	assert.Equal(t, "orders 1.0.0", rv.Title)
 	_, err = s.Reviews.Verdict(bob, "p", rv.ID, review.VerdictInput{Round: 1, Decision: review.Approve})
 	require.NoError(t, err)
-	_, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Agreed, "")
+	_, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Agreed})
 	refused(t, err, "contract review RV-1 (round 1, revision 2) is pending", "required_roles: no approval from frontend (fay)")
 
 	// Back to draft and proposed again without an edit: same spec, same round.
-	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Draft, "fay wants paging")
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Draft, Note: "fay wants paging"})
 	require.NoError(t, err)
-	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Proposed, "")
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
 	rv, err = s.Reviews.Get(context.Background(), "p", rv.ID)
 	require.NoError(t, err)
@@ -197,13 +197,13 @@ func TestContractGate(t *testing.T) {
 	assert.Len(t, rv.Current().Verdicts, 1, "bob's approval stands")
 
 	// Back to draft, edit, propose again: the approval does not survive.
-	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Draft, "fay wants paging")
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Draft, Note: "fay wants paging"})
 	require.NoError(t, err)
 	paged := spec()
 	paged.Operations[0].Summary = "Get one order"
-	v, err = s.Contracts.UpdateVersion(bob, "p", v.ContractID, "1.0.0", v.Revision, paged, "summary")
+	v, err = s.Contracts.UpdateVersion(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.SpecInput{Spec: paged, Note: "summary"})
 	require.NoError(t, err)
-	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Proposed, "")
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
 	rv, err = s.Reviews.Get(context.Background(), "p", rv.ID)
 	require.NoError(t, err)
@@ -216,7 +216,7 @@ func TestContractGate(t *testing.T) {
 		_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: 2, Decision: review.Approve})
 		require.NoError(t, err)
 	}
-	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.Agreed, "")
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.TransitionInput{To: contract.Agreed})
 	require.NoError(t, err)
 	assert.Equal(t, contract.Agreed, v.Status)
 	ev, err := s.Reviews.Outcome(context.Background(), "p", rv.ID)
@@ -250,13 +250,13 @@ func TestBreakingChangesNeedTheRolesThePolicyNames(t *testing.T) {
 			_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: rv.Current().Number, Decision: review.Approve})
 			require.NoError(t, err)
 		}
-		return s.Contracts.Transition(bob, "p", v.ContractID, v.Version, v.Revision, contract.Agreed, "")
+		return s.Contracts.Transition(bob, "p", v.ContractID, v.Version, v.Revision, contract.TransitionInput{To: contract.Agreed})
 	}
 	participants := []review.NewParticipant{{Actor: "bob", Role: "backend"}, {Actor: "fay", Role: "frontend"}, {Actor: "quinn", Role: "qa"}}
 
-	v1, err := s.Contracts.Create(bob, "p", "1.0.0", spec(), "")
+	v1, err := s.Contracts.Create(bob, "p", contract.NewContract{Version: "1.0.0", Spec: spec()})
 	require.NoError(t, err)
-	v1, err = s.Contracts.Transition(bob, "p", v1.ContractID, "1.0.0", v1.Revision, contract.Proposed, "")
+	v1, err = s.Contracts.Transition(bob, "p", v1.ContractID, "1.0.0", v1.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
 	_, err = s.Reviews.Create(bob, "p", review.NewReview{Kind: review.ContractReview, Subject: v1.Ref(), Participants: participants})
 	require.NoError(t, err)
@@ -265,13 +265,13 @@ func TestBreakingChangesNeedTheRolesThePolicyNames(t *testing.T) {
 
 	_, err = s.Contracts.UpdateSettings(admin, "p", 0, contract.Settings{BreakingApprovers: []string{"qa"}})
 	require.NoError(t, err)
-	v2, err := s.Contracts.NewVersion(bob, "p", v1.ContractID, "1.0.0", "2.0.0", "")
+	v2, err := s.Contracts.NewVersion(bob, "p", v1.ContractID, contract.NewVersionInput{From: "1.0.0", Version: "2.0.0"})
 	require.NoError(t, err)
 	stricter := spec()
 	stricter.Operations[0].Parameters[0].Schema = json.RawMessage(`{"type":"integer"}`)
-	v2, err = s.Contracts.UpdateVersion(bob, "p", v1.ContractID, "2.0.0", v2.Revision, stricter, "ids are numbers")
+	v2, err = s.Contracts.UpdateVersion(bob, "p", v1.ContractID, "2.0.0", v2.Revision, contract.SpecInput{Spec: stricter, Note: "ids are numbers"})
 	require.NoError(t, err)
-	v2, err = s.Contracts.Transition(bob, "p", v1.ContractID, "2.0.0", v2.Revision, contract.Proposed, "")
+	v2, err = s.Contracts.Transition(bob, "p", v1.ContractID, "2.0.0", v2.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err, "a new major version may break")
 	require.Equal(t, []string{"qa"}, v2.Compatibility.Approvers)
 	_, err = s.Reviews.Create(bob, "p", review.NewReview{Kind: review.ContractReview, Subject: v2.Ref(), Participants: participants})

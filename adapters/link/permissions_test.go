@@ -78,9 +78,9 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	denied(t, err, accord.PermWebhookManage)
 
 	// Review roles are roles held in the project.
-	r, err := s.Requirements.Create(alice, "shop", content(), "")
+	r, err := s.Requirements.Create(alice, "shop", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
-	r, err = s.Requirements.Transition(alice, "shop", r.ID, r.Revision, requirement.InReview, "")
+	r, err = s.Requirements.Transition(alice, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
 	_, err = s.Reviews.Create(carol, "shop", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
 		Participants: []review.NewParticipant{{Actor: "carol", Role: "product"}, {Actor: "bob", Role: "backend"}}})
@@ -95,7 +95,7 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	require.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "bob no longer holds backend: %v", err)
 	_, err = s.Reviews.Override(carol, "shop", rv.ID, review.OverrideInput{Round: 1, Outcome: review.Approved, Reason: "ship it"})
 	denied(t, err, accord.PermReviewOverride)
-	_, err = s.Requirements.Transition(alice, "shop", r.ID, r.Revision, requirement.Approved, "")
+	_, err = s.Requirements.Transition(alice, "shop", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "still not approved: %v", err)
 
 	// Deleting someone else's record needs record.delete.
@@ -107,7 +107,7 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	// Outside the project nobody can do anything, whatever roles their
 	// credentials carry: the project does not exist for them.
 	mallory := accord.WithActor(context.Background(), accord.Actor{ID: "mallory", Roles: []string{"admin", "product"}})
-	_, err = s.Requirements.Create(mallory, "shop", content(), "")
+	_, err = s.Requirements.Create(mallory, "shop", requirement.ContentInput{Content: content()})
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
 	_, err = s.Reviews.UpdateSettings(mallory, "shop", 0, loose)
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "%v", err)
@@ -135,7 +135,7 @@ func TestServicesRefuseWhatTheProjectDoesNotGrant(t *testing.T) {
 	_, err = projects.SetPermissions(alice, "shop", table.Revision, project.PermissionsInput{Permissions: accord.Permissions{
 		accord.PermRecordDelete: {"qa"}, accord.PermRecordWrite: {"product", "backend"}}})
 	require.NoError(t, err)
-	_, err = s.Requirements.Create(carol, "shop", content(), "")
+	_, err = s.Requirements.Create(carol, "shop", requirement.ContentInput{Content: content()})
 	denied(t, err, accord.PermRecordWrite)
 	require.NoError(t, s.Requirements.Delete(carol, "shop", r.ID, "not needed"))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
+	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
@@ -60,7 +61,7 @@ func TestSubscribersRunInOrder(t *testing.T) {
 	})
 	s, err := link.New(link.Options{Stores: memory.New(), Events: sink, Clock: testkit.NewStepClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
-	r, err := s.Requirements.Create(alice, "p", content(), "")
+	r, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
 	_, err = s.Risks.Create(bob, "p", risk.NewRisk{Title: "Refunds queue up", Cause: "a rate limit", Event: "refunds queue", Effect: "miss the window",
 		Category: risk.Dependency, Links: []accord.Ref{r.Ref()}})
@@ -79,12 +80,12 @@ func TestSubscribersRunInOrder(t *testing.T) {
 	take()
 	changed := r.Content
 	changed.Description += " Partial refunds too."
-	_, err = s.Requirements.Update(alice, "p", r.ID, r.Revision, changed, "")
+	_, err = s.Requirements.Update(alice, "p", r.ID, r.Revision, requirement.ContentInput{Content: changed})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"requirement.updated", trace.EventSuspect, review.EventRoundOpened}, take())
 
 	_, err = s.Reviews.Assess(bob, "p", rv.ID, review.AssessmentInput{Round: 2, Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 5,
-		Risks: []review.RiskInput{{Title: "Ledger migration", Category: review.TechnicalRisk}}})
+		Risks: []review.RiskInput{{Title: "Ledger migration", Category: accord.RiskTechnical}}})
 	require.NoError(t, err)
 	got := take()
 	require.NotEmpty(t, got)

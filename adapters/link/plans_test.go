@@ -33,9 +33,9 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	inReview := func(title string) requirement.Requirement {
 		c := content()
 		c.Title = title
-		r, err := s.Requirements.Create(alice, "p", c, "draft")
+		r, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: c, Note: "draft"})
 		require.NoError(t, err)
-		r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.InReview, "")
+		r, err = s.Requirements.Transition(alice, "p", r.Key, r.Revision, requirement.TransitionInput{To: requirement.InReview})
 		require.NoError(t, err)
 		return r
 	}
@@ -54,7 +54,7 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 		_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: 1, Decision: review.Approve})
 		require.NoError(t, err)
 	}
-	r1, err = s.Requirements.Transition(alice, "p", r1.Key, r1.Revision, requirement.Approved, "")
+	r1, err = s.Requirements.Transition(alice, "p", r1.Key, r1.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.NoError(t, err)
 	_, err = s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r2.Ref(),
 		Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "bob", Role: "backend"}}})
@@ -119,9 +119,9 @@ func TestASlipRaisesOneScheduleRisk(t *testing.T) {
 	require.NoError(t, err)
 	small, big := content(), content()
 	small.Title, big.Title = "Refund reason codes", "Partial refunds"
-	r1, err := s.Requirements.Create(alice, "p", small, "")
+	r1, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: small})
 	require.NoError(t, err)
-	r2, err := s.Requirements.Create(alice, "p", big, "")
+	r2, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: big})
 	require.NoError(t, err)
 
 	it, err := s.Plans.CreateIteration(alice, "p", plan.IterationContent{Name: "Sprint 1", Start: "2026-11-23", End: "2026-12-04",

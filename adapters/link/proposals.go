@@ -31,7 +31,7 @@ func Proposed(ctx context.Context, s adapters.Stores, project string, ref accord
 		}
 		proposed := r.Clone()
 		proposed.Content = cr.Proposed.Clone()
-		return r.Ref(), RequirementContentChanges(r, proposed), nil
+		return r.Ref(), requirement.ContentChanges(r, proposed), nil
 	case ref.Kind == contract.VersionRefKind && s.Contracts != nil:
 		id, version, err := splitVersion(ref.ID)
 		if err != nil {

@@ -42,8 +42,8 @@ func (s Services) Promote(ctx context.Context, project, retroID string, p retro.
 		}
 		to = accord.Ref{Kind: risk.RefKind, ID: created.ID}
 	case "requirement":
-		created, err := s.Requirements.Create(ctx, project, requirement.Content{Title: text, Description: fmt.Sprintf("From %s (%s).", r.Key, r.Title),
-			Links: []accord.Ref{from}}, "promoted from "+r.Key)
+		created, err := s.Requirements.Create(ctx, project, requirement.ContentInput{Content: requirement.Content{Title: text, Description: fmt.Sprintf("From %s (%s).", r.Key, r.Title),
+			Links: []accord.Ref{from}}, Note: "promoted from " + r.Key})
 		if err != nil {
 			return accord.Ref{}, err
 		}

@@ -27,16 +27,16 @@ func TestPromotionKeepsRefsBothWays(t *testing.T) {
 	_, err = s.Promote(bob, "p", r.Key, retro.Promotion{Target: item, To: "risk"})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "promotions happen in discussion")
 	for _, ph := range []retro.Phase{retro.Grouping, retro.Voting, retro.Discussing} {
-		_, err := s.Retros.Transition(alice, "p", r.Key, ph)
+		_, err := s.Retros.Transition(alice, "p", r.Key, 0, retro.TransitionInput{To: ph})
 		require.NoError(t, err)
 	}
 	r, err = s.Retros.AddAction(bob, "p", r.Key, retro.ActionInput{ActionInput: accord.ActionInput{Title: "Add a refund retry queue", Owner: "bob"}})
 	require.NoError(t, err)
 	action := r.Actions[0].ID
-	req, err := s.Requirements.Create(alice, "p", content(), "")
+	req, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
 	for _, tr := range []requirement.Status{requirement.InReview} {
-		req, err = s.Requirements.Transition(alice, "p", req.Key, req.Revision, tr, "")
+		req, err = s.Requirements.Transition(alice, "p", req.Key, req.Revision, requirement.TransitionInput{To: tr})
 		require.NoError(t, err)
 	}
 

@@ -13,6 +13,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/internal/testkit"
+	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -24,7 +25,7 @@ func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, s.Risks)
 
-	r, err := s.Requirements.Create(alice, "p", content(), "")
+	r, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
 	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
 		Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}, {Actor: "bob", Role: review.RoleBackend}}})
@@ -33,9 +34,9 @@ func TestReviewRisksFlowIntoTheRegisterOnce(t *testing.T) {
 		_, err := s.Reviews.Assess(bob, "p", rv.Key, review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 5, Risks: risks})
 		require.NoError(t, err)
 	}
-	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: review.DependencyRisk})
-	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: review.DependencyRisk},
-		review.RiskInput{Title: "Ledger migration", Description: "the ledger schema changes in May", Category: review.TechnicalRisk})
+	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: accord.RiskDependency})
+	assess(review.RiskInput{Title: "Refund provider rate-limits", Category: accord.RiskDependency},
+		review.RiskInput{Title: "Ledger migration", Description: "the ledger schema changes in May", Category: accord.RiskTechnical})
 
 	page, err := s.Risks.List(bob, "p", risk.Filter{}, accord.PageQuery{})
 	require.NoError(t, err)

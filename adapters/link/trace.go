@@ -10,7 +10,6 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
-	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -80,10 +79,11 @@ func (r Records) Changes(ctx context.Context, project string, ref accord.Ref, fr
 // contract follows the version its callers use), risks, iterations,
 // milestones and retrospectives.
 //
-// Content is what a link's holder relies on. A requirement's status,
-// priority, owner, labels and links are not content; nor are a risk's
-// status, assessments, acceptance and review dates, or a contract
-// version's status and notes.
+// Content is what a link's holder relies on; each domain says what its
+// content is (requirement.ContentChanges, contract.ContentChanges,
+// risk.ContentChanges, plan.IterationContentChanges,
+// plan.MilestoneContentChanges, retro.ContentChanges), and the registry
+// asks it.
 func NewRecords(s adapters.Stores) Records {
 	r := Records{}
 	if s.Requirements != nil {
@@ -116,9 +116,6 @@ func NewRecords(s adapters.Stores) Records {
 	}
 	return r
 }
-
-// bookkeeping is what every record's Stamp adds to its JSON.
-var bookkeeping = []string{"revision", "created_at", "created_by", "updated_at", "updated_by"}
 
 // kind describes one kind of record to the registry: how to read one (by
 // ID or human key), name it, read a revision of it, what of it is
@@ -225,17 +222,11 @@ func requirementRecord(store requirement.Store) Record {
 			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},
 		revision: revisionOf(store.GetRequirementRevision),
-		changes:  RequirementContentChanges,
+		changes:  requirement.ContentChanges,
 		declares: func(r requirement.Requirement) []trace.Declaration {
 			return refsAs(r.Links, trace.RelatesTo, "in "+r.Key+"'s links")
 		},
 	}.record()
-}
-
-// RequirementContentChanges lists the content fields that differ from a
-// to b: what a link to the requirement relies on.
-func RequirementContentChanges(a, b requirement.Requirement) []string {
-	return diff.Paths(requirement.Diff(a, b), "status", "priority", "owner", "labels", "links")
 }
 
 func splitVersion(ref string) (string, string, error) {
@@ -267,7 +258,7 @@ func versionRecord(store contract.Store) Record {
 			rev, err := store.GetVersionRevision(ctx, project, id, version, n)
 			return rev.Record, err
 		},
-		changes:  func(a, b contract.Version) []string { return diff.Paths(contract.Diff(a, b), "status") },
+		changes:  contract.ContentChanges,
 		declares: func(v contract.Version) []trace.Declaration { return declaredByContract(v.Spec) },
 	}.record()
 	r.Related = func(_ context.Context, _ string, ref string) ([]accord.Ref, error) {
@@ -383,58 +374,37 @@ func riskRecord(store risk.Store) Record {
 			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},
 		revision: revisionOf(store.GetRiskRevision),
-		// The statement and the response are what a mitigation relies on;
-		// scores, reviews and decisions move on their own.
-		changes: func(a, b risk.Risk) []string {
-			return diff.Paths(risk.Diff(a, b), append([]string{"status", "current", "assessments", "acceptance",
-				"reviewed_at", "reviewed_by", "labels", "links", "owner", "review_due_notified"}, bookkeeping...)...)
-		},
+		changes:  risk.ContentChanges,
 		declares: func(r risk.Risk) []trace.Declaration { return refsAs(r.Links, trace.RelatesTo, "in "+r.Key+"'s links") },
 	}.record()
 }
 
 func iterationRecord(store plan.Store) Record {
-	// An iteration's content is its dates, goals and what it schedules.
-	type view struct {
-		Start, End plan.Date
-		Goals      []string
-		Items      []accord.Ref
-	}
-	viewOf := func(it plan.Iteration) view {
-		v := view{Start: it.Start, End: it.End, Goals: it.Goals}
-		for _, item := range it.Items {
-			v.Items = append(v.Items, item.Ref)
-		}
-		return v
-	}
 	return kind[plan.Iteration]{
 		get: byIDOrKey(plan.IterationKeyPrefix, store.GetIteration, store.GetIterationByKey),
 		target: func(it plan.Iteration) trace.Target {
 			return trace.Target{Ref: it.Ref(), Revision: it.Revision, Title: it.Key + " " + it.Name}
 		},
 		revision: revisionIn(store.ListIterationRevisions),
-		changes:  func(a, b plan.Iteration) []string { return diff.Paths(diff.Fields(viewOf(a), viewOf(b))) },
+		changes:  plan.IterationContentChanges,
 		declares: func(it plan.Iteration) []trace.Declaration {
-			return refsAs(viewOf(it).Items, trace.RelatesTo, "scheduled in "+it.Key)
+			refs := make([]accord.Ref, len(it.Items))
+			for i, item := range it.Items {
+				refs[i] = item.Ref
+			}
+			return refsAs(refs, trace.RelatesTo, "scheduled in "+it.Key)
 		},
 	}.record()
 }
 
 func milestoneRecord(store plan.Store) Record {
-	// A milestone's content is its date and what it delivers.
-	type view struct {
-		Date         plan.Date
-		Deliverables []accord.Ref
-	}
 	return kind[plan.Milestone]{
 		get: byIDOrKey(plan.MilestoneKeyPrefix, store.GetMilestone, store.GetMilestoneByKey),
 		target: func(m plan.Milestone) trace.Target {
 			return trace.Target{Ref: m.Ref(), Revision: m.Revision, Title: m.Key + " " + m.Name}
 		},
 		revision: revisionIn(store.ListMilestoneRevisions),
-		changes: func(a, b plan.Milestone) []string {
-			return diff.Paths(diff.Fields(view{a.Date, a.Deliverables}, view{b.Date, b.Deliverables}))
-		},
+		changes:  plan.MilestoneContentChanges,
 		declares: func(m plan.Milestone) []trace.Declaration {
 			return refsAs(m.Deliverables, trace.RelatesTo, "delivered by "+m.Key)
 		},
@@ -442,20 +412,13 @@ func milestoneRecord(store plan.Store) Record {
 }
 
 func retroRecord(store retro.Store) Record {
-	// What a retrospective concluded: its lessons and actions.
-	type view struct {
-		Lessons []retro.Lesson
-		Actions []retro.Action
-	}
 	return kind[retro.Retro]{
 		get: byIDOrKey(retro.KeyPrefix, store.GetRetro, store.GetRetroByKey),
 		target: func(r retro.Retro) trace.Target {
 			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},
 		revision: revisionOf(store.GetRetroRevision),
-		changes: func(a, b retro.Retro) []string {
-			return diff.Paths(diff.Fields(view{a.Lessons, a.Actions}, view{b.Lessons, b.Actions}))
-		},
+		changes:  retro.ContentChanges,
 		declares: func(r retro.Retro) []trace.Declaration {
 			return refsAs(r.LooksBackOn, trace.RelatesTo, r.Key+" looks back on it")
 		},

@@ -72,11 +72,11 @@ func opSpec(reqs ...accord.Ref) contract.Spec {
 func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 	s, impacts := tracedStores(t)
 	ctx := context.Background()
-	r1, err := s.Requirements.Create(alice, "p", content(), "")
+	r1, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
 
 	t.Run("contract operation implements a requirement", func(t *testing.T) {
-		v, err := s.Contracts.Create(bob, "p", "1.0.0", opSpec(accord.Ref{Kind: "requirement", ID: "REQ-1"}), "")
+		v, err := s.Contracts.Create(bob, "p", contract.NewContract{Version: "1.0.0", Spec: opSpec(accord.Ref{Kind: "requirement", ID: "REQ-1"})})
 		require.NoError(t, err)
 		l := only(t, s, v.Ref(), r1.Ref())
 		assert.Equal(t, trace.Implements, l.Role)
@@ -84,19 +84,19 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		assert.Equal(t, r1.Revision, l.TargetRevision)
 		assert.Equal(t, "operations getOrder", l.Note)
 
-		r, err := s.Requirements.Transition(alice, "p", r1.ID, r1.Revision, requirement.InReview, "")
+		r, err := s.Requirements.Transition(alice, "p", r1.ID, r1.Revision, requirement.TransitionInput{To: requirement.InReview})
 		require.NoError(t, err)
 		requireCurrent(t, s, l, "a status change is not content")
 
 		c := content()
 		c.Acceptance[1].Text = "A late refund fails with 409 REFUND_WINDOW_CLOSED"
 		c.Labels = []string{"payments", "legal"}
-		r1, err = s.Requirements.Update(alice, "p", r.ID, r.Revision, c, "the status code")
+		r1, err = s.Requirements.Update(alice, "p", r.ID, r.Revision, requirement.ContentInput{Content: c, Note: "the status code"})
 		require.NoError(t, err)
 		requireSuspect(t, s, l, "acceptance_criteria[1].text")
 
 		// The operation no longer declares it: the declared link goes.
-		_, err = s.Contracts.UpdateVersion(bob, "p", v.ContractID, "1.0.0", v.Revision, opSpec(), "")
+		_, err = s.Contracts.UpdateVersion(bob, "p", v.ContractID, "1.0.0", v.Revision, contract.SpecInput{Spec: opSpec()})
 		require.NoError(t, err)
 		page, err := s.Traces.List(ctx, "p", trace.Filter{From: v.Ref()}, accord.PageQuery{})
 		require.NoError(t, err)
@@ -106,14 +106,14 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 	t.Run("requirement links a requirement", func(t *testing.T) {
 		c := content()
 		c.Title, c.Links = "Refund to the wallet", []accord.Ref{{Kind: "requirement", ID: "REQ-1"}}
-		r2, err := s.Requirements.Create(alice, "p", c, "")
+		r2, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: c})
 		require.NoError(t, err)
 		l := only(t, s, r2.Ref(), r1.Ref())
 		r1 = statusOnly(t, s, r1)
 		requireCurrent(t, s, l, "a status change is not content")
 		c = r1.Content.Clone()
 		c.Goal = "Fewer refund tickets"
-		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, c, "")
+		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, requirement.ContentInput{Content: c})
 		require.NoError(t, err)
 		requireSuspect(t, s, l, "goal")
 	})
@@ -129,7 +129,7 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, rk.Ref(), mitigation.To, "stored by ID")
 
-		rk, err = s.Risks.Transition(bob, "p", rk.ID, rk.Revision, risk.Escalated, "to the lead")
+		rk, err = s.Risks.Transition(bob, "p", rk.ID, rk.Revision, risk.TransitionInput{To: risk.Escalated, Reason: "to the lead"})
 		require.NoError(t, err)
 		requireCurrent(t, s, mitigation, "a status change of the risk is not content")
 		rk, err = s.Risks.Update(bob, "p", rk.ID, rk.Revision, risk.Content{Title: rk.Title, Cause: rk.Cause, Event: rk.Event,
@@ -139,7 +139,7 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		requireCurrent(t, s, fromRisk, "REQ-1 has not changed since")
 		c := r1.Content.Clone()
 		c.Description = "A buyer refunds a paid order within 21 days."
-		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, c, "")
+		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, requirement.ContentInput{Content: c})
 		require.NoError(t, err)
 		requireSuspect(t, s, fromRisk, "description")
 	})
@@ -157,7 +157,7 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 
 		c := r1.Content.Clone()
 		c.Description = "A buyer refunds a paid order within 30 days."
-		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, c, "")
+		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, requirement.ContentInput{Content: c})
 		require.NoError(t, err)
 		requireSuspect(t, s, scheduled, "description")
 
@@ -166,14 +166,14 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		requireCurrent(t, s, looksBack, "a new name is not what the retrospective relies on")
 		_, err = s.Plans.UpdateIteration(alice, "p", it.ID, it.Revision, plan.IterationContent{Name: it.Name, Start: it.Start, End: plan.Date("2026-03-20")})
 		require.NoError(t, err)
-		requireSuspect(t, s, looksBack, "End")
+		requireSuspect(t, s, looksBack, "end") // named by its JSON path, as every content field is
 
 		ms, err := s.Plans.CreateMilestone(alice, "p", plan.MilestoneContent{Name: "Refunds live", Date: plan.Date("2026-03-27"), Deliverables: []accord.Ref{r1.Ref()}})
 		require.NoError(t, err)
 		delivers := only(t, s, ms.Ref(), r1.Ref())
 		c = r1.Content.Clone()
 		c.Exceptions = []requirement.ExceptionCase{{Condition: "the provider is down", Handling: "queue the refund"}}
-		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, c, "")
+		r1, err = s.Requirements.Update(alice, "p", r1.ID, r1.Revision, requirement.ContentInput{Content: c})
 		require.NoError(t, err)
 		requireSuspect(t, s, delivers, "exceptions")
 	})
@@ -181,11 +181,11 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 	t.Run("requirement links a contract: a new agreed version", func(t *testing.T) {
 		sp := spec()
 		sp.Service = "order-view"
-		v, err := s.Contracts.Create(bob, "p", "1.0.0", sp, "")
+		v, err := s.Contracts.Create(bob, "p", contract.NewContract{Version: "1.0.0", Spec: sp})
 		require.NoError(t, err)
 		c := content()
 		c.Title, c.Links = "Show an order", []accord.Ref{{Kind: "contract", ID: v.ContractID}}
-		r3, err := s.Requirements.Create(alice, "p", c, "")
+		r3, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: c})
 		require.NoError(t, err)
 		l := only(t, s, r3.Ref(), accord.Ref{Kind: "contract", ID: v.ContractID})
 		assert.Equal(t, 0, l.TargetRevision, "no version agreed yet")
@@ -194,10 +194,10 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 		_, err = s.Traces.Confirm(alice, "p", l.ID, l.Revision, "REQ-3 reads the first version")
 		require.NoError(t, err)
 
-		next, err := s.Contracts.NewVersion(bob, "p", v.ContractID, "1.0.0", "1.1.0", "")
+		next, err := s.Contracts.NewVersion(bob, "p", v.ContractID, contract.NewVersionInput{From: "1.0.0", Version: "1.1.0"})
 		require.NoError(t, err)
 		sp.Operations[0].Parameters = append(sp.Operations[0].Parameters, contract.Parameter{Name: "fields", In: contract.InQuery, Schema: json.RawMessage(`{"type":"string"}`)})
-		next, err = s.Contracts.UpdateVersion(bob, "p", v.ContractID, "1.1.0", next.Revision, sp, "")
+		next, err = s.Contracts.UpdateVersion(bob, "p", v.ContractID, "1.1.0", next.Revision, contract.SpecInput{Spec: sp})
 		require.NoError(t, err)
 		requireCurrent(t, s, l, "a draft changes nothing its callers use")
 
@@ -217,19 +217,19 @@ func TestLinksTurnSuspectOnContentNotStatus(t *testing.T) {
 func TestChangeRequestImpactThenConfirm(t *testing.T) {
 	s, impacts := tracedStores(t)
 	ctx := context.Background()
-	r, err := s.Requirements.Create(alice, "p", content(), "")
+	r, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
-	v, err := s.Contracts.Create(bob, "p", "1.0.0", opSpec(r.Ref()), "")
+	v, err := s.Contracts.Create(bob, "p", contract.NewContract{Version: "1.0.0", Spec: opSpec(r.Ref())})
 	require.NoError(t, err)
 	test, err := s.Traces.Link(bob, "p", trace.NewLink{From: accord.Ref{Kind: "contract", ID: v.ContractID}, To: r.Ref(), Role: trace.Verifies, Note: "refund_test.go"})
 	require.NoError(t, err)
-	r, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.InReview, "")
+	r, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.TransitionInput{To: requirement.InReview})
 	require.NoError(t, err)
 	rv, err := s.Reviews.Create(alice, "p", review.NewReview{Kind: review.RequirementReview, Subject: r.Ref(),
 		Participants: []review.NewParticipant{{Actor: "alice", Role: "product"}, {Actor: "bob", Role: "backend"}}})
 	require.NoError(t, err)
 	approveRound(t, s, rv.ID)
-	r, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.Approved, "")
+	r, err = s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.TransitionInput{To: requirement.Approved})
 	require.NoError(t, err)
 
 	changed := r.Content.Clone()
@@ -254,7 +254,7 @@ func TestChangeRequestImpactThenConfirm(t *testing.T) {
 	assert.Len(t, nb.Dependents, 2)
 	assert.Empty(t, nb.DependsOn)
 
-	cr, err = s.Requirements.DecideChange(bob, "p", cr.ID, cr.Revision, requirement.ChangeApproved, "")
+	cr, err = s.Requirements.DecideChange(bob, "p", cr.ID, cr.Revision, requirement.DecisionInput{To: requirement.ChangeApproved})
 	require.NoError(t, err)
 	r, _, err = s.Requirements.ApplyChange(alice, "p", cr.ID, cr.Revision)
 	require.NoError(t, err)
@@ -307,15 +307,15 @@ func TestRecheckCatchesUp(t *testing.T) {
 	require.NoError(t, err)
 	unwired, err := link.New(link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore()}})
 	require.NoError(t, err)
-	r, err := wiredOn.Requirements.Create(alice, "p", content(), "")
+	r, err := wiredOn.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
 	require.NoError(t, err)
 	c := content()
 	c.Title, c.Links = "Wallet refunds", []accord.Ref{r.Ref()}
-	r2, err := wiredOn.Requirements.Create(alice, "p", c, "")
+	r2, err := wiredOn.Requirements.Create(alice, "p", requirement.ContentInput{Content: c})
 	require.NoError(t, err)
 	c = content()
 	c.Goal = "Fewer tickets"
-	_, err = unwired.Requirements.Update(alice, "p", r.ID, r.Revision, c, "")
+	_, err = unwired.Requirements.Update(alice, "p", r.ID, r.Revision, requirement.ContentInput{Content: c})
 	require.NoError(t, err)
 	requireCurrent(t, wiredOn, only(t, wiredOn, r2.Ref(), r.Ref()), "nobody told the links yet")
 	turned, err := wiredOn.Traces.Recheck(alice, "p")
@@ -327,7 +327,7 @@ func TestRecheckCatchesUp(t *testing.T) {
 // agree takes a version through its review to agreed.
 func agree(t *testing.T, s link.Services, v contract.Version) contract.Version {
 	t.Helper()
-	v, err := s.Contracts.Transition(bob, "p", v.ContractID, v.Version, v.Revision, contract.Proposed, "")
+	v, err := s.Contracts.Transition(bob, "p", v.ContractID, v.Version, v.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)
 	rv, err := s.Reviews.Create(bob, "p", review.NewReview{Kind: review.ContractReview, Subject: v.Ref(),
 		Participants: []review.NewParticipant{{Actor: "bob", Role: "backend"}, {Actor: "fay", Role: "frontend"}}})
@@ -336,7 +336,7 @@ func agree(t *testing.T, s link.Services, v contract.Version) contract.Version {
 		_, err = s.Reviews.Verdict(ctx, "p", rv.ID, review.VerdictInput{Round: rv.Current().Number, Decision: review.Approve})
 		require.NoError(t, err)
 	}
-	v, err = s.Contracts.Transition(bob, "p", v.ContractID, v.Version, v.Revision, contract.Agreed, "")
+	v, err = s.Contracts.Transition(bob, "p", v.ContractID, v.Version, v.Revision, contract.TransitionInput{To: contract.Agreed})
 	require.NoError(t, err)
 	return v
 }
@@ -348,7 +348,7 @@ func statusOnly(t *testing.T, s link.Services, r requirement.Requirement) requir
 	if r.Status == requirement.InReview {
 		to = requirement.Draft
 	}
-	r, err := s.Requirements.Transition(alice, "p", r.ID, r.Revision, to, "status only")
+	r, err := s.Requirements.Transition(alice, "p", r.ID, r.Revision, requirement.TransitionInput{To: to, Reason: "status only"})
 	require.NoError(t, err)
 	return r
 }

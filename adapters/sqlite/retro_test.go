@@ -42,7 +42,7 @@ func TestRetroSecretWrittenBeforeThePrivatePart(t *testing.T) {
 	}
 	fac := accord.WithActor(ctx, accord.Actor{ID: "fac"})
 	for _, to := range []retro.Phase{retro.Grouping, retro.Voting, retro.Discussing, retro.Closed} {
-		if _, err := svc.Transition(fac, "shop", "R1", to); err != nil {
+		if _, err := svc.Transition(fac, "shop", "R1", 0, retro.TransitionInput{To: to}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -39,7 +39,7 @@ func newRequirementStore(db *sql.DB, d Dialect, c *readCache) *RequirementStore 
 			stamp:  func(c *requirement.ChangeRequest) *accord.Stamp { return &c.Stamp },
 			parent: func(c *requirement.ChangeRequest) string { return c.RequirementID },
 			cols:   func(c *requirement.ChangeRequest) columns { return columns{status: string(c.State)} }},
-		terms: table[requirement.Term]{db: db, d: d, cache: c, clone: requirement.Term.Clone, kind: requirement.TermRefKind, what: "glossary term",
+		terms: table[requirement.Term]{db: db, d: d, cache: c, clone: requirement.Term.Clone, kind: "glossary_term", what: "glossary term", // the stored kind, requirement.TermRefKind before it became "glossary"
 			ident: func(t *requirement.Term) (string, string) { return t.Project, t.ID },
 			stamp: func(t *requirement.Term) *accord.Stamp { return &t.Stamp },
 			name:  func(t *requirement.Term) string { return strings.ToLower(t.Term) },

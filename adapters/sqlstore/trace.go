@@ -19,7 +19,7 @@ type TraceStore struct {
 var _ trace.Store = (*TraceStore)(nil)
 
 func newTraceStore(db *sql.DB, d Dialect, c *readCache) *TraceStore {
-	return &TraceStore{links: table[trace.Link]{db: db, d: d, cache: c, clone: trace.Link.Clone, kind: trace.RefKind, what: "link",
+	return &TraceStore{links: table[trace.Link]{db: db, d: d, cache: c, clone: trace.Link.Clone, kind: "trace_link", what: "link", // the stored kind, trace.RefKind before it became "trace"
 		ident:  func(l *trace.Link) (string, string) { return l.Project, l.ID },
 		stamp:  func(l *trace.Link) *accord.Stamp { return &l.Stamp },
 		name:   func(l *trace.Link) string { return l.Name() },

@@ -110,12 +110,12 @@ func retroScenario(t *testing.T, s retro.Store) {
 	r := must[retro.Retro](t, "create")(svc.Create(alice, "shop", retro.NewRetro{Title: "Sprint 1", Series: "payments", Anonymous: true}))
 	r = must[retro.Retro](t, "item")(svc.AddItem(bob, "shop", r.Key, retro.ItemInput{Column: "improve", Text: "reviews take days"}))
 	for _, to := range []retro.Phase{retro.Grouping, retro.Voting} {
-		r = must[retro.Retro](t, "phase")(svc.Transition(alice, "shop", r.Key, to))
+		r = must[retro.Retro](t, "phase")(svc.Transition(alice, "shop", r.Key, 0, retro.TransitionInput{To: to}))
 	}
 	r = must[retro.Retro](t, "vote")(svc.Vote(bob, "shop", r.Key, r.Items[0].ID))
-	r = must[retro.Retro](t, "discuss")(svc.Transition(alice, "shop", r.Key, retro.Discussing))
+	r = must[retro.Retro](t, "discuss")(svc.Transition(alice, "shop", r.Key, 0, retro.TransitionInput{To: retro.Discussing}))
 	r = must[retro.Retro](t, "action")(svc.AddAction(bob, "shop", r.Key, retro.ActionInput{ActionInput: accord.ActionInput{Title: "review within a day", Owner: "bob"}}))
-	r = must[retro.Retro](t, "close")(svc.Transition(alice, "shop", r.Key, retro.Closed))
+	r = must[retro.Retro](t, "close")(svc.Transition(alice, "shop", r.Key, 0, retro.TransitionInput{To: retro.Closed}))
 	if _, err := s.GetPrivate(ctx, "shop", r.ID); accord.ErrorCode(err) != accord.NotFound {
 		t.Errorf("closing an anonymous retrospective left its private part in the store (%v)", err)
 	}

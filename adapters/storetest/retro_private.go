@@ -249,20 +249,20 @@ func retroAnonymity(t *testing.T, s retro.Store) {
 		t.Errorf("editing another participant's card: %v, want permission_denied", err)
 	}
 	collect()
-	must[retro.Retro](t, "grouping")(svc.Transition(fac, "shop", r.Key, retro.Grouping))
+	must[retro.Retro](t, "grouping")(svc.Transition(fac, "shop", r.Key, 0, retro.TransitionInput{To: retro.Grouping}))
 	g := must[retro.Retro](t, "group")(svc.Group(as(people[0]), "shop", r.Key, retro.GroupInput{Title: "reviews", Items: []string{cur.Items[0].ID, cur.Items[1].ID}}))
-	must[retro.Retro](t, "voting")(svc.Transition(fac, "shop", r.Key, retro.Voting))
+	must[retro.Retro](t, "voting")(svc.Transition(fac, "shop", r.Key, 0, retro.TransitionInput{To: retro.Voting}))
 	for _, p := range people {
 		must[retro.Retro](t, "vote")(svc.Vote(as(p), "shop", r.Key, cur.Items[2].ID))
 		must[retro.Retro](t, "vote")(svc.Vote(as(p), "shop", r.Key, g.Groups[0].ID))
 	}
 	collect()
-	must[retro.Retro](t, "discussing")(svc.Transition(fac, "shop", r.Key, retro.Discussing))
+	must[retro.Retro](t, "discussing")(svc.Transition(fac, "shop", r.Key, 0, retro.TransitionInput{To: retro.Discussing}))
 	must[retro.Retro](t, "note")(svc.AddNote(as(people[1]), "shop", r.Key, retro.NoteInput{Target: g.Groups[0].ID, Text: "reviews wait on one person"}))
 	must[retro.Retro](t, "action")(svc.AddAction(as(people[2]), "shop", r.Key, retro.ActionInput{ActionInput: accord.ActionInput{Title: "two reviewers", Owner: "the team"}}))
 	must[retro.Retro](t, "lesson")(svc.AddLesson(as(people[3]), "shop", r.Key, retro.LessonInput{Text: "spread review load"}))
 	collect()
-	closed := must[retro.Retro](t, "close")(svc.Transition(fac, "shop", r.Key, retro.Closed))
+	closed := must[retro.Retro](t, "close")(svc.Transition(fac, "shop", r.Key, 0, retro.TransitionInput{To: retro.Closed}))
 	must[retro.Retro](t, "done")(svc.UpdateAction(as(people[4]), "shop", r.Key, closed.Actions[0].ID,
 		accord.ActionInput{Title: "two reviewers", Owner: "the team", Status: accord.ActionDone}))
 

@@ -48,7 +48,7 @@ func newReview(project, id string, kind review.Kind, subject accord.Ref) review.
 			Criteria: []review.Criterion{{ID: "AC-1", Text: "refund returns 200"}},
 			Verdicts: []review.Verdict{{Actor: "alice", Decision: review.Approve, Time: epoch}},
 			Assessments: []review.Assessment{{Actor: "bob", Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 5, Time: epoch,
-				Risks: []review.Risk{{ID: "K1", Title: "idempotency", Category: review.TechnicalRisk}}}},
+				Risks: []review.Risk{{ID: "K1", Title: "idempotency", Category: accord.RiskTechnical}}}},
 			Checks:    []review.Check{},
 			Overrides: []review.Override{}}},
 		Vetoes: []review.Veto{},

@@ -40,21 +40,21 @@ func requirementScenario(t *testing.T, s requirement.Store) {
 		t.Fatal(err)
 	}
 	alice, bob := as("alice", "product", "admin"), as("bob", "backend")
-	r := must[requirement.Requirement](t, "create")(svc.Create(alice, "shop", requirement.Content{Title: "Refund a paid order"}, "first draft"))
+	r := must[requirement.Requirement](t, "create")(svc.Create(alice, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Refund a paid order"}, Note: "first draft"}))
 	if r.Key != "REQ-1" || r.Owner != "alice" || r.Priority != requirement.DefaultPriority {
 		t.Errorf("created %s owned by %q at %s; want REQ-1 owned by its author at the default priority", r.Key, r.Owner, r.Priority)
 	}
 	c := fullContent("Refund a paid order")
-	r = must[requirement.Requirement](t, "update")(svc.Update(bob, "shop", r.Key, 1, c, "filled in"))
-	_, err = svc.Update(alice, "shop", r.Key, 1, c, "lost update")
+	r = must[requirement.Requirement](t, "update")(svc.Update(bob, "shop", r.Key, 1, requirement.ContentInput{Content: c, Note: "filled in"}))
+	_, err = svc.Update(alice, "shop", r.Key, 1, requirement.ContentInput{Content: c, Note: "lost update"})
 	if checkCode(t, "update from a stale revision", accord.Conflict, err) {
 		if got := must[requirement.Requirement](t, "get")(svc.Get(alice, "shop", r.Key)); got.Revision != 2 {
 			t.Errorf("a refused update left revision %d, want 2", got.Revision)
 		}
 	}
-	r = must[requirement.Requirement](t, "to review")(svc.Transition(alice, "shop", r.ID, 2, requirement.InReview, "ready"))
-	r = must[requirement.Requirement](t, "approve")(svc.Transition(bob, "shop", r.ID, 3, requirement.Approved, "agreed"))
-	other := must[requirement.Requirement](t, "create second")(svc.Create(bob, "shop", fullContent("Export invoices"), ""))
+	r = must[requirement.Requirement](t, "to review")(svc.Transition(alice, "shop", r.ID, 2, requirement.TransitionInput{To: requirement.InReview, Reason: "ready"}))
+	r = must[requirement.Requirement](t, "approve")(svc.Transition(bob, "shop", r.ID, 3, requirement.TransitionInput{To: requirement.Approved, Reason: "agreed"}))
+	other := must[requirement.Requirement](t, "create second")(svc.Create(bob, "shop", requirement.ContentInput{Content: fullContent("Export invoices")}))
 	if other.Key != "REQ-2" {
 		t.Errorf("second requirement got key %s, want REQ-2", other.Key)
 	}
@@ -62,7 +62,7 @@ func requirementScenario(t *testing.T, s requirement.Store) {
 	p := requirement.ChangeProposal{Proposed: c, Reason: "support asked for partial refunds", Impact: requirement.Impact{ScheduleDays: 2, Technical: "one more column"}}
 	p.Proposed.Description = "Refund all or part of a paid order."
 	cr := must[requirement.ChangeRequest](t, "propose")(svc.ProposeChange(alice, "shop", r.Key, p))
-	cr = must[requirement.ChangeRequest](t, "decide")(svc.DecideChange(bob, "shop", cr.ID, 1, requirement.ChangeApproved, ""))
+	cr = must[requirement.ChangeRequest](t, "decide")(svc.DecideChange(bob, "shop", cr.ID, 1, requirement.DecisionInput{To: requirement.ChangeApproved}))
 	r, cr, err = svc.ApplyChange(alice, "shop", cr.ID, 2)
 	if err != nil {
 		t.Fatalf("apply: %v", err)
@@ -92,8 +92,8 @@ func requirementScenario(t *testing.T, s requirement.Store) {
 		t.Errorf("in_review requirements: %v, want REQ-1", page.Items)
 	}
 
-	term := must[requirement.Term](t, "term")(svc.CreateTerm(alice, "shop", requirement.TermDefinition{Term: "order", Definition: "A buyer's purchase.", Forbidden: []string{"deal"}}, ""))
-	must[requirement.Term](t, "term update")(svc.UpdateTerm(bob, "shop", term.ID, 1, requirement.TermDefinition{Term: "order", Definition: "A buyer's purchase of items.", Forbidden: []string{"deal"}}, "clearer"))
+	term := must[requirement.Term](t, "term")(svc.CreateTerm(alice, "shop", requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "A buyer's purchase.", Forbidden: []string{"deal"}}}))
+	must[requirement.Term](t, "term update")(svc.UpdateTerm(bob, "shop", term.ID, 1, requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "A buyer's purchase of items.", Forbidden: []string{"deal"}}, Note: "clearer"}))
 	settings := must[requirement.Settings](t, "settings")(svc.UpdateSettings(alice, "shop", 0, requirement.Settings{LintBlocksReview: true}))
 	if settings.Revision != 1 {
 		t.Errorf("first settings at revision %d, want 1", settings.Revision)
@@ -111,17 +111,17 @@ func contractScenario(t *testing.T, s contract.Store) {
 		t.Fatal(err)
 	}
 	alice := as("alice")
-	v := must[contract.Version](t, "create")(svc.Create(alice, "shop", "1.0.0", sampleSpec("orders"), "first"))
+	v := must[contract.Version](t, "create")(svc.Create(alice, "shop", contract.NewContract{Version: "1.0.0", Spec: sampleSpec("orders"), Note: "first"}))
 	spec := sampleSpec("orders")
 	spec.Operations[0].Summary = "Read a thing"
-	v = must[contract.Version](t, "update")(svc.UpdateVersion(alice, "shop", v.ContractID, "1.0.0", 1, spec, "summary"))
-	v = must[contract.Version](t, "propose")(svc.Transition(alice, "shop", v.ContractID, "1.0.0", 2, contract.Proposed, ""))
-	v = must[contract.Version](t, "agree")(svc.Transition(alice, "shop", v.ContractID, "1.0.0", 3, contract.Agreed, ""))
-	_, err = svc.UpdateVersion(alice, "shop", v.ContractID, "1.0.0", 4, spec, "")
+	v = must[contract.Version](t, "update")(svc.UpdateVersion(alice, "shop", v.ContractID, "1.0.0", 1, contract.SpecInput{Spec: spec, Note: "summary"}))
+	v = must[contract.Version](t, "propose")(svc.Transition(alice, "shop", v.ContractID, "1.0.0", 2, contract.TransitionInput{To: contract.Proposed}))
+	v = must[contract.Version](t, "agree")(svc.Transition(alice, "shop", v.ContractID, "1.0.0", 3, contract.TransitionInput{To: contract.Agreed}))
+	_, err = svc.UpdateVersion(alice, "shop", v.ContractID, "1.0.0", 4, contract.SpecInput{Spec: spec})
 	checkCode(t, "editing an agreed version", accord.FailedPrecondition, err)
-	next := must[contract.Version](t, "new version")(svc.NewVersion(alice, "shop", v.ContractID, "1.0.0", "1.1.0", "next"))
+	next := must[contract.Version](t, "new version")(svc.NewVersion(alice, "shop", v.ContractID, contract.NewVersionInput{From: "1.0.0", Version: "1.1.0", Note: "next"}))
 	spec.Operations[0].Summary = "Read one thing"
-	must[contract.Version](t, "update 1.1.0")(svc.UpdateVersion(alice, "shop", next.ContractID, "1.1.0", 1, spec, ""))
+	must[contract.Version](t, "update 1.1.0")(svc.UpdateVersion(alice, "shop", next.ContractID, "1.1.0", 1, contract.SpecInput{Spec: spec}))
 	hist := must[[]accord.Revision[contract.Version]](t, "history")(svc.History(alice, "shop", v.ContractID, "1.0.0"))
 	if len(hist) != 4 || hist[1].Note != "summary" || hist[3].Record.Status != contract.Agreed {
 		t.Errorf("history of 1.0.0: %d revisions; want 4, the second noted \"summary\", the last agreed", len(hist))
@@ -138,7 +138,7 @@ func contractScenario(t *testing.T, s contract.Store) {
 	if len(page.Items) != 1 {
 		t.Errorf("contracts for orders: %d, want 1", len(page.Items))
 	}
-	_, err = svc.Create(alice, "shop", "1.0.0", sampleSpec("orders"), "")
+	_, err = svc.Create(alice, "shop", contract.NewContract{Version: "1.0.0", Spec: sampleSpec("orders")})
 	checkCode(t, "a second contract for the same service", accord.Conflict, err)
 }
 
@@ -152,7 +152,7 @@ func requirementDeletion(t *testing.T, s requirement.Store) {
 		t.Fatal(err)
 	}
 	admin, bob, carol := as("alice", "admin"), as("bob", "backend"), as("carol", "qa")
-	r := must[requirement.Requirement](t, "create")(svc.Create(bob, "shop", requirement.Content{Title: "Refund a paid order"}, ""))
+	r := must[requirement.Requirement](t, "create")(svc.Create(bob, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Refund a paid order"}}))
 	err = svc.Delete(carol, "shop", r.Key, "not needed")
 	if checkCode(t, "a member deleting another's draft", accord.PermissionDenied, err) {
 		if perm, _ := accord.MissingPermission(err); perm != accord.PermRecordDelete {

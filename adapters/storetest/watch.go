@@ -101,21 +101,21 @@ func watchScenario(t *testing.T, s watch.Store, log accord.EventSink) {
 	}
 	publish("mine", req)
 	publish("not mine", accord.Ref{Kind: "requirement", ID: "R2"})
-	in, err := svc.Inbox(bob, "shop", 0)
+	in, err := svc.Inbox(bob, "shop", accord.PageQuery{})
 	if err != nil || len(in.Entries) != 1 || in.Entries[0].Event.ID != "mine" {
 		t.Fatalf("bob's inbox: %+v (%v), want the event about R1 only", in.Entries, err)
 	}
 	if err := svc.MarkRead(bob, "shop", in.Through); err != nil {
 		t.Fatal(err)
 	}
-	if in, err := svc.Inbox(bob, "shop", 0); err != nil || len(in.Entries) != 0 {
+	if in, err := svc.Inbox(bob, "shop", accord.PageQuery{}); err != nil || len(in.Entries) != 0 {
 		t.Errorf("inbox after marking it read: %+v (%v), want empty", in.Entries, err)
 	}
 	if _, err := svc.Watch(bob, "shop", accord.Ref{Kind: watch.ProjectKind, ID: "shop"}); err != nil {
 		t.Fatal(err)
 	}
 	publish("anything", accord.Ref{Kind: "risk", ID: "K1"})
-	if in, err := svc.Inbox(bob, "shop", 0); err != nil || len(in.Entries) != 1 || in.Entries[0].Event.ID != "anything" {
+	if in, err := svc.Inbox(bob, "shop", accord.PageQuery{}); err != nil || len(in.Entries) != 1 || in.Entries[0].Event.ID != "anything" {
 		t.Errorf("inbox with a project watch: %+v (%v), want the risk event", in.Entries, err)
 	}
 }

@@ -92,12 +92,12 @@ func TestDeletedRecordsMoveStillDeleted(t *testing.T) {
 	s := wired(t, src)
 	newReq := func(title string) requirement.Requirement {
 		t.Helper()
-		r, err := s.Requirements.Create(ann, "shop", requirement.Content{Title: title, Description: "d", Priority: requirement.P2, Owner: "ann"}, "")
+		r, err := s.Requirements.Create(ann, "shop", requirement.ContentInput{Content: requirement.Content{Title: title, Description: "d", Priority: requirement.P2, Owner: "ann"}})
 		require.NoError(t, err)
 		return r
 	}
 	r1, r2, r3 := newReq("Refund a paid order"), newReq("Export invoices"), newReq("Refund in one step")
-	_, err := s.Requirements.Update(ann, "shop", r2.Key, 1, requirement.Content{Title: "Export invoices as PDF", Description: "d", Priority: requirement.P2, Owner: "ann"}, "sharper")
+	_, err := s.Requirements.Update(ann, "shop", r2.Key, 1, requirement.ContentInput{Content: requirement.Content{Title: "Export invoices as PDF", Description: "d", Priority: requirement.P2, Owner: "ann"}, Note: "sharper"})
 	require.NoError(t, err)
 	require.NoError(t, s.Requirements.Delete(ann, "shop", r2.Key, "a duplicate of REQ-1"))
 	k1, err := s.Risks.Create(ann, "shop", risk.NewRisk{Title: "Refunds queue up", Cause: "rate limits", Event: "queues", Effect: "late refunds", Category: "dependency"})
@@ -108,10 +108,10 @@ func TestDeletedRecordsMoveStillDeleted(t *testing.T) {
 	l, err := s.Traces.Link(ann, "shop", trace.NewLink{From: r3.Ref(), To: r1.Ref(), Role: trace.Refines})
 	require.NoError(t, err)
 	require.NoError(t, s.Traces.Unlink(ann, "shop", l.ID, "refines nothing"))
-	old, err := s.Requirements.CreateTerm(ann, "shop", requirement.TermDefinition{Term: "order", Definition: "a cart"}, "")
+	old, err := s.Requirements.CreateTerm(ann, "shop", requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "a cart"}})
 	require.NoError(t, err)
 	require.NoError(t, s.Requirements.DeleteTerm(ann, "shop", old.ID, "wrong"))
-	_, err = s.Requirements.CreateTerm(ann, "shop", requirement.TermDefinition{Term: "order", Definition: "a commitment to pay"}, "")
+	_, err = s.Requirements.CreateTerm(ann, "shop", requirement.TermInput{TermDefinition: requirement.TermDefinition{Term: "order", Definition: "a commitment to pay"}})
 	require.NoError(t, err)
 
 	doc, err := transfer.Export(ctx, src, "shop", t0)
@@ -148,12 +148,12 @@ func TestDeletedRecordsMoveStillDeleted(t *testing.T) {
 			require.Len(t, gone.Items, 1)
 			assert.Equal(t, r2.Key, gone.Items[0].Key)
 			assert.Equal(t, "ann", gone.Items[0].Deleted.By)
-			terms, err := d.Requirements.ListTerms(ann, "shop")
+			terms, err := d.Requirements.ListTerms(ann, "shop", accord.PageQuery{})
 			require.NoError(t, err)
-			require.Len(t, terms, 1)
-			assert.Equal(t, "a commitment to pay", terms[0].Definition, "the live term keeps the name")
+			require.Len(t, terms.Items, 1)
+			assert.Equal(t, "a commitment to pay", terms.Items[0].Definition, "the live term keeps the name")
 
-			next, err := d.Requirements.Create(ann, "shop", requirement.Content{Title: "New", Description: "d", Priority: requirement.P3, Owner: "ann"}, "")
+			next, err := d.Requirements.Create(ann, "shop", requirement.ContentInput{Content: requirement.Content{Title: "New", Description: "d", Priority: requirement.P3, Owner: "ann"}})
 			require.NoError(t, err)
 			assert.Equal(t, requirement.KeyOf(4), next.Key, "the deleted requirement's key stays taken")
 

@@ -69,13 +69,13 @@ func TestExportOfAClosedAnonymousRetroLinksNobody(t *testing.T) {
 	cur, err := svc.Get(fac, "shop", r.Key)
 	require.NoError(t, err)
 	for _, to := range []retro.Phase{retro.Grouping, retro.Voting} {
-		step(svc.Transition(fac, "shop", r.Key, to))
+		step(svc.Transition(fac, "shop", r.Key, 0, retro.TransitionInput{To: to}))
 	}
 	for i, p := range people {
 		step(svc.Vote(as(p), "shop", r.Key, cur.Items[i%2].ID))
 		step(svc.Vote(as(p), "shop", r.Key, cur.Items[2].ID))
 	}
-	step(svc.Transition(fac, "shop", r.Key, retro.Discussing))
+	step(svc.Transition(fac, "shop", r.Key, 0, retro.TransitionInput{To: retro.Discussing}))
 	step(svc.AddNote(as(people[0]), "shop", r.Key, retro.NoteInput{Text: "reviews wait on one person"}))
 	priv, err := src.Retros.GetPrivate(ctx, "shop", r.ID)
 	require.NoError(t, err)
@@ -90,7 +90,7 @@ func TestExportOfAClosedAnonymousRetroLinksNobody(t *testing.T) {
 		tokens = append(tokens, k)
 	}
 	require.Len(t, tokens, len(people)+2+3*len(people), "each participant has one pseudonym in each map")
-	step(svc.Transition(fac, "shop", r.Key, retro.Closed))
+	step(svc.Transition(fac, "shop", r.Key, 0, retro.TransitionInput{To: retro.Closed}))
 
 	doc, err := transfer.Export(ctx, src, "shop", t0)
 	require.NoError(t, err)

@@ -60,11 +60,11 @@ func benchConsole(b *testing.B, opts link.Options, projectStore project.Store, a
 	for batch := 0; batch < benchRequirements; batch += 500 {
 		require.NoError(b, atomically(ctx, func(ctx context.Context) error {
 			for i := batch; i < batch+500; i++ {
-				_, err := s.Requirements.Create(ctx, "big", requirement.Content{Title: fmt.Sprintf("Requirement %d", i+1),
+				_, err := s.Requirements.Create(ctx, "big", requirement.ContentInput{Content: requirement.Content{Title: fmt.Sprintf("Requirement %d", i+1),
 					Description: "A buyer can refund a paid order within 14 days of delivery.", Owner: "alice", Labels: []string{"payments"},
 					Acceptance:  []requirement.AcceptanceCriterion{{Text: "A refund after 14 days fails with REFUND_WINDOW_CLOSED", TestRef: "TestRefund"}},
 					Exceptions:  []requirement.ExceptionCase{{Condition: "the window closed", Handling: "refuse", ErrorCode: "REFUND_WINDOW_CLOSED"}},
-					Performance: []requirement.PerformanceTarget{{Metric: "p99 latency", Comparator: requirement.LessOrEqual, Target: ptr(300), Unit: "ms"}}}, "")
+					Performance: []requirement.PerformanceTarget{{Metric: "p99 latency", Comparator: requirement.LessOrEqual, Target: ptr(300), Unit: "ms"}}}})
 				if err != nil {
 					return err
 				}

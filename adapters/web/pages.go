@@ -235,7 +235,7 @@ func (s *server) confirmLink(c *call) error {
 
 // inbox is the caller's inbox of watched records.
 func (s *server) inbox(c *call) error {
-	in, err := s.Watches.Inbox(c.ctx(), c.project(), 100)
+	in, err := s.Watches.Inbox(c.ctx(), c.project(), accord.PageQuery{Size: 100})
 	if err != nil {
 		return err
 	}

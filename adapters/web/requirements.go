@@ -34,8 +34,8 @@ func (s *server) changeDecide(c *call) error {
 		return err
 	}
 	return s.requirementChange(c, func(ctx context.Context) error {
-		_, err := s.Requirements.DecideChange(ctx, c.project(), c.r.PathValue("id"), base,
-			requirement.ChangeState(c.r.PostFormValue("to")), strings.TrimSpace(c.r.PostFormValue("reason")))
+		_, err := s.Requirements.DecideChange(ctx, c.project(), c.r.PathValue("id"), base, requirement.DecisionInput{
+			To: requirement.ChangeState(c.r.PostFormValue("to")), Reason: strings.TrimSpace(c.r.PostFormValue("reason"))})
 		return err
 	})
 }
@@ -151,7 +151,9 @@ func (s *server) requirementPage(c *call) error {
 		return err
 	}
 	slices.Reverse(d.History)
-	crs, err := s.Requirements.ListChanges(c.ctx(), c.project(), r.ID)
+	crs, err := svcAll(func(q accord.PageQuery) (accord.Page[requirement.ChangeRequest], error) {
+		return s.Requirements.ListChanges(c.ctx(), c.project(), r.ID, q)
+	})
 	if err != nil {
 		return err
 	}
@@ -264,7 +266,7 @@ func (s *server) requirementCreate(c *call) error {
 		var r requirement.Requirement
 		err := s.unit(c.ctx(), func(ctx context.Context) error {
 			var err error
-			r, err = s.Requirements.Create(ctx, c.project(), content, c.r.PostFormValue("note"))
+			r, err = s.Requirements.Create(ctx, c.project(), requirement.ContentInput{Content: content, Note: c.r.PostFormValue("note")})
 			return err
 		})
 		if err == nil {
@@ -304,7 +306,7 @@ func (s *server) requirementEdit(c *call) error {
 	d := formData{Key: key, Base: base, Fields: formFields(c.r), Priorities: priorities}
 	if len(errs) == 0 {
 		err := s.unit(c.ctx(), func(ctx context.Context) error {
-			_, err := s.Requirements.Update(ctx, c.project(), key, base, content, c.r.PostFormValue("note"))
+			_, err := s.Requirements.Update(ctx, c.project(), key, base, requirement.ContentInput{Content: content, Note: c.r.PostFormValue("note")})
 			return err
 		})
 		switch {
@@ -337,7 +339,7 @@ func (s *server) requirementTransition(c *call) error {
 		return err
 	}
 	err = s.unit(c.ctx(), func(ctx context.Context) error {
-		_, err := s.Requirements.Transition(ctx, c.project(), key, base, requirement.Status(c.r.PostFormValue("to")), c.r.PostFormValue("reason"))
+		_, err := s.Requirements.Transition(ctx, c.project(), key, base, requirement.TransitionInput{To: requirement.Status(c.r.PostFormValue("to")), Reason: c.r.PostFormValue("reason")})
 		return err
 	})
 	if err != nil {
@@ -492,4 +494,22 @@ func contentFromForm(r *http.Request) (requirement.Content, fieldErrors) {
 		c.Links = append(c.Links, accord.Ref{Kind: kind, ID: id})
 	}
 	return c, errs
+}
+
+// svcAll reads every page of a list, for the short lists a page shows
+// whole (a requirement's change requests).
+func svcAll[T any](list func(accord.PageQuery) (accord.Page[T], error)) ([]T, error) {
+	var all []T
+	q := accord.PageQuery{Size: 500}
+	for {
+		page, err := list(q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.NextPageToken == "" {
+			return all, nil
+		}
+		q.Token = page.NextPageToken
+	}
 }

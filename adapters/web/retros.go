@@ -157,8 +157,12 @@ func (s *server) retroVote(c *call) error {
 }
 
 func (s *server) retroPhase(c *call) error {
+	base, err := formInt(c.r, "base")
+	if err != nil {
+		return err
+	}
 	return s.retroChange(c, func(ctx context.Context) error {
-		_, err := s.Retros.Transition(ctx, c.project(), c.r.PathValue("key"), retro.Phase(c.r.PostFormValue("phase")))
+		_, err := s.Retros.Transition(ctx, c.project(), c.r.PathValue("key"), base, retro.TransitionInput{To: retro.Phase(c.r.PostFormValue("phase"))})
 		return err
 	})
 }

@@ -119,7 +119,7 @@ func (s *server) reviewAssess(c *call) error {
 	in := review.AssessmentInput{Round: round, Feasibility: review.Feasibility(c.r.PostFormValue("feasibility")), Difficulty: difficulty,
 		EffortDays: effort, Notes: strings.TrimSpace(c.r.PostFormValue("notes"))}
 	if t := strings.TrimSpace(c.r.PostFormValue("risk")); t != "" {
-		in.Risks = []review.RiskInput{{Title: t, Category: review.TechnicalRisk}}
+		in.Risks = []review.RiskInput{{Title: t, Category: accord.RiskTechnical}}
 	}
 	return s.reviewChange(c, func(ctx context.Context) error {
 		_, err := s.Reviews.Assess(ctx, c.project(), c.r.PathValue("key"), in)

@@ -131,7 +131,7 @@ func setup(store string) (http.Handler, string, error) {
 	if _, err := ps.Create(ctx, project.NewProject{Key: "shop", Name: "Shop"}); err != nil {
 		return nil, "", err
 	}
-	r, err := services.Requirements.Create(ctx, "shop", requirement.Content{
+	r, err := services.Requirements.Create(ctx, "shop", requirement.ContentInput{Content: requirement.Content{
 		Title:       "Refund an order within 30 days",
 		Goal:        "Fewer refund tickets to support",
 		Description: "A customer can ask for a refund of a paid order within 30 days of delivery; the refund reaches the original payment method within 5 working days.",
@@ -141,7 +141,7 @@ func setup(store string) (http.Handler, string, error) {
 			{Text: "Given a paid order delivered 10 days ago, when the customer asks for a refund, the refund is issued within 5 working days"},
 			{Text: "Given a paid order delivered 31 days ago, when the customer asks for a refund, the request is refused with the reason"},
 		},
-	}, "first draft")
+	}, Note: "first draft"})
 	if err != nil {
 		return nil, "", err
 	}

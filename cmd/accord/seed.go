@@ -32,11 +32,11 @@ func seedContract(pm, dev context.Context, s link.Services) error {
 	if err := json.Unmarshal(ordersContract, &spec); err != nil {
 		return err
 	}
-	v, err := contracts.Create(pm, demoProject, "1.0.0", spec, "from the kickoff")
+	v, err := contracts.Create(pm, demoProject, contract.NewContract{Version: "1.0.0", Spec: spec, Note: "from the kickoff"})
 	if err != nil {
 		return err
 	}
-	if v, err = contracts.Transition(pm, demoProject, v.ContractID, v.Version, v.Revision, contract.Proposed, "ready for review"); err != nil {
+	if v, err = contracts.Transition(pm, demoProject, v.ContractID, v.Version, v.Revision, contract.TransitionInput{To: contract.Proposed, Note: "ready for review"}); err != nil {
 		return err
 	}
 	fe := accord.WithActor(pm, accord.Actor{ID: "fay", Name: "Fay (frontend)", Roles: []string{"frontend"}})
@@ -50,10 +50,10 @@ func seedContract(pm, dev context.Context, s link.Services) error {
 			return err
 		}
 	}
-	if v, err = contracts.Transition(dev, demoProject, v.ContractID, v.Version, v.Revision, contract.Agreed, "reviewed with frontend"); err != nil {
+	if v, err = contracts.Transition(dev, demoProject, v.ContractID, v.Version, v.Revision, contract.TransitionInput{To: contract.Agreed, Note: "reviewed with frontend"}); err != nil {
 		return err
 	}
-	next, err := contracts.NewVersion(pm, demoProject, v.ContractID, "1.0.0", "1.1.0", "refunds")
+	next, err := contracts.NewVersion(pm, demoProject, v.ContractID, contract.NewVersionInput{From: "1.0.0", Version: "1.1.0", Note: "refunds"})
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func seedContract(pm, dev context.Context, s link.Services) error {
 	refund.ID, refund.Method, refund.Path, refund.Summary, refund.Requirements = "refundOrder", "POST", "/orders/{id}/refunds", "Refund a paid order", refundReq
 	refund.Responses = map[string]contract.Response{"201": refund.Responses["200"], "404": refund.Responses["404"]}
 	spec.Operations = append(spec.Operations, refund)
-	if next, err = contracts.UpdateVersion(dev, demoProject, v.ContractID, "1.1.0", next.Revision, spec, "refunds for REQ-1"); err != nil {
+	if next, err = contracts.UpdateVersion(dev, demoProject, v.ContractID, "1.1.0", next.Revision, contract.SpecInput{Spec: spec, Note: "refunds for REQ-1"}); err != nil {
 		return err
 	}
 	_, err = contracts.RecordTestRun(dev, demoProject, v.ContractID, "1.1.0", contract.TestReport{Source: "ci orders#118", Operations: []contract.ExercisedOperation{
@@ -174,7 +174,7 @@ func seedRetros(ctx context.Context, s link.Services) error {
 		}
 	}
 	for _, ph := range []retro.Phase{retro.Grouping, retro.Voting} {
-		if last, err = s.Retros.Transition(pm, demoProject, last.Key, ph); err != nil {
+		if last, err = s.Retros.Transition(pm, demoProject, last.Key, 0, retro.TransitionInput{To: ph}); err != nil {
 			return err
 		}
 	}
@@ -183,7 +183,7 @@ func seedRetros(ctx context.Context, s link.Services) error {
 			return err
 		}
 	}
-	if _, err = s.Retros.Transition(pm, demoProject, last.Key, retro.Discussing); err != nil {
+	if _, err = s.Retros.Transition(pm, demoProject, last.Key, 0, retro.TransitionInput{To: retro.Discussing}); err != nil {
 		return err
 	}
 	for _, a := range []accord.ActionInput{{Title: "Quarantine flaky payment tests", Owner: "bob", Due: time.Now().UTC().AddDate(0, 0, 7)},
@@ -195,7 +195,7 @@ func seedRetros(ctx context.Context, s link.Services) error {
 	if _, err := s.Retros.AddLesson(pm, demoProject, last.Key, retro.LessonInput{Text: "Rate limits belong in the API contract", Tags: []string{"contracts"}}); err != nil {
 		return err
 	}
-	if _, err := s.Retros.Transition(pm, demoProject, last.Key, retro.Closed); err != nil {
+	if _, err := s.Retros.Transition(pm, demoProject, last.Key, 0, retro.TransitionInput{To: retro.Closed}); err != nil {
 		return err
 	}
 	next, err := s.Retros.Create(pm, demoProject, retro.NewRetro{Title: "Sprint 15", Series: "payments", Anonymous: true})
@@ -214,7 +214,7 @@ func seedRisks(ctx context.Context, s link.Services) error {
 	admin := accord.WithActor(ctx, accord.Actor{ID: alice.ID, Name: alice.Name, Roles: []string{"product", project.RoleAdmin}})
 	dev := accord.WithActor(ctx, bob)
 	if _, err := s.Reviews.Assess(dev, demoProject, "RV-2", review.AssessmentInput{Round: 1, Feasibility: review.FeasibleWithRisks, Difficulty: 3, EffortDays: 6,
-		Risks: []review.RiskInput{{Title: "The invoice export overloads the reporting database", Category: review.TechnicalRisk,
+		Risks: []review.RiskInput{{Title: "The invoice export overloads the reporting database", Category: accord.RiskTechnical,
 			Description: "the export reads a month of invoices in one query"}}}); err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func seed(ctx context.Context, s link.Services) error {
 		{Term: "order", Definition: "A buyer's confirmed commitment to pay for items.", Aliases: []string{"purchase"}, Forbidden: []string{"deal", "单子"}},
 		{Term: "refund", Definition: "Money paid back to the buyer for an order, in full or in part.", Forbidden: []string{"chargeback"}},
 	} {
-		if _, err := svc.CreateTerm(pm, demoProject, d, "agreed at kickoff"); err != nil {
+		if _, err := svc.CreateTerm(pm, demoProject, requirement.TermInput{TermDefinition: d, Note: "agreed at kickoff"}); err != nil {
 			return err
 		}
 	}
@@ -322,7 +322,7 @@ func seed(ctx context.Context, s link.Services) error {
 	}
 
 	// REQ-1 refund: approved, with a change request waiting for a decision.
-	r, err := svc.Create(pm, demoProject, refund, "first draft")
+	r, err := svc.Create(pm, demoProject, requirement.ContentInput{Content: refund, Note: "first draft"})
 	if err != nil {
 		return err
 	}
@@ -345,7 +345,7 @@ func seed(ctx context.Context, s link.Services) error {
 		return err
 	}
 	// REQ-2 coupons: a vague draft for lint to find fault with.
-	if _, err := svc.Create(pm, demoProject, coupons, "rough idea from marketing"); err != nil {
+	if _, err := svc.Create(pm, demoProject, requirement.ContentInput{Content: coupons, Note: "rough idea from marketing"}); err != nil {
 		return err
 	}
 	// REQ-3 export: in review; REQ-4 search: reviewed, approved, in development.
@@ -357,7 +357,7 @@ func seed(ctx context.Context, s link.Services) error {
 		{export, false, nil},
 		{search, true, []requirement.Status{requirement.Approved, requirement.InDevelopment}},
 	} {
-		r, err = svc.Create(pm, demoProject, seeded.content, "")
+		r, err = svc.Create(pm, demoProject, requirement.ContentInput{Content: seeded.content})
 		if err != nil {
 			return err
 		}
@@ -382,7 +382,7 @@ func walk(pm, dev context.Context, svc *requirement.Service, r requirement.Requi
 		if s == requirement.InReview {
 			ctx = pm
 		}
-		if r, err = svc.Transition(ctx, r.Project, r.ID, r.Revision, s, "demo"); err != nil {
+		if r, err = svc.Transition(ctx, r.Project, r.ID, r.Revision, requirement.TransitionInput{To: s, Reason: "demo"}); err != nil {
 			return r, err
 		}
 	}

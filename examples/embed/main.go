@@ -49,10 +49,10 @@ func run(out io.Writer) error {
 	asBob := accord.WithActor(context.Background(), bob)
 
 	// A requirement: the owner defaults to its author, the priority to P2.
-	r, err := s.Requirements.Create(asAlice, "shop", requirement.Content{
+	r, err := s.Requirements.Create(asAlice, "shop", requirement.ContentInput{Content: requirement.Content{
 		Title:      "Refund a paid order",
 		Acceptance: []requirement.AcceptanceCriterion{{Text: "A refund inside the window returns 201"}},
-	}, "first draft")
+	}, Note: "first draft"})
 	if err != nil {
 		return err // accord.ErrorCode(err) says invalid, conflict, …
 	}
@@ -68,14 +68,14 @@ func run(out io.Writer) error {
 			"application/json": {Schema: set.MustRef(Order{})}}}},
 	}}}
 	spec.Schemas = set.Schemas()
-	v, err := s.Contracts.Create(asBob, "shop", "1.0.0", spec, "first draft")
+	v, err := s.Contracts.Create(asBob, "shop", contract.NewContract{Version: "1.0.0", Spec: spec, Note: "first draft"})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, v.Spec.Service, v.Version, v.Status)
 
 	// Approving the requirement needs its review approved first.
-	if _, err := s.Requirements.Transition(asAlice, "shop", r.Key, r.Revision, requirement.InReview, "ready"); err != nil {
+	if _, err := s.Requirements.Transition(asAlice, "shop", r.Key, r.Revision, requirement.TransitionInput{To: requirement.InReview, Reason: "ready"}); err != nil {
 		return err
 	}
 	rv, err := s.Reviews.Create(asAlice, "shop", review.NewReview{

@@ -93,7 +93,7 @@ func run(out io.Writer) error {
 
 	// A change and its event commit together, or not at all.
 	err = stores.Atomically(admin, func(ctx context.Context) error {
-		_, err := reqs.Create(ctx, "shop", requirement.Content{Title: "Refund a paid order"}, "")
+		_, err := reqs.Create(ctx, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Refund a paid order"}})
 		return err
 	})
 	if err != nil {

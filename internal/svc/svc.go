@@ -1,12 +1,18 @@
-// Package svc holds the skeleton every domain service shares: the checks at
-// the start of a call, base revisions, transition tables, human keys, the
-// retry loop for additive changes and event publishing. Domain packages may
-// not import each other, so what they have in common lives here, out of the
-// public API.
+// Package svc holds the skeleton every domain service shares, out of the
+// public API (domain packages may not import each other). Its centre is
+// the one command path: a service keeps a Commands per kind of record (its
+// guard, publisher and Table) and runs every change as a Change through
+// Commands.Run: look up by ID or key (Lookup), check permission (Guard),
+// check the base revision, apply the edit, stamp the next revision, store
+// it with compare-and-swap (Retry on a lost race when no base was named)
+// and publish events that carry the record's key, title, revision and
+// changed content. Around it: transition tables, human keys, settings,
+// bounds on input, tombstones and restorations, and paging helpers.
 package svc
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"reflect"
@@ -35,8 +41,7 @@ func Begin(ctx context.Context, project string) (accord.Actor, error) {
 // accord.ErrStale for a stale one. what names the record ("requirement REQ-3").
 func CheckBase(what string, base, current int) error {
 	if base < 1 {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid base revision",
-			Fields: []accord.FieldError{{Field: "base_revision", Message: "must be a revision number (1 or more)"}}}
+		return accord.InvalidField("base revision", "base_revision", "must be a revision number (1 or more)")
 	}
 	if base != current {
 		return accord.StaleError(what, base, current)
@@ -58,8 +63,7 @@ func (t Transitions[S]) Next(s S) []S { return slices.Clone(t[s]) }
 // next states otherwise. all lists every state for the message.
 func (t Transitions[S]) Check(what string, from, to S, all []S) error {
 	if !t.Valid(to) {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid transition",
-			Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("unknown status %q; one of %s", to, Join(all))}}}
+		return accord.InvalidField("transition", "to", "unknown status %q; one of %s", to, Join(all))
 	}
 	if slices.Contains(t[from], to) {
 		return nil
@@ -148,6 +152,18 @@ func (p Publisher) Publish(ctx context.Context, kind, project string, ref accord
 	now := p.Clock.Now()
 	p.Events.Publish(ctx, accord.Event{ID: accord.NewID(now), Kind: kind, Project: project, Ref: ref, Actor: actor,
 		Time: now, Summary: fmt.Sprintf(format, args...)})
+}
+
+// Send sends e, giving it an ID and, when it has none, the time.
+func (p Publisher) Send(ctx context.Context, e accord.Event) {
+	if p.Events == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = p.Clock.Now()
+	}
+	e.ID = accord.NewID(e.Time) // an anonymous retrospective's minutes stay minutes
+	p.Events.Publish(ctx, e)
 }
 
 // MaxText is the longest free text (a note, a reason, a comment) a service
@@ -613,4 +629,37 @@ func ListDeleted[T any](ctx context.Context, g Guard, project string, q accord.P
 		page.Items = []T{} // an empty list, never null
 	}
 	return page, err
+}
+
+// PageAfter returns one page of items (in the order given, distinct by
+// key) for a normalised q: the token names the key of the last item a
+// page returned, and the next page starts after it; when that item has
+// gone, after the first key above it, so resuming stays correct while
+// items are added or removed as long as the order follows the keys. For
+// short lists a store returns whole (a glossary, a requirement's change
+// requests). prefix tells one list's tokens from another's.
+func PageAfter[T any](prefix string, items []T, q accord.PageQuery, key func(T) string) (accord.Page[T], error) {
+	after := ""
+	if q.Token != "" {
+		b, err := base64.RawURLEncoding.DecodeString(q.Token)
+		var ok bool
+		if after, ok = strings.CutPrefix(string(b), prefix+":"); err != nil || !ok || after == "" {
+			return accord.Page[T]{}, accord.BadPageToken()
+		}
+	}
+	start := 0
+	if after != "" {
+		start = len(items)
+		if i := slices.IndexFunc(items, func(it T) bool { return key(it) == after }); i >= 0 {
+			start = i + 1
+		} else if i := slices.IndexFunc(items, func(it T) bool { return key(it) > after }); i >= 0 {
+			start = i
+		}
+	}
+	end := min(start+q.Size, len(items))
+	page := accord.Page[T]{Items: append([]T{}, items[start:end]...)}
+	if end < len(items) {
+		page.NextPageToken = base64.RawURLEncoding.EncodeToString([]byte(prefix + ":" + key(items[end-1])))
+	}
+	return page, nil
 }

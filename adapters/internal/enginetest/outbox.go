@@ -37,14 +37,14 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		var r requirement.Requirement
 		err := s.Atomically(alice, func(ctx context.Context) error {
 			var err error
-			r, err = svc.Create(ctx, "p", requirement.Content{Title: "Refund an order"}, "")
+			r, err = svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: "Refund an order"}})
 			if err != nil {
 				return err
 			}
 			got, err := svc.Get(ctx, "p", r.Key) // a unit reads its own writes
 			require.NoError(t, err)
 			assert.Equal(t, r.ID, got.ID)
-			_, err = svc.Update(ctx, "p", r.ID, 1, requirement.Content{Title: "Refund a paid order"}, "")
+			_, err = svc.Update(ctx, "p", r.ID, 1, requirement.ContentInput{Content: requirement.Content{Title: "Refund a paid order"}})
 			return err
 		})
 		require.NoError(t, err)
@@ -57,7 +57,7 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 
 		boom := errors.New("the request failed after writing")
 		err = s.Atomically(alice, func(ctx context.Context) error {
-			if _, err := svc.Create(ctx, "p", requirement.Content{Title: "Never stored"}, ""); err != nil {
+			if _, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: "Never stored"}}); err != nil {
 				return err
 			}
 			return boom
@@ -72,9 +72,9 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 
 		// A refused change inside a unit leaves the unit usable.
 		err = s.Atomically(alice, func(ctx context.Context) error {
-			_, err := svc.Update(ctx, "p", r.ID, 1, requirement.Content{Title: "stale"}, "")
+			_, err := svc.Update(ctx, "p", r.ID, 1, requirement.ContentInput{Content: requirement.Content{Title: "stale"}})
 			require.Equal(t, accord.Conflict, accord.ErrorCode(err))
-			_, err = svc.Update(ctx, "p", r.ID, 2, requirement.Content{Title: "Refund any paid order"}, "")
+			_, err = svc.Update(ctx, "p", r.ID, 2, requirement.ContentInput{Content: requirement.Content{Title: "Refund any paid order"}})
 			return err
 		})
 		require.NoError(t, err)
@@ -88,7 +88,7 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		svc := outboxWorld(t, s)
 		for i := range 5 {
 			require.NoError(t, s.Atomically(alice, func(ctx context.Context) error {
-				_, err := svc.Create(ctx, "p", requirement.Content{Title: fmt.Sprintf("Requirement %d", i)}, "")
+				_, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: fmt.Sprintf("Requirement %d", i)}})
 				return err
 			}))
 		}
@@ -197,7 +197,7 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 				defer writers.Done()
 				for i := range 5 {
 					err := s.Atomically(alice, func(ctx context.Context) error {
-						_, err := svc.Create(ctx, "p", requirement.Content{Title: fmt.Sprintf("writer %d, %d", w, i)}, "")
+						_, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: fmt.Sprintf("writer %d, %d", w, i)}})
 						return err
 					})
 					assert.NoError(t, err)
@@ -231,7 +231,7 @@ func relayLeases(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	svc := outboxWorld(t, s)
 	for i := range 5 {
 		require.NoError(t, s.Atomically(alice, func(ctx context.Context) error {
-			_, err := svc.Create(ctx, "p", requirement.Content{Title: fmt.Sprintf("Requirement %d", i)}, "")
+			_, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: fmt.Sprintf("Requirement %d", i)}})
 			return err
 		}))
 	}

@@ -101,11 +101,11 @@ func Webhooks(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 			defer writers.Done()
 			for i := range 4 {
 				err := s.Atomically(alice, func(ctx context.Context) error {
-					r, err := svc.Create(ctx, "p", requirement.Content{Title: fmt.Sprintf("writer %d, %d", w, i)}, "")
+					r, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: fmt.Sprintf("writer %d, %d", w, i)}})
 					if err != nil {
 						return err
 					}
-					_, err = svc.Transition(ctx, "p", r.ID, r.Revision, requirement.InReview, "")
+					_, err = svc.Transition(ctx, "p", r.ID, r.Revision, requirement.TransitionInput{To: requirement.InReview})
 					return err
 				})
 				assert.NoError(t, err)
@@ -113,7 +113,7 @@ func Webhooks(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		}()
 	}
 	_ = s.Atomically(alice, func(ctx context.Context) error {
-		_, _ = svc.Create(ctx, "p", requirement.Content{Title: "rolled back"}, "")
+		_, _ = svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: "rolled back"}})
 		return fmt.Errorf("the request failed")
 	})
 	writers.Wait()
@@ -136,7 +136,7 @@ func Webhooks(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	time.Sleep(50 * time.Millisecond) // the dispatcher sees the change
 	changed := time.Now()
 	require.NoError(t, s.Atomically(alice, func(ctx context.Context) error {
-		_, err := svc.Create(ctx, "p", requirement.Content{Title: "after the change"}, "")
+		_, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: "after the change"}})
 		return err
 	}))
 	require.Eventually(t, func() bool { return rcv.count() == 25 }, 10*time.Second, 5*time.Millisecond)
@@ -172,7 +172,7 @@ func BenchmarkOutboxWebhooks(b *testing.B, open func(testing.TB) *sqlstore.Store
 		start := time.Now()
 		for b.Loop() {
 			if err := s.Atomically(alice, func(ctx context.Context) error {
-				_, err := svc.Create(ctx, "p", requirement.Content{Title: "Refund an order"}, "")
+				_, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: "Refund an order"}})
 				return err
 			}); err != nil {
 				b.Fatal(err)
@@ -188,7 +188,7 @@ func BenchmarkOutboxWebhooks(b *testing.B, open func(testing.TB) *sqlstore.Store
 		for b.Loop() {
 			n++
 			if err := s.Atomically(alice, func(ctx context.Context) error {
-				_, err := svc.Create(ctx, "p", requirement.Content{Title: "Refund an order"}, "")
+				_, err := svc.Create(ctx, "p", requirement.ContentInput{Content: requirement.Content{Title: "Refund an order"}})
 				return err
 			}); err != nil {
 				b.Fatal(err)
