@@ -9,6 +9,7 @@ package jiratest
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -453,7 +454,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	start := 0
 	if tok := q.Get("nextPageToken"); tok != "" {
 		b, err := base64.RawURLEncoding.DecodeString(tok)
-		if start, err = strconv.Atoi(string(b)); err != nil {
+		if err == nil {
+			start, err = strconv.Atoi(string(b))
+		}
+		if err != nil {
 			errorBody(w, http.StatusBadRequest, []string{"Invalid nextPageToken"}, nil)
 			return
 		}
@@ -473,6 +477,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, page)
 }
 
+// errNotADF carries Jira's own wording, capitalised as Jira writes it.
+var errNotADF = errors.New("Operation value must be an Atlassian Document (see the Atlassian Document Format)") //lint:ignore ST1005 Jira's message
+
 // adfText checks an Atlassian Document Format document (type doc, version
 // 1, text nodes non-empty) and returns its text.
 func adfText(raw json.RawMessage) (string, error) {
@@ -480,11 +487,8 @@ func adfText(raw json.RawMessage) (string, error) {
 		return "", nil
 	}
 	var doc adfNode
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return "", fmt.Errorf("Operation value must be an Atlassian Document (see the Atlassian Document Format)")
-	}
-	if doc.Type != "doc" || doc.Version != 1 {
-		return "", fmt.Errorf("Operation value must be an Atlassian Document (see the Atlassian Document Format)")
+	if err := json.Unmarshal(raw, &doc); err != nil || doc.Type != "doc" || doc.Version != 1 {
+		return "", errNotADF
 	}
 	var blocks []string
 	for _, n := range doc.Content {
