@@ -117,7 +117,9 @@ func TestEngineAppliesOnlyMatchingRulesAndSkipsItemlessOnes(t *testing.T) {
 		{On: "requirement.transitioned", To: "accepted", Action: tracker.Move, Status: "Done"},
 	}}
 	eng, err := tracker.NewEngine(tracker.Options{Connectors: []tracker.Connector{conn},
-		Configs:    func(_ context.Context, p string) ([]tracker.Config, error) { return map[string][]tracker.Config{"shop": {cfg}}[p], nil },
+		Configs: func(_ context.Context, p string) ([]tracker.Config, error) {
+			return map[string][]tracker.Config{"shop": {cfg}}[p], nil
+		},
 		References: refs, Clock: accord.ClockFunc(func() time.Time { return t0 })})
 	require.NoError(t, err)
 	rec := tracker.Record{Ref: accord.Ref{Kind: "requirement", ID: "r1"}, Key: "REQ-1", Title: "T", Status: "in_review"}
