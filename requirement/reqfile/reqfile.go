@@ -105,7 +105,10 @@ var sections = []section{
 	{key: "performance", names: []string{"Performance targets", "Performance"}, zh: []string{"性能指标", "性能要求"}, kind: table, cols: []column{
 		{names: []string{"Metric", "指标"}, get: func(r any) string { return r.(*requirement.PerformanceTarget).Metric }, set: func(r any, v string) error { r.(*requirement.PerformanceTarget).Metric = v; return nil }},
 		{names: []string{"Comparator", "比较"}, get: func(r any) string { return string(r.(*requirement.PerformanceTarget).Comparator) },
-			set: func(r any, v string) error { r.(*requirement.PerformanceTarget).Comparator = requirement.Comparator(v); return nil }},
+			set: func(r any, v string) error {
+				r.(*requirement.PerformanceTarget).Comparator = requirement.Comparator(v)
+				return nil
+			}},
 		{names: []string{"Target", "目标值"}, get: func(r any) string {
 			if t := r.(*requirement.PerformanceTarget).Target; t != nil {
 				return strconv.FormatFloat(*t, 'g', -1, 64)
@@ -157,7 +160,10 @@ func rows(c *requirement.Content, key string) (all []any, add func() any) {
 		for i := range c.Scenarios {
 			all = append(all, &c.Scenarios[i])
 		}
-		return all, func() any { c.Scenarios = append(c.Scenarios, requirement.Scenario{}); return &c.Scenarios[len(c.Scenarios)-1] }
+		return all, func() any {
+			c.Scenarios = append(c.Scenarios, requirement.Scenario{})
+			return &c.Scenarios[len(c.Scenarios)-1]
+		}
 	case "exceptions":
 		for i := range c.Exceptions {
 			all = append(all, &c.Exceptions[i])
