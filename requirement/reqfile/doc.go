@@ -40,9 +40,10 @@
 //
 // A folder may hold glossary.yaml, the project's glossary for the lint:
 //
-//   - term: order
-//     definition: a buyer's request to buy items
-//     forbidden: [purchase, 订购]
+//	# glossary.yaml
+//	- term: order
+//	  definition: a buyer's request to buy items
+//	  forbidden: [purchase, 订购]
 //
 // Format writes a file in this form and Parse reads it back to the same
 // Content (round trip), apart from the cell escapes above.

@@ -23,6 +23,9 @@ type File struct {
 	Status   requirement.Status // as last pulled; push never changes it
 	Revision int                // the server's revision the file was pulled at; 0: never pulled
 	Content  requirement.Content
+	// Lang is the language of the file's first heading (English when it
+	// has none), so a file written back keeps its author's headings.
+	Lang Lang
 
 	// Name is the file's path, for messages; lines maps a lint path
 	// (acceptance_criteria[2].text) or a section (acceptance_criteria) to
@@ -135,16 +138,17 @@ var sections = []section{
 }
 
 // sectionByName finds a section by its heading, in either language.
-func sectionByName(heading string) (*section, bool) {
+func sectionByName(heading string) (*section, Lang, bool) {
 	h := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(heading), ":"), "："))
 	for i := range sections {
-		for _, n := range append(slices.Clone(sections[i].names), sections[i].zh...) {
-			if strings.ToLower(n) == h {
-				return &sections[i], true
-			}
+		if slices.ContainsFunc(sections[i].names, func(n string) bool { return strings.ToLower(n) == h }) {
+			return &sections[i], English, true
+		}
+		if slices.Contains(sections[i].zh, h) {
+			return &sections[i], Chinese, true
 		}
 	}
-	return nil, false
+	return nil, "", false
 }
 
 // rows are the table rows of a section in c, as pointers the columns read
@@ -300,7 +304,7 @@ func unescapeCell(s string) string {
 // Parse reads a requirement file; name is used in errors and kept in
 // File.Name.
 func Parse(name string, data []byte) (File, error) {
-	f := File{Name: name, lines: map[string]int{}}
+	f := File{Name: name, Lang: English, lines: map[string]int{}}
 	bad := func(line int, format string, args ...any) error {
 		return &Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -343,9 +347,12 @@ func Parse(name string, data []byte) (File, error) {
 		trimmed := strings.TrimSpace(line)
 		if h, ok := strings.CutPrefix(line, "## "); ok {
 			flush()
-			s, known := sectionByName(h)
+			s, lang, known := sectionByName(h)
 			if !known {
 				return f, bad(n, "unknown section %q (known: %s)", strings.TrimSpace(h), knownSections())
+			}
+			if len(seen) == 0 {
+				f.Lang = lang
 			}
 			if prev, dup := seen[s.key]; dup {
 				return f, bad(n, "section %q again (first at line %d)", strings.TrimSpace(h), prev)

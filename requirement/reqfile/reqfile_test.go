@@ -110,6 +110,7 @@ priority: P0
 `
 	f, err := reqfile.Parse("zh.md", []byte(src))
 	require.NoError(t, err)
+	assert.Equal(t, reqfile.Chinese, f.Lang)
 	assert.Equal(t, "买家放弃订单。", f.Content.Background)
 	assert.Equal(t, []requirement.ExceptionCase{{Condition: "订单已支付", Handling: "拒绝取消", ErrorCode: "ORDER_PAID"}}, f.Content.Exceptions)
 	assert.Equal(t, []requirement.AcceptanceCriterion{{ID: "AC-1", Text: "已支付订单返回 409"}}, f.Content.Acceptance)
