@@ -576,4 +576,3 @@ func needsJSON(project, version string, now time.Time, reqs []requirement.Requir
 	}
 	return b.Bytes(), nil
 }
-
