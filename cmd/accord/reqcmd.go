@@ -476,6 +476,9 @@ func reqExport(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		for _, f := range folder.Files {
+			if f.Key == "" {
+				return usageError("%s: no key yet, so no id to export it under: push it first", f.Name)
+			}
 			reqs = append(reqs, requirement.Requirement{Key: f.Key, Status: f.Status, Content: f.Content})
 		}
 		if name == "" {
