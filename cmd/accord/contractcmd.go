@@ -119,7 +119,7 @@ func contractDiff(args []string, out io.Writer) error {
 			fmt.Fprintf(os.Stderr, "note: %s\n", n)
 		}
 		if n := failing(report); n > 0 {
-			return exitError{1, fmt.Errorf("%d change(s) at level %s or above", n, *failOn+string(cfg.FailOn))}
+			return exitError{1, fmt.Errorf("%d change(s) at level %s or above", n, levelName(level))}
 		}
 		return nil
 	}
@@ -179,6 +179,14 @@ func contractLint(args []string, out io.Writer) error {
 		return nil
 	}
 	return writeCI(out, *format, report)
+}
+
+// levelName says a failing level as diff's users know it.
+func levelName(l cireport.Level) string {
+	if l == cireport.Error {
+		return "breaking"
+	}
+	return string(l)
 }
 
 func countErrors(findings []contract.Finding) int {
