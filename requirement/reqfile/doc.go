@@ -33,7 +33,9 @@
 //
 // Tables take their columns in any order, named in either language
 // (角色 动作 流程图; 名称 角色 情境 动作 结果; 条件 处理 错误码; 指标 比较 目标值 单位;
-// 编号 标准 测试). In a cell, "\|" is a literal bar and "<br>" a line break.
+// 编号 标准 测试). In a cell, "\|" is a literal bar and "<br>" a line break;
+// a cell's surrounding spaces and a section's surrounding blank lines are
+// not kept. In free text a line "\## …" is the text "## …", not a heading.
 // Sections may come in any order and may be left out; a heading that is not
 // one of these, or text before the first heading, is an error naming the
 // file and line, as are a malformed table and an unknown front-matter key.

@@ -254,7 +254,7 @@ func Format(f File, lang Lang) []byte {
 		case paragraph:
 			text := *paragraphField(&c, s.key)
 			if text != "" {
-				fmt.Fprintf(&b, "\n## %s\n\n%s\n", name, text)
+				fmt.Fprintf(&b, "\n## %s\n\n%s\n", name, escapeHeadings(text))
 			}
 		case list:
 			if len(c.KPIs) > 0 {
@@ -291,6 +291,49 @@ func Format(f File, lang Lang) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// heading returns the text of a level-2 heading line ("## Goal", indented
+// by at most three spaces, as Markdown reads it).
+func heading(line string) (string, bool) {
+	trimmed := strings.TrimLeft(line, " ")
+	if len(line)-len(trimmed) > 3 {
+		return "", false
+	}
+	return strings.CutPrefix(trimmed, "## ")
+}
+
+// escapeHeadings keeps a line of free text that looks like a section
+// heading from being read as one: "\## Notes" (Markdown shows "## Notes").
+func escapeHeadings(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if _, ok := heading(l); ok {
+			lines[i] = `\` + strings.TrimLeft(l, " ")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func unescapeHeading(line string) string {
+	if rest, ok := strings.CutPrefix(line, `\`); ok {
+		if _, isHeading := heading(rest); isHeading {
+			return rest
+		}
+	}
+	return line
+}
+
+// trimBlankLines drops the blank lines around a section's text, keeping
+// the indentation of its first line.
+func trimBlankLines(lines []string) string {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func escapeCell(s string) string {
@@ -334,7 +377,7 @@ func Parse(name string, data []byte) (File, error) {
 	var add func() any
 	flush := func() {
 		if cur != nil && cur.kind == paragraph {
-			*paragraphField(&f.Content, cur.key) = strings.TrimSpace(strings.Join(body, "\n"))
+			*paragraphField(&f.Content, cur.key) = trimBlankLines(body)
 			if bodyStart > 0 {
 				f.lines[cur.key] = bodyStart
 			}
@@ -345,7 +388,7 @@ func Parse(name string, data []byte) (File, error) {
 	for i := end + 1; i < len(lines); i++ {
 		n, line := i+1, lines[i]
 		trimmed := strings.TrimSpace(line)
-		if h, ok := strings.CutPrefix(line, "## "); ok {
+		if h, ok := heading(line); ok {
 			flush()
 			s, lang, known := sectionByName(h)
 			if !known {
@@ -376,7 +419,7 @@ func Parse(name string, data []byte) (File, error) {
 			if bodyStart == 0 && trimmed != "" {
 				bodyStart = n
 			}
-			body = append(body, line)
+			body = append(body, unescapeHeading(line))
 		case list:
 			if trimmed == "" {
 				continue

@@ -56,6 +56,7 @@ func TestRoundTripGivesTheSameContent(t *testing.T) {
 		for name, f := range map[string]reqfile.File{
 			"full":    {Key: "REQ-3", Status: requirement.InReview, Revision: 4, Content: full()},
 			"minimal": {Content: requirement.Content{Title: "Only a title"}},
+			"markdown in text": {Content: requirement.Content{Title: "t", Description: "    indented first\n## Notes\n  ## not a section\n---\n### deeper"}},
 		} {
 			data := reqfile.Format(f, lang)
 			got, err := reqfile.Parse("REQ-3.md", data)
