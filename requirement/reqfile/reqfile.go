@@ -309,7 +309,7 @@ func escapeHeadings(text string) string {
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		if _, ok := heading(l); ok {
-			lines[i] = `\` + strings.TrimLeft(l, " ")
+			lines[i] = `\` + l
 		}
 	}
 	return strings.Join(lines, "\n")

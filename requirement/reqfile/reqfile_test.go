@@ -54,8 +54,8 @@ func full() requirement.Content {
 func TestRoundTripGivesTheSameContent(t *testing.T) {
 	for _, lang := range []reqfile.Lang{reqfile.English, reqfile.Chinese} {
 		for name, f := range map[string]reqfile.File{
-			"full":    {Key: "REQ-3", Status: requirement.InReview, Revision: 4, Content: full()},
-			"minimal": {Content: requirement.Content{Title: "Only a title"}},
+			"full":             {Key: "REQ-3", Status: requirement.InReview, Revision: 4, Content: full()},
+			"minimal":          {Content: requirement.Content{Title: "Only a title"}},
 			"markdown in text": {Content: requirement.Content{Title: "t", Description: "    indented first\n## Notes\n  ## not a section\n---\n### deeper"}},
 		} {
 			data := reqfile.Format(f, lang)
