@@ -526,6 +526,41 @@ type need struct {
 	AccordLinks []string `json:"accord_links,omitempty"`
 }
 
+// needSchema is the needs_schema sphinx-needs' builder writes beside the
+// needs: a JSON schema of one need, each field with its field_type (core,
+// links or extra).
+func needSchema() any {
+	type field struct {
+		Type        any    `json:"type"`
+		Items       any    `json:"items,omitempty"`
+		FieldType   string `json:"field_type"`
+		Description string `json:"description"`
+	}
+	str := func(ft, d string) field { return field{Type: "string", FieldType: ft, Description: d} }
+	list := func(ft, d string) field {
+		return field{Type: "array", Items: map[string]string{"type": "string"}, FieldType: ft, Description: d}
+	}
+	return map[string]any{
+		"$schema": "http://json-schema.org/draft-07/schema#",
+		"type":    "object",
+		"properties": map[string]field{
+			"id":           str("core", "the requirement's key (REQ-7)"),
+			"title":        str("core", "title"),
+			"description":  str("core", "the Description section"),
+			"content":      str("core", "every section, as in a requirement file"),
+			"type":         str("core", "always req"),
+			"type_name":    str("core", "always Requirement"),
+			"status":       {Type: []string{"string", "null"}, FieldType: "core", Description: "accord's lifecycle status"},
+			"tags":         list("core", "labels"),
+			"links":        list("links", "the requirements this one links to"),
+			"priority":     str("extra", "P0 to P3"),
+			"owner":        str("extra", "owner"),
+			"accord_links": list("extra", "every link as kind/id, contracts and other records included"),
+		},
+		"required": []string{"id", "title", "type", "status", "tags", "links"},
+	}
+}
+
 // needsJSON builds sphinx-needs' needs.json: requirements keyed by their
 // key, links between requirements as need links.
 func needsJSON(project, version string, now time.Time, reqs []requirement.Requirement) ([]byte, error) {
@@ -558,6 +593,7 @@ func needsJSON(project, version string, now time.Time, reqs []requirement.Requir
 	}
 	type versionEntry struct {
 		Created     string          `json:"created"`
+		NeedsSchema any             `json:"needs_schema"`
 		Needs       map[string]need `json:"needs"`
 		NeedsAmount int             `json:"needs_amount"`
 	}
@@ -568,7 +604,8 @@ func needsJSON(project, version string, now time.Time, reqs []requirement.Requir
 		Versions       map[string]versionEntry `json:"versions"`
 	}{
 		Created: now.Format("2006-01-02T15:04:05"), CurrentVersion: version, Project: project,
-		Versions: map[string]versionEntry{version: {Created: now.Format("2006-01-02T15:04:05"), Needs: needs, NeedsAmount: len(needs)}},
+		Versions: map[string]versionEntry{version: {Created: now.Format("2006-01-02T15:04:05"), NeedsSchema: needSchema(),
+			Needs: needs, NeedsAmount: len(needs)}},
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

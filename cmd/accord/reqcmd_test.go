@@ -241,11 +241,33 @@ func TestNeedsJSONExport(t *testing.T) {
 		CurrentVersion string `json:"current_version"`
 		Project        string `json:"project"`
 		Versions       map[string]struct {
+			NeedsSchema json.RawMessage           `json:"needs_schema"`
 			Needs       map[string]map[string]any `json:"needs"`
 			NeedsAmount int                       `json:"needs_amount"`
 		} `json:"versions"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &parsed))
+	// Each need satisfies the needs_schema written beside it, and the
+	// schema gives every field its field_type, as sphinx-needs' does.
+	nc := jsonschema.NewCompiler()
+	require.NoError(t, nc.AddResource("need.json", strings.NewReader(string(parsed.Versions["2.1"].NeedsSchema))))
+	needSchema, err := nc.Compile("need.json")
+	require.NoError(t, err)
+	var schemaDoc struct {
+		Properties map[string]struct {
+			FieldType string `json:"field_type"`
+		} `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(parsed.Versions["2.1"].NeedsSchema, &schemaDoc))
+	for name, p := range schemaDoc.Properties {
+		assert.Contains(t, []string{"core", "links", "backlinks", "extra", "global"}, p.FieldType, name)
+	}
+	for id, n := range parsed.Versions["2.1"].Needs {
+		assert.NoError(t, needSchema.Validate(n), id)
+		for field := range n {
+			assert.Contains(t, schemaDoc.Properties, field, "%s: the schema describes %s", id, field)
+		}
+	}
 	assert.Equal(t, "2.1", parsed.CurrentVersion)
 	_, err = time.Parse("2006-01-02T15:04:05", parsed.Created)
 	assert.NoError(t, err, "created is an ISO time as sphinx-needs writes it")
