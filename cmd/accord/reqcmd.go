@@ -40,7 +40,7 @@ push   sends edited files with If-Match: the revision they were pulled at;
        a file without a key creates a requirement and gets its key; a
        requirement changed on the server since the pull is a conflict,
        never overwritten; unchanged files change nothing.
-export writes sphinx-needs needs.json.
+export writes sphinx-needs needs.json, with the needs_schema of a need.
 
 -token defaults to $ACCORD_TOKEN.
 Exit status: 0 clean; 1 lint findings at the failing level (default error),
