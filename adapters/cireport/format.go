@@ -118,8 +118,9 @@ type sarifDriver struct {
 }
 
 type sarifRule struct {
-	ID               string       `json:"id"`
-	ShortDescription sarifMessage `json:"shortDescription"`
+	ID               string        `json:"id"`
+	ShortDescription sarifMessage  `json:"shortDescription"`
+	Help             *sarifMessage `json:"help,omitempty"`
 }
 
 type sarifMessage struct {
@@ -190,7 +191,11 @@ func writeSARIF(w io.Writer, r Report) error {
 			if desc == "" {
 				desc = a.Rule
 			}
-			driver.Rules = append(driver.Rules, sarifRule{ID: a.Rule, ShortDescription: sarifMessage{desc}})
+			rule := sarifRule{ID: a.Rule, ShortDescription: sarifMessage{desc}}
+			if a.Help != "" {
+				rule.Help = &sarifMessage{a.Help} // how to fix it, shown with the alert
+			}
+			driver.Rules = append(driver.Rules, rule)
 		}
 		msg := a.Message
 		if a.Title != "" {
