@@ -336,13 +336,15 @@ func trimBlankLines(lines []string) string {
 	return strings.Join(lines, "\n")
 }
 
-func escapeCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>").Replace(s)
-}
+// The cell escapes, built once: a Replacer is safe for concurrent use.
+var (
+	cellEscaper   = strings.NewReplacer("|", `\|`, "\r\n", "<br>", "\n", "<br>")
+	cellUnescaper = strings.NewReplacer(`\|`, "|", "<br>", "\n")
+)
 
-func unescapeCell(s string) string {
-	return strings.NewReplacer(`\|`, "|", "<br>", "\n").Replace(s)
-}
+func escapeCell(s string) string { return cellEscaper.Replace(s) }
+
+func unescapeCell(s string) string { return cellUnescaper.Replace(s) }
 
 // Parse reads a requirement file; name is used in errors and kept in
 // File.Name.
