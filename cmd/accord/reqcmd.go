@@ -405,7 +405,13 @@ func push(ctx context.Context, c apiClient, folder reqfile.Folder, out io.Writer
 			continue
 		}
 		var current requirement.Requirement
-		if _, err := c.call(ctx, "GET", "/requirements/"+url.PathEscape(f.Key), nil, 0, 200, &current); err != nil {
+		if status, err := c.call(ctx, "GET", "/requirements/"+url.PathEscape(f.Key), nil, 0, 200, &current); err != nil {
+			if status == http.StatusNotFound {
+				// Deleted on the server, or another project's key: the
+				// file stays, nothing is recreated behind anyone's back.
+				conflicts = append(conflicts, fmt.Sprintf("%s: %s is not in project %s (deleted?); not pushed; remove the key to create it anew", f.Name, f.Key, c.project))
+				continue
+			}
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
 		changed, err := localChange(ctx, c, f, current)

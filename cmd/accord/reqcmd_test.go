@@ -146,6 +146,14 @@ func TestRequirementFilesRoundTripWithTheDemoServer(t *testing.T) {
 	assert.Contains(t, out, "updated  "+req2+" (REQ-2 Stack coupons at checkout, revision 2 → 3)")
 	assert.Equal(t, "Edited on the server.", readReq(t, req2).Content.Description)
 
+	// A requirement deleted on the server is not recreated from its file.
+	require.Equal(t, 204, do(t, "DELETE", s.url+"/v1/projects/demo/requirements/REQ-5?reason=duplicate", s.pm, "", nil).StatusCode)
+	editFile(t, newFile, "买家可以用礼品卡支付。", "买家可以用礼品卡支付，余额不足时应返回 GIFT_CARD_BALANCE。")
+	out, code, _ = runIn(t, append([]string{"req", "push", dir}, remote...)...)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, newFile+": REQ-5 is not in project demo (deleted?); not pushed")
+	assert.Equal(t, 404, do(t, "GET", s.url+"/v1/projects/demo/requirements/REQ-5", s.pm, "", nil).StatusCode)
+
 	// Usage errors exit 2.
 	for _, args := range [][]string{
 		{"req", "push", dir},
