@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/accordhq/accord/adapters/cireport"
 	"github.com/accordhq/accord/contract"
 )
 
@@ -28,14 +29,23 @@ func usageError(format string, args ...any) error {
 }
 
 const contractUsage = `usage:
-  accord contract diff [-format text|json|markdown] [-fail-on breaking|warning] OLD NEW
+  accord contract diff [-format text|json|github|sarif|junit|markdown] [-fail-on breaking|warning] [-config .accord.yaml] OLD NEW
   accord contract import [-strict] FILE
   accord contract export [-version 1.0.0] FILE
-  accord contract lint FILE
+  accord contract lint [-format text|json|github|sarif|junit|markdown] [-fail-on error|warning] [-config .accord.yaml] FILE
   accord contract validate FILE [-strict] -request REQUEST.json [-response RESPONSE.json]
 
 -strict: a $ref in an OpenAPI document that cannot be resolved is an error,
-not a note in the import report.`
+not a note in the import report.
+
+-format github prints GitHub Actions workflow commands placed at the line of
+the changed element (in NEW, $ref'd files included), sarif SARIF 2.1.0 for
+code scanning, junit JUnit XML, markdown a pull-request comment, most severe
+first. .accord.yaml (or -config) sets fail-on, ignores and version-bump.
+
+Exit status: 0 clean; 1 findings at the failing level (diff: -fail-on or the
+config's fail-on, none without either; lint: errors); 2 usage or input errors,
+a malformed config among them.`
 
 // contractCommand runs `accord contract ...`.
 func contractCommand(args []string, out io.Writer) error {
@@ -64,50 +74,65 @@ func contractCommand(args []string, out io.Writer) error {
 
 func contractDiff(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("contract diff", flag.ContinueOnError)
-	format := fs.String("format", "text", "text, json or markdown")
-	failOn := fs.String("fail-on", "", "breaking or warning: exit 1 when such a change is found")
+	format := fs.String("format", "text", "text, json, markdown, github, sarif or junit")
+	failOn := fs.String("fail-on", "", "breaking or warning: exit 1 when such a change is found (default: the config's fail-on; with no config, nothing fails)")
+	config := fs.String("config", "", "the CI configuration (default: "+cireport.ConfigFile+" in the working directory, if there is one)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
 		return usageError("contract diff needs two files, OLD and NEW\n%s", contractUsage)
 	}
-	switch *format {
-	case "text", "json", "markdown":
-	default:
-		return usageError("-format: %q is not one of text, json, markdown", *format)
+	if *format != "text" && *format != "json" && !cireport.IsFormat(*format) {
+		return usageError("-format: %q is not one of text, json, %s", *format, strings.Join(cireport.Formats, ", "))
 	}
-	switch *failOn {
-	case "", "breaking", "warning":
-	default:
-		return usageError("-fail-on: %q is not one of breaking, warning", *failOn)
-	}
-	old, err := readSpec(fs.Arg(0))
+	cfg, err := loadCIConfig(*config)
 	if err != nil {
 		return err
 	}
-	new, err := readSpec(fs.Arg(1))
+	level, err := failLevel(*failOn, cfg, "")
 	if err != nil {
 		return err
 	}
-	changes := contract.Compare(old, new)
-	if err := writeChanges(out, *format, changes); err != nil {
+	old, err := readSpecFile(fs.Arg(0))
+	if err != nil {
 		return err
 	}
-	counts := countLevels(changes)
-	failing := counts[contract.Breaking]
-	if *failOn == "warning" {
-		failing += counts[contract.Warning]
+	new, err := readSpecFile(fs.Arg(1))
+	if err != nil {
+		return err
 	}
-	if *failOn != "" && failing > 0 {
-		return exitError{1, fmt.Errorf("%d change(s) at level %s or above", failing, *failOn)}
+	changes := contract.Compare(old.spec, new.spec)
+	annotations, err := changeAnnotations(old, new, changes)
+	if err != nil {
+		return err
 	}
-	return nil
+	notes := cfg.Apply(annotations, ciNow())
+	notes = append(notes, applyVersionBump(cfg, old.spec, new.spec, annotations)...)
+	report := cireport.Report{Tool: "accord contract diff", FailOn: level, Annotations: annotations, Notes: notes}
+	if *format == "text" || *format == "json" {
+		// The established forms, with the change's own fields.
+		if err := writeChanges(out, *format, changes); err != nil {
+			return err
+		}
+		for _, n := range notes {
+			fmt.Fprintf(os.Stderr, "note: %s\n", n)
+		}
+		if n := failing(report); n > 0 {
+			return exitError{1, fmt.Errorf("%d change(s) at level %s or above", n, levelName(level))}
+		}
+		return nil
+	}
+	return writeCI(out, *format, report)
 }
 
-// contractLint prints the lint findings of a contract file; errors exit 1.
+// contractLint prints the lint findings of a contract file; errors exit 1
+// (or what -fail-on or the config says).
 func contractLint(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("contract lint", flag.ContinueOnError)
+	format := fs.String("format", "text", "text, json, markdown, github, sarif or junit")
+	failOn := fs.String("fail-on", "", "error or warning (default: the config's fail-on, else error)")
+	config := fs.String("config", "", "the CI configuration (default: "+cireport.ConfigFile+" in the working directory, if there is one)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -115,23 +140,63 @@ func contractLint(args []string, out io.Writer) error {
 	if len(args) != 1 {
 		return usageError("contract lint needs one file\n%s", contractUsage)
 	}
-	spec, err := readSpec(args[0])
+	if *format != "text" && *format != "json" && !cireport.IsFormat(*format) {
+		return usageError("-format: %q is not one of text, json, %s", *format, strings.Join(cireport.Formats, ", "))
+	}
+	cfg, err := loadCIConfig(*config)
 	if err != nil {
 		return err
 	}
-	findings := contract.Lint(spec)
-	errs := 0
-	for _, f := range findings {
-		fmt.Fprintln(out, f.String())
-		if f.Severity == contract.SeverityError {
-			errs++
+	level, err := failLevel(*failOn, cfg, cireport.Error)
+	if err != nil {
+		return err
+	}
+	f, err := readSpecFile(args[0])
+	if err != nil {
+		return err
+	}
+	findings := contract.Lint(f.spec)
+	if *format == "text" {
+		// The established form, placed by OpenAPI pointer.
+		for _, fd := range findings {
+			fmt.Fprintln(out, fd.String())
 		}
 	}
-	fmt.Fprintf(out, "%d finding(s), %d error(s)\n", len(findings), errs)
-	if errs > 0 {
-		return exitError{1, fmt.Errorf("%s: %d lint error(s)", args[0], errs)}
+	annotations, err := findingAnnotations(f, findings)
+	if err != nil {
+		return err
 	}
-	return nil
+	notes := cfg.Apply(annotations, ciNow())
+	report := cireport.Report{Tool: "accord contract lint", FailOn: level, Annotations: annotations, Notes: notes}
+	if *format == "text" {
+		for _, n := range notes {
+			fmt.Fprintf(out, "note: %s\n", n)
+		}
+		fmt.Fprintf(out, "%d finding(s), %d error(s)\n", len(findings), countErrors(findings))
+		if n := failing(report); n > 0 {
+			return exitError{1, fmt.Errorf("%s: %d lint finding(s) at level %s or above", args[0], n, level)}
+		}
+		return nil
+	}
+	return writeCI(out, *format, report)
+}
+
+// levelName says a failing level as diff's users know it.
+func levelName(l cireport.Level) string {
+	if l == cireport.Error {
+		return "breaking"
+	}
+	return string(l)
+}
+
+func countErrors(findings []contract.Finding) int {
+	n := 0
+	for _, f := range findings {
+		if f.Severity == contract.SeverityError {
+			n++
+		}
+	}
+	return n
 }
 
 // recordedRequest and recordedResponse are one exchange as recorded from

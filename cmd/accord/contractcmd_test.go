@@ -73,7 +73,7 @@ func TestContractDiffCommand(t *testing.T) {
 
 	out, _, code = runCLI(t, "contract", "diff", "-format", "markdown", old, tighter)
 	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "| breaking | `request-property-max-decreased` | POST /orders |")
+	assert.Contains(t, out, "| error | `request-property-max-decreased` | `"+filepath.ToSlash(tighter)+":3` | **POST /orders**:")
 
 	for name, args := range map[string][]string{
 		"one file":          {"contract", "diff", old},

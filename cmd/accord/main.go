@@ -65,9 +65,23 @@ const usage = `accord: the accord reference server and tool
                                                           {"method","path","headers","body"}, RESP
                                                           {"status","headers","body"}
 
-Exit status of the contract commands: 0 when the check passed; 1 when it found
+  accord req lint [-format text|json|github|sarif|junit|markdown] DIR
+                                                          lint a folder of requirement files (one .md each), offline
+  accord req pull|push DIR -server URL -project P [-token T]
+                                                          synchronise the folder with a server's project (If-Match:
+                                                          a change on both sides is a conflict, never overwritten)
+  accord req export -format needs.json (DIR | -server URL -project P)
+                                                          sphinx-needs needs.json of the requirements and their links
+
+-format github|sarif|junit|markdown (contract diff, contract lint, req lint): GitHub
+Actions workflow commands at the line of the finding, SARIF 2.1.0, JUnit XML, a
+pull-request comment. .accord.yaml in the working directory (or -config) sets
+fail-on, ignored rules (reason, expiry) and version-bump: major.
+
+Exit status of the contract and req commands: 0 when the check passed; 1 when it found
 what fails it (diff: a change at the -fail-on level or above; lint: an error;
-validate: a violation); 2 on a usage or input error.
+validate: a violation; req push/pull: a conflict); 2 on a usage or input error
+(a malformed file or .accord.yaml, named with its line).
 
 -db is an SQLite file, "memory", or a postgres:// URL; $ACCORD_DB is its default.
 `
@@ -242,6 +256,8 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return err
 	case "contract":
 		return contractCommand(args[1:], out)
+	case "req":
+		return reqCommand(ctx, rest, out)
 	case "report":
 		return reportCommand(ctx, rest, defaultDB, out)
 	case "export":
