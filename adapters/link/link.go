@@ -49,6 +49,7 @@ import (
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/diff"
+	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -114,10 +115,9 @@ func (s Subjects) Changes(ctx context.Context, project string, ref accord.Ref, f
 type RequirementSubject struct{ Store requirement.Store }
 
 func (s RequirementSubject) get(ctx context.Context, project, id string) (requirement.Requirement, error) {
-	if _, key := requirement.ParseKey(id); key {
-		return s.Store.GetRequirementByKey(ctx, project, id)
-	}
-	return shared(ctx, id, func() (requirement.Requirement, error) { return s.Store.GetRequirement(ctx, project, id) })
+	return svc.Lookup(ctx, project, id, requirement.KeyPrefix, func(ctx context.Context, project, id string) (requirement.Requirement, error) {
+		return shared(ctx, id, func() (requirement.Requirement, error) { return s.Store.GetRequirement(ctx, project, id) })
+	}, s.Store.GetRequirementByKey)
 }
 
 // Subject implements review.Subjects.
