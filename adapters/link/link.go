@@ -87,8 +87,7 @@ func (s Subjects) lookup(kind string) (review.Subjects, error) {
 		return sub, nil
 	}
 	known := slices.Sorted(maps.Keys(s))
-	return nil, &accord.Error{Code: accord.Invalid, Message: "invalid subject",
-		Fields: []accord.FieldError{{Field: "subject.kind", Message: fmt.Sprintf("%q cannot be reviewed here; one of %s", kind, strings.Join(known, ", "))}}}
+	return nil, accord.InvalidField("subject", "subject.kind", "%q cannot be reviewed here; one of %s", kind, strings.Join(known, ", "))
 }
 
 // Subject implements review.Subjects.
@@ -197,8 +196,7 @@ type ContractVersionSubject struct{ Store contract.Store }
 func (s ContractVersionSubject) split(ref string) (string, string, error) {
 	i := strings.LastIndexByte(ref, '@')
 	if i <= 0 || i == len(ref)-1 {
-		return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid subject",
-			Fields: []accord.FieldError{{Field: "subject.id", Message: fmt.Sprintf("%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)}}}
+		return "", "", accord.InvalidField("subject", "subject.id", "%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)
 	}
 	return ref[:i], ref[i+1:], nil
 }

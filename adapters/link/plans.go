@@ -208,8 +208,7 @@ func (p PlanChanges) ProposeTrim(ctx context.Context, project string, req accord
 	d := json.NewDecoder(bytes.NewReader(proposed))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&content); err != nil {
-		return accord.Ref{}, &accord.Error{Code: accord.Invalid, Message: "invalid trim",
-			Fields: []accord.FieldError{{Field: "proposed", Message: "not the content of a requirement: " + err.Error()}}}
+		return accord.Ref{}, accord.InvalidField("trim", "proposed", "not the content of a requirement: %s", err.Error())
 	}
 	cr, err := p.Requirements.ProposeChange(ctx, project, req.ID, requirement.ChangeProposal{Proposed: content, Reason: reason,
 		Impact: requirement.Impact{Technical: "scope trimmed to keep the plan"}})

@@ -45,8 +45,7 @@ func (r Records) lookup(kind string) (Record, error) {
 	if rec, ok := r[kind]; ok {
 		return rec, nil
 	}
-	return Record{}, &accord.Error{Code: accord.Invalid, Message: "invalid ref", Fields: []accord.FieldError{{Field: "kind",
-		Message: fmt.Sprintf("%q cannot be linked; one of %s", kind, strings.Join(slices.Sorted(maps.Keys(r)), ", "))}}}
+	return Record{}, accord.InvalidField("ref", "kind", "%q cannot be linked; one of %s", kind, strings.Join(slices.Sorted(maps.Keys(r)), ", "))
 }
 
 // Target implements trace.Targets.
@@ -229,8 +228,7 @@ func requirementRecord(store requirement.Store) Record {
 func splitVersion(ref string) (string, string, error) {
 	i := strings.LastIndexByte(ref, '@')
 	if i <= 0 || i == len(ref)-1 {
-		return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid ref", Fields: []accord.FieldError{{Field: "id",
-			Message: fmt.Sprintf("%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)}}}
+		return "", "", accord.InvalidField("ref", "id", "%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)
 	}
 	return ref[:i], ref[i+1:], nil
 }
