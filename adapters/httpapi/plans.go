@@ -11,11 +11,6 @@ import (
 	"github.com/accordhq/accord/plan"
 )
 
-type unscheduleBody struct {
-	Ref    accord.Ref `json:"ref"`
-	Reason string     `json:"reason"`
-}
-
 type itemStateBody struct {
 	Ref   accord.Ref     `json:"ref"`
 	State plan.ItemState `json:"state"`
@@ -53,11 +48,6 @@ type trimBody struct {
 type trimResult struct {
 	Iteration     plan.Iteration `json:"iteration"`
 	ChangeRequest accord.Ref     `json:"change_request"`
-}
-
-type replyBody struct {
-	Text   string `json:"text"`
-	Answer bool   `json:"answer"` // false: a follow-up question
 }
 
 // planSettingsBody is what a client may set; what it leaves out keeps the
@@ -112,17 +102,17 @@ func planEndpoints() []endpoint {
 			update(1, func(c in, base int, b plan.ScheduleInput) (plan.Iteration, error) {
 				return c.plans.Schedule(c.ctx(), c.project(), c.id(), base, b)
 			})),
-		iteration("unscheduleItem", "POST", it+"/unscheduled", "Take an item out of an iteration, saying why", unscheduleBody{},
-			update(1, func(c in, base int, b unscheduleBody) (plan.Iteration, error) {
-				return c.plans.Unschedule(c.ctx(), c.project(), c.id(), base, b.Ref, b.Reason)
+		iteration("unscheduleItem", "POST", it+"/unscheduled", "Take an item out of an iteration, saying why", plan.UnscheduleInput{},
+			update(1, func(c in, base int, b plan.UnscheduleInput) (plan.Iteration, error) {
+				return c.plans.Unschedule(c.ctx(), c.project(), c.id(), base, b)
 			})),
 		iteration("commitIteration", "POST", it+"/commitment", "Commit to an iteration: refused or warned by the project's rules", noteBody{},
 			update(1, func(c in, base int, _ noteBody) (plan.Iteration, error) {
 				return c.plans.Commit(c.ctx(), c.project(), c.id(), base)
 			})),
-		iteration("closeIteration", "POST", it+"/closure", "Close an iteration", noteBody{},
-			update(1, func(c in, base int, b noteBody) (plan.Iteration, error) {
-				return c.plans.Close(c.ctx(), c.project(), c.id(), base, b.Note)
+		iteration("closeIteration", "POST", it+"/closure", "Close an iteration", plan.CloseInput{},
+			update(1, func(c in, base int, b plan.CloseInput) (plan.Iteration, error) {
+				return c.plans.Close(c.ctx(), c.project(), c.id(), base, b)
 			})),
 		{id: "setItemState", method: "POST", path: it + "/item-states", summary: "Record how far a scheduled item is: not_started, in_progress, done or blocked",
 			body: itemStateBody{}, status: 200, result: plan.Iteration{}, etag: true,
@@ -207,10 +197,10 @@ func planEndpoints() []endpoint {
 			})},
 		{id: "getQuestion", method: "GET", path: qs + "/{id}", summary: "A question by ID or key (Q-4)", status: 200, result: plan.Question{}, etag: true,
 			handle: read(func(c in) (plan.Question, error) { return c.plans.GetQuestion(c.ctx(), c.project(), c.id()) })},
-		{id: "replyToQuestion", method: "POST", path: qs + "/{id}/replies", summary: "Answer a question, or follow it up", body: replyBody{},
+		{id: "replyToQuestion", method: "POST", path: qs + "/{id}/replies", summary: "Answer a question, or follow it up", body: plan.ReplyInput{},
 			status: 200, result: plan.Question{}, etag: true,
-			handle: act(func(c in, b replyBody) (plan.Question, error) {
-				return c.plans.Reply(c.ctx(), c.project(), c.id(), b.Text, b.Answer)
+			handle: act(func(c in, b plan.ReplyInput) (plan.Question, error) {
+				return c.plans.Reply(c.ctx(), c.project(), c.id(), b)
 			})},
 		{id: "resolveQuestion", method: "POST", path: qs + "/{id}/resolution", summary: "Resolve a question, unblocking its record", body: noteBody{},
 			status: 200, result: plan.Question{}, etag: true,

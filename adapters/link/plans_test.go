@@ -76,7 +76,7 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "not_approved: not approved: requirement/"+r2.ID+" is in_review")
 
-	it, err = s.Plans.Unschedule(alice, "p", it.Key, 0, r2.Ref(), "not ready")
+	it, err = s.Plans.Unschedule(alice, "p", it.Key, 0, plan.UnscheduleInput{Ref: r2.Ref(), Reason: "not ready"})
 	require.NoError(t, err)
 	it, err = s.Plans.Commit(alice, "p", it.Key, it.Revision)
 	require.NoError(t, err)

@@ -224,7 +224,7 @@ func (s *server) confirmLink(c *call) error {
 		note = c.lang.t("links.confirmed_note")
 	}
 	err := s.unit(c.ctx(), func(ctx context.Context) error {
-		_, err := s.Traces.Confirm(ctx, c.project(), c.r.PathValue("id"), base, note)
+		_, err := s.Traces.Confirm(ctx, c.project(), c.r.PathValue("id"), base, trace.ConfirmInput{Note: note})
 		return err
 	})
 	if err != nil {

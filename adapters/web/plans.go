@@ -176,7 +176,7 @@ func (s *server) reply(c *call) error {
 		if kind == "resolve" {
 			_, err = s.Plans.Resolve(ctx, c.project(), key, strings.TrimSpace(c.r.PostFormValue("text")))
 		} else {
-			_, err = s.Plans.Reply(ctx, c.project(), key, strings.TrimSpace(c.r.PostFormValue("text")), kind != "followup")
+			_, err = s.Plans.Reply(ctx, c.project(), key, plan.ReplyInput{Text: strings.TrimSpace(c.r.PostFormValue("text")), Answer: kind != "followup"})
 		}
 		return err
 	})
