@@ -181,8 +181,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	console, err := web.New(web.Options{Requirements: services.Requirements, Reviews: services.Reviews, Contracts: services.Contracts, Plans: services.Plans,
-		Retros: services.Retros, Risks: services.Risks, Traces: services.Traces, Records: services.Records, Watches: watches,
+	console, err := web.New(web.Options{Services: services, Watches: watches,
 		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log})
 	if err != nil {
 		return err
