@@ -471,13 +471,20 @@ func breakingGate(v Version, c Compatibility) error {
 		v.Version, v.Spec.Service, c.Base, len(open), strings.Join(shown, "; "))
 }
 
+// AcknowledgeInput says why breaking changes are accepted: the input of
+// AcknowledgeBreaking. The note is required.
+type AcknowledgeInput struct {
+	Note string `json:"note"`
+}
+
 // AcknowledgeBreaking records that the breaking changes a draft or
 // proposed version makes against its base (see Compatibility) are accepted
 // without a major version bump, with a note saying why. Changes made later
 // that break something else need their own acknowledgement.
 // Errors: Unauthenticated, Invalid (no note), NotFound, Conflict (stale
 // base), FailedPrecondition (agreed or deprecated, or nothing breaking).
-func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version string, base int, note string) (Version, error) {
+func (s *Service) AcknowledgeBreaking(ctx context.Context, project, id, version string, base int, in AcknowledgeInput) (Version, error) {
+	note := in.Note
 	if strings.TrimSpace(note) == "" {
 		if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 			return Version{}, err

@@ -205,9 +205,9 @@ func TestProposingGatesBreakingChanges(t *testing.T) {
 	assert.Contains(t, err.Error(), "new major version")
 
 	// Acknowledging needs a note, then records who and which changes.
-	_, err = s.AcknowledgeBreaking(pm, "shop", id, "1.1.0", v11.Revision, " ")
+	_, err = s.AcknowledgeBreaking(pm, "shop", id, "1.1.0", v11.Revision, contract.AcknowledgeInput{Note: " "})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
-	acked, err := s.AcknowledgeBreaking(pm, "shop", id, "1.1.0", v11.Revision, "no caller uses "+dropped.ID+" (checked the gateway logs)")
+	acked, err := s.AcknowledgeBreaking(pm, "shop", id, "1.1.0", v11.Revision, contract.AcknowledgeInput{Note: "no caller uses " + dropped.ID + " (checked the gateway logs)"})
 	require.NoError(t, err)
 	require.NotNil(t, acked.Acknowledged)
 	assert.Equal(t, "pm", acked.Acknowledged.By)
@@ -220,7 +220,7 @@ func TestProposingGatesBreakingChanges(t *testing.T) {
 	// A compatible version is proposed without ceremony, and has nothing to acknowledge.
 	v12, err := s.NewVersion(pm, "shop", id, contract.NewVersionInput{From: "1.0.0", Version: "1.2.0"})
 	require.NoError(t, err)
-	_, err = s.AcknowledgeBreaking(pm, "shop", id, "1.2.0", v12.Revision, "just in case")
+	_, err = s.AcknowledgeBreaking(pm, "shop", id, "1.2.0", v12.Revision, contract.AcknowledgeInput{Note: "just in case"})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	_, err = s.Transition(pm, "shop", id, "1.2.0", v12.Revision, contract.TransitionInput{To: contract.Proposed})
 	require.NoError(t, err)

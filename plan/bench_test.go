@@ -48,7 +48,7 @@ func benchPlan(b *testing.B) (*plan.Service, plan.Iteration, plan.Milestone) {
 			clock.Set(from.AddDate(0, 0, day%12).Add(10 * time.Hour))
 			for k := 0; k < 10 && batch < 100; k++ {
 				for _, st := range []plan.ItemState{plan.InProgress, plan.Blocked, plan.Done} {
-					if _, err := svc.SetItemState(ctx, "bench", it.ID, refs[batch], st, ""); err != nil {
+					if _, err := svc.SetItemState(ctx, "bench", it.ID, plan.ItemStateInput{Ref: refs[batch], State: st}); err != nil {
 						b.Fatal(err)
 					}
 				}

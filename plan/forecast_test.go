@@ -22,7 +22,7 @@ func TestForecastIsBounded(t *testing.T) {
 		_, err = e.svc.Schedule(e.pm, "shop", it.Key, 0, plan.ScheduleInput{Ref: ref, Override: &plan.Override{Days: d, Reason: "x"}})
 		require.NoError(t, err)
 	}
-	_, err = e.svc.SetItemState(e.pm, "shop", it.Key, req("1"), plan.Done, "")
+	_, err = e.svc.SetItemState(e.pm, "shop", it.Key, plan.ItemStateInput{Ref: req("1"), State: plan.Done})
 	require.NoError(t, err)
 	m, err := e.svc.CreateMilestone(e.pm, "shop", plan.MilestoneContent{Name: "Someday", Date: "2027-06-30", Deliverables: []accord.Ref{req("2")}})
 	require.NoError(t, err)

@@ -14,10 +14,19 @@ import (
 // EventItemStateChanged is published when a scheduled item moves on.
 const EventItemStateChanged = "plan.item_state_changed"
 
+// ItemStateInput names a scheduled item and how far it is: the input of
+// SetItemState.
+type ItemStateInput struct {
+	Ref   accord.Ref `json:"ref"`
+	State ItemState  `json:"state"`
+	Note  string     `json:"note,omitempty"`
+}
+
 // SetItemState records how far a scheduled item is. Errors:
 // Unauthenticated, Invalid, NotFound (the iteration, or the item in it),
 // FailedPrecondition (closed).
-func (s *Service) SetItemState(ctx context.Context, project, id string, item accord.Ref, state ItemState, note string) (Iteration, error) {
+func (s *Service) SetItemState(ctx context.Context, project, id string, in ItemStateInput) (Iteration, error) {
+	item, state, note := in.Ref, in.State, in.Note
 	var errs accord.FieldErrors
 	item.Validate("ref", &errs)
 	if !state.Valid() {

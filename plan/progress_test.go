@@ -32,16 +32,16 @@ func TestProgressAndBurnUp(t *testing.T) {
 		require.NoError(t, err)
 	}
 	e.clock.Set(at(24, 10, 0))
-	_, err = e.svc.SetItemState(bob, "shop", it.Key, req("1"), plan.InProgress, "")
+	_, err = e.svc.SetItemState(bob, "shop", it.Key, plan.ItemStateInput{Ref: req("1"), State: plan.InProgress})
 	require.NoError(t, err)
 	e.clock.Set(at(26, 17, 0))
-	_, err = e.svc.SetItemState(bob, "shop", it.Key, req("3"), plan.Done, "merged")
+	_, err = e.svc.SetItemState(bob, "shop", it.Key, plan.ItemStateInput{Ref: req("3"), State: plan.Done, Note: "merged"})
 	require.NoError(t, err)
 	e.clock.Set(at(30, 11, 0))
 	_, err = e.svc.Ask(bob, "shop", plan.Ask{About: req("2"), Text: "Which rounding?", To: plan.Addressee{Role: "product"}, Blocking: true})
 	require.NoError(t, err)
 	e.clock.Set(dec(1, 15))
-	_, err = e.svc.SetItemState(bob, "shop", it.Key, req("1"), plan.Done, "")
+	_, err = e.svc.SetItemState(bob, "shop", it.Key, plan.ItemStateInput{Ref: req("1"), State: plan.Done})
 	require.NoError(t, err)
 	e.clock.Set(dec(2, 9))
 	_, err = e.svc.Schedule(e.pm, "shop", it.Key, 0, plan.ScheduleInput{Ref: req("4"), Override: &plan.Override{Days: 3, Reason: "late ask"}})
@@ -96,9 +96,9 @@ func TestProgressAndBurnUp(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, svg, chart)
 
-	_, err = e.svc.SetItemState(bob, "shop", it.Key, req("9"), plan.Done, "")
+	_, err = e.svc.SetItemState(bob, "shop", it.Key, plan.ItemStateInput{Ref: req("9"), State: plan.Done})
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err))
-	_, err = e.svc.SetItemState(bob, "shop", it.Key, req("1"), "finished", "")
+	_, err = e.svc.SetItemState(bob, "shop", it.Key, plan.ItemStateInput{Ref: req("1"), State: "finished"})
 	assert.Contains(t, err.Error(), "state:")
 }
 

@@ -219,17 +219,29 @@ func (s *Service) ListQuestions(ctx context.Context, project string, f QuestionF
 	return s.store.ListQuestions(ctx, project, f, q)
 }
 
+// ReplyInput is an answer or a follow-up: the input of Reply.
+type ReplyInput struct {
+	Text   string `json:"text"`
+	Answer bool   `json:"answer"` // false: a follow-up question
+}
+
+// Validate checks the text.
+func (in ReplyInput) Validate() error {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "text", in.Text, svc.MaxText, true)
+	return errs.Err("reply")
+}
+
 // Reply adds an answer (answer true) or a follow-up question to a
 // question. The first answer stops the clock of its response time; a
 // follow-up on an answered question opens it again, and the clock of the
 // first answer keeps what it measured.
 // Errors: Unauthenticated, Invalid, NotFound, FailedPrecondition (resolved).
-func (s *Service) Reply(ctx context.Context, project, id, text string, answer bool) (Question, error) {
-	var errs accord.FieldErrors
-	svc.CheckText(&errs, "text", text, svc.MaxText, true)
-	if err := errs.Err("reply"); err != nil {
+func (s *Service) Reply(ctx context.Context, project, id string, in ReplyInput) (Question, error) {
+	if err := in.Validate(); err != nil {
 		return Question{}, err
 	}
+	text, answer := in.Text, in.Answer
 	return s.changeQuestion(ctx, project, id, func(q *Question, actor accord.Actor, now time.Time) (string, string, error) {
 		if q.Status == Resolved {
 			return "", "", accord.Errorf(accord.FailedPrecondition, "question %s is resolved", q.Key)

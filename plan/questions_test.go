@@ -29,7 +29,7 @@ func TestQuestionsAreAnsweredAndTimed(t *testing.T) {
 	// Asked at 16:00 Monday, answered at 10:00 Tuesday: 2 h on Monday and 1 h
 	// on Tuesday, not 18 h of wall time.
 	e.clock.Set(at(24, 10, 0))
-	q, err = e.svc.Reply(e.pm, "shop", q.Key, "No: the coupon is spent.", true)
+	q, err = e.svc.Reply(e.pm, "shop", q.Key, plan.ReplyInput{Text: "No: the coupon is spent.", Answer: true})
 	require.NoError(t, err)
 	assert.Equal(t, plan.Answered, q.Status)
 	st, err := e.svc.Settings(e.pm, "shop")
@@ -37,7 +37,7 @@ func TestQuestionsAreAnsweredAndTimed(t *testing.T) {
 	assert.Equal(t, 3*time.Hour, q.WaitedFor(st.WorkingHours, at(30, 0, 0)).Round(time.Minute))
 
 	// A follow-up opens it again; the first answer keeps its time.
-	q, err = e.svc.Reply(bob, "shop", q.Key, "And for a voucher?", false)
+	q, err = e.svc.Reply(bob, "shop", q.Key, plan.ReplyInput{Text: "And for a voucher?", Answer: false})
 	require.NoError(t, err)
 	assert.Equal(t, plan.Open, q.Status)
 	assert.Equal(t, at(24, 10, 0).Add(time.Second), q.FirstAnswerAt)
@@ -55,7 +55,7 @@ func TestQuestionsAreAnsweredAndTimed(t *testing.T) {
 	q, err = e.svc.Resolve(bob, "shop", q.Key, "settled with Alice")
 	require.NoError(t, err)
 	assert.Equal(t, plan.Resolved, q.Status)
-	_, err = e.svc.Reply(e.pm, "shop", q.Key, "late", true)
+	_, err = e.svc.Reply(e.pm, "shop", q.Key, plan.ReplyInput{Text: "late", Answer: true})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	_, err = e.svc.Commit(e.pm, "shop", it.Key, 0)
 	require.NoError(t, err, "resolved: the item is no longer blocked")
@@ -73,7 +73,7 @@ func TestQuestionsAreAnsweredAndTimed(t *testing.T) {
 	p, err := e.svc.IterationProgress(e.pm, "shop", it2.Key)
 	require.NoError(t, err)
 	assert.Equal(t, 1, p.Blocked.Items)
-	_, err = e.svc.Reply(e.pm, "shop", q2.Key, "half up", true)
+	_, err = e.svc.Reply(e.pm, "shop", q2.Key, plan.ReplyInput{Text: "half up", Answer: true})
 	require.NoError(t, err)
 	p, err = e.svc.IterationProgress(e.pm, "shop", it2.Key)
 	require.NoError(t, err)
@@ -100,7 +100,7 @@ func TestOverdueQuestionsAndTimeToAnswer(t *testing.T) {
 	ask(at(23, 17, 0), product)           // one hour on Monday so far
 	answered := ask(at(23, 10, 0), alice) // answered after 2 working hours
 	e.clock.Set(at(23, 12, 0))
-	_, err := e.svc.Reply(e.pm, "shop", answered.Key, "yes", true)
+	_, err := e.svc.Reply(e.pm, "shop", answered.Key, plan.ReplyInput{Text: "yes", Answer: true})
 	require.NoError(t, err)
 
 	// Monday evening, 18:30: Q-1 has waited 9 working hours, Q-2 one; only

@@ -27,13 +27,22 @@ type ChangeRequests interface {
 	ProposeTrim(ctx context.Context, project string, requirement accord.Ref, proposed json.RawMessage, reason string) (changeRequest accord.Ref, err error)
 }
 
+// TrimInput is the input of TrimScope: the scheduled requirement, its
+// content after the trim, and why.
+type TrimInput struct {
+	Requirement accord.Ref      `json:"requirement"`
+	Proposed    json.RawMessage `json:"proposed"` // the requirement's content after the trim
+	Reason      string          `json:"reason"`
+}
+
 // TrimScope opens a change request that trims a requirement scheduled in
 // the iteration, and records it with the item: who proposed the trim and
 // why. The requirement changes only when the change request is decided
 // and applied, as any change to an approved requirement.
 // Errors: Unauthenticated, Invalid, NotFound, Unimplemented (no
 // ChangeRequests), and those of the requirement domain.
-func (s *Service) TrimScope(ctx context.Context, project, id string, requirement accord.Ref, proposed json.RawMessage, reason string) (Iteration, accord.Ref, error) {
+func (s *Service) TrimScope(ctx context.Context, project, id string, in TrimInput) (Iteration, accord.Ref, error) {
+	requirement, proposed, reason := in.Requirement, in.Proposed, in.Reason
 	if err := svc.Bounded("proposed", map[string]any{"proposed": proposed}); err != nil {
 		return Iteration{}, accord.Ref{}, err
 	}
@@ -82,12 +91,21 @@ func (s *Service) TrimScope(ctx context.Context, project, id string, requirement
 	return out, cr, err
 }
 
+// MoveInput is the input of MoveItem: the item, the iteration it moves
+// to (by ID or key) and why.
+type MoveInput struct {
+	Ref    accord.Ref `json:"ref"`
+	To     string     `json:"to"`
+	Reason string     `json:"reason"`
+}
+
 // MoveItem moves an item from one iteration to another, keeping its
 // assignees, state and override; both iterations record who moved it and
 // why. The target must be open. Errors: Unauthenticated, Invalid,
 // NotFound, Conflict (the item is in the target already),
 // FailedPrecondition (an iteration is closed).
-func (s *Service) MoveItem(ctx context.Context, project, from, to string, item accord.Ref, reason string) (Iteration, Iteration, error) {
+func (s *Service) MoveItem(ctx context.Context, project, from string, in MoveInput) (Iteration, Iteration, error) {
+	to, item, reason := in.To, in.Ref, in.Reason
 	var errs accord.FieldErrors
 	item.Validate("ref", &errs)
 	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
@@ -149,10 +167,18 @@ func (s *Service) MoveItem(ctx context.Context, project, from, to string, item a
 	return source, dest, nil
 }
 
+// ReprioritiseInput is the input of Reprioritise: every item, the most
+// important first, and why.
+type ReprioritiseInput struct {
+	Order  []accord.Ref `json:"order"`
+	Reason string       `json:"reason"`
+}
+
 // Reprioritise puts an iteration's items in a new order, the most
 // important first, at revision base; order must name every item once.
 // Errors: Unauthenticated, Invalid, NotFound, Conflict, FailedPrecondition.
-func (s *Service) Reprioritise(ctx context.Context, project, id string, base int, order []accord.Ref, reason string) (Iteration, error) {
+func (s *Service) Reprioritise(ctx context.Context, project, id string, base int, in ReprioritiseInput) (Iteration, error) {
+	order, reason := in.Order, in.Reason
 	if err := svc.Bounded("order", map[string]any{"order": order}); err != nil {
 		return Iteration{}, err
 	}
@@ -191,10 +217,19 @@ func (s *Service) Reprioritise(ctx context.Context, project, id string, base int
 	})
 }
 
+// SwapInput is the input of SwapScope: the item that goes out, the one
+// scheduled in its place, and why.
+type SwapInput struct {
+	Out    accord.Ref    `json:"out"`
+	In     ScheduleInput `json:"in"`
+	Reason string        `json:"reason"`
+}
+
 // SwapScope takes one item out of an iteration and schedules another in
 // its place, in one revision, at revision base: the trade a team makes to
 // keep a date. Errors: those of Schedule and Unschedule.
-func (s *Service) SwapScope(ctx context.Context, project, id string, base int, out accord.Ref, in ScheduleInput, reason string) (Iteration, error) {
+func (s *Service) SwapScope(ctx context.Context, project, id string, base int, swap SwapInput) (Iteration, error) {
+	out, in, reason := swap.Out, swap.In, swap.Reason
 	var errs accord.FieldErrors
 	out.Validate("out", &errs)
 	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)

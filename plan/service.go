@@ -317,16 +317,28 @@ func (s *Service) named(ctx context.Context, project string, ref accord.Ref) (ac
 	return ref, cmp.Or(st.Name, ref.String()), nil
 }
 
+// UnscheduleInput names the item Unschedule takes out and why.
+type UnscheduleInput struct {
+	Ref    accord.Ref `json:"ref"`
+	Reason string     `json:"reason"`
+}
+
+// Validate checks the item's ref and the reason.
+func (in UnscheduleInput) Validate() error {
+	var errs accord.FieldErrors
+	in.Ref.Validate("ref", &errs)
+	svc.CheckText(&errs, "reason", in.Reason, svc.MaxText, true)
+	return errs.Err("unschedule")
+}
+
 // Unschedule takes an item out of an iteration at revision base, saying
 // why. Errors: Unauthenticated, Invalid, NotFound (the iteration, or the
 // item in it), Conflict (stale), FailedPrecondition (closed).
-func (s *Service) Unschedule(ctx context.Context, project, id string, base int, item accord.Ref, reason string) (Iteration, error) {
-	var errs accord.FieldErrors
-	item.Validate("ref", &errs)
-	svc.CheckText(&errs, "reason", reason, svc.MaxText, true)
-	if err := errs.Err("unschedule"); err != nil {
+func (s *Service) Unschedule(ctx context.Context, project, id string, base int, in UnscheduleInput) (Iteration, error) {
+	if err := in.Validate(); err != nil {
 		return Iteration{}, err
 	}
+	item, reason := in.Ref, in.Reason
 	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
 		return Iteration{}, err
 	}
@@ -511,14 +523,25 @@ func itemList(items []accord.Ref) string {
 	return " (" + strings.Join(s, ", ") + ")"
 }
 
+// CloseInput is the input of Close: an optional note.
+type CloseInput struct {
+	Note string `json:"note"`
+}
+
+// Validate checks the note's length.
+func (in CloseInput) Validate() error {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "note", in.Note, svc.MaxText, false)
+	return errs.Err("close")
+}
+
 // Close ends an iteration at revision base. Errors: Unauthenticated,
 // Invalid, NotFound, Conflict, FailedPrecondition (closed already).
-func (s *Service) Close(ctx context.Context, project, id string, base int, note string) (Iteration, error) {
-	var errs accord.FieldErrors
-	svc.CheckText(&errs, "note", note, svc.MaxText, false)
-	if err := errs.Err("close"); err != nil {
+func (s *Service) Close(ctx context.Context, project, id string, base int, in CloseInput) (Iteration, error) {
+	if err := in.Validate(); err != nil {
 		return Iteration{}, err
 	}
+	note := in.Note
 	return s.changeIteration(ctx, project, id, base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
 		it.Status = Closed
 		summary := fmt.Sprintf("%s closed by %s", it.Key, actor.ID)

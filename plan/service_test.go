@@ -150,7 +150,7 @@ func TestScheduleOnceAndMove(t *testing.T) {
 	_, err = e.svc.Schedule(e.pm, "shop", a.Key, 1, plan.ScheduleInput{Ref: req("2")})
 	assert.Equal(t, accord.Conflict, accord.ErrorCode(err), "a stale base")
 
-	a, err = e.svc.Unschedule(e.pm, "shop", a.Key, a.Revision, req("1"), "moved to the next sprint")
+	a, err = e.svc.Unschedule(e.pm, "shop", a.Key, a.Revision, plan.UnscheduleInput{Ref: req("1"), Reason: "moved to the next sprint"})
 	require.NoError(t, err)
 	assert.Empty(t, a.Items)
 	b, err = e.svc.Schedule(e.pm, "shop", b.Key, b.Revision, plan.ScheduleInput{Ref: req("1")})
@@ -204,7 +204,7 @@ func TestCommitRules(t *testing.T) {
 	assert.Contains(t, err.Error(), "over_capacity: the items need 15 person-days; the team has 13")
 
 	// Not approved and pending review, named with their items.
-	it, err = e.svc.Unschedule(e.pm, "shop", it.Key, 0, req("3"), "too much")
+	it, err = e.svc.Unschedule(e.pm, "shop", it.Key, 0, plan.UnscheduleInput{Ref: req("3"), Reason: "too much"})
 	require.NoError(t, err)
 	schedule(req("5"), &plan.Override{Days: 1, Reason: "small"})
 	findings, err := e.svc.Check(e.pm, "shop", it.Key)
@@ -260,7 +260,7 @@ func TestChangingCapacityReopensACommitment(t *testing.T) {
 	assert.Equal(t, plan.Planning, it.Status)
 	assert.Nil(t, it.Commitment)
 
-	it, err = e.svc.Close(e.pm, "shop", it.Key, it.Revision, "done")
+	it, err = e.svc.Close(e.pm, "shop", it.Key, it.Revision, plan.CloseInput{Note: "done"})
 	require.NoError(t, err)
 	_, err = e.svc.Schedule(e.pm, "shop", it.Key, 0, plan.ScheduleInput{Ref: req("1")})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "a closed iteration takes nothing")

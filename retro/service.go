@@ -536,13 +536,24 @@ func (s *Service) AddItem(ctx context.Context, project, id string, in ItemInput)
 	})
 }
 
-// EditItem changes the text of one's own card while collecting.
-func (s *Service) EditItem(ctx context.Context, project, id, itemID, text string) (Retro, error) {
+// ItemEdit is a card's new text: the input of EditItem.
+type ItemEdit struct {
+	Text string `json:"text"`
+}
+
+// Validate checks the text.
+func (in ItemEdit) Validate() error {
 	var errs accord.FieldErrors
-	svc.CheckText(&errs, "text", text, svc.MaxText, true)
-	if err := errs.Err("item"); err != nil {
+	svc.CheckText(&errs, "text", in.Text, svc.MaxText, true)
+	return errs.Err("item")
+}
+
+// EditItem changes the text of one's own card while collecting.
+func (s *Service) EditItem(ctx context.Context, project, id, itemID string, in ItemEdit) (Retro, error) {
+	if err := in.Validate(); err != nil {
 		return Retro{}, err
 	}
+	text := in.Text
 	return s.change(ctx, project, id, 0, []Phase{Collecting}, false, func(r *Retro, p who, now time.Time) (string, string, error) {
 		i := slices.IndexFunc(r.Items, func(it Item) bool { return it.ID == itemID })
 		if i < 0 {

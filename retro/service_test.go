@@ -235,8 +235,8 @@ func TestAnonymityIsAPropertyOfEveryOutput(t *testing.T) {
 	}
 	cur, err := e.svc.Get(as(people[0]), "shop", r.Key)
 	keep(cur, err)
-	keep(e.svc.EditItem(as(people[0]), "shop", r.Key, cur.Items[0].ID, "card 0, clearer"))
-	_, err = e.svc.EditItem(as(people[1]), "shop", r.Key, cur.Items[0].ID, "not mine")
+	keep(e.svc.EditItem(as(people[0]), "shop", r.Key, cur.Items[0].ID, retro.ItemEdit{Text: "card 0, clearer"}))
+	_, err = e.svc.EditItem(as(people[1]), "shop", r.Key, cur.Items[0].ID, retro.ItemEdit{Text: "not mine"})
 	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "one's own card is known by pseudonym")
 	e.to(t, r.Key, retro.Grouping)
 	keep(e.svc.Group(as(people[2]), "shop", r.Key, retro.GroupInput{Title: "slow reviews", Items: []string{cur.Items[0].ID, cur.Items[1].ID}}))
@@ -346,9 +346,9 @@ func TestAnonymousHealthIsSealedUntilClose(t *testing.T) {
 	require.NoError(t, err)
 	cur, err := e.svc.Get(fac, "shop", r.Key)
 	require.NoError(t, err)
-	_, err = e.svc.EditItem(as("p2"), "shop", r.Key, cur.Items[0].ID, "not mine")
+	_, err = e.svc.EditItem(as("p2"), "shop", r.Key, cur.Items[0].ID, retro.ItemEdit{Text: "not mine"})
 	assert.Equal(t, accord.PermissionDenied, accord.ErrorCode(err), "the author is known to the private part")
-	_, err = e.svc.EditItem(as("p1"), "shop", r.Key, cur.Items[0].ID, "mine, clearer")
+	_, err = e.svc.EditItem(as("p1"), "shop", r.Key, cur.Items[0].ID, retro.ItemEdit{Text: "mine, clearer"})
 	require.NoError(t, err)
 	e.to(t, r.Key, retro.Grouping, retro.Voting)
 	for range 3 {

@@ -289,16 +289,27 @@ func (t *txn) thread(id string) (*Thread, error) {
 	return &t.rv.Threads[i], nil
 }
 
+// ReplyInput is a comment in a thread: the input of Reply.
+type ReplyInput struct {
+	Body string `json:"body"`
+}
+
+// Validate checks the comment's body.
+func (in ReplyInput) Validate() error {
+	var errs accord.FieldErrors
+	checkText(&errs, "body", in.Body, true)
+	return errs.Err("comment")
+}
+
 // Reply adds a comment to a thread. Replying does not reopen a resolved
 // thread; ResolveThread does.
 // Errors: Unauthenticated, Invalid, NotFound (review or thread),
 // PermissionDenied (not a participant).
-func (s *Service) Reply(ctx context.Context, project, id, thread, body string) (Review, error) {
-	var errs accord.FieldErrors
-	checkText(&errs, "body", body, true)
-	if err := errs.Err("comment"); err != nil {
+func (s *Service) Reply(ctx context.Context, project, id, thread string, in ReplyInput) (Review, error) {
+	if err := in.Validate(); err != nil {
 		return Review{}, err
 	}
+	body := in.Body
 	return s.change(ctx, project, id, func(t *txn) error {
 		if _, err := t.participant(); err != nil {
 			return err

@@ -357,9 +357,9 @@ func TestThreads(t *testing.T) {
 	rv, err = e.svc.OpenThread(bob, "p", rv.ID, review.ThreadInput{Anchor: "acceptance_criteria[0]", Body: "200 or 202? refunds are asynchronous"})
 	require.NoError(t, err)
 	th := rv.Threads[len(rv.Threads)-1]
-	rv, err = e.svc.Reply(alice, "p", rv.ID, th.ID, "202, and the order shows refund_pending")
+	rv, err = e.svc.Reply(alice, "p", rv.ID, th.ID, review.ReplyInput{Body: "202, and the order shows refund_pending"})
 	require.NoError(t, err)
-	_, err = e.svc.Reply(alice, "p", rv.ID, "nope", "x")
+	_, err = e.svc.Reply(alice, "p", rv.ID, "nope", review.ReplyInput{Body: "x"})
 	requireCode(t, accord.NotFound, err)
 	e.approve(t, rv.ID, 1)
 	ev := e.outcome(t, rv.ID)

@@ -42,7 +42,7 @@ func ExampleService_TargetRevised() {
 	turned, _ := links.TargetRevised(ctx, "shop", req)
 	fmt.Println(turned[0].Status, turned[0].Suspicion.Fields)
 
-	l, _ = links.Confirm(ctx, "shop", l.ID, 0, "the operation already serves the new goal")
+	l, _ = links.Confirm(ctx, "shop", l.ID, 0, trace.ConfirmInput{Note: "the operation already serves the new goal"})
 	fmt.Println(l.Status, "at revision", l.TargetRevision)
 
 	world[req] = 3 // only the status changed

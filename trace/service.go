@@ -252,17 +252,28 @@ func (s *Service) Neighbours(ctx context.Context, project string, record accord.
 	return out, nil
 }
 
+// ConfirmInput is the note a confirmation keeps: the input of Confirm.
+type ConfirmInput struct {
+	Note string `json:"note"`
+}
+
+// Validate checks that the note is there and not too long.
+func (in ConfirmInput) Validate() error {
+	var errs accord.FieldErrors
+	svc.CheckText(&errs, "note", in.Note, svc.MaxText, true)
+	return errs.Err("confirmation")
+}
+
 // Confirm records that the link was checked against its target's current
 // revision, with a note saying so: the link is current again and records
 // that revision. base is the link's revision (If-Match; 0: the newest).
 // Errors: Unauthenticated, Invalid (no note), NotFound, Conflict (stale),
 // FailedPrecondition (the target no longer exists).
-func (s *Service) Confirm(ctx context.Context, project, id string, base int, note string) (Link, error) {
-	var errs accord.FieldErrors
-	svc.CheckText(&errs, "note", note, svc.MaxText, true)
-	if err := errs.Err("confirmation"); err != nil {
+func (s *Service) Confirm(ctx context.Context, project, id string, base int, in ConfirmInput) (Link, error) {
+	if err := in.Validate(); err != nil {
 		return Link{}, err
 	}
+	note := in.Note
 	return s.cmds.Run(ctx, svc.Change[Link]{Project: project, Ref: id, Base: base,
 		Edit: func(l *Link, c *svc.Cmd) error {
 			target, err := s.targets.Target(ctx, project, l.To)

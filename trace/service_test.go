@@ -157,9 +157,9 @@ func TestSuspectAndConfirm(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, again, "nothing new: no second event")
 
-	_, err = s.Confirm(bob, "p", l.ID, 0, "")
+	_, err = s.Confirm(bob, "p", l.ID, 0, trace.ConfirmInput{Note: ""})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
-	ok, err := s.Confirm(bob, "p", l.ID, turned[0].Revision, "the contract serves the new goal")
+	ok, err := s.Confirm(bob, "p", l.ID, turned[0].Revision, trace.ConfirmInput{Note: "the contract serves the new goal"})
 	require.NoError(t, err)
 	assert.Equal(t, trace.Current, ok.Status)
 	assert.Equal(t, 4, ok.TargetRevision)
@@ -170,7 +170,7 @@ func TestSuspectAndConfirm(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, turned, 1)
 	assert.True(t, turned[0].Suspicion.Gone)
-	_, err = s.Confirm(bob, "p", l.ID, 0, "still fine")
+	_, err = s.Confirm(bob, "p", l.ID, 0, trace.ConfirmInput{Note: "still fine"})
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err), "a link to nothing is removed, not confirmed")
 }
 
@@ -263,7 +263,7 @@ func TestConcurrentSuspicionAndConfirmation(t *testing.T) {
 		}()
 		go func() {
 			defer wg.Done()
-			_, err := s.Confirm(bob, "p", l.ID, 0, fmt.Sprintf("checked %d", i))
+			_, err := s.Confirm(bob, "p", l.ID, 0, trace.ConfirmInput{Note: fmt.Sprintf("checked %d", i)})
 			assert.NoError(t, err)
 		}()
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
@@ -36,8 +37,7 @@ func newAPI(t testing.TB) http.Handler {
 	contracts, err := contract.NewService(contract.Options{Store: memory.NewContractStore()})
 	require.NoError(t, err)
 	h, err := httpapi.New(httpapi.Options{
-		Requirements: svc,
-		Contracts:    contracts,
+		Services: link.Services{Requirements: svc, Contracts: contracts},
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:  {ID: "alice", Roles: []string{"product", "admin"}},
 			devToken: {ID: "bob", Roles: []string{"backend"}},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
@@ -64,7 +65,7 @@ func newAPIWithout(t testing.TB) http.Handler {
 	t.Helper()
 	svc, err := requirement.NewService(requirement.Options{Store: memory.NewRequirementStore()})
 	require.NoError(t, err)
-	h, err := httpapi.New(httpapi.Options{Requirements: svc, Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}})})
+	h, err := httpapi.New(httpapi.Options{Services: link.Services{Requirements: svc}, Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}})})
 	require.NoError(t, err)
 	return h
 }

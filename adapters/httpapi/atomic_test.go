@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/requirement"
@@ -32,7 +33,7 @@ func TestRequestsAreUnitsOfWork(t *testing.T) {
 	require.NoError(t, err)
 	units := 0
 	failed := 0
-	h, err := httpapi.New(httpapi.Options{Requirements: svc, Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}}),
+	h, err := httpapi.New(httpapi.Options{Services: link.Services{Requirements: svc}, Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}}),
 		Atomically: func(ctx context.Context, fn func(context.Context) error) error {
 			units++
 			err := s.Atomically(ctx, fn)
@@ -63,7 +64,7 @@ func TestRequestsAreUnitsOfWork(t *testing.T) {
 	require.Equal(t, http.StatusOK, got.status)
 	assert.Equal(t, 2, units, "nor is a read")
 
-	broken, err := httpapi.New(httpapi.Options{Requirements: svc, Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}}),
+	broken, err := httpapi.New(httpapi.Options{Services: link.Services{Requirements: svc}, Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}}),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Atomically: func(ctx context.Context, fn func(context.Context) error) error {
 			if err := fn(ctx); err != nil {

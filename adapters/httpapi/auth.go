@@ -77,7 +77,7 @@ type TokenStore interface {
 // returns the token: the only time it is ever seen.
 func NewToken(ctx context.Context, ts TokenStore, actor accord.Actor) (string, error) {
 	if actor.ID == "" {
-		return "", &accord.Error{Code: accord.Invalid, Message: "invalid token", Fields: []accord.FieldError{{Field: "actor", Message: "required"}}}
+		return "", accord.InvalidField("token", "actor", "required")
 	}
 	token := "acc_" + rand.Text() + rand.Text()
 	if err := ts.CreateToken(ctx, tokenHash(token), actor); err != nil {

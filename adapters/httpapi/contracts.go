@@ -173,9 +173,9 @@ func contractEndpoints() []endpoint {
 				return c.contracts.Compatibility(c.ctx(), c.project(), c.id(), c.version())
 			})},
 		{id: "acknowledgeBreakingChanges", method: "POST", path: v + "/acknowledgements", summary: "Accept the version's breaking changes without a major version bump, with a note saying why",
-			body: noteBody{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
-			handle: update(1, func(c in, base int, b noteBody) (contract.Version, error) {
-				return c.contracts.AcknowledgeBreaking(c.ctx(), c.project(), c.id(), c.version(), base, b.Note)
+			body: contract.AcknowledgeInput{}, ifMatch: true, status: 200, result: contract.Version{}, etag: true,
+			handle: update(1, func(c in, base int, b contract.AcknowledgeInput) (contract.Version, error) {
+				return c.contracts.AcknowledgeBreaking(c.ctx(), c.project(), c.id(), c.version(), base, b)
 			})},
 		{id: "listContractVersionRevisions", method: "GET", path: v + "/revisions", summary: "Who changed a version, when and why",
 			status: 200, result: items[versionRevisionSummary]{},

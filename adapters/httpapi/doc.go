@@ -12,7 +12,7 @@
 // the token's. Tokens can be fixed (BearerTokens) or stored hashed in a
 // TokenStore (StoredTokens, NewToken); AnyOf combines them.
 //
-// With Options.Traces it serves the links between records (…/links:
+// With Options.Services.Traces it serves the links between records (…/links:
 // suspect ones, a record's neighbours, confirmation, recheck; a
 // requirement's at …/requirements/{id}/links), both ends of each link
 // named by key and title with Options.Names, and, with Impacts, what a
@@ -27,7 +27,7 @@
 // Mount the handler New returns into any server or mux:
 //
 //	h, err := httpapi.New(httpapi.Options{
-//		Requirements:  svc,
+//		Services:      services, // from link.New
 //		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"s3cret": {ID: "alice"}}),
 //	})
 //	http.ListenAndServe(":8080", h)

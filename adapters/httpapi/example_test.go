@@ -8,6 +8,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/httpapi"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/requirement"
 )
@@ -15,7 +16,7 @@ import (
 func ExampleNew() {
 	svc, _ := requirement.NewService(requirement.Options{Store: memory.NewRequirementStore()})
 	h, err := httpapi.New(httpapi.Options{
-		Requirements:  svc,
+		Services:      link.Services{Requirements: svc},
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"s3cret": {ID: "alice"}}),
 	})
 	if err != nil {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -11,53 +10,14 @@ import (
 	"github.com/accordhq/accord/plan"
 )
 
-type unscheduleBody struct {
-	Ref    accord.Ref `json:"ref"`
-	Reason string     `json:"reason"`
-}
-
-type itemStateBody struct {
-	Ref   accord.Ref     `json:"ref"`
-	State plan.ItemState `json:"state"`
-	Note  string         `json:"note,omitempty"`
-}
-
-type moveBody struct {
-	Ref    accord.Ref `json:"ref"`
-	To     string     `json:"to"` // the iteration, by ID or key
-	Reason string     `json:"reason"`
-}
-
 type moveResult struct {
 	From plan.Iteration `json:"from"`
 	To   plan.Iteration `json:"to"`
 }
 
-type reprioritiseBody struct {
-	Order  []accord.Ref `json:"order"` // every item, the most important first
-	Reason string       `json:"reason"`
-}
-
-type swapBody struct {
-	Out    accord.Ref         `json:"out"`
-	In     plan.ScheduleInput `json:"in"`
-	Reason string             `json:"reason"`
-}
-
-type trimBody struct {
-	Requirement accord.Ref      `json:"requirement"`
-	Proposed    json.RawMessage `json:"proposed"` // the requirement's content after the trim
-	Reason      string          `json:"reason"`
-}
-
 type trimResult struct {
 	Iteration     plan.Iteration `json:"iteration"`
 	ChangeRequest accord.Ref     `json:"change_request"`
-}
-
-type replyBody struct {
-	Text   string `json:"text"`
-	Answer bool   `json:"answer"` // false: a follow-up question
 }
 
 // planSettingsBody is what a client may set; what it leaves out keeps the
@@ -112,41 +72,41 @@ func planEndpoints() []endpoint {
 			update(1, func(c in, base int, b plan.ScheduleInput) (plan.Iteration, error) {
 				return c.plans.Schedule(c.ctx(), c.project(), c.id(), base, b)
 			})),
-		iteration("unscheduleItem", "POST", it+"/unscheduled", "Take an item out of an iteration, saying why", unscheduleBody{},
-			update(1, func(c in, base int, b unscheduleBody) (plan.Iteration, error) {
-				return c.plans.Unschedule(c.ctx(), c.project(), c.id(), base, b.Ref, b.Reason)
+		iteration("unscheduleItem", "POST", it+"/unscheduled", "Take an item out of an iteration, saying why", plan.UnscheduleInput{},
+			update(1, func(c in, base int, b plan.UnscheduleInput) (plan.Iteration, error) {
+				return c.plans.Unschedule(c.ctx(), c.project(), c.id(), base, b)
 			})),
 		iteration("commitIteration", "POST", it+"/commitment", "Commit to an iteration: refused or warned by the project's rules", noteBody{},
 			update(1, func(c in, base int, _ noteBody) (plan.Iteration, error) {
 				return c.plans.Commit(c.ctx(), c.project(), c.id(), base)
 			})),
-		iteration("closeIteration", "POST", it+"/closure", "Close an iteration", noteBody{},
-			update(1, func(c in, base int, b noteBody) (plan.Iteration, error) {
-				return c.plans.Close(c.ctx(), c.project(), c.id(), base, b.Note)
+		iteration("closeIteration", "POST", it+"/closure", "Close an iteration", plan.CloseInput{},
+			update(1, func(c in, base int, b plan.CloseInput) (plan.Iteration, error) {
+				return c.plans.Close(c.ctx(), c.project(), c.id(), base, b)
 			})),
 		{id: "setItemState", method: "POST", path: it + "/item-states", summary: "Record how far a scheduled item is: not_started, in_progress, done or blocked",
-			body: itemStateBody{}, status: 200, result: plan.Iteration{}, etag: true,
-			handle: act(func(c in, b itemStateBody) (plan.Iteration, error) {
-				return c.plans.SetItemState(c.ctx(), c.project(), c.id(), b.Ref, b.State, b.Note)
+			body: plan.ItemStateInput{}, status: 200, result: plan.Iteration{}, etag: true,
+			handle: act(func(c in, b plan.ItemStateInput) (plan.Iteration, error) {
+				return c.plans.SetItemState(c.ctx(), c.project(), c.id(), b)
 			})},
-		{id: "moveItem", method: "POST", path: it + "/moves", summary: "Move an item to another iteration, saying why", body: moveBody{},
+		{id: "moveItem", method: "POST", path: it + "/moves", summary: "Move an item to another iteration, saying why", body: plan.MoveInput{},
 			status: 200, result: moveResult{},
-			handle: act(func(c in, b moveBody) (moveResult, error) {
-				from, to, err := c.plans.MoveItem(c.ctx(), c.project(), c.id(), b.To, b.Ref, b.Reason)
+			handle: act(func(c in, b plan.MoveInput) (moveResult, error) {
+				from, to, err := c.plans.MoveItem(c.ctx(), c.project(), c.id(), b)
 				return moveResult{From: from, To: to}, err
 			})},
-		iteration("reprioritiseItems", "POST", it+"/priorities", "Put the items in a new order, the most important first", reprioritiseBody{},
-			update(1, func(c in, base int, b reprioritiseBody) (plan.Iteration, error) {
-				return c.plans.Reprioritise(c.ctx(), c.project(), c.id(), base, b.Order, b.Reason)
+		iteration("reprioritiseItems", "POST", it+"/priorities", "Put the items in a new order, the most important first", plan.ReprioritiseInput{},
+			update(1, func(c in, base int, b plan.ReprioritiseInput) (plan.Iteration, error) {
+				return c.plans.Reprioritise(c.ctx(), c.project(), c.id(), base, b)
 			})),
-		iteration("swapScope", "POST", it+"/swaps", "Take one item out and another in, in one revision", swapBody{},
-			update(1, func(c in, base int, b swapBody) (plan.Iteration, error) {
-				return c.plans.SwapScope(c.ctx(), c.project(), c.id(), base, b.Out, b.In, b.Reason)
+		iteration("swapScope", "POST", it+"/swaps", "Take one item out and another in, in one revision", plan.SwapInput{},
+			update(1, func(c in, base int, b plan.SwapInput) (plan.Iteration, error) {
+				return c.plans.SwapScope(c.ctx(), c.project(), c.id(), base, b)
 			})),
 		{id: "trimScope", method: "POST", path: it + "/trims", summary: "Open a change request that trims a scheduled requirement, recorded with the item",
-			body: trimBody{}, status: 200, result: trimResult{},
-			handle: act(func(c in, b trimBody) (trimResult, error) {
-				it, cr, err := c.plans.TrimScope(c.ctx(), c.project(), c.id(), b.Requirement, b.Proposed, b.Reason)
+			body: plan.TrimInput{}, status: 200, result: trimResult{},
+			handle: act(func(c in, b plan.TrimInput) (trimResult, error) {
+				it, cr, err := c.plans.TrimScope(c.ctx(), c.project(), c.id(), b)
 				return trimResult{Iteration: it, ChangeRequest: cr}, err
 			})},
 		{id: "iterationProgress", method: "GET", path: it + "/progress", summary: "Items and effort by state; blocked where a blocking question is open",
@@ -207,10 +167,10 @@ func planEndpoints() []endpoint {
 			})},
 		{id: "getQuestion", method: "GET", path: qs + "/{id}", summary: "A question by ID or key (Q-4)", status: 200, result: plan.Question{}, etag: true,
 			handle: read(func(c in) (plan.Question, error) { return c.plans.GetQuestion(c.ctx(), c.project(), c.id()) })},
-		{id: "replyToQuestion", method: "POST", path: qs + "/{id}/replies", summary: "Answer a question, or follow it up", body: replyBody{},
+		{id: "replyToQuestion", method: "POST", path: qs + "/{id}/replies", summary: "Answer a question, or follow it up", body: plan.ReplyInput{},
 			status: 200, result: plan.Question{}, etag: true,
-			handle: act(func(c in, b replyBody) (plan.Question, error) {
-				return c.plans.Reply(c.ctx(), c.project(), c.id(), b.Text, b.Answer)
+			handle: act(func(c in, b plan.ReplyInput) (plan.Question, error) {
+				return c.plans.Reply(c.ctx(), c.project(), c.id(), b)
 			})},
 		{id: "resolveQuestion", method: "POST", path: qs + "/{id}/resolution", summary: "Resolve a question, unblocking its record", body: noteBody{},
 			status: 200, result: plan.Question{}, etag: true,

@@ -42,7 +42,7 @@ func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	tokens := memory.NewTokenStore()
 	reports, err := report.New(report.Options{Services: s, Stores: stores})
 	require.NoError(t, err)
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews, Projects: projects, Risks: s.Risks, Retros: s.Retros, Plans: s.Plans, Traces: s.Traces, Impacts: reports.Impacts, Names: s.Records, Reports: reports, Webhooks: hooks, Watches: watches, Promoter: s,
+	h, err := httpapi.New(httpapi.Options{Services: s, Projects: projects, Impacts: reports.Impacts, Names: s.Records, Reports: reports, Webhooks: hooks, Watches: watches, Promoter: s,
 		Exports: &transfer.Exporter{Stores: stores, Authorizer: projects},
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},

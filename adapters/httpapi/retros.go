@@ -17,10 +17,6 @@ type Promoter interface {
 	Promote(ctx context.Context, project, retroID string, p retro.Promotion) (accord.Ref, error)
 }
 
-type textBody struct {
-	Text string `json:"text"`
-}
-
 type voteBody struct {
 	Target string `json:"target"`
 }
@@ -90,9 +86,9 @@ func retroEndpoints() []endpoint {
 			act(func(c in, b retro.ItemInput) (retro.Retro, error) {
 				return c.retros.AddItem(c.ctx(), c.project(), c.id(), b)
 			})),
-		change("editRetroItem", "PUT", one+"/items/{item}", "Edit one's own card (collecting)", textBody{},
-			act(func(c in, b textBody) (retro.Retro, error) {
-				return c.retros.EditItem(c.ctx(), c.project(), c.id(), c.path("item"), b.Text)
+		change("editRetroItem", "PUT", one+"/items/{item}", "Edit one's own card (collecting)", retro.ItemEdit{},
+			act(func(c in, b retro.ItemEdit) (retro.Retro, error) {
+				return c.retros.EditItem(c.ctx(), c.project(), c.id(), c.path("item"), b)
 			})),
 		change("groupRetroItems", "POST", one+"/groups", "Group cards (grouping)", retro.GroupInput{},
 			act(func(c in, b retro.GroupInput) (retro.Retro, error) {

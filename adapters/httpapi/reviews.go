@@ -23,10 +23,6 @@ type reasonBody struct {
 	Reason string `json:"reason"`
 }
 
-type commentBody struct {
-	Body string `json:"body"`
-}
-
 type resolutionBody struct {
 	Resolved *bool `json:"resolved"`
 }
@@ -115,9 +111,9 @@ func reviewEndpoints() []endpoint {
 			act(func(c in, b review.ThreadInput) (reviewResponse, error) {
 				return c.outcome(c.reviews.OpenThread(c.ctx(), c.project(), c.id(), b))
 			})),
-		action("replyThread", "POST", one+"/threads/{thread}/comments", "Reply in a thread", commentBody{},
-			act(func(c in, b commentBody) (reviewResponse, error) {
-				return c.outcome(c.reviews.Reply(c.ctx(), c.project(), c.id(), c.path("thread"), b.Body))
+		action("replyThread", "POST", one+"/threads/{thread}/comments", "Reply in a thread", review.ReplyInput{},
+			act(func(c in, b review.ReplyInput) (reviewResponse, error) {
+				return c.outcome(c.reviews.Reply(c.ctx(), c.project(), c.id(), c.path("thread"), b))
 			})),
 		action("resolveThread", "POST", one+"/threads/{thread}/resolution", "Resolve or reopen a thread", resolutionBody{},
 			act(func(c in, b resolutionBody) (reviewResponse, error) {

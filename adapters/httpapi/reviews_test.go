@@ -34,7 +34,7 @@ func newWiredAPI(t testing.TB) (http.Handler, *[]accord.Event) {
 		events = append(events, e)
 	})})
 	require.NoError(t, err)
-	h, err := httpapi.New(httpapi.Options{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews,
+	h, err := httpapi.New(httpapi.Options{Services: link.Services{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews},
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:   {ID: "alice", Roles: []string{"product", "admin"}},
 			devToken:  {ID: "bob", Roles: []string{"backend"}},

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
@@ -27,19 +28,17 @@ import (
 	"github.com/accordhq/accord/webhook"
 )
 
-// Options configure the handler. Requirements and Authenticator are required.
+// Options configure the handler. Services (with its Requirements) and
+// Authenticator are required.
 type Options struct {
-	Requirements *requirement.Service
-	Contracts    *contract.Service // optional: without it the contract routes answer 404
-	Reviews      *review.Service   // optional: without it the review routes answer 404
+	// Services are the domain services link.New built. Requirements is
+	// required; each other domain's routes answer 404 while its service
+	// is nil.
+	Services link.Services
 	// Projects (optional) serves /v1/projects and, unless Authorizer says
 	// otherwise, authorizes by membership (ProjectMembers).
 	Projects *project.Service
-	Risks    *risk.Service  // optional: without it the risk routes answer 404
-	Retros   *retro.Service // optional: without it the retro routes answer 404
-	Plans    *plan.Service  // optional: without it the plan routes answer 404
-	Traces   *trace.Service // optional: without it the link routes answer 404
-	Impacts  Impacts        // optional, with Traces: serves /impact
+	Impacts  Impacts // optional, with Services.Traces: serves /impact
 	// Names (optional, with Traces) names both ends of the links the link
 	// routes list (from_title, to_title: REQ-3 Refund an order);
 	// link.Services.Records is one. Without it an end is named by its ref.
@@ -94,13 +93,14 @@ type server struct {
 
 // New returns the accord HTTP handler.
 func New(opts Options) (http.Handler, error) {
-	if opts.Requirements == nil || opts.Authenticator == nil {
-		return nil, accord.Errorf(accord.Invalid, "httpapi.Options: Requirements and Authenticator are required")
+	if opts.Services.Requirements == nil || opts.Authenticator == nil {
+		return nil, accord.Errorf(accord.Invalid, "httpapi.Options: Services.Requirements and Authenticator are required")
 	}
+	d := opts.Services
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: opts.Requirements, contracts: opts.Contracts, reviews: opts.Reviews, projects: opts.Projects, risks: opts.Risks, retros: opts.Retros, plans: opts.Plans, traces: opts.Traces, impacts: opts.Impacts, names: opts.Names, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: d.Requirements, contracts: d.Contracts, reviews: d.Reviews, projects: opts.Projects, risks: d.Risks, retros: d.Retros, plans: d.Plans, traces: d.Traces, impacts: opts.Impacts, names: opts.Names, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -51,9 +51,9 @@ func traceEndpoints(impacts bool) []endpoint {
 				return c.traces.Restore(c.ctx(), c.project(), c.id(), b.Reason)
 			})},
 		{id: "confirmLink", method: "POST", path: one + "/confirmations", summary: "Confirm a link against its target's current revision, with a note",
-			body: noteBody{}, ifMatch: true, status: 200, result: trace.Link{}, etag: true,
-			handle: update(1, func(c in, base int, b noteBody) (trace.Link, error) {
-				return c.traces.Confirm(c.ctx(), c.project(), c.id(), base, b.Note)
+			body: trace.ConfirmInput{}, ifMatch: true, status: 200, result: trace.Link{}, etag: true,
+			handle: update(1, func(c in, base int, b trace.ConfirmInput) (trace.Link, error) {
+				return c.traces.Confirm(c.ctx(), c.project(), c.id(), base, b)
 			})},
 		{id: "listDeletedLinks", method: "GET", path: all + "/deleted", summary: deletedSummary("links"), query: withPage(),
 			status: 200, result: accord.Page[trace.Link]{},

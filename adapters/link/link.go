@@ -49,6 +49,7 @@ import (
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/internal/diff"
+	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -86,8 +87,7 @@ func (s Subjects) lookup(kind string) (review.Subjects, error) {
 		return sub, nil
 	}
 	known := slices.Sorted(maps.Keys(s))
-	return nil, &accord.Error{Code: accord.Invalid, Message: "invalid subject",
-		Fields: []accord.FieldError{{Field: "subject.kind", Message: fmt.Sprintf("%q cannot be reviewed here; one of %s", kind, strings.Join(known, ", "))}}}
+	return nil, accord.InvalidField("subject", "subject.kind", "%q cannot be reviewed here; one of %s", kind, strings.Join(known, ", "))
 }
 
 // Subject implements review.Subjects.
@@ -114,10 +114,9 @@ func (s Subjects) Changes(ctx context.Context, project string, ref accord.Ref, f
 type RequirementSubject struct{ Store requirement.Store }
 
 func (s RequirementSubject) get(ctx context.Context, project, id string) (requirement.Requirement, error) {
-	if _, key := requirement.ParseKey(id); key {
-		return s.Store.GetRequirementByKey(ctx, project, id)
-	}
-	return shared(ctx, id, func() (requirement.Requirement, error) { return s.Store.GetRequirement(ctx, project, id) })
+	return svc.Lookup(ctx, project, id, requirement.KeyPrefix, func(ctx context.Context, project, id string) (requirement.Requirement, error) {
+		return shared(ctx, id, func() (requirement.Requirement, error) { return s.Store.GetRequirement(ctx, project, id) })
+	}, s.Store.GetRequirementByKey)
 }
 
 // Subject implements review.Subjects.
@@ -197,8 +196,7 @@ type ContractVersionSubject struct{ Store contract.Store }
 func (s ContractVersionSubject) split(ref string) (string, string, error) {
 	i := strings.LastIndexByte(ref, '@')
 	if i <= 0 || i == len(ref)-1 {
-		return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid subject",
-			Fields: []accord.FieldError{{Field: "subject.id", Message: fmt.Sprintf("%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)}}}
+		return "", "", accord.InvalidField("subject", "subject.id", "%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)
 	}
 	return ref[:i], ref[i+1:], nil
 }

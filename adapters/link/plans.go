@@ -11,6 +11,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
@@ -50,13 +51,7 @@ func reviewKind(kind string) (review.Kind, bool) {
 func (p PlanInputs) item(ctx context.Context, project string, ref accord.Ref) (accord.Ref, ItemRecord, error) {
 	switch ref.Kind {
 	case requirement.RefKind:
-		var r requirement.Requirement
-		var err error
-		if _, key := requirement.ParseKey(ref.ID); key {
-			r, err = p.Requirements.GetRequirementByKey(ctx, project, ref.ID)
-		} else {
-			r, err = p.Requirements.GetRequirement(ctx, project, ref.ID)
-		}
+		r, err := svc.Lookup(ctx, project, ref.ID, requirement.KeyPrefix, p.Requirements.GetRequirement, p.Requirements.GetRequirementByKey)
 		return r.Ref(), ItemRecord{Name: r.Key + " " + r.Title, Status: string(r.Status), Approved: r.Status != requirement.Draft && r.Status != requirement.InReview &&
 			r.Status != requirement.Rejected && r.Status != requirement.Deferred}, err
 	case requirement.ChangeRequestRefKind:
@@ -213,8 +208,7 @@ func (p PlanChanges) ProposeTrim(ctx context.Context, project string, req accord
 	d := json.NewDecoder(bytes.NewReader(proposed))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&content); err != nil {
-		return accord.Ref{}, &accord.Error{Code: accord.Invalid, Message: "invalid trim",
-			Fields: []accord.FieldError{{Field: "proposed", Message: "not the content of a requirement: " + err.Error()}}}
+		return accord.Ref{}, accord.InvalidField("trim", "proposed", "not the content of a requirement: %s", err.Error())
 	}
 	cr, err := p.Requirements.ProposeChange(ctx, project, req.ID, requirement.ChangeProposal{Proposed: content, Reason: reason,
 		Impact: requirement.Impact{Technical: "scope trimmed to keep the plan"}})

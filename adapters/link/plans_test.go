@@ -76,7 +76,7 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	assert.Equal(t, accord.FailedPrecondition, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "not_approved: not approved: requirement/"+r2.ID+" is in_review")
 
-	it, err = s.Plans.Unschedule(alice, "p", it.Key, 0, r2.Ref(), "not ready")
+	it, err = s.Plans.Unschedule(alice, "p", it.Key, 0, plan.UnscheduleInput{Ref: r2.Ref(), Reason: "not ready"})
 	require.NoError(t, err)
 	it, err = s.Plans.Commit(alice, "p", it.Key, it.Revision)
 	require.NoError(t, err)
@@ -90,7 +90,7 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	trimmed.Acceptance = trimmed.Acceptance[:1]
 	proposed, err := json.Marshal(trimmed)
 	require.NoError(t, err)
-	it, cr, err := s.Plans.TrimScope(alice, "p", it.Key, accord.Ref{Kind: "requirement", ID: r1.Key}, proposed, "late refunds next sprint")
+	it, cr, err := s.Plans.TrimScope(alice, "p", it.Key, plan.TrimInput{Requirement: accord.Ref{Kind: "requirement", ID: r1.Key}, Proposed: proposed, Reason: "late refunds next sprint"})
 	require.NoError(t, err)
 	assert.Equal(t, "change_request", cr.Kind)
 	require.NotNil(t, it.Items[0].Trim)
@@ -99,7 +99,7 @@ func TestPlansTakeEffortFromTheApprovedReview(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, requirement.ChangeProposed, change.State)
 	assert.Equal(t, "late refunds next sprint", change.Reason)
-	_, _, err = s.Plans.TrimScope(alice, "p", it.Key, r1.Ref(), []byte(`{"titel":"typo"}`), "x")
+	_, _, err = s.Plans.TrimScope(alice, "p", it.Key, plan.TrimInput{Requirement: r1.Ref(), Proposed: []byte(`{"titel":"typo"}`), Reason: "x"})
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err))
 	assert.Contains(t, err.Error(), "proposed")
 	_, err = s.Plans.Schedule(alice, "p", it.Key, 0, plan.ScheduleInput{Ref: r1.Ref()})
@@ -136,7 +136,7 @@ func TestASlipRaisesOneScheduleRisk(t *testing.T) {
 
 	// Friday 27 November: five working days run, 2 person-days done.
 	clock.Set(time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC))
-	_, err = s.Plans.SetItemState(bob, "p", it.Key, r1.Ref(), plan.Done, "")
+	_, err = s.Plans.SetItemState(bob, "p", it.Key, plan.ItemStateInput{Ref: r1.Ref(), State: plan.Done})
 	require.NoError(t, err)
 	forecasts, err := s.Plans.CheckSlips(alice, "p")
 	require.NoError(t, err)

@@ -2,7 +2,6 @@ package link
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters"
@@ -53,6 +52,5 @@ func Proposed(ctx context.Context, s adapters.Stores, project string, ref accord
 		}
 		return accord.Ref{Kind: contract.RefKind, ID: id}, changedOperations(base, v.Spec), nil
 	}
-	return accord.Ref{}, nil, &accord.Error{Code: accord.Invalid, Message: "invalid proposal",
-		Fields: []accord.FieldError{{Field: "kind", Message: fmt.Sprintf("%q is not a proposal; one of change_request, contract_version", ref.Kind)}}}
+	return accord.Ref{}, nil, accord.InvalidField("proposal", "kind", "%q is not a proposal; one of change_request, contract_version", ref.Kind)
 }

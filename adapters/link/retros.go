@@ -50,7 +50,7 @@ func (s Services) Promote(ctx context.Context, project, retroID string, p retro.
 		to = created.Ref()
 	case "change_request":
 		if p.Requirement == "" {
-			return accord.Ref{}, &accord.Error{Code: accord.Invalid, Message: "invalid promotion", Fields: []accord.FieldError{{Field: "requirement", Message: "required: the requirement the change is for"}}}
+			return accord.Ref{}, accord.InvalidField("promotion", "requirement", "required: the requirement the change is for")
 		}
 		req, err := s.Requirements.Get(ctx, project, p.Requirement)
 		if err != nil {
@@ -65,7 +65,7 @@ func (s Services) Promote(ctx context.Context, project, retroID string, p retro.
 		}
 		to = cr.Ref()
 	default:
-		return accord.Ref{}, &accord.Error{Code: accord.Invalid, Message: "invalid promotion", Fields: []accord.FieldError{{Field: "to", Message: fmt.Sprintf("%q: one of risk, requirement, change_request", p.To)}}}
+		return accord.Ref{}, accord.InvalidField("promotion", "to", "%q: one of risk, requirement, change_request", p.To)
 	}
 	if _, err := s.Retros.MarkPromoted(ctx, project, r.ID, p.Target, to); err != nil {
 		return to, err

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 )
@@ -92,10 +93,9 @@ func (r Register) RiskKey(ctx context.Context, project string, rv accord.Ref, ri
 type RiskSubject struct{ Store risk.Store }
 
 func (s RiskSubject) get(ctx context.Context, project, id string) (risk.Risk, error) {
-	if _, key := risk.ParseKey(id); key {
-		return s.Store.GetRiskByKey(ctx, project, id)
-	}
-	return shared(ctx, id, func() (risk.Risk, error) { return s.Store.GetRisk(ctx, project, id) })
+	return svc.Lookup(ctx, project, id, risk.KeyPrefix, func(ctx context.Context, project, id string) (risk.Risk, error) {
+		return shared(ctx, id, func() (risk.Risk, error) { return s.Store.GetRisk(ctx, project, id) })
+	}, s.Store.GetRiskByKey)
 }
 
 // Subject implements review.Subjects.

@@ -10,6 +10,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -44,8 +45,7 @@ func (r Records) lookup(kind string) (Record, error) {
 	if rec, ok := r[kind]; ok {
 		return rec, nil
 	}
-	return Record{}, &accord.Error{Code: accord.Invalid, Message: "invalid ref", Fields: []accord.FieldError{{Field: "kind",
-		Message: fmt.Sprintf("%q cannot be linked; one of %s", kind, strings.Join(slices.Sorted(maps.Keys(r)), ", "))}}}
+	return Record{}, accord.InvalidField("ref", "kind", "%q cannot be linked; one of %s", kind, strings.Join(slices.Sorted(maps.Keys(r)), ", "))
 }
 
 // Target implements trace.Targets.
@@ -169,14 +169,10 @@ func (k kind[T]) record() Record {
 	return r
 }
 
-// byIDOrKey reads a record by its human key when id has the prefix
-// (REQ-3), else by ID.
-func byIDOrKey[T any](prefix string, byID, byKey func(ctx context.Context, project, id string) (T, error)) func(ctx context.Context, project, id string) (T, error) {
+// lookup reads a record by ID or human key with svc.Lookup.
+func lookup[T any](prefix string, byID, byKey func(ctx context.Context, project, id string) (T, error)) func(ctx context.Context, project, id string) (T, error) {
 	return func(ctx context.Context, project, id string) (T, error) {
-		if strings.HasPrefix(id, prefix) {
-			return byKey(ctx, project, id)
-		}
-		return byID(ctx, project, id)
+		return svc.Lookup(ctx, project, id, prefix, byID, byKey)
 	}
 }
 
@@ -217,7 +213,7 @@ func refsAs(refs []accord.Ref, role trace.Role, note string) []trace.Declaration
 
 func requirementRecord(store requirement.Store) Record {
 	return kind[requirement.Requirement]{
-		get: byIDOrKey(requirement.KeyPrefix, store.GetRequirement, store.GetRequirementByKey),
+		get: lookup(requirement.KeyPrefix, store.GetRequirement, store.GetRequirementByKey),
 		target: func(r requirement.Requirement) trace.Target {
 			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},
@@ -232,8 +228,7 @@ func requirementRecord(store requirement.Store) Record {
 func splitVersion(ref string) (string, string, error) {
 	i := strings.LastIndexByte(ref, '@')
 	if i <= 0 || i == len(ref)-1 {
-		return "", "", &accord.Error{Code: accord.Invalid, Message: "invalid ref", Fields: []accord.FieldError{{Field: "id",
-			Message: fmt.Sprintf("%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)}}}
+		return "", "", accord.InvalidField("ref", "id", "%q must be <contract id>@<version>, such as 01J…@1.2.0", ref)
 	}
 	return ref[:i], ref[i+1:], nil
 }
@@ -369,7 +364,7 @@ func changedOperations(a, b contract.Spec) []string {
 
 func riskRecord(store risk.Store) Record {
 	return kind[risk.Risk]{
-		get: byIDOrKey(risk.KeyPrefix, store.GetRisk, store.GetRiskByKey),
+		get: lookup(risk.KeyPrefix, store.GetRisk, store.GetRiskByKey),
 		target: func(r risk.Risk) trace.Target {
 			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},
@@ -381,7 +376,7 @@ func riskRecord(store risk.Store) Record {
 
 func iterationRecord(store plan.Store) Record {
 	return kind[plan.Iteration]{
-		get: byIDOrKey(plan.IterationKeyPrefix, store.GetIteration, store.GetIterationByKey),
+		get: lookup(plan.IterationKeyPrefix, store.GetIteration, store.GetIterationByKey),
 		target: func(it plan.Iteration) trace.Target {
 			return trace.Target{Ref: it.Ref(), Revision: it.Revision, Title: it.Key + " " + it.Name}
 		},
@@ -399,7 +394,7 @@ func iterationRecord(store plan.Store) Record {
 
 func milestoneRecord(store plan.Store) Record {
 	return kind[plan.Milestone]{
-		get: byIDOrKey(plan.MilestoneKeyPrefix, store.GetMilestone, store.GetMilestoneByKey),
+		get: lookup(plan.MilestoneKeyPrefix, store.GetMilestone, store.GetMilestoneByKey),
 		target: func(m plan.Milestone) trace.Target {
 			return trace.Target{Ref: m.Ref(), Revision: m.Revision, Title: m.Key + " " + m.Name}
 		},
@@ -413,7 +408,7 @@ func milestoneRecord(store plan.Store) Record {
 
 func retroRecord(store retro.Store) Record {
 	return kind[retro.Retro]{
-		get: byIDOrKey(retro.KeyPrefix, store.GetRetro, store.GetRetroByKey),
+		get: lookup(retro.KeyPrefix, store.GetRetro, store.GetRetroByKey),
 		target: func(r retro.Retro) trace.Target {
 			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
 		},

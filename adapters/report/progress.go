@@ -141,8 +141,7 @@ func (s Reports) Progress(ctx context.Context, project string, since time.Time) 
 	}
 	now := s.clock().Now()
 	if since.After(now) {
-		return ProgressReport{}, &accord.Error{Code: accord.Invalid, Message: "invalid period",
-			Fields: []accord.FieldError{{Field: "since", Message: "is after now"}}}
+		return ProgressReport{}, accord.InvalidField("period", "since", "is after now")
 	}
 	r := ProgressReport{Project: project, Since: since, Until: now, Iterations: []IterationStanding{}, Milestones: []MilestoneStanding{},
 		Requirements: RequirementsStanding{ByStatus: map[requirement.Status]int{}, ByOwner: []OwnerStanding{}, Done: []RequirementLine{}, InProgress: []RequirementLine{}, Changed: []RequirementLine{}},

@@ -50,8 +50,7 @@ type Reports struct {
 // service or store).
 func New(opts Options) (Reports, error) {
 	if opts.Services.Requirements == nil || opts.Requirements == nil {
-		return Reports{}, &accord.Error{Code: accord.Invalid, Message: "report.Options: the requirements are required",
-			Fields: []accord.FieldError{{Field: "Services.Requirements", Message: "required, with Stores.Requirements"}}}
+		return Reports{}, accord.InvalidField("report.Options", "Services.Requirements", "required, with Stores.Requirements")
 	}
 	return Reports{services: opts.Services,
 		Impacts:  Impacts{Traces: opts.Services.Traces, Records: opts.Services.Records, Stores: opts.Stores},

@@ -241,11 +241,11 @@ func retroAnonymity(t *testing.T, s retro.Store) {
 	cur := must[retro.Retro](t, "get")(svc.Get(fac, "shop", r.Key))
 	want := map[string]bool{}
 	for i, p := range people {
-		must[retro.Retro](t, "edit")(svc.EditItem(as(p), "shop", r.Key, cur.Items[i].ID, fmt.Sprintf("card %d, clearer", i)))
+		must[retro.Retro](t, "edit")(svc.EditItem(as(p), "shop", r.Key, cur.Items[i].ID, retro.ItemEdit{Text: fmt.Sprintf("card %d, clearer", i)}))
 		must[retro.Retro](t, "health again")(svc.AnswerHealth(as(p), "shop", r.Key, scores(i+2)))
 		want[fmt.Sprint(scores(i+2))] = true
 	}
-	if _, err := svc.EditItem(as(people[1]), "shop", r.Key, cur.Items[0].ID, "not mine"); accord.ErrorCode(err) != accord.PermissionDenied {
+	if _, err := svc.EditItem(as(people[1]), "shop", r.Key, cur.Items[0].ID, retro.ItemEdit{Text: "not mine"}); accord.ErrorCode(err) != accord.PermissionDenied {
 		t.Errorf("editing another participant's card: %v, want permission_denied", err)
 	}
 	collect()

@@ -164,7 +164,7 @@ func traceScenario(t *testing.T, s trace.Store) {
 	if err != nil || len(turned) != 1 || turned[0].Suspicion == nil || !slices.Equal(turned[0].Suspicion.Fields, []string{"goal"}) {
 		t.Fatalf("after a content change: %+v (%v), want the link suspect over goal", turned, err)
 	}
-	l = must[trace.Link](t, "confirm")(svc.Confirm(bob, "shop", l.ID, 0, "the contract already serves the new goal"))
+	l = must[trace.Link](t, "confirm")(svc.Confirm(bob, "shop", l.ID, 0, trace.ConfirmInput{Note: "the contract already serves the new goal"}))
 	world[req] = 3
 	if turned, err := svc.TargetRevised(bob, "shop", req); err != nil || len(turned) != 0 {
 		t.Errorf("a status-only revision turned %d link(s) suspect (%v)", len(turned), err)

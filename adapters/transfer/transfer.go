@@ -72,8 +72,7 @@ func Read(r io.Reader) (Document, error) {
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&d)
 	if lr.N <= 0 {
-		return Document{}, &accord.Error{Code: accord.Invalid, Message: "the project export is too large",
-			Fields: []accord.FieldError{{Field: "(document)", Message: fmt.Sprintf("is larger than %d bytes (MaxDocumentBytes)", MaxDocumentBytes)}}}
+		return Document{}, accord.InvalidField("project export", "(document)", "is larger than %d bytes (MaxDocumentBytes)", MaxDocumentBytes)
 	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -625,12 +624,10 @@ func (d Document) Key() string {
 // record belonging to that project. Errors: Invalid, naming the fields.
 func (d Document) Validate() error {
 	if d.Format != Format {
-		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
-			Fields: []accord.FieldError{{Field: "format", Message: fmt.Sprintf("is %q, want %q", d.Format, Format)}}}
+		return accord.InvalidField("project export", "format", "is %q, want %q", d.Format, Format)
 	}
 	if len(d.Project) == 0 {
-		return &accord.Error{Code: accord.Invalid, Message: "not an accord project export",
-			Fields: []accord.FieldError{{Field: "project", Message: "has no revision"}}}
+		return accord.InvalidField("project export", "project", "has no revision")
 	}
 	if err := accord.ValidateProject(d.Key()); err != nil {
 		return err

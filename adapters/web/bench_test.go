@@ -72,7 +72,7 @@ func benchConsole(b *testing.B, opts link.Options, projectStore project.Store, a
 			return nil
 		}))
 	}
-	h, err := web.New(web.Options{Requirements: s.Requirements, Reviews: s.Reviews, Traces: s.Traces, Records: s.Records, Projects: projects,
+	h, err := web.New(web.Options{Services: link.Services{Requirements: s.Requirements, Reviews: s.Reviews, Traces: s.Traces, Records: s.Records}, Projects: projects,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"tok-alice": alice})})
 	require.NoError(b, err)
 	br := &browser{t: b, h: h, cookies: map[string]*http.Cookie{}}

@@ -5,7 +5,7 @@
 //
 // New returns an http.Handler to mount in any mux, under any base path:
 //
-//	console, err := web.New(web.Options{Requirements: reqs, Reviews: reviews, …,
+//	console, err := web.New(web.Options{Services: services, // from link.New
 //		Projects: projects, Authenticator: httpapi.StoredTokens(tokens)})
 //	mux.Handle("/", console)
 //

@@ -224,7 +224,7 @@ func (s *server) confirmLink(c *call) error {
 		note = c.lang.t("links.confirmed_note")
 	}
 	err := s.unit(c.ctx(), func(ctx context.Context) error {
-		_, err := s.Traces.Confirm(ctx, c.project(), c.r.PathValue("id"), base, note)
+		_, err := s.Traces.Confirm(ctx, c.project(), c.r.PathValue("id"), base, trace.ConfirmInput{Note: note})
 		return err
 	})
 	if err != nil {
@@ -246,7 +246,7 @@ func (s *server) inbox(c *call) error {
 func (s *server) inboxRead(c *call) error {
 	through, err := strconv.ParseInt(c.r.PostFormValue("through"), 10, 64)
 	if err != nil {
-		return &accord.Error{Code: accord.Invalid, Message: "invalid read mark", Fields: []accord.FieldError{{Field: "through", Message: "a whole number"}}}
+		return accord.InvalidField("read mark", "through", "a whole number")
 	}
 	if err := s.unit(c.ctx(), func(ctx context.Context) error { return s.Watches.MarkRead(ctx, c.project(), through) }); err != nil {
 		return err
@@ -286,7 +286,7 @@ func formInt(r *http.Request, field string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, &accord.Error{Code: accord.Invalid, Message: "invalid " + field, Fields: []accord.FieldError{{Field: field, Message: "not a whole number: " + v}}}
+		return 0, accord.InvalidField(field, field, "not a whole number: %s", v)
 	}
 	return n, nil
 }
@@ -298,7 +298,7 @@ func formFloat(r *http.Request, field string) (float64, error) {
 	}
 	n, err := strconv.ParseFloat(v, 64)
 	if err != nil {
-		return 0, &accord.Error{Code: accord.Invalid, Message: "invalid " + field, Fields: []accord.FieldError{{Field: field, Message: "not a number: " + v}}}
+		return 0, accord.InvalidField(field, field, "not a number: %s", v)
 	}
 	return n, nil
 }

@@ -114,7 +114,7 @@ func (s *server) itemState(c *call) error {
 	kind, id, _ := strings.Cut(c.r.PostFormValue("item"), "/")
 	key := c.r.PathValue("key")
 	err := s.unit(c.ctx(), func(ctx context.Context) error {
-		_, err := s.Plans.SetItemState(ctx, c.project(), key, accord.Ref{Kind: kind, ID: id}, plan.ItemState(c.r.PostFormValue("state")), c.r.PostFormValue("note"))
+		_, err := s.Plans.SetItemState(ctx, c.project(), key, plan.ItemStateInput{Ref: accord.Ref{Kind: kind, ID: id}, State: plan.ItemState(c.r.PostFormValue("state")), Note: c.r.PostFormValue("note")})
 		return err
 	})
 	if err != nil {
@@ -176,7 +176,7 @@ func (s *server) reply(c *call) error {
 		if kind == "resolve" {
 			_, err = s.Plans.Resolve(ctx, c.project(), key, strings.TrimSpace(c.r.PostFormValue("text")))
 		} else {
-			_, err = s.Plans.Reply(ctx, c.project(), key, strings.TrimSpace(c.r.PostFormValue("text")), kind != "followup")
+			_, err = s.Plans.Reply(ctx, c.project(), key, plan.ReplyInput{Text: strings.TrimSpace(c.r.PostFormValue("text")), Answer: kind != "followup"})
 		}
 		return err
 	})

@@ -225,7 +225,7 @@ func (s *server) requirementDiff(c *call) error {
 		if v := q.Get(field); v != "" {
 			x, err := strconv.Atoi(v)
 			if err != nil || x < 1 {
-				return &accord.Error{Code: accord.Invalid, Message: "invalid revision", Fields: []accord.FieldError{{Field: field, Message: "a revision number, 1 or more"}}}
+				return accord.InvalidField("revision", field, "a revision number, 1 or more")
 			}
 			*n = x
 		}
@@ -300,7 +300,7 @@ func (s *server) requirementEdit(c *call) error {
 	if base < 1 {
 		// Without the revision it started from, an edit could overwrite
 		// one it never saw.
-		return &accord.Error{Code: accord.Invalid, Message: "invalid edit", Fields: []accord.FieldError{{Field: "base", Message: "the revision the edit starts from is required"}}}
+		return accord.InvalidField("edit", "base", "the revision the edit starts from is required")
 	}
 	content, errs := contentFromForm(c.r)
 	d := formData{Key: key, Base: base, Fields: formFields(c.r), Priorities: priorities}

@@ -36,7 +36,7 @@ func (s *server) reviewReply(c *call) error {
 			_, err := s.Reviews.ResolveThread(ctx, c.project(), key, thread, v == "true")
 			return err
 		}
-		_, err := s.Reviews.Reply(ctx, c.project(), key, thread, strings.TrimSpace(c.r.PostFormValue("body")))
+		_, err := s.Reviews.Reply(ctx, c.project(), key, thread, review.ReplyInput{Body: strings.TrimSpace(c.r.PostFormValue("body"))})
 		return err
 	})
 }

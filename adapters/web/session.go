@@ -190,7 +190,7 @@ func (s *server) setLang(w http.ResponseWriter, r *http.Request) {
 	}
 	l := r.PostFormValue("lang")
 	if _, ok := catalogs[lang(l)]; !ok {
-		c.fail(&accord.Error{Code: accord.Invalid, Message: "unknown language", Fields: []accord.FieldError{{Field: "lang", Message: "en or zh-CN"}}})
+		c.fail(accord.InvalidField("language", "lang", "en or zh-CN"))
 		return
 	}
 	s.cookie(w, r, langCookie, l, 365*24*3600)

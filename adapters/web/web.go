@@ -15,15 +15,9 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/report"
-	"github.com/accordhq/accord/contract"
-	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
-	"github.com/accordhq/accord/requirement"
-	"github.com/accordhq/accord/retro"
-	"github.com/accordhq/accord/review"
-	"github.com/accordhq/accord/risk"
-	"github.com/accordhq/accord/trace"
 	"github.com/accordhq/accord/watch"
 )
 
@@ -46,16 +40,11 @@ type Reports interface {
 // are required; a domain whose service is nil has no pages (its menu
 // entry is hidden and its addresses answer 404).
 type Options struct {
-	Requirements *requirement.Service
-	Reviews      *review.Service
-	Contracts    *contract.Service
-	Plans        *plan.Service
-	Retros       *retro.Service
-	Risks        *risk.Service
-	Traces       *trace.Service
-	// Records names the ends of links (their key and title); link.Records
-	// is one. Without it links show their kind and ID.
-	Records trace.Targets
+	// Services are the domain services link.New built: Requirements is
+	// required, each other domain's pages need its service, and
+	// Services.Records names the ends of links by key and title (without
+	// it links show their kind and ID).
+	link.Services
 	Watches *watch.Service
 	Reports Reports
 	// Projects lists the caller's projects and decides membership: a
@@ -101,7 +90,7 @@ type server struct {
 func New(opts Options) (http.Handler, error) {
 	var errs accord.FieldErrors
 	if opts.Requirements == nil {
-		errs.Add("Requirements", "required")
+		errs.Add("Services.Requirements", "required")
 	}
 	if opts.Projects == nil {
 		errs.Add("Projects", "required: it decides who may see a project")

@@ -53,8 +53,8 @@ func newFixture(t testing.TB, more ...func(*web.Options)) fixture {
 	_, err = s.Requirements.Create(ctx, "shop", requirement.ContentInput{Content: requirement.Content{Title: "Refund a paid order", Description: "A buyer refunds within 14 days.",
 		Acceptance: []requirement.AcceptanceCriterion{{Text: "A refund after 14 days fails with REFUND_WINDOW_CLOSED"}}}, Note: "first draft"})
 	require.NoError(t, err)
-	opts := web.Options{Requirements: s.Requirements, Reviews: s.Reviews, Plans: s.Plans, Retros: s.Retros, Risks: s.Risks,
-		Traces: s.Traces, Records: s.Records, Reports: reports, Projects: projects,
+	opts := web.Options{Services: link.Services{Requirements: s.Requirements, Reviews: s.Reviews, Plans: s.Plans, Retros: s.Retros, Risks: s.Risks, Traces: s.Traces, Records: s.Records},
+		Reports: reports, Projects: projects,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"tok-alice": alice, "tok-mallory": mallory})}
 	for _, m := range more {
 		m(&opts)

@@ -145,8 +145,8 @@ func setup(store string) (http.Handler, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	h, err := httpapi.New(httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Risks: services.Risks, Retros: services.Retros, Projects: ps, Promoter: services,
+	h, err := httpapi.New(httpapi.Options{Services: link.Services{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews, Risks: services.Risks, Retros: services.Retros},
+		Projects: ps, Promoter: services,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{token: alice}),
 		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

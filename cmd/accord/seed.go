@@ -438,7 +438,7 @@ func seedPlans(ctx context.Context, s link.Services, store plan.Store, inputs li
 		state plan.ItemState
 	}{{0, req4, plan.InProgress}, {3, req4, plan.Done}, {4, req1, plan.InProgress}} {
 		clock.now = monday.AddDate(0, 0, step.days).Add(8 * time.Hour)
-		if _, err := plans.SetItemState(dev, demoProject, it.Key, step.item, step.state, ""); err != nil {
+		if _, err := plans.SetItemState(dev, demoProject, it.Key, plan.ItemStateInput{Ref: step.item, State: step.state}); err != nil {
 			return err
 		}
 	}

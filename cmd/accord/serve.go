@@ -158,8 +158,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if len(fixed) > 0 {
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
-	api := httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
-		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: reports.Impacts, Names: services.Records, Reports: reports,
+	api := httpapi.Options{Services: services, Impacts: reports.Impacts, Names: services.Records, Reports: reports,
 		Webhooks: hooks, Watches: watches, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
 		Exports: &transfer.Exporter{Stores: b.Stores, Authorizer: authz}}
 	if b.sql != nil {
@@ -182,8 +181,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	console, err := web.New(web.Options{Requirements: services.Requirements, Reviews: services.Reviews, Contracts: services.Contracts, Plans: services.Plans,
-		Retros: services.Retros, Risks: services.Risks, Traces: services.Traces, Records: services.Records, Watches: watches,
+	console, err := web.New(web.Options{Services: services, Watches: watches,
 		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log})
 	if err != nil {
 		return err

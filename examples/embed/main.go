@@ -93,9 +93,7 @@ func run(out io.Writer) error {
 
 	// The HTTP API, mounted in the program's own mux, with its own tokens.
 	h, err := httpapi.New(httpapi.Options{
-		Requirements:  s.Requirements,
-		Contracts:     s.Contracts,
-		Reviews:       s.Reviews,
+		Services:      link.Services{Requirements: s.Requirements, Contracts: s.Contracts, Reviews: s.Reviews},
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"alice-token": alice, "bob-token": bob}),
 	})
 	if err != nil {
