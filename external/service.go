@@ -2,10 +2,20 @@ package external
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/internal/svc"
 )
+
+// Records says which record a ref names, so a reference never points at
+// nothing and a record's references are found whether it is named by key
+// or by ID. adapters/link's Records is one.
+type Records interface {
+	// Canonical returns ref by ID (requirement/REQ-3 → requirement/01J…).
+	// NotFound if there is no such record; Invalid for an unknown kind.
+	Canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error)
+}
 
 // Options configure a Service. Store is required.
 type Options struct {
@@ -16,16 +26,20 @@ type Options struct {
 	Store      Store
 	Events     accord.EventSink // optional: receives an event after every change
 	Clock      accord.Clock     // optional: defaults to accord.SystemClock()
+	// Records (optional) checks the record of every reference added and
+	// keeps it by ID; without it, a record is kept as given.
+	Records Records
 }
 
 // Service owns the rules of references: validation, uniqueness of a
 // system's key, revisions, permissions and events. It is safe for
 // concurrent use.
 type Service struct {
-	guard svc.Guard
-	store Store
-	pub   svc.Publisher
-	clock accord.Clock
+	guard   svc.Guard
+	store   Store
+	records Records
+	pub     svc.Publisher
+	clock   accord.Clock
 }
 
 // NewService returns a Service over opts.Store.
@@ -36,7 +50,7 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store,
+	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, records: opts.Records,
 		pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
 }
 
@@ -52,6 +66,14 @@ func (s *Service) Add(ctx context.Context, project string, in NewReference) (Ref
 	if err != nil {
 		return Reference{}, err
 	}
+	named := in.Record
+	if in.Record, err = s.canonical(ctx, project, in.Record); err != nil {
+		if accord.ErrorCode(err) == accord.NotFound {
+			return Reference{}, &accord.Error{Code: accord.Invalid, Message: "invalid external reference",
+				Fields: []accord.FieldError{{Field: "record", Message: fmt.Sprintf("no %s %s in project %s", named.Kind, named.ID, project)}}}
+		}
+		return Reference{}, err
+	}
 	now := s.clock.Now()
 	r := Reference{ID: accord.NewID(now), Project: project, Record: in.Record, System: in.System, Key: in.Key,
 		Content: in.Content, Stamp: accord.NewStamp(actor.ID, now)}
@@ -59,7 +81,9 @@ func (s *Service) Add(ctx context.Context, project string, in NewReference) (Ref
 	if err != nil {
 		return Reference{}, err
 	}
-	s.pub.Publish(ctx, EventAdded, project, r.Ref(), actor, "%s: added by %s", r.describe(), actor.ID)
+	shown := r
+	shown.Record = named // as the caller named it: by key, usually
+	s.pub.Publish(ctx, EventAdded, project, r.Ref(), actor, "%s: added by %s", shown.describe(), actor.ID)
 	return r, nil
 }
 
@@ -105,7 +129,30 @@ func (s *Service) ListByRecord(ctx context.Context, project string, record accor
 	if err := errs.Err("record"); err != nil {
 		return accord.Page[Reference]{}, err
 	}
+	if err := s.guard.Read(ctx, project); err != nil {
+		return accord.Page[Reference]{}, err
+	}
+	record, err := s.canonical(ctx, project, record)
+	if err != nil {
+		return accord.Page[Reference]{}, err
+	}
 	return s.List(ctx, project, Filter{Record: record}, q)
+}
+
+// canonical returns ref by ID when the Service has Records: NotFound for
+// a record that does not exist, Invalid naming "record" for a kind that
+// cannot be referenced.
+func (s *Service) canonical(ctx context.Context, project string, ref accord.Ref) (accord.Ref, error) {
+	if s.records == nil {
+		return ref, nil
+	}
+	out, err := s.records.Canonical(ctx, project, ref)
+	if e, ok := err.(*accord.Error); ok && e.Code == accord.Invalid {
+		for i := range e.Fields {
+			e.Fields[i].Field = "record." + e.Fields[i].Field
+		}
+	}
+	return out, err
 }
 
 // Update replaces a reference's content (URL, title, status, sync marks)
