@@ -96,6 +96,10 @@ func (im Importer) Import(ctx context.Context, project string, from Source, item
 	if rep.Problems == nil {
 		rep.Problems = []Problem{}
 	}
+	// The project and the caller's access to it, once, before any item.
+	if _, err := im.References.List(ctx, project, external.Filter{}, accord.PageQuery{Size: 1}); err != nil {
+		return rep, err
+	}
 	clock := im.Clock
 	if clock == nil {
 		clock = accord.SystemClock()
