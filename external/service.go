@@ -106,7 +106,9 @@ func (s *Service) Find(ctx context.Context, project, system, key string) (Refere
 }
 
 // List returns one page of the project's references that match f (all of
-// them, a record's, a system's), in creation order. Errors: Invalid.
+// them, a record's, a system's), in creation order. Errors: Invalid;
+// NotFound for a record (kind and ID) that does not exist, when the
+// Service has Records.
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Reference], error) {
 	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Reference]{}, err
@@ -114,6 +116,12 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	q, err := q.Normalize()
 	if err != nil {
 		return accord.Page[Reference]{}, err
+	}
+	if f.Record.Kind != "" && f.Record.ID != "" {
+		// References keep their record by ID when the Service has Records.
+		if f.Record, err = s.canonical(ctx, project, f.Record); err != nil {
+			return accord.Page[Reference]{}, err
+		}
 	}
 	page, err := s.store.ListReferences(ctx, project, f, q)
 	if page.Items == nil && err == nil {
@@ -130,10 +138,6 @@ func (s *Service) ListByRecord(ctx context.Context, project string, record accor
 		return accord.Page[Reference]{}, err
 	}
 	if err := s.guard.Read(ctx, project); err != nil {
-		return accord.Page[Reference]{}, err
-	}
-	record, err := s.canonical(ctx, project, record)
-	if err != nil {
 		return accord.Page[Reference]{}, err
 	}
 	return s.List(ctx, project, Filter{Record: record}, q)

@@ -45,6 +45,10 @@ func TestExternalReferenceRoutes(t *testing.T) {
 	jira := call(t, h, "GET", p+"/external-references?system=jira", devToken, "")
 	require.Equal(t, http.StatusOK, jira.status, jira.raw)
 	assert.Len(t, jira.body["items"], 2)
+	byQuery := call(t, h, "GET", p+"/external-references?record_kind=requirement&record_id=REQ-1", devToken, "")
+	require.Equal(t, http.StatusOK, byQuery.status, byQuery.raw)
+	assert.Len(t, byQuery.body["items"], 2, "a record named by key finds the references kept by ID")
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", p+"/external-references?record_kind=requirement&record_id=REQ-9", devToken, "").status)
 	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", p+"/external-references?colour=red", devToken, "").status)
 
 	edit := call(t, h, "PUT", loc, devToken, `{"url":"https://shop.atlassian.net/browse/SHOP-123","status":"Done","note":"synced"}`, "If-Match", `"1"`)

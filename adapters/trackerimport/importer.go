@@ -140,6 +140,10 @@ func (im Importer) one(ctx context.Context, project, system string, it Item, now
 		return res, err
 	}
 	rec, cur, err := im.Requirements.Get(ctx, project, ref.Record.ID)
+	if accord.ErrorCode(err) == accord.NotFound {
+		res.Outcome, res.Why = Failed, fmt.Sprintf("its requirement (%s) was deleted in accord: restore it, or remove the reference to import the item anew", ref.Record.ID)
+		return res, nil
+	}
 	if err != nil {
 		return res, err
 	}

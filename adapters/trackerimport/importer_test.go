@@ -149,3 +149,14 @@ func TestStatusOnlyChangesTheReference(t *testing.T) {
 	ref, _ := w.refs.Find(w.ctx, "shop", "jira", "SHOP-1")
 	assert.Equal(t, "Done", ref.Status)
 }
+
+func TestAnItemWhoseRequirementWasDeletedIsReported(t *testing.T) {
+	w := newWorld(t)
+	const header = "编号,标题\n"
+	first := w.importText(t, trackerimport.Worktile, "a.csv", header+"WT-1,退款\nWT-2,导出\n")
+	require.NoError(t, w.reqs.Delete(w.ctx, "shop", first.Results[0].Requirement, "not needed"))
+	second := w.importText(t, trackerimport.Worktile, "b.csv", header+"WT-1,退款到原支付方式\nWT-2,导出\n")
+	assert.Equal(t, trackerimport.Failed, second.Results[0].Outcome)
+	assert.Contains(t, second.Results[0].Why, "was deleted in accord")
+	assert.Equal(t, trackerimport.Unchanged, second.Results[1].Outcome, "the other items go on")
+}
