@@ -75,15 +75,13 @@ func (s *Service) Add(ctx context.Context, project string, in NewReference) (Ref
 		return Reference{}, err
 	}
 	now := s.clock.Now()
-	r := Reference{ID: accord.NewID(now), Project: project, Record: in.Record, System: in.System, Key: in.Key,
+	r := Reference{ID: accord.NewID(now), Project: project, Record: in.Record, RecordName: named.ID, System: in.System, Key: in.Key,
 		Content: in.Content, Stamp: accord.NewStamp(actor.ID, now)}
 	r, err = s.store.CreateReference(ctx, svc.Revision(r, accord.RevisionCreated, in.Note))
 	if err != nil {
 		return Reference{}, err
 	}
-	shown := r
-	shown.Record = named // as the caller named it: by key, usually
-	s.pub.Publish(ctx, EventAdded, project, r.Ref(), actor, "%s: added by %s", shown.describe(), actor.ID)
+	s.pub.Publish(ctx, EventAdded, project, r.Ref(), actor, "%s: added by %s", r.describe(), actor.ID)
 	return r, nil
 }
 

@@ -28,9 +28,12 @@ func KnownSystems() []string { return []string{Jira, PingCode, Worktile, Asana, 
 type Reference struct {
 	ID      string     `json:"id"`
 	Project string     `json:"project"`
-	Record  accord.Ref `json:"record"` // the accord record, by key where it has one
-	System  string     `json:"system"` // jira, pingcode, … or another lower-case name
-	Key     string     `json:"key"`    // the item's key in that system: SHOP-123
+	Record  accord.Ref `json:"record"` // the accord record: by ID when the Service has Records, else as added
+	// RecordName is the record as the caller named it when adding the
+	// reference (REQ-3: keys never change), for what people read.
+	RecordName string `json:"record_name,omitempty"`
+	System     string `json:"system"` // jira, pingcode, … or another lower-case name
+	Key        string `json:"key"`    // the item's key in that system: SHOP-123
 	Content
 	accord.Stamp
 }
@@ -135,7 +138,16 @@ func checkRecord(errs *accord.FieldErrors, r accord.Ref) {
 	svc.CheckID(errs, "record.id", r.ID)
 }
 
+// NamedRecord names the record for people: "requirement REQ-3".
+func (r Reference) NamedRecord() string {
+	name := r.RecordName
+	if name == "" {
+		name = r.Record.ID
+	}
+	return r.Record.Kind + " " + name
+}
+
 // describe names the record and the item for an event's summary.
 func (r Reference) describe() string {
-	return fmt.Sprintf("%s %s ↔ %s %s", r.Record.Kind, r.Record.ID, r.System, r.Key)
+	return fmt.Sprintf("%s ↔ %s", r.NamedRecord(), r.Name())
 }

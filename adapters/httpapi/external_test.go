@@ -31,7 +31,7 @@ func TestExternalReferenceRoutes(t *testing.T) {
 
 	dup := call(t, h, "POST", p+"/external-references", devToken, `{"record":{"kind":"risk","id":"RISK-1"},"system":"jira","key":"SHOP-123"}`)
 	assert.Equal(t, http.StatusConflict, dup.status)
-	assert.Contains(t, dup.raw, "requirement ", "the conflict names who holds the item")
+	assert.Contains(t, dup.raw, "by requirement REQ-1", "the conflict names who holds the item")
 	bad := call(t, h, "POST", p+"/external-references", devToken, `{"record":{"kind":"requirement","id":"REQ-1"},"system":"Jira!","key":""}`)
 	assert.Equal(t, http.StatusBadRequest, bad.status)
 	assert.Contains(t, bad.raw, `"field":"system"`)

@@ -27,7 +27,7 @@ func NewExternalStore() *ExternalStore {
 
 // takenReference is the Conflict when have already references the item.
 func takenReference(have *external.Reference) error {
-	return accord.Errorf(accord.Conflict, "%s is already referenced in project %s, by %s %s", have.Name(), have.Project, have.Record.Kind, have.Record.ID)
+	return accord.Errorf(accord.Conflict, "%s is already referenced in project %s, by %s", have.Name(), have.Project, have.NamedRecord())
 }
 
 // CreateReference implements external.Store.

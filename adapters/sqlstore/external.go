@@ -26,7 +26,7 @@ func newExternalStore(db *sql.DB, d Dialect, c *readCache) *ExternalStore {
 		stamp: func(r *external.Reference) *accord.Stamp { return &r.Stamp },
 		name:  func(r *external.Reference) string { return external.UniqueName(r.System, r.Key) },
 		taken: func(have *external.Reference) error {
-			return accord.Errorf(accord.Conflict, "%s is already referenced in project %s, by %s %s", have.Name(), have.Project, have.Record.Kind, have.Record.ID)
+			return accord.Errorf(accord.Conflict, "%s is already referenced in project %s, by %s", have.Name(), have.Project, have.NamedRecord())
 		},
 		cols: func(r *external.Reference) columns {
 			return columns{status: r.Status, class: r.System, refKind: r.Record.Kind, refID: r.Record.ID,
