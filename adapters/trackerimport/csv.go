@@ -14,7 +14,8 @@ import (
 // language of the account). Headers compare case-insensitively.
 var columns = map[Source]map[string][]string{
 	Jira: {
-		"key": {"Issue key"}, "title": {"Summary"}, "description": {"Description"}, "status": {"Status"},
+		// Jira Cloud calls issues work items since 2025; exports name either.
+		"key": {"Issue key", "Work item key", "Key"}, "title": {"Summary"}, "description": {"Description"}, "status": {"Status"},
 		"priority": {"Priority"}, "owner": {"Assignee"}, "labels": {"Labels"},
 	},
 	Asana: {

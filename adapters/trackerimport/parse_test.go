@@ -137,3 +137,11 @@ func TestMapPriority(t *testing.T) {
 	_, ok := trackerimport.MapPriority("whenever")
 	assert.False(t, ok)
 }
+
+func TestJiraCSVOfWorkItems(t *testing.T) {
+	items, problems, err := trackerimport.Parse(trackerimport.Jira, "work-items.csv", []byte("Summary,Work item key,Status,Priority\n订单导出,SHOP-7,Done,Lowest\n"))
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+	require.Len(t, items, 1)
+	assert.Equal(t, trackerimport.Item{Row: 2, Key: "SHOP-7", Title: "订单导出", Status: "Done", Priority: "P3"}, items[0])
+}
