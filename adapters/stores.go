@@ -11,6 +11,7 @@ package adapters
 
 import (
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
@@ -37,4 +38,5 @@ type Stores struct {
 	Traces       trace.Store
 	Webhooks     webhook.Store
 	Watches      watch.Store
+	External     external.Store // references to items in trackers (Jira, PingCode, …)
 }

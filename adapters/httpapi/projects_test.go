@@ -16,6 +16,7 @@ import (
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/transfer"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
@@ -39,10 +40,12 @@ func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	require.NoError(t, err)
 	watches, err := watch.NewService(watch.Options{Store: watchStore, Records: s.Records, Authorizer: projects})
 	require.NoError(t, err)
+	refs, err := external.NewService(external.Options{Store: stores.External, Authorizer: projects, Records: s.Records})
+	require.NoError(t, err)
 	tokens := memory.NewTokenStore()
 	reports, err := report.New(report.Options{Services: s, Stores: stores})
 	require.NoError(t, err)
-	h, err := httpapi.New(httpapi.Options{Services: s, Projects: projects, Impacts: reports.Impacts, Names: s.Records, Reports: reports, Webhooks: hooks, Watches: watches, Promoter: s,
+	h, err := httpapi.New(httpapi.Options{Services: s, Projects: projects, Impacts: reports.Impacts, Names: s.Records, Reports: reports, Webhooks: hooks, Watches: watches, External: refs, Promoter: s,
 		Exports: &transfer.Exporter{Stores: stores, Authorizer: projects},
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},

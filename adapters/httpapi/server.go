@@ -17,6 +17,7 @@ import (
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
@@ -49,6 +50,9 @@ type Options struct {
 	Exports  *transfer.Exporter
 	Webhooks *webhook.Service // optional: serves /webhooks to project admins
 	Watches  *watch.Service   // optional: serves /watches and /inbox
+	// External (optional) serves /external-references: records' references
+	// to items in trackers (Jira, PingCode, …).
+	External *external.Service
 	// Atomically (optional) runs each request that may change something
 	// (any method but GET and HEAD) as one unit of work: its writes and
 	// the events they publish commit together, and only if the request
@@ -78,6 +82,7 @@ type server struct {
 	exports   *transfer.Exporter
 	webhooks  *webhook.Service
 	watches   *watch.Service
+	external  *external.Service
 	atomic    func(ctx context.Context, fn func(ctx context.Context) error) error
 	promoter  Promoter
 	authn     Authenticator
@@ -100,7 +105,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: d.Requirements, contracts: d.Contracts, reviews: d.Reviews, projects: opts.Projects, risks: d.Risks, retros: d.Retros, plans: d.Plans, traces: d.Traces, impacts: opts.Impacts, names: opts.Names, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: d.Requirements, contracts: d.Contracts, reviews: d.Reviews, projects: opts.Projects, risks: d.Risks, retros: d.Retros, plans: d.Plans, traces: d.Traces, impacts: opts.Impacts, names: opts.Names, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, external: opts.External, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -141,6 +146,9 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.watches != nil {
 		groups = append(groups, watchEndpoints())
+	}
+	if s.external != nil {
+		groups = append(groups, externalEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())

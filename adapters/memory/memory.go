@@ -17,5 +17,6 @@ func New() adapters.Stores {
 		Traces:       NewTraceStore(),
 		Webhooks:     NewWebhookStore(),
 		Watches:      NewWatchStore(),
+		External:     NewExternalStore(),
 	}
 }

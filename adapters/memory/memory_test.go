@@ -7,6 +7,7 @@ import (
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/storetest"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
@@ -24,6 +25,10 @@ func TestRequirementStore(t *testing.T) {
 
 func TestContractStore(t *testing.T) {
 	storetest.ContractStore(t, func(*testing.T) contract.Store { return memory.NewContractStore() })
+}
+
+func TestExternalStore(t *testing.T) {
+	storetest.ExternalStore(t, func(*testing.T) external.Store { return memory.NewExternalStore() })
 }
 
 func TestRetroStore(t *testing.T) {

@@ -78,6 +78,7 @@ func New(db *sql.DB, d Dialect) *Stores {
 		Traces:       newTraceStore(db, d, c),
 		Webhooks:     newWebhookStore(db, d, c),
 		Watches:      newWatchStore(s),
+		External:     newExternalStore(db, d, c),
 	}
 	return s
 }

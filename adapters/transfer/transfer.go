@@ -45,6 +45,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
@@ -118,7 +119,11 @@ type Document struct {
 	Milestones     [][]accord.Revision[plan.Milestone]            `json:"milestones"`
 	Questions      [][]accord.Revision[plan.Question]             `json:"questions"`
 	Links          [][]accord.Revision[trace.Link]                `json:"links"`
-	Settings       Settings                                       `json:"settings"`
+	// External holds the references to tracker items, when the stores
+	// have them; left out when there are none, so a document without
+	// them reads as before.
+	External [][]accord.Revision[external.Reference] `json:"external_references,omitempty"`
+	Settings Settings                                `json:"settings"`
 }
 
 // ContractHistory is a contract with its own revisions and every
@@ -325,6 +330,12 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	}
 	if d.Links, err = listedWithDeleted(ctx, key, trace.Filter{}, s.Traces.ListLinks, s.Traces.ListDeletedLinks, nil, func(l trace.Link) string { return l.ID }, s.Traces.ListLinkRevisions); err != nil {
 		return d, err
+	}
+	if s.External != nil {
+		if d.External, err = listedWithDeleted(ctx, key, external.Filter{}, s.External.ListReferences, s.External.ListDeletedReferences, nil,
+			func(r external.Reference) string { return r.ID }, s.External.ListReferenceRevisions); err != nil {
+			return d, err
+		}
 	}
 	st := &d.Settings
 	if st.Requirements, err = s.Requirements.GetSettings(ctx, key); err != nil {
@@ -587,6 +598,15 @@ func Import(ctx context.Context, s adapters.Stores, d Document) error {
 			return replayAll(ctx, "link", d.Links, s.Traces.CreateLink, s.Traces.UpdateLink, s.Traces.DeleteLink)
 		},
 		func() error {
+			if len(d.External) == 0 {
+				return nil
+			}
+			if s.External == nil {
+				return accord.Errorf(accord.Invalid, "the document has external references and the stores have no External store to keep them")
+			}
+			return replayAll(ctx, "external reference", d.External, s.External.CreateReference, s.External.UpdateReference, s.External.DeleteReference)
+		},
+		func() error {
 			st := d.Settings
 			for _, err := range []error{
 				putSettings(ctx, st.Requirements, func(x *requirement.Settings) *accord.Stamp { return &x.Stamp }, s.Requirements.PutSettings),
@@ -727,6 +747,7 @@ func (d Document) checkProject(key string) error {
 	checkAll(check, "milestones", d.Milestones, func(r plan.Milestone) string { return r.Project })
 	checkAll(check, "questions", d.Questions, func(r plan.Question) string { return r.Project })
 	checkAll(check, "links", d.Links, func(r trace.Link) string { return r.Project })
+	checkAll(check, "external_references", d.External, func(r external.Reference) string { return r.Project })
 	// Settings never written (revision 0) are not written on import either.
 	st := d.Settings
 	for _, s := range []struct {

@@ -47,6 +47,10 @@ const usage = `accord: the accord reference server and tool
   accord export -project P [-o FILE] [-db ...]           a whole project, every record with its revisions, as JSON
   accord import [-db ...] FILE                            a project exported so into a database without it (all
                                                           or nothing): from SQLite to PostgreSQL, or a restore
+  accord import-tracker -project P -from jira|trello|asana|pingcode|worktile -actor ID [-format text|json] [-db ...] FILE
+                                                          a tracker's export (Jira JSON or CSV, Trello JSON, Asana
+                                                          JSON or CSV, PingCode/Worktile CSV) as requirements with
+                                                          external references; again: no duplicates, conflicts shown
   accord report [progress|coverage] -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
                                                           a project's progress report (进度报告) for the period
                                                           since a date (default a week ago), or its coverage
@@ -264,6 +268,8 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return exportCommand(ctx, rest, defaultDB, out)
 	case "import":
 		return importCommand(ctx, rest, defaultDB, os.Stdin, out)
+	case "import-tracker":
+		return importTrackerCommand(ctx, rest, defaultDB, out)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usage)
 		return nil

@@ -19,6 +19,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/adapters/web"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
@@ -127,6 +128,10 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	refs, err := external.NewService(external.Options{Store: b.External, Events: events, Authorizer: authz, Records: services.Records})
+	if err != nil {
+		return err
+	}
 	projects, err := project.NewService(project.Options{Store: b.Projects, Events: events})
 	if err != nil {
 		return err
@@ -159,7 +164,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
 	api := httpapi.Options{Services: services, Impacts: reports.Impacts, Names: services.Records, Reports: reports,
-		Webhooks: hooks, Watches: watches, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
+		Webhooks: hooks, Watches: watches, External: refs, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
 		Exports: &transfer.Exporter{Stores: b.Stores, Authorizer: authz}}
 	if b.sql != nil {
 		// Every request that changes something is a unit of work: its

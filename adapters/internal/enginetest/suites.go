@@ -8,6 +8,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/storetest"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
@@ -67,6 +68,10 @@ func Suites(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 	t.Run("watches", func(t *testing.T) {
 		t.Parallel()
 		storetest.WatchStore(t, func(t *testing.T) (watch.Store, accord.EventSink) { s := open(t); return s.Watches, s.Outbox() })
+	})
+	t.Run("external", func(t *testing.T) {
+		t.Parallel()
+		storetest.ExternalStore(t, func(t *testing.T) external.Store { return open(t).External })
 	})
 	t.Run("outbox", func(t *testing.T) {
 		t.Parallel()
