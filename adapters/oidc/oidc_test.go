@@ -78,8 +78,8 @@ func (p *idp) fetchCount() int {
 
 // key is a signing key of the provider (or of an impostor).
 type key struct {
-	kid string
-	alg jose.SignatureAlgorithm
+	kid  string
+	alg  jose.SignatureAlgorithm
 	priv any
 }
 
