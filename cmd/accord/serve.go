@@ -35,6 +35,8 @@ type serveOptions struct {
 	// publicURL is where people reach the server (-public-url,
 	// ACCORD_PUBLIC_URL): webhook deliveries link to record pages there.
 	publicURL string
+	// oidc accepts an identity provider's tokens (-oidc-*, ACCORD_OIDC_*).
+	oidc oidcOptions
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -51,6 +53,10 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		return err
 	}
 	if err := checkPublicURL(opts.publicURL); err != nil {
+		return err
+	}
+	sso, err := opts.oidc.authenticator(ctx)
+	if err != nil {
 		return err
 	}
 	// Bind first: a busy port must fail the start before the demo is
@@ -157,6 +163,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	authn := httpapi.StoredTokens(b.tokens)
 	if len(fixed) > 0 {
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
+	}
+	if sso != nil {
+		// Last, so that a refused provider token answers with its reason.
+		authn = httpapi.AnyOf(authn, sso)
+		log.Info("single sign-on", slog.String("issuer", opts.oidc.issuer), slog.String("audience", opts.oidc.audience))
 	}
 	api := httpapi.Options{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews,
 		Risks: services.Risks, Retros: services.Retros, Plans: services.Plans, Traces: services.Traces, Impacts: reports.Impacts, Names: services.Records, Reports: reports,
