@@ -56,7 +56,9 @@ func TestServeAcceptsTheProvidersTokensBesideBearerTokens(t *testing.T) {
 	done := make(chan error, 1)
 	opts := serveOptions{addr: "127.0.0.1:0", db: "memory", tokens: "bob:backend:bobs-token",
 		oidc: oidcOptions{issuer: issuer, audience: "accord", rolesClaim: "groups"}}
-	go func() { done <- serve(ctx, opts, out, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))) }()
+	go func() {
+		done <- serve(ctx, opts, out, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	}()
 	var url string
 	require.Eventually(t, func() bool {
 		if _, rest, ok := strings.Cut(out.String(), "accord on "); ok {
