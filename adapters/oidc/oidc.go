@@ -52,6 +52,7 @@ import (
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"github.com/go-jose/go-jose/v4"
+	"golang.org/x/oauth2"
 
 	"github.com/accordhq/accord"
 )
@@ -118,6 +119,7 @@ type Authenticator struct {
 	algs     []jose.SignatureAlgorithm
 	claims   Claims
 	client   *http.Client
+	endpoint oauth2.Endpoint
 }
 
 // New checks opts and, unless opts.JWKSURL is set, reads the issuer's
@@ -177,6 +179,7 @@ func New(ctx context.Context, opts Options) (*Authenticator, error) {
 			return nil, invalid("issuer", "the discovery document names no jwks_uri")
 		}
 		jwks = doc.JWKS
+		a.endpoint = p.Endpoint()
 	}
 	clock := opts.Clock
 	if clock == nil {
@@ -216,6 +219,10 @@ func checkURL(field, s string) error {
 func invalid(field, msg string) error {
 	return &accord.Error{Code: accord.Invalid, Message: "invalid oidc options", Fields: []accord.FieldError{{Field: field, Message: msg}}}
 }
+
+// Endpoint returns the provider's authorization and token endpoints, for
+// a sign-in flow (web.SSO); empty when Options.JWKSURL skipped discovery.
+func (a *Authenticator) Endpoint() oauth2.Endpoint { return a.endpoint }
 
 // Authenticate implements httpapi.Authenticator: the actor of the request's
 // bearer token. A bearer token that is not a JWT gets "unknown bearer

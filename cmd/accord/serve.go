@@ -59,6 +59,10 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
+	consoleSSO, err := opts.oidc.sso(ctx, opts.publicURL)
+	if err != nil {
+		return err
+	}
 	// Bind first: a busy port must fail the start before the demo is
 	// seeded, or the demo tokens, shown only at the first start, would be
 	// made and never shown.
@@ -195,7 +199,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	}
 	console, err := web.New(web.Options{Requirements: services.Requirements, Reviews: services.Reviews, Contracts: services.Contracts, Plans: services.Plans,
 		Retros: services.Retros, Risks: services.Risks, Traces: services.Traces, Records: services.Records, Watches: watches,
-		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log})
+		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log, SSO: consoleSSO})
 	if err != nil {
 		return err
 	}
