@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +27,8 @@ func testIdP(t *testing.T) (url string, sign func(claims map[string]any) string)
 	var srv *httptest.Server
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
-		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "jwks_uri": srv.URL + "/keys"})
+		_ = json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "jwks_uri": srv.URL + "/keys",
+			"authorization_endpoint": srv.URL + "/auth", "token_endpoint": srv.URL + "/token"})
 	})
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, _ *http.Request) {
 		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: k.Public(), KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
@@ -54,8 +57,8 @@ func TestServeAcceptsTheProvidersTokensBesideBearerTokens(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out, logs := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
-	opts := serveOptions{addr: "127.0.0.1:0", db: "memory", tokens: "bob:backend:bobs-token",
-		oidc: oidcOptions{issuer: issuer, audience: "accord", rolesClaim: "groups"}}
+	opts := serveOptions{addr: "127.0.0.1:0", db: "memory", tokens: "bob:backend:bobs-token", publicURL: "https://accord.example.com",
+		oidc: oidcOptions{issuer: issuer, audience: "accord", rolesClaim: "groups", clientID: "console"}}
 	go func() {
 		done <- serve(ctx, opts, out, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	}()
@@ -87,6 +90,21 @@ func TestServeAcceptsTheProvidersTokensBesideBearerTokens(t *testing.T) {
 	assert.Equal(t, "wrong audience", problem.Detail)
 
 	assert.Contains(t, logs.String(), "single sign-on")
+	// The console offers the provider's sign-in, which sends the browser
+	// there with PKCE, back at the public URL.
+	login, err := http.Get(url + "/login")
+	require.NoError(t, err)
+	page, _ := io.ReadAll(login.Body)
+	login.Body.Close()
+	assert.Contains(t, string(page), `id="sso"`)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	start, err := noRedirect.Get(url + "/login/sso")
+	require.NoError(t, err)
+	start.Body.Close()
+	to := start.Header.Get("Location")
+	assert.True(t, strings.HasPrefix(to, issuer+"/auth?"), to)
+	assert.Contains(t, to, "code_challenge_method=S256")
+	assert.Contains(t, to, "redirect_uri="+neturl.QueryEscape("https://accord.example.com/login/callback"))
 	for _, tok := range []string{bob, zed, expired, wrongAud} {
 		assert.NotContains(t, logs.String(), tok, "no log line holds a token")
 		assert.NotContains(t, out.String(), tok)
@@ -105,6 +123,8 @@ func TestBadSingleSignOnSettingsStopTheStartNamingTheFlag(t *testing.T) {
 		{oidcOptions{issuer: issuer, audience: "accord", jwksURL: "keys"}, "-oidc-jwks-url"},
 		{oidcOptions{issuer: issuer, audience: "accord", rolesClaim: "realm_access."}, "-oidc-roles-claim"},
 		{oidcOptions{issuer: issuer + "/nowhere", audience: "accord"}, "-oidc-issuer"},
+		{oidcOptions{issuer: issuer, audience: "accord", clientID: "console"}, "-public-url"},
+		{oidcOptions{clientID: "console"}, "-oidc-issuer"},
 	} {
 		err := serve(context.Background(), serveOptions{addr: "127.0.0.1:0", db: "memory", oidc: tc.o}, &syncBuffer{}, quiet)
 		require.Error(t, err, tc.flag)
