@@ -108,7 +108,7 @@ type Claims struct {
 	Projects string
 }
 
-// DefaultAlgorithms are the signing algorithms accepted when
+// defaultAlgorithms are the signing algorithms accepted when
 // Options.Algorithms is empty.
 var defaultAlgorithms = []string{string(jose.RS256), string(jose.ES256)}
 
