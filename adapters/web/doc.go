@@ -18,6 +18,11 @@
 // embedder behind its own single sign-on passes an Authenticator that
 // reads its own credentials from the request and sets LoginURL to its own
 // sign-in page: every request is then authenticated by it.
+// With Options.SSO the login page also offers "Sign in with SSO": the
+// authorization-code flow with PKCE at an OpenID Connect provider, the
+// state bound to the browser by a cookie, the ID token and its nonce
+// checked by SSO.VerifyIDToken; the session then stands for the actor it
+// names until it expires.
 //
 // # Pages
 //

@@ -20,6 +20,10 @@ func (s *server) routes() {
 	if s.LoginURL == "" {
 		s.mux.HandleFunc("GET "+s.BasePath+"/login", s.loginPage)
 		s.mux.HandleFunc("POST "+s.BasePath+"/login", s.login)
+		if s.SSO != nil {
+			s.mux.HandleFunc("GET "+s.BasePath+"/login/sso", s.ssoStart)
+			s.mux.HandleFunc("GET "+s.BasePath+"/login/callback", s.ssoCallback)
+		}
 	}
 	s.mux.HandleFunc("POST "+s.BasePath+"/logout", s.logout)
 	s.mux.HandleFunc("GET "+s.BasePath+"/logout", func(w http.ResponseWriter, r *http.Request) {

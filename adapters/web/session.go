@@ -30,7 +30,11 @@ type sessions struct {
 }
 
 type session struct {
-	token   string
+	token string
+	// actor is who signed in through single sign-on: the provider's
+	// tokens are not re-checked on each request, the session stands for
+	// them until it expires.
+	actor   *accord.Actor
 	expires time.Time
 }
 
@@ -38,32 +42,35 @@ func newSessions(clock accord.Clock, ttl time.Duration) *sessions {
 	return &sessions{clock: clock, ttl: ttl, byID: map[string]*session{}}
 }
 
-func (ss *sessions) create(token string) string {
+func (ss *sessions) create(token string) string { return ss.add(&session{token: token}) }
+
+func (ss *sessions) add(s *session) string {
 	id := rand.Text() + rand.Text()
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	now := ss.clock.Now()
-	for k, s := range ss.byID { // forget the expired ones now and then
-		if now.After(s.expires) {
+	for k, old := range ss.byID { // forget the expired ones now and then
+		if now.After(old.expires) {
 			delete(ss.byID, k)
 		}
 	}
-	ss.byID[id] = &session{token: token, expires: now.Add(ss.ttl)}
+	s.expires = now.Add(ss.ttl)
+	ss.byID[id] = s
 	return id
 }
 
-// token returns the session's token and extends the session.
-func (ss *sessions) token(id string) (string, bool) {
+// get returns the session and extends it.
+func (ss *sessions) get(id string) (session, bool) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	s, ok := ss.byID[id]
 	now := ss.clock.Now()
 	if !ok || now.After(s.expires) {
 		delete(ss.byID, id)
-		return "", false
+		return session{}, false
 	}
 	s.expires = now.Add(ss.ttl)
-	return s.token, true
+	return *s, true
 }
 
 func (ss *sessions) end(id string) {
@@ -77,8 +84,11 @@ func (ss *sessions) end(id string) {
 // single sign-on).
 func (s *server) authenticate(r *http.Request) (accord.Actor, error) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if tok, ok := s.sessions.token(c.Value); ok {
-			return s.checkToken(r, tok)
+		if ses, ok := s.sessions.get(c.Value); ok {
+			if ses.actor != nil {
+				return *ses.actor, nil
+			}
+			return s.checkToken(r, ses.token)
 		}
 	}
 	if r.Header.Get("Authorization") != "" && s.LoginURL == "" {
@@ -132,11 +142,12 @@ func (s *server) csrfOK(r *http.Request) bool {
 type loginData struct {
 	Next  string
 	Token bool // the token field was filled in
+	SSO   bool // the page offers single sign-on
 }
 
 func (s *server) loginPage(w http.ResponseWriter, r *http.Request) {
 	c := s.newCall(w, r)
-	_ = c.render(http.StatusOK, "login", c.lang.t("login.title"), loginData{Next: s.safeNext(r.URL.Query().Get("next"))}, nil)
+	_ = c.render(http.StatusOK, "login", c.lang.t("login.title"), loginData{Next: s.safeNext(r.URL.Query().Get("next")), SSO: s.SSO != nil}, nil)
 }
 
 func (s *server) login(w http.ResponseWriter, r *http.Request) {
@@ -158,7 +169,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		errs["token"] = []string{c.lang.t("login.unknown")}
 	}
 	if len(errs) > 0 {
-		_ = c.render(http.StatusUnauthorized, "login", c.lang.t("login.title"), loginData{Next: next}, errs)
+		_ = c.render(http.StatusUnauthorized, "login", c.lang.t("login.title"), loginData{Next: next, SSO: s.SSO != nil}, errs)
 		return
 	}
 	s.cookie(w, r, sessionCookie, s.sessions.create(token), 0)

@@ -60,6 +60,10 @@ type Options struct {
 	// its own sign-in gives its address, and the console serves no login
 	// page.
 	LoginURL string
+	// SSO (optional) adds "Sign in with SSO" to the console's own login
+	// page: the authorization-code flow with PKCE at an OpenID Connect
+	// provider, back at /login/callback.
+	SSO *SSO
 	// BasePath is where the console is mounted ("/console"); empty for
 	// the root. Links and cookies are under it.
 	BasePath string
@@ -83,6 +87,7 @@ type server struct {
 	mux      *http.ServeMux
 	pages    map[string]*template.Template
 	sessions *sessions
+	pending  pendingSignIns
 	static   http.Handler
 }
 
@@ -102,6 +107,9 @@ func New(opts Options) (http.Handler, error) {
 	if opts.BasePath != "" && !strings.HasPrefix(opts.BasePath, "/") {
 		errs.Add("BasePath", "must start with /, not %q", opts.BasePath)
 	}
+	if opts.SSO != nil && (opts.SSO.OAuth2.ClientID == "" || opts.SSO.OAuth2.RedirectURL == "" || opts.SSO.OAuth2.Endpoint.AuthURL == "" || opts.SSO.VerifyIDToken == nil) {
+		errs.Add("SSO", "needs OAuth2.ClientID, OAuth2.RedirectURL, OAuth2.Endpoint and VerifyIDToken")
+	}
 	if err := errs.Err("web.Options"); err != nil {
 		return nil, err
 	}
@@ -114,7 +122,8 @@ func New(opts Options) (http.Handler, error) {
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 12 * time.Hour
 	}
-	s := &server{Options: opts, mux: http.NewServeMux(), sessions: newSessions(opts.Clock, opts.SessionTTL)}
+	s := &server{Options: opts, mux: http.NewServeMux(), sessions: newSessions(opts.Clock, opts.SessionTTL),
+		pending: pendingSignIns{byID: map[string]pendingSignIn{}}}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err

@@ -15,6 +15,9 @@
 // and networks they may reach too. The web console is served at / and the
 // API under /v1/; -public-url (default $ACCORD_PUBLIC_URL) is the address
 // people reach the server at, for the links webhook deliveries carry.
+// -oidc-issuer and -oidc-audience (default $ACCORD_OIDC_ISSUER,
+// $ACCORD_OIDC_AUDIENCE) accept an identity provider's tokens beside
+// accord's own, with -oidc-roles-claim naming the claim of the roles.
 package main
 
 import (
@@ -39,7 +42,9 @@ const usage = `accord: the accord reference server and tool
 
   accord serve [-addr 127.0.0.1:8080] [-db accord.db] [-webhook-allow 10.0.0.0/8,hooks.corp.example]
                                                           run the HTTP API; webhooks reach public addresses
-                                                          and those -webhook-allow ($ACCORD_WEBHOOK_ALLOW) names
+                                                          and those -webhook-allow ($ACCORD_WEBHOOK_ALLOW) names;
+                                                          -oidc-issuer URL -oidc-audience AUD [-oidc-roles-claim C]
+                                                          also accept an identity provider's tokens (ACCORD_OIDC_*)
   accord migrate [-db accord.db]                          apply pending schema migrations
   accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
@@ -171,10 +176,11 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 			"internal hosts and networks webhooks may reach, comma separated (127.0.0.1/32,hooks.corp.example); default $ACCORD_WEBHOOK_ALLOW, else none")
 		public := fs.String("public-url", os.Getenv("ACCORD_PUBLIC_URL"),
 			"the address people reach this server at (https://accord.example.com), for links to record pages in webhook deliveries; default $ACCORD_PUBLIC_URL")
+		sso := oidcFlags(fs)
 		if err := parse(fs, rest); err != nil {
 			return err
 		}
-		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public}, out, log)
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, oidc: *sso}, out, log)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)

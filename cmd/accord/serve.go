@@ -36,6 +36,8 @@ type serveOptions struct {
 	// publicURL is where people reach the server (-public-url,
 	// ACCORD_PUBLIC_URL): webhook deliveries link to record pages there.
 	publicURL string
+	// oidc accepts an identity provider's tokens (-oidc-*, ACCORD_OIDC_*).
+	oidc oidcOptions
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -52,6 +54,14 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		return err
 	}
 	if err := checkPublicURL(opts.publicURL); err != nil {
+		return err
+	}
+	sso, err := opts.oidc.authenticator(ctx)
+	if err != nil {
+		return err
+	}
+	consoleSSO, err := opts.oidc.sso(ctx, opts.publicURL)
+	if err != nil {
 		return err
 	}
 	// Bind first: a busy port must fail the start before the demo is
@@ -163,6 +173,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if len(fixed) > 0 {
 		authn = httpapi.AnyOf(httpapi.BearerTokens(fixed), authn)
 	}
+	if sso != nil {
+		// Last, so that a refused provider token answers with its reason.
+		authn = httpapi.AnyOf(authn, sso)
+		log.Info("single sign-on", slog.String("issuer", opts.oidc.issuer), slog.String("audience", opts.oidc.audience))
+	}
 	api := httpapi.Options{Services: services, Impacts: reports.Impacts, Names: services.Records, Reports: reports,
 		Webhooks: hooks, Watches: watches, External: refs, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
 		Exports: &transfer.Exporter{Stores: b.Stores, Authorizer: authz}}
@@ -187,7 +202,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		return err
 	}
 	console, err := web.New(web.Options{Services: services, Watches: watches,
-		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log})
+		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log, SSO: consoleSSO})
 	if err != nil {
 		return err
 	}
