@@ -153,10 +153,11 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 			"internal hosts and networks webhooks may reach, comma separated (127.0.0.1/32,hooks.corp.example); default $ACCORD_WEBHOOK_ALLOW, else none")
 		public := fs.String("public-url", os.Getenv("ACCORD_PUBLIC_URL"),
 			"the address people reach this server at (https://accord.example.com), for links to record pages in webhook deliveries; default $ACCORD_PUBLIC_URL")
+		observe := observeFlags(fs)
 		if err := parse(fs, rest); err != nil {
 			return err
 		}
-		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public}, out, log)
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, observe: *observe}, out, log)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
