@@ -2,6 +2,7 @@ package telemetry_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/telemetry"
+	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/requirement"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -38,7 +40,11 @@ func observed(t *testing.T) (http.Handler, *tracetest.InMemoryExporter, *sdkmetr
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := httpapi.New(httpapi.Options{Requirements: reqs, TracerProvider: tp, MeterProvider: mp,
+	contracts, err := contract.NewService(contract.Options{Store: stores.Contracts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := httpapi.New(httpapi.Options{Requirements: reqs, Contracts: contracts, TracerProvider: tp, MeterProvider: mp,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{"s3cret": {ID: "alice", Roles: []string{"product"}}})})
 	if err != nil {
 		t.Fatal(err)
@@ -229,4 +235,54 @@ func metric(t *testing.T, rm metricdata.ResourceMetrics, name string) metricdata
 func histogram(t *testing.T, rm metricdata.ResourceMetrics, name string) metricdata.Histogram[float64] {
 	t.Helper()
 	return metric(t, rm, name).Data.(metricdata.Histogram[float64])
+}
+
+// Validating sample traffic against a contract is a span with the
+// operation and outcome, and counted by them.
+func TestContractValidations(t *testing.T) {
+	h, spans, reader := observed(t)
+	rec := do(t, h, "POST", "/v1/projects/shop/contracts", `{"version":"1.0.0","spec":{"service":"pets","owner":"team-pets",
+	  "operations":[{"id":"addPet","method":"POST","path":"/pets",
+	    "request_body":{"required":true,"content":{"application/json":{"schema":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}}}},
+	    "responses":{"201":{"content":{"application/json":{"schema":{"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]}}}}}}]}}`)
+	if rec.Code != 201 {
+		t.Fatalf("contract: %d %s", rec.Code, rec.Body)
+	}
+	var created struct {
+		ID string `json:"contract_id"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil {
+		t.Fatal(err)
+	}
+	v := "/v1/projects/shop/contracts/" + created.ID + "/versions/1.0.0/validate"
+	rec = do(t, h, "POST", v, `{"request":{"method":"POST","path":"/pets","body":{"name":"Rex"}},"response":{"status":201,"body":{"id":"one"}}}`)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"valid":false`) {
+		t.Fatalf("validate: %d %s", rec.Code, rec.Body)
+	}
+	var outcomes []string
+	for _, s := range spans.GetSpans() {
+		if strings.HasPrefix(s.Name, "contract.validate ") {
+			for _, a := range s.Attributes {
+				if a.Key == "accord.validation.outcome" {
+					outcomes = append(outcomes, s.Name+" "+a.Value.AsString())
+				}
+			}
+		}
+	}
+	if strings.Join(outcomes, ", ") != "contract.validate request valid, contract.validate response invalid" {
+		t.Errorf("validation spans: %v", outcomes)
+	}
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int64{}
+	for _, p := range metric(t, rm, "accord.contract.validations").Data.(metricdata.Sum[int64]).DataPoints {
+		op, _ := p.Attributes.Value("operation")
+		outcome, _ := p.Attributes.Value("outcome")
+		counts[op.AsString()+" "+outcome.AsString()] += p.Value
+	}
+	if counts["request valid"] != 1 || counts["response invalid"] != 1 || len(counts) != 2 {
+		t.Errorf("validations: %v", counts)
+	}
 }
