@@ -45,6 +45,38 @@ type Telemetry struct {
 	validated  metric.Int64Counter
 	deliveries metric.Int64Counter
 	delivery   metric.Float64Histogram
+	// attrs holds the measurement options made so far, by a key of
+	// their values (storeKey, requestAttrs): a request records without
+	// building and sorting its attribute set again. Their values are
+	// bounded: methods outside the standard ones are counted as _OTHER.
+	attrs sync.Map
+}
+
+type storeKey struct{ engine, op, outcome string }
+
+type requestAttrs struct {
+	method, route string
+	status        int
+}
+
+// options returns the cached measurement option of k, made by mk once.
+func (t *Telemetry) options(k any, mk func() metric.MeasurementOption) metric.MeasurementOption {
+	if o, ok := t.attrs.Load(k); ok {
+		return o.(metric.MeasurementOption)
+	}
+	o, _ := t.attrs.LoadOrStore(k, mk())
+	return o.(metric.MeasurementOption)
+}
+
+// method is r's method when it is a standard one, else "_OTHER": a client
+// cannot make new series by inventing methods.
+func method(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "_OTHER"
 }
 
 // New makes the telemetry from the providers; nil stands for no-op.
@@ -103,8 +135,9 @@ func (t *Telemetry) storeCall(ctx context.Context, engine, op string) (context.C
 			span.SetAttributes(attribute.String("accord.error.code", outcome))
 		}
 		span.End()
-		t.storeCalls.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(
-			attribute.String("db.system.name", engine), attribute.String("db.operation.name", op), attribute.String("outcome", outcome)))
+		t.storeCalls.Record(ctx, time.Since(start).Seconds(), t.options(storeKey{engine, op, outcome}, func() metric.MeasurementOption {
+			return metric.WithAttributes(attribute.String("db.system.name", engine), attribute.String("db.operation.name", op), attribute.String("outcome", outcome))
+		}))
 	}
 }
 
@@ -189,8 +222,9 @@ func (t *Telemetry) OutboxLag(lag func(context.Context) (time.Duration, error)) 
 func (t *Telemetry) Handler(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ctx, span := t.tracer.Start(r.Context(), r.Method, trace.WithSpanKind(trace.SpanKindServer),
-			trace.WithAttributes(attribute.String("http.request.method", r.Method)))
+		m := method(r.Method)
+		ctx, span := t.tracer.Start(r.Context(), m, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("http.request.method", m)))
 		sw := &statusWriter{ResponseWriter: w}
 		r = r.WithContext(ctx)
 		defer func() {
@@ -200,15 +234,16 @@ func (t *Telemetry) Handler(h http.Handler) http.Handler {
 			}
 			route := routeOf(r.Pattern)
 			if route != "" {
-				span.SetName(r.Method + " " + route)
+				span.SetName(m + " " + route)
 			}
 			span.SetAttributes(attribute.String("http.route", route), attribute.Int("http.response.status_code", status))
 			if status >= 500 {
 				span.SetStatus(codes.Error, strconv.Itoa(status))
 			}
 			span.End()
-			t.requests.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(attribute.String("http.request.method", r.Method),
-				attribute.String("http.route", route), attribute.Int("http.response.status_code", status)))
+			t.requests.Record(ctx, time.Since(start).Seconds(), t.options(requestAttrs{m, route, status}, func() metric.MeasurementOption {
+				return metric.WithAttributes(attribute.String("http.request.method", m), attribute.String("http.route", route), attribute.Int("http.response.status_code", status))
+			}))
 		}()
 		h.ServeHTTP(sw, r)
 	})

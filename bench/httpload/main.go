@@ -71,6 +71,7 @@ func main() {
 	threads := flag.Int("threads", 2, "wrk threads")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the runs against accord to this file")
 	observed := flag.Bool("telemetry", false, "compare accord with OpenTelemetry traces and metrics on against accord with them off, instead of against the bare handler")
+	flag.StringVar(&parts, "telemetry-parts", "traces,metrics", "with -telemetry: what is on, traces and/or metrics")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
 		log.Fatal("wrk is not installed: apt-get install -y wrk")
@@ -196,11 +197,20 @@ func setup(store string, observed bool) (http.Handler, string, error) {
 	return h, "/v1/projects/shop/requirements/" + r.Key, nil
 }
 
+// parts says which telemetry -telemetry turns on.
+var parts string
+
 // providers are what an embedder would give accord: every request
 // sampled, spans batched to an exporter (one that drops them here), and
 // metrics read by a Prometheus exporter, scraped every second meanwhile.
 func providers() (trace.TracerProvider, metric.MeterProvider, error) {
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{}))
+	var tp trace.TracerProvider
+	if strings.Contains(parts, "traces") {
+		tp = sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{}))
+	}
+	if !strings.Contains(parts, "metrics") {
+		return tp, nil, nil
+	}
 	reg := prometheus.NewRegistry()
 	exp, err := otelprom.New(otelprom.WithRegisterer(reg))
 	if err != nil {
