@@ -406,7 +406,9 @@ func validateSample(c in, body validateBody) (validateResponse, error) {
 	if len(body.Request.Body) > 0 && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	end := c.validation("request", c.id(), c.version())
 	out := validateResponse{Request: v.ValidateRequest(req, reqBody)}
+	end(out.Request.OK())
 	if resp := body.Response; resp != nil {
 		if resp.Status < 100 || resp.Status > 599 {
 			return validateResponse{}, invalid("response.status", "must be an HTTP status (100–599)")
@@ -421,7 +423,9 @@ func validateSample(c in, body validateBody) (validateResponse, error) {
 		if len(resp.Body) > 0 && h.Get("Content-Type") == "" {
 			h.Set("Content-Type", "application/json")
 		}
+		end := c.validation("response", c.id(), c.version())
 		res := v.ValidateResponse(req, resp.Status, h, sampleBody(resp.Body, resp.BodyText))
+		end(res.OK())
 		out.Response = &res
 	}
 	out.Valid = out.Request.OK() && (out.Response == nil || out.Response.OK())

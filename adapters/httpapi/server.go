@@ -15,6 +15,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/report"
+	"github.com/accordhq/accord/adapters/telemetry"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/external"
@@ -27,6 +28,8 @@ import (
 	"github.com/accordhq/accord/trace"
 	"github.com/accordhq/accord/watch"
 	"github.com/accordhq/accord/webhook"
+	"go.opentelemetry.io/otel/metric"
+	oteltrace "go.opentelemetry.io/otel/trace"
 )
 
 // Options configure the handler. Services (with its Requirements) and
@@ -65,6 +68,14 @@ type Options struct {
 	Authorizer    Authorizer   // optional: may refuse requests (403, or 404 for an unknown project)
 	Logger        *slog.Logger // optional: defaults to slog.Default()
 	MaxBodyBytes  int64        // optional: defaults to DefaultMaxBodyBytes (1 MiB)
+	// TracerProvider and MeterProvider (optional; nil: none) observe the
+	// API with OpenTelemetry: a span per request named by its route
+	// pattern, with the service command's span and (given stores wrapped
+	// by telemetry.Stores) the store calls' spans below it; request count
+	// and duration by route and status; contract validations by outcome.
+	// Nothing global is read or set.
+	TracerProvider oteltrace.TracerProvider
+	MeterProvider  metric.MeterProvider
 }
 
 type server struct {
@@ -93,7 +104,9 @@ type server struct {
 	// routes has the same patterns as mux but no catch-all: asked only
 	// for requests no pattern serves, to tell 404 from 405.
 	routes  *http.ServeMux
-	encoded *byteCache // the JSON of record revisions, see readRecord
+	encoded *byteCache           // the JSON of record revisions, see readRecord
+	tel     *telemetry.Telemetry // nil: not observed
+	serve   http.Handler         // mux, observed when tel is set
 }
 
 // New returns the accord HTTP handler.
@@ -112,6 +125,14 @@ func New(opts Options) (http.Handler, error) {
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
+	}
+	s.serve = s.mux
+	if opts.TracerProvider != nil || opts.MeterProvider != nil {
+		t, err := telemetry.New(opts.TracerProvider, opts.MeterProvider)
+		if err != nil {
+			return nil, accord.Errorf(accord.Internal, "httpapi.Options: telemetry: %w", err)
+		}
+		s.tel, s.serve = t, t.Handler(s.mux)
 	}
 	s.handle("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -188,6 +209,7 @@ func (s *server) route(pattern string, h func(s *server, w http.ResponseWriter, 
 			s.fail(w, r, err)
 			return
 		}
+		telemetry.RequestFrom(r.Context()).SetActor(actor.ID)
 		r = r.WithContext(accord.WithActor(r.Context(), actor))
 		if s.atomic == nil || !unit || r.Method == http.MethodGet || r.Method == http.MethodHead {
 			if err := h(s, w, r); err != nil {
@@ -254,7 +276,7 @@ func (h *heldResponse) Write(b []byte) (int, error) {
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mux.ServeHTTP(w, r)
+	s.serve.ServeHTTP(w, r)
 }
 
 // unrouted answers requests no pattern matches: 404 and 405 become
@@ -375,4 +397,14 @@ func fromTo(r *http.Request) (from, to int, err error) {
 	}
 	to, err = revisionParam("to", r.URL.Query().Get("to"))
 	return from, to, err
+}
+
+// validation starts the span of a contract validation and returns what
+// ends it with the outcome; a no-op when the API is not observed.
+func (c in) validation(operation, contract, version string) func(valid bool) {
+	if c.tel == nil {
+		return func(bool) {}
+	}
+	_, end := c.tel.Validation(c.ctx(), operation, contract, version)
+	return end
 }

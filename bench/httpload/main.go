@@ -12,6 +12,14 @@
 // p50 and p99 latency of each (medians of -rounds runs, alternating which
 // side goes first), and accord's ratios to the bare handler. Goal: at
 // least 0.8x the bare handler's throughput, at most 1.25x its p50.
+//
+// With -telemetry it measures instead the cost of OpenTelemetry: accord
+// with a tracer provider that samples every request (spans batched to an
+// exporter that drops them), a meter provider read by a Prometheus
+// exporter, and stores wrapped by telemetry.Stores, against the same
+// accord without them, in one run.
+//
+//	go run ./bench/httpload -telemetry
 package main
 
 import (
@@ -42,8 +50,15 @@ import (
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/adapters/telemetry"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/prometheus/client_golang/prometheus"
+	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	"go.opentelemetry.io/otel/metric"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
 )
 
 const token = "load-test-token-0123456789abcdef"
@@ -55,19 +70,32 @@ func main() {
 	rounds := flag.Int("rounds", 3, "runs of each side, alternating which goes first; the medians are printed")
 	threads := flag.Int("threads", 2, "wrk threads")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the runs against accord to this file")
+	observed := flag.Bool("telemetry", false, "compare accord with OpenTelemetry traces and metrics on against accord with them off, instead of against the bare handler")
+	flag.StringVar(&parts, "telemetry-parts", "traces,metrics", "with -telemetry: what is on, traces and/or metrics")
 	flag.Parse()
 	if _, err := exec.LookPath("wrk"); err != nil {
 		log.Fatal("wrk is not installed: apt-get install -y wrk")
 	}
-	fmt.Printf("%-7s %5s  %12s %12s %6s  %9s %9s %6s  %9s %9s\n", "store", "conns", "accord req/s", "bare req/s", "ratio", "accord p50", "bare p50", "ratio", "accord p99", "bare p99")
+	a, b := "accord", "bare"
+	if *observed {
+		a, b = "on", "off"
+	}
+	fmt.Printf("%-7s %5s  %12s %12s %6s  %9s %9s %6s  %9s %9s\n", "store", "conns", a+" req/s", b+" req/s", "ratio", a+" p50", b+" p50", "ratio", a+" p99", b+" p99")
 	for _, store := range strings.Split(*stores, ",") {
-		handler, path, err := setup(store)
+		handler, path, err := setup(store, *observed)
 		if err != nil {
 			log.Fatalf("%s: %v", store, err)
 		}
 		accordURL := listen(handler) + path
 		body, header := fetch(accordURL)
 		bareURL := listen(bare(body, header)) + path
+		if *observed {
+			off, offPath, err := setup(store, false)
+			if err != nil {
+				log.Fatalf("%s: %v", store, err)
+			}
+			bareURL = listen(off) + offPath
+		}
 		for _, c := range strings.Split(*conns, ",") {
 			var as, bs []result
 			for i := range *rounds {
@@ -91,7 +119,7 @@ func main() {
 // setup builds the adapter as the reference server does, on the store
 // engine named, with one project, its member and one requirement, and
 // returns the requirement's path.
-func setup(store string) (http.Handler, string, error) {
+func setup(store string, observed bool) (http.Handler, string, error) {
 	var (
 		reqs     requirement.Store
 		projects project.Store
@@ -117,6 +145,20 @@ func setup(store string) (http.Handler, string, error) {
 		opts = link.Options{Stores: adapters.Stores{Requirements: reqs, Contracts: s.Contracts, Reviews: s.Reviews, Risks: s.Risks, Retros: s.Retros}}
 	default:
 		return nil, "", fmt.Errorf("unknown store %q (memory or sqlite)", store)
+	}
+	var tp trace.TracerProvider
+	var mp metric.MeterProvider
+	if observed {
+		var err error
+		if tp, mp, err = providers(); err != nil {
+			return nil, "", err
+		}
+		tel, err := telemetry.New(tp, mp)
+		if err != nil {
+			return nil, "", err
+		}
+		opts.Stores = tel.Stores(opts.Stores, store)
+		projects = tel.Stores(adapters.Stores{Projects: projects}, store).Projects
 	}
 	services, err := link.New(opts)
 	if err != nil {
@@ -148,12 +190,45 @@ func setup(store string) (http.Handler, string, error) {
 	h, err := httpapi.New(httpapi.Options{Services: link.Services{Requirements: services.Requirements, Contracts: services.Contracts, Reviews: services.Reviews, Risks: services.Risks, Retros: services.Retros},
 		Projects: ps, Promoter: services,
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{token: alice}),
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)), TracerProvider: tp, MeterProvider: mp})
 	if err != nil {
 		return nil, "", err
 	}
 	return h, "/v1/projects/shop/requirements/" + r.Key, nil
 }
+
+// parts says which telemetry -telemetry turns on.
+var parts string
+
+// providers are what an embedder would give accord: every request
+// sampled, spans batched to an exporter (one that drops them here), and
+// metrics read by a Prometheus exporter, scraped every second meanwhile.
+func providers() (trace.TracerProvider, metric.MeterProvider, error) {
+	var tp trace.TracerProvider
+	if strings.Contains(parts, "traces") {
+		tp = sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{}))
+	}
+	if !strings.Contains(parts, "metrics") {
+		return tp, nil, nil
+	}
+	reg := prometheus.NewRegistry()
+	exp, err := otelprom.New(otelprom.WithRegisterer(reg))
+	if err != nil {
+		return nil, nil, err
+	}
+	go func() {
+		for range time.Tick(time.Second) {
+			_, _ = reg.Gather()
+		}
+	}()
+	return tp, sdkmetric.NewMeterProvider(sdkmetric.WithReader(exp)), nil
+}
+
+// discard is a span exporter that drops what it is given.
+type discard struct{}
+
+func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+func (discard) Shutdown(context.Context) error                             { return nil }
 
 // bare answers every request with the bytes accord gave, after the same
 // check of the bearer token accord's BearerTokens makes.

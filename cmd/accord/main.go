@@ -177,10 +177,11 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		public := fs.String("public-url", os.Getenv("ACCORD_PUBLIC_URL"),
 			"the address people reach this server at (https://accord.example.com), for links to record pages in webhook deliveries; default $ACCORD_PUBLIC_URL")
 		sso := oidcFlags(fs)
+		observe := observeFlags(fs)
 		if err := parse(fs, rest); err != nil {
 			return err
 		}
-		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, oidc: *sso}, out, log)
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, oidc: *sso, observe: *observe}, out, log)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)

@@ -37,7 +37,8 @@ type serveOptions struct {
 	// ACCORD_PUBLIC_URL): webhook deliveries link to record pages there.
 	publicURL string
 	// oidc accepts an identity provider's tokens (-oidc-*, ACCORD_OIDC_*).
-	oidc oidcOptions
+	oidc    oidcOptions
+	observe observeOptions // logs and metrics: see observe.go
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -49,6 +50,10 @@ var (
 
 // serve runs the API until ctx is done, then shuts down cleanly.
 func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logger) error {
+	log, requestLevel, err := opts.observe.logger(log)
+	if err != nil {
+		return err
+	}
 	fixed, err := parseTokens(opts.tokens)
 	if err != nil {
 		return err
@@ -78,6 +83,10 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	}
 	defer b.close()
 	log.Info("database ready", slog.String("db", b.describe), slog.Int("schema", b.version), slog.Int("migrated", b.applied))
+	obs, err := b.observe(ctx, opts.observe, log)
+	if err != nil {
+		return err
+	}
 
 	logged := accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		log.InfoContext(ctx, "event", slog.String("kind", e.Kind), slog.String("project", e.Project), slog.String("summary", e.Summary))
@@ -180,7 +189,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	}
 	api := httpapi.Options{Services: services, Impacts: reports.Impacts, Names: services.Records, Reports: reports,
 		Webhooks: hooks, Watches: watches, External: refs, Promoter: services, Projects: projects, Authenticator: authn, Logger: log,
-		Exports: &transfer.Exporter{Stores: b.Stores, Authorizer: authz}}
+		Exports: &transfer.Exporter{Stores: b.Stores, Authorizer: authz}, MeterProvider: obs.meter}
 	if b.sql != nil {
 		// Every request that changes something is a unit of work: its
 		// changes and their events commit together.
@@ -189,6 +198,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		// one instance at a time.
 		d := webhook.Dispatcher{Service: hooks, Store: b.Webhooks, Logger: log,
 			Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
+				deliver = obs.deliveries("webhook", deliver)
 				return b.sql.Run(ctx, sqlstore.Relay{Name: name,
 					Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
 			}}
@@ -210,9 +220,13 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", h)
 	mux.Handle("/healthz", h)
+	mux.Handle("/readyz", readyz(b.ready))
+	if obs.metrics != nil && opts.observe.metricsAddr == "" {
+		mux.Handle("GET /metrics", obs.metrics)
+	}
 	mux.Handle("/", console)
 
-	srv := newServer(logRequests(limitHeaders(mux, maxHeaderBytes), log))
+	srv := newServer(logRequests(limitHeaders(mux, maxHeaderBytes), log, requestLevel))
 	url := "http://" + ln.Addr().String()
 	log.Info("accord server listening", slog.String("url", url), slog.String("db", b.describe))
 	switch {
@@ -392,25 +406,4 @@ curl -s -H "Authorization: Bearer $PM_TOKEN" "$ACCORD/v1/projects/demo/requireme
 Or open %[1]s/ in a browser and sign in with either token.
 
 `, url, pm, dev)
-}
-
-// logRequests logs every request with its status and duration.
-func logRequests(h http.Handler, log *slog.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(sw, r)
-		log.InfoContext(r.Context(), "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status), slog.Duration("took", time.Since(start)))
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
 }

@@ -139,7 +139,9 @@ type Commands[T any, P Record[T]] struct {
 }
 
 // Run runs ch through the one command path and returns the stored record.
-func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
+func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (_ T, err error) {
+	ctx, span := startCommand(ctx, m.Table.What, ch.Project, ch.Ref)
+	defer func() { span.end(err) }()
 	var zero T
 	if ch.RequireBase && ch.Base < 1 {
 		return zero, CheckBase("", ch.Base, 0)
@@ -160,7 +162,7 @@ func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
 	var out T
 	var c *Cmd
 	var changed []string
-	err := Retry(func() error {
+	err = Retry(func() error {
 		rec, err := m.Table.Lookup(ctx, ch.Project, ch.Ref)
 		if err != nil {
 			return Final(err)
@@ -206,6 +208,7 @@ func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
 		ch.Stored(out, c)
 	}
 	for _, e := range c.events {
+		span.named(e.kind)
 		m.Pub.Send(ctx, m.event(ch.Project, out, c, e.kind, e.summary, changed))
 	}
 	return out, nil
@@ -215,7 +218,10 @@ func (m Commands[T, P]) Run(ctx context.Context, ch Change[T]) (T, error) {
 // publishes kind: it needs membership, and then the record's author may
 // delete it while draft says it is one, anyone else needs record.delete.
 // It stores a tombstone revision saying who, when and why.
-func (m Commands[T, P]) Delete(ctx context.Context, project, ref, reason string, draft func(T) bool, kind string) error {
+func (m Commands[T, P]) Delete(ctx context.Context, project, ref, reason string, draft func(T) bool, kind string) (err error) {
+	ctx, span := startCommand(ctx, m.Table.What, project, ref)
+	span.named(kind)
+	defer func() { span.end(err) }()
 	actor, err := m.Guard.Member(ctx, project)
 	if err != nil {
 		return err
@@ -243,7 +249,10 @@ func (m Commands[T, P]) Delete(ctx context.Context, project, ref, reason string,
 // key no longer resolves) as it was, as a new revision, for reason, and
 // publishes kind: within accord.RetentionWindow of its deletion, with
 // record.restore.
-func (m Commands[T, P]) Restore(ctx context.Context, project, id, reason, kind string) (T, error) {
+func (m Commands[T, P]) Restore(ctx context.Context, project, id, reason, kind string) (_ T, err error) {
+	ctx, span := startCommand(ctx, m.Table.What, project, id)
+	span.named(kind)
+	defer func() { span.end(err) }()
 	var zero T
 	actor, err := m.Guard.Begin(ctx, project, accord.PermRecordRestore)
 	if err != nil {
