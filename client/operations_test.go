@@ -4,18 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/client"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/trace"
+	"github.com/accordhq/accord/webhook"
 )
 
 // failure is what ok, okRev and collect panic with, and run reports.
@@ -105,29 +111,23 @@ func eq[T comparable](t *testing.T, what string, got, want T) {
 var pending = func() map[string]bool {
 	m := map[string]bool{}
 	for _, op := range strings.Fields(`
-	acceptRisk acknowledgeBreakingChanges addRetroAction addRetroItem addRetroLesson addRetroNote addReviewParticipant
-	addRiskAction answerRetroHealth askQuestion assessRisk checkCriteria checkIteration checkSlips closeIteration
-	commitIteration compareContractVersions confirmLink createContract createContractVersion createIteration createLink
-	createMilestone createRetro createRisk createWatch createWebhook deleteContract deleteLink deleteRetro deleteReview
-	deleteRisk deleteWatch deleteWebhook diffContractVersionRevisions diffContractVersions diffRisk editRetroItem
-	exportOpenAPI exportProject getContract getContractSettings getContractVersion getContractVersionCompatibility
-	getContractVersionRevision getCoverageCSV getCoverageMarkdown getCoverageReport getImpact getInbox getIteration getLink
-	getMilestone getPlanSettings getProgressMarkdown getProgressReport getQuestion getRecordLinks getRequirementLinks
-	getRetro getRetroResults getRetroSettings getRetroSummary getReviewHistory getReviewSettings getReviewSummary getRisk
-	getRiskSettings getWebhook groupRetroItems importContract importContractVersion iterationBurnUp iterationBurnUpSVG
-	iterationEstimates iterationProgress iterationSummary lintContractVersion listContractRevisions
-	listContractVersionRevisions listContractVersions listContracts listDeletedContracts listDeletedLinks listDeletedRetros
-	listDeletedReviews listDeletedRisks listIterations listLessons listLinkRevisions listLinks listMilestones listQuestions
-	listRetroRevisions listRetros listReviewRevisions listRiskRevisions listRisks listTestRuns listWatches
-	listWebhookDeliveries listWebhooks markInboxRead markRiskReviewed milestoneForecast milestoneProgress moveItem
-	moveRetroPhase openThread overdueQuestions overrideReview promoteFromRetro putContractSettings putPlanSettings
-	putRetroSettings putReviewSettings putRiskSettings questionResponseTimes recheckLinks recordTestRun
-	removeReviewParticipant replayWebhookDelivery replyThread replyToQuestion reprioritiseItems rescoreRisks resolveQuestion
-	resolveThread respondToRisk restoreContract restoreLink restoreRetro restoreReview restoreRisk retroHealthTrend
-	riskHeatMap riskHeatMapSVG riskLevelCounts riskOverdue riskRegister riskRegisterAsOf rotateWebhookSecret scheduleItem
-	setItemState setReviewDue swapScope syncReview transitionContractVersion transitionRisk trimScope unscheduleItem
-	updateContractVersion updateIteration updateMilestone updateRetroAction updateRisk updateRiskAction updateWebhook
-	validateSample voteInRetro withdrawVeto
+	acceptRisk acknowledgeBreakingChanges addRetroAction addRetroItem addRetroLesson addRetroNote addRiskAction
+	answerRetroHealth askQuestion assessRisk checkIteration checkSlips closeIteration commitIteration
+	compareContractVersions createContract createContractVersion createIteration createMilestone createRetro createRisk
+	deleteContract deleteRetro deleteRisk diffContractVersionRevisions diffContractVersions diffRisk editRetroItem
+	exportOpenAPI getContract getContractSettings getContractVersion getContractVersionCompatibility
+	getContractVersionRevision getIteration getMilestone getPlanSettings getQuestion getRetro getRetroResults
+	getRetroSettings getRetroSummary getRisk getRiskSettings groupRetroItems importContract importContractVersion
+	iterationBurnUp iterationBurnUpSVG iterationEstimates iterationProgress iterationSummary lintContractVersion
+	listContractRevisions listContractVersionRevisions listContractVersions listContracts listDeletedContracts
+	listDeletedRetros listDeletedRisks listIterations listLessons listMilestones listQuestions listRetroRevisions listRetros
+	listRiskRevisions listRisks listTestRuns markRiskReviewed milestoneForecast milestoneProgress moveItem moveRetroPhase
+	overdueQuestions promoteFromRetro putContractSettings putPlanSettings putRetroSettings putRiskSettings
+	questionResponseTimes recordTestRun replyToQuestion reprioritiseItems rescoreRisks resolveQuestion respondToRisk
+	restoreContract restoreRetro restoreRisk retroHealthTrend riskHeatMap riskHeatMapSVG riskLevelCounts riskOverdue
+	riskRegister riskRegisterAsOf scheduleItem setItemState swapScope transitionContractVersion transitionRisk trimScope
+	unscheduleItem updateContractVersion updateIteration updateMilestone updateRetroAction updateRisk updateRiskAction
+	validateSample voteInRetro
 `) {
 		m[op] = true
 	}
@@ -161,7 +161,7 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		eq(t, "revision", rev, 1)
 		pr, _ = okRev(alice.SetProjectMember(ctx, p, "bob", project.MemberInput{Roles: []string{"backend"}}))
 		eq(t, "members", len(pr.Members), 2)
-		pr, _ = okRev(alice.SetProjectMember(ctx, p, "alice", project.MemberInput{Roles: []string{"admin", "product"}}))
+		pr, _ = okRev(alice.SetProjectMember(ctx, p, "alice", project.MemberInput{Roles: []string{"admin", "product", "architect"}}))
 		pr, _ = okRev(alice.SetProjectMember(ctx, p, "carol", project.MemberInput{Roles: []string{"qa"}}))
 		pr, _ = okRev(alice.RemoveProjectMember(ctx, p, "carol"))
 		eq(t, "members after removal", len(pr.Members), 2)
@@ -278,11 +278,13 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		eq(t, "approved after the review", req.Status, requirement.Approved)
 	})
 
+	var crID string
 	run(t, "change requests", func(t *testing.T) {
 		proposed := req.Content
 		proposed.Goal = "Money back at once"
 		cr, crRev := okRev(bob.ProposeChange(ctx, p, req.Key, requirement.ChangeProposal{Proposed: proposed, Reason: "card refunds are instant", Impact: requirement.Impact{Technical: "none"}}))
 		eq(t, "change of", cr.RequirementID, req.ID)
+		crID = cr.ID
 		got, _ := okRev(alice.GetChangeRequest(ctx, p, cr.ID))
 		eq(t, "reason", got.Reason, "card refunds are instant")
 		crs := collect(alice.ListChangeRequests(ctx, p, req.Key, nil))
@@ -320,6 +322,213 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		eq(t, "lint blocks review", s.LintBlocksReview, true)
 		_, _, err = alice.PutRequirementSettings(ctx, p, srev, client.RequirementSettingsBody{})
 		fails(t, err, 412, "stale_revision")
+	})
+
+	run(t, "review actions", func(t *testing.T) {
+		other, _ := okRev(bob.GetRequirement(ctx, p, "REQ-2"))
+		r2, _ := okRev(alice.CreateReview(ctx, p, review.NewReview{Kind: review.RequirementReview, Subject: other.Ref(),
+			Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}}}))
+		r2, _ = okRev(alice.AddReviewParticipant(ctx, p, r2.ID, review.NewParticipant{Actor: "bob", Role: review.RoleBackend}))
+		eq(t, "participants", len(r2.Participants), 2)
+		r2, _ = okRev(alice.RemoveReviewParticipant(ctx, p, r2.ID, "bob"))
+		eq(t, "participants after removal", len(r2.Participants), 1)
+		r2, rev := okRev(alice.GetReview(ctx, p, r2.ID))
+		due := time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC)
+		r2, _ = okRev(alice.SetReviewDue(ctx, p, r2.ID, rev, client.DueBody{Due: due}))
+		eq(t, "due", r2.Due.Equal(due), true)
+		r2, _ = okRev(alice.GiveVerdict(ctx, p, r2.ID, review.VerdictInput{Round: 1, Decision: review.Reject, Comment: "not this quarter"}))
+		_, _, err := bob.WithdrawVeto(ctx, p, r2.ID, client.ReasonBody{Reason: "not mine"})
+		fails(t, err, 409, "failed_precondition") // no veto of his
+		r2, _ = okRev(alice.WithdrawVeto(ctx, p, r2.ID, client.ReasonBody{Reason: "it fits after all"}))
+		r2, _ = okRev(alice.OpenThread(ctx, p, r2.ID, review.ThreadInput{Anchor: "goal", Body: "Which currency?"}))
+		thread := r2.Threads[len(r2.Threads)-1].ID
+		r2, _ = okRev(alice.ReplyThread(ctx, p, r2.ID, thread, client.CommentBody{Body: "The order's"}))
+		eq(t, "comments", len(r2.Threads[0].Comments), 2)
+		yes := true
+		r2, _ = okRev(alice.ResolveThread(ctx, p, r2.ID, thread, client.ResolutionBody{Resolved: &yes}))
+		eq(t, "resolved", r2.Threads[0].Resolved, true)
+		r2, _ = okRev(alice.OverrideReview(ctx, p, r2.ID, review.OverrideInput{Round: 1, Outcome: review.Approved, Reason: "agreed in the meeting"}))
+		eq(t, "overridden outcome", r2.Outcome.Outcome, review.Approved)
+		r2, _ = okRev(alice.SyncReview(ctx, p, r2.ID))
+		summary := ok(alice.GetReviewSummary(ctx, p, r2.ID))
+		if !strings.Contains(summary, "REQ-2") {
+			t.Fatalf("the summary does not name its subject:\n%s", summary)
+		}
+		history := ok(alice.GetReviewHistory(ctx, p, r2.ID))
+		if len(history.Items) < 5 {
+			t.Fatalf("history: %+v", history.Items)
+		}
+		revs := ok(alice.ListReviewRevisions(ctx, p, r2.ID))
+		if len(revs.Items) < 5 {
+			t.Fatalf("revisions: %+v", revs.Items)
+		}
+		if err := alice.DeleteReview(ctx, p, r2.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "deleted reviews", len(collect(alice.ListDeletedReviews(ctx, p, nil))), 1)
+		back, _ := okRev(alice.RestoreReview(ctx, p, r2.ID, client.ReasonBody{Reason: "kept"}))
+		eq(t, "restored review", back.ID, r2.ID)
+
+		_, srev, err := alice.GetReviewSettings(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "revision of settings never set", srev, 0)
+		s, _ := okRev(alice.PutReviewSettings(ctx, p, srev, client.ReviewSettingsBody{Roles: []string{"security"}}))
+		if !slices.Contains(s.Roles, "security") {
+			t.Fatalf("settings: %+v", s)
+		}
+	})
+
+	run(t, "acceptance", func(t *testing.T) {
+		// The applied change request took REQ-1 back to review: its
+		// review's next round approves it again.
+		eq(t, "status after the change", req.Status, requirement.InReview)
+		rv, _ = okRev(bob.GetReview(ctx, p, rv.ID))
+		round := len(rv.Rounds)
+		eq(t, "rounds", round, 2)
+		okRev(bob.AssessFeasibility(ctx, p, rv.ID, review.AssessmentInput{Round: round, Feasibility: review.Feasible, Difficulty: 2, EffortDays: 2}))
+		for _, c := range []*client.Client{alice, bob} {
+			okRev(c.GiveVerdict(ctx, p, rv.ID, review.VerdictInput{Round: round, Decision: review.Approve}))
+		}
+		var rev int
+		req, rev = okRev(bob.TransitionRequirement(ctx, p, req.Key, reqRev, requirement.TransitionInput{To: requirement.Approved}))
+		req, rev = okRev(bob.TransitionRequirement(ctx, p, req.Key, rev, requirement.TransitionInput{To: requirement.InDevelopment}))
+		req, reqRev = okRev(bob.TransitionRequirement(ctx, p, req.Key, rev, requirement.TransitionInput{To: requirement.InTesting}))
+		acc, _ := okRev(alice.CreateReview(ctx, p, review.NewReview{Kind: review.AcceptanceReview, Subject: req.Ref(),
+			Participants: []review.NewParticipant{{Actor: "alice", Role: review.RoleProduct}}}))
+		acc, _ = okRev(alice.CheckCriteria(ctx, p, acc.ID, review.CheckInput{Round: 1,
+			Results: []review.CriterionResult{{CriterionID: req.Acceptance[0].ID, Result: review.Passed}}}))
+		_, _, err := alice.CheckCriteria(ctx, p, acc.ID, review.CheckInput{Round: 1, Results: []review.CriterionResult{{CriterionID: "nope", Result: review.Passed}}})
+		fails(t, err, 400, "invalid")
+	})
+
+	var lnk trace.Link
+	run(t, "links", func(t *testing.T) {
+		other, _ := okRev(bob.GetRequirement(ctx, p, "REQ-2"))
+		var rev int
+		lnk, rev = okRev(bob.CreateLink(ctx, p, trace.NewLink{From: other.Ref(), To: req.Ref(), Role: trace.Refines, Note: "details"}))
+		eq(t, "link target revision", lnk.TargetRevision, reqRev)
+		got, _ := okRev(bob.GetLink(ctx, p, lnk.ID))
+		eq(t, "role", got.Role, trace.Refines)
+		_, _, err := bob.CreateLink(ctx, p, trace.NewLink{From: other.Ref(), To: accord.Ref{Kind: "requirement", ID: "nope"}, Role: trace.Refines})
+		if err == nil {
+			t.Fatal("a link to nothing was made")
+		}
+		links := collect(bob.ListLinks(ctx, p, nil))
+		if !slices.ContainsFunc(links, func(l report.NamedLink) bool { return l.ID == lnk.ID }) {
+			t.Fatalf("links: %+v", links)
+		}
+		of := ok(bob.GetRequirementLinks(ctx, p, req.Key))
+		eq(t, "dependents of REQ-1", len(of.Dependents), 1)
+		of = ok(bob.GetRecordLinks(ctx, p, "requirement", other.ID))
+		eq(t, "REQ-2 depends on", len(of.DependsOn), 1)
+		turned := ok(bob.RecheckLinks(ctx, p))
+		eq(t, "suspect after recheck", len(turned.Items), 0)
+		lnk, rev = okRev(bob.ConfirmLink(ctx, p, lnk.ID, rev, client.NoteBody{Note: "still right"}))
+		revs := ok(bob.ListLinkRevisions(ctx, p, lnk.ID))
+		eq(t, "link revisions", len(revs.Items), 2)
+		_ = rev
+		_, err = bob.GetImpact(ctx, p, &client.GetImpactOptions{Of: "change_request/nope"})
+		fails(t, err, 404, "not_found")
+		impact := ok(bob.GetImpact(ctx, p, &client.GetImpactOptions{Of: "change_request/" + crID}))
+		eq(t, "impact on", impact.Target, req.Ref())
+		if err := alice.DeleteLink(ctx, p, lnk.ID, &client.DeleteLinkOptions{Reason: "wrong"}); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "deleted links", len(collect(alice.ListDeletedLinks(ctx, p, nil))), 1)
+		back, _ := okRev(alice.RestoreLink(ctx, p, lnk.ID, client.ReasonBody{Reason: "right after all"}))
+		eq(t, "restored link", back.ID, lnk.ID)
+	})
+
+	run(t, "watches", func(t *testing.T) {
+		w, _ := okRev(bob.CreateWatch(ctx, p, client.WatchBody{Target: accord.Ref{Kind: "requirement", ID: "REQ-2"}}))
+		eq(t, "watch target", w.Target.ID != "", true)
+		eq(t, "watches", len(collect(bob.ListWatches(ctx, p, nil))), 1)
+		other, rev := okRev(alice.GetRequirement(ctx, p, "REQ-2"))
+		okRev(alice.UpdateRequirement(ctx, p, other.Key, rev, requirement.ContentInput{Content: requirement.Content{Title: "Cancel an unpaid order"}}))
+		inbox := ok(bob.GetInbox(ctx, p, nil))
+		if len(inbox.Entries) == 0 {
+			t.Fatalf("nothing in bob's inbox after a change to what he watches: %+v", inbox)
+		}
+		mark := ok(bob.MarkInboxRead(ctx, p, client.ReadBody{Through: inbox.Through}))
+		eq(t, "read mark", mark.Through, inbox.Through)
+		inbox = ok(bob.GetInbox(ctx, p, nil))
+		eq(t, "inbox after reading", len(inbox.Entries), 0)
+		if err := bob.DeleteWatch(ctx, p, w.ID); err != nil {
+			t.Fatal(err)
+		}
+		fails(t, bob.DeleteWatch(ctx, p, w.ID), 404, "not_found")
+	})
+
+	run(t, "reports and export", func(t *testing.T) {
+		cov := ok(bob.GetCoverageReport(ctx, p))
+		_ = cov
+		md := ok(bob.GetCoverageMarkdown(ctx, p))
+		if !strings.Contains(md, "REQ-1") {
+			t.Fatalf("coverage markdown:\n%s", md)
+		}
+		csv := ok(bob.GetCoverageCSV(ctx, p))
+		if !strings.Contains(csv, "REQ-1") {
+			t.Fatalf("coverage csv:\n%s", csv)
+		}
+		prog := ok(bob.GetProgressReport(ctx, p, nil))
+		_ = prog
+		pmd := ok(bob.GetProgressMarkdown(ctx, p, &client.GetProgressMarkdownOptions{Since: "2020-01-01"}))
+		if pmd == "" {
+			t.Fatal("empty progress report")
+		}
+		_, err := bob.ExportProject(ctx, p)
+		fails(t, err, 403, "permission_denied")
+		doc := ok(alice.ExportProject(ctx, p))
+		_ = doc
+	})
+
+	run(t, "webhooks", func(t *testing.T) {
+		got := make(chan string, 10)
+		receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got <- r.Header.Get("Content-Type")
+		}))
+		defer receiver.Close()
+		_, _, err := bob.CreateWebhook(ctx, p, webhook.NewSubscription{URL: receiver.URL})
+		fails(t, err, 403, "permission_denied")
+		sub, rev := okRev(alice.CreateWebhook(ctx, p, webhook.NewSubscription{URL: receiver.URL, Kinds: []string{requirement.EventUpdated}}))
+		if sub.Secret == "" {
+			t.Fatal("no secret in the new subscription")
+		}
+		one, _ := okRev(alice.GetWebhook(ctx, p, sub.ID))
+		eq(t, "url", one.URL, receiver.URL)
+		eq(t, "webhooks", len(collect(alice.ListWebhooks(ctx, p, nil))), 1)
+		changed, _ := okRev(alice.UpdateWebhook(ctx, p, sub.ID, rev, webhook.Content{URL: receiver.URL, Kinds: []string{requirement.EventUpdated}, Description: "CI", Active: true}))
+		eq(t, "description", changed.Description, "CI")
+		secret := ok(alice.RotateWebhookSecret(ctx, p, sub.ID))
+		if secret.Secret == "" || secret.Secret == sub.Secret {
+			t.Fatal("the secret did not change")
+		}
+		other, orev := okRev(alice.GetRequirement(ctx, p, "REQ-2"))
+		okRev(alice.UpdateRequirement(ctx, p, other.Key, orev, requirement.ContentInput{Content: requirement.Content{Title: "Cancel a paid order"}}))
+		// Delivery is in the background, on the memory stores.
+		select {
+		case ct := <-got:
+			eq(t, "delivered as", ct, "application/json")
+		case <-time.After(10 * time.Second):
+			t.Fatal("no delivery reached the receiver")
+		}
+		var deliveries []webhook.Delivery
+		for deadline := time.Now().Add(10 * time.Second); len(deliveries) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			deliveries = collect(alice.ListWebhookDeliveries(ctx, p, sub.ID, nil))
+		}
+		if len(deliveries) == 0 {
+			t.Fatal("no delivery logged")
+		}
+		eq(t, "delivered", deliveries[0].Status, webhook.Delivered)
+		again := ok(alice.ReplayWebhookDelivery(ctx, p, sub.ID, deliveries[0].ID))
+		eq(t, "replayed", again.ID != "", true)
+		if err := alice.DeleteWebhook(ctx, p, sub.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = alice.GetWebhook(ctx, p, sub.ID)
+		fails(t, err, 404, "not_found")
 	})
 
 	var missing, stale []string
