@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -17,6 +18,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/client"
+	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
@@ -105,29 +107,39 @@ func eq[T comparable](t *testing.T, what string, got, want T) {
 	}
 }
 
+const petsContract = `{"version":"1.0.0","note":"first draft","spec":{
+  "service":"pets","owner":"team-pets",
+  "schemas":{"Pet":{"type":"object","properties":{"id":{"type":"integer"},"name":{"type":"string","minLength":1}},"required":["id","name"]},
+             "Problem":{"type":"object","properties":{"code":{"type":"string"}},"required":["code"]}},
+  "error_codes":[{"code":"PET_NOT_FOUND","status":404,"message":"No such pet."}],
+  "operations":[
+    {"id":"getPet","method":"GET","path":"/pets/{id}",
+     "parameters":[{"name":"id","in":"path","schema":{"type":"integer"}}],
+     "responses":{"200":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},
+                  "404":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},
+     "error_codes":["PET_NOT_FOUND"]},
+    {"id":"addPet","method":"POST","path":"/pets",
+     "request_body":{"required":true,"content":{"application/json":{"schema":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}}}},
+     "responses":{"201":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}}}
+  ]}}`
+
 // pending lists the operations the scenario below does not call yet;
 // the test fails when one of them is called (take it off) and when an
 // operation is neither called nor listed.
 var pending = func() map[string]bool {
 	m := map[string]bool{}
 	for _, op := range strings.Fields(`
-	acceptRisk acknowledgeBreakingChanges addRetroAction addRetroItem addRetroLesson addRetroNote addRiskAction
-	answerRetroHealth askQuestion assessRisk checkIteration checkSlips closeIteration commitIteration
-	compareContractVersions createContract createContractVersion createIteration createMilestone createRetro createRisk
-	deleteContract deleteRetro deleteRisk diffContractVersionRevisions diffContractVersions diffRisk editRetroItem
-	exportOpenAPI getContract getContractSettings getContractVersion getContractVersionCompatibility
-	getContractVersionRevision getIteration getMilestone getPlanSettings getQuestion getRetro getRetroResults
-	getRetroSettings getRetroSummary getRisk getRiskSettings groupRetroItems importContract importContractVersion
-	iterationBurnUp iterationBurnUpSVG iterationEstimates iterationProgress iterationSummary lintContractVersion
-	listContractRevisions listContractVersionRevisions listContractVersions listContracts listDeletedContracts
-	listDeletedRetros listDeletedRisks listIterations listLessons listMilestones listQuestions listRetroRevisions listRetros
-	listRiskRevisions listRisks listTestRuns markRiskReviewed milestoneForecast milestoneProgress moveItem moveRetroPhase
-	overdueQuestions promoteFromRetro putContractSettings putPlanSettings putRetroSettings putRiskSettings
-	questionResponseTimes recordTestRun replyToQuestion reprioritiseItems rescoreRisks resolveQuestion respondToRisk
-	restoreContract restoreRetro restoreRisk retroHealthTrend riskHeatMap riskHeatMapSVG riskLevelCounts riskOverdue
-	riskRegister riskRegisterAsOf scheduleItem setItemState swapScope transitionContractVersion transitionRisk trimScope
-	unscheduleItem updateContractVersion updateIteration updateMilestone updateRetroAction updateRisk updateRiskAction
-	validateSample voteInRetro
+	acceptRisk addRetroAction addRetroItem addRetroLesson addRetroNote addRiskAction answerRetroHealth askQuestion
+	assessRisk checkIteration checkSlips closeIteration commitIteration createIteration createMilestone createRetro
+	createRisk deleteRetro deleteRisk diffRisk editRetroItem getIteration getMilestone getPlanSettings getQuestion getRetro
+	getRetroResults getRetroSettings getRetroSummary getRisk getRiskSettings groupRetroItems iterationBurnUp
+	iterationBurnUpSVG iterationEstimates iterationProgress iterationSummary listDeletedRetros listDeletedRisks
+	listIterations listLessons listMilestones listQuestions listRetroRevisions listRetros listRiskRevisions listRisks
+	markRiskReviewed milestoneForecast milestoneProgress moveItem moveRetroPhase overdueQuestions promoteFromRetro
+	putPlanSettings putRetroSettings putRiskSettings questionResponseTimes replyToQuestion reprioritiseItems rescoreRisks
+	resolveQuestion respondToRisk restoreRetro restoreRisk retroHealthTrend riskHeatMap riskHeatMapSVG riskLevelCounts
+	riskOverdue riskRegister riskRegisterAsOf scheduleItem setItemState swapScope transitionRisk trimScope unscheduleItem
+	updateIteration updateMilestone updateRetroAction updateRisk updateRiskAction voteInRetro
 `) {
 		m[op] = true
 	}
@@ -529,6 +541,103 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		}
 		_, _, err = alice.GetWebhook(ctx, p, sub.ID)
 		fails(t, err, 404, "not_found")
+	})
+
+	run(t, "contracts", func(t *testing.T) {
+		var in contract.NewContract
+		if err := json.Unmarshal([]byte(petsContract), &in); err != nil {
+			t.Fatal(err)
+		}
+		v1, rev := okRev(alice.CreateContract(ctx, p, in))
+		eq(t, "first version", v1.Version, "1.0.0")
+		eq(t, "status", v1.Status, contract.Draft)
+		_, _, err := alice.CreateContract(ctx, p, in)
+		fails(t, err, 409, "conflict")
+		id := v1.ContractID
+
+		doc := "openapi: 3.0.3\ninfo: {title: inventory, version: '1'}\npaths:\n  /stock/{sku}:\n    get:\n      operationId: getStock\n" +
+			"      parameters:\n        - {name: sku, in: path, required: true, schema: {type: string}}\n      responses:\n        '200': {description: ok}\n"
+		inv, _ := okRev(alice.ImportContract(ctx, p, client.ImportBody{Version: "1.0.0", Document: doc, Note: "from the gateway"}))
+		eq(t, "imported service", inv.Spec.Service, "inventory")
+		inv2, _ := okRev(alice.ImportContractVersion(ctx, p, inv.ContractID, client.ImportBody{Version: "1.1.0", Document: doc}))
+		eq(t, "imported version", inv2.Version.Version, "1.1.0")
+		_, _, err = alice.ImportContract(ctx, p, client.ImportBody{Version: "1.0.0", Document: "not: [openapi"})
+		fails(t, err, 400, "invalid")
+
+		c, _ := okRev(bob.GetContract(ctx, p, id))
+		eq(t, "service", c.Service, "pets")
+		eq(t, "versions", len(c.Versions), 1)
+		pets := collect(bob.ListContracts(ctx, p, &client.ListContractsOptions{Service: "pets"}))
+		eq(t, "pets contracts", len(pets), 1)
+		eq(t, "all contracts", len(collect(bob.ListContracts(ctx, p, nil))), 2)
+
+		got, _ := okRev(bob.GetContractVersion(ctx, p, id, "1.0.0"))
+		eq(t, "operations", len(got.Spec.Operations), 2)
+		spec := got.Spec
+		spec.Operations = spec.Operations[:1] // drop addPet
+		v1, rev = okRev(bob.UpdateContractVersion(ctx, p, id, "1.0.0", rev, contract.SpecInput{Spec: spec, Note: "reads only"}))
+		eq(t, "operations after update", len(v1.Spec.Operations), 1)
+		_, _, err = bob.UpdateContractVersion(ctx, p, id, "1.0.0", rev-1, contract.SpecInput{Spec: spec})
+		fails(t, err, 412, "stale_revision")
+		revs := ok(bob.ListContractVersionRevisions(ctx, p, id, "1.0.0"))
+		eq(t, "version revisions", len(revs.Items), 2)
+		first := ok(bob.GetContractVersionRevision(ctx, p, id, "1.0.0", 1))
+		eq(t, "revision 1 operations", len(first.Version.Spec.Operations), 2)
+		rdiff := ok(bob.DiffContractVersionRevisions(ctx, p, id, "1.0.0", 1, 2))
+		if len(rdiff.Changes) == 0 {
+			t.Fatal("no changes between the revisions")
+		}
+		lint := ok(bob.LintContractVersion(ctx, p, id, "1.0.0"))
+		eq(t, "lint blocks", lint.Blocking, false)
+		oas := ok(bob.ExportOpenAPI(ctx, p, id, "1.0.0"))
+		if _, has := oas["paths"].(map[string]any)["/pets/{id}"]; !has {
+			t.Fatalf("the export misses /pets/{id}: %v", oas["paths"])
+		}
+		valid := ok(bob.ValidateSample(ctx, p, id, "1.0.0", client.ValidateBody{
+			Request:  client.SampleRequest{Method: "GET", Path: "/pets/1"},
+			Response: &client.SampleResponse{Status: 200, Headers: map[string]string{"Content-Type": "application/json"}, Body: json.RawMessage(`{"id":1,"name":"Rex"}`)}}))
+		eq(t, "valid sample", valid.Valid, true)
+		invalid := ok(bob.ValidateSample(ctx, p, id, "1.0.0", client.ValidateBody{
+			Request:  client.SampleRequest{Method: "GET", Path: "/pets/1"},
+			Response: &client.SampleResponse{Status: 200, Headers: map[string]string{"Content-Type": "application/json"}, Body: json.RawMessage(`{"id":"one"}`)}}))
+		eq(t, "invalid sample", invalid.Valid, false)
+
+		tr, _ := okRev(bob.RecordTestRun(ctx, p, id, "1.0.0", contract.TestReport{Service: "pets", Source: "ci#1",
+			Operations: []contract.ExercisedOperation{{ID: "getPet", Responses: []string{"200"}, Statuses: []int{200}}}}))
+		eq(t, "test run source", tr.Source, "ci#1")
+		runs := collect(bob.ListTestRuns(ctx, p, id, "1.0.0", nil))
+		eq(t, "test runs", len(runs), 1)
+
+		v2, _ := okRev(bob.CreateContractVersion(ctx, p, id, contract.NewVersionInput{From: "1.0.0", Version: "1.1.0", Note: "next"}))
+		eq(t, "new version", v2.Version, "1.1.0")
+		eq(t, "versions", len(ok(bob.ListContractVersions(ctx, p, id)).Items), 2)
+		vd := ok(bob.DiffContractVersions(ctx, p, id, "1.0.0", "1.1.0"))
+		eq(t, "version diff from", vd.From, "1.0.0")
+		ch := ok(bob.CompareContractVersions(ctx, p, id, "1.0.0", "1.1.0"))
+		eq(t, "breaking between equal specs", ch.Breaking, 0)
+		compat := ok(bob.GetContractVersionCompatibility(ctx, p, id, "1.1.0"))
+		eq(t, "no agreed base", compat.Base, "")
+
+		v1, rev = okRev(alice.TransitionContractVersion(ctx, p, id, "1.0.0", rev, contract.TransitionInput{To: contract.Proposed}))
+		eq(t, "proposed", v1.Status, contract.Proposed)
+		_, _, err = alice.AcknowledgeBreakingChanges(ctx, p, id, "1.0.0", rev, client.NoteBody{Note: "clients are told"})
+		fails(t, err, 409, "failed_precondition") // nothing breaking to acknowledge
+
+		_, srev, err := alice.GetContractSettings(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := okRev(alice.PutContractSettings(ctx, p, srev, client.ContractSettingsBody{BreakingApprovers: []string{"frontend"}}))
+		eq(t, "breaking approvers", strings.Join(s.BreakingApprovers, ","), "frontend")
+
+		if err := alice.DeleteContract(ctx, p, inv.ContractID, &client.DeleteContractOptions{Reason: "gateway gone"}); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "deleted contracts", len(collect(alice.ListDeletedContracts(ctx, p, nil))), 1)
+		back, _ := okRev(alice.RestoreContract(ctx, p, inv.ContractID, client.ReasonBody{Reason: "back"}))
+		eq(t, "restored", back.ID, inv.ContractID)
+		hist := ok(alice.ListContractRevisions(ctx, p, inv.ContractID))
+		eq(t, "contract revisions", len(hist.Items), 3)
 	})
 
 	var missing, stale []string
