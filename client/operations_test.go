@@ -22,6 +22,7 @@ import (
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
+	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
 	"github.com/accordhq/accord/webhook"
 )
@@ -129,17 +130,14 @@ const petsContract = `{"version":"1.0.0","note":"first draft","spec":{
 var pending = func() map[string]bool {
 	m := map[string]bool{}
 	for _, op := range strings.Fields(`
-	acceptRisk addRetroAction addRetroItem addRetroLesson addRetroNote addRiskAction answerRetroHealth askQuestion
-	assessRisk checkIteration checkSlips closeIteration commitIteration createIteration createMilestone createRetro
-	createRisk deleteRetro deleteRisk diffRisk editRetroItem getIteration getMilestone getPlanSettings getQuestion getRetro
-	getRetroResults getRetroSettings getRetroSummary getRisk getRiskSettings groupRetroItems iterationBurnUp
-	iterationBurnUpSVG iterationEstimates iterationProgress iterationSummary listDeletedRetros listDeletedRisks
-	listIterations listLessons listMilestones listQuestions listRetroRevisions listRetros listRiskRevisions listRisks
-	markRiskReviewed milestoneForecast milestoneProgress moveItem moveRetroPhase overdueQuestions promoteFromRetro
-	putPlanSettings putRetroSettings putRiskSettings questionResponseTimes replyToQuestion reprioritiseItems rescoreRisks
-	resolveQuestion respondToRisk restoreRetro restoreRisk retroHealthTrend riskHeatMap riskHeatMapSVG riskLevelCounts
-	riskOverdue riskRegister riskRegisterAsOf scheduleItem setItemState swapScope transitionRisk trimScope unscheduleItem
-	updateIteration updateMilestone updateRetroAction updateRisk updateRiskAction voteInRetro
+	addRetroAction addRetroItem addRetroLesson addRetroNote answerRetroHealth askQuestion checkIteration checkSlips
+	closeIteration commitIteration createIteration createMilestone createRetro deleteRetro editRetroItem getIteration
+	getMilestone getPlanSettings getQuestion getRetro getRetroResults getRetroSettings getRetroSummary groupRetroItems
+	iterationBurnUp iterationBurnUpSVG iterationEstimates iterationProgress iterationSummary listDeletedRetros
+	listIterations listLessons listMilestones listQuestions listRetroRevisions listRetros milestoneForecast
+	milestoneProgress moveItem moveRetroPhase overdueQuestions promoteFromRetro putPlanSettings putRetroSettings
+	questionResponseTimes replyToQuestion reprioritiseItems resolveQuestion restoreRetro retroHealthTrend scheduleItem
+	setItemState swapScope trimScope unscheduleItem updateIteration updateMilestone updateRetroAction voteInRetro
 `) {
 		m[op] = true
 	}
@@ -638,6 +636,84 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		eq(t, "restored", back.ID, inv.ContractID)
 		hist := ok(alice.ListContractRevisions(ctx, p, inv.ContractID))
 		eq(t, "contract revisions", len(hist.Items), 3)
+	})
+
+	run(t, "risks", func(t *testing.T) {
+		_, _, err := bob.CreateRisk(ctx, p, risk.NewRisk{Title: "x", Category: "weather"})
+		fails(t, err, 400, "invalid")
+		rk, rev := okRev(bob.CreateRisk(ctx, p, risk.NewRisk{Title: "The payment provider times out", Cause: "a slow provider",
+			Event: "refunds time out", Effect: "customers wait", Category: accord.RiskDependency}))
+		eq(t, "risk key", rk.Key, "RISK-1")
+		got, _ := okRev(alice.GetRisk(ctx, p, rk.Key))
+		eq(t, "cause", got.Cause, "a slow provider")
+		rk, rev = okRev(bob.UpdateRisk(ctx, p, rk.Key, rev, risk.Content{Title: rk.Title, Cause: "a slow provider at peak hours",
+			Event: rk.Event, Effect: rk.Effect, Category: rk.Category, Note: "peak hours"}))
+		eq(t, "updated cause", rk.Cause, "a slow provider at peak hours")
+		rk, rev = okRev(bob.AssessRisk(ctx, p, rk.Key, rev, risk.AssessInput{Stage: risk.Current, Likelihood: 4, Impact: map[string]int{"overall": 4}}))
+		eq(t, "assessed", rk.Status, risk.Assessed)
+		rk, _ = okRev(bob.RespondToRisk(ctx, p, rk.Key, rev, risk.ResponseInput{Strategy: risk.Mitigate, Plan: "retry with backoff"}))
+		eq(t, "treating", rk.Status, risk.Treating)
+		rk, _ = okRev(bob.AddRiskAction(ctx, p, rk.Key, accord.ActionInput{Title: "Add retries", Owner: "bob"}))
+		action := rk.Response.Actions[0].ID
+		rk, _ = okRev(bob.UpdateRiskAction(ctx, p, rk.Key, action, accord.ActionInput{Title: "Add retries", Owner: "bob", Status: accord.ActionDone}))
+		eq(t, "action done", rk.Response.Actions[0].Status, accord.ActionDone)
+		rk, rev = okRev(bob.MarkRiskReviewed(ctx, p, rk.Key, client.NoteBody{Note: "as before"}))
+		rk, rev = okRev(bob.TransitionRisk(ctx, p, rk.Key, rev, risk.TransitionInput{To: risk.Monitoring}))
+		eq(t, "monitoring", rk.Status, risk.Monitoring)
+		_, _, err = bob.AcceptRisk(ctx, p, rk.Key, rev, risk.AcceptInput{Rationale: "cheap enough", Expires: time.Now().Add(24 * time.Hour)})
+		fails(t, err, 403, "permission_denied") // a high risk: admins accept it
+		rk, _ = okRev(alice.AcceptRisk(ctx, p, rk.Key, rev, risk.AcceptInput{Rationale: "cheap enough", Expires: time.Now().Add(24 * time.Hour)}))
+		eq(t, "accepted", rk.Status, risk.Accepted)
+
+		revs := ok(bob.ListRiskRevisions(ctx, p, rk.Key))
+		if len(revs.Items) < 7 {
+			t.Fatalf("risk revisions: %d", len(revs.Items))
+		}
+		diff := ok(bob.DiffRisk(ctx, p, rk.Key, 1, 2))
+		if !slices.ContainsFunc(diff.Changes, func(c accord.FieldChange) bool { return c.Path == "cause" }) {
+			t.Fatalf("the diff misses the cause: %+v", diff.Changes)
+		}
+		eq(t, "risks", len(collect(bob.ListRisks(ctx, p, nil))), 1)
+		over := ok(bob.RiskOverdue(ctx, p, nil))
+		eq(t, "overdue acceptances now", len(over.Acceptances), 0)
+		later := ok(bob.RiskOverdue(ctx, p, &client.RiskOverdueOptions{At: time.Now().Add(48 * time.Hour).Format(time.RFC3339)}))
+		eq(t, "expired acceptances in two days", len(later.Acceptances), 1)
+		heat := ok(bob.RiskHeatMap(ctx, p, &client.RiskHeatMapOptions{Stage: "current"}))
+		eq(t, "heat map cell 4,4", heat.Cells[3][3].Count, 1)
+		svg := ok(bob.RiskHeatMapSVG(ctx, p, nil))
+		if !strings.HasPrefix(strings.TrimSpace(svg), "<svg") {
+			t.Fatalf("not an SVG: %.80s", svg)
+		}
+		register := ok(bob.RiskRegister(ctx, p, nil))
+		if !strings.Contains(register, "RISK-1") {
+			t.Fatalf("register:\n%s", register)
+		}
+		asOf := ok(bob.RiskRegisterAsOf(ctx, p, &client.RiskRegisterAsOfOptions{At: time.Now().Add(-time.Hour).Format(time.RFC3339)}))
+		eq(t, "risks an hour ago", len(asOf.Items), 0)
+		counts := ok(bob.RiskLevelCounts(ctx, p, time.Now().Format(time.RFC3339)))
+		eq(t, "level counts", len(counts.Items), 1)
+		_, err = bob.RescoreRisks(ctx, p, risk.Scoring{Method: "nonsense"})
+		fails(t, err, 400, "invalid")
+		// A dry run: what a likelihood × impact product would make of it.
+		rescored := ok(bob.RescoreRisks(ctx, p, risk.Scoring{Method: "product", Product: risk.ProductScorer{Medium: 5, High: 10, Critical: 15}}))
+		if len(rescored.Items) != 1 || rescored.Items[0].To != risk.Critical {
+			t.Fatalf("rescored: %+v", rescored.Items)
+		}
+
+		_, srev, err := alice.GetRiskSettings(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := okRev(alice.PutRiskSettings(ctx, p, srev, client.RiskSettingsBody{Categories: []string{"weather"}}))
+		if !slices.Contains(s.Categories, "weather") {
+			t.Fatalf("categories: %v", s.Categories)
+		}
+		if err := alice.DeleteRisk(ctx, p, rk.Key, &client.DeleteRiskOptions{Reason: "gone"}); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "deleted risks", len(collect(alice.ListDeletedRisks(ctx, p, nil))), 1)
+		back, _ := okRev(alice.RestoreRisk(ctx, p, rk.ID, client.ReasonBody{Reason: "back"}))
+		eq(t, "restored", back.Key, "RISK-1")
 	})
 
 	var missing, stale []string
