@@ -21,6 +21,7 @@ import (
 	"github.com/accordhq/accord/contract"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/retro"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
@@ -130,14 +131,11 @@ const petsContract = `{"version":"1.0.0","note":"first draft","spec":{
 var pending = func() map[string]bool {
 	m := map[string]bool{}
 	for _, op := range strings.Fields(`
-	addRetroAction addRetroItem addRetroLesson addRetroNote answerRetroHealth askQuestion checkIteration checkSlips
-	closeIteration commitIteration createIteration createMilestone createRetro deleteRetro editRetroItem getIteration
-	getMilestone getPlanSettings getQuestion getRetro getRetroResults getRetroSettings getRetroSummary groupRetroItems
-	iterationBurnUp iterationBurnUpSVG iterationEstimates iterationProgress iterationSummary listDeletedRetros
-	listIterations listLessons listMilestones listQuestions listRetroRevisions listRetros milestoneForecast
-	milestoneProgress moveItem moveRetroPhase overdueQuestions promoteFromRetro putPlanSettings putRetroSettings
-	questionResponseTimes replyToQuestion reprioritiseItems resolveQuestion restoreRetro retroHealthTrend scheduleItem
-	setItemState swapScope trimScope unscheduleItem updateIteration updateMilestone updateRetroAction voteInRetro
+	askQuestion checkIteration checkSlips closeIteration commitIteration createIteration createMilestone getIteration
+	getMilestone getPlanSettings getQuestion iterationBurnUp iterationBurnUpSVG iterationEstimates iterationProgress
+	iterationSummary listIterations listMilestones listQuestions milestoneForecast milestoneProgress moveItem
+	overdueQuestions putPlanSettings questionResponseTimes replyToQuestion reprioritiseItems resolveQuestion scheduleItem
+	setItemState swapScope trimScope unscheduleItem updateIteration updateMilestone
 `) {
 		m[op] = true
 	}
@@ -714,6 +712,73 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		eq(t, "deleted risks", len(collect(alice.ListDeletedRisks(ctx, p, nil))), 1)
 		back, _ := okRev(alice.RestoreRisk(ctx, p, rk.ID, client.ReasonBody{Reason: "back"}))
 		eq(t, "restored", back.Key, "RISK-1")
+	})
+
+	run(t, "retros", func(t *testing.T) {
+		_, _, err := alice.CreateRetro(ctx, p, retro.NewRetro{Series: "sprints"})
+		fails(t, err, 400, "invalid")
+		rt, _ := okRev(alice.CreateRetro(ctx, p, retro.NewRetro{Title: "Sprint 1", Series: "sprints"}))
+		eq(t, "retro key", rt.Key, "RETRO-1")
+		eq(t, "phase", rt.Phase, retro.Collecting)
+		got, _ := okRev(bob.GetRetro(ctx, p, rt.Key))
+		eq(t, "title", got.Title, "Sprint 1")
+		rt, _ = okRev(bob.AddRetroItem(ctx, p, rt.Key, retro.ItemInput{Column: "improve", Text: "refunds were slow"}))
+		rt, _ = okRev(bob.AddRetroItem(ctx, p, rt.Key, retro.ItemInput{Column: "improve", Text: "refunds were slower"}))
+		rt, _ = okRev(alice.AddRetroItem(ctx, p, rt.Key, retro.ItemInput{Column: "well", Text: "the release"}))
+		slow, slower := rt.Items[0].ID, rt.Items[1].ID
+		rt, _ = okRev(bob.EditRetroItem(ctx, p, rt.Key, slow, client.TextBody{Text: "refunds were too slow"}))
+		eq(t, "edited", rt.Items[0].Text, "refunds were too slow")
+		_, _, err = alice.EditRetroItem(ctx, p, rt.Key, slow, client.TextBody{Text: "mine now"})
+		if err == nil {
+			t.Fatal("alice edited bob's card")
+		}
+		rt, rev := okRev(alice.AnswerRetroHealth(ctx, p, rt.Key, client.HealthBody{Scores: map[string]int{"pace": 3, "fun": 4, "delivering value": 4, "learning": 3, "teamwork": 5}}))
+		rt, _ = okRev(alice.MoveRetroPhase(ctx, p, rt.Key, retro.TransitionInput{To: retro.Grouping}, &client.MoveRetroPhaseOptions{IfMatch: rev}))
+		eq(t, "grouping", rt.Phase, retro.Grouping)
+		rt, _ = okRev(bob.GroupRetroItems(ctx, p, rt.Key, retro.GroupInput{Title: "Slow refunds", Items: []string{slow, slower}}))
+		group := rt.Groups[0].ID
+		rt, _ = okRev(alice.MoveRetroPhase(ctx, p, rt.Key, retro.TransitionInput{To: retro.Voting}, nil))
+		rt, _ = okRev(bob.VoteInRetro(ctx, p, rt.Key, client.VoteBody{Target: group}))
+		rt, _ = okRev(alice.VoteInRetro(ctx, p, rt.Key, client.VoteBody{Target: group}))
+		results := ok(bob.GetRetroResults(ctx, p, rt.Key))
+		eq(t, "top", results.Items[0].Target, group)
+		eq(t, "votes", results.Items[0].Votes, 2)
+		rt, _ = okRev(alice.MoveRetroPhase(ctx, p, rt.Key, retro.TransitionInput{To: retro.Discussing}, nil))
+		rt, _ = okRev(bob.AddRetroNote(ctx, p, rt.Key, retro.NoteInput{Target: group, Text: "the provider is slow"}))
+		rt, _ = okRev(bob.AddRetroAction(ctx, p, rt.Key, retro.ActionInput{ActionInput: accord.ActionInput{Title: "Retry refunds", Owner: "bob"}, Target: group}))
+		action := rt.Actions[0].ID
+		rt, _ = okRev(bob.UpdateRetroAction(ctx, p, rt.Key, action, accord.ActionInput{Title: "Retry refunds with backoff", Owner: "bob"}))
+		eq(t, "action", rt.Actions[0].Title, "Retry refunds with backoff")
+		rt, _ = okRev(bob.AddRetroLesson(ctx, p, rt.Key, retro.LessonInput{Text: "measure the provider", Tags: []string{"payments"}}))
+		promoted := ok(bob.PromoteFromRetro(ctx, p, rt.Key, retro.Promotion{Target: action, To: "risk", Category: accord.RiskDependency}))
+		eq(t, "promoted to", promoted.Ref.Kind, "risk")
+		summary := ok(bob.GetRetroSummary(ctx, p, rt.Key))
+		if !strings.Contains(summary, "Slow refunds") {
+			t.Fatalf("summary:\n%s", summary)
+		}
+		rt, _ = okRev(alice.MoveRetroPhase(ctx, p, rt.Key, retro.TransitionInput{To: retro.Closed}, nil))
+		trend := ok(bob.RetroHealthTrend(ctx, p, "sprints"))
+		eq(t, "health answers", trend.Items[0].Answers, 1)
+		lessons := ok(bob.ListLessons(ctx, p, &client.ListLessonsOptions{Q: "provider"}))
+		eq(t, "lessons", len(lessons.Items), 1)
+		revs := ok(bob.ListRetroRevisions(ctx, p, rt.Key))
+		if len(revs.Items) < 10 {
+			t.Fatalf("retro revisions: %d", len(revs.Items))
+		}
+		eq(t, "retros", len(collect(bob.ListRetros(ctx, p, nil))), 1)
+
+		_, srev, err := alice.GetRetroSettings(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := okRev(alice.PutRetroSettings(ctx, p, srev, client.RetroSettingsBody{VotesPerPerson: 5}))
+		eq(t, "votes per person", s.VotesPerPerson, 5)
+		if err := alice.DeleteRetro(ctx, p, rt.Key, &client.DeleteRetroOptions{Reason: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		eq(t, "deleted retros", len(collect(alice.ListDeletedRetros(ctx, p, nil))), 1)
+		back, _ := okRev(alice.RestoreRetro(ctx, p, rt.ID, client.ReasonBody{Reason: "back"}))
+		eq(t, "restored", back.Key, "RETRO-1")
 	})
 
 	var missing, stale []string
