@@ -19,6 +19,7 @@ import (
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/client"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/retro"
@@ -124,23 +125,6 @@ const petsContract = `{"version":"1.0.0","note":"first draft","spec":{
      "request_body":{"required":true,"content":{"application/json":{"schema":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}}}},
      "responses":{"201":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}}}
   ]}}`
-
-// pending lists the operations the scenario below does not call yet;
-// the test fails when one of them is called (take it off) and when an
-// operation is neither called nor listed.
-var pending = func() map[string]bool {
-	m := map[string]bool{}
-	for _, op := range strings.Fields(`
-	askQuestion checkIteration checkSlips closeIteration commitIteration createIteration createMilestone getIteration
-	getMilestone getPlanSettings getQuestion iterationBurnUp iterationBurnUpSVG iterationEstimates iterationProgress
-	iterationSummary listIterations listMilestones listQuestions milestoneForecast milestoneProgress moveItem
-	overdueQuestions putPlanSettings questionResponseTimes replyToQuestion reprioritiseItems resolveQuestion scheduleItem
-	setItemState swapScope trimScope unscheduleItem updateIteration updateMilestone
-`) {
-		m[op] = true
-	}
-	return m
-}()
 
 // TestEveryOperationAgainstAServer calls every operation of the API
 // through the client against the whole reference server, checking what
@@ -781,21 +765,119 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		eq(t, "restored", back.Key, "RETRO-1")
 	})
 
-	var missing, stale []string
+	run(t, "plans", func(t *testing.T) {
+		today := time.Now().UTC()
+		day := func(d int) plan.Date { return plan.Date(today.AddDate(0, 0, d).Format("2006-01-02")) }
+		req2, _ := okRev(bob.GetRequirement(ctx, p, "REQ-2"))
+		req3, _ := okRev(bob.GetRequirement(ctx, p, "REQ-3"))
+
+		_, srev, err := alice.GetPlanSettings(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warn := map[plan.Rule]plan.Action{plan.RuleNotApproved: plan.Warn, plan.RuleReviewPending: plan.Warn, plan.RuleNoEstimate: plan.Warn, plan.RuleOverCapacity: plan.Warn}
+		s, _ := okRev(alice.PutPlanSettings(ctx, p, srev, client.PlanSettingsBody{Commit: warn, ResponseTargetHours: 8}))
+		eq(t, "response target", s.ResponseTargetHours, 8.0)
+
+		_, _, err = alice.CreateIteration(ctx, p, plan.IterationContent{Name: "Sprint 1", Start: day(3), End: day(1)})
+		fails(t, err, 400, "invalid")
+		it, rev := okRev(alice.CreateIteration(ctx, p, plan.IterationContent{Name: "Sprint 1", Start: day(-2), End: day(11),
+			Capacity: []plan.Capacity{{Member: "bob", DaysPerWeek: 4}}}))
+		eq(t, "iteration key", it.Key, "IT-1")
+		it2, _ := okRev(alice.CreateIteration(ctx, p, plan.IterationContent{Name: "Sprint 2", Start: day(12), End: day(25)}))
+		got, _ := okRev(bob.GetIteration(ctx, p, it.Key))
+		eq(t, "name", got.Name, "Sprint 1")
+		it, rev = okRev(alice.UpdateIteration(ctx, p, it.Key, rev, plan.IterationContent{Name: "Sprint 1", Start: day(-2), End: day(11),
+			Goals: []string{"refunds"}, Capacity: []plan.Capacity{{Member: "bob", DaysPerWeek: 4}}}))
+		eq(t, "goals", len(it.Goals), 1)
+		it, rev = okRev(alice.ScheduleItem(ctx, p, it.Key, rev, plan.ScheduleInput{Ref: req.Ref(), Assignees: []string{"bob"}}))
+		it, rev = okRev(alice.ScheduleItem(ctx, p, it.Key, rev, plan.ScheduleInput{Ref: req2.Ref(), Override: &plan.Override{Days: 3, Reason: "a guess"}}))
+		it, rev = okRev(alice.ScheduleItem(ctx, p, it.Key, rev, plan.ScheduleInput{Ref: req3.Ref(), Override: &plan.Override{Days: 1, Reason: "small"}}))
+		eq(t, "items", len(it.Items), 3)
+		it, rev = okRev(alice.ReprioritiseItems(ctx, p, it.Key, rev, client.ReprioritiseBody{Order: []accord.Ref{req2.Ref(), req.Ref(), req3.Ref()}, Reason: "cancel first"}))
+		eq(t, "first item", it.Items[0].Ref, req2.Ref())
+		it, rev = okRev(alice.UnscheduleItem(ctx, p, it.Key, rev, client.UnscheduleBody{Ref: req3.Ref(), Reason: "later"}))
+		eq(t, "items after unscheduling", len(it.Items), 2)
+		it, rev = okRev(alice.SwapScope(ctx, p, it.Key, rev, client.SwapBody{Out: req2.Ref(), In: plan.ScheduleInput{Ref: req3.Ref(), Override: &plan.Override{Days: 1, Reason: "small"}}, Reason: "swap"}))
+		if slices.ContainsFunc(it.Items, func(i plan.Item) bool { return i.Ref == req2.Ref() }) {
+			t.Fatal("REQ-2 is still scheduled after the swap")
+		}
+		findings := ok(alice.CheckIteration(ctx, p, it.Key))
+		_ = findings
+		estimates := ok(alice.IterationEstimates(ctx, p, it.Key))
+		eq(t, "estimates", len(estimates.Items), 2)
+		it, _ = okRev(alice.CommitIteration(ctx, p, it.Key, rev, client.NoteBody{Note: "agreed"}))
+		eq(t, "committed", it.Status, plan.Committed)
+		it, _ = okRev(bob.SetItemState(ctx, p, it.Key, client.ItemStateBody{Ref: req.Ref(), State: plan.Done}))
+		prog := ok(bob.IterationProgress(ctx, p, it.Key))
+		eq(t, "items in progress report", len(prog.Items), 2)
+		burn := ok(bob.IterationBurnUp(ctx, p, it.Key))
+		if len(burn.Items) == 0 {
+			t.Fatal("no burn-up points")
+		}
+		svg := ok(bob.IterationBurnUpSVG(ctx, p, it.Key))
+		if !strings.Contains(svg, "<svg") {
+			t.Fatalf("not an SVG: %.80s", svg)
+		}
+		sum := ok(bob.IterationSummary(ctx, p, it.Key))
+		if !strings.Contains(sum, "Sprint 1") {
+			t.Fatalf("summary:\n%s", sum)
+		}
+		moved := ok(alice.MoveItem(ctx, p, it.Key, client.MoveBody{Ref: req3.Ref(), To: it2.Key, Reason: "no time"}))
+		eq(t, "moved to", len(moved.To.Items), 1)
+		trimmed := req.Content
+		trimmed.Description = "Card refunds only."
+		proposed, _ := json.Marshal(trimmed)
+		trim := ok(alice.TrimScope(ctx, p, it.Key, client.TrimBody{Requirement: req.Ref(), Proposed: proposed, Reason: "too big"}))
+		eq(t, "trim proposes", trim.ChangeRequest.Kind, "change_request")
+		_, err = alice.TrimScope(ctx, p, it.Key, client.TrimBody{Requirement: req2.Ref(), Proposed: proposed, Reason: "not scheduled"})
+		if err == nil {
+			t.Fatal("trimmed an item the iteration does not hold")
+		}
+		it, rev = okRev(alice.GetIteration(ctx, p, it.Key))
+		it, _ = okRev(alice.CloseIteration(ctx, p, it.Key, rev, client.NoteBody{Note: "over"}))
+		eq(t, "closed", it.Status, plan.Closed)
+		eq(t, "iterations", len(collect(bob.ListIterations(ctx, p, nil))), 2)
+
+		ms, mrev := okRev(alice.CreateMilestone(ctx, p, plan.MilestoneContent{Name: "Refunds live", Date: day(30), Deliverables: []accord.Ref{req.Ref(), req3.Ref()}}))
+		eq(t, "milestone key", ms.Key, "MS-1")
+		got2, _ := okRev(bob.GetMilestone(ctx, p, ms.Key))
+		eq(t, "milestone", got2.Name, "Refunds live")
+		ms, _ = okRev(alice.UpdateMilestone(ctx, p, ms.Key, mrev, plan.MilestoneContent{Name: "Refunds live", Date: day(40), Deliverables: []accord.Ref{req.Ref(), req3.Ref()}}))
+		eq(t, "milestone date", ms.Date, day(40))
+		eq(t, "milestones", len(collect(bob.ListMilestones(ctx, p, nil))), 1)
+		mprog := ok(bob.MilestoneProgress(ctx, p, ms.Key))
+		eq(t, "milestone items", len(mprog.Items), 2)
+		fc := ok(bob.MilestoneForecast(ctx, p, ms.Key))
+		eq(t, "forecast of", fc.Key, "MS-1")
+		slips := ok(alice.CheckSlips(ctx, p, client.NoteBody{Note: "weekly"}))
+		_ = slips
+
+		q, _ := okRev(alice.AskQuestion(ctx, p, plan.Ask{About: req3.Ref(), Text: "Partial refunds too?", To: plan.Addressee{Actor: "bob"}, Blocking: true}))
+		eq(t, "question key", q.Key, "Q-1")
+		gotQ, _ := okRev(bob.GetQuestion(ctx, p, q.Key))
+		eq(t, "question", gotQ.Text, "Partial refunds too?")
+		q, _ = okRev(bob.ReplyToQuestion(ctx, p, q.Key, client.ReplyBody{Text: "Yes", Answer: true}))
+		eq(t, "messages", len(q.Messages), 1)
+		q, _ = okRev(alice.ResolveQuestion(ctx, p, q.Key, client.NoteBody{Note: "clear"}))
+		eq(t, "questions", len(collect(bob.ListQuestions(ctx, p, nil))), 1)
+		overdue := ok(bob.OverdueQuestions(ctx, p))
+		eq(t, "overdue", len(overdue.Items), 0)
+		times := ok(bob.QuestionResponseTimes(ctx, p, nil))
+		if len(times.Items) == 0 || times.Items[0].Answered != 1 {
+			t.Fatalf("response times: %+v", times.Items)
+		}
+	})
+
+	var missing []string
 	for _, op := range client.Operations {
-		switch {
-		case !called[op.ID] && !pending[op.ID]:
+		if !called[op.ID] {
 			missing = append(missing, op.ID)
-		case called[op.ID] && pending[op.ID]:
-			stale = append(stale, op.ID)
 		}
 	}
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		t.Errorf("%d operations were not called: %s", len(missing), strings.Join(missing, " "))
-	}
-	if len(stale) > 0 {
-		t.Errorf("called, so take them off pending: %s", strings.Join(stale, " "))
 	}
 	t.Logf("%d of %d operations called", len(called), len(client.Operations))
 }
