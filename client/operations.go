@@ -296,7 +296,7 @@ func (c *Client) CreateRequirement(ctx context.Context, project string, body req
 }
 
 // GetRequirement calls getRequirement (GET /v1/projects/{project}/requirements/{id}): Read a requirement by ID or key (REQ-7). The int is the revision the response's ETag names.
-func (c *Client) GetRequirement(ctx context.Context, project string, id string) (requirement.Requirement, int, error) {
+func (c *Client) GetRequirement(ctx context.Context, project, id string) (requirement.Requirement, int, error) {
 	r := request{op: "getRequirement", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id)}
 	var out requirement.Requirement
 	rev, err := c.do(ctx, r, &out)
@@ -304,7 +304,7 @@ func (c *Client) GetRequirement(ctx context.Context, project string, id string) 
 }
 
 // UpdateRequirement calls updateRequirement (PUT /v1/projects/{project}/requirements/{id}): Replace a requirement's content. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UpdateRequirement(ctx context.Context, project string, id string, base int, body requirement.ContentInput) (requirement.Requirement, int, error) {
+func (c *Client) UpdateRequirement(ctx context.Context, project, id string, base int, body requirement.ContentInput) (requirement.Requirement, int, error) {
 	r := request{op: "updateRequirement", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id), body: body, ifMatch: &base}
 	var out requirement.Requirement
 	rev, err := c.do(ctx, r, &out)
@@ -317,7 +317,7 @@ type DeleteRequirementOptions struct {
 }
 
 // DeleteRequirement calls deleteRequirement (DELETE /v1/projects/{project}/requirements/{id}): Delete a requirement: a tombstone revision ends its history, which stays (admins restore it within the retention window).
-func (c *Client) DeleteRequirement(ctx context.Context, project string, id string, opts *DeleteRequirementOptions) error {
+func (c *Client) DeleteRequirement(ctx context.Context, project, id string, opts *DeleteRequirementOptions) error {
 	r := request{op: "deleteRequirement", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id)}
 	r.query = url.Values{}
 	if opts != nil {
@@ -330,7 +330,7 @@ func (c *Client) DeleteRequirement(ctx context.Context, project string, id strin
 }
 
 // RestoreRequirement calls restoreRequirement (POST /v1/projects/{project}/requirements/{id}/restore): Bring back a deleted requirement (by ID) within the retention window; admins only. The int is the revision the response's ETag names.
-func (c *Client) RestoreRequirement(ctx context.Context, project string, id string, body ReasonBody) (requirement.Requirement, int, error) {
+func (c *Client) RestoreRequirement(ctx context.Context, project, id string, body ReasonBody) (requirement.Requirement, int, error) {
 	r := request{op: "restoreRequirement", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/restore", body: body}
 	var out requirement.Requirement
 	rev, err := c.do(ctx, r, &out)
@@ -338,7 +338,7 @@ func (c *Client) RestoreRequirement(ctx context.Context, project string, id stri
 }
 
 // TransitionRequirement calls transitionRequirement (POST /v1/projects/{project}/requirements/{id}/transitions): Move a requirement along its lifecycle. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) TransitionRequirement(ctx context.Context, project string, id string, base int, body requirement.TransitionInput) (requirement.Requirement, int, error) {
+func (c *Client) TransitionRequirement(ctx context.Context, project, id string, base int, body requirement.TransitionInput) (requirement.Requirement, int, error) {
 	r := request{op: "transitionRequirement", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/transitions", body: body, ifMatch: &base}
 	var out requirement.Requirement
 	rev, err := c.do(ctx, r, &out)
@@ -381,7 +381,7 @@ func (c *Client) ListDeletedRequirements(ctx context.Context, project string, op
 }
 
 // ListRequirementRevisions calls listRequirementRevisions (GET /v1/projects/{project}/requirements/{id}/revisions): Who changed a requirement, when and why.
-func (c *Client) ListRequirementRevisions(ctx context.Context, project string, id string) (Items[RevisionSummary], error) {
+func (c *Client) ListRequirementRevisions(ctx context.Context, project, id string) (Items[RevisionSummary], error) {
 	r := request{op: "listRequirementRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/revisions"}
 	var out Items[RevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -389,7 +389,7 @@ func (c *Client) ListRequirementRevisions(ctx context.Context, project string, i
 }
 
 // GetRequirementRevision calls getRequirementRevision (GET /v1/projects/{project}/requirements/{id}/revisions/{n}): One revision, whole.
-func (c *Client) GetRequirementRevision(ctx context.Context, project string, id string, n int) (RequirementRevision, error) {
+func (c *Client) GetRequirementRevision(ctx context.Context, project, id string, n int) (RequirementRevision, error) {
 	r := request{op: "getRequirementRevision", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/revisions/" + url.PathEscape(strconv.Itoa(n))}
 	var out RequirementRevision
 	_, err := c.do(ctx, r, &out)
@@ -397,7 +397,7 @@ func (c *Client) GetRequirementRevision(ctx context.Context, project string, id 
 }
 
 // DiffRequirement calls diffRequirement (GET /v1/projects/{project}/requirements/{id}/diff): Field-level changes between two revisions.
-func (c *Client) DiffRequirement(ctx context.Context, project string, id string, from int, to int) (DiffResponse, error) {
+func (c *Client) DiffRequirement(ctx context.Context, project, id string, from, to int) (DiffResponse, error) {
 	r := request{op: "diffRequirement", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/diff"}
 	r.query = url.Values{}
 	r.query.Set("from", strconv.Itoa(from))
@@ -408,7 +408,7 @@ func (c *Client) DiffRequirement(ctx context.Context, project string, id string,
 }
 
 // LintRequirement calls lintRequirement (GET /v1/projects/{project}/requirements/{id}/lint): Lint a stored requirement.
-func (c *Client) LintRequirement(ctx context.Context, project string, id string) (LintResponse, error) {
+func (c *Client) LintRequirement(ctx context.Context, project, id string) (LintResponse, error) {
 	r := request{op: "lintRequirement", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/lint"}
 	var out LintResponse
 	_, err := c.do(ctx, r, &out)
@@ -430,7 +430,7 @@ type ListChangeRequestsOptions struct {
 }
 
 // ListChangeRequestsPage calls listChangeRequests (GET /v1/projects/{project}/requirements/{id}/change-requests): A requirement's change requests, oldest first. It reads one page; ListChangeRequests reads them all.
-func (c *Client) ListChangeRequestsPage(ctx context.Context, project string, id string, opts *ListChangeRequestsOptions) (accord.Page[requirement.ChangeRequest], error) {
+func (c *Client) ListChangeRequestsPage(ctx context.Context, project, id string, opts *ListChangeRequestsOptions) (accord.Page[requirement.ChangeRequest], error) {
 	r := request{op: "listChangeRequests", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/change-requests"}
 	r.query = url.Values{}
 	if opts != nil {
@@ -447,7 +447,7 @@ func (c *Client) ListChangeRequestsPage(ctx context.Context, project string, id 
 }
 
 // ListChangeRequests calls listChangeRequests (GET /v1/projects/{project}/requirements/{id}/change-requests): A requirement's change requests, oldest first. It reads page after page, following next_page_token, and yields each item; an error ends the sequence.
-func (c *Client) ListChangeRequests(ctx context.Context, project string, id string, opts *ListChangeRequestsOptions) iter.Seq2[requirement.ChangeRequest, error] {
+func (c *Client) ListChangeRequests(ctx context.Context, project, id string, opts *ListChangeRequestsOptions) iter.Seq2[requirement.ChangeRequest, error] {
 	var o ListChangeRequestsOptions
 	if opts != nil {
 		o = *opts
@@ -459,7 +459,7 @@ func (c *Client) ListChangeRequests(ctx context.Context, project string, id stri
 }
 
 // ProposeChange calls proposeChange (POST /v1/projects/{project}/requirements/{id}/change-requests): Propose a change to an approved requirement. The int is the revision the response's ETag names.
-func (c *Client) ProposeChange(ctx context.Context, project string, id string, body requirement.ChangeProposal) (requirement.ChangeRequest, int, error) {
+func (c *Client) ProposeChange(ctx context.Context, project, id string, body requirement.ChangeProposal) (requirement.ChangeRequest, int, error) {
 	r := request{op: "proposeChange", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/change-requests", body: body}
 	var out requirement.ChangeRequest
 	rev, err := c.do(ctx, r, &out)
@@ -467,7 +467,7 @@ func (c *Client) ProposeChange(ctx context.Context, project string, id string, b
 }
 
 // GetChangeRequest calls getChangeRequest (GET /v1/projects/{project}/change-requests/{cr}): Read a change request. The int is the revision the response's ETag names.
-func (c *Client) GetChangeRequest(ctx context.Context, project string, cr string) (requirement.ChangeRequest, int, error) {
+func (c *Client) GetChangeRequest(ctx context.Context, project, cr string) (requirement.ChangeRequest, int, error) {
 	r := request{op: "getChangeRequest", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/change-requests/" + url.PathEscape(cr)}
 	var out requirement.ChangeRequest
 	rev, err := c.do(ctx, r, &out)
@@ -475,7 +475,7 @@ func (c *Client) GetChangeRequest(ctx context.Context, project string, cr string
 }
 
 // DecideChangeRequest calls decideChangeRequest (POST /v1/projects/{project}/change-requests/{cr}/decisions): Approve, reject or withdraw a change request. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) DecideChangeRequest(ctx context.Context, project string, cr string, base int, body requirement.DecisionInput) (requirement.ChangeRequest, int, error) {
+func (c *Client) DecideChangeRequest(ctx context.Context, project, cr string, base int, body requirement.DecisionInput) (requirement.ChangeRequest, int, error) {
 	r := request{op: "decideChangeRequest", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/change-requests/" + url.PathEscape(cr) + "/decisions", body: body, ifMatch: &base}
 	var out requirement.ChangeRequest
 	rev, err := c.do(ctx, r, &out)
@@ -483,7 +483,7 @@ func (c *Client) DecideChangeRequest(ctx context.Context, project string, cr str
 }
 
 // ApplyChangeRequest calls applyChangeRequest (POST /v1/projects/{project}/change-requests/{cr}/apply): Apply an approved change request. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) ApplyChangeRequest(ctx context.Context, project string, cr string, base int) (ApplyResponse, int, error) {
+func (c *Client) ApplyChangeRequest(ctx context.Context, project, cr string, base int) (ApplyResponse, int, error) {
 	r := request{op: "applyChangeRequest", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/change-requests/" + url.PathEscape(cr) + "/apply", ifMatch: &base}
 	var out ApplyResponse
 	rev, err := c.do(ctx, r, &out)
@@ -569,7 +569,7 @@ func (c *Client) CreateTerm(ctx context.Context, project string, body requiremen
 }
 
 // GetTerm calls getTerm (GET /v1/projects/{project}/glossary/{term}): Read a glossary term. The int is the revision the response's ETag names.
-func (c *Client) GetTerm(ctx context.Context, project string, term string) (requirement.Term, int, error) {
+func (c *Client) GetTerm(ctx context.Context, project, term string) (requirement.Term, int, error) {
 	r := request{op: "getTerm", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/glossary/" + url.PathEscape(term)}
 	var out requirement.Term
 	rev, err := c.do(ctx, r, &out)
@@ -577,7 +577,7 @@ func (c *Client) GetTerm(ctx context.Context, project string, term string) (requ
 }
 
 // UpdateTerm calls updateTerm (PUT /v1/projects/{project}/glossary/{term}): Change a glossary term. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UpdateTerm(ctx context.Context, project string, term string, base int, body requirement.TermInput) (requirement.Term, int, error) {
+func (c *Client) UpdateTerm(ctx context.Context, project, term string, base int, body requirement.TermInput) (requirement.Term, int, error) {
 	r := request{op: "updateTerm", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/glossary/" + url.PathEscape(term), body: body, ifMatch: &base}
 	var out requirement.Term
 	rev, err := c.do(ctx, r, &out)
@@ -590,7 +590,7 @@ type DeleteTermOptions struct {
 }
 
 // DeleteTerm calls deleteTerm (DELETE /v1/projects/{project}/glossary/{term}): Remove a glossary term: a tombstone revision ends its history, which stays.
-func (c *Client) DeleteTerm(ctx context.Context, project string, term string, opts *DeleteTermOptions) error {
+func (c *Client) DeleteTerm(ctx context.Context, project, term string, opts *DeleteTermOptions) error {
 	r := request{op: "deleteTerm", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/glossary/" + url.PathEscape(term)}
 	r.query = url.Values{}
 	if opts != nil {
@@ -603,7 +603,7 @@ func (c *Client) DeleteTerm(ctx context.Context, project string, term string, op
 }
 
 // RestoreTerm calls restoreTerm (POST /v1/projects/{project}/glossary/{term}/restore): Bring back a removed glossary term within the retention window; admins only. The int is the revision the response's ETag names.
-func (c *Client) RestoreTerm(ctx context.Context, project string, term string, body ReasonBody) (requirement.Term, int, error) {
+func (c *Client) RestoreTerm(ctx context.Context, project, term string, body ReasonBody) (requirement.Term, int, error) {
 	r := request{op: "restoreTerm", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/glossary/" + url.PathEscape(term) + "/restore", body: body}
 	var out requirement.Term
 	rev, err := c.do(ctx, r, &out)
@@ -611,7 +611,7 @@ func (c *Client) RestoreTerm(ctx context.Context, project string, term string, b
 }
 
 // ListTermRevisions calls listTermRevisions (GET /v1/projects/{project}/glossary/{term}/revisions): A term's history.
-func (c *Client) ListTermRevisions(ctx context.Context, project string, term string) (Items[TermRevisionSummary], error) {
+func (c *Client) ListTermRevisions(ctx context.Context, project, term string) (Items[TermRevisionSummary], error) {
 	r := request{op: "listTermRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/glossary/" + url.PathEscape(term) + "/revisions"}
 	var out Items[TermRevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -635,7 +635,7 @@ func (c *Client) PutRequirementSettings(ctx context.Context, project string, bas
 }
 
 // RecordTestRun calls recordTestRun (POST /v1/projects/{project}/contracts/{id}/versions/{version}/test-runs): Record what a test suite exercised of a version (contracttest's report), for coverage. The int is the revision the response's ETag names.
-func (c *Client) RecordTestRun(ctx context.Context, project string, id string, version string, body contract.TestReport) (contract.TestRun, int, error) {
+func (c *Client) RecordTestRun(ctx context.Context, project, id, version string, body contract.TestReport) (contract.TestRun, int, error) {
 	r := request{op: "recordTestRun", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/test-runs", body: body}
 	var out contract.TestRun
 	rev, err := c.do(ctx, r, &out)
@@ -649,7 +649,7 @@ type ListTestRunsOptions struct {
 }
 
 // ListTestRunsPage calls listTestRuns (GET /v1/projects/{project}/contracts/{id}/versions/{version}/test-runs): The test runs recorded for a version, oldest first. It reads one page; ListTestRuns reads them all.
-func (c *Client) ListTestRunsPage(ctx context.Context, project string, id string, version string, opts *ListTestRunsOptions) (accord.Page[contract.TestRun], error) {
+func (c *Client) ListTestRunsPage(ctx context.Context, project, id, version string, opts *ListTestRunsOptions) (accord.Page[contract.TestRun], error) {
 	r := request{op: "listTestRuns", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/test-runs"}
 	r.query = url.Values{}
 	if opts != nil {
@@ -666,7 +666,7 @@ func (c *Client) ListTestRunsPage(ctx context.Context, project string, id string
 }
 
 // ListTestRuns calls listTestRuns (GET /v1/projects/{project}/contracts/{id}/versions/{version}/test-runs): The test runs recorded for a version, oldest first. It reads page after page, following next_page_token, and yields each item; an error ends the sequence.
-func (c *Client) ListTestRuns(ctx context.Context, project string, id string, version string, opts *ListTestRunsOptions) iter.Seq2[contract.TestRun, error] {
+func (c *Client) ListTestRuns(ctx context.Context, project, id, version string, opts *ListTestRunsOptions) iter.Seq2[contract.TestRun, error] {
 	var o ListTestRunsOptions
 	if opts != nil {
 		o = *opts
@@ -752,7 +752,7 @@ func (c *Client) ListDeletedContracts(ctx context.Context, project string, opts 
 }
 
 // ListContractRevisions calls listContractRevisions (GET /v1/projects/{project}/contracts/{id}/revisions): A contract's own history: created, deleted, restored (a deleted one's too, by ID).
-func (c *Client) ListContractRevisions(ctx context.Context, project string, id string) (Items[RecordRevisionSummary], error) {
+func (c *Client) ListContractRevisions(ctx context.Context, project, id string) (Items[RecordRevisionSummary], error) {
 	r := request{op: "listContractRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/revisions"}
 	var out Items[RecordRevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -776,7 +776,7 @@ func (c *Client) ImportContract(ctx context.Context, project string, body Import
 }
 
 // ImportContractVersion calls importContractVersion (POST /v1/projects/{project}/contracts/{id}/versions/import): Start a new version from an OpenAPI document; the contract keeps its service name. The int is the revision the response's ETag names.
-func (c *Client) ImportContractVersion(ctx context.Context, project string, id string, body ImportBody) (ImportedVersion, int, error) {
+func (c *Client) ImportContractVersion(ctx context.Context, project, id string, body ImportBody) (ImportedVersion, int, error) {
 	r := request{op: "importContractVersion", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/import", body: body}
 	var out ImportedVersion
 	rev, err := c.do(ctx, r, &out)
@@ -784,7 +784,7 @@ func (c *Client) ImportContractVersion(ctx context.Context, project string, id s
 }
 
 // GetContract calls getContract (GET /v1/projects/{project}/contracts/{id}): Read a contract and its versions. The int is the revision the response's ETag names.
-func (c *Client) GetContract(ctx context.Context, project string, id string) (ContractResponse, int, error) {
+func (c *Client) GetContract(ctx context.Context, project, id string) (ContractResponse, int, error) {
 	r := request{op: "getContract", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id)}
 	var out ContractResponse
 	rev, err := c.do(ctx, r, &out)
@@ -797,7 +797,7 @@ type DeleteContractOptions struct {
 }
 
 // DeleteContract calls deleteContract (DELETE /v1/projects/{project}/contracts/{id}): Delete a contract that has no agreed version: a tombstone revision ends its history, which stays.
-func (c *Client) DeleteContract(ctx context.Context, project string, id string, opts *DeleteContractOptions) error {
+func (c *Client) DeleteContract(ctx context.Context, project, id string, opts *DeleteContractOptions) error {
 	r := request{op: "deleteContract", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id)}
 	r.query = url.Values{}
 	if opts != nil {
@@ -810,7 +810,7 @@ func (c *Client) DeleteContract(ctx context.Context, project string, id string, 
 }
 
 // RestoreContract calls restoreContract (POST /v1/projects/{project}/contracts/{id}/restore): Bring back a deleted contract with its versions within the retention window; admins only. The int is the revision the response's ETag names.
-func (c *Client) RestoreContract(ctx context.Context, project string, id string, body ReasonBody) (contract.Contract, int, error) {
+func (c *Client) RestoreContract(ctx context.Context, project, id string, body ReasonBody) (contract.Contract, int, error) {
 	r := request{op: "restoreContract", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/restore", body: body}
 	var out contract.Contract
 	rev, err := c.do(ctx, r, &out)
@@ -818,7 +818,7 @@ func (c *Client) RestoreContract(ctx context.Context, project string, id string,
 }
 
 // ListContractVersions calls listContractVersions (GET /v1/projects/{project}/contracts/{id}/versions): Every version, whole.
-func (c *Client) ListContractVersions(ctx context.Context, project string, id string) (Items[contract.Version], error) {
+func (c *Client) ListContractVersions(ctx context.Context, project, id string) (Items[contract.Version], error) {
 	r := request{op: "listContractVersions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions"}
 	var out Items[contract.Version]
 	_, err := c.do(ctx, r, &out)
@@ -826,7 +826,7 @@ func (c *Client) ListContractVersions(ctx context.Context, project string, id st
 }
 
 // CreateContractVersion calls createContractVersion (POST /v1/projects/{project}/contracts/{id}/versions): Start a new version from an existing one. The int is the revision the response's ETag names.
-func (c *Client) CreateContractVersion(ctx context.Context, project string, id string, body contract.NewVersionInput) (contract.Version, int, error) {
+func (c *Client) CreateContractVersion(ctx context.Context, project, id string, body contract.NewVersionInput) (contract.Version, int, error) {
 	r := request{op: "createContractVersion", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions", body: body}
 	var out contract.Version
 	rev, err := c.do(ctx, r, &out)
@@ -834,7 +834,7 @@ func (c *Client) CreateContractVersion(ctx context.Context, project string, id s
 }
 
 // GetContractVersion calls getContractVersion (GET /v1/projects/{project}/contracts/{id}/versions/{version}): Read a version. The int is the revision the response's ETag names.
-func (c *Client) GetContractVersion(ctx context.Context, project string, id string, version string) (contract.Version, int, error) {
+func (c *Client) GetContractVersion(ctx context.Context, project, id, version string) (contract.Version, int, error) {
 	r := request{op: "getContractVersion", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version)}
 	var out contract.Version
 	rev, err := c.do(ctx, r, &out)
@@ -842,7 +842,7 @@ func (c *Client) GetContractVersion(ctx context.Context, project string, id stri
 }
 
 // UpdateContractVersion calls updateContractVersion (PUT /v1/projects/{project}/contracts/{id}/versions/{version}): Replace a draft version's spec. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UpdateContractVersion(ctx context.Context, project string, id string, version string, base int, body contract.SpecInput) (contract.Version, int, error) {
+func (c *Client) UpdateContractVersion(ctx context.Context, project, id, version string, base int, body contract.SpecInput) (contract.Version, int, error) {
 	r := request{op: "updateContractVersion", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version), body: body, ifMatch: &base}
 	var out contract.Version
 	rev, err := c.do(ctx, r, &out)
@@ -850,7 +850,7 @@ func (c *Client) UpdateContractVersion(ctx context.Context, project string, id s
 }
 
 // TransitionContractVersion calls transitionContractVersion (POST /v1/projects/{project}/contracts/{id}/versions/{version}/transitions): Propose, agree or deprecate a version. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) TransitionContractVersion(ctx context.Context, project string, id string, version string, base int, body contract.TransitionInput) (contract.Version, int, error) {
+func (c *Client) TransitionContractVersion(ctx context.Context, project, id, version string, base int, body contract.TransitionInput) (contract.Version, int, error) {
 	r := request{op: "transitionContractVersion", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/transitions", body: body, ifMatch: &base}
 	var out contract.Version
 	rev, err := c.do(ctx, r, &out)
@@ -874,7 +874,7 @@ func (c *Client) PutContractSettings(ctx context.Context, project string, base i
 }
 
 // GetContractVersionCompatibility calls getContractVersionCompatibility (GET /v1/projects/{project}/contracts/{id}/versions/{version}/compatibility): The version judged against the latest agreed version before it, as proposing will judge it.
-func (c *Client) GetContractVersionCompatibility(ctx context.Context, project string, id string, version string) (contract.Compatibility, error) {
+func (c *Client) GetContractVersionCompatibility(ctx context.Context, project, id, version string) (contract.Compatibility, error) {
 	r := request{op: "getContractVersionCompatibility", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/compatibility"}
 	var out contract.Compatibility
 	_, err := c.do(ctx, r, &out)
@@ -882,7 +882,7 @@ func (c *Client) GetContractVersionCompatibility(ctx context.Context, project st
 }
 
 // AcknowledgeBreakingChanges calls acknowledgeBreakingChanges (POST /v1/projects/{project}/contracts/{id}/versions/{version}/acknowledgements): Accept the version's breaking changes without a major version bump, with a note saying why. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) AcknowledgeBreakingChanges(ctx context.Context, project string, id string, version string, base int, body NoteBody) (contract.Version, int, error) {
+func (c *Client) AcknowledgeBreakingChanges(ctx context.Context, project, id, version string, base int, body NoteBody) (contract.Version, int, error) {
 	r := request{op: "acknowledgeBreakingChanges", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/acknowledgements", body: body, ifMatch: &base}
 	var out contract.Version
 	rev, err := c.do(ctx, r, &out)
@@ -890,7 +890,7 @@ func (c *Client) AcknowledgeBreakingChanges(ctx context.Context, project string,
 }
 
 // ListContractVersionRevisions calls listContractVersionRevisions (GET /v1/projects/{project}/contracts/{id}/versions/{version}/revisions): Who changed a version, when and why.
-func (c *Client) ListContractVersionRevisions(ctx context.Context, project string, id string, version string) (Items[VersionRevisionSummary], error) {
+func (c *Client) ListContractVersionRevisions(ctx context.Context, project, id, version string) (Items[VersionRevisionSummary], error) {
 	r := request{op: "listContractVersionRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/revisions"}
 	var out Items[VersionRevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -898,7 +898,7 @@ func (c *Client) ListContractVersionRevisions(ctx context.Context, project strin
 }
 
 // GetContractVersionRevision calls getContractVersionRevision (GET /v1/projects/{project}/contracts/{id}/versions/{version}/revisions/{n}): One revision of a version, whole.
-func (c *Client) GetContractVersionRevision(ctx context.Context, project string, id string, version string, n int) (VersionRevision, error) {
+func (c *Client) GetContractVersionRevision(ctx context.Context, project, id, version string, n int) (VersionRevision, error) {
 	r := request{op: "getContractVersionRevision", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/revisions/" + url.PathEscape(strconv.Itoa(n))}
 	var out VersionRevision
 	_, err := c.do(ctx, r, &out)
@@ -906,7 +906,7 @@ func (c *Client) GetContractVersionRevision(ctx context.Context, project string,
 }
 
 // DiffContractVersionRevisions calls diffContractVersionRevisions (GET /v1/projects/{project}/contracts/{id}/versions/{version}/diff): Field-level changes between two revisions of a version.
-func (c *Client) DiffContractVersionRevisions(ctx context.Context, project string, id string, version string, from int, to int) (DiffResponse, error) {
+func (c *Client) DiffContractVersionRevisions(ctx context.Context, project, id, version string, from, to int) (DiffResponse, error) {
 	r := request{op: "diffContractVersionRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/diff"}
 	r.query = url.Values{}
 	r.query.Set("from", strconv.Itoa(from))
@@ -917,7 +917,7 @@ func (c *Client) DiffContractVersionRevisions(ctx context.Context, project strin
 }
 
 // DiffContractVersions calls diffContractVersions (GET /v1/projects/{project}/contracts/{id}/diff): Field-level changes between two versions.
-func (c *Client) DiffContractVersions(ctx context.Context, project string, id string, from string, to string) (VersionDiffResponse, error) {
+func (c *Client) DiffContractVersions(ctx context.Context, project, id, from, to string) (VersionDiffResponse, error) {
 	r := request{op: "diffContractVersions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/diff"}
 	r.query = url.Values{}
 	r.query.Set("from", from)
@@ -928,7 +928,7 @@ func (c *Client) DiffContractVersions(ctx context.Context, project string, id st
 }
 
 // CompareContractVersions calls compareContractVersions (GET /v1/projects/{project}/contracts/{id}/changes): Changes between two versions, judged for the older version's callers (breaking, warning, info).
-func (c *Client) CompareContractVersions(ctx context.Context, project string, id string, from string, to string) (VersionChangesResponse, error) {
+func (c *Client) CompareContractVersions(ctx context.Context, project, id, from, to string) (VersionChangesResponse, error) {
 	r := request{op: "compareContractVersions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/changes"}
 	r.query = url.Values{}
 	r.query.Set("from", from)
@@ -939,7 +939,7 @@ func (c *Client) CompareContractVersions(ctx context.Context, project string, id
 }
 
 // LintContractVersion calls lintContractVersion (GET /v1/projects/{project}/contracts/{id}/versions/{version}/lint): Lint a version.
-func (c *Client) LintContractVersion(ctx context.Context, project string, id string, version string) (ContractLintResponse, error) {
+func (c *Client) LintContractVersion(ctx context.Context, project, id, version string) (ContractLintResponse, error) {
 	r := request{op: "lintContractVersion", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/lint"}
 	var out ContractLintResponse
 	_, err := c.do(ctx, r, &out)
@@ -947,7 +947,7 @@ func (c *Client) LintContractVersion(ctx context.Context, project string, id str
 }
 
 // ExportOpenAPI calls exportOpenAPI (GET /v1/projects/{project}/contracts/{id}/versions/{version}/openapi.json): A version as OpenAPI 3.1.
-func (c *Client) ExportOpenAPI(ctx context.Context, project string, id string, version string) (map[string]any, error) {
+func (c *Client) ExportOpenAPI(ctx context.Context, project, id, version string) (map[string]any, error) {
 	r := request{op: "exportOpenAPI", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/openapi.json"}
 	var out map[string]any
 	_, err := c.do(ctx, r, &out)
@@ -955,7 +955,7 @@ func (c *Client) ExportOpenAPI(ctx context.Context, project string, id string, v
 }
 
 // ValidateSample calls validateSample (POST /v1/projects/{project}/contracts/{id}/versions/{version}/validate): Check a sample request and response against a version.
-func (c *Client) ValidateSample(ctx context.Context, project string, id string, version string, body ValidateBody) (ValidateResponse, error) {
+func (c *Client) ValidateSample(ctx context.Context, project, id, version string, body ValidateBody) (ValidateResponse, error) {
 	r := request{op: "validateSample", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/contracts/" + url.PathEscape(id) + "/versions/" + url.PathEscape(version) + "/validate", body: body}
 	var out ValidateResponse
 	_, err := c.do(ctx, r, &out)
@@ -1018,7 +1018,7 @@ func (c *Client) CreateReview(ctx context.Context, project string, body review.N
 }
 
 // GetReview calls getReview (GET /v1/projects/{project}/reviews/{id}): Read a review by ID or key (RV-3), with its outcome. The int is the revision the response's ETag names.
-func (c *Client) GetReview(ctx context.Context, project string, id string) (ReviewResponse, int, error) {
+func (c *Client) GetReview(ctx context.Context, project, id string) (ReviewResponse, int, error) {
 	r := request{op: "getReview", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id)}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1031,7 +1031,7 @@ type DeleteReviewOptions struct {
 }
 
 // DeleteReview calls deleteReview (DELETE /v1/projects/{project}/reviews/{id}): Delete a review: a tombstone revision ends its history, which stays.
-func (c *Client) DeleteReview(ctx context.Context, project string, id string, opts *DeleteReviewOptions) error {
+func (c *Client) DeleteReview(ctx context.Context, project, id string, opts *DeleteReviewOptions) error {
 	r := request{op: "deleteReview", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id)}
 	r.query = url.Values{}
 	if opts != nil {
@@ -1044,7 +1044,7 @@ func (c *Client) DeleteReview(ctx context.Context, project string, id string, op
 }
 
 // RestoreReview calls restoreReview (POST /v1/projects/{project}/reviews/{id}/restore): Bring back a deleted review (by ID) within the retention window; admins only. The int is the revision the response's ETag names.
-func (c *Client) RestoreReview(ctx context.Context, project string, id string, body ReasonBody) (review.Review, int, error) {
+func (c *Client) RestoreReview(ctx context.Context, project, id string, body ReasonBody) (review.Review, int, error) {
 	r := request{op: "restoreReview", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/restore", body: body}
 	var out review.Review
 	rev, err := c.do(ctx, r, &out)
@@ -1087,7 +1087,7 @@ func (c *Client) ListDeletedReviews(ctx context.Context, project string, opts *L
 }
 
 // ListReviewRevisions calls listReviewRevisions (GET /v1/projects/{project}/reviews/{id}/revisions): Who changed a review, when and why (a deleted one's too, by ID, its tombstone last).
-func (c *Client) ListReviewRevisions(ctx context.Context, project string, id string) (Items[RecordRevisionSummary], error) {
+func (c *Client) ListReviewRevisions(ctx context.Context, project, id string) (Items[RecordRevisionSummary], error) {
 	r := request{op: "listReviewRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/revisions"}
 	var out Items[RecordRevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -1095,7 +1095,7 @@ func (c *Client) ListReviewRevisions(ctx context.Context, project string, id str
 }
 
 // GetReviewOutcome calls getReviewOutcome (GET /v1/projects/{project}/reviews/{id}/outcome): The outcome of the open round and every unmet rule.
-func (c *Client) GetReviewOutcome(ctx context.Context, project string, id string) (review.Evaluation, error) {
+func (c *Client) GetReviewOutcome(ctx context.Context, project, id string) (review.Evaluation, error) {
 	r := request{op: "getReviewOutcome", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/outcome"}
 	var out review.Evaluation
 	_, err := c.do(ctx, r, &out)
@@ -1103,7 +1103,7 @@ func (c *Client) GetReviewOutcome(ctx context.Context, project string, id string
 }
 
 // GetReviewSummary calls getReviewSummary (GET /v1/projects/{project}/reviews/{id}/summary): The review as Markdown for sharing.
-func (c *Client) GetReviewSummary(ctx context.Context, project string, id string) (string, error) {
+func (c *Client) GetReviewSummary(ctx context.Context, project, id string) (string, error) {
 	r := request{op: "getReviewSummary", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/summary"}
 	var out string
 	r.text = true
@@ -1112,7 +1112,7 @@ func (c *Client) GetReviewSummary(ctx context.Context, project string, id string
 }
 
 // GetReviewHistory calls getReviewHistory (GET /v1/projects/{project}/reviews/{id}/history): Who did what in the review, and when.
-func (c *Client) GetReviewHistory(ctx context.Context, project string, id string) (Items[review.Entry], error) {
+func (c *Client) GetReviewHistory(ctx context.Context, project, id string) (Items[review.Entry], error) {
 	r := request{op: "getReviewHistory", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/history"}
 	var out Items[review.Entry]
 	_, err := c.do(ctx, r, &out)
@@ -1120,7 +1120,7 @@ func (c *Client) GetReviewHistory(ctx context.Context, project string, id string
 }
 
 // AddReviewParticipant calls addReviewParticipant (POST /v1/projects/{project}/reviews/{id}/participants): Add a participant in a role. The int is the revision the response's ETag names.
-func (c *Client) AddReviewParticipant(ctx context.Context, project string, id string, body review.NewParticipant) (ReviewResponse, int, error) {
+func (c *Client) AddReviewParticipant(ctx context.Context, project, id string, body review.NewParticipant) (ReviewResponse, int, error) {
 	r := request{op: "addReviewParticipant", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/participants", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1128,7 +1128,7 @@ func (c *Client) AddReviewParticipant(ctx context.Context, project string, id st
 }
 
 // RemoveReviewParticipant calls removeReviewParticipant (DELETE /v1/projects/{project}/reviews/{id}/participants/{actor}): Remove a participant. The int is the revision the response's ETag names.
-func (c *Client) RemoveReviewParticipant(ctx context.Context, project string, id string, actor string) (ReviewResponse, int, error) {
+func (c *Client) RemoveReviewParticipant(ctx context.Context, project, id, actor string) (ReviewResponse, int, error) {
 	r := request{op: "removeReviewParticipant", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/participants/" + url.PathEscape(actor)}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1136,7 +1136,7 @@ func (c *Client) RemoveReviewParticipant(ctx context.Context, project string, id
 }
 
 // SetReviewDue calls setReviewDue (PUT /v1/projects/{project}/reviews/{id}/due): Set or clear the due date. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) SetReviewDue(ctx context.Context, project string, id string, base int, body DueBody) (ReviewResponse, int, error) {
+func (c *Client) SetReviewDue(ctx context.Context, project, id string, base int, body DueBody) (ReviewResponse, int, error) {
 	r := request{op: "setReviewDue", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/due", body: body, ifMatch: &base}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1144,7 +1144,7 @@ func (c *Client) SetReviewDue(ctx context.Context, project string, id string, ba
 }
 
 // GiveVerdict calls giveVerdict (POST /v1/projects/{project}/reviews/{id}/verdicts): Give a verdict on the open round. The int is the revision the response's ETag names.
-func (c *Client) GiveVerdict(ctx context.Context, project string, id string, body review.VerdictInput) (ReviewResponse, int, error) {
+func (c *Client) GiveVerdict(ctx context.Context, project, id string, body review.VerdictInput) (ReviewResponse, int, error) {
 	r := request{op: "giveVerdict", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/verdicts", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1152,7 +1152,7 @@ func (c *Client) GiveVerdict(ctx context.Context, project string, id string, bod
 }
 
 // WithdrawVeto calls withdrawVeto (POST /v1/projects/{project}/reviews/{id}/veto-withdrawals): Withdraw one's standing veto. The int is the revision the response's ETag names.
-func (c *Client) WithdrawVeto(ctx context.Context, project string, id string, body ReasonBody) (ReviewResponse, int, error) {
+func (c *Client) WithdrawVeto(ctx context.Context, project, id string, body ReasonBody) (ReviewResponse, int, error) {
 	r := request{op: "withdrawVeto", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/veto-withdrawals", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1160,7 +1160,7 @@ func (c *Client) WithdrawVeto(ctx context.Context, project string, id string, bo
 }
 
 // AssessFeasibility calls assessFeasibility (POST /v1/projects/{project}/reviews/{id}/assessments): Assess feasibility, difficulty, effort and risks. The int is the revision the response's ETag names.
-func (c *Client) AssessFeasibility(ctx context.Context, project string, id string, body review.AssessmentInput) (ReviewResponse, int, error) {
+func (c *Client) AssessFeasibility(ctx context.Context, project, id string, body review.AssessmentInput) (ReviewResponse, int, error) {
 	r := request{op: "assessFeasibility", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/assessments", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1168,7 +1168,7 @@ func (c *Client) AssessFeasibility(ctx context.Context, project string, id strin
 }
 
 // CheckCriteria calls checkCriteria (POST /v1/projects/{project}/reviews/{id}/checks): Record acceptance checks. The int is the revision the response's ETag names.
-func (c *Client) CheckCriteria(ctx context.Context, project string, id string, body review.CheckInput) (ReviewResponse, int, error) {
+func (c *Client) CheckCriteria(ctx context.Context, project, id string, body review.CheckInput) (ReviewResponse, int, error) {
 	r := request{op: "checkCriteria", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/checks", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1176,7 +1176,7 @@ func (c *Client) CheckCriteria(ctx context.Context, project string, id string, b
 }
 
 // OpenThread calls openThread (POST /v1/projects/{project}/reviews/{id}/threads): Open a thread on a field. The int is the revision the response's ETag names.
-func (c *Client) OpenThread(ctx context.Context, project string, id string, body review.ThreadInput) (ReviewResponse, int, error) {
+func (c *Client) OpenThread(ctx context.Context, project, id string, body review.ThreadInput) (ReviewResponse, int, error) {
 	r := request{op: "openThread", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/threads", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1184,7 +1184,7 @@ func (c *Client) OpenThread(ctx context.Context, project string, id string, body
 }
 
 // ReplyThread calls replyThread (POST /v1/projects/{project}/reviews/{id}/threads/{thread}/comments): Reply in a thread. The int is the revision the response's ETag names.
-func (c *Client) ReplyThread(ctx context.Context, project string, id string, thread string, body CommentBody) (ReviewResponse, int, error) {
+func (c *Client) ReplyThread(ctx context.Context, project, id, thread string, body CommentBody) (ReviewResponse, int, error) {
 	r := request{op: "replyThread", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/threads/" + url.PathEscape(thread) + "/comments", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1192,7 +1192,7 @@ func (c *Client) ReplyThread(ctx context.Context, project string, id string, thr
 }
 
 // ResolveThread calls resolveThread (POST /v1/projects/{project}/reviews/{id}/threads/{thread}/resolution): Resolve or reopen a thread. The int is the revision the response's ETag names.
-func (c *Client) ResolveThread(ctx context.Context, project string, id string, thread string, body ResolutionBody) (ReviewResponse, int, error) {
+func (c *Client) ResolveThread(ctx context.Context, project, id, thread string, body ResolutionBody) (ReviewResponse, int, error) {
 	r := request{op: "resolveThread", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/threads/" + url.PathEscape(thread) + "/resolution", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1200,7 +1200,7 @@ func (c *Client) ResolveThread(ctx context.Context, project string, id string, t
 }
 
 // OverrideReview calls overrideReview (POST /v1/projects/{project}/reviews/{id}/overrides): Force the outcome of the open round. The int is the revision the response's ETag names.
-func (c *Client) OverrideReview(ctx context.Context, project string, id string, body review.OverrideInput) (ReviewResponse, int, error) {
+func (c *Client) OverrideReview(ctx context.Context, project, id string, body review.OverrideInput) (ReviewResponse, int, error) {
 	r := request{op: "overrideReview", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/overrides", body: body}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1208,7 +1208,7 @@ func (c *Client) OverrideReview(ctx context.Context, project string, id string, 
 }
 
 // SyncReview calls syncReview (POST /v1/projects/{project}/reviews/{id}/sync): Follow the subject's current revision. The int is the revision the response's ETag names.
-func (c *Client) SyncReview(ctx context.Context, project string, id string) (ReviewResponse, int, error) {
+func (c *Client) SyncReview(ctx context.Context, project, id string) (ReviewResponse, int, error) {
 	r := request{op: "syncReview", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/reviews/" + url.PathEscape(id) + "/sync"}
 	var out ReviewResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1307,7 +1307,7 @@ func (c *Client) CreateRisk(ctx context.Context, project string, body risk.NewRi
 }
 
 // GetRisk calls getRisk (GET /v1/projects/{project}/risks/{id}): A risk by ID or key (RISK-3), with its findings. The int is the revision the response's ETag names.
-func (c *Client) GetRisk(ctx context.Context, project string, id string) (RiskResponse, int, error) {
+func (c *Client) GetRisk(ctx context.Context, project, id string) (RiskResponse, int, error) {
 	r := request{op: "getRisk", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id)}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1315,7 +1315,7 @@ func (c *Client) GetRisk(ctx context.Context, project string, id string) (RiskRe
 }
 
 // UpdateRisk calls updateRisk (PUT /v1/projects/{project}/risks/{id}): Replace a risk's statement and filing. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UpdateRisk(ctx context.Context, project string, id string, base int, body risk.Content) (RiskResponse, int, error) {
+func (c *Client) UpdateRisk(ctx context.Context, project, id string, base int, body risk.Content) (RiskResponse, int, error) {
 	r := request{op: "updateRisk", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id), body: body, ifMatch: &base}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1328,7 +1328,7 @@ type DeleteRiskOptions struct {
 }
 
 // DeleteRisk calls deleteRisk (DELETE /v1/projects/{project}/risks/{id}): Delete a risk: a tombstone revision ends its history, which stays.
-func (c *Client) DeleteRisk(ctx context.Context, project string, id string, opts *DeleteRiskOptions) error {
+func (c *Client) DeleteRisk(ctx context.Context, project, id string, opts *DeleteRiskOptions) error {
 	r := request{op: "deleteRisk", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id)}
 	r.query = url.Values{}
 	if opts != nil {
@@ -1341,7 +1341,7 @@ func (c *Client) DeleteRisk(ctx context.Context, project string, id string, opts
 }
 
 // RestoreRisk calls restoreRisk (POST /v1/projects/{project}/risks/{id}/restore): Bring back a deleted risk (by ID) within the retention window; admins only. The int is the revision the response's ETag names.
-func (c *Client) RestoreRisk(ctx context.Context, project string, id string, body ReasonBody) (risk.Risk, int, error) {
+func (c *Client) RestoreRisk(ctx context.Context, project, id string, body ReasonBody) (risk.Risk, int, error) {
 	r := request{op: "restoreRisk", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/restore", body: body}
 	var out risk.Risk
 	rev, err := c.do(ctx, r, &out)
@@ -1349,7 +1349,7 @@ func (c *Client) RestoreRisk(ctx context.Context, project string, id string, bod
 }
 
 // TransitionRisk calls transitionRisk (POST /v1/projects/{project}/risks/{id}/transitions): Move a risk along its lifecycle. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) TransitionRisk(ctx context.Context, project string, id string, base int, body risk.TransitionInput) (RiskResponse, int, error) {
+func (c *Client) TransitionRisk(ctx context.Context, project, id string, base int, body risk.TransitionInput) (RiskResponse, int, error) {
 	r := request{op: "transitionRisk", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/transitions", body: body, ifMatch: &base}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1357,7 +1357,7 @@ func (c *Client) TransitionRisk(ctx context.Context, project string, id string, 
 }
 
 // AssessRisk calls assessRisk (POST /v1/projects/{project}/risks/{id}/assessments): Score a stage; the working is kept. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) AssessRisk(ctx context.Context, project string, id string, base int, body risk.AssessInput) (RiskResponse, int, error) {
+func (c *Client) AssessRisk(ctx context.Context, project, id string, base int, body risk.AssessInput) (RiskResponse, int, error) {
 	r := request{op: "assessRisk", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/assessments", body: body, ifMatch: &base}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1365,7 +1365,7 @@ func (c *Client) AssessRisk(ctx context.Context, project string, id string, base
 }
 
 // RespondToRisk calls respondToRisk (PUT /v1/projects/{project}/risks/{id}/response): Set the response strategy and plan. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) RespondToRisk(ctx context.Context, project string, id string, base int, body risk.ResponseInput) (RiskResponse, int, error) {
+func (c *Client) RespondToRisk(ctx context.Context, project, id string, base int, body risk.ResponseInput) (RiskResponse, int, error) {
 	r := request{op: "respondToRisk", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/response", body: body, ifMatch: &base}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1373,7 +1373,7 @@ func (c *Client) RespondToRisk(ctx context.Context, project string, id string, b
 }
 
 // AddRiskAction calls addRiskAction (POST /v1/projects/{project}/risks/{id}/actions): Add a mitigation action. The int is the revision the response's ETag names.
-func (c *Client) AddRiskAction(ctx context.Context, project string, id string, body accord.ActionInput) (RiskResponse, int, error) {
+func (c *Client) AddRiskAction(ctx context.Context, project, id string, body accord.ActionInput) (RiskResponse, int, error) {
 	r := request{op: "addRiskAction", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/actions", body: body}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1381,7 +1381,7 @@ func (c *Client) AddRiskAction(ctx context.Context, project string, id string, b
 }
 
 // UpdateRiskAction calls updateRiskAction (PUT /v1/projects/{project}/risks/{id}/actions/{action}): Change an action. The int is the revision the response's ETag names.
-func (c *Client) UpdateRiskAction(ctx context.Context, project string, id string, action string, body accord.ActionInput) (RiskResponse, int, error) {
+func (c *Client) UpdateRiskAction(ctx context.Context, project, id, action string, body accord.ActionInput) (RiskResponse, int, error) {
 	r := request{op: "updateRiskAction", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/actions/" + url.PathEscape(action), body: body}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1389,7 +1389,7 @@ func (c *Client) UpdateRiskAction(ctx context.Context, project string, id string
 }
 
 // AcceptRisk calls acceptRisk (POST /v1/projects/{project}/risks/{id}/acceptance): Accept a risk at its level, with a rationale and an expiry. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) AcceptRisk(ctx context.Context, project string, id string, base int, body risk.AcceptInput) (RiskResponse, int, error) {
+func (c *Client) AcceptRisk(ctx context.Context, project, id string, base int, body risk.AcceptInput) (RiskResponse, int, error) {
 	r := request{op: "acceptRisk", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/acceptance", body: body, ifMatch: &base}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1397,7 +1397,7 @@ func (c *Client) AcceptRisk(ctx context.Context, project string, id string, base
 }
 
 // MarkRiskReviewed calls markRiskReviewed (POST /v1/projects/{project}/risks/{id}/reviewed): Record a review that changed nothing. The int is the revision the response's ETag names.
-func (c *Client) MarkRiskReviewed(ctx context.Context, project string, id string, body NoteBody) (RiskResponse, int, error) {
+func (c *Client) MarkRiskReviewed(ctx context.Context, project, id string, body NoteBody) (RiskResponse, int, error) {
 	r := request{op: "markRiskReviewed", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/reviewed", body: body}
 	var out RiskResponse
 	rev, err := c.do(ctx, r, &out)
@@ -1440,7 +1440,7 @@ func (c *Client) ListDeletedRisks(ctx context.Context, project string, opts *Lis
 }
 
 // ListRiskRevisions calls listRiskRevisions (GET /v1/projects/{project}/risks/{id}/revisions): Who changed a risk, when and why.
-func (c *Client) ListRiskRevisions(ctx context.Context, project string, id string) (Items[RiskRevisionSummary], error) {
+func (c *Client) ListRiskRevisions(ctx context.Context, project, id string) (Items[RiskRevisionSummary], error) {
 	r := request{op: "listRiskRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/revisions"}
 	var out Items[RiskRevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -1448,7 +1448,7 @@ func (c *Client) ListRiskRevisions(ctx context.Context, project string, id strin
 }
 
 // DiffRisk calls diffRisk (GET /v1/projects/{project}/risks/{id}/diff): Field-level changes between two revisions.
-func (c *Client) DiffRisk(ctx context.Context, project string, id string, from int, to int) (DiffResponse, error) {
+func (c *Client) DiffRisk(ctx context.Context, project, id string, from, to int) (DiffResponse, error) {
 	r := request{op: "diffRisk", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/risks/" + url.PathEscape(id) + "/diff"}
 	r.query = url.Values{}
 	r.query.Set("from", strconv.Itoa(from))
@@ -1556,7 +1556,7 @@ func (c *Client) RiskRegisterAsOf(ctx context.Context, project string, opts *Ris
 }
 
 // RiskLevelCounts calls riskLevelCounts (GET /v1/projects/{project}/risks/level-counts): Open risks per level at each moment asked (at=, repeated or comma-separated).
-func (c *Client) RiskLevelCounts(ctx context.Context, project string, at string) (Items[LevelCounts], error) {
+func (c *Client) RiskLevelCounts(ctx context.Context, project, at string) (Items[LevelCounts], error) {
 	r := request{op: "riskLevelCounts", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/risks/level-counts"}
 	r.query = url.Values{}
 	r.query.Set("at", at)
@@ -1645,7 +1645,7 @@ func (c *Client) CreateRetro(ctx context.Context, project string, body retro.New
 }
 
 // GetRetro calls getRetro (GET /v1/projects/{project}/retros/{id}): A retrospective by ID or key (RETRO-2). The int is the revision the response's ETag names.
-func (c *Client) GetRetro(ctx context.Context, project string, id string) (retro.Retro, int, error) {
+func (c *Client) GetRetro(ctx context.Context, project, id string) (retro.Retro, int, error) {
 	r := request{op: "getRetro", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id)}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1658,7 +1658,7 @@ type DeleteRetroOptions struct {
 }
 
 // DeleteRetro calls deleteRetro (DELETE /v1/projects/{project}/retros/{id}): Delete a retrospective: a tombstone revision ends its history, which stays (an anonymous one's secret is erased).
-func (c *Client) DeleteRetro(ctx context.Context, project string, id string, opts *DeleteRetroOptions) error {
+func (c *Client) DeleteRetro(ctx context.Context, project, id string, opts *DeleteRetroOptions) error {
 	r := request{op: "deleteRetro", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id)}
 	r.query = url.Values{}
 	if opts != nil {
@@ -1671,7 +1671,7 @@ func (c *Client) DeleteRetro(ctx context.Context, project string, id string, opt
 }
 
 // RestoreRetro calls restoreRetro (POST /v1/projects/{project}/retros/{id}/restore): Bring back a deleted retrospective (by ID) within the retention window; admins only. The int is the revision the response's ETag names.
-func (c *Client) RestoreRetro(ctx context.Context, project string, id string, body ReasonBody) (retro.Retro, int, error) {
+func (c *Client) RestoreRetro(ctx context.Context, project, id string, body ReasonBody) (retro.Retro, int, error) {
 	r := request{op: "restoreRetro", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/restore", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1685,7 +1685,7 @@ type MoveRetroPhaseOptions struct {
 }
 
 // MoveRetroPhase calls moveRetroPhase (POST /v1/projects/{project}/retros/{id}/phase): Move to the next phase (the facilitator); If-Match, when sent, must name the current revision. The int is the revision the response's ETag names.
-func (c *Client) MoveRetroPhase(ctx context.Context, project string, id string, body retro.TransitionInput, opts *MoveRetroPhaseOptions) (retro.Retro, int, error) {
+func (c *Client) MoveRetroPhase(ctx context.Context, project, id string, body retro.TransitionInput, opts *MoveRetroPhaseOptions) (retro.Retro, int, error) {
 	r := request{op: "moveRetroPhase", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/phase", body: body}
 	if opts != nil {
 		if opts.IfMatch != 0 {
@@ -1698,7 +1698,7 @@ func (c *Client) MoveRetroPhase(ctx context.Context, project string, id string, 
 }
 
 // AddRetroItem calls addRetroItem (POST /v1/projects/{project}/retros/{id}/items): Add a card (collecting). The int is the revision the response's ETag names.
-func (c *Client) AddRetroItem(ctx context.Context, project string, id string, body retro.ItemInput) (retro.Retro, int, error) {
+func (c *Client) AddRetroItem(ctx context.Context, project, id string, body retro.ItemInput) (retro.Retro, int, error) {
 	r := request{op: "addRetroItem", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/items", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1706,7 +1706,7 @@ func (c *Client) AddRetroItem(ctx context.Context, project string, id string, bo
 }
 
 // EditRetroItem calls editRetroItem (PUT /v1/projects/{project}/retros/{id}/items/{item}): Edit one's own card (collecting). The int is the revision the response's ETag names.
-func (c *Client) EditRetroItem(ctx context.Context, project string, id string, item string, body TextBody) (retro.Retro, int, error) {
+func (c *Client) EditRetroItem(ctx context.Context, project, id, item string, body TextBody) (retro.Retro, int, error) {
 	r := request{op: "editRetroItem", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/items/" + url.PathEscape(item), body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1714,7 +1714,7 @@ func (c *Client) EditRetroItem(ctx context.Context, project string, id string, i
 }
 
 // GroupRetroItems calls groupRetroItems (POST /v1/projects/{project}/retros/{id}/groups): Group cards (grouping). The int is the revision the response's ETag names.
-func (c *Client) GroupRetroItems(ctx context.Context, project string, id string, body retro.GroupInput) (retro.Retro, int, error) {
+func (c *Client) GroupRetroItems(ctx context.Context, project, id string, body retro.GroupInput) (retro.Retro, int, error) {
 	r := request{op: "groupRetroItems", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/groups", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1722,7 +1722,7 @@ func (c *Client) GroupRetroItems(ctx context.Context, project string, id string,
 }
 
 // VoteInRetro calls voteInRetro (POST /v1/projects/{project}/retros/{id}/votes): Vote on a card or a group (voting). The int is the revision the response's ETag names.
-func (c *Client) VoteInRetro(ctx context.Context, project string, id string, body VoteBody) (retro.Retro, int, error) {
+func (c *Client) VoteInRetro(ctx context.Context, project, id string, body VoteBody) (retro.Retro, int, error) {
 	r := request{op: "voteInRetro", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/votes", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1730,7 +1730,7 @@ func (c *Client) VoteInRetro(ctx context.Context, project string, id string, bod
 }
 
 // AddRetroNote calls addRetroNote (POST /v1/projects/{project}/retros/{id}/notes): Add a discussion note (discussing). The int is the revision the response's ETag names.
-func (c *Client) AddRetroNote(ctx context.Context, project string, id string, body retro.NoteInput) (retro.Retro, int, error) {
+func (c *Client) AddRetroNote(ctx context.Context, project, id string, body retro.NoteInput) (retro.Retro, int, error) {
 	r := request{op: "addRetroNote", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/notes", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1738,7 +1738,7 @@ func (c *Client) AddRetroNote(ctx context.Context, project string, id string, bo
 }
 
 // AddRetroAction calls addRetroAction (POST /v1/projects/{project}/retros/{id}/actions): Add an action item (discussing). The int is the revision the response's ETag names.
-func (c *Client) AddRetroAction(ctx context.Context, project string, id string, body retro.ActionInput) (retro.Retro, int, error) {
+func (c *Client) AddRetroAction(ctx context.Context, project, id string, body retro.ActionInput) (retro.Retro, int, error) {
 	r := request{op: "addRetroAction", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/actions", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1746,7 +1746,7 @@ func (c *Client) AddRetroAction(ctx context.Context, project string, id string, 
 }
 
 // UpdateRetroAction calls updateRetroAction (PUT /v1/projects/{project}/retros/{id}/actions/{action}): Change an action, also once closed. The int is the revision the response's ETag names.
-func (c *Client) UpdateRetroAction(ctx context.Context, project string, id string, action string, body accord.ActionInput) (retro.Retro, int, error) {
+func (c *Client) UpdateRetroAction(ctx context.Context, project, id, action string, body accord.ActionInput) (retro.Retro, int, error) {
 	r := request{op: "updateRetroAction", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/actions/" + url.PathEscape(action), body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1754,7 +1754,7 @@ func (c *Client) UpdateRetroAction(ctx context.Context, project string, id strin
 }
 
 // AddRetroLesson calls addRetroLesson (POST /v1/projects/{project}/retros/{id}/lessons): Record a lesson learned (discussing). The int is the revision the response's ETag names.
-func (c *Client) AddRetroLesson(ctx context.Context, project string, id string, body retro.LessonInput) (retro.Retro, int, error) {
+func (c *Client) AddRetroLesson(ctx context.Context, project, id string, body retro.LessonInput) (retro.Retro, int, error) {
 	r := request{op: "addRetroLesson", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/lessons", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1762,7 +1762,7 @@ func (c *Client) AddRetroLesson(ctx context.Context, project string, id string, 
 }
 
 // AnswerRetroHealth calls answerRetroHealth (POST /v1/projects/{project}/retros/{id}/health): Answer the team health check. The int is the revision the response's ETag names.
-func (c *Client) AnswerRetroHealth(ctx context.Context, project string, id string, body HealthBody) (retro.Retro, int, error) {
+func (c *Client) AnswerRetroHealth(ctx context.Context, project, id string, body HealthBody) (retro.Retro, int, error) {
 	r := request{op: "answerRetroHealth", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/health", body: body}
 	var out retro.Retro
 	rev, err := c.do(ctx, r, &out)
@@ -1770,7 +1770,7 @@ func (c *Client) AnswerRetroHealth(ctx context.Context, project string, id strin
 }
 
 // PromoteFromRetro calls promoteFromRetro (POST /v1/projects/{project}/retros/{id}/promotions): Turn a card or an action into a risk, a draft requirement or a change request.
-func (c *Client) PromoteFromRetro(ctx context.Context, project string, id string, body retro.Promotion) (Promoted, error) {
+func (c *Client) PromoteFromRetro(ctx context.Context, project, id string, body retro.Promotion) (Promoted, error) {
 	r := request{op: "promoteFromRetro", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/promotions", body: body}
 	var out Promoted
 	_, err := c.do(ctx, r, &out)
@@ -1778,7 +1778,7 @@ func (c *Client) PromoteFromRetro(ctx context.Context, project string, id string
 }
 
 // GetRetroResults calls getRetroResults (GET /v1/projects/{project}/retros/{id}/results): Cards and groups ranked by votes.
-func (c *Client) GetRetroResults(ctx context.Context, project string, id string) (Items[retro.Tally], error) {
+func (c *Client) GetRetroResults(ctx context.Context, project, id string) (Items[retro.Tally], error) {
 	r := request{op: "getRetroResults", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/results"}
 	var out Items[retro.Tally]
 	_, err := c.do(ctx, r, &out)
@@ -1786,7 +1786,7 @@ func (c *Client) GetRetroResults(ctx context.Context, project string, id string)
 }
 
 // GetRetroSummary calls getRetroSummary (GET /v1/projects/{project}/retros/{id}/summary): The retrospective as Markdown, safe to share.
-func (c *Client) GetRetroSummary(ctx context.Context, project string, id string) (string, error) {
+func (c *Client) GetRetroSummary(ctx context.Context, project, id string) (string, error) {
 	r := request{op: "getRetroSummary", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/summary"}
 	var out string
 	r.text = true
@@ -1830,7 +1830,7 @@ func (c *Client) ListDeletedRetros(ctx context.Context, project string, opts *Li
 }
 
 // ListRetroRevisions calls listRetroRevisions (GET /v1/projects/{project}/retros/{id}/revisions): The history of a retrospective.
-func (c *Client) ListRetroRevisions(ctx context.Context, project string, id string) (Items[RetroRevisionSummary], error) {
+func (c *Client) ListRetroRevisions(ctx context.Context, project, id string) (Items[RetroRevisionSummary], error) {
 	r := request{op: "listRetroRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/retros/" + url.PathEscape(id) + "/revisions"}
 	var out Items[RetroRevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -1838,7 +1838,7 @@ func (c *Client) ListRetroRevisions(ctx context.Context, project string, id stri
 }
 
 // RetroHealthTrend calls retroHealthTrend (GET /v1/projects/{project}/retros/health-trend): The team health check over a series.
-func (c *Client) RetroHealthTrend(ctx context.Context, project string, series string) (Items[retro.HealthPoint], error) {
+func (c *Client) RetroHealthTrend(ctx context.Context, project, series string) (Items[retro.HealthPoint], error) {
 	r := request{op: "retroHealthTrend", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/retros/health-trend"}
 	r.query = url.Values{}
 	r.query.Set("series", series)
@@ -1938,7 +1938,7 @@ func (c *Client) CreateIteration(ctx context.Context, project string, body plan.
 }
 
 // GetIteration calls getIteration (GET /v1/projects/{project}/iterations/{id}): An iteration by ID or key (IT-3). The int is the revision the response's ETag names.
-func (c *Client) GetIteration(ctx context.Context, project string, id string) (plan.Iteration, int, error) {
+func (c *Client) GetIteration(ctx context.Context, project, id string) (plan.Iteration, int, error) {
 	r := request{op: "getIteration", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id)}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -1946,7 +1946,7 @@ func (c *Client) GetIteration(ctx context.Context, project string, id string) (p
 }
 
 // UpdateIteration calls updateIteration (PUT /v1/projects/{project}/iterations/{id}): Replace an iteration's name, dates, goals and capacity. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UpdateIteration(ctx context.Context, project string, id string, base int, body plan.IterationContent) (plan.Iteration, int, error) {
+func (c *Client) UpdateIteration(ctx context.Context, project, id string, base int, body plan.IterationContent) (plan.Iteration, int, error) {
 	r := request{op: "updateIteration", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id), body: body, ifMatch: &base}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -1954,7 +1954,7 @@ func (c *Client) UpdateIteration(ctx context.Context, project string, id string,
 }
 
 // ScheduleItem calls scheduleItem (POST /v1/projects/{project}/iterations/{id}/items): Schedule a requirement, change request or contract version, with its assignees. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) ScheduleItem(ctx context.Context, project string, id string, base int, body plan.ScheduleInput) (plan.Iteration, int, error) {
+func (c *Client) ScheduleItem(ctx context.Context, project, id string, base int, body plan.ScheduleInput) (plan.Iteration, int, error) {
 	r := request{op: "scheduleItem", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/items", body: body, ifMatch: &base}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -1962,7 +1962,7 @@ func (c *Client) ScheduleItem(ctx context.Context, project string, id string, ba
 }
 
 // UnscheduleItem calls unscheduleItem (POST /v1/projects/{project}/iterations/{id}/unscheduled): Take an item out of an iteration, saying why. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UnscheduleItem(ctx context.Context, project string, id string, base int, body UnscheduleBody) (plan.Iteration, int, error) {
+func (c *Client) UnscheduleItem(ctx context.Context, project, id string, base int, body UnscheduleBody) (plan.Iteration, int, error) {
 	r := request{op: "unscheduleItem", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/unscheduled", body: body, ifMatch: &base}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -1970,7 +1970,7 @@ func (c *Client) UnscheduleItem(ctx context.Context, project string, id string, 
 }
 
 // CommitIteration calls commitIteration (POST /v1/projects/{project}/iterations/{id}/commitment): Commit to an iteration: refused or warned by the project's rules. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) CommitIteration(ctx context.Context, project string, id string, base int, body NoteBody) (plan.Iteration, int, error) {
+func (c *Client) CommitIteration(ctx context.Context, project, id string, base int, body NoteBody) (plan.Iteration, int, error) {
 	r := request{op: "commitIteration", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/commitment", body: body, ifMatch: &base}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -1978,7 +1978,7 @@ func (c *Client) CommitIteration(ctx context.Context, project string, id string,
 }
 
 // CloseIteration calls closeIteration (POST /v1/projects/{project}/iterations/{id}/closure): Close an iteration. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) CloseIteration(ctx context.Context, project string, id string, base int, body NoteBody) (plan.Iteration, int, error) {
+func (c *Client) CloseIteration(ctx context.Context, project, id string, base int, body NoteBody) (plan.Iteration, int, error) {
 	r := request{op: "closeIteration", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/closure", body: body, ifMatch: &base}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -1986,7 +1986,7 @@ func (c *Client) CloseIteration(ctx context.Context, project string, id string, 
 }
 
 // SetItemState calls setItemState (POST /v1/projects/{project}/iterations/{id}/item-states): Record how far a scheduled item is: not_started, in_progress, done or blocked. The int is the revision the response's ETag names.
-func (c *Client) SetItemState(ctx context.Context, project string, id string, body ItemStateBody) (plan.Iteration, int, error) {
+func (c *Client) SetItemState(ctx context.Context, project, id string, body ItemStateBody) (plan.Iteration, int, error) {
 	r := request{op: "setItemState", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/item-states", body: body}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -1994,7 +1994,7 @@ func (c *Client) SetItemState(ctx context.Context, project string, id string, bo
 }
 
 // MoveItem calls moveItem (POST /v1/projects/{project}/iterations/{id}/moves): Move an item to another iteration, saying why.
-func (c *Client) MoveItem(ctx context.Context, project string, id string, body MoveBody) (MoveResult, error) {
+func (c *Client) MoveItem(ctx context.Context, project, id string, body MoveBody) (MoveResult, error) {
 	r := request{op: "moveItem", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/moves", body: body}
 	var out MoveResult
 	_, err := c.do(ctx, r, &out)
@@ -2002,7 +2002,7 @@ func (c *Client) MoveItem(ctx context.Context, project string, id string, body M
 }
 
 // ReprioritiseItems calls reprioritiseItems (POST /v1/projects/{project}/iterations/{id}/priorities): Put the items in a new order, the most important first. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) ReprioritiseItems(ctx context.Context, project string, id string, base int, body ReprioritiseBody) (plan.Iteration, int, error) {
+func (c *Client) ReprioritiseItems(ctx context.Context, project, id string, base int, body ReprioritiseBody) (plan.Iteration, int, error) {
 	r := request{op: "reprioritiseItems", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/priorities", body: body, ifMatch: &base}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -2010,7 +2010,7 @@ func (c *Client) ReprioritiseItems(ctx context.Context, project string, id strin
 }
 
 // SwapScope calls swapScope (POST /v1/projects/{project}/iterations/{id}/swaps): Take one item out and another in, in one revision. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) SwapScope(ctx context.Context, project string, id string, base int, body SwapBody) (plan.Iteration, int, error) {
+func (c *Client) SwapScope(ctx context.Context, project, id string, base int, body SwapBody) (plan.Iteration, int, error) {
 	r := request{op: "swapScope", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/swaps", body: body, ifMatch: &base}
 	var out plan.Iteration
 	rev, err := c.do(ctx, r, &out)
@@ -2018,7 +2018,7 @@ func (c *Client) SwapScope(ctx context.Context, project string, id string, base 
 }
 
 // TrimScope calls trimScope (POST /v1/projects/{project}/iterations/{id}/trims): Open a change request that trims a scheduled requirement, recorded with the item.
-func (c *Client) TrimScope(ctx context.Context, project string, id string, body TrimBody) (TrimResult, error) {
+func (c *Client) TrimScope(ctx context.Context, project, id string, body TrimBody) (TrimResult, error) {
 	r := request{op: "trimScope", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/trims", body: body}
 	var out TrimResult
 	_, err := c.do(ctx, r, &out)
@@ -2026,7 +2026,7 @@ func (c *Client) TrimScope(ctx context.Context, project string, id string, body 
 }
 
 // IterationProgress calls iterationProgress (GET /v1/projects/{project}/iterations/{id}/progress): Items and effort by state; blocked where a blocking question is open.
-func (c *Client) IterationProgress(ctx context.Context, project string, id string) (plan.Progress, error) {
+func (c *Client) IterationProgress(ctx context.Context, project, id string) (plan.Progress, error) {
 	r := request{op: "iterationProgress", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/progress"}
 	var out plan.Progress
 	_, err := c.do(ctx, r, &out)
@@ -2034,7 +2034,7 @@ func (c *Client) IterationProgress(ctx context.Context, project string, id strin
 }
 
 // IterationBurnUp calls iterationBurnUp (GET /v1/projects/{project}/iterations/{id}/burnup): Scope and done effort at the end of each working day, as recorded then.
-func (c *Client) IterationBurnUp(ctx context.Context, project string, id string) (Items[plan.BurnUpPoint], error) {
+func (c *Client) IterationBurnUp(ctx context.Context, project, id string) (Items[plan.BurnUpPoint], error) {
 	r := request{op: "iterationBurnUp", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/burnup"}
 	var out Items[plan.BurnUpPoint]
 	_, err := c.do(ctx, r, &out)
@@ -2042,7 +2042,7 @@ func (c *Client) IterationBurnUp(ctx context.Context, project string, id string)
 }
 
 // IterationBurnUpSVG calls iterationBurnUpSVG (GET /v1/projects/{project}/iterations/{id}/burnup.svg): The burn-up as a picture.
-func (c *Client) IterationBurnUpSVG(ctx context.Context, project string, id string) (string, error) {
+func (c *Client) IterationBurnUpSVG(ctx context.Context, project, id string) (string, error) {
 	r := request{op: "iterationBurnUpSVG", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/burnup.svg"}
 	var out string
 	r.text = true
@@ -2051,7 +2051,7 @@ func (c *Client) IterationBurnUpSVG(ctx context.Context, project string, id stri
 }
 
 // IterationSummary calls iterationSummary (GET /v1/projects/{project}/iterations/{id}/summary): The iteration as Markdown to share.
-func (c *Client) IterationSummary(ctx context.Context, project string, id string) (string, error) {
+func (c *Client) IterationSummary(ctx context.Context, project, id string) (string, error) {
 	r := request{op: "iterationSummary", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/summary"}
 	var out string
 	r.text = true
@@ -2060,7 +2060,7 @@ func (c *Client) IterationSummary(ctx context.Context, project string, id string
 }
 
 // MilestoneProgress calls milestoneProgress (GET /v1/projects/{project}/milestones/{id}/progress): A milestone's deliverables by state, and those no iteration schedules.
-func (c *Client) MilestoneProgress(ctx context.Context, project string, id string) (plan.Progress, error) {
+func (c *Client) MilestoneProgress(ctx context.Context, project, id string) (plan.Progress, error) {
 	r := request{op: "milestoneProgress", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/milestones/" + url.PathEscape(id) + "/progress"}
 	var out plan.Progress
 	_, err := c.do(ctx, r, &out)
@@ -2068,7 +2068,7 @@ func (c *Client) MilestoneProgress(ctx context.Context, project string, id strin
 }
 
 // MilestoneForecast calls milestoneForecast (GET /v1/projects/{project}/milestones/{id}/forecast): When the deliverables will be done at the pace kept so far, with the working.
-func (c *Client) MilestoneForecast(ctx context.Context, project string, id string) (plan.Forecast, error) {
+func (c *Client) MilestoneForecast(ctx context.Context, project, id string) (plan.Forecast, error) {
 	r := request{op: "milestoneForecast", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/milestones/" + url.PathEscape(id) + "/forecast"}
 	var out plan.Forecast
 	_, err := c.do(ctx, r, &out)
@@ -2084,7 +2084,7 @@ func (c *Client) CheckSlips(ctx context.Context, project string, body NoteBody) 
 }
 
 // CheckIteration calls checkIteration (GET /v1/projects/{project}/iterations/{id}/check): What committing would find, rule by rule, without committing.
-func (c *Client) CheckIteration(ctx context.Context, project string, id string) (Items[plan.Finding], error) {
+func (c *Client) CheckIteration(ctx context.Context, project, id string) (Items[plan.Finding], error) {
 	r := request{op: "checkIteration", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/check"}
 	var out Items[plan.Finding]
 	_, err := c.do(ctx, r, &out)
@@ -2092,7 +2092,7 @@ func (c *Client) CheckIteration(ctx context.Context, project string, id string) 
 }
 
 // IterationEstimates calls iterationEstimates (GET /v1/projects/{project}/iterations/{id}/estimates): Each item's effort and where it comes from (a review, an override, none).
-func (c *Client) IterationEstimates(ctx context.Context, project string, id string) (Items[ItemEstimate], error) {
+func (c *Client) IterationEstimates(ctx context.Context, project, id string) (Items[ItemEstimate], error) {
 	r := request{op: "iterationEstimates", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/iterations/" + url.PathEscape(id) + "/estimates"}
 	var out Items[ItemEstimate]
 	_, err := c.do(ctx, r, &out)
@@ -2143,7 +2143,7 @@ func (c *Client) CreateMilestone(ctx context.Context, project string, body plan.
 }
 
 // GetMilestone calls getMilestone (GET /v1/projects/{project}/milestones/{id}): A milestone by ID or key (MS-2). The int is the revision the response's ETag names.
-func (c *Client) GetMilestone(ctx context.Context, project string, id string) (plan.Milestone, int, error) {
+func (c *Client) GetMilestone(ctx context.Context, project, id string) (plan.Milestone, int, error) {
 	r := request{op: "getMilestone", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/milestones/" + url.PathEscape(id)}
 	var out plan.Milestone
 	rev, err := c.do(ctx, r, &out)
@@ -2151,7 +2151,7 @@ func (c *Client) GetMilestone(ctx context.Context, project string, id string) (p
 }
 
 // UpdateMilestone calls updateMilestone (PUT /v1/projects/{project}/milestones/{id}): Replace a milestone's name, date and deliverables. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UpdateMilestone(ctx context.Context, project string, id string, base int, body plan.MilestoneContent) (plan.Milestone, int, error) {
+func (c *Client) UpdateMilestone(ctx context.Context, project, id string, base int, body plan.MilestoneContent) (plan.Milestone, int, error) {
 	r := request{op: "updateMilestone", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/milestones/" + url.PathEscape(id), body: body, ifMatch: &base}
 	var out plan.Milestone
 	rev, err := c.do(ctx, r, &out)
@@ -2222,7 +2222,7 @@ func (c *Client) AskQuestion(ctx context.Context, project string, body plan.Ask)
 }
 
 // GetQuestion calls getQuestion (GET /v1/projects/{project}/questions/{id}): A question by ID or key (Q-4). The int is the revision the response's ETag names.
-func (c *Client) GetQuestion(ctx context.Context, project string, id string) (plan.Question, int, error) {
+func (c *Client) GetQuestion(ctx context.Context, project, id string) (plan.Question, int, error) {
 	r := request{op: "getQuestion", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/questions/" + url.PathEscape(id)}
 	var out plan.Question
 	rev, err := c.do(ctx, r, &out)
@@ -2230,7 +2230,7 @@ func (c *Client) GetQuestion(ctx context.Context, project string, id string) (pl
 }
 
 // ReplyToQuestion calls replyToQuestion (POST /v1/projects/{project}/questions/{id}/replies): Answer a question, or follow it up. The int is the revision the response's ETag names.
-func (c *Client) ReplyToQuestion(ctx context.Context, project string, id string, body ReplyBody) (plan.Question, int, error) {
+func (c *Client) ReplyToQuestion(ctx context.Context, project, id string, body ReplyBody) (plan.Question, int, error) {
 	r := request{op: "replyToQuestion", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/questions/" + url.PathEscape(id) + "/replies", body: body}
 	var out plan.Question
 	rev, err := c.do(ctx, r, &out)
@@ -2238,7 +2238,7 @@ func (c *Client) ReplyToQuestion(ctx context.Context, project string, id string,
 }
 
 // ResolveQuestion calls resolveQuestion (POST /v1/projects/{project}/questions/{id}/resolution): Resolve a question, unblocking its record. The int is the revision the response's ETag names.
-func (c *Client) ResolveQuestion(ctx context.Context, project string, id string, body NoteBody) (plan.Question, int, error) {
+func (c *Client) ResolveQuestion(ctx context.Context, project, id string, body NoteBody) (plan.Question, int, error) {
 	r := request{op: "resolveQuestion", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/questions/" + url.PathEscape(id) + "/resolution", body: body}
 	var out plan.Question
 	rev, err := c.do(ctx, r, &out)
@@ -2356,7 +2356,7 @@ func (c *Client) CreateLink(ctx context.Context, project string, body trace.NewL
 }
 
 // GetLink calls getLink (GET /v1/projects/{project}/links/{id}): A link. The int is the revision the response's ETag names.
-func (c *Client) GetLink(ctx context.Context, project string, id string) (trace.Link, int, error) {
+func (c *Client) GetLink(ctx context.Context, project, id string) (trace.Link, int, error) {
 	r := request{op: "getLink", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/links/" + url.PathEscape(id)}
 	var out trace.Link
 	rev, err := c.do(ctx, r, &out)
@@ -2369,7 +2369,7 @@ type DeleteLinkOptions struct {
 }
 
 // DeleteLink calls deleteLink (DELETE /v1/projects/{project}/links/{id}): Remove a link made by hand: a tombstone revision ends its history, which stays.
-func (c *Client) DeleteLink(ctx context.Context, project string, id string, opts *DeleteLinkOptions) error {
+func (c *Client) DeleteLink(ctx context.Context, project, id string, opts *DeleteLinkOptions) error {
 	r := request{op: "deleteLink", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/links/" + url.PathEscape(id)}
 	r.query = url.Values{}
 	if opts != nil {
@@ -2382,7 +2382,7 @@ func (c *Client) DeleteLink(ctx context.Context, project string, id string, opts
 }
 
 // RestoreLink calls restoreLink (POST /v1/projects/{project}/links/{id}/restore): Bring back a link removed by hand within the retention window; admins only. The int is the revision the response's ETag names.
-func (c *Client) RestoreLink(ctx context.Context, project string, id string, body ReasonBody) (trace.Link, int, error) {
+func (c *Client) RestoreLink(ctx context.Context, project, id string, body ReasonBody) (trace.Link, int, error) {
 	r := request{op: "restoreLink", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/links/" + url.PathEscape(id) + "/restore", body: body}
 	var out trace.Link
 	rev, err := c.do(ctx, r, &out)
@@ -2390,7 +2390,7 @@ func (c *Client) RestoreLink(ctx context.Context, project string, id string, bod
 }
 
 // ConfirmLink calls confirmLink (POST /v1/projects/{project}/links/{id}/confirmations): Confirm a link against its target's current revision, with a note. The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) ConfirmLink(ctx context.Context, project string, id string, base int, body NoteBody) (trace.Link, int, error) {
+func (c *Client) ConfirmLink(ctx context.Context, project, id string, base int, body NoteBody) (trace.Link, int, error) {
 	r := request{op: "confirmLink", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/links/" + url.PathEscape(id) + "/confirmations", body: body, ifMatch: &base}
 	var out trace.Link
 	rev, err := c.do(ctx, r, &out)
@@ -2433,7 +2433,7 @@ func (c *Client) ListDeletedLinks(ctx context.Context, project string, opts *Lis
 }
 
 // ListLinkRevisions calls listLinkRevisions (GET /v1/projects/{project}/links/{id}/revisions): When a link was made, turned suspect and confirmed.
-func (c *Client) ListLinkRevisions(ctx context.Context, project string, id string) (Items[LinkRevisionSummary], error) {
+func (c *Client) ListLinkRevisions(ctx context.Context, project, id string) (Items[LinkRevisionSummary], error) {
 	r := request{op: "listLinkRevisions", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/links/" + url.PathEscape(id) + "/revisions"}
 	var out Items[LinkRevisionSummary]
 	_, err := c.do(ctx, r, &out)
@@ -2441,7 +2441,7 @@ func (c *Client) ListLinkRevisions(ctx context.Context, project string, id strin
 }
 
 // GetRecordLinks calls getRecordLinks (GET /v1/projects/{project}/links/of/{kind}/{record}): What a record depends on and what depends on it.
-func (c *Client) GetRecordLinks(ctx context.Context, project string, kind string, record string) (report.Neighbours, error) {
+func (c *Client) GetRecordLinks(ctx context.Context, project, kind, record string) (report.Neighbours, error) {
 	r := request{op: "getRecordLinks", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/links/of/" + url.PathEscape(kind) + "/" + url.PathEscape(record)}
 	var out report.Neighbours
 	_, err := c.do(ctx, r, &out)
@@ -2449,7 +2449,7 @@ func (c *Client) GetRecordLinks(ctx context.Context, project string, kind string
 }
 
 // GetRequirementLinks calls getRequirementLinks (GET /v1/projects/{project}/requirements/{id}/links): What a requirement (by ID or key) depends on and what depends on it.
-func (c *Client) GetRequirementLinks(ctx context.Context, project string, id string) (report.Neighbours, error) {
+func (c *Client) GetRequirementLinks(ctx context.Context, project, id string) (report.Neighbours, error) {
 	r := request{op: "getRequirementLinks", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/" + url.PathEscape(id) + "/links"}
 	var out report.Neighbours
 	_, err := c.do(ctx, r, &out)
@@ -2600,7 +2600,7 @@ func (c *Client) CreateWebhook(ctx context.Context, project string, body webhook
 }
 
 // GetWebhook calls getWebhook (GET /v1/projects/{project}/webhooks/{id}): A webhook subscription (admins). The int is the revision the response's ETag names.
-func (c *Client) GetWebhook(ctx context.Context, project string, id string) (webhook.Subscription, int, error) {
+func (c *Client) GetWebhook(ctx context.Context, project, id string) (webhook.Subscription, int, error) {
 	r := request{op: "getWebhook", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/webhooks/" + url.PathEscape(id)}
 	var out webhook.Subscription
 	rev, err := c.do(ctx, r, &out)
@@ -2608,7 +2608,7 @@ func (c *Client) GetWebhook(ctx context.Context, project string, id string) (web
 }
 
 // UpdateWebhook calls updateWebhook (PUT /v1/projects/{project}/webhooks/{id}): Change a webhook's URL, kinds, format, or whether it is active (admins). The int is the revision the response's ETag names. It sends base as If-Match.
-func (c *Client) UpdateWebhook(ctx context.Context, project string, id string, base int, body webhook.Content) (webhook.Subscription, int, error) {
+func (c *Client) UpdateWebhook(ctx context.Context, project, id string, base int, body webhook.Content) (webhook.Subscription, int, error) {
 	r := request{op: "updateWebhook", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/webhooks/" + url.PathEscape(id), body: body, ifMatch: &base}
 	var out webhook.Subscription
 	rev, err := c.do(ctx, r, &out)
@@ -2616,14 +2616,14 @@ func (c *Client) UpdateWebhook(ctx context.Context, project string, id string, b
 }
 
 // DeleteWebhook calls deleteWebhook (DELETE /v1/projects/{project}/webhooks/{id}): Remove a webhook with its secret and its delivery log (admins).
-func (c *Client) DeleteWebhook(ctx context.Context, project string, id string) error {
+func (c *Client) DeleteWebhook(ctx context.Context, project, id string) error {
 	r := request{op: "deleteWebhook", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/webhooks/" + url.PathEscape(id)}
 	_, err := c.do(ctx, r, nil)
 	return err
 }
 
 // RotateWebhookSecret calls rotateWebhookSecret (POST /v1/projects/{project}/webhooks/{id}/secret): Give a webhook a new signing secret, shown this once (admins).
-func (c *Client) RotateWebhookSecret(ctx context.Context, project string, id string) (NewSecret, error) {
+func (c *Client) RotateWebhookSecret(ctx context.Context, project, id string) (NewSecret, error) {
 	r := request{op: "rotateWebhookSecret", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/webhooks/" + url.PathEscape(id) + "/secret"}
 	var out NewSecret
 	_, err := c.do(ctx, r, &out)
@@ -2638,7 +2638,7 @@ type ListWebhookDeliveriesOptions struct {
 }
 
 // ListWebhookDeliveriesPage calls listWebhookDeliveries (GET /v1/projects/{project}/webhooks/{id}/deliveries): A webhook's delivery log: every attempt's status code, latency and error (admins). It reads one page; ListWebhookDeliveries reads them all.
-func (c *Client) ListWebhookDeliveriesPage(ctx context.Context, project string, id string, opts *ListWebhookDeliveriesOptions) (accord.Page[webhook.Delivery], error) {
+func (c *Client) ListWebhookDeliveriesPage(ctx context.Context, project, id string, opts *ListWebhookDeliveriesOptions) (accord.Page[webhook.Delivery], error) {
 	r := request{op: "listWebhookDeliveries", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/webhooks/" + url.PathEscape(id) + "/deliveries"}
 	r.query = url.Values{}
 	if opts != nil {
@@ -2658,7 +2658,7 @@ func (c *Client) ListWebhookDeliveriesPage(ctx context.Context, project string, 
 }
 
 // ListWebhookDeliveries calls listWebhookDeliveries (GET /v1/projects/{project}/webhooks/{id}/deliveries): A webhook's delivery log: every attempt's status code, latency and error (admins). It reads page after page, following next_page_token, and yields each item; an error ends the sequence.
-func (c *Client) ListWebhookDeliveries(ctx context.Context, project string, id string, opts *ListWebhookDeliveriesOptions) iter.Seq2[webhook.Delivery, error] {
+func (c *Client) ListWebhookDeliveries(ctx context.Context, project, id string, opts *ListWebhookDeliveriesOptions) iter.Seq2[webhook.Delivery, error] {
 	var o ListWebhookDeliveriesOptions
 	if opts != nil {
 		o = *opts
@@ -2670,7 +2670,7 @@ func (c *Client) ListWebhookDeliveries(ctx context.Context, project string, id s
 }
 
 // ReplayWebhookDelivery calls replayWebhookDelivery (POST /v1/projects/{project}/webhooks/{id}/deliveries/{delivery}/replay): Send a logged delivery's event again, now (admins).
-func (c *Client) ReplayWebhookDelivery(ctx context.Context, project string, id string, delivery string) (webhook.Delivery, error) {
+func (c *Client) ReplayWebhookDelivery(ctx context.Context, project, id, delivery string) (webhook.Delivery, error) {
 	r := request{op: "replayWebhookDelivery", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/webhooks/" + url.PathEscape(id) + "/deliveries/" + url.PathEscape(delivery) + "/replay"}
 	var out webhook.Delivery
 	_, err := c.do(ctx, r, &out)
@@ -2721,7 +2721,7 @@ func (c *Client) CreateWatch(ctx context.Context, project string, body WatchBody
 }
 
 // DeleteWatch calls deleteWatch (DELETE /v1/projects/{project}/watches/{id}): Stop watching.
-func (c *Client) DeleteWatch(ctx context.Context, project string, id string) error {
+func (c *Client) DeleteWatch(ctx context.Context, project, id string) error {
 	r := request{op: "deleteWatch", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/watches/" + url.PathEscape(id)}
 	_, err := c.do(ctx, r, nil)
 	return err
@@ -2810,7 +2810,7 @@ func (c *Client) GetProject(ctx context.Context, project string) (accordproject.
 }
 
 // SetProjectMember calls setProjectMember (PUT /v1/projects/{project}/members/{actor}): Add a member or set a member's roles (members.manage; only admins make or unmake admins). The int is the revision the response's ETag names.
-func (c *Client) SetProjectMember(ctx context.Context, project string, actor string, body accordproject.MemberInput) (accordproject.Project, int, error) {
+func (c *Client) SetProjectMember(ctx context.Context, project, actor string, body accordproject.MemberInput) (accordproject.Project, int, error) {
 	r := request{op: "setProjectMember", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/members/" + url.PathEscape(actor), body: body}
 	var out accordproject.Project
 	rev, err := c.do(ctx, r, &out)
@@ -2834,7 +2834,7 @@ func (c *Client) PutProjectPermissions(ctx context.Context, project string, base
 }
 
 // RemoveProjectMember calls removeProjectMember (DELETE /v1/projects/{project}/members/{actor}): Remove a member (members.manage; only admins remove admins; never the last admin). The int is the revision the response's ETag names.
-func (c *Client) RemoveProjectMember(ctx context.Context, project string, actor string) (accordproject.Project, int, error) {
+func (c *Client) RemoveProjectMember(ctx context.Context, project, actor string) (accordproject.Project, int, error) {
 	r := request{op: "removeProjectMember", method: "DELETE", path: "/v1/projects/" + url.PathEscape(project) + "/members/" + url.PathEscape(actor)}
 	var out accordproject.Project
 	rev, err := c.do(ctx, r, &out)

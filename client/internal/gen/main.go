@@ -225,10 +225,14 @@ func (g *gen) method(w *bytes.Buffer, e httpapi.Endpoint) error {
 	default:
 		result = g.typ(reflect.TypeOf(e.Result))
 	}
-	var sig []string
-	sig = append(sig, "ctx context.Context")
-	for _, a := range args {
-		sig = append(sig, a.goName+" "+a.typ)
+	// Neighbours of one type share it: (project, id string).
+	sig := []string{"ctx context.Context"}
+	for i, a := range args {
+		if i+1 < len(args) && args[i+1].typ == a.typ {
+			sig = append(sig, a.goName)
+		} else {
+			sig = append(sig, a.goName+" "+a.typ)
+		}
 	}
 	if optType != "" {
 		sig = append(sig, "opts *"+optType)
