@@ -18,7 +18,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"sort"
 	"strings"
 	"unicode"
@@ -90,8 +89,16 @@ func generate() ([]byte, error) {
 // so that the copies say what the originals say.
 func httpapiDocs() map[string]string {
 	docs := map[string]string{}
-	_, self, _, _ := runtime.Caller(0)
-	dir := filepath.Join(filepath.Dir(self), "..", "..", "..", "adapters", "httpapi")
+	// From the module's root, above the working directory (client/ under
+	// go generate, client/internal/gen under go test).
+	root, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil || filepath.Dir(root) == root {
+			break
+		}
+		root = filepath.Dir(root)
+	}
+	dir := filepath.Join(root, "adapters", "httpapi")
 	fset := token.NewFileSet()
 	names, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 	for _, name := range names {
