@@ -51,6 +51,9 @@ type gen struct {
 // generate returns the formatted source of operations.go.
 func generate() ([]byte, error) {
 	g := &gen{imports: map[string]bool{"context": true, "net/url": true}, mirrors: map[reflect.Type]string{}, docs: httpapiDocs()}
+	if len(g.docs) == 0 {
+		return nil, fmt.Errorf("the source of adapters/httpapi, for its doc comments, is not under the module root above the working directory")
+	}
 	var methods, table bytes.Buffer
 	for _, e := range httpapi.Endpoints() {
 		if err := g.method(&methods, e); err != nil {
