@@ -36,6 +36,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -79,10 +80,15 @@ func New(opts Options) (*Client, error) {
 	return &Client{base: strings.TrimSuffix(opts.BaseURL, "/"), token: opts.Token, agent: opts.UserAgent, hc: hc}, nil
 }
 
-// Operation names one operation of the API.
+// Operation names one operation of the API: its operationId, whose
+// method of Client has the same name with a capital letter, and its route.
 type Operation struct {
 	ID, Method, Path string
 }
+
+// Operations returns every operation of the API the client was generated
+// for, in the order of its description.
+func Operations() []Operation { return slices.Clone(operations) }
 
 // Items is the body of the lists the API answers whole, without pages.
 type Items[T any] struct {

@@ -33,7 +33,7 @@ func TestEveryOperationHasAMethod(t *testing.T) {
 	}
 	methods := reflect.TypeOf(alice)
 	ours := map[string]string{}
-	for _, op := range client.Operations {
+	for _, op := range client.Operations() {
 		ours[op.ID] = op.Method + " " + op.Path
 		name := strings.ToUpper(op.ID[:1]) + op.ID[1:]
 		if _, ok := methods.MethodByName(name); !ok {

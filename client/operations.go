@@ -24,8 +24,8 @@ import (
 	"time"
 )
 
-// Operations lists every operation of the API that the client has a method for, by operationId.
-var Operations = []Operation{
+// operations lists every operation of the API, in the order of its description.
+var operations = []Operation{
 	{ID: "listRequirements", Method: "GET", Path: "/v1/projects/{project}/requirements"},
 	{ID: "createRequirement", Method: "POST", Path: "/v1/projects/{project}/requirements"},
 	{ID: "getRequirement", Method: "GET", Path: "/v1/projects/{project}/requirements/{id}"},

@@ -870,7 +870,7 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 	})
 
 	var missing []string
-	for _, op := range client.Operations {
+	for _, op := range client.Operations() {
 		if !called[op.ID] {
 			missing = append(missing, op.ID)
 		}
@@ -879,5 +879,5 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("%d operations were not called: %s", len(missing), strings.Join(missing, " "))
 	}
-	t.Logf("%d of %d operations called", len(called), len(client.Operations))
+	t.Logf("%d of %d operations called", len(called), len(client.Operations()))
 }

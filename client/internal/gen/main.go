@@ -76,7 +76,7 @@ func generate() ([]byte, error) {
 		fmt.Fprintf(&out, "\t%s%q\n", aliases[p]+" "[:min(1, len(aliases[p]))], p)
 	}
 	out.WriteString(")\n\n")
-	out.WriteString("// Operations lists every operation of the API that the client has a method for, by operationId.\nvar Operations = []Operation{\n")
+	out.WriteString("// operations lists every operation of the API, in the order of its description.\nvar operations = []Operation{\n")
 	out.Write(table.Bytes())
 	out.WriteString("}\n\n")
 	out.Write(methods.Bytes())
