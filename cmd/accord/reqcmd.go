@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,11 +12,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/cireport"
+	"github.com/accordhq/accord/client"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/requirement/reqfile"
 )
@@ -144,92 +146,32 @@ func reqLint(args []string, out io.Writer) error {
 	return writeCI(out, *format, cireport.Report{Tool: "accord req lint", FailOn: level, Annotations: annotations, Notes: notes})
 }
 
-// apiClient talks to an accord server's JSON API for one project.
+// apiClient talks to an accord server's JSON API for one project,
+// through the typed client.
 type apiClient struct {
-	base, project, token string
-	http                 *http.Client
+	api     *client.Client
+	project string
 }
 
-func (c apiClient) url(path string) string {
-	return strings.TrimRight(c.base, "/") + "/v1/projects/" + url.PathEscape(c.project) + path
-}
-
-// call sends a request and decodes a JSON answer into out; an answer with
-// another status than want is an error carrying the status and the
-// problem's detail.
-func (c apiClient) call(ctx context.Context, method, path string, body any, ifMatch int, want int, out any) (int, error) {
-	var rd io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
-		rd = bytes.NewReader(data)
+// status is the HTTP status of a refused call (0 for a transport error).
+func status(err error) int {
+	var e *client.Error
+	if errors.As(err, &e) {
+		return e.Status
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.url(path), rd)
-	if err != nil {
-		return 0, usageError("-server: %v", err)
-	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if ifMatch > 0 {
-		req.Header.Set("If-Match", strconv.Quote(strconv.Itoa(ifMatch)))
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if err != nil {
-		return res.StatusCode, err
-	}
-	if res.StatusCode != want {
-		var problem struct {
-			Title  string `json:"title"`
-			Detail string `json:"detail"`
-		}
-		_ = json.Unmarshal(data, &problem)
-		msg := strings.TrimSpace(problem.Title + ": " + problem.Detail)
-		if problem.Title == "" {
-			msg = strings.TrimSpace(string(data))
-		}
-		return res.StatusCode, fmt.Errorf("%s %s: %s %s", method, path, res.Status, msg)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			return res.StatusCode, fmt.Errorf("%s %s: %v", method, path, err)
-		}
-	}
-	return res.StatusCode, nil
+	return 0
 }
 
 // list reads every requirement of the project, page by page.
 func (c apiClient) list(ctx context.Context) ([]requirement.Requirement, error) {
 	var all []requirement.Requirement
-	token := ""
-	for {
-		var page struct {
-			Items []requirement.Requirement `json:"items"`
-			Next  string                    `json:"next_page_token"`
-		}
-		q := "/requirements?page_size=500"
-		if token != "" {
-			q += "&page_token=" + url.QueryEscape(token)
-		}
-		if _, err := c.call(ctx, "GET", q, nil, 0, 200, &page); err != nil {
+	for r, err := range c.api.ListRequirements(ctx, c.project, &client.ListRequirementsOptions{PageSize: 500}) {
+		if err != nil {
 			return nil, err
 		}
-		all = append(all, page.Items...)
-		if page.Next == "" {
-			return all, nil
-		}
-		token = page.Next
+		all = append(all, r)
 	}
+	return all, nil
 }
 
 func serverFlags(fs *flag.FlagSet) (server, project, token *string) {
@@ -247,7 +189,11 @@ func newAPIClient(server, project, token string) (apiClient, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return apiClient{}, usageError("-server: %q is not an http(s) URL", server)
 	}
-	return apiClient{base: server, project: project, token: token, http: &http.Client{Timeout: 30 * time.Second}}, nil
+	api, err := client.New(client.Options{BaseURL: server, Token: token, HTTPClient: &http.Client{Timeout: 30 * time.Second}, UserAgent: "accord req"})
+	if err != nil {
+		return apiClient{}, usageError("-server: %v", err)
+	}
+	return apiClient{api: api, project: project}, nil
 }
 
 // sameContent compares contents as the API carries them.
@@ -306,10 +252,8 @@ func localChange(ctx context.Context, c apiClient, f reqfile.File, current requi
 	if f.Revision == 0 {
 		return true, nil
 	}
-	var rev struct {
-		Requirement requirement.Requirement `json:"requirement"`
-	}
-	if _, err := c.call(ctx, "GET", "/requirements/"+url.PathEscape(f.Key)+"/revisions/"+strconv.Itoa(f.Revision), nil, 0, 200, &rev); err != nil {
+	rev, err := c.api.GetRequirementRevision(ctx, c.project, f.Key, f.Revision)
+	if err != nil {
 		return true, err
 	}
 	return !sameContent(f.Content, rev.Requirement.Content), nil
@@ -384,14 +328,11 @@ func push(ctx context.Context, c apiClient, folder reqfile.Folder, out io.Writer
 	var conflicts []string
 	created, updated, same := 0, 0, 0
 	for _, f := range folder.Files {
-		body := struct {
-			requirement.Content
-			Note string `json:"note,omitempty"`
-		}{f.Content, "accord req push " + filepath.Base(f.Name)}
+		body := requirement.ContentInput{Content: f.Content, Note: "accord req push " + filepath.Base(f.Name)}
 		if f.Key == "" {
-			var r requirement.Requirement
-			if status, err := c.call(ctx, "POST", "/requirements", body, 0, 201, &r); err != nil {
-				if status >= 400 && status < 500 {
+			r, _, err := c.api.CreateRequirement(ctx, c.project, body)
+			if err != nil {
+				if st := status(err); st >= 400 && st < 500 {
 					conflicts = append(conflicts, fmt.Sprintf("%s: refused: %v", f.Name, err))
 					continue
 				}
@@ -404,9 +345,9 @@ func push(ctx context.Context, c apiClient, folder reqfile.Folder, out io.Writer
 			created++
 			continue
 		}
-		var current requirement.Requirement
-		if status, err := c.call(ctx, "GET", "/requirements/"+url.PathEscape(f.Key), nil, 0, 200, &current); err != nil {
-			if status == http.StatusNotFound {
+		current, _, err := c.api.GetRequirement(ctx, c.project, f.Key)
+		if err != nil {
+			if status(err) == http.StatusNotFound {
 				// Deleted on the server, or another project's key: the
 				// file stays, nothing is recreated behind anyone's back.
 				conflicts = append(conflicts, fmt.Sprintf("%s: %s is not in project %s (deleted?); not pushed; remove the key to create it anew", f.Name, f.Key, c.project))
@@ -431,9 +372,8 @@ func push(ctx context.Context, c apiClient, folder reqfile.Folder, out io.Writer
 				f.Name, f.Key, current.Title, f.Revision, current.Revision))
 			continue
 		}
-		var r requirement.Requirement
-		status, err := c.call(ctx, "PUT", "/requirements/"+url.PathEscape(f.Key), body, f.Revision, 200, &r)
-		if status == http.StatusPreconditionFailed {
+		r, _, err := c.api.UpdateRequirement(ctx, c.project, f.Key, f.Revision, body)
+		if errors.Is(err, accord.ErrStale) {
 			conflicts = append(conflicts, fmt.Sprintf("%s: conflict: %s changed on the server while pushing (pulled at revision %d); not pushed", f.Name, f.Key, f.Revision))
 			continue
 		}
