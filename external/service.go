@@ -40,6 +40,7 @@ type Service struct {
 	records Records
 	pub     svc.Publisher
 	clock   accord.Clock
+	cmds    svc.Commands[Reference, *Reference]
 }
 
 // NewService returns a Service over opts.Store.
@@ -50,8 +51,15 @@ func NewService(opts Options) (*Service, error) {
 	if opts.Clock == nil {
 		opts.Clock = accord.SystemClock()
 	}
-	return &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, records: opts.Records,
-		pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}, nil
+	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, records: opts.Records,
+		pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+	s.cmds = svc.Commands[Reference, *Reference]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Reference]{
+		What: "external reference", Get: opts.Store.GetReference, Update: opts.Store.UpdateReference,
+		Name:   func(r Reference) (string, string) { return "", r.Name() },
+		Label:  func(r Reference) string { return "external reference " + r.Name() },
+		Delete: opts.Store.DeleteReference, History: opts.Store.ListReferenceRevisions,
+	}}
+	return s, nil
 }
 
 // Add ties a record to an item of another system, as revision 1. Errors:
@@ -168,29 +176,19 @@ func (s *Service) Update(ctx context.Context, project, id string, base int, c Co
 	if err := svc.CheckReason(note); err != nil {
 		return Reference{}, err
 	}
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return Reference{}, err
-	}
-	cur, err := s.store.GetReference(ctx, project, id)
-	if err != nil {
-		return Reference{}, err
-	}
-	if err := svc.CheckBase("external reference "+cur.Name(), base, cur.Revision); err != nil {
-		return Reference{}, err
-	}
-	if sameContent(cur.Content, c) {
-		return cur, nil
-	}
-	next := cur.Clone()
-	next.Content = c
-	next.Stamp = cur.Stamp.Next(actor.ID, s.clock.Now())
-	stored, err := s.store.UpdateReference(ctx, svc.Revision(next, accord.RevisionEdited, note))
-	if err != nil {
-		return Reference{}, err
-	}
-	s.pub.Publish(ctx, EventUpdated, project, stored.Ref(), actor, "%s: updated by %s (revision %d%s)", stored.describe(), actor.ID, stored.Revision, statusNote(stored))
-	return stored, nil
+	return s.cmds.Run(ctx, svc.Change[Reference]{Project: project, Ref: id, Base: base, RequireBase: true,
+		Edit: func(r *Reference, cmd *svc.Cmd) error {
+			if sameContent(r.Content, c) {
+				cmd.Unchanged()
+				return nil
+			}
+			r.Content = c
+			cmd.Note = note
+			return nil
+		},
+		Stored: func(out Reference, cmd *svc.Cmd) {
+			cmd.Event(EventUpdated, "%s: updated by %s (revision %d%s)", out.describe(), cmd.Actor.ID, out.Revision, statusNote(out))
+		}})
 }
 
 // Remove removes a reference: a tombstone revision ends its history, which
@@ -200,21 +198,9 @@ func (s *Service) Remove(ctx context.Context, project, id, reason string) error 
 	if err := svc.CheckReason(reason); err != nil {
 		return err
 	}
-	actor, err := s.guard.Begin(ctx, project, accord.PermRecordWrite)
-	if err != nil {
-		return err
-	}
-	return svc.Retry(func() error {
-		cur, err := s.store.GetReference(ctx, project, id)
-		if err != nil {
-			return err
-		}
-		if err := s.store.DeleteReference(ctx, svc.Tombstone(cur, actor.ID, s.clock.Now(), reason)); err != nil {
-			return err
-		}
-		s.pub.Publish(ctx, EventRemoved, project, cur.Ref(), actor, "%s: removed by %s%s", cur.describe(), actor.ID, svc.Because(reason))
-		return nil
-	})
+	// A reference is removed as a link is: its author with record.write,
+	// anyone else with record.delete.
+	return s.cmds.Delete(ctx, project, id, reason, func(Reference) bool { return true }, EventRemoved)
 }
 
 // History returns every revision of a reference, oldest first; a removed

@@ -87,6 +87,12 @@ func TestPermissions(t *testing.T) {
 	if err := s.Remove(as("vic", "viewer"), "shop", r.ID, ""); accord.ErrorCode(err) != accord.PermissionDenied {
 		t.Errorf("a viewer removes a reference: %v, want permission_denied", err)
 	}
+	// Removing is deleting: another member needs record.delete, as for a
+	// link; the author needs only record.write.
+	err = s.Remove(as("alice", "product"), "shop", r.ID, "")
+	if perm, _ := accord.MissingPermission(err); accord.ErrorCode(err) != accord.PermissionDenied || perm != accord.PermRecordDelete {
+		t.Errorf("another member removes bob's reference: %v, want permission_denied naming record.delete", err)
+	}
 	if _, err := s.Get(as("vic", "viewer"), "shop", r.ID); err != nil {
 		t.Errorf("a viewer reads a reference: %v", err)
 	}
