@@ -1,13 +1,11 @@
 package jira
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -286,47 +284,9 @@ func (c *Client) Status(ctx context.Context, key string) (tracker.ItemStatus, er
 
 // do sends one request and decodes a 2xx answer into out (when not nil).
 func (c *Client) do(ctx context.Context, op, method, path string, q url.Values, in, out any) error {
-	u := c.base.String() + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
+	resp, data, err := tracker.Exchange(ctx, c.http, System, op, method, c.base.String(), path, q, http.Header{"Authorization": {c.auth}}, in, out)
+	if err != nil || resp == nil {
 		return err
-	}
-	req.Header.Set("Authorization", c.auth)
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &tracker.Error{Kind: tracker.Temporary, System: System, Op: op, Err: err}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return &tracker.Error{Kind: tracker.Temporary, System: System, Op: op, Status: resp.StatusCode, Err: err}
-	}
-	if resp.StatusCode/100 == 2 {
-		if out == nil || len(bytes.TrimSpace(data)) == 0 {
-			return nil
-		}
-		if err := json.Unmarshal(data, out); err != nil {
-			return &tracker.Error{Kind: tracker.Temporary, System: System, Op: op, Status: resp.StatusCode, Message: "unreadable answer", Err: err}
-		}
-		return nil
 	}
 	return c.failure(op, resp, data)
 }

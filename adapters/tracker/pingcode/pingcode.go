@@ -32,13 +32,11 @@
 package pingcode
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -308,49 +306,13 @@ func (c *Client) do(ctx context.Context, op, method, path string, q url.Values, 
 }
 
 func (c *Client) send(ctx context.Context, op, method, path string, q url.Values, in, out any, token string) error {
-	u := c.base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
+	header := http.Header{}
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return &tracker.Error{Kind: tracker.Temporary, System: System, Op: op, Err: err}
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	if err != nil {
-		return &tracker.Error{Kind: tracker.Temporary, System: System, Op: op, Status: resp.StatusCode, Err: err}
-	}
-	if resp.StatusCode/100 == 2 {
-		if out == nil || len(bytes.TrimSpace(data)) == 0 {
-			return nil
-		}
-		if err := json.Unmarshal(data, out); err != nil {
-			return &tracker.Error{Kind: tracker.Temporary, System: System, Op: op, Status: resp.StatusCode, Message: "unreadable answer", Err: err}
-		}
-		return nil
+	resp, data, err := tracker.Exchange(ctx, c.http, System, op, method, c.base, path, q, header, in, out)
+	if err != nil || resp == nil {
+		return err
 	}
 	wait, hasWait := tracker.RetryAfter(resp.Header, c.clock.Now())
 	e := &tracker.Error{Kind: tracker.KindForStatus(resp.StatusCode, hasWait), System: System, Op: op, Status: resp.StatusCode, RetryAfter: wait, Err: errors.New(resp.Status)}
