@@ -156,44 +156,29 @@ func sectionByName(heading string) (*section, Lang, bool) {
 func rows(c *requirement.Content, key string) (all []any, add func() any) {
 	switch key {
 	case "flow":
-		for i := range c.Flow {
-			all = append(all, &c.Flow[i])
-		}
-		return all, func() any { c.Flow = append(c.Flow, requirement.FlowStep{}); return &c.Flow[len(c.Flow)-1] }
+		return tableRows(&c.Flow)
 	case "scenarios":
-		for i := range c.Scenarios {
-			all = append(all, &c.Scenarios[i])
-		}
-		return all, func() any {
-			c.Scenarios = append(c.Scenarios, requirement.Scenario{})
-			return &c.Scenarios[len(c.Scenarios)-1]
-		}
+		return tableRows(&c.Scenarios)
 	case "exceptions":
-		for i := range c.Exceptions {
-			all = append(all, &c.Exceptions[i])
-		}
-		return all, func() any {
-			c.Exceptions = append(c.Exceptions, requirement.ExceptionCase{})
-			return &c.Exceptions[len(c.Exceptions)-1]
-		}
+		return tableRows(&c.Exceptions)
 	case "performance":
-		for i := range c.Performance {
-			all = append(all, &c.Performance[i])
-		}
-		return all, func() any {
-			c.Performance = append(c.Performance, requirement.PerformanceTarget{})
-			return &c.Performance[len(c.Performance)-1]
-		}
+		return tableRows(&c.Performance)
 	case "acceptance_criteria":
-		for i := range c.Acceptance {
-			all = append(all, &c.Acceptance[i])
-		}
-		return all, func() any {
-			c.Acceptance = append(c.Acceptance, requirement.AcceptanceCriterion{})
-			return &c.Acceptance[len(c.Acceptance)-1]
-		}
+		return tableRows(&c.Acceptance)
 	}
 	return nil, nil
+}
+
+// tableRows is rows for one list of the content.
+func tableRows[T any](list *[]T) (all []any, add func() any) {
+	for i := range *list {
+		all = append(all, &(*list)[i])
+	}
+	return all, func() any {
+		var zero T
+		*list = append(*list, zero)
+		return &(*list)[len(*list)-1]
+	}
 }
 
 func paragraphField(c *requirement.Content, key string) *string {
