@@ -20,6 +20,21 @@ import (
 // ciNow is today for the expiry of ignores; tests fix it.
 var ciNow = time.Now
 
+// ciSettings checks -format and reads the configuration and the level
+// that fails the build (def when neither the flag nor the file sets one):
+// what every command with CI output starts with.
+func ciSettings(format, config, failOn string, def cireport.Level) (cireport.Config, cireport.Level, error) {
+	if format != "text" && format != "json" && !cireport.IsFormat(format) {
+		return cireport.Config{}, "", usageError("-format: %q is not one of text, json, %s", format, strings.Join(cireport.Formats, ", "))
+	}
+	cfg, err := loadCIConfig(config)
+	if err != nil {
+		return cfg, "", err
+	}
+	level, err := failLevel(failOn, cfg, def)
+	return cfg, level, err
+}
+
 // loadCIConfig reads .accord.yaml (or -config); a malformed one is a usage
 // error (exit 2) naming the file, line and key.
 func loadCIConfig(path string) (cireport.Config, error) {

@@ -83,14 +83,7 @@ func contractDiff(args []string, out io.Writer) error {
 	if fs.NArg() != 2 {
 		return usageError("contract diff needs two files, OLD and NEW\n%s", contractUsage)
 	}
-	if *format != "text" && *format != "json" && !cireport.IsFormat(*format) {
-		return usageError("-format: %q is not one of text, json, %s", *format, strings.Join(cireport.Formats, ", "))
-	}
-	cfg, err := loadCIConfig(*config)
-	if err != nil {
-		return err
-	}
-	level, err := failLevel(*failOn, cfg, "")
+	cfg, level, err := ciSettings(*format, *config, *failOn, "")
 	if err != nil {
 		return err
 	}
@@ -140,14 +133,7 @@ func contractLint(args []string, out io.Writer) error {
 	if len(args) != 1 {
 		return usageError("contract lint needs one file\n%s", contractUsage)
 	}
-	if *format != "text" && *format != "json" && !cireport.IsFormat(*format) {
-		return usageError("-format: %q is not one of text, json, %s", *format, strings.Join(cireport.Formats, ", "))
-	}
-	cfg, err := loadCIConfig(*config)
-	if err != nil {
-		return err
-	}
-	level, err := failLevel(*failOn, cfg, cireport.Error)
+	cfg, level, err := ciSettings(*format, *config, *failOn, cireport.Error)
 	if err != nil {
 		return err
 	}

@@ -110,14 +110,7 @@ func reqLint(args []string, out io.Writer) error {
 	if len(pos) != 1 {
 		return usageError("req lint needs one folder\n%s", reqUsage)
 	}
-	if *format != "text" && *format != "json" && !cireport.IsFormat(*format) {
-		return usageError("-format: %q is not one of text, json, %s", *format, strings.Join(cireport.Formats, ", "))
-	}
-	cfg, err := loadCIConfig(*config)
-	if err != nil {
-		return err
-	}
-	level, err := failLevel(*failOn, cfg, cireport.Error)
+	cfg, level, err := ciSettings(*format, *config, *failOn, cireport.Error)
 	if err != nil {
 		return err
 	}
