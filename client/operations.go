@@ -226,6 +226,7 @@ var operations = []Operation{
 	{ID: "listRecordExternalReferences", Method: "GET", Path: "/v1/projects/{project}/records/{kind}/{record}/external-references"},
 	{ID: "addExternalReference", Method: "POST", Path: "/v1/projects/{project}/external-references"},
 	{ID: "getExternalReference", Method: "GET", Path: "/v1/projects/{project}/external-references/{id}"},
+	{ID: "findExternalReference", Method: "GET", Path: "/v1/projects/{project}/external-references/by-item/{system}/{key}"},
 	{ID: "updateExternalReference", Method: "PUT", Path: "/v1/projects/{project}/external-references/{id}"},
 	{ID: "removeExternalReference", Method: "DELETE", Path: "/v1/projects/{project}/external-references/{id}"},
 	{ID: "listExternalReferenceRevisions", Method: "GET", Path: "/v1/projects/{project}/external-references/{id}/revisions"},
@@ -2859,6 +2860,14 @@ func (c *Client) AddExternalReference(ctx context.Context, project string, body 
 // GetExternalReference calls getExternalReference (GET /v1/projects/{project}/external-references/{id}): A reference to an item in another system. The int is the revision the response's ETag names.
 func (c *Client) GetExternalReference(ctx context.Context, project, id string) (external.Reference, int, error) {
 	r := request{op: "getExternalReference", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/external-references/" + url.PathEscape(id)}
+	var out external.Reference
+	rev, err := c.do(ctx, r, &out)
+	return out, rev, err
+}
+
+// FindExternalReference calls findExternalReference (GET /v1/projects/{project}/external-references/by-item/{system}/{key}): The reference to one item of another system (jira SHOP-123), by system and key; 404 when the item is not referenced. The int is the revision the response's ETag names.
+func (c *Client) FindExternalReference(ctx context.Context, project, system, key string) (external.Reference, int, error) {
+	r := request{op: "findExternalReference", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/external-references/by-item/" + url.PathEscape(system) + "/" + url.PathEscape(key)}
 	var out external.Reference
 	rev, err := c.do(ctx, r, &out)
 	return out, rev, err

@@ -44,6 +44,11 @@ func externalEndpoints() []endpoint {
 				})},
 		{id: "getExternalReference", method: "GET", path: one, summary: "A reference to an item in another system", status: 200, result: external.Reference{}, etag: true,
 			handle: read(func(c in) (external.Reference, error) { return c.external.Get(c.ctx(), c.project(), c.id()) })},
+		{id: "findExternalReference", method: "GET", path: all + "/by-item/{system}/{key}", summary: "The reference to one item of another system (jira SHOP-123), by system and key; 404 when the item is not referenced",
+			status: 200, result: external.Reference{}, etag: true,
+			handle: read(func(c in) (external.Reference, error) {
+				return c.external.Find(c.ctx(), c.project(), c.path("system"), c.path("key"))
+			})},
 		{id: "updateExternalReference", method: "PUT", path: one, summary: "Change a reference's URL, title, status or sync state; its record, system and key stay",
 			body: referenceEdit{}, ifMatch: true, status: 200, result: external.Reference{}, etag: true,
 			handle: update(1, func(c in, base int, b referenceEdit) (external.Reference, error) {

@@ -51,6 +51,14 @@ func TestExternalReferenceRoutes(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", p+"/external-references?record_kind=requirement&record_id=REQ-9", devToken, "").status)
 	assert.Equal(t, http.StatusBadRequest, call(t, h, "GET", p+"/external-references?colour=red", devToken, "").status)
 
+	found := call(t, h, "GET", p+"/external-references/by-item/jira/SHOP-123", devToken, "")
+	require.Equal(t, http.StatusOK, found.status, found.raw)
+	assert.Equal(t, loc, p+"/external-references/"+found.body["id"].(string), "found by system and key")
+	assert.Equal(t, `"1"`, found.header.Get("ETag"))
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", p+"/external-references/by-item/pingcode/SHOP-123", devToken, "").status, "another system's key")
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", p+"/external-references/by-item/jira/SHOP-404", devToken, "").status)
+	assert.Equal(t, http.StatusNotFound, call(t, h, "GET", p+"/external-references/by-item/jira/SHOP-123", carolToken, "").status, "not a member")
+
 	edit := call(t, h, "PUT", loc, devToken, `{"url":"https://shop.atlassian.net/browse/SHOP-123","status":"Done","note":"synced"}`, "If-Match", `"1"`)
 	require.Equal(t, http.StatusOK, edit.status, edit.raw)
 	assert.Equal(t, "Done", edit.body["status"])
