@@ -879,6 +879,11 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		fails(t, err, 409, "conflict") // one reference per item and system
 		got, _ := okRev(bob.GetExternalReference(ctx, p, ref.ID))
 		eq(t, "reference key", got.Key, "SHOP-123")
+		found, foundRev := okRev(bob.FindExternalReference(ctx, p, "jira", "SHOP-123"))
+		eq(t, "reference found by system and key", found.ID, ref.ID)
+		eq(t, "found revision", foundRev, 1)
+		_, _, err = bob.FindExternalReference(ctx, p, "pingcode", "SHOP-123")
+		fails(t, err, 404, "not_found")
 		ref, rev = okRev(bob.UpdateExternalReference(ctx, p, ref.ID, rev, client.ReferenceEdit{Content: external.Content{URL: got.URL, Status: "In Progress"}}))
 		eq(t, "reference status", ref.Status, "In Progress")
 		eq(t, "revision after update", rev, 2)
