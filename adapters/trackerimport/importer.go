@@ -36,10 +36,20 @@ type Requirements interface {
 	Update(ctx context.Context, project, id string, base int, d Draft) (Record, error)
 }
 
+// References is what an import reads and writes of external references:
+// an *external.Service in the same process, or ReferencesVia a client for
+// an import through the API.
+type References interface {
+	List(ctx context.Context, project string, f external.Filter, q accord.PageQuery) (accord.Page[external.Reference], error)
+	Find(ctx context.Context, project, system, key string) (external.Reference, error)
+	Add(ctx context.Context, project string, in external.NewReference) (external.Reference, error)
+	Update(ctx context.Context, project, id string, base int, c external.Content, note string) (external.Reference, error)
+}
+
 // Importer writes parsed items into a project.
 type Importer struct {
 	Requirements Requirements
-	References   *external.Service
+	References   References
 	Clock        accord.Clock // optional: defaults to accord.SystemClock()
 }
 
@@ -125,14 +135,23 @@ func (im Importer) one(ctx context.Context, project, system string, it Item, now
 	digest := digestOf(it)
 	ref, err := im.References.Find(ctx, project, system, it.Key)
 	if accord.ErrorCode(err) == accord.NotFound {
+		add := external.NewReference{Record: accord.Ref{Kind: "requirement", ID: "new"}, System: system, Key: it.Key,
+			Content: external.Content{URL: it.URL, Title: it.Title, Status: it.Status, SyncedAt: &now, Digest: digest, RecordRevision: 1},
+			Note:    "imported"}
+		// A reference that would be refused is refused before its
+		// requirement exists: through the API there is no unit of work to
+		// take the requirement back, and a requirement without its
+		// reference would be created again by the next import.
+		if err := add.Validate(); err != nil {
+			return res, err
+		}
 		rec, err := im.Requirements.Create(ctx, project, d)
 		if err != nil {
 			return res, err
 		}
 		res.Requirement = rec.Key
-		_, err = im.References.Add(ctx, project, external.NewReference{Record: accord.Ref{Kind: "requirement", ID: rec.Key}, System: system, Key: it.Key,
-			Content: external.Content{URL: it.URL, Title: it.Title, Status: it.Status, SyncedAt: &now, Digest: digest, RecordRevision: rec.Revision},
-			Note:    "imported"})
+		add.Record.ID, add.RecordRevision = rec.Key, rec.Revision
+		_, err = im.References.Add(ctx, project, add)
 		res.Outcome = Created
 		return res, err
 	}
