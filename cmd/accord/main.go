@@ -53,9 +53,11 @@ const usage = `accord: the accord reference server and tool
   accord import [-db ...] FILE                            a project exported so into a database without it (all
                                                           or nothing): from SQLite to PostgreSQL, or a restore
   accord import-tracker -project P -from jira|trello|asana|pingcode|worktile -actor ID [-format text|json] [-db ...] FILE
+  accord import-tracker -project P -from … -server URL [-token T] [-format text|json] FILE
                                                           a tracker's export (Jira JSON or CSV, Trello JSON, Asana
                                                           JSON or CSV, PingCode/Worktile CSV) as requirements with
-                                                          external references; again: no duplicates, conflicts shown
+                                                          external references, into a database or through a
+                                                          server's API; again: no duplicates, conflicts shown
   accord report [progress|coverage] -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
                                                           a project's progress report (进度报告) for the period
                                                           since a date (default a week ago), or its coverage

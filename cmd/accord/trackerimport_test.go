@@ -13,6 +13,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/project"
+	"github.com/accordhq/accord/requirement"
 )
 
 // A PingCode export (Excel-saved, with a BOM) comes in as requirements
@@ -61,4 +62,64 @@ func TestImportTracker(t *testing.T) {
 		require.Error(t, err)
 		assert.Equal(t, 2, exitCode(err))
 	}
+}
+
+// The same import through a server's API (-server, -token): a Jira search
+// export with Chinese titles comes in as requirements with references,
+// reported as the local import reports it; the second import creates
+// nothing; a token that is not a member's, or -server with -db, is refused.
+func TestImportTrackerThroughTheServer(t *testing.T) {
+	s := start(t, filepath.Join(t.TempDir(), "accord.db"), "")
+	defer s.stop()
+	file := filepath.Join("..", "..", "adapters", "trackerimport", "testdata", "jira-search.json")
+	args := []string{"import-tracker", "-project", "demo", "-from", "jira", "-server", s.url, "-token", s.pm, file}
+
+	out, code, err := runIn(t, args...)
+	require.NoError(t, err, out)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "created   row 1  jira SHOP-101 → REQ-5 退款到原支付方式")
+	assert.Contains(t, out, "3 created, 0 updated, 0 unchanged, 0 conflicts, 0 failed, 2 not mapped")
+	var ref external.Reference
+	require.Equal(t, 200, do(t, "GET", s.url+"/v1/projects/demo/external-references/by-item/jira/SHOP-101", s.pm, "", &ref).StatusCode)
+	assert.Equal(t, "To Do", ref.Status)
+	assert.Equal(t, "requirement REQ-5", ref.NamedRecord())
+	r := serverRequirementIn(t, s, "REQ-5")
+	assert.Equal(t, "退款到原支付方式", r.Title)
+
+	out, _, err = runIn(t, args...)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "0 created, 0 updated, 3 unchanged, 0 conflicts, 0 failed, 2 not mapped")
+	assert.NotContains(t, out, "created   row", "unchanged items are only counted")
+	assert.Equal(t, r.Revision, serverRequirementIn(t, s, "REQ-5").Revision, "the second import wrote nothing")
+	var reqs struct{ Items []struct{ Key string } }
+	require.Equal(t, 200, do(t, "GET", s.url+"/v1/projects/demo/requirements?page_size=100", s.pm, "", &reqs).StatusCode)
+	assert.Len(t, reqs.Items, 7, "4 seeded and 3 imported, none twice")
+
+	// JSON as the local import writes it.
+	out, _, err = runIn(t, append([]string{"import-tracker", "-format", "json"}, args[1:]...)...)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, `"outcome": "unchanged"`)
+
+	// Refused: a wrong token (exit 1, nothing written), -server with -db
+	// or -actor, a bad URL (exit 2).
+	_, code, err = runIn(t, "import-tracker", "-project", "demo", "-from", "jira", "-server", s.url, "-token", "wrong", file)
+	require.Error(t, err)
+	assert.Equal(t, 1, code)
+	for _, bad := range [][]string{
+		{"import-tracker", "-project", "demo", "-from", "jira", "-server", s.url, "-db", "x.db", file},
+		{"import-tracker", "-project", "demo", "-from", "jira", "-server", s.url, "-actor", "alice", file},
+		{"import-tracker", "-project", "demo", "-from", "jira", "-server", "ftp://x", file},
+		{"import-tracker", "-project", "demo", "-from", "jira", "-server", s.url, "missing.json"},
+	} {
+		_, code, err = runIn(t, bad...)
+		require.Error(t, err, "%v", bad)
+		assert.Equal(t, 2, code, "%v: %v", bad, err)
+	}
+}
+
+func serverRequirementIn(t *testing.T, s running, key string) requirement.Requirement {
+	t.Helper()
+	var r requirement.Requirement
+	require.Equal(t, 200, do(t, "GET", s.url+"/v1/projects/demo/requirements/"+key, s.pm, "", &r).StatusCode)
+	return r
 }
