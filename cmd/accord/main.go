@@ -58,6 +58,9 @@ const usage = `accord: the accord reference server and tool
                                                           JSON or CSV, PingCode/Worktile CSV) as requirements with
                                                           external references, into a database or through a
                                                           server's API; again: no duplicates, conflicts shown
+  accord ref list|add|remove -server URL -project P [-record REQ-3] [-system jira -key SHOP-1 [-url U]]
+                                                          a project's or a record's references to items in other
+                                                          systems (Jira, PingCode, …): list, add, remove
   accord report [progress|coverage] -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
                                                           a project's progress report (进度报告) for the period
                                                           since a date (default a week ago), or its coverage
@@ -279,6 +282,8 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return importCommand(ctx, rest, defaultDB, os.Stdin, out)
 	case "import-tracker":
 		return importTrackerCommand(ctx, rest, defaultDB, out)
+	case "ref":
+		return refCommand(ctx, rest, out)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usage)
 		return nil
