@@ -36,6 +36,12 @@
 // change requests, links, edit), reviews, contracts, plans (boards,
 // burn-up, milestones, questions), retrospectives, risks, traceability
 // and the inbox. A domain whose service is not given has no pages.
+// With Options.External, the requirement, risk, retrospective and
+// iteration pages have a "Tracker items" (外部引用) section: each item that
+// stands for the record in another system, with its system, its key
+// linked to the item, its status there, when it was last synchronised and
+// the last sync's error; a change request and a plan item on a board
+// carry theirs as badges.
 //
 // Writes go through the same services and rules as the JSON API, each in a
 // unit of work when Options.Atomically is set; a refusal is shown beside

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/requirement"
 )
 
@@ -197,6 +198,14 @@ var funcs = template.FuncMap{
 	"area":    func(v view, name string, rows int, hint string) areaArgs { return areaArgs{v, name, rows, hint} },
 	"changes": func(v view, c []accord.FieldChange) changesArgs { return changesArgs{v, c} },
 	"target":  func(v view, id string) targetArgs { return targetArgs{v, id} },
+	"refs":    func(v view, r []external.Reference) refsArgs { return refsArgs{v, r} },
+}
+
+// refsArgs are a record's references to items in other systems, for the
+// "refs" section, the "reftable" table and the "refbadges" of a card.
+type refsArgs struct {
+	V    view
+	Refs []external.Reference
 }
 
 // num formats a number without trailing zeros (4, 2.5).

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/plan"
 )
 
@@ -62,12 +63,14 @@ type boardData struct {
 	Progress  plan.Progress
 	Columns   []plan.ItemState
 	ByState   map[plan.ItemState][]itemCard
-	Questions []plan.Question // open blocking questions about the items
+	Questions []plan.Question      // open blocking questions about the items
+	Refs      []external.Reference // the items that stand for the iteration in other systems
 }
 
 type itemCard struct {
 	plan.ItemProgress
-	URL string
+	URL  string
+	Refs []external.Reference // the items that stand for the planned record in other systems
 }
 
 func (s *server) iterationBoard(c *call) error {
@@ -80,11 +83,16 @@ func (s *server) iterationBoard(c *call) error {
 		return err
 	}
 	d := boardData{It: it, Progress: p, Columns: boardColumns, ByState: map[plan.ItemState][]itemCard{}}
+	refs, err := s.referencesByRecord(c)
+	if err != nil {
+		return err
+	}
+	d.Refs = refs[it.Ref()]
 	for _, ip := range p.Items {
 		if ip.Name == "" {
 			ip.Name = s.name(c, ip.Ref)
 		}
-		d.ByState[ip.State] = append(d.ByState[ip.State], itemCard{ItemProgress: ip,
+		d.ByState[ip.State] = append(d.ByState[ip.State], itemCard{ItemProgress: ip, Refs: refs[ip.Ref],
 			URL: s.path("/projects/" + url.PathEscape(c.project()) + "/go/" + url.PathEscape(ip.Ref.Kind) + "/" + url.PathEscape(ip.Ref.ID))})
 		if ip.State == plan.Blocked {
 			qs, err := s.Plans.ListQuestions(c.ctx(), c.project(), plan.QuestionFilter{About: ip.Ref, Status: []plan.QuestionStatus{plan.Open}, Blocking: true}, accord.PageQuery{Size: 50})

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 )
@@ -121,6 +122,7 @@ type requirementRow struct {
 
 type requirementData struct {
 	R        requirement.Requirement
+	Refs     []external.Reference             // the items that stand for it in other systems
 	Lint     map[string][]requirement.Finding // by the section they are about
 	LintAll  []requirement.Finding
 	History  []accord.Revision[requirement.Requirement]
@@ -160,7 +162,14 @@ func (s *server) requirementPage(c *call) error {
 	for _, cr := range crs {
 		proposed := r
 		proposed.Content = cr.Proposed
-		d.Changes = append(d.Changes, changeView{ChangeRequest: cr, Fields: requirement.Diff(r, proposed)})
+		refs, err := s.references(c, cr.Ref())
+		if err != nil {
+			return err
+		}
+		d.Changes = append(d.Changes, changeView{ChangeRequest: cr, Fields: requirement.Diff(r, proposed), Refs: refs})
+	}
+	if d.Refs, err = s.references(c, r.Ref()); err != nil {
+		return err
 	}
 	if d.Links, err = s.links(c, r.Ref()); err != nil {
 		return err
@@ -191,6 +200,7 @@ func (s *server) requirementPage(c *call) error {
 type changeView struct {
 	requirement.ChangeRequest
 	Fields []accord.FieldChange
+	Refs   []external.Reference // the items that stand for the change request in other systems
 }
 
 // section is the top-level field a JSON path is about:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/retro"
 )
 
@@ -71,6 +72,7 @@ var phases = []retro.Phase{retro.Collecting, retro.Grouping, retro.Voting, retro
 
 type retroData struct {
 	R        retro.Retro
+	Refs     []external.Reference // the items that stand for it in other systems
 	Columns  []retroColumn
 	Votes    map[string]int          // by item or group
 	Notes    map[string][]retro.Note // by item or group
@@ -137,6 +139,9 @@ func (s *server) retroBoard(c *call) error {
 		if p == r.Phase && i+1 < len(phases) {
 			d.Next = phases[i+1]
 		}
+	}
+	if d.Refs, err = s.references(c, r.Ref()); err != nil {
+		return err
 	}
 	return c.render(http.StatusOK, "retro", r.Key+" "+r.Title, d, nil)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/risk"
 )
 
@@ -100,6 +101,7 @@ func (s *server) riskRegister(c *call) error {
 type riskData struct {
 	R     risk.Risk
 	Links []linkView
+	Refs  []external.Reference // the items that stand for it in other systems
 }
 
 // riskPage is a risk with its working shown and its actions.
@@ -112,5 +114,9 @@ func (s *server) riskPage(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.render(http.StatusOK, "risk", r.Key+" "+r.Title, riskData{R: r, Links: links}, nil)
+	refs, err := s.references(c, accord.Ref{Kind: "risk", ID: r.ID})
+	if err != nil {
+		return err
+	}
+	return c.render(http.StatusOK, "risk", r.Key+" "+r.Title, riskData{R: r, Links: links, Refs: refs}, nil)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/report"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/watch"
 )
@@ -47,6 +48,10 @@ type Options struct {
 	link.Services
 	Watches *watch.Service
 	Reports Reports
+	// External (optional) shows on each record's page the items that
+	// stand for it in other systems (Jira, PingCode, …): system, key
+	// linked to the item, status there, last synchronised, sync error.
+	External *external.Service
 	// Projects lists the caller's projects and decides membership: a
 	// non-member sees 404 for everything in a project, and a member acts
 	// with the roles the project gives them added to their own.
@@ -333,7 +338,8 @@ func (c *call) render(status int, page, title string, data any, errs fieldErrors
 // has says which domains have pages, for the menu.
 func (s *server) has() map[string]bool {
 	return map[string]bool{"reviews": s.Reviews != nil, "plans": s.Plans != nil, "retros": s.Retros != nil,
-		"risks": s.Risks != nil, "trace": s.Reports != nil, "contracts": s.Contracts != nil, "inbox": s.Watches != nil, "links": s.Traces != nil}
+		"risks": s.Risks != nil, "trace": s.Reports != nil, "contracts": s.Contracts != nil, "inbox": s.Watches != nil, "links": s.Traces != nil,
+		"refs": s.External != nil}
 }
 
 // fieldErrors are a refusal's messages by the field they name.

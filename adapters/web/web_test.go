@@ -20,8 +20,10 @@ import (
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/web"
+	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/risk"
 )
 
 var (
@@ -32,8 +34,10 @@ var (
 // fixture is a console over memory stores with one project, "shop", whose
 // member is Alice; Mallory has a valid token but is no member.
 type fixture struct {
-	h    http.Handler
-	reqs *requirement.Service
+	h     http.Handler
+	reqs  *requirement.Service
+	risks *risk.Service
+	plans *plan.Service
 }
 
 func newFixture(t testing.TB, more ...func(*web.Options)) fixture {
@@ -61,7 +65,7 @@ func newFixture(t testing.TB, more ...func(*web.Options)) fixture {
 	}
 	h, err := web.New(opts)
 	require.NoError(t, err)
-	return fixture{h: h, reqs: s.Requirements}
+	return fixture{h: h, reqs: s.Requirements, risks: s.Risks, plans: s.Plans}
 }
 
 // browser keeps cookies between requests and never follows redirects.

@@ -211,7 +211,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	console, err := web.New(web.Options{Services: services, Watches: watches,
+	console, err := web.New(web.Options{Services: services, Watches: watches, External: refs,
 		Reports: reports, Projects: projects, Authenticator: authn, Atomically: api.Atomically, Logger: log, SSO: consoleSSO})
 	if err != nil {
 		return err
