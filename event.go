@@ -27,6 +27,21 @@ type Event struct {
 	// link to the record suspect), as the record's domain defines its
 	// content; empty when the change touched no content.
 	Changed []string `json:"changed,omitempty"`
+	// External lists the items that stand for the record in other
+	// systems (its Jira issue, its PingCode work item), as accord last
+	// knew them, so that a receiver can act on the item without asking;
+	// empty when the record has none, or when nobody filled it in (the
+	// reference server's pipeline does, adapters/link).
+	External []ExternalItem `json:"external,omitempty"`
+}
+
+// ExternalItem is an item in another system that stands for a record: a
+// Jira issue, a PingCode work item, a Trello card.
+type ExternalItem struct {
+	System string `json:"system"`           // jira, pingcode, worktile, asana, trello, …
+	Key    string `json:"key"`              // the item's key there: SHOP-123
+	URL    string `json:"url,omitempty"`    // where the item is
+	Status string `json:"status,omitempty"` // its status there, as last known
 }
 
 // EventSink receives events. Publish is called after the change is stored,

@@ -58,6 +58,7 @@ func NewService(opts Options) (*Service, error) {
 		Name:   func(r Reference) (string, string) { return "", r.Name() },
 		Label:  func(r Reference) string { return "external reference " + r.Name() },
 		Delete: opts.Store.DeleteReference, History: opts.Store.ListReferenceRevisions,
+		External: func(r Reference) []accord.ExternalItem { return []accord.ExternalItem{r.Item()} },
 	}}
 	return s, nil
 }
@@ -89,7 +90,8 @@ func (s *Service) Add(ctx context.Context, project string, in NewReference) (Ref
 	if err != nil {
 		return Reference{}, err
 	}
-	s.pub.Publish(ctx, EventAdded, project, r.Ref(), actor, "%s: added by %s", r.describe(), actor.ID)
+	s.pub.Send(ctx, accord.Event{Kind: EventAdded, Project: project, Ref: r.Ref(), Title: r.Name(), Revision: r.Revision, Actor: actor, Time: now,
+		Summary: fmt.Sprintf("%s: added by %s", r.describe(), actor.ID), External: []accord.ExternalItem{r.Item()}})
 	return r, nil
 }
 

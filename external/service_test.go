@@ -129,6 +129,12 @@ func TestUpdateIsCompareAndSwap(t *testing.T) {
 			t.Errorf("the summary %q does not name the record and the item", e.Summary)
 		}
 	}
+	if ext := (*evs)[1].External; len(ext) != 1 || ext[0] != (accord.ExternalItem{System: "pingcode", Key: "SHOP-7", Status: "进行中"}) {
+		t.Errorf("the update's event carries %+v, want the item with its new status", ext)
+	}
+	if ext := (*evs)[0].External; len(ext) != 1 || ext[0].Key != "SHOP-7" || ext[0].Status != "待处理" {
+		t.Errorf("the add's event carries %+v, want the item", ext)
+	}
 	if !strings.Contains((*evs)[1].Summary, "进行中") {
 		t.Errorf("the update's summary %q does not say the new status", (*evs)[1].Summary)
 	}
@@ -164,7 +170,7 @@ func TestListByRecordAndRemove(t *testing.T) {
 		t.Errorf("adding a removed reference's item again: %v", err)
 	}
 	last := (*evs)[len(*evs)-2]
-	if last.Kind != external.EventRemoved || !strings.Contains(last.Summary, "duplicate") {
+	if last.Kind != external.EventRemoved || !strings.Contains(last.Summary, "duplicate") || len(last.External) != 1 || last.External[0].Key != "SHOP-1" {
 		t.Errorf("the removal's event: %+v", last)
 	}
 	if _, err := s.ListByRecord(alice, "shop", accord.Ref{}, accord.PageQuery{}); accord.ErrorCode(err) != accord.Invalid {

@@ -67,6 +67,12 @@ type NewReference struct {
 // Ref returns the accord.Ref that points at r.
 func (r Reference) Ref() accord.Ref { return accord.Ref{Kind: RefKind, ID: r.ID} }
 
+// Item returns the item r points at as events carry it
+// (accord.Event.External).
+func (r Reference) Item() accord.ExternalItem {
+	return accord.ExternalItem{System: r.System, Key: r.Key, URL: r.URL, Status: r.Status}
+}
+
 // Name names r for people: "jira SHOP-123".
 func (r Reference) Name() string { return r.System + " " + r.Key }
 

@@ -48,6 +48,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/internal/diff"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
@@ -431,7 +432,8 @@ type Services struct {
 // The subscribers' documentation, as Services.Subscribers gives it.
 const (
 	outboxDoc = "Options.Events, the embedder's sink (the reference server's outbox, which feeds webhooks and watches): " +
-		"gets every event first; on SQL the outbox writes it inside the writer's unit of work, so it commits with the change."
+		"gets every event first, with the items that stand for its record in other systems (Event.External, read from Stores.External); " +
+		"on SQL the outbox writes it inside the writer's unit of work, so it commits with the change."
 	traceabilityDoc = "Reads the changed record (once, shared with the subscribers after it), the records it concerns and the links from and to them; " +
 		"writes the links it declares and marks the links to it suspect when its content changed. Inside the writer's unit of work; " +
 		"a failure is published as trace.sync_failed and Traces.Recheck catches up."
@@ -527,7 +529,9 @@ func New(opts Options) (Services, error) {
 	// The pipeline, in order.
 	if opts.Events != nil {
 		events.steps = append(events.steps, Subscriber{Name: "outbox", Doc: outboxDoc,
-			handle: func(ctx context.Context, e accord.Event, _ func(accord.Event)) { opts.Events.Publish(ctx, e) }})
+			handle: func(ctx context.Context, e accord.Event, _ func(accord.Event)) {
+				opts.Events.Publish(ctx, withExternal(ctx, opts.External, e))
+			}})
 	}
 	if traces != nil {
 		events.steps = append(events.steps, Subscriber{Name: "traceability", Doc: traceabilityDoc, handle: traceability(traces, records)})
@@ -539,4 +543,24 @@ func New(opts Options) (Services, error) {
 
 	return Services{Requirements: reqs, Contracts: contracts, Reviews: reviews, Risks: risks, Retros: retros, Plans: plans, Traces: traces, Records: records,
 		subscribers: slices.Clone(events.steps)}, nil
+}
+
+// withExternal returns e with the items that stand for its record in
+// other systems (its Jira issue, its PingCode work item), read from refs:
+// the references kept by the record's ID, as an external.Service with
+// Records keeps them. e is returned as it is when it carries its items
+// already (an external reference's own events), when there is no store,
+// and when the store fails: the event is not held back for them.
+func withExternal(ctx context.Context, refs external.Store, e accord.Event) accord.Event {
+	if refs == nil || e.External != nil || e.Ref.ID == "" || e.Ref.Kind == external.RefKind {
+		return e
+	}
+	page, err := refs.ListReferences(ctx, e.Project, external.Filter{Record: e.Ref}, accord.PageQuery{Size: 100})
+	if err != nil {
+		return e
+	}
+	for _, r := range page.Items {
+		e.External = append(e.External, r.Item())
+	}
+	return e
 }

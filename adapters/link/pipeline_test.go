@@ -2,6 +2,7 @@ package link_test
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
@@ -91,4 +93,50 @@ func TestSubscribersRunInOrder(t *testing.T) {
 	require.NotEmpty(t, got)
 	assert.Equal(t, review.EventAssessed, got[0])
 	assert.Contains(t, got, risk.EventCreated, "risk filing ran")
+}
+
+// Events of a record that stands for items in other systems carry them
+// (Event.External), so a webhook receiver can act on the Jira issue
+// without asking; events of a record without any carry none.
+func TestOutboxEventsCarryTheRecordsExternalItems(t *testing.T) {
+	var got []accord.Event
+	sink := accord.EventSinkFunc(func(_ context.Context, e accord.Event) { got = append(got, e) })
+	stores := memory.New()
+	s, err := link.New(link.Options{Stores: stores, Events: sink})
+	require.NoError(t, err)
+	refs, err := external.NewService(external.Options{Store: stores.External, Records: s.Records, Events: sink})
+	require.NoError(t, err)
+	tracked, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
+	require.NoError(t, err)
+	plain, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
+	require.NoError(t, err)
+	_, err = refs.Add(alice, "p", external.NewReference{Record: accord.Ref{Kind: "requirement", ID: tracked.Key}, System: external.Jira, Key: "SHOP-123",
+		Content: external.Content{URL: "https://shop.atlassian.net/browse/SHOP-123", Status: "To Do"}})
+	require.NoError(t, err)
+	added := got[len(got)-1]
+	assert.Equal(t, external.EventAdded, added.Kind)
+	assert.Equal(t, []accord.ExternalItem{{System: "jira", Key: "SHOP-123", URL: "https://shop.atlassian.net/browse/SHOP-123", Status: "To Do"}}, added.External,
+		"the reference's own event names its item")
+
+	got = nil
+	_, err = s.Requirements.Transition(alice, "p", tracked.Key, tracked.Revision, requirement.TransitionInput{To: requirement.InReview})
+	require.NoError(t, err)
+	_, err = s.Requirements.Transition(alice, "p", plain.Key, plain.Revision, requirement.TransitionInput{To: requirement.InReview})
+	require.NoError(t, err)
+	var trackedEvent, plainEvent *accord.Event
+	for i, e := range got {
+		if e.Kind == requirement.EventTransitioned && e.Key == tracked.Key {
+			trackedEvent = &got[i]
+		}
+		if e.Kind == requirement.EventTransitioned && e.Key == plain.Key {
+			plainEvent = &got[i]
+		}
+	}
+	require.NotNil(t, trackedEvent, "events: %+v", got)
+	require.NotNil(t, plainEvent)
+	assert.Equal(t, []accord.ExternalItem{{System: "jira", Key: "SHOP-123", URL: "https://shop.atlassian.net/browse/SHOP-123", Status: "To Do"}}, trackedEvent.External)
+	assert.Empty(t, plainEvent.External)
+	data, err := json.Marshal(*trackedEvent)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"external":[{"system":"jira","key":"SHOP-123","url":"https://shop.atlassian.net/browse/SHOP-123","status":"To Do"}]`)
 }

@@ -47,6 +47,9 @@ type Table[T any] struct {
 	// Time (optional) says what time a change of rec records: an
 	// anonymous retrospective records minutes.
 	Time func(rec T, now time.Time) time.Time
+	// External (optional) lists the items in other systems that rec's
+	// events carry (accord.Event.External): an external reference's own.
+	External func(rec T) []accord.ExternalItem
 }
 
 // Lookup reads the record ref names: by human key when it has the
@@ -365,6 +368,9 @@ func (m Commands[T, P]) event(project string, rec T, c *Cmd, kind, summary strin
 		Revision: P(&rec).StampRef().Revision, Changed: changed}
 	if m.Table.Name != nil {
 		e.Key, e.Title = m.Table.Name(rec)
+	}
+	if m.Table.External != nil {
+		e.External = m.Table.External(rec)
 	}
 	return e
 }
