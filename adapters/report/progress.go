@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/internal/svc"
 	"github.com/accordhq/accord/plan"
 	"github.com/accordhq/accord/requirement"
@@ -83,6 +84,9 @@ type RequirementLine struct {
 	Owner   string             `json:"owner"`
 	Changed []string           `json:"changed,omitempty"` // fields changed in the period; "created" when new
 	By      string             `json:"by,omitempty"`      // who created it (when new in the period), else who changed it last
+	// External are the items that stand for it in other systems (its
+	// Jira issue), with their status there.
+	External []accord.ExternalItem `json:"external,omitempty"`
 }
 
 // PendingReview is a review not yet decided and what it waits on.
@@ -114,6 +118,8 @@ type RiskLine struct {
 	Status risk.Status `json:"status"`
 	Owner  string      `json:"owner"`
 	Why    string      `json:"why,omitempty"` // what is overdue
+	// External are the items that stand for it in other systems.
+	External []accord.ExternalItem `json:"external,omitempty"`
 }
 
 // SuspectLine is a suspect link with both ends named as people read
@@ -151,6 +157,9 @@ func (s Reports) Progress(ctx context.Context, project string, since time.Time) 
 	// and the names of suspect links' ends.
 	reqs, err := svc.All(ctx, project, requirement.Filter{}, s.services.Requirements.List)
 	if err != nil {
+		return r, err
+	}
+	if s.items, err = externalItems(ctx, s.external, project); err != nil {
 		return r, err
 	}
 	for _, step := range []func(context.Context, *ProgressReport, []requirement.Requirement) error{
@@ -237,7 +246,7 @@ func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, reqs
 			st.ByOwner = append(st.ByOwner, OwnerStanding{Owner: q.Owner, ByStatus: map[requirement.Status]int{}})
 		}
 		st.ByOwner[i].ByStatus[q.Status]++
-		line := RequirementLine{Key: q.Key, Title: q.Title, Status: q.Status, Owner: q.Owner}
+		line := RequirementLine{Key: q.Key, Title: q.Title, Status: q.Status, Owner: q.Owner, External: s.itemsOf(q.Ref(), q.Key)}
 		switch q.Status {
 		case requirement.Accepted:
 			st.Done = append(st.Done, line)
@@ -309,7 +318,8 @@ func (s Reports) riskSection(ctx context.Context, r *ProgressReport, _ []require
 	rank := func(l risk.Level) int { return slices.Index(risk.Levels(), l) }
 	slices.SortStableFunc(open, func(a, b risk.Risk) int { return rank(b.Level()) - rank(a.Level()) })
 	line := func(k risk.Risk, why string) RiskLine {
-		return RiskLine{Key: k.Key, Title: k.Title, Level: k.Level(), Status: k.Status, Owner: k.Owner, Why: why}
+		return RiskLine{Key: k.Key, Title: k.Title, Level: k.Level(), Status: k.Status, Owner: k.Owner, Why: why,
+			External: s.itemsOf(accord.Ref{Kind: risk.RefKind, ID: k.ID}, k.Key)}
 	}
 	// Unassessed risks have no level yet: they come after the scored ones.
 	for _, k := range open[:min(topRisks, len(open))] {
@@ -483,6 +493,7 @@ func (r ProgressReport) Markdown() string {
 			if len(l.Changed) > 0 {
 				fmt.Fprintf(&b, ": %s by %s", strings.Join(l.Changed, ", "), l.By)
 			}
+			b.WriteString(itemsText(l.External))
 			b.WriteString("\n")
 		}
 	}
@@ -519,12 +530,12 @@ func (r ProgressReport) Markdown() string {
 		if level == "" {
 			level = "not assessed"
 		}
-		lines = append(lines, fmt.Sprintf("- %s %s: %s, %s, owner %s", k.Key, k.Title, level, k.Status, k.Owner))
+		lines = append(lines, fmt.Sprintf("- %s %s: %s, %s, owner %s%s", k.Key, k.Title, level, k.Status, k.Owner, itemsText(k.External)))
 	}
 	list("Top risks", lines)
 	lines = nil
 	for _, k := range r.OverdueRisks {
-		lines = append(lines, fmt.Sprintf("- %s %s (owner %s): %s", k.Key, k.Title, k.Owner, k.Why))
+		lines = append(lines, fmt.Sprintf("- %s %s (owner %s): %s%s", k.Key, k.Title, k.Owner, k.Why, itemsText(k.External)))
 	}
 	list("Overdue risks", lines)
 	lines = nil
@@ -554,4 +565,45 @@ func (r ProgressReport) Markdown() string {
 	}
 	list("Coverage gaps", lines)
 	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// externalItems reads every reference of the project once, by the record
+// it stands for: by ID, and by the name it was referenced by (a key).
+func externalItems(ctx context.Context, refs external.Store, project string) (map[accord.Ref][]accord.ExternalItem, error) {
+	out := map[accord.Ref][]accord.ExternalItem{}
+	if refs == nil {
+		return out, nil
+	}
+	all, err := svc.All(ctx, project, external.Filter{}, refs.ListReferences)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		out[r.Record] = append(out[r.Record], r.Item())
+		if r.RecordName != "" && r.RecordName != r.Record.ID {
+			named := accord.Ref{Kind: r.Record.Kind, ID: r.RecordName}
+			out[named] = append(out[named], r.Item())
+		}
+	}
+	return out, nil
+}
+
+// itemsOf returns the items of the record ref, which has key.
+func (s Reports) itemsOf(ref accord.Ref, key string) []accord.ExternalItem {
+	if items := s.items[ref]; items != nil {
+		return items
+	}
+	return s.items[accord.Ref{Kind: ref.Kind, ID: key}]
+}
+
+// itemsText names items for the Markdown report: " · jira SHOP-1 (Done)".
+func itemsText(items []accord.ExternalItem) string {
+	var b strings.Builder
+	for _, it := range items {
+		fmt.Fprintf(&b, " · %s %s", it.System, it.Key)
+		if it.Status != "" {
+			fmt.Fprintf(&b, " (%s)", it.Status)
+		}
+	}
+	return b.String()
 }

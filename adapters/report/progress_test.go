@@ -13,6 +13,7 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/report"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/risk"
@@ -81,4 +82,47 @@ func TestProgressReportSections(t *testing.T) {
 	}
 	_, err = reports.Progress(ctx, "p", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
 	assert.Equal(t, accord.Invalid, accord.ErrorCode(err), "a period that starts in the future")
+}
+
+// The requirements and risks the progress report lists name the items
+// that stand for them in other systems, with their status there, in its
+// JSON and its Markdown.
+func TestProgressReportNamesTrackerItems(t *testing.T) {
+	clock := testkit.NewStepClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	stores := adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(),
+		External: memory.NewExternalStore()}
+	s, err := link.New(link.Options{Stores: stores, Clock: clock})
+	require.NoError(t, err)
+	reports, err := report.New(report.Options{Services: s, Stores: stores, Clock: clock})
+	require.NoError(t, err)
+	refs, err := external.NewService(external.Options{Store: stores.External, Records: s.Records, Clock: clock})
+	require.NoError(t, err)
+	tracked, err := s.Requirements.Create(alice, "p", requirement.ContentInput{Content: content()})
+	require.NoError(t, err)
+	_, err = s.Requirements.Create(alice, "p", requirement.ContentInput{Content: requirement.Content{Title: "Partial refunds"}})
+	require.NoError(t, err)
+	rk, err := s.Risks.Create(bob, "p", risk.NewRisk{Title: "Provider limits", Cause: "a limit", Event: "queues", Effect: "late refunds", Category: risk.Dependency})
+	require.NoError(t, err)
+	_, err = refs.Add(alice, "p", external.NewReference{Record: tracked.Ref(), System: external.Jira, Key: "SHOP-1", Content: external.Content{Status: "In Progress"}})
+	require.NoError(t, err)
+	_, err = refs.Add(alice, "p", external.NewReference{Record: accord.Ref{Kind: "risk", ID: rk.Key}, System: external.PingCode, Key: "PAY-7", Content: external.Content{Status: "进行中"}})
+	require.NoError(t, err)
+
+	r, err := reports.Progress(alice, "p", time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	var lines []report.RequirementLine
+	lines = append(lines, r.Requirements.Changed...)
+	require.Len(t, lines, 2)
+	for _, l := range lines {
+		if l.Key == tracked.Key {
+			assert.Equal(t, []accord.ExternalItem{{System: "jira", Key: "SHOP-1", Status: "In Progress"}}, l.External)
+		} else {
+			assert.Empty(t, l.External, l.Key)
+		}
+	}
+	require.Len(t, r.TopRisks, 1)
+	assert.Equal(t, []accord.ExternalItem{{System: "pingcode", Key: "PAY-7", Status: "进行中"}}, r.TopRisks[0].External)
+	md := r.Markdown()
+	assert.Contains(t, md, tracked.Key+" Refund an order (draft, alice): created by alice · jira SHOP-1 (In Progress)\n")
+	assert.Contains(t, md, rk.Key+" Provider limits: not assessed, identified, owner bob · pingcode PAY-7 (进行中)\n")
 }

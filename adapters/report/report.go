@@ -19,6 +19,7 @@ import (
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/trace"
 )
 
@@ -30,7 +31,9 @@ type Options struct {
 	Services link.Services
 	// Stores are the stores Services were built on: coverage reads
 	// Requirements, Contracts (their test runs) and Reviews (acceptance
-	// checks); impacts read Requirements and Contracts.
+	// checks); impacts read Requirements and Contracts; the progress
+	// report names each listed requirement's and risk's items in other
+	// systems from External (optional).
 	adapters.Stores
 	Clock accord.Clock // optional: accord.SystemClock()
 }
@@ -44,6 +47,8 @@ type Reports struct {
 
 	services link.Services
 	coverage Coverage
+	external external.Store // Stores.External, for the items that stand for the records listed
+	items    map[accord.Ref][]accord.ExternalItem
 }
 
 // New returns the reports over opts. Errors: Invalid (no requirement
@@ -54,7 +59,8 @@ func New(opts Options) (Reports, error) {
 	}
 	return Reports{services: opts.Services,
 		Impacts:  Impacts{Traces: opts.Services.Traces, Records: opts.Services.Records, Stores: opts.Stores},
-		coverage: Coverage{Requirements: opts.Requirements, Contracts: opts.Contracts, Reviews: opts.Reviews, Clock: opts.Clock}}, nil
+		coverage: Coverage{Requirements: opts.Requirements, Contracts: opts.Contracts, Reviews: opts.Reviews, Clock: opts.Clock},
+		external: opts.External}, nil
 }
 
 // Coverage traces the project's requirements to the operations that
