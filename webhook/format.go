@@ -66,15 +66,39 @@ const maxSummary = 1500
 
 func (m message) summary() string {
 	s := m.e.Summary
-	if len(s) <= maxSummary {
-		return s
+	if len(s) > maxSummary {
+		cut := maxSummary
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
-	cut := maxSummary
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return s + m.items()
 }
+
+// items is a last line naming the items that stand for the record in
+// other systems (Event.External) and their status there, those the
+// summary does not name already: "\nTracker items: jira SHOP-1 (To Do)".
+func (m message) items() string {
+	var names []string
+	for _, it := range m.e.External {
+		name := it.System + " " + it.Key
+		if strings.Contains(m.e.Summary, name) || len(names) == maxItems {
+			continue
+		}
+		if it.Status != "" {
+			name += m.w.status(it.Status)
+		}
+		names = append(names, name)
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "\n" + m.w.items + strings.Join(names, m.w.comma)
+}
+
+// maxItems is how many items a message names at most.
+const maxItems = 5
 
 func (m message) who() string {
 	if m.e.Actor.Name != "" {

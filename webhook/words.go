@@ -7,13 +7,22 @@ import "strings"
 type words struct {
 	chinese               bool
 	open, by, project, at string
+	items, comma          string // before the items in other systems, between them
 }
 
 func wordsFor(language string) words {
 	if language == Chinese {
-		return words{chinese: true, open: "在 accord 中查看", by: "操作人", project: "项目", at: "时间"}
+		return words{chinese: true, open: "在 accord 中查看", by: "操作人", project: "项目", at: "时间", items: "外部引用：", comma: "，"}
 	}
-	return words{open: "Open in accord", by: "By", project: "Project", at: "When"}
+	return words{open: "Open in accord", by: "By", project: "Project", at: "When", items: "Tracker items: ", comma: ", "}
+}
+
+// status is an item's status there, after its name: " (To Do)" / "（待处理）".
+func (w words) status(s string) string {
+	if w.chinese {
+		return "（" + s + "）"
+	}
+	return " (" + s + ")"
 }
 
 // headline says what happened: "Requirement updated" / "需求已更新" for
