@@ -21,7 +21,7 @@ import (
 func TestMessagesNameTheRecordsTrackerItems(t *testing.T) {
 	e := accord.Event{ID: "E1", Kind: "requirement.transitioned", Project: "shop", Ref: accord.Ref{Kind: "requirement", ID: "01J"},
 		Key: "REQ-3", Title: "退款到原支付方式", Actor: accord.Actor{ID: "alice"}, Time: time.Date(2026, 12, 7, 22, 0, 0, 0, time.UTC),
-		Summary: `REQ-3 "退款到原支付方式" moved to approved by alice`,
+		Summary:  `REQ-3 "退款到原支付方式" moved to approved by alice`,
 		External: []accord.ExternalItem{{System: "jira", Key: "SHOP-1", URL: "https://shop.atlassian.net/browse/SHOP-1", Status: "To Do"}, {System: "pingcode", Key: "PAY-7"}}}
 	text := func(f webhook.Format, lang string) string {
 		t.Helper()
