@@ -9,6 +9,12 @@
 // and a changed item updates its requirement only when nobody edited the
 // requirement in accord since the last import (otherwise: a conflict,
 // reported, nothing overwritten).
+//
+// The Importer writes through two small interfaces: in the process,
+// RequirementsOf a requirement.Service and an *external.Service (one unit
+// of work); through a server's API, RequirementsVia and ReferencesVia a
+// client.Client (each call its own unit of work; a second run continues
+// an import that stopped half-way).
 package trackerimport
 
 import (
