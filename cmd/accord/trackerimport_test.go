@@ -3,8 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,4 +128,39 @@ func serverRequirementIn(t *testing.T, s running, key string) requirement.Requir
 	var r requirement.Requirement
 	require.Equal(t, 200, do(t, "GET", s.url+"/v1/projects/demo/requirements/"+key, s.pm, "", &r).StatusCode)
 	return r
+}
+
+// Through the API each call is its own unit of work: an import that
+// stops half-way (here the server fails the second requirement) reports
+// what is in, exits 1 and says to run again; the second run creates only
+// what is missing.
+func TestImportTrackerThroughTheServerContinuesAfterAFailure(t *testing.T) {
+	s := start(t, "memory", "")
+	defer s.stop()
+	target, err := url.Parse(s.url)
+	require.NoError(t, err)
+	var creates atomic.Int32
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	flaky := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/requirements") && creates.Add(1) == 2 {
+			http.Error(w, "the database went away", http.StatusServiceUnavailable)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer flaky.Close()
+	file := filepath.Join("..", "..", "adapters", "trackerimport", "testdata", "jira-search.json")
+
+	out, code, err := runIn(t, "import-tracker", "-project", "demo", "-from", "jira", "-server", flaky.URL, "-token", s.pm, file)
+	require.Error(t, err)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "created   row 1  jira SHOP-101 → REQ-5 退款到原支付方式")
+	assert.Contains(t, out, "1 created, 0 updated")
+	assert.Contains(t, err.Error(), "row 2 (SHOP-102)")
+	assert.Contains(t, err.Error(), "the 1 item(s) before it are imported: run the same import again to continue")
+
+	out, _, err = runIn(t, "import-tracker", "-project", "demo", "-from", "jira", "-server", s.url, "-token", s.pm, file)
+	require.NoError(t, err, out)
+	assert.Contains(t, out, "2 created, 0 updated, 1 unchanged, 0 conflicts, 0 failed, 2 not mapped")
+	assert.Contains(t, out, "created   row 2  jira SHOP-102 → REQ-6 ")
 }
