@@ -101,11 +101,11 @@ func (e *Engine) Handle(ctx context.Context, ev accord.Event, rec Record) ([]Out
 	for _, cfg := range configs {
 		// A setting stored before a rule change may no longer be valid:
 		// refuse it whole rather than apply half of it.
-		if err := cfg.Validate(); err != nil {
+		if err := cfg.Validate(nil); err != nil {
 			return out, fmt.Errorf("project %s: %w", ev.Project, err)
 		}
 		for _, r := range cfg.Rules {
-			if !r.matches(ev, rec) {
+			if !r.Matches(ev.Kind, rec.Status) {
 				continue
 			}
 			c, ok := e.connectors[cfg.System]

@@ -105,7 +105,8 @@ func (s *Sync) StatusChanged(ctx context.Context, project, system, key, status s
 		}
 		for _, cfg := range cfgs {
 			if cfg.System == system {
-				c.State, _ = cfg.StateOf(status)
+				state, _ := cfg.StateOf(status)
+				c.State = plan.ItemState(state)
 			}
 		}
 	}

@@ -88,8 +88,8 @@ func TestConfigValidateNamesEveryField(t *testing.T) {
 			{On: "x", Action: "delete"},
 			{On: "x", Action: tracker.Comment, Template: "{{.Record"},
 		},
-		StatusMap: []tracker.StatusMapping{{Status: "Done", State: plan.Done}, {Status: "done", State: "finished"}},
-	}.Validate()
+		StatusMap: []tracker.StatusMapping{{Status: "Done", State: string(plan.Done)}, {Status: "done", State: "finished"}},
+	}.Validate(tracker.PlanStates())
 	require.Error(t, err)
 	var e *accord.Error
 	require.ErrorAs(t, err, &e)
@@ -101,11 +101,11 @@ func TestConfigValidateNamesEveryField(t *testing.T) {
 		"rules[3].template", "status_map[1].state", "status_map[1].status"}, fields)
 
 	ok := tracker.Config{System: "jira", Project: "SHOP", Rules: []tracker.Rule{{On: "requirement.transitioned", To: "approved", Action: tracker.Create, Type: "Story"}},
-		StatusMap: []tracker.StatusMapping{{Status: "In Progress", State: plan.InProgress}}}
-	require.NoError(t, ok.Validate())
+		StatusMap: []tracker.StatusMapping{{Status: "In Progress", State: string(plan.InProgress)}}}
+	require.NoError(t, ok.Validate(tracker.PlanStates()))
 	st, found := ok.StateOf("in progress")
 	assert.True(t, found)
-	assert.Equal(t, plan.InProgress, st)
+	assert.Equal(t, string(plan.InProgress), st)
 }
 
 func TestEngineAppliesOnlyMatchingRulesAndSkipsItemlessOnes(t *testing.T) {
