@@ -277,3 +277,31 @@ func (s SyncState) Failing() bool { return s.LastError != "" || len(s.Failed) > 
 // SyncName is the name a store keeps a project's sync state with one
 // system under (tracker-sync/jira).
 func SyncName(system string) string { return "tracker-sync/" + system }
+
+// Rerun is what a re-run of a project's failed syncs with one tracker did.
+type Rerun struct {
+	Project string `json:"project"`
+	System  string `json:"system"`
+	// Delivered and Failed count the events re-run; Events says for each
+	// what happened, by record key and title.
+	Delivered int          `json:"delivered"`
+	Failed    int          `json:"failed"`
+	Events    []RerunEvent `json:"events"`
+	// Dropped counts failed events no longer listed, which could not be
+	// re-run (see SyncState.Dropped).
+	Dropped int `json:"dropped,omitempty"`
+	// State is the sync state after the re-run.
+	State SyncState `json:"state"`
+}
+
+// RerunEvent is one event of a Rerun.
+type RerunEvent struct {
+	Event  string `json:"event"`  // its ID
+	Kind   string `json:"kind"`   // requirement.transitioned
+	Record string `json:"record"` // REQ-3 Checkout by invoice
+	// Outcome is "delivered" or "failed"; Error says why it failed.
+	Outcome string `json:"outcome"`
+	Error   string `json:"error,omitempty"`
+	// Did lists what the rules did in the tracker ("create SHOP-12").
+	Did []string `json:"did,omitempty"`
+}

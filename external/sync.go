@@ -91,6 +91,25 @@ func (s *Service) SyncState(ctx context.Context, project, system string) (SyncSt
 	return st, err
 }
 
+// Pending returns the project's sync state with system, whose Failed
+// events a re-run delivers again, to a caller who may re-run them: it
+// needs record.write. Errors: Unauthenticated, Invalid, NotFound,
+// PermissionDenied.
+func (s *Service) Pending(ctx context.Context, project, system string) (SyncState, error) {
+	if err := checkSystem(system); err != nil {
+		return SyncState{}, err
+	}
+	if _, err := s.guard.Begin(ctx, project, accord.PermRecordWrite); err != nil {
+		return SyncState{}, err
+	}
+	st, err := s.store.GetSyncState(ctx, project, system)
+	if st.Failed == nil {
+		st.Failed = []FailedEvent{}
+	}
+	st.Project, st.System = project, system
+	return st, err
+}
+
 // SyncSucceeded records that a sync with system succeeded now: the last
 // error is cleared and, when eventID is set, that event no longer awaits
 // a re-run. It needs record.write (a connector's actor holds it).
