@@ -146,14 +146,14 @@ func TestEngineAppliesOnlyMatchingRulesAndSkipsItemlessOnes(t *testing.T) {
 	rec.Status = "accepted"
 	conn.fail = []error{&tracker.Error{Kind: tracker.Unauthorized, System: "mem", Op: "move", Message: "token revoked"}}
 	_, err = eng.Handle(ctx, accord.Event{Kind: "requirement.transitioned", Project: "shop"}, rec)
-	assert.EqualError(t, err, "project shop, move on requirement/r1: mem move: unauthorized: token revoked")
+	assert.EqualError(t, err, "project shop, move on REQ-1 T: mem move: unauthorized: token revoked")
 	assert.Equal(t, tracker.Unauthorized, tracker.KindOf(err))
 
 	_, err = eng.Handle(ctx, accord.Event{Kind: "requirement.transitioned", Project: "shop"}, rec)
 	require.NoError(t, err)
 	ref, ok, _ := refs.Find(ctx, "shop", "mem", rec.Ref)
 	require.True(t, ok)
-	assert.Equal(t, tracker.Reference{Project: "shop", System: "mem", Key: "MEM-r1", Record: rec.Ref, Status: "Done", SyncedAt: t0}, ref)
+	assert.Equal(t, tracker.Reference{Project: "shop", System: "mem", Key: "MEM-r1", Record: rec.Ref, RecordKey: "REQ-1", Title: "T", Status: "Done", SyncedAt: t0}, ref)
 
 	_, err = tracker.NewEngine(tracker.Options{})
 	assert.EqualError(t, err, "invalid: invalid tracker engine options: configs: required; references: required")

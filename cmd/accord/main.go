@@ -18,6 +18,12 @@
 // -oidc-issuer and -oidc-audience (default $ACCORD_OIDC_ISSUER,
 // $ACCORD_OIDC_AUDIENCE) accept an identity provider's tokens beside
 // accord's own, with -oidc-roles-claim naming the claim of the roles.
+// -jira-url (default $ACCORD_JIRA_URL) with ACCORD_JIRA_EMAIL and
+// ACCORD_JIRA_TOKEN (or ACCORD_JIRA_BEARER), and ACCORD_PINGCODE_URL,
+// ACCORD_PINGCODE_CLIENT_ID and ACCORD_PINGCODE_CLIENT_SECRET, keep the
+// projects' tracker settings (/v1/projects/{p}/settings/trackers) in step
+// with Jira and PingCode; ACCORD_JIRA_WEBHOOK_SECRET opens Jira's webhook
+// receiver at POST /v1/projects/{p}/trackers/jira/webhook.
 package main
 
 import (
@@ -178,10 +184,11 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 			"the address people reach this server at (https://accord.example.com), for links to record pages in webhook deliveries; default $ACCORD_PUBLIC_URL")
 		sso := oidcFlags(fs)
 		observe := observeFlags(fs)
+		trackers := trackerFlags(fs)
 		if err := parse(fs, rest); err != nil {
 			return err
 		}
-		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, oidc: *sso, observe: *observe}, out, log)
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, oidc: *sso, observe: *observe, trackers: *trackers}, out, log)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
