@@ -50,7 +50,12 @@ const usage = `accord: the accord reference server and tool
                                                           run the HTTP API; webhooks reach public addresses
                                                           and those -webhook-allow ($ACCORD_WEBHOOK_ALLOW) names;
                                                           -oidc-issuer URL -oidc-audience AUD [-oidc-roles-claim C]
-                                                          also accept an identity provider's tokens (ACCORD_OIDC_*)
+                                                          also accept an identity provider's tokens (ACCORD_OIDC_*);
+                                                          -jira-url ($ACCORD_JIRA_URL) with ACCORD_JIRA_EMAIL +
+                                                          ACCORD_JIRA_TOKEN or ACCORD_JIRA_BEARER, and
+                                                          ACCORD_PINGCODE_URL/_CLIENT_ID/_CLIENT_SECRET keep the
+                                                          projects' trackers in step; ACCORD_JIRA_WEBHOOK_SECRET
+                                                          opens POST /v1/projects/{p}/trackers/jira/webhook
   accord migrate [-db accord.db]                          apply pending schema migrations
   accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
@@ -62,6 +67,9 @@ const usage = `accord: the accord reference server and tool
                                                           a tracker's export (Jira JSON or CSV, Trello JSON, Asana
                                                           JSON or CSV, PingCode/Worktile CSV) as requirements with
                                                           external references; again: no duplicates, conflicts shown
+  accord tracker status|sync|rules -server URL -project P [-system jira] [-set FILE] [-token T]
+                                                          a project's trackers: sync state and last error, a
+                                                          re-run of the failed syncs, the rules (print or -set)
   accord report [progress|coverage] -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
                                                           a project's progress report (进度报告) for the period
                                                           since a date (default a week ago), or its coverage
@@ -284,6 +292,8 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return importCommand(ctx, rest, defaultDB, os.Stdin, out)
 	case "import-tracker":
 		return importTrackerCommand(ctx, rest, defaultDB, out)
+	case "tracker":
+		return trackerCommand(ctx, rest, out)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usage)
 		return nil

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,7 +117,15 @@ func TestTrackersKeepInStepBothWays(t *testing.T) {
 	bad := do(t, "PUT", srv.url+base+"/settings/trackers", pm, strings.Replace(rules, `"action":"comment"`, `"action":"delete"`, 1), nil, "If-Match", `"0"`)
 	require.Equal(t, 400, bad.StatusCode)
 	require.Equal(t, 403, do(t, "PUT", srv.url+base+"/settings/trackers", dev, rules, nil, "If-Match", `"0"`).StatusCode, "bob is not an admin")
-	require.Equal(t, 200, do(t, "PUT", srv.url+base+"/settings/trackers", pm, rules, nil, "If-Match", `"0"`).StatusCode)
+	// The admin stores them with the CLI, through the API.
+	file := filepath.Join(t.TempDir(), "rules.json")
+	require.NoError(t, os.WriteFile(file, []byte(rules), 0o600))
+	var out bytes.Buffer
+	require.NoError(t, command(context.Background(), []string{"tracker", "rules", "-server", srv.url, "-project", "demo", "-token", pm, "-set", file}, &out, quiet))
+	assert.Contains(t, out.String(), "stored the tracker settings of demo as revision 1")
+	out.Reset()
+	require.NoError(t, command(context.Background(), []string{"tracker", "rules", "-server", srv.url, "-project", "demo", "-token", dev}, &out, quiet))
+	assert.Contains(t, out.String(), `"action": "create"`)
 
 	// The first create of each tracker loses its answer (a timeout).
 	j.LoseCreateResponses(1)
@@ -249,13 +259,16 @@ func TestTrackersKeepInStepBothWays(t *testing.T) {
 		}
 	}
 	j.APIToken = token
-	var run struct {
-		Delivered, Failed int
-		Events            []struct{ Record, Outcome string }
-	}
-	res = do(t, "POST", srv.url+base+"/trackers/jira/sync", dev, "", &run)
-	require.Equal(t, 200, res.StatusCode)
-	assert.Equal(t, 1, run.Delivered, "%+v", run)
+	out.Reset()
+	err := command(context.Background(), []string{"tracker", "status", "-server", srv.url, "-project", "demo", "-token", dev}, &out, quiet)
+	var exit exitError
+	require.ErrorAs(t, err, &exit, "a tracker with an error fails the status")
+	assert.Equal(t, 1, exit.code)
+	assert.Contains(t, out.String(), "awaiting a re-run: REQ-3 Export invoices as CSV (requirement.transitioned")
+	out.Reset()
+	require.NoError(t, command(context.Background(), []string{"tracker", "sync", "-server", srv.url, "-project", "demo", "-token", dev, "-system", "jira"}, &out, quiet))
+	assert.Contains(t, out.String(), "delivered REQ-3 Export invoices as CSV (requirement.transitioned): comment "+key)
+	assert.Contains(t, out.String(), "jira: 1 delivered, 0 failed")
 	var comments []string
 	for _, is := range j.Issues() {
 		if is.Key == key {
