@@ -309,3 +309,42 @@ func TestTrackerConfigurationIsCheckedAtStart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, conns, 2)
 }
+
+// TestTrackersOnMemoryDeliverInTheBackground: on the memory backend an
+// approved requirement reaches Jira without an outbox, once.
+func TestTrackersOnMemoryDeliverInTheBackground(t *testing.T) {
+	j := jiratest.New()
+	defer j.Close()
+	const pm, dev = "mem-pm-token", "mem-dev-token"
+	srv := start(t, "memory", "alice:product:"+pm+",bob:backend:"+dev, func(o *serveOptions) {
+		o.trackers = trackerOptions{jiraURL: j.URL, jiraEmail: j.Email, jiraToken: j.APIToken,
+			retry: tracker.RetryOptions{Backoff: 10 * time.Millisecond}, http: &http.Client{Timeout: 2 * time.Second}}
+	})
+	defer srv.stop()
+	rules := `{"trackers":[{"system":"jira","project":"SHOP","rules":[{"on":"requirement.transitioned","to":"approved","action":"create","type":"Story"}]}]}`
+	require.Equal(t, 200, do(t, "PUT", srv.url+"/v1/projects/demo/settings/trackers", pm, rules, nil, "If-Match", `"0"`).StatusCode)
+	assert.Equal(t, 404, do(t, "POST", srv.url+"/v1/projects/demo/trackers/jira/webhook", "", "{}", nil).StatusCode,
+		"no webhook receiver without ACCORD_JIRA_WEBHOOK_SECRET")
+	approveREQ3(t, srv.url, pm, dev)
+	require.Eventually(t, func() bool {
+		n := 0
+		for _, is := range j.Issues() {
+			if is.Summary == "Export invoices as CSV" {
+				n++
+			}
+		}
+		return n == 1
+	}, 10*time.Second, 20*time.Millisecond, "one Jira issue for REQ-3")
+	var status struct {
+		Items []struct {
+			System string
+			Sync   struct {
+				LastSuccess *time.Time `json:"last_success"`
+			} `json:"sync"`
+		} `json:"items"`
+	}
+	require.Eventually(t, func() bool {
+		do(t, "GET", srv.url+"/v1/projects/demo/trackers", dev, "", &status)
+		return len(status.Items) == 1 && status.Items[0].Sync.LastSuccess != nil
+	}, 10*time.Second, 20*time.Millisecond, "the sync state records the delivery")
+}
