@@ -260,7 +260,7 @@ func TestSyncDropsUnknownStaleAndRepeatedChanges(t *testing.T) {
 	st, _ := in.State(rec)
 	assert.Equal(t, plan.NotStarted, st, "an unmapped status is reported but moves nothing")
 	require.Len(t, in.Changes, 1)
-	assert.Equal(t, tracker.Change{Project: "shop", System: "jira", Key: "SHOP-1", Record: rec, Status: "Review", At: t0.Add(2 * time.Minute), LastSync: t0}, in.Changes[0])
+	assert.Equal(t, tracker.Change{Project: "shop", System: "jira", Key: "SHOP-1", Record: rec, RecordName: "requirement/a", Status: "Review", At: t0.Add(2 * time.Minute), LastSync: t0}, in.Changes[0])
 
 	in.Set(rec, plan.Blocked, t0.Add(2*time.Hour))
 	r, err = s.StatusChanged(ctx, "shop", "jira", "SHOP-1", "Done", t0.Add(3*time.Hour))
