@@ -11,10 +11,6 @@ import (
 	"github.com/accordhq/accord/internal/svc"
 )
 
-// EventSettingsChanged is published after a change of a project's
-// tracker settings.
-const EventSettingsChanged = "external.settings_changed"
-
 // Settings returns the project's tracker settings: revision 0 and no
 // connection when never set. Errors: Invalid (bad project), NotFound (not
 // a member).
