@@ -118,7 +118,16 @@ func TestTrackersKeepInStepBothWays(t *testing.T) {
 	bad := do(t, "PUT", srv.url+base+"/settings/trackers", pm, strings.Replace(rules, `"action":"comment"`, `"action":"delete"`, 1), nil, "If-Match", `"0"`)
 	require.Equal(t, 400, bad.StatusCode)
 	require.Equal(t, 403, do(t, "PUT", srv.url+base+"/settings/trackers", dev, rules, nil, "If-Match", `"0"`).StatusCode, "bob is not an admin")
-	// The admin stores them with the CLI, through the API.
+	// The admin stores them with the CLI, through the API; bad rules are
+	// refused naming the field, and nothing is stored.
+	badFile := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(badFile, []byte(strings.Replace(rules, `"action":"comment"`, `"action":"delete"`, 1)), 0o600))
+	var refused bytes.Buffer
+	err := command(context.Background(), []string{"tracker", "rules", "-server", srv.url, "-project", "demo", "-token", pm, "-set", badFile}, &refused, quiet)
+	var exit exitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 2, exit.code)
+	assert.Contains(t, refused.String(), "trackers[0].rules[1].action: must be create, comment or move")
 	file := filepath.Join(t.TempDir(), "rules.json")
 	require.NoError(t, os.WriteFile(file, []byte(rules), 0o600))
 	var out bytes.Buffer
@@ -261,8 +270,7 @@ func TestTrackersKeepInStepBothWays(t *testing.T) {
 	}
 	j.APIToken = token
 	out.Reset()
-	err := command(context.Background(), []string{"tracker", "status", "-server", srv.url, "-project", "demo", "-token", dev}, &out, quiet)
-	var exit exitError
+	err = command(context.Background(), []string{"tracker", "status", "-server", srv.url, "-project", "demo", "-token", dev}, &out, quiet)
 	require.ErrorAs(t, err, &exit, "a tracker with an error fails the status")
 	assert.Equal(t, 1, exit.code)
 	assert.Contains(t, out.String(), "awaiting a re-run: REQ-3 Export invoices as CSV (requirement.transitioned")

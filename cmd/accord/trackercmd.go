@@ -139,7 +139,8 @@ func trackerRules(ctx context.Context, c apiClient, file string, out io.Writer) 
 			}
 			body.Trackers = printed.Trackers
 		}
-		if cur, rev, err = c.api.PutTrackerSettings(ctx, c.project, rev, body); err != nil {
+		stored, _, err := c.api.PutTrackerSettings(ctx, c.project, rev, body)
+		if err != nil {
 			var e *client.Error
 			if errors.As(err, &e) && len(e.Fields) > 0 {
 				for _, f := range e.Fields {
@@ -149,7 +150,7 @@ func trackerRules(ctx context.Context, c apiClient, file string, out io.Writer) 
 			}
 			return err
 		}
-		fmt.Fprintf(out, "stored the tracker settings of %s as revision %d\n", c.project, rev)
+		fmt.Fprintf(out, "stored the tracker settings of %s as revision %d: %d tracker connection(s)\n", c.project, stored.Revision, len(stored.Trackers))
 		return nil
 	}
 	enc := json.NewEncoder(out)
