@@ -19,8 +19,9 @@
 // $ACCORD_OIDC_AUDIENCE) accept an identity provider's tokens beside
 // accord's own, with -oidc-roles-claim naming the claim of the roles.
 // -jira-url (default $ACCORD_JIRA_URL) with ACCORD_JIRA_EMAIL and
-// ACCORD_JIRA_TOKEN (or ACCORD_JIRA_BEARER), and ACCORD_PINGCODE_URL,
-// ACCORD_PINGCODE_CLIENT_ID and ACCORD_PINGCODE_CLIENT_SECRET, keep the
+// ACCORD_JIRA_TOKEN (or ACCORD_JIRA_BEARER), and -pingcode-url (default
+// $ACCORD_PINGCODE_URL) with ACCORD_PINGCODE_CLIENT_ID and
+// ACCORD_PINGCODE_CLIENT_SECRET, keep the
 // projects' tracker settings (/v1/projects/{p}/settings/trackers) in step
 // with Jira and PingCode; ACCORD_JIRA_WEBHOOK_SECRET opens Jira's webhook
 // receiver at POST /v1/projects/{p}/trackers/jira/webhook.
@@ -53,7 +54,7 @@ const usage = `accord: the accord reference server and tool
                                                           also accept an identity provider's tokens (ACCORD_OIDC_*);
                                                           -jira-url ($ACCORD_JIRA_URL) with ACCORD_JIRA_EMAIL +
                                                           ACCORD_JIRA_TOKEN or ACCORD_JIRA_BEARER, and
-                                                          ACCORD_PINGCODE_URL/_CLIENT_ID/_CLIENT_SECRET keep the
+                                                          -pingcode-url with ACCORD_PINGCODE_CLIENT_ID/_SECRET keep the
                                                           projects' trackers in step; ACCORD_JIRA_WEBHOOK_SECRET
                                                           opens POST /v1/projects/{p}/trackers/jira/webhook
   accord migrate [-db accord.db]                          apply pending schema migrations

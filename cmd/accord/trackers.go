@@ -42,10 +42,13 @@ type trackerOptions struct {
 func trackerFlags(fs *flag.FlagSet) *trackerOptions {
 	o := &trackerOptions{jiraEmail: os.Getenv("ACCORD_JIRA_EMAIL"), jiraToken: os.Getenv("ACCORD_JIRA_TOKEN"),
 		jiraBearer: os.Getenv("ACCORD_JIRA_BEARER"), jiraSecret: os.Getenv("ACCORD_JIRA_WEBHOOK_SECRET"),
-		pingURL: os.Getenv("ACCORD_PINGCODE_URL"), pingID: os.Getenv("ACCORD_PINGCODE_CLIENT_ID"), pingSecret: os.Getenv("ACCORD_PINGCODE_CLIENT_SECRET")}
+		pingID: os.Getenv("ACCORD_PINGCODE_CLIENT_ID"), pingSecret: os.Getenv("ACCORD_PINGCODE_CLIENT_SECRET")}
 	fs.StringVar(&o.jiraURL, "jira-url", os.Getenv("ACCORD_JIRA_URL"),
 		"the Jira Cloud site (https://your-domain.atlassian.net) to keep projects in step with; default $ACCORD_JIRA_URL. "+
 			"Credentials: ACCORD_JIRA_EMAIL and ACCORD_JIRA_TOKEN (an API token), or ACCORD_JIRA_BEARER; ACCORD_JIRA_WEBHOOK_SECRET checks Jira's webhooks")
+	fs.StringVar(&o.pingURL, "pingcode-url", os.Getenv("ACCORD_PINGCODE_URL"),
+		"PingCode's open API (https://open.pingcode.com) to keep projects in step with, polled every minute; default $ACCORD_PINGCODE_URL. "+
+			"Credentials: ACCORD_PINGCODE_CLIENT_ID and ACCORD_PINGCODE_CLIENT_SECRET (client credentials)")
 	return o
 }
 
@@ -74,7 +77,7 @@ func (o trackerOptions) connectors() ([]tracker.Connector, error) {
 		out = append(out, tracker.Retry(c, o.retry))
 	}
 	if o.pingURL != "" || o.pingID != "" || o.pingSecret != "" {
-		for _, v := range [][2]string{{"ACCORD_PINGCODE_URL", o.pingURL}, {"ACCORD_PINGCODE_CLIENT_ID", o.pingID}, {"ACCORD_PINGCODE_CLIENT_SECRET", o.pingSecret}} {
+		for _, v := range [][2]string{{"-pingcode-url (or ACCORD_PINGCODE_URL)", o.pingURL}, {"ACCORD_PINGCODE_CLIENT_ID", o.pingID}, {"ACCORD_PINGCODE_CLIENT_SECRET", o.pingSecret}} {
 			if v[1] == "" {
 				return nil, fmt.Errorf("%s is not set, but other ACCORD_PINGCODE_* variables are: PingCode needs its URL, client ID and client secret", v[0])
 			}
