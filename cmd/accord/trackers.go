@@ -193,7 +193,8 @@ func (t *trackers) poll(ctx context.Context, b *backend, c tracker.Connector, ev
 			log.Warn("listing projects for the pingcode poller", slog.Any("error", err))
 		}
 		for _, p := range all {
-			p := &tracker.Poller{Project: p.Key, Connector: c, References: t.refs, Sync: t.sync}
+			// Each change read is applied as one unit of work, as a webhook's is.
+			p := &tracker.Poller{Project: p.Key, Connector: c, References: t.refs, Sync: atomicSink{t.sync, b}}
 			if err := p.Poll(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("pingcode poll", slog.String("project", p.Project), slog.Any("error", err))
 			}
