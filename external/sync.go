@@ -67,6 +67,11 @@ func (s *Service) SyncStates(ctx context.Context, project string) ([]SyncState, 
 		}
 	}
 	sort.Slice(states, func(i, j int) bool { return states[i].System < states[j].System })
+	for i := range states {
+		if states[i].Failed == nil {
+			states[i].Failed = []FailedEvent{}
+		}
+	}
 	return states, nil
 }
 
