@@ -230,6 +230,10 @@ var operations = []Operation{
 	{ID: "updateExternalReference", Method: "PUT", Path: "/v1/projects/{project}/external-references/{id}"},
 	{ID: "removeExternalReference", Method: "DELETE", Path: "/v1/projects/{project}/external-references/{id}"},
 	{ID: "listExternalReferenceRevisions", Method: "GET", Path: "/v1/projects/{project}/external-references/{id}/revisions"},
+	{ID: "getTrackerSettings", Method: "GET", Path: "/v1/projects/{project}/settings/trackers"},
+	{ID: "putTrackerSettings", Method: "PUT", Path: "/v1/projects/{project}/settings/trackers"},
+	{ID: "listTrackers", Method: "GET", Path: "/v1/projects/{project}/trackers"},
+	{ID: "syncTracker", Method: "POST", Path: "/v1/projects/{project}/trackers/{system}/sync"},
 	{ID: "listProjects", Method: "GET", Path: "/v1/projects"},
 	{ID: "createProject", Method: "POST", Path: "/v1/projects"},
 	{ID: "getProject", Method: "GET", Path: "/v1/projects/{project}"},
@@ -2907,6 +2911,38 @@ func (c *Client) ListExternalReferenceRevisions(ctx context.Context, project, id
 	return out, err
 }
 
+// GetTrackerSettings calls getTrackerSettings (GET /v1/projects/{project}/settings/trackers): The project's tracker connections: system, tracker project, labels, rules and status map. The int is the revision the response's ETag names.
+func (c *Client) GetTrackerSettings(ctx context.Context, project string) (external.Settings, int, error) {
+	r := request{op: "getTrackerSettings", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/settings/trackers"}
+	var out external.Settings
+	rev, err := c.do(ctx, r, &out)
+	return out, rev, err
+}
+
+// PutTrackerSettings calls putTrackerSettings (PUT /v1/projects/{project}/settings/trackers): Replace the project's tracker connections (admins; If-Match: "0" when never set). The int is the revision the response's ETag names. It sends base as If-Match.
+func (c *Client) PutTrackerSettings(ctx context.Context, project string, base int, body TrackerSettingsBody) (external.Settings, int, error) {
+	r := request{op: "putTrackerSettings", method: "PUT", path: "/v1/projects/" + url.PathEscape(project) + "/settings/trackers", body: body, ifMatch: &base}
+	var out external.Settings
+	rev, err := c.do(ctx, r, &out)
+	return out, rev, err
+}
+
+// ListTrackers calls listTrackers (GET /v1/projects/{project}/trackers): Each connected tracker: its connection, last successful sync, last error and the events awaiting a re-run.
+func (c *Client) ListTrackers(ctx context.Context, project string) (Items[TrackerStatus], error) {
+	r := request{op: "listTrackers", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/trackers"}
+	var out Items[TrackerStatus]
+	_, err := c.do(ctx, r, &out)
+	return out, err
+}
+
+// SyncTracker calls syncTracker (POST /v1/projects/{project}/trackers/{system}/sync): Re-run the failed syncs with one tracker now; answers what each event did.
+func (c *Client) SyncTracker(ctx context.Context, project, system string) (external.Rerun, error) {
+	r := request{op: "syncTracker", method: "POST", path: "/v1/projects/" + url.PathEscape(project) + "/trackers/" + url.PathEscape(system) + "/sync"}
+	var out external.Rerun
+	_, err := c.do(ctx, r, &out)
+	return out, err
+}
+
 // ListProjectsOptions are the optional parameters of ListProjects.
 type ListProjectsOptions struct {
 	PageSize  int    // 1 to 500, default 50
@@ -3369,6 +3405,26 @@ type ReadMark struct {
 type ReferenceEdit struct {
 	external.Content
 	Note string `json:"note,omitempty"`
+}
+
+// TrackerSettingsBody is the body of PUT /settings/trackers: the
+// connections; the project and stamp come from the path and the server.
+//
+// It has the shape of httpapi's trackerSettingsBody.
+type TrackerSettingsBody struct {
+	Trackers []external.Connection `json:"trackers"`
+}
+
+// TrackerStatus is one tracker a project is connected to or has
+// synchronised with: its connection (absent when it was removed from the
+// settings), a one-line summary, and its sync state.
+//
+// It has the shape of httpapi's trackerStatus.
+type TrackerStatus struct {
+	System     string               `json:"system"`
+	Summary    string               `json:"summary"`
+	Connection *external.Connection `json:"connection,omitempty"`
+	Sync       external.SyncState   `json:"sync"`
 }
 
 // VersionSummary lists a version without its spec.

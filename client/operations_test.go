@@ -900,6 +900,30 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		fails(t, err, 404, "not_found")
 	})
 
+	run(t, "trackers", func(t *testing.T) {
+		conn := external.Connection{System: "jira", Project: "SHOP",
+			Rules:     []external.Rule{{On: "requirement.transitioned", To: "approved", Action: external.Create, Type: "Story"}},
+			StatusMap: []external.StatusMapping{{Status: "Done", State: "done"}}}
+		_, _, err := bob.PutTrackerSettings(ctx, p, 0, client.TrackerSettingsBody{Trackers: []external.Connection{conn}})
+		fails(t, err, 403, "permission_denied")
+		bad := conn
+		bad.Rules = []external.Rule{{On: "requirement.transitioned", Action: "delete"}}
+		_, _, err = alice.PutTrackerSettings(ctx, p, 0, client.TrackerSettingsBody{Trackers: []external.Connection{bad}})
+		e := fails(t, err, 400, "invalid")
+		eq(t, "field", e.Fields[0].Field, "trackers[0].rules[0].action")
+		_, rev := okRev(alice.PutTrackerSettings(ctx, p, 0, client.TrackerSettingsBody{Trackers: []external.Connection{conn}}))
+		eq(t, "settings revision", rev, 1)
+		st, rev := okRev(bob.GetTrackerSettings(ctx, p))
+		eq(t, "settings read back", st.Trackers[0].Project, "SHOP")
+		eq(t, "settings ETag", rev, 1)
+		trackers := ok(bob.ListTrackers(ctx, p))
+		eq(t, "trackers", len(trackers.Items), 1)
+		eq(t, "tracker", trackers.Items[0].System, "jira")
+		// The test server is started without connectors.
+		_, err = bob.SyncTracker(ctx, p, "jira")
+		fails(t, err, 501, "unimplemented")
+	})
+
 	var missing []string
 	for _, op := range client.Operations() {
 		if !called[op.ID] {

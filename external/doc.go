@@ -17,6 +17,22 @@
 // references); Update at a base revision (HTTP If-Match); Remove; History.
 // Adding, editing and removing need record.write.
 //
-// Events (events.go): external.added, external.updated, external.removed;
-// each summary names the record and the item.
+// A project's connections to trackers are its Settings (settings.go): for
+// each system, the tracker's project, labels, the Rules that turn accord
+// events into tracker items ("when a requirement is approved, create a
+// Story") and the status map back onto plan item states. They are one
+// revisioned record per project: Settings reads them, UpdateSettings
+// replaces them at a base revision and needs settings.update (admins).
+// The plan item states a status may map onto come from Options.PlanStates
+// (adapters/tracker.PlanStates), not from an import of plan.
+//
+// Each project's synchronisation with each system has a SyncState: the
+// last success, the last error and the record it was about, and the
+// failed events awaiting a re-run (at most MaxFailed). SyncStates and
+// SyncState read it; SyncSucceeded and SyncFailed record outcomes (a
+// connector's actor does, with record.write); Pending hands a re-run the
+// failed events. adapters/tracker's Relay delivers and re-runs them.
+//
+// Events (events.go): external.added, external.updated, external.removed,
+// each summary naming the record and the item; external.settings_changed.
 package external

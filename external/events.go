@@ -9,6 +9,9 @@ const (
 	EventAdded   = "external.added"
 	EventUpdated = "external.updated"
 	EventRemoved = "external.removed"
+	// EventSettingsChanged: a project's tracker settings changed; Ref
+	// points at the project.
+	EventSettingsChanged = "external.settings_changed"
 )
 
 // UniqueName is the name a store keeps unique within a project for a

@@ -29,3 +29,43 @@ func ExampleService_Add() {
 	// requirement/REQ-3 jira SHOP-123 In Progress 2
 	// conflict
 }
+
+// A project's admin connects it to Jira: approved requirements become
+// Stories, and Jira's statuses move the plan items back. A rule that
+// names no action is refused, naming the field.
+func ExampleService_UpdateSettings() {
+	refs, _ := external.NewService(external.Options{Store: memory.NewExternalStore(),
+		PlanStates: []string{"not_started", "in_progress", "done", "blocked"}})
+	admin := accord.WithActor(context.Background(), accord.Actor{ID: "ada", Roles: []string{"admin"}})
+	jira := external.Connection{System: external.Jira, Project: "SHOP",
+		Rules:     []external.Rule{{On: "requirement.transitioned", To: "approved", Action: external.Create, Type: "Story"}},
+		StatusMap: []external.StatusMapping{{Status: "In Progress", State: "in_progress"}, {Status: "Done", State: "done"}}}
+	st, _ := refs.UpdateSettings(admin, "shop", 0, external.Settings{Trackers: []external.Connection{jira}})
+	fmt.Println(st.Revision, st.Trackers[0].System, st.Trackers[0].Project)
+	state, _ := st.Trackers[0].StateOf("done")
+	fmt.Println(state)
+
+	jira.Rules[0].Action = ""
+	_, err := refs.UpdateSettings(admin, "shop", st.Revision, external.Settings{Trackers: []external.Connection{jira}})
+	fmt.Println(err.(*accord.Error).Fields[0].Field)
+	// Output:
+	// 1 jira SHOP
+	// done
+	// trackers[0].rules[0].action
+}
+
+// A connector records a failed delivery; the event waits for a re-run
+// until a later delivery of it succeeds.
+func ExampleService_SyncFailed() {
+	refs, _ := external.NewService(external.Options{Store: memory.NewExternalStore()})
+	connector := accord.WithActor(context.Background(), accord.Actor{ID: "tracker:jira"})
+	ev := accord.Event{ID: "01JEV", Kind: "requirement.transitioned", Project: "shop", Key: "REQ-3", Title: "Refund by invoice"}
+	st, _ := refs.SyncFailed(connector, "shop", external.Jira, external.FailedEvent{Event: ev, Record: "REQ-3 Refund by invoice",
+		Error: "jira create: temporary (HTTP 503)"}, true)
+	fmt.Println(len(st.Failed), st.LastErrorRecord+":", st.LastError)
+	st, _ = refs.SyncSucceeded(connector, "shop", external.Jira, ev.ID)
+	fmt.Println(len(st.Failed), st.LastError == "", st.Revision)
+	// Output:
+	// 1 REQ-3 Refund by invoice: jira create: temporary (HTTP 503)
+	// 0 true 2
+}

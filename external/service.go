@@ -29,6 +29,11 @@ type Options struct {
 	// Records (optional) checks the record of every reference added and
 	// keeps it by ID; without it, a record is kept as given.
 	Records Records
+	// PlanStates (optional) lists the plan item states a tracker status
+	// may map onto (Settings.Trackers[].StatusMap[].State); adapters/link
+	// or the embedding program hands in plan's. Without it any non-empty
+	// state is accepted.
+	PlanStates []string
 }
 
 // Service owns the rules of references: validation, uniqueness of a
@@ -41,6 +46,7 @@ type Service struct {
 	pub     svc.Publisher
 	clock   accord.Clock
 	cmds    svc.Commands[Reference, *Reference]
+	states  []string
 }
 
 // NewService returns a Service over opts.Store.
@@ -52,7 +58,7 @@ func NewService(opts Options) (*Service, error) {
 		opts.Clock = accord.SystemClock()
 	}
 	s := &Service{guard: svc.Guard{Authz: opts.Authorizer}, store: opts.Store, records: opts.Records,
-		pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock}
+		pub: svc.Publisher{Events: opts.Events, Clock: opts.Clock}, clock: opts.Clock, states: opts.PlanStates}
 	s.cmds = svc.Commands[Reference, *Reference]{Guard: s.guard, Pub: s.pub, Table: svc.Table[Reference]{
 		What: "external reference", Get: opts.Store.GetReference, Update: opts.Store.UpdateReference,
 		Name:   func(r Reference) (string, string) { return "", r.Name() },

@@ -19,7 +19,7 @@ func (e *events) Publish(_ context.Context, ev accord.Event) { *e = append(*e, e
 type writers struct{}
 
 func (writers) Access(_ context.Context, _, member string) (accord.Access, error) {
-	roles := map[string][]string{"alice": {"product"}, "bob": {"backend"}, "vic": {"viewer"}}[member]
+	roles := map[string][]string{"alice": {"product"}, "bob": {"backend"}, "vic": {"viewer"}, "ada": {"admin"}}[member]
 	if roles == nil {
 		return accord.Access{}, accord.Errorf(accord.NotFound, "no project")
 	}

@@ -56,4 +56,19 @@ type Store interface {
 	// ListReferenceRevisions returns every revision, oldest first.
 	// NotFound if absent.
 	ListReferenceRevisions(ctx context.Context, project, id string) ([]accord.Revision[Reference], error)
+
+	// GetSettings returns the project's tracker settings; revision 0 (and
+	// no connection) if never set.
+	GetSettings(ctx context.Context, project string) (Settings, error)
+	// PutSettings stores s; s.Revision must be the stored revision plus
+	// one, else Conflict (ErrStale).
+	PutSettings(ctx context.Context, s Settings) (Settings, error)
+	// GetSyncState returns the project's sync state with system; revision
+	// 0 if never written.
+	GetSyncState(ctx context.Context, project, system string) (SyncState, error)
+	// PutSyncState stores s; s.Revision must be the stored revision plus
+	// one, else Conflict (ErrStale).
+	PutSyncState(ctx context.Context, s SyncState) (SyncState, error)
+	// ListSyncStates returns the project's stored sync states, by system.
+	ListSyncStates(ctx context.Context, project string) ([]SyncState, error)
 }

@@ -20,11 +20,15 @@ type ItemStateInput struct {
 	Ref   accord.Ref `json:"ref"`
 	State ItemState  `json:"state"`
 	Note  string     `json:"note,omitempty"`
+	// Base (optional) is the iteration's revision the caller read: the
+	// change is refused as stale (Conflict wrapping accord.ErrStale) when
+	// the iteration changed since. 0 applies it to the newest revision.
+	Base int `json:"base,omitempty"`
 }
 
 // SetItemState records how far a scheduled item is. Errors:
 // Unauthenticated, Invalid, NotFound (the iteration, or the item in it),
-// FailedPrecondition (closed).
+// FailedPrecondition (closed), Conflict (a stale in.Base).
 func (s *Service) SetItemState(ctx context.Context, project, id string, in ItemStateInput) (Iteration, error) {
 	item, state, note := in.Ref, in.State, in.Note
 	var errs accord.FieldErrors
@@ -33,6 +37,9 @@ func (s *Service) SetItemState(ctx context.Context, project, id string, in ItemS
 		errs.Add("state", "unknown state %q; one of not_started, in_progress, done, blocked", state)
 	}
 	svc.CheckText(&errs, "note", note, svc.MaxText, false)
+	if in.Base < 0 {
+		errs.Add("base", "must be 0 (the newest revision) or a revision number")
+	}
 	if err := errs.Err("item state"); err != nil {
 		return Iteration{}, err
 	}
@@ -43,7 +50,7 @@ func (s *Service) SetItemState(ctx context.Context, project, id string, in ItemS
 	if err != nil {
 		return Iteration{}, err
 	}
-	return s.changeIteration(ctx, project, id, 0, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
+	return s.changeIteration(ctx, project, id, in.Base, func(it *Iteration, actor accord.Actor, _ time.Time) (accord.RevisionKind, string, string, error) {
 		i, err := it.item(item)
 		if err != nil {
 			return "", "", "", err

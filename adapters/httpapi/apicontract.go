@@ -77,7 +77,7 @@ func revisionQuery(name string) contract.Parameter {
 // allEndpoints is every domain's table; New serves those of the services
 // it is given.
 func allEndpoints() [][]endpoint {
-	return [][]endpoint{requirementEndpoints(), contractEndpoints(), reviewEndpoints(), riskEndpoints(), retroEndpoints(), planEndpoints(), traceEndpoints(true), reportEndpoints(), exportEndpoints(), webhookEndpoints(), watchEndpoints(), externalEndpoints(), projectEndpoints()}
+	return [][]endpoint{requirementEndpoints(), contractEndpoints(), reviewEndpoints(), riskEndpoints(), retroEndpoints(), planEndpoints(), traceEndpoints(true), reportEndpoints(), exportEndpoints(), webhookEndpoints(), watchEndpoints(), externalEndpoints(), trackerEndpoints(), projectEndpoints()}
 }
 
 func apiSpec(groups [][]endpoint) contract.Spec {

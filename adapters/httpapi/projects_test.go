@@ -45,7 +45,7 @@ func newProjectAPI(t *testing.T) (http.Handler, *memory.TokenStore) {
 	tokens := memory.NewTokenStore()
 	reports, err := report.New(report.Options{Services: s, Stores: stores})
 	require.NoError(t, err)
-	h, err := httpapi.New(httpapi.Options{Services: s, Projects: projects, Impacts: reports.Impacts, Names: s.Records, Reports: reports, Webhooks: hooks, Watches: watches, External: refs, Promoter: s,
+	h, err := httpapi.New(httpapi.Options{Services: s, Projects: projects, Impacts: reports.Impacts, Names: s.Records, Reports: reports, Webhooks: hooks, Watches: watches, External: refs, Trackers: rerunner{refs}, Promoter: s,
 		Exports: &transfer.Exporter{Stores: stores, Authorizer: projects},
 		Authenticator: httpapi.AnyOf(httpapi.BearerTokens(map[string]accord.Actor{
 			pmToken:    {ID: "alice", Roles: []string{"product"}},

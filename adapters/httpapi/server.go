@@ -56,6 +56,9 @@ type Options struct {
 	// External (optional) serves /external-references: records' references
 	// to items in trackers (Jira, PingCode, …).
 	External *external.Service
+	// Trackers (optional, with External) re-runs failed tracker syncs:
+	// POST /trackers/{system}/sync answers 501 without it.
+	Trackers Trackers
 	// Atomically (optional) runs each request that may change something
 	// (any method but GET and HEAD) as one unit of work: its writes and
 	// the events they publish commit together, and only if the request
@@ -94,6 +97,7 @@ type server struct {
 	webhooks  *webhook.Service
 	watches   *watch.Service
 	external  *external.Service
+	trackers  Trackers
 	atomic    func(ctx context.Context, fn func(ctx context.Context) error) error
 	promoter  Promoter
 	authn     Authenticator
@@ -118,7 +122,7 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Authorizer == nil && opts.Projects != nil {
 		opts.Authorizer = ProjectMembers(opts.Projects)
 	}
-	s := &server{reqs: d.Requirements, contracts: d.Contracts, reviews: d.Reviews, projects: opts.Projects, risks: d.Risks, retros: d.Retros, plans: d.Plans, traces: d.Traces, impacts: opts.Impacts, names: opts.Names, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, external: opts.External, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
+	s := &server{reqs: d.Requirements, contracts: d.Contracts, reviews: d.Reviews, projects: opts.Projects, risks: d.Risks, retros: d.Retros, plans: d.Plans, traces: d.Traces, impacts: opts.Impacts, names: opts.Names, reports: opts.Reports, exports: opts.Exports, webhooks: opts.Webhooks, watches: opts.Watches, external: opts.External, trackers: opts.Trackers, atomic: opts.Atomically, promoter: opts.Promoter, authn: opts.Authenticator, authz: opts.Authorizer,
 		log: opts.Logger, maxBody: opts.MaxBodyBytes, mux: http.NewServeMux(), routes: http.NewServeMux(), encoded: newByteCache(8192)}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -169,7 +173,7 @@ func New(opts Options) (http.Handler, error) {
 		groups = append(groups, watchEndpoints())
 	}
 	if s.external != nil {
-		groups = append(groups, externalEndpoints())
+		groups = append(groups, externalEndpoints(), trackerEndpoints())
 	}
 	if s.projects != nil {
 		groups = append(groups, projectEndpoints())

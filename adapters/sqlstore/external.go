@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/external"
@@ -13,8 +14,14 @@ import (
 // (kind, project, name) keeps one live reference per item in a project,
 // on every engine and across server instances; its record is in ref_kind
 // and ref_id (indexed for a record's list) and its system in class.
+//
+// A project's tracker settings are its row of accord_settings under the
+// domain "trackers"; its sync state with each system is another row there,
+// under external.SyncName(system) (tracker-sync/jira): no table of their
+// own, both compare-and-swap on the row's revision.
 type ExternalStore struct {
-	refs table[external.Reference]
+	refs     table[external.Reference]
+	settings settings[external.Settings]
 }
 
 var _ external.Store = (*ExternalStore)(nil)
@@ -31,7 +38,63 @@ func newExternalStore(db *sql.DB, d Dialect, c *readCache) *ExternalStore {
 		cols: func(r *external.Reference) columns {
 			return columns{status: r.Status, class: r.System, refKind: r.Record.Kind, refID: r.Record.ID,
 				search: []string{r.System, r.Key, r.Title}}
-		}}}
+		}},
+		settings: settings[external.Settings]{db: db, d: d, domain: "trackers",
+			stamp: func(s *external.Settings) *accord.Stamp { return &s.Stamp },
+			zero:  func(p string) external.Settings { return external.Settings{Project: p} }}}
+}
+
+// syncs is the settings row of a project's sync state with system.
+func (s *ExternalStore) syncs(system string) *settings[external.SyncState] {
+	return &settings[external.SyncState]{db: s.settings.db, d: s.settings.d, domain: external.SyncName(system),
+		stamp: func(st *external.SyncState) *accord.Stamp { return &st.Stamp },
+		zero:  func(p string) external.SyncState { return external.SyncState{Project: p, System: system} }}
+}
+
+// GetSettings implements external.Store.
+func (s *ExternalStore) GetSettings(ctx context.Context, project string) (external.Settings, error) {
+	return s.settings.get(ctx, project)
+}
+
+// PutSettings implements external.Store.
+func (s *ExternalStore) PutSettings(ctx context.Context, next external.Settings) (external.Settings, error) {
+	return s.settings.put(ctx, next.Project, next)
+}
+
+// GetSyncState implements external.Store.
+func (s *ExternalStore) GetSyncState(ctx context.Context, project, system string) (external.SyncState, error) {
+	return s.syncs(system).get(ctx, project)
+}
+
+// PutSyncState implements external.Store.
+func (s *ExternalStore) PutSyncState(ctx context.Context, next external.SyncState) (external.SyncState, error) {
+	return s.syncs(next.System).put(ctx, next.Project, next)
+}
+
+// ListSyncStates implements external.Store.
+func (s *ExternalStore) ListSyncStates(ctx context.Context, project string) ([]external.SyncState, error) {
+	rows, err := on(ctx, s.settings.db).QueryContext(ctx, s.settings.d.q("SELECT record FROM accord_settings WHERE project = ? AND domain LIKE ? ORDER BY domain"),
+		project, external.SyncName("")+"%")
+	if err != nil {
+		return nil, internal("listing sync states", err)
+	}
+	defer rows.Close()
+	var out []external.SyncState
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, internal("reading sync states", err)
+		}
+		var st external.SyncState
+		if err := json.Unmarshal(data, &st); err != nil {
+			return nil, internal("decoding sync state", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("listing sync states", err)
+	}
+	return out, nil
 }
 
 // CreateReference implements external.Store.

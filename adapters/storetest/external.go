@@ -21,6 +21,89 @@ func ExternalStore(t *testing.T, open func(t *testing.T) external.Store) {
 	t.Run("unique_item", func(t *testing.T) { testExternalUnique(t, open(t)) })
 	t.Run("filters", func(t *testing.T) { testExternalFilters(t, open(t)) })
 	t.Run("scenario", func(t *testing.T) { externalScenario(t, open(t)) })
+	t.Run("settings", func(t *testing.T) { testExternalSettings(t, open(t)) })
+	t.Run("sync_state", func(t *testing.T) { testExternalSyncState(t, open(t)) })
+}
+
+// testExternalSettings: a project's tracker settings round-trip whole,
+// revision 1 then compare-and-swap, and stay the project's own.
+func testExternalSettings(t *testing.T, s external.Store) {
+	ctx := context.Background()
+	zero, err := s.GetSettings(ctx, "shop")
+	if err != nil || zero.Revision != 0 || len(zero.Trackers) != 0 {
+		t.Errorf("settings never set: revision %d, %d trackers, %v; want revision 0 and none", zero.Revision, len(zero.Trackers), err)
+	}
+	in := external.Settings{Project: "shop", Trackers: []external.Connection{{System: external.Jira, Project: "SHOP", Labels: []string{"accord"},
+		Rules:     []external.Rule{{On: "requirement.transitioned", To: "approved", Action: external.Create, Type: "Story"}},
+		StatusMap: []external.StatusMapping{{Status: "进行中", State: "in_progress"}}}},
+		Stamp: accord.NewStamp("alice", epoch)}
+	got, err := s.PutSettings(ctx, in)
+	if err != nil || got.Revision != 1 {
+		t.Fatalf("first settings: revision %d, %v", got.Revision, err)
+	}
+	read, err := s.GetSettings(ctx, "shop")
+	if err != nil || len(read.Trackers) != 1 || read.Trackers[0].Rules[0].Type != "Story" || read.Trackers[0].StatusMap[0].Status != "进行中" || read.Revision != 1 {
+		t.Errorf("settings read back: %+v, %v", read, err)
+	}
+	if _, err := s.PutSettings(ctx, in); accord.ErrorCode(err) != accord.Conflict {
+		t.Errorf("revision 1 written twice: %v, want Conflict", err)
+	}
+	next := read.Clone()
+	next.Revision = 2
+	next.Trackers[0].Project = "SHOP2"
+	if got, err := s.PutSettings(ctx, next); err != nil || got.Revision != 2 {
+		t.Errorf("revision 2: %d, %v", got.Revision, err)
+	}
+	if other, err := s.GetSettings(ctx, "other"); err != nil || other.Revision != 0 {
+		t.Errorf("another project's settings: revision %d, %v; want 0", other.Revision, err)
+	}
+}
+
+// testExternalSyncState: one sync state per project and system, written
+// with compare-and-swap, listed by system, never another project's.
+func testExternalSyncState(t *testing.T, s external.Store) {
+	ctx := context.Background()
+	zero, err := s.GetSyncState(ctx, "shop", external.Jira)
+	if err != nil || zero.Revision != 0 || len(zero.Failed) != 0 {
+		t.Errorf("sync state never written: revision %d, %d failed, %v", zero.Revision, len(zero.Failed), err)
+	}
+	at := epoch.Add(time.Minute)
+	for _, sys := range []string{external.PingCode, external.Jira} {
+		st := external.SyncState{Project: "shop", System: sys, LastSuccess: &at, LastError: "jira create: temporary (HTTP 503)",
+			LastErrorRecord: "REQ-3 退款", Failed: []external.FailedEvent{{Event: accord.Event{ID: "ev1", Kind: "requirement.transitioned", Project: "shop",
+				Ref: accord.Ref{Kind: "requirement", ID: "r1"}, Changed: []string{"status"}}, Record: "REQ-3 退款", Error: "timeout", At: at, Attempts: 1}},
+			Stamp: accord.NewStamp("tracker:"+sys, epoch)}
+		if got, err := s.PutSyncState(ctx, st); err != nil || got.Revision != 1 {
+			t.Fatalf("first sync state of %s: revision %d, %v", sys, got.Revision, err)
+		}
+	}
+	if _, err := s.PutSyncState(ctx, external.SyncState{Project: "other", System: external.Jira, Stamp: accord.NewStamp("x", epoch)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetSyncState(ctx, "shop", external.Jira)
+	if err != nil || got.Revision != 1 || len(got.Failed) != 1 || got.Failed[0].Event.ID != "ev1" || got.Failed[0].Record != "REQ-3 退款" ||
+		got.LastSuccess == nil || !got.LastSuccess.Equal(at) {
+		t.Errorf("sync state read back: %+v, %v", got, err)
+	}
+	stale := got.Clone()
+	if _, err := s.PutSyncState(ctx, stale); accord.ErrorCode(err) != accord.Conflict {
+		t.Errorf("revision 1 written twice: %v, want Conflict", err)
+	}
+	next := got.Clone()
+	next.Revision, next.Failed, next.LastError = 2, nil, ""
+	if _, err := s.PutSyncState(ctx, next); err != nil {
+		t.Errorf("revision 2: %v", err)
+	}
+	if again, _ := s.GetSyncState(ctx, "shop", external.Jira); again.Revision != 2 || len(again.Failed) != 0 || again.LastError != "" {
+		t.Errorf("after revision 2: %+v", again)
+	}
+	all, err := s.ListSyncStates(ctx, "shop")
+	if err != nil || len(all) != 2 || all[0].System != external.Jira || all[1].System != external.PingCode {
+		t.Errorf("the project's sync states: %+v, %v; want jira then pingcode", all, err)
+	}
+	if settings, _ := s.GetSettings(ctx, "shop"); settings.Revision != 0 {
+		t.Errorf("a sync state became settings: revision %d", settings.Revision)
+	}
 }
 
 func newReference(p string, i int) external.Reference {

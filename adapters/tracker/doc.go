@@ -23,7 +23,20 @@
 //     change made on both sides since the last sync is reported as a
 //     conflict rather than silently overwriting accord.
 //
-// The package never imports a store: References and Inbound are the seams
-// an external-references domain and the plan service implement later.
-// MemoryReferences and MemoryInbound are in-memory implementations for tests.
+// The rules are the external domain's: a project's connections are its
+// revisioned tracker settings (external.Settings; Config is
+// external.Connection), read through SettingsSource.
+//
+// Over accord's own services (accord.go): ExternalReferences keeps every
+// reference in the external domain, written by the connector's actor
+// (tracker:jira, through AsConnector and an Authorizer wrapped by
+// Authorize); PlanInbound moves the plan item that schedules a record,
+// with compare-and-swap, and reports a change made in both places as a
+// conflict; Relay hands each outbox event to the Engine per connection,
+// records the outcome in the project's sync state with that tracker
+// (external.SyncState) and re-runs failed events on request. accord serve
+// runs it as the outbox relay "tracker".
+//
+// The package never imports a store. MemoryReferences and MemoryInbound
+// are in-memory implementations for tests.
 package tracker

@@ -99,27 +99,51 @@ func (e *Engine) Handle(ctx context.Context, ev accord.Event, rec Record) ([]Out
 	}
 	var out []Outcome
 	for _, cfg := range configs {
-		// A setting stored before a rule change may no longer be valid:
-		// refuse it whole rather than apply half of it.
-		if err := cfg.Validate(); err != nil {
-			return out, fmt.Errorf("project %s: %w", ev.Project, err)
-		}
-		for _, r := range cfg.Rules {
-			if !r.matches(ev, rec) {
-				continue
-			}
-			c, ok := e.connectors[cfg.System]
-			if !ok {
-				return out, accord.Errorf(accord.FailedPrecondition, "project %s: no connector for system %q", ev.Project, cfg.System)
-			}
-			o, err := e.apply(ctx, c, cfg, r, ev, rec)
-			if err != nil {
-				return out, fmt.Errorf("project %s, %s on %s: %w", ev.Project, r.Action, rec.Ref, err)
-			}
-			out = append(out, o)
+		o, err := e.HandleConfig(ctx, cfg, ev, rec)
+		out = append(out, o...)
+		if err != nil {
+			return out, err
 		}
 	}
 	return out, nil
+}
+
+// HandleConfig applies the rules of one of the event's project's
+// connections, as Handle does: a relay that keeps a sync state per
+// tracker delivers an event to each separately.
+func (e *Engine) HandleConfig(ctx context.Context, cfg Config, ev accord.Event, rec Record) ([]Outcome, error) {
+	if rec.Ref.Kind == "" {
+		rec.Ref = ev.Ref
+	}
+	// A setting stored before a rule change may no longer be valid:
+	// refuse it whole rather than apply half of it.
+	if err := cfg.Validate(nil); err != nil {
+		return nil, fmt.Errorf("project %s: %w", ev.Project, err)
+	}
+	var out []Outcome
+	for _, r := range cfg.Rules {
+		if !r.Matches(ev.Kind, rec.Status) {
+			continue
+		}
+		c, ok := e.connectors[cfg.System]
+		if !ok {
+			return out, accord.Errorf(accord.FailedPrecondition, "project %s: no connector for system %q", ev.Project, cfg.System)
+		}
+		o, err := e.apply(ctx, c, cfg, r, ev, rec)
+		if err != nil {
+			return out, fmt.Errorf("project %s, %s on %s: %w", ev.Project, r.Action, rec.name(), err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// name names the record for people: REQ-3 Refund by invoice.
+func (rec Record) name() string {
+	if rec.Key == "" && rec.Title == "" {
+		return rec.Ref.String()
+	}
+	return strings.TrimSpace(rec.Key + " " + rec.Title)
 }
 
 func (e *Engine) apply(ctx context.Context, c Connector, cfg Config, r Rule, ev accord.Event, rec Record) (Outcome, error) {
@@ -153,6 +177,7 @@ func (e *Engine) apply(ctx context.Context, c Connector, cfg Config, r Rule, ev 
 			return o, err
 		}
 		ref.Project, ref.System, ref.Key, ref.Record = ev.Project, cfg.System, got.Key, rec.Ref
+		ref.RecordKey, ref.Title = rec.Key, rec.Title
 		if got.URL != "" {
 			ref.URL = got.URL
 		}

@@ -17,8 +17,10 @@ type Change struct {
 	System  string
 	Key     string
 	Record  accord.Ref
-	Status  string         // the tracker's new status
-	State   plan.ItemState // Status mapped by the project's Config; empty when unmapped
+	// RecordName names the record for people (REQ-3 Refund by invoice).
+	RecordName string
+	Status     string         // the tracker's new status
+	State      plan.ItemState // Status mapped by the project's Config; empty when unmapped
 	// At is the tracker's update time of the change; LastSync is the
 	// reference's SyncedAt. A record changed in accord after LastSync while
 	// At is also after LastSync was changed in both places: a conflict.
@@ -97,7 +99,7 @@ func (s *Sync) StatusChanged(ctx context.Context, project, system, key, status s
 		ref.TrackerUpdated = at
 		return Unchanged, s.o.References.Save(ctx, ref)
 	}
-	c := Change{Project: project, System: system, Key: key, Record: ref.Record, Status: status, At: at, LastSync: ref.SyncedAt}
+	c := Change{Project: project, System: system, Key: key, Record: ref.Record, RecordName: ref.name(), Status: status, At: at, LastSync: ref.SyncedAt}
 	if s.o.Configs != nil {
 		cfgs, err := s.o.Configs(ctx, project)
 		if err != nil {
@@ -105,7 +107,8 @@ func (s *Sync) StatusChanged(ctx context.Context, project, system, key, status s
 		}
 		for _, cfg := range cfgs {
 			if cfg.System == system {
-				c.State, _ = cfg.StateOf(status)
+				state, _ := cfg.StateOf(status)
+				c.State = plan.ItemState(state)
 			}
 		}
 	}

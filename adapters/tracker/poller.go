@@ -9,6 +9,13 @@ import (
 	"github.com/accordhq/accord"
 )
 
+// StatusSink receives a tracker item's status change; *Sync is one.
+type StatusSink interface {
+	StatusChanged(ctx context.Context, project, system, key, status string, at time.Time) (Result, error)
+}
+
+var _ StatusSink = (*Sync)(nil)
+
 // Poller reads the status of a project's items in a tracker without
 // webhooks (PingCode) and reports changes through a Sync.
 type Poller struct {
@@ -16,7 +23,9 @@ type Poller struct {
 	Connector Connector
 	// References lists the items to read; use the Sync's.
 	References References
-	Sync       *Sync
+	// Sync receives each change read: a *Sync, or a wrapper that runs each
+	// change as one unit of work.
+	Sync StatusSink
 	// Interval between rounds in Run (default one minute).
 	Interval time.Duration
 }

@@ -3,6 +3,7 @@ package tracker
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,6 +18,10 @@ type Reference struct {
 	Key     string     `json:"key"`
 	URL     string     `json:"url,omitempty"`
 	Record  accord.Ref `json:"record"`
+	// RecordKey and Title name the record for people (REQ-3, "Refund by
+	// invoice"); Title is also the item's title in the tracker.
+	RecordKey string `json:"record_key,omitempty"`
+	Title     string `json:"title,omitempty"`
 	// Status is the item's last known tracker status; TrackerUpdated is the
 	// tracker's update time that status was read with.
 	Status         string    `json:"status,omitempty"`
@@ -27,6 +32,14 @@ type Reference struct {
 	// LastError is the last sync failure (a conflict, say); empty after a
 	// successful sync.
 	LastError string `json:"last_error,omitempty"`
+}
+
+// name names the reference's record for people: REQ-3 Refund by invoice.
+func (r Reference) name() string {
+	if r.RecordKey == "" {
+		return strings.TrimSpace(r.Record.String() + " " + r.Title)
+	}
+	return strings.TrimSpace(r.RecordKey + " " + r.Title)
 }
 
 // References stores references. The external-references domain implements

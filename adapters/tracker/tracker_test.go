@@ -88,8 +88,8 @@ func TestConfigValidateNamesEveryField(t *testing.T) {
 			{On: "x", Action: "delete"},
 			{On: "x", Action: tracker.Comment, Template: "{{.Record"},
 		},
-		StatusMap: []tracker.StatusMapping{{Status: "Done", State: plan.Done}, {Status: "done", State: "finished"}},
-	}.Validate()
+		StatusMap: []tracker.StatusMapping{{Status: "Done", State: string(plan.Done)}, {Status: "done", State: "finished"}},
+	}.Validate(tracker.PlanStates())
 	require.Error(t, err)
 	var e *accord.Error
 	require.ErrorAs(t, err, &e)
@@ -101,11 +101,11 @@ func TestConfigValidateNamesEveryField(t *testing.T) {
 		"rules[3].template", "status_map[1].state", "status_map[1].status"}, fields)
 
 	ok := tracker.Config{System: "jira", Project: "SHOP", Rules: []tracker.Rule{{On: "requirement.transitioned", To: "approved", Action: tracker.Create, Type: "Story"}},
-		StatusMap: []tracker.StatusMapping{{Status: "In Progress", State: plan.InProgress}}}
-	require.NoError(t, ok.Validate())
+		StatusMap: []tracker.StatusMapping{{Status: "In Progress", State: string(plan.InProgress)}}}
+	require.NoError(t, ok.Validate(tracker.PlanStates()))
 	st, found := ok.StateOf("in progress")
 	assert.True(t, found)
-	assert.Equal(t, plan.InProgress, st)
+	assert.Equal(t, string(plan.InProgress), st)
 }
 
 func TestEngineAppliesOnlyMatchingRulesAndSkipsItemlessOnes(t *testing.T) {
@@ -146,14 +146,14 @@ func TestEngineAppliesOnlyMatchingRulesAndSkipsItemlessOnes(t *testing.T) {
 	rec.Status = "accepted"
 	conn.fail = []error{&tracker.Error{Kind: tracker.Unauthorized, System: "mem", Op: "move", Message: "token revoked"}}
 	_, err = eng.Handle(ctx, accord.Event{Kind: "requirement.transitioned", Project: "shop"}, rec)
-	assert.EqualError(t, err, "project shop, move on requirement/r1: mem move: unauthorized: token revoked")
+	assert.EqualError(t, err, "project shop, move on REQ-1 T: mem move: unauthorized: token revoked")
 	assert.Equal(t, tracker.Unauthorized, tracker.KindOf(err))
 
 	_, err = eng.Handle(ctx, accord.Event{Kind: "requirement.transitioned", Project: "shop"}, rec)
 	require.NoError(t, err)
 	ref, ok, _ := refs.Find(ctx, "shop", "mem", rec.Ref)
 	require.True(t, ok)
-	assert.Equal(t, tracker.Reference{Project: "shop", System: "mem", Key: "MEM-r1", Record: rec.Ref, Status: "Done", SyncedAt: t0}, ref)
+	assert.Equal(t, tracker.Reference{Project: "shop", System: "mem", Key: "MEM-r1", Record: rec.Ref, RecordKey: "REQ-1", Title: "T", Status: "Done", SyncedAt: t0}, ref)
 
 	_, err = tracker.NewEngine(tracker.Options{})
 	assert.EqualError(t, err, "invalid: invalid tracker engine options: configs: required; references: required")
@@ -260,7 +260,7 @@ func TestSyncDropsUnknownStaleAndRepeatedChanges(t *testing.T) {
 	st, _ := in.State(rec)
 	assert.Equal(t, plan.NotStarted, st, "an unmapped status is reported but moves nothing")
 	require.Len(t, in.Changes, 1)
-	assert.Equal(t, tracker.Change{Project: "shop", System: "jira", Key: "SHOP-1", Record: rec, Status: "Review", At: t0.Add(2 * time.Minute), LastSync: t0}, in.Changes[0])
+	assert.Equal(t, tracker.Change{Project: "shop", System: "jira", Key: "SHOP-1", Record: rec, RecordName: "requirement/a", Status: "Review", At: t0.Add(2 * time.Minute), LastSync: t0}, in.Changes[0])
 
 	in.Set(rec, plan.Blocked, t0.Add(2*time.Hour))
 	r, err = s.StatusChanged(ctx, "shop", "jira", "SHOP-1", "Done", t0.Add(3*time.Hour))

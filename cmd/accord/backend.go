@@ -18,6 +18,7 @@ import (
 	"github.com/accordhq/accord/adapters/postgres"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/adapters/tracker"
 	"github.com/accordhq/accord/project"
 )
 
@@ -159,8 +160,14 @@ func (b *backend) services(events accord.EventSink) (link.Services, error) {
 
 // authorizer reads memberships and permission tables from the project
 // store, for every service's permission checks.
+// The trackers' connectors (tracker.AsConnector) write records in every
+// project as their own actor (tracker:jira).
 func (b *backend) authorizer() (accord.Authorizer, error) {
-	return project.NewService(project.Options{Store: b.Projects})
+	projects, err := project.NewService(project.Options{Store: b.Projects})
+	if err != nil {
+		return nil, err
+	}
+	return tracker.Authorize(projects), nil
 }
 
 // atomically runs fn as one unit of work on an SQL backend, so its

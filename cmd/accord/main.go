@@ -18,6 +18,13 @@
 // -oidc-issuer and -oidc-audience (default $ACCORD_OIDC_ISSUER,
 // $ACCORD_OIDC_AUDIENCE) accept an identity provider's tokens beside
 // accord's own, with -oidc-roles-claim naming the claim of the roles.
+// -jira-url (default $ACCORD_JIRA_URL) with ACCORD_JIRA_EMAIL and
+// ACCORD_JIRA_TOKEN (or ACCORD_JIRA_BEARER), and -pingcode-url (default
+// $ACCORD_PINGCODE_URL) with ACCORD_PINGCODE_CLIENT_ID and
+// ACCORD_PINGCODE_CLIENT_SECRET, keep the
+// projects' tracker settings (/v1/projects/{p}/settings/trackers) in step
+// with Jira and PingCode; ACCORD_JIRA_WEBHOOK_SECRET opens Jira's webhook
+// receiver at POST /v1/projects/{p}/trackers/jira/webhook.
 package main
 
 import (
@@ -44,7 +51,12 @@ const usage = `accord: the accord reference server and tool
                                                           run the HTTP API; webhooks reach public addresses
                                                           and those -webhook-allow ($ACCORD_WEBHOOK_ALLOW) names;
                                                           -oidc-issuer URL -oidc-audience AUD [-oidc-roles-claim C]
-                                                          also accept an identity provider's tokens (ACCORD_OIDC_*)
+                                                          also accept an identity provider's tokens (ACCORD_OIDC_*);
+                                                          -jira-url ($ACCORD_JIRA_URL) with ACCORD_JIRA_EMAIL +
+                                                          ACCORD_JIRA_TOKEN or ACCORD_JIRA_BEARER, and
+                                                          -pingcode-url with ACCORD_PINGCODE_CLIENT_ID/_SECRET keep the
+                                                          projects' trackers in step; ACCORD_JIRA_WEBHOOK_SECRET
+                                                          opens POST /v1/projects/{p}/trackers/jira/webhook
   accord migrate [-db accord.db]                          apply pending schema migrations
   accord migrate -print [-dialect sqlite|postgres]        print the schema SQL for your own migration tool
   accord token create -actor ID -role ROLE [-db ...]      make an API token (printed once, stored hashed)
@@ -61,6 +73,9 @@ const usage = `accord: the accord reference server and tool
   accord ref list|add|remove -server URL -project P [-record REQ-3] [-system jira -key SHOP-1 [-url U]]
                                                           a project's or a record's references to items in other
                                                           systems (Jira, PingCode, …): list, add, remove
+  accord tracker status|sync|rules -server URL -project P [-system jira] [-set FILE] [-token T]
+                                                          a project's trackers: sync state and last error, a
+                                                          re-run of the failed syncs, the rules (print or -set)
   accord report [progress|coverage] -project P [-since 2026-11-16] [-format markdown|json|csv] [-db ...]
                                                           a project's progress report (进度报告) for the period
                                                           since a date (default a week ago), or its coverage
@@ -183,10 +198,11 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 			"the address people reach this server at (https://accord.example.com), for links to record pages in webhook deliveries; default $ACCORD_PUBLIC_URL")
 		sso := oidcFlags(fs)
 		observe := observeFlags(fs)
+		trackers := trackerFlags(fs)
 		if err := parse(fs, rest); err != nil {
 			return err
 		}
-		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, oidc: *sso, observe: *observe}, out, log)
+		return serve(ctx, serveOptions{addr: *addr, db: *db, tokens: os.Getenv("ACCORD_TOKENS"), webhookAllow: *allow, publicURL: *public, oidc: *sso, observe: *observe, trackers: *trackers}, out, log)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		db := fs.String("db", defaultDB, `SQLite file or postgres:// URL`)
@@ -284,6 +300,8 @@ func command(ctx context.Context, args []string, out io.Writer, log *slog.Logger
 		return importTrackerCommand(ctx, rest, defaultDB, out)
 	case "ref":
 		return refCommand(ctx, rest, out)
+	case "tracker":
+		return trackerCommand(ctx, rest, out)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(out, usage)
 		return nil

@@ -17,6 +17,7 @@ import (
 	"github.com/accordhq/accord/adapters/httpapi"
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/sqlstore"
+	"github.com/accordhq/accord/adapters/tracker"
 	"github.com/accordhq/accord/adapters/transfer"
 	"github.com/accordhq/accord/adapters/web"
 	"github.com/accordhq/accord/external"
@@ -39,6 +40,9 @@ type serveOptions struct {
 	// oidc accepts an identity provider's tokens (-oidc-*, ACCORD_OIDC_*).
 	oidc    oidcOptions
 	observe observeOptions // logs and metrics: see observe.go
+	// trackers connects projects to Jira and PingCode (-jira-url,
+	// ACCORD_JIRA_*, ACCORD_PINGCODE_*): see trackers.go.
+	trackers trackerOptions
 }
 
 // The demo actors: the seeded project's members, and whom the first start
@@ -66,6 +70,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		return err
 	}
 	consoleSSO, err := opts.oidc.sso(ctx, opts.publicURL)
+	if err != nil {
+		return err
+	}
+	// A half-set tracker configuration fails the start, naming the variable.
+	conns, err := opts.trackers.connectors()
 	if err != nil {
 		return err
 	}
@@ -113,9 +122,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	// and from there to the webhooks and the inboxes; on memory straight
 	// to the webhooks, at most once, and to the inboxes' log in memory,
 	// as memory keeps nothing anyway.
+	toTrackers := &background{log: log}
 	var events accord.EventSink = webhook.Direct(hooks, b.Webhooks, accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		logged.Publish(ctx, e)
 		b.memLog.Publish(ctx, e)
+		toTrackers.Publish(ctx, e)
 	}))
 	if b.sql != nil {
 		outbox := b.sql.Outbox()
@@ -147,7 +158,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	if err != nil {
 		return err
 	}
-	refs, err := external.NewService(external.Options{Store: b.External, Events: events, Authorizer: authz, Records: services.Records})
+	refs, err := external.NewService(external.Options{Store: b.External, Events: events, Authorizer: authz, Records: services.Records, PlanStates: tracker.PlanStates()})
 	if err != nil {
 		return err
 	}
@@ -207,6 +218,23 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 			go b.listen(ctx)
 		}
 	}
+	var keepInStep *trackers
+	if len(conns) > 0 {
+		if keepInStep, err = newTrackers(opts.trackers, conns, services, refs, b, opts.publicURL); err != nil {
+			return err
+		}
+		api.Trackers = keepInStep.relay
+		deliver := obs.deliveries("tracker", keepInStep.relay.Deliver)
+		if b.sql == nil {
+			toTrackers.relay.Store(keepInStep.relay)
+		}
+		keepInStep.run(ctx, b, opts.trackers.pollEvery, log, deliver)
+		var systems []string
+		for _, c := range conns {
+			systems = append(systems, c.System())
+		}
+		log.Info("trackers", slog.String("connectors", strings.Join(systems, ", ")), slog.Bool("jira_webhook", opts.trackers.jiraSecret != ""))
+	}
 	h, err := httpapi.New(api)
 	if err != nil {
 		return err
@@ -219,6 +247,11 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 	// The API under /v1/ (and its health check); the console everywhere else.
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", h)
+	if keepInStep != nil && keepInStep.secret != "" {
+		// Jira's webhooks carry no accord token: the shared secret (or
+		// Jira's signature with it) is checked instead.
+		mux.Handle("POST /v1/projects/{project}/trackers/jira/webhook", limitHeaders(keepInStep.webhook(b), maxHeaderBytes))
+	}
 	mux.Handle("/healthz", h)
 	mux.Handle("/readyz", readyz(b.ready))
 	if obs.metrics != nil && opts.observe.metricsAddr == "" {

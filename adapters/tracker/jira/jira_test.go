@@ -57,7 +57,7 @@ func shopRules() []tracker.Config {
 			{On: "review.outcome_changed", To: "changes_requested", Action: tracker.Comment, Template: "Review of {{.Record.Key}} requests changes: {{.Event.Summary}}"},
 			{On: "requirement.transitioned", To: "accepted", Action: tracker.Move, Status: "Done"},
 		},
-		StatusMap: []tracker.StatusMapping{{Status: "To Do", State: plan.NotStarted}, {Status: "In Progress", State: plan.InProgress}, {Status: "Done", State: plan.Done}},
+		StatusMap: []tracker.StatusMapping{{Status: "To Do", State: string(plan.NotStarted)}, {Status: "In Progress", State: string(plan.InProgress)}, {Status: "Done", State: string(plan.Done)}},
 	}}
 }
 
