@@ -58,6 +58,10 @@ type Connection struct {
 	Labels    []string        `json:"labels,omitempty"`
 	Rules     []Rule          `json:"rules"`
 	StatusMap []StatusMapping `json:"status_map,omitempty"`
+	// Since is when the project was first connected to System; set by
+	// the service, ignored on input. Rules apply to events from then on:
+	// connecting a project does not replay its past into the tracker.
+	Since time.Time `json:"since,omitzero"`
 }
 
 // Settings are a project's tracker connections: one revisioned record per

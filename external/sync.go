@@ -42,6 +42,18 @@ func (s *Service) UpdateSettings(ctx context.Context, project string, base int, 
 	if in.Trackers == nil {
 		in.Trackers = []Connection{}
 	}
+	// A connection keeps the time it was first made; a new one starts now.
+	cur, err := s.store.GetSettings(ctx, project)
+	if err != nil && accord.ErrorCode(err) != accord.NotFound {
+		return Settings{}, err
+	}
+	now := s.clock.Now()
+	for i := range in.Trackers {
+		in.Trackers[i].Since = now
+		if c, ok := cur.Connection(in.Trackers[i].System); ok && !c.Since.IsZero() {
+			in.Trackers[i].Since = c.Since
+		}
+	}
 	st := svc.Settings[Settings]{Guard: s.guard, What: "tracker settings", Event: EventSettingsChanged, Get: s.store.GetSettings, Put: s.store.PutSettings}
 	return st.Update(ctx, s.pub, project, base, in, func(x *Settings) *accord.Stamp { return &x.Stamp })
 }

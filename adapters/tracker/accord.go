@@ -308,7 +308,9 @@ func (r *Relay) Deliver(ctx context.Context, ev accord.Event) error {
 	var rec *Record
 	var errs []error
 	for _, cfg := range configs {
-		if !anyRuleOn(cfg, ev.Kind) {
+		// An event from before the project was connected is history: a
+		// relay that starts from the outbox's beginning must not replay it.
+		if !anyRuleOn(cfg, ev.Kind) || ev.Time.Before(cfg.Since) {
 			continue
 		}
 		if rec == nil {

@@ -89,7 +89,7 @@ func (w world) state(t *testing.T) (plan.ItemState, string) {
 
 func TestRelayRecordsAFailureAndARerunDeliversIt(t *testing.T) {
 	w := newWorld(t)
-	ev := accord.Event{ID: "ev-1", Kind: requirement.EventTransitioned, Project: "shop", Ref: w.req.Ref(), Key: w.req.Key, Title: w.req.Title}
+	ev := accord.Event{ID: "ev-1", Time: time.Now(), Kind: requirement.EventTransitioned, Project: "shop", Ref: w.req.Ref(), Key: w.req.Key, Title: w.req.Title}
 	w.conn.fail = []error{&tracker.Error{Kind: tracker.Unauthorized, System: "mem", Op: "create", Message: "token revoked"}}
 	require.NoError(t, w.relay.Deliver(context.Background(), ev), "a refused delivery is recorded, and the relay moves on")
 	st, err := w.refs.SyncState(w.alice, "shop", "mem")
@@ -120,7 +120,7 @@ func TestRelayRecordsAFailureAndARerunDeliversIt(t *testing.T) {
 
 func TestPlanInboundMovesTheItemAndReportsAConflict(t *testing.T) {
 	w := newWorld(t)
-	require.NoError(t, w.relay.Deliver(context.Background(), accord.Event{ID: "ev-1", Kind: requirement.EventTransitioned, Project: "shop", Ref: w.req.Ref()}))
+	require.NoError(t, w.relay.Deliver(context.Background(), accord.Event{ID: "ev-1", Time: time.Now(), Kind: requirement.EventTransitioned, Project: "shop", Ref: w.req.Ref()}))
 	key := "MEM-" + w.req.ID
 	at := time.Now().UTC().Add(time.Second)
 	res, err := w.sync.StatusChanged(context.Background(), "shop", "mem", key, "In Progress", at)
@@ -155,4 +155,25 @@ func TestOnlyTheConnectorsOwnContextsWriteAsConnectors(t *testing.T) {
 	assert.Equal(t, accord.NotFound, accord.ErrorCode(err), "an actor named tracker:mem without the connector's context is no member")
 	_, err = w.refs.Add(tracker.AsConnector(context.Background(), "mem"), "shop", external.NewReference{Record: w.req.Ref(), System: "mem", Key: "MEM-9"})
 	assert.NoError(t, err)
+}
+
+func TestRelaySkipsEventsFromBeforeTheConnection(t *testing.T) {
+	w := newWorld(t)
+	st, err := w.refs.Settings(w.alice, "shop")
+	require.NoError(t, err)
+	since := st.Trackers[0].Since
+	require.False(t, since.IsZero(), "the service stamps when a project was connected")
+	old := accord.Event{ID: "ev-old", Time: since.Add(-time.Hour), Kind: requirement.EventTransitioned, Project: "shop", Ref: w.req.Ref()}
+	require.NoError(t, w.relay.Deliver(context.Background(), old))
+	assert.Empty(t, w.conn.items, "an approval from before the connection is not replayed into the tracker")
+
+	// Saving the settings again keeps the time the connection was made.
+	st.Trackers[0].Labels = []string{"accord"}
+	st.Trackers[0].Since = time.Time{}
+	again, err := w.refs.UpdateSettings(w.alice, "shop", st.Revision, external.Settings{Trackers: st.Trackers})
+	require.NoError(t, err)
+	assert.True(t, since.Equal(again.Trackers[0].Since), "since %v, then %v", since, again.Trackers[0].Since)
+
+	require.NoError(t, w.relay.Deliver(context.Background(), accord.Event{ID: "ev-new", Time: time.Now(), Kind: requirement.EventTransitioned, Project: "shop", Ref: w.req.Ref()}))
+	assert.Len(t, w.conn.items, 1)
 }

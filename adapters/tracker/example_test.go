@@ -3,6 +3,7 @@ package tracker_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/link"
@@ -35,7 +36,7 @@ func ExampleRelay() {
 			return tracker.Record{Ref: r.Ref(), Key: r.Key, Title: r.Title, Status: "approved"}, err
 		}}
 
-	_ = relay.Deliver(context.Background(), accord.Event{ID: "ev-1", Kind: requirement.EventTransitioned, Project: "shop", Ref: req.Ref()})
+	_ = relay.Deliver(context.Background(), accord.Event{ID: "ev-1", Time: time.Now(), Kind: requirement.EventTransitioned, Project: "shop", Ref: req.Ref()})
 	st, _ := refs.SyncState(admin, "shop", "mem")
 	fmt.Println(len(st.Failed), "awaiting a re-run:", st.Failed[0].Record)
 
