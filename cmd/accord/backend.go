@@ -161,13 +161,39 @@ func (b *backend) services(events accord.EventSink) (link.Services, error) {
 // authorizer reads memberships and permission tables from the project
 // store, for every service's permission checks.
 // The trackers' connectors (tracker.AsConnector) write records in every
-// project as their own actor (tracker:jira).
+// project as their own actor (tracker:jira), and the server's own jobs
+// (serverJob) as the actor accord.
 func (b *backend) authorizer() (accord.Authorizer, error) {
 	projects, err := project.NewService(project.Options{Store: b.Projects})
 	if err != nil {
 		return nil, err
 	}
-	return tracker.Authorize(projects), nil
+	return serverJobs{tracker.Authorize(projects)}, nil
+}
+
+// serverActor is who the server's periodic jobs (review-due notices,
+// milestone forecasts, link rechecks) act as.
+var serverActor = accord.Actor{ID: "accord", Name: "accord server"}
+
+type serverJobKey struct{}
+
+// serverJob returns ctx acting as the server for its own jobs: only a
+// context made here passes as serverActor, so a person who signs in with
+// the ID "accord" is an ordinary (non-)member.
+func serverJob(ctx context.Context) context.Context {
+	return accord.WithActor(context.WithValue(ctx, serverJobKey{}, true), serverActor)
+}
+
+// serverJobs grants the server's jobs record.write in every project, as
+// they write records (a risk's review notice, a slip's schedule risk, a
+// suspect link) where no member asked; nothing else.
+type serverJobs struct{ next accord.Authorizer }
+
+func (a serverJobs) Access(ctx context.Context, project, member string) (accord.Access, error) {
+	if job, _ := ctx.Value(serverJobKey{}).(bool); job && member == serverActor.ID {
+		return accord.Access{Roles: []string{"server"}, Permissions: accord.Permissions{accord.PermRecordWrite: {"server"}}}, nil
+	}
+	return a.next.Access(ctx, project, member)
 }
 
 // atomically runs fn as one unit of work on an SQL backend, so its

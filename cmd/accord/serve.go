@@ -317,7 +317,7 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 func everyProject(ctx context.Context, b *backend, every time.Duration, what string, log *slog.Logger, fn func(ctx context.Context, project string) error) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
-	system := accord.WithActor(ctx, accord.Actor{ID: "accord", Name: "accord server"})
+	system := serverJob(ctx)
 	for {
 		all, err := svc.All(ctx, "", project.Filter{}, func(ctx context.Context, _ string, f project.Filter, q accord.PageQuery) (accord.Page[project.Project], error) {
 			return b.Projects.ListProjects(ctx, f, q)
