@@ -48,6 +48,7 @@ type loadResult struct {
 	waits       map[string]int // wait_event_type:wait_event of active backends, sampled
 	samples     int
 	lockWaiters map[string]int // ungranted locks by type and mode, sampled
+	sessions    int64          // connections the database accepted during the run
 }
 
 // runLoad starts n `accord serve` processes on one PostgreSQL for each n
@@ -84,15 +85,16 @@ func runLoad(ctx context.Context, l loadConfig, list string, out io.Writer) erro
 		results = append(results, r)
 	}
 	fmt.Fprintf(out, "\n### write throughput: `accord serve` instances on one PostgreSQL (loopback), %d clients, %s each\n\n", l.conns, l.duration)
-	fmt.Fprintln(out, "| instances | writes/s | vs 1 | p50 | p99 | errors | CPU busy | top waits of active backends (share of samples) |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(out, "| instances | writes/s | vs 1 | p50 | p99 | errors | CPU busy | new connections/s | top waits of active backends (share of samples) |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|")
 	base := 0.0
 	for _, r := range results {
 		rate := float64(r.ops) / r.took.Seconds()
 		if r.instances == 1 || base == 0 {
 			base = rate
 		}
-		fmt.Fprintf(out, "| %d | %.0f | %.2fx | %s | %s | %d | %.0f%% | %s |\n", r.instances, rate, rate/base, ms(r.p50), ms(r.p99), r.errors, 100*r.cpuBusy, topWaits(r))
+		fmt.Fprintf(out, "| %d | %.0f | %.2fx | %s | %s | %d | %.0f%% | %.0f | %s |\n", r.instances, rate, rate/base, ms(r.p50), ms(r.p99), r.errors, 100*r.cpuBusy,
+			float64(r.sessions)/r.took.Seconds(), topWaits(r))
 		if r.firstError != "" {
 			fmt.Fprintf(out, "\nfirst error with %d instance(s): %s\n", r.instances, r.firstError)
 		}
@@ -168,9 +170,14 @@ func loadRun(ctx context.Context, l loadConfig, db *sql.DB, n, run int) (loadRes
 		}
 	}
 	sctx, stopSampling := context.WithCancel(ctx)
+	defer stopSampling()
 	sampled := make(chan struct{})
 	go func() { defer close(sampled); sample50(sctx, db, &res) }()
 	cpu0 := cpuTimes()
+	sessions0, err := sessions(ctx, db)
+	if err != nil {
+		return res, err
+	}
 	var mu sync.Mutex
 	var lat []time.Duration
 	deadline := time.Now().Add(l.duration)
@@ -221,6 +228,11 @@ func loadRun(ctx context.Context, l loadConfig, db *sql.DB, n, run int) (loadRes
 	wg.Wait()
 	res.took = time.Since(start)
 	cpu1 := cpuTimes()
+	sessions1, err := sessions(ctx, db)
+	if err != nil {
+		return res, err
+	}
+	res.sessions = sessions1 - sessions0
 	stopSampling()
 	<-sampled
 	if total := cpu1.total - cpu0.total; total > 0 {
@@ -305,4 +317,16 @@ func cpuTimes() cpu {
 		}
 	}
 	return c
+}
+
+// sessions is how many connections the database has accepted since its
+// statistics were reset (pg_stat_database.sessions, PostgreSQL 14 and
+// later).
+func sessions(ctx context.Context, db *sql.DB) (int64, error) {
+	var n int64
+	err := db.QueryRowContext(ctx, "SELECT sessions FROM pg_stat_database WHERE datname = current_database()").Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("reading pg_stat_database.sessions: %w", err)
+	}
+	return n, nil
 }
