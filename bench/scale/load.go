@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"slices"
@@ -14,12 +15,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/accordhq/accord/client"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/webhook"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver, for sampling pg_stat_activity
 )
@@ -31,6 +34,7 @@ type loadConfig struct {
 	conns      int
 	basePort   int
 	projects   int
+	hooks      int // webhook subscriptions spread over the projects
 }
 
 // loadToken is the one fixed token of the instances (ACCORD_TOKENS).
@@ -49,6 +53,8 @@ type loadResult struct {
 	samples     int
 	lockWaiters map[string]int // ungranted locks by type and mode, sampled
 	sessions    int64          // connections the database accepted during the run
+	delivered   int64          // webhook deliveries the receiver got during the run
+	behind      int64          // events the slowest relay had still to read at the end
 }
 
 // runLoad starts n `accord serve` processes on one PostgreSQL for each n
@@ -84,17 +90,17 @@ func runLoad(ctx context.Context, l loadConfig, list string, out io.Writer) erro
 		}
 		results = append(results, r)
 	}
-	fmt.Fprintf(out, "\n### write throughput: `accord serve` instances on one PostgreSQL (loopback), %d clients, %s each\n\n", l.conns, l.duration)
-	fmt.Fprintln(out, "| instances | writes/s | vs 1 | p50 | p99 | errors | CPU busy | new connections/s | top waits of active backends (share of samples) |")
-	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintf(out, "\n### write throughput: `accord serve` instances on one PostgreSQL (loopback), %d clients, %d projects, %d webhooks, %s each\n\n", l.conns, l.projects, l.hooks, l.duration)
+	fmt.Fprintln(out, "| instances | writes/s | vs 1 | p50 | p99 | errors | CPU busy | new connections/s | webhook deliveries/s (relays behind at the end) | top waits of active backends (share of samples) |")
+	fmt.Fprintln(out, "|---|---|---|---|---|---|---|---|---|---|")
 	base := 0.0
 	for _, r := range results {
 		rate := float64(r.ops) / r.took.Seconds()
 		if r.instances == 1 || base == 0 {
 			base = rate
 		}
-		fmt.Fprintf(out, "| %d | %.0f | %.2fx | %s | %s | %d | %.0f%% | %.0f | %s |\n", r.instances, rate, rate/base, ms(r.p50), ms(r.p99), r.errors, 100*r.cpuBusy,
-			float64(r.sessions)/r.took.Seconds(), topWaits(r))
+		fmt.Fprintf(out, "| %d | %.0f | %.2fx | %s | %s | %d | %.0f%% | %.0f | %.0f (%d events) | %s |\n", r.instances, rate, rate/base, ms(r.p50), ms(r.p99), r.errors, 100*r.cpuBusy,
+			float64(r.sessions)/r.took.Seconds(), float64(r.delivered)/r.took.Seconds(), r.behind, topWaits(r))
 		if r.firstError != "" {
 			fmt.Fprintf(out, "\nfirst error with %d instance(s): %s\n", r.instances, r.firstError)
 		}
@@ -138,7 +144,7 @@ func loadRun(ctx context.Context, l loadConfig, db *sql.DB, n, run int) (loadRes
 	}()
 	for i := 0; i < n; i++ {
 		addr := fmt.Sprintf("127.0.0.1:%d", l.basePort+i)
-		cmd := exec.CommandContext(ctx, l.accord, "serve", "-addr", addr, "-db", l.db, "-log-level", "warn")
+		cmd := exec.CommandContext(ctx, l.accord, "serve", "-addr", addr, "-db", l.db, "-log-level", "warn", "-webhook-allow", "127.0.0.1/32")
 		cmd.Env = append(os.Environ(), "ACCORD_TOKENS=bench:admin:"+loadToken)
 		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 		if err := cmd.Start(); err != nil {
@@ -168,6 +174,41 @@ func loadRun(ctx context.Context, l loadConfig, db *sql.DB, n, run int) (loadRes
 		if _, _, err := clients[0].CreateProject(ctx, project.NewProject{Key: projects[i], Name: "Load " + projects[i]}); err != nil {
 			return res, fmt.Errorf("creating project %s: %w", projects[i], err)
 		}
+	}
+	var delivered atomic.Int64
+	var hookIDs []string
+	if l.hooks > 0 {
+		recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			delivered.Add(1)
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		defer recv.Close()
+		var head int64
+		if err := db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM accord_outbox").Scan(&head); err != nil {
+			return res, err
+		}
+		defer func() {
+			for i, id := range hookIDs {
+				_ = clients[0].DeleteWebhook(context.WithoutCancel(ctx), projects[i%len(projects)], id)
+			}
+		}()
+		for i := 0; i < l.hooks; i++ {
+			p := projects[i%len(projects)]
+			sub, _, err := clients[0].CreateWebhook(ctx, p, webhook.NewSubscription{URL: fmt.Sprintf("%s/hook/%d", recv.URL, i), Description: fmt.Sprintf("load receiver %d", i)})
+			if err != nil {
+				return res, fmt.Errorf("subscribing webhook %d in project %s: %w", i, p, err)
+			}
+			hookIDs = append(hookIDs, sub.ID)
+			// A new relay walks the outbox from its start, one cursor write
+			// per event: earlier runs' history would take minutes.
+			if _, err := db.ExecContext(ctx, `INSERT INTO accord_relays (name, after) VALUES ($1, $2)
+				ON CONFLICT (name) DO UPDATE SET after = greatest(accord_relays.after, excluded.after)`, "webhook:"+sub.ID, head); err != nil {
+				return res, err
+			}
+		}
+		time.Sleep(6 * time.Second) // the dispatchers read the subscriptions every 5 s
+		delivered.Store(0)
 	}
 	sctx, stopSampling := context.WithCancel(ctx)
 	defer stopSampling()
@@ -233,6 +274,17 @@ func loadRun(ctx context.Context, l loadConfig, db *sql.DB, n, run int) (loadRes
 		return res, err
 	}
 	res.sessions = sessions1 - sessions0
+	res.delivered = delivered.Load()
+	if l.hooks > 0 {
+		names := make([]string, len(hookIDs))
+		for i, id := range hookIDs {
+			names[i] = "webhook:" + id
+		}
+		err := db.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(seq), 0) FROM accord_outbox) - coalesce(min(after), 0) FROM accord_relays WHERE name = ANY($1)`, names).Scan(&res.behind)
+		if err != nil {
+			return res, err
+		}
+	}
 	stopSampling()
 	<-sampled
 	if total := cpu1.total - cpu0.total; total > 0 {

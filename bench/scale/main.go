@@ -80,6 +80,7 @@ func main() {
 	flag.DurationVar(&l.duration, "load-duration", 15*time.Second, "with -instances: how long each load run lasts")
 	flag.IntVar(&l.conns, "connections", 32, "with -instances: concurrent clients, spread over the instances")
 	flag.IntVar(&l.basePort, "port", 18080, "with -instances: the first instance's port")
+	flag.IntVar(&l.hooks, "load-hooks", 0, "with -instances: webhook subscriptions (to a receiver in this process) spread over the projects, delivering while the load runs")
 	flag.IntVar(&l.projects, "load-projects", 8, "with -instances: projects written to, spread over the clients")
 	flag.Parse()
 	ctx := context.Background()
