@@ -46,6 +46,7 @@ type config struct {
 	reuse            bool
 	parallel         int
 	n                int
+	slowN            int
 	projects         int
 	hooks            int
 	rate             int
@@ -66,6 +67,7 @@ func main() {
 	flag.BoolVar(&c.reuse, "reuse", false, "measure an already seeded database instead of seeding it")
 	flag.IntVar(&c.parallel, "parallel", 0, "projects imported at once (default: 2 on PostgreSQL, 1 on SQLite, whose one writer serialises them)")
 	flag.IntVar(&c.n, "n", 200, "samples of each cheap read (export and the progress report take fewer)")
+	flag.IntVar(&c.slowN, "slow-n", 3, "samples of the export and the progress report")
 	flag.IntVar(&c.hooks, "hooks", 100, "webhook subscriptions")
 	flag.IntVar(&c.rate, "rate", 200, "events per second of the paced delivery run")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of the paced delivery run")
@@ -183,7 +185,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	}
 	actx := accord.WithActor(ctx, benchActor)
 	progress("measuring reads")
-	if err := measureReads(actx, &res, st, services, reports, s, c.n); err != nil {
+	if err := measureReads(actx, &res, st, services, reports, s, c.n, c.slowN); err != nil {
 		return err
 	}
 	res.RSS = readRSS()
