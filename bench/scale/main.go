@@ -67,7 +67,7 @@ func main() {
 	flag.BoolVar(&c.reuse, "reuse", false, "measure an already seeded database instead of seeding it")
 	flag.IntVar(&c.parallel, "parallel", 0, "projects imported at once (default: 2 on PostgreSQL, 1 on SQLite, whose one writer serialises them)")
 	flag.IntVar(&c.n, "n", 200, "samples of each cheap read (export and the progress report take fewer)")
-	flag.IntVar(&c.slowN, "slow-n", 3, "samples of the export and the progress report")
+	flag.IntVar(&c.slowN, "slow-n", 3, "samples of the export and the progress report; 0 leaves them out")
 	flag.IntVar(&c.hooks, "hooks", 100, "webhook subscriptions")
 	flag.IntVar(&c.rate, "rate", 200, "events per second of the paced delivery run")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of the paced delivery run")
