@@ -47,6 +47,7 @@ type config struct {
 	parallel         int
 	n                int
 	slowN            int
+	maxConns         int
 	projects         int
 	hooks            int
 	rate             int
@@ -68,6 +69,7 @@ func main() {
 	flag.IntVar(&c.parallel, "parallel", 0, "projects imported at once (default: 2 on PostgreSQL, 1 on SQLite, whose one writer serialises them)")
 	flag.IntVar(&c.n, "n", 200, "samples of each cheap read (export and the progress report take fewer)")
 	flag.IntVar(&c.slowN, "slow-n", 3, "samples of the export and the progress report; 0 leaves them out")
+	flag.IntVar(&c.maxConns, "max-conns", 16, "PostgreSQL: connections this process may open (database/sql's pool has no bound, and 100 relays would take the server's max_connections)")
 	flag.IntVar(&c.hooks, "hooks", 100, "webhook subscriptions")
 	flag.IntVar(&c.rate, "rate", 200, "events per second of the paced delivery run")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of the paced delivery run")
@@ -132,6 +134,9 @@ func run(ctx context.Context, c config, out io.Writer) error {
 			return fmt.Errorf("-db %q: want a postgres:// URL with -engine postgres (or set ACCORD_POSTGRES_URL)", c.db)
 		}
 		st, err = postgres.Open(c.db)
+		if err == nil && c.maxConns > 0 {
+			st.DB.SetMaxOpenConns(c.maxConns)
+		}
 		if c.parallel == 0 {
 			c.parallel = 2
 		}
