@@ -473,7 +473,7 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 	total := int(float64(c.rate) * c.duration.Seconds())
 	start := time.Now()
 	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	var failures failed
 	var behind int
 	next := make(chan struct{}, 64)
 	for w := 0; w < 4; w++ {
@@ -482,11 +482,7 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 			defer wg.Done()
 			for range next {
 				if err := change(); err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-					return
+					failures.add(err)
 				}
 			}
 		}()
@@ -509,24 +505,20 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 	}
 	sstop()
 	<-sampled
-	select {
-	case err := <-errs:
-		return err
-	default:
-	}
 	lags := d.lags()
 	p50, p99 := percentiles(lags)
 	n := len(lags)
 	res.Rows = append(res.Rows, row{Operation: fmt.Sprintf("%d events/s for %s, commit → delivery", c.rate, c.duration), P50: p50, P99: p99, N: n,
-		Goal: "reported", Met: "-", Note: fmt.Sprintf("%.0f events/s committed, %d not sent (writers behind)%s", commitRate, behind, undelivered)})
+		Goal: "reported", Met: "-", Note: fmt.Sprintf("%.0f events/s committed, %d not sent (writers behind)%s%s", commitRate, behind, failures.String(), undelivered)})
 	met := "no"
-	if oldest <= time.Second && behind == 0 && undelivered == "" {
+	if oldest <= time.Second && behind == 0 && undelivered == "" && failures.n == 0 {
 		met = "yes"
 	}
 	res.Rows = append(res.Rows, row{Operation: fmt.Sprintf("oldest undelivered event at %d events/s (max)", c.rate), P50: oldest, P99: oldest, N: 1,
 		Goal: "≤ 1s", Met: met})
 	d.reset()
 	// Throughput: a burst from 2 writers, commit to the last delivery.
+	failures = failed{}
 	start = time.Now()
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
@@ -534,19 +526,13 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 			defer wg.Done()
 			for k := w; k < c.burst; k += 2 {
 				if err := change(); err != nil {
-					errs <- err
-					return
+					failures.add(err)
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	committed := time.Since(start)
-	select {
-	case err := <-errs:
-		return err
-	default:
-	}
 	undelivered = ""
 	if err := drain(d, c.drain); err != nil {
 		undelivered = "; " + err.Error()
@@ -559,8 +545,34 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 	n = len(lags)
 	res.Rows = append(res.Rows, row{Operation: fmt.Sprintf("burst of %d events, commit → delivery (%d subscriptions)", c.burst, c.hooks),
 		P50: p50, P99: p99, N: n, Goal: "reported", Met: "-",
-		Note: fmt.Sprintf("%.0f events/s delivered (%.0f/s committed)%s", float64(c.burst-d.pending())/took.Seconds(), float64(c.burst)/committed.Seconds(), undelivered)})
+		Note: fmt.Sprintf("%.0f events/s delivered (%.0f/s committed)%s%s", float64(c.burst-d.pending()-failures.n)/took.Seconds(), float64(c.burst-failures.n)/committed.Seconds(), failures.String(), undelivered)})
 	return nil
+}
+
+// failed counts the changes that failed during a delivery run, and keeps
+// the first error.
+type failed struct {
+	mu    sync.Mutex
+	n     int
+	first error
+}
+
+func (f *failed) add(err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	if f.first == nil {
+		f.first = err
+	}
+}
+
+func (f *failed) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d changes failed, the first: %v", f.n, f.first)
 }
 
 // projectIndex is the inverse of projectKey.
