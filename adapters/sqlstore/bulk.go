@@ -55,9 +55,11 @@ func (t *table[T]) bulk(ctx context.Context, records [][]accord.Revision[T]) err
 			if err := t.bulkRecord(i, list, project, ids, &last, recs, revs, tags); err != nil {
 				return err
 			}
-			// Write as the batches fill, so memory stays bounded by a batch.
-			for _, b := range []*batch{recs, revs, tags} {
-				if b.full() {
+			// Write as a batch fills, so memory stays bounded by a batch;
+			// all three, records first, since revisions and tags refer to
+			// their records.
+			if recs.full() || revs.full() || tags.full() {
+				for _, b := range []*batch{recs, revs, tags} {
 					if err := b.flush(ctx, tx, t.what); err != nil {
 						return err
 					}

@@ -3,7 +3,10 @@ package transfer_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +120,82 @@ func BenchmarkTransfer(b *testing.B) {
 			return dst, s.Atomically
 		})
 	})
+}
+
+// BenchmarkImportScale imports generated projects (seeded: requirements
+// with one to four revisions, about two links each, terms and risks) into
+// a new SQLite file and a new PostgreSQL schema, through the stores' bulk
+// imports ("bulk") and, as the peer, by replaying every revision through
+// the stores ("replay", the path before bulk imports, and the path of
+// stores without them). It reports time per requirement, so linearity
+// reads across sizes: flat is linear. Sizes: ACCORD_BENCH_IMPORT (default
+// 10000,20000,50000); the replay peer runs up to ACCORD_BENCH_REPLAY_MAX
+// requirements (default 10000 on SQLite, 5000 on PostgreSQL, where it is
+// quadratic) and at 2500 and 5000. PostgreSQL runs when
+// ACCORD_POSTGRES_URL is set.
+func BenchmarkImportScale(b *testing.B) {
+	ctx := context.Background()
+	sizes := envSizes("ACCORD_BENCH_IMPORT", []int{10_000, 20_000, 50_000})
+	engines := []struct {
+		name      string
+		replayMax int
+		open      func(b *testing.B) (adapters.Stores, *sqlstore.Stores, bool)
+	}{
+		{"sqlite", 10_000, func(b *testing.B) (adapters.Stores, *sqlstore.Stores, bool) {
+			s, raw := sqliteStores(b)
+			return s, raw, true
+		}},
+		{"postgres", 5_000, func(b *testing.B) (adapters.Stores, *sqlstore.Stores, bool) { return postgresStores(b) }},
+	}
+	for _, e := range engines {
+		if v := envSizes("ACCORD_BENCH_REPLAY_MAX", nil); len(v) == 1 {
+			e.replayMax = v[0]
+		}
+		for _, n := range append([]int{2_500, 5_000}, sizes...) {
+			doc := generated(n, 29)
+			for _, path := range []string{"replay", "bulk"} {
+				if path == "replay" && n > e.replayMax || path == "bulk" && n < sizes[0] {
+					continue
+				}
+				b.Run(fmt.Sprintf("%s/%s/requirements=%d", e.name, path, n), func(b *testing.B) {
+					var elapsed time.Duration
+					for b.Loop() {
+						b.StopTimer()
+						dst, raw, ok := e.open(b)
+						if !ok {
+							b.Skip("set ACCORD_POSTGRES_URL to measure PostgreSQL")
+						}
+						if path == "replay" {
+							dst = replaying(dst)
+						}
+						b.StartTimer()
+						start := time.Now()
+						if err := raw.Atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, dst, doc) }); err != nil {
+							b.Fatal(err)
+						}
+						elapsed += time.Since(start)
+					}
+					b.ReportMetric(float64(elapsed.Microseconds())/float64(b.N*n), "µs/requirement")
+					b.ReportMetric(float64(len(doc.Links)), "links")
+				})
+			}
+		}
+	}
+}
+
+// envSizes reads a comma-separated list of sizes from the variable name.
+func envSizes(name string, def []int) []int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return def
+		}
+		out = append(out, n)
+	}
+	return out
 }

@@ -230,10 +230,18 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if err != nil {
 		return d, err
 	}
+	reqRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListRequirementRevisions, func(b interface {
+		RequirementHistories(context.Context, string) (map[string][]accord.Revision[requirement.Requirement], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[requirement.Requirement], error) {
+		return b.RequirementHistories
+	})
+	if err != nil {
+		return d, err
+	}
 	if d.Requirements, err = histories(ctx, withDeleted(reqs, deletedReqs, func(r requirement.Requirement) (int, bool) { return requirement.ParseKey(r.Key) }),
 		func(r requirement.Requirement) string { return r.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.Requirement], error) {
-			return s.Requirements.ListRequirementRevisions(ctx, key, id)
+			return reqRevisions(ctx, key, id)
 		}); err != nil {
 		return d, err
 	}
@@ -245,9 +253,17 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 		}
 		crs = append(crs, more...)
 	}
+	crRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListChangeRequestRevisions, func(b interface {
+		ChangeRequestHistories(context.Context, string) (map[string][]accord.Revision[requirement.ChangeRequest], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[requirement.ChangeRequest], error) {
+		return b.ChangeRequestHistories
+	})
+	if err != nil {
+		return d, err
+	}
 	if d.ChangeRequests, err = histories(ctx, crs, func(c requirement.ChangeRequest) string { return c.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.ChangeRequest], error) {
-			return s.Requirements.ListChangeRequestRevisions(ctx, key, id)
+			return crRevisions(ctx, key, id)
 		}); err != nil {
 		return d, err
 	}
@@ -259,9 +275,17 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if err != nil {
 		return d, err
 	}
+	termRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListTermRevisions, func(b interface {
+		TermHistories(context.Context, string) (map[string][]accord.Revision[requirement.Term], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[requirement.Term], error) {
+		return b.TermHistories
+	})
+	if err != nil {
+		return d, err
+	}
 	if d.Terms, err = histories(ctx, withDeleted(terms, deletedTerms, nil), func(t requirement.Term) string { return t.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.Term], error) {
-			return s.Requirements.ListTermRevisions(ctx, key, id)
+			return termRevisions(ctx, key, id)
 		}); err != nil {
 		return d, err
 	}
@@ -308,12 +332,28 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if d.TestRuns, err = svc.All(ctx, key, contract.TestRunFilter{}, s.Contracts.ListTestRuns); err != nil {
 		return d, err
 	}
+	reviewRevisions, err := perKind(ctx, key, s.Reviews, s.Reviews.ListReviewRevisions, func(b interface {
+		ReviewHistories(context.Context, string) (map[string][]accord.Revision[review.Review], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[review.Review], error) {
+		return b.ReviewHistories
+	})
+	if err != nil {
+		return d, err
+	}
 	if d.Reviews, err = listedWithDeleted(ctx, key, review.Filter{}, s.Reviews.ListReviews, s.Reviews.ListDeletedReviews,
-		func(r review.Review) (int, bool) { return review.ParseKey(r.Key) }, func(r review.Review) string { return r.ID }, s.Reviews.ListReviewRevisions); err != nil {
+		func(r review.Review) (int, bool) { return review.ParseKey(r.Key) }, func(r review.Review) string { return r.ID }, reviewRevisions); err != nil {
+		return d, err
+	}
+	riskRevisions, err := perKind(ctx, key, s.Risks, s.Risks.ListRiskRevisions, func(b interface {
+		RiskHistories(context.Context, string) (map[string][]accord.Revision[risk.Risk], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[risk.Risk], error) {
+		return b.RiskHistories
+	})
+	if err != nil {
 		return d, err
 	}
 	if d.Risks, err = listedWithDeleted(ctx, key, risk.Filter{}, s.Risks.ListRisks, s.Risks.ListDeletedRisks,
-		func(r risk.Risk) (int, bool) { return risk.ParseKey(r.Key) }, func(r risk.Risk) string { return r.ID }, s.Risks.ListRiskRevisions); err != nil {
+		func(r risk.Risk) (int, bool) { return risk.ParseKey(r.Key) }, func(r risk.Risk) string { return r.ID }, riskRevisions); err != nil {
 		return d, err
 	}
 	if d.Retros, err = listedWithDeleted(ctx, key, retro.Filter{}, s.Retros.ListRetros, s.Retros.ListDeletedRetros,
@@ -333,7 +373,15 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if d.Questions, err = listed(ctx, key, plan.QuestionFilter{}, s.Plans.ListQuestions, func(q plan.Question) string { return q.ID }, s.Plans.ListQuestionRevisions); err != nil {
 		return d, err
 	}
-	if d.Links, err = listedWithDeleted(ctx, key, trace.Filter{}, s.Traces.ListLinks, s.Traces.ListDeletedLinks, nil, func(l trace.Link) string { return l.ID }, s.Traces.ListLinkRevisions); err != nil {
+	linkRevisions, err := perKind(ctx, key, s.Traces, s.Traces.ListLinkRevisions, func(b interface {
+		LinkHistories(context.Context, string) (map[string][]accord.Revision[trace.Link], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[trace.Link], error) {
+		return b.LinkHistories
+	})
+	if err != nil {
+		return d, err
+	}
+	if d.Links, err = listedWithDeleted(ctx, key, trace.Filter{}, s.Traces.ListLinks, s.Traces.ListDeletedLinks, nil, func(l trace.Link) string { return l.ID }, linkRevisions); err != nil {
 		return d, err
 	}
 	if s.External != nil {
@@ -360,6 +408,29 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	}
 	st.Plans, err = s.Plans.GetSettings(ctx, key)
 	return d, err
+}
+
+// perKind returns how Export reads a record's revisions: from one read of
+// every revision of the kind when the store offers it (method finds the
+// store's …Histories call: adapters/sqlstore's read them in pages, a
+// query per page rather than per record), else one call of perRecord per
+// record.
+func perKind[B, T any](ctx context.Context, project string, store any, perRecord func(ctx context.Context, project, id string) ([]accord.Revision[T], error),
+	method func(B) func(context.Context, string) (map[string][]accord.Revision[T], error)) (func(ctx context.Context, project, id string) ([]accord.Revision[T], error), error) {
+	b, ok := store.(B)
+	if !ok {
+		return perRecord, nil
+	}
+	all, err := method(b)(ctx, project)
+	if err != nil {
+		return nil, err
+	}
+	return func(_ context.Context, p, id string) ([]accord.Revision[T], error) {
+		if revs, ok := all[id]; ok && p == project {
+			return revs, nil
+		}
+		return nil, accord.Errorf(accord.NotFound, "no revisions of %q in project %q", id, p)
+	}, nil
 }
 
 // listed reads a paged list and each record's revisions.
