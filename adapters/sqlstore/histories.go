@@ -153,3 +153,11 @@ func (s *RiskStore) RiskHistories(ctx context.Context, project string) (map[stri
 func (s *TraceStore) LinkHistories(ctx context.Context, project string) (map[string][]accord.Revision[trace.Link], error) {
 	return s.links.histories(ctx, project)
 }
+
+// AllChangeRequests returns every change request of the project, of every
+// requirement, in creation order: one query, where ListChangeRequests is
+// one per requirement. adapters/transfer's Export uses it when the store
+// has it.
+func (s *RequirementStore) AllChangeRequests(ctx context.Context, project string) ([]requirement.ChangeRequest, error) {
+	return s.changes.all(ctx, on(ctx, s.changes.db), project, filter{})
+}

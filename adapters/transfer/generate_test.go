@@ -73,6 +73,21 @@ func generated(n int, seed uint64) transfer.Document {
 		d.Requirements = append(d.Requirements, history(r, reqStamp, at, steps...))
 		refs = append(refs, r.Ref())
 	}
+	// Change requests of every 25th requirement (two, made by turns with
+	// the next requirement's, so creation order is not requirement order).
+	crStamp := func(c *requirement.ChangeRequest) *accord.Stamp { return &c.Stamp }
+	for i := 0; i+1 < n; i += 25 {
+		for k := range 2 {
+			for _, j := range []int{i, i + 1} {
+				if j%40 == 39 {
+					continue // a deleted requirement's go with it
+				}
+				c := requirement.ChangeRequest{ID: fmt.Sprintf("C%07d-%d", j, k), Project: "big", RequirementID: refs[j].ID, BaseRevision: 1,
+					Proposed: requirement.Content{Title: "Refund in two steps"}, Reason: "support asked", State: requirement.ChangeProposed, Stamp: accord.NewStamp("ann", at)}
+				d.ChangeRequests = append(d.ChangeRequests, history(c, crStamp, at, step[requirement.ChangeRequest]{accord.RevisionEdited, func(c *requirement.ChangeRequest) { c.Reason = "support and sales asked" }}))
+			}
+		}
+	}
 	linkStamp := func(l *trace.Link) *accord.Stamp { return &l.Stamp }
 	for i := 1; i < n; i++ {
 		targets := []int{i - 1}

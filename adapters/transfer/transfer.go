@@ -245,13 +245,9 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 		}); err != nil {
 		return d, err
 	}
-	var crs []requirement.ChangeRequest
-	for _, r := range reqs {
-		more, err := s.Requirements.ListChangeRequests(ctx, key, r.ID)
-		if err != nil {
-			return d, err
-		}
-		crs = append(crs, more...)
+	crs, err := changeRequests(ctx, s.Requirements, key, reqs)
+	if err != nil {
+		return d, err
 	}
 	crRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListChangeRequestRevisions, func(b interface {
 		ChangeRequestHistories(context.Context, string) (map[string][]accord.Revision[requirement.ChangeRequest], error)
@@ -408,6 +404,39 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	}
 	st.Plans, err = s.Plans.GetSettings(ctx, key)
 	return d, err
+}
+
+// changeRequests returns the change requests of the live requirements
+// reqs, requirement by requirement, each one's in creation order: from one
+// read of the project's when the store offers it (adapters/sqlstore's
+// AllChangeRequests), else one ListChangeRequests call per requirement.
+func changeRequests(ctx context.Context, s requirement.Store, key string, reqs []requirement.Requirement) ([]requirement.ChangeRequest, error) {
+	var crs []requirement.ChangeRequest
+	b, ok := s.(interface {
+		AllChangeRequests(context.Context, string) ([]requirement.ChangeRequest, error)
+	})
+	if !ok {
+		for _, r := range reqs {
+			more, err := s.ListChangeRequests(ctx, key, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			crs = append(crs, more...)
+		}
+		return crs, nil
+	}
+	all, err := b.AllChangeRequests(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	of := map[string][]requirement.ChangeRequest{}
+	for _, c := range all {
+		of[c.RequirementID] = append(of[c.RequirementID], c)
+	}
+	for _, r := range reqs {
+		crs = append(crs, of[r.ID]...)
+	}
+	return crs, nil
 }
 
 // perKind returns how Export reads a record's revisions: from one read of
