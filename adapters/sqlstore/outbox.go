@@ -256,8 +256,25 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 	}
 	want := r.wants()
 	for {
+		// What is final before the read: every number up to top is
+		// committed or never will be (see GapWait), so a filtered relay
+		// that finds nothing more of its own up to it may pass it.
+		top, err := s.top(ctx, r, want)
+		if err != nil {
+			return finish(err)
+		}
 		events, err := s.read(ctx, want, after, r.Batch)
-		if err != nil || len(events) == 0 {
+		if err != nil {
+			return finish(err)
+		}
+		if len(events) == 0 {
+			if top > after {
+				// Others' events only: the cursor follows the outbox, so
+				// OutboxLag and a restart see this relay as up to date.
+				actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
+				err = s.advance(actx, r, top)
+				acancel()
+			}
 			return finish(err)
 		}
 		for _, e := range events {
@@ -313,6 +330,20 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 			}
 		}
 	}
+}
+
+// top returns the outbox's last number, for a filtered relay that does
+// not wait for holes; 0 for the others (they read every event, or must not
+// pass a number that may yet commit).
+func (s *Stores) top(ctx context.Context, r *Relay, want interest) (int64, error) {
+	if !want.filtered() || r.GapWait > 0 {
+		return 0, nil
+	}
+	var top sql.NullInt64
+	if err := s.DB.QueryRowContext(ctx, "SELECT MAX(seq) FROM accord_outbox").Scan(&top); err != nil {
+		return 0, internal("reading the outbox", err)
+	}
+	return top.Int64, nil
 }
 
 // interest is what a relay reads, as SQL: its project, the kinds it names
