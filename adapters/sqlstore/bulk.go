@@ -51,25 +51,42 @@ func (t *table[T]) bulk(ctx context.Context, records [][]accord.Revision[T]) err
 		revs := newBatch(t.d, "accord_revisions", "kind, project, id, number, change, actor, at, note, record")
 		tags := newBatch(t.d, "accord_tags", "kind, project, id, tag")
 		ids := make(map[string]bool, len(records))
+		analyzed := t.d.analyze == ""
+		// flush writes the three batches, records first, since revisions
+		// and tags refer to their records. On PostgreSQL the records are
+		// analyzed once, inside the transaction (ANALYZE counts its own
+		// rows): the foreign-key checks' cached plans, made while the
+		// table was empty, scan it whole, which made each batch of
+		// revisions slower than the last; new statistics replan them to
+		// the primary key.
+		flush := func() error {
+			if err := recs.flush(ctx, tx, t.what); err != nil {
+				return err
+			}
+			if !analyzed {
+				if _, err := tx.ExecContext(ctx, t.d.analyze); err != nil {
+					return internal("analyzing the records", err)
+				}
+				analyzed = true
+			}
+			if err := revs.flush(ctx, tx, t.what); err != nil {
+				return err
+			}
+			return tags.flush(ctx, tx, t.what)
+		}
 		for i, list := range records {
 			if err := t.bulkRecord(i, list, project, ids, &last, recs, revs, tags); err != nil {
 				return err
 			}
-			// Write as a batch fills, so memory stays bounded by a batch;
-			// all three, records first, since revisions and tags refer to
-			// their records.
+			// Write as a batch fills, so memory stays bounded by a batch.
 			if recs.full() || revs.full() || tags.full() {
-				for _, b := range []*batch{recs, revs, tags} {
-					if err := b.flush(ctx, tx, t.what); err != nil {
-						return err
-					}
+				if err := flush(); err != nil {
+					return err
 				}
 			}
 		}
-		for _, b := range []*batch{recs, revs, tags} {
-			if err := b.flush(ctx, tx, t.what); err != nil {
-				return err
-			}
+		if err := flush(); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, t.d.q(`INSERT INTO accord_sequences (kind, project, last) VALUES (?, ?, ?)
 			ON CONFLICT (kind, project) DO UPDATE SET last = CASE WHEN accord_sequences.last > excluded.last THEN accord_sequences.last ELSE excluded.last END`),

@@ -33,6 +33,9 @@ type Dialect struct {
 	// from being deleted until its transaction ends. SQLite needs none:
 	// its write transactions run one at a time.
 	share string
+	// analyze (optional) refreshes the records' statistics inside a bulk
+	// write's transaction (see table.bulk).
+	analyze string
 }
 
 // OutboxChannel is the PostgreSQL channel a commit with events notifies
@@ -46,7 +49,7 @@ var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTE
 	lock: func(context.Context, *sql.Tx) error { return nil }}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
-var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
+var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", analyze: "ANALYZE accord_records", notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
 	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.
