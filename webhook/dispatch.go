@@ -9,13 +9,20 @@ import (
 	"github.com/accordhq/accord"
 )
 
-// RunRelay runs one relay over a durable event log until ctx ends: it
-// hands deliver every event after the relay's cursor, in order, and moves
-// the cursor past each one deliver returns nil for. A relay must keep
-// its place while a delivery runs, however long its retries take, and
-// cancel deliver's context if it loses it. adapters/sqlstore's Stores.Run
-// is one.
-type RunRelay func(ctx context.Context, name string, deliver func(ctx context.Context, e accord.Event) error) error
+// RunRelay runs the relay named name, for the subscription sub, over a
+// durable event log until ctx ends: it hands deliver every event after
+// the relay's cursor, in order, and moves the cursor past each one
+// deliver returns nil for. A relay must keep its place while a delivery
+// runs, however long its retries take, and cancel deliver's context if it
+// loses it. It should read only what sub wants (its project's events of
+// its kinds; Deliver passes over the rest), and may end with an error
+// whose code is not_found once sub is deleted. adapters/sqlstore's
+// Stores.RunWebhook is one.
+type RunRelay func(ctx context.Context, name string, sub Subscription, deliver func(ctx context.Context, e accord.Event) error) error
+
+// RelayName is the name of a subscription's relay: "webhook:<id>". A
+// store that keeps relay cursors removes this one with the subscription.
+func RelayName(id string) string { return "webhook:" + id }
 
 // Dispatcher serves every active subscription with a relay of its own,
 // named "webhook:<id>", so a slow or failing receiver holds up nobody
@@ -78,10 +85,13 @@ func (d *Dispatcher) Serve(ctx context.Context) error {
 					if previous != nil {
 						<-previous // one relay per subscription at a time, here too
 					}
-					err := d.Run(rctx, "webhook:"+sub.ID, func(ctx context.Context, e accord.Event) error {
+					err := d.Run(rctx, RelayName(sub.ID), sub, func(ctx context.Context, e accord.Event) error {
 						return d.Service.Deliver(ctx, sub, e)
 					})
-					if err != nil && rctx.Err() == nil {
+					if accord.ErrorCode(err) == accord.NotFound {
+						// Unsubscribed: the relay and its cursor went with it.
+						log.Debug("webhooks: relay ended with its subscription", slog.String("subscription", sub.ID))
+					} else if err != nil && rctx.Err() == nil {
 						log.Warn("webhooks: relay stopped", slog.String("subscription", sub.ID), slog.Any("error", err))
 					}
 				}(sub)

@@ -237,6 +237,7 @@ func (s Reports) planSection(ctx context.Context, r *ProgressReport, reqs []requ
 func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
 	st := &r.Requirements
 	owners := map[string]int{}
+	var changed []changedLine
 	for _, q := range reqs {
 		st.ByStatus[q.Status]++
 		i, ok := owners[q.Owner]
@@ -260,28 +261,74 @@ func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, reqs
 		if !q.CreatedAt.Before(r.Since) {
 			// "created by" names who created it, whoever edited it since.
 			line.Changed, line.By = []string{"created"}, q.CreatedBy
-			st.Changed = append(st.Changed, line)
-			continue
 		}
-		// Changed in the period: against the last revision before it.
-		hist, err := s.services.Requirements.History(ctx, r.Project, q.ID)
-		if err != nil {
-			return err
+		changed = append(changed, changedLine{line, q})
+	}
+	// Changed in the period: against the last revision before it, the
+	// histories read together.
+	var ids []string
+	for _, c := range changed {
+		if c.line.Changed == nil {
+			ids = append(ids, c.req.ID)
 		}
-		before := hist[0].Record
-		for _, h := range hist {
-			if h.Time.Before(r.Since) {
-				before = h.Record
+	}
+	hists, err := s.histories(ctx, r.Project, ids)
+	if err != nil {
+		return err
+	}
+	for _, c := range changed {
+		if c.line.Changed == nil {
+			hist := hists[c.req.ID]
+			if len(hist) == 0 {
+				return accord.Errorf(accord.Internal, "requirement %s %s has no revisions", c.req.Key, c.req.Title)
+			}
+			before := hist[0].Record
+			for _, h := range hist {
+				if h.Time.Before(r.Since) {
+					before = h.Record
+				}
+			}
+			for _, d := range requirement.Diff(before, c.req) {
+				c.line.Changed = append(c.line.Changed, d.Path)
 			}
 		}
-		for _, c := range requirement.Diff(before, q) {
-			line.Changed = append(line.Changed, c.Path)
-		}
-		if len(line.Changed) > 0 {
-			st.Changed = append(st.Changed, line)
+		if len(c.line.Changed) > 0 {
+			st.Changed = append(st.Changed, c.line)
 		}
 	}
 	return nil
+}
+
+// changedLine is a requirement changed in the report's period, with its
+// line.
+type changedLine struct {
+	line RequirementLine
+	req  requirement.Requirement
+}
+
+// histories reads the revisions of the requirements ids names: from the
+// store in one query per few hundred when it offers that
+// (adapters/sqlstore's RequirementRevisionsOf; the report's reader passed
+// the service's read check when it listed them), else one History call
+// each.
+func (s Reports) histories(ctx context.Context, project string, ids []string) (map[string][]accord.Revision[requirement.Requirement], error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if b, ok := s.coverage.Requirements.(interface {
+		RequirementRevisionsOf(context.Context, string, []string) (map[string][]accord.Revision[requirement.Requirement], error)
+	}); ok {
+		return b.RequirementRevisionsOf(ctx, project, ids)
+	}
+	out := make(map[string][]accord.Revision[requirement.Requirement], len(ids))
+	for _, id := range ids {
+		hist, err := s.services.Requirements.History(ctx, project, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = hist
+	}
+	return out, nil
 }
 
 func (s Reports) reviewSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {

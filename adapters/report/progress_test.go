@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,6 +14,8 @@ import (
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
 	"github.com/accordhq/accord/adapters/report"
+	"github.com/accordhq/accord/adapters/sqlite"
+	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
@@ -32,9 +35,29 @@ func content() requirement.Content {
 
 // The progress report's requirement section: counts by status and owner,
 // what changed in the period field by field, and suspect links by name.
+// On SQLite the changed requirements' histories are read together
+// (RequirementRevisionsOf); the report is the same.
 func TestProgressReportSections(t *testing.T) {
+	t.Run("memory", func(t *testing.T) {
+		progressSections(t, adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(),
+			Risks: memory.NewRiskStore(), Traces: memory.NewTraceStore()})
+	})
+	t.Run("sqlite", func(t *testing.T) {
+		db, err := sqlite.Open(filepath.Join(t.TempDir(), "report.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		_, err = sqlstore.Migrate(context.Background(), db.DB, db.Dialect)
+		require.NoError(t, err)
+		_, ok := db.Requirements.(interface {
+			RequirementRevisionsOf(context.Context, string, []string) (map[string][]accord.Revision[requirement.Requirement], error)
+		})
+		require.True(t, ok, "the SQL store reads histories together")
+		progressSections(t, db.Stores)
+	})
+}
+
+func progressSections(t *testing.T, stores adapters.Stores) {
 	clock := testkit.NewStepClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	stores := adapters.Stores{Requirements: memory.NewRequirementStore(), Contracts: memory.NewContractStore(), Reviews: memory.NewReviewStore(), Risks: memory.NewRiskStore(), Traces: memory.NewTraceStore()}
 	s, err := link.New(link.Options{Stores: stores, Clock: clock})
 	require.NoError(t, err)
 	reports, err := report.New(report.Options{Services: s, Stores: stores, Clock: clock})

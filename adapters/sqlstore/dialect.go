@@ -29,6 +29,13 @@ type Dialect struct {
 	// an event knows every earlier one is committed or rolled back. SQLite
 	// needs none: it has one writer at a time.
 	outboxLock string
+	// share (optional) ends a SELECT that must keep the rows it read
+	// from being deleted until its transaction ends. SQLite needs none:
+	// its write transactions run one at a time.
+	share string
+	// analyze (optional) refreshes the records' statistics inside a bulk
+	// write's transaction (see table.bulk).
+	analyze string
 }
 
 // OutboxChannel is the PostgreSQL channel a commit with events notifies
@@ -42,7 +49,7 @@ var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTE
 	lock: func(context.Context, *sql.Tx) error { return nil }}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
-var Postgres = Dialect{Name: "postgres", numbered: true, notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
+var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", analyze: "ANALYZE accord_records", notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
 	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.

@@ -35,8 +35,11 @@ func (s *Stores) Ready(ctx context.Context) error {
 // OutboxLag returns the age of the oldest event some relay has not yet
 // delivered: the first event after the relay cursor furthest behind,
 // measured by its time against now. 0 when every relay is up to date, or
-// when there is no relay. A relay of a destination that no longer exists
-// keeps its cursor, and so keeps counting.
+// when there is no relay. A filtered relay's cursor follows the outbox
+// past the events it does not want, so it counts only when its own wait.
+// A webhook's relay cursor goes with its subscription; a relay of another
+// destination that no longer exists keeps its cursor, and so keeps
+// counting.
 func (s *Stores) OutboxLag(ctx context.Context) (time.Duration, error) {
 	var at sql.NullInt64
 	err := s.DB.QueryRowContext(ctx, s.Dialect.q(

@@ -8,8 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/accordhq/accord"
 )
@@ -118,28 +121,7 @@ type OutboxEvent struct {
 // Events returns up to limit events after seq, oldest first, of one
 // project ("" for every project): for inboxes, replays and tests.
 func (s *Stores) Events(ctx context.Context, project string, after int64, limit int) ([]OutboxEvent, error) {
-	query, args := "SELECT seq, event FROM accord_outbox WHERE seq > ?", []any{after}
-	if project != "" {
-		query, args = query+" AND project = ?", append(args, project)
-	}
-	rows, err := on(ctx, s.DB).QueryContext(ctx, s.Dialect.q(query+" ORDER BY seq LIMIT ?"), append(args, limit)...)
-	if err != nil {
-		return nil, internal("reading the outbox", err)
-	}
-	defer rows.Close()
-	var out []OutboxEvent
-	for rows.Next() {
-		var ev OutboxEvent
-		var data []byte
-		if err := rows.Scan(&ev.Seq, &data); err != nil {
-			return nil, internal("reading the outbox", err)
-		}
-		if err := json.Unmarshal(data, &ev.Event); err != nil {
-			return nil, internal("decoding an event", err)
-		}
-		out = append(out, ev)
-	}
-	return out, rows.Err()
+	return s.read(ctx, interest{project: project}, after, limit)
 }
 
 // Relay delivers the outbox's events to one destination, in order, at
@@ -155,8 +137,29 @@ func (s *Stores) Events(ctx context.Context, project string, after int64, limit 
 // instances' clocks must agree to well within a lease). Across a crash
 // the events that were in flight, at most one per relay, may be delivered
 // again; an event's ID stays the same, so the destination can tell.
+//
+// A relay reads only the events it delivers: with Project and Kinds set,
+// the outbox query filters by them in SQL, over an index, so a hundred
+// relays of a hundred projects each read their own events, not every
+// event a hundred times. Without them (the tracker's relay, inboxes) it
+// reads every event.
 type Relay struct {
 	Name string // unique per destination: "webhook:01J…"
+	// Project, if set, is the only project whose events are delivered.
+	Project string
+	// Kinds, if set, are the only event kinds delivered: kinds or patterns
+	// in path.Match syntax ("requirement.*"), as webhook subscriptions
+	// write them. Exact kinds are looked up in the outbox's kind index;
+	// a pattern is narrowed in SQL by its literal prefix and matched
+	// exactly in Go.
+	Kinds []string
+	// Record, if set, is the record the relay serves, in Project (a
+	// webhook subscription): the relay runs only while the record exists,
+	// and its cursor is removed with the record (WebhookStore's
+	// DeleteSubscription does so in its transaction). Once the record is
+	// gone, Run and RunOnce return an error with code not_found, and never
+	// create the cursor again.
+	Record accord.Ref
 	// Deliver hands one event to the destination. nil: delivered, the
 	// cursor moves past it. An error: it is tried again, and nothing after
 	// it is delivered first.
@@ -201,7 +204,8 @@ var errNotOwner = errors.New("another instance holds the relay's lease")
 
 // Run delivers until ctx is done, woken by commits in this process (and,
 // with Wake, in others) and by its poll, then gives up its lease. It
-// returns ctx's error.
+// returns ctx's error, or a not_found error once the relay's Record is
+// gone.
 func (s *Stores) Run(ctx context.Context, r Relay) error {
 	r.defaults()
 	wake, stop := s.outbox.subscribe()
@@ -210,6 +214,9 @@ func (s *Stores) Run(ctx context.Context, r Relay) error {
 	gaps := map[int64]time.Time{}
 	for {
 		_, err := s.pass(ctx, &r, gaps)
+		if accord.ErrorCode(err) == accord.NotFound {
+			return err // the record it served is gone, and its cursor with it
+		}
 		pause := r.Poll
 		if err != nil && !errors.Is(err, errNotOwner) {
 			pause = r.Backoff
@@ -247,13 +254,39 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 		}
 		return delivered, err
 	}
+	want := r.wants()
 	for {
-		events, err := s.Events(ctx, "", after, r.Batch)
-		if err != nil || len(events) == 0 {
+		// What is final before the read: every number up to top is
+		// committed or never will be (see GapWait), so a filtered relay
+		// that finds nothing more of its own up to it may pass it.
+		top, err := s.top(ctx, r, want)
+		if err != nil {
+			return finish(err)
+		}
+		events, err := s.read(ctx, want, after, r.Batch)
+		if err != nil {
+			return finish(err)
+		}
+		if len(events) == 0 {
+			if top > after {
+				// Others' events only: the cursor follows the outbox, so
+				// OutboxLag and a restart see this relay as up to date.
+				actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
+				err = s.advance(actx, r, top)
+				acancel()
+			}
 			return finish(err)
 		}
 		for _, e := range events {
-			if e.Seq != after+1 && r.GapWait > 0 {
+			hole := e.Seq != after+1
+			if hole && r.GapWait > 0 && want.filtered() {
+				// The rows in between may just be events this relay does
+				// not want: only a missing number is a hole.
+				if hole, err = s.holes(ctx, after, e.Seq); err != nil {
+					return finish(err)
+				}
+			}
+			if hole && r.GapWait > 0 {
 				// A hole, and the caller wants it waited for: an earlier
 				// transaction might still commit.
 				first, seen := gaps[after+1]
@@ -265,6 +298,12 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 					return finish(nil)
 				}
 				delete(gaps, after+1)
+			}
+			if !want.match(e.Kind) {
+				// Read for its prefix, not wanted by its pattern: passed
+				// over, and the cursor with it at the end of the batch.
+				after = e.Seq
+				continue
 			}
 			if err := r.Deliver(ctx, e); err != nil {
 				return finish(err)
@@ -281,7 +320,130 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 			after = e.Seq
 			delivered++
 		}
+		if last := events[len(events)-1].Seq; after == last && !want.match(events[len(events)-1].Kind) {
+			// The batch ended with events passed over: keep the place.
+			actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
+			err := s.advance(actx, r, last)
+			acancel()
+			if err != nil {
+				return finish(err)
+			}
+		}
 	}
+}
+
+// top returns the outbox's last number, for a filtered relay that does
+// not wait for holes; 0 for the others (they read every event, or must not
+// pass a number that may yet commit).
+func (s *Stores) top(ctx context.Context, r *Relay, want interest) (int64, error) {
+	if !want.filtered() || r.GapWait > 0 {
+		return 0, nil
+	}
+	var top sql.NullInt64
+	if err := s.DB.QueryRowContext(ctx, "SELECT MAX(seq) FROM accord_outbox").Scan(&top); err != nil {
+		return 0, internal("reading the outbox", err)
+	}
+	return top.Int64, nil
+}
+
+// interest is what a relay reads, as SQL: its project, the kinds it names
+// exactly, and the literal prefixes of its patterns.
+type interest struct {
+	project  string
+	exact    []string
+	prefixes []string
+	patterns []string // every kind and pattern, for the exact match in Go
+}
+
+// wants turns the relay's Project and Kinds into its interest. A pattern
+// with no literal prefix ("*") reads every kind.
+func (r *Relay) wants() interest {
+	in := interest{project: r.Project}
+	for _, k := range r.Kinds {
+		i := strings.IndexAny(k, `*?[\`)
+		switch {
+		case i < 0:
+			in.exact = append(in.exact, k)
+		case i == 0:
+			in.exact, in.prefixes, in.patterns = nil, nil, nil
+			return in
+		default:
+			in.prefixes = append(in.prefixes, k[:i])
+		}
+		in.patterns = append(in.patterns, k)
+	}
+	return in
+}
+
+func (in interest) filtered() bool { return in.project != "" || len(in.patterns) > 0 }
+
+// match reports whether an event of the kind is wanted: the SQL narrowed
+// the patterns to their prefixes, this decides.
+func (in interest) match(kind string) bool {
+	if len(in.patterns) == 0 {
+		return true
+	}
+	for _, p := range in.patterns {
+		if ok, _ := path.Match(p, kind); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// read returns up to limit events after seq that the interest may want,
+// oldest first: the relay's outbox query.
+func (s *Stores) read(ctx context.Context, in interest, after int64, limit int) ([]OutboxEvent, error) {
+	query, args := "SELECT seq, event FROM accord_outbox WHERE seq > ?", []any{after}
+	if in.project != "" {
+		query, args = query+" AND project = ?", append(args, in.project)
+	}
+	var kinds []string
+	if len(in.exact) > 0 {
+		kinds = append(kinds, "kind IN (?"+strings.Repeat(", ?", len(in.exact)-1)+")")
+		for _, k := range in.exact {
+			args = append(args, k)
+		}
+	}
+	for _, p := range in.prefixes {
+		// substr compares characters exactly, whatever the collation or
+		// LIKE's case rules; the project's index bounds what it reads.
+		kinds = append(kinds, "substr(kind, 1, ?) = ?")
+		args = append(args, utf8.RuneCountInString(p), p)
+	}
+	if len(kinds) > 0 {
+		query += " AND (" + strings.Join(kinds, " OR ") + ")"
+	}
+	rows, err := on(ctx, s.DB).QueryContext(ctx, s.Dialect.q(query+" ORDER BY seq LIMIT ?"), append(args, limit)...)
+	if err != nil {
+		return nil, internal("reading the outbox", err)
+	}
+	defer rows.Close()
+	var out []OutboxEvent
+	for rows.Next() {
+		var ev OutboxEvent
+		var data []byte
+		if err := rows.Scan(&ev.Seq, &data); err != nil {
+			return nil, internal("reading the outbox", err)
+		}
+		if err := json.Unmarshal(data, &ev.Event); err != nil {
+			return nil, internal("decoding an event", err)
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// holes reports whether a number between after and seq is missing from
+// the outbox, whoever's event it is: a transaction that may yet commit,
+// or one that rolled back.
+func (s *Stores) holes(ctx context.Context, after, seq int64) (bool, error) {
+	var n int64
+	err := s.DB.QueryRowContext(ctx, s.Dialect.q("SELECT COUNT(*) FROM accord_outbox WHERE seq > ? AND seq < ?"), after, seq).Scan(&n)
+	if err != nil {
+		return false, internal("reading the outbox", err)
+	}
+	return n != seq-after-1, nil
 }
 
 // hold renews r's lease, taken at taken, every third of it until the
@@ -351,8 +513,8 @@ func (s *Stores) release(r *Relay) {
 // cursor.
 func (s *Stores) claim(ctx context.Context, r *Relay, now time.Time) (int64, error) {
 	q := s.Dialect.q
-	if _, err := s.DB.ExecContext(ctx, q("INSERT INTO accord_relays (name) VALUES (?) ON CONFLICT (name) DO NOTHING"), r.Name); err != nil {
-		return 0, internal("creating a relay cursor", err)
+	if err := s.cursor(ctx, r); err != nil {
+		return 0, err
 	}
 	res, err := s.DB.ExecContext(ctx, q("UPDATE accord_relays SET owner = ?, lease_until = ? WHERE name = ? AND (owner = ? OR lease_until < ?)"),
 		r.Owner, now.Add(r.Lease).UnixNano(), r.Name, r.Owner, now.UnixNano())
@@ -367,6 +529,42 @@ func (s *Stores) claim(ctx context.Context, r *Relay, now time.Time) (int64, err
 		return 0, internal("reading a relay cursor", err)
 	}
 	return after, nil
+}
+
+// cursor creates the relay's cursor if it has none. A relay that serves a
+// record creates it only while the record exists, reading it so that it
+// cannot be deleted meanwhile: a cursor removed with its record is never
+// created again.
+func (s *Stores) cursor(ctx context.Context, r *Relay) error {
+	q := s.Dialect.q
+	insert := q("INSERT INTO accord_relays (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+	if r.Record == (accord.Ref{}) {
+		if _, err := s.DB.ExecContext(ctx, insert, r.Name); err != nil {
+			return internal("creating a relay cursor", err)
+		}
+		return nil
+	}
+	tx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return internal("begin", err)
+	}
+	defer tx.Rollback()
+	var one int
+	err = tx.QueryRowContext(ctx, q("SELECT 1 FROM accord_records WHERE kind = ? AND project = ? AND id = ?"+s.Dialect.share),
+		r.Record.Kind, r.Project, r.Record.ID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return accord.Errorf(accord.NotFound, "relay %s: %s %q of project %q is gone", r.Name, r.Record.Kind, r.Record.ID, r.Project)
+	}
+	if err != nil {
+		return internal("reading a relay's record", err)
+	}
+	if _, err := tx.ExecContext(ctx, insert, r.Name); err != nil {
+		return internal("creating a relay cursor", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return internal("commit", err)
+	}
+	return nil
 }
 
 // advance moves the cursor past seq, if this instance still holds the

@@ -55,16 +55,39 @@ func (s *WebhookStore) UpdateSubscription(ctx context.Context, next accord.Revis
 	return s.subs.update(ctx, next)
 }
 
-// DeleteSubscription implements webhook.Store: its deliveries and its
-// secret go with it, in one transaction.
+// DeleteSubscription implements webhook.Store: its deliveries, its secret
+// and its relay's cursor ("webhook:<id>") go with it, in one transaction.
+// A relay made with WebhookRelay does not create the cursor again: it
+// stops at its next pass.
 func (s *WebhookStore) DeleteSubscription(ctx context.Context, project, id string) error {
 	return s.subs.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.subs.deleteIn(ctx, tx, project, id, webhook.DeliveryRefKind); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, s.subs.d.q("DELETE FROM accord_secrets WHERE kind = 'webhook' AND project = ? AND id = ?"), project, id)
-		return err
+		if _, err := tx.ExecContext(ctx, s.subs.d.q("DELETE FROM accord_secrets WHERE kind = 'webhook' AND project = ? AND id = ?"), project, id); err != nil {
+			return internal("deleting a webhook's secret", err)
+		}
+		if _, err := tx.ExecContext(ctx, s.subs.d.q("DELETE FROM accord_relays WHERE name = ?"), webhook.RelayName(id)); err != nil {
+			return internal("deleting a webhook's relay cursor", err)
+		}
+		return nil
 	})
+}
+
+// WebhookRelay is the relay of one webhook subscription, as a
+// webhook.Dispatcher asks for it (see Stores.RunWebhook): named name, it
+// reads only the subscription's project and kinds, serves the
+// subscription (so it stops once the subscription is deleted, and its
+// cursor is not made again), and hands each event to deliver.
+func WebhookRelay(name string, sub webhook.Subscription, deliver func(context.Context, accord.Event) error) Relay {
+	return Relay{Name: name, Project: sub.Project, Kinds: sub.Kinds, Record: accord.Ref{Kind: webhook.RefKind, ID: sub.ID},
+		Deliver: func(ctx context.Context, e OutboxEvent) error { return deliver(ctx, e.Event) }}
+}
+
+// RunWebhook runs WebhookRelay(name, sub, deliver) until ctx ends: it is
+// a webhook.RunRelay for a webhook.Dispatcher over these stores' outbox.
+func (s *Stores) RunWebhook(ctx context.Context, name string, sub webhook.Subscription, deliver func(context.Context, accord.Event) error) error {
+	return s.Run(ctx, WebhookRelay(name, sub, deliver))
 }
 
 // ListSubscriptions implements webhook.Store.

@@ -3,7 +3,11 @@ package transfer_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -61,7 +65,9 @@ func load(b *testing.B, s adapters.Stores) {
 
 // BenchmarkTransfer exports a project of 10,000 requirements (two
 // revisions each) and imports it into an empty store, against the floor
-// of reading every requirement once.
+// of reading every requirement once; export_per_record is the export
+// reading each record's revisions apart (the peer of the stores'
+// …Histories; on memory the two are the same path).
 func BenchmarkTransfer(b *testing.B) {
 	ctx := context.Background()
 	run := func(b *testing.B, src adapters.Stores, fresh func() (adapters.Stores, func(context.Context, func(context.Context) error) error)) {
@@ -86,6 +92,15 @@ func BenchmarkTransfer(b *testing.B) {
 				var err error
 				if doc, err = transfer.Export(ctx, src, "bench", t0); err != nil || len(doc.Requirements) != benchRequirements {
 					b.Fatal(len(doc.Requirements), err)
+				}
+			}
+		})
+		// The peer: the same export reading each record's revisions with
+		// a query of its own, as it did before the stores' …Histories.
+		b.Run("export_per_record", func(b *testing.B) {
+			for b.Loop() {
+				if d, err := transfer.Export(ctx, replaying(src), "bench", t0); err != nil || len(d.Requirements) != benchRequirements {
+					b.Fatal(len(d.Requirements), err)
 				}
 			}
 		})
@@ -117,4 +132,95 @@ func BenchmarkTransfer(b *testing.B) {
 			return dst, s.Atomically
 		})
 	})
+}
+
+// BenchmarkImportScale imports generated projects (seeded: requirements
+// with one to four revisions, about two links each, terms and risks) into
+// a new SQLite file and a new PostgreSQL schema, through the stores' bulk
+// imports ("bulk") and, as the peer, by replaying every revision through
+// the stores ("replay", the path before bulk imports, and the path of
+// stores without them). It reports time per requirement, so linearity
+// reads across sizes: flat is linear. Sizes: ACCORD_BENCH_IMPORT (default
+// 10000,20000,50000); the replay peer runs up to ACCORD_BENCH_REPLAY_MAX
+// requirements (default 10000 on SQLite, 5000 on PostgreSQL, where it is
+// quadratic); both also run at 2500 and 5000. PostgreSQL runs when
+// ACCORD_POSTGRES_URL is set.
+func BenchmarkImportScale(b *testing.B) {
+	ctx := context.Background()
+	sizes := envSizes("ACCORD_BENCH_IMPORT", []int{10_000, 20_000, 50_000})
+	engines := []struct {
+		name      string
+		replayMax int
+		open      func(b *testing.B) (adapters.Stores, *sqlstore.Stores, bool)
+	}{
+		{"sqlite", 10_000, func(b *testing.B) (adapters.Stores, *sqlstore.Stores, bool) {
+			s, raw := sqliteStores(b)
+			return s, raw, true
+		}},
+		{"postgres", 5_000, func(b *testing.B) (adapters.Stores, *sqlstore.Stores, bool) { return postgresStores(b) }},
+	}
+	for _, e := range engines {
+		if v := envSizes("ACCORD_BENCH_REPLAY_MAX", nil); len(v) == 1 {
+			e.replayMax = v[0]
+		}
+		for _, n := range append([]int{2_500, 5_000}, sizes...) {
+			doc := generated(n, 29)
+			for _, path := range []string{"replay", "bulk"} {
+				if path == "replay" && n > e.replayMax {
+					continue
+				}
+				b.Run(fmt.Sprintf("%s/%s/requirements=%d", e.name, path, n), func(b *testing.B) {
+					var elapsed, cpu time.Duration
+					for b.Loop() {
+						b.StopTimer()
+						dst, raw, ok := e.open(b)
+						if !ok {
+							b.Skip("set ACCORD_POSTGRES_URL to measure PostgreSQL")
+						}
+						if path == "replay" {
+							dst = replaying(dst)
+						}
+						b.StartTimer()
+						start, cpu0 := time.Now(), processCPU()
+						if err := raw.Atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, dst, doc) }); err != nil {
+							b.Fatal(err)
+						}
+						elapsed, cpu = elapsed+time.Since(start), cpu+processCPU()-cpu0
+					}
+					b.ReportMetric(float64(elapsed.Microseconds())/float64(b.N*n), "µs/requirement")
+					// This process's CPU (SQLite runs in it; PostgreSQL's
+					// server does not): the work, apart from waiting on a
+					// busy machine's disk and cores.
+					b.ReportMetric(float64(cpu.Microseconds())/float64(b.N*n), "cpu-µs/requirement")
+					b.ReportMetric(float64(len(doc.Links)), "links")
+				})
+			}
+		}
+	}
+}
+
+// envSizes reads a comma-separated list of sizes from the variable name.
+func envSizes(name string, def []int) []int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			return def
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

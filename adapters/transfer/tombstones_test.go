@@ -45,7 +45,7 @@ func sqlTargets(t *testing.T) []sqlTarget {
 	return targets
 }
 
-func postgresStores(t *testing.T) (adapters.Stores, *sqlstore.Stores, bool) {
+func postgresStores(t testing.TB) (adapters.Stores, *sqlstore.Stores, bool) {
 	t.Helper()
 	base := os.Getenv("ACCORD_POSTGRES_URL")
 	if base == "" {

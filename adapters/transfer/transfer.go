@@ -6,6 +6,11 @@
 // Import replays each record's revisions through the target's stores
 // (create, then update after update), so the records, their revisions
 // (numbers, authors, times, notes) and their keys come out identical.
+// Requirements, glossary terms, risks and links, the bulk of a project,
+// go in bulk when their store offers it (adapters/sqlstore's
+// ImportRequirements, ImportTerms, ImportRisks and ImportLinks: a few
+// multi-row statements instead of a round trip per revision), with the
+// same result, in time linear in the document.
 // It writes into a project that does not exist in the target yet, and
 // refuses otherwise.
 //
@@ -225,24 +230,36 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if err != nil {
 		return d, err
 	}
+	reqRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListRequirementRevisions, func(b interface {
+		RequirementHistories(context.Context, string) (map[string][]accord.Revision[requirement.Requirement], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[requirement.Requirement], error) {
+		return b.RequirementHistories
+	})
+	if err != nil {
+		return d, err
+	}
 	if d.Requirements, err = histories(ctx, withDeleted(reqs, deletedReqs, func(r requirement.Requirement) (int, bool) { return requirement.ParseKey(r.Key) }),
 		func(r requirement.Requirement) string { return r.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.Requirement], error) {
-			return s.Requirements.ListRequirementRevisions(ctx, key, id)
+			return reqRevisions(ctx, key, id)
 		}); err != nil {
 		return d, err
 	}
-	var crs []requirement.ChangeRequest
-	for _, r := range reqs {
-		more, err := s.Requirements.ListChangeRequests(ctx, key, r.ID)
-		if err != nil {
-			return d, err
-		}
-		crs = append(crs, more...)
+	crs, err := changeRequests(ctx, s.Requirements, key, reqs)
+	if err != nil {
+		return d, err
+	}
+	crRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListChangeRequestRevisions, func(b interface {
+		ChangeRequestHistories(context.Context, string) (map[string][]accord.Revision[requirement.ChangeRequest], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[requirement.ChangeRequest], error) {
+		return b.ChangeRequestHistories
+	})
+	if err != nil {
+		return d, err
 	}
 	if d.ChangeRequests, err = histories(ctx, crs, func(c requirement.ChangeRequest) string { return c.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.ChangeRequest], error) {
-			return s.Requirements.ListChangeRequestRevisions(ctx, key, id)
+			return crRevisions(ctx, key, id)
 		}); err != nil {
 		return d, err
 	}
@@ -254,9 +271,17 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if err != nil {
 		return d, err
 	}
+	termRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListTermRevisions, func(b interface {
+		TermHistories(context.Context, string) (map[string][]accord.Revision[requirement.Term], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[requirement.Term], error) {
+		return b.TermHistories
+	})
+	if err != nil {
+		return d, err
+	}
 	if d.Terms, err = histories(ctx, withDeleted(terms, deletedTerms, nil), func(t requirement.Term) string { return t.ID },
 		func(ctx context.Context, id string) ([]accord.Revision[requirement.Term], error) {
-			return s.Requirements.ListTermRevisions(ctx, key, id)
+			return termRevisions(ctx, key, id)
 		}); err != nil {
 		return d, err
 	}
@@ -303,12 +328,28 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if d.TestRuns, err = svc.All(ctx, key, contract.TestRunFilter{}, s.Contracts.ListTestRuns); err != nil {
 		return d, err
 	}
+	reviewRevisions, err := perKind(ctx, key, s.Reviews, s.Reviews.ListReviewRevisions, func(b interface {
+		ReviewHistories(context.Context, string) (map[string][]accord.Revision[review.Review], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[review.Review], error) {
+		return b.ReviewHistories
+	})
+	if err != nil {
+		return d, err
+	}
 	if d.Reviews, err = listedWithDeleted(ctx, key, review.Filter{}, s.Reviews.ListReviews, s.Reviews.ListDeletedReviews,
-		func(r review.Review) (int, bool) { return review.ParseKey(r.Key) }, func(r review.Review) string { return r.ID }, s.Reviews.ListReviewRevisions); err != nil {
+		func(r review.Review) (int, bool) { return review.ParseKey(r.Key) }, func(r review.Review) string { return r.ID }, reviewRevisions); err != nil {
+		return d, err
+	}
+	riskRevisions, err := perKind(ctx, key, s.Risks, s.Risks.ListRiskRevisions, func(b interface {
+		RiskHistories(context.Context, string) (map[string][]accord.Revision[risk.Risk], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[risk.Risk], error) {
+		return b.RiskHistories
+	})
+	if err != nil {
 		return d, err
 	}
 	if d.Risks, err = listedWithDeleted(ctx, key, risk.Filter{}, s.Risks.ListRisks, s.Risks.ListDeletedRisks,
-		func(r risk.Risk) (int, bool) { return risk.ParseKey(r.Key) }, func(r risk.Risk) string { return r.ID }, s.Risks.ListRiskRevisions); err != nil {
+		func(r risk.Risk) (int, bool) { return risk.ParseKey(r.Key) }, func(r risk.Risk) string { return r.ID }, riskRevisions); err != nil {
 		return d, err
 	}
 	if d.Retros, err = listedWithDeleted(ctx, key, retro.Filter{}, s.Retros.ListRetros, s.Retros.ListDeletedRetros,
@@ -328,7 +369,15 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if d.Questions, err = listed(ctx, key, plan.QuestionFilter{}, s.Plans.ListQuestions, func(q plan.Question) string { return q.ID }, s.Plans.ListQuestionRevisions); err != nil {
 		return d, err
 	}
-	if d.Links, err = listedWithDeleted(ctx, key, trace.Filter{}, s.Traces.ListLinks, s.Traces.ListDeletedLinks, nil, func(l trace.Link) string { return l.ID }, s.Traces.ListLinkRevisions); err != nil {
+	linkRevisions, err := perKind(ctx, key, s.Traces, s.Traces.ListLinkRevisions, func(b interface {
+		LinkHistories(context.Context, string) (map[string][]accord.Revision[trace.Link], error)
+	}) func(context.Context, string) (map[string][]accord.Revision[trace.Link], error) {
+		return b.LinkHistories
+	})
+	if err != nil {
+		return d, err
+	}
+	if d.Links, err = listedWithDeleted(ctx, key, trace.Filter{}, s.Traces.ListLinks, s.Traces.ListDeletedLinks, nil, func(l trace.Link) string { return l.ID }, linkRevisions); err != nil {
 		return d, err
 	}
 	if s.External != nil {
@@ -355,6 +404,62 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	}
 	st.Plans, err = s.Plans.GetSettings(ctx, key)
 	return d, err
+}
+
+// changeRequests returns the change requests of the live requirements
+// reqs, requirement by requirement, each one's in creation order: from one
+// read of the project's when the store offers it (adapters/sqlstore's
+// AllChangeRequests), else one ListChangeRequests call per requirement.
+func changeRequests(ctx context.Context, s requirement.Store, key string, reqs []requirement.Requirement) ([]requirement.ChangeRequest, error) {
+	var crs []requirement.ChangeRequest
+	b, ok := s.(interface {
+		AllChangeRequests(context.Context, string) ([]requirement.ChangeRequest, error)
+	})
+	if !ok {
+		for _, r := range reqs {
+			more, err := s.ListChangeRequests(ctx, key, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			crs = append(crs, more...)
+		}
+		return crs, nil
+	}
+	all, err := b.AllChangeRequests(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	of := map[string][]requirement.ChangeRequest{}
+	for _, c := range all {
+		of[c.RequirementID] = append(of[c.RequirementID], c)
+	}
+	for _, r := range reqs {
+		crs = append(crs, of[r.ID]...)
+	}
+	return crs, nil
+}
+
+// perKind returns how Export reads a record's revisions: from one read of
+// every revision of the kind when the store offers it (method finds the
+// store's …Histories call: adapters/sqlstore's read them in pages, a
+// query per page rather than per record), else one call of perRecord per
+// record.
+func perKind[B, T any](ctx context.Context, project string, store any, perRecord func(ctx context.Context, project, id string) ([]accord.Revision[T], error),
+	method func(B) func(context.Context, string) (map[string][]accord.Revision[T], error)) (func(ctx context.Context, project, id string) ([]accord.Revision[T], error), error) {
+	b, ok := store.(B)
+	if !ok {
+		return perRecord, nil
+	}
+	all, err := method(b)(ctx, project)
+	if err != nil {
+		return nil, err
+	}
+	return func(_ context.Context, p, id string) ([]accord.Revision[T], error) {
+		if revs, ok := all[id]; ok && p == project {
+			return revs, nil
+		}
+		return nil, accord.Errorf(accord.NotFound, "no revisions of %q in project %q", id, p)
+	}, nil
 }
 
 // listed reads a paged list and each record's revisions.
@@ -511,6 +616,14 @@ func importContract(ctx context.Context, s contract.Store, c ContractHistory) er
 	return nil
 }
 
+// bulk wraps the error of a store's bulk import of the document's what.
+func bulk(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("importing %s: %w", what, err)
+	}
+	return nil
+}
+
 // putSettings writes settings at their revision: once per revision, the
 // current content each time (settings keep no history of their own).
 func putSettings[S any](ctx context.Context, s S, stamp func(*S) *accord.Stamp, put func(context.Context, S) (S, error)) error {
@@ -552,12 +665,22 @@ func Import(ctx context.Context, s adapters.Stores, d Document) error {
 			return replay(ctx, "project", d.Project, s.Projects.CreateProject, s.Projects.UpdateProject, nil)
 		},
 		func() error {
+			if b, ok := s.Requirements.(interface {
+				ImportRequirements(context.Context, [][]accord.Revision[requirement.Requirement]) error
+			}); ok {
+				return bulk("requirements", b.ImportRequirements(ctx, d.Requirements))
+			}
 			return replayAll(ctx, "requirement", d.Requirements, s.Requirements.CreateRequirement, s.Requirements.UpdateRequirement, s.Requirements.DeleteRequirement)
 		},
 		func() error {
 			return replayAll(ctx, "change request", d.ChangeRequests, s.Requirements.CreateChangeRequest, s.Requirements.UpdateChangeRequest, nil)
 		},
 		func() error {
+			if b, ok := s.Requirements.(interface {
+				ImportTerms(context.Context, [][]accord.Revision[requirement.Term]) error
+			}); ok {
+				return bulk("glossary terms", b.ImportTerms(ctx, d.Terms))
+			}
 			return replayAll(ctx, "term", d.Terms, s.Requirements.CreateTerm, s.Requirements.UpdateTerm, s.Requirements.DeleteTerm)
 		},
 		func() error {
@@ -580,6 +703,11 @@ func Import(ctx context.Context, s adapters.Stores, d Document) error {
 			return replayAll(ctx, "review", d.Reviews, s.Reviews.CreateReview, s.Reviews.UpdateReview, s.Reviews.DeleteReview)
 		},
 		func() error {
+			if b, ok := s.Risks.(interface {
+				ImportRisks(context.Context, [][]accord.Revision[risk.Risk]) error
+			}); ok {
+				return bulk("risks", b.ImportRisks(ctx, d.Risks))
+			}
 			return replayAll(ctx, "risk", d.Risks, s.Risks.CreateRisk, s.Risks.UpdateRisk, s.Risks.DeleteRisk)
 		},
 		func() error {
@@ -595,6 +723,11 @@ func Import(ctx context.Context, s adapters.Stores, d Document) error {
 			return replayAll(ctx, "question", d.Questions, s.Plans.CreateQuestion, s.Plans.UpdateQuestion, nil)
 		},
 		func() error {
+			if b, ok := s.Traces.(interface {
+				ImportLinks(context.Context, [][]accord.Revision[trace.Link]) error
+			}); ok {
+				return bulk("links", b.ImportLinks(ctx, d.Links))
+			}
 			return replayAll(ctx, "link", d.Links, s.Traces.CreateLink, s.Traces.UpdateLink, s.Traces.DeleteLink)
 		},
 		func() error {

@@ -398,9 +398,7 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 	dctx, stop := context.WithCancel(ctx)
 	defer stop()
 	disp := webhook.Dispatcher{Service: hooks, Store: st.Webhooks, Refresh: 200 * time.Millisecond,
-		Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-			return st.Run(ctx, sqlstore.Relay{Name: name, Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
-		}}
+		Run: st.RunWebhook}
 	served := make(chan struct{})
 	go func() { _ = disp.Serve(dctx); close(served) }()
 	defer func() { stop(); <-served }()

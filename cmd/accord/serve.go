@@ -208,10 +208,8 @@ func serve(ctx context.Context, opts serveOptions, out io.Writer, log *slog.Logg
 		// One relay per webhook over the outbox: in order, at least once,
 		// one instance at a time.
 		d := webhook.Dispatcher{Service: hooks, Store: b.Webhooks, Logger: log,
-			Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-				deliver = obs.deliveries("webhook", deliver)
-				return b.sql.Run(ctx, sqlstore.Relay{Name: name,
-					Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
+			Run: func(ctx context.Context, name string, sub webhook.Subscription, deliver func(context.Context, accord.Event) error) error {
+				return b.sql.Run(ctx, sqlstore.WebhookRelay(name, sub, obs.deliveries("webhook", deliver)))
 			}}
 		go func() { _ = d.Serve(ctx) }()
 		if b.listen != nil {

@@ -18,7 +18,6 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/sqlite"
-	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/webhook"
 )
@@ -84,11 +83,8 @@ func run(out io.Writer) error {
 	// One relay per webhook over the outbox: in order, at least once.
 	relays, stop := context.WithCancel(ctx)
 	defer stop()
-	d := webhook.Dispatcher{Service: hooks, Store: stores.Webhooks, Refresh: 50 * time.Millisecond,
-		Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-			return stores.Run(ctx, sqlstore.Relay{Name: name,
-				Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
-		}}
+	// Each relay reads only its subscription's project and kinds.
+	d := webhook.Dispatcher{Service: hooks, Store: stores.Webhooks, Refresh: 50 * time.Millisecond, Run: stores.RunWebhook}
 	go d.Serve(relays)
 
 	// A change and its event commit together, or not at all.

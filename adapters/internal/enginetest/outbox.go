@@ -217,6 +217,8 @@ func Outbox(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		}
 	})
 	t.Run("leases are short, renewed while working, and given up", func(t *testing.T) { relayLeases(t, open) })
+	t.Run("filters", func(t *testing.T) { relayFilters(t, open) })
+	t.Run("a deleted webhook's relay goes with it", func(t *testing.T) { webhookRelayGoes(t, open) })
 }
 
 // relayLeases checks that a relay's lease is short and renewed while it

@@ -94,6 +94,7 @@ func Benchmarks(b *testing.B, open func(testing.TB) *sqlstore.Stores, relax, res
 		storetest.BenchmarkRequirementStore(b, func(b *testing.B) requirement.Store { return open(b).Requirements })
 	})
 	b.Run("outbox_webhooks", func(b *testing.B) { BenchmarkOutboxWebhooks(b, open) })
+	b.Run("relay_filters", func(b *testing.B) { BenchmarkRelayFilters(b, open, relax, restore) })
 	b.Run("large_project", func(b *testing.B) {
 		s := open(b)
 		n := Size()

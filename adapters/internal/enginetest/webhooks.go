@@ -76,9 +76,10 @@ func hooked(t testing.TB, s *sqlstore.Stores) (*hookReceiver, *requirement.Servi
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	d := webhook.Dispatcher{Service: hooks, Store: s.Webhooks, Refresh: 10 * time.Millisecond,
-		Run: func(ctx context.Context, name string, deliver func(context.Context, accord.Event) error) error {
-			return s.Run(ctx, sqlstore.Relay{Name: name, Poll: 10 * time.Millisecond,
-				Deliver: func(ctx context.Context, e sqlstore.OutboxEvent) error { return deliver(ctx, e.Event) }})
+		Run: func(ctx context.Context, name string, sub webhook.Subscription, deliver func(context.Context, accord.Event) error) error {
+			r := sqlstore.WebhookRelay(name, sub, deliver)
+			r.Poll = 10 * time.Millisecond
+			return s.Run(ctx, r)
 		}}
 	go func() { defer close(done); _ = d.Serve(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
