@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -29,6 +30,15 @@ type Dialect struct {
 	// an event knows every earlier one is committed or rolled back. SQLite
 	// needs none: it has one writer at a time.
 	outboxLock string
+	// position is the function that gives the position of a text's
+	// first occurrence in another, in characters from 1.
+	position string
+	// indexed is the condition on accord_records r that selects the
+	// records of (kind, project) whose pairs column holds pairs (a
+	// doubled text, search.go), through the engine's search index; like
+	// is the LIKE pattern (escape \) of the undoubled text, for an
+	// exact test where the index only narrows.
+	indexed func(kind, project, pairs, like string) (string, []any)
 }
 
 // OutboxChannel is the PostgreSQL channel a commit with events notifies
@@ -39,16 +49,62 @@ const OutboxChannel = "accord_outbox"
 // transactions start with BEGIN IMMEDIATE (the opener's _txlock), so
 // migrations need no extra lock.
 var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
-	lock: func(context.Context, *sql.Tx) error { return nil }}
+	lock: func(context.Context, *sql.Tx) error { return nil }, position: "instr",
+	indexed: func(kind, project, pairs, like string) (string, []any) {
+		// A quoted FTS5 string is a phrase of trigrams: a substring, its
+		// characters literal. The index folds case its own way, so the
+		// LIKE on the (lower-cased) search column decides.
+		phrase := `"` + strings.ReplaceAll(pairs, `"`, `""`) + `"`
+		return `r.id IN (SELECT d.id FROM accord_search_docs d WHERE d.kind = ? AND d.project = ? AND d.docid IN (SELECT rowid FROM accord_search WHERE accord_search MATCH ?)) AND r.search LIKE ? ESCAPE '\'`,
+			[]any{kind, project, phrase, like}
+	}}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
 var Postgres = Dialect{Name: "postgres", numbered: true, notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
-	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", position: "strpos",
+	indexed: func(_, _, pairs, _ string) (string, []any) {
+		// Exact by itself; no ESCAPE clause, so that the planner sees a
+		// plain LIKE (whose escape is \) that the trigram index answers.
+		return "r.pairs LIKE ?", []any{contains(pairs)}
+	},
+	types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.
 		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")
 		return err
 	}}
+
+// only keeps the parts of a migration that are for this engine: lines
+// between "{{sqlite}}" (or "{{postgres}}") and "{{end}}", each marker on a
+// line of its own, belong to that engine alone; every other line is for
+// both. Blocks do not nest.
+func (d Dialect) only(migration string) (string, error) {
+	var b strings.Builder
+	in := "" // the engine of the open block
+	for n, line := range strings.SplitAfter(migration, "\n") {
+		switch marker := strings.TrimSpace(line); marker {
+		case "{{sqlite}}", "{{postgres}}":
+			if in != "" {
+				return "", fmt.Errorf("line %d: %s inside the block of %s", n+1, marker, in)
+			}
+			in = strings.Trim(marker, "{}")
+			continue
+		case "{{end}}":
+			if in == "" {
+				return "", fmt.Errorf("line %d: {{end}} outside a block", n+1)
+			}
+			in = ""
+			continue
+		}
+		if in == "" || in == d.Name {
+			b.WriteString(line)
+		}
+	}
+	if in != "" {
+		return "", fmt.Errorf("the block of %s has no {{end}}", in)
+	}
+	return b.String(), nil
+}
 
 // Rebind rewrites a query written with ? placeholders for the engine, for
 // hand-written queries next to the stores (benchmark floors, reports).
