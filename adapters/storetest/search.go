@@ -21,7 +21,7 @@ import (
 // whose text changes, or that is deleted, is found by its new text only.
 func testRequirementSearch(t *testing.T, s requirement.Store) {
 	held := map[string]requirement.Requirement{} // ID → as stored, live ones only
-	var order []string                          // IDs in creation order
+	var order []string                           // IDs in creation order
 	create := func(project, title, background, description string) requirement.Requirement {
 		i := len(order) + 1
 		r := requirement.Requirement{ID: fmt.Sprintf("%s-search-%02d", project, i), Project: project, Status: requirement.Draft,
