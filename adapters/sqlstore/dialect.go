@@ -34,11 +34,12 @@ type Dialect struct {
 	// first occurrence in another, in characters from 1.
 	position string
 	// indexed is the condition on accord_records r that selects the
-	// records of (kind, project) whose pairs column holds pairs (a
-	// doubled text, search.go), through the engine's search index; like
-	// is the LIKE pattern (escape \) of the undoubled text, for an
-	// exact test where the index only narrows.
-	indexed func(kind, project, pairs, like string) (string, []any)
+	// records of (kind, project) whose column (search, or pairs for a
+	// doubled text, search.go) holds text, through the engine's search
+	// index; like is the LIKE pattern (escape \) of the undoubled text
+	// on the search column, for an exact test where the index only
+	// narrows.
+	indexed func(kind, project, column, text, like string) (string, []any)
 }
 
 // OutboxChannel is the PostgreSQL channel a commit with events notifies
@@ -50,11 +51,12 @@ const OutboxChannel = "accord_outbox"
 // migrations need no extra lock.
 var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	lock: func(context.Context, *sql.Tx) error { return nil }, position: "instr",
-	indexed: func(kind, project, pairs, like string) (string, []any) {
+	indexed: func(kind, project, column, text, like string) (string, []any) {
 		// A quoted FTS5 string is a phrase of trigrams: a substring, its
-		// characters literal. The index folds case its own way, so the
-		// LIKE on the (lower-cased) search column decides.
-		phrase := `"` + strings.ReplaceAll(pairs, `"`, `""`) + `"`
+		// characters literal, looked for in one column of the index. The
+		// index folds case its own way, so the LIKE on the (lower-cased)
+		// search column decides.
+		phrase := "{" + column + `} : "` + strings.ReplaceAll(text, `"`, `""`) + `"`
 		return `r.id IN (SELECT d.id FROM accord_search_docs d WHERE d.kind = ? AND d.project = ? AND d.docid IN (SELECT rowid FROM accord_search WHERE accord_search MATCH ?)) AND r.search LIKE ? ESCAPE '\'`,
 			[]any{kind, project, phrase, like}
 	}}
@@ -62,10 +64,11 @@ var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTE
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
 var Postgres = Dialect{Name: "postgres", numbered: true, notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
 	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", position: "strpos",
-	indexed: func(_, _, pairs, _ string) (string, []any) {
+	indexed: func(_, _, column, text, _ string) (string, []any) {
 		// Exact by itself; no ESCAPE clause, so that the planner sees a
-		// plain LIKE (whose escape is \) that the trigram index answers.
-		return "r.pairs LIKE ?", []any{contains(pairs)}
+		// plain LIKE (whose escape is \) that the column's trigram index
+		// answers.
+		return "r." + column + " LIKE ?", []any{contains(text)}
 	},
 	types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {

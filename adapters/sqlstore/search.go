@@ -12,26 +12,30 @@ import (
 // Text search, indexed on both engines (migration 0006_search.sql).
 //
 // A record's searchable fields are kept, lower-cased and joined by line
-// breaks, in the search column, and again with every character doubled
-// in the pairs column ("退款" → "退退款款"). A text occurs in the search
-// column exactly when its doubled form occurs in the pairs column, and
-// a doubled text of two characters or more is at least four characters
-// long: long enough for a trigram index, even for the two-character
-// words that make up much of Chinese (退款, 支付), which have no trigram
-// of their own.
+// breaks, in the search column, which a trigram index answers for texts
+// of three characters or more. Two-character texts, which have no
+// trigram, are common in Chinese (退款, 支付): for them the pairs column
+// holds the search column with every character doubled ("退款" →
+// "退退款款"), with a trigram index of its own. A text occurs in the
+// search column exactly when its doubled form occurs in pairs, and the
+// doubled form of two characters has trigrams. (Doubling alone would
+// serve every length, but the trigrams of a doubled text say no more
+// than its bigrams: English words of three letters and more are found
+// far faster through the plain trigrams.)
 //
-//   - PostgreSQL: a GIN trigram index (pg_trgm, gin_trgm_ops) on pairs,
-//     used by `pairs LIKE '%…%'`; the LIKE itself is the exact test. It
-//     needs a database whose LC_CTYPE classifies the characters (C.UTF-8,
+//   - PostgreSQL: GIN trigram indexes (pg_trgm, gin_trgm_ops) on search
+//     and on pairs, used by `LIKE '%…%'`, which is the exact test. They
+//     need a database whose LC_CTYPE classifies the characters (C.UTF-8,
 //     en_US.UTF-8, zh_CN.UTF-8…): under the plain C locale pg_trgm skips
 //     every non-ASCII character, and Chinese searches, still correct,
 //     read the whole index.
-//   - SQLite: an FTS5 table with the trigram tokenizer, contentless, whose
-//     row IDs are those of accord_search_docs (stable, unlike the row IDs
-//     of accord_records, which VACUUM may renumber); triggers on
-//     accord_records keep both in step in the writing transaction and
-//     drop deleted records. The FTS phrase finds the candidates through
-//     the index, and `search LIKE` on them is the exact test.
+//   - SQLite: one FTS5 table with the trigram tokenizer and the columns
+//     search and pairs, contentless, whose row IDs are those of
+//     accord_search_docs (stable, unlike the row IDs of accord_records,
+//     which VACUUM may renumber); triggers on accord_records keep both in
+//     step in the writing transaction and drop deleted records. An FTS
+//     phrase on one column finds the candidates through the index, and
+//     `search LIKE` on them is the exact test.
 //
 // A text of one character has no trigram in either form and is looked for
 // with `search LIKE` alone, which reads the project's records.
@@ -82,10 +86,14 @@ func (t *table[T]) conditions(project string, f filter) (string, []any) {
 // project) whose search column holds text (lower-cased), through the
 // index when text has two characters or more.
 func (d Dialect) textCondition(kind, project, text string) (string, []any) {
-	if utf8.RuneCountInString(text) < 2 {
+	switch utf8.RuneCountInString(text) {
+	case 1:
 		return `r.search LIKE ? ESCAPE '\'`, []any{contains(text)}
+	case 2:
+		return d.indexed(kind, project, "pairs", doubled(text), contains(text))
+	default:
+		return d.indexed(kind, project, "search", text, contains(text))
 	}
-	return d.indexed(kind, project, doubled(text), contains(text))
 }
 
 // searchPrefix marks the page tokens of ranked searches, which resume
@@ -120,13 +128,16 @@ func (t *table[T]) search(ctx context.Context, project string, f filter, q accor
 	rank := "CASE WHEN " + t.d.position + "(r.search, ?) + ? <= r.head THEN 0 ELSE 1 END"
 	args := []any{f.text, utf8.RuneCountInString(f.text) - 1, t.kind, project}
 	args = append(args, fargs...)
-	query := "SELECT x.rank, x.seq, x.record FROM (SELECT " + rank + " AS rank, r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.deleted_at IS NULL" + cond + ") x"
+	// The page is chosen from the hits' ranks and numbers alone; only its
+	// records are read.
+	query := "SELECT y.rank, y.seq FROM (SELECT " + rank + " AS rank, r.seq FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.deleted_at IS NULL" + cond + ") y"
 	if q.Token != "" {
-		query += " WHERE x.rank > ? OR (x.rank = ? AND x.seq < ?)"
+		query += " WHERE y.rank > ? OR (y.rank = ? AND y.seq < ?)"
 		args = append(args, afterRank, afterRank, afterSeq)
 	}
-	args = append(args, q.Size+1)
-	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query+" ORDER BY x.rank, x.seq DESC LIMIT ?"), args...)
+	query = "SELECT x.rank, x.seq, r.record FROM (" + query + " ORDER BY y.rank, y.seq DESC LIMIT ?) x JOIN accord_records r ON r.kind = ? AND r.project = ? AND r.seq = x.seq"
+	args = append(args, q.Size+1, t.kind, project)
+	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query+" ORDER BY x.rank, x.seq DESC"), args...)
 	if err != nil {
 		return page, internal("searching "+t.what, err)
 	}

@@ -1,8 +1,9 @@
 -- Indexed text search, in any language (adapters/sqlstore/search.go says
--- how it is used). pairs is the search column with every character
--- doubled ("退款" → "退退款款"): a text occurs in search exactly when its
--- doubled form occurs in pairs, and the doubled form of a two-character
--- word has trigrams. head is how many characters of search a hit must lie
+-- how it is used): trigram indexes on the search column, for texts of
+-- three characters or more, and on pairs, the search column with every
+-- character doubled ("退款" → "退退款款"), for two-character words: a
+-- text occurs in search exactly when its doubled form occurs in pairs,
+-- and the doubled form of a two-character word has trigrams. head is how many characters of search a hit must lie
 -- within to rank first (a requirement's key and title, with the line
 -- break between them); 0 for kinds that are not ranked.
 ALTER TABLE accord_records ADD COLUMN pairs TEXT NOT NULL DEFAULT '';
@@ -14,14 +15,16 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 UPDATE accord_records SET pairs = regexp_replace(search, '(.)', '\1\1', 'g') WHERE search <> '';
 UPDATE accord_records SET head = length(split_part(search, E'\n', 1)) + 1 + length(split_part(search, E'\n', 2))
     WHERE kind = 'requirement';
--- A GIN trigram index answers pairs LIKE '%…%' (pg_trgm classifies
+-- GIN trigram indexes answer search LIKE '%…%' and pairs LIKE '%…%' (pg_trgm classifies
 -- characters by the database's LC_CTYPE: use a UTF-8 locale, not C). The
 -- operator class is named with the extension's schema, which need not be
 -- on accord's search_path.
 DO $$
+DECLARE
+    trgm name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm');
 BEGIN
-    EXECUTE format('CREATE INDEX accord_records_pairs ON accord_records USING gin (pairs %I.gin_trgm_ops)',
-        (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'));
+    EXECUTE format('CREATE INDEX accord_records_search ON accord_records USING gin (search %I.gin_trgm_ops)', trgm);
+    EXECUTE format('CREATE INDEX accord_records_pairs ON accord_records USING gin (pairs %I.gin_trgm_ops)', trgm);
 END
 $$;
 {{end}}
@@ -50,14 +53,14 @@ CREATE TABLE accord_search_docs (
     id      TEXT NOT NULL,
     UNIQUE (kind, project, id)
 );
--- The trigram index of the pairs column; contentless: the text stays in
--- accord_records.
-CREATE VIRTUAL TABLE accord_search USING fts5 (pairs, tokenize = 'trigram', content = '', contentless_delete = 1);
+-- The trigram index of the search and pairs columns; contentless: the
+-- text stays in accord_records.
+CREATE VIRTUAL TABLE accord_search USING fts5 (search, pairs, tokenize = 'trigram', content = '', contentless_delete = 1);
 
 INSERT INTO accord_search_docs (kind, project, id)
     SELECT kind, project, id FROM accord_records WHERE pairs <> '' AND deleted_at IS NULL ORDER BY kind, project, seq;
-INSERT INTO accord_search (rowid, pairs)
-    SELECT d.docid, r.pairs FROM accord_search_docs d JOIN accord_records r ON r.kind = d.kind AND r.project = d.project AND r.id = d.id;
+INSERT INTO accord_search (rowid, search, pairs)
+    SELECT d.docid, r.search, r.pairs FROM accord_search_docs d JOIN accord_records r ON r.kind = d.kind AND r.project = d.project AND r.id = d.id;
 
 -- The index follows every write of a record, in its transaction: a
 -- record enters it with text, leaves it when deleted (a tombstone or the
@@ -67,8 +70,8 @@ CREATE TRIGGER accord_search_insert AFTER INSERT ON accord_records
 WHEN new.pairs <> '' AND new.deleted_at IS NULL
 BEGIN
     INSERT OR IGNORE INTO accord_search_docs (kind, project, id) VALUES (new.kind, new.project, new.id);
-    INSERT INTO accord_search (rowid, pairs)
-        SELECT docid, new.pairs FROM accord_search_docs WHERE kind = new.kind AND project = new.project AND id = new.id;
+    INSERT INTO accord_search (rowid, search, pairs)
+        SELECT docid, new.search, new.pairs FROM accord_search_docs WHERE kind = new.kind AND project = new.project AND id = new.id;
 END;
 CREATE TRIGGER accord_search_update AFTER UPDATE OF pairs, deleted_at ON accord_records
 WHEN old.pairs IS NOT new.pairs OR (old.deleted_at IS NULL) IS NOT (new.deleted_at IS NULL)
@@ -79,8 +82,8 @@ BEGIN
         AND (new.pairs = '' OR new.deleted_at IS NOT NULL);
     INSERT OR IGNORE INTO accord_search_docs (kind, project, id)
         SELECT new.kind, new.project, new.id WHERE new.pairs <> '' AND new.deleted_at IS NULL;
-    INSERT INTO accord_search (rowid, pairs)
-        SELECT docid, new.pairs FROM accord_search_docs
+    INSERT INTO accord_search (rowid, search, pairs)
+        SELECT docid, new.search, new.pairs FROM accord_search_docs
         WHERE kind = new.kind AND project = new.project AND id = new.id AND new.pairs <> '' AND new.deleted_at IS NULL;
 END;
 CREATE TRIGGER accord_search_delete AFTER DELETE ON accord_records
