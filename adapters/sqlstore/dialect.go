@@ -52,13 +52,13 @@ const OutboxChannel = "accord_outbox"
 var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	lock: func(context.Context, *sql.Tx) error { return nil }, position: "instr",
 	indexed: func(kind, project, column, text, like string) (string, []any) {
-		// A quoted FTS5 string is a phrase of trigrams: a substring, its
-		// characters literal, looked for in one column of the index. The
-		// index folds case its own way, so the LIKE on the (lower-cased)
-		// search column decides.
-		phrase := "{" + column + `} : "` + strings.ReplaceAll(text, `"`, `""`) + `"`
-		return `r.id IN (SELECT d.id FROM accord_search_docs d WHERE d.kind = ? AND d.project = ? AND d.docid IN (SELECT rowid FROM accord_search WHERE accord_search MATCH ?)) AND r.search LIKE ? ESCAPE '\'`,
-			[]any{kind, project, phrase, like}
+		// The FTS tables keep no positions (detail=none): a query is the
+		// AND of the text's trigrams, each a quoted string, read as
+		// lists of row IDs; the LIKE on the (lower-cased) search column
+		// then decides, as the index also folds case its own way.
+		table := map[string]string{"search": "accord_search", "pairs": "accord_search_pairs"}[column]
+		return `r.id IN (SELECT d.id FROM accord_search_docs d WHERE d.kind = ? AND d.project = ? AND d.docid IN (SELECT rowid FROM ` + table + ` WHERE ` + table + ` MATCH ?)) AND r.search LIKE ? ESCAPE '\'`,
+			[]any{kind, project, trigrams(text), like}
 	}}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).

@@ -53,14 +53,18 @@ CREATE TABLE accord_search_docs (
     id      TEXT NOT NULL,
     UNIQUE (kind, project, id)
 );
--- The trigram index of the search and pairs columns; contentless: the
--- text stays in accord_records.
-CREATE VIRTUAL TABLE accord_search USING fts5 (search, pairs, tokenize = 'trigram', content = '', contentless_delete = 1);
+-- The trigram indexes of the search and pairs columns: contentless (the
+-- text stays in accord_records) and without positions (a search asks for
+-- records that hold every trigram of its text, and LIKE decides).
+CREATE VIRTUAL TABLE accord_search USING fts5 (search, tokenize = 'trigram', content = '', contentless_delete = 1, detail = 'none');
+CREATE VIRTUAL TABLE accord_search_pairs USING fts5 (pairs, tokenize = 'trigram', content = '', contentless_delete = 1, detail = 'none');
 
 INSERT INTO accord_search_docs (kind, project, id)
     SELECT kind, project, id FROM accord_records WHERE pairs <> '' AND deleted_at IS NULL ORDER BY kind, project, seq;
-INSERT INTO accord_search (rowid, search, pairs)
-    SELECT d.docid, r.search, r.pairs FROM accord_search_docs d JOIN accord_records r ON r.kind = d.kind AND r.project = d.project AND r.id = d.id;
+INSERT INTO accord_search (rowid, search)
+    SELECT d.docid, r.search FROM accord_search_docs d JOIN accord_records r ON r.kind = d.kind AND r.project = d.project AND r.id = d.id;
+INSERT INTO accord_search_pairs (rowid, pairs)
+    SELECT d.docid, r.pairs FROM accord_search_docs d JOIN accord_records r ON r.kind = d.kind AND r.project = d.project AND r.id = d.id;
 
 -- The index follows every write of a record, in its transaction: a
 -- record enters it with text, leaves it when deleted (a tombstone or the
@@ -70,25 +74,34 @@ CREATE TRIGGER accord_search_insert AFTER INSERT ON accord_records
 WHEN new.pairs <> '' AND new.deleted_at IS NULL
 BEGIN
     INSERT OR IGNORE INTO accord_search_docs (kind, project, id) VALUES (new.kind, new.project, new.id);
-    INSERT INTO accord_search (rowid, search, pairs)
-        SELECT docid, new.search, new.pairs FROM accord_search_docs WHERE kind = new.kind AND project = new.project AND id = new.id;
+    INSERT INTO accord_search (rowid, search)
+        SELECT docid, new.search FROM accord_search_docs WHERE kind = new.kind AND project = new.project AND id = new.id;
+    INSERT INTO accord_search_pairs (rowid, pairs)
+        SELECT docid, new.pairs FROM accord_search_docs WHERE kind = new.kind AND project = new.project AND id = new.id;
 END;
 CREATE TRIGGER accord_search_update AFTER UPDATE OF pairs, deleted_at ON accord_records
 WHEN old.pairs IS NOT new.pairs OR (old.deleted_at IS NULL) IS NOT (new.deleted_at IS NULL)
 BEGIN
     DELETE FROM accord_search WHERE rowid IN
         (SELECT docid FROM accord_search_docs WHERE kind = old.kind AND project = old.project AND id = old.id);
+    DELETE FROM accord_search_pairs WHERE rowid IN
+        (SELECT docid FROM accord_search_docs WHERE kind = old.kind AND project = old.project AND id = old.id);
     DELETE FROM accord_search_docs WHERE kind = old.kind AND project = old.project AND id = old.id
         AND (new.pairs = '' OR new.deleted_at IS NOT NULL);
     INSERT OR IGNORE INTO accord_search_docs (kind, project, id)
         SELECT new.kind, new.project, new.id WHERE new.pairs <> '' AND new.deleted_at IS NULL;
-    INSERT INTO accord_search (rowid, search, pairs)
-        SELECT docid, new.search, new.pairs FROM accord_search_docs
+    INSERT INTO accord_search (rowid, search)
+        SELECT docid, new.search FROM accord_search_docs
+        WHERE kind = new.kind AND project = new.project AND id = new.id AND new.pairs <> '' AND new.deleted_at IS NULL;
+    INSERT INTO accord_search_pairs (rowid, pairs)
+        SELECT docid, new.pairs FROM accord_search_docs
         WHERE kind = new.kind AND project = new.project AND id = new.id AND new.pairs <> '' AND new.deleted_at IS NULL;
 END;
 CREATE TRIGGER accord_search_delete AFTER DELETE ON accord_records
 BEGIN
     DELETE FROM accord_search WHERE rowid IN
+        (SELECT docid FROM accord_search_docs WHERE kind = old.kind AND project = old.project AND id = old.id);
+    DELETE FROM accord_search_pairs WHERE rowid IN
         (SELECT docid FROM accord_search_docs WHERE kind = old.kind AND project = old.project AND id = old.id);
     DELETE FROM accord_search_docs WHERE kind = old.kind AND project = old.project AND id = old.id;
 END;
