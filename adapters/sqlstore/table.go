@@ -538,6 +538,13 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 		sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NOT NULL"
 	}
 	query, args, order := sel+cond, append([]any{t.kind, project, after}, fargs...), "r.seq"
+	if f.text != "" {
+		// Not in the order of an index: a text is found through the
+		// search index and its hits sorted, never by reading the project
+		// in order and testing each record (a plan PostgreSQL prefers
+		// once its generic plan no longer sees the text).
+		order = "r.seq + 0"
+	}
 	if len(f.branches) > 0 {
 		parts := make([]string, len(f.branches))
 		args = nil
