@@ -111,7 +111,9 @@ func (t *table[T]) conditions(project string, f filter) (string, []any) {
 func (d Dialect) textCondition(kind, project, text string) (string, []any) {
 	switch utf8.RuneCountInString(text) {
 	case 1:
-		return `r.search LIKE ? ESCAPE '\'`, []any{contains(text)}
+		// Read through an expression, so that no engine tries the
+		// trigram index, which a single character cannot use.
+		return `(r.search || '') LIKE ? ESCAPE '\'`, []any{contains(text)}
 	case 2:
 		return d.indexed(kind, project, "pairs", doubled(text), contains(text))
 	default:
