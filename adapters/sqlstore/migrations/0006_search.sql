@@ -29,14 +29,15 @@ END
 $$;
 {{end}}
 {{sqlite}}
+-- Each character doubled, in order: one row per character position,
+-- concatenated once (no string grows step by step).
 UPDATE accord_records SET pairs = (
-    WITH RECURSIVE c (i, out) AS (
-        SELECT 1, ''
+    WITH RECURSIVE c (i) AS (
+        SELECT 1
         UNION ALL
-        SELECT i + 1, out || substr(accord_records.search, i, 1) || substr(accord_records.search, i, 1) FROM c
-        WHERE i <= length(accord_records.search)
+        SELECT i + 1 FROM c WHERE i < length(accord_records.search)
     )
-    SELECT out FROM c ORDER BY i DESC LIMIT 1
+    SELECT group_concat(substr(accord_records.search, i, 1) || substr(accord_records.search, i, 1), '' ORDER BY i) FROM c
 ) WHERE search <> '';
 UPDATE accord_records SET head = CASE
     WHEN instr(search, char(10)) = 0 THEN length(search)
