@@ -3,9 +3,11 @@
 -- three characters or more, and on pairs, the search column with every
 -- character doubled ("退款" → "退退款款"), for two-character words: a
 -- text occurs in search exactly when its doubled form occurs in pairs,
--- and the doubled form of a two-character word has trigrams. head is how many characters of search a hit must lie
--- within to rank first (a requirement's key and title, with the line
--- break between them); 0 for kinds that are not ranked.
+-- and the doubled form of a two-character word has trigrams. head is
+-- how many characters of search a hit must lie within to rank first (a
+-- requirement's key and title, with the line break between them); 0 for
+-- kinds that are not ranked. Existing records are filled in and indexed
+-- here.
 ALTER TABLE accord_records ADD COLUMN pairs TEXT NOT NULL DEFAULT '';
 ALTER TABLE accord_records ADD COLUMN head {{int}} NOT NULL DEFAULT 0;
 {{postgres}}
@@ -13,7 +15,7 @@ ALTER TABLE accord_records ADD COLUMN head {{int}} NOT NULL DEFAULT 0;
 -- (unless some schema has it already), not to accord's.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 UPDATE accord_records SET pairs = regexp_replace(search, '(.)', '\1\1', 'g') WHERE search <> '';
-UPDATE accord_records SET head = length(split_part(search, E'\n', 1)) + 1 + length(split_part(search, E'\n', 2))
+UPDATE accord_records SET head = length(coalesce(rkey, '')) + 1 + length(coalesce(record->>'title', ''))
     WHERE kind = 'requirement';
 -- GIN trigram indexes answer search LIKE '%…%' and pairs LIKE '%…%' (pg_trgm classifies
 -- characters by the database's LC_CTYPE: use a UTF-8 locale, not C). The
@@ -39,11 +41,8 @@ UPDATE accord_records SET pairs = (
     )
     SELECT group_concat(substr(accord_records.search, i, 1) || substr(accord_records.search, i, 1), '' ORDER BY i) FROM c
 ) WHERE search <> '';
-UPDATE accord_records SET head = CASE
-    WHEN instr(search, char(10)) = 0 THEN length(search)
-    WHEN instr(substr(search, instr(search, char(10)) + 1), char(10)) = 0 THEN length(search)
-    ELSE instr(search, char(10)) + instr(substr(search, instr(search, char(10)) + 1), char(10)) - 1
-END WHERE kind = 'requirement';
+UPDATE accord_records SET head = length(coalesce(rkey, '')) + 1 + length(coalesce(json_extract(record, '$.title'), ''))
+    WHERE kind = 'requirement';
 
 -- The documents of the search index: a stable number per record that has
 -- text (the FTS row ID), while the record lives.
