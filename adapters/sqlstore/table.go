@@ -556,33 +556,75 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 		query, order = "SELECT u.seq, u.record FROM ("+strings.Join(parts, " UNION ALL ")+") u", "u.seq"
 	}
 	args = append(args, q.Size+1)
-	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query+" ORDER BY "+order+" LIMIT ?"), args...)
+	if f.text != "" && !f.deleted && len(f.branches) == 0 {
+		// A text found in many records fills a page from the records
+		// next in order sooner than the index lists them all: the next
+		// window of records is read first, and the index asked only
+		// when the window holds no full page.
+		wcond, wargs := t.scanConditions(f)
+		window := "SELECT r.seq, r.record FROM (SELECT * FROM accord_records WHERE kind = ? AND project = ? AND seq > ? AND deleted_at IS NULL ORDER BY seq LIMIT " +
+			strconv.Itoa(textWindow) + ") r WHERE 1 = 1" + wcond + " ORDER BY r.seq LIMIT ?"
+		page, n, err := t.readPage(ctx, window, append(append([]any{t.kind, project, after}, wargs...), q.Size+1), q.Size)
+		if err != nil || n > q.Size {
+			return page, err
+		}
+		page = accord.Page[T]{Items: []T{}}
+	}
+	page, _, err = t.readPage(ctx, query+" ORDER BY "+order+" LIMIT ?", args, q.Size)
+	return page, err
+}
+
+// textWindow is how many records a text-filtered list reads in order
+// before it asks the search index.
+const textWindow = 1000
+
+// scanConditions is conditions with the text tested on the search column
+// itself, not through the index.
+func (t *table[T]) scanConditions(f filter) (string, []any) {
+	var b strings.Builder
+	args := append([]any(nil), f.args...)
+	for _, w := range f.where {
+		b.WriteString(" AND " + w)
+	}
+	if f.text != "" {
+		b.WriteString(` AND (r.search || '') LIKE ? ESCAPE '\'`)
+		args = append(args, contains(f.text))
+	}
+	return b.String(), args
+}
+
+// readPage runs a query of (seq, record) rows that asks for one row
+// beyond a page of size, and returns the page and how many rows came.
+func (t *table[T]) readPage(ctx context.Context, query string, args []any, size int) (accord.Page[T], int, error) {
+	page := accord.Page[T]{Items: []T{}}
+	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query), args...)
 	if err != nil {
-		return page, internal("listing "+t.what, err)
+		return page, 0, internal("listing "+t.what, err)
 	}
 	defer rows.Close()
-	last := 0
+	n, last := 0, 0
 	for rows.Next() {
 		var seq int
 		var data []byte
 		if err := rows.Scan(&seq, &data); err != nil {
-			return page, internal("listing "+t.what, err)
+			return page, n, internal("listing "+t.what, err)
 		}
-		if len(page.Items) == q.Size {
+		n++
+		if len(page.Items) == size {
 			page.NextPageToken = encodeToken(last) // one more match exists
 			break
 		}
 		rec, err := t.decode(data)
 		if err != nil {
-			return page, err
+			return page, n, err
 		}
 		page.Items = append(page.Items, rec)
 		last = seq
 	}
 	if err := rows.Err(); err != nil {
-		return page, internal("listing "+t.what, err)
+		return page, n, internal("listing "+t.what, err)
 	}
-	return page, nil
+	return page, n, nil
 }
 
 // listDeleted returns one page of the project's deleted records, in
