@@ -28,6 +28,7 @@ import (
 // operations lists every operation of the API, in the order of its description.
 var operations = []Operation{
 	{ID: "listRequirements", Method: "GET", Path: "/v1/projects/{project}/requirements"},
+	{ID: "searchRequirements", Method: "GET", Path: "/v1/projects/{project}/requirements/search"},
 	{ID: "createRequirement", Method: "POST", Path: "/v1/projects/{project}/requirements"},
 	{ID: "getRequirement", Method: "GET", Path: "/v1/projects/{project}/requirements/{id}"},
 	{ID: "updateRequirement", Method: "PUT", Path: "/v1/projects/{project}/requirements/{id}"},
@@ -297,6 +298,61 @@ func (c *Client) ListRequirements(ctx context.Context, project string, opts *Lis
 	return each(o.PageToken, func(token string) (accord.Page[requirement.Requirement], error) {
 		o.PageToken = token
 		return c.ListRequirementsPage(ctx, project, &o)
+	})
+}
+
+// SearchRequirementsOptions are the optional parameters of SearchRequirements.
+type SearchRequirementsOptions struct {
+	PageSize  int    // 1 to 500, default 50
+	PageToken string // next_page_token of the previous page
+	Q         string // the text to find in key, title, background or description (required, one line)
+	Status    string // statuses, comma-separated or repeated
+	Priority  string // priorities, comma-separated or repeated
+	Owner     string // owner
+	Label     string // label
+}
+
+// SearchRequirementsPage calls searchRequirements (GET /v1/projects/{project}/requirements/search): Search requirements by text (Chinese or English, any case), best first: key or title hits, then background or description hits, newest first within each. It reads one page; SearchRequirements reads them all.
+func (c *Client) SearchRequirementsPage(ctx context.Context, project string, opts *SearchRequirementsOptions) (accord.Page[requirement.Requirement], error) {
+	r := request{op: "searchRequirements", method: "GET", path: "/v1/projects/" + url.PathEscape(project) + "/requirements/search"}
+	r.query = url.Values{}
+	if opts != nil {
+		if opts.PageSize != 0 {
+			r.query.Set("page_size", strconv.Itoa(opts.PageSize))
+		}
+		if opts.PageToken != "" {
+			r.query.Set("page_token", opts.PageToken)
+		}
+		if opts.Q != "" {
+			r.query.Set("q", opts.Q)
+		}
+		if opts.Status != "" {
+			r.query.Set("status", opts.Status)
+		}
+		if opts.Priority != "" {
+			r.query.Set("priority", opts.Priority)
+		}
+		if opts.Owner != "" {
+			r.query.Set("owner", opts.Owner)
+		}
+		if opts.Label != "" {
+			r.query.Set("label", opts.Label)
+		}
+	}
+	var out accord.Page[requirement.Requirement]
+	_, err := c.do(ctx, r, &out)
+	return out, err
+}
+
+// SearchRequirements calls searchRequirements (GET /v1/projects/{project}/requirements/search): Search requirements by text (Chinese or English, any case), best first: key or title hits, then background or description hits, newest first within each. It reads page after page, following next_page_token, and yields each item; an error ends the sequence.
+func (c *Client) SearchRequirements(ctx context.Context, project string, opts *SearchRequirementsOptions) iter.Seq2[requirement.Requirement, error] {
+	var o SearchRequirementsOptions
+	if opts != nil {
+		o = *opts
+	}
+	return each(o.PageToken, func(token string) (accord.Page[requirement.Requirement], error) {
+		o.PageToken = token
+		return c.SearchRequirementsPage(ctx, project, &o)
 	})
 }
 

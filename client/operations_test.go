@@ -232,6 +232,12 @@ func TestEveryOperationAgainstAServer(t *testing.T) {
 		}
 		tracked := collect(bob.ListRequirements(ctx, p, &client.ListRequirementsOptions{Q: "parcel"}))
 		eq(t, "search", len(tracked), 1)
+		found := collect(bob.SearchRequirements(ctx, p, &client.SearchRequirementsOptions{Q: "PARCEL", PageSize: 1}))
+		eq(t, "ranked search", len(found), 1)
+		eq(t, "ranked hit", found[0].Title, "Track a parcel")
+		for _, err := range bob.SearchRequirements(ctx, p, &client.SearchRequirementsOptions{Q: "two\nlines"}) {
+			fails(t, err, 400, "invalid")
+		}
 
 		// The permission table above lets backend engineers delete.
 		if err := bob.DeleteRequirement(ctx, p, "REQ-3", &client.DeleteRequirementOptions{Reason: "duplicate"}); err != nil {

@@ -9,7 +9,8 @@
 // them:
 //
 //   - Create (a ContentInput), Get, List (a Filter and an
-//     accord.PageQuery), Update (base revision and a ContentInput),
+//     accord.PageQuery), Search (a Filter whose Text is found in any
+//     language, best first: Filter.Rank, then newest), Update (base revision and a ContentInput),
 //     Transition (base revision and a TransitionInput) and Delete;
 //     History, Revision and Diff read the kept revisions. Keys are REQ-n
 //     (KeyOf, ParseKey) and every call that takes an ID also takes the key.

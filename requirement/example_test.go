@@ -129,3 +129,36 @@ func ExampleService_ProposeChange() {
 	// Output:
 	// in_review 4 Refunds within 30 days. applied
 }
+
+// Search finds requirements by text in any language, without word
+// boundaries (two-character Chinese words included), best first: key or
+// title hits, then background or description hits, the newest first
+// within each.
+func ExampleService_Search() {
+	svc := exampleService()
+	ctx := accord.WithActor(context.Background(), accord.Actor{ID: "alice", Roles: []string{"product"}})
+	for _, c := range []requirement.Content{
+		{Title: "退款流程", Description: "买家申请退款，三天内原路退回"},
+		{Title: "Order history", Description: "订单列表显示退款状态"},
+		{Title: "支付API 接入"},
+	} {
+		if _, err := svc.Create(ctx, "shop", requirement.ContentInput{Content: c}); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	page, err := svc.Search(ctx, "shop", requirement.Filter{Text: "退款"}, accord.PageQuery{})
+	if err != nil {
+		fmt.Println(accord.ErrorCode(err), err)
+		return
+	}
+	for _, r := range page.Items {
+		fmt.Println(r.Key, r.Title)
+	}
+	_, err = svc.Search(ctx, "shop", requirement.Filter{}, accord.PageQuery{})
+	fmt.Println(accord.ErrorCode(err))
+	// Output:
+	// REQ-1 退款流程
+	// REQ-2 Order history
+	// invalid
+}

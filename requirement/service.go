@@ -135,9 +135,15 @@ func (s *Service) Get(ctx context.Context, project, id string) (Requirement, err
 
 // List returns one page of the project's requirements that match f, in
 // creation (key) order.
-// Errors: Invalid (bad project, page size outside 1–500, malformed token).
+// Errors: Invalid (bad project, page size outside 1–500, malformed token,
+// a text svc.CheckQuery refuses).
 func (s *Service) List(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error) {
 	if err := s.guard.Read(ctx, project); err != nil {
+		return accord.Page[Requirement]{}, err
+	}
+	var errs accord.FieldErrors
+	svc.CheckQuery(&errs, "q", f.Text, false)
+	if err := errs.Err("filter"); err != nil {
 		return accord.Page[Requirement]{}, err
 	}
 	q, err := q.Normalize()
@@ -147,6 +153,36 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	page, err := s.store.ListRequirements(ctx, project, f, q)
 	if page.Items == nil && err == nil {
 		page.Items = []Requirement{} // an empty list, never null
+	}
+	return page, err
+}
+
+// Search returns one page of the project's requirements whose key, title,
+// background or description contain f.Text (case-insensitive; Chinese
+// and English alike, no word boundaries), that also match the rest of f,
+// best first: those whose key or title holds the text before those where
+// only the background or description does (Filter.Rank), then the newest
+// first. Page tokens resume in that order.
+// Errors: Unauthenticated, Invalid (no text, text longer than
+// svc.MaxTitle bytes or holding a line break or another control
+// character, bad project, page size outside 1–500, malformed token),
+// NotFound (not a member).
+func (s *Service) Search(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error) {
+	if err := s.guard.Read(ctx, project); err != nil {
+		return accord.Page[Requirement]{}, err
+	}
+	var errs accord.FieldErrors
+	svc.CheckQuery(&errs, "q", f.Text, true)
+	if err := errs.Err("search"); err != nil {
+		return accord.Page[Requirement]{}, err
+	}
+	q, err := q.Normalize()
+	if err != nil {
+		return accord.Page[Requirement]{}, err
+	}
+	page, err := s.store.SearchRequirements(ctx, project, f, q)
+	if page.Items == nil && err == nil {
+		page.Items = []Requirement{}
 	}
 	return page, err
 }

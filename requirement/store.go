@@ -39,6 +39,17 @@ func (f Filter) Match(r *Requirement) bool {
 	return true
 }
 
+// Rank says how well r answers a search for f.Text, for
+// Store.SearchRequirements: 0 when its key or title contains the text
+// (case-insensitive), 1 when only its background or description does.
+// Every store ranks the same way; Match decides whether r is a hit at all.
+func (f Filter) Rank(r *Requirement) int {
+	if matchText(f.Text, r.Key, r.Title) {
+		return 0
+	}
+	return 1
+}
+
 // Settings are a project's requirement rules: one revisioned record per
 // project, changed with compare-and-swap like every record. Revision 0
 // means never set.
@@ -86,6 +97,12 @@ type Store interface {
 	// ListRequirements returns one page of the requirements that match f,
 	// in creation (key) order. Invalid for a malformed token.
 	ListRequirements(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error)
+	// SearchRequirements returns one page of the requirements that match
+	// f (f.Text is not empty), best first: by f.Rank (key or title hits
+	// before background or description hits), then newest first (the
+	// highest key number). Every store returns the same pages in the same
+	// order. Invalid for a malformed token.
+	SearchRequirements(ctx context.Context, project string, f Filter, q accord.PageQuery) (accord.Page[Requirement], error)
 	// ListDeletedRequirements returns one page of the project's deleted
 	// requirements, each as its tombstone (Stamp.Deleted says who, when and
 	// why), in creation order: what an admin may restore. Invalid for a

@@ -267,6 +267,11 @@ func (s *Service) List(ctx context.Context, project string, f Filter, q accord.P
 	if err := s.guard.Read(ctx, project); err != nil {
 		return accord.Page[Retro]{}, err
 	}
+	var errs accord.FieldErrors
+	svc.CheckQuery(&errs, "q", f.Text, false)
+	if err := errs.Err("filter"); err != nil {
+		return accord.Page[Retro]{}, err
+	}
 	q, err := q.Normalize()
 	if err != nil {
 		return accord.Page[Retro]{}, err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -406,4 +407,42 @@ func TestListPagesAndFilters(t *testing.T) {
 	require.Len(t, res.body["items"], 1)
 	empty := call(t, h, "GET", "/v1/projects/none/requirements", pmToken, "")
 	assert.Equal(t, []any{}, empty.body["items"], "an empty list is [], not null")
+}
+
+func TestSearchRanksTitleHitsFirst(t *testing.T) {
+	h := newAPI(t)
+	for _, body := range []string{
+		`{"title":"退款流程","priority":"P2","owner":"a"}`,
+		`{"title":"Orders","description":"用户申请退款后原路退回","priority":"P2","owner":"a"}`,
+		`{"title":"Invoices","priority":"P2","owner":"a"}`,
+		`{"title":"Refund 退款 notice","priority":"P2","owner":"a"}`,
+	} {
+		res := call(t, h, "POST", "/v1/projects/shop/requirements", pmToken, body)
+		require.Equal(t, 201, res.status, res.raw)
+	}
+	var keys []string
+	path := "/v1/projects/shop/requirements/search?page_size=2&q=" + url.QueryEscape("退款")
+	for range 10 {
+		res := call(t, h, "GET", path, pmToken, "")
+		require.Equal(t, 200, res.status, res.raw)
+		for _, it := range res.body["items"].([]any) {
+			keys = append(keys, it.(map[string]any)["key"].(string))
+		}
+		tok, _ := res.body["next_page_token"].(string)
+		if tok == "" {
+			break
+		}
+		path = "/v1/projects/shop/requirements/search?page_size=2&q=" + url.QueryEscape("退款") + "&page_token=" + tok
+	}
+	assert.Equal(t, []string{"REQ-4", "REQ-1", "REQ-2"}, keys, "title hits first, newest first; then the description hit")
+
+	for _, tc := range []struct{ query, detail string }{
+		{"", "required"},
+		{"?q=" + url.QueryEscape("two\nlines"), "one line"},
+		{"?q=x&status=done", "unknown status"},
+	} {
+		res := call(t, h, "GET", "/v1/projects/shop/requirements/search"+tc.query, pmToken, "")
+		assert.Equal(t, 400, res.status, tc.query)
+		assert.Contains(t, res.raw, tc.detail, tc.query)
+	}
 }

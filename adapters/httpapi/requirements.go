@@ -83,6 +83,11 @@ func requirementEndpoints() []endpoint {
 			query: withPage(filterParam("status", "statuses, comma-separated or repeated"), filterParam("priority", "priorities, comma-separated or repeated"),
 				filterParam("owner", "owner"), filterParam("label", "label"), filterParam("q", "text in key, title, background or description")),
 			status: 200, result: accord.Page[requirement.Requirement]{}, handle: read(listRequirements)},
+		{id: "searchRequirements", method: "GET", path: p + "/requirements/search", summary: "Search requirements by text (Chinese or English, any case), best first: key or title hits, then background or description hits, newest first within each",
+			query: withPage(filterParam("q", "the text to find in key, title, background or description (required, one line)"),
+				filterParam("status", "statuses, comma-separated or repeated"), filterParam("priority", "priorities, comma-separated or repeated"),
+				filterParam("owner", "owner"), filterParam("label", "label")),
+			status: 200, result: accord.Page[requirement.Requirement]{}, handle: read(searchRequirements)},
 		{id: "createRequirement", method: "POST", path: p + "/requirements", summary: "Create a requirement (revision 1, draft); owner and priority have defaults",
 			body: requirement.ContentInput{}, status: 201, result: requirement.Requirement{}, etag: true, location: true,
 			handle: create(requirementLocation, func(c in, b requirement.ContentInput) (requirement.Requirement, error) {
@@ -238,26 +243,45 @@ func termLocation(t requirement.Term) string {
 // listRequirements reads the filters from the query string; a value the
 // API does not know is refused rather than ignored.
 func listRequirements(c in) (accord.Page[requirement.Requirement], error) {
-	size, token, err := listQuery(c.r, "status", "priority", "owner", "label", "q")
+	f, q, err := requirementQuery(c)
 	if err != nil {
 		return accord.Page[requirement.Requirement]{}, err
+	}
+	return c.reqs.List(c.ctx(), c.project(), f, q)
+}
+
+// searchRequirements is listRequirements ranked: q is required.
+func searchRequirements(c in) (accord.Page[requirement.Requirement], error) {
+	f, q, err := requirementQuery(c)
+	if err != nil {
+		return accord.Page[requirement.Requirement]{}, err
+	}
+	return c.reqs.Search(c.ctx(), c.project(), f, q)
+}
+
+// requirementQuery reads a requirement filter and a page from the query
+// string.
+func requirementQuery(c in) (requirement.Filter, accord.PageQuery, error) {
+	size, token, err := listQuery(c.r, "status", "priority", "owner", "label", "q")
+	if err != nil {
+		return requirement.Filter{}, accord.PageQuery{}, err
 	}
 	f := requirement.Filter{Owner: c.query("owner"), Label: c.query("label"), Text: c.query("q")}
 	for _, v := range values(c.r, "status") {
 		st := requirement.Status(v)
 		if !st.Valid() {
-			return accord.Page[requirement.Requirement]{}, invalid("status", "unknown status %q", v)
+			return f, accord.PageQuery{}, invalid("status", "unknown status %q", v)
 		}
 		f.Status = append(f.Status, st)
 	}
 	for _, v := range values(c.r, "priority") {
 		p := requirement.Priority(v)
 		if !p.Valid() {
-			return accord.Page[requirement.Requirement]{}, invalid("priority", "unknown priority %q; one of P0, P1, P2, P3", v)
+			return f, accord.PageQuery{}, invalid("priority", "unknown priority %q; one of P0, P1, P2, P3", v)
 		}
 		f.Priority = append(f.Priority, p)
 	}
-	return c.reqs.List(c.ctx(), c.project(), f, accord.PageQuery{Size: size, Token: token})
+	return f, accord.PageQuery{Size: size, Token: token}, nil
 }
 
 func lint(findings []requirement.Finding, err error) (lintResponse, error) {

@@ -53,6 +53,11 @@ func (s countedRequirement) ListRequirements(a0 context.Context, a1 string, a2 r
 	return s.inner.ListRequirements(a0, a1, a2, a3)
 }
 
+func (s countedRequirement) SearchRequirements(a0 context.Context, a1 string, a2 requirement.Filter, a3 accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	s.count("requirement", "SearchRequirements")
+	return s.inner.SearchRequirements(a0, a1, a2, a3)
+}
+
 func (s countedRequirement) ListDeletedRequirements(a0 context.Context, a1 string, a2 accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 	s.count("requirement", "ListDeletedRequirements")
 	return s.inner.ListDeletedRequirements(a0, a1, a2)

@@ -87,6 +87,17 @@ func (s *RequirementStore) ListRequirements(_ context.Context, project string, f
 	return s.reqs.list(project, f.Match, q)
 }
 
+// SearchRequirements implements requirement.Store: Filter.Match and
+// Filter.Rank on every requirement of the project.
+func (s *RequirementStore) SearchRequirements(_ context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	if f.Text == "" {
+		return accord.Page[requirement.Requirement]{}, accord.Errorf(accord.Invalid, "a search of requirements needs a text")
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.reqs.ranked(project, f.Match, f.Rank, q)
+}
+
 // ListDeletedRequirements implements requirement.Store.
 func (s *RequirementStore) ListDeletedRequirements(_ context.Context, project string, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 	s.mu.RLock()

@@ -407,6 +407,55 @@ func (s *settings[S]) put(project string, next S) (S, error) {
 	return s.clone(next), nil
 }
 
+// ranked returns one page of the live records that match selects, by
+// rank (lowest first), then newest first. Its tokens resume after a
+// (rank, seq) pair: 2*seq+rank, with their own prefix.
+func (t *table[T]) ranked(project string, match func(*T) bool, rank func(*T) int, q accord.PageQuery) (accord.Page[T], error) {
+	page := accord.Page[T]{Items: []T{}}
+	n, err := pagetoken.Decode(rankedPrefix, q.Token)
+	if err == nil && q.Token != "" && n < 2 {
+		err = accord.BadPageToken()
+	}
+	if err != nil {
+		return page, err
+	}
+	p := t.project(project, false)
+	if p == nil {
+		return page, nil
+	}
+	type hit struct {
+		rank int
+		r    *row[T]
+	}
+	var hits []hit
+	for _, r := range p.order {
+		if rec := r.current(); !t.gone(rec) && match(rec) {
+			h := hit{rank(rec), r}
+			if q.Token == "" || h.rank > n%2 || (h.rank == n%2 && r.seq < n/2) {
+				hits = append(hits, h)
+			}
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		return b.r.seq - a.r.seq
+	})
+	for i, h := range hits {
+		if i == q.Size {
+			last := hits[i-1]
+			page.NextPageToken = pagetoken.Encode(rankedPrefix, 2*last.r.seq+last.rank)
+			break
+		}
+		page.Items = append(page.Items, t.copy(*h.r.current()))
+	}
+	return page, nil
+}
+
+// rankedPrefix marks the page tokens of ranked searches.
+const rankedPrefix = "mq1:"
+
 // tokenPrefix marks this store's page tokens (internal/pagetoken).
 const tokenPrefix = "m1:"
 

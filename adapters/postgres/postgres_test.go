@@ -41,6 +41,16 @@ func open(tb testing.TB) *sqlstore.Stores {
 // second instance on the same tables.
 func openURL(tb testing.TB) (*sqlstore.Stores, string) {
 	tb.Helper()
+	s, u := openBare(tb)
+	if err := postgres.Migrate(context.Background(), s.DB); err != nil {
+		tb.Fatal(err)
+	}
+	return s, u
+}
+
+// openBare is openURL without the migration: a schema with no tables.
+func openBare(tb testing.TB) (*sqlstore.Stores, string) {
+	tb.Helper()
 	base := serverURL(tb)
 	schema := "accord_test_" + strings.ToLower(rand.Text()[:12])
 	admin, err := sql.Open("pgx", base)
@@ -68,10 +78,14 @@ func openURL(tb testing.TB) (*sqlstore.Stores, string) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { s.DB.Close() })
-	if err := postgres.Migrate(context.Background(), s.DB); err != nil {
-		tb.Fatal(err)
-	}
 	return s, u.String()
+}
+
+// TestSearchIndexesExistingRecords checks that migration 0006 indexes
+// what a database held before it.
+func TestSearchIndexesExistingRecords(t *testing.T) {
+	s, _ := openBare(t)
+	enginetest.SearchAfterMigration(t, s)
 }
 
 // TestStores runs every domain's conformance suite on this engine.

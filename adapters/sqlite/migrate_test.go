@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/adapters/internal/enginetest"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
 )
@@ -66,4 +67,13 @@ func TestMigrationSQLIsWhatMigrateApplies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, n, "a database built from the printed script is up to date")
 	assert.True(t, strings.HasPrefix(script, "-- accord schema for sqlite"))
+}
+
+// TestSearchIndexesExistingRecords checks that migration 0006 indexes
+// what a database held before it.
+func TestSearchIndexesExistingRecords(t *testing.T) {
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "m.db"))
+	require.NoError(t, err)
+	defer s.Close()
+	enginetest.SearchAfterMigration(t, s)
 }

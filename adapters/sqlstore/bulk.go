@@ -47,7 +47,7 @@ func (t *table[T]) bulk(ctx context.Context, records [][]accord.Revision[T]) err
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return internal("reading a sequence", err)
 		}
-		recs := newBatch(t.d, "accord_records", "kind, project, id, seq, rkey, name, parent, status, class, owner, ref_kind, ref_id, search, revision, created_at, updated_at, deleted_at, record")
+		recs := newBatch(t.d, "accord_records", "kind, project, id, seq, rkey, name, parent, status, class, owner, ref_kind, ref_id, search, pairs, head, revision, created_at, updated_at, deleted_at, record")
 		revs := newBatch(t.d, "accord_revisions", "kind, project, id, number, change, actor, at, note, record")
 		tags := newBatch(t.d, "accord_tags", "kind, project, id, tag")
 		ids := make(map[string]bool, len(records))
@@ -171,9 +171,10 @@ func (t *table[T]) bulkRecord(i int, list []accord.Revision[T], project string, 
 			parent = t.parent(&rec)
 		}
 		st := t.stamp(&cur)
-		// The search column as write fills it (keep the two in step).
-		search := strings.ToLower(strings.Join(c.search, "\n"))
-		recs.add(t.kind, project, id, seq, nullable(key), nullable(t.nameOf(&cur)), nullable(parent), c.status, c.class, c.owner, c.refKind, c.refID, search,
+		// The search columns as write fills them (searchColumns; the
+		// engine's search index follows by itself, by triggers or index).
+		search, pairs, head := searchColumns(c)
+		recs.add(t.kind, project, id, seq, nullable(key), nullable(t.nameOf(&cur)), nullable(parent), c.status, c.class, c.owner, c.refKind, c.refID, search, pairs, head,
 			st.Revision, nanos(t.stamp(&rec).CreatedAt), nanos(st.UpdatedAt), t.deletedAt(&cur), data)
 		for _, tag := range dedupe(c.tags) {
 			tags.add(t.kind, project, id, tag)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -36,6 +37,16 @@ type Dialect struct {
 	// analyze (optional) refreshes the records' statistics inside a bulk
 	// write's transaction (see table.bulk).
 	analyze string
+	// position is the function that gives the position of a text's
+	// first occurrence in another, in characters from 1.
+	position string
+	// indexed is the condition on accord_records r that selects the
+	// records of (kind, project) whose column (search, or pairs for a
+	// doubled text, search.go) holds text, through the engine's search
+	// index; like is the LIKE pattern (escape \) of the undoubled text
+	// on the search column, for an exact test where the index only
+	// narrows.
+	indexed func(kind, project, column, text, like string) (string, []any)
 }
 
 // OutboxChannel is the PostgreSQL channel a commit with events notifies
@@ -46,16 +57,64 @@ const OutboxChannel = "accord_outbox"
 // transactions start with BEGIN IMMEDIATE (the opener's _txlock), so
 // migrations need no extra lock.
 var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
-	lock: func(context.Context, *sql.Tx) error { return nil }}
+	lock: func(context.Context, *sql.Tx) error { return nil }, position: "instr",
+	indexed: func(kind, project, column, text, like string) (string, []any) {
+		// The FTS tables keep no positions (detail=none): a query is the
+		// AND of the text's trigrams, each a quoted string, read as
+		// lists of row IDs; the LIKE on the (lower-cased) search column
+		// then decides, as the index also folds case its own way.
+		table := map[string]string{"search": "accord_search", "pairs": "accord_search_pairs"}[column]
+		return `r.id IN (SELECT d.id FROM accord_search_docs d WHERE d.kind = ? AND d.project = ? AND d.docid IN (SELECT rowid FROM ` + table + ` WHERE ` + table + ` MATCH ?)) AND r.search LIKE ? ESCAPE '\'`,
+			[]any{kind, project, trigrams(text), like}
+	}}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
 var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", analyze: "ANALYZE accord_records", notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
-	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", position: "strpos",
+	indexed: func(_, _, column, text, _ string) (string, []any) {
+		// Exact by itself; no ESCAPE clause, so that the planner sees a
+		// plain LIKE (whose escape is \) that the column's trigram index
+		// answers.
+		return "r." + column + " LIKE ?", []any{contains(text)}
+	},
+	types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.
 		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")
 		return err
 	}}
+
+// only keeps the parts of a migration that are for this engine: lines
+// between "{{sqlite}}" (or "{{postgres}}") and "{{end}}", each marker on a
+// line of its own, belong to that engine alone; every other line is for
+// both. Blocks do not nest.
+func (d Dialect) only(migration string) (string, error) {
+	var b strings.Builder
+	in := "" // the engine of the open block
+	for n, line := range strings.SplitAfter(migration, "\n") {
+		switch marker := strings.TrimSpace(line); marker {
+		case "{{sqlite}}", "{{postgres}}":
+			if in != "" {
+				return "", fmt.Errorf("line %d: %s inside the block of %s", n+1, marker, in)
+			}
+			in = strings.Trim(marker, "{}")
+			continue
+		case "{{end}}":
+			if in == "" {
+				return "", fmt.Errorf("line %d: {{end}} outside a block", n+1)
+			}
+			in = ""
+			continue
+		}
+		if in == "" || in == d.Name {
+			b.WriteString(line)
+		}
+	}
+	if in != "" {
+		return "", fmt.Errorf("the block of %s has no {{end}}", in)
+	}
+	return b.String(), nil
+}
 
 // Rebind rewrites a query written with ? placeholders for the engine, for
 // hand-written queries next to the stores (benchmark floors, reports).

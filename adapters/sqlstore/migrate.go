@@ -46,7 +46,11 @@ func Migrations(d Dialect) ([]Migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Migration{Version: v, Name: e.Name(), SQL: d.types.Replace(string(b))})
+		text, err := d.only(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: migration %s: %w", e.Name(), err)
+		}
+		out = append(out, Migration{Version: v, Name: e.Name(), SQL: d.types.Replace(text)})
 	}
 	slices.SortFunc(out, func(a, b Migration) int { return a.Version - b.Version })
 	for i, m := range out {

@@ -28,7 +28,7 @@ func newRequirementStore(db *sql.DB, d Dialect, c *readCache) *RequirementStore 
 			key:   func(r *requirement.Requirement) *string { return &r.Key }, keyOf: requirement.KeyOf,
 			cols: func(r *requirement.Requirement) columns {
 				c := columns{status: string(r.Status), class: string(r.Priority), owner: r.Owner,
-					search: []string{r.Key, r.Title, r.Background, r.Description}}
+					search: []string{r.Key, r.Title, r.Background, r.Description}, headline: 2}
 				for _, l := range r.Labels {
 					c.tags = append(c.tags, "label:"+l)
 				}
@@ -81,6 +81,21 @@ func (s *RequirementStore) DeleteRequirement(ctx context.Context, tombstone acco
 // ListRequirements implements requirement.Store: every filter is a column
 // or tag condition, so pages are exact.
 func (s *RequirementStore) ListRequirements(ctx context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	return s.reqs.list(ctx, project, requirementFilter(f), q)
+}
+
+// SearchRequirements implements requirement.Store: the text through the
+// search index (search.go), ranked in SQL.
+func (s *RequirementStore) SearchRequirements(ctx context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	if f.Text == "" {
+		return accord.Page[requirement.Requirement]{}, accord.Errorf(accord.Invalid, "a search of requirements needs a text")
+	}
+	return s.reqs.search(ctx, project, requirementFilter(f), q)
+}
+
+// requirementFilter is f in SQL: every filter is a column or tag
+// condition, so pages are exact.
+func requirementFilter(f requirement.Filter) filter {
 	var w filter
 	in(&w, "r.status", f.Status)
 	in(&w, "r.class", f.Priority)
@@ -93,7 +108,7 @@ func (s *RequirementStore) ListRequirements(ctx context.Context, project string,
 	if f.Text != "" {
 		w.contains(f.Text)
 	}
-	return s.reqs.list(ctx, project, w, q)
+	return w
 }
 
 // ListDeletedRequirements implements requirement.Store.

@@ -19,7 +19,11 @@ import (
 type columns struct {
 	status, class, owner, refKind, refID string
 	search                               []string // lower-cased and joined into the search column
-	tags                                 []string // label:x, participant:y, member:z
+	// headline is how many of search's first fields a search ranks
+	// first (a requirement's key and title): the head column holds
+	// their length in characters, separators included.
+	headline int
+	tags     []string // label:x, participant:y, member:z
 }
 
 // table stores one kind of record in accord_records, with a row per
@@ -221,11 +225,11 @@ func (t *table[T]) write(ctx context.Context, tx *sql.Tx, change accord.Revision
 		parent = t.parent(rec)
 	}
 	st := t.stamp(rec)
-	search := strings.ToLower(strings.Join(c.search, "\n"))
+	search, pairs, head := searchColumns(c)
 	if insert {
-		_, err = tx.ExecContext(ctx, t.d.q(`INSERT INTO accord_records (kind, project, id, seq, rkey, name, parent, status, class, owner, ref_kind, ref_id, search,
-			revision, created_at, updated_at, deleted_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			t.kind, project, id, seq, nullable(key), nullable(name), nullable(parent), c.status, c.class, c.owner, c.refKind, c.refID, search,
+		_, err = tx.ExecContext(ctx, t.d.q(`INSERT INTO accord_records (kind, project, id, seq, rkey, name, parent, status, class, owner, ref_kind, ref_id, search, pairs, head,
+			revision, created_at, updated_at, deleted_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			t.kind, project, id, seq, nullable(key), nullable(name), nullable(parent), c.status, c.class, c.owner, c.refKind, c.refID, search, pairs, head,
 			st.Revision, nanos(st.CreatedAt), nanos(st.UpdatedAt), t.deletedAt(rec), data)
 	} else {
 		var res sql.Result
@@ -234,9 +238,9 @@ func (t *table[T]) write(ctx context.Context, tx *sql.Tx, change accord.Revision
 		if change == accord.RevisionRestored {
 			restoring = 1
 		}
-		res, err = tx.ExecContext(ctx, t.d.q(`UPDATE accord_records SET name = ?, status = ?, class = ?, owner = ?, ref_kind = ?, ref_id = ?, search = ?,
+		res, err = tx.ExecContext(ctx, t.d.q(`UPDATE accord_records SET name = ?, status = ?, class = ?, owner = ?, ref_kind = ?, ref_id = ?, search = ?, pairs = ?, head = ?,
 			revision = ?, updated_at = ?, deleted_at = ?, record = ? WHERE kind = ? AND project = ? AND id = ? AND revision = ? AND (deleted_at IS NULL OR ? = 1)`),
-			nullable(name), c.status, c.class, c.owner, c.refKind, c.refID, search, st.Revision, nanos(st.UpdatedAt), t.deletedAt(rec), data,
+			nullable(name), c.status, c.class, c.owner, c.refKind, c.refID, search, pairs, head, st.Revision, nanos(st.UpdatedAt), t.deletedAt(rec), data,
 			t.kind, project, id, st.Revision-1, restoring)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n != 1 {
@@ -485,6 +489,9 @@ type filter struct {
 	branches []filter
 	// deleted selects the deleted records instead of the live ones.
 	deleted bool
+	// text (optional, lower-cased): the records whose search column
+	// holds it, found through the search index (search.go).
+	text string
 }
 
 // either selects the records that any of the branches selects, besides
@@ -514,11 +521,9 @@ func (f *filter) tag(tag string) {
 	f.add("EXISTS (SELECT 1 FROM accord_tags g WHERE g.kind = r.kind AND g.project = r.project AND g.id = r.id AND g.tag = ?)", tag)
 }
 
-// contains adds a case-insensitive substring test on the search column.
-func (f *filter) contains(text string) {
-	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(text))
-	f.add(`r.search LIKE ? ESCAPE '\'`, "%"+esc+"%")
-}
+// contains selects the records whose search column holds text,
+// case-insensitively (search.go says how).
+func (f *filter) contains(text string) { f.text = strings.ToLower(text) }
 
 // list returns one page of the records that f selects, in creation order.
 func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.PageQuery) (accord.Page[T], error) {
@@ -527,53 +532,99 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 	if err != nil {
 		return page, err
 	}
-	cond := ""
-	for _, w := range f.where {
-		cond += " AND " + w
-	}
+	cond, fargs := t.conditions(project, f)
 	sel := "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NULL"
 	if f.deleted {
 		sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NOT NULL"
 	}
-	query, args, order := sel+cond, append([]any{t.kind, project, after}, f.args...), "r.seq"
+	query, args, order := sel+cond, append([]any{t.kind, project, after}, fargs...), "r.seq"
+	if f.text != "" {
+		// Not in the order of an index: a text is found through the
+		// search index and its hits sorted, never by reading the project
+		// in order and testing each record (a plan PostgreSQL prefers
+		// once its generic plan no longer sees the text).
+		order = "r.seq + 0"
+	}
 	if len(f.branches) > 0 {
 		parts := make([]string, len(f.branches))
 		args = nil
 		for i, b := range f.branches {
 			parts[i] = "SELECT * FROM (" + sel + cond + " AND " + strings.Join(b.where, " AND ") + " ORDER BY r.seq LIMIT ?) b" + strconv.Itoa(i)
-			args = append(append(append(args, t.kind, project, after), f.args...), b.args...)
+			args = append(append(append(args, t.kind, project, after), fargs...), b.args...)
 			args = append(args, q.Size+1)
 		}
 		query, order = "SELECT u.seq, u.record FROM ("+strings.Join(parts, " UNION ALL ")+") u", "u.seq"
 	}
 	args = append(args, q.Size+1)
-	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query+" ORDER BY "+order+" LIMIT ?"), args...)
+	if f.text != "" && !f.deleted && len(f.branches) == 0 {
+		// A text found in many records fills a page from the records
+		// next in order sooner than the index lists them all: the next
+		// window of records is read first, and the index asked only
+		// when the window holds no full page.
+		wcond, wargs := t.scanConditions(f)
+		window := "SELECT r.seq, r.record FROM (SELECT * FROM accord_records WHERE kind = ? AND project = ? AND seq > ? AND deleted_at IS NULL ORDER BY seq LIMIT " +
+			strconv.Itoa(textWindow) + ") r WHERE 1 = 1" + wcond + " ORDER BY r.seq LIMIT ?"
+		page, n, err := t.readPage(ctx, window, append(append([]any{t.kind, project, after}, wargs...), q.Size+1), q.Size)
+		if err != nil || n > q.Size {
+			return page, err
+		}
+		page = accord.Page[T]{Items: []T{}}
+	}
+	page, _, err = t.readPage(ctx, query+" ORDER BY "+order+" LIMIT ?", args, q.Size)
+	return page, err
+}
+
+// textWindow is how many records a text-filtered list reads in order
+// before it asks the search index.
+const textWindow = 1000
+
+// scanConditions is conditions with the text tested on the search column
+// itself, not through the index.
+func (t *table[T]) scanConditions(f filter) (string, []any) {
+	var b strings.Builder
+	args := append([]any(nil), f.args...)
+	for _, w := range f.where {
+		b.WriteString(" AND " + w)
+	}
+	if f.text != "" {
+		b.WriteString(` AND (r.search || '') LIKE ? ESCAPE '\'`)
+		args = append(args, contains(f.text))
+	}
+	return b.String(), args
+}
+
+// readPage runs a query of (seq, record) rows that asks for one row
+// beyond a page of size, and returns the page and how many rows came.
+func (t *table[T]) readPage(ctx context.Context, query string, args []any, size int) (accord.Page[T], int, error) {
+	page := accord.Page[T]{Items: []T{}}
+	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query), args...)
 	if err != nil {
-		return page, internal("listing "+t.what, err)
+		return page, 0, internal("listing "+t.what, err)
 	}
 	defer rows.Close()
-	last := 0
+	n, last := 0, 0
 	for rows.Next() {
 		var seq int
 		var data []byte
 		if err := rows.Scan(&seq, &data); err != nil {
-			return page, internal("listing "+t.what, err)
+			return page, n, internal("listing "+t.what, err)
 		}
-		if len(page.Items) == q.Size {
+		n++
+		if len(page.Items) == size {
 			page.NextPageToken = encodeToken(last) // one more match exists
 			break
 		}
 		rec, err := t.decode(data)
 		if err != nil {
-			return page, err
+			return page, n, err
 		}
 		page.Items = append(page.Items, rec)
 		last = seq
 	}
 	if err := rows.Err(); err != nil {
-		return page, internal("listing "+t.what, err)
+		return page, n, internal("listing "+t.what, err)
 	}
-	return page, nil
+	return page, n, nil
 }
 
 // listDeleted returns one page of the project's deleted records, in
@@ -584,12 +635,9 @@ func (t *table[T]) listDeleted(ctx context.Context, project string, q accord.Pag
 
 // all returns every record of the project that f selects, in creation order.
 func (t *table[T]) all(ctx context.Context, q querier, project string, f filter) ([]T, error) {
-	cond := ""
-	for _, w := range f.where {
-		cond += " AND " + w
-	}
+	cond, args := t.conditions(project, f)
 	rows, err := q.QueryContext(ctx, t.d.q("SELECT r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.deleted_at IS NULL"+cond+" ORDER BY r.seq"),
-		append([]any{t.kind, project}, f.args...)...)
+		append([]any{t.kind, project}, args...)...)
 	if err != nil {
 		return nil, internal("listing "+t.what, err)
 	}

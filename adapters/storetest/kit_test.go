@@ -14,7 +14,8 @@ import (
 )
 
 // brokenStore loses updates (it bases every write on whatever is stored)
-// and ignores page tokens: two classic store bugs.
+// and ignores page tokens: two classic store bugs; and it does not rank
+// searches.
 type brokenStore struct{ *memory.RequirementStore }
 
 func (s brokenStore) UpdateRequirement(ctx context.Context, next accord.Revision[requirement.Requirement]) (requirement.Requirement, error) {
@@ -28,6 +29,11 @@ func (s brokenStore) UpdateRequirement(ctx context.Context, next accord.Revision
 
 func (s brokenStore) ListRequirements(ctx context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 	q.Token = ""
+	return s.RequirementStore.ListRequirements(ctx, project, f, q)
+}
+
+// SearchRequirements forgets the ranking: hits in creation order.
+func (s brokenStore) SearchRequirements(ctx context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 	return s.RequirementStore.ListRequirements(ctx, project, f, q)
 }
 
@@ -53,6 +59,7 @@ func TestKitCatchesBrokenStore(t *testing.T) {
 		"--- FAIL: TestKitCatchesBrokenStore/requirements/pages",
 		"--- FAIL: TestKitCatchesBrokenStore/requirements/pages_under_churn",
 		"--- FAIL: TestKitCatchesBrokenStore/filters",
+		"--- FAIL: TestKitCatchesBrokenStore/search",
 		"(a lost update)",
 	} {
 		if !strings.Contains(string(out), want) {

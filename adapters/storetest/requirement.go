@@ -38,6 +38,7 @@ func RequirementStore(t *testing.T, open func(t *testing.T) requirement.Store) {
 		})
 	})
 	t.Run("filters", func(t *testing.T) { testRequirementFilters(t, open(t)) })
+	t.Run("search", func(t *testing.T) { testRequirementSearch(t, open(t)) })
 	t.Run("delete_cascades", func(t *testing.T) { testRequirementCascade(t, open(t)) })
 	t.Run("term_names", func(t *testing.T) { testTermNames(t, open(t)) })
 	t.Run("scenario", func(t *testing.T) { requirementScenario(t, open(t)) })

@@ -100,6 +100,7 @@ func testRiskSpecifics(t *testing.T, s risk.Store) {
 	low := newRisk("alpha", 4)
 	low.Current.Level, low.Kind, low.Category, low.Owner, low.Links = risk.Low, risk.Opportunity, risk.Schedule, "ann", nil
 	low.Assessments[0].Level = risk.Low
+	low.Title = "上游限流 upstream throttling"
 	if _, err := s.CreateRisk(ctx, rr.first(low)); err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +121,9 @@ func testRiskSpecifics(t *testing.T, s risk.Store) {
 		{"owner", risk.Filter{Owner: "ann"}, []string{"alpha-risk-004"}},
 		{"link", risk.Filter{Link: accord.Ref{Kind: "requirement", ID: "R1"}}, []string{"alpha-risk-001", "alpha-risk-003", "alpha-risk-005"}},
 		{"text", risk.Filter{Text: "RATE-LIMITS", Status: []risk.Status{risk.Closed}}, []string{"alpha-risk-005"}},
+		{"two Chinese characters", risk.Filter{Text: "限流"}, []string{"alpha-risk-004"}},
+		{"three characters across languages", risk.Filter{Text: "流 UP"}, []string{"alpha-risk-004"}},
+		{"one character", risk.Filter{Text: "游"}, []string{"alpha-risk-004"}},
 	} {
 		page, err := s.ListRisks(ctx, "alpha", tc.f, accord.PageQuery{Size: 50})
 		var got []string

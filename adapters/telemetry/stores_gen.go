@@ -143,6 +143,13 @@ func (st_ requirementStore) ListRequirements(ctx context.Context, project string
 	return r0, err
 }
 
+func (st_ requirementStore) SearchRequirements(ctx context.Context, project string, f requirement.Filter, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
+	ctx, end := st_.t.storeCall(ctx, st_.engine, "SearchRequirements")
+	r0, err := st_.next.SearchRequirements(ctx, project, f, q)
+	end(err)
+	return r0, err
+}
+
 func (st_ requirementStore) ListDeletedRequirements(ctx context.Context, project string, q accord.PageQuery) (accord.Page[requirement.Requirement], error) {
 	ctx, end := st_.t.storeCall(ctx, st_.engine, "ListDeletedRequirements")
 	r0, err := st_.next.ListDeletedRequirements(ctx, project, q)

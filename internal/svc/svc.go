@@ -185,6 +185,23 @@ func CheckText(errs *accord.FieldErrors, field, text string, limit int, required
 	}
 }
 
+// CheckQuery adds an error to errs unless text is a search text every
+// store answers alike: one line of valid UTF-8 (no line break, tab or
+// other control character, which could match across the fields a store
+// joins) of at most MaxName bytes; empty is refused only when required.
+func CheckQuery(errs *accord.FieldErrors, field, text string, required bool) {
+	switch {
+	case required && strings.TrimSpace(text) == "":
+		errs.Add(field, "required: the text to search for")
+	case len(text) > MaxName:
+		errs.Add(field, "longer than %d bytes", MaxName)
+	case !utf8.ValidString(text):
+		errs.Add(field, "not valid UTF-8")
+	case strings.IndexFunc(text, unicode.IsControl) >= 0:
+		errs.Add(field, "holds a line break or another control character; a search is one line")
+	}
+}
+
 // Revision returns the revision that records rec as it now stands: its
 // number, author and time are rec's stamp.
 func Revision[T any, P interface {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/adapters/sqlstore"
@@ -178,9 +179,10 @@ func Requirements(b *testing.B, s *sqlstore.Stores, n int) {
 			}
 			defer tx.Rollback()
 			search := strings.ToLower(strings.Join([]string{r.Key, r.Title, r.Background, r.Description}, "\n"))
-			res, err := tx.ExecContext(ctx, q(`UPDATE accord_records SET status = ?, class = ?, owner = ?, search = ?, revision = ?, updated_at = ?, record = ?
+			head := utf8.RuneCountInString(strings.ToLower(r.Key + "\n" + r.Title))
+			res, err := tx.ExecContext(ctx, q(`UPDATE accord_records SET status = ?, class = ?, owner = ?, search = ?, pairs = ?, head = ?, revision = ?, updated_at = ?, record = ?
 				WHERE kind = 'requirement' AND project = ? AND id = ? AND revision = ?`),
-				string(r.Status), string(r.Priority), r.Owner, search, r.Revision, r.UpdatedAt.UnixNano(), string(data), benchProject, r.ID, r.Revision-1)
+				string(r.Status), string(r.Priority), r.Owner, search, doubled(search), head, r.Revision, r.UpdatedAt.UnixNano(), string(data), benchProject, r.ID, r.Revision-1)
 			if err != nil {
 				return err
 			}
