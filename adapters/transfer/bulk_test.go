@@ -32,7 +32,7 @@ func dump(t *testing.T, s *sqlstore.Stores) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for name, query := range map[string]string{
-		"records": `SELECT kind, id, seq, COALESCE(rkey, '-'), COALESCE(name, '-'), COALESCE(parent, '-'), status, class, owner, ref_kind, ref_id, search,
+		"records": `SELECT kind, id, seq, COALESCE(rkey, '-'), COALESCE(name, '-'), COALESCE(parent, '-'), status, class, owner, ref_kind, ref_id, search, pairs, head,
 			revision, created_at, updated_at, COALESCE(deleted_at, -1), record FROM accord_records WHERE project = 'big' ORDER BY kind, id`,
 		"revisions": "SELECT kind, id, number, change, actor, at, note, record FROM accord_revisions WHERE project = 'big' ORDER BY kind, id, number",
 		"tags":      "SELECT kind, id, tag FROM accord_tags WHERE project = 'big' ORDER BY kind, id, tag",
