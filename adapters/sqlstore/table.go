@@ -568,7 +568,6 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 		if err != nil || n > q.Size {
 			return page, err
 		}
-		page = accord.Page[T]{Items: []T{}}
 	}
 	page, _, err = t.readPage(ctx, query+" ORDER BY "+order+" LIMIT ?", args, q.Size)
 	return page, err
