@@ -108,6 +108,46 @@ func relayFilters(t *testing.T, open func(testing.TB) *sqlstore.Stores) {
 		assert.Equal(t, []string{"1", "11"}, got, "each once")
 	})
 
+	t.Run("an idle filtered relay writes nothing while other projects' events commit", func(t *testing.T) {
+		s := open(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		got := make(chan string, 10)
+		r := sqlstore.Relay{Name: "idle", Project: "p", Kinds: []string{"requirement.updated"}, Poll: time.Hour,
+			Deliver: func(_ context.Context, e sqlstore.OutboxEvent) error { got <- e.ID; return nil }}
+		done := make(chan error, 1)
+		go func() { done <- s.Run(ctx, r) }()
+		s.Outbox().Publish(alice, accord.Event{ID: "mine-1", Project: "p", Kind: "requirement.updated", Time: time.Now()})
+		select {
+		case id := <-got:
+			require.Equal(t, "mine-1", id)
+		case <-time.After(10 * time.Second):
+			t.Fatal("the relay's own event was not delivered")
+		}
+		lease := func() (after, until int64) {
+			require.NoError(t, s.DB.QueryRow(s.Dialect.Rebind("SELECT after, lease_until FROM accord_relays WHERE name = ?"), "idle").Scan(&after, &until))
+			return after, until
+		}
+		time.Sleep(50 * time.Millisecond) // the pass that delivered mine-1 ends
+		after, until := lease()
+		for i := range 20 {
+			s.Outbox().Publish(alice, accord.Event{ID: fmt.Sprintf("other-%d", i), Project: "q", Kind: "requirement.updated", Time: time.Now()})
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(100 * time.Millisecond)
+		after2, until2 := lease()
+		assert.Equal(t, after, after2, "the cursor is not written for events the relay does not want")
+		assert.Equal(t, until, until2, "nor is the lease taken again at every wake-up")
+		s.Outbox().Publish(alice, accord.Event{ID: "mine-2", Project: "p", Kind: "requirement.updated", Time: time.Now()})
+		select {
+		case id := <-got:
+			assert.Equal(t, "mine-2", id, "its next event is delivered at once")
+		case <-time.After(10 * time.Second):
+			t.Fatal("the relay's next event was not delivered")
+		}
+		cancel()
+		<-done
+	})
 	t.Run("with GapWait a filtered relay waits for holes, not for others' events", func(t *testing.T) {
 		s := open(t)
 		var got []string
