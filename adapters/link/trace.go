@@ -32,6 +32,9 @@ type Record struct {
 	// contract's versions, a version's contract, a change request's
 	// requirement. nil: none.
 	Related func(ctx context.Context, project, id string) ([]accord.Ref, error)
+	// ReadMany (optional) reads many records of the kind by ID at once;
+	// one absent from its answer is read with Read. nil: each with Read.
+	ReadMany func(ctx context.Context, project string, ids []string) (map[string]trace.Target, error)
 }
 
 // Records is the registry of what links can point at, by accord.Ref kind.
@@ -55,6 +58,39 @@ func (r Records) Target(ctx context.Context, project string, ref accord.Ref) (tr
 		return trace.Target{}, err
 	}
 	return rec.Read(ctx, project, ref.ID)
+}
+
+// Targets reads many records at once, as Target does each: kinds whose
+// Record has ReadMany in one call per kind, the others one by one. A
+// record that cannot be read (deleted, of an unknown kind) is left out.
+func (r Records) Targets(ctx context.Context, project string, refs []accord.Ref) (map[accord.Ref]trace.Target, error) {
+	out := make(map[accord.Ref]trace.Target, len(refs))
+	byKind := map[string][]string{}
+	for _, ref := range refs {
+		if rec, ok := r[ref.Kind]; ok && rec.ReadMany != nil {
+			byKind[ref.Kind] = append(byKind[ref.Kind], ref.ID)
+		}
+	}
+	for kind, ids := range byKind {
+		got, err := r[kind].ReadMany(ctx, project, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, t := range got {
+			out[accord.Ref{Kind: kind, ID: id}] = t
+		}
+	}
+	for _, ref := range refs {
+		if _, ok := out[ref]; ok {
+			continue
+		}
+		if t, err := r.Target(ctx, project, ref); err == nil {
+			out[ref] = t
+		} else if accord.ErrorCode(err) != accord.NotFound && accord.ErrorCode(err) != accord.Invalid {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Canonical names a record by ID, for watches (watch.Records).
@@ -212,17 +248,35 @@ func refsAs(refs []accord.Ref, role trace.Role, note string) []trace.Declaration
 }
 
 func requirementRecord(store requirement.Store) Record {
-	return kind[requirement.Requirement]{
-		get: lookup(requirement.KeyPrefix, store.GetRequirement, store.GetRequirementByKey),
-		target: func(r requirement.Requirement) trace.Target {
-			return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
-		},
+	target := func(r requirement.Requirement) trace.Target {
+		return trace.Target{Ref: r.Ref(), Revision: r.Revision, Title: r.Key + " " + r.Title}
+	}
+	rec := kind[requirement.Requirement]{
+		get:      lookup(requirement.KeyPrefix, store.GetRequirement, store.GetRequirementByKey),
+		target:   target,
 		revision: revisionOf(store.GetRequirementRevision),
 		changes:  requirement.ContentChanges,
 		declares: func(r requirement.Requirement) []trace.Declaration {
 			return refsAs(r.Links, trace.RelatesTo, "in "+r.Key+"'s links")
 		},
 	}.record()
+	// The SQL stores read many requirements in one query.
+	if many, ok := store.(interface {
+		RequirementsByID(ctx context.Context, project string, ids []string) ([]requirement.Requirement, error)
+	}); ok {
+		rec.ReadMany = func(ctx context.Context, project string, ids []string) (map[string]trace.Target, error) {
+			rs, err := many.RequirementsByID(ctx, project, ids)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[string]trace.Target, len(rs))
+			for _, r := range rs {
+				out[r.ID] = target(r)
+			}
+			return out, nil
+		}
+	}
+	return rec
 }
 
 func splitVersion(ref string) (string, string, error) {

@@ -230,3 +230,11 @@ func (s *RequirementStore) GetSettings(ctx context.Context, project string) (req
 func (s *RequirementStore) PutSettings(ctx context.Context, next requirement.Settings) (requirement.Settings, error) {
 	return s.settings.put(ctx, next.Project, next)
 }
+
+// RequirementsByID returns the project's live requirements among ids (in
+// no particular order; an ID that is absent or deleted is left out), a
+// query per 500 IDs: what names the records of an impact or a report at
+// once instead of one read each (adapters/link's Records.Targets).
+func (s *RequirementStore) RequirementsByID(ctx context.Context, project string, ids []string) ([]requirement.Requirement, error) {
+	return s.reqs.many(ctx, project, ids)
+}

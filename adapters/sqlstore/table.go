@@ -387,6 +387,48 @@ func (t *table[T]) one(ctx context.Context, q querier, where string, args ...any
 
 var errNoRow = errors.New("no row")
 
+// many returns the live records among ids, in no particular order, one
+// query per manyChunk IDs: for naming many records at once.
+func (t *table[T]) many(ctx context.Context, project string, ids []string) ([]T, error) {
+	out := make([]T, 0, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), manyChunk)]
+		ids = ids[len(chunk):]
+		args := make([]any, 0, len(chunk)+2)
+		args = append(args, t.kind, project)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q("SELECT record FROM accord_records WHERE kind = ? AND project = ? AND deleted_at IS NULL AND id IN (?"+
+			strings.Repeat(", ?", len(chunk)-1)+")"), args...)
+		if err != nil {
+			return nil, internal("reading "+t.what+"s", err)
+		}
+		for rows.Next() {
+			var data []byte
+			if err := rows.Scan(&data); err != nil {
+				rows.Close()
+				return nil, internal("reading "+t.what+"s", err)
+			}
+			rec, err := t.decode(data)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, rec)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, internal("reading "+t.what+"s", err)
+		}
+	}
+	return out, nil
+}
+
+// manyChunk is how many IDs one query of many asks for.
+const manyChunk = 500
+
 func (t *table[T]) getIn(ctx context.Context, q querier, project, id string) (T, error) {
 	rec, err := t.one(ctx, q, "id = ?", project, id)
 	if errors.Is(err, errNoRow) {
