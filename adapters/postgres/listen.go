@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -11,8 +12,9 @@ import (
 )
 
 // Listen wakes the stores' relays whenever any instance commits events
-// (sqlstore.OutboxChannel), so a webhook is sent within milliseconds of
-// the change instead of at the next poll. It holds one connection of the
+// (sqlstore.OutboxChannel), those of the projects the notification names,
+// so a webhook is sent within milliseconds of the change instead of at
+// the next poll. It holds one connection of the
 // pool while ctx lives and reconnects after a failure; the relays' poll
 // remains the fallback meanwhile. It returns when ctx ends.
 func Listen(ctx context.Context, s *sqlstore.Stores) error {
@@ -48,10 +50,17 @@ func listenOnce(ctx context.Context, s *sqlstore.Stores) error {
 		// Anything committed while no one listened is found now.
 		s.Wake()
 		for {
-			if _, err := pg.WaitForNotification(ctx); err != nil {
+			n, err := pg.WaitForNotification(ctx)
+			if err != nil {
 				return err
 			}
-			s.Wake()
+			// The payload names the projects whose relays have events
+			// (a line each); empty: every relay.
+			var projects []string
+			if n.Payload != "" {
+				projects = strings.Split(n.Payload, "\n")
+			}
+			s.Wake(projects...)
 		}
 	})
 }

@@ -22,14 +22,25 @@ type Dialect struct {
 	// lock serialises migrations between processes, inside tx.
 	lock func(ctx context.Context, tx *sql.Tx) error
 	// notify (optional) is run in a transaction that wrote events, to wake
-	// the relays of other instances when it commits.
+	// the relays of other instances when it commits; its one argument is
+	// the payload: the events' projects, a line each (project keys are at
+	// most 64 ASCII characters, and a unit names at most 32), or empty
+	// for every relay.
 	notify string
-	// outboxLock (optional) is taken by a transaction before its first
-	// event, and held to its end: transactions that write events then
-	// commit in the order of their events' numbers, so a relay that sees
+	// outboxLock (optional) is taken by a transaction just before it
+	// writes its events, at its end, and held through its commit:
+	// transactions that write events then commit in the order of their
+	// events' numbers, so a relay that sees
 	// an event knows every earlier one is committed or rolled back. SQLite
 	// needs none: it has one writer at a time.
 	outboxLock string
+	// relaxed (optional) ends the WHERE clause of a statement whose commit
+	// need not wait for the disk (a relay's cursor: a move lost in a
+	// crash of the server only delivers an event again). PostgreSQL sets
+	// synchronous_commit for the statement's own transaction, which
+	// commits right after it: one round trip, and no flush to wait for
+	// behind every other commit.
+	relaxed string
 	// share (optional) ends a SELECT that must keep the rows it read
 	// from being deleted until its transaction ends. SQLite needs none:
 	// its write transactions run one at a time.
@@ -69,7 +80,7 @@ var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTE
 	}}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).
-var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", analyze: "ANALYZE accord_records", notify: "SELECT pg_notify('" + OutboxChannel + "', '')",
+var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", relaxed: " AND set_config('synchronous_commit', 'off', true) = 'off'", analyze: "ANALYZE accord_records", notify: "SELECT pg_notify('" + OutboxChannel + "', $1)",
 	outboxLock: "SELECT pg_advisory_xact_lock(7261637)", position: "strpos",
 	indexed: func(_, _, column, text, _ string) (string, []any) {
 		// Exact by itself; no ESCAPE clause, so that the planner sees a

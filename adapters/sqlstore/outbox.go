@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,49 +22,60 @@ import (
 // signal that wakes the relays of this process when it grows.
 type outbox struct {
 	mu      sync.Mutex
-	waiters []chan struct{}
+	waiters []waiter
 }
 
-// wake tells every relay of this process that events were committed.
-func (o *outbox) wake() {
+// waiter is a relay waiting for events: of one project, or of any ("").
+type waiter struct {
+	project string
+	ch      chan struct{}
+}
+
+// wake tells the relays of this process that events of the projects were
+// committed; with none named, every relay. Only the relays that may want
+// them are woken: a hundred webhooks of a hundred projects do not all
+// read the outbox for every event of one.
+func (o *outbox) wake(projects ...string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, w := range o.waiters {
+		if w.project != "" && len(projects) > 0 && !slices.Contains(projects, w.project) {
+			continue
+		}
 		select {
-		case w <- struct{}{}:
+		case w.ch <- struct{}{}:
 		default: // already signalled
 		}
 	}
 }
 
-func (o *outbox) subscribe() (<-chan struct{}, func()) {
+// subscribe returns the signal of a relay reading the events of project
+// ("" for every project), and how to stop it.
+func (o *outbox) subscribe(project string) (<-chan struct{}, func()) {
 	ch := make(chan struct{}, 1)
 	o.mu.Lock()
-	o.waiters = append(o.waiters, ch)
+	o.waiters = append(o.waiters, waiter{project: project, ch: ch})
 	o.mu.Unlock()
 	return ch, func() {
 		o.mu.Lock()
 		defer o.mu.Unlock()
-		for i, w := range o.waiters {
-			if w == ch {
-				o.waiters = append(o.waiters[:i], o.waiters[i+1:]...)
-				return
-			}
-		}
+		o.waiters = slices.DeleteFunc(o.waiters, func(w waiter) bool { return w.ch == ch })
 	}
 }
 
 // Wake tells this process's relays that events were committed elsewhere
 // (adapters/postgres listens for other instances' notifications and
-// calls it); without it they find them at their next poll.
-func (s *Stores) Wake() { s.outbox.wake() }
+// calls it): the relays of the projects named, or, with none, every
+// relay. Without it they find the events at their next poll.
+func (s *Stores) Wake(projects ...string) { s.outbox.wake(projects...) }
 
 // Outbox returns the event sink that writes each event into the outbox
-// table. Inside Atomically it writes in the unit's transaction, so an
-// event is stored if and only if its change is; an event that cannot be
-// written fails the unit. Outside a unit it writes at once, after the
-// change committed: a crash in between loses the event, as with any
-// in-process sink. Give it to the services as (part of) their Events.
+// table. Inside Atomically the unit keeps its events and writes them in
+// its transaction just before it commits, so an event is stored if and
+// only if its change is; an event that cannot be written fails the unit.
+// Outside a unit it writes at once, after the change committed: a crash
+// in between loses the event, as with any in-process sink. Give it to the
+// services as (part of) their Events.
 func (s *Stores) Outbox() accord.EventSink {
 	return accord.EventSinkFunc(func(ctx context.Context, e accord.Event) {
 		if e.ID == "" {
@@ -71,45 +83,64 @@ func (s *Stores) Outbox() accord.EventSink {
 		}
 		data, err := json.Marshal(e)
 		if err == nil {
-			insert := func(c execer) error {
-				_, err := c.ExecContext(ctx, s.Dialect.q("INSERT INTO accord_outbox (id, project, kind, ref_kind, ref_id, at, event) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-					e.ID, e.Project, e.Kind, e.Ref.Kind, e.Ref.ID, e.Time.UnixNano(), string(data))
-				return err
-			}
+			row := outboxRow{event: e, data: string(data)}
 			if u := unitOf(ctx); u != nil {
-				err = u.savepoint(ctx, func(tx *sql.Tx) error {
-					if !u.locked && s.Dialect.outboxLock != "" {
-						if _, err := tx.ExecContext(ctx, s.Dialect.outboxLock); err != nil {
-							return err
-						}
-						u.locked = true
-					}
-					return insert(tx)
-				})
 				u.mu.Lock()
-				if err != nil && u.err == nil {
-					u.err = err
-				} else if err == nil {
-					u.events++
-				}
+				u.wrote(row)
 				u.mu.Unlock()
 				return
 			}
 			err = s.Atomically(ctx, func(ctx context.Context) error {
-				u := unitOf(ctx)
-				if s.Dialect.outboxLock != "" {
-					if _, err := u.ExecContext(ctx, s.Dialect.outboxLock); err != nil {
-						return err
-					}
-				}
-				u.events++
-				return insert(u)
+				unitOf(ctx).wrote(row)
+				return nil
 			})
 		}
 		if err != nil && s.OnOutboxError != nil {
 			s.OnOutboxError(e, err)
 		}
 	})
+}
+
+// outboxRow is an event waiting in its unit for the commit.
+type outboxRow struct {
+	event accord.Event
+	data  string // the event as JSON
+}
+
+// writeOutbox writes the unit's events in tx, at its end: under the
+// dialect's outbox lock, taken this late so that it is held only for
+// these inserts and the commit (transactions that write events commit
+// one at a time, in the order of their numbers, and hold each other up
+// no longer than that), then the notification to other instances.
+func (s *Stores) writeOutbox(ctx context.Context, tx *sql.Tx, rows []outboxRow, projects []string) error {
+	if s.Dialect.outboxLock != "" {
+		if _, err := tx.ExecContext(ctx, s.Dialect.outboxLock); err != nil {
+			return internal("taking the outbox lock", err)
+		}
+	}
+	const perInsert = 500 // 7 parameters a row: far below any engine's limit
+	for len(rows) > 0 {
+		n := min(len(rows), perInsert)
+		query := "INSERT INTO accord_outbox (id, project, kind, ref_kind, ref_id, at, event) VALUES " +
+			strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?, ?, ?, ?)"
+		args := make([]any, 0, 7*n)
+		for _, r := range rows[:n] {
+			e := r.event
+			args = append(args, e.ID, e.Project, e.Kind, e.Ref.Kind, e.Ref.ID, e.Time.UnixNano(), r.data)
+		}
+		if _, err := tx.ExecContext(ctx, s.Dialect.q(query), args...); err != nil {
+			return internal("writing events to the outbox", err)
+		}
+		rows = rows[n:]
+	}
+	if s.Dialect.notify != "" {
+		// The payload names the projects, for the other instances'
+		// wake-ups (Wake); empty, every relay.
+		if _, err := tx.ExecContext(ctx, s.Dialect.notify, strings.Join(projects, "\n")); err != nil {
+			return internal("notifying the relays", err)
+		}
+	}
+	return nil
 }
 
 // OutboxEvent is an event as the outbox keeps it: its place in the log.
@@ -135,8 +166,13 @@ func (s *Stores) Events(ctx context.Context, project string, after int64, limit 
 // that stops gives its lease up at once. A relay that cannot renew its
 // lease in time stops delivering before another may take it (the
 // instances' clocks must agree to well within a lease). Across a crash
-// the events that were in flight, at most one per relay, may be delivered
-// again; an event's ID stays the same, so the destination can tell.
+// of the process the events that were in flight, at most one per relay,
+// may be delivered again; across a crash of the PostgreSQL server, also
+// those delivered in its last moments (under a second with its default
+// wal_writer_delay), as the cursor's moves are committed without waiting
+// for the disk: they are one write per event, and the order and the
+// leases do not depend on them. An event's ID stays the same, so the
+// destination can tell.
 //
 // A relay reads only the events it delivers: with Project and Kinds set,
 // the outbox query filters by them in SQL, over an index, so a hundred
@@ -182,6 +218,10 @@ type Relay struct {
 	// relay last saw it, and when it last made a full pass.
 	known    int64
 	fullPass time.Time
+	// leased is when the lease this relay holds was last taken or
+	// renewed (zero: none known): a pass that starts with more than half
+	// of it left reads its cursor and writes nothing.
+	leased time.Time
 }
 
 // idlePasses is how many polls a filtered relay with nothing of its own
@@ -219,7 +259,7 @@ var errNotOwner = errors.New("another instance holds the relay's lease")
 // gone.
 func (s *Stores) Run(ctx context.Context, r Relay) error {
 	r.defaults()
-	wake, stop := s.outbox.subscribe()
+	wake, stop := s.outbox.subscribe(r.Project)
 	defer stop()
 	defer s.release(&r)
 	gaps := map[int64]time.Time{}
@@ -260,13 +300,12 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 		}
 	}
 	r.fullPass = time.Now()
-	taken := time.Now()
-	after, err := s.claim(ctx, r, taken)
+	after, err := s.claim(ctx, r, time.Now())
 	if err != nil {
 		return 0, err
 	}
 	r.known = after
-	ctx, release := s.hold(ctx, r, taken)
+	ctx, release := s.hold(ctx, r)
 	defer release()
 	delivered := 0
 	// finish says why the pass ended: a lost lease rather than the
@@ -299,7 +338,7 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 			}
 			return finish(err)
 		}
-		for _, e := range events {
+		for i, e := range events {
 			hole := e.Seq != after+1
 			if hole && r.GapWait > 0 && want.filtered() {
 				// The rows in between may just be events this relay does
@@ -332,14 +371,20 @@ func (s *Stores) pass(ctx context.Context, r *Relay, gaps map[int64]time.Time) (
 			}
 			// The cursor moves past each event as soon as it is delivered,
 			// even if ctx ended meanwhile: a crash repeats at most the
-			// event in flight.
+			// event in flight. Past the last of a short batch it moves
+			// on to top at once, in the same write: every event of this
+			// relay's up to top was in the batch.
+			to := e.Seq
+			if i == len(events)-1 && len(events) < r.Batch && top > to {
+				to = top
+			}
 			actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
-			err := s.advance(actx, r, e.Seq)
+			err := s.advance(actx, r, to)
 			acancel()
 			if err != nil {
 				return finish(err)
 			}
-			after = e.Seq
+			after = to
 			delivered++
 		}
 		if last := events[len(events)-1].Seq; after == last && !want.match(events[len(events)-1].Kind) {
@@ -468,17 +513,19 @@ func (s *Stores) holes(ctx context.Context, after, seq int64) (bool, error) {
 	return n != seq-after-1, nil
 }
 
-// hold renews r's lease, taken at taken, every third of it until the
-// returned stop is called. The context it returns is cancelled, with
+// hold renews r's lease, taken or renewed at r.leased, every third of it
+// until the returned stop is called, which leaves in r.leased the last
+// renewal (zero once the lease is lost). The context it returns is cancelled, with
 // errNotOwner as its cause, once the lease is lost or could not be
 // renewed before it ran out: work done after that could overlap another
 // instance's.
-func (s *Stores) hold(ctx context.Context, r *Relay, taken time.Time) (context.Context, func()) {
+func (s *Stores) hold(ctx context.Context, r *Relay) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	done := make(chan struct{})
+	leased := r.leased
 	go func() {
 		defer close(done)
-		expires := taken.Add(r.Lease)
+		expires := leased.Add(r.Lease)
 		tick := time.NewTicker(max(r.Lease/3, time.Millisecond))
 		defer tick.Stop()
 		for {
@@ -499,14 +546,21 @@ func (s *Stores) hold(ctx context.Context, r *Relay, taken time.Time) (context.C
 			rcancel()
 			switch {
 			case err == nil:
-				expires = start.Add(r.Lease)
+				expires, leased = start.Add(r.Lease), start
 			case errors.Is(err, errNotOwner):
 				cancel(errNotOwner)
 				return
 			} // another error: try again at the next tick, while the lease lasts
 		}
 	}()
-	return ctx, func() { cancel(nil); <-done }
+	return ctx, func() {
+		cancel(nil)
+		<-done
+		r.leased = leased
+		if errors.Is(context.Cause(ctx), errNotOwner) {
+			r.leased = time.Time{}
+		}
+	}
 }
 
 // renew extends the lease this relay holds to a lease from now.
@@ -535,6 +589,24 @@ func (s *Stores) release(r *Relay) {
 // cursor.
 func (s *Stores) claim(ctx context.Context, r *Relay, now time.Time) (int64, error) {
 	q := s.Dialect.q
+	if !r.leased.IsZero() && now.Sub(r.leased) < r.Lease/2 {
+		// Held, with more than half of it left (hold renews it while the
+		// pass works): read the cursor, write nothing. A row that is
+		// gone (its record deleted) takes the full way, which says so.
+		var after int64
+		var owner string
+		err := s.DB.QueryRowContext(ctx, q("SELECT after, owner FROM accord_relays WHERE name = ?"), r.Name).Scan(&after, &owner)
+		switch {
+		case err == nil && owner == r.Owner:
+			return after, nil
+		case err == nil:
+			r.leased = time.Time{}
+			return 0, errNotOwner
+		case !errors.Is(err, sql.ErrNoRows):
+			return 0, internal("reading a relay cursor", err)
+		}
+		r.leased = time.Time{}
+	}
 	if err := s.cursor(ctx, r); err != nil {
 		return 0, err
 	}
@@ -546,6 +618,7 @@ func (s *Stores) claim(ctx context.Context, r *Relay, now time.Time) (int64, err
 	if n, _ := res.RowsAffected(); n == 0 {
 		return 0, errNotOwner
 	}
+	r.leased = now
 	var after int64
 	if err := s.DB.QueryRowContext(ctx, q("SELECT after FROM accord_relays WHERE name = ?"), r.Name).Scan(&after); err != nil {
 		return 0, internal("reading a relay cursor", err)
@@ -592,7 +665,7 @@ func (s *Stores) cursor(ctx context.Context, r *Relay) error {
 // advance moves the cursor past seq, if this instance still holds the
 // lease.
 func (s *Stores) advance(ctx context.Context, r *Relay, seq int64) error {
-	res, err := s.DB.ExecContext(ctx, s.Dialect.q("UPDATE accord_relays SET after = ? WHERE name = ? AND owner = ?"), seq, r.Name, r.Owner)
+	res, err := s.DB.ExecContext(ctx, s.Dialect.q("UPDATE accord_relays SET after = ? WHERE name = ? AND owner = ?"+s.Dialect.relaxed), seq, r.Name, r.Owner)
 	if err != nil {
 		return internal("moving a relay cursor", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -18,12 +19,17 @@ type conn interface {
 // that fails leaves the unit usable (PostgreSQL would otherwise refuse
 // every later statement of an aborted transaction).
 type unit struct {
-	mu     sync.Mutex // one statement at a time: a transaction is one connection
-	tx     *sql.Tx
-	next   int   // savepoint names
-	events int   // events written to the outbox
-	locked bool  // the dialect's outbox lock is held
-	err    error // an event that could not be written: the unit fails
+	mu   sync.Mutex // one statement at a time: a transaction is one connection
+	tx   *sql.Tx
+	next int // savepoint names
+	// events wait here for the commit, which writes them to the outbox
+	// (Stores.writeOutbox).
+	events []outboxRow
+	// projects are the distinct projects of those events, whose relays
+	// the commit wakes; everyone: an event of no project, or of more
+	// projects than maxWakeProjects, wakes every relay.
+	projects []string
+	everyone bool
 }
 
 type unitKey struct{}
@@ -40,6 +46,23 @@ func on(ctx context.Context, db *sql.DB) conn {
 		return u
 	}
 	return db
+}
+
+// maxWakeProjects bounds the projects a commit names to the relays (and
+// in PostgreSQL's notification, whose payload is at most 8,000 bytes): a
+// unit that wrote events of more projects wakes every relay.
+const maxWakeProjects = 32
+
+// wrote keeps an event of the unit for its commit.
+func (u *unit) wrote(row outboxRow) {
+	u.events = append(u.events, row)
+	switch project := row.event.Project; {
+	case u.everyone || slices.Contains(u.projects, project):
+	case project == "" || len(u.projects) == maxWakeProjects:
+		u.everyone, u.projects = true, nil
+	default:
+		u.projects = append(u.projects, project)
+	}
 }
 
 // QueryRowContext, QueryContext and ExecContext run on the unit's
@@ -114,19 +137,16 @@ func (s *Stores) Atomically(ctx context.Context, fn func(ctx context.Context) er
 	if err := fn(context.WithValue(ctx, unitKey{}, u)); err != nil {
 		return err
 	}
-	if u.err != nil {
-		return internal("writing an event to the outbox", u.err)
-	}
-	if u.events > 0 && s.Dialect.notify != "" {
-		if _, err := tx.ExecContext(ctx, s.Dialect.notify); err != nil {
-			return internal("notifying the relays", err)
+	if len(u.events) > 0 {
+		if err := s.writeOutbox(ctx, tx, u.events, u.projects); err != nil {
+			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return internal("commit", err)
 	}
-	if u.events > 0 {
-		s.outbox.wake()
+	if len(u.events) > 0 {
+		s.outbox.wake(u.projects...)
 	}
 	return nil
 }
