@@ -58,6 +58,9 @@ type Dialect struct {
 	// on the search column, for an exact test where the index only
 	// narrows.
 	indexed func(kind, project, column, text, like string) (string, []any)
+	// literal writes a string as an SQL literal, for the values a
+	// query's plan depends on (search.go).
+	literal func(string) string
 }
 
 // OutboxChannel is the PostgreSQL channel a commit with events notifies
@@ -69,6 +72,7 @@ const OutboxChannel = "accord_outbox"
 // migrations need no extra lock.
 var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	lock: func(context.Context, *sql.Tx) error { return nil }, position: "instr",
+	literal: func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" },
 	indexed: func(kind, project, column, text, like string) (string, []any) {
 		// The FTS tables keep no positions (detail=none): a query is the
 		// AND of the text's trigrams, each a quoted string, read as
@@ -85,15 +89,28 @@ var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", re
 	indexed: func(_, _, column, text, _ string) (string, []any) {
 		// Exact by itself; no ESCAPE clause, so that the planner sees a
 		// plain LIKE (whose escape is \) that the column's trigram index
-		// answers.
-		return "r." + column + " LIKE ?", []any{contains(text)}
+		// answers. The pattern is written into the query: a plan made
+		// for any pattern (PostgreSQL's generic plan of a prepared
+		// statement, chosen after five runs) cannot tell a text found
+		// in a few rows from one in every row, and reads the project in
+		// order, testing each record.
+		return "r." + column + " LIKE " + postgresLiteral(contains(text)), nil
 	},
-	types: strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+	literal: postgresLiteral,
+	types:   strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.
 		_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261636)")
 		return err
 	}}
+
+// postgresLiteral writes s as an escape string constant (E'…'), which
+// means the same whatever standard_conforming_strings says. s holds no
+// NUL (svc.CheckQuery refuses control characters in a search text;
+// project keys and kinds are ASCII words).
+func postgresLiteral(s string) string {
+	return "E'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(s) + "'"
+}
 
 // only keeps the parts of a migration that are for this engine: lines
 // between "{{sqlite}}" (or "{{postgres}}") and "{{end}}", each marker on a
@@ -131,15 +148,21 @@ func (d Dialect) only(migration string) (string, error) {
 // hand-written queries next to the stores (benchmark floors, reports).
 func (d Dialect) Rebind(query string) string { return d.q(query) }
 
-// q rewrites a query written with ? placeholders for the engine.
+// q rewrites a query written with ? placeholders for the engine; a ?
+// inside a string literal ('…', the values search.go writes into its
+// queries) is text.
 func (d Dialect) q(query string) string {
 	if !d.numbered {
 		return query
 	}
 	var b strings.Builder
 	n := 0
+	quoted := false // inside a string literal, whose ? are text ('' toggles twice)
 	for i := 0; i < len(query); i++ {
-		if query[i] == '?' {
+		if query[i] == '\'' {
+			quoted = !quoted
+		}
+		if query[i] == '?' && !quoted {
 			n++
 			b.WriteByte('$')
 			b.WriteString(strconv.Itoa(n))

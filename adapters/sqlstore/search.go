@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -90,15 +92,25 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func contains(text string) string { return "%" + likeEscaper.Replace(text) + "%" }
 
 // conditions returns f's SQL conditions on accord_records r, each after
-// " AND ", and their arguments.
+// " AND ", and their arguments; the text, if any, is looked up in the
+// search index.
 func (t *table[T]) conditions(project string, f filter) (string, []any) {
+	return t.textConditions(project, f, false)
+}
+
+// textConditions is conditions, with the text tested on each record's
+// search column rather than looked up in the index when scan is set: for
+// a window of records read in order, where a common text fills a page
+// after a few dozen rows and the index would list every hit in the
+// database.
+func (t *table[T]) textConditions(project string, f filter, scan bool) (string, []any) {
 	var b strings.Builder
 	args := append([]any(nil), f.args...)
 	for _, w := range f.where {
 		b.WriteString(" AND " + w)
 	}
 	if f.text != "" {
-		cond, targs := t.d.textCondition(t.kind, project, f.text)
+		cond, targs := t.d.textCondition(t.kind, project, f.text, scan)
 		b.WriteString(" AND " + cond)
 		args = append(args, targs...)
 	}
@@ -107,14 +119,14 @@ func (t *table[T]) conditions(project string, f filter) (string, []any) {
 
 // textCondition is the condition that selects the records of (kind,
 // project) whose search column holds text (lower-cased), through the
-// index when text has two characters or more.
-func (d Dialect) textCondition(kind, project, text string) (string, []any) {
-	switch utf8.RuneCountInString(text) {
-	case 1:
+// index when text has two characters or more, unless scan is set.
+func (d Dialect) textCondition(kind, project, text string, scan bool) (string, []any) {
+	switch n := utf8.RuneCountInString(text); {
+	case n == 1 || scan:
 		// Read through an expression, so that no engine tries the
-		// trigram index, which a single character cannot use.
-		return `(r.search || '') LIKE ? ESCAPE '\'`, []any{contains(text)}
-	case 2:
+		// trigram index (which a single character cannot use).
+		return `(r.search || '') LIKE ` + d.literal(contains(text)) + ` ESCAPE '\'`, nil
+	case n == 2:
 		return d.indexed(kind, project, "pairs", doubled(text), contains(text))
 	default:
 		return d.indexed(kind, project, "search", text, contains(text))
@@ -137,56 +149,177 @@ func decodeRankedToken(tok string) (rank, seq int, err error) {
 	return n % 2, n / 2, err
 }
 
+// Text searches walk the project's sequence numbers in windows: the
+// first spans firstWindow numbers, each next one eight times more, until
+// a page is full or the project ends. A text found in many records fills
+// a page from the first window, after a few dozen rows: its other hits
+// are never read, where one query over the whole project would visit
+// every hit (thousands of rows, each a heap page, in a big project) to
+// sort them. A rare text is found through the index in a few wide
+// windows, and one found nowhere costs the index's look alone.
+var firstWindow = 4096
+
+// walk collects up to n items from fetch over the window [lo, hi) of
+// sequence numbers, window by window, upward (or downward), in that
+// order; fetch returns up to n of the items in [a, b), in the walk's
+// order, reading the first window in order (scan) and the others
+// through the index.
+func walk[H any](lo, hi int, down bool, n int, fetch func(a, b, n int, scan bool) ([]H, error)) ([]H, error) {
+	var out []H
+	for w := firstWindow; lo < hi && len(out) < n; w *= 8 {
+		a, b := lo, min(hi, lo+w)
+		if down {
+			a, b = max(lo, hi-w), hi
+		}
+		got, err := fetch(a, b, n-len(out), w == firstWindow)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+		if down {
+			hi = a
+		} else {
+			lo = b
+		}
+	}
+	return out, nil
+}
+
+// lastSeq returns the project's highest sequence number of the kind (0:
+// none), from the end of an index.
+func (t *table[T]) lastSeq(ctx context.Context, project string) (int, error) {
+	var top sql.NullInt64
+	if err := on(ctx, t.db).QueryRowContext(ctx, t.d.q("SELECT MAX(seq) FROM accord_records WHERE kind = ? AND project = ?"), t.kind, project).Scan(&top); err != nil {
+		return 0, internal("searching "+t.what, err)
+	}
+	return int(top.Int64), nil
+}
+
+// listText is list for a filter with a text (f.text set, live records,
+// no branches): the page after seq after, in creation order, walked in
+// windows.
+func (t *table[T]) listText(ctx context.Context, project string, f filter, after int, q accord.PageQuery) (accord.Page[T], error) {
+	top, err := t.lastSeq(ctx, project)
+	if err != nil {
+		return accord.Page[T]{Items: []T{}}, err
+	}
+	rows, err := walk(after+1, top+1, false, q.Size+1, func(a, b, n int, scan bool) ([]seqRecord, error) {
+		cond, fargs := t.textConditions(project, f, scan)
+		return t.seqRecords(ctx, t.d.q(t.window(project, a, b, false, scan)+cond+" ORDER BY r.seq LIMIT "+strconv.Itoa(n)), fargs...)
+	})
+	if err != nil {
+		return accord.Page[T]{Items: []T{}}, err
+	}
+	return t.pageOf(rows, q.Size, func(r seqRecord) string { return encodeToken(r.seq) })
+}
+
+// window is the start of a query of a text search's window: the live
+// records of the table's kind in project numbered a to b-1, in order
+// (down: newest first), read in order when scan is set. The values are
+// written into the query, as the text is (Dialect.indexed): a plan made
+// for any window cannot tell a hundred numbers from the whole project,
+// and PostgreSQL's generic plan of a prepared statement then reads every
+// record of a wide window in order. A window to scan has a LIMIT of its
+// size, which tells the planner how few rows it holds (every project
+// numbers its records from 1, so its statistics see a range of numbers
+// as a share of every project's records).
+func (t *table[T]) window(project string, a, b int, down, scan bool) string {
+	where := "WHERE r.kind = " + t.d.literal(t.kind) + " AND r.project = " + t.d.literal(project) +
+		" AND r.seq >= " + strconv.Itoa(a) + " AND r.seq < " + strconv.Itoa(b)
+	if !scan {
+		return "SELECT r.seq, r.record FROM accord_records r " + where + " AND r.deleted_at IS NULL"
+	}
+	order := " ORDER BY r.seq"
+	if down {
+		order += " DESC"
+	}
+	return "SELECT r.seq, r.record FROM (SELECT * FROM accord_records r " + where + " AND r.deleted_at IS NULL" + order +
+		" LIMIT " + strconv.Itoa(b-a) + ") r WHERE 1 = 1"
+}
+
+// seqRecord is a row of a text search: the record's number, rank, and
+// stored form.
+type seqRecord struct {
+	seq, rank int
+	record    []byte
+}
+
+// seqRecords runs a query of (seq, record) rows.
+func (t *table[T]) seqRecords(ctx context.Context, query string, args ...any) ([]seqRecord, error) {
+	rows, err := on(ctx, t.db).QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, internal("searching "+t.what, err)
+	}
+	defer rows.Close()
+	var out []seqRecord
+	for rows.Next() {
+		var r seqRecord
+		if err := rows.Scan(&r.seq, &r.record); err != nil {
+			return nil, internal("searching "+t.what, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, internal("searching "+t.what, err)
+	}
+	return out, nil
+}
+
+// pageOf makes a page of size from rows, which hold one more when a next
+// page exists; token is the position after a row.
+func (t *table[T]) pageOf(rows []seqRecord, size int, token func(seqRecord) string) (accord.Page[T], error) {
+	page := accord.Page[T]{Items: []T{}}
+	for i, r := range rows {
+		if i == size {
+			page.NextPageToken = token(rows[i-1]) // one more hit exists
+			break
+		}
+		rec, err := t.decode(r.record)
+		if err != nil {
+			return page, err
+		}
+		page.Items = append(page.Items, rec)
+	}
+	return page, nil
+}
+
 // search returns one page of the records f selects (f.text is set), best
 // first: rank 0 when the text lies within the first head characters of
 // the search column (a requirement's key and title), else 1; then the
 // newest first. A text holds no line break (svc.CheckQuery), so its first
 // occurrence lies within one field, and within the head exactly when the
-// head's fields hold it.
+// head's fields hold it. Each rank is walked in windows, newest first.
 func (t *table[T]) search(ctx context.Context, project string, f filter, q accord.PageQuery) (accord.Page[T], error) {
-	page := accord.Page[T]{Items: []T{}}
 	afterRank, afterSeq, err := decodeRankedToken(q.Token)
 	if err != nil {
-		return page, err
+		return accord.Page[T]{Items: []T{}}, err
 	}
-	cond, fargs := t.conditions(project, f)
-	rank := "CASE WHEN " + t.d.position + "(r.search, ?) + ? <= r.head THEN 0 ELSE 1 END"
-	args := []any{f.text, utf8.RuneCountInString(f.text) - 1, t.kind, project}
-	args = append(args, fargs...)
-	// The page is chosen from the hits' ranks and numbers alone; only its
-	// records are read.
-	query := "SELECT y.rank, y.seq FROM (SELECT " + rank + " AS rank, r.seq FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.deleted_at IS NULL" + cond + ") y"
-	if q.Token != "" {
-		query += " WHERE y.rank > ? OR (y.rank = ? AND y.seq < ?)"
-		args = append(args, afterRank, afterRank, afterSeq)
-	}
-	query = "SELECT x.rank, x.seq, r.record FROM (" + query + " ORDER BY y.rank, y.seq DESC LIMIT ?) x JOIN accord_records r ON r.kind = ? AND r.project = ? AND r.seq = x.seq"
-	args = append(args, q.Size+1, t.kind, project)
-	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(query+" ORDER BY x.rank, x.seq DESC"), args...)
+	top, err := t.lastSeq(ctx, project)
 	if err != nil {
-		return page, internal("searching "+t.what, err)
+		return accord.Page[T]{Items: []T{}}, err
 	}
-	defer rows.Close()
-	lastRank, lastSeq := 0, 0
-	for rows.Next() {
-		var r, seq int
-		var data []byte
-		if err := rows.Scan(&r, &seq, &data); err != nil {
-			return page, internal("searching "+t.what, err)
+	var hits []seqRecord
+	for rank := afterRank; rank <= 1 && len(hits) <= q.Size; rank++ {
+		below := top + 1
+		if q.Token != "" && rank == afterRank {
+			below = afterSeq
 		}
-		if len(page.Items) == q.Size {
-			page.NextPageToken = rankedToken(lastRank, lastSeq) // one more hit exists
-			break
+		in := " <= r.head"
+		if rank == 1 {
+			in = " > r.head"
 		}
-		rec, err := t.decode(data)
+		ranked := " AND " + t.d.position + "(r.search, " + t.d.literal(f.text) + ") + " + strconv.Itoa(utf8.RuneCountInString(f.text)-1) + in
+		got, err := walk(1, below, true, q.Size+1-len(hits), func(a, b, n int, scan bool) ([]seqRecord, error) {
+			cond, fargs := t.textConditions(project, f, scan)
+			return t.seqRecords(ctx, t.d.q(t.window(project, a, b, true, scan)+cond+ranked+" ORDER BY r.seq DESC LIMIT "+strconv.Itoa(n)), fargs...)
+		})
 		if err != nil {
-			return page, err
+			return accord.Page[T]{Items: []T{}}, err
 		}
-		page.Items = append(page.Items, rec)
-		lastRank, lastSeq = r, seq
+		for i := range got {
+			got[i].rank = rank
+		}
+		hits = append(hits, got...)
 	}
-	if err := rows.Err(); err != nil {
-		return page, internal("searching "+t.what, err)
-	}
-	return page, nil
+	return t.pageOf(hits, q.Size, func(r seqRecord) string { return rankedToken(r.rank, r.seq) })
 }

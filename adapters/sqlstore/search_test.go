@@ -46,3 +46,11 @@ func TestDoubledAndTrigrams(t *testing.T) {
 		t.Errorf("trigrams of a repeat: %s", got)
 	}
 }
+
+func TestPlaceholdersAreNotReadInsideLiterals(t *testing.T) {
+	got := Postgres.q("SELECT 1 WHERE a = ? AND b LIKE " + postgresLiteral("%what's new? a\\'?%") + " AND c = ?")
+	want := `SELECT 1 WHERE a = $1 AND b LIKE E'%what''s new? a\\''?%' AND c = $2`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

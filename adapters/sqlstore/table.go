@@ -579,6 +579,9 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 	if f.deleted {
 		sel = "SELECT r.seq, r.record FROM accord_records r WHERE r.kind = ? AND r.project = ? AND r.seq > ? AND r.deleted_at IS NOT NULL"
 	}
+	if f.text != "" && !f.deleted && len(f.branches) == 0 {
+		return t.listText(ctx, project, f, after, q)
+	}
 	query, args, order := sel+cond, append([]any{t.kind, project, after}, fargs...), "r.seq"
 	if f.text != "" {
 		// Not in the order of an index: a text is found through the
@@ -598,40 +601,8 @@ func (t *table[T]) list(ctx context.Context, project string, f filter, q accord.
 		query, order = "SELECT u.seq, u.record FROM ("+strings.Join(parts, " UNION ALL ")+") u", "u.seq"
 	}
 	args = append(args, q.Size+1)
-	if f.text != "" && !f.deleted && len(f.branches) == 0 {
-		// A text found in many records fills a page from the records
-		// next in order sooner than the index lists them all: the next
-		// window of records is read first, and the index asked only
-		// when the window holds no full page.
-		wcond, wargs := t.scanConditions(f)
-		window := "SELECT r.seq, r.record FROM (SELECT * FROM accord_records WHERE kind = ? AND project = ? AND seq > ? AND deleted_at IS NULL ORDER BY seq LIMIT " +
-			strconv.Itoa(textWindow) + ") r WHERE 1 = 1" + wcond + " ORDER BY r.seq LIMIT ?"
-		page, n, err := t.readPage(ctx, window, append(append([]any{t.kind, project, after}, wargs...), q.Size+1), q.Size)
-		if err != nil || n > q.Size {
-			return page, err
-		}
-	}
 	page, _, err = t.readPage(ctx, query+" ORDER BY "+order+" LIMIT ?", args, q.Size)
 	return page, err
-}
-
-// textWindow is how many records a text-filtered list reads in order
-// before it asks the search index.
-const textWindow = 1000
-
-// scanConditions is conditions with the text tested on the search column
-// itself, not through the index.
-func (t *table[T]) scanConditions(f filter) (string, []any) {
-	var b strings.Builder
-	args := append([]any(nil), f.args...)
-	for _, w := range f.where {
-		b.WriteString(" AND " + w)
-	}
-	if f.text != "" {
-		b.WriteString(` AND (r.search || '') LIKE ? ESCAPE '\'`)
-		args = append(args, contains(f.text))
-	}
-	return b.String(), args
 }
 
 // readPage runs a query of (seq, record) rows that asks for one row

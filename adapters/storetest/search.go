@@ -57,10 +57,11 @@ func testRequirementSearch(t *testing.T, s requirement.Store) {
 	retry := create("search", "支付失败重试", "", "retry three times")
 	renamed := create("search", "Old 退款 title", "", "退款 details")
 	create("search", "Percent a%c and under_score", "", "")
+	create("search", "What's new? O'Brien asks", "", `quotes ' and '' and \' and ?`)
 	create("other", "退款流程", "", "another project's 退款 and 支付API: never found in search")
 
 	queries := []string{"退款", "支付", "支付api", "支付API", "款", "流程", "REFUND", "refund", "Refund", "payment", "%", "100%", "_", "coupon_code",
-		`\`, `back\slash`, `c:\t`, "a%c", "a_c", "x", "中文 and", "search", "pay", "不存在", "no such thing", "req-", refundFlow.Key, strings.ToLower(payAPI.Key)}
+		`\`, `back\slash`, `c:\t`, "a%c", "a_c", "x", "中文 and", "search", "pay", "不存在", "no such thing", "req-", "what's new?", "o'brien", "'", "''", `\'`, "?", "s new? o", refundFlow.Key, strings.ToLower(payAPI.Key)}
 
 	check := func(stage string) {
 		t.Helper()
