@@ -3,6 +3,12 @@
 // so a team can move from the SQLite default to PostgreSQL, or back up
 // and restore (`accord export`, `accord import`).
 //
+// Export returns the document; Write (and Exporter.WriteTo, which checks
+// the caller's permission first) writes the same document as JSON a page
+// of records at a time, with the revisions of just those records, so a
+// server's memory is bounded by a page, not by the project: the reference
+// API's GET /v1/projects/{project}/export and `accord export` use it.
+//
 // Import replays each record's revisions through the target's stores
 // (create, then update after update), so the records, their revisions
 // (numbers, authors, times, notes) and their keys come out identical.
