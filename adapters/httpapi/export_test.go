@@ -59,7 +59,7 @@ func exportAPI(t *testing.T, n int, broken bool, log *bytes.Buffer) (http.Handle
 		exported.Traces = linksBreak{stores.Traces}
 	}
 	h, err := httpapi.New(httpapi.Options{Services: s, Projects: projects,
-		Exports: &transfer.Exporter{Stores: exported, Authorizer: projects, Clock: accord.ClockFunc(func() time.Time { return at })},
+		Exports:       &transfer.Exporter{Stores: exported, Authorizer: projects, Clock: accord.ClockFunc(func() time.Time { return at })},
 		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}, devToken: {ID: "bob"}}),
 		Logger:        slog.New(slog.NewTextHandler(log, nil))})
 	require.NoError(t, err)
