@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 // `accord export` did before), at 2,000, 5,000 and 8,000 requirements
 // (seeded: one to four revisions each, about two links each, change
 // requests, terms, risks). Besides ns/op, B/op and allocs/op it reports
-// peak-heap-MB: the most heap in use (runtime.MemStats.HeapInuse,
+// peak-heap-MB: the most heap in use (as runtime.MemStats.HeapInuse,
 // sampled every millisecond while it runs) above what was in use before,
 // the figure a server's memory follows. Export's grows with the project;
 // Write's stays near a page's. ACCORD_BENCH_WRITE overrides the sizes.
@@ -68,12 +69,19 @@ func (c *counter) Write(p []byte) (int, error) {
 }
 
 // peakHeap runs fn and returns the most heap in use while it ran above
-// what was in use before, sampled every millisecond.
+// what was in use before, sampled every millisecond: heap objects and
+// the free space of the spans that hold them (runtime.MemStats'
+// HeapInuse), read through runtime/metrics, which does not stop the
+// world as ReadMemStats does.
 func peakHeap(fn func()) uint64 {
+	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
+	inUse := func() uint64 {
+		metrics.Read(samples)
+		return samples[0].Value.Uint64() + samples[1].Value.Uint64()
+	}
 	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	base, peak := m.HeapInuse, m.HeapInuse
+	base := inUse()
+	peak := base
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -81,20 +89,17 @@ func peakHeap(fn func()) uint64 {
 		defer wg.Done()
 		tick := time.NewTicker(time.Millisecond)
 		defer tick.Stop()
-		var s runtime.MemStats
 		for {
 			select {
 			case <-done:
 				return
 			case <-tick.C:
-				runtime.ReadMemStats(&s)
-				peak = max(peak, s.HeapInuse)
+				peak = max(peak, inUse())
 			}
 		}
 	}()
 	fn()
 	close(done)
 	wg.Wait()
-	runtime.ReadMemStats(&m)
-	return max(peak, m.HeapInuse) - base
+	return max(peak, inUse()) - base
 }
