@@ -56,7 +56,9 @@ func BenchmarkWrite(b *testing.B) {
 			}
 			return json.NewEncoder(w).Encode(d)
 		})
-		run("write", func(w io.Writer) error { return transfer.Write(ctx, w, src, "big", t0, transfer.Layout{EscapeHTML: true}) })
+		run("write", func(w io.Writer) error {
+			return transfer.Write(ctx, w, src, "big", t0, transfer.Layout{EscapeHTML: true})
+		})
 	}
 }
 
