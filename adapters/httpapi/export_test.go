@@ -115,3 +115,54 @@ func TestExportCutShortIsVisiblyInvalid(t *testing.T) {
 	assert.Contains(t, log.String(), "project=shop")
 	assert.Contains(t, log.String(), "the database went away")
 }
+
+// slowRevisions reads each requirement's revisions slowly: a project
+// whose export takes longer than the server's WriteTimeout.
+type slowRevisions struct{ requirement.Store }
+
+func (s slowRevisions) ListRequirementRevisions(ctx context.Context, project, id string) ([]accord.Revision[requirement.Requirement], error) {
+	time.Sleep(3 * time.Millisecond)
+	return s.Store.ListRequirementRevisions(ctx, project, id)
+}
+
+// An export that lasts longer than the server's WriteTimeout goes out
+// whole while it makes progress: each write moves the deadline ahead.
+func TestExportOutlastsTheWriteTimeout(t *testing.T) {
+	var log bytes.Buffer
+	_, stores := exportAPI(t, 0, false, &log)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 300 {
+		r := requirement.Requirement{ID: fmt.Sprintf("R%05d", i), Project: "shop", Status: requirement.Draft,
+			Content: requirement.Content{Title: fmt.Sprintf("Refund order %d", i), Description: strings.Repeat("Orders are refunded in one step. ", 10), Priority: requirement.P2, Owner: "alice"},
+			Stamp:   accord.NewStamp("alice", at)}
+		_, err := stores.Requirements.CreateRequirement(ctx, accord.Revision[requirement.Requirement]{Number: 1, Kind: accord.RevisionCreated, Actor: "alice", Time: at, Record: r})
+		require.NoError(t, err)
+	}
+	projects, err := project.NewService(project.Options{Store: stores.Projects})
+	require.NoError(t, err)
+	s, err := link.New(link.Options{Stores: stores, Authorizer: projects})
+	require.NoError(t, err)
+	slow := stores
+	slow.Requirements = slowRevisions{stores.Requirements}
+	h, err := httpapi.New(httpapi.Options{Services: s, Projects: projects, Exports: &transfer.Exporter{Stores: slow, Authorizer: projects},
+		Authenticator: httpapi.BearerTokens(map[string]accord.Actor{pmToken: {ID: "alice"}}), Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	require.NoError(t, err)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.WriteTimeout = 300 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	req, err := http.NewRequest("GET", srv.URL+"/v1/projects/shop/export", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+pmToken)
+	start := time.Now()
+	res, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	d, err := transfer.Read(res.Body)
+	require.NoError(t, err, "the whole document arrives")
+	assert.Greater(t, time.Since(start), srv.Config.WriteTimeout, "the export outlasted the timeout")
+	assert.Len(t, d.Requirements, 300)
+	assert.Empty(t, log.String())
+}

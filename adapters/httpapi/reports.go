@@ -31,9 +31,14 @@ func exportEndpoints() []endpoint {
 // the first byte and answer a problem as any request does. An error
 // after the 200 and part of the document are sent cannot change the
 // status: the body then ends without the document's closing brace, so no
-// client takes it for a whole project, and the error is logged.
+// client takes it for a whole project, and the error is logged. A big
+// project takes longer than a server's WriteTimeout (a minute in `accord
+// serve`): each write pushes the connection's write deadline
+// exportWriteWindow ahead, so the export lasts as long as it makes
+// progress, and a client that stops reading is still dropped.
 func exportProject(s *server, w http.ResponseWriter, r *http.Request) error {
-	body := &streamed{w: w}
+	rc := http.NewResponseController(w)
+	body := &streamed{w: w, extend: func() { _ = rc.SetWriteDeadline(time.Now().Add(exportWriteWindow)) }}
 	err := s.exports.WriteTo(r.Context(), body, r.PathValue("project"), transfer.Layout{})
 	if err == nil || !body.started {
 		return err
@@ -43,14 +48,20 @@ func exportProject(s *server, w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// exportWriteWindow is how long one write of an export may wait for the
+// client.
+const exportWriteWindow = time.Minute
+
 // streamed answers 200 with JSON at the first byte written to it.
 type streamed struct {
 	w       http.ResponseWriter
+	extend  func() // moves the write deadline ahead (where the server has one)
 	started bool
 	n       int64
 }
 
 func (b *streamed) Write(p []byte) (int, error) {
+	b.extend()
 	if !b.started {
 		b.started = true
 		b.w.Header().Set("Content-Type", "application/json")
