@@ -127,3 +127,40 @@ func (s *RequirementStore) ChangeRequestsOf(ctx context.Context, project string,
 	}
 	return out, nil
 }
+
+// RequirementIDs returns one page of the IDs of the project's live
+// requirements, in creation order (ListRequirements' order and page
+// tokens), without reading the records: adapters/transfer's Write walks
+// the requirements a second time with it, for their change requests.
+func (s *RequirementStore) RequirementIDs(ctx context.Context, project string, q accord.PageQuery) (accord.Page[string], error) {
+	page := accord.Page[string]{Items: []string{}}
+	after, err := decodeToken(q.Token)
+	if err != nil {
+		return page, err
+	}
+	t := &s.reqs
+	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(`SELECT seq, id FROM accord_records
+		WHERE kind = ? AND project = ? AND seq > ? AND deleted_at IS NULL ORDER BY seq LIMIT ?`), t.kind, project, after, q.Size+1)
+	if err != nil {
+		return page, internal("listing requirements", err)
+	}
+	defer rows.Close()
+	last := 0
+	for rows.Next() {
+		var seq int
+		var id string
+		if err := rows.Scan(&seq, &id); err != nil {
+			return page, internal("listing requirements", err)
+		}
+		if len(page.Items) == q.Size {
+			page.NextPageToken = encodeToken(last)
+			break
+		}
+		page.Items = append(page.Items, id)
+		last = seq
+	}
+	if err := rows.Err(); err != nil {
+		return page, internal("listing requirements", err)
+	}
+	return page, nil
+}

@@ -11,9 +11,10 @@ import (
 	"github.com/accordhq/accord/requirement"
 )
 
-// The paged reads Write uses: the revisions of a page of records, and the
+// The paged reads Write uses: the revisions of a page of records, the
 // change requests of a page of requirements, each requirement's in
-// creation order, never another project's, across the 500 a query.
+// creation order, never another project's, across the 500 a query, and
+// the live requirements' IDs a page at a time.
 func TestHistoriesOfAPage(t *testing.T) {
 	s, done := open()
 	defer done()
@@ -24,6 +25,7 @@ func TestHistoriesOfAPage(t *testing.T) {
 		RequirementRevisionsOf(context.Context, string, []string) (map[string][]accord.Revision[requirement.Requirement], error)
 		ChangeRequestRevisionsOf(context.Context, string, []string) (map[string][]accord.Revision[requirement.ChangeRequest], error)
 		ChangeRequestsOf(context.Context, string, []string) ([]requirement.ChangeRequest, error)
+		RequirementIDs(context.Context, string, accord.PageQuery) (accord.Page[string], error)
 	})
 	must := func(err error) {
 		t.Helper()
@@ -85,6 +87,21 @@ func TestHistoriesOfAPage(t *testing.T) {
 	if tomb := revs[r3.ID][1]; tomb.Kind != accord.RevisionDeleted || tomb.Record.Deleted == nil || tomb.Record.Deleted.Reason != "a duplicate" {
 		t.Errorf("the deleted requirement's last revision is %+v, want its tombstone", tomb)
 	}
+	// The live requirements' IDs, a page at a time: R1, R2 (R3 is deleted).
+	var live []string
+	q := accord.PageQuery{Size: 1}
+	for {
+		page, err := reqs.RequirementIDs(ctx, "shop", q)
+		must(err)
+		live = append(live, page.Items...)
+		if q.Token = page.NextPageToken; q.Token == "" {
+			break
+		}
+	}
+	if fmt.Sprint(live) != "[R1 R2]" {
+		t.Errorf("live requirements' IDs, a page of one at a time: %v, want [R1 R2]", live)
+	}
+
 	crRevs, err := reqs.ChangeRequestRevisionsOf(ctx, "shop", []string{"C1", "C3", "C9"})
 	must(err)
 	if len(crRevs) != 2 || crRevs["C3"][0].Record.RequirementID != r1.ID {

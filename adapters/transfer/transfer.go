@@ -232,7 +232,11 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if d.Requirements, err = k.requirements.of(ctx, withDeleted(reqs, deletedReqs, k.requirements.seq)); err != nil {
 		return d, err
 	}
-	crs, err := changeRequests(ctx, s.Requirements, key, reqs)
+	ids := make([]string, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.ID
+	}
+	crs, err := changeRequests(ctx, s.Requirements, key, ids)
 	if err != nil {
 		return d, err
 	}
@@ -359,27 +363,23 @@ func contractHistory(ctx context.Context, s contract.Store, key string, c contra
 }
 
 // changeRequests returns the change requests of the live requirements
-// reqs, requirement by requirement, each one's in creation order: a query
-// per 500 requirements when the store offers it (adapters/sqlstore's
+// ids names, requirement by requirement, each one's in creation order: a
+// query per 500 requirements when the store offers it (adapters/sqlstore's
 // ChangeRequestsOf), else one ListChangeRequests call per requirement.
-func changeRequests(ctx context.Context, s requirement.Store, key string, reqs []requirement.Requirement) ([]requirement.ChangeRequest, error) {
+func changeRequests(ctx context.Context, s requirement.Store, key string, ids []string) ([]requirement.ChangeRequest, error) {
 	var crs []requirement.ChangeRequest
 	b, ok := s.(interface {
 		ChangeRequestsOf(context.Context, string, []string) ([]requirement.ChangeRequest, error)
 	})
 	if !ok {
-		for _, r := range reqs {
-			more, err := s.ListChangeRequests(ctx, key, r.ID)
+		for _, id := range ids {
+			more, err := s.ListChangeRequests(ctx, key, id)
 			if err != nil {
 				return nil, err
 			}
 			crs = append(crs, more...)
 		}
 		return crs, nil
-	}
-	ids := make([]string, len(reqs))
-	for i, r := range reqs {
-		ids[i] = r.ID
 	}
 	all, err := b.ChangeRequestsOf(ctx, key, ids)
 	if err != nil {
@@ -389,8 +389,8 @@ func changeRequests(ctx context.Context, s requirement.Store, key string, reqs [
 	for _, c := range all {
 		of[c.RequirementID] = append(of[c.RequirementID], c)
 	}
-	for _, r := range reqs {
-		crs = append(crs, of[r.ID]...)
+	for _, id := range ids {
+		crs = append(crs, of[id]...)
 	}
 	return crs, nil
 }

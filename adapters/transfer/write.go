@@ -92,7 +92,7 @@ func write(ctx context.Context, w io.Writer, s adapters.Stores, key string, now 
 		{"project", func() error { return e.value(1, projectRevisions) }},
 		{"requirements", func() error { return stream(ctx, e, reqs, merged(ctx, reqs, size), size) }},
 		{"change_requests", func() error {
-			return stream(ctx, e, k.changeRequests, changeRequestsOfPages(ctx, s.Requirements, key, reqs.live, size), size)
+			return stream(ctx, e, k.changeRequests, changeRequestsOfPages(ctx, s.Requirements, key, size), size)
 		}},
 		{"glossary", func() error {
 			terms, err := s.Requirements.ListTerms(ctx, key)
@@ -315,23 +315,40 @@ func stream[T any](ctx context.Context, e *encoder, k kind[T], n next[T], size i
 }
 
 // changeRequestsOfPages yields the change requests of the live
-// requirements (live lists them), requirement by requirement as Export's
-// changeRequests does, reading size requirements at a time.
-func changeRequestsOfPages(_ context.Context, s requirement.Store, key string, live lister[requirement.Requirement], size int) next[requirement.ChangeRequest] {
-	reqs := &cursor[requirement.Requirement]{list: live, size: size}
+// requirements, requirement by requirement as Export's changeRequests
+// does, reading size requirements at a time: their IDs alone when the
+// store lists them (adapters/sqlstore's RequirementIDs), else the
+// requirements.
+func changeRequestsOfPages(_ context.Context, s requirement.Store, key string, size int) next[requirement.ChangeRequest] {
+	list := func(ctx context.Context, q accord.PageQuery) (accord.Page[string], error) {
+		reqs, err := s.ListRequirements(ctx, key, requirement.Filter{}, q)
+		page := accord.Page[string]{Items: make([]string, len(reqs.Items)), NextPageToken: reqs.NextPageToken}
+		for i, r := range reqs.Items {
+			page.Items[i] = r.ID
+		}
+		return page, err
+	}
+	if b, ok := s.(interface {
+		RequirementIDs(context.Context, string, accord.PageQuery) (accord.Page[string], error)
+	}); ok {
+		list = func(ctx context.Context, q accord.PageQuery) (accord.Page[string], error) {
+			return b.RequirementIDs(ctx, key, q)
+		}
+	}
+	ids := &cursor[string]{list: list, size: size}
 	var queue []requirement.ChangeRequest
 	return func(ctx context.Context) (requirement.ChangeRequest, bool, error) {
 		for len(queue) == 0 {
-			var page []requirement.Requirement
+			var page []string
 			for len(page) < size {
-				r, ok, err := reqs.next(ctx)
+				id, ok, err := ids.next(ctx)
 				if err != nil {
 					return requirement.ChangeRequest{}, false, err
 				}
 				if !ok {
 					break
 				}
-				page = append(page, r)
+				page = append(page, id)
 			}
 			if len(page) == 0 {
 				return requirement.ChangeRequest{}, false, nil
