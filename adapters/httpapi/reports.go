@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -20,9 +21,55 @@ type Reports interface {
 func exportEndpoints() []endpoint {
 	return []endpoint{
 		{id: "exportProject", method: "GET", path: base + "/export", summary: "The whole project as one document: every record with every revision (the format of accord export and accord import)",
-			status: 200, result: transfer.Document{}, permission: accord.PermProjectExport,
-			handle: read(func(c in) (transfer.Document, error) { return c.exports.Export(c.ctx(), c.project()) })},
+			status: 200, result: transfer.Document{}, permission: accord.PermProjectExport, handle: exportProject},
 	}
+}
+
+// exportProject streams the project's document (transfer.Exporter's
+// WriteTo), a page of records at a time, so a project of any size takes
+// a page of memory. Refusals (permission, no such project) come before
+// the first byte and answer a problem as any request does. An error
+// after the 200 and part of the document are sent cannot change the
+// status: the body then ends without the document's closing brace, so no
+// client takes it for a whole project, and the error is logged. A big
+// project takes longer than a server's WriteTimeout (a minute in `accord
+// serve`): each write pushes the connection's write deadline
+// exportWriteWindow ahead, so the export lasts as long as it makes
+// progress, and a client that stops reading is still dropped.
+func exportProject(s *server, w http.ResponseWriter, r *http.Request) error {
+	rc := http.NewResponseController(w)
+	body := &streamed{w: w, extend: func() { _ = rc.SetWriteDeadline(time.Now().Add(exportWriteWindow)) }}
+	err := s.exports.WriteTo(r.Context(), body, r.PathValue("project"), transfer.Layout{})
+	if err == nil || !body.started {
+		return err
+	}
+	s.log.ErrorContext(r.Context(), "project export cut short: the client got a document without its end",
+		slog.String("project", r.PathValue("project")), slog.Int64("bytes_sent", body.n), slog.Any("error", err))
+	return nil
+}
+
+// exportWriteWindow is how long one write of an export may wait for the
+// client.
+const exportWriteWindow = time.Minute
+
+// streamed answers 200 with JSON at the first byte written to it.
+type streamed struct {
+	w       http.ResponseWriter
+	extend  func() // moves the write deadline ahead (where the server has one)
+	started bool
+	n       int64
+}
+
+func (b *streamed) Write(p []byte) (int, error) {
+	b.extend()
+	if !b.started {
+		b.started = true
+		b.w.Header().Set("Content-Type", "application/json")
+		b.w.WriteHeader(http.StatusOK)
+	}
+	n, err := b.w.Write(p)
+	b.n += int64(n)
+	return n, err
 }
 
 // defaultPeriod is how far back a progress report looks when the caller

@@ -58,8 +58,8 @@ func ExampleRelay() {
 }
 
 // ImportRequirements writes whole requirements, each as its revisions, in
-// a few statements; RequirementHistories reads every requirement's
-// revisions back in pages, not a query per requirement.
+// a few statements; RequirementRevisionsOf reads the revisions of many
+// requirements back in one query, not a query per requirement.
 func ExampleRequirementStore_ImportRequirements() {
 	s, done := open()
 	defer done()
@@ -83,7 +83,7 @@ func ExampleRequirementStore_ImportRequirements() {
 	for _, r := range page.Items {
 		fmt.Println(r.Key, r.Title, r.Status, r.Revision)
 	}
-	all, _ := reqs.RequirementHistories(ctx, "shop")
+	all, _ := reqs.RequirementRevisionsOf(ctx, "shop", []string{"R2"})
 	for _, rev := range all["R2"] {
 		fmt.Println(rev.Record.Key, rev.Number, rev.Kind, rev.Actor)
 	}

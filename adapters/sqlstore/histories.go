@@ -7,59 +7,12 @@ import (
 	"time"
 
 	"github.com/accordhq/accord"
+	"github.com/accordhq/accord/external"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/review"
 	"github.com/accordhq/accord/risk"
 	"github.com/accordhq/accord/trace"
 )
-
-// historyPage is how many revisions one query of histories reads.
-const historyPage = 2_000
-
-// histories reads every revision of the project's records of the kind,
-// deleted records' included, keyed by record ID, oldest first: one query
-// per page of historyPage revisions, in the order of the revisions'
-// primary key (a row-value comparison, so each page starts where the last
-// ended in the index), instead of one query per record.
-func (t *table[T]) histories(ctx context.Context, project string) (map[string][]accord.Revision[T], error) {
-	out := map[string][]accord.Revision[T]{}
-	lastID, lastNumber := "", 0
-	for {
-		rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(`SELECT id, number, change, actor, at, note, record FROM accord_revisions
-			WHERE kind = ? AND project = ? AND (id, number) > (?, ?) ORDER BY id, number LIMIT ?`),
-			t.kind, project, lastID, lastNumber, historyPage)
-		if err != nil {
-			return nil, internal("reading revisions", err)
-		}
-		n := 0
-		for rows.Next() {
-			var v accord.Revision[T]
-			var id, change string
-			var at int64
-			var data []byte
-			if err := rows.Scan(&id, &v.Number, &change, &v.Actor, &at, &v.Note, &data); err != nil {
-				rows.Close()
-				return nil, internal("reading revisions", err)
-			}
-			v.Kind, v.Time = accord.RevisionKind(change), time.Unix(0, at).UTC()
-			if v.Record, err = t.decode(data); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[id] = append(out[id], v)
-			lastID, lastNumber = id, v.Number
-			n++
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, internal("reading revisions", err)
-		}
-		if n < historyPage {
-			return out, nil
-		}
-	}
-}
 
 // historiesOf reads the revisions of the records ids names, keyed by ID,
 // oldest first: one query per historyIDs records.
@@ -120,44 +73,94 @@ func (s *RequirementStore) RequirementRevisionsOf(ctx context.Context, project s
 	return s.reqs.historiesOf(ctx, project, ids)
 }
 
-// RequirementHistories returns every requirement's revisions in the
-// project, deleted requirements' too, keyed by ID, oldest first: what
-// ListRequirementRevisions returns for each, read in pages of one query
-// each rather than one query per requirement. adapters/transfer's Export
-// uses it when the store has it.
-func (s *RequirementStore) RequirementHistories(ctx context.Context, project string) (map[string][]accord.Revision[requirement.Requirement], error) {
-	return s.reqs.histories(ctx, project)
+// ChangeRequestRevisionsOf is RequirementRevisionsOf for change requests.
+// adapters/transfer's Write and Export read a page of records' revisions
+// with these calls: a query per 500 records, never the whole project's at
+// once.
+func (s *RequirementStore) ChangeRequestRevisionsOf(ctx context.Context, project string, ids []string) (map[string][]accord.Revision[requirement.ChangeRequest], error) {
+	return s.changes.historiesOf(ctx, project, ids)
 }
 
-// ChangeRequestHistories is RequirementHistories for change requests.
-func (s *RequirementStore) ChangeRequestHistories(ctx context.Context, project string) (map[string][]accord.Revision[requirement.ChangeRequest], error) {
-	return s.changes.histories(ctx, project)
+// TermRevisionsOf is RequirementRevisionsOf for glossary terms.
+func (s *RequirementStore) TermRevisionsOf(ctx context.Context, project string, ids []string) (map[string][]accord.Revision[requirement.Term], error) {
+	return s.terms.historiesOf(ctx, project, ids)
 }
 
-// TermHistories is RequirementHistories for glossary terms.
-func (s *RequirementStore) TermHistories(ctx context.Context, project string) (map[string][]accord.Revision[requirement.Term], error) {
-	return s.terms.histories(ctx, project)
+// ReviewRevisionsOf is RequirementRevisionsOf for reviews.
+func (s *ReviewStore) ReviewRevisionsOf(ctx context.Context, project string, ids []string) (map[string][]accord.Revision[review.Review], error) {
+	return s.reviews.historiesOf(ctx, project, ids)
 }
 
-// ReviewHistories is RequirementHistories for reviews.
-func (s *ReviewStore) ReviewHistories(ctx context.Context, project string) (map[string][]accord.Revision[review.Review], error) {
-	return s.reviews.histories(ctx, project)
+// RiskRevisionsOf is RequirementRevisionsOf for risks.
+func (s *RiskStore) RiskRevisionsOf(ctx context.Context, project string, ids []string) (map[string][]accord.Revision[risk.Risk], error) {
+	return s.risks.historiesOf(ctx, project, ids)
 }
 
-// RiskHistories is RequirementHistories for risks.
-func (s *RiskStore) RiskHistories(ctx context.Context, project string) (map[string][]accord.Revision[risk.Risk], error) {
-	return s.risks.histories(ctx, project)
+// LinkRevisionsOf is RequirementRevisionsOf for trace links.
+func (s *TraceStore) LinkRevisionsOf(ctx context.Context, project string, ids []string) (map[string][]accord.Revision[trace.Link], error) {
+	return s.links.historiesOf(ctx, project, ids)
 }
 
-// LinkHistories is RequirementHistories for trace links.
-func (s *TraceStore) LinkHistories(ctx context.Context, project string) (map[string][]accord.Revision[trace.Link], error) {
-	return s.links.histories(ctx, project)
+// ReferenceRevisionsOf is RequirementRevisionsOf for references to
+// tracker items.
+func (s *ExternalStore) ReferenceRevisionsOf(ctx context.Context, project string, ids []string) (map[string][]accord.Revision[external.Reference], error) {
+	return s.refs.historiesOf(ctx, project, ids)
 }
 
-// AllChangeRequests returns every change request of the project, of every
-// requirement, in creation order: one query, where ListChangeRequests is
-// one per requirement. adapters/transfer's Export uses it when the store
-// has it.
-func (s *RequirementStore) AllChangeRequests(ctx context.Context, project string) ([]requirement.ChangeRequest, error) {
-	return s.changes.all(ctx, on(ctx, s.changes.db), project, filter{})
+// ChangeRequestsOf returns the change requests of the requirements ids
+// names, each requirement's in creation order (as ListChangeRequests
+// returns them; a requirement's all come from one query): a query per 500
+// requirements, where ListChangeRequests is one per
+// requirement. adapters/transfer's Write reads a page of requirements'
+// change requests with it.
+func (s *RequirementStore) ChangeRequestsOf(ctx context.Context, project string, ids []string) ([]requirement.ChangeRequest, error) {
+	var out []requirement.ChangeRequest
+	for start := 0; start < len(ids); start += historyIDs {
+		chunk := ids[start:min(start+historyIDs, len(ids))]
+		var w filter
+		in(&w, "r.parent", chunk)
+		more, err := s.changes.all(ctx, on(ctx, s.changes.db), project, w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
+}
+
+// RequirementIDs returns one page of the IDs of the project's live
+// requirements, in creation order (ListRequirements' order and page
+// tokens), without reading the records: adapters/transfer's Write walks
+// the requirements a second time with it, for their change requests.
+func (s *RequirementStore) RequirementIDs(ctx context.Context, project string, q accord.PageQuery) (accord.Page[string], error) {
+	page := accord.Page[string]{Items: []string{}}
+	after, err := decodeToken(q.Token)
+	if err != nil {
+		return page, err
+	}
+	t := &s.reqs
+	rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q(`SELECT seq, id FROM accord_records
+		WHERE kind = ? AND project = ? AND seq > ? AND deleted_at IS NULL ORDER BY seq LIMIT ?`), t.kind, project, after, q.Size+1)
+	if err != nil {
+		return page, internal("listing requirements", err)
+	}
+	defer rows.Close()
+	last := 0
+	for rows.Next() {
+		var seq int
+		var id string
+		if err := rows.Scan(&seq, &id); err != nil {
+			return page, internal("listing requirements", err)
+		}
+		if len(page.Items) == q.Size {
+			page.NextPageToken = encodeToken(last)
+			break
+		}
+		page.Items = append(page.Items, id)
+		last = seq
+	}
+	if err := rows.Err(); err != nil {
+		return page, internal("listing requirements", err)
+	}
+	return page, nil
 }

@@ -67,7 +67,7 @@ func load(b *testing.B, s adapters.Stores) {
 // revisions each) and imports it into an empty store, against the floor
 // of reading every requirement once; export_per_record is the export
 // reading each record's revisions apart (the peer of the stores'
-// …Histories; on memory the two are the same path).
+// …RevisionsOf; on memory the two are the same path).
 func BenchmarkTransfer(b *testing.B) {
 	ctx := context.Background()
 	run := func(b *testing.B, src adapters.Stores, fresh func() (adapters.Stores, func(context.Context, func(context.Context) error) error)) {
@@ -96,7 +96,7 @@ func BenchmarkTransfer(b *testing.B) {
 			}
 		})
 		// The peer: the same export reading each record's revisions with
-		// a query of its own, as it did before the stores' …Histories.
+		// a query of its own, as it did before the stores' …RevisionsOf.
 		b.Run("export_per_record", func(b *testing.B) {
 			for b.Loop() {
 				if d, err := transfer.Export(ctx, replaying(src), "bench", t0); err != nil || len(d.Requirements) != benchRequirements {

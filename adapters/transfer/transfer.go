@@ -3,6 +3,12 @@
 // so a team can move from the SQLite default to PostgreSQL, or back up
 // and restore (`accord export`, `accord import`).
 //
+// Export returns the document; Write (and Exporter.WriteTo, which checks
+// the caller's permission first) writes the same document as JSON a page
+// of records at a time, with the revisions of just those records, so a
+// server's memory is bounded by a page, not by the project: the reference
+// API's GET /v1/projects/{project}/export and `accord export` use it.
+//
 // Import replays each record's revisions through the target's stores
 // (create, then update after update), so the records, their revisions
 // (numbers, authors, times, notes) and their keys come out identical.
@@ -169,23 +175,10 @@ type Settings struct {
 	Plans        plan.Settings        `json:"plans"`
 }
 
-// histories reads every record of a list and each one's revisions.
-func histories[T any](ctx context.Context, records []T, id func(T) string, revisions func(ctx context.Context, id string) ([]accord.Revision[T], error)) ([][]accord.Revision[T], error) {
-	out := make([][]accord.Revision[T], 0, len(records))
-	for _, r := range records {
-		revs, err := revisions(ctx, id(r))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, revs)
-	}
-	return out, nil
-}
-
 // Exporter exports projects on behalf of their members: only a caller
 // holding the permission project.export (admins, by default) may take a
 // whole project away. The reference API serves it at
-// GET /v1/projects/{project}/export.
+// GET /v1/projects/{project}/export, written with WriteTo.
 type Exporter struct {
 	Stores     adapters.Stores
 	Authorizer accord.Authorizer // optional: accord.ActorRoles without it
@@ -199,17 +192,22 @@ func (e Exporter) Export(ctx context.Context, key string) (Document, error) {
 	if _, err := (svc.Guard{Authz: e.Authorizer}).Begin(ctx, key, accord.PermProjectExport); err != nil {
 		return Document{}, err
 	}
+	return Export(ctx, e.Stores, key, e.now())
+}
+
+func (e Exporter) now() time.Time {
 	clock := e.Clock
 	if clock == nil {
 		clock = accord.SystemClock()
 	}
-	return Export(ctx, e.Stores, key, clock.Now().UTC())
+	return clock.Now().UTC()
 }
 
 // Export reads the whole project, for whoever holds the stores (the
 // operator's `accord export`); Exporter checks the caller's permission
-// first. Errors: Invalid (a store of a domain with content is missing),
-// NotFound (no such project).
+// first. It holds the whole document in memory: Write writes the same
+// document a page of records at a time. Errors: Invalid (a store of a
+// domain with content is missing), NotFound (no such project).
 func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (Document, error) {
 	d := Document{Format: Format, Exported: now}
 	if err := needed(s); err != nil {
@@ -230,37 +228,19 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if err != nil {
 		return d, err
 	}
-	reqRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListRequirementRevisions, func(b interface {
-		RequirementHistories(context.Context, string) (map[string][]accord.Revision[requirement.Requirement], error)
-	}) func(context.Context, string) (map[string][]accord.Revision[requirement.Requirement], error) {
-		return b.RequirementHistories
-	})
+	k := kindsOf(s, key)
+	if d.Requirements, err = k.requirements.of(ctx, withDeleted(reqs, deletedReqs, k.requirements.seq)); err != nil {
+		return d, err
+	}
+	ids := make([]string, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.ID
+	}
+	crs, err := changeRequests(ctx, s.Requirements, key, ids)
 	if err != nil {
 		return d, err
 	}
-	if d.Requirements, err = histories(ctx, withDeleted(reqs, deletedReqs, func(r requirement.Requirement) (int, bool) { return requirement.ParseKey(r.Key) }),
-		func(r requirement.Requirement) string { return r.ID },
-		func(ctx context.Context, id string) ([]accord.Revision[requirement.Requirement], error) {
-			return reqRevisions(ctx, key, id)
-		}); err != nil {
-		return d, err
-	}
-	crs, err := changeRequests(ctx, s.Requirements, key, reqs)
-	if err != nil {
-		return d, err
-	}
-	crRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListChangeRequestRevisions, func(b interface {
-		ChangeRequestHistories(context.Context, string) (map[string][]accord.Revision[requirement.ChangeRequest], error)
-	}) func(context.Context, string) (map[string][]accord.Revision[requirement.ChangeRequest], error) {
-		return b.ChangeRequestHistories
-	})
-	if err != nil {
-		return d, err
-	}
-	if d.ChangeRequests, err = histories(ctx, crs, func(c requirement.ChangeRequest) string { return c.ID },
-		func(ctx context.Context, id string) ([]accord.Revision[requirement.ChangeRequest], error) {
-			return crRevisions(ctx, key, id)
-		}); err != nil {
+	if d.ChangeRequests, err = k.changeRequests.of(ctx, crs); err != nil {
 		return d, err
 	}
 	terms, err := s.Requirements.ListTerms(ctx, key)
@@ -271,18 +251,7 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if err != nil {
 		return d, err
 	}
-	termRevisions, err := perKind(ctx, key, s.Requirements, s.Requirements.ListTermRevisions, func(b interface {
-		TermHistories(context.Context, string) (map[string][]accord.Revision[requirement.Term], error)
-	}) func(context.Context, string) (map[string][]accord.Revision[requirement.Term], error) {
-		return b.TermHistories
-	})
-	if err != nil {
-		return d, err
-	}
-	if d.Terms, err = histories(ctx, withDeleted(terms, deletedTerms, nil), func(t requirement.Term) string { return t.ID },
-		func(ctx context.Context, id string) ([]accord.Revision[requirement.Term], error) {
-			return termRevisions(ctx, key, id)
-		}); err != nil {
+	if d.Terms, err = k.terms.of(ctx, withDeleted(terms, deletedTerms, nil)); err != nil {
 		return d, err
 	}
 	contracts, err := svc.All(ctx, key, contract.Filter{}, s.Contracts.ListContracts)
@@ -296,31 +265,8 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	// Deleted first, like terms: a deleted contract's service name may be
 	// a live contract's now (a contract's name never changes).
 	for _, c := range withDeleted(contracts, deletedContracts, nil) {
-		listVersions := s.Contracts.ListVersions
-		if c.Deleted != nil {
-			listVersions = s.Contracts.ListDeletedVersions
-		}
-		versions, err := listVersions(ctx, key, c.ID)
+		h, err := contractHistory(ctx, s.Contracts, key, c)
 		if err != nil {
-			return d, err
-		}
-		h := ContractHistory{Contract: c}
-		revs, err := s.Contracts.ListContractRevisions(ctx, key, c.ID)
-		if err != nil {
-			return d, err
-		}
-		if len(revs) > 1 {
-			h.Revisions = revs
-		}
-		if c.Deleted != nil {
-			if h.TestRuns, err = s.Contracts.ListDeletedTestRuns(ctx, key, c.ID); err != nil {
-				return d, err
-			}
-		}
-		if h.Versions, err = histories(ctx, versions, func(v contract.Version) string { return v.Version },
-			func(ctx context.Context, version string) ([]accord.Revision[contract.Version], error) {
-				return s.Contracts.ListVersionRevisions(ctx, key, c.ID, version)
-			}); err != nil {
 			return d, err
 		}
 		d.Contracts = append(d.Contracts, h)
@@ -328,96 +274,106 @@ func Export(ctx context.Context, s adapters.Stores, key string, now time.Time) (
 	if d.TestRuns, err = svc.All(ctx, key, contract.TestRunFilter{}, s.Contracts.ListTestRuns); err != nil {
 		return d, err
 	}
-	reviewRevisions, err := perKind(ctx, key, s.Reviews, s.Reviews.ListReviewRevisions, func(b interface {
-		ReviewHistories(context.Context, string) (map[string][]accord.Revision[review.Review], error)
-	}) func(context.Context, string) (map[string][]accord.Revision[review.Review], error) {
-		return b.ReviewHistories
-	})
-	if err != nil {
+	if d.Reviews, err = listedWithDeleted(ctx, key, k.reviews); err != nil {
 		return d, err
 	}
-	if d.Reviews, err = listedWithDeleted(ctx, key, review.Filter{}, s.Reviews.ListReviews, s.Reviews.ListDeletedReviews,
-		func(r review.Review) (int, bool) { return review.ParseKey(r.Key) }, func(r review.Review) string { return r.ID }, reviewRevisions); err != nil {
+	if d.Risks, err = listedWithDeleted(ctx, key, k.risks); err != nil {
 		return d, err
 	}
-	riskRevisions, err := perKind(ctx, key, s.Risks, s.Risks.ListRiskRevisions, func(b interface {
-		RiskHistories(context.Context, string) (map[string][]accord.Revision[risk.Risk], error)
-	}) func(context.Context, string) (map[string][]accord.Revision[risk.Risk], error) {
-		return b.RiskHistories
-	})
-	if err != nil {
+	if d.Retros, err = listedWithDeleted(ctx, key, k.retros); err != nil {
 		return d, err
 	}
-	if d.Risks, err = listedWithDeleted(ctx, key, risk.Filter{}, s.Risks.ListRisks, s.Risks.ListDeletedRisks,
-		func(r risk.Risk) (int, bool) { return risk.ParseKey(r.Key) }, func(r risk.Risk) string { return r.ID }, riskRevisions); err != nil {
+	if d.Iterations, err = listedWithDeleted(ctx, key, k.iterations); err != nil {
 		return d, err
 	}
-	if d.Retros, err = listedWithDeleted(ctx, key, retro.Filter{}, s.Retros.ListRetros, s.Retros.ListDeletedRetros,
-		func(r retro.Retro) (int, bool) { return retro.ParseKey(r.Key) }, func(r retro.Retro) string { return r.ID }, s.Retros.ListRetroRevisions); err != nil {
+	if d.Milestones, err = listedWithDeleted(ctx, key, k.milestones); err != nil {
 		return d, err
 	}
-	d.Retros = anonymized(d.Retros)
-	if d.Iterations, err = listed(ctx, key, plan.IterationFilter{}, s.Plans.ListIterations, func(i plan.Iteration) string { return i.ID }, s.Plans.ListIterationRevisions); err != nil {
+	if d.Questions, err = listedWithDeleted(ctx, key, k.questions); err != nil {
 		return d, err
 	}
-	milestones := func(ctx context.Context, p string, _ struct{}, q accord.PageQuery) (accord.Page[plan.Milestone], error) {
-		return s.Plans.ListMilestones(ctx, p, q)
-	}
-	if d.Milestones, err = listed(ctx, key, struct{}{}, milestones, func(m plan.Milestone) string { return m.ID }, s.Plans.ListMilestoneRevisions); err != nil {
-		return d, err
-	}
-	if d.Questions, err = listed(ctx, key, plan.QuestionFilter{}, s.Plans.ListQuestions, func(q plan.Question) string { return q.ID }, s.Plans.ListQuestionRevisions); err != nil {
-		return d, err
-	}
-	linkRevisions, err := perKind(ctx, key, s.Traces, s.Traces.ListLinkRevisions, func(b interface {
-		LinkHistories(context.Context, string) (map[string][]accord.Revision[trace.Link], error)
-	}) func(context.Context, string) (map[string][]accord.Revision[trace.Link], error) {
-		return b.LinkHistories
-	})
-	if err != nil {
-		return d, err
-	}
-	if d.Links, err = listedWithDeleted(ctx, key, trace.Filter{}, s.Traces.ListLinks, s.Traces.ListDeletedLinks, nil, func(l trace.Link) string { return l.ID }, linkRevisions); err != nil {
+	if d.Links, err = listedWithDeleted(ctx, key, k.links); err != nil {
 		return d, err
 	}
 	if s.External != nil {
-		if d.External, err = listedWithDeleted(ctx, key, external.Filter{}, s.External.ListReferences, s.External.ListDeletedReferences, nil,
-			func(r external.Reference) string { return r.ID }, s.External.ListReferenceRevisions); err != nil {
+		if d.External, err = listedWithDeleted(ctx, key, k.external); err != nil {
 			return d, err
 		}
 	}
-	st := &d.Settings
-	if st.Requirements, err = s.Requirements.GetSettings(ctx, key); err != nil {
-		return d, err
-	}
-	if st.Contracts, err = s.Contracts.GetSettings(ctx, key); err != nil {
-		return d, err
-	}
-	if st.Reviews, err = s.Reviews.GetSettings(ctx, key); err != nil {
-		return d, err
-	}
-	if st.Risks, err = s.Risks.GetSettings(ctx, key); err != nil {
-		return d, err
-	}
-	if st.Retros, err = s.Retros.GetSettings(ctx, key); err != nil {
-		return d, err
-	}
-	st.Plans, err = s.Plans.GetSettings(ctx, key)
+	d.Settings, err = settings(ctx, s, key)
 	return d, err
 }
 
+// settings reads each domain's settings of the project.
+func settings(ctx context.Context, s adapters.Stores, key string) (Settings, error) {
+	var st Settings
+	var err error
+	if st.Requirements, err = s.Requirements.GetSettings(ctx, key); err != nil {
+		return st, err
+	}
+	if st.Contracts, err = s.Contracts.GetSettings(ctx, key); err != nil {
+		return st, err
+	}
+	if st.Reviews, err = s.Reviews.GetSettings(ctx, key); err != nil {
+		return st, err
+	}
+	if st.Risks, err = s.Risks.GetSettings(ctx, key); err != nil {
+		return st, err
+	}
+	if st.Retros, err = s.Retros.GetSettings(ctx, key); err != nil {
+		return st, err
+	}
+	st.Plans, err = s.Plans.GetSettings(ctx, key)
+	return st, err
+}
+
+// contractHistory reads a contract's own revisions, its versions' and,
+// deleted, its test runs.
+func contractHistory(ctx context.Context, s contract.Store, key string, c contract.Contract) (ContractHistory, error) {
+	h := ContractHistory{Contract: c}
+	listVersions := s.ListVersions
+	if c.Deleted != nil {
+		listVersions = s.ListDeletedVersions
+	}
+	versions, err := listVersions(ctx, key, c.ID)
+	if err != nil {
+		return h, err
+	}
+	revs, err := s.ListContractRevisions(ctx, key, c.ID)
+	if err != nil {
+		return h, err
+	}
+	if len(revs) > 1 {
+		h.Revisions = revs
+	}
+	if c.Deleted != nil {
+		if h.TestRuns, err = s.ListDeletedTestRuns(ctx, key, c.ID); err != nil {
+			return h, err
+		}
+	}
+	h.Versions = make([][]accord.Revision[contract.Version], 0, len(versions))
+	for _, v := range versions {
+		vrevs, err := s.ListVersionRevisions(ctx, key, c.ID, v.Version)
+		if err != nil {
+			return h, err
+		}
+		h.Versions = append(h.Versions, vrevs)
+	}
+	return h, nil
+}
+
 // changeRequests returns the change requests of the live requirements
-// reqs, requirement by requirement, each one's in creation order: from one
-// read of the project's when the store offers it (adapters/sqlstore's
-// AllChangeRequests), else one ListChangeRequests call per requirement.
-func changeRequests(ctx context.Context, s requirement.Store, key string, reqs []requirement.Requirement) ([]requirement.ChangeRequest, error) {
+// ids names, requirement by requirement, each one's in creation order: a
+// query per 500 requirements when the store offers it (adapters/sqlstore's
+// ChangeRequestsOf), else one ListChangeRequests call per requirement.
+func changeRequests(ctx context.Context, s requirement.Store, key string, ids []string) ([]requirement.ChangeRequest, error) {
 	var crs []requirement.ChangeRequest
 	b, ok := s.(interface {
-		AllChangeRequests(context.Context, string) ([]requirement.ChangeRequest, error)
+		ChangeRequestsOf(context.Context, string, []string) ([]requirement.ChangeRequest, error)
 	})
 	if !ok {
-		for _, r := range reqs {
-			more, err := s.ListChangeRequests(ctx, key, r.ID)
+		for _, id := range ids {
+			more, err := s.ListChangeRequests(ctx, key, id)
 			if err != nil {
 				return nil, err
 			}
@@ -425,7 +381,7 @@ func changeRequests(ctx context.Context, s requirement.Store, key string, reqs [
 		}
 		return crs, nil
 	}
-	all, err := b.AllChangeRequests(ctx, key)
+	all, err := b.ChangeRequestsOf(ctx, key, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -433,63 +389,44 @@ func changeRequests(ctx context.Context, s requirement.Store, key string, reqs [
 	for _, c := range all {
 		of[c.RequirementID] = append(of[c.RequirementID], c)
 	}
-	for _, r := range reqs {
-		crs = append(crs, of[r.ID]...)
+	for _, id := range ids {
+		crs = append(crs, of[id]...)
 	}
 	return crs, nil
 }
 
-// perKind returns how Export reads a record's revisions: from one read of
-// every revision of the kind when the store offers it (method finds the
-// store's …Histories call: adapters/sqlstore's read them in pages, a
-// query per page rather than per record), else one call of perRecord per
-// record.
-func perKind[B, T any](ctx context.Context, project string, store any, perRecord func(ctx context.Context, project, id string) ([]accord.Revision[T], error),
-	method func(B) func(context.Context, string) (map[string][]accord.Revision[T], error)) (func(ctx context.Context, project, id string) ([]accord.Revision[T], error), error) {
-	b, ok := store.(B)
-	if !ok {
-		return perRecord, nil
-	}
-	all, err := method(b)(ctx, project)
+// listedWithDeleted reads a kind's live records and deleted ones in the
+// order withDeleted gives, each as its revisions.
+func listedWithDeleted[T any](ctx context.Context, project string, k kind[T]) ([][]accord.Revision[T], error) {
+	live, err := all(ctx, k.live)
 	if err != nil {
 		return nil, err
 	}
-	return func(_ context.Context, p, id string) ([]accord.Revision[T], error) {
-		if revs, ok := all[id]; ok && p == project {
-			return revs, nil
+	gone, err := all(ctx, k.deleted)
+	if err != nil {
+		return nil, err
+	}
+	return k.of(ctx, withDeleted(live, gone, k.seq))
+}
+
+// all reads every page of a list (none: nil list).
+func all[T any](ctx context.Context, list lister[T]) ([]T, error) {
+	if list == nil {
+		return nil, nil
+	}
+	var out []T
+	q := accord.PageQuery{Size: accord.MaxPageSize}
+	for {
+		page, err := list(ctx, q)
+		if err != nil {
+			return nil, err
 		}
-		return nil, accord.Errorf(accord.NotFound, "no revisions of %q in project %q", id, p)
-	}, nil
-}
-
-// listed reads a paged list and each record's revisions.
-func listed[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error),
-	id func(T) string, revisions func(ctx context.Context, project, id string) ([]accord.Revision[T], error)) ([][]accord.Revision[T], error) {
-	records, err := svc.All(ctx, project, f, list)
-	if err != nil {
-		return nil, err
+		out = append(out, page.Items...)
+		if page.NextPageToken == "" {
+			return out, nil
+		}
+		q.Token = page.NextPageToken
 	}
-	return histories(ctx, records, id, func(ctx context.Context, rid string) ([]accord.Revision[T], error) {
-		return revisions(ctx, project, rid)
-	})
-}
-
-// listedWithDeleted is listed over the live records and the deleted ones
-// (deleted lists them), in the order withDeleted gives.
-func listedWithDeleted[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error),
-	deleted func(context.Context, string, accord.PageQuery) (accord.Page[T], error), seq func(T) (int, bool),
-	id func(T) string, revisions func(ctx context.Context, project, id string) ([]accord.Revision[T], error)) ([][]accord.Revision[T], error) {
-	live, err := svc.All(ctx, project, f, list)
-	if err != nil {
-		return nil, err
-	}
-	gone, err := svc.All(ctx, project, struct{}{}, unfiltered(deleted))
-	if err != nil {
-		return nil, err
-	}
-	return histories(ctx, withDeleted(live, gone, seq), id, func(ctx context.Context, rid string) ([]accord.Revision[T], error) {
-		return revisions(ctx, project, rid)
-	})
 }
 
 // unfiltered makes a store's ListDeleted… call fit svc.All.

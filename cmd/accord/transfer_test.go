@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -156,4 +159,95 @@ func TestImportRefusesRecordsOfAnotherProject(t *testing.T) {
 	err = cli(ctx, []string{"import", "-db", filepath.Join(dir, "fresh.db"), evil}, &bytes.Buffer{}, quiet)
 	assert.Equal(t, 2, exitCode(err))
 	assert.NoFileExists(t, filepath.Join(dir, "fresh.db"))
+}
+
+// `accord export` streams the document indented as it was before it
+// streamed (json.Encoder, one space a level, HTML escaped): the same
+// bytes but the export time; with -o the file holds the same.
+func TestExportWritesTheIndentedDocument(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "accord.db")
+	mem, err := openBackend(ctx, "memory")
+	require.NoError(t, err)
+	services, err := mem.services(nil)
+	require.NoError(t, err)
+	projects, err := project.NewService(project.Options{Store: mem.Projects})
+	require.NoError(t, err)
+	_, err = seedOnce(ctx, projects, services, mem)
+	require.NoError(t, err)
+	doc, err := transfer.Export(ctx, mem.Stores, "demo", time.Now())
+	require.NoError(t, err)
+	raw, err := json.Marshal(doc)
+	require.NoError(t, err)
+	file := filepath.Join(dir, "demo.json")
+	require.NoError(t, os.WriteFile(file, raw, 0o644))
+	require.NoError(t, cli(ctx, []string{"import", "-db", db, file}, &bytes.Buffer{}, quiet))
+
+	var out bytes.Buffer
+	require.NoError(t, cli(ctx, []string{"export", "-project", "demo", "-db", db}, &out, quiet))
+	b, err := openExisting(ctx, db)
+	require.NoError(t, err)
+	defer b.close()
+	stored, err := transfer.Export(ctx, b.Stores, "demo", time.Now())
+	require.NoError(t, err)
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", " ")
+	require.NoError(t, enc.Encode(stored))
+	exportedLine := regexp.MustCompile(`\n "exported": "[^"]*",\n`)
+	assert.Equal(t, exportedLine.ReplaceAllString(want.String(), "(time)"), exportedLine.ReplaceAllString(out.String(), "(time)"))
+	assert.Contains(t, out.String(), "\n \"requirements\": [\n  [\n   {\n    \"number\": 1,")
+
+	to := filepath.Join(dir, "out", "demo.json")
+	require.NoError(t, os.Mkdir(filepath.Dir(to), 0o755))
+	require.NoError(t, cli(ctx, []string{"export", "-project", "demo", "-db", db, "-o", to}, &bytes.Buffer{}, quiet))
+	got, err := os.ReadFile(to)
+	require.NoError(t, err)
+	assert.Equal(t, exportedLine.ReplaceAllString(out.String(), "(time)"), exportedLine.ReplaceAllString(string(got), "(time)"))
+	left, err := os.ReadDir(filepath.Dir(to))
+	require.NoError(t, err)
+	assert.Len(t, left, 1, "no partial file is left beside it")
+}
+
+// A failed export with -o leaves no file that looks complete: none where
+// there was none, the old one untouched where there was one, no partial
+// file beside it, and the command fails.
+func TestExportToAFileIsWholeOrNothing(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "accord.db")
+	require.NoError(t, cli(ctx, []string{"migrate", "-db", db}, &bytes.Buffer{}, quiet))
+	to := filepath.Join(dir, "out", "nope.json")
+	require.NoError(t, os.Mkdir(filepath.Dir(to), 0o755))
+	err := cli(ctx, []string{"export", "-project", "nope", "-db", db, "-o", to}, &bytes.Buffer{}, quiet)
+	require.Error(t, err)
+	assert.NotZero(t, exitCode(err))
+	assert.NoFileExists(t, to)
+
+	// Cut short in the middle: what was written goes nowhere.
+	broken := errors.New("the database went away")
+	cut := func(w io.Writer) error {
+		_, _ = io.WriteString(w, `{"format":"accord.project/1","requirements":[`)
+		return broken
+	}
+	assert.ErrorIs(t, writeWhole(to, cut), broken)
+	assert.NoFileExists(t, to)
+	require.NoError(t, os.WriteFile(to, []byte("the export of yesterday\n"), 0o640))
+	assert.ErrorIs(t, writeWhole(to, cut), broken)
+	kept, err := os.ReadFile(to)
+	require.NoError(t, err)
+	assert.Equal(t, "the export of yesterday\n", string(kept))
+	left, err := os.ReadDir(filepath.Dir(to))
+	require.NoError(t, err)
+	assert.Len(t, left, 1, "no partial file is left beside it")
+
+	// Whole: it takes the name, and the permissions of the file it replaces.
+	require.NoError(t, writeWhole(to, func(w io.Writer) error { _, err := io.WriteString(w, "{}\n"); return err }))
+	now, err := os.ReadFile(to)
+	require.NoError(t, err)
+	assert.Equal(t, "{}\n", string(now))
+	st, err := os.Stat(to)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
 }
