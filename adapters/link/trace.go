@@ -260,8 +260,13 @@ func requirementRecord(store requirement.Store) Record {
 			return refsAs(r.Links, trace.RelatesTo, "in "+r.Key+"'s links")
 		},
 	}.record()
-	// The SQL stores read many requirements in one query.
-	if many, ok := store.(interface {
+	// The SQL stores read many requirements in one query, and name them
+	// without decoding each.
+	if names, ok := store.(interface {
+		RequirementTargets(ctx context.Context, project string, ids []string) (map[string]trace.Target, error)
+	}); ok {
+		rec.ReadMany = names.RequirementTargets
+	} else if many, ok := store.(interface {
 		RequirementsByID(ctx context.Context, project string, ids []string) ([]requirement.Requirement, error)
 	}); ok {
 		rec.ReadMany = func(ctx context.Context, project string, ids []string) (map[string]trace.Target, error) {

@@ -58,6 +58,8 @@ type Dialect struct {
 	// on the search column, for an exact test where the index only
 	// narrows.
 	indexed func(kind, project, column, text, like string) (string, []any)
+	// titleOf is the title in a record's stored form, as text.
+	titleOf string
 	// literal writes a string as an SQL literal, for the values a
 	// query's plan depends on (search.go).
 	literal func(string) string
@@ -73,6 +75,7 @@ const OutboxChannel = "accord_outbox"
 var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	lock: func(context.Context, *sql.Tx) error { return nil }, position: "instr",
 	literal: func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" },
+	titleOf: "coalesce(json_extract(record, '$.title'), '')",
 	indexed: func(kind, project, column, text, like string) (string, []any) {
 		// The FTS tables keep no positions (detail=none): a query is the
 		// AND of the text's trigrams, each a quoted string, read as
@@ -97,6 +100,7 @@ var Postgres = Dialect{Name: "postgres", numbered: true, share: " FOR SHARE", re
 		return "r." + column + " LIKE " + postgresLiteral(contains(text)), nil
 	},
 	literal: postgresLiteral,
+	titleOf: "coalesce(record->>'title', '')",
 	types:   strings.NewReplacer("{{int}}", "BIGINT", "{{json}}", "JSONB", "{{serial}}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
 	lock: func(ctx context.Context, tx *sql.Tx) error {
 		// One migrator at a time across every instance on the database.

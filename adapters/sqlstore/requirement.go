@@ -8,6 +8,7 @@ import (
 
 	"github.com/accordhq/accord"
 	"github.com/accordhq/accord/requirement"
+	"github.com/accordhq/accord/trace"
 )
 
 // RequirementStore is a requirement.Store in SQL.
@@ -237,4 +238,41 @@ func (s *RequirementStore) PutSettings(ctx context.Context, next requirement.Set
 // once instead of one read each (adapters/link's Records.Targets).
 func (s *RequirementStore) RequirementsByID(ctx context.Context, project string, ids []string) ([]requirement.Requirement, error) {
 	return s.reqs.many(ctx, project, ids)
+}
+
+// RequirementTargets names the project's live requirements among ids as
+// links name their ends ("REQ-3 Refund an order", with the revision),
+// keyed by ID: RequirementsByID without decoding each whole record,
+// for the thousand ends of an impact (adapters/link's Records.Targets).
+func (s *RequirementStore) RequirementTargets(ctx context.Context, project string, ids []string) (map[string]trace.Target, error) {
+	out := make(map[string]trace.Target, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), manyChunk)]
+		ids = ids[len(chunk):]
+		args := []any{requirement.RefKind, project}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		t := &s.reqs
+		rows, err := on(ctx, t.db).QueryContext(ctx, t.d.q("SELECT id, rkey, revision, "+t.d.titleOf+
+			" FROM accord_records WHERE kind = ? AND project = ? AND deleted_at IS NULL AND id IN (?"+strings.Repeat(", ?", len(chunk)-1)+")"), args...)
+		if err != nil {
+			return nil, internal("reading requirements", err)
+		}
+		for rows.Next() {
+			var id, key, title string
+			var revision int
+			if err := rows.Scan(&id, &key, &revision, &title); err != nil {
+				rows.Close()
+				return nil, internal("reading requirements", err)
+			}
+			out[id] = trace.Target{Ref: accord.Ref{Kind: requirement.RefKind, ID: id}, Revision: revision, Title: key + " " + title}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, internal("reading requirements", err)
+		}
+	}
+	return out, nil
 }

@@ -28,6 +28,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -53,6 +54,7 @@ type config struct {
 	rate             int
 	duration         time.Duration
 	burst            int
+	writers          int
 	skipEvents       bool
 	seedOnly         bool
 	drain            time.Duration
@@ -74,6 +76,7 @@ func main() {
 	flag.IntVar(&c.rate, "rate", 200, "events per second of the paced delivery run")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of the paced delivery run")
 	flag.IntVar(&c.burst, "burst", 2000, "events committed as fast as possible for the throughput run")
+	flag.IntVar(&c.writers, "writers", 16, "concurrent writers of the delivery runs (a server's requests in flight)")
 	flag.BoolVar(&c.seedOnly, "seed-only", false, "seed, then stop (measure later with -reuse)")
 	flag.DurationVar(&c.drain, "drain", 2*time.Minute, "how long delivery runs wait for the last deliveries; what is left is reported")
 	flag.BoolVar(&c.skipEvents, "skip-events", false, "leave out the webhook delivery runs")
@@ -86,7 +89,18 @@ func main() {
 	flag.IntVar(&l.basePort, "port", 18080, "with -instances: the first instance's port")
 	flag.IntVar(&l.hooks, "load-hooks", 0, "with -instances: webhook subscriptions (to a receiver in this process) spread over the projects, delivering while the load runs")
 	flag.IntVar(&l.projects, "load-projects", 8, "with -instances: projects written to, spread over the clients")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx := context.Background()
 	if *instances != "" {
 		l.db = c.db

@@ -158,6 +158,23 @@ func measureReads(ctx context.Context, res *results, st *sqlstore.Stores, servic
 		}
 		res.Rows[len(res.Rows)-1].Note = fmt.Sprintf("first page: %d", found)
 	}
+	for _, q := range []struct{ op, text string }{{"ranked search, English (\"refund\")", "refund"}, {"ranked search, Chinese (\"退款\")", "退款"}, {"ranked search, English, pages 1 and 2", "refund"}} {
+		var found int
+		if err := add(q.op, 20*time.Millisecond, n, "", func(i int) error {
+			p, err := reqs.Search(ctx, bigProject, requirement.Filter{Text: q.text}, accord.PageQuery{Size: 50})
+			if err == nil && strings.HasSuffix(q.op, "pages 1 and 2") {
+				p, err = reqs.Search(ctx, bigProject, requirement.Filter{Text: q.text}, accord.PageQuery{Size: 50, Token: p.NextPageToken})
+			}
+			found = len(p.Items)
+			return err
+		}); err != nil {
+			return err
+		}
+		if found == 0 {
+			return fmt.Errorf("%s found nothing in project %s", q.op, bigProject)
+		}
+		res.Rows[len(res.Rows)-1].Note = fmt.Sprintf("page: %d; key or title hits first, then newest", found)
+	}
 	if err := add("search, no match (\"qzxv\": reads the whole project)", 20*time.Millisecond, n, "", func(i int) error {
 		p, err := reqs.List(ctx, bigProject, requirement.Filter{Text: "qzxv"}, accord.PageQuery{Size: 50})
 		if err == nil && len(p.Items) > 0 {
@@ -474,7 +491,7 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 	var failures failed
 	var behind int
 	next := make(chan struct{}, 64)
-	for w := 0; w < 4; w++ {
+	for w := 0; w < c.writers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -515,14 +532,14 @@ func measureEvents(ctx context.Context, res *results, st *sqlstore.Stores, servi
 	res.Rows = append(res.Rows, row{Operation: fmt.Sprintf("oldest undelivered event at %d events/s (max)", c.rate), P50: oldest, P99: oldest, N: 1,
 		Goal: "≤ 1s", Met: met})
 	d.reset()
-	// Throughput: a burst from 2 writers, commit to the last delivery.
+	// Throughput: a burst from c.writers writers, commit to the last delivery.
 	failures = failed{}
 	start = time.Now()
-	for w := 0; w < 2; w++ {
+	for w := 0; w < c.writers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for k := w; k < c.burst; k += 2 {
+			for k := w; k < c.burst; k += c.writers {
 				if err := change(); err != nil {
 					failures.add(err)
 				}
