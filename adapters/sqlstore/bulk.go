@@ -342,6 +342,53 @@ func (s *RequirementStore) ImportRequirements(ctx context.Context, records [][]a
 	return s.reqs.bulk(ctx, records)
 }
 
+// ImportChangeRequests is ImportRequirements for change requests, which
+// come after their requirements: each must belong to a live requirement
+// of its project (NotFound otherwise, as CreateChangeRequest says), and
+// its later revisions keep the first's requirement, as
+// UpdateChangeRequest keeps it. The requirements are read once, in one
+// query.
+func (s *RequirementStore) ImportChangeRequests(ctx context.Context, records [][]accord.Revision[requirement.ChangeRequest]) error {
+	if len(records) == 0 || len(records[0]) == 0 {
+		return s.changes.bulk(ctx, records) // empty, or refused there
+	}
+	project := records[0][0].Record.Project
+	live := make(map[string]bool)
+	rows, err := on(ctx, s.reqs.db).QueryContext(ctx, s.reqs.d.q("SELECT id FROM accord_records WHERE kind = ? AND project = ? AND deleted_at IS NULL"), s.reqs.kind, project)
+	if err != nil {
+		return internal("reading requirements", err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return internal("reading requirements", err)
+		}
+		live[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return internal("reading requirements", err)
+	}
+	out := make([][]accord.Revision[requirement.ChangeRequest], len(records))
+	for i, list := range records {
+		if len(list) == 0 {
+			out[i] = list // bulk refuses it, by its place
+			continue
+		}
+		first := list[0].Record
+		if first.Project == project && !live[first.RequirementID] {
+			return accord.Errorf(accord.NotFound, "change request %d (%s): requirement %q not found in project %q", i+1, first.ID, first.RequirementID, project)
+		}
+		out[i] = make([]accord.Revision[requirement.ChangeRequest], len(list))
+		for j, r := range list {
+			r.Record.RequirementID = first.RequirementID
+			out[i][j] = r
+		}
+	}
+	return s.changes.bulk(ctx, out)
+}
+
 // ImportTerms is ImportRequirements for glossary terms: a term taken twice
 // (by live terms) is a Conflict.
 func (s *RequirementStore) ImportTerms(ctx context.Context, records [][]accord.Revision[requirement.Term]) error {

@@ -78,6 +78,9 @@ func TestBulkImportStoresWhatReplayStores(t *testing.T) {
 				n = 400
 			}
 			doc := generated(n, 7)
+			// A change request's later revision naming another
+			// requirement: the store keeps the first's, either way.
+			doc.ChangeRequests[0][1].Record.RequirementID = doc.Requirements[5][0].Record.ID
 			open := func() (adapters.Stores, *sqlstore.Stores) {
 				if engine == "sqlite" {
 					return sqliteStores(t)
@@ -160,6 +163,11 @@ func TestBulkImportRefusesAndWritesNothing(t *testing.T) {
 			last := len(d.Requirements[79]) - 1
 			d.Requirements[79][last].Kind = accord.RevisionEdited
 		}, accord.Invalid, "follows the record's deletion"},
+		{"a change request of a deleted requirement", func(d *transfer.Document) {
+			for j := range d.ChangeRequests[3] {
+				d.ChangeRequests[3][j].Record.RequirementID = "R0000039"
+			}
+		}, accord.NotFound, `change request 4 (C0000001-1): requirement "R0000039" not found in project "big"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc := generated(300, 7)
