@@ -52,19 +52,28 @@ func (t *table[T]) bulk(ctx context.Context, records [][]accord.Revision[T]) err
 		revs := newBatch(t.d, "accord_revisions", "kind text, project text, id text, number bigint, change text, actor text, at bigint, note text, record json")
 		tags := newBatch(t.d, "accord_tags", "kind text, project text, id text, tag text")
 		ids := make(map[string]bool, len(records))
-		analyzed := t.d.analyze == ""
 		// flush writes the three batches, records first, since revisions
 		// and tags refer to their records. On PostgreSQL the records' key
-		// columns are analyzed once, inside the transaction (ANALYZE
-		// counts its own rows): the foreign-key checks' cached plans,
-		// made while the table was empty, scan it whole, which made each
-		// batch of revisions slower than the last; new statistics replan
-		// them to the primary key.
+		// columns are analyzed inside the transaction (ANALYZE counts its
+		// own rows) once analyzeRows of them are written: the foreign-key
+		// checks' cached plans, made while the table was empty, scan it
+		// whole, which made each batch of revisions slower than the last;
+		// new statistics replan them to the primary key, and they keep it
+		// as the table grows, so a unit analyzes once for all its bulk
+		// writes.
+		u := unitOf(ctx)
+		before := 0 // record rows the unit's earlier bulk writes made
+		analyzed := t.d.analyze == ""
+		if u != nil {
+			before, analyzed = u.bulkRecords, analyzed || u.analyzed
+		}
+		written := 0 // record rows this call wrote
 		flush := func() error {
+			written += recs.rows
 			if err := recs.flush(ctx, tx, t.what); err != nil {
 				return err
 			}
-			if !analyzed {
+			if !analyzed && before+written >= analyzeRows {
 				if _, err := tx.ExecContext(ctx, t.d.analyze); err != nil {
 					return internal("analyzing the records", err)
 				}
@@ -95,9 +104,18 @@ func (t *table[T]) bulk(ctx context.Context, records [][]accord.Revision[T]) err
 		if err != nil {
 			return internal("writing a sequence", err)
 		}
+		if u != nil { // written now: the unit's savepoint keeps it
+			u.bulkRecords, u.analyzed = before+written, analyzed
+		}
 		return nil
 	})
 }
+
+// analyzeRows is how many records a bulk write (or a unit's bulk
+// writes) make before they analyze the records (see table.bulk): fewer
+// cost little to check whatever the plan, and from a few dozen pages on
+// the planner prefers the primary key for the foreign-key checks.
+const analyzeRows = 1_000
 
 // bulkRecord checks one record's revisions and adds its rows to the
 // batches; last is the project's sequence so far.

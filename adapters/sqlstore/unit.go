@@ -24,6 +24,10 @@ type unit struct {
 	events int   // events written to the outbox
 	locked bool  // the dialect's outbox lock is held
 	err    error // an event that could not be written: the unit fails
+	// bulkRecords counts the record rows the unit's bulk writes made;
+	// analyzed says one of them analyzed the records (see table.bulk).
+	bulkRecords int
+	analyzed    bool
 }
 
 type unitKey struct{}
