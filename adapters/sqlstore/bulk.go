@@ -365,7 +365,8 @@ func (s *RequirementStore) ImportRequirements(ctx context.Context, records [][]a
 // of its project (NotFound otherwise, as CreateChangeRequest says), and
 // its later revisions keep the first's requirement, as
 // UpdateChangeRequest keeps it. The requirements are read once, in one
-// query.
+// query, without locking them: run it in the unit that imported them
+// (Stores.Atomically), where no one else sees the project yet.
 func (s *RequirementStore) ImportChangeRequests(ctx context.Context, records [][]accord.Revision[requirement.ChangeRequest]) error {
 	if len(records) == 0 || len(records[0]) == 0 {
 		return s.changes.bulk(ctx, records) // empty, or refused there
