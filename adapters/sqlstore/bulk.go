@@ -47,23 +47,33 @@ func (t *table[T]) bulk(ctx context.Context, records [][]accord.Revision[T]) err
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return internal("reading a sequence", err)
 		}
-		recs := newBatch(t.d, "accord_records", "kind, project, id, seq, rkey, name, parent, status, class, owner, ref_kind, ref_id, search, pairs, head, revision, created_at, updated_at, deleted_at, record")
-		revs := newBatch(t.d, "accord_revisions", "kind, project, id, number, change, actor, at, note, record")
-		tags := newBatch(t.d, "accord_tags", "kind, project, id, tag")
+		recs := newBatch(t.d, "accord_records", `kind text, project text, id text, seq bigint, rkey text, name text, parent text, status text, class text,
+			owner text, ref_kind text, ref_id text, search text, pairs text, head bigint, revision bigint, created_at bigint, updated_at bigint, deleted_at bigint, record json`)
+		revs := newBatch(t.d, "accord_revisions", "kind text, project text, id text, number bigint, change text, actor text, at bigint, note text, record json")
+		tags := newBatch(t.d, "accord_tags", "kind text, project text, id text, tag text")
 		ids := make(map[string]bool, len(records))
-		analyzed := t.d.analyze == ""
 		// flush writes the three batches, records first, since revisions
-		// and tags refer to their records. On PostgreSQL the records are
-		// analyzed once, inside the transaction (ANALYZE counts its own
-		// rows): the foreign-key checks' cached plans, made while the
-		// table was empty, scan it whole, which made each batch of
-		// revisions slower than the last; new statistics replan them to
-		// the primary key.
+		// and tags refer to their records. On PostgreSQL the records' key
+		// columns are analyzed inside the transaction (ANALYZE counts its
+		// own rows) once analyzeRows of them are written: the foreign-key
+		// checks' cached plans, made while the table was empty, scan it
+		// whole, which made each batch of revisions slower than the last;
+		// new statistics replan them to the primary key, and they keep it
+		// as the table grows, so a unit analyzes once for all its bulk
+		// writes.
+		u := unitOf(ctx)
+		before := 0 // record rows the unit's earlier bulk writes made
+		analyzed := t.d.analyze == ""
+		if u != nil {
+			before, analyzed = u.bulkRecords, analyzed || u.analyzed
+		}
+		written := 0 // record rows this call wrote
 		flush := func() error {
+			written += recs.rows
 			if err := recs.flush(ctx, tx, t.what); err != nil {
 				return err
 			}
-			if !analyzed {
+			if !analyzed && before+written >= analyzeRows {
 				if _, err := tx.ExecContext(ctx, t.d.analyze); err != nil {
 					return internal("analyzing the records", err)
 				}
@@ -94,9 +104,18 @@ func (t *table[T]) bulk(ctx context.Context, records [][]accord.Revision[T]) err
 		if err != nil {
 			return internal("writing a sequence", err)
 		}
+		if u != nil { // written now: the unit's savepoint keeps it
+			u.bulkRecords, u.analyzed = before+written, analyzed
+		}
 		return nil
 	})
 }
+
+// analyzeRows is how many records a bulk write (or a unit's bulk
+// writes) make before they analyze the records (see table.bulk): fewer
+// cost little to check whatever the plan, and from a few dozen pages on
+// the planner prefers the primary key for the foreign-key checks.
+const analyzeRows = 1_000
 
 // bulkRecord checks one record's revisions and adds its rows to the
 // batches; last is the project's sequence so far.
@@ -183,19 +202,53 @@ func (t *table[T]) bulkRecord(i int, list []accord.Revision[T], project string, 
 	return nil
 }
 
-// batch collects the rows of one multi-row INSERT.
+// batch collects the rows of one multi-row INSERT. On an engine that
+// takes arrays (Dialect.arrays, PostgreSQL) the statement passes each
+// column as one array and inserts from unnest: one short statement, the
+// same for every batch, whatever its rows, prepared once, with no bound
+// on the rows but memory; elsewhere it is INSERT … VALUES with a
+// placeholder per value, under bulkParams.
 type batch struct {
 	d     Dialect
 	table string
-	cols  int
+	types []string // per column: text, bigint or json
 	head  string
-	args  []any
+	args  []any // row after row
 	rows  int
 	stmts map[int]string // statements by row count: a full batch's is reused
 }
 
+// bulkRows bounds the rows of one statement that passes arrays: a few
+// megabytes, and few round trips.
+const bulkRows = 5_000
+
+// newBatch prepares the INSERTs of rows into table; cols names each
+// column with its type ("kind text, seq bigint, record json").
 func newBatch(d Dialect, table, cols string) *batch {
-	return &batch{d: d, table: table, cols: strings.Count(cols, ",") + 1, head: "INSERT INTO " + table + " (" + cols + ") VALUES ", stmts: map[int]string{}}
+	b := &batch{d: d, table: table, stmts: map[int]string{}}
+	var names []string
+	for _, c := range strings.Split(cols, ",") {
+		name, typ, _ := strings.Cut(strings.TrimSpace(c), " ")
+		names = append(names, name)
+		b.types = append(b.types, typ)
+	}
+	list := strings.Join(names, ", ")
+	if !d.arrays {
+		b.head = "INSERT INTO " + table + " (" + list + ") VALUES "
+		return b
+	}
+	// INSERT INTO t (a, b, r) SELECT a, b, r::jsonb FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u (a, b, r)
+	sel := make([]string, len(names))
+	arrays := make([]string, len(names))
+	for i, name := range names {
+		sel[i], arrays[i] = name, fmt.Sprintf("$%d::%s[]", i+1, b.types[i])
+		if b.types[i] == "json" {
+			sel[i], arrays[i] = name+"::jsonb", fmt.Sprintf("$%d::text[]", i+1)
+		}
+	}
+	b.head = "INSERT INTO " + table + " (" + list + ") SELECT " + strings.Join(sel, ", ") +
+		" FROM unnest(" + strings.Join(arrays, ", ") + ") AS u (" + list + ")"
+	return b
 }
 
 func (b *batch) add(values ...any) {
@@ -203,28 +256,44 @@ func (b *batch) add(values ...any) {
 	b.rows++
 }
 
-func (b *batch) full() bool { return len(b.args)+b.cols > bulkParams }
+func (b *batch) full() bool {
+	if b.d.arrays {
+		return b.rows >= bulkRows
+	}
+	return len(b.args)+len(b.types) > bulkParams
+}
 
 // flush writes the rows collected so far in one statement.
 func (b *batch) flush(ctx context.Context, tx *sql.Tx, what string) error {
 	if b.rows == 0 {
 		return nil
 	}
-	stmt, ok := b.stmts[b.rows]
-	if !ok {
-		row := "(?" + strings.Repeat(", ?", b.cols-1) + ")"
-		var sb strings.Builder
-		sb.WriteString(b.head)
-		for i := range b.rows {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(row)
+	var err error
+	if b.d.arrays {
+		var cols []any
+		if cols, err = b.columns(); err != nil {
+			b.args, b.rows = b.args[:0], 0
+			return internal("writing "+what+"s ("+b.table+")", err)
 		}
-		stmt = b.d.q(sb.String())
-		b.stmts[b.rows] = stmt
+		_, err = tx.ExecContext(ctx, b.head, cols...)
+	} else {
+		stmt, ok := b.stmts[b.rows]
+		if !ok {
+			cols := len(b.types)
+			row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+			var sb strings.Builder
+			sb.WriteString(b.head)
+			for i := range b.rows {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString(row)
+			}
+			stmt = b.d.q(sb.String())
+			b.stmts[b.rows] = stmt
+		}
+		_, err = tx.ExecContext(ctx, stmt, b.args...)
 	}
-	_, err := tx.ExecContext(ctx, stmt, b.args...)
 	b.args, b.rows = b.args[:0], 0
 	if err != nil {
 		if uniqueViolation(err) {
@@ -233,6 +302,49 @@ func (b *batch) flush(ctx context.Context, tx *sql.Tx, what string) error {
 		return internal("writing "+what+"s ("+b.table+")", err)
 	}
 	return nil
+}
+
+// columns turns the rows into one array per column, for unnest: text
+// (and json) columns as []*string, bigint columns as []*int64, nil for
+// NULL.
+func (b *batch) columns() ([]any, error) {
+	n := len(b.types)
+	texts := make([]string, 0, b.rows*n) // backing store of the pointers
+	ints := make([]int64, 0, b.rows*n)
+	out := make([]any, n)
+	for c, typ := range b.types {
+		if typ == "bigint" {
+			col := make([]*int64, b.rows)
+			for r := range b.rows {
+				switch v := b.args[r*n+c].(type) {
+				case int:
+					ints = append(ints, int64(v))
+					col[r] = &ints[len(ints)-1]
+				case int64:
+					ints = append(ints, v)
+					col[r] = &ints[len(ints)-1]
+				case nil:
+				default:
+					return nil, fmt.Errorf("column %d of %s holds a %T, not an integer", c+1, b.table, v)
+				}
+			}
+			out[c] = col
+			continue
+		}
+		col := make([]*string, b.rows)
+		for r := range b.rows {
+			switch v := b.args[r*n+c].(type) {
+			case string:
+				texts = append(texts, v)
+				col[r] = &texts[len(texts)-1]
+			case nil:
+			default:
+				return nil, fmt.Errorf("column %d of %s holds a %T, not a text", c+1, b.table, v)
+			}
+		}
+		out[c] = col
+	}
+	return out, nil
 }
 
 // ImportRequirements writes whole requirements into a project that has
@@ -246,6 +358,54 @@ func (b *batch) flush(ctx context.Context, tx *sql.Tx, what string) error {
 // (a key or ID taken twice); nothing is written then.
 func (s *RequirementStore) ImportRequirements(ctx context.Context, records [][]accord.Revision[requirement.Requirement]) error {
 	return s.reqs.bulk(ctx, records)
+}
+
+// ImportChangeRequests is ImportRequirements for change requests, which
+// come after their requirements: each must belong to a live requirement
+// of its project (NotFound otherwise, as CreateChangeRequest says), and
+// its later revisions keep the first's requirement, as
+// UpdateChangeRequest keeps it. The requirements are read once, in one
+// query, without locking them: run it in the unit that imported them
+// (Stores.Atomically), where no one else sees the project yet.
+func (s *RequirementStore) ImportChangeRequests(ctx context.Context, records [][]accord.Revision[requirement.ChangeRequest]) error {
+	if len(records) == 0 || len(records[0]) == 0 {
+		return s.changes.bulk(ctx, records) // empty, or refused there
+	}
+	project := records[0][0].Record.Project
+	live := make(map[string]bool)
+	rows, err := on(ctx, s.reqs.db).QueryContext(ctx, s.reqs.d.q("SELECT id FROM accord_records WHERE kind = ? AND project = ? AND deleted_at IS NULL"), s.reqs.kind, project)
+	if err != nil {
+		return internal("reading requirements", err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return internal("reading requirements", err)
+		}
+		live[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return internal("reading requirements", err)
+	}
+	out := make([][]accord.Revision[requirement.ChangeRequest], len(records))
+	for i, list := range records {
+		if len(list) == 0 {
+			out[i] = list // bulk refuses it, by its place
+			continue
+		}
+		first := list[0].Record
+		if first.Project == project && !live[first.RequirementID] {
+			return accord.Errorf(accord.NotFound, "change request %d (%s): requirement %q not found in project %q", i+1, first.ID, first.RequirementID, project)
+		}
+		out[i] = make([]accord.Revision[requirement.ChangeRequest], len(list))
+		for j, r := range list {
+			r.Record.RequirementID = first.RequirementID
+			out[i][j] = r
+		}
+	}
+	return s.changes.bulk(ctx, out)
 }
 
 // ImportTerms is ImportRequirements for glossary terms: a term taken twice

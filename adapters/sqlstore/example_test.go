@@ -94,3 +94,44 @@ func ExampleRequirementStore_ImportRequirements() {
 	// REQ-2 1 created ann
 	// REQ-2 2 transitioned bob
 }
+
+// ImportChangeRequests writes change requests in bulk after their
+// requirements, and refuses one whose requirement is not there, writing
+// nothing.
+func ExampleRequirementStore_ImportChangeRequests() {
+	s, done := open()
+	defer done()
+	ctx := context.Background()
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	reqs := s.Requirements.(*sqlstore.RequirementStore)
+	r := requirement.Requirement{ID: "R1", Project: "shop", Key: requirement.KeyOf(1), Status: requirement.Draft,
+		Content: requirement.Content{Title: "Refund an order", Priority: requirement.P2, Owner: "ann"}, Stamp: accord.NewStamp("ann", at)}
+	cr := requirement.ChangeRequest{ID: "C1", Project: "shop", RequirementID: "R1", BaseRevision: 1, Proposed: requirement.Content{Title: "Refund in two steps"},
+		Reason: "support asked", State: requirement.ChangeProposed, Stamp: accord.NewStamp("bob", at)}
+	edited := cr
+	edited.Reason, edited.Stamp = "support and sales asked", cr.Stamp.Next("bob", at.Add(time.Hour))
+	stray := cr
+	stray.ID, stray.RequirementID = "C2", "R9"
+	err := s.Atomically(ctx, func(ctx context.Context) error {
+		if err := reqs.ImportRequirements(ctx, [][]accord.Revision[requirement.Requirement]{{{Number: 1, Kind: accord.RevisionCreated, Actor: "ann", Time: at, Record: r}}}); err != nil {
+			return err
+		}
+		return reqs.ImportChangeRequests(ctx, [][]accord.Revision[requirement.ChangeRequest]{{
+			{Number: 1, Kind: accord.RevisionCreated, Actor: "bob", Time: at, Record: cr},
+			{Number: 2, Kind: accord.RevisionEdited, Actor: "bob", Time: at.Add(time.Hour), Record: edited},
+		}})
+	})
+	fmt.Println(err)
+	err = s.Atomically(ctx, func(ctx context.Context) error {
+		return reqs.ImportChangeRequests(ctx, [][]accord.Revision[requirement.ChangeRequest]{{{Number: 1, Kind: accord.RevisionCreated, Actor: "bob", Time: at, Record: stray}}})
+	})
+	fmt.Println(err)
+	crs, _ := reqs.ListChangeRequests(ctx, "shop", "R1")
+	for _, c := range crs {
+		fmt.Println(c.ID, "on", r.Key, r.Title+":", c.Proposed.Title, c.Reason, c.Revision)
+	}
+	// Output:
+	// <nil>
+	// not_found: change request 1 (C2): requirement "R9" not found in project "shop"
+	// C1 on REQ-1 Refund an order: Refund in two steps support and sales asked 2
+}

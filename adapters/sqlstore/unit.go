@@ -30,6 +30,10 @@ type unit struct {
 	// projects than maxWakeProjects, wakes every relay.
 	projects []string
 	everyone bool
+	// bulkRecords counts the record rows the unit's bulk writes made;
+	// analyzed says one of them analyzed the records (see table.bulk).
+	bulkRecords int
+	analyzed    bool
 }
 
 type unitKey struct{}

@@ -78,6 +78,9 @@ func TestBulkImportStoresWhatReplayStores(t *testing.T) {
 				n = 400
 			}
 			doc := generated(n, 7)
+			// A change request's later revision naming another
+			// requirement: the store keeps the first's, either way.
+			doc.ChangeRequests[0][1].Record.RequirementID = doc.Requirements[5][0].Record.ID
 			open := func() (adapters.Stores, *sqlstore.Stores) {
 				if engine == "sqlite" {
 					return sqliteStores(t)
@@ -160,6 +163,11 @@ func TestBulkImportRefusesAndWritesNothing(t *testing.T) {
 			last := len(d.Requirements[79]) - 1
 			d.Requirements[79][last].Kind = accord.RevisionEdited
 		}, accord.Invalid, "follows the record's deletion"},
+		{"a change request of a deleted requirement", func(d *transfer.Document) {
+			for j := range d.ChangeRequests[3] {
+				d.ChangeRequests[3][j].Record.RequirementID = "R0000039"
+			}
+		}, accord.NotFound, `change request 4 (C0000001-1): requirement "R0000039" not found in project "big"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			doc := generated(300, 7)
@@ -174,5 +182,36 @@ func TestBulkImportRefusesAndWritesNothing(t *testing.T) {
 				assert.Zero(t, n, "%s: nothing written", dst.name)
 			}
 		})
+	}
+}
+
+// A batch the database refuses (an ID stored before, which the document
+// alone cannot show) stops the bulk import: the error is the database's,
+// and nothing of the import is left, on either engine. The document is
+// large enough for several batches on PostgreSQL too.
+func TestBulkImportStopsAtARefusedBatch(t *testing.T) {
+	ctx := context.Background()
+	doc := generated(12_000, 3)
+	for _, revisions := range doc.Requirements {
+		for j := range revisions {
+			revisions[j].Record.Key = "" // numbered in order, so no key is refused before the database
+		}
+	}
+	for _, dst := range sqlTargets(t) {
+		stored := doc.Requirements[100][0]
+		stored.Record.Key = ""
+		_, err := dst.stores.Requirements.CreateRequirement(ctx, stored)
+		require.NoError(t, err, dst.name)
+		b := dst.stores.Requirements.(interface {
+			ImportRequirements(context.Context, [][]accord.Revision[requirement.Requirement]) error
+		})
+		err = dst.raw.Atomically(ctx, func(ctx context.Context) error { return b.ImportRequirements(ctx, doc.Requirements) })
+		require.Error(t, err, dst.name)
+		assert.Equal(t, accord.Conflict, accord.ErrorCode(err), "%s: %v", dst.name, err)
+		assert.ErrorContains(t, err, "a key, name or ID is taken twice", dst.name)
+		var records, revisions int
+		require.NoError(t, dst.raw.DB.QueryRow("SELECT (SELECT COUNT(*) FROM accord_records), (SELECT COUNT(*) FROM accord_revisions)").Scan(&records, &revisions))
+		assert.Equal(t, 1, records, "%s: only the requirement stored before", dst.name)
+		assert.Equal(t, 1, revisions, dst.name)
 	}
 }

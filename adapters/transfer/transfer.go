@@ -12,9 +12,10 @@
 // Import replays each record's revisions through the target's stores
 // (create, then update after update), so the records, their revisions
 // (numbers, authors, times, notes) and their keys come out identical.
-// Requirements, glossary terms, risks and links, the bulk of a project,
-// go in bulk when their store offers it (adapters/sqlstore's
-// ImportRequirements, ImportTerms, ImportRisks and ImportLinks: a few
+// Requirements, change requests, glossary terms, risks and links, the
+// bulk of a project, go in bulk when their store offers it
+// (adapters/sqlstore's ImportRequirements, ImportChangeRequests,
+// ImportTerms, ImportRisks and ImportLinks: a few
 // multi-row statements instead of a round trip per revision), with the
 // same result, in time linear in the document.
 // It writes into a project that does not exist in the target yet, and
@@ -610,6 +611,11 @@ func Import(ctx context.Context, s adapters.Stores, d Document) error {
 			return replayAll(ctx, "requirement", d.Requirements, s.Requirements.CreateRequirement, s.Requirements.UpdateRequirement, s.Requirements.DeleteRequirement)
 		},
 		func() error {
+			if b, ok := s.Requirements.(interface {
+				ImportChangeRequests(context.Context, [][]accord.Revision[requirement.ChangeRequest]) error
+			}); ok {
+				return bulk("change requests", b.ImportChangeRequests(ctx, d.ChangeRequests))
+			}
 			return replayAll(ctx, "change request", d.ChangeRequests, s.Requirements.CreateChangeRequest, s.Requirements.UpdateChangeRequest, nil)
 		},
 		func() error {
