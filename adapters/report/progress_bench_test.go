@@ -43,7 +43,9 @@ import (
 //
 // Besides ns/op, B/op and allocs/op it reports peak-heap-MB, the most heap
 // in use (objects and the free space of their spans, sampled every
-// millisecond) above what was in use before, and report-lines, how many
+// millisecond) above what was in use before; report-MB, what the report
+// it returns holds once it is made (the heap in use after a collection,
+// above the same base); and report-lines, how many
 // requirement, gap and link lines the report holds (its output, which
 // grows with the project by contract; for coverage, its requirements and
 // gaps).
@@ -52,40 +54,45 @@ func BenchmarkProgress(b *testing.B) {
 	for _, n := range benchSizes("ACCORD_BENCH_PROGRESS", []int{5_000, 20_000}) {
 		reports, services := progressWorld(b, n)
 		since := benchT0.Add(24 * time.Hour)
-		run := func(name string, progress func() (int, error)) {
+		run := func(name string, progress func() (any, int, error)) {
 			b.Run(fmt.Sprintf("%s/requirements=%d", name, n), func(b *testing.B) {
 				b.ReportAllocs()
-				var peak uint64
+				var peak, kept uint64
 				var lines int
 				for b.Loop() {
-					p := peakHeap(func() {
+					var out any
+					p, k := peakHeap(func() {
 						var err error
-						if lines, err = progress(); err != nil {
+						if out, lines, err = progress(); err != nil {
 							b.Fatal(err)
 						}
 					})
-					peak = max(peak, p)
+					runtime.KeepAlive(out)
+					peak, kept = max(peak, p), max(kept, k)
 				}
 				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+				b.ReportMetric(float64(kept)/(1<<20), "report-MB")
 				b.ReportMetric(float64(lines), "report-lines")
 			})
 		}
-		count := func(r report.ProgressReport, err error) (int, error) {
+		count := func(r report.ProgressReport, err error) (any, int, error) {
 			st := r.Requirements
-			return len(st.Done) + len(st.InProgress) + len(st.Changed) + len(r.Gaps) + len(r.Suspect), err
+			return r, len(st.Done) + len(st.InProgress) + len(st.Changed) + len(r.Gaps) + len(r.Suspect), err
 		}
-		run("before", func() (int, error) { return count(reports.ProgressBefore(ctx, benchProject, since)) })
-		run("paged", func() (int, error) { return count(reports.Progress(ctx, benchProject, since)) })
-		covCount := func(r report.CoverageReport, err error) (int, error) { return len(r.Requirements) + len(r.Gaps), err }
-		run("coverage_before", func() (int, error) { return covCount(reports.CoverageBefore(ctx, benchProject)) })
-		run("coverage_paged", func() (int, error) { return covCount(reports.Coverage(ctx, benchProject)) })
-		run("floor_read_pages", func() (int, error) {
+		run("before", func() (any, int, error) { return count(reports.ProgressBefore(ctx, benchProject, since)) })
+		run("paged", func() (any, int, error) { return count(reports.Progress(ctx, benchProject, since)) })
+		covCount := func(r report.CoverageReport, err error) (any, int, error) {
+			return r, len(r.Requirements) + len(r.Gaps), err
+		}
+		run("coverage_before", func() (any, int, error) { return covCount(reports.CoverageBefore(ctx, benchProject)) })
+		run("coverage_paged", func() (any, int, error) { return covCount(reports.Coverage(ctx, benchProject)) })
+		run("floor_read_pages", func() (any, int, error) {
 			read := 0
 			q := accord.PageQuery{Size: accord.MaxPageSize}
 			for {
 				page, err := services.Requirements.List(ctx, benchProject, requirement.Filter{}, q)
 				if err != nil {
-					return 0, err
+					return nil, 0, err
 				}
 				read += len(page.Items)
 				if q.Token = page.NextPageToken; q.Token == "" {
@@ -93,9 +100,9 @@ func BenchmarkProgress(b *testing.B) {
 				}
 			}
 			if read != n {
-				return 0, fmt.Errorf("read %d requirements of %d", read, n)
+				return nil, 0, fmt.Errorf("read %d requirements of %d", read, n)
 			}
-			return 0, nil
+			return read, 0, nil
 		})
 	}
 }
@@ -210,8 +217,10 @@ func benchSizes(name string, def []int) []int {
 // peakHeap runs fn and returns the most heap in use while it ran above
 // what was in use before, sampled every millisecond: heap objects and the
 // free space of the spans that hold them (runtime.MemStats' HeapInuse),
-// read through runtime/metrics, which does not stop the world.
-func peakHeap(fn func()) uint64 {
+// read through runtime/metrics, which does not stop the world; and, after
+// a collection, what is still in use above the same base (what fn left
+// reachable, its result).
+func peakHeap(fn func()) (peak, kept uint64) {
 	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
 	inUse := func() uint64 {
 		metrics.Read(samples)
@@ -219,7 +228,7 @@ func peakHeap(fn func()) uint64 {
 	}
 	runtime.GC()
 	base := inUse()
-	peak := base
+	peak = base
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -239,5 +248,7 @@ func peakHeap(fn func()) uint64 {
 	fn()
 	close(done)
 	wg.Wait()
-	return max(peak, inUse()) - base
+	peak = max(peak, inUse()) - base
+	runtime.GC()
+	return peak, max(inUse(), base) - base
 }
