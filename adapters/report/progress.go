@@ -140,7 +140,13 @@ type OpenAction struct {
 const topRisks = 5
 
 // Progress reports on the project for the period from since to now (the
-// clock's). Errors: Invalid (bad project, since after now).
+// clock's). The requirements are read a page at a time and folded into
+// the report as they come: besides the report's own lines, it holds one
+// page of them, the names of those the overdue questions and suspect
+// links name, and the contracts' operations and acceptance checks the
+// coverage traces them to, so a project of a few hundred thousand
+// requirements costs the report's lines, not every requirement whole.
+// Errors: Invalid (bad project, since after now).
 func (s Reports) Progress(ctx context.Context, project string, since time.Time) (ProgressReport, error) {
 	if err := accord.ValidateProject(project); err != nil {
 		return ProgressReport{}, err
