@@ -2,9 +2,14 @@ package report_test
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +20,7 @@ import (
 	"github.com/accordhq/accord/adapters"
 	"github.com/accordhq/accord/adapters/link"
 	"github.com/accordhq/accord/adapters/memory"
+	"github.com/accordhq/accord/adapters/postgres"
 	"github.com/accordhq/accord/adapters/report"
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
@@ -43,7 +49,8 @@ func (c fixedClock) Now() time.Time { return time.Time(c) }
 // another kind; acceptance checks passed and failed; overdue questions and
 // suspect links naming requirements (one deleted) and other records;
 // reviews, risks, retrospectives, an iteration, a milestone and tracker
-// items.
+// items. On memory, SQLite, and PostgreSQL when ACCORD_POSTGRES_URL names
+// a server.
 func TestProgressAsBefore(t *testing.T) {
 	t.Run("memory", func(t *testing.T) { progressAsBefore(t, memory.New()) })
 	t.Run("sqlite", func(t *testing.T) {
@@ -54,6 +61,38 @@ func TestProgressAsBefore(t *testing.T) {
 		require.NoError(t, err)
 		progressAsBefore(t, db.Stores)
 	})
+	t.Run("postgres", func(t *testing.T) { progressAsBefore(t, postgresStores(t).Stores) })
+}
+
+// postgresStores returns migrated stores in a schema of their own on the
+// server ACCORD_POSTGRES_URL names, dropped when the test ends; without
+// it the test skips.
+func postgresStores(t *testing.T) *sqlstore.Stores {
+	base := os.Getenv("ACCORD_POSTGRES_URL")
+	if base == "" {
+		t.Skip("set ACCORD_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/db to run it on PostgreSQL")
+	}
+	schema := "accord_report_" + strings.ToLower(rand.Text()[:12])
+	admin, err := sql.Open("pgx", base)
+	require.NoError(t, err)
+	t.Cleanup(func() { admin.Close() })
+	_, err = admin.Exec("CREATE SCHEMA " + schema)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	s, err := postgres.Open(u.String())
+	require.NoError(t, err)
+	t.Cleanup(func() { s.DB.Close() })
+	require.NoError(t, postgres.Migrate(context.Background(), s.DB))
+	return s
 }
 
 func progressAsBefore(t *testing.T, stores adapters.Stores) {
