@@ -663,25 +663,25 @@ func (r ProgressReport) Markdown() string {
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// externalItems reads every reference of the project once, by the record
-// it stands for: by ID, and by the name it was referenced by (a key).
+// externalItems reads every reference of the project once, a page at a
+// time, and keeps its item by the record it stands for: by ID, and by
+// the name it was referenced by (a key).
 func externalItems(ctx context.Context, refs external.Store, project string) (map[accord.Ref][]accord.ExternalItem, error) {
 	out := map[accord.Ref][]accord.ExternalItem{}
 	if refs == nil {
 		return out, nil
 	}
-	all, err := svc.All(ctx, project, external.Filter{}, refs.ListReferences)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range all {
-		out[r.Record] = append(out[r.Record], r.Item())
-		if r.RecordName != "" && r.RecordName != r.Record.ID {
-			named := accord.Ref{Kind: r.Record.Kind, ID: r.RecordName}
-			out[named] = append(out[named], r.Item())
+	err := eachPage(ctx, project, external.Filter{}, refs.ListReferences, func(page []external.Reference) error {
+		for _, r := range page {
+			out[r.Record] = append(out[r.Record], r.Item())
+			if r.RecordName != "" && r.RecordName != r.Record.ID {
+				named := accord.Ref{Kind: r.Record.Kind, ID: r.RecordName}
+				out[named] = append(out[named], r.Item())
+			}
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // itemsOf returns the items of the record ref, which has key.
