@@ -115,55 +115,96 @@ func needsOperation(s requirement.Status) bool {
 
 // Report traces every requirement of the project. Operations come from
 // the newest version of each contract; exercised from that version's
-// latest test run. Rejected and deferred requirements are left out.
+// latest test run. Rejected and deferred requirements are left out. The
+// requirements are read a page at a time and each is traced as it is
+// read (see coverageTrace): besides the report, only the contracts'
+// implementing operations and the acceptance checks are held.
 func (c Coverage) Report(ctx context.Context, project string) (CoverageReport, error) {
 	if err := accord.ValidateProject(project); err != nil {
 		return CoverageReport{}, err
 	}
-	reqs, err := svc.All(ctx, project, requirement.Filter{}, c.Requirements.ListRequirements)
-	if err != nil {
-		return CoverageReport{}, err
-	}
-	return c.report(ctx, project, reqs)
-}
-
-// report is Report over the project's requirements, read already.
-func (c Coverage) report(ctx context.Context, project string, reqs []requirement.Requirement) (CoverageReport, error) {
 	clock := c.Clock
 	if clock == nil {
 		clock = accord.SystemClock()
 	}
-	out := CoverageReport{Project: project, Generated: clock.Now(), Requirements: []RequirementCoverage{}, Gaps: []Gap{}}
-	byRef := map[accord.Ref]int{}
-	byKey := map[string]int{}
-	for _, r := range reqs {
-		if r.Status == requirement.Rejected || r.Status == requirement.Deferred {
-			continue
-		}
-		rc := RequirementCoverage{Ref: r.Ref(), Key: r.Key, Title: r.Title, Status: r.Status, Owner: r.Owner,
-			Operations: []OperationCoverage{}, Criteria: []CriterionCoverage{}, Accepted: r.Status == requirement.Accepted, Gaps: []GapKind{}}
-		for _, a := range r.Acceptance {
-			rc.Criteria = append(rc.Criteria, CriterionCoverage{ID: a.ID, Text: a.Text, TestRef: a.TestRef, Result: "unchecked"})
-		}
-		byRef[rc.Ref] = len(out.Requirements)
-		byKey[r.Key] = len(out.Requirements)
-		out.Requirements = append(out.Requirements, rc)
+	out := CoverageReport{Project: project, Generated: clock.Now(), Requirements: []RequirementCoverage{}}
+	tr, err := c.trace(ctx, project)
+	if err != nil {
+		return CoverageReport{}, err
 	}
-	find := func(ref accord.Ref) (int, bool) {
-		if ref.Kind != requirement.RefKind {
-			return 0, false
+	err = eachPage(ctx, project, requirement.Filter{}, c.Requirements.ListRequirements, func(reqs []requirement.Requirement) error {
+		for _, r := range reqs {
+			if rc, ok := tr.add(r); ok {
+				out.Requirements = append(out.Requirements, rc)
+			}
 		}
-		if i, ok := byRef[ref]; ok {
-			return i, true
-		}
-		i, ok := byKey[ref.ID]
-		return i, ok
+		return nil
+	})
+	if err != nil {
+		return CoverageReport{}, err
 	}
+	out.Totals, out.Gaps = tr.totals, tr.gaps
+	return out, nil
+}
 
+// eachPage hands fold the items list returns for f, one page at a time
+// (the largest page), so that a caller keeps only what it makes of them.
+func eachPage[T, F any](ctx context.Context, project string, f F, list func(context.Context, string, F, accord.PageQuery) (accord.Page[T], error), fold func([]T) error) error {
+	q := accord.PageQuery{Size: accord.MaxPageSize}
+	for {
+		page, err := list(ctx, project, f, q)
+		if err != nil {
+			return err
+		}
+		if err := fold(page.Items); err != nil {
+			return err
+		}
+		if page.NextPageToken == "" {
+			return nil
+		}
+		q.Token = page.NextPageToken
+	}
+}
+
+// coverageTrace traces requirements one at a time (add) to the
+// operations that implement them and the acceptance checks of their
+// criteria, read beforehand (Coverage.trace), and sums the totals and
+// gaps of those it traced. A contract or review names a requirement by
+// its ID or by its key; both are filed under the name given, and add
+// looks a requirement up under both (IDs and keys never coincide).
+type coverageTrace struct {
+	ops      []OperationCoverage // each implementing operation of each contract's newest version, in contract and operation order
+	opsOf    map[string][]int    // requirement ID or key → indexes into ops, ascending
+	checks   []acceptanceChecks  // acceptance reviews with a round, in list order
+	checksOf map[string][]int    // requirement ID or key → indexes into checks, ascending
+	totals   CoverageTotals
+	gaps     []Gap
+}
+
+// acceptanceChecks is what coverage takes from an acceptance review: its
+// key and the latest check of each criterion in its current round.
+type acceptanceChecks struct {
+	review string
+	latest map[string]review.Check
+}
+
+// trace reads what coverage needs besides the requirements: each
+// contract's newest version with its latest test run, and the acceptance
+// reviews.
+func (c Coverage) trace(ctx context.Context, project string) (*coverageTrace, error) {
+	tr := &coverageTrace{opsOf: map[string][]int{}, checksOf: map[string][]int{}, gaps: []Gap{}}
+	file := func(index map[string][]int, ref accord.Ref, i int) {
+		if ref.Kind != requirement.RefKind {
+			return
+		}
+		if at := index[ref.ID]; len(at) == 0 || at[len(at)-1] != i {
+			index[ref.ID] = append(at, i)
+		}
+	}
 	if c.Contracts != nil {
 		contracts, err := svc.All(ctx, project, contract.Filter{}, c.Contracts.ListContracts)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
 		for _, ct := range contracts {
 			versions, err := c.Contracts.ListVersions(ctx, project, ct.ID)
@@ -171,114 +212,167 @@ func (c Coverage) report(ctx context.Context, project string, reqs []requirement
 				if accord.ErrorCode(err) == accord.NotFound {
 					continue // deleted meanwhile
 				}
-				return out, err
+				return nil, err
 			}
 			v := versions[len(versions)-1]
-			runs, err := svc.All(ctx, project, contract.TestRunFilter{ContractID: ct.ID, Version: v.Version}, c.Contracts.ListTestRuns)
+			var last *contract.TestRun
+			err = eachPage(ctx, project, contract.TestRunFilter{ContractID: ct.ID, Version: v.Version}, c.Contracts.ListTestRuns, func(runs []contract.TestRun) error {
+				if len(runs) > 0 {
+					last = &runs[len(runs)-1]
+				}
+				return nil
+			})
 			if err != nil {
-				return out, err
+				return nil, err
 			}
 			hit := map[string][]string{}
 			var runID string
-			if len(runs) > 0 {
-				last := runs[len(runs)-1]
+			if last != nil {
 				runID = last.ID
 				for _, o := range last.Operations {
 					hit[o.ID] = o.Responses
 				}
 			}
 			for _, op := range v.Spec.Operations {
-				refs := append(slices.Clone(v.Spec.Requirements), op.Requirements...)
-				seen := map[int]bool{}
-				for _, ref := range refs {
-					i, ok := find(ref)
-					if !ok || seen[i] {
-						continue
+				i := len(tr.ops)
+				for _, refs := range [][]accord.Ref{v.Spec.Requirements, op.Requirements} {
+					for _, ref := range refs {
+						file(tr.opsOf, ref, i)
 					}
-					seen[i] = true
-					responses := slices.Clone(hit[op.ID])
-					if responses == nil {
-						responses = []string{}
-					}
-					out.Requirements[i].Operations = append(out.Requirements[i].Operations, OperationCoverage{Contract: v.Spec.Service, Version: v.Version,
-						Operation: op.ID, Method: op.Method, Path: op.Path, Exercised: len(responses) > 0, Responses: responses, TestRun: runID})
 				}
+				responses := slices.Clone(hit[op.ID])
+				if responses == nil {
+					responses = []string{}
+				}
+				tr.ops = append(tr.ops, OperationCoverage{Contract: v.Spec.Service, Version: v.Version,
+					Operation: op.ID, Method: op.Method, Path: op.Path, Exercised: len(responses) > 0, Responses: responses, TestRun: runID})
 			}
 		}
 	}
-
 	if c.Reviews != nil {
-		reviews, err := svc.All(ctx, project, review.Filter{Kind: review.AcceptanceReview}, c.Reviews.ListReviews)
-		if err != nil {
-			return out, err
-		}
-		for _, rv := range reviews {
-			i, ok := find(rv.Subject)
-			round := rv.Current()
-			if !ok || round == nil {
-				continue
-			}
-			rc := &out.Requirements[i]
-			rc.Review = rv.Key
-			latest := map[string]review.Check{}
-			for _, ch := range round.Checks {
-				latest[ch.CriterionID] = ch
-			}
-			for j := range rc.Criteria {
-				if ch, ok := latest[rc.Criteria[j].ID]; ok {
-					rc.Criteria[j].Result, rc.Criteria[j].Problem = string(ch.Result), ch.Problem
+		err := eachPage(ctx, project, review.Filter{Kind: review.AcceptanceReview}, c.Reviews.ListReviews, func(reviews []review.Review) error {
+			for _, rv := range reviews {
+				round := rv.Current()
+				if round == nil || rv.Subject.Kind != requirement.RefKind {
+					continue
 				}
+				latest := map[string]review.Check{}
+				for _, ch := range round.Checks {
+					latest[ch.CriterionID] = ch
+				}
+				file(tr.checksOf, rv.Subject, len(tr.checks))
+				tr.checks = append(tr.checks, acceptanceChecks{review: rv.Key, latest: latest})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return tr, nil
+}
+
+// filed returns the indexes index holds for r, under its ID and under
+// its key, in order and each once.
+func filed(index map[string][]int, r requirement.Requirement) []int {
+	byID := index[r.ID]
+	if r.Key == "" || r.Key == r.ID {
+		return byID
+	}
+	byKey := index[r.Key]
+	if len(byKey) == 0 {
+		return byID
+	}
+	if len(byID) == 0 {
+		return byKey
+	}
+	out := make([]int, 0, len(byID)+len(byKey))
+	i, j := 0, 0
+	for i < len(byID) || j < len(byKey) {
+		var next int
+		switch {
+		case j == len(byKey) || (i < len(byID) && byID[i] < byKey[j]):
+			next, i = byID[i], i+1
+		case i == len(byID) || byKey[j] < byID[i]:
+			next, j = byKey[j], j+1
+		default: // the same on both
+			next, i, j = byID[i], i+1, j+1
+		}
+		out = append(out, next)
+	}
+	return out
+}
+
+// add traces r, adds it to the totals and its gaps to the gaps, and
+// returns its line; a rejected or deferred requirement is left out
+// (false).
+func (t *coverageTrace) add(r requirement.Requirement) (RequirementCoverage, bool) {
+	if r.Status == requirement.Rejected || r.Status == requirement.Deferred {
+		return RequirementCoverage{}, false
+	}
+	rc := RequirementCoverage{Ref: r.Ref(), Key: r.Key, Title: r.Title, Status: r.Status, Owner: r.Owner,
+		Operations: []OperationCoverage{}, Criteria: []CriterionCoverage{}, Accepted: r.Status == requirement.Accepted, Gaps: []GapKind{}}
+	for _, a := range r.Acceptance {
+		rc.Criteria = append(rc.Criteria, CriterionCoverage{ID: a.ID, Text: a.Text, TestRef: a.TestRef, Result: "unchecked"})
+	}
+	for _, i := range filed(t.opsOf, r) {
+		op := t.ops[i]
+		op.Responses = slices.Clone(op.Responses)
+		rc.Operations = append(rc.Operations, op)
+	}
+	for _, i := range filed(t.checksOf, r) {
+		rc.Review = t.checks[i].review
+		for j := range rc.Criteria {
+			if ch, ok := t.checks[i].latest[rc.Criteria[j].ID]; ok {
+				rc.Criteria[j].Result, rc.Criteria[j].Problem = string(ch.Result), ch.Problem
 			}
 		}
 	}
 
-	for i := range out.Requirements {
-		rc := &out.Requirements[i]
-		gap := func(g Gap) {
-			g.Requirement, g.Title = rc.Key, rc.Title
-			out.Gaps = append(out.Gaps, g)
-			if !slices.Contains(rc.Gaps, g.Kind) {
-				rc.Gaps = append(rc.Gaps, g.Kind)
-			}
-		}
-		t := &out.Totals
-		t.Requirements++
-		if len(rc.Operations) > 0 {
-			t.Implemented++
-		} else if needsOperation(rc.Status) {
-			gap(Gap{Kind: GapNoOperation, Detail: fmt.Sprintf("%s is %s and no contract operation implements it", rc.Key, rc.Status)})
-		}
-		for _, op := range rc.Operations {
-			t.Operations++
-			if op.Exercised {
-				t.Exercised++
-				continue
-			}
-			why := "no test run was recorded for " + op.Contract + " " + op.Version
-			if op.TestRun != "" {
-				why = "the latest test run of " + op.Contract + " " + op.Version + " did not reach it"
-			}
-			gap(Gap{Kind: GapNotExercised, Operation: op.Contract + " " + op.Operation, Detail: fmt.Sprintf("%s (%s %s): %s", op.Operation, op.Method, op.Path, why)})
-		}
-		for _, cr := range rc.Criteria {
-			t.Criteria++
-			if cr.TestRef != "" {
-				t.CriteriaWithTestRef++
-			} else {
-				gap(Gap{Kind: GapNoTestRef, Criterion: cr.ID, Detail: fmt.Sprintf("criterion %s %q names no test", cr.ID, cr.Text)})
-			}
-			switch cr.Result {
-			case string(review.Passed):
-				t.CriteriaPassed++
-			case string(review.Failed):
-				gap(Gap{Kind: GapCheckFailed, Criterion: cr.ID, Detail: fmt.Sprintf("criterion %s failed in %s: %s", cr.ID, rc.Review, cr.Problem)})
-			}
-		}
-		if rc.Accepted {
-			t.Accepted++
+	gap := func(g Gap) {
+		g.Requirement, g.Title = rc.Key, rc.Title
+		t.gaps = append(t.gaps, g)
+		if !slices.Contains(rc.Gaps, g.Kind) {
+			rc.Gaps = append(rc.Gaps, g.Kind)
 		}
 	}
-	return out, nil
+	tot := &t.totals
+	tot.Requirements++
+	if len(rc.Operations) > 0 {
+		tot.Implemented++
+	} else if needsOperation(rc.Status) {
+		gap(Gap{Kind: GapNoOperation, Detail: fmt.Sprintf("%s is %s and no contract operation implements it", rc.Key, rc.Status)})
+	}
+	for _, op := range rc.Operations {
+		tot.Operations++
+		if op.Exercised {
+			tot.Exercised++
+			continue
+		}
+		why := "no test run was recorded for " + op.Contract + " " + op.Version
+		if op.TestRun != "" {
+			why = "the latest test run of " + op.Contract + " " + op.Version + " did not reach it"
+		}
+		gap(Gap{Kind: GapNotExercised, Operation: op.Contract + " " + op.Operation, Detail: fmt.Sprintf("%s (%s %s): %s", op.Operation, op.Method, op.Path, why)})
+	}
+	for _, cr := range rc.Criteria {
+		tot.Criteria++
+		if cr.TestRef != "" {
+			tot.CriteriaWithTestRef++
+		} else {
+			gap(Gap{Kind: GapNoTestRef, Criterion: cr.ID, Detail: fmt.Sprintf("criterion %s %q names no test", cr.ID, cr.Text)})
+		}
+		switch cr.Result {
+		case string(review.Passed):
+			tot.CriteriaPassed++
+		case string(review.Failed):
+			gap(Gap{Kind: GapCheckFailed, Criterion: cr.ID, Detail: fmt.Sprintf("criterion %s failed in %s: %s", cr.ID, rc.Review, cr.Problem)})
+		}
+	}
+	if rc.Accepted {
+		tot.Accepted++
+	}
+	return rc, true
 }
 
 // Markdown renders the report for sharing: totals, a table of every

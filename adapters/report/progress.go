@@ -140,7 +140,13 @@ type OpenAction struct {
 const topRisks = 5
 
 // Progress reports on the project for the period from since to now (the
-// clock's). Errors: Invalid (bad project, since after now).
+// clock's). The requirements are read a page at a time and folded into
+// the report as they come: besides the report's own lines, it holds one
+// page of them, the names of those the overdue questions and suspect
+// links name, and the contracts' operations and acceptance checks the
+// coverage traces them to, so a project of a few hundred thousand
+// requirements costs the report's lines, not every requirement whole.
+// Errors: Invalid (bad project, since after now).
 func (s Reports) Progress(ctx context.Context, project string, since time.Time) (ProgressReport, error) {
 	if err := accord.ValidateProject(project); err != nil {
 		return ProgressReport{}, err
@@ -153,22 +159,76 @@ func (s Reports) Progress(ctx context.Context, project string, since time.Time) 
 		Requirements: RequirementsStanding{ByStatus: map[requirement.Status]int{}, ByOwner: []OwnerStanding{}, Done: []RequirementLine{}, InProgress: []RequirementLine{}, Changed: []RequirementLine{}},
 		Reviews:      []PendingReview{}, Questions: []OverdueQuestion{}, TopRisks: []RiskLine{}, OverdueRisks: []RiskLine{}, Actions: []OpenAction{},
 		Suspect: []SuspectLine{}, Gaps: []Gap{}}
-	// The requirements are read once, for their section, the coverage
-	// and the names of suspect links' ends.
-	reqs, err := svc.All(ctx, project, requirement.Filter{}, s.services.Requirements.List)
-	if err != nil {
-		return r, err
-	}
+	var err error
 	if s.items, err = externalItems(ctx, s.external, project); err != nil {
 		return r, err
 	}
-	for _, step := range []func(context.Context, *ProgressReport, []requirement.Requirement) error{
-		s.planSection, s.requirementSection, s.reviewSection, s.riskSection, s.retroSection, s.traceSection} {
-		if err := step(ctx, &r, reqs); err != nil {
+	// The requirements are read last, a page at a time, and each page is
+	// folded into the requirement section and the coverage; of each
+	// requirement only its lines stay, and the names of the ones the
+	// overdue questions and suspect links name, read first for that.
+	var questions []plan.Question
+	if s.services.Plans != nil {
+		if questions, err = s.services.Plans.Overdue(ctx, project); err != nil {
 			return r, err
 		}
 	}
+	var suspect []trace.Link
+	if s.services.Traces != nil {
+		if suspect, err = s.services.Traces.All(ctx, project, trace.Filter{Status: []trace.Status{trace.Suspect}}); err != nil {
+			return r, err
+		}
+	}
+	names := map[accord.Ref]string{} // "" until the requirement is read
+	for _, q := range questions {
+		wantName(names, q.About)
+	}
+	for _, l := range suspect {
+		wantName(names, l.From)
+		wantName(names, l.To)
+	}
+	var cov *coverageTrace
+	if s.coverage.Requirements != nil {
+		if cov, err = s.coverage.trace(ctx, project); err != nil {
+			return r, err
+		}
+	}
+	owners := map[string]int{}
+	err = eachPage(ctx, project, requirement.Filter{}, s.services.Requirements.List, func(reqs []requirement.Requirement) error {
+		for _, q := range reqs {
+			if _, ok := names[q.Ref()]; ok {
+				names[q.Ref()] = q.Key + " " + q.Title
+			}
+			if cov != nil {
+				cov.add(q)
+			}
+		}
+		return s.requirementSection(ctx, &r, owners, reqs)
+	})
+	if err != nil {
+		return r, err
+	}
+	if err := s.planSection(ctx, &r, questions, names); err != nil {
+		return r, err
+	}
+	for _, step := range []func(context.Context, *ProgressReport) error{s.reviewSection, s.riskSection, s.retroSection} {
+		if err := step(ctx, &r); err != nil {
+			return r, err
+		}
+	}
+	s.traceSection(ctx, &r, suspect, names)
+	if cov != nil {
+		r.Gaps, r.Coverage = cov.gaps, &cov.totals
+	}
 	return r, nil
+}
+
+// wantName notes that the report names the record ref: when it is a
+// requirement, its name is kept as the requirements are read.
+func wantName(names map[accord.Ref]string, ref accord.Ref) {
+	if ref.Kind == requirement.RefKind {
+		names[ref] = ""
+	}
 }
 
 func (s Reports) clock() accord.Clock {
@@ -178,7 +238,10 @@ func (s Reports) clock() accord.Clock {
 	return accord.SystemClock()
 }
 
-func (s Reports) planSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+// planSection reports the iterations, milestones and the overdue
+// questions (read already), naming each question's subject from names
+// (requirements) or else through Records.
+func (s Reports) planSection(ctx context.Context, r *ProgressReport, questions []plan.Question, names map[accord.Ref]string) error {
 	if s.services.Plans == nil {
 		return nil
 	}
@@ -214,18 +277,14 @@ func (s Reports) planSection(ctx context.Context, r *ProgressReport, reqs []requ
 		}
 		r.Milestones = append(r.Milestones, MilestoneStanding{Key: m.Key, Name: m.Name, Date: m.Date, Progress: p, Forecast: f})
 	}
-	qs, err := s.services.Plans.Overdue(ctx, r.Project)
-	if err != nil {
-		return err
-	}
-	for _, q := range qs {
+	for _, q := range questions {
 		to := q.To.Actor
 		if to == "" {
 			to = "role " + q.To.Role
 		}
 		subject := q.About.String()
-		if i := slices.IndexFunc(reqs, func(x requirement.Requirement) bool { return x.Ref() == q.About }); i >= 0 {
-			subject = reqs[i].Key + " " + reqs[i].Title
+		if n := names[q.About]; n != "" {
+			subject = n
 		} else if t, err := s.services.Records.Target(ctx, r.Project, q.About); err == nil {
 			subject = t.Title
 		}
@@ -234,9 +293,12 @@ func (s Reports) planSection(ctx context.Context, r *ProgressReport, reqs []requ
 	return nil
 }
 
-func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
+// requirementSection folds one page of the requirements into the
+// requirement section: the counts (owners says where each owner's are),
+// the done and in-progress lines, and the lines of those changed in the
+// period, against their histories read together for the page.
+func (s Reports) requirementSection(ctx context.Context, r *ProgressReport, owners map[string]int, reqs []requirement.Requirement) error {
 	st := &r.Requirements
-	owners := map[string]int{}
 	var changed []changedLine
 	for _, q := range reqs {
 		st.ByStatus[q.Status]++
@@ -331,7 +393,7 @@ func (s Reports) histories(ctx context.Context, project string, ids []string) (m
 	return out, nil
 }
 
-func (s Reports) reviewSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+func (s Reports) reviewSection(ctx context.Context, r *ProgressReport) error {
 	if s.services.Reviews == nil {
 		return nil
 	}
@@ -353,7 +415,7 @@ func (s Reports) reviewSection(ctx context.Context, r *ProgressReport, _ []requi
 	return nil
 }
 
-func (s Reports) riskSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+func (s Reports) riskSection(ctx context.Context, r *ProgressReport) error {
 	if s.services.Risks == nil {
 		return nil
 	}
@@ -418,7 +480,7 @@ func openAction(from, fromTitle string, a accord.Action, now time.Time) []OpenAc
 	return []OpenAction{{From: from, FromTitle: fromTitle, Title: a.Title, Owner: a.Owner, Due: a.Due, Overdue: !a.Due.IsZero() && a.Due.Before(now)}}
 }
 
-func (s Reports) retroSection(ctx context.Context, r *ProgressReport, _ []requirement.Requirement) error {
+func (s Reports) retroSection(ctx context.Context, r *ProgressReport) error {
 	if s.services.Retros == nil {
 		return nil
 	}
@@ -449,40 +511,27 @@ func (s Reports) retroSection(ctx context.Context, r *ProgressReport, _ []requir
 	return nil
 }
 
-func (s Reports) traceSection(ctx context.Context, r *ProgressReport, reqs []requirement.Requirement) error {
-	if s.services.Traces != nil {
-		links, err := s.services.Traces.All(ctx, r.Project, trace.Filter{Status: []trace.Status{trace.Suspect}})
-		if err != nil {
-			return err
+// traceSection names both ends of the suspect links (read already):
+// requirements from names, other records through Records, each read once.
+func (s Reports) traceSection(ctx context.Context, r *ProgressReport, links []trace.Link, names map[accord.Ref]string) {
+	titles := map[accord.Ref]string{}
+	title := func(ref accord.Ref) string {
+		if n := names[ref]; n != "" {
+			return n
 		}
-		titles := make(map[accord.Ref]string, len(reqs))
-		for _, q := range reqs {
-			titles[q.Ref()] = q.Key + " " + q.Title
-		}
-		title := func(ref accord.Ref) string {
-			t, ok := titles[ref]
-			if !ok {
-				t = ref.String()
-				if got, err := s.services.Records.Target(ctx, r.Project, ref); err == nil {
-					t = got.Title
-				}
-				titles[ref] = t
+		t, ok := titles[ref]
+		if !ok {
+			t = ref.String()
+			if got, err := s.services.Records.Target(ctx, r.Project, ref); err == nil {
+				t = got.Title
 			}
-			return t
+			titles[ref] = t
 		}
-		for _, l := range links {
-			r.Suspect = append(r.Suspect, NamedLink{Link: l, FromTitle: title(l.From), ToTitle: title(l.To)})
-		}
+		return t
 	}
-	if s.coverage.Requirements == nil {
-		return nil
+	for _, l := range links {
+		r.Suspect = append(r.Suspect, NamedLink{Link: l, FromTitle: title(l.From), ToTitle: title(l.To)})
 	}
-	cov, err := s.coverage.report(ctx, r.Project, reqs)
-	if err != nil {
-		return err
-	}
-	r.Gaps, r.Coverage = cov.Gaps, &cov.Totals
-	return nil
 }
 
 // Markdown renders the report to share: current state, done, in
@@ -614,25 +663,25 @@ func (r ProgressReport) Markdown() string {
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// externalItems reads every reference of the project once, by the record
-// it stands for: by ID, and by the name it was referenced by (a key).
+// externalItems reads every reference of the project once, a page at a
+// time, and keeps its item by the record it stands for: by ID, and by
+// the name it was referenced by (a key).
 func externalItems(ctx context.Context, refs external.Store, project string) (map[accord.Ref][]accord.ExternalItem, error) {
 	out := map[accord.Ref][]accord.ExternalItem{}
 	if refs == nil {
 		return out, nil
 	}
-	all, err := svc.All(ctx, project, external.Filter{}, refs.ListReferences)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range all {
-		out[r.Record] = append(out[r.Record], r.Item())
-		if r.RecordName != "" && r.RecordName != r.Record.ID {
-			named := accord.Ref{Kind: r.Record.Kind, ID: r.RecordName}
-			out[named] = append(out[named], r.Item())
+	err := eachPage(ctx, project, external.Filter{}, refs.ListReferences, func(page []external.Reference) error {
+		for _, r := range page {
+			out[r.Record] = append(out[r.Record], r.Item())
+			if r.RecordName != "" && r.RecordName != r.Record.ID {
+				named := accord.Ref{Kind: r.Record.Kind, ID: r.RecordName}
+				out[named] = append(out[named], r.Item())
+			}
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // itemsOf returns the items of the record ref, which has key.
