@@ -87,8 +87,11 @@ var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTE
 		// lists of row IDs; the LIKE on the (lower-cased) search column
 		// then decides, as the index also folds case its own way.
 		table := map[string]string{"search": "accord_search", "pairs": "accord_search_pairs"}[column]
-		return `r.id IN (SELECT d.id FROM accord_search_docs d WHERE d.kind = ? AND d.project = ? AND d.docid IN (SELECT rowid FROM ` + table + ` WHERE ` + table + ` MATCH ?)) AND r.search LIKE ? ESCAPE '\'`,
-			[]any{kind, project, trigrams(text), like}
+		// The index's hits drive the lookup (by docid), not the
+		// project's documents: + keeps SQLite off the (kind, project)
+		// index, which would test every document of a big project.
+		return `r.id IN (SELECT d.id FROM accord_search_docs d WHERE d.docid IN (SELECT rowid FROM ` + table + ` WHERE ` + table + ` MATCH ?) AND +d.kind = ? AND +d.project = ?) AND r.search LIKE ? ESCAPE '\'`,
+			[]any{trigrams(text), kind, project, like}
 	}}
 
 // Postgres is the dialect of PostgreSQL (github.com/jackc/pgx/v5/stdlib).

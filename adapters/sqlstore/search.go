@@ -205,7 +205,7 @@ func (t *table[T]) listText(ctx context.Context, project string, f filter, after
 	}
 	rows, err := walk(after+1, top+1, false, q.Size+1, func(a, b, n int, scan bool) ([]seqRecord, error) {
 		cond, fargs := t.textConditions(project, f, scan)
-		return t.seqRecords(ctx, t.d.q(t.window(project, a, b, false, scan)+cond+" ORDER BY r.seq LIMIT "+strconv.Itoa(n)), fargs...)
+		return t.seqRecords(ctx, t.d.q(t.window(project, a, b, false, scan)+cond+" ORDER BY "+t.windowOrder(scan)+" LIMIT "+strconv.Itoa(n)), fargs...)
 	})
 	if err != nil {
 		return accord.Page[T]{Items: []T{}}, err
@@ -224,17 +224,35 @@ func (t *table[T]) listText(ctx context.Context, project string, f filter, after
 // numbers its records from 1, so its statistics see a range of numbers
 // as a share of every project's records).
 func (t *table[T]) window(project string, a, b int, down, scan bool) string {
-	where := "WHERE r.kind = " + t.d.literal(t.kind) + " AND r.project = " + t.d.literal(project) +
-		" AND r.seq >= " + strconv.Itoa(a) + " AND r.seq < " + strconv.Itoa(b)
+	where := "WHERE r.kind = " + t.d.literal(t.kind) + " AND r.project = " + t.d.literal(project)
+	bounds := " AND r.seq >= " + strconv.Itoa(a) + " AND r.seq < " + strconv.Itoa(b)
 	if !scan {
-		return "SELECT r.seq, r.record FROM accord_records r " + where + " AND r.deleted_at IS NULL"
+		// SQLite would read the window in order through the numbers'
+		// index and test each record against the search index's hits;
+		// the hits drive the query instead (the range is tested, not
+		// indexed, and the order is a sort: r.seq + 0).
+		if t.d.Name == SQLite.Name {
+			bounds = strings.ReplaceAll(bounds, "r.seq", "+r.seq")
+		}
+		return "SELECT r.seq, r.record FROM accord_records r " + where + bounds + " AND r.deleted_at IS NULL"
 	}
+	where += bounds
 	order := " ORDER BY r.seq"
 	if down {
 		order += " DESC"
 	}
 	return "SELECT r.seq, r.record FROM (SELECT * FROM accord_records r " + where + " AND r.deleted_at IS NULL" + order +
 		" LIMIT " + strconv.Itoa(b-a) + ") r WHERE 1 = 1"
+}
+
+// windowOrder is what a window's hits are ordered by: on SQLite, for a
+// window looked up in the index, an expression, so that the hits are
+// sorted rather than the window read in the numbers' order (window).
+func (t *table[T]) windowOrder(scan bool) string {
+	if !scan && t.d.Name == SQLite.Name {
+		return "r.seq + 0"
+	}
+	return "r.seq"
 }
 
 // seqRecord is a row of a text search: the record's number, rank, and
@@ -311,7 +329,7 @@ func (t *table[T]) search(ctx context.Context, project string, f filter, q accor
 		ranked := " AND " + t.d.position + "(r.search, " + t.d.literal(f.text) + ") + " + strconv.Itoa(utf8.RuneCountInString(f.text)-1) + in
 		got, err := walk(1, below, true, q.Size+1-len(hits), func(a, b, n int, scan bool) ([]seqRecord, error) {
 			cond, fargs := t.textConditions(project, f, scan)
-			return t.seqRecords(ctx, t.d.q(t.window(project, a, b, true, scan)+cond+ranked+" ORDER BY r.seq DESC LIMIT "+strconv.Itoa(n)), fargs...)
+			return t.seqRecords(ctx, t.d.q(t.window(project, a, b, true, scan)+cond+ranked+" ORDER BY "+t.windowOrder(scan)+" DESC LIMIT "+strconv.Itoa(n)), fargs...)
 		})
 		if err != nil {
 			return accord.Page[T]{Items: []T{}}, err
