@@ -69,7 +69,10 @@ func TestSearchAcrossWindows(t *testing.T) {
 	defer func(w int) { firstWindow = w }(firstWindow)
 	firstWindow = 1
 	storetest.RequirementStore(t, func(t *testing.T) requirement.Store {
-		db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "accord.db")+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_txlock=immediate")
+		// As adapters/sqlite opens it (which this package cannot import):
+		// the suite's concurrent writers need WAL and a long busy timeout.
+		db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "accord.db")+
+			"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(30000)&_txlock=immediate")
 		if err != nil {
 			t.Fatal(err)
 		}
