@@ -3,13 +3,9 @@ package report_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +15,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/contract"
+	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/requirement"
 	"github.com/accordhq/accord/trace"
 )
@@ -51,7 +48,7 @@ import (
 // gaps).
 func BenchmarkProgress(b *testing.B) {
 	ctx := context.Background()
-	for _, n := range benchSizes("ACCORD_BENCH_PROGRESS", []int{5_000, 20_000}) {
+	for _, n := range testkit.Sizes("ACCORD_BENCH_PROGRESS", []int{5_000, 20_000}) {
 		reports, services := progressWorld(b, n)
 		since := benchT0.Add(24 * time.Hour)
 		run := func(name string, progress func() (any, int, error)) {
@@ -61,7 +58,7 @@ func BenchmarkProgress(b *testing.B) {
 				var lines int
 				for b.Loop() {
 					var out any
-					p, k := peakHeap(func() {
+					p, k := testkit.PeakHeap(func() {
 						var err error
 						if out, lines, err = progress(); err != nil {
 							b.Fatal(err)
@@ -194,61 +191,4 @@ func progressWorld(b *testing.B, n int) (report.Reports, link.Services) {
 		b.Fatal(err)
 	}
 	return reports, services
-}
-
-// benchSizes reads a comma-separated list of sizes from the variable
-// name, else def.
-func benchSizes(name string, def []int) []int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	var out []int
-	for _, f := range strings.Split(v, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return def
-		}
-		out = append(out, n)
-	}
-	return out
-}
-
-// peakHeap runs fn and returns the most heap in use while it ran above
-// what was in use before, sampled every millisecond: heap objects and the
-// free space of the spans that hold them (runtime.MemStats' HeapInuse),
-// read through runtime/metrics, which does not stop the world; and, after
-// a collection, what is still in use above the same base (what fn left
-// reachable, its result).
-func peakHeap(fn func()) (peak, kept uint64) {
-	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
-	inUse := func() uint64 {
-		metrics.Read(samples)
-		return samples[0].Value.Uint64() + samples[1].Value.Uint64()
-	}
-	runtime.GC()
-	base := inUse()
-	peak = base
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				peak = max(peak, inUse())
-			}
-		}
-	}()
-	fn()
-	close(done)
-	wg.Wait()
-	peak = max(peak, inUse()) - base
-	runtime.GC()
-	return peak, max(inUse(), base) - base
 }

@@ -63,6 +63,13 @@ type Dialect struct {
 	// on the search column, for an exact test where the index only
 	// narrows.
 	indexed func(kind, project, column, text, like string) (string, []any)
+	// hitsDrive makes a search window looked up in the index keep the
+	// engine off the window's range and order (+r.seq, r.seq + 0,
+	// search.go), so that the index's hits drive the query: SQLite would
+	// otherwise read the window in order through the numbers' index and
+	// test each record against the hits. PostgreSQL's planner weighs
+	// both ways itself.
+	hitsDrive bool
 	// titleOf is the title in a record's stored form, as text.
 	titleOf string
 	// literal writes a string as an SQL literal, for the values a
@@ -80,7 +87,7 @@ const OutboxChannel = "accord_outbox"
 var SQLite = Dialect{Name: "sqlite", types: strings.NewReplacer("{{int}}", "INTEGER", "{{json}}", "TEXT", "{{serial}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
 	lock: func(context.Context, *sql.Tx) error { return nil }, position: "instr",
 	literal: func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" },
-	titleOf: "coalesce(json_extract(record, '$.title'), '')",
+	titleOf: "coalesce(json_extract(record, '$.title'), '')", hitsDrive: true,
 	indexed: func(kind, project, column, text, like string) (string, []any) {
 		// The FTS tables keep no positions (detail=none): a query is the
 		// AND of the text's trigrams, each a quoted string, read as

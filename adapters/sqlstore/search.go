@@ -227,11 +227,7 @@ func (t *table[T]) window(project string, a, b int, down, scan bool) string {
 	where := "WHERE r.kind = " + t.d.literal(t.kind) + " AND r.project = " + t.d.literal(project)
 	bounds := " AND r.seq >= " + strconv.Itoa(a) + " AND r.seq < " + strconv.Itoa(b)
 	if !scan {
-		// SQLite would read the window in order through the numbers'
-		// index and test each record against the search index's hits;
-		// the hits drive the query instead (the range is tested, not
-		// indexed, and the order is a sort: r.seq + 0).
-		if t.d.Name == SQLite.Name {
+		if t.d.hitsDrive {
 			bounds = strings.ReplaceAll(bounds, "r.seq", "+r.seq")
 		}
 		return "SELECT r.seq, r.record FROM accord_records r " + where + bounds + " AND r.deleted_at IS NULL"
@@ -245,11 +241,11 @@ func (t *table[T]) window(project string, a, b int, down, scan bool) string {
 		" LIMIT " + strconv.Itoa(b-a) + ") r WHERE 1 = 1"
 }
 
-// windowOrder is what a window's hits are ordered by: on SQLite, for a
-// window looked up in the index, an expression, so that the hits are
-// sorted rather than the window read in the numbers' order (window).
+// windowOrder is what a window's hits are ordered by: for a window looked
+// up in the index on a dialect whose hits drive it, an expression, so
+// that the hits are sorted rather than the window read in order.
 func (t *table[T]) windowOrder(scan bool) string {
-	if !scan && t.d.Name == SQLite.Name {
+	if !scan && t.d.hitsDrive {
 		return "r.seq + 0"
 	}
 	return "r.seq"

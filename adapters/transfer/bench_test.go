@@ -17,6 +17,7 @@ import (
 	"github.com/accordhq/accord/adapters/sqlite"
 	"github.com/accordhq/accord/adapters/sqlstore"
 	"github.com/accordhq/accord/adapters/transfer"
+	"github.com/accordhq/accord/internal/testkit"
 	"github.com/accordhq/accord/project"
 	"github.com/accordhq/accord/requirement"
 )
@@ -150,7 +151,7 @@ func BenchmarkTransfer(b *testing.B) {
 // 2500 and 5000. PostgreSQL runs when ACCORD_POSTGRES_URL is set.
 func BenchmarkImportScale(b *testing.B) {
 	ctx := context.Background()
-	sizes := envSizes("ACCORD_BENCH_IMPORT", []int{10_000, 20_000, 50_000})
+	sizes := testkit.Sizes("ACCORD_BENCH_IMPORT", []int{10_000, 20_000, 50_000})
 	engines := []struct {
 		name      string
 		replayMax int
@@ -162,7 +163,7 @@ func BenchmarkImportScale(b *testing.B) {
 		}},
 		{"postgres", 5_000, func(b *testing.B) (adapters.Stores, *sqlstore.Stores, bool) { return postgresStores(b) }},
 	}
-	if v := envSizes("ACCORD_BENCH_REPLAY_MAX", nil); len(v) == 1 {
+	if v := testkit.Sizes("ACCORD_BENCH_REPLAY_MAX", nil); len(v) == 1 {
 		for i := range engines {
 			engines[i].replayMax = v[0]
 		}
@@ -264,23 +265,6 @@ func serverProcess(b *testing.B, raw *sqlstore.Stores) func() time.Duration {
 		}
 		return time.Duration(user+system) * 10 * time.Millisecond
 	}
-}
-
-// envSizes reads a comma-separated list of sizes from the variable name.
-func envSizes(name string, def []int) []int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	var out []int
-	for _, f := range strings.Split(v, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return def
-		}
-		out = append(out, n)
-	}
-	return out
 }
 
 // processCPU is the user and system CPU time this process has used.

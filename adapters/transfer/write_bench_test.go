@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
-	"runtime/metrics"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/accordhq/accord/adapters/transfer"
+	"github.com/accordhq/accord/internal/testkit"
 )
 
 // BenchmarkWrite streams the document of a generated project on SQLite
@@ -26,7 +23,7 @@ import (
 // Write's stays near a page's. ACCORD_BENCH_WRITE overrides the sizes.
 func BenchmarkWrite(b *testing.B) {
 	ctx := context.Background()
-	for _, n := range envSizes("ACCORD_BENCH_WRITE", []int{2_000, 5_000, 8_000}) {
+	for _, n := range testkit.Sizes("ACCORD_BENCH_WRITE", []int{2_000, 5_000, 8_000}) {
 		src, raw := sqliteStores(b)
 		if err := raw.Atomically(ctx, func(ctx context.Context) error { return transfer.Import(ctx, src, generated(n, 29)) }); err != nil {
 			b.Fatal(err)
@@ -38,7 +35,7 @@ func BenchmarkWrite(b *testing.B) {
 				var size int64
 				for b.Loop() {
 					var w counter
-					p := peakHeap(func() {
+					p, _ := testkit.PeakHeap(func() {
 						if err := export(&w); err != nil {
 							b.Fatal(err)
 						}
@@ -68,40 +65,4 @@ type counter int64
 func (c *counter) Write(p []byte) (int, error) {
 	*c += counter(len(p))
 	return len(p), nil
-}
-
-// peakHeap runs fn and returns the most heap in use while it ran above
-// what was in use before, sampled every millisecond: heap objects and
-// the free space of the spans that hold them (runtime.MemStats'
-// HeapInuse), read through runtime/metrics, which does not stop the
-// world as ReadMemStats does.
-func peakHeap(fn func()) uint64 {
-	samples := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
-	inUse := func() uint64 {
-		metrics.Read(samples)
-		return samples[0].Value.Uint64() + samples[1].Value.Uint64()
-	}
-	runtime.GC()
-	base := inUse()
-	peak := base
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				peak = max(peak, inUse())
-			}
-		}
-	}()
-	fn()
-	close(done)
-	wg.Wait()
-	return max(peak, inUse()) - base
 }
